@@ -1,0 +1,86 @@
+/**
+ * npm run lab:up | lab:status | lab:down — the embedded lab by hand.
+ * Exit codes: 0 done, 1 the lab failed to build, 2 the machine cannot run it (or bad usage).
+ */
+import { parseArgs } from 'node:util';
+import { EnvironmentError } from '../support/cluster/cluster.ts';
+import { labDown, labUp } from '../support/cluster/netns/lab.ts';
+import { ensurePreflight } from '../support/cluster/netns/preflight.ts';
+import { formatLabStatus } from '../support/cluster/netns/status.ts';
+import { loadLabSpec } from '../support/cluster/netns/spec.ts';
+import { listStates, readState } from '../support/cluster/netns/state.ts';
+
+const USAGE = `usage: npm run lab:up     [-- --name <lab>] [--fixtures <dir>] [--workers <n>]
+       npm run lab:status [-- --name <lab>]
+       npm run lab:down   [-- --name <lab>]   (also clears a lab whose run crashed)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      fixtures: { type: 'string' },
+      workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 250)) {
+    throw new UsageError(`--workers takes a whole number from 0 to 250, got "${values.workers}"`);
+  }
+  const specOptions = { fixturesDir: values.fixtures, name: values.name, workers };
+  const labName = () => values.name ?? loadLabSpec(specOptions).name;
+
+  switch (command) {
+    case 'up': {
+      await ensurePreflight((line) => console.log(line));
+      const started = performance.now();
+      const { state, created } = await labUp(specOptions);
+      const ms = Math.round(performance.now() - started);
+      console.log(created ? `lab ${state.name} is up (${ms} ms)` : `lab ${state.name} was already up; attached to it`);
+      console.log(formatLabStatus(state));
+      return 0;
+    }
+    case 'status': {
+      const names = values.name ? [values.name] : listStates();
+      if (names.length === 0) {
+        console.log('no embedded lab is running (npm run lab:up starts one)');
+        return 0;
+      }
+      for (const name of names) {
+        const state = readState(name);
+        console.log(state ? formatLabStatus(state) : `no embedded lab named ${name} is running`);
+      }
+      return 0;
+    }
+    case 'down': {
+      const name = labName();
+      const report = await labDown(name);
+      console.log(`lab ${name} is down: ${report.namespaces} namespace(s) removed${report.processes.length ? `, ${report.processes.length} process(es) ended` : ''}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof EnvironmentError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`error: ${(error as Error).message}`);
+      if (!(error instanceof EnvironmentError)) console.error(USAGE);
+      process.exit(2);
+    }
+    console.error(`error: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,10 @@
+/** Prints rows as a kubectl-style table: upper-case headers, columns padded to their widest cell. */
+export function formatTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('   ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}

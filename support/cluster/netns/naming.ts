@@ -1,0 +1,53 @@
+/**
+ * Names as Calico and Kubernetes give them, and the lab's own object names.
+ */
+import { createHash, randomInt } from 'node:crypto';
+
+/** Calico's host-side interface name: `cali` + the first 11 hex digits of SHA-1 of `<namespace>.<pod>`. */
+export function caliInterfaceName(namespace: string, pod: string): string {
+  const digest = createHash('sha1').update(`${namespace}.${pod}`).digest('hex');
+  return `cali${digest.slice(0, 11)}`;
+}
+
+// Kubernetes' generated-name alphabet: no vowels (no accidental words), no 0/1/3 (look-alikes).
+const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** `<base>-<5 random chars>`, as the DaemonSet controller names its pods. */
+export function generatedPodName(base: string, random: (max: number) => number = randomInt): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += GENERATED_NAME_ALPHABET[random(GENERATED_NAME_ALPHABET.length)];
+  return `${base}-${suffix}`;
+}
+
+/** Every object of the lab named `<name>` starts with this, so a clean-up never touches anything else. */
+export const LAB_PREFIX = 'pnl';
+
+export function labObjectPrefix(labName: string): string {
+  return `${LAB_PREFIX}-${labName}-`;
+}
+
+export function fabricNetns(labName: string): string {
+  return `${labObjectPrefix(labName)}fabric`;
+}
+
+export function nodeNetns(labName: string, node: string): string {
+  return `${labObjectPrefix(labName)}node-${node}`;
+}
+
+export function podNetns(labName: string, namespace: string, pod: string): string {
+  return `${labObjectPrefix(labName)}pod-${namespace}.${pod}`;
+}
+
+/** The node's end of its link to the fabric bridge (inside the fabric namespace). */
+export function fabricPortName(nodeIndex: number): string {
+  return `port${nodeIndex}`;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Kubernetes object names (RFC 1123 labels); the lab uses them in file and namespace names. */
+export function assertDnsLabel(kind: string, value: string): void {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw new Error(`${kind} "${value}" is not a valid Kubernetes name (lower-case letters, digits and '-', at most 63)`);
+  }
+}

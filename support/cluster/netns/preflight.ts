@@ -1,0 +1,85 @@
+/**
+ * What the embedded lab needs from this machine, checked before anything is created:
+ * root (or CAP_NET_ADMIN), iproute2, ping and tcpdump. Missing pieces are named, with what
+ * to do; as root with apt-get, the missing Debian packages may be installed on request.
+ */
+import { readFileSync } from 'node:fs';
+import { EnvironmentError } from '../cluster.ts';
+import { execa } from 'execa';
+
+export interface Requirement {
+  what: string;
+  ok: boolean;
+  /** The Debian package that provides it, if any. */
+  debianPackage?: string;
+  remedy: string;
+}
+
+const TOOLS: { command: string; args: string[]; what: string; debianPackage: string }[] = [
+  { command: 'ip', args: ['-V'], what: 'ip (iproute2)', debianPackage: 'iproute2' },
+  { command: 'ping', args: ['-V'], what: 'ping (iputils)', debianPackage: 'iputils-ping' },
+  { command: 'tcpdump', args: ['--version'], what: 'tcpdump', debianPackage: 'tcpdump' },
+  { command: 'iptables', args: ['--version'], what: 'iptables (for fault injection)', debianPackage: 'iptables' },
+];
+
+const CAP_NET_ADMIN = 12n;
+const CAP_SYS_ADMIN = 21n;
+
+function effectiveCapabilities(): bigint {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const hex = /^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0';
+  return BigInt(`0x${hex}`);
+}
+
+async function hasCommand(command: string, args: string[]): Promise<boolean> {
+  const result = await execa(command, args, { reject: false, stdin: 'ignore' });
+  return result.exitCode === 0;
+}
+
+export async function checkRequirements(): Promise<Requirement[]> {
+  const caps = effectiveCapabilities();
+  const privileged = (caps >> CAP_NET_ADMIN) & 1n && (caps >> CAP_SYS_ADMIN) & 1n;
+  const requirements: Requirement[] = [
+    {
+      what: 'root, or CAP_NET_ADMIN and CAP_SYS_ADMIN (network namespaces)',
+      ok: Boolean(privileged),
+      remedy: 'run as root: sudo -E npm run …',
+    },
+  ];
+  for (const tool of TOOLS) {
+    requirements.push({
+      what: tool.what,
+      ok: await hasCommand(tool.command, tool.args),
+      debianPackage: tool.debianPackage,
+      remedy: `install it: apt-get install -y ${tool.debianPackage}`,
+    });
+  }
+  return requirements;
+}
+
+export function describeMissing(requirements: Requirement[]): string {
+  return requirements
+    .filter((requirement) => !requirement.ok)
+    .map((requirement) => `  - missing: ${requirement.what}\n    → ${requirement.remedy}`)
+    .join('\n');
+}
+
+/** Installs the missing Debian packages with apt-get, when running as root on a machine that has it. */
+export async function installMissing(requirements: Requirement[], log: (line: string) => void): Promise<boolean> {
+  const packages = requirements.filter((requirement) => !requirement.ok && requirement.debianPackage).map((r) => r.debianPackage as string);
+  if (packages.length === 0 || process.getuid?.() !== 0 || !(await hasCommand('apt-get', ['--version']))) return false;
+  log(`preflight: installing missing Debian packages: ${packages.join(' ')}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  await execa('apt-get', ['update', '-qq'], { env, stdio: 'inherit' });
+  const install = await execa('apt-get', ['install', '-y', '-qq', ...packages], { env, stdio: 'inherit', reject: false });
+  return install.exitCode === 0;
+}
+
+/** Checks the machine; installs what apt-get can (as root), or throws an EnvironmentError naming what is missing. */
+export async function ensurePreflight(log: (line: string) => void): Promise<void> {
+  let requirements = await checkRequirements();
+  if (requirements.every((requirement) => requirement.ok)) return;
+  if (await installMissing(requirements, log)) requirements = await checkRequirements();
+  const missing = describeMissing(requirements);
+  if (missing) throw new EnvironmentError(`the embedded lab cannot run on this machine:\n${missing}`);
+}

@@ -1,0 +1,177 @@
+/**
+ * What the lab is built from: the project's fixtures (Kind config, Calico Installation,
+ * workload manifests), read into one plain description of the lab.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { parseCidr } from '../../net/cidr.ts';
+import type { Encapsulation, NodeRole } from '../cluster.ts';
+import { assertDnsLabel } from './naming.ts';
+
+export interface PoolSpec {
+  name: string;
+  cidr: string;
+  blockSize: number;
+  encapsulation: Encapsulation;
+  natOutgoing: boolean;
+}
+
+export interface WorkloadSpec {
+  kind: 'Pod' | 'DaemonSet';
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** Tolerates the control-plane taint, so a DaemonSet also runs there. */
+  toleratesControlPlane: boolean;
+  hostNetwork: boolean;
+  containers: string[];
+}
+
+export interface LabSpec {
+  name: string;
+  nodes: { name: string; role: NodeRole }[];
+  podSubnet: string;
+  serviceSubnet: string;
+  /** The Docker network Kind puts its nodes on; its first address is the gateway. */
+  nodeNetwork: string;
+  nodeMtu: number;
+  pool: PoolSpec;
+  workloads: WorkloadSpec[];
+}
+
+export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, '../../../fixtures');
+
+const KIND_NODE_NETWORK = '172.18.0.0/16';
+const NODE_MTU = 1500;
+const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
+
+/** Overhead of each encapsulation, which Calico takes off the node MTU for workload interfaces. */
+const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
+  VXLAN: 50,
+  VXLANCrossSubnet: 50,
+  IPIP: 20,
+  IPIPCrossSubnet: 20,
+  None: 0,
+};
+
+export function workloadMtu(spec: Pick<LabSpec, 'nodeMtu' | 'pool'>): number {
+  return spec.nodeMtu - ENCAPSULATION_OVERHEAD[spec.pool.encapsulation];
+}
+
+/** Calico gives each node a VXLAN tunnel address when the pool uses VXLAN. */
+export function usesVxlanTunnel(pool: PoolSpec): boolean {
+  return pool.encapsulation === 'VXLAN' || pool.encapsulation === 'VXLANCrossSubnet';
+}
+
+type Doc = Record<string, any>;
+
+function readDocs(file: string): Doc[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`cannot read fixture ${file}`);
+  }
+  return parseAllDocuments(text).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message}`);
+    const value = doc.toJS() as Doc | null;
+    return value ? [value] : [];
+  });
+}
+
+export function kindNodeNames(clusterName: string, roles: NodeRole[]): { name: string; role: NodeRole }[] {
+  let controlPlanes = 0;
+  let workers = 0;
+  return roles.map((role) => {
+    const count = role === 'control-plane' ? ++controlPlanes : ++workers;
+    const suffix = count === 1 ? '' : String(count);
+    return { name: `${clusterName}-${role}${suffix}`, role };
+  });
+}
+
+function readKindConfig(file: string): Pick<LabSpec, 'name' | 'nodes' | 'podSubnet' | 'serviceSubnet'> {
+  const config = readDocs(file).find((doc) => doc.kind === 'Cluster');
+  if (!config) throw new Error(`${file}: no Kind "Cluster" document`);
+  const name = String(config.name ?? 'kind');
+  assertDnsLabel('Kind cluster name', name);
+  const roles = ((config.nodes as Doc[] | undefined) ?? [{ role: 'control-plane' }]).map((node) => {
+    if (node.role !== 'control-plane' && node.role !== 'worker') throw new Error(`${file}: unknown node role "${node.role}"`);
+    return node.role as NodeRole;
+  });
+  const networking = (config.networking ?? {}) as Doc;
+  const podSubnet = String(networking.podSubnet ?? '10.244.0.0/16');
+  const serviceSubnet = String(networking.serviceSubnet ?? '10.96.0.0/16');
+  parseCidr(podSubnet);
+  parseCidr(serviceSubnet);
+  return { name, nodes: kindNodeNames(name, roles), podSubnet, serviceSubnet };
+}
+
+function readInstallationPool(file: string): PoolSpec {
+  const installation = readDocs(file).find((doc) => doc.kind === 'Installation');
+  const pool = installation?.spec?.calicoNetwork?.ipPools?.[0] as Doc | undefined;
+  if (!pool) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
+  const encapsulation = String(pool.encapsulation ?? 'IPIP') as Encapsulation;
+  if (!(encapsulation in ENCAPSULATION_OVERHEAD)) throw new Error(`${file}: unknown encapsulation "${encapsulation}"`);
+  const cidr = String(pool.cidr);
+  parseCidr(cidr);
+  return {
+    name: String(pool.name ?? 'default-ipv4-ippool'),
+    cidr,
+    blockSize: Number(pool.blockSize ?? 26),
+    encapsulation,
+    natOutgoing: pool.natOutgoing !== 'Disabled',
+  };
+}
+
+function readWorkloads(dir: string): WorkloadSpec[] {
+  const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+  return files.flatMap((file) =>
+    readDocs(join(dir, file)).flatMap((doc): WorkloadSpec[] => {
+      if (doc.kind !== 'Pod' && doc.kind !== 'DaemonSet') return [];
+      const podSpec = (doc.kind === 'Pod' ? doc.spec : doc.spec?.template?.spec) as Doc | undefined;
+      const tolerations = (podSpec?.tolerations as Doc[] | undefined) ?? [];
+      const name = String(doc.metadata?.name);
+      assertDnsLabel(`${doc.kind} name in ${file}`, name);
+      return [
+        {
+          kind: doc.kind,
+          name,
+          namespace: String(doc.metadata?.namespace ?? 'default'),
+          labels: { ...(doc.kind === 'Pod' ? doc.metadata?.labels : doc.spec?.template?.metadata?.labels) },
+          toleratesControlPlane: tolerations.some(
+            (toleration) => toleration.operator === 'Exists' && (toleration.key === CONTROL_PLANE_TAINT || toleration.key === undefined),
+          ),
+          hostNetwork: podSpec?.hostNetwork === true,
+          containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
+        },
+      ];
+    }),
+  );
+}
+
+export interface SpecOptions {
+  fixturesDir?: string;
+  /** Overrides the cluster name of the Kind config (and so every node name). */
+  name?: string;
+  /** Overrides the number of worker nodes (the scale lab). */
+  workers?: number;
+}
+
+export function loadLabSpec(options: SpecOptions = {}): LabSpec {
+  const dir = options.fixturesDir ?? DEFAULT_FIXTURES_DIR;
+  const kind = readKindConfig(join(dir, 'kind-cluster.yaml'));
+  const name = options.name ?? kind.name;
+  assertDnsLabel('lab name', name);
+  let roles = kind.nodes.map((node) => node.role);
+  if (options.workers !== undefined) roles = ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')];
+  return {
+    ...kind,
+    name,
+    nodes: kindNodeNames(name, roles),
+    nodeNetwork: KIND_NODE_NETWORK,
+    nodeMtu: NODE_MTU,
+    pool: readInstallationPool(join(dir, 'calico-installation.yaml')),
+    workloads: readWorkloads(join(dir, 'workloads')),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The lab's state file: how a second process (a cucumber worker, another terminal) finds a
+ * running lab, and how `lab:down` knows what a crashed run left. Kept under /run, which,
+ * like network namespaces, does not outlive a reboot.
+ */
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabState } from './model.ts';
+
+export function stateDir(): string {
+  return process.env.PODNET_STATE_DIR ?? '/run/podnet-e2e';
+}
+
+export function statePath(labName: string): string {
+  return join(stateDir(), `${labName}.json`);
+}
+
+export function readState(labName: string): LabState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(statePath(labName), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const state = JSON.parse(text) as LabState;
+  if (state.version !== 1) throw new Error(`${statePath(labName)} was written by another version of podnet-e2e; run npm run lab:down`);
+  return state;
+}
+
+/** Writes atomically (rename), so a reader never sees half a file. */
+export function writeState(state: LabState): void {
+  mkdirSync(stateDir(), { recursive: true });
+  const target = statePath(state.name);
+  const temporary = `${target}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temporary, target);
+}
+
+export function removeState(labName: string): void {
+  rmSync(statePath(labName), { force: true });
+}
+
+export function listStates(): string[] {
+  try {
+    return readdirSync(stateDir())
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.slice(0, -'.json'.length));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Runs `change` on the freshest state under an exclusive lock, then saves it: pods created
+ * by two workers at once must not be handed the same address.
+ */
+export async function updateState<T>(labName: string, change: (state: LabState) => Promise<T> | T): Promise<T> {
+  const lock = `${statePath(labName)}.lock`;
+  mkdirSync(stateDir(), { recursive: true });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`lab ${labName} is locked by another process (${lock}); if none runs, remove it`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    const state = readState(labName);
+    if (!state) throw new Error(`no lab named ${labName} is running (no ${statePath(labName)})`);
+    const result = await change(state);
+    writeState(state);
+    return result;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}

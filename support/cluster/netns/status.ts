@@ -1,0 +1,23 @@
+/** `npm run lab:status`: the lab's nodes, blocks and pods, laid out like kubectl's wide output. */
+import { formatTable } from '../../cli/table.ts';
+import { Ipam } from './ipam.ts';
+import type { LabState } from './model.ts';
+
+export function formatLabStatus(state: LabState): string {
+  const nodes = formatTable(
+    ['NAME', 'STATUS', 'ROLES', 'INTERNAL-IP', 'TUNNEL-IP', 'NETNS'],
+    state.nodes.map((node) => [node.name, 'Ready', node.role === 'control-plane' ? 'control-plane' : '<none>', node.ip, node.tunnelIP ?? '<none>', node.netns]),
+  );
+  const blocks = formatTable(
+    ['BLOCK', 'NODE', 'ALLOCATED'],
+    Ipam.fromState(state.ipam)
+      .view()
+      .map((block) => [block.cidr, block.node ?? '<none>', String(block.allocations.length)]),
+  );
+  const pods = formatTable(
+    ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'IP', 'NODE', 'HOST-INTERFACE'],
+    state.pods.map((pod) => [pod.namespace, pod.name, `${pod.containers.length}/${pod.containers.length}`, 'Running', pod.ip, pod.node, pod.hostInterface ?? '<host network>']),
+  );
+  const faults = state.faults.length > 0 ? `\nfaults applied: ${state.faults.join(', ')}` : '';
+  return `lab ${state.name} (pool ${state.spec.pool.cidr}, /${state.spec.pool.blockSize} blocks, ${state.spec.pool.encapsulation}, MTU ${state.mtu}, DNS ${state.dnsServiceIP})${faults}\n\n${nodes}\n\n${blocks}\n\n${pods}`;
+}
