@@ -1,0 +1,30 @@
+// Cucumber profiles. TypeScript is loaded by tsx: `npm run e2e` starts cucumber under
+// `node --import tsx`; to call cucumber-js by hand, set NODE_OPTIONS="--import tsx".
+const common = {
+  paths: ['features/**/*.feature'],
+  import: ['support/**/*.ts', 'steps/**/*.ts'],
+  strict: true,
+};
+
+const allure = {
+  resultsDir: 'reports/allure-results',
+  labels: [{ name: 'claim', pattern: [/^@claim:/] }],
+};
+
+export default {
+  ...common,
+  format: [
+    'progress',
+    ['allure-cucumberjs/reporter', 'reports/allure-results/.cucumber-allure.log'],
+    ['junit', 'reports/junit.xml'],
+    ['message', 'reports/cucumber-messages.ndjson'],
+  ],
+  formatOptions: allure,
+};
+
+/** For the project's own tests: every step defined, nothing run. */
+export const dry = {
+  ...common,
+  dryRun: true,
+  format: ['snippets'],
+};

@@ -1,0 +1,14 @@
+import type { ExecResult } from '../cluster/cluster.ts';
+import type { Verdict } from '../evidence.ts';
+
+export function verdict(ok: boolean, expected: string, observed: string, evidence: ExecResult[] = []): Verdict {
+  return { ok, expected, observed, evidence };
+}
+
+export function list(values: readonly (string | number)[]): string {
+  return values.length === 0 ? 'none' : values.join(', ');
+}
+
+export function sameSet<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item)) && b.every((item) => a.includes(item));
+}

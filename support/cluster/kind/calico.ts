@@ -1,0 +1,185 @@
+/**
+ * Pure translations of Calico's objects into the port's IpPool, IpamBlock and
+ * WorkloadEndpoint, plus the two rules the target recomputes: the host-side interface name
+ * and the address of an IPAM ordinal.
+ *
+ *  - IPPool       crd.projectcalico.org/v1 ippools        spec.{cidr, blockSize, vxlanMode, ipipMode, natOutgoing}
+ *  - IPAMBlock    crd.projectcalico.org/v1 ipamblocks     spec.{cidr, affinity, allocations[], attributes[]}
+ *  - WorkloadEndpoint projectcalico.org/v3 (Calico API server) spec.{node, pod, interfaceName, ipNetworks, mac}
+ */
+import { createHash } from 'node:crypto';
+import type { Encapsulation, IpamAllocation, IpamBlock, IpPool, PodInfo, WorkloadEndpoint } from '../cluster.ts';
+
+/** Calico's veth name: `cali` + first 11 hex digits of sha1("<namespace>.<pod>"). */
+export function caliInterfaceName(namespace: string, pod: string): string {
+  return 'cali' + createHash('sha1').update(`${namespace}.${pod}`).digest('hex').slice(0, 11);
+}
+
+// --- addresses --------------------------------------------------------------------------
+
+function ipToBigInt(ip: string): { value: bigint; bits: 32 | 128 } {
+  if (ip.includes(':')) {
+    const [head = '', tail = ''] = ip.split('::');
+    const h = head ? head.split(':') : [];
+    const t = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
+    const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+    if (groups.length !== 8) throw new Error(`not an IPv6 address: ${ip}`);
+    return { value: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n), bits: 128 };
+  }
+  const octets = ip.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
+    throw new Error(`not an IPv4 address: ${ip}`);
+  }
+  return { value: octets.reduce((acc, o) => (acc << 8n) + BigInt(o), 0n), bits: 32 };
+}
+
+function bigIntToIp(value: bigint, bits: 32 | 128): string {
+  if (bits === 32) return [24n, 16n, 8n, 0n].map((s) => Number((value >> s) & 255n)).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - i * 16)) & 0xffffn).toString(16));
+  // Compress the longest run of zero groups (RFC 5952).
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best.len && j - i > 1) best = { at: i, len: j - i };
+    i = j;
+  }
+  if (best.at < 0) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
+}
+
+/** The address at `ordinal` inside `cidr` (the block's base address plus the ordinal). */
+export function addressAt(cidr: string, ordinal: number): string {
+  const [base = '', prefixText = ''] = cidr.split('/');
+  const { value, bits } = ipToBigInt(base);
+  const prefix = Number(prefixText);
+  const size = 1n << BigInt(bits - prefix);
+  if (!Number.isInteger(ordinal) || ordinal < 0 || BigInt(ordinal) >= size) {
+    throw new Error(`ordinal ${ordinal} is outside ${cidr}`);
+  }
+  const network = (value >> BigInt(bits - prefix)) << BigInt(bits - prefix);
+  return bigIntToIp(network + BigInt(ordinal), bits);
+}
+
+/** True when `ip` lies inside `cidr`. */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [base = '', prefixText = ''] = cidr.split('/');
+  const a = ipToBigInt(base);
+  const b = ipToBigInt(ip);
+  if (a.bits !== b.bits) return false;
+  const shift = BigInt(a.bits - Number(prefixText));
+  return a.value >> shift === b.value >> shift;
+}
+
+// --- IP pools ---------------------------------------------------------------------------
+
+interface CalicoObject {
+  metadata?: { name?: string; namespace?: string };
+  spec?: Record<string, unknown>;
+}
+
+function encapsulationOf(vxlanMode: unknown, ipipMode: unknown): Encapsulation {
+  if (vxlanMode === 'Always') return 'VXLAN';
+  if (vxlanMode === 'CrossSubnet') return 'VXLANCrossSubnet';
+  if (ipipMode === 'Always') return 'IPIP';
+  if (ipipMode === 'CrossSubnet') return 'IPIPCrossSubnet';
+  return 'None';
+}
+
+export function parseIpPool(obj: CalicoObject, mtu: number | undefined): IpPool {
+  const spec = obj.spec ?? {};
+  const cidr = String(spec.cidr ?? '');
+  return {
+    name: obj.metadata?.name ?? '',
+    cidr,
+    blockSize: typeof spec.blockSize === 'number' ? spec.blockSize : cidr.includes(':') ? 122 : 26,
+    encapsulation: encapsulationOf(spec.vxlanMode, spec.ipipMode),
+    natOutgoing: spec.natOutgoing === true,
+    mtu,
+  };
+}
+
+// --- IPAM blocks --------------------------------------------------------------------------
+
+interface BlockAttribute {
+  handle_id?: string;
+  secondary?: Record<string, string>;
+}
+
+const TUNNEL_TYPES: Record<string, string> = {
+  vxlanTunnelAddress: 'vxlan-tunnel-addr',
+  vxlanV6TunnelAddress: 'vxlan-v6-tunnel-addr',
+  ipipTunnelAddress: 'ipip-tunnel-addr',
+  wireguardTunnelAddress: 'wireguard-tunnel-addr',
+};
+
+/** Who holds an allocation: `<namespace>/<pod>`, `vxlan-tunnel-addr:<node>`, or the raw handle. */
+export function holderOf(attr: BlockAttribute | undefined): string {
+  const secondary = attr?.secondary ?? {};
+  if (secondary.namespace && secondary.pod) return `${secondary.namespace}/${secondary.pod}`;
+  const tunnel = secondary.type ? TUNNEL_TYPES[secondary.type] : undefined;
+  if (tunnel && secondary.node) return `${tunnel}:${secondary.node}`;
+  const handle = attr?.handle_id ?? '';
+  for (const prefix of Object.values(TUNNEL_TYPES)) {
+    if (handle.startsWith(`${prefix}-`)) return `${prefix}:${handle.slice(prefix.length + 1)}`;
+  }
+  return handle || 'unknown';
+}
+
+export function parseIpamBlock(obj: CalicoObject): IpamBlock {
+  const spec = obj.spec ?? {};
+  const cidr = String(spec.cidr ?? '');
+  const affinity = typeof spec.affinity === 'string' ? spec.affinity : '';
+  const allocationsRaw = Array.isArray(spec.allocations) ? (spec.allocations as Array<number | null>) : [];
+  const attributes = Array.isArray(spec.attributes) ? (spec.attributes as BlockAttribute[]) : [];
+  const allocations: IpamAllocation[] = [];
+  allocationsRaw.forEach((attrIndex, ordinal) => {
+    if (attrIndex === null || attrIndex === undefined) return;
+    allocations.push({ ip: addressAt(cidr, ordinal), holder: holderOf(attributes[attrIndex]) });
+  });
+  return {
+    cidr,
+    node: affinity.startsWith('host:') ? affinity.slice('host:'.length) : undefined,
+    allocations,
+  };
+}
+
+// --- workload endpoints -------------------------------------------------------------------
+
+export function parseWorkloadEndpoint(obj: CalicoObject): WorkloadEndpoint {
+  const spec = obj.spec ?? {};
+  return {
+    namespace: obj.metadata?.namespace ?? '',
+    pod: String(spec.pod ?? ''),
+    node: String(spec.node ?? ''),
+    interfaceName: String(spec.interfaceName ?? ''),
+    ipNetworks: Array.isArray(spec.ipNetworks) ? spec.ipNetworks.map(String) : [],
+    mac: typeof spec.mac === 'string' && spec.mac ? spec.mac : undefined,
+  };
+}
+
+/**
+ * Without the Calico API server, what the datastore would say, rebuilt from pods and
+ * blocks: one endpoint per pod whose IP a block allocates to that very pod.
+ */
+export function endpointsFromPodsAndBlocks(pods: PodInfo[], blocks: IpamBlock[]): WorkloadEndpoint[] {
+  const held = new Map<string, string[]>();
+  for (const block of blocks) {
+    for (const a of block.allocations) held.set(a.holder, [...(held.get(a.holder) ?? []), a.ip]);
+  }
+  return pods
+    .filter((p) => !p.hostNetwork && p.ip !== undefined)
+    .flatMap((p) => {
+      const ips = held.get(`${p.namespace}/${p.name}`);
+      if (!ips || !ips.includes(p.ip!)) return [];
+      return [{
+        namespace: p.namespace,
+        pod: p.name,
+        node: p.node,
+        interfaceName: caliInterfaceName(p.namespace, p.name),
+        ipNetworks: ips.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`),
+        mac: undefined,
+      }];
+    });
+}

@@ -1,0 +1,226 @@
+/**
+ * Commands in a node's root namespaces.
+ *
+ * Two paths, chosen per node on first use and printed through the logger:
+ *  - `docker exec <node> <argv>` when the Docker CLI reaches a daemon that runs a container
+ *    of that name (Kind and containerlab nodes are containers);
+ *  - otherwise a privileged hostNetwork + hostPID pod pinned to the node (spec.nodeName),
+ *    running `nsenter -t 1 -n -m -- <argv>`, created on first use and deleted at close().
+ */
+import { execa } from 'execa';
+import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import {
+  EnvironmentError,
+  type BackgroundOptions,
+  type BackgroundProcess,
+  type ExecOptions,
+  type ExecResult,
+} from '../cluster.ts';
+import { runCommand, startBackgroundCommand, type Launched, type Launcher, type OutputSink } from './command.ts';
+import { parsePod, podIsReady, describePodState } from './parse-core.ts';
+import { podLauncher } from './pod-exec.ts';
+import { errorText, httpStatus, type Logger } from './redact.ts';
+import { pollUntil } from './wait.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './labels.ts';
+
+export const DEFAULT_NODE_SHELL_IMAGE = 'praqma/network-multitool:latest';
+export const NSENTER_PREFIX = ['nsenter', '-t', '1', '-n', '-m', '--'];
+
+export interface NodeShellOptions {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  /** Where debug pods are created. */
+  namespace: string;
+  /** 'auto' tries Docker first; 'docker' and 'pod' force one path. */
+  mode?: 'auto' | 'docker' | 'pod';
+  /** Image of the debug pod; it needs sh and nsenter. */
+  image?: string;
+  /** The Docker CLI to call (tests point this at a stand-in). */
+  docker?: string;
+  log?: Logger;
+  podReadyTimeoutMs?: number;
+  pollIntervalMs?: number;
+}
+
+type Path = { kind: 'docker'; where: string; launch: Launcher } | { kind: 'pod'; where: string; launch: Launcher; pod: string };
+
+/** A Launcher that runs argv through `docker exec <container>`. */
+export function dockerLauncher(docker: string, container: string): Launcher {
+  return async (argv: string[], sink: OutputSink): Promise<Launched> => {
+    const sub = execa(docker, ['exec', container, ...argv], { reject: false, buffer: false, stdin: 'ignore' });
+    sub.stdout?.on('data', (c: Buffer) => sink.stdout(c));
+    sub.stderr?.on('data', (c: Buffer) => sink.stderr(c));
+    const exit = sub.then((r) => {
+      if (r.exitCode !== undefined) return r.exitCode;
+      if (r.signal) return 128 + (signalNumber(r.signal) ?? 0);
+      throw new EnvironmentError(`docker exec ${container} failed: ${errorText(r.originalMessage || r.shortMessage)}`);
+    });
+    return { exit, abort: () => void sub.kill('SIGKILL') };
+  };
+}
+
+function signalNumber(name: string): number | undefined {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[name];
+}
+
+/** Pod names are DNS subdomains of at most 253 characters; node names already are. */
+export function shellPodName(node: string): string {
+  return `podnet-e2e-node-shell-${node}`.slice(0, 253).replace(/[^a-z0-9.-]/g, '-').replace(/[.-]+$/, '');
+}
+
+export function shellPodManifest(node: string, namespace: string, image: string): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: shellPodName(node),
+      namespace,
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, 'app.kubernetes.io/component': 'node-shell' },
+    },
+    spec: {
+      nodeName: node,
+      hostNetwork: true,
+      hostPID: true,
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 0,
+      tolerations: [{ operator: 'Exists' }],
+      containers: [
+        {
+          name: 'shell',
+          image,
+          command: ['sleep', '2147483647'],
+          securityContext: { privileged: true },
+        },
+      ],
+    },
+  };
+}
+
+export class NodeShell {
+  private readonly paths = new Map<string, Promise<Path>>();
+  private dockerReachable: Promise<boolean> | undefined;
+  private readonly createdPods = new Set<string>();
+  private readonly log: Logger;
+  private readonly docker: string;
+
+  constructor(private readonly options: NodeShellOptions) {
+    this.log = options.log ?? (() => undefined);
+    this.docker = options.docker ?? 'docker';
+  }
+
+  exec(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.pathFor(node).then((p) => runCommand(p.where, p.launch, argv, options.timeoutMs));
+  }
+
+  startBackground(node: string, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
+    return this.pathFor(node).then((p) => startBackgroundCommand(p, argv, options));
+  }
+
+  /** Which path serves a node: 'docker' or 'pod' (chosen on first use). */
+  async pathKind(node: string): Promise<'docker' | 'pod'> {
+    return (await this.pathFor(node)).kind;
+  }
+
+  private pathFor(node: string): Promise<Path> {
+    let p = this.paths.get(node);
+    if (!p) {
+      p = this.choose(node);
+      this.paths.set(node, p);
+      p.catch(() => this.paths.delete(node));
+    }
+    return p;
+  }
+
+  private async choose(node: string): Promise<Path> {
+    const mode = this.options.mode ?? 'auto';
+    if (mode !== 'pod') {
+      const why = await this.dockerUnusable(node);
+      if (!why) {
+        this.log(`node shell for ${node}: docker exec ${node}`);
+        return { kind: 'docker', where: `node ${node} (docker exec)`, launch: dockerLauncher(this.docker, node) };
+      }
+      if (mode === 'docker') {
+        throw new EnvironmentError(`cannot reach node ${node} through Docker: ${why}`, 'start Docker, or run with the node shell mode "auto"/"pod"');
+      }
+      this.log(`node shell for ${node}: privileged pod ${this.options.namespace}/${shellPodName(node)} with nsenter (Docker path unusable: ${why})`);
+    } else {
+      this.log(`node shell for ${node}: privileged pod ${this.options.namespace}/${shellPodName(node)} with nsenter`);
+    }
+    const pod = await this.ensureShellPod(node);
+    const inner = podLauncher(this.options.kc, { namespace: this.options.namespace, name: pod, container: 'shell' });
+    return {
+      kind: 'pod',
+      pod,
+      where: `node ${node} (nsenter from pod ${this.options.namespace}/${pod})`,
+      launch: (argv, sink) => inner([...NSENTER_PREFIX, ...argv], sink),
+    };
+  }
+
+  /** Why `docker exec <node>` cannot be used, or undefined when it can. */
+  private async dockerUnusable(node: string): Promise<string | undefined> {
+    this.dockerReachable ??= execa(this.docker, ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 10_000 }).then(
+      (r) => r.exitCode === 0,
+    );
+    if (!(await this.dockerReachable)) return 'the Docker CLI reaches no daemon';
+    const inspect = await execa(this.docker, ['inspect', '--type', 'container', '--format', '{{.State.Running}}', node], {
+      reject: false,
+      timeout: 10_000,
+    });
+    if (inspect.exitCode !== 0) return `no container named ${node}`;
+    if (String(inspect.stdout).trim() !== 'true') return `container ${node} is not running`;
+    return undefined;
+  }
+
+  private async ensureShellPod(node: string): Promise<string> {
+    const { core, namespace } = this.options;
+    const manifest = shellPodManifest(node, namespace, this.options.image ?? DEFAULT_NODE_SHELL_IMAGE);
+    const name = manifest.metadata!.name!;
+    try {
+      await core.createNamespacedPod({ namespace, body: manifest });
+      this.createdPods.add(name);
+    } catch (err) {
+      if (httpStatus(err) !== 409) {
+        throw new EnvironmentError(
+          `cannot create the node-shell pod ${namespace}/${name} on ${node}: ${errorText(err)}`,
+          'start Docker so nodes are reached with docker exec, or allow privileged hostNetwork pods in that namespace (Pod Security "privileged")',
+        );
+      }
+      // Made by another handle (the run's session, another worker): use it, leave it to its maker.
+    }
+    await pollUntil(
+      {
+        what: `node-shell pod ${namespace}/${name} to be Ready`,
+        timeoutMs: this.options.podReadyTimeoutMs ?? 120_000,
+        intervalMs: this.options.pollIntervalMs ?? 1_000,
+        remedy: `check \`kubectl -n ${namespace} describe pod ${name}\` (image pull, Pod Security admission)`,
+      },
+      async () => {
+        const pod = await core.readNamespacedPod({ namespace, name });
+        const phase = parsePod(pod).phase;
+        return {
+          done: podIsReady(pod),
+          seen: describePodState(pod),
+          ...(phase === 'Failed' || phase === 'Succeeded' ? { fatal: `the pod ended (${phase})` } : {}),
+        };
+      },
+    );
+    return name;
+  }
+
+  /** Deletes the debug pods this handle created (not those it found); docker paths hold nothing. */
+  async close(): Promise<void> {
+    const { core, namespace } = this.options;
+    const names = [...this.createdPods];
+    this.createdPods.clear();
+    this.paths.clear();
+    await Promise.all(
+      names.map(async (name) => {
+        try {
+          await core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
+        } catch (err) {
+          if (httpStatus(err) !== 404) this.log(`could not delete node-shell pod ${namespace}/${name}: ${errorText(err)}`);
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Evidence: every command a step ran, and every expectation it checked, rendered for the
+ * report. Kept apart from the World so that checks and probes stay plain functions.
+ */
+import type { ExecResult } from './cluster/cluster.ts';
+
+/** The outcome of one check: what the claim expects, what was seen, and the commands behind it. */
+export interface Verdict {
+  ok: boolean;
+  /** Reads as the rest of "expected …": "every reply from 192.168.1.5 (pod x on n1) to carry TTL 62". */
+  expected: string;
+  /** Reads as the rest of "saw …": "61, 61, 61". */
+  observed: string;
+  evidence: ExecResult[];
+}
+
+/**
+ * A claim that does not hold: the network finding, as opposed to an environment fault.
+ * Allure marks errors named *Assertion* as failed (a finding) and any other error as broken
+ * (the environment). No expected/actual fields: cucumber would print a diff instead of the message.
+ */
+export class ClaimAssertionError extends Error {
+  override readonly name = 'ClaimAssertionError';
+
+  constructor(verdict: Verdict) {
+    super(verdictMessage(verdict));
+  }
+}
+
+export function verdictMessage(verdict: Verdict): string {
+  return `expected ${verdict.expected}; saw ${verdict.observed}`;
+}
+
+export function formatExec(result: ExecResult): string {
+  const status = result.timedOut ? `timed out after ${result.ms} ms` : `exit ${result.exitCode} in ${result.ms} ms`;
+  return [
+    `where:   ${result.where}`,
+    `command: ${result.argv.map(quoteArg).join(' ')}`,
+    `result:  ${status}`,
+    '--- stdout',
+    result.stdout.trimEnd() || '(empty)',
+    ...(result.stderr.trim() ? ['--- stderr', result.stderr.trimEnd()] : []),
+  ].join('\n');
+}
+
+export function formatVerdict(verdict: Verdict): string {
+  return [`verdict:  ${verdict.ok ? 'holds' : 'DOES NOT HOLD'}`, `expected: ${verdict.expected}`, `observed: ${verdict.observed}`].join('\n');
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** A short file name for an attachment: "ping podnet-worker" → "ping-podnet-worker.txt". */
+export function attachmentName(result: ExecResult): string {
+  const command = result.argv[0]?.split('/').pop() ?? 'command';
+  const sub = result.argv[0] === 'ip' ? `-${result.argv.filter((a) => !a.startsWith('-'))[1] ?? ''}` : '';
+  const where = result.where.replace(/[^\w.-]+/g, '_').slice(0, 60);
+  return `${command}${sub}@${where}.txt`;
+}

@@ -1,0 +1,18 @@
+/** The course's lessons as the report names and links them, keyed by their feature tags. */
+const COURSE = 'https://github.com/aadhilam/k8-networking-calico-containerlab/tree/main/containerlab';
+
+export interface Lesson {
+  tag: string;
+  title: string;
+  url: string;
+}
+
+export const LESSONS: Lesson[] = [
+  { tag: '@lesson-02', title: 'Lesson 02 — Pod networking', url: `${COURSE}/02-pod-network` },
+  { tag: '@lesson-03', title: 'Lesson 03 — Pod routing across nodes', url: `${COURSE}/03-pod-routing` },
+  { tag: '@network-model', title: 'The Kubernetes network model and CNI', url: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model' },
+];
+
+export function lessonOf(tags: string[]): Lesson | undefined {
+  return LESSONS.find((lesson) => tags.includes(lesson.tag));
+}

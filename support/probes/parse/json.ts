@@ -1,0 +1,76 @@
+import { ParseError } from './errors.ts';
+
+export type JsonObject = Record<string, unknown>;
+
+/** iproute2's `-j` output starts with `[` (or `{` for a few subcommands); its text never does. */
+export function looksLikeJson(text: string): boolean {
+  const first = text.trimStart()[0];
+  return first === '[' || first === '{';
+}
+
+/** Parses `ip -j …` output into its array of objects, or throws a ParseError naming `parser`. */
+export function parseJsonArray(parser: string, text: string): JsonObject[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ParseError(parser, `invalid JSON (${(error as Error).message})`, text);
+  }
+  if (!Array.isArray(value)) throw new ParseError(parser, 'expected a JSON array', text);
+  return value.map((item, i) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new ParseError(parser, `element ${i} is not an object`, JSON.stringify(item));
+    }
+    return item as JsonObject;
+  });
+}
+
+/** Typed field readers: a present field of the wrong type is an error, an absent one is undefined. */
+export class JsonFields {
+  constructor(
+    private readonly parser: string,
+    private readonly obj: JsonObject,
+  ) {}
+
+  private fail(key: string, expected: string): never {
+    throw new ParseError(this.parser, `field "${key}" is not ${expected}`, JSON.stringify(this.obj));
+  }
+
+  optString(key: string): string | undefined {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return undefined;
+    // iproute2 prints unnamed protocols and tables as numbers in some versions, strings in others.
+    if (typeof v === 'number') return String(v);
+    return typeof v === 'string' ? v : this.fail(key, 'a string');
+  }
+
+  string(key: string): string {
+    return this.optString(key) ?? this.fail(key, 'present');
+  }
+
+  optNumber(key: string): number | undefined {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'number' && Number.isFinite(v) ? v : this.fail(key, 'a number');
+  }
+
+  number(key: string): number {
+    return this.optNumber(key) ?? this.fail(key, 'present');
+  }
+
+  strings(key: string): string[] {
+    const v = this.obj[key];
+    if (v === undefined) return [];
+    if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
+    return this.fail(key, 'an array of strings');
+  }
+
+  objects(key: string): JsonObject[] | undefined {
+    const v = this.obj[key];
+    if (v === undefined) return undefined;
+    if (Array.isArray(v) && v.every((o) => o !== null && typeof o === 'object' && !Array.isArray(o))) {
+      return v as JsonObject[];
+    }
+    return this.fail(key, 'an array of objects');
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Pure planners: options in, the list of steps `cluster:up` / `cluster:down` would take out.
+ * Nothing here runs a command; the executor runs a plan, a dry run prints it.
+ */
+import type { Encapsulation } from '../cluster/cluster.ts';
+import { renderInstallation, renderKindConfig, type Fixtures, KIND_CONFIG_FIXTURE, INSTALLATION_FIXTURE } from './manifests.ts';
+import { calicoOperatorManifests, nodeImage } from './versions.ts';
+import type { WaitCondition } from './waits.ts';
+
+export interface UpOptions {
+  name: string;
+  k8s: string;
+  calico: string;
+  /** Undefined keeps the fixture's encapsulation. */
+  encapsulation: Encapsulation | undefined;
+  /** The kubeconfig file kind writes and kubectl reads; undefined: kind's default ($KUBECONFIG or ~/.kube/config). */
+  kubeconfig: string | undefined;
+  /** Upper bound of each wait step. */
+  waitTimeoutMs: number;
+}
+
+export interface DownOptions {
+  name: string;
+  kubeconfig: string | undefined;
+}
+
+/** A manifest fed to a command's stdin. */
+export interface Manifest {
+  /** Where it comes from, and what was changed in it. */
+  source: string;
+  text: string;
+}
+
+/** What a guard step decides from its command's result. */
+export type Guard =
+  /** The command must succeed, else the environment is unusable (exit 2). */
+  | { type: 'succeeds'; remedy: string }
+  /** `kind get clusters` must not list the cluster (exit 2 if it does). */
+  | { type: 'cluster-absent'; cluster: string; remedy: string }
+  /** `kind get clusters` lists the cluster, else the rest of the plan is skipped (nothing to do). */
+  | { type: 'cluster-present'; cluster: string };
+
+interface StepBase {
+  description: string;
+  argv: string[];
+  /** Upper bound of one run of the command. */
+  timeoutMs: number;
+}
+
+export type Step =
+  | (StepBase & { kind: 'guard'; guard: Guard })
+  | (StepBase & { kind: 'run'; stdin?: Manifest; createsCluster?: boolean })
+  | (StepBase & {
+      kind: 'wait';
+      until: WaitCondition;
+      waitTimeoutMs: number;
+      intervalMs: number;
+      /** A command that shows more than the poll does, suggested when the wait times out. */
+      diagnose: string[];
+    });
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+export const POLL_INTERVAL_MS = 5 * SECOND;
+
+export function kindContext(name: string): string {
+  return `kind-${name}`;
+}
+
+/** `kubectl` pinned to the cluster's context (never whatever context happens to be current). */
+function kubectl(options: { name: string; kubeconfig: string | undefined }, ...args: string[]): string[] {
+  const file = options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : [];
+  return ['kubectl', ...file, '--context', kindContext(options.name), ...args];
+}
+
+function kubeconfigFlag(kubeconfig: string | undefined): string[] {
+  return kubeconfig ? ['--kubeconfig', kubeconfig] : [];
+}
+
+function guardsBeforeCreate(name: string): Step[] {
+  return [
+    {
+      kind: 'guard',
+      description: 'The Docker engine is reachable',
+      argv: ['docker', 'info', '--format', '{{.ServerVersion}}'],
+      timeoutMs: 30 * SECOND,
+      guard: {
+        type: 'succeeds',
+        remedy: 'start Docker (or Docker Desktop) and make sure this user may use it: `docker info` must succeed',
+      },
+    },
+    {
+      kind: 'guard',
+      description: `No Kind cluster named "${name}" exists yet`,
+      argv: ['kind', 'get', 'clusters'],
+      timeoutMs: 30 * SECOND,
+      guard: {
+        type: 'cluster-absent',
+        cluster: name,
+        remedy: `delete it first (npm run cluster:down -- --name ${name}) or choose another --name`,
+      },
+    },
+  ];
+}
+
+export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
+  const image = nodeImage(options.k8s);
+  const kindConfig = renderKindConfig(fixtures.kindConfig, { name: options.name, image: image.ref });
+  const installation = renderInstallation(fixtures.installation, options.encapsulation);
+  const encapsulationNote = options.encapsulation ? `, pool encapsulation set to ${options.encapsulation}` : '';
+
+  const operatorSteps: Step[] = calicoOperatorManifests(options.calico).map((url) => ({
+    kind: 'run',
+    description: `Install Calico ${options.calico}: ${url.slice(url.lastIndexOf('/') + 1)}`,
+    argv: kubectl(options, 'create', '-f', url),
+    timeoutMs: 3 * MINUTE,
+  }));
+
+  return [
+    ...guardsBeforeCreate(options.name),
+    {
+      kind: 'run',
+      description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s}` +
+        (image.builtBy ? ` (node image built by ${image.builtBy})` : ' (node image by tag: no digest is pinned for this version)'),
+      argv: ['kind', 'create', 'cluster', '--name', options.name, '--image', image.ref, '--config', '-',
+        ...kubeconfigFlag(options.kubeconfig)],
+      stdin: { source: `${KIND_CONFIG_FIXTURE}, name and node image substituted`, text: kindConfig.text },
+      timeoutMs: 10 * MINUTE,
+      createsCluster: true,
+    },
+    ...operatorSteps,
+    {
+      kind: 'run',
+      description: 'Wait until the operator CRDs are established',
+      argv: kubectl(options, 'wait', '--for=condition=Established', '--timeout=120s',
+        'crd/installations.operator.tigera.io', 'crd/apiservers.operator.tigera.io', 'crd/tigerastatuses.operator.tigera.io'),
+      timeoutMs: 150 * SECOND,
+    },
+    {
+      kind: 'run',
+      description: `Create the Installation and APIServer from ${INSTALLATION_FIXTURE}`,
+      argv: kubectl(options, 'create', '-f', '-'),
+      stdin: { source: `${INSTALLATION_FIXTURE}${encapsulationNote}`, text: installation },
+      timeoutMs: MINUTE,
+    },
+    {
+      kind: 'wait',
+      description: 'Wait until Calico and its API server are Available',
+      argv: kubectl(options, 'get', 'tigerastatus', '-o', 'json'),
+      until: { type: 'tigerastatus-available', names: ['calico', 'apiserver'] },
+      timeoutMs: 30 * SECOND,
+      waitTimeoutMs: options.waitTimeoutMs,
+      intervalMs: POLL_INTERVAL_MS,
+      diagnose: kubectl(options, 'get', 'tigerastatus,pods', '-A', '-o', 'wide'),
+    },
+    {
+      kind: 'wait',
+      description: 'Wait until every node is Ready',
+      argv: kubectl(options, 'get', 'nodes', '-o', 'json'),
+      until: { type: 'nodes-ready', count: kindConfig.nodeCount },
+      timeoutMs: 30 * SECOND,
+      waitTimeoutMs: options.waitTimeoutMs,
+      intervalMs: POLL_INTERVAL_MS,
+      diagnose: kubectl(options, 'describe', 'nodes'),
+    },
+  ];
+}
+
+export function planClusterDown(options: DownOptions): Step[] {
+  return [
+    {
+      kind: 'guard',
+      description: `A Kind cluster named "${options.name}" exists (otherwise there is nothing to delete)`,
+      argv: ['kind', 'get', 'clusters'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'cluster-present', cluster: options.name },
+    },
+    {
+      kind: 'run',
+      description: `Delete the Kind cluster "${options.name}" and its kubeconfig entry`,
+      argv: ['kind', 'delete', 'cluster', '--name', options.name, ...kubeconfigFlag(options.kubeconfig)],
+      timeoutMs: 5 * MINUTE,
+    },
+  ];
+}
+
+/** The programs a plan runs: what must be on PATH for a real run. */
+export function toolsOf(steps: Step[]): string[] {
+  return [...new Set(steps.map((step) => step.argv[0]).filter((tool): tool is string => tool !== undefined))].sort();
+}

@@ -1,0 +1,90 @@
+/**
+ * Pods and nodes named by role, as scenarios speak of them: "a multitool-1 pod on another
+ * worker node", "the node of \"source\"". Never by literal name or address.
+ */
+import { EnvironmentError, type Cluster, type ExecTarget, type NodeInfo, type PodInfo } from './cluster/cluster.ts';
+
+export type Placement =
+  | { kind: 'role'; role: 'worker' | 'control-plane'; other: boolean }
+  | { kind: 'any' }
+  | { kind: 'sameNodeAs'; alias: string };
+
+export const PLACEMENT_PATTERN = /a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"/;
+
+export function parsePlacement(text: string): Placement {
+  const sameNode = /^the node of "([^"]+)"$/.exec(text);
+  if (sameNode) return { kind: 'sameNodeAs', alias: sameNode[1] as string };
+  if (text === 'any node') return { kind: 'any' };
+  if (text === 'the control-plane node') return { kind: 'role', role: 'control-plane', other: false };
+  return { kind: 'role', role: 'worker', other: text.startsWith('another') };
+}
+
+export function describePlacement(placement: Placement): string {
+  switch (placement.kind) {
+    case 'any':
+      return 'any node';
+    case 'sameNodeAs':
+      return `the node of "${placement.alias}"`;
+    case 'role':
+      return `${placement.other ? 'another' : 'a'} ${placement.role} node`;
+  }
+}
+
+/** "192.168.93.201 (pod multitool-1-vmn9d on pod-routing-worker)" */
+export function describePod(pod: PodInfo): string {
+  return `${pod.ip ?? '(no IP)'} (pod ${pod.name} on ${pod.node})`;
+}
+
+export function podTarget(pod: PodInfo): ExecTarget {
+  return { kind: 'pod', namespace: pod.namespace, name: pod.name };
+}
+
+export function nodeTarget(node: string): ExecTarget {
+  return { kind: 'node', name: node };
+}
+
+/**
+ * Picks a Running, ready pod of `workload` that fits `placement`, given the pods already named
+ * in the scenario. Deterministic: the first fitting pod by node name.
+ */
+export async function choosePod(cluster: Cluster, workload: string, placement: Placement, named: Map<string, PodInfo>): Promise<PodInfo> {
+  const [pods, nodes] = await Promise.all([cluster.pods({ namespace: cluster.workloadNamespace, workload }), cluster.nodes()]);
+  if (pods.length === 0) {
+    throw new EnvironmentError(`no pod of workload "${workload}" exists in namespace ${cluster.workloadNamespace}`, 'check that the suite’s workloads are deployed (fixtures/workloads)');
+  }
+  const allowed = allowedNodes(nodes, placement, named);
+  const candidates = pods
+    .filter((pod) => allowed.has(pod.node))
+    .filter((pod) => ![...named.values()].some((other) => other.namespace === pod.namespace && other.name === pod.name))
+    .sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
+  const pod = candidates[0];
+  if (!pod) {
+    throw new EnvironmentError(
+      `no ${workload} pod runs on ${describePlacement(placement)} (pods: ${pods.map((p) => `${p.name} on ${p.node}`).join(', ')})`,
+      'the cluster needs the course’s shape: one control-plane and two workers, the DaemonSets on every node',
+    );
+  }
+  if (pod.phase !== 'Running' || !pod.ip) {
+    throw new EnvironmentError(`pod ${pod.namespace}/${pod.name} is ${pod.phase}${pod.ip ? '' : ' with no IP'}; the scenario needs it Running`);
+  }
+  return pod;
+}
+
+function allowedNodes(nodes: NodeInfo[], placement: Placement, named: Map<string, PodInfo>): Set<string> {
+  switch (placement.kind) {
+    case 'any':
+      return new Set(nodes.map((node) => node.name));
+    case 'sameNodeAs':
+      return new Set([namedPod(named, placement.alias).node]);
+    case 'role': {
+      const taken = new Set([...named.values()].map((pod) => pod.node));
+      return new Set(nodes.filter((node) => node.role === placement.role && !(placement.other && taken.has(node.name))).map((node) => node.name));
+    }
+  }
+}
+
+export function namedPod(named: Map<string, PodInfo>, alias: string): PodInfo {
+  const pod = named.get(alias);
+  if (!pod) throw new Error(`the scenario has no pod called "${alias}" yet (named so far: ${[...named.keys()].map((k) => `"${k}"`).join(', ') || 'none'}); name it in a Given step first`);
+  return pod;
+}

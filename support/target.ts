@@ -1,0 +1,42 @@
+/**
+ * Which target a run uses, and how a process (the e2e runner, a cucumber worker) connects to it.
+ * `E2E_TARGET=kind|netns|auto`: auto means kind when a kubeconfig is configured, else netns.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentError, type Cluster, type TargetKind } from './cluster/cluster.ts';
+
+export interface TargetChoice {
+  kind: TargetKind;
+  /** Why this target: printed in the run's first line. */
+  reason: string;
+}
+
+export function chooseTarget(env: NodeJS.ProcessEnv = process.env): TargetChoice {
+  const requested = env.E2E_TARGET ?? 'auto';
+  if (requested === 'kind' || requested === 'netns') return { kind: requested, reason: `E2E_TARGET=${requested}` };
+  if (requested !== 'auto') throw new EnvironmentError(`E2E_TARGET="${requested}" is not a target`, 'use E2E_TARGET=kind, netns or auto');
+  if (env.KUBECONFIG) return { kind: 'kind', reason: `KUBECONFIG is set (${env.KUBECONFIG})` };
+  const defaultKubeconfig = join(homedir(), '.kube', 'config');
+  if (existsSync(defaultKubeconfig)) return { kind: 'kind', reason: `${defaultKubeconfig} exists` };
+  return { kind: 'netns', reason: 'no kubeconfig is configured (KUBECONFIG unset, no ~/.kube/config)' };
+}
+
+/** The environment variables through which the runner tells cucumber workers where to go. */
+export const TARGET_ENV = {
+  target: 'E2E_TARGET',
+  lab: 'PODNET_LAB',
+  namespace: 'E2E_NAMESPACE',
+  context: 'E2E_CONTEXT',
+} as const;
+
+export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Cluster> {
+  const choice = chooseTarget(env);
+  if (choice.kind === 'netns') {
+    const { NetnsCluster } = await import('./cluster/netns/netns-cluster.ts');
+    return NetnsCluster.attach(env[TARGET_ENV.lab] ?? 'podnet');
+  }
+  const { connectKind } = await import('./cluster/kind/connect.ts');
+  return connectKind({ context: env[TARGET_ENV.context], namespace: env[TARGET_ENV.namespace] });
+}

@@ -1,0 +1,86 @@
+/**
+ * The Cucumber World: the target, the pods a scenario has named, what its When steps saw,
+ * and the evidence it attaches. Small on purpose; logic lives in probes and claims.
+ */
+import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import type { Cluster, ExecResult, PodInfo } from './cluster/cluster.ts';
+import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
+import type { Observation } from './probes/observation.ts';
+import type { PingResult } from './probes/parse/ping.ts';
+import type { Capture } from './probes/capture.ts';
+import { namedPod } from './subjects.ts';
+
+export interface PingSeen {
+  from: PodInfo;
+  to: PodInfo;
+  count: number;
+  observation: Observation<PingResult>;
+}
+
+export interface CaptureSeen {
+  on: PodInfo;
+  ping: PingSeen;
+  observation: Observation<Capture<PingResult>>;
+}
+
+let sharedCluster: Cluster | undefined;
+
+/** Set once per worker process by the BeforeAll hook. */
+export function useCluster(cluster: Cluster | undefined): void {
+  sharedCluster = cluster;
+}
+
+export class PodNetWorld extends World {
+  readonly pods = new Map<string, PodInfo>();
+  /** Pods this scenario created (lifecycle claims), deleted by the After hook. */
+  readonly createdPods: PodInfo[] = [];
+  lastPing: PingSeen | undefined;
+  lastCapture: CaptureSeen | undefined;
+
+  constructor(options: IWorldOptions) {
+    super(options);
+  }
+
+  get cluster(): Cluster {
+    if (!sharedCluster) throw new Error('no cluster is connected (the BeforeAll hook did not run or failed)');
+    return sharedCluster;
+  }
+
+  pod(alias: string): PodInfo {
+    return namedPod(this.pods, alias);
+  }
+
+  name(alias: string, pod: PodInfo): void {
+    this.pods.set(alias, pod);
+    this.attach(`"${alias}" is pod ${pod.namespace}/${pod.name} on node ${pod.node}, IP ${pod.ip}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
+  }
+
+  record(results: ExecResult[]): void {
+    for (const result of results) this.attach(formatExec(result), { mediaType: 'text/plain', fileName: attachmentName(result) });
+  }
+
+  observe<T>(observation: Observation<T>): T {
+    this.record(observation.evidence);
+    return observation.value;
+  }
+
+  /** Attaches the verdict and its evidence, then fails the step if the claim does not hold. */
+  async verify(pending: Verdict | Promise<Verdict>): Promise<void> {
+    const verdict = await pending;
+    this.record(verdict.evidence);
+    this.attach(formatVerdict(verdict), { mediaType: 'text/plain', fileName: verdict.ok ? 'verdict.txt' : 'verdict-FAILED.txt' });
+    if (!verdict.ok) throw new ClaimAssertionError(verdict);
+  }
+
+  requirePing(): PingSeen {
+    if (!this.lastPing) throw new Error('no ping has run in this scenario yet; add a When step that pings');
+    return this.lastPing;
+  }
+
+  requireCapture(): CaptureSeen {
+    if (!this.lastCapture) throw new Error('no capture has run in this scenario yet; add a When step with a capture');
+    return this.lastCapture;
+  }
+}
+
+setWorldConstructor(PodNetWorld);

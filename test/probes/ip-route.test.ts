@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatRoute, parseIpRoutes, type Route } from '../../support/probes/parse/ip-route.ts';
+import { assertParseError, fixture } from './helpers.ts';
+
+function route(routes: Route[], prefix: string): Route {
+  const found = routes.find((r) => r.prefix === prefix);
+  assert.ok(found, `no route to ${prefix} in ${routes.map(formatRoute).join(' | ')}`);
+  return found;
+}
+
+describe('parseIpRoutes on the course outputs', () => {
+  it('reads the pod table: exactly the two routes via 169.254.1.1', () => {
+    assert.deepStrictEqual(parseIpRoutes(fixture('pod-ip-route.txt')), [
+      { dst: 'default', prefix: '0.0.0.0/0', type: 'unicast', gateway: '169.254.1.1', dev: 'eth0', flags: [] },
+      { dst: '169.254.1.1', prefix: '169.254.1.1/32', type: 'unicast', dev: 'eth0', scope: 'link', flags: [] },
+    ]);
+  });
+
+  it('reads the node host routes to local pods: dev cali…, scope link, no gateway', () => {
+    for (const [name, ip, dev] of [
+      ['node-ip-route-grep-pod.txt', '192.168.146.66', 'cali6d09fa47963'],
+      ['node-ip-route-grep-same-node-pod.txt', '192.168.93.202', 'cali3174bc812f3'],
+      ['node-ip-route-grep-cross-node-pod.txt', '192.168.112.197', 'cali2add6b13a99'],
+    ] as const) {
+      const [only, ...rest] = parseIpRoutes(fixture(name));
+      assert.equal(rest.length, 0);
+      assert.deepStrictEqual(only, { dst: ip, prefix: `${ip}/32`, type: 'unicast', dev, scope: 'link', flags: [] });
+    }
+  });
+
+  it('rejects the lesson 03 output that has the command echoed into it', () => {
+    const error = assertParseError(() => parseIpRoutes(fixture('pod-ip-route-echoed-command.txt')), /"ip" is not a route destination/);
+    assert.equal(error.lineNumber, 1);
+  });
+});
+
+describe('parseIpRoutes on the netns lab node', () => {
+  const routes = parseIpRoutes(fixture('netns-node-ip-route.txt'));
+
+  it('reads the blackhole for the local block, with Calico protocol 80', () => {
+    assert.deepStrictEqual(route(routes, '192.168.10.0/26'), {
+      dst: '192.168.10.0/26', prefix: '192.168.10.0/26', type: 'blackhole', proto: '80', flags: [],
+    });
+  });
+
+  it('reads the remote block via the other node, onlink', () => {
+    const remote = route(routes, '192.168.20.64/26');
+    assert.equal(remote.gateway, '172.30.0.3');
+    assert.equal(remote.dev, 'eth0');
+    assert.deepEqual(remote.flags, ['onlink']);
+  });
+
+  it('reads kernel routes with their source and unreachable routes with their type', () => {
+    const connected = route(routes, '172.30.0.0/24');
+    assert.deepEqual([connected.proto, connected.scope, connected.src], ['kernel', 'link', '172.30.0.2']);
+    assert.equal(route(routes, '192.168.99.0/24').type, 'unreachable');
+  });
+
+  it('reads an ECMP route with its nexthops', () => {
+    const [multipath] = parseIpRoutes(fixture('netns-node-ip-route-multipath.txt'));
+    assert.deepEqual(multipath?.nexthops?.map((h) => h.gateway), ['172.30.0.3', '172.30.0.4']);
+    assert.deepEqual(multipath?.nexthops?.[0], { gateway: '172.30.0.3', dev: 'eth0', weight: 1, flags: ['onlink'] });
+  });
+});
+
+describe('parseIpRoutes gives the same data from text and JSON', () => {
+  for (const base of ['netns-pod-ip-route', 'netns-node-ip-route', 'netns-node-ip-route-multipath', 'netns-pod-ip6-route']) {
+    it(`${base}.txt = ${base}.json`, () => {
+      assert.deepStrictEqual(parseIpRoutes(fixture(`${base}.txt`)), parseIpRoutes(fixture(`${base}.json`)));
+    });
+  }
+});
+
+describe('formatRoute', () => {
+  const textFixtures = [
+    'pod-ip-route.txt',
+    'node-ip-route-grep-pod.txt',
+    'netns-pod-ip-route.txt',
+    'netns-node-ip-route.txt',
+    'netns-node-ip-route-multipath.txt',
+    'netns-pod-ip6-route.txt',
+  ];
+  for (const name of textFixtures) {
+    it(`prints ${name} back as ip route printed it`, () => {
+      const expected = fixture(name).split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+      const printed = parseIpRoutes(fixture(name)).flatMap((r) => formatRoute(r).split('\n'));
+      assert.deepEqual(printed, expected);
+    });
+  }
+
+  it('prints routes read from JSON in the text form', () => {
+    assert.deepEqual(parseIpRoutes(fixture('netns-pod-ip-route.json')).map(formatRoute), [
+      'default via 169.254.1.1 dev eth0',
+      '169.254.1.1 dev eth0 scope link',
+    ]);
+  });
+});
+
+describe('parseIpRoutes normalises prefixes', () => {
+  it('makes bare addresses host prefixes and gives default a family', () => {
+    const [v6default, v6host] = parseIpRoutes('default via fe80::1 dev eth0 proto ra metric 1024 pref medium\nfd00::5 dev eth0 metric 1024 pref medium\n');
+    assert.equal(v6default?.prefix, '::/0');
+    assert.equal(v6host?.prefix, 'fd00::5/128');
+    assert.equal(parseIpRoutes('default dev eth0 scope link')[0]?.prefix, '0.0.0.0/0');
+  });
+
+  it('treats an empty table as valid', () => {
+    assert.deepEqual(parseIpRoutes(''), []);
+    assert.deepEqual(parseIpRoutes('[]'), []);
+  });
+});
+
+describe('parseIpRoutes rejects what is not a routing table', () => {
+  it('rejects garbage, unknown words and stray indented lines', () => {
+    assertParseError(() => parseIpRoutes('hello world'), /"hello" is not a route destination/);
+    assertParseError(() => parseIpRoutes('10.0.0.0/8 via 10.0.0.1 dev eth0 frobnicate 3'), /unknown word "frobnicate"/);
+    assertParseError(() => parseIpRoutes('10.0.0.0/8 dev'), /"dev" without a value/);
+    assertParseError(() => parseIpRoutes('10.0.0.0/33 dev eth0'), /not a route destination/);
+    assertParseError(() => parseIpRoutes('\tnexthop via 10.0.0.1 dev eth0 weight 1'), /"nexthop" line before any route/);
+    assertParseError(() => parseIpRoutes('10.0.0.0/8 dev eth0\n  cache'), /unexpected indented line/);
+  });
+
+  it('rejects `ip route get` output given as a table', () => {
+    assertParseError(() => parseIpRoutes(fixture('node-ip-route-get.txt')), /`ip route get` output/);
+  });
+
+  it('rejects JSON that is not a route list', () => {
+    assertParseError(() => parseIpRoutes('{"dst": "default"}'), /expected a JSON array/);
+    assertParseError(() => parseIpRoutes('[{"dev": "eth0"}]'), /"dst"/);
+    assertParseError(() => parseIpRoutes('[{"dst": "nowhere"}]'), /"nowhere" is not a route destination/);
+    assertParseError(() => parseIpRoutes('[{"dst": "default", "flags": "onlink"}]'), /"flags" is not an array of strings/);
+  });
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parsePing } from '../../support/probes/parse/ping.ts';
+import { assertParseError, fixture } from './helpers.ts';
+
+describe('parsePing on the course outputs (lesson 03, `nohup ping … &` read while running)', () => {
+  it('reads same-node replies, every one with TTL 63, and no statistics yet', () => {
+    const ping = parsePing(fixture('ping-same-node.txt'));
+    assert.equal(ping.target, '192.168.93.202');
+    assert.deepEqual(ping.replies.map((r) => r.ttl), [63, 63, 63, 63, 63]);
+    assert.deepEqual(ping.replies[0], { from: '192.168.93.202', seq: 1, ttl: 63, timeMs: 0.104 });
+    assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [undefined, undefined, undefined]);
+    assert.deepEqual(ping.errors, []);
+  });
+
+  it('reads cross-node replies, every one with TTL 62', () => {
+    const ping = parsePing(fixture('ping-cross-node.txt'));
+    assert.equal(ping.target, '192.168.112.197');
+    assert.deepEqual(ping.replies.map((r) => r.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.ok(ping.replies.every((r) => r.ttl === 62 && r.from === '192.168.112.197'));
+  });
+});
+
+describe('parsePing on iputils outputs from the netns lab', () => {
+  it('reads a complete same-node ping: TTL 63, 3 sent, 3 received, no loss', () => {
+    const ping = parsePing(fixture('netns-ping-same-node.txt'));
+    assert.deepEqual(ping.replies.map((r) => r.ttl), [63, 63, 63]);
+    assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 3, 0]);
+  });
+
+  it('reads a complete cross-node ping: TTL 62', () => {
+    const ping = parsePing(fixture('netns-ping-cross-node.txt'));
+    assert.deepEqual(ping.replies.map((r) => r.ttl), [62, 62, 62]);
+    assert.equal(ping.received, 3);
+  });
+
+  it('reads total loss into a blackhole', () => {
+    const ping = parsePing(fixture('netns-ping-loss.txt'));
+    assert.deepEqual(ping.replies, []);
+    assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 0, 100]);
+  });
+
+  it('puts ICMP errors into errors, and reads the "+N errors" summary', () => {
+    const ping = parsePing(fixture('netns-ping-unreachable.txt'));
+    assert.deepEqual(ping.errors, [1, 2, 3].map((n) => `From 172.30.0.2 icmp_seq=${n} Destination Host Unreachable`));
+    assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 0, 100]);
+  });
+
+  it('keeps the replies of a ping killed before its statistics', () => {
+    const ping = parsePing(fixture('netns-ping-cut-off.txt'));
+    assert.equal(ping.replies.length, 3);
+    assert.equal(ping.transmitted, undefined);
+  });
+
+  it('reads a ping that failed before sending anything', () => {
+    assert.deepEqual(parsePing(fixture('netns-ping-blackhole.txt')), {
+      target: undefined,
+      replies: [],
+      transmitted: undefined,
+      received: undefined,
+      lossPercent: undefined,
+      errors: ['ping: connect: Invalid argument'],
+    });
+  });
+});
+
+describe('parsePing on other formats', () => {
+  it('reads busybox ping (hand-written fixture: seq from 0, "packets received")', () => {
+    const ping = parsePing(fixture('ping-busybox.handwritten.txt'));
+    assert.equal(ping.target, '192.168.93.202');
+    assert.deepEqual(ping.replies.map((r) => [r.seq, r.ttl]), [[0, 63], [1, 63], [2, 63]]);
+    assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 3, 0]);
+  });
+
+  // Hand-written lines in iputils formats the lab does not produce.
+  it('reads named hosts, duplicates, -D timestamps and fractional loss', () => {
+    const ping = parsePing(
+      [
+        'PING kube-dns.kube-system.svc.cluster.local (10.96.0.10) 56(84) bytes of data.',
+        '64 bytes from kube-dns.kube-system.svc.cluster.local (10.96.0.10): icmp_seq=1 ttl=64 time=0.5 ms',
+        '[1700000000.123456] 64 bytes from 10.96.0.10: icmp_seq=1 ttl=64 time=0.7 ms (DUP!)',
+        '',
+        '--- kube-dns.kube-system.svc.cluster.local ping statistics ---',
+        '3 packets transmitted, 2 received, +1 duplicates, 33.3333% packet loss, time 2003ms',
+      ].join('\n'),
+    );
+    assert.equal(ping.target, '10.96.0.10');
+    assert.deepEqual(ping.replies, [
+      { from: '10.96.0.10', seq: 1, ttl: 64, timeMs: 0.5 },
+      { from: '10.96.0.10', seq: 1, ttl: 64, timeMs: 0.7, duplicate: true },
+    ]);
+    assert.equal(ping.lossPercent, 33.3333);
+  });
+});
+
+describe('parsePing rejects what is not ping output', () => {
+  it('rejects garbage and empty output', () => {
+    assertParseError(() => parsePing('hello world'), /^parsePing: not a line of ping output/, /hello world/);
+    assertParseError(() => parsePing(''), /no "PING <target>" header/);
+  });
+
+  it('rejects a course explanation pasted under the output', () => {
+    const pasted = `${fixture('ping-same-node.txt')}  • Default Route: All traffic goes via 169.254.1.1 through eth0\n`;
+    const error = assertParseError(() => parsePing(pasted), /Default Route/);
+    assert.equal(error.lineNumber, 7);
+  });
+});

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isListening, parseTcpdump, parseTcpdumpSummary, type Packet } from '../../support/probes/parse/tcpdump.ts';
+import { assertParseError, fixture } from './helpers.ts';
+
+const echo = (packets: Packet[], type: string) => packets.filter((p) => p.icmpType === `echo ${type}`);
+
+describe('parseTcpdump on the course outputs (lesson 03, stdout and stderr together)', () => {
+  it('reads the same-node capture: requests from the source pod IP, replies to it', () => {
+    const packets = parseTcpdump(fixture('tcpdump-same-node.txt'));
+    assert.equal(packets.length, 8);
+    assert.deepEqual(packets[0], {
+      time: '00:29:47.987595',
+      network: 'IP',
+      proto: 'ICMP',
+      src: '192.168.93.201',
+      dst: '192.168.93.202',
+      icmpType: 'echo request',
+      id: 134,
+      seq: 42,
+      length: 64,
+      raw: '00:29:47.987595 IP 192.168.93.201 > 192.168.93.202: ICMP echo request, id 134, seq 42, length 64',
+    });
+    assert.ok(echo(packets, 'request').every((p) => p.src === '192.168.93.201'));
+    assert.ok(echo(packets, 'reply').every((p) => p.dst === '192.168.93.201'));
+    assert.deepEqual([...new Set(packets.map((p) => p.id))], [134, 131]);
+  });
+
+  it('reads the cross-node capture as printed, source 192.168.93.201 unchanged', () => {
+    const packets = parseTcpdump(fixture('tcpdump-cross-node.txt'));
+    assert.equal(packets.length, 6);
+    assert.ok(echo(packets, 'request').every((p) => p.src === '192.168.93.201' && p.dst === '192.168.112.197'));
+    // The course output pairs reply seq 2 with a second request seq 1: kept as printed.
+    assert.deepEqual(echo(packets, 'request').map((p) => p.seq), [1, 1, 3]);
+    assert.deepEqual(echo(packets, 'reply').map((p) => p.seq), [1, 2, 3]);
+  });
+});
+
+describe('parseTcpdump on captures from the netns lab', () => {
+  it('reads ICMP and ARP (proxy ARP for 169.254.1.1 answered with ee:ee:ee:ee:ee:ee)', () => {
+    const packets = parseTcpdump(fixture('netns-tcpdump-cross-node.txt'));
+    assert.deepEqual(packets.map((p) => p.proto), ['ICMP', 'other', 'other', 'ICMP', 'ICMP', 'ICMP']);
+    assert.deepEqual(packets[1], {
+      time: '02:07:46.461935',
+      network: 'ARP',
+      proto: 'other',
+      length: 28,
+      raw: '02:07:46.461935 ARP, Request who-has 169.254.1.1 tell 192.168.20.65, length 28',
+    });
+    assert.ok(echo(packets, 'request').every((p) => p.src === '192.168.10.1'));
+  });
+
+  it('reads -e link headers: every frame into the pod comes from the node MAC ee:ee:ee:ee:ee:ee', () => {
+    const packets = parseTcpdump(fixture('netns-tcpdump-e.txt'));
+    assert.equal(packets.length, 8);
+    assert.deepEqual(packets[0]?.link, { srcMac: 'ee:ee:ee:ee:ee:ee', dstMac: 'fe:4f:6e:99:a3:dd', ethertype: 'IPv4', length: 98 });
+    assert.ok(echo(packets, 'request').every((p) => p.link?.srcMac === 'ee:ee:ee:ee:ee:ee' && p.src === '192.168.10.1'));
+    assert.deepEqual(packets[1]?.link?.ethertype, 'ARP');
+    assert.equal(packets[1]?.network, 'ARP');
+  });
+
+  it('reads the same IP fields with and without -e', () => {
+    const fields = ({ network, proto, src, dst, icmpType, seq, length }: Packet) => ({ network, proto, src, dst, icmpType, seq, length });
+    const plain = parseTcpdump(fixture('netns-tcpdump-cross-node.txt')).filter((p) => p.proto === 'ICMP');
+    const withLink = parseTcpdump(fixture('netns-tcpdump-e.txt')).filter((p) => p.proto === 'ICMP');
+    assert.deepEqual(withLink.slice(0, 4).map(fields), plain.map(fields));
+  });
+
+  it('reads UDP and TCP ports, TCP flags and payload lengths', () => {
+    const packets = parseTcpdump(fixture('netns-tcpdump-tcp-udp.txt'));
+    assert.deepEqual(packets[0], {
+      time: '02:07:54.651889',
+      network: 'IP',
+      proto: 'UDP',
+      src: '192.168.10.1',
+      srcPort: 59426,
+      dst: '192.168.20.65',
+      dstPort: 5300,
+      length: 4,
+      raw: '02:07:54.651889 IP 192.168.10.1.59426 > 192.168.20.65.5300: UDP, length 4',
+    });
+    const tcp = packets.filter((p) => p.proto === 'TCP');
+    assert.deepEqual(tcp.map((p) => p.tcpFlags), ['S', 'S.', '.', 'P.', '.', 'P.', '.']);
+    assert.deepEqual(tcp.map((p) => p.length), [0, 0, 0, 5, 0, 5, 0]);
+    assert.ok(tcp.every((p) => p.srcPort === 8080 || p.dstPort === 8080));
+  });
+
+  // Hand-written lines in formats the lab does not produce.
+  it('reads -i any interface and direction, and IPv6 ICMP', () => {
+    const [any, v6] = parseTcpdump(
+      [
+        '02:07:46.461918 cali1a2b3c4d5e6 In  IP 192.168.10.1 > 192.168.20.65: ICMP echo request, id 4761, seq 1, length 64',
+        '02:07:46.461999 IP6 fe80::1.5353 > ff02::fb.5353: UDP, length 40',
+      ].join('\n'),
+    );
+    assert.deepEqual([any?.iface, any?.direction, any?.src, any?.icmpType], ['cali1a2b3c4d5e6', 'In', '192.168.10.1', 'echo request']);
+    assert.deepEqual([v6?.network, v6?.proto, v6?.src, v6?.srcPort, v6?.dst], ['IP6', 'UDP', 'fe80::1', 5353, 'ff02::fb']);
+  });
+
+  it('reads an empty capture as no packets', () => {
+    assert.deepEqual(parseTcpdump(''), []);
+    assert.deepEqual(parseTcpdump(fixture('netns-tcpdump-cross-node.stderr.txt')), []);
+  });
+
+  it('rejects garbage and tcpdump errors', () => {
+    assertParseError(() => parseTcpdump('hello world'), /^parseTcpdump: not a tcpdump -n packet line/);
+    assertParseError(() => parseTcpdump('tcpdump: eth9: No such device exists'), /tcpdump reported an error/, /eth9/);
+    assertParseError(() => parseTcpdump(`/ # tcpdump -n\n${fixture('tcpdump-same-node.txt')}`), /line 1: "\/ # tcpdump -n"/);
+  });
+});
+
+describe('parseTcpdumpSummary', () => {
+  it('reads the closing counts, which may differ between captured and received', () => {
+    assert.deepStrictEqual(parseTcpdumpSummary(fixture('netns-tcpdump-cross-node.stderr.txt')), {
+      captured: 6,
+      receivedByFilter: 8,
+      droppedByKernel: 0,
+    });
+    assert.deepStrictEqual(parseTcpdumpSummary(fixture('netns-tcpdump-tcp-udp.stderr.txt')), {
+      captured: 9,
+      receivedByFilter: 12,
+      droppedByKernel: 0,
+    });
+  });
+
+  it('reads singular counts and the optional interface drops', () => {
+    assert.deepStrictEqual(
+      parseTcpdumpSummary('1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n2 packets dropped by interface\n'),
+      { captured: 1, receivedByFilter: 1, droppedByKernel: 0, droppedByInterface: 2 },
+    );
+  });
+
+  it('rejects stderr without the closing counts', () => {
+    const startOnly = fixture('netns-tcpdump-cross-node.stderr.txt').split('\n').slice(0, 2).join('\n');
+    assertParseError(() => parseTcpdumpSummary(startOnly), /no closing/, /verbose output suppressed/);
+  });
+});
+
+describe('isListening', () => {
+  it('recognises the line tcpdump prints when its capture is open', () => {
+    const [verbose = '', listening = ''] = fixture('netns-tcpdump-cross-node.stderr.txt').split('\n');
+    assert.equal(isListening(listening), true);
+    assert.equal(isListening(verbose), false);
+  });
+
+  it('recognises the older "capture size" wording and -i any', () => {
+    assert.equal(isListening('listening on eth0, link-type EN10MB (Ethernet), capture size 262144 bytes'), true);
+    assert.equal(isListening('listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n'), true);
+  });
+
+  it('does not take a packet or a summary line for it', () => {
+    assert.equal(isListening(fixture('tcpdump-cross-node.txt').split('\n')[2] ?? ''), false);
+    assert.equal(isListening('6 packets captured'), false);
+  });
+});
