@@ -4,24 +4,33 @@
  */
 import { parseArgs } from 'node:util';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
-import { labDown, labUp } from '../support/cluster/netns/lab.ts';
+import { FAULTS, UnknownFaultError } from '../support/cluster/netns/faults.ts';
+import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/cluster/netns/lab.ts';
 import { ensurePreflight } from '../support/cluster/netns/preflight.ts';
 import { formatLabStatus } from '../support/cluster/netns/status.ts';
 import { loadLabSpec } from '../support/cluster/netns/spec.ts';
 import { listStates, readState } from '../support/cluster/netns/state.ts';
 
-const USAGE = `usage: npm run lab:up     [-- --name <lab>] [--fixtures <dir>] [--workers <n>]
-       npm run lab:status [-- --name <lab>]
-       npm run lab:down   [-- --name <lab>]   (also clears a lab whose run crashed)`;
+const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
+       npm run lab:status    [-- --name <lab>]
+       npm run lab:down      [-- --name <lab>]        also clears a lab whose run crashed
+       npm run lab:fault     -- <fault>…              break a running lab on purpose
+       npm run lab:fault     -- --undo [<fault>…]     undo the named faults (all, without names)
+       npm run lab:fault     -- --list                the faults the lab knows
+       npm run lab:preflight                          check the machine; as root, install what apt-get can`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: command === 'fault',
     options: {
       name: { type: 'string' },
       fixtures: { type: 'string' },
       workers: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      undo: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -34,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 250)) {
     throw new UsageError(`--workers takes a whole number from 0 to 250, got "${values.workers}"`);
   }
-  const specOptions = { fixturesDir: values.fixtures, name: values.name, workers };
+  const specOptions = { fixturesDir: values.fixtures, name: values.name, workers, faults: values.fault };
   const labName = () => values.name ?? loadLabSpec(specOptions).name;
 
   switch (command) {
@@ -45,6 +54,27 @@ async function main(argv: string[]): Promise<number> {
       const ms = Math.round(performance.now() - started);
       console.log(created ? `lab ${state.name} is up (${ms} ms)` : `lab ${state.name} was already up; attached to it`);
       console.log(formatLabStatus(state));
+      return 0;
+    }
+    case 'fault': {
+      if (values.list) {
+        for (const fault of FAULTS) console.log(`${fault.name.padEnd(20)} ${fault.description}`);
+        return 0;
+      }
+      const name = labName();
+      if (values.undo) {
+        const state = await labUndoFaults(name, positionals);
+        console.log(`lab ${name}: ${positionals.length ? `undid ${positionals.join(', ')}` : 'undid every fault'}; faults now: ${state.faults.join(', ') || 'none'}`);
+        return 0;
+      }
+      if (positionals.length === 0) throw new UsageError('name at least one fault (npm run lab:fault -- --list shows them)');
+      const state = await labApplyFaults(name, positionals);
+      console.log(`lab ${name}: faults now: ${state.faults.join(', ')} (undo with npm run lab:fault -- --undo)`);
+      return 0;
+    }
+    case 'preflight': {
+      await ensurePreflight((line) => console.log(line));
+      console.log('preflight: this machine can run the embedded lab');
       return 0;
     }
     case 'status': {
@@ -75,7 +105,7 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof EnvironmentError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof EnvironmentError || error instanceof UsageError || error instanceof UnknownFaultError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`error: ${(error as Error).message}`);
       if (!(error instanceof EnvironmentError)) console.error(USAGE);
       process.exit(2);

@@ -5,9 +5,11 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, runChecked } from '../../exec/run.ts';
+import { runBatch, sysctl } from './kernel.ts';
 import type { PodRequest } from '../cluster.ts';
 import { addPod, findNode, findPod, planLab, removePod, scheduleOnWorker, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
+import { findFault } from './faults.ts';
 import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import {
@@ -19,20 +21,9 @@ import {
   podBatch,
   podHostSideLines,
   resolvConf,
-  type Batch,
 } from './wiring.ts';
 
 const NETNS_ETC = '/etc/netns';
-
-async function runBatch(batch: Batch): Promise<void> {
-  if (batch.lines.length === 0) return;
-  const argv = batch.netns ? ['ip', '-n', batch.netns, '-batch', '-'] : ['ip', '-batch', '-'];
-  await runChecked(argv, { where: batch.netns ?? 'the host (namespace list)', input: `${batch.lines.join('\n')}\n` });
-}
-
-async function sysctl(netns: string, settings: string[]): Promise<void> {
-  if (settings.length > 0) await runChecked(['ip', 'netns', 'exec', netns, 'sysctl', '-qw', ...settings], { where: netns });
-}
 
 function writeResolvConf(state: LabState, pod: LabPod): void {
   const dir = join(NETNS_ETC, pod.netns);
@@ -54,9 +45,18 @@ export interface UpResult {
 }
 
 /** Brings the lab up from the fixtures, or attaches to the one of that name already running. */
-export async function labUp(options: SpecOptions = {}): Promise<UpResult> {
+export interface UpOptions extends SpecOptions {
+  /** Faults to apply once the lab is wired. */
+  faults?: string[];
+}
+
+export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   const spec = loadLabSpec(options);
+  options.faults?.forEach(findFault); // refuse unknown names before anything is created
   const running = readState(spec.name);
+  if (running && options.faults?.length) {
+    throw new Error(`lab ${spec.name} is already up; break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`);
+  }
   if (running) return { state: running, created: false };
   const leftovers = await labNamespaces(spec.name);
   if (leftovers.length > 0) {
@@ -65,18 +65,57 @@ export async function labUp(options: SpecOptions = {}): Promise<UpResult> {
   const state = planLab(spec);
   writeState(state); // first, so that lab:down can clear a half-built lab
   try {
-    await runBatch(namespacesToAdd(state));
-    await runBatch(fabricBatch(state));
-    await Promise.all(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
-    await Promise.all([
-      ...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))),
-      wirePods(state, state.pods),
-    ]);
+    await wireLab(state);
+    if (options.faults?.length) await applyFaultsTo(state, options.faults);
+    writeState(state);
   } catch (error) {
     await labDown(spec.name);
     throw error;
   }
   return { state, created: true };
+}
+
+/** Builds every kernel object of the lab from its model. */
+async function wireLab(state: LabState): Promise<void> {
+  await runBatch(namespacesToAdd(state));
+  await runBatch(fabricBatch(state));
+  await Promise.all(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
+  await Promise.all([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
+}
+
+async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
+  const faults = names.map(findFault);
+  for (const fault of faults) {
+    if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
+    state.pristine ??= structuredClone({ pods: state.pods, ipam: state.ipam });
+    await fault.apply(state);
+    state.faults.push(fault.name);
+  }
+}
+
+/** Breaks a running lab on purpose. */
+export async function labApplyFaults(labName: string, names: string[]): Promise<LabState> {
+  names.forEach(findFault); // refuse unknown names before touching anything
+  return updateState(labName, async (state) => {
+    await applyFaultsTo(state, names);
+    return state;
+  });
+}
+
+/** Undoes faults (all of them when `names` is empty): rebuilds the lab from its model before the first fault, then re-applies the rest. */
+export async function labUndoFaults(labName: string, names: string[] = []): Promise<LabState> {
+  return updateState(labName, async (state) => {
+    const unknown = names.filter((name) => !state.faults.includes(name));
+    if (unknown.length) throw new Error(`lab ${labName} does not have fault(s) ${unknown.join(', ')} (applied: ${state.faults.join(', ') || 'none'})`);
+    const remaining = names.length === 0 ? [] : state.faults.filter((name) => !names.includes(name));
+    if (state.pristine) Object.assign(state, state.pristine);
+    state.pristine = undefined;
+    state.faults = [];
+    await unwireLab(labName);
+    await wireLab(state);
+    await applyFaultsTo(state, remaining);
+    return state;
+  });
 }
 
 /** The lab's network namespaces on this machine, found by prefix (also those of a crashed run). */
@@ -99,6 +138,13 @@ export interface DownReport {
  * its runs; ended by PID), the namespaces, /etc/netns entries and the state file.
  */
 export async function labDown(labName: string): Promise<DownReport> {
+  const report = await unwireLab(labName);
+  removeState(labName);
+  return report;
+}
+
+/** Removes the lab's kernel objects and /etc/netns entries, found by prefix; keeps the state file. */
+async function unwireLab(labName: string): Promise<DownReport> {
   const namespaces = await labNamespaces(labName);
   const processes = await endProcessesIn(namespaces);
   if (namespaces.length > 0) await runBatch({ netns: undefined, lines: namespaces.map((name) => `netns delete ${name}`) });
@@ -106,7 +152,6 @@ export async function labDown(labName: string): Promise<DownReport> {
   for (const entry of safeReaddir(NETNS_ETC)) {
     if (entry.startsWith(prefix)) rmSync(join(NETNS_ETC, entry), { recursive: true, force: true });
   }
-  removeState(labName);
   return { namespaces: namespaces.length, processes };
 }
 

@@ -44,8 +44,10 @@ export interface LabState {
   nodes: LabNode[];
   pods: LabPod[];
   ipam: IpamState;
-  /** Faults applied on purpose (fault injection), by name. */
+  /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
+  /** The model as it was before the first fault, to undo faults by rebuilding from it. */
+  pristine?: { pods: LabPod[]; ipam: IpamState };
 }
 
 export const TUNNEL_HOLDER_PREFIX = 'vxlan-tunnel-addr:';

@@ -1,0 +1,226 @@
+/**
+ * Faults: realistic breakages of the lab that a learner or an operator meets, applied on
+ * purpose so that a claim can be seen to turn red. Each one changes the kernel (and, where the
+ * control plane would record it too, the lab's model); undoing rebuilds the lab from the
+ * model as it was before the first fault.
+ */
+import { intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
+import { Ipam } from './ipam.ts';
+import { execIn, runBatch } from './kernel.ts';
+import { findNode, type LabNode, type LabPod, type LabState } from './model.ts';
+import { fabricNetns } from './naming.ts';
+import { CALICO_GATEWAY, gatewayOf, resolvConf } from './wiring.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Fault {
+  name: string;
+  /** What breaks, in a learner's words. */
+  description: string;
+  /** Changes the model first (optional), then the kernel. */
+  apply(state: LabState): Promise<void>;
+}
+
+const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
+const workers = (state: LabState) => state.nodes.filter((node) => node.role === 'worker');
+const podsOn = (state: LabState, node: LabNode) => networkedPods(state).filter((pod) => pod.node === node.name);
+
+function remoteBlocks(state: LabState, node: LabNode) {
+  return state.ipam.blocks.filter((block) => block.node !== node.name);
+}
+
+async function eachNode(state: LabState, lines: (node: LabNode) => string[]): Promise<void> {
+  await Promise.all(state.nodes.map((node) => runBatch({ netns: node.netns, lines: lines(node) })));
+}
+
+async function eachPod(state: LabState, lines: (pod: LabPod) => string[]): Promise<void> {
+  await Promise.all(networkedPods(state).map((pod) => runBatch({ netns: pod.netns, lines: lines(pod) })));
+}
+
+/** The first pod of a workload on the first worker: the one scenarios pick for "a … pod on a worker node". */
+function firstPodOnWorker(state: LabState, workload: string): LabPod {
+  const worker = workers(state)[0];
+  const pod = networkedPods(state).find((candidate) => candidate.workload === workload && candidate.node === worker?.name);
+  if (!pod) throw new Error(`no ${workload} pod on a worker to break`);
+  return pod;
+}
+
+export const FAULTS: Fault[] = [
+  {
+    name: 'snat',
+    description: 'every node masquerades pod traffic leaving eth0 (SNAT of pod-to-pod traffic across nodes)',
+    apply: (state) =>
+      Promise.all(
+        state.nodes.map((node) => execIn(node.netns, ['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', state.spec.pool.cidr, '-d', state.spec.pool.cidr, '-o', 'eth0', '-j', 'MASQUERADE'])),
+      ).then(() => undefined),
+  },
+  {
+    name: 'pod-mtu-mismatch',
+    description: "every pod's eth0 has MTU 1500 while its host interface keeps the pool's MTU",
+    apply: (state) => eachPod(state, () => ['link set eth0 mtu 1500']),
+  },
+  {
+    name: 'node-mtu-too-small',
+    description: "the node network's MTU (1400) is too small for the pods' VXLAN-sized MTU",
+    apply: async (state) => {
+      await eachNode(state, () => ['link set eth0 mtu 1400']);
+    },
+  },
+  {
+    name: 'no-gateway-route',
+    description: "pods have a device default route instead of the route via Calico's 169.254.1.1",
+    apply: (state) => eachPod(state, () => [`route del default via ${CALICO_GATEWAY} dev eth0`, `route del ${CALICO_GATEWAY} dev eth0`, 'route add default dev eth0 scope link']),
+  },
+  {
+    name: 'bridge-cni',
+    description: "pods sit on a per-node bridge with a subnet address (a bridge CNI's layout) instead of routed /32s",
+    apply: async (state) => {
+      await Promise.all(
+        state.nodes.map(async (node) => {
+          const block = state.ipam.blocks.find((candidate) => candidate.node === node.name);
+          if (!block) return;
+          const cidr = parseCidr(block.cidr);
+          const bridgeIP = nthAddress(cidr, cidr.size - 2);
+          const pods = podsOn(state, node);
+          await runBatch({
+            netns: node.netns,
+            lines: [
+              'link add cni0 type bridge',
+              `addr add ${bridgeIP}/${cidr.prefix} dev cni0`,
+              'link set cni0 up',
+              `route del blackhole ${block.cidr}`,
+              ...pods.flatMap((pod) => [`route del ${pod.ip} dev ${pod.hostInterface}`, `link set ${pod.hostInterface} master cni0`]),
+            ],
+          });
+          await Promise.all(
+            pods.map((pod) =>
+              runBatch({
+                netns: pod.netns,
+                lines: [`addr del ${pod.ip}/32 dev eth0`, `addr add ${pod.ip}/${cidr.prefix} dev eth0`, `route replace default via ${bridgeIP} dev eth0`, `route del ${CALICO_GATEWAY} dev eth0`],
+              }),
+            ),
+          );
+        }),
+      );
+    },
+  },
+  {
+    name: 'extra-hop',
+    description: 'nodes reach each other’s pods through a router (the node network’s gateway) instead of directly',
+    apply: async (state) => {
+      const router = fabricNetns(state.name);
+      await eachNode(state, (node) => remoteBlocks(state, node).map((block) => `route replace ${block.cidr} via ${gatewayOf(state)} dev eth0 proto 80 onlink`));
+      await execIn(router, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+      await runBatch({
+        netns: router,
+        lines: state.ipam.blocks.map((block) => `route replace ${block.cidr} via ${findNode(state, block.node).ip} dev br0`),
+      });
+    },
+  },
+  {
+    name: 'per-pod-routes',
+    description: 'nodes hold a /32 route for every remote pod instead of one route per remote block',
+    apply: (state) =>
+      eachNode(state, (node) => [
+        ...remoteBlocks(state, node).map((block) => `route del ${block.cidr}`),
+        ...networkedPods(state)
+          .filter((pod) => pod.node !== node.name)
+          .map((pod) => `route add ${pod.ip}/32 via ${findNode(state, pod.node).ip} dev eth0 onlink`),
+      ]),
+  },
+  {
+    name: 'ip-outside-block',
+    description: "one pod holds an address outside its node's block (a borrowed address)",
+    apply: async (state) => {
+      const pod = firstPodOnWorker(state, 'multitool-1');
+      const owner = state.ipam.blocks.find((block) => block.node !== pod.node);
+      if (!owner) throw new Error('no other node’s block to borrow from');
+      // The last address of another node's block, claimed in the model so nothing else gets it.
+      const borrowed = nthAddress(parseCidr(owner.cidr), parseCidr(owner.cidr).size - 1);
+      const ipam = Ipam.fromState(state.ipam);
+      const block = ipam.blockOf(borrowed);
+      if (block) {
+        block.unallocated = block.unallocated.filter((ordinal) => ordinal !== parseCidr(owner.cidr).size - 1);
+        block.allocations[parseCidr(owner.cidr).size - 1] = `${pod.namespace}/${pod.name}`;
+      }
+      state.ipam = ipam.toState();
+      const node = findNode(state, pod.node);
+      await runBatch({ netns: pod.netns, lines: [`addr del ${pod.ip}/32 dev eth0`, `addr add ${borrowed}/32 dev eth0`] });
+      await runBatch({ netns: node.netns, lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route add ${borrowed} dev ${pod.hostInterface} scope link`] });
+      await eachNode(state, (each) => (each.name === node.name ? [] : [`route add ${borrowed}/32 via ${node.ip} dev eth0 onlink`]));
+      pod.ip = borrowed;
+    },
+  },
+  {
+    name: 'duplicate-ip',
+    description: 'two pods on different nodes hold the same address',
+    apply: async (state) => {
+      const original = firstPodOnWorker(state, 'multitool-1');
+      const twin = networkedPods(state).find((pod) => pod.workload === 'multitool-2' && pod.node !== original.node);
+      if (!twin) throw new Error('no pod on another node to duplicate the address onto');
+      const twinNode = findNode(state, twin.node);
+      await runBatch({ netns: twin.netns, lines: [`addr del ${twin.ip}/32 dev eth0`, `addr add ${original.ip}/32 dev eth0`] });
+      await runBatch({ netns: twinNode.netns, lines: [`route del ${twin.ip} dev ${twin.hostInterface}`, `route add ${original.ip} dev ${twin.hostInterface} scope link`] });
+      twin.ip = original.ip;
+    },
+  },
+  {
+    name: 'no-host-route',
+    description: 'nodes lost the /32 host routes to their pods',
+    apply: (state) => eachNode(state, (node) => podsOn(state, node).map((pod) => `route del ${pod.ip} dev ${pod.hostInterface}`)),
+  },
+  {
+    name: 'proxy-arp-off',
+    description: "proxy ARP is off on the host interfaces, so nothing answers for 169.254.1.1",
+    apply: async (state) => {
+      await Promise.all(
+        state.nodes.map((node) => {
+          const settings = podsOn(state, node).map((pod) => `net.ipv4.conf.${pod.hostInterface}.proxy_arp=0`);
+          return settings.length ? execIn(node.netns, ['sysctl', '-qw', ...settings]) : undefined;
+        }),
+      );
+      await eachPod(state, () => ['neigh flush dev eth0']);
+    },
+  },
+  {
+    name: 'wrong-dns',
+    description: "pods' resolv.conf names a wrong DNS server and misses the namespace's search domain",
+    apply: async (state) => {
+      const wrongServer = intToIp(parseCidr(state.spec.serviceSubnet).base + 53);
+      for (const pod of networkedPods(state)) {
+        const text = resolvConf(state, pod).replace(`nameserver ${state.dnsServiceIP}`, `nameserver ${wrongServer}`).replace(`${pod.namespace}.svc.cluster.local `, '');
+        writeFileSync(join('/etc/netns', pod.netns, 'resolv.conf'), text);
+      }
+    },
+  },
+  {
+    name: 'veth-name-off-rule',
+    description: "host interfaces are named like a bridge CNI's veths, not by Calico's rule",
+    apply: async (state) => {
+      await Promise.all(
+        state.nodes.map((node) =>
+          runBatch({
+            netns: node.netns,
+            lines: podsOn(state, node).flatMap((pod) => {
+              const renamed = `veth${(pod.hostInterface ?? '').slice(4, 12)}`;
+              return [`link set ${pod.hostInterface} down`, `link set ${pod.hostInterface} name ${renamed}`, `link set ${renamed} up`, `route replace ${pod.ip} dev ${renamed} scope link`];
+            }),
+          }),
+        ),
+      );
+    },
+  },
+];
+
+export function findFault(name: string): Fault {
+  const fault = FAULTS.find((candidate) => candidate.name === name);
+  if (!fault) throw new UnknownFaultError(name);
+  return fault;
+}
+
+export class UnknownFaultError extends Error {
+  override readonly name = 'UnknownFaultError';
+  constructor(requested: string) {
+    super(`no fault named "${requested}"; the lab knows: ${FAULTS.map((fault) => fault.name).join(', ')}`);
+  }
+}
