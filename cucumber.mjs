@@ -6,8 +6,10 @@ const common = {
   strict: true,
 };
 
+const reports = process.env.PODNET_REPORTS_DIR ?? 'reports';
+
 const allure = {
-  resultsDir: 'reports/allure-results',
+  resultsDir: `${reports}/allure-results`,
   labels: [{ name: 'claim', pattern: [/^@claim:/] }],
 };
 
@@ -15,9 +17,9 @@ export default {
   ...common,
   format: [
     'progress',
-    ['allure-cucumberjs/reporter', 'reports/allure-results/.cucumber-allure.log'],
-    ['junit', 'reports/junit.xml'],
-    ['message', 'reports/cucumber-messages.ndjson'],
+    ['allure-cucumberjs/reporter', `${reports}/allure-results/.cucumber-allure.log`],
+    ['junit', `${reports}/junit.xml`],
+    ['message', `${reports}/cucumber-messages.ndjson`],
   ],
   formatOptions: allure,
 };

@@ -11,6 +11,8 @@ export interface E2eOptions {
   namespace: string | undefined;
   context: string | undefined;
   report: boolean;
+  /** Faults to break the embedded lab with (fault injection). */
+  faults: string[];
   /** Feature files or folders; empty means every feature. */
   paths: string[];
 }
@@ -24,7 +26,9 @@ export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
   --lab <name>          the embedded lab's name (default: the Kind config's cluster name)
   --namespace <ns>      kind target: the namespace of the suite's workloads (default podnet-e2e)
   --context <name>      kind target: the kubeconfig context to use
-  --no-report           skip generating the HTML report`;
+  --fault <name>        embedded lab only: break the lab on purpose (repeatable; npm run lab:fault -- --list)
+  --no-report           skip generating the HTML report
+  Reports go to reports/ (PODNET_REPORTS_DIR overrides).`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -49,6 +53,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
         namespace: { type: 'string' },
         context: { type: 'string' },
         'no-report': { type: 'boolean', default: false },
+        fault: { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -73,6 +78,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     namespace: values.namespace,
     context: values.context,
     report: !values['no-report'],
+    faults: values.fault ?? [],
     paths: positionals,
   };
 }

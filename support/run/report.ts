@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 
-export const REPORTS_DIR = 'reports';
+export const REPORTS_DIR = process.env.PODNET_REPORTS_DIR ?? 'reports';
 export const RESULTS_DIR = join(REPORTS_DIR, 'allure-results');
 export const REPORT_DIR = join(REPORTS_DIR, 'allure-report');
 export const JUNIT_FILE = join(REPORTS_DIR, 'junit.xml');

@@ -3,6 +3,7 @@
  * up (and will tear down) or one it attached to (and will leave); for a cluster, the suite's
  * workloads. `env` tells cucumber workers how to reach the same target.
  */
+import { EnvironmentError } from '../cluster/cluster.ts';
 import type { TargetChoice } from '../target.ts';
 import { TARGET_ENV } from '../target.ts';
 import type { E2eOptions } from './options.ts';
@@ -16,6 +17,9 @@ export interface TargetSession {
 }
 
 export async function openSession(choice: TargetChoice, options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
+  if (choice.kind === 'kind' && options.faults.length > 0) {
+    throw new EnvironmentError('--fault breaks the embedded lab only, and this run targets a cluster', 'add --target netns, or drop --fault');
+  }
   return choice.kind === 'netns' ? openLabSession(options, log) : openClusterSession(options, log);
 }
 
@@ -24,12 +28,12 @@ async function openLabSession(options: E2eOptions, log: (line: string) => void):
   const { labDown, labUp } = await import('../cluster/netns/lab.ts');
   await ensurePreflight(log);
   const started = performance.now();
-  const { state, created } = await labUp({ name: options.lab });
+  const { state, created } = await labUp({ name: options.lab, faults: options.faults });
   const ms = Math.round(performance.now() - started);
   let closed = false;
   return {
     description: created
-      ? `embedded lab "${state.name}" brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${options.keep ? ', kept after the run (--keep)' : ''}`
+      ? `embedded lab "${state.name}" brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
       : `embedded lab "${state.name}" already running: attached, and left up after the run`,
     env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: state.name },
     async close() {

@@ -105,3 +105,26 @@ describe('parsePing rejects what is not ping output', () => {
     assert.equal(error.lineNumber, 7);
   });
 });
+
+describe('parsePing on unanswered pings', () => {
+  it('reads a run with no replies (a real capture of a pod whose gateway does not answer)', () => {
+    const ping = parsePing(fixture('ping-no-gateway-pipe.txt'));
+    assert.deepEqual([ping.transmitted, ping.received, ping.replies.length], [3, 0, 0]);
+  });
+
+  it('accepts the "pipe N" line iputils prints when several requests were outstanding', () => {
+    // Shape seen when proxy ARP was off on the host side: unreachable errors, then "pipe 3".
+    const ping = parsePing(
+      [
+        'PING 192.168.226.66 (192.168.226.66) 56(84) bytes of data.',
+        'From 192.168.226.65 icmp_seq=1 Destination Host Unreachable',
+        '',
+        '--- 192.168.226.66 ping statistics ---',
+        '3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 409ms',
+        'pipe 3',
+      ].join('\n'),
+    );
+    assert.equal(ping.received, 0);
+    assert.deepEqual(ping.errors, ['From 192.168.226.65 icmp_seq=1 Destination Host Unreachable']);
+  });
+});

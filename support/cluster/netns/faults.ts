@@ -6,6 +6,7 @@
  */
 import { intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
 import { Ipam } from './ipam.ts';
+import { cniDel } from './cni.ts';
 import { execIn, runBatch } from './kernel.ts';
 import { findNode, type LabNode, type LabPod, type LabState } from './model.ts';
 import { fabricNetns } from './naming.ts';
@@ -96,7 +97,8 @@ export const FAULTS: Fault[] = [
             pods.map((pod) =>
               runBatch({
                 netns: pod.netns,
-                lines: [`addr del ${pod.ip}/32 dev eth0`, `addr add ${pod.ip}/${cidr.prefix} dev eth0`, `route replace default via ${bridgeIP} dev eth0`, `route del ${CALICO_GATEWAY} dev eth0`],
+                // Add before delete: an interface that loses its last IPv4 address loses its routes too.
+                lines: [`addr add ${pod.ip}/${cidr.prefix} dev eth0`, `addr del ${pod.ip}/32 dev eth0`, `route replace default via ${bridgeIP} dev eth0`, `route del ${CALICO_GATEWAY} dev eth0`],
               }),
             ),
           );
@@ -133,22 +135,63 @@ export const FAULTS: Fault[] = [
     description: "one pod holds an address outside its node's block (a borrowed address)",
     apply: async (state) => {
       const pod = firstPodOnWorker(state, 'multitool-1');
-      const owner = state.ipam.blocks.find((block) => block.node !== pod.node);
-      if (!owner) throw new Error('no other node’s block to borrow from');
-      // The last address of another node's block, claimed in the model so nothing else gets it.
-      const borrowed = nthAddress(parseCidr(owner.cidr), parseCidr(owner.cidr).size - 1);
+      const lender = state.ipam.blocks.find((block) => block.node !== pod.node);
+      if (!lender) throw new Error('no other node’s block to borrow from');
+      const cidr = parseCidr(lender.cidr);
+      const ordinal = cidr.size - 1;
+      // Claimed in the lender's block too, so that nothing else is given the address.
       const ipam = Ipam.fromState(state.ipam);
-      const block = ipam.blockOf(borrowed);
+      const block = ipam.blockOf(nthAddress(cidr, ordinal));
       if (block) {
-        block.unallocated = block.unallocated.filter((ordinal) => ordinal !== parseCidr(owner.cidr).size - 1);
-        block.allocations[parseCidr(owner.cidr).size - 1] = `${pod.namespace}/${pod.name}`;
+        block.unallocated = block.unallocated.filter((candidate) => candidate !== ordinal);
+        block.allocations[ordinal] = `${pod.namespace}/${pod.name}`;
       }
       state.ipam = ipam.toState();
+      await readdress(state, pod, nthAddress(cidr, ordinal));
+    },
+  },
+  {
+    name: 'ip-outside-pool',
+    description: 'the multitool pod holds an address from outside the Calico pool (a leftover of another IPAM)',
+    // Kind's default pod subnet, as a host-local IPAM would have handed it out.
+    apply: (state) => readdress(state, bareMultitool(state), '10.244.1.5'),
+  },
+  {
+    name: 'macvlan-pod',
+    description: "the multitool pod is attached by macvlan on the node's eth0 (a macvlan CNI), not by a veth pair",
+    apply: async (state) => {
+      const pod = bareMultitool(state);
       const node = findNode(state, pod.node);
-      await runBatch({ netns: pod.netns, lines: [`addr del ${pod.ip}/32 dev eth0`, `addr add ${borrowed}/32 dev eth0`] });
-      await runBatch({ netns: node.netns, lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route add ${borrowed} dev ${pod.hostInterface} scope link`] });
-      await eachNode(state, (each) => (each.name === node.name ? [] : [`route add ${borrowed}/32 via ${node.ip} dev eth0 onlink`]));
-      pod.ip = borrowed;
+      await runBatch({ netns: node.netns, lines: ['link add link eth0 name mvpod type macvlan mode bridge', `link set mvpod netns ${pod.netns}`] });
+      // Deleting eth0 takes its veth peer, the cali interface, and the host route along.
+      await runBatch({
+        netns: pod.netns,
+        lines: ['link del eth0', 'link set mvpod name eth0', `link set eth0 mtu ${state.mtu}`, 'link set eth0 up', `addr add ${pod.ip}/32 dev eth0`, `route add ${CALICO_GATEWAY} dev eth0 scope link`, `route add default via ${CALICO_GATEWAY} dev eth0`],
+      });
+    },
+  },
+  {
+    name: 'node-not-ready',
+    description: 'a worker node is NotReady (its kubelet stopped reporting); its data plane still runs',
+    apply: async (state) => {
+      const node = workers(state).at(-1);
+      if (!node) throw new Error('no worker node to take down');
+      node.ready = false;
+    },
+  },
+  {
+    name: 'pod-not-ready',
+    description: "the multitool pod's container fails its readiness check (0/1 ready)",
+    apply: async (state) => {
+      bareMultitool(state).ready = false;
+    },
+  },
+  {
+    name: 'no-control-plane-toleration',
+    description: 'the DaemonSets do not tolerate the control-plane taint, so the control-plane runs none of their pods',
+    apply: async (state) => {
+      const dropped = networkedPods(state).filter((pod) => pod.ownerKind === 'DaemonSet' && findNode(state, pod.node).role === 'control-plane');
+      for (const pod of dropped) await cniDel(state, pod);
     },
   },
   {
@@ -159,7 +202,7 @@ export const FAULTS: Fault[] = [
       const twin = networkedPods(state).find((pod) => pod.workload === 'multitool-2' && pod.node !== original.node);
       if (!twin) throw new Error('no pod on another node to duplicate the address onto');
       const twinNode = findNode(state, twin.node);
-      await runBatch({ netns: twin.netns, lines: [`addr del ${twin.ip}/32 dev eth0`, `addr add ${original.ip}/32 dev eth0`] });
+      await runBatch({ netns: twin.netns, lines: [`addr add ${original.ip}/32 dev eth0`, `addr del ${twin.ip}/32 dev eth0`] });
       await runBatch({ netns: twinNode.netns, lines: [`route del ${twin.ip} dev ${twin.hostInterface}`, `route add ${original.ip} dev ${twin.hostInterface} scope link`] });
       twin.ip = original.ip;
     },
@@ -211,6 +254,26 @@ export const FAULTS: Fault[] = [
     },
   },
 ];
+
+/** The lesson 02 pod: the bare multitool pod. */
+function bareMultitool(state: LabState): LabPod {
+  const pod = networkedPods(state).find((candidate) => candidate.ownerKind === 'Pod' && candidate.workload === 'multitool');
+  if (!pod) throw new Error('the lab has no bare multitool pod to break');
+  return pod;
+}
+
+/**
+ * Gives a running pod another address: the pod's eth0 and its node's host route change, and
+ * every other node gets a /32 route to it (as Calico routes an address outside a node's blocks).
+ */
+async function readdress(state: LabState, pod: LabPod, ip: string): Promise<void> {
+  const node = findNode(state, pod.node);
+  // Add before delete: an interface that loses its last IPv4 address loses its routes too.
+  await runBatch({ netns: pod.netns, lines: [`addr add ${ip}/32 dev eth0`, `addr del ${pod.ip}/32 dev eth0`] });
+  await runBatch({ netns: node.netns, lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route add ${ip} dev ${pod.hostInterface} scope link`] });
+  await eachNode(state, (each) => (each.name === node.name ? [] : [`route add ${ip}/32 via ${node.ip} dev eth0 onlink`]));
+  pod.ip = ip;
+}
 
 export function findFault(name: string): Fault {
   const fault = FAULTS.find((candidate) => candidate.name === name);

@@ -1,5 +1,5 @@
 /** The few ways the lab touches the kernel: `ip -batch` per namespace, sysctls, a command inside a namespace. */
-import { runChecked } from '../../exec/run.ts';
+import { run, runChecked } from '../../exec/run.ts';
 import type { ExecResult } from '../cluster.ts';
 import type { Batch } from './wiring.ts';
 
@@ -15,4 +15,32 @@ export async function sysctl(netns: string, settings: string[]): Promise<void> {
 
 export async function execIn(netns: string, argv: string[]): Promise<ExecResult> {
   return runChecked(['ip', 'netns', 'exec', netns, ...argv], { where: netns });
+}
+
+/** Ends every process inside the given namespaces, by PID: TERM, then KILL after 2 s. Returns the PIDs. */
+export async function endProcessesIn(namespaces: string[]): Promise<number[]> {
+  const listings = await Promise.all(namespaces.map((name) => run(['ip', 'netns', 'pids', name], { where: name })));
+  const pids = [...new Set(listings.flatMap((listing) => listing.stdout.split('\n').filter(Boolean).map(Number)))];
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  const deadline = Date.now() + 2_000;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const pid of pids.filter(isAlive)) signal(pid, 'SIGKILL');
+  return pids;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,41 +2,18 @@
  * Brings the embedded lab up and down on the kernel: runs the wiring plan, keeps the state
  * file, and removes everything carrying the lab's prefix at the end, also after a crash.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, runChecked } from '../../exec/run.ts';
-import { runBatch, sysctl } from './kernel.ts';
+import { runChecked } from '../../exec/run.ts';
 import type { PodRequest } from '../cluster.ts';
-import { addPod, findNode, findPod, planLab, removePod, scheduleOnWorker, type LabPod, type LabState } from './model.ts';
-import { labObjectPrefix } from './naming.ts';
+import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni.ts';
 import { findFault } from './faults.ts';
+import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
+import { findPod, planLab, type LabPod, type LabState } from './model.ts';
+import { labObjectPrefix } from './naming.ts';
 import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
-import {
-  blockRouteLine,
-  fabricBatch,
-  namespacesToAdd,
-  nodeBatch,
-  nodeSysctls,
-  podBatch,
-  podHostSideLines,
-  resolvConf,
-} from './wiring.ts';
-
-const NETNS_ETC = '/etc/netns';
-
-function writeResolvConf(state: LabState, pod: LabPod): void {
-  const dir = join(NETNS_ETC, pod.netns);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'resolv.conf'), resolvConf(state, pod));
-}
-
-/** Wires pods whose namespaces exist already and whose node is up. */
-async function wirePods(state: LabState, pods: LabPod[]): Promise<void> {
-  const networked = pods.filter((pod) => !pod.hostNetwork);
-  await Promise.all(networked.map((pod) => runBatch(podBatch(pod))));
-  for (const pod of networked) writeResolvConf(state, pod);
-}
+import { fabricBatch, namespacesToAdd, nodeBatch, nodeSysctls } from './wiring.ts';
 
 export interface UpResult {
   state: LabState;
@@ -44,12 +21,12 @@ export interface UpResult {
   created: boolean;
 }
 
-/** Brings the lab up from the fixtures, or attaches to the one of that name already running. */
 export interface UpOptions extends SpecOptions {
   /** Faults to apply once the lab is wired. */
   faults?: string[];
 }
 
+/** Brings the lab up from the fixtures, or attaches to the one of that name already running. */
 export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   const spec = loadLabSpec(options);
   options.faults?.forEach(findFault); // refuse unknown names before anything is created
@@ -155,32 +132,8 @@ async function unwireLab(labName: string): Promise<DownReport> {
   return { namespaces: namespaces.length, processes };
 }
 
-async function endProcessesIn(namespaces: string[]): Promise<number[]> {
-  const listings = await Promise.all(namespaces.map((name) => run(['ip', 'netns', 'pids', name], { where: name })));
-  const pids = [...new Set(listings.flatMap((listing) => listing.stdout.split('\n').filter(Boolean).map(Number)))];
-  for (const pid of pids) signal(pid, 'SIGTERM');
-  const deadline = Date.now() + 2_000;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const pid of pids.filter(isAlive)) signal(pid, 'SIGKILL');
-  return pids;
-}
 
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function safeReaddir(dir: string): string[] {
   try {
@@ -192,32 +145,7 @@ function safeReaddir(dir: string): string[] {
 
 /** CNI ADD, lab style: an address from the node's block, the veth pair, the host route, DNS. */
 export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod> {
-  return updateState(labName, async (state) => {
-    const blocksBefore = new Set(state.ipam.blocks.map((block) => block.cidr));
-    const workload = {
-      kind: 'Pod' as const,
-      name: request.name,
-      namespace: request.namespace,
-      labels: request.labels ?? {},
-      toleratesControlPlane: false,
-      hostNetwork: request.hostNetwork ?? false,
-      containers: [request.name],
-    };
-    const node = request.node ? findNode(state, request.node) : undefined;
-    const pod = addPod(state, { workload, name: request.name, node: (node ?? scheduleOnWorker(state)).name });
-    if (pod.hostNetwork) return pod;
-    const host = findNode(state, pod.node);
-    await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
-    await runBatch({ netns: host.netns, lines: podHostSideLines(state, pod) });
-    await sysctl(host.netns, nodeSysctls(state, host, [pod]));
-    await wirePods(state, [pod]);
-    // A block claimed for this pod needs its routes on every node.
-    const claimed = state.ipam.blocks.filter((block) => !blocksBefore.has(block.cidr));
-    await Promise.all(
-      state.nodes.map((each) => runBatch({ netns: each.netns, lines: claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)) })),
-    );
-    return pod;
-  });
+  return updateState(labName, (state) => cniAdd(state, request));
 }
 
 /** CNI DEL, lab style: the pod's namespace goes (taking its veth pair and host route along) and its address is released. */
@@ -225,11 +153,6 @@ export async function labDeletePod(labName: string, namespace: string, name: str
   await updateState(labName, async (state) => {
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
-    if (!pod.hostNetwork) {
-      await endProcessesIn([pod.netns]);
-      await runBatch({ netns: undefined, lines: [`netns delete ${pod.netns}`] });
-      rmSync(join(NETNS_ETC, pod.netns), { recursive: true, force: true });
-    }
-    removePod(state, namespace, name);
+    await cniDel(state, pod);
   });
 }

@@ -16,6 +16,8 @@ export interface LabNode {
   netns: string;
   /** The VXLAN tunnel address Calico gives the node, if the pool uses VXLAN. */
   tunnelIP: string | undefined;
+  /** The kubelet's Ready condition; absent means Ready (only a fault sets it false). */
+  ready?: boolean;
 }
 
 export interface LabPod {
@@ -32,6 +34,8 @@ export interface LabPod {
   hostNetwork: boolean;
   labels: Record<string, string>;
   containers: string[];
+  /** Whether the containers pass their readiness checks; absent means ready (only a fault sets it false). */
+  ready?: boolean;
 }
 
 export interface LabState {

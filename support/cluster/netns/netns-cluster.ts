@@ -51,7 +51,7 @@ export class NetnsCluster implements Cluster {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    return this.state().nodes.map((node) => ({ name: node.name, role: node.role, internalIP: node.ip, ready: true }));
+    return this.state().nodes.map((node) => ({ name: node.name, role: node.role, internalIP: node.ip, ready: node.ready !== false }));
   }
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
@@ -135,7 +135,7 @@ function podInfo(pod: LabPod): PodInfo {
     node: pod.node,
     ip: pod.ip,
     phase: 'Running',
-    containers: pod.containers.map((name) => ({ name, ready: true })),
+    containers: pod.containers.map((name) => ({ name, ready: pod.ready !== false })),
     workload: pod.workload,
     owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
     hostNetwork: pod.hostNetwork,

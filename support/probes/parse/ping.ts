@@ -34,7 +34,7 @@ const REPLY = /^\d+ bytes from (?:\S+ \(([^)]+)\)|(\S+?)):? (?:icmp_seq|icmp_req
 // iputils `3 packets transmitted, 3 received, +1 errors, 0% packet loss, time 2043ms`;
 // busybox `3 packets transmitted, 3 packets received, 0% packet loss`
 const SUMMARY = /^(\d+) packets transmitted, (\d+) (?:packets )?received,.*?([\d.]+)% packet loss/;
-const NOISE = [/^--- .* ping statistics ---$/, /^(?:rtt|round-trip) min\/avg\/max/];
+const NOISE = [/^--- .* ping statistics ---$/, /^(?:rtt|round-trip) min\/avg\/max/, /^pipe \d+$/];
 const ERROR = [/^From \S+.* icmp_seq=\d+ /, /^ping: /i, /^no answer yet for icmp_seq=\d+$/, /^Warning: /i];
 
 /** Parses iputils or busybox ping output (stdout, with stderr merged or not). */

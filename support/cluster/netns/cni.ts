@@ -1,0 +1,59 @@
+/**
+ * A pod joining and leaving the lab's network, as Calico's CNI plugin does it on ADD and DEL:
+ * address, veth pair, host route, proxy ARP, resolv.conf; and all of it undone.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PodRequest } from '../cluster.ts';
+import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
+import { addPod, findNode, removePod, scheduleOnWorker, type LabPod, type LabState } from './model.ts';
+import { blockRouteLine, nodeSysctls, podBatch, podHostSideLines, resolvConf } from './wiring.ts';
+
+export const NETNS_ETC = '/etc/netns';
+
+export function writeResolvConf(state: LabState, pod: LabPod): void {
+  const dir = join(NETNS_ETC, pod.netns);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'resolv.conf'), resolvConf(state, pod));
+}
+
+/** Wires the pod side of pods whose namespaces and veth pairs exist already. */
+export async function wirePods(state: LabState, pods: LabPod[]): Promise<void> {
+  const networked = pods.filter((pod) => !pod.hostNetwork);
+  await Promise.all(networked.map((pod) => runBatch(podBatch(pod))));
+  for (const pod of networked) writeResolvConf(state, pod);
+}
+
+/** Admits a pod to the model and wires it; a block claimed for it gets its routes on every node. */
+export async function cniAdd(state: LabState, request: PodRequest): Promise<LabPod> {
+  const blocksBefore = new Set(state.ipam.blocks.map((block) => block.cidr));
+  const workload = {
+    kind: 'Pod' as const,
+    name: request.name,
+    namespace: request.namespace,
+    labels: request.labels ?? {},
+    toleratesControlPlane: false,
+    hostNetwork: request.hostNetwork ?? false,
+    containers: [request.name],
+  };
+  const node = request.node ? findNode(state, request.node) : scheduleOnWorker(state);
+  const pod = addPod(state, { workload, name: request.name, node: node.name });
+  if (pod.hostNetwork) return pod;
+  await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
+  await runBatch({ netns: node.netns, lines: podHostSideLines(state, pod) });
+  await sysctl(node.netns, nodeSysctls(state, node, [pod]));
+  await wirePods(state, [pod]);
+  const claimed = state.ipam.blocks.filter((block) => !blocksBefore.has(block.cidr));
+  await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)) })));
+  return pod;
+}
+
+/** Removes a pod from the kernel and the model, releasing its address. */
+export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
+  if (!pod.hostNetwork) {
+    await endProcessesIn([pod.netns]);
+    await runBatch({ netns: undefined, lines: [`netns delete ${pod.netns}`] });
+    rmSync(join(NETNS_ETC, pod.netns), { recursive: true, force: true });
+  }
+  removePod(state, pod.namespace, pod.name);
+}

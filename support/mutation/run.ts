@@ -1,0 +1,40 @@
+/**
+ * Runs the lesson features against the clean embedded lab and against each fault, each run in
+ * its own lab and reports folder, two at a time (the machine has two cores).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { readResults } from '../run/summary.ts';
+import type { FaultOutcome } from './compare.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export async function runUnderFault(fault: string | undefined, labName: string, extraArgs: string[] = []): Promise<FaultOutcome> {
+  const reports = mkdtempSync(join(tmpdir(), 'podnet-mutation-'));
+  try {
+    const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...extraArgs];
+    const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, env: { PODNET_REPORTS_DIR: reports }, all: true, timeout: 300_000 });
+    const results = readResults(join(reports, 'allure-results'));
+    if (results.length === 0) return { fault, results, error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}` };
+    return { fault, results };
+  } finally {
+    rmSync(reports, { recursive: true, force: true });
+  }
+}
+
+export async function runAll(faults: string[], concurrency = 2, onDone: (outcome: FaultOutcome) => void = () => {}): Promise<{ clean: FaultOutcome; faulted: FaultOutcome[] }> {
+  const jobs: (string | undefined)[] = [undefined, ...faults];
+  const outcomes = new Array<FaultOutcome>(jobs.length);
+  let next = 0;
+  const worker = async (slot: number) => {
+    while (next < jobs.length) {
+      const index = next++;
+      outcomes[index] = await runUnderFault(jobs[index], `pnmut${slot}`);
+      onDone(outcomes[index] as FaultOutcome);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, slot) => worker(slot)));
+  return { clean: outcomes[0] as FaultOutcome, faulted: outcomes.slice(1) };
+}
