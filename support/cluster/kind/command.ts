@@ -16,6 +16,7 @@
  * image and Kind nodes have them).
  */
 import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { EnvironmentError, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
 import { errorText } from './redact.ts';
 
@@ -43,8 +44,9 @@ export const TIMED_OUT_EXIT_CODE = -1;
 class Collector implements OutputSink {
   private out: Buffer[] = [];
   private err: Buffer[] = [];
-  constructor(private readonly onLine?: (line: string) => void) {}
   private partial = { stdout: '', stderr: '' };
+  private decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  constructor(private readonly onLine?: (line: string) => void) {}
   stdout(chunk: Buffer): void {
     this.out.push(chunk);
     this.lines('stdout', chunk);
@@ -55,7 +57,7 @@ class Collector implements OutputSink {
   }
   private lines(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     if (!this.onLine) return;
-    const parts = (this.partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
+    const parts = (this.partial[stream] + this.decoders[stream].write(chunk)).split(/\r?\n/);
     this.partial[stream] = parts.pop() ?? '';
     for (const line of parts) this.onLine(line);
   }
@@ -169,7 +171,14 @@ export async function startBackgroundCommand(
 
   const signal = (sig: 'INT' | 'KILL') =>
     runCommand(where, launch, ['sh', '-c', `kill -${sig} "$(cat "$0")" 2>/dev/null; true`, pidfile], 10_000).catch(() => undefined);
-  const waitExit = (ms: number) => Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms))]);
+  const waitExit = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      void exited.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
 
   let stopping: Promise<ExecResult> | undefined;
   let lifeTimer: NodeJS.Timeout | undefined;
@@ -223,10 +232,10 @@ export async function startBackgroundCommand(
   });
 
   if (ready instanceof Error) {
-    const evidence = await end().catch(() => ({ stdout: '', stderr: '' }));
+    await end().catch(() => undefined); // ends it and removes the pidfile
     const out = sink.text();
     throw new EnvironmentError(
-      `${argv.join(' ')} on ${where} did not become ready: ${ready.message}; stderr: ${tail(out.stderr || evidence.stderr) || '(empty)'}; stdout: ${tail(out.stdout) || '(empty)'}`,
+      `${argv.join(' ')} on ${where} did not become ready: ${ready.message}; stderr: ${tail(out.stderr) || '(empty)'}; stdout: ${tail(out.stdout) || '(empty)'}`,
       'check that the command exists and may run there (tcpdump needs NET_RAW/NET_ADMIN), or raise readyTimeoutMs',
     );
   }

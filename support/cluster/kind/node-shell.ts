@@ -179,6 +179,12 @@ export class NodeShell {
       await core.createNamespacedPod({ namespace, body: manifest });
       this.createdPods.add(name);
     } catch (err) {
+      if (httpStatus(err) === 404) {
+        throw new EnvironmentError(
+          `cannot create the node-shell pod ${namespace}/${name}: namespace ${namespace} does not exist`,
+          `run through \`npm run e2e\` (which creates it), or \`kubectl create namespace ${namespace}\``,
+        );
+      }
       if (httpStatus(err) !== 409) {
         throw new EnvironmentError(
           `cannot create the node-shell pod ${namespace}/${name} on ${node}: ${errorText(err)}`,

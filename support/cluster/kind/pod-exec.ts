@@ -7,6 +7,11 @@
  * such container, executable not found, …) is an ExecTransportError — an environment fault,
  * never confused with a command that ran and failed. A stream that closes without a status,
  * or a refused upgrade (pod gone, 403), is one too.
+ *
+ * A timeout closes the socket and marks the result timedOut (exit code -1). Closing the
+ * stream does not end the process in the container (the API server forwards no signal), so
+ * probes should bound themselves (`ping -c`, `-W`); background commands are ended by PID
+ * (see command.ts).
  */
 import { Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';

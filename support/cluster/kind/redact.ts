@@ -67,12 +67,12 @@ const SECRET_KEYS = [
   'secret',
 ].join('|');
 
-const SHAPES: Array<[RegExp, string]> = [
+const SHAPES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   // PEM blocks, and base64 of PEM ("-----BEGIN" → "LS0tLS1CRUdJTi").
   [/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g, `${MARK} PEM`],
   [/LS0tLS1CRUdJTi[A-Za-z0-9+/=]*/g, `${MARK} PEM`],
   // Authorization header values of any scheme.
-  [/(authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token)\s+)?[^"'\s,;}]+/gi, `$1$2 ${MARK}`],
+  [/(authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token)\s+)?[^"'\s,;}]+/gi, (_m, head: string, scheme?: string) => `${head}${scheme ? `${scheme} ` : ''}${MARK}`],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/g, `$1 ${MARK}`],
   // JWTs (service-account tokens, OIDC id-tokens).
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, MARK],
@@ -91,7 +91,9 @@ export function redact(text: string): string {
   for (const value of [...registered].sort((a, b) => b.length - a.length)) {
     out = out.split(value).join(MARK);
   }
-  for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of SHAPES) {
+    out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@ import { findFault } from './faults.ts';
 import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
+import { removeLabFiles, startNodeHolder, writeNodeLayer } from './node-fs.ts';
 import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { fabricBatch, namespacesToAdd, nodeBatch, nodeSysctls } from './wiring.ts';
@@ -58,6 +59,12 @@ async function wireLab(state: LabState): Promise<void> {
   await runBatch(fabricBatch(state));
   await Promise.all(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
   await Promise.all([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
+  await Promise.all(
+    state.nodes.map(async (node) => {
+      writeNodeLayer(state, node);
+      node.holderPid = await startNodeHolder(state.name, node);
+    }),
+  );
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -116,6 +123,7 @@ export interface DownReport {
  */
 export async function labDown(labName: string): Promise<DownReport> {
   const report = await unwireLab(labName);
+  removeLabFiles(labName);
   removeState(labName);
   return report;
 }

@@ -18,6 +18,8 @@ export interface LabNode {
   tunnelIP: string | undefined;
   /** The kubelet's Ready condition; absent means Ready (only a fault sets it false). */
   ready?: boolean;
+  /** PID of the process holding the node's mount namespace (its /etc/cni and /opt/cni); see node-fs.ts. */
+  holderPid?: number;
 }
 
 export interface LabPod {

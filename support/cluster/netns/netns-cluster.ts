@@ -22,6 +22,7 @@ import {
 import { Ipam } from './ipam.ts';
 import { labCreatePod, labDeletePod } from './lab.ts';
 import { findNode, findPod, type LabPod, type LabState } from './model.ts';
+import { onNode } from './node-fs.ts';
 import { readState, statePath } from './state.ts';
 
 export class NetnsCluster implements Cluster {
@@ -61,13 +62,11 @@ export class NetnsCluster implements Cluster {
   }
 
   async exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return run(['ip', 'netns', 'exec', this.netnsOf(target), ...argv], { where: describeTarget(target), timeoutMs: options.timeoutMs }).then(
-      (result) => ({ ...result, argv }),
-    );
+    return run(this.argvIn(target, argv), { where: describeTarget(target), timeoutMs: options.timeoutMs }).then((result) => ({ ...result, argv }));
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
-    const process = await startBackground(['ip', 'netns', 'exec', this.netnsOf(target), ...argv], describeTarget(target), options);
+    const process = await startBackground(this.argvIn(target, argv), describeTarget(target), options);
     const handle: BackgroundProcess = {
       where: process.where,
       argv,
@@ -119,9 +118,17 @@ export class NetnsCluster implements Cluster {
     await Promise.all([...this.background].map((process) => process.stop()));
   }
 
-  private netnsOf(target: ExecTarget): string {
+  /** The local command that runs `argv` in the target: a pod's namespaces, or a node's (with its own /etc/cni). */
+  private argvIn(target: ExecTarget, argv: string[]): string[] {
+    if (target.kind === 'node') {
+      const node = findNode(this.state(), target.name);
+      return node.holderPid ? onNode(node.holderPid, argv) : ['ip', 'netns', 'exec', node.netns, ...argv];
+    }
+    return ['ip', 'netns', 'exec', this.podNetns(target), ...argv];
+  }
+
+  private podNetns(target: Extract<ExecTarget, { kind: 'pod' }>): string {
     const state = this.state();
-    if (target.kind === 'node') return findNode(state, target.name).netns;
     const pod = findPod(state, target.namespace, target.name);
     if (!pod) throw new EnvironmentError(`pod ${target.namespace}/${target.name} does not exist in lab ${state.name}`);
     return pod.netns;

@@ -1,0 +1,115 @@
+/**
+ * A node's own files: what a Kind node has that the host does not, /etc/cni/net.d with
+ * Calico's configuration and /opt/cni/bin with the plugins it names.
+ *
+ * The lab writes them into a folder of its own and lays that folder over /etc and /opt
+ * (read-only overlays) in a private mount namespace per node, held open by one `sleep`
+ * process started by the lab. Commands "on the node" enter that process's mount namespace
+ * and the node's network namespace; the host's /etc and /opt are never touched.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labObjectPrefix } from './naming.ts';
+import type { LabNode, LabState } from './model.ts';
+import { stateDir } from './state.ts';
+
+export const CNI_CONFIG_FILE = '10-calico.conflist';
+/** The binaries Calico's conflist names (type of each plugin, and the IPAM type), plus loopback which the runtime uses. */
+const CNI_BINARIES = ['calico', 'calico-ipam', 'portmap', 'bandwidth', 'loopback'];
+
+export function labFilesDir(labName: string): string {
+  return join(stateDir(), `${labObjectPrefix(labName)}files`);
+}
+
+export function nodeLayerDir(labName: string, node: string): string {
+  return join(labFilesDir(labName), 'nodes', node);
+}
+
+/** Calico's CNI configuration as the operator writes it on each node. */
+export function calicoConflist(state: LabState, node: LabNode): string {
+  return `${JSON.stringify(
+    {
+      name: 'k8s-pod-network',
+      cniVersion: '0.3.1',
+      plugins: [
+        {
+          type: 'calico',
+          datastore_type: 'kubernetes',
+          mtu: state.mtu,
+          nodename: node.name,
+          nodename_file_optional: false,
+          log_level: 'Info',
+          ipam: { type: 'calico-ipam', assign_ipv4: 'true', assign_ipv6: 'false' },
+          container_settings: { allow_ip_forwarding: false },
+          policy: { type: 'k8s' },
+          kubernetes: { k8s_api_root: 'https://10.96.0.1:443', kubeconfig: '/etc/cni/net.d/calico-kubeconfig' },
+        },
+        { type: 'bandwidth', capabilities: { bandwidth: true } },
+        { type: 'portmap', snat: true, capabilities: { portMappings: true } },
+      ],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Writes a node's layer: the CNI configuration directory and placeholder plugin binaries. */
+export function writeNodeLayer(state: LabState, node: LabNode): void {
+  const root = nodeLayerDir(state.name, node.name);
+  const netd = join(root, 'etc', 'cni', 'net.d');
+  const bin = join(root, 'opt', 'cni', 'bin');
+  mkdirSync(netd, { recursive: true });
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(netd, CNI_CONFIG_FILE), calicoConflist(state, node));
+  for (const plugin of CNI_BINARIES) {
+    const file = join(bin, plugin);
+    writeFileSync(file, `#!/bin/sh\n# ${plugin}: a stand-in of the embedded lab, which wires pods itself.\necho '{"cniVersion":"0.3.1","msg":"${plugin} of the podnet-e2e lab"}'\n`);
+    chmodSync(file, 0o755);
+  }
+}
+
+export function removeLabFiles(labName: string): void {
+  rmSync(labFilesDir(labName), { recursive: true, force: true });
+}
+
+/**
+ * Starts the process that holds the node's mount namespace (overlays of the node's layer on
+ * /etc and /opt) inside the node's network namespace. Resolves with its PID once mounted.
+ */
+export function startNodeHolder(labName: string, node: LabNode): Promise<number> {
+  const layer = nodeLayerDir(labName, node.name);
+  const script = `mount -t overlay ${labObjectPrefix(labName)}etc -o lowerdir=${layer}/etc:/etc /etc && mount -t overlay ${labObjectPrefix(labName)}opt -o lowerdir=${layer}/opt:/opt /opt && echo mounted && exec sleep infinity`;
+  const child = spawn('ip', ['netns', 'exec', node.netns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let said = '';
+    let settled = false;
+    const timer = setTimeout(() => finish(new Error(`the mount namespace of node ${node.name} was not ready in 5 s`)), 5_000);
+    const finish = (error?: Error) => {
+      if (settled) return; // the holder exits at teardown, long after it was ready
+      settled = true;
+      clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
+      if (error) {
+        if (child.pid) process.kill(child.pid, 'SIGKILL');
+        reject(error);
+      } else resolve(child.pid as number);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('mounted')) finish();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    child.once('exit', (code) => finish(new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said.trim()}`)));
+    child.once('error', (error) => finish(error));
+  });
+}
+
+/** argv that runs a command on a node: its network namespace and its own /etc/cni and /opt/cni. */
+export function onNode(holderPid: number, argv: string[]): string[] {
+  return ['nsenter', '-t', String(holderPid), '-m', '-n', '--', ...argv];
+}

@@ -1,0 +1,212 @@
+/**
+ * The kind target reads every object type the port exposes from API responses shaped like a
+ * Kind + Calico cluster's (test/fixtures/k8s), through the real client over HTTP.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { caliInterfaceName, addressAt, cidrContains } from '../../support/cluster/kind/calico.ts';
+import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { harness, type Harness } from './helpers.ts';
+
+describe('kind target: nodes and pods', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness();
+  });
+  after(() => h.close());
+
+  it('reads the three nodes with their role, InternalIP and readiness', async () => {
+    const nodes = await h.cluster().nodes();
+    assert.deepEqual(
+      nodes.map((n) => [n.name, n.role, n.internalIP, n.ready]).sort(),
+      [
+        ['pod-routing-control-plane', 'control-plane', '172.18.0.4', true],
+        ['pod-routing-worker', 'worker', '172.18.0.2', true],
+        ['pod-routing-worker2', 'worker', '172.18.0.3', true],
+      ],
+    );
+  });
+
+  it('reports a node whose Ready condition is not True as not ready', async () => {
+    const node = h.fake.get('v1', 'nodes', undefined, 'pod-routing-worker2')!;
+    const ready = node.status.conditions.find((c: { type: string }) => c.type === 'Ready');
+    ready.status = 'Unknown';
+    try {
+      const nodes = await h.cluster().nodes();
+      assert.equal(nodes.find((n) => n.name === 'pod-routing-worker2')?.ready, false);
+      assert.equal(nodes.find((n) => n.name === 'pod-routing-worker')?.ready, true);
+    } finally {
+      ready.status = 'True';
+    }
+  });
+
+  it('reads the DaemonSet pods with their workload, node, IP and container readiness', async () => {
+    const pods = await h.cluster().pods({ namespace: 'default', workload: 'multitool-1' });
+    assert.deepEqual(
+      pods.map((p) => [p.name, p.node, p.ip, p.phase, p.containers.map((c) => `${c.name}:${c.ready}`).join(), p.owner?.kind]).sort(),
+      [
+        ['multitool-1-7ltxg', 'pod-routing-worker2', '192.168.112.197', 'Running', 'multitool:true', 'DaemonSet'],
+        ['multitool-1-cn99j', 'pod-routing-control-plane', '192.168.116.3', 'Running', 'multitool:true', 'DaemonSet'],
+        ['multitool-1-vmn9d', 'pod-routing-worker', '192.168.93.201', 'Running', 'multitool:true', 'DaemonSet'],
+      ],
+    );
+    assert.ok(pods.every((p) => p.labels.app === 'multitool-1' && !p.hostNetwork));
+  });
+
+  it('names the workload of ReplicaSet pods after the Deployment and of static pods after themselves', async () => {
+    const pods = await h.cluster().pods();
+    const byName = new Map(pods.map((p) => [p.name, p]));
+    assert.equal(byName.get('coredns-5dd5756b68-8xq2k')?.workload, 'coredns');
+    assert.equal(byName.get('calico-kube-controllers-6b9f4c7d8b-q7mzx')?.workload, 'calico-kube-controllers');
+    const etcd = byName.get('etcd-pod-routing-control-plane');
+    assert.equal(etcd?.workload, 'etcd-pod-routing-control-plane');
+    assert.equal(etcd?.hostNetwork, true);
+    assert.equal(etcd?.ip, '172.18.0.4');
+    assert.equal(pods.filter((p) => p.workload === 'kube-proxy').length, 3);
+    assert.equal(pods.length, 16);
+  });
+
+  it('reads the kube-dns Service IP, and says so when there is none', async () => {
+    assert.equal(await h.cluster().dnsServiceIP(), '10.96.0.10');
+    const svc = h.fake.get('v1', 'services', 'kube-system', 'kube-dns')!;
+    h.fake.remove('v1', 'services', 'kube-system', 'kube-dns');
+    try {
+      await assert.rejects(h.cluster().dnsServiceIP(), (err: Error) => err instanceof EnvironmentError && /kube-dns/.test(err.message));
+    } finally {
+      h.fake.put(svc);
+    }
+  });
+});
+
+describe('kind target: Calico objects', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness();
+  });
+  after(() => h.close());
+
+  it('reads the IP pool: CIDR, block size, VXLANCrossSubnet, natOutgoing', async () => {
+    const pools = await h.cluster({ mtuFromNodeFile: false }).ipPools();
+    assert.deepEqual(pools, [
+      { name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true, mtu: undefined },
+    ]);
+  });
+
+  it('maps every vxlanMode/ipipMode to the encapsulation, and defaults blockSize to 26', async () => {
+    const pool = h.fake.get('crd.projectcalico.org/v1', 'ippools', undefined, 'default-ipv4-ippool')!;
+    const saved = structuredClone(pool.spec);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ vxlanMode: 'Always', ipipMode: 'Never' }, 'VXLAN'],
+      [{ vxlanMode: 'Never', ipipMode: 'Always' }, 'IPIP'],
+      [{ vxlanMode: 'Never', ipipMode: 'CrossSubnet' }, 'IPIPCrossSubnet'],
+      [{ vxlanMode: 'Never', ipipMode: 'Never' }, 'None'],
+      [{}, 'None'],
+    ];
+    try {
+      for (const [modes, expected] of cases) {
+        pool.spec = { cidr: '192.168.0.0/16', natOutgoing: false, ...modes };
+        const [p] = await h.cluster({ mtuFromNodeFile: false }).ipPools();
+        assert.equal(p?.encapsulation, expected, JSON.stringify(modes));
+        assert.equal(p?.blockSize, 26);
+        assert.equal(p?.natOutgoing, false);
+      }
+    } finally {
+      pool.spec = saved;
+    }
+  });
+
+  it('takes the MTU from calico-config veth_mtu, else the Installation, else the node file', async () => {
+    h.fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-config', namespace: 'kube-system' }, data: { veth_mtu: '1440' } });
+    assert.equal((await h.cluster().ipPools())[0]?.mtu, 1440);
+
+    // veth_mtu "0" means auto-detect: fall through to the Installation.
+    h.fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-config', namespace: 'kube-system' }, data: { veth_mtu: '0' } });
+    h.fake.put({ apiVersion: 'operator.tigera.io/v1', kind: 'Installation', metadata: { name: 'default' }, spec: { calicoNetwork: { mtu: 1410 } } });
+    assert.equal((await h.cluster().ipPools())[0]?.mtu, 1410);
+
+    h.fake.remove('operator.tigera.io/v1', 'installations', undefined, 'default');
+    h.fake.remove('v1', 'configmaps', 'kube-system', 'calico-config');
+    assert.equal((await h.cluster({ mtuFromNodeFile: false }).ipPools())[0]?.mtu, undefined);
+  });
+
+  it('reads IPAM blocks: CIDR, affine node, and each allocation as address and holder', async () => {
+    const blocks = await h.cluster().ipamBlocks();
+    const worker = blocks.find((b) => b.node === 'pod-routing-worker');
+    assert.equal(worker?.cidr, '192.168.93.192/26');
+    assert.deepEqual(worker?.allocations, [
+      { ip: '192.168.93.192', holder: 'vxlan-tunnel-addr:pod-routing-worker' },
+      { ip: '192.168.93.193', holder: 'calico-system/calico-kube-controllers-6b9f4c7d8b-q7mzx' },
+      { ip: '192.168.93.201', holder: 'default/multitool-1-vmn9d' },
+      { ip: '192.168.93.202', holder: 'default/multitool-2-mf8vt' },
+    ]);
+    assert.deepEqual(blocks.map((b) => [b.node, b.cidr, b.allocations.length]).sort(), [
+      ['pod-routing-control-plane', '192.168.116.0/26', 5],
+      ['pod-routing-worker', '192.168.93.192/26', 4],
+      ['pod-routing-worker2', '192.168.112.192/26', 3],
+    ]);
+    // Every pod IP the API reports is allocated, in its own node's block, to that pod.
+    const pods = (await h.cluster().pods()).filter((p) => !p.hostNetwork);
+    for (const p of pods) {
+      const block = blocks.find((b) => b.allocations.some((a) => a.ip === p.ip));
+      assert.equal(block?.node, p.node, `${p.name} ${p.ip}`);
+      assert.equal(block?.allocations.find((a) => a.ip === p.ip)?.holder, `${p.namespace}/${p.name}`);
+    }
+  });
+
+  it('reads workload endpoints from the Calico API server', async () => {
+    const weps = await h.cluster().workloadEndpoints();
+    assert.equal(weps.length, 9);
+    const vmn9d = weps.find((w) => w.pod === 'multitool-1-vmn9d');
+    assert.deepEqual(vmn9d, {
+      namespace: 'default',
+      pod: 'multitool-1-vmn9d',
+      node: 'pod-routing-worker',
+      interfaceName: 'calif3ebb4c6889',
+      ipNetworks: ['192.168.93.201/32'],
+      mac: 'be:b0:71:df:a2:df',
+    });
+    assert.ok(h.fake.requests.some((r) => r.path === '/apis/projectcalico.org/v3/workloadendpoints'));
+  });
+
+  it('falls back to pods and blocks when the Calico API server is absent (404), with the same answers', async () => {
+    const served = await h.cluster().workloadEndpoints();
+    const bare = await harness({ calicoApiServer: false });
+    try {
+      const rebuilt = await bare.cluster().workloadEndpoints();
+      assert.ok(bare.fake.requests.some((r) => r.path === '/apis/projectcalico.org/v3/workloadendpoints'), 'asked the API server first');
+      const key = (w: { namespace: string; pod: string; node: string; interfaceName: string; ipNetworks: string[] }) =>
+        `${w.namespace}/${w.pod} ${w.node} ${w.interfaceName} ${w.ipNetworks.join()}`;
+      assert.deepEqual(rebuilt.map(key).sort(), served.map(key).sort());
+      assert.ok(rebuilt.every((w) => w.mac === undefined));
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('says Calico is missing when its CRDs are not served', async () => {
+    const bare = await harness({ calico: false });
+    try {
+      await assert.rejects(bare.cluster().ipamBlocks(), (err: Error) => err instanceof EnvironmentError && /Calico is not installed/.test(err.message) && /cluster:up/.test(err.message));
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('Calico rules the target recomputes', () => {
+  it('names host interfaces as the course shows (sha1 of <namespace>.<pod>)', () => {
+    assert.equal(caliInterfaceName('default', 'multitool'), 'cali6d09fa47963');
+    assert.equal(caliInterfaceName('default', 'multitool-2-mf8vt'), 'cali3174bc812f3');
+    assert.equal(caliInterfaceName('default', 'multitool-1-7ltxg'), 'cali2add6b13a99');
+  });
+
+  it('computes addresses from a block and an ordinal, IPv4 and IPv6', () => {
+    assert.equal(addressAt('192.168.93.192/26', 9), '192.168.93.201');
+    assert.equal(addressAt('192.168.116.0/26', 63), '192.168.116.63');
+    assert.throws(() => addressAt('192.168.116.0/26', 64));
+    assert.equal(addressAt('fd00:10:244::/122', 5), 'fd00:10:244::5');
+    assert.equal(addressAt('fd00:10:244:1::40/122', 1), 'fd00:10:244:1::41');
+    assert.ok(cidrContains('192.168.0.0/16', '192.168.112.197'));
+    assert.ok(!cidrContains('192.168.93.0/26', '192.168.93.201'));
+  });
+});
