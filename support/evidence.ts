@@ -12,6 +12,8 @@ export interface Verdict {
   /** Reads as the rest of "saw …": "61, 61, 61". */
   observed: string;
   evidence: ExecResult[];
+  /** Extra views for the report (a reachability matrix, a picture of the path). */
+  details?: { fileName: string; mediaType: string; body: string }[];
 }
 
 /**

@@ -35,8 +35,8 @@ export function describePod(pod: PodInfo): string {
   return `${pod.ip ?? '(no IP)'} (pod ${pod.name} on ${pod.node})`;
 }
 
-export function podTarget(pod: PodInfo): ExecTarget {
-  return { kind: 'pod', namespace: pod.namespace, name: pod.name };
+export function podTarget(pod: PodInfo, container?: string): ExecTarget {
+  return { kind: 'pod', namespace: pod.namespace, name: pod.name, ...(container ? { container } : {}) };
 }
 
 export function nodeTarget(node: string): ExecTarget {
@@ -68,6 +68,13 @@ export async function choosePod(cluster: Cluster, workload: string, placement: P
     throw new EnvironmentError(`pod ${pod.namespace}/${pod.name} is ${pod.phase}${pod.ip ? '' : ' with no IP'}; the scenario needs it Running`);
   }
   return pod;
+}
+
+/** A node that fits `placement` (the first by name), for a pod the scenario is about to create. */
+export async function chooseNode(cluster: Cluster, placement: Placement, named: Map<string, PodInfo>): Promise<string> {
+  const allowed = [...allowedNodes(await cluster.nodes(), placement, named)].sort();
+  if (!allowed[0]) throw new EnvironmentError(`no node fits "${describePlacement(placement)}"`);
+  return allowed[0];
 }
 
 function allowedNodes(nodes: NodeInfo[], placement: Placement, named: Map<string, PodInfo>): Set<string> {

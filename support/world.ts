@@ -34,6 +34,8 @@ export class PodNetWorld extends World {
   readonly pods = new Map<string, PodInfo>();
   /** Pods this scenario created (lifecycle claims), deleted by the After hook. */
   readonly createdPods: PodInfo[] = [];
+  /** Host interfaces seen when the scenario created a pod, to look for them after its deletion. */
+  readonly hostInterfaces = new Map<string, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
 
@@ -68,6 +70,7 @@ export class PodNetWorld extends World {
   async verify(pending: Verdict | Promise<Verdict>): Promise<void> {
     const verdict = await pending;
     this.record(verdict.evidence);
+    for (const detail of verdict.details ?? []) this.attach(detail.body, { mediaType: detail.mediaType, fileName: detail.fileName });
     this.attach(formatVerdict(verdict), { mediaType: 'text/plain', fileName: verdict.ok ? 'verdict.txt' : 'verdict-FAILED.txt' });
     if (!verdict.ok) throw new ClaimAssertionError(verdict);
   }

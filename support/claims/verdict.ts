@@ -1,8 +1,8 @@
 import type { ExecResult } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 
-export function verdict(ok: boolean, expected: string, observed: string, evidence: ExecResult[] = []): Verdict {
-  return { ok, expected, observed, evidence };
+export function verdict(ok: boolean, expected: string, observed: string, evidence: ExecResult[] = [], details?: Verdict['details']): Verdict {
+  return { ok, expected, observed, evidence, ...(details ? { details } : {}) };
 }
 
 export function list(values: readonly (string | number)[]): string {

@@ -145,6 +145,8 @@ export interface Cluster {
   workloadEndpoints(): Promise<WorkloadEndpoint[]>;
   /** The ClusterIP of the cluster DNS Service (kube-dns). */
   dnsServiceIP(): Promise<string>;
+  /** The Service CIDR the API server allocates ClusterIPs from. */
+  serviceCIDR(): Promise<string>;
 
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;

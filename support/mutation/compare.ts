@@ -20,11 +20,12 @@ export interface MatrixReport {
 }
 
 const isBad = (result: ScenarioResult) => result.status === 'failed' || result.status === 'broken';
+const firstLine = (message: string | undefined) => (message ?? '').split('\n')[0];
 
 export function compareMatrix(expectations: Expectations, clean: FaultOutcome, faulted: FaultOutcome[]): MatrixReport {
   const problems: string[] = [];
   const claims = [...new Set(clean.results.map((result) => result.claim).filter((claim): claim is string => Boolean(claim)))].sort();
-  for (const result of clean.results.filter(isBad)) problems.push(`clean lab: [${result.claim}] ${result.name} ${result.status}: ${result.message ?? ''}`);
+  for (const result of clean.results.filter(isBad)) problems.push(`clean lab: [${result.claim}] ${result.name} ${result.status}: ${firstLine(result.message)}`);
 
   if (clean.error) problems.push(`clean lab: the run failed: ${clean.error}`);
   const killed = new Map<string, Set<string>>();
@@ -43,9 +44,9 @@ export function compareMatrix(expectations: Expectations, clean: FaultOutcome, f
     killed.set(fault, new Set(failing.map((result) => result.claim ?? result.name)));
     for (const result of failing) {
       const want = result.claim === undefined ? undefined : expected.get(result.claim);
-      if (want === undefined) problems.push(`${fault}: unexpected failure of [${result.claim}] ${result.name}: ${result.message ?? ''}`);
-      else if (result.status === 'broken') problems.push(`${fault}: [${result.claim}] ${result.name} broke (an environment error) instead of failing: ${result.message ?? ''}`);
-      else if (want && !(result.message ?? '').includes(want)) problems.push(`${fault}: [${result.claim}] failed, but its message lacks "${want}": ${result.message ?? ''}`);
+      if (want === undefined) problems.push(`${fault}: unexpected failure of [${result.claim}] ${result.name}: ${firstLine(result.message)}`);
+      else if (result.status === 'broken') problems.push(`${fault}: [${result.claim}] ${result.name} broke (an environment error) instead of failing: ${firstLine(result.message)}`);
+      else if (want && !(result.message ?? '').includes(want)) problems.push(`${fault}: [${result.claim}] failed, but its message lacks "${want}": ${firstLine(result.message)}`);
     }
     for (const claim of expected.keys()) {
       if (!failing.some((result) => result.claim === claim)) problems.push(`${fault}: expected [${claim}] to fail, but it passed`);
@@ -61,12 +62,16 @@ export function compareMatrix(expectations: Expectations, clean: FaultOutcome, f
   return { claims, killed, problems, killRate: claims.length ? (claims.length - survivors.length) / claims.length : 0 };
 }
 
-/** The matrix as text: one row per fault, one column per claim, × where the fault failed the claim. */
+/** The matrix as text: a row per claim, a column per fault (numbered, named below), × where the fault failed the claim. */
 export function formatMatrix(report: MatrixReport): string {
-  const width = Math.max(...[...report.killed.keys()].map((fault) => fault.length), 5);
-  const header = `${'fault'.padEnd(width)}  ${report.claims.map((claim) => claim.padStart(6)).join(' ')}`;
-  const rows = [...report.killed.entries()].map(
-    ([fault, claims]) => `${fault.padEnd(width)}  ${report.claims.map((claim) => (claims.has(claim) ? '×' : '·').padStart(6)).join(' ')}`,
-  );
-  return [header, ...rows, '', `kill rate: ${(report.killRate * 100).toFixed(0)}% of ${report.claims.length} claims`].join('\n');
+  const faults = [...report.killed.keys()];
+  const numbers = faults.map((_, index) => String(index + 1).padStart(3));
+  const header = `${'claim'.padEnd(8)}${numbers.join('')}   killed by`;
+  const rows = report.claims.map((claim) => {
+    const marks = faults.map((fault) => (report.killed.get(fault)?.has(claim) ? '×' : '·').padStart(3));
+    const killers = faults.filter((fault) => report.killed.get(fault)?.has(claim)).length;
+    return `${claim.padEnd(8)}${marks.join('')}   ${killers}`;
+  });
+  const legend = faults.map((fault, index) => `${String(index + 1).padStart(3)} ${fault}`);
+  return [header, ...rows, '', 'faults:', ...legend, '', `kill rate: ${(report.killRate * 100).toFixed(0)}% of ${report.claims.length} claims`].join('\n');
 }

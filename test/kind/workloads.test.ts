@@ -15,9 +15,15 @@ import { makeClients } from '../../support/cluster/kind/api.ts';
 import { harness, type Harness } from './helpers.ts';
 
 describe('workload manifests', () => {
-  it('loads the suite fixtures: the multitool pod and both DaemonSets', async () => {
+  it('loads the suite fixtures: the bare pods and both DaemonSets', async () => {
     const manifests = await loadManifests(DEFAULT_WORKLOADS_DIR);
-    assert.deepEqual(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort(), ['DaemonSet/multitool-1', 'DaemonSet/multitool-2', 'Pod/multitool']);
+    assert.deepEqual(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort(), [
+      'DaemonSet/multitool-1',
+      'DaemonSet/multitool-2',
+      'Pod/multitool',
+      'Pod/multitool-duo',
+      'Pod/multitool-hostnet',
+    ]);
   });
 
   it('skips empty and comment-only documents (a trailing ---)', async () => {
@@ -66,6 +72,8 @@ describe('applying the suite workloads', () => {
     const applies = h.fake.requests.filter((r) => r.method === 'PATCH');
     assert.deepEqual(applies.map((r) => r.path).sort(), [
       '/api/v1/namespaces/podnet-e2e/pods/multitool',
+      '/api/v1/namespaces/podnet-e2e/pods/multitool-duo',
+      '/api/v1/namespaces/podnet-e2e/pods/multitool-hostnet',
       '/apis/apps/v1/namespaces/podnet-e2e/daemonsets/multitool-1',
       '/apis/apps/v1/namespaces/podnet-e2e/daemonsets/multitool-2',
     ]);
@@ -86,7 +94,7 @@ describe('applying the suite workloads', () => {
     assert.equal(new Set(pods.filter((p) => p.workload === 'multitool-1').map((p) => p.node)).size, 3);
     // The controller stand-in allocated their IPs from each node's block: the blocks say so.
     const blocks = await cluster.ipamBlocks();
-    for (const p of pods) assert.equal(blocks.find((b) => b.allocations.some((a) => a.ip === p.ip && a.holder === `podnet-e2e/${p.name}`))?.node, p.node);
+    for (const p of pods.filter((pod) => !pod.hostNetwork)) assert.equal(blocks.find((b) => b.allocations.some((a) => a.ip === p.ip && a.holder === `podnet-e2e/${p.name}`))?.node, p.node);
 
     await w.teardown();
     assert.ok(h.fake.requests.some((r) => r.method === 'DELETE' && r.path === '/api/v1/namespaces/podnet-e2e'));

@@ -115,6 +115,18 @@ export class KindCluster implements Cluster {
     return ip;
   }
 
+  /** From kubeadm's ClusterConfiguration (Kind is built with kubeadm). */
+  async serviceCIDR(): Promise<string> {
+    const cm = await callOr404(this.clients, 'read ConfigMap kube-system/kubeadm-config', () =>
+      this.clients.core.readNamespacedConfigMap({ namespace: 'kube-system', name: 'kubeadm-config' }),
+    );
+    const subnet = /serviceSubnet:\s*"?([0-9./,:a-f]+)"?/.exec(cm?.data?.ClusterConfiguration ?? '')?.[1]?.split(',')[0];
+    if (!subnet) {
+      throw new EnvironmentError('the cluster does not say its Service CIDR (no networking.serviceSubnet in kube-system/kubeadm-config)', 'this check reads kubeadm clusters such as Kind');
+    }
+    return subnet;
+  }
+
   async ipPools(): Promise<IpPool[]> {
     const list = await this.listCalico('ippools');
     const mtu = await this.poolMtu();

@@ -48,12 +48,19 @@ export async function cniAdd(state: LabState, request: PodRequest): Promise<LabP
   return pod;
 }
 
+/** The fault under which DEL forgets to release the address (see faults.ts). */
+export const IPAM_LEAK_FAULT = 'ipam-leak';
+
 /** Removes a pod from the kernel and the model, releasing its address. */
 export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
   if (!pod.hostNetwork) {
-    await endProcessesIn([pod.netns]);
-    await runBatch({ netns: undefined, lines: [`netns delete ${pod.netns}`] });
+    const namespaces = [pod.netns, ...Object.values(pod.containerNetns ?? {})];
+    await endProcessesIn(namespaces);
+    // Delete the pod's eth0 (and with it the host end of the pair) explicitly, as the plugin
+    // does: a deleted namespace takes its interfaces along only when the kernel gets round to it.
+    await runBatch({ netns: pod.netns, lines: ['link del eth0'] });
+    await runBatch({ netns: undefined, lines: namespaces.map((name) => `netns delete ${name}`) });
     rmSync(join(NETNS_ETC, pod.netns), { recursive: true, force: true });
   }
-  removePod(state, pod.namespace, pod.name);
+  removePod(state, pod.namespace, pod.name, { release: !state.faults.includes(IPAM_LEAK_FAULT) });
 }

@@ -4,15 +4,16 @@
  * control plane would record it too, the lab's model); undoing rebuilds the lab from the
  * model as it was before the first fault.
  */
-import { intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatCidr, intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
 import { Ipam } from './ipam.ts';
-import { cniDel } from './cni.ts';
+import { IPAM_LEAK_FAULT, cniAdd, cniDel } from './cni.ts';
 import { execIn, runBatch } from './kernel.ts';
 import { findNode, type LabNode, type LabPod, type LabState } from './model.ts';
 import { fabricNetns } from './naming.ts';
+import { nodeLayerDir } from './node-fs.ts';
 import { CALICO_GATEWAY, gatewayOf, resolvConf } from './wiring.ts';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface Fault {
   name: string;
@@ -253,7 +254,73 @@ export const FAULTS: Fault[] = [
       );
     },
   },
+  {
+    name: 'service-cidr-overlaps-pods',
+    description: "the cluster's Service CIDR was set inside the pod pool (a kubeadm misconfiguration the API reports)",
+    apply: async (state) => {
+      state.spec.serviceSubnet = formatCidr({ ...parseCidr(state.spec.pool.cidr), prefix: 20, size: 2 ** 12 });
+    },
+  },
+  {
+    name: 'hostnetwork-ignored',
+    description: 'the hostNetwork pod was given a network namespace and a pod IP of its own (hostNetwork dropped)',
+    apply: async (state) => {
+      const pod = state.pods.find((candidate) => candidate.hostNetwork);
+      if (!pod) throw new Error('the lab has no hostNetwork pod to break');
+      await cniDel(state, pod);
+      await cniAdd(state, { namespace: pod.namespace, name: pod.name, node: pod.node, labels: pod.labels });
+    },
+  },
+  {
+    name: 'sidecar-own-netns',
+    description: "the second container of the two-container pod runs in a network namespace of its own, not the pod's",
+    apply: async (state) => {
+      const pod = networkedPods(state).find((candidate) => candidate.containers.length > 1);
+      const container = pod?.containers[1];
+      if (!pod || !container) throw new Error('the lab has no pod with two containers to break');
+      const netns = `${pod.netns}.${container}`;
+      await runBatch({ netns: undefined, lines: [`netns add ${netns}`] });
+      await runBatch({ netns, lines: ['link set lo up'] });
+      pod.containerNetns = { [container]: netns };
+    },
+  },
+  {
+    name: IPAM_LEAK_FAULT,
+    description: "CNI DEL removes a pod's interface and route but never releases its address (an IPAM leak)",
+    // Nothing to change now: cniDel reads the fault list when a pod is deleted.
+    apply: async () => {},
+  },
+  {
+    name: 'stale-cni-config',
+    description: "a leftover 00-bridge.conflist of another CNI sorts before Calico's configuration on every node",
+    apply: async (state) => {
+      for (const node of state.nodes) writeFileSync(join(nodeLayerDir(state.name, node.name), 'etc/cni/net.d/00-bridge.conflist'), STALE_BRIDGE_CONFLIST);
+    },
+  },
+  {
+    name: 'cni-plugin-missing',
+    description: 'the calico-ipam plugin binary is missing from /opt/cni/bin on every node',
+    apply: async (state) => {
+      for (const node of state.nodes) rmSync(join(nodeLayerDir(state.name, node.name), 'opt/cni/bin/calico-ipam'), { force: true });
+    },
+  },
+  {
+    name: 'block-nearly-full',
+    description: "one worker's block is more than 80% allocated (addresses leaked by pods long gone)",
+    apply: async (state) => {
+      const worker = workers(state)[0];
+      const ipam = Ipam.fromState(state.ipam);
+      const block = state.ipam.blocks.find((candidate) => candidate.node === worker?.name);
+      if (!worker || !block) throw new Error('no worker block to fill');
+      const target = Math.ceil(parseCidr(block.cidr).size * 0.85);
+      for (let leaked = Object.keys(block.allocations).length; leaked < target; leaked++) ipam.assign(worker.name, `leaked/${leaked}`);
+      state.ipam = ipam.toState();
+    },
+  },
 ];
+
+// A bridge CNI's configuration, as a previous install would leave it behind.
+const STALE_BRIDGE_CONFLIST = `${JSON.stringify({ cniVersion: '0.3.1', name: 'bridge', plugins: [{ type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', subnet: '10.244.0.0/16' } }] }, null, 2)}\n`;
 
 /** The lesson 02 pod: the bare multitool pod. */
 function bareMultitool(state: LabState): LabPod {

@@ -38,6 +38,8 @@ export interface LabPod {
   containers: string[];
   /** Whether the containers pass their readiness checks; absent means ready (only a fault sets it false). */
   ready?: boolean;
+  /** A container that does not share the pod's namespace (only a fault does that): container → netns. */
+  containerNetns?: Record<string, string>;
 }
 
 export interface LabState {
@@ -151,11 +153,11 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
   return pod;
 }
 
-/** Takes a pod out of the model and releases its address. */
-export function removePod(state: LabState, namespace: string, name: string): LabPod {
+/** Takes a pod out of the model and releases its address (unless the IPAM is leaking, a fault). */
+export function removePod(state: LabState, namespace: string, name: string, { release = true } = {}): LabPod {
   const pod = findPod(state, namespace, name);
   if (!pod) throw new Error(`lab ${state.name} has no pod ${namespace}/${name}`);
-  if (!pod.hostNetwork) {
+  if (!pod.hostNetwork && release) {
     const ipam = Ipam.fromState(state.ipam);
     ipam.release(pod.ip);
     state.ipam = ipam.toState();

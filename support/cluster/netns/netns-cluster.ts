@@ -106,6 +106,10 @@ export class NetnsCluster implements Cluster {
     return this.state().dnsServiceIP;
   }
 
+  async serviceCIDR(): Promise<string> {
+    return this.state().spec.serviceSubnet;
+  }
+
   async createPod(request: PodRequest): Promise<PodInfo> {
     return podInfo(await labCreatePod(this.labName, request));
   }
@@ -131,7 +135,7 @@ export class NetnsCluster implements Cluster {
     const state = this.state();
     const pod = findPod(state, target.namespace, target.name);
     if (!pod) throw new EnvironmentError(`pod ${target.namespace}/${target.name} does not exist in lab ${state.name}`);
-    return pod.netns;
+    return (target.container && pod.containerNetns?.[target.container]) || pod.netns;
   }
 }
 

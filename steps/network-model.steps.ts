@@ -1,0 +1,88 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { hostSideOf } from '../support/claims/host-side.ts';
+import { addressReleased, nodeForgotPod, probePodName } from '../support/claims/lifecycle.ts';
+import { fullMesh } from '../support/claims/mesh.ts';
+import {
+  blocksBelowUtilisation,
+  cniBinariesPresent,
+  cniConfigIsFirstFile,
+  containersReachOverLocalhost,
+  containersShareEth0,
+  hostNetworkPodUsesNodeIP,
+  networksDoNotOverlap,
+  overlayMtuIsNodeMtuLess,
+  podIPsAreUnique,
+  poolUsesVxlan,
+} from '../support/claims/network-model.ts';
+import { chooseNode, type Placement } from '../support/subjects.ts';
+import type { PodNetWorld } from '../support/world.ts';
+
+Then('no two pods share an IP address', async function (this: PodNetWorld) {
+  await this.verify(podIPsAreUnique(this.cluster));
+});
+
+Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", async function (this: PodNetWorld) {
+  const pods = (await this.cluster.pods({ namespace: this.cluster.workloadNamespace })).filter((pod) => !pod.hostNetwork && pod.phase === 'Running');
+  await this.verify(fullMesh(this.cluster, pods, true));
+});
+
+Then('the pod CIDR, the Service CIDR and the node network do not overlap', async function (this: PodNetWorld) {
+  await this.verify(networksDoNotOverlap(this.cluster));
+});
+
+Given('the IP pool encapsulates with VXLAN', async function (this: PodNetWorld) {
+  if (!(await poolUsesVxlan(this.cluster))) return 'skipped';
+  return undefined;
+});
+
+Then("on every node the VXLAN interface's MTU is eth0's MTU less {int} bytes", async function (this: PodNetWorld, overhead: number) {
+  await this.verify(overlayMtuIsNodeMtuLess(this.cluster, overhead));
+});
+
+Then("{string} has its node's InternalIP as its IP, on its own interfaces", async function (this: PodNetWorld, alias: string) {
+  await this.verify(hostNetworkPodUsesNodeIP(this.cluster, this.pod(alias)));
+});
+
+Then('every container of {string} sees the same eth0 and IP', async function (this: PodNetWorld, alias: string) {
+  await this.verify(containersShareEth0(this.cluster, this.pod(alias)));
+});
+
+Then('container {string} of {string} reaches a server in container {string} on localhost', async function (this: PodNetWorld, client: string, alias: string, server: string) {
+  await this.verify(containersReachOverLocalhost(this.cluster, this.pod(alias), client, server));
+});
+
+When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
+  const node = await chooseNode(this.cluster, placement, this.pods);
+  const pod = await this.cluster.createPod({ namespace: this.cluster.workloadNamespace, name: probePodName(), node });
+  this.createdPods.push(pod);
+  this.name(alias, pod);
+  const side = await hostSideOf(this.cluster, pod);
+  this.record(side.evidence);
+  this.hostInterfaces.set(alias, side.host?.name);
+});
+
+When('{string} is deleted', async function (this: PodNetWorld, alias: string) {
+  const pod = this.pod(alias);
+  await this.cluster.deletePod(pod.namespace, pod.name);
+  this.createdPods.splice(this.createdPods.indexOf(pod), 1);
+});
+
+Then('the node of {string} no longer has its host interface or a route to its IP', async function (this: PodNetWorld, alias: string) {
+  await this.verify(nodeForgotPod(this.cluster, this.pod(alias), this.hostInterfaces.get(alias)));
+});
+
+Then("the IP of {string} is free again in Calico's IPAM", async function (this: PodNetWorld, alias: string) {
+  await this.verify(addressReleased(this.cluster, this.pod(alias)));
+});
+
+Then('the CNI configuration used on the node of {string} is {string}, the first file in \\/etc\\/cni\\/net.d', async function (this: PodNetWorld, alias: string, file: string) {
+  await this.verify(cniConfigIsFirstFile(this.cluster, this.pod(alias).node, file));
+});
+
+Then('every plugin that {string} names is an executable in \\/opt\\/cni\\/bin on the node of {string}', async function (this: PodNetWorld, file: string, alias: string) {
+  await this.verify(cniBinariesPresent(this.cluster, this.pod(alias).node, file));
+});
+
+Then('no IPAM block is more than {int}% allocated', async function (this: PodNetWorld, percent: number) {
+  await this.verify(blocksBelowUtilisation(this.cluster, percent));
+});

@@ -1,0 +1,156 @@
+/** Claims of the Kubernetes network model and of CNI (NET-01, 03, 04, 05, 06, 08, 09). */
+import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { Verdict } from '../evidence.ts';
+import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
+import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
+import { runProbe } from '../probes/commands.ts';
+import { nodeTarget, podTarget } from '../subjects.ts';
+import { list, verdict } from './verdict.ts';
+
+export async function podIPsAreUnique(cluster: Cluster): Promise<Verdict> {
+  const pods = (await cluster.pods()).filter((pod) => !pod.hostNetwork && pod.ip);
+  const byIP = new Map<string, PodInfo[]>();
+  for (const pod of pods) byIP.set(pod.ip as string, [...(byIP.get(pod.ip as string) ?? []), pod]);
+  const shared = [...byIP].filter(([, holders]) => holders.length > 1);
+  return verdict(
+    pods.length > 0 && shared.length === 0,
+    `no two of the ${pods.length} pods (host-network pods aside) to share an IP`,
+    shared.length ? shared.map(([ip, holders]) => `${ip} held by ${holders.map((pod) => `${pod.namespace}/${pod.name} on ${pod.node}`).join(' and ')}`).join('; ') : 'every IP unique',
+  );
+}
+
+/** The node network is read off each node: the CIDR of the address that is its InternalIP. */
+export async function networksDoNotOverlap(cluster: Cluster): Promise<Verdict> {
+  const [pools, serviceCIDR, nodes] = await Promise.all([cluster.ipPools(), cluster.serviceCIDR(), cluster.nodes()]);
+  const seen = await Promise.all(nodes.map((node) => interfaces(cluster, nodeTarget(node.name))));
+  const nodeNetworks = new Set<string>();
+  seen.forEach((observation, index) => {
+    for (const iface of observation.value) {
+      for (const cidr of ipv4Addresses(iface)) if (cidr.startsWith(`${nodes[index]?.internalIP}/`)) nodeNetworks.add(formatCidr(parseCidr(cidr, { loose: true })));
+    }
+  });
+  const ranges = [...pools.map((pool) => ({ what: `pod CIDR ${pool.cidr}`, cidr: pool.cidr })), { what: `Service CIDR ${serviceCIDR}`, cidr: serviceCIDR }, ...[...nodeNetworks].map((cidr) => ({ what: `node network ${cidr}`, cidr }))];
+  const clashes: string[] = [];
+  ranges.forEach((a, i) => ranges.slice(i + 1).forEach((b) => cidrsOverlap(a.cidr, b.cidr) && clashes.push(`${a.what} overlaps ${b.what}`)));
+  return verdict(
+    nodeNetworks.size > 0 && clashes.length === 0,
+    'the pod CIDR, the Service CIDR and the node network not to overlap',
+    clashes.length ? list(clashes) : ranges.map((range) => range.what).join(', '),
+    seen.flatMap((observation) => observation.evidence),
+  );
+}
+
+export async function poolUsesVxlan(cluster: Cluster): Promise<boolean> {
+  return (await cluster.ipPools()).some((pool) => pool.encapsulation === 'VXLAN' || pool.encapsulation === 'VXLANCrossSubnet');
+}
+
+/** Calico's VXLAN device (vxlan.calico) on every node has the node's eth0 MTU less the VXLAN overhead. */
+export async function overlayMtuIsNodeMtuLess(cluster: Cluster, overhead: number): Promise<Verdict> {
+  const nodes = await cluster.nodes();
+  const seen = await Promise.all(nodes.map((node) => interfaces(cluster, nodeTarget(node.name))));
+  const rows = nodes.map((node, index) => {
+    const list = seen[index]?.value ?? [];
+    return { node: node.name, eth0: interfaceNamed(list, 'eth0')?.mtu, vxlan: interfaceNamed(list, 'vxlan.calico')?.mtu };
+  });
+  return verdict(
+    rows.every((row) => row.eth0 !== undefined && row.vxlan === row.eth0 - overhead),
+    `on every node, vxlan.calico's MTU to be eth0's MTU less ${overhead} bytes`,
+    rows.map((row) => `${row.node}: eth0 ${row.eth0 ?? 'missing'}, vxlan.calico ${row.vxlan ?? 'missing'}`).join('; '),
+    seen.flatMap((observation) => observation.evidence),
+  );
+}
+
+export async function hostNetworkPodUsesNodeIP(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
+  const [nodes, inPod] = await Promise.all([cluster.nodes(), interfaces(cluster, podTarget(pod))]);
+  const nodeIP = nodes.find((node) => node.name === pod.node)?.internalIP;
+  const addresses = inPod.value.flatMap((iface) => ipv4Addresses(iface).map((cidr) => cidr.split('/')[0]));
+  return verdict(
+    nodeIP !== undefined && pod.ip === nodeIP && addresses.includes(nodeIP),
+    `hostNetwork pod ${pod.name} to have its node ${pod.node}'s InternalIP ${nodeIP} as its IP, and to see it on its own interfaces`,
+    `pod IP ${pod.ip}; addresses inside the pod: ${list(addresses as string[])}`,
+    inPod.evidence,
+  );
+}
+
+/** Every container of the pod sees the same eth0: same index, MAC and addresses. */
+export async function containersShareEth0(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
+  const seen = await Promise.all(pod.containers.map((container) => interfaces(cluster, podTarget(pod, container.name))));
+  const views = seen.map((observation, index) => {
+    const eth0 = interfaceNamed(observation.value, 'eth0');
+    return { container: pod.containers[index]?.name, view: eth0 ? `eth0 #${eth0.index} ${eth0.mac} ${list(ipv4Addresses(eth0))}` : 'no eth0' };
+  });
+  const distinct = new Set(views.map((view) => view.view));
+  return verdict(
+    pod.containers.length > 1 && distinct.size === 1 && !distinct.has('no eth0'),
+    `the ${pod.containers.length} containers of pod ${pod.name} to see one and the same eth0 with the pod's IP ${pod.ip}`,
+    views.map((view) => `${view.container}: ${view.view}`).join('; '),
+    seen.flatMap((observation) => observation.evidence),
+  );
+}
+
+const LOCALHOST_PORT = '18081';
+
+/** A server in one container answers a client in another container on 127.0.0.1. */
+export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInfo, client: string, server: string): Promise<Verdict> {
+  const listener = await cluster.startBackground(podTarget(pod, server), ['nc', '-v', '-l', '-k', '127.0.0.1', LOCALHOST_PORT], {
+    readyPattern: /[Ll]istening on/,
+    readyTimeoutMs: 5_000,
+    timeoutMs: 30_000,
+  });
+  const connect = await cluster.exec(podTarget(pod, client), ['nc', '-z', '-v', '-w', '2', '127.0.0.1', LOCALHOST_PORT], { timeoutMs: 10_000 }).catch(async (error: unknown) => {
+    await listener.stop();
+    throw error;
+  });
+  const served = await listener.stop();
+  return verdict(
+    connect.exitCode === 0,
+    `container ${client} of pod ${pod.name} to reach a server in container ${server} at 127.0.0.1:${LOCALHOST_PORT}`,
+    connect.exitCode === 0 ? 'connected' : `could not connect: ${(connect.stderr || connect.stdout).trim() || `exit ${connect.exitCode}`}`,
+    [served, connect],
+  );
+}
+
+const CONFIG_EXTENSIONS = /\.(conflist|conf|json)$/;
+
+/** The runtime uses the lexicographically first configuration file in /etc/cni/net.d. */
+export async function cniConfigIsFirstFile(cluster: Cluster, node: string, expected: string): Promise<Verdict> {
+  const seen = await runProbe(cluster, nodeTarget(node), ['ls', '-1', '/etc/cni/net.d'], (stdout) => stdout.split('\n').filter((name) => CONFIG_EXTENSIONS.test(name)).sort());
+  return verdict(seen.value[0] === expected, `the first CNI configuration in /etc/cni/net.d on node ${node} to be ${expected}`, list(seen.value), seen.evidence);
+}
+
+/** Every plugin (and IPAM plugin) the configuration names is an executable in /opt/cni/bin. */
+export async function cniBinariesPresent(cluster: Cluster, node: string, config: string): Promise<Verdict> {
+  const conf = await runProbe(cluster, nodeTarget(node), ['cat', `/etc/cni/net.d/${config}`], (stdout) => pluginTypes(JSON.parse(stdout)));
+  const check = await runProbe(
+    cluster,
+    nodeTarget(node),
+    ['sh', '-c', 'for plugin; do if [ -x "/opt/cni/bin/$plugin" ]; then echo "$plugin present"; else echo "$plugin missing"; fi; done', 'cni-check', ...conf.value],
+    (stdout) => stdout.split('\n').filter(Boolean),
+  );
+  const missing = check.value.filter((line) => line.endsWith(' missing')).map((line) => line.split(' ')[0] as string);
+  return verdict(
+    conf.value.length > 0 && missing.length === 0,
+    `every plugin named by ${config} on node ${node} (${list(conf.value)}) to be an executable in /opt/cni/bin`,
+    missing.length ? `missing: ${list(missing)}` : 'all present',
+    [...conf.evidence, ...check.evidence],
+  );
+}
+
+function pluginTypes(conflist: { plugins?: { type?: string; ipam?: { type?: string } }[]; type?: string; ipam?: { type?: string } }): string[] {
+  const plugins = conflist.plugins ?? [conflist];
+  return [...new Set(plugins.flatMap((plugin) => [plugin.type, plugin.ipam?.type]).filter((type): type is string => Boolean(type)))];
+}
+
+export async function blocksBelowUtilisation(cluster: Cluster, percent: number): Promise<Verdict> {
+  const blocks = await cluster.ipamBlocks();
+  const rows = blocks.map((block) => {
+    const size = parseCidr(block.cidr).size;
+    return { block, used: (100 * block.allocations.length) / size };
+  });
+  const over = rows.filter((row) => row.used > percent);
+  return verdict(
+    blocks.length > 0 && over.length === 0,
+    `no IPAM block to be more than ${percent}% allocated`,
+    rows.map((row) => `${row.block.cidr} (${row.block.node ?? 'no node'}): ${row.used.toFixed(0)}%`).join(', '),
+  );
+}

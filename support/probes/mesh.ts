@@ -1,0 +1,88 @@
+/**
+ * Full-mesh reachability: every source pod probes every destination in ONE exec (fping, or
+ * parallel pings where fping is missing), so the number of execs grows with the pods, not
+ * with the pairs. Optionally every destination captures its echo requests meanwhile, to see
+ * the source address each request arrived with.
+ */
+import type { BackgroundProcess, Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { Observation } from './observation.ts';
+import { parseFpingSummary } from './parse/fping.ts';
+import { parseTcpdump } from './parse/tcpdump.ts';
+import { podTarget } from '../subjects.ts';
+
+export interface MeshCell {
+  from: PodInfo;
+  to: PodInfo;
+  reachable: boolean;
+  /** Source addresses the destination's capture saw on requests from this probe (with capture only). */
+  arrivedFrom: string[] | undefined;
+}
+
+const REPLY_TIMEOUT_MS = 1000;
+
+// `$@` are the destination IPs. fping prints its summary on stderr; the fallback mimics it.
+const MESH_SCRIPT = [
+  `if command -v fping >/dev/null 2>&1; then exec fping -c 1 -q -r 0 -t ${REPLY_TIMEOUT_MS} "$@"; fi`,
+  'for ip in "$@"; do (if ping -n -c 1 -W 1 "$ip" >/dev/null 2>&1; then echo "$ip : xmt/rcv/%loss = 1/1/0%"; else echo "$ip : xmt/rcv/%loss = 1/0/100%"; fi) & done',
+  'wait',
+].join('\n');
+
+export function meshArgv(destinations: string[]): string[] {
+  return ['sh', '-c', MESH_SCRIPT, 'mesh-probe', ...destinations];
+}
+
+export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { capture: boolean }): Promise<Observation<MeshCell[]>> {
+  const captures = options.capture ? await startCaptures(cluster, pods) : new Map<PodInfo, BackgroundProcess>();
+  const evidence: ExecResult[] = [];
+  const captured = new Map<PodInfo, ExecResult>();
+  let probes: { from: PodInfo; result: ExecResult }[];
+  try {
+    probes = await Promise.all(
+      pods.map(async (from) => {
+        const destinations = pods.filter((to) => to !== from).map((to) => to.ip as string);
+        const result = await cluster.exec(podTarget(from), meshArgv(destinations), { timeoutMs: REPLY_TIMEOUT_MS + 10_000 });
+        return { from, result };
+      }),
+    );
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, captures.size ? 100 : 0));
+    for (const [pod, capture] of captures) captured.set(pod, await capture.stop());
+  }
+  evidence.push(...captured.values());
+  const seenBy = new Map([...captured].map(([pod, result]) => [pod, parseTcpdump(result.stdout)]));
+  const cells: MeshCell[] = [];
+  for (const { from, result } of probes) {
+    evidence.push(result);
+    const summaries = parseFpingSummary(`${result.stdout}\n${result.stderr}`);
+    for (const to of pods.filter((candidate) => candidate !== from)) {
+      const summary = summaries.find((candidate) => candidate.target === to.ip);
+      const packets = seenBy.get(to);
+      cells.push({
+        from,
+        to,
+        reachable: (summary?.received ?? 0) > 0,
+        // A request is ours if it carries our probe's source IP, or if it came while no other source claims it.
+        arrivedFrom: packets ? [...new Set(packets.filter((packet) => packet.icmpType === 'echo request' && packet.dst === to.ip && requestFrom(packet.src, from, pods)).map((packet) => packet.src as string))] : undefined,
+      });
+    }
+  }
+  return { value: cells, evidence };
+}
+
+/** With NAT, the address a request arrives from is not a pod's: it is attributed to the probe only if it is its own or no pod's. */
+function requestFrom(src: string | undefined, from: PodInfo, pods: PodInfo[]): boolean {
+  return src === from.ip || !pods.some((pod) => pod.ip === src);
+}
+
+const CAPTURE = ['tcpdump', '-n', '-l', '--immediate-mode', '-i', 'eth0', 'icmp[icmptype] == icmp-echo'];
+
+/** One capture per destination, all listening before the first probe; if one fails to start, the others are stopped. */
+async function startCaptures(cluster: Cluster, pods: PodInfo[]): Promise<Map<PodInfo, BackgroundProcess>> {
+  const started = await Promise.allSettled(pods.map((pod) => cluster.startBackground(podTarget(pod), CAPTURE, { readyPattern: /listening on/, readyTimeoutMs: 10_000, timeoutMs: 60_000 })));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  return new Map(pods.map((pod, index) => [pod, (started[index] as PromiseFulfilledResult<BackgroundProcess>).value]));
+}
