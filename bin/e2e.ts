@@ -3,13 +3,12 @@
  * the features, write the reports, tear down what it set up (also on failure and Ctrl-C).
  * Exit codes: 0 every claim holds, 1 a claim failed, 2 the environment is unusable.
  */
-import { rmSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { mkdirSync, rmSync } from 'node:fs';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
-import { E2E_USAGE, UsageError, cucumberArgs, parseE2eArgs } from '../support/run/options.ts';
-import { JUNIT_FILE, REPORTS_DIR, RESULTS_DIR, generateReport } from '../support/run/report.ts';
+import { UnknownFaultError } from '../support/cluster/netns/faults.ts';
+import { prepareCucumber } from '../support/run/cucumber.ts';
+import { E2E_USAGE, UsageError, parseE2eArgs } from '../support/run/options.ts';
+import { JUNIT_FILE, RESULTS_DIR, generateReport } from '../support/run/report.ts';
 import { openSession, type TargetSession } from '../support/run/session.ts';
 import { exitCodeFor, formatSummary, readResults } from '../support/run/summary.ts';
 import { chooseTarget } from '../support/target.ts';
@@ -26,49 +25,39 @@ async function main(): Promise<number> {
   mkdirSync(RESULTS_DIR, { recursive: true });
 
   let session: TargetSession | undefined;
-  let interrupted = false;
+  // Cucumber runs in this process: on Ctrl-C, tear down what the run set up, then leave.
+  // (`on`, not `once`: execa's exit hook re-raises a signal nobody else is listening for.)
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    // The cucumber child gets the same signal from the terminal; the teardown runs once it exits.
-    interrupted = true;
+    if (stopping) return;
+    stopping = true;
     log(`\n${signal}: stopping the run and cleaning up…`);
+    void (session?.close() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    session = await openSession(choice, options, log);
-    log(session.description);
-    if (interrupted) return 130;
-    const cucumberExit = await runCucumber(options, { ...env, ...session.env });
-    if (interrupted) return 130;
+    // The target's set-up and the loading of the support code overlap.
+    const [opened, cucumber] = await Promise.all([openSession(choice, options, log).then((s) => (session = s)), prepareCucumber(options)]);
+    log(opened.description);
+    Object.assign(process.env, env, opened.env);
+    const passed = await cucumber.run();
     const results = readResults(RESULTS_DIR);
     log(`\n${formatSummary(results)}`);
-    if (options.report) {
-      const report = await generateReport();
-      log(report.ok ? `\nreport: ${report.path}` : `\nthe HTML report could not be generated:\n${report.output}`);
-    }
+    // The lab's teardown and the report's generation overlap.
+    const [report] = await Promise.all([options.report ? generateReport() : undefined, opened.close()]);
+    if (report) log(report.ok ? `\nreport: ${report.path}` : `\nthe HTML report could not be generated:\n${report.output}`);
     log(`results: ${RESULTS_DIR}/, JUnit: ${JUNIT_FILE}`);
-    return exitCodeFor(results, cucumberExit);
+    return exitCodeFor(results, passed ? 0 : 1);
   } finally {
     await session?.close();
   }
 }
 
-async function runCucumber(options: ReturnType<typeof parseE2eArgs>, env: NodeJS.ProcessEnv): Promise<number> {
-  const cucumberBin = join(dirname(createRequire(import.meta.url).resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
-  mkdirSync(REPORTS_DIR, { recursive: true });
-  const child = execa(process.execPath, ['--import', 'tsx', cucumberBin, ...cucumberArgs(options)], {
-    env,
-    stdio: 'inherit',
-    reject: false,
-  });
-  const result = await child;
-  return result.exitCode ?? 1;
-}
-
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof UnknownFaultError) {
       console.error(`error: ${error.message}\n${E2E_USAGE}`);
       process.exit(2);
     }

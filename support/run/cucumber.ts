@@ -1,0 +1,31 @@
+/**
+ * Runs cucumber in this process through its JavaScript API, so that loading the support code
+ * (the slowest part of starting) can overlap the target's set-up. With --parallel, cucumber's
+ * own workers load it instead.
+ */
+import { loadConfiguration, loadSupport, runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
+import type { E2eOptions } from './options.ts';
+import { tagExpression } from './options.ts';
+
+export interface PreparedRun {
+  run(): Promise<boolean>;
+}
+
+export async function prepareCucumber(options: E2eOptions): Promise<PreparedRun> {
+  const tags = tagExpression(options);
+  const { runConfiguration } = await loadConfiguration({
+    provided: {
+      ...(tags ? { tags } : {}),
+      ...(options.parallel > 1 ? { parallel: options.parallel } : {}),
+      ...(options.paths.length ? { paths: options.paths } : {}),
+    },
+  });
+  const support = options.parallel > 1 ? undefined : await loadSupport(runConfiguration);
+  return {
+    async run() {
+      const configuration: IRunOptions = support ? { ...runConfiguration, support } : runConfiguration;
+      const { success } = await runCucumber(configuration);
+      return success;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * npm run e2e from the outside: a full run on a fresh lab passes every claim, writes its
+ * reports and leaves nothing behind; an attached lab is left up; Ctrl-C tears down; bad
+ * input is exit code 2.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+import { labDown, labNamespaces, labUp } from '../../support/cluster/netns/lab.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const isRoot = process.getuid?.() === 0;
+const reports = mkdtempSync(join(tmpdir(), 'podnet-e2e-test-'));
+after(() => rmSync(reports, { recursive: true, force: true }));
+
+function e2e(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/e2e.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PODNET_REPORTS_DIR: reports, ...env },
+    timeout: 300_000,
+  });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+test('a full run on a fresh lab: every claim holds, reports are written, nothing is left', { skip: !isRoot && 'needs root' }, async () => {
+  const { code, out } = e2e(['--lab', 'pnrun', '--target', 'netns']);
+  assert.equal(code, 0, out);
+  assert.match(out, /^podnet-e2e: target netns — E2E_TARGET=netns|^podnet-e2e: target netns/m);
+  assert.match(out, /Lesson 02 — Pod networking\s+12\s+0\s+0\s+0/);
+  assert.match(out, /Lesson 03 — Pod routing across nodes\s+12\s+0\s+0\s+0/);
+  assert.ok(existsSync(join(reports, 'allure-report', 'index.html')), 'the HTML report');
+  const junit = readFileSync(join(reports, 'junit.xml'), 'utf8');
+  assert.match(junit, /<testsuite[^>]* tests="\d+"/);
+  assert.deepEqual(await labNamespaces('pnrun'), []);
+});
+
+test('a lab that was already up is attached to and left up', { skip: !isRoot && 'needs root' }, async () => {
+  await labUp({ name: 'pnattach' });
+  try {
+    const { code, out } = e2e(['--lab', 'pnattach', '--target', 'netns', '--claim', 'L02-03', '--no-report']);
+    assert.equal(code, 0, out);
+    assert.match(out, /already running: attached, and left up/);
+    assert.ok((await labNamespaces('pnattach')).length > 0);
+  } finally {
+    await labDown('pnattach');
+  }
+});
+
+test('Ctrl-C during a run tears the lab down and exits 130', { skip: !isRoot && 'needs root' }, async () => {
+  await labDown('pnint');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/e2e.ts', '--lab', 'pnint', '--target', 'netns', '--no-report'], {
+    cwd: ROOT,
+    env: { ...process.env, PODNET_REPORTS_DIR: reports },
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('brought up')) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  assert.equal(code, 130, out);
+  assert.match(out, /SIGINT: stopping the run and cleaning up/);
+  assert.deepEqual(await labNamespaces('pnint'), []);
+});
+
+test('bad input is exit code 2 with what to do', () => {
+  const usage = e2e(['--parallel', 'lots']);
+  assert.equal(usage.code, 2, usage.out);
+  assert.match(usage.out, /--parallel takes a whole number/);
+  const claim = e2e(['--claim', 'L3-7']);
+  assert.equal(claim.code, 2);
+  assert.match(claim.out, /--claim takes a claim ID like L03-07/);
+  const fault = e2e(['--target', 'kind', '--fault', 'snat']);
+  assert.equal(fault.code, 2, fault.out);
+  assert.match(fault.out, /--fault breaks the embedded lab only/);
+  const unknownFault = e2e(['--target', 'netns', '--lab', 'pnbadfault', '--fault', 'gremlins']);
+  assert.equal(unknownFault.code, 2, unknownFault.out);
+  assert.match(unknownFault.out, /no fault named "gremlins"; the lab knows: snat/);
+});
