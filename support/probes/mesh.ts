@@ -22,7 +22,7 @@ const REPLY_TIMEOUT_MS = 1000;
 
 // `$@` are the destination IPs. fping prints its summary on stderr; the fallback mimics it.
 const MESH_SCRIPT = [
-  `if command -v fping >/dev/null 2>&1; then exec fping -c 1 -q -r 0 -t ${REPLY_TIMEOUT_MS} "$@"; fi`,
+  `if command -v fping >/dev/null 2>&1; then exec fping -c 1 -q -r 0 -i 1 -t ${REPLY_TIMEOUT_MS} "$@"; fi`,
   'for ip in "$@"; do (if ping -n -c 1 -W 1 "$ip" >/dev/null 2>&1; then echo "$ip : xmt/rcv/%loss = 1/1/0%"; else echo "$ip : xmt/rcv/%loss = 1/0/100%"; fi) & done',
   'wait',
 ].join('\n');

@@ -20,6 +20,9 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'ping', args: ['-V'], what: 'ping (iputils)', debianPackage: 'iputils-ping' },
   { command: 'tcpdump', args: ['--version'], what: 'tcpdump', debianPackage: 'tcpdump' },
   { command: 'iptables', args: ['--version'], what: 'iptables (for fault injection)', debianPackage: 'iptables' },
+  { command: 'fping', args: ['--version'], what: 'fping (the full-mesh probe)', debianPackage: 'fping' },
+  { command: 'nc', args: ['-h'], what: 'nc (netcat-openbsd, the localhost probe)', debianPackage: 'netcat-openbsd' },
+  { command: 'nsenter', args: ['--version'], what: 'nsenter and unshare (util-linux)', debianPackage: 'util-linux' },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -156,6 +156,21 @@ export interface SpecOptions {
   name?: string;
   /** Overrides the number of worker nodes (the scale lab). */
   workers?: number;
+  /** Replaces the fixtures' workloads by this many probe pods on every node (the scale lab). */
+  podsPerNode?: number;
+}
+
+/** `count` DaemonSets that tolerate the control-plane: `count` pods on every node. */
+function probeDaemonSets(count: number): WorkloadSpec[] {
+  return Array.from({ length: count }, (_, index) => ({
+    kind: 'DaemonSet' as const,
+    name: `mesh-${index + 1}`,
+    namespace: 'default',
+    labels: { app: `mesh-${index + 1}` },
+    toleratesControlPlane: true,
+    hostNetwork: false,
+    containers: ['probe'],
+  }));
 }
 
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
@@ -172,6 +187,6 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodeNetwork: KIND_NODE_NETWORK,
     nodeMtu: NODE_MTU,
     pool: readInstallationPool(join(dir, 'calico-installation.yaml')),
-    workloads: readWorkloads(join(dir, 'workloads')),
+    workloads: options.podsPerNode === undefined ? readWorkloads(join(dir, 'workloads')) : probeDaemonSets(options.podsPerNode),
   };
 }
