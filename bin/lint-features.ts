@@ -10,7 +10,7 @@ import { lintFeatures } from '../support/toolkit/lint/run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const USAGE = `usage: npm run lint:features [-- <feature file or folder>…] [--claims <catalogue.md>]
-  default: every feature under features/, claim IDs from support/toolkit/claims.md`;
+  default: every feature under features/, claim IDs from features/CLAIMS.md`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { claims: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });

@@ -7,8 +7,9 @@ import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
 import { connect } from './target.ts';
-import { formatExec } from './evidence.ts';
-import { nodeTarget } from './subjects.ts';
+import { diagnose } from './diagnosis/diagnose.ts';
+import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';
+import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
 
 let connected: Awaited<ReturnType<typeof connect>> | undefined;
@@ -28,20 +29,30 @@ Before({ name: 'label the scenario for the report' }, async function (this: PodN
   await allure.parameter('target', this.cluster.target);
 });
 
-Before({ tags: '@live-only', name: 'skip claims the embedded lab cannot answer' }, function (this: PodNetWorld, { pickle }) {
-  if (this.cluster.target === 'kind') return undefined;
-  const reason = pickle.tags.find((tag) => tag.name.startsWith('@live-only:'))?.name.slice('@live-only:'.length) ?? 'needs a live cluster';
-  this.attach(`skipped on the embedded lab: ${reason.replaceAll('-', ' ')}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
+Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: PodNetWorld, { pickle }) {
+  const liveOnly = pickle.tags.find((tag) => tag.name === '@live-only' || tag.name.startsWith('@live-only:'));
+  if (!liveOnly || this.cluster.target === 'kind') return undefined;
+  const reason = liveOnly.name.slice('@live-only:'.length).replaceAll('-', ' ') || 'it needs a live cluster';
+  this.attach(`skipped on the embedded lab: ${reason}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
   return 'skipped';
 });
 
-After({ name: 'gather the routes of the nodes involved' }, async function (this: PodNetWorld, { result }) {
-  if (result?.status !== Status.FAILED || this.pods.size === 0) return;
-  const nodes = [...new Set([...this.pods.values()].map((pod) => pod.node))];
-  for (const node of nodes) {
-    const routes = await this.cluster.exec(nodeTarget(node), ['ip', 'route', 'show'], { timeoutMs: 5_000 }).catch(() => undefined);
-    if (routes) this.attach(formatExec(routes), { mediaType: 'text/plain', fileName: `diagnosis-routes@${node}.txt` });
-  }
+After({ name: 'diagnose a failed claim with the runbook that fits' }, async function (this: PodNetWorld, { result, pickle }) {
+  if (result?.status !== Status.FAILED) return;
+  const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
+  const [source, target] = await this.trafficSubjects();
+  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [] }));
+  if (!diagnosis) return;
+  this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
+  for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
+});
+
+After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) {
+  const ping = this.lastPing;
+  if (!ping) return;
+  const ttls = ping.observation.value.replies.map((reply) => reply.ttl);
+  const facts = await pathFacts(this.cluster, ping.from, ping.to, ttls).catch(() => undefined);
+  if (facts) this.attach(renderPathSvg(buildPath(facts), ttls), { mediaType: 'image/svg+xml', fileName: 'path.svg' });
 });
 
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {

@@ -8,7 +8,7 @@ import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Ve
 import type { Observation } from './probes/observation.ts';
 import type { PingResult } from './probes/parse/ping.ts';
 import type { Capture } from './probes/capture.ts';
-import { namedPod } from './subjects.ts';
+import { choosePod, namedPod } from './subjects.ts';
 
 export interface PingSeen {
   from: PodInfo;
@@ -73,6 +73,24 @@ export class PodNetWorld extends World {
     for (const detail of verdict.details ?? []) this.attach(detail.body, { mediaType: detail.mediaType, fileName: detail.fileName });
     this.attach(formatVerdict(verdict), { mediaType: 'text/plain', fileName: verdict.ok ? 'verdict.txt' : 'verdict-FAILED.txt' });
     if (!verdict.ok) throw new ClaimAssertionError(verdict);
+  }
+
+  /**
+   * The pods a diagnosis looks at: the last ping's ends, else the pods the scenario named,
+   * else a multitool-1 pod on a worker and one on another worker.
+   */
+  async trafficSubjects(): Promise<[PodInfo | undefined, PodInfo | undefined]> {
+    if (this.lastPing) return [this.lastPing.from, this.lastPing.to];
+    const named = [...this.pods.values()];
+    if (named.length > 0) return [named[0], named[1]];
+    const picked = new Map<string, PodInfo>();
+    try {
+      picked.set('source', await choosePod(this.cluster, 'multitool-1', { kind: 'role', role: 'worker', other: false }, picked));
+      picked.set('target', await choosePod(this.cluster, 'multitool-1', { kind: 'role', role: 'worker', other: true }, picked));
+    } catch {
+      // a cluster without the suite's workloads: diagnose what can be diagnosed without them
+    }
+    return [picked.get('source'), picked.get('target')];
   }
 
   requirePing(): PingSeen {

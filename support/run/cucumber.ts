@@ -17,9 +17,10 @@ export async function prepareCucumber(options: E2eOptions): Promise<PreparedRun>
     provided: {
       ...(tags ? { tags } : {}),
       ...(options.parallel > 1 ? { parallel: options.parallel } : {}),
-      ...(options.paths.length ? { paths: options.paths } : {}),
     },
   });
+  // Paths given here replace the profile's (cucumber would otherwise add them to it).
+  if (options.paths.length) runConfiguration.sources.paths = options.paths;
   const support = options.parallel > 1 ? undefined : await loadSupport(runConfiguration);
   return {
     async run() {

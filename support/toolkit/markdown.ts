@@ -22,7 +22,7 @@ export function renderCatalogue(catalogue: Catalogue): string {
     'optional text and `a/b` are alternatives. Each example is the first use in features/, or, for a',
     'step no feature uses yet, one synthesized from its parameter types.',
     '',
-    '## Subjects',
+    '## Contents',
     '',
     ...catalogue.subjects.map((subject) => `- [${subject.name}](#${subject.name}) — ${count(subject.entries.length, 'step')}, ${link(subject.uri)}`),
     '',

@@ -1,4 +1,4 @@
-/** gplint rule: every @claim:<ID> names a claim of the catalogue (support/toolkit/claims.md). */
+/** gplint rule: every @claim:<ID> names a claim of the catalogue (features/CLAIMS.md). */
 import { resolve } from 'node:path';
 import type { GherkinData, RuleError } from 'gplint';
 import { CLAIMS_FILE, CLAIMS_FILE_ENV, readClaimIds } from '../lint/claims.ts';

@@ -1,10 +1,10 @@
 /**
  * The claim catalogue: Markdown tables of `| ID | claim |` rows, the project's own
- * (support/toolkit/claims.md) and the course's (../shared/CLAIMS.md) alike.
+ * (features/CLAIMS.md) and the course's (../shared/CLAIMS.md) alike.
  */
 import { readFileSync } from 'node:fs';
 
-export const CLAIMS_FILE = 'support/toolkit/claims.md';
+export const CLAIMS_FILE = 'features/CLAIMS.md';
 /** Lets a test lint against another catalogue (a copy with a new claim, say). */
 export const CLAIMS_FILE_ENV = 'PODNET_CLAIMS_FILE';
 

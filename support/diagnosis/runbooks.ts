@@ -1,0 +1,132 @@
+/**
+ * Troubleshooting runbooks after the course's background text on pod networking: which
+ * symptom each one fits (by the claims that failed), what it asks to look at, and the causes
+ * the gathered evidence points to. The analyses are pure functions of the evidence.
+ */
+import { cidrContains } from '../net/cidr.ts';
+import { formatRoute, type Route } from '../probes/parse/ip-route.ts';
+import type { Gathered, NodeView } from './evidence.ts';
+
+export interface Runbook {
+  title: string;
+  /** The claims whose failure is this runbook's symptom. */
+  claims: string[];
+  /** What to look at, in order; each item is gathered automatically. */
+  looks: string[];
+  causes(evidence: Gathered): string[];
+}
+
+const nodeOf = (evidence: Gathered, name: string | undefined): NodeView | undefined => evidence.nodes.find((view) => view.node.name === name);
+
+function crossNodeCauses(evidence: Gathered): string[] {
+  const causes: string[] = [];
+  const { source, target, lookup } = evidence;
+  const targetNode = nodeOf(evidence, target?.node)?.node;
+  if (lookup && targetNode && source?.node !== target?.node && lookup.gateway !== targetNode.internalIP) {
+    causes.push(
+      `the source node ${source?.node} sends traffic for ${target?.ip} via ${lookup.gateway ?? `no gateway (dev ${lookup.dev})`}, not via ${targetNode.name}'s InternalIP ${targetNode.internalIP}: an extra hop or a wrong block route`,
+    );
+  }
+  for (const view of evidence.nodes) {
+    const masquerade = view.natRules.filter((rule) => /MASQUERADE|SNAT/.test(rule) && !/cali-nat-outgoing/.test(rule));
+    if (masquerade.length) causes.push(`node ${view.node.name} rewrites source addresses of pod traffic (SNAT): ${masquerade.join(' | ')}`);
+    const remoteHostRoutes = view.routes.filter(
+      (route) => route.prefix.endsWith('/32') && route.gateway && evidence.blocks.some((block) => block.node !== view.node.name && cidrContains(block.cidr, route.prefix.split('/')[0] as string)),
+    );
+    if (remoteHostRoutes.length) causes.push(`node ${view.node.name} routes remote pods one by one (${remoteHostRoutes.length} /32 routes, e.g. ${formatRoute(remoteHostRoutes[0] as Route)}) instead of one route per block`);
+    for (const block of evidence.blocks.filter((candidate) => candidate.node && candidate.node !== view.node.name)) {
+      if (!view.routes.some((route) => route.prefix === block.cidr)) causes.push(`node ${view.node.name} has no route for ${block.node}'s block ${block.cidr}`);
+    }
+  }
+  return causes;
+}
+
+function hostSideCauses(evidence: Gathered): string[] {
+  const causes: string[] = [];
+  for (const pod of [evidence.source, evidence.target]) {
+    if (!pod?.ip) continue;
+    const view = nodeOf(evidence, pod.node);
+    if (!view) continue;
+    if (!view.routes.some((route) => route.prefix === `${pod.ip}/32`)) causes.push(`node ${pod.node} has no host route to ${pod.name} (${pod.ip}): traffic to it hits the block's blackhole`);
+    const off = Object.entries(view.proxyArp).filter(([, value]) => value === '0');
+    if (off.length) causes.push(`proxy ARP is off on ${off.map(([name]) => name).join(', ')} of node ${pod.node}: nothing answers the pods' ARP for 169.254.1.1`);
+  }
+  const podRoutes = evidence.sourcePodRoutes;
+  if (podRoutes && !podRoutes.some((route) => route.dst === 'default' && route.gateway === '169.254.1.1')) {
+    causes.push(`pod ${evidence.source?.name} has no default route via 169.254.1.1 (it has: ${podRoutes.map(formatRoute).join(' | ') || 'none'})`);
+  }
+  return [...new Set(causes)];
+}
+
+function conflictCauses(evidence: Gathered): string[] {
+  const causes: string[] = [];
+  const byIP = new Map<string, string[]>();
+  for (const pod of evidence.pods.filter((candidate) => !candidate.hostNetwork && candidate.ip)) byIP.set(pod.ip as string, [...(byIP.get(pod.ip as string) ?? []), `${pod.name} on ${pod.node}`]);
+  for (const [ip, holders] of byIP) if (holders.length > 1) causes.push(`${ip} is held by ${holders.join(' and ')}`);
+  for (const pod of evidence.pods.filter((candidate) => !candidate.hostNetwork && candidate.ip)) {
+    const block = evidence.blocks.find((candidate) => cidrContains(candidate.cidr, pod.ip as string));
+    if (!block) causes.push(`${pod.name} on ${pod.node} has ${pod.ip}, which lies in no IPAM block (another IPAM handed it out?)`);
+    else if (block.node !== pod.node) causes.push(`${pod.name} on ${pod.node} has ${pod.ip} from ${block.node}'s block ${block.cidr}`);
+  }
+  return causes;
+}
+
+function mtuCauses(evidence: Gathered): string[] {
+  const causes: string[] = [];
+  for (const view of evidence.nodes) {
+    const eth0 = view.interfaces.find((iface) => iface.name === 'eth0');
+    const vxlan = view.interfaces.find((iface) => iface.name === 'vxlan.calico');
+    if (eth0 && vxlan && vxlan.mtu > eth0.mtu - 50) causes.push(`on node ${view.node.name}, vxlan.calico's MTU ${vxlan.mtu} leaves no room for 50 bytes of VXLAN header under eth0's ${eth0.mtu}`);
+    for (const pod of [evidence.source, evidence.target]) {
+      if (pod?.node !== view.node.name) continue;
+      const podEth0 = pod === evidence.source ? evidence.sourcePodInterfaces?.find((iface) => iface.name === 'eth0') : undefined;
+      const host = view.interfaces.find((iface) => podEth0?.peerIndex !== undefined && iface.index === podEth0.peerIndex);
+      if (podEth0 && host && podEth0.mtu !== host.mtu) causes.push(`pod ${pod.name}'s eth0 has MTU ${podEth0.mtu} but its host interface ${host.name} has ${host.mtu}`);
+    }
+  }
+  return causes;
+}
+
+function cniCauses(evidence: Gathered): string[] {
+  return evidence.nodes.flatMap((view) => {
+    const first = view.cniConfigs.find((name) => /\.(conflist|conf|json)$/.test(name));
+    return first && first !== '10-calico.conflist' ? [`on node ${view.node.name} the runtime reads ${first} first, not Calico's 10-calico.conflist`] : [];
+  });
+}
+
+export const RUNBOOKS: Runbook[] = [
+  {
+    title: 'A pod reaches pods on its own node but not on other nodes (or not with its own address)',
+    claims: ['L03-07', 'L03-08', 'L03-09', 'L03-10', 'L03-11', 'NET-02'],
+    looks: ["the source node's and the destination node's routes", "the kernel's pick on the source node: ip route get <destination pod IP>", 'NAT rules (iptables -t nat POSTROUTING) on both nodes', 'the overlay interface and its MTU'],
+    causes: (evidence) => [...crossNodeCauses(evidence), ...mtuCauses(evidence)],
+  },
+  {
+    title: 'A pod cannot reach pods on its own node',
+    claims: ['L03-04', 'L03-05', 'L03-06', 'L02-07', 'L02-09', 'NET-02'],
+    looks: ["the pod's routes (default via 169.254.1.1)", "the node's host route to each pod", 'proxy ARP on the host interfaces'],
+    causes: hostSideCauses,
+  },
+  {
+    title: 'Two pods with the same IP, or an IP from the wrong place',
+    claims: ['NET-01', 'L03-02', 'L03-03', 'L02-04'],
+    looks: ['every pod and its IP', "Calico's IPAM blocks and their nodes", 'workload endpoints for the address'],
+    causes: conflictCauses,
+  },
+  {
+    title: 'MTU mismatch: large packets vanish',
+    claims: ['L02-05', 'L02-11', 'NET-04'],
+    looks: ["the pod's eth0 and its host interface", "the node's eth0 and vxlan.calico"],
+    causes: mtuCauses,
+  },
+  {
+    title: 'A pod does not get its network (CNI)',
+    claims: ['NET-07', 'NET-08'],
+    looks: ['the configuration files in /etc/cni/net.d (the first one wins)', 'the plugin binaries in /opt/cni/bin'],
+    causes: cniCauses,
+  },
+];
+
+export function runbooksFor(claims: string[]): Runbook[] {
+  return RUNBOOKS.filter((runbook) => runbook.claims.some((claim) => claims.includes(claim)));
+}
