@@ -17,7 +17,8 @@ const log = (line: string) => console.log(line);
 
 async function main(): Promise<number> {
   const options = parseE2eArgs(process.argv.slice(2));
-  const env = { ...process.env, ...(options.target ? { E2E_TARGET: options.target } : {}) };
+  const env = { ...process.env, ...(options.target ? { E2E_TARGET: options.target } : {}), ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}) };
+  Object.assign(process.env, env); // the target's session and cucumber's hooks read it
   const choice = chooseTarget(env);
   log(`podnet-e2e: target ${choice.kind} — ${choice.reason}`);
 
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
     // The target's set-up and the loading of the support code overlap.
     const [opened, cucumber] = await Promise.all([openSession(choice, options, log).then((s) => (session = s)), prepareCucumber(options)]);
     log(opened.description);
-    Object.assign(process.env, env, opened.env);
+    Object.assign(process.env, opened.env);
     const passed = await cucumber.run();
     const results = readResults(RESULTS_DIR);
     log(`\n${formatSummary(results)}`);

@@ -70,3 +70,28 @@ export function subBlock(pool: Cidr, prefix: number, index: number): Cidr {
 export function isIPv4(text: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(text);
 }
+
+/**
+ * Addresses read from a cluster may be IPv6 too (a dual-stack Calico has IPv6 blocks): these
+ * two work for either family; the lab's own arithmetic above stays IPv4.
+ */
+export function containsAnyFamily(cidr: string, ip: string): boolean {
+  try {
+    const [range, prefix] = ipaddr.parseCIDR(cidr);
+    const address = ipaddr.parse(ip);
+    return address.kind() === range.kind() && address.match(range, prefix);
+  } catch {
+    return false;
+  }
+}
+
+/** The address at `ordinal` in `cidr` (an IPAM block's allocation index), for either family. */
+export function addressAtAnyFamily(cidr: string, ordinal: number): string {
+  const [range, prefix] = ipaddr.parseCIDR(cidr);
+  const bytes = range.toByteArray();
+  const hostBits = BigInt(bytes.length * 8 - prefix);
+  if (!Number.isInteger(ordinal) || ordinal < 0 || BigInt(ordinal) >= 1n << hostBits) throw new Error(`ordinal ${ordinal} is outside ${cidr}`);
+  const network = (bytes.reduce((value, byte) => (value << 8n) + BigInt(byte), 0n) >> hostBits) << hostBits;
+  const value = network + BigInt(ordinal);
+  return ipaddr.fromByteArray(bytes.map((_, index) => Number((value >> BigInt(8 * (bytes.length - 1 - index))) & 255n))).toString();
+}

@@ -10,6 +10,7 @@ export interface E2eOptions {
   lab: string | undefined;
   namespace: string | undefined;
   context: string | undefined;
+  kubeconfig: string | undefined;
   report: boolean;
   /** Faults to break the embedded lab with (fault injection). */
   faults: string[];
@@ -25,6 +26,7 @@ export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
   --keep                leave the embedded lab (or the suite's workloads on a cluster) in place
   --lab <name>          the embedded lab's name (default: the Kind config's cluster name)
   --namespace <ns>      kind target: the namespace of the suite's workloads (default podnet-e2e)
+  --kubeconfig <file>   kind target: the kubeconfig to use (default: KUBECONFIG, then ~/.kube/config)
   --context <name>      kind target: the kubeconfig context to use
   --fault <name>        embedded lab only: break the lab on purpose (repeatable; npm run lab:fault -- --list)
   --no-report           skip generating the HTML report
@@ -52,6 +54,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
         lab: { type: 'string' },
         namespace: { type: 'string' },
         context: { type: 'string' },
+        kubeconfig: { type: 'string' },
         'no-report': { type: 'boolean', default: false },
         fault: { type: 'string', multiple: true },
       },
@@ -77,6 +80,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     lab: values.lab,
     namespace: values.namespace,
     context: values.context,
+    kubeconfig: values.kubeconfig,
     report: !values['no-report'],
     faults: values.fault ?? [],
     paths: positionals,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -80,4 +80,21 @@ test('bad input is exit code 2 with what to do', () => {
   const unknownFault = e2e(['--target', 'netns', '--lab', 'pnbadfault', '--fault', 'gremlins']);
   assert.equal(unknownFault.code, 2, unknownFault.out);
   assert.match(unknownFault.out, /no fault named "gremlins"; the lab knows: snat/);
+});
+
+test('a @live-only scenario is skipped on the embedded lab with its reason, never passed', { skip: !isRoot && 'needs root' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podnet-live-only-'));
+  try {
+    const feature = join(dir, 'live-only.feature');
+    writeFileSync(feature, '@lesson-02\nFeature: only live\n\n  @claim:L02-01 @live-only:needs-real-kubelets\n  Scenario: a claim only a real cluster can answer\n    Then every node is Ready\n');
+    const { code, out } = e2e(['--lab', 'pnlive', '--target', 'netns', '--no-report', feature]);
+    assert.equal(code, 0, out);
+    assert.match(out, /1 scenario \(1 skipped\)/);
+    const results = readdirSync(join(reports, 'allure-results')).filter((file) => file.endsWith('-result.json'));
+    const result = JSON.parse(readFileSync(join(reports, 'allure-results', results[0] as string), 'utf8')) as { status: string };
+    assert.equal(result.status, 'skipped');
+    assert.ok(readdirSync(join(reports, 'allure-results')).some((file) => readFileSync(join(reports, 'allure-results', file), 'utf8').includes('skipped on the embedded lab: needs real kubelets')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

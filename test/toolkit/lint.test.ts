@@ -96,7 +96,7 @@ test('each bad feature is reported at its file and line, by its rule', () => {
       assert.match(finding, message);
     };
     expect('no-claim.feature', 4, 'required-tags', /@claim/);
-    expect('unknown-claim.feature', 5, 'known-claim-ids', /no claim L02-99 in support\/toolkit\/claims\.md/);
+    expect('unknown-claim.feature', 5, 'known-claim-ids', /no claim L02-99 in features\/CLAIMS\.md/);
     expect('two-lessons.feature', 5, 'one-lesson-tag', /2 lesson tags \(@lesson-02, @lesson-03\)/);
     expect('ip-in-step.feature', 7, 'no-restricted-patterns', /192\.168\.112\.197/);
     expect('ip-in-table.feature', 8, 'no-literal-ips-in-step-arguments', /literal IP address 172\.18\.0\.1/);

@@ -7,70 +7,12 @@
  *  - IPAMBlock    crd.projectcalico.org/v1 ipamblocks     spec.{cidr, affinity, allocations[], attributes[]}
  *  - WorkloadEndpoint projectcalico.org/v3 (Calico API server) spec.{node, pod, interfaceName, ipNetworks, mac}
  */
-import { createHash } from 'node:crypto';
+import { caliInterfaceName } from '../../net/calico-names.ts';
+import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
 import type { Encapsulation, IpamAllocation, IpamBlock, IpPool, PodInfo, WorkloadEndpoint } from '../cluster.ts';
 
-/** Calico's veth name: `cali` + first 11 hex digits of sha1("<namespace>.<pod>"). */
-export function caliInterfaceName(namespace: string, pod: string): string {
-  return 'cali' + createHash('sha1').update(`${namespace}.${pod}`).digest('hex').slice(0, 11);
-}
-
-// --- addresses --------------------------------------------------------------------------
-
-function ipToBigInt(ip: string): { value: bigint; bits: 32 | 128 } {
-  if (ip.includes(':')) {
-    const [head = '', tail = ''] = ip.split('::');
-    const h = head ? head.split(':') : [];
-    const t = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
-    const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    if (groups.length !== 8) throw new Error(`not an IPv6 address: ${ip}`);
-    return { value: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n), bits: 128 };
-  }
-  const octets = ip.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
-    throw new Error(`not an IPv4 address: ${ip}`);
-  }
-  return { value: octets.reduce((acc, o) => (acc << 8n) + BigInt(o), 0n), bits: 32 };
-}
-
-function bigIntToIp(value: bigint, bits: 32 | 128): string {
-  if (bits === 32) return [24n, 16n, 8n, 0n].map((s) => Number((value >> s) & 255n)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - i * 16)) & 0xffffn).toString(16));
-  // Compress the longest run of zero groups (RFC 5952).
-  let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > best.len && j - i > 1) best = { at: i, len: j - i };
-    i = j;
-  }
-  if (best.at < 0) return groups.join(':');
-  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
-}
-
-/** The address at `ordinal` inside `cidr` (the block's base address plus the ordinal). */
-export function addressAt(cidr: string, ordinal: number): string {
-  const [base = '', prefixText = ''] = cidr.split('/');
-  const { value, bits } = ipToBigInt(base);
-  const prefix = Number(prefixText);
-  const size = 1n << BigInt(bits - prefix);
-  if (!Number.isInteger(ordinal) || ordinal < 0 || BigInt(ordinal) >= size) {
-    throw new Error(`ordinal ${ordinal} is outside ${cidr}`);
-  }
-  const network = (value >> BigInt(bits - prefix)) << BigInt(bits - prefix);
-  return bigIntToIp(network + BigInt(ordinal), bits);
-}
-
-/** True when `ip` lies inside `cidr`. */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [base = '', prefixText = ''] = cidr.split('/');
-  const a = ipToBigInt(base);
-  const b = ipToBigInt(ip);
-  if (a.bits !== b.bits) return false;
-  const shift = BigInt(a.bits - Number(prefixText));
-  return a.value >> shift === b.value >> shift;
-}
+// Calico's two rules the target recomputes are shared with the rest of the project.
+export { caliInterfaceName, addressAt, cidrContains };
 
 // --- IP pools ---------------------------------------------------------------------------
 

@@ -1,13 +1,9 @@
 /**
  * Names as Calico and Kubernetes give them, and the lab's own object names.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
-/** Calico's host-side interface name: `cali` + the first 11 hex digits of SHA-1 of `<namespace>.<pod>`. */
-export function caliInterfaceName(namespace: string, pod: string): string {
-  const digest = createHash('sha1').update(`${namespace}.${pod}`).digest('hex');
-  return `cali${digest.slice(0, 11)}`;
-}
+export { caliInterfaceName } from '../../net/calico-names.ts';
 
 // Kubernetes' generated-name alphabet: no vowels (no accidental words), no 0/1/3 (look-alikes).
 const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
