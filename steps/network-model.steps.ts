@@ -1,7 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { hostSideOf } from '../support/claims/host-side.ts';
-import { addressReleased, nodeForgotPod, probePodName } from '../support/claims/lifecycle.ts';
-import { fullMesh } from '../support/claims/mesh.ts';
+import { addressReleased, createPodOn, nodeForgotPod } from '../support/claims/lifecycle.ts';
+import { suiteMesh } from '../support/claims/mesh.ts';
 import {
   blocksBelowUtilisation,
   cniBinariesPresent,
@@ -14,7 +13,7 @@ import {
   podIPsAreUnique,
   poolUsesVxlan,
 } from '../support/claims/network-model.ts';
-import { chooseNode, type Placement } from '../support/subjects.ts';
+import type { Placement } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('no two pods share an IP address', async function (this: PodNetWorld) {
@@ -22,8 +21,7 @@ Then('no two pods share an IP address', async function (this: PodNetWorld) {
 });
 
 Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", async function (this: PodNetWorld) {
-  const pods = (await this.cluster.pods({ namespace: this.cluster.workloadNamespace })).filter((pod) => !pod.hostNetwork && pod.phase === 'Running');
-  await this.verify(fullMesh(this.cluster, pods, true));
+  await this.verify(suiteMesh(this.cluster));
 });
 
 Then('the pod CIDR, the Service CIDR and the node network do not overlap', async function (this: PodNetWorld) {
@@ -52,19 +50,11 @@ Then('container {string} of {string} reaches a server in container {string} on l
 });
 
 When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
-  const node = await chooseNode(this.cluster, placement, this.pods);
-  const pod = await this.cluster.createPod({ namespace: this.cluster.workloadNamespace, name: probePodName(), node });
-  this.createdPods.push(pod);
-  this.name(alias, pod);
-  const side = await hostSideOf(this.cluster, pod);
-  this.record(side.evidence);
-  this.hostInterfaces.set(alias, side.host?.name);
+  this.created(alias, await createPodOn(this.cluster, placement, this.pods));
 });
 
 When('{string} is deleted', async function (this: PodNetWorld, alias: string) {
-  const pod = this.pod(alias);
-  await this.cluster.deletePod(pod.namespace, pod.name);
-  this.createdPods.splice(this.createdPods.indexOf(pod), 1);
+  await this.deleteCreated(alias);
 });
 
 Then('the node of {string} no longer has its host interface or a route to its IP', async function (this: PodNetWorld, alias: string) {

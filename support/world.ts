@@ -57,6 +57,20 @@ export class PodNetWorld extends World {
     this.attach(`"${alias}" is pod ${pod.namespace}/${pod.name} on node ${pod.node}, IP ${pod.ip}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
   }
 
+  /** Keeps a pod the scenario created: named, recorded, and deleted by the After hook if the scenario does not. */
+  created(alias: string, creation: { pod: PodInfo; hostInterface: string | undefined; evidence: ExecResult[] }): void {
+    this.createdPods.push(creation.pod);
+    this.name(alias, creation.pod);
+    this.record(creation.evidence);
+    this.hostInterfaces.set(alias, creation.hostInterface);
+  }
+
+  async deleteCreated(alias: string): Promise<void> {
+    const pod = this.pod(alias);
+    await this.cluster.deletePod(pod.namespace, pod.name);
+    this.createdPods.splice(this.createdPods.indexOf(pod), 1);
+  }
+
   record(results: ExecResult[]): void {
     for (const result of results) this.attach(formatExec(result), { mediaType: 'text/plain', fileName: attachmentName(result) });
   }

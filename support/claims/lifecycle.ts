@@ -1,16 +1,25 @@
 /** NET-07: CNI ADD gives a new pod a host interface and route; DEL takes both away and releases the IP. */
 import { randomBytes } from 'node:crypto';
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
-import { nodeTarget } from '../subjects.ts';
+import { chooseNode, nodeTarget, type Placement } from '../subjects.ts';
+import { hostSideOf } from './host-side.ts';
 import { list, verdict } from './verdict.ts';
 
 /** A fresh name for a pod the suite creates; labelled as the suite's by the target. */
 export function probePodName(): string {
   return `podnet-probe-${randomBytes(3).toString('hex')}`;
+}
+
+/** CNI ADD through the target: a new pod on a node that fits `placement`, and its host interface as the node shows it. */
+export async function createPodOn(cluster: Cluster, placement: Placement, named: Map<string, PodInfo>): Promise<{ pod: PodInfo; hostInterface: string | undefined; evidence: ExecResult[] }> {
+  const node = await chooseNode(cluster, placement, named);
+  const pod = await cluster.createPod({ namespace: cluster.workloadNamespace, name: probePodName(), node });
+  const side = await hostSideOf(cluster, pod);
+  return { pod, hostInterface: side.host?.name, evidence: side.evidence };
 }
 
 export async function nodeForgotPod(cluster: Cluster, pod: PodInfo, hostInterface: string | undefined): Promise<Verdict> {

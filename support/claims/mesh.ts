@@ -45,3 +45,9 @@ export async function fullMesh(cluster: Cluster, pods: PodInfo[], capture: boole
     [{ fileName: 'mesh-matrix.txt', mediaType: 'text/plain', body: formatMeshMatrix(pods, seen.value) }],
   );
 }
+
+/** NET-02 over the suite's own pods (host-network pods aside), with a capture on every receiver. */
+export async function suiteMesh(cluster: Cluster): Promise<Verdict> {
+  const pods = (await cluster.pods({ namespace: cluster.workloadNamespace })).filter((pod) => !pod.hostNetwork && pod.phase === 'Running');
+  return fullMesh(cluster, pods, true);
+}
