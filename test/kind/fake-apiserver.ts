@@ -14,7 +14,9 @@
  *
  * A minimal controller stands in for the cluster: pods get a node, an IP allocated from their
  * node's IPAM block as Calico would, and become Running/Ready after `readyAfterMs`; an applied
- * DaemonSet gets one pod per eligible node; deletes release addresses.
+ * DaemonSet gets one pod per eligible node; deletes release addresses. A test can hand that
+ * job to something real instead (`kubelet`, `beforeRequest`): test/crosstarget/ backs the
+ * store with the embedded lab.
  *
  * Plain HTTP on 127.0.0.1 (client-node needs `insecure-skip-tls-verify: true` for http://).
  */
@@ -100,6 +102,25 @@ export interface FakeApiServerOptions {
   deleteAfterMs?: number;
   /** Image names whose pods never start (ErrImagePull), to test bounded waits. */
   brokenImages?: string[];
+  /**
+   * Called before every request (and every exec upgrade) is answered, so that a test can keep
+   * the store in step with something outside it (test/crosstarget/ syncs it from the embedded
+   * lab's state file). An exception is answered as a 500.
+   */
+  beforeRequest?: (fake: FakeApiServer) => void;
+  /**
+   * Replaces the stand-in controllers with a real "kubelet": a pod created through the API is
+   * stored Pending and handed to `start` (a rejection turns it Failed, with the reason); a pod
+   * deleted through the API gets a deletionTimestamp and is handed to `stop`, and goes from the
+   * store once that resolves. Reads then reconcile neither pods nor DaemonSets: whoever `put`s
+   * them keeps their status current.
+   */
+  kubelet?: FakeKubelet;
+}
+
+export interface FakeKubelet {
+  start(pod: Obj): Promise<void>;
+  stop(pod: Obj): Promise<void>;
 }
 
 export interface RecordedRequest {
@@ -234,8 +255,8 @@ export class FakeApiServer {
     const t = this.typeOf(apiVersion, kindOrResource);
     if (t.kind === 'Namespace') this.reconcileNamespaces();
     const obj = this.store.get(this.key(t, namespace, name));
-    if (obj && t.kind === 'Pod') this.reconcilePod(obj);
-    if (obj && t.kind === 'DaemonSet') this.reconcileDaemonSet(obj);
+    if (obj && t.kind === 'Pod' && !this.options.kubelet) this.reconcilePod(obj);
+    if (obj && t.kind === 'DaemonSet' && !this.options.kubelet) this.reconcileDaemonSet(obj);
     return this.store.get(this.key(t, namespace, name));
   }
 
@@ -243,8 +264,8 @@ export class FakeApiServer {
     const t = this.typeOf(apiVersion, kindOrResource);
     const prefix = `${apiVersionOf(t)}|${t.resource}|`;
     if (t.kind === 'Namespace') this.reconcileNamespaces();
-    if (t.kind === 'Pod') this.list2(prefix, namespace).forEach((p) => this.reconcilePod(p));
-    if (t.kind === 'DaemonSet') this.list2(prefix, namespace).forEach((d) => this.reconcileDaemonSet(d));
+    if (t.kind === 'Pod' && !this.options.kubelet) this.list2(prefix, namespace).forEach((p) => this.reconcilePod(p));
+    if (t.kind === 'DaemonSet' && !this.options.kubelet) this.list2(prefix, namespace).forEach((d) => this.reconcileDaemonSet(d));
     return this.list2(prefix, namespace);
   }
 
@@ -386,7 +407,34 @@ export class FakeApiServer {
     }
   }
 
+  /** `kubelet` mode: Pending until the kubelet has started the pod (it then `put`s the Running pod). */
+  private startWithKubelet(pod: Obj, kubelet: FakeKubelet): void {
+    pod.status = {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: new Date().toISOString() }],
+      containerStatuses: (pod.spec?.containers ?? []).map((c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } })),
+    };
+    kubelet.start(pod).catch((err: unknown) => {
+      const current = this.store.get(this.key(this.typeOf('v1', 'pods'), pod.metadata.namespace, pod.metadata.name)) ?? pod;
+      current.status = { ...current.status, phase: 'Failed', reason: 'FailedCreatePodSandBox', message: String(err instanceof Error ? err.message : err) };
+    });
+  }
+
   private deletePod(pod: Obj): void {
+    if (this.options.kubelet) {
+      pod.metadata.deletionTimestamp ??= new Date().toISOString();
+      const { namespace, name, uid } = pod.metadata;
+      this.options.kubelet.stop(pod).then(
+        () => {
+          const current = this.store.get(this.key(this.typeOf('v1', 'pods'), namespace, name));
+          if (current?.metadata.uid === uid) this.remove('v1', 'pods', namespace, name);
+        },
+        (err: unknown) => {
+          pod.status = { ...pod.status, message: `the kubelet could not stop the pod: ${String(err instanceof Error ? err.message : err)}` };
+        },
+      );
+      return;
+    }
     pod.metadata.deletionTimestamp = new Date().toISOString();
     pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), 'podnet-fake/gone-at': String(Date.now() + (this.options.deleteAfterMs ?? 0)) };
     this.reconcilePod(pod);
@@ -427,6 +475,7 @@ export class FakeApiServer {
     };
     if (!this.authorized(req)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     try {
+      this.options.beforeRequest?.(this);
       const [code, obj] = this.dispatch(req.method ?? 'GET', url, body);
       send(code, obj);
     } catch (err) {
@@ -521,8 +570,12 @@ export class FakeApiServer {
     obj.metadata.generation = 1;
     if (t.kind === 'Namespace') obj.status = { phase: 'Active' };
     this.put(obj);
-    if (t.kind === 'Pod') this.scheduleAndStart(obj);
-    if (t.kind === 'DaemonSet') this.reconcileDaemonSet(obj);
+    if (this.options.kubelet) {
+      if (t.kind === 'Pod') this.startWithKubelet(obj, this.options.kubelet);
+    } else {
+      if (t.kind === 'Pod') this.scheduleAndStart(obj);
+      if (t.kind === 'DaemonSet') this.reconcileDaemonSet(obj);
+    }
     return [201, this.wire(t, obj)];
   }
 
@@ -592,6 +645,11 @@ export class FakeApiServer {
     this.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), contentType: undefined, body: '' });
     if (!this.authorized(req)) return refuse(401, 'Unauthorized', status(401, 'Unauthorized', 'Unauthorized'));
     if (!m) return refuse(404, 'Not Found', status(404, 'NotFound', 'the server could not find the requested resource'));
+    try {
+      this.options.beforeRequest?.(this);
+    } catch (err) {
+      return refuse(500, 'Internal Server Error', status(500, 'InternalError', String(err)));
+    }
     const [, namespace = '', name = ''] = m;
     const pod = this.get('v1', 'pods', namespace, name);
     if (!pod) return refuse(404, 'Not Found', status(404, 'NotFound', `pods "${name}" not found`));

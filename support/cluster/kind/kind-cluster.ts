@@ -179,8 +179,9 @@ export class KindCluster implements Cluster {
     }
     const installation = (await this.quietly(() =>
       this.clients.custom.getClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' }),
-    )) as { spec?: { calicoNetwork?: { mtu?: unknown } } } | undefined;
-    const configured = positive(installation?.spec?.calicoNetwork?.mtu);
+    )) as { spec?: { calicoNetwork?: { mtu?: unknown } }; status?: { mtu?: unknown } } | undefined;
+    // The operator records the MTU it settled on (configured or detected) in the Installation's status.
+    const configured = positive(installation?.spec?.calicoNetwork?.mtu) ?? positive(installation?.status?.mtu);
     if (configured) return configured;
     if (this.options.mtuFromNodeFile === false) return undefined;
     try {

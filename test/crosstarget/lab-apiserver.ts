@@ -1,0 +1,243 @@
+/**
+ * A Kubernetes API server backed by a running embedded lab, and node shells that are the
+ * lab's own nodes: what the kind target needs to run the features against the lab.
+ *
+ *  - Objects: test/kind/fake-apiserver.ts (lists, gets, apply, exec over WebSocket) with its
+ *    store kept in step with the lab's state file before every request (lab-objects.ts turns
+ *    the state into Kubernetes objects). The lab is the cluster's only controller: the
+ *    stand-in controllers of the fake are off.
+ *  - Pods created and deleted through the API are the lab's CNI ADD and DEL (labCreatePod,
+ *    labDeletePod): Pending until the lab has wired the pod, gone once it has unwired it.
+ *  - Exec in a pod runs the argv inside the pod's network namespace (`ip netns exec <netns>`;
+ *    a container the lab gives a namespace of its own, only under a fault, runs in that one),
+ *    exactly as the netns target runs it.
+ *  - Node shells: the kind target reaches nodes with `docker exec <node> argv…`. A `docker`
+ *    stand-in script, put first on the PATH of the kind-target run, answers `docker version`
+ *    and `docker inspect` for the lab's nodes and turns `docker exec <node> argv…` into
+ *    `nsenter -t <holderPid> -m -n -- argv…` (the node's mount and network namespaces, as the
+ *    netns target enters them). Nothing in the kind target is changed for this: it looks
+ *    `docker` up on the PATH as it does on a learner's machine.
+ *
+ * The suite's workloads: the lab's pods live in `default`, and so do the DaemonSets and Pods
+ * this server derives from the lab, without the suite's managed-by label. The kind session
+ * (support/cluster/kind/workloads.ts) therefore finds every manifest of fixtures/workloads
+ * already present and not its own, uses them as found (a learner's lab in `default`), waits for
+ * their readiness from the statuses the lab's model gives, and deletes nothing at the end.
+ * No apply is faked, and nothing the suite did not create is touched.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { labCreatePod, labDeletePod } from '../../support/cluster/netns/lab.ts';
+import { findPod, type LabPod, type LabState } from '../../support/cluster/netns/model.ts';
+import { onNode } from '../../support/cluster/netns/node-fs.ts';
+import { readState } from '../../support/cluster/netns/state.ts';
+import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
+import { labObjects, podStatus, type Obj } from './lab-objects.ts';
+
+/** Kinds whose objects come and go with the lab (pods by CNI ADD/DEL, blocks as nodes claim them). */
+const VOLATILE: Array<[apiVersion: string, resource: string]> = [
+  ['v1', 'pods'],
+  ['crd.projectcalico.org/v1', 'ipamblocks'],
+  ['projectcalico.org/v3', 'workloadendpoints'],
+];
+
+const keyOf = (obj: Obj) => `${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`;
+const podKey = (namespace: string, name: string) => `v1|Pod|${namespace}|${name}`;
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The argv prefix that puts a command on a lab node: its mount and network namespaces. */
+export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
+  return node.holderPid ? onNode(node.holderPid, []) : ['ip', 'netns', 'exec', node.netns];
+}
+
+/**
+ * The `docker` stand-in for the lab's nodes, as a POSIX shell script (one process per call,
+ * no interpreter start-up). The PIDs of the node holders come from the state file; a holder
+ * that has gone makes the node "not running".
+ */
+export function dockerShimScript(state: LabState): string {
+  const nodes = state.nodes;
+  const names = nodes.map((n) => shellQuote(n.name)).join('|');
+  const execCases = nodes
+    .map((n) => {
+      const prefix = nodeArgvPrefix(n).map(shellQuote).join(' ');
+      const alive = n.holderPid ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; ` : '';
+      return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
+    })
+    .join('\n');
+  return `#!/bin/sh
+# A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded
+# lab "${state.name}": its nodes are the "containers". docker exec <node> argv… runs argv in the
+# node's mount and network namespaces, as the netns target does.
+LC_ALL=C
+export LC_ALL
+case "$1" in
+  version) echo "podnet-lab-${state.name}"; exit 0 ;;
+  inspect)
+    for last; do :; done
+    case "$last" in
+      ${names}) echo true; exit 0 ;;
+    esac
+    echo "Error: No such container: $last" >&2; exit 1 ;;
+  exec)
+    shift; node=$1; shift
+    case "$node" in
+${execCases}
+    esac
+    echo "Error response from daemon: No such container: $node" >&2; exit 1 ;;
+esac
+echo "podnet-lab docker stand-in: docker $* is not supported" >&2
+exit 2
+`;
+}
+
+export interface LabApiServer {
+  readonly labName: string;
+  readonly fake: FakeApiServer;
+  /** The bearer token the server wants (in the kubeconfig): it must never show in a run's output. */
+  readonly token: string;
+  /** Holds the kubeconfig and bin/docker. */
+  readonly dir: string;
+  readonly kubeconfigPath: string;
+  /** The folder with the `docker` stand-in, to put first on PATH. */
+  readonly binDir: string;
+  /** The environment a kind-target run needs to reach this server and the lab's nodes. */
+  env(base?: NodeJS.ProcessEnv): Record<string, string>;
+  /** Rewrites the docker stand-in from the state file (after something restarted the node holders). */
+  refreshNodeShells(): void;
+  close(): Promise<void>;
+}
+
+export async function startLabApiServer(labName: string): Promise<LabApiServer> {
+  const state = () => {
+    const s = readState(labName);
+    if (!s) throw new Error(`no embedded lab named ${labName} is running`);
+    return s;
+  };
+  // Pods created through the API whose CNI ADD has not (or could not) put them in the lab yet.
+  const pending = new Set<string>();
+  // Pods created through the API: their metadata and spec are the client's, their status the lab's.
+  const throughApi = new Set<string>();
+
+  const macs = new Map<string, string | undefined>();
+  const macOf = (pod: LabPod): string | undefined => {
+    const key = `${pod.netns}|${pod.ip}`;
+    if (!macs.has(key)) {
+      try {
+        const out = execFileSync('ip', ['-j', '-n', pod.netns, 'link', 'show', 'eth0'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        macs.set(key, (JSON.parse(out) as Array<{ address?: string }>)[0]?.address);
+      } catch {
+        macs.set(key, undefined);
+      }
+    }
+    return macs.get(key);
+  };
+
+  const sync = (fake: FakeApiServer) => {
+    const s = state();
+    const derived = new Set<string>();
+    for (const obj of labObjects(s, { macOf })) {
+      const key = keyOf(obj);
+      derived.add(key);
+      if (obj.kind === 'Pod') {
+        const existing = fake.get('v1', 'pods', obj.metadata.namespace, obj.metadata.name);
+        if (existing && throughApi.has(key)) {
+          const lab = findPod(s, obj.metadata.namespace, obj.metadata.name) as LabPod;
+          obj.metadata = existing.metadata;
+          obj.spec = { ...existing.spec, nodeName: lab.node };
+          obj.status = podStatus(s, lab, (existing.spec.containers ?? []).map((c: Obj) => c.name));
+        }
+        if (existing?.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
+      }
+      fake.put(obj);
+    }
+    for (const [apiVersion, resource] of VOLATILE) {
+      for (const obj of fake.list(apiVersion, resource)) {
+        const key = keyOf({ ...obj, apiVersion, kind: obj.kind });
+        if (!derived.has(key) && !pending.has(key)) fake.remove(apiVersion, resource, obj.metadata.namespace, obj.metadata.name);
+      }
+    }
+  };
+
+  const exec = (call: ExecCall): ExecPlan => {
+    const pod = findPod(state(), call.namespace, call.pod);
+    if (!pod) {
+      return { status: { metadata: {}, status: 'Failure', reason: 'NotFound', message: `pods "${call.pod}" not found in lab ${labName}`, code: 404 } };
+    }
+    const netns = pod.containerNetns?.[call.container] || pod.netns;
+    // As the netns target runs it (support/exec/run.ts sets LC_ALL=C).
+    return { argv: ['env', 'LC_ALL=C', 'ip', 'netns', 'exec', netns, ...call.argv] };
+  };
+
+  const token = `lab-${randomBytes(12).toString('hex')}`;
+  const fake = await FakeApiServer.start({
+    token,
+    exec,
+    beforeRequest: sync,
+    kubelet: {
+      async start(pod) {
+        const { namespace, name } = pod.metadata;
+        const key = podKey(namespace, name);
+        pending.add(key);
+        throughApi.add(key);
+        await labCreatePod(labName, {
+          namespace,
+          name,
+          ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
+          hostNetwork: pod.spec?.hostNetwork === true,
+          labels: { ...(pod.metadata.labels ?? {}) },
+        });
+        pending.delete(key);
+      },
+      async stop(pod) {
+        const { namespace, name } = pod.metadata;
+        const key = podKey(namespace, name);
+        if (findPod(state(), namespace, name)) await labDeletePod(labName, namespace, name);
+        pending.delete(key);
+        throughApi.delete(key);
+      },
+    },
+  });
+
+  const dir = mkdtempSync(path.join(tmpdir(), `podnet-crosstarget-${labName}-`));
+  const binDir = path.join(dir, 'bin');
+  mkdirSync(binDir);
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, fake.kubeconfig({ token }, `kind-${labName}`), { mode: 0o600 });
+  const refreshNodeShells = () => {
+    const docker = path.join(binDir, 'docker');
+    writeFileSync(docker, dockerShimScript(state()));
+    chmodSync(docker, 0o755);
+  };
+  try {
+    refreshNodeShells();
+    sync(fake);
+  } catch (err) {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  return {
+    labName,
+    fake,
+    token,
+    dir,
+    kubeconfigPath,
+    binDir,
+    env(base = process.env) {
+      return { KUBECONFIG: kubeconfigPath, PATH: `${binDir}${path.delimiter}${base.PATH ?? ''}` };
+    },
+    refreshNodeShells,
+    async close() {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

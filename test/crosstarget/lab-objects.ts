@@ -1,0 +1,466 @@
+/**
+ * The embedded lab as the Kubernetes API of a Kind + Calico cluster would show it: the one
+ * place that turns a LabState (support/cluster/netns/model.ts, read from the lab's state file)
+ * into the objects the kind target reads.
+ *
+ *  - Nodes (InternalIP, Ready, the control-plane label and taint, Calico's node annotations);
+ *  - Pods shaped like real ones (DaemonSet ownerReferences, containerStatuses, hostNetwork,
+ *    podIP, nodeName, Calico's CNI annotations) and the DaemonSets that own them, with status;
+ *  - the kube-dns Service (ClusterIP = the lab's dnsServiceIP) and kubeadm's kubeadm-config
+ *    ConfigMap (networking.serviceSubnet), the Namespaces;
+ *  - Calico: the operator's Installation, the IPPool and IPAMBlocks (crd.projectcalico.org/v1,
+ *    allocations / attributes / unallocated as Calico's IPAM writes them, from the lab's IPAM
+ *    state) and WorkloadEndpoints (projectcalico.org/v3, as the Calico API server serves them).
+ *
+ * Shapes follow test/fixtures/k8s/ (the real API responses of the course's cluster). Pure:
+ * the only input besides the state is an optional lookup of a pod's eth0 MAC (which Calico's
+ * CNI plugin reads from the kernel and the lab's model does not keep).
+ *
+ * What the lab does not model is not invented: no kube-system pods (CoreDNS, calico-node), no
+ * node podCIDRs, no images pulled. The lab's pods are all the cluster has, on either target.
+ */
+import { createHash } from 'node:crypto';
+import { parseCidr } from '../../support/net/cidr.ts';
+import type { Encapsulation } from '../../support/cluster/cluster.ts';
+import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
+import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
+import { TUNNEL_HOLDER_PREFIX, type LabNode, type LabPod, type LabState } from '../../support/cluster/netns/model.ts';
+import type { WorkloadSpec } from '../../support/cluster/netns/spec.ts';
+
+export type Obj = Record<string, any>;
+
+/** The fault under which the DaemonSets do not tolerate the control-plane taint (faults.ts). */
+const NO_CONTROL_PLANE_TOLERATION = 'no-control-plane-toleration';
+
+export interface LabObjectsOptions {
+  /** The MAC of a pod's eth0, as Calico's CNI plugin records it in the WorkloadEndpoint. */
+  macOf?: (pod: LabPod) => string | undefined;
+}
+
+/** A stable UID per object (the same object keeps its UID from one read of the state to the next). */
+export function stableUid(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('\0')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The container ID the runtime would give a pod's sandbox (Calico keys its IPAM handle on it). */
+export function containerIdOf(state: LabState, namespace: string, pod: string): string {
+  return createHash('sha256').update(`${state.name}\0${state.createdAt}\0${namespace}/${pod}`).digest('hex');
+}
+
+/** Calico's IPAMBlock name: the CIDR with dots and the slash turned into dashes. */
+export function ipamBlockName(cidr: string): string {
+  return cidr.replace(/[./:]/g, '-');
+}
+
+/** Calico's WorkloadEndpoint name: node, orchestrator, pod, interface, each with '-' doubled. */
+export function workloadEndpointName(node: string, pod: string, endpoint = 'eth0'): string {
+  return [node, 'k8s', pod, endpoint].map((part) => part.replaceAll('-', '--')).join('-');
+}
+
+function timestamp(state: LabState): string {
+  return state.createdAt.replace(/\.\d+Z$/, 'Z');
+}
+
+function meta(state: LabState, kind: string, name: string, namespace?: string, extra: Obj = {}): Obj {
+  return {
+    name,
+    ...(namespace ? { namespace } : {}),
+    uid: stableUid(state.name, state.createdAt, kind, namespace ?? '', name),
+    creationTimestamp: timestamp(state),
+    ...extra,
+  };
+}
+
+// --- core -----------------------------------------------------------------------------------
+
+export function namespaceObjects(state: LabState): Obj[] {
+  const names = [...new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'calico-system', 'tigera-operator', ...state.pods.map((p) => p.namespace)])].sort();
+  return names.map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: meta(state, 'Namespace', name, undefined, { labels: { 'kubernetes.io/metadata.name': name } }),
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  }));
+}
+
+export function nodeObject(state: LabState, node: LabNode): Obj {
+  const controlPlane = node.role === 'control-plane';
+  const ready = node.ready !== false;
+  const prefix = parseCidr(state.spec.nodeNetwork).prefix;
+  const at = timestamp(state);
+  // A node whose kubelet stopped reporting (the node-not-ready fault): Ready Unknown, and the
+  // node lifecycle controller's unreachable taints.
+  const taints = [
+    ...(controlPlane ? [{ key: CONTROL_PLANE_LABEL, effect: 'NoSchedule' }] : []),
+    ...(ready ? [] : [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }]),
+  ];
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: meta(state, 'Node', node.name, undefined, {
+      labels: {
+        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': node.name,
+        'kubernetes.io/os': 'linux',
+        ...(controlPlane ? { [CONTROL_PLANE_LABEL]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+      },
+      annotations: {
+        'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
+        'projectcalico.org/IPv4Address': `${node.ip}/${prefix}`,
+        ...(node.tunnelIP ? { 'projectcalico.org/IPv4VXLANTunnelAddr': node.tunnelIP } : {}),
+      },
+    }),
+    spec: {
+      providerID: `kind://docker/${state.name}/${node.name}`,
+      ...(taints.length ? { taints } : {}),
+    },
+    status: {
+      addresses: [
+        { address: node.ip, type: 'InternalIP' },
+        { address: node.name, type: 'Hostname' },
+      ],
+      conditions: [
+        { type: 'NetworkUnavailable', status: 'False', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'CalicoIsUp', message: 'Calico is running on this node' },
+        ready
+          ? { type: 'Ready', status: 'True', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'KubeletReady', message: 'kubelet is posting ready status' }
+          : { type: 'Ready', status: 'Unknown', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' },
+      ],
+      nodeInfo: { architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.1', kubeletVersion: 'v1.28.0', operatingSystem: 'linux', osImage: 'Debian GNU/Linux 11 (bullseye)' },
+    },
+  };
+}
+
+function workloadOf(state: LabState, pod: LabPod): WorkloadSpec | undefined {
+  return state.spec.workloads.find((w) => w.name === pod.workload && w.namespace === pod.namespace);
+}
+
+/** Whether the DaemonSet's pod template tolerates the control-plane taint. */
+function toleratesControlPlane(state: LabState, workload: WorkloadSpec): boolean {
+  return workload.toleratesControlPlane && !state.faults.includes(NO_CONTROL_PLANE_TOLERATION);
+}
+
+function tolerations(controlPlane: boolean): Obj[] {
+  return [
+    ...(controlPlane ? [{ key: CONTROL_PLANE_LABEL, operator: 'Exists', effect: 'NoSchedule' }] : []),
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  ];
+}
+
+/** The status the kubelet reports for a lab pod: Running (the lab's pods always run), ready unless a fault says otherwise. */
+export function podStatus(state: LabState, pod: LabPod, containers: string[]): Obj {
+  const at = timestamp(state);
+  const node = state.nodes.find((n) => n.name === pod.node);
+  const ready = pod.ready !== false;
+  const flag = ready ? 'True' : 'False';
+  return {
+    phase: 'Running',
+    conditions: [
+      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+      { type: 'Ready', status: flag, lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
+      { type: 'ContainersReady', status: flag, lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+    ],
+    hostIP: node?.ip,
+    hostIPs: node ? [{ ip: node.ip }] : [],
+    podIP: pod.ip,
+    podIPs: [{ ip: pod.ip }],
+    qosClass: 'Burstable',
+    startTime: at,
+    containerStatuses: containers.map((name) => ({
+      name,
+      ready,
+      restartCount: 0,
+      started: true,
+      image: MULTITOOL_IMAGE,
+      imageID: '',
+      containerID: `containerd://${createHash('sha256').update(`${pod.namespace}/${pod.name}/${name}`).digest('hex')}`,
+      lastState: {},
+      state: { running: { startedAt: at } },
+    })),
+  };
+}
+
+export function podObject(state: LabState, pod: LabPod): Obj {
+  const workload = workloadOf(state, pod);
+  const daemonSet = pod.ownerKind === 'DaemonSet';
+  const controlPlaneToleration = daemonSet && workload !== undefined && toleratesControlPlane(state, workload);
+  const annotations: Obj = pod.hostNetwork
+    ? {}
+    : {
+        'cni.projectcalico.org/containerID': containerIdOf(state, pod.namespace, pod.name),
+        'cni.projectcalico.org/podIP': `${pod.ip}/32`,
+        'cni.projectcalico.org/podIPs': `${pod.ip}/32`,
+      };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: meta(state, 'Pod', pod.name, pod.namespace, {
+      labels: { ...pod.labels, ...(daemonSet ? { 'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10), 'pod-template-generation': '1' } : {}) },
+      ...(daemonSet ? { generateName: `${pod.workload}-` } : {}),
+      ...(daemonSet
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: pod.workload, uid: daemonSetUid(state, pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        : {}),
+      annotations,
+    }),
+    spec: {
+      containers: pod.containers.map((name) => ({ name, image: MULTITOOL_IMAGE, imagePullPolicy: 'Always' })),
+      dnsPolicy: pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
+      enableServiceLinks: true,
+      ...(pod.hostNetwork ? { hostNetwork: true } : {}),
+      nodeName: pod.node,
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      serviceAccountName: 'default',
+      terminationGracePeriodSeconds: 30,
+      tolerations: tolerations(controlPlaneToleration),
+    },
+    status: podStatus(state, pod, pod.containers),
+  };
+}
+
+function daemonSetUid(state: LabState, namespace: string, name: string): string {
+  return stableUid(state.name, state.createdAt, 'DaemonSet', namespace, name);
+}
+
+/** A DaemonSet per DaemonSet workload of the lab, with the status the controller would report. */
+export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
+  const controlPlane = toleratesControlPlane(state, workload);
+  const eligible = state.nodes.filter((node) => node.role === 'worker' || controlPlane);
+  const pods = state.pods.filter((pod) => pod.ownerKind === 'DaemonSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const ready = pods.filter((pod) => pod.ready !== false).length;
+  const selector = workload.labels.app ? { app: workload.labels.app } : { ...workload.labels };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { ...meta(state, 'DaemonSet', workload.name, workload.namespace), uid: daemonSetUid(state, workload.namespace, workload.name), generation: 1, labels: { ...workload.labels } },
+    spec: {
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: { ...workload.labels } },
+        spec: {
+          containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })),
+          ...(workload.hostNetwork ? { hostNetwork: true } : {}),
+          tolerations: controlPlane ? [{ key: CONTROL_PLANE_LABEL, operator: 'Exists', effect: 'NoSchedule' }] : [],
+        },
+      },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+    },
+    status: {
+      currentNumberScheduled: pods.length,
+      desiredNumberScheduled: eligible.length,
+      numberAvailable: ready,
+      numberMisscheduled: pods.filter((pod) => !eligible.some((node) => node.name === pod.node)).length,
+      numberReady: ready,
+      observedGeneration: 1,
+      updatedNumberScheduled: pods.length,
+    },
+  };
+}
+
+export function kubeDnsService(state: LabState): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(state, 'Service', 'kube-dns', 'kube-system', {
+      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+    }),
+    spec: {
+      ports: [
+        { name: 'dns', protocol: 'UDP', port: 53, targetPort: 53 },
+        { name: 'dns-tcp', protocol: 'TCP', port: 53, targetPort: 53 },
+        { name: 'metrics', protocol: 'TCP', port: 9153, targetPort: 9153 },
+      ],
+      selector: { 'k8s-app': 'kube-dns' },
+      clusterIP: state.dnsServiceIP,
+      clusterIPs: [state.dnsServiceIP],
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+/** kubeadm's ClusterConfiguration, as Kind's kubeadm init stores it. */
+export function kubeadmConfig(state: LabState): Obj {
+  const controlPlane = state.nodes.find((node) => node.role === 'control-plane');
+  const clusterConfiguration = [
+    'apiServer:',
+    '  certSANs:',
+    '  - localhost',
+    '  - 127.0.0.1',
+    'apiVersion: kubeadm.k8s.io/v1beta3',
+    `clusterName: ${state.name}`,
+    `controlPlaneEndpoint: ${controlPlane?.name ?? state.name}:6443`,
+    'kind: ClusterConfiguration',
+    'kubernetesVersion: v1.28.0',
+    'networking:',
+    '  dnsDomain: cluster.local',
+    `  podSubnet: ${state.spec.podSubnet}`,
+    `  serviceSubnet: ${state.spec.serviceSubnet}`,
+    '',
+  ].join('\n');
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(state, 'ConfigMap', 'kubeadm-config', 'kube-system'),
+    data: { ClusterConfiguration: clusterConfiguration },
+  };
+}
+
+// --- Calico ---------------------------------------------------------------------------------
+
+function poolModes(encapsulation: Encapsulation): { vxlanMode: string; ipipMode: string } {
+  switch (encapsulation) {
+    case 'VXLAN':
+      return { vxlanMode: 'Always', ipipMode: 'Never' };
+    case 'VXLANCrossSubnet':
+      return { vxlanMode: 'CrossSubnet', ipipMode: 'Never' };
+    case 'IPIP':
+      return { vxlanMode: 'Never', ipipMode: 'Always' };
+    case 'IPIPCrossSubnet':
+      return { vxlanMode: 'Never', ipipMode: 'CrossSubnet' };
+    case 'None':
+      return { vxlanMode: 'Never', ipipMode: 'Never' };
+  }
+}
+
+/**
+ * The operator's Installation, as built from fixtures/calico-installation.yaml. Like the
+ * fixture (and so the course's cluster) it sets no MTU in its spec; the operator reports the
+ * MTU Calico uses in status.mtu.
+ */
+export function installationObject(state: LabState): Obj {
+  const { pool } = state.spec;
+  return {
+    apiVersion: 'operator.tigera.io/v1',
+    kind: 'Installation',
+    metadata: meta(state, 'Installation', 'default', undefined, { generation: 1 }),
+    spec: {
+      calicoNetwork: {
+        ipPools: [{ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, encapsulation: pool.encapsulation, natOutgoing: pool.natOutgoing ? 'Enabled' : 'Disabled', nodeSelector: 'all()' }],
+      },
+      cni: { type: 'Calico', ipam: { type: 'Calico' } },
+      variant: 'Calico',
+    },
+    status: { variant: 'Calico', calicoVersion: 'v3.30.0', mtu: state.mtu },
+  };
+}
+
+export function ipPoolObject(state: LabState): Obj {
+  const { pool } = state.spec;
+  return {
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'IPPool',
+    metadata: meta(state, 'IPPool', pool.name, undefined, { generation: 1, annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` } }),
+    spec: {
+      allowedUses: ['Workload', 'Tunnel'],
+      assignmentMode: 'Automatic',
+      blockSize: pool.blockSize,
+      cidr: pool.cidr,
+      ...poolModes(pool.encapsulation),
+      natOutgoing: pool.natOutgoing,
+      nodeSelector: 'all()',
+    },
+  };
+}
+
+/** One attribute of an IPAM block: who holds the address, as Calico's IPAM records it. */
+function attributeFor(state: LabState, holder: string, blockNode: string): Obj {
+  if (holder.startsWith(TUNNEL_HOLDER_PREFIX)) {
+    const node = holder.slice(TUNNEL_HOLDER_PREFIX.length);
+    return { handle_id: `vxlan-tunnel-addr-${node}`, secondary: { node, type: 'vxlanTunnelAddress' } };
+  }
+  const cut = holder.indexOf('/');
+  const namespace = cut > 0 ? holder.slice(0, cut) : holder;
+  const pod = cut > 0 ? holder.slice(cut + 1) : '';
+  // The node of the workload (an address borrowed from another node's block keeps its own node).
+  const node = state.pods.find((p) => p.namespace === namespace && p.name === pod)?.node ?? blockNode;
+  return {
+    handle_id: `k8s-pod-network.${containerIdOf(state, namespace, pod)}`,
+    secondary: { namespace, node, pod, timestamp: `${state.createdAt.replace('T', ' ').replace(/Z$/, '')} +0000 UTC` },
+  };
+}
+
+export function ipamBlockObjects(state: LabState): Obj[] {
+  return state.ipam.blocks.map((block) => {
+    const size = parseCidr(block.cidr).size;
+    const ordinals = Object.keys(block.allocations)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const attributes = ordinals.map((ordinal) => attributeFor(state, block.allocations[ordinal] as string, block.node));
+    const allocations: Array<number | null> = Array.from({ length: size }, () => null);
+    ordinals.forEach((ordinal, index) => {
+      allocations[ordinal] = index;
+    });
+    return {
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'IPAMBlock',
+      metadata: meta(state, 'IPAMBlock', ipamBlockName(block.cidr), undefined, { annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' } }),
+      spec: {
+        affinity: `host:${block.node}`,
+        affinityClaimTime: timestamp(state),
+        allocations,
+        attributes,
+        cidr: block.cidr,
+        deleted: false,
+        strictAffinity: false,
+        // Calico's order: the next address handed out is the first; a released one goes last.
+        unallocated: [...block.unallocated],
+      },
+    };
+  });
+}
+
+export function workloadEndpointObject(state: LabState, pod: LabPod, mac: string | undefined): Obj {
+  return {
+    apiVersion: 'projectcalico.org/v3',
+    kind: 'WorkloadEndpoint',
+    metadata: meta(state, 'WorkloadEndpoint', workloadEndpointName(pod.node, pod.name), pod.namespace, {
+      ...(pod.ownerKind === 'DaemonSet' ? { generateName: `${pod.workload}-` } : {}),
+      labels: {
+        ...pod.labels,
+        'projectcalico.org/namespace': pod.namespace,
+        'projectcalico.org/orchestrator': 'k8s',
+        'projectcalico.org/serviceaccount': 'default',
+      },
+    }),
+    spec: {
+      containerID: containerIdOf(state, pod.namespace, pod.name),
+      endpoint: 'eth0',
+      interfaceName: pod.hostInterface,
+      ipNetworks: [`${pod.ip}/32`],
+      ...(mac ? { mac } : {}),
+      node: pod.node,
+      orchestrator: 'k8s',
+      pod: pod.name,
+      profiles: [`kns.${pod.namespace}`, `ksa.${pod.namespace}.default`],
+      serviceAccountName: 'default',
+      workload: '',
+    },
+  };
+}
+
+/** Every object the kind target reads, for the lab as its state file describes it now. */
+export function labObjects(state: LabState, options: LabObjectsOptions = {}): Obj[] {
+  const daemonSets = state.spec.workloads.filter((w) => w.kind === 'DaemonSet');
+  return [
+    ...namespaceObjects(state),
+    ...state.nodes.map((node) => nodeObject(state, node)),
+    ...daemonSets.map((w) => daemonSetObject(state, w)),
+    ...state.pods.map((pod) => podObject(state, pod)),
+    kubeDnsService(state),
+    kubeadmConfig(state),
+    installationObject(state),
+    ipPoolObject(state),
+    ...ipamBlockObjects(state),
+    ...state.pods.filter((pod) => !pod.hostNetwork).map((pod) => workloadEndpointObject(state, pod, options.macOf?.(pod))),
+  ];
+}

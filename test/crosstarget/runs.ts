@@ -1,0 +1,103 @@
+/**
+ * Runs of the whole suite through the real runner (bin/e2e.ts, as support/mutation/run.ts
+ * spawns it), and the comparison of two runs scenario by scenario.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { readResults, type ScenarioResult } from '../../support/run/summary.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export type Target = 'netns' | 'kind';
+
+export interface SuiteRun {
+  target: Target;
+  exitCode: number;
+  results: ScenarioResult[];
+  output: string;
+  ms: number;
+}
+
+export interface SuiteRunOptions {
+  /** netns: the lab to attach to (the run leaves it up, as it did not bring it up). */
+  lab?: string;
+  /** kind: the suite's namespace. */
+  namespace?: string;
+  /** Added to this process's environment (KUBECONFIG, PATH for the kind target). */
+  env?: Record<string, string>;
+  /** Feature paths or other runner options; empty runs every feature. */
+  args?: string[];
+}
+
+/** One run of the features through bin/e2e.ts, its results read back from its own reports folder. */
+export async function runSuite(target: Target, options: SuiteRunOptions = {}): Promise<SuiteRun> {
+  const reports = mkdtempSync(join(tmpdir(), `podnet-crosstarget-${target}-`));
+  const started = performance.now();
+  try {
+    const args = [
+      '--target',
+      target,
+      '--no-report',
+      ...(options.lab ? ['--lab', options.lab] : []),
+      ...(options.namespace ? ['--namespace', options.namespace] : []),
+      ...(options.args ?? []),
+    ];
+    const run = await execa(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...(options.env ?? {}), PODNET_REPORTS_DIR: reports },
+      reject: false,
+      all: true,
+      timeout: 600_000,
+    });
+    return {
+      target,
+      exitCode: run.exitCode ?? -1,
+      results: readResults(join(reports, 'allure-results')),
+      output: String(run.all ?? ''),
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    rmSync(reports, { recursive: true, force: true });
+  }
+}
+
+export const scenarioKey = (r: ScenarioResult) => `[${r.claim ?? '?'}] ${r.name}`;
+export const firstLine = (message: string | undefined) => (message ?? '').split('\n')[0] ?? '';
+
+/** scenario → its statuses (a list, sorted: a name could repeat), whatever order the run took. */
+export function verdicts(run: SuiteRun): Map<string, string[]> {
+  const table = new Map<string, string[]>();
+  for (const r of run.results) table.set(scenarioKey(r), [...(table.get(scenarioKey(r)) ?? []), r.status].sort());
+  return table;
+}
+
+/** The whole table, the rows where the two runs disagree marked ✗, for a failure message. */
+export function verdictTable(left: SuiteRun, right: SuiteRun): { differ: string[]; text: string } {
+  const a = verdicts(left);
+  const b = verdicts(right);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const differ: string[] = [];
+  const rows = keys.map((key) => {
+    const l = (a.get(key) ?? ['absent']).join(',');
+    const r = (b.get(key) ?? ['absent']).join(',');
+    if (l !== r) differ.push(key);
+    return `${l === r ? '  ' : '✗ '}${l.padEnd(8)} ${r.padEnd(8)} ${key}`;
+  });
+  return { differ, text: [`  ${left.target.padEnd(8)} ${right.target.padEnd(8)} scenario`, ...rows].join('\n') };
+}
+
+export function tail(run: SuiteRun, lines = 25): string {
+  return `--- ${run.target} run (exit ${run.exitCode}, ${run.ms} ms), last lines:\n${run.output.trim().split('\n').slice(-lines).join('\n')}`;
+}
+
+/** Both runs produced results, every scenario has the same verdict in both, and the exit codes agree. */
+export function assertSameVerdicts(netns: SuiteRun, kind: SuiteRun): void {
+  assert.ok(netns.results.length > 0, `the ${netns.target} run produced no results\n${tail(netns)}`);
+  assert.ok(kind.results.length > 0, `the ${kind.target} run produced no results\n${tail(kind)}`);
+  const table = verdictTable(netns, kind);
+  assert.deepEqual(table.differ, [], `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${tail(netns)}\n${tail(kind)}`);
+  assert.equal(kind.exitCode, netns.exitCode, `exit codes differ: ${netns.target} ${netns.exitCode}, ${kind.target} ${kind.exitCode}\n${tail(netns)}\n${tail(kind)}`);
+}

@@ -1,0 +1,195 @@
+/**
+ * Both targets answer the steps the same way: the feature files run through the real runner
+ * (bin/e2e.ts) twice against one embedded lab, once `--target netns`, once `--target kind`
+ * with KUBECONFIG pointing at an API server backed by that lab and node shells that are the
+ * lab's own namespaces (lab-apiserver.ts). Every scenario must get the same verdict from both,
+ * on the clean lab and on a lab broken on purpose (so the comparison is shown to be able to
+ * fail: the kind target must see the failures the netns target sees).
+ *
+ * Needs root (network namespaces). Uses its own lab, `pncross`, and removes it at the end.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import type { Cluster, ExecResult, ExecTarget } from '../../support/cluster/cluster.ts';
+import { connectKind } from '../../support/cluster/kind/connect.ts';
+import type { KindCluster } from '../../support/cluster/kind/kind-cluster.ts';
+import { NETNS_ETC } from '../../support/cluster/netns/cni.ts';
+import { labApplyFaults, labDown, labNamespaces, labUp } from '../../support/cluster/netns/lab.ts';
+import { labObjectPrefix } from '../../support/cluster/netns/naming.ts';
+import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
+import { labFilesDir } from '../../support/cluster/netns/node-fs.ts';
+import { readState, statePath } from '../../support/cluster/netns/state.ts';
+import { loadExpectations } from '../../support/mutation/expectations.ts';
+import type { ScenarioResult } from '../../support/run/summary.ts';
+import { startLabApiServer, type LabApiServer } from './lab-apiserver.ts';
+import { assertSameVerdicts, firstLine, runSuite, scenarioKey, tail, verdictTable, type SuiteRun } from './runs.ts';
+
+const LAB = 'pncross';
+const FAULT = 'extra-hop';
+const isRoot = process.getuid?.() === 0;
+
+/** What the port says, made comparable: list order is the API's (sorted) or the lab's (creation). */
+const byKey = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
+
+/** A finding with what it saw as a set of items ("…; saw b; a, c" → "…; saw {a | b | c}"), whatever order it listed them in. */
+const sameItems = (message: string) => {
+  const cut = message.indexOf('; saw ');
+  return cut < 0 ? message : `${message.slice(0, cut)}; saw {${message.slice(cut + '; saw '.length).split(/[;,] /).sort().join(' | ')}}`;
+};
+
+const result = (claim: string, status: ScenarioResult['status']): ScenarioResult => ({ name: `scenario of ${claim}`, lesson: 'Lesson 03', claim, status, message: undefined });
+const run = (target: SuiteRun['target'], results: ScenarioResult[], exitCode = 0): SuiteRun => ({ target, exitCode, results, output: '', ms: 0 });
+
+test('the comparison flags a scenario the targets disagree on, and one that only one target ran', () => {
+  const netns = run('netns', [result('L03-07', 'failed'), result('L03-08', 'passed'), result('L02-01', 'passed')], 1);
+  const kind = run('kind', [result('L03-08', 'passed'), result('L03-07', 'passed')], 1);
+  const table = verdictTable(netns, kind);
+  assert.deepEqual(table.differ, ['[L02-01] scenario of L02-01', '[L03-07] scenario of L03-07']);
+  assert.match(table.text, /^✗ failed +passed +\[L03-07\]/m);
+  assert.match(table.text, /^✗ passed +absent +\[L02-01\]/m);
+  assert.throws(() => assertSameVerdicts(netns, kind), /the targets disagree on 2 scenario\(s\)/);
+  assert.doesNotThrow(() => assertSameVerdicts(netns, run('kind', [...netns.results].reverse(), 1)));
+  assert.throws(() => assertSameVerdicts(netns, run('kind', netns.results, 2)), /exit codes differ/);
+});
+
+describe('the same features through both targets', { skip: !isRoot && 'needs root for network namespaces' }, () => {
+  let server: LabApiServer | undefined;
+  let podsAtStart: string[] = [];
+  const timings: string[] = [];
+  // The lab's pods live in `default`; KUBECONFIG points at the lab's API server, PATH starts
+  // with the docker stand-in for the lab's nodes.
+  const kindRun = () => ({ namespace: 'default', env: { ...server!.env(), E2E_NAMESPACE: 'default' } });
+
+  before(async () => {
+    await labDown(LAB); // a crashed earlier run of this test must not make it fail
+    const started = performance.now();
+    await labUp({ name: LAB });
+    server = await startLabApiServer(LAB);
+    podsAtStart = (readState(LAB)?.pods ?? []).map((p) => `${p.namespace}/${p.name}`).sort();
+    timings.push(`lab up + API server: ${Math.round(performance.now() - started)} ms`);
+  });
+
+  after(async () => {
+    try {
+      await server?.close();
+    } finally {
+      await labDown(LAB);
+    }
+    // Nothing of the lab is left: namespaces, /etc/netns entries, the state file.
+    const prefix = labObjectPrefix(LAB);
+    const listing = (await execa('ip', ['netns', 'list'])).stdout;
+    const left = listing.split('\n').map((line) => line.split(' ')[0] ?? '').filter((name) => name.startsWith(prefix));
+    assert.deepEqual(left, [], `network namespaces of lab ${LAB} left behind`);
+    assert.deepEqual(await labNamespaces(LAB), []);
+    assert.deepEqual(existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter((entry) => entry.startsWith(prefix)) : [], [], `/etc/netns entries of lab ${LAB} left behind`);
+    assert.equal(existsSync(statePath(LAB)), false, 'the state file is left behind');
+    assert.equal(existsSync(labFilesDir(LAB)), false, 'the node layers (/etc/cni, /opt/cni) are left behind');
+    if (timings.length) console.log(`# cross-target timings: ${timings.join('; ')}`);
+  });
+
+  test('through the port, the kind target reads the lab as the netns target does', async () => {
+    const s = server!;
+    const netns: Cluster = NetnsCluster.attach(LAB);
+    // The docker stand-in must be on this process's PATH for the kind target's node shells.
+    const savedPath = process.env.PATH;
+    process.env.PATH = s.env().PATH;
+    let kind: KindCluster | undefined;
+    try {
+      kind = await connectKind({ kubeconfig: s.kubeconfigPath, namespace: 'default', log: () => undefined });
+      assert.deepEqual(await kind.nodes(), await netns.nodes());
+      assert.equal(await kind.dnsServiceIP(), await netns.dnsServiceIP());
+      assert.equal(await kind.serviceCIDR(), await netns.serviceCIDR());
+      // FINDING (list order): the kind target lists what the API lists, sorted by name; the
+      // netns target lists in the lab's creation order. Same items, so they are compared sorted.
+      assert.deepEqual(byKey(await kind.ipamBlocks(), (b) => b.cidr), byKey(await netns.ipamBlocks(), (b) => b.cidr));
+
+      // Pods: the same, but for the labels the DaemonSet controller adds on a real cluster.
+      const controllerLabels = ['controller-revision-hash', 'pod-template-generation'];
+      const kindPods = byKey(await kind.pods(), (p) => `${p.namespace}/${p.name}`);
+      const netnsPods = byKey(await netns.pods(), (p) => `${p.namespace}/${p.name}`);
+      for (const pod of kindPods) {
+        const extra = Object.keys(pod.labels).filter((label) => !(label in (netnsPods.find((p) => p.name === pod.name)?.labels ?? {})));
+        assert.deepEqual(extra, pod.owner?.kind === 'DaemonSet' ? controllerLabels : [], `labels of ${pod.name}`);
+      }
+      const withoutControllerLabels = kindPods.map((p) => ({ ...p, labels: Object.fromEntries(Object.entries(p.labels).filter(([k]) => !controllerLabels.includes(k))) }));
+      assert.deepEqual(withoutControllerLabels, netnsPods);
+
+      // FINDING (workload endpoints): the kind target reports the MAC Calico records; the
+      // netns target reports none (the lab's model keeps no MAC). Everything else agrees.
+      const kindEndpoints = byKey(await kind.workloadEndpoints(), (e) => e.pod);
+      const netnsEndpoints = byKey(await netns.workloadEndpoints(), (e) => e.pod);
+      assert.ok(kindEndpoints.every((e) => /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(e.mac ?? '')), 'the kind target reads each endpoint’s MAC');
+      assert.ok(netnsEndpoints.every((e) => e.mac === undefined));
+      assert.deepEqual(kindEndpoints.map((e) => ({ ...e, mac: undefined })), netnsEndpoints);
+
+      // The pool's MTU: the netns target knows it from its model; the kind target reads what the
+      // operator recorded in the Installation's status (the course's spec sets none).
+      const [kindPool] = await kind.ipPools();
+      const [netnsPool] = await netns.ipPools();
+      assert.deepEqual(kindPool, netnsPool);
+      assert.equal(netnsPool?.mtu, readState(LAB)?.mtu);
+
+      // Commands: a pod's and a node's view of their interfaces is the same through both.
+      const [pod] = netnsPods;
+      assert.ok(pod);
+      const targets: ExecTarget[] = [{ kind: 'pod', namespace: pod.namespace, name: pod.name }, { kind: 'node', name: pod.node }];
+      for (const target of targets) {
+        const argv = ['ip', '-j', 'addr', 'show'];
+        const a: ExecResult = await netns.exec(target, argv);
+        const b: ExecResult = await kind.exec(target, argv);
+        assert.equal(b.exitCode, a.exitCode);
+        assert.deepEqual(JSON.parse(b.stdout), JSON.parse(a.stdout), `ip -j addr show on ${a.where}`);
+      }
+      assert.match((await kind.exec({ kind: 'node', name: pod.node }, ['true'])).where, /\(docker exec\)$/);
+    } finally {
+      process.env.PATH = savedPath;
+      await kind?.close();
+      await netns.close();
+    }
+  });
+
+  test('every scenario gets the same verdict through both targets on the clean lab', { timeout: 600_000 }, async () => {
+    const netns = await runSuite('netns', { lab: LAB });
+    const kind = await runSuite('kind', kindRun());
+    timings.push(`clean lab: netns run ${netns.ms} ms, kind run ${kind.ms} ms (${kind.results.length} scenarios)`);
+    assertSameVerdicts(netns, kind);
+    const notPassed = kind.results.filter((r) => r.status !== 'passed').map(scenarioKey);
+    assert.deepEqual(notPassed, [], `on the clean lab every scenario passes\n${tail(kind)}`);
+    assert.equal(kind.exitCode, 0);
+    assert.match(kind.output, /node shell: docker exec/, 'the kind run reached the nodes through docker exec');
+    assert.ok(!kind.output.includes(server!.token), 'the kubeconfig token shows in the kind run’s output');
+    // Neither run left anything: the lab has the pods it started with, no exec process runs on.
+    assert.deepEqual((readState(LAB)?.pods ?? []).map((p) => `${p.namespace}/${p.name}`).sort(), podsAtStart);
+    assert.equal(server!.fake.liveChildren(), 0, 'exec processes of the kind run still running');
+  });
+
+  test(`a lab broken on purpose (${FAULT}) fails the same scenarios, with the same findings, through both targets`, { timeout: 600_000 }, async () => {
+    await labApplyFaults(LAB, [FAULT]);
+    const netns = await runSuite('netns', { lab: LAB });
+    const kind = await runSuite('kind', kindRun());
+    timings.push(`${FAULT}: netns run ${netns.ms} ms, kind run ${kind.ms} ms`);
+    assertSameVerdicts(netns, kind);
+    assert.equal(kind.exitCode, 1, `a claim failed: exit code 1\n${tail(kind)}`);
+
+    // The claims the mutation table says this fault fails, and only those, each with its finding.
+    const expected = loadExpectations().get(FAULT);
+    assert.ok(expected, `test/mutation/expected-failures.yaml has a row for ${FAULT}`);
+    for (const run of [netns, kind]) {
+      const failed = run.results.filter((r) => r.status !== 'passed');
+      assert.deepEqual([...new Set(failed.map((r) => r.claim))].sort(), [...expected.keys()].sort(), `${run.target}: the failing claims\n${tail(run)}`);
+      for (const r of failed) {
+        assert.equal(r.status, 'failed', `${run.target}: ${scenarioKey(r)} is a finding, not an environment error: ${firstLine(r.message)}`);
+        assert.ok((r.message ?? '').includes(expected.get(r.claim ?? '') ?? '\0'), `${run.target}: ${scenarioKey(r)} says "${firstLine(r.message)}"`);
+      }
+    }
+    // The findings read the same through both targets (same lab, same pods, same numbers):
+    // "expected every reply from … to carry TTL 62; saw 61, 61, 61". FINDING: where a message
+    // enumerates blocks or pods, each target lists them in its own order (the API sorts by
+    // name, the lab keeps creation order), so the items are compared, not their order.
+    const findings = (run: SuiteRun) => byKey(run.results.filter((r) => r.status === 'failed'), scenarioKey).map((r) => `${scenarioKey(r)}: ${sameItems(firstLine(r.message))}`);
+    assert.deepEqual(findings(kind), findings(netns));
+    assert.ok(findings(kind).some((line) => line.startsWith('[L03-07]') && line.includes('saw {61 | 61 | 61}')), findings(kind).join('\n'));
+  });
+});
