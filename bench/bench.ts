@@ -113,21 +113,25 @@ async function benchScale(): Promise<void> {
   let pairs = 0;
   let peakRss = 0;
   await labDown('pnscale');
-  for (let i = 0; i < runs; i++) {
-    const [{ state }, upMs] = await timed(() => labUp({ name: 'pnscale', workers: 9, podsPerNode: 10 }));
-    up.push(upMs);
-    const cluster = NetnsCluster.attach('pnscale');
-    const pods = await cluster.pods();
-    const sampler = treeRssSampler(process.pid);
-    const [seen, meshMs] = await timed(() => probeMesh(cluster, pods, { capture: false }));
-    peakRss = Math.max(peakRss, sampler.stop());
-    mesh.push(meshMs);
-    execs = seen.evidence.length;
-    pairs = seen.value.length;
-    const unreachable = seen.value.filter((cell) => !cell.reachable).length;
-    if (unreachable) notes.push(`scale run ${i + 1}: ${unreachable} pairs unreachable`);
-    down.push((await timed(() => labDown('pnscale')))[1]);
-    if (i === 0) notes.push(`scale lab: ${state.nodes.length} nodes, ${state.pods.length} pods`);
+  try {
+    for (let i = 0; i < runs; i++) {
+      const [{ state }, upMs] = await timed(() => labUp({ name: 'pnscale', workers: 9, podsPerNode: 10 }));
+      up.push(upMs);
+      const cluster = NetnsCluster.attach('pnscale');
+      const pods = await cluster.pods();
+      const sampler = treeRssSampler(process.pid);
+      const [seen, meshMs] = await timed(() => probeMesh(cluster, pods, { capture: false }));
+      peakRss = Math.max(peakRss, sampler.stop());
+      mesh.push(meshMs);
+      execs = seen.evidence.length;
+      pairs = seen.value.length;
+      const unreachable = seen.value.filter((cell) => !cell.reachable).length;
+      if (unreachable) notes.push(`scale run ${i + 1}: ${unreachable} pairs unreachable`);
+      down.push((await timed(() => labDown('pnscale')))[1]);
+      if (i === 0) notes.push(`scale lab: ${state.nodes.length} nodes, ${state.pods.length} pods`);
+    }
+  } finally {
+    await labDown('pnscale');
   }
   row('scale lab bring-up: 10 nodes, 100 pods', stats(up), 'target < 3 s');
   row(`full mesh: ${pairs} ordered pairs, ${execs} execs`, stats(mesh), 'target < 3 s');

@@ -9,7 +9,7 @@ import { UnknownFaultError } from '../support/cluster/netns/faults.ts';
 import { prepareCucumber } from '../support/run/cucumber.ts';
 import { E2E_USAGE, UsageError, parseE2eArgs } from '../support/run/options.ts';
 import { JUNIT_FILE, RESULTS_DIR, generateReport } from '../support/run/report.ts';
-import { openSession, type TargetSession } from '../support/run/session.ts';
+import { openSession } from '../support/run/session.ts';
 import { exitCodeFor, formatSummary, readResults } from '../support/run/summary.ts';
 import { chooseTarget } from '../support/target.ts';
 
@@ -17,29 +17,35 @@ const log = (line: string) => console.log(line);
 
 async function main(): Promise<number> {
   const options = parseE2eArgs(process.argv.slice(2));
-  const env = { ...process.env, ...(options.target ? { E2E_TARGET: options.target } : {}), ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}) };
+  const env = { ...process.env, ...(options.target ? { E2E_TARGET: options.target } : {}), ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}), ...(options.context ? { E2E_CONTEXT: options.context } : {}) };
   Object.assign(process.env, env); // the target's session and cucumber's hooks read it
   const choice = chooseTarget(env);
-  log(`podnet-e2e: target ${choice.kind} — ${choice.reason}`);
 
-  rmSync(RESULTS_DIR, { recursive: true, force: true });
-  mkdirSync(RESULTS_DIR, { recursive: true });
+  // Set-up starts at once; everything that ends the run waits for it and undoes it.
+  let opening: ReturnType<typeof openSession> | undefined;
+  const closeSession = async () => (await opening?.catch(() => undefined))?.close();
 
-  let session: TargetSession | undefined;
   // Cucumber runs in this process: on Ctrl-C, tear down what the run set up, then leave.
   // (`on`, not `once`: execa's exit hook re-raises a signal nobody else is listening for.)
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      log(`${signal} again: leaving without cleaning up (npm run lab:down clears the lab)`);
+      process.exit(130);
+    }
     stopping = true;
-    log(`\n${signal}: stopping the run and cleaning up…`);
-    void (session?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    log(`\n${signal}: stopping the run and cleaning up… (again to leave at once)`);
+    void closeSession().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  log(`podnet-e2e: target ${choice.kind} — ${choice.reason}`);
+  rmSync(RESULTS_DIR, { recursive: true, force: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  opening = openSession(choice, options, log);
   try {
     // The target's set-up and the loading of the support code overlap.
-    const [opened, cucumber] = await Promise.all([openSession(choice, options, log).then((s) => (session = s)), prepareCucumber(options)]);
+    const [opened, cucumber] = await settledBoth(opening, prepareCucumber(options));
     log(opened.description);
     Object.assign(process.env, opened.env);
     const passed = await cucumber.run();
@@ -51,8 +57,16 @@ async function main(): Promise<number> {
     log(`results: ${RESULTS_DIR}/, JUnit: ${JUNIT_FILE}`);
     return exitCodeFor(results, passed ? 0 : 1);
   } finally {
-    await session?.close();
+    await closeSession();
   }
+}
+
+/** Both results, or the first failure once both have settled (never leaving one still running). */
+async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
 
 main().then(

@@ -8,6 +8,7 @@ import { FAULTS, UnknownFaultError } from '../support/cluster/netns/faults.ts';
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/cluster/netns/lab.ts';
 import { ensurePreflight } from '../support/cluster/netns/preflight.ts';
 import { formatLabStatus } from '../support/cluster/netns/status.ts';
+import { assertDnsLabel } from '../support/cluster/netns/naming.ts';
 import { loadLabSpec } from '../support/cluster/netns/spec.ts';
 import { listStates, readState } from '../support/cluster/netns/state.ts';
 
@@ -42,6 +43,13 @@ async function main(argv: string[]): Promise<number> {
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 250)) {
     throw new UsageError(`--workers takes a whole number from 0 to 250, got "${values.workers}"`);
+  }
+  if (values.name !== undefined) {
+    try {
+      assertDnsLabel('lab name (--name)', values.name);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
   const specOptions = { fixturesDir: values.fixtures, name: values.name, workers, faults: values.fault };
   const labName = () => values.name ?? loadLabSpec(specOptions).name;

@@ -1,6 +1,6 @@
 import { Then } from '@cucumber/cucumber';
 import { hostInterfaceHas, hostInterfaceNamedByRule } from '../support/claims/host-interface.ts';
-import { addressInsidePool, eth0HasPoolMtu, eth0HoldsOneAddress, eth0IsVethToNode, poolMtuIsNodeMtuLessOverhead } from '../support/claims/pod-interface.ts';
+import { addressInsidePool, eth0HasPoolMtu, eth0HoldsOneAddress, eth0IsVethToNode, podMtuIsNodeMtuLessOverhead } from '../support/claims/pod-interface.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('eth0 of {string} holds exactly one IPv4 address, with prefix length \\/{int}', async function (this: PodNetWorld, alias: string, prefixLen: number) {
@@ -15,8 +15,8 @@ Then("eth0 of {string} has the IP pool's MTU", async function (this: PodNetWorld
   await this.verify(eth0HasPoolMtu(this.cluster, this.pod(alias)));
 });
 
-Then("the MTU of eth0 of {string} is its node's eth0 MTU less {int} bytes", async function (this: PodNetWorld, alias: string, overhead: number) {
-  await this.verify(poolMtuIsNodeMtuLessOverhead(this.cluster, this.pod(alias), overhead));
+Then("the MTU of eth0 of {string} is its node's eth0 MTU less the IP pool's encapsulation overhead", async function (this: PodNetWorld, alias: string) {
+  await this.verify(podMtuIsNodeMtuLessOverhead(this.cluster, this.pod(alias)));
 });
 
 Then('eth0 of {string} is one end of a veth pair whose other end is on its node', async function (this: PodNetWorld, alias: string) {

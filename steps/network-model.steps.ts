@@ -1,5 +1,5 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { addressReleased, createPodOn, nodeForgotPod } from '../support/claims/lifecycle.ts';
+import { addressReleased, createPodOn, hostInterfaceOf, nodeForgotPod } from '../support/claims/lifecycle.ts';
 import { suiteMesh } from '../support/claims/mesh.ts';
 import {
   blocksBelowUtilisation,
@@ -51,6 +51,7 @@ Then('container {string} of {string} reaches a server in container {string} on l
 
 When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
   this.created(alias, await createPodOn(this.cluster, placement, this.pods));
+  this.hostInterfaces.set(alias, this.observe(await hostInterfaceOf(this.cluster, this.pod(alias))));
 });
 
 When('{string} is deleted', async function (this: PodNetWorld, alias: string) {

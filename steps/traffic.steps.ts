@@ -1,5 +1,5 @@
 import { Then, When } from '@cucumber/cucumber';
-import { everyReplyHasTtl, everyRequestAnswered, noEncapsulation, repliesToSourceIP, requestsFromSourceIP } from '../support/claims/traffic.ts';
+import { everyReplyHasTtl, everyRequestAnswered, repliesToSourceIP, requestsFromSourceIP } from '../support/claims/traffic.ts';
 import { pingPod, pingPodUnderCapture } from '../support/claims/traffic-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
@@ -28,8 +28,4 @@ Then('the capture shows the echo requests coming from the IP of {string}', funct
 
 Then('the capture shows the echo replies going to the IP of {string}', function (this: PodNetWorld, source: string) {
   return this.verify(repliesToSourceIP(this.requireCapture(), this.pod(source)));
-});
-
-Then('the capture shows no encapsulated packet', function (this: PodNetWorld) {
-  return this.verify(noEncapsulation(this.requireCapture()));
 });

@@ -3,6 +3,7 @@
  * report. Kept apart from the World so that checks and probes stay plain functions.
  */
 import type { ExecResult } from './cluster/cluster.ts';
+import { redact } from './redact.ts';
 
 /** The outcome of one check: what the claim expects, what was seen, and the commands behind it. */
 export interface Verdict {
@@ -30,23 +31,24 @@ export class ClaimAssertionError extends Error {
 }
 
 export function verdictMessage(verdict: Verdict): string {
-  return `expected ${verdict.expected}; saw ${verdict.observed}`;
+  return redact(`expected ${verdict.expected}; saw ${verdict.observed}`);
 }
 
+/** A command's evidence as text; credentials a command may print (a kubeconfig, a token) are scrubbed. */
 export function formatExec(result: ExecResult): string {
   const status = result.timedOut ? `timed out after ${result.ms} ms` : `exit ${result.exitCode} in ${result.ms} ms`;
-  return [
+  return redact([
     `where:   ${result.where}`,
     `command: ${result.argv.map(quoteArg).join(' ')}`,
     `result:  ${status}`,
     '--- stdout',
     result.stdout.trimEnd() || '(empty)',
     ...(result.stderr.trim() ? ['--- stderr', result.stderr.trimEnd()] : []),
-  ].join('\n');
+  ].join('\n'));
 }
 
 export function formatVerdict(verdict: Verdict): string {
-  return [`verdict:  ${verdict.ok ? 'holds' : 'DOES NOT HOLD'}`, `expected: ${verdict.expected}`, `observed: ${verdict.observed}`].join('\n');
+  return redact([`verdict:  ${verdict.ok ? 'holds' : 'DOES NOT HOLD'}`, `expected: ${verdict.expected}`, `observed: ${verdict.observed}`].join('\n'));
 }
 
 function quoteArg(arg: string): string {

@@ -37,6 +37,16 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
   return 'skipped';
 });
 
+// After hooks run in the reverse order of their definition: this one, defined first, runs
+// last, so that a diagnosis still finds the pods the scenario created.
+After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
+  const failures: string[] = [];
+  for (const pod of this.createdPods.splice(0)) {
+    await this.cluster.deletePod(pod.namespace, pod.name).catch((error: Error) => failures.push(`${pod.namespace}/${pod.name}: ${error.message}`));
+  }
+  if (failures.length) throw new Error(`could not delete the pods this scenario created: ${failures.join('; ')}`);
+});
+
 After({ name: 'diagnose a failed claim with the runbook that fits' }, async function (this: PodNetWorld, { result, pickle }) {
   if (result?.status !== Status.FAILED) return;
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
@@ -53,10 +63,6 @@ After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) 
   const ttls = ping.observation.value.replies.map((reply) => reply.ttl);
   const facts = await pathFacts(this.cluster, ping.from, ping.to, ttls).catch(() => undefined);
   if (facts) this.attach(renderPathSvg(buildPath(facts), ttls), { mediaType: 'image/svg+xml', fileName: 'path.svg' });
-});
-
-After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
-  for (const pod of this.createdPods.splice(0)) await this.cluster.deletePod(pod.namespace, pod.name);
 });
 
 AfterAll(async function () {

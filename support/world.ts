@@ -57,18 +57,18 @@ export class PodNetWorld extends World {
     this.attach(`"${alias}" is pod ${pod.namespace}/${pod.name} on node ${pod.node}, IP ${pod.ip}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
   }
 
-  /** Keeps a pod the scenario created: named, recorded, and deleted by the After hook if the scenario does not. */
-  created(alias: string, creation: { pod: PodInfo; hostInterface: string | undefined; evidence: ExecResult[] }): void {
-    this.createdPods.push(creation.pod);
-    this.name(alias, creation.pod);
-    this.record(creation.evidence);
-    this.hostInterfaces.set(alias, creation.hostInterface);
+  /** Keeps a pod the scenario created, named, for the After hook to delete if the scenario does not. */
+  created(alias: string, pod: PodInfo): void {
+    this.createdPods.push(pod);
+    this.name(alias, pod);
   }
 
   async deleteCreated(alias: string): Promise<void> {
     const pod = this.pod(alias);
+    const index = this.createdPods.indexOf(pod);
+    if (index < 0) throw new Error(`"${alias}" is not a pod this scenario created; it deletes only its own`);
     await this.cluster.deletePod(pod.namespace, pod.name);
-    this.createdPods.splice(this.createdPods.indexOf(pod), 1);
+    this.createdPods.splice(index, 1);
   }
 
   record(results: ExecResult[]): void {

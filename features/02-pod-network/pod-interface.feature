@@ -16,9 +16,9 @@ Feature: The pod's side of the network
     Then the address of "pod" lies inside the Calico IP pool
 
   @claim:L02-05
-  Scenario: eth0 has the pool's MTU, the node's less the VXLAN overhead
+  Scenario: eth0 has the pool's MTU, the node's less the encapsulation overhead (50 bytes for VXLAN)
     Then eth0 of "pod" has the IP pool's MTU
-    And the MTU of eth0 of "pod" is its node's eth0 MTU less 50 bytes
+    And the MTU of eth0 of "pod" is its node's eth0 MTU less the IP pool's encapsulation overhead
 
   @claim:L02-06
   Scenario: eth0 is one end of a veth pair that ends on the node

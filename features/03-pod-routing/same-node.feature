@@ -22,4 +22,3 @@ Feature: Pod to pod on the same node
     When "source" pings "target" 3 times while "target" captures its traffic
     Then the capture shows the echo requests coming from the IP of "source"
     And the capture shows the echo replies going to the IP of "source"
-    And the capture shows no encapsulated packet

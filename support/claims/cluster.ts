@@ -3,7 +3,7 @@ import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { describePod } from '../subjects.ts';
 import { hostSideOf } from './host-side.ts';
-import { list, verdict } from './verdict.ts';
+import { list, listing, verdict } from './verdict.ts';
 
 export async function nodeShape(cluster: Cluster, controlPlanes: number, workers: number): Promise<Verdict> {
   const nodes = await cluster.nodes();
@@ -14,13 +14,15 @@ export async function nodeShape(cluster: Cluster, controlPlanes: number, workers
     cp.length === controlPlanes && wk.length === workers && nodes.length === controlPlanes + workers,
     `${controlPlanes} control-plane node(s) and ${workers} worker node(s)`,
     `control-plane: ${list(cp)}; workers: ${list(wk)}`,
+    [],
+    [listing('nodes', nodes)],
   );
 }
 
 export async function allNodesReady(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
   const notReady = nodes.filter((node) => !node.ready).map((node) => node.name);
-  return verdict(nodes.length > 0 && notReady.length === 0, 'every node to be Ready', notReady.length ? `not Ready: ${list(notReady)}` : `${nodes.length} nodes, all Ready`);
+  return verdict(nodes.length > 0 && notReady.length === 0, 'every node to be Ready', notReady.length ? `not Ready: ${list(notReady)}` : `${nodes.length} nodes, all Ready`, [], [listing('nodes', nodes)]);
 }
 
 export async function podRunningAndReady(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
@@ -31,6 +33,8 @@ export async function podRunningAndReady(cluster: Cluster, pod: PodInfo): Promis
     current?.phase === 'Running' && total > 0 && ready === total,
     `pod ${pod.namespace}/${pod.name} to be Running with all its containers ready`,
     current ? `${current.phase}, ${ready}/${total} ready` : 'the pod does not exist',
+    [],
+    [listing('pod', current ?? null)],
   );
 }
 
@@ -41,7 +45,7 @@ export async function daemonSetOnEveryNode(cluster: Cluster, daemonSet: string):
     return `${node.name}: ${running.length}`;
   });
   const ok = nodes.every((node) => pods.filter((pod) => pod.node === node.name && pod.phase === 'Running').length === 1) && pods.length === nodes.length;
-  return verdict(ok, `DaemonSet ${daemonSet} to run exactly one Running pod on each of the ${nodes.length} nodes`, `${pods.length} pods; ${perNode.join(', ')}`);
+  return verdict(ok, `DaemonSet ${daemonSet} to run exactly one Running pod on each of the ${nodes.length} nodes`, `${pods.length} pods; ${perNode.join(', ')}`, [], [listing('pods', pods), listing('nodes', nodes)]);
 }
 
 /** Compares Calico's record of the pod with what the pod and its node really show. */
@@ -55,5 +59,6 @@ export async function workloadEndpointMatches(cluster: Cluster, pod: PodInfo): P
     `a workload endpoint for ${describePod(pod)} that records what the pod shows (${actual})`,
     recorded,
     side.evidence,
+    [listing('workload-endpoint', endpoint ?? null)],
   );
 }

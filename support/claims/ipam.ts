@@ -2,7 +2,7 @@
 import type { Cluster, IpamBlock, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
-import { list, verdict } from './verdict.ts';
+import { list, listing, verdict } from './verdict.ts';
 
 function blockOf(blocks: IpamBlock[], ip: string | undefined): IpamBlock | undefined {
   return ip === undefined ? undefined : blocks.find((block) => cidrContains(block.cidr, ip));
@@ -24,6 +24,8 @@ export async function everyNodeHasBlock(cluster: Cluster): Promise<Verdict> {
     rows.every((row) => row.ok),
     `every node to hold its own block of /${list([...sizes])} from the pool`,
     rows.map((row) => `${row.node}: ${list(row.own.map((block) => block.cidr))}`).join('; '),
+    [],
+    [listing('ipam-blocks', blocks), listing('ip-pools', pools)],
   );
 }
 
@@ -36,6 +38,8 @@ export async function podsInTheirNodesBlock(cluster: Cluster): Promise<Verdict> 
     wrong.length === 0
       ? 'every pod in its node’s block'
       : wrong.map((pod) => `${pod.name} on ${pod.node} has ${pod.ip}, in ${blockOf(blocks, pod.ip)?.cidr ?? 'no block'} of ${blockOf(blocks, pod.ip)?.node ?? 'no node'}`).join('; '),
+    [],
+    [listing('pods', pods), listing('ipam-blocks', blocks)],
   );
 }
 
@@ -43,7 +47,7 @@ export async function blocksDoNotOverlap(cluster: Cluster): Promise<Verdict> {
   const blocks = await cluster.ipamBlocks();
   const clashes: string[] = [];
   blocks.forEach((a, i) => blocks.slice(i + 1).forEach((b) => cidrsOverlap(a.cidr, b.cidr) && clashes.push(`${a.cidr} (${a.node}) ∩ ${b.cidr} (${b.node})`)));
-  return verdict(clashes.length === 0, `no two IPAM blocks to overlap (${blocks.length} blocks)`, clashes.length ? list(clashes) : 'no overlap');
+  return verdict(blocks.length > 0 && clashes.length === 0, `no two IPAM blocks to overlap (${blocks.length} blocks)`, clashes.length ? list(clashes) : blocks.length ? 'no overlap' : 'no blocks at all', [], [listing('ipam-blocks', blocks)]);
 }
 
 export async function blocksSharedOnlyOnANode(cluster: Cluster): Promise<Verdict> {
@@ -59,5 +63,5 @@ export async function blocksSharedOnlyOnANode(cluster: Cluster): Promise<Verdict
       }
     }
   }
-  return verdict(findings.length === 0, 'pods on the same node to share a block and pods on different nodes not to', findings.length ? findings.join('; ') : `${pods.length} pods checked`);
+  return verdict(pods.length > 1 && findings.length === 0, 'pods on the same node to share a block and pods on different nodes not to', findings.length ? findings.join('; ') : `${pods.length} pods checked`, [], [listing('pods', pods), listing('ipam-blocks', blocks)]);
 }

@@ -1,25 +1,30 @@
 /** NET-07: CNI ADD gives a new pod a host interface and route; DEL takes both away and releases the IP. */
 import { randomBytes } from 'node:crypto';
-import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { Observation } from '../probes/observation.ts';
 import type { Verdict } from '../evidence.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { chooseNode, nodeTarget, type Placement } from '../subjects.ts';
 import { hostSideOf } from './host-side.ts';
-import { list, verdict } from './verdict.ts';
+import { list, listing, verdict } from './verdict.ts';
 
 /** A fresh name for a pod the suite creates; labelled as the suite's by the target. */
 export function probePodName(): string {
   return `podnet-probe-${randomBytes(3).toString('hex')}`;
 }
 
-/** CNI ADD through the target: a new pod on a node that fits `placement`, and its host interface as the node shows it. */
-export async function createPodOn(cluster: Cluster, placement: Placement, named: Map<string, PodInfo>): Promise<{ pod: PodInfo; hostInterface: string | undefined; evidence: ExecResult[] }> {
+/** CNI ADD through the target: a new pod on a node that fits `placement`. */
+export async function createPodOn(cluster: Cluster, placement: Placement, named: Map<string, PodInfo>): Promise<PodInfo> {
   const node = await chooseNode(cluster, placement, named);
-  const pod = await cluster.createPod({ namespace: cluster.workloadNamespace, name: probePodName(), node });
+  return cluster.createPod({ namespace: cluster.workloadNamespace, name: probePodName(), node });
+}
+
+/** The pod's host interface as its node shows it now, to look for it again after the pod is gone. */
+export async function hostInterfaceOf(cluster: Cluster, pod: PodInfo): Promise<Observation<string | undefined>> {
   const side = await hostSideOf(cluster, pod);
-  return { pod, hostInterface: side.host?.name, evidence: side.evidence };
+  return { value: side.host?.name, evidence: side.evidence };
 }
 
 export async function nodeForgotPod(cluster: Cluster, pod: PodInfo, hostInterface: string | undefined): Promise<Verdict> {
@@ -37,5 +42,5 @@ export async function nodeForgotPod(cluster: Cluster, pod: PodInfo, hostInterfac
 export async function addressReleased(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
   const blocks = await cluster.ipamBlocks();
   const holders = blocks.flatMap((block) => block.allocations.filter((allocation) => allocation.ip === pod.ip).map((allocation) => `${allocation.holder} in ${block.cidr}`));
-  return verdict(holders.length === 0, `${pod.ip}, the address of deleted pod ${pod.name}, to be free in Calico's IPAM`, holders.length ? `still allocated: ${list(holders)}` : 'free');
+  return verdict(holders.length === 0, `${pod.ip}, the address of deleted pod ${pod.name}, to be free in Calico's IPAM`, holders.length ? `still allocated: ${list(holders)}` : 'free', [], [listing('ipam-blocks', blocks)]);
 }

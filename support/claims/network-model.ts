@@ -1,11 +1,12 @@
 /** Claims of the Kubernetes network model and of CNI (NET-01, 03, 04, 05, 06, 08, 09). */
 import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { usesVxlan } from '../net/calico.ts';
 import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { runProbe } from '../probes/commands.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
-import { list, verdict } from './verdict.ts';
+import { list, listing, verdict } from './verdict.ts';
 
 export async function podIPsAreUnique(cluster: Cluster): Promise<Verdict> {
   const pods = (await cluster.pods()).filter((pod) => !pod.hostNetwork && pod.ip);
@@ -16,6 +17,8 @@ export async function podIPsAreUnique(cluster: Cluster): Promise<Verdict> {
     pods.length > 0 && shared.length === 0,
     `no two of the ${pods.length} pods (host-network pods aside) to share an IP`,
     shared.length ? shared.map(([ip, holders]) => `${ip} held by ${holders.map((pod) => `${pod.namespace}/${pod.name} on ${pod.node}`).join(' and ')}`).join('; ') : 'every IP unique',
+    [],
+    [listing('pods', pods)],
   );
 }
 
@@ -37,11 +40,12 @@ export async function networksDoNotOverlap(cluster: Cluster): Promise<Verdict> {
     'the pod CIDR, the Service CIDR and the node network not to overlap',
     clashes.length ? list(clashes) : ranges.map((range) => range.what).join(', '),
     seen.flatMap((observation) => observation.evidence),
+    [listing('ranges', { pools, serviceCIDR })],
   );
 }
 
 export async function poolUsesVxlan(cluster: Cluster): Promise<boolean> {
-  return (await cluster.ipPools()).some((pool) => pool.encapsulation === 'VXLAN' || pool.encapsulation === 'VXLANCrossSubnet');
+  return (await cluster.ipPools()).some((pool) => usesVxlan(pool.encapsulation));
 }
 
 /** Calico's VXLAN device (vxlan.calico) on every node has the node's eth0 MTU less the VXLAN overhead. */
@@ -152,5 +156,7 @@ export async function blocksBelowUtilisation(cluster: Cluster, percent: number):
     blocks.length > 0 && over.length === 0,
     `no IPAM block to be more than ${percent}% allocated`,
     rows.map((row) => `${row.block.cidr} (${row.block.node ?? 'no node'}): ${row.used.toFixed(0)}%`).join(', '),
+    [],
+    [listing('ipam-blocks', blocks)],
   );
 }

@@ -1,6 +1,7 @@
 /** Claims about the pod's side of its network: eth0, its address, MTU and routes. */
 import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { ENCAPSULATION_OVERHEAD } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
@@ -8,9 +9,6 @@ import { routes } from '../probes/routes.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { hostSideOf } from './host-side.ts';
 import { list, sameSet, verdict } from './verdict.ts';
-
-/** Encapsulation overhead Calico takes off the node MTU. */
-export const OVERHEAD_BYTES = { VXLAN: 50, VXLANCrossSubnet: 50, IPIP: 20, IPIPCrossSubnet: 20, None: 0 } as const;
 
 export async function eth0HoldsOneAddress(cluster: Cluster, pod: PodInfo, prefixLen: number): Promise<Verdict> {
   const seen = await interfaces(cluster, podTarget(pod));
@@ -42,7 +40,7 @@ export async function eth0HasPoolMtu(cluster: Cluster, pod: PodInfo): Promise<Ve
   const [pools, inPod, onNode] = await Promise.all([cluster.ipPools(), interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
   const pool = pools[0];
   const nodeMtu = interfaceNamed(onNode.value, 'eth0')?.mtu;
-  const expected = pool?.mtu ?? (pool && nodeMtu ? nodeMtu - OVERHEAD_BYTES[pool.encapsulation] : undefined);
+  const expected = pool?.mtu ?? (pool && nodeMtu ? nodeMtu - ENCAPSULATION_OVERHEAD[pool.encapsulation] : undefined);
   const mtu = interfaceNamed(inPod.value, 'eth0')?.mtu;
   return verdict(
     expected !== undefined && mtu === expected,
@@ -52,13 +50,16 @@ export async function eth0HasPoolMtu(cluster: Cluster, pod: PodInfo): Promise<Ve
   );
 }
 
-export async function poolMtuIsNodeMtuLessOverhead(cluster: Cluster, pod: PodInfo, overhead: number): Promise<Verdict> {
-  const [inPod, onNode] = await Promise.all([interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
+/** The pod's MTU is its node's less what the pool's encapsulation adds (50 bytes for VXLAN, 20 for IP-in-IP). */
+export async function podMtuIsNodeMtuLessOverhead(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
+  const [pools, inPod, onNode] = await Promise.all([cluster.ipPools(), interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
+  const encapsulation = pools[0]?.encapsulation ?? 'None';
+  const overhead = ENCAPSULATION_OVERHEAD[encapsulation];
   const podMtu = interfaceNamed(inPod.value, 'eth0')?.mtu;
   const nodeMtu = interfaceNamed(onNode.value, 'eth0')?.mtu;
   return verdict(
     podMtu !== undefined && nodeMtu !== undefined && podMtu === nodeMtu - overhead,
-    `the MTU of pod ${pod.name}'s eth0 to be its node's eth0 MTU (${nodeMtu ?? 'unknown'}) less ${overhead} bytes`,
+    `the MTU of pod ${pod.name}'s eth0 to be its node's eth0 MTU (${nodeMtu ?? 'unknown'}) less ${overhead} bytes (${encapsulation})`,
     `pod ${podMtu ?? 'unknown'}, node ${nodeMtu ?? 'unknown'}`,
     [...inPod.evidence, ...onNode.evidence],
   );

@@ -5,7 +5,7 @@ import { ping } from '../probes/ping.ts';
 import { podTarget } from '../subjects.ts';
 import type { CaptureSeen, PingSeen } from '../world.ts';
 
-const CAPTURE_FILTER = ['icmp', 'or', 'udp', 'port', '4789'];
+const CAPTURE_FILTER = ['icmp'];
 
 export async function pingPod(cluster: Cluster, from: PodInfo, to: PodInfo, count: number): Promise<PingSeen> {
   return { from, to, count, observation: await ping(cluster, podTarget(from), to.ip as string, count) };

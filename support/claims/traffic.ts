@@ -52,15 +52,3 @@ export function repliesToSourceIP(capture: CaptureSeen, source: PodInfo): Verdic
     capture.observation.evidence,
   );
 }
-
-/** Nothing in the capture is encapsulated: no VXLAN (UDP 4789) and no IP-in-IP. */
-export function noEncapsulation(capture: CaptureSeen): Verdict {
-  const packets = capture.observation.value.packets;
-  const encapsulated = packets.filter((packet) => (packet.proto === 'UDP' && (packet.dstPort === 4789 || packet.dstPort === 8472)) || /ipip|IP-in-IP/i.test(packet.raw));
-  return verdict(
-    packets.length > 0 && encapsulated.length === 0,
-    `the capture on ${describePod(capture.on)} to show plain pod-to-pod packets, none encapsulated`,
-    packets.length === 0 ? 'an empty capture' : encapsulated.length ? `${encapsulated.length} encapsulated packets` : `${packets.length} plain packets`,
-    capture.observation.evidence,
-  );
-}

@@ -12,3 +12,8 @@ export function list(values: readonly (string | number)[]): string {
 export function sameSet<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item) => b.includes(item)) && b.every((item) => a.includes(item));
 }
+
+/** What the cluster's API answered, attached to a verdict that rests on it rather than on a command. */
+export function listing(name: string, value: unknown): NonNullable<Verdict['details']>[number] {
+  return { fileName: `${name}.json`, mediaType: 'application/json', body: JSON.stringify(value, null, 2) };
+}

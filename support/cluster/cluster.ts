@@ -4,6 +4,7 @@
  *
  * Adapters implement `Cluster`; steps and probes only ever see this module's types.
  */
+import { redact } from '../redact.ts';
 
 export type TargetKind = 'kind' | 'netns';
 
@@ -168,7 +169,7 @@ export class EnvironmentError extends Error {
     /** What the user should do about it. */
     readonly remedy?: string,
   ) {
-    super(remedy ? `${message}\n  → ${remedy}` : message);
+    super(redact(remedy ? `${message}\n  → ${remedy}` : message));
   }
 }
 

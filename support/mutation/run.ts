@@ -31,7 +31,8 @@ export async function runAll(faults: string[], concurrency = 2, onDone: (outcome
   const worker = async (slot: number) => {
     while (next < jobs.length) {
       const index = next++;
-      outcomes[index] = await runUnderFault(jobs[index], `pnmut${slot}`);
+      // Lab names unique to this process: a second matrix run at the same time keeps to its own labs.
+      outcomes[index] = await runUnderFault(jobs[index], `pnmut${process.pid}s${slot}`);
       onDone(outcomes[index] as FaultOutcome);
     }
   };

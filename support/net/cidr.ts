@@ -67,10 +67,6 @@ export function subBlock(pool: Cidr, prefix: number, index: number): Cidr {
   return { base: pool.base + index * size, prefix, size };
 }
 
-export function isIPv4(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text);
-}
-
 /**
  * Addresses read from a cluster may be IPv6 too (a dual-stack Calico has IPv6 blocks): these
  * two work for either family; the lab's own arithmetic above stays IPv4.

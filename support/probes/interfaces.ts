@@ -1,18 +1,11 @@
-/** The interfaces of a pod or node: `ip -j addr`, with the text format as fallback (busybox ip has no -j). */
+/** The interfaces of a pod or node: `ip -j addr`, with the text format as fallback. */
 import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
 import { parseIpAddr, type Interface } from './parse/ip-addr.ts';
-import { runProbe } from './commands.ts';
+import { runJsonProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 
 export async function interfaces(cluster: Cluster, target: ExecTarget): Promise<Observation<Interface[]>> {
-  try {
-    return await runProbe(cluster, target, ['ip', '-j', 'addr', 'show'], parseIpAddr);
-  } catch (jsonError) {
-    const text = await runProbe(cluster, target, ['ip', 'addr', 'show'], parseIpAddr).catch(() => {
-      throw jsonError;
-    });
-    return text;
-  }
+  return runJsonProbe(cluster, target, ['ip', '-j', 'addr', 'show'], ['ip', 'addr', 'show'], parseIpAddr);
 }
 
 export function interfaceNamed(list: Interface[], name: string): Interface | undefined {

@@ -2,17 +2,11 @@
 import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
 import { parseIpRoutes, type Route } from './parse/ip-route.ts';
 import { parseIpRouteGet, type RouteLookup } from './parse/ip-route-get.ts';
-import { runProbe } from './commands.ts';
+import { runJsonProbe, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 
 export async function routes(cluster: Cluster, target: ExecTarget): Promise<Observation<Route[]>> {
-  try {
-    return await runProbe(cluster, target, ['ip', '-j', 'route', 'show'], parseIpRoutes);
-  } catch (jsonError) {
-    return runProbe(cluster, target, ['ip', 'route', 'show'], parseIpRoutes).catch(() => {
-      throw jsonError;
-    });
-  }
+  return runJsonProbe(cluster, target, ['ip', '-j', 'route', 'show'], ['ip', 'route', 'show'], parseIpRoutes);
 }
 
 /** `ip route get <ip>`: the route the kernel would really pick. */

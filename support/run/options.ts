@@ -93,8 +93,3 @@ export function tagExpression(options: Pick<E2eOptions, 'tags' | 'claims'>): str
   const parts = [options.tags ? `(${options.tags})` : undefined, claims].filter(Boolean);
   return parts.length > 0 ? parts.join(' and ') : undefined;
 }
-
-export function cucumberArgs(options: E2eOptions): string[] {
-  const tags = tagExpression(options);
-  return [...(tags ? ['--tags', tags] : []), ...(options.parallel > 1 ? ['--parallel', String(options.parallel)] : []), ...options.paths];
-}

@@ -51,9 +51,10 @@ export function formatSummary(results: ScenarioResult[]): string {
   return [table, ...(problems.length ? ['', ...problems] : [])].join('\n');
 }
 
-/** 0 every claim holds, 1 a claim failed, 2 only the environment failed. */
+/** 0 every claim holds, 1 a claim failed, 2 only the environment failed (or nothing could run). */
 export function exitCodeFor(results: ScenarioResult[], cucumberExit: number): number {
   if (results.some((result) => result.status === 'failed')) return 1;
   if (results.some((result) => result.status === 'broken')) return 2;
-  return cucumberExit === 0 ? 0 : 1;
+  if (cucumberExit === 0) return 0;
+  return results.length === 0 ? 2 : 1;
 }

@@ -53,7 +53,7 @@ function shellQuote(word: string): string {
 
 /** The argv prefix that puts a command on a lab node: its mount and network namespaces. */
 export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
-  return node.holderPid ? onNode(node.holderPid, []) : ['ip', 'netns', 'exec', node.netns];
+  return onNode(node, []);
 }
 
 /**

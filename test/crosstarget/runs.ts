@@ -3,7 +3,7 @@
  * spawns it), and the comparison of two runs scenario by scenario.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -18,6 +18,8 @@ export interface SuiteRun {
   exitCode: number;
   results: ScenarioResult[];
   output: string;
+  /** Everything the run wrote under its reports folder. */
+  reports: string;
   ms: number;
 }
 
@@ -57,11 +59,20 @@ export async function runSuite(target: Target, options: SuiteRunOptions = {}): P
       exitCode: run.exitCode ?? -1,
       results: readResults(join(reports, 'allure-results')),
       output: String(run.all ?? ''),
+      reports: everythingIn(reports),
       ms: Math.round(performance.now() - started),
     };
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
+}
+
+/** Every file the run wrote (results, attachments, JUnit), as one text, to look for what must not be there. */
+function everythingIn(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath ?? entry.path, entry.name), 'utf8'))
+    .join('\n');
 }
 
 export const scenarioKey = (r: ScenarioResult) => `[${r.claim ?? '?'}] ${r.name}`;

@@ -40,7 +40,7 @@ const sameItems = (message: string) => {
 };
 
 const result = (claim: string, status: ScenarioResult['status']): ScenarioResult => ({ name: `scenario of ${claim}`, lesson: 'Lesson 03', claim, status, message: undefined });
-const run = (target: SuiteRun['target'], results: ScenarioResult[], exitCode = 0): SuiteRun => ({ target, exitCode, results, output: '', ms: 0 });
+const run = (target: SuiteRun['target'], results: ScenarioResult[], exitCode = 0): SuiteRun => ({ target, exitCode, results, output: '', reports: '', ms: 0 });
 
 test('the comparison flags a scenario the targets disagree on, and one that only one target ran', () => {
   const netns = run('netns', [result('L03-07', 'failed'), result('L03-08', 'passed'), result('L02-01', 'passed')], 1);
@@ -160,6 +160,7 @@ describe('the same features through both targets', { skip: !isRoot && 'needs roo
     assert.equal(kind.exitCode, 0);
     assert.match(kind.output, /node shell: docker exec/, 'the kind run reached the nodes through docker exec');
     assert.ok(!kind.output.includes(server!.token), 'the kubeconfig token shows in the kind run’s output');
+    assert.ok(kind.reports.length > 0 && !kind.reports.includes(server!.token), 'the kubeconfig token shows in the kind run’s reports');
     // Neither run left anything: the lab has the pods it started with, no exec process runs on.
     assert.deepEqual((readState(LAB)?.pods ?? []).map((p) => `${p.namespace}/${p.name}`).sort(), podsAtStart);
     assert.equal(server!.fake.liveChildren(), 0, 'exec processes of the kind run still running');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { labDown, labNamespaces, labUp } from '../../support/cluster/netns/lab.ts';
+import { statePath } from '../../support/cluster/netns/state.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;
@@ -57,14 +58,33 @@ test('Ctrl-C during a run tears the lab down and exits 130', { skip: !isRoot && 
     env: { ...process.env, PODNET_REPORTS_DIR: reports },
   });
   let out = '';
+  let sent = false; // once: a second Ctrl-C means "leave without cleaning up"
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
-    if (out.includes('brought up')) child.kill('SIGINT');
+    if (out.includes('brought up') && !sent) sent = child.kill('SIGINT');
   });
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   assert.equal(code, 130, out);
   assert.match(out, /SIGINT: stopping the run and cleaning up/);
-  assert.deepEqual(await labNamespaces('pnint'), []);
+  assert.deepEqual(await labNamespaces('pnint'), [], out);
+});
+
+test('Ctrl-C while the lab is still coming up also leaves nothing behind', { skip: !isRoot && 'needs root' }, async () => {
+  await labDown('pnearly');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/e2e.ts', '--lab', 'pnearly', '--target', 'netns', '--no-report'], {
+    cwd: ROOT,
+    env: { ...process.env, PODNET_REPORTS_DIR: reports },
+  });
+  let out = '';
+  let sent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('podnet-e2e: target') && !sent) sent = child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  assert.equal(code, 130, out);
+  assert.deepEqual(await labNamespaces('pnearly'), [], out);
+  assert.equal(existsSync(statePath('pnearly')), false);
 });
 
 test('bad input is exit code 2 with what to do', () => {

@@ -13,7 +13,7 @@ import { loadKubeConfig } from '../../support/cluster/kind/kubeconfig.ts';
 import { makeClients } from '../../support/cluster/kind/api.ts';
 import { KindCluster } from '../../support/cluster/kind/kind-cluster.ts';
 import { preflight } from '../../support/cluster/kind/preflight.ts';
-import { errorText, redact, redactingLogger, registerSecret } from '../../support/cluster/kind/redact.ts';
+import { errorText, redact, redactingLogger, registerSecret } from '../../support/redact.ts';
 import { connectKind } from '../../support/cluster/kind/connect.ts';
 import { FakeApiServer } from './fake-apiserver.ts';
 

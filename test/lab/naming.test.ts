@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { caliInterfaceName, generatedPodName, podNetns } from '../../support/cluster/netns/naming.ts';
+import { caliInterfaceName, generatedPodName, labObjectPrefix, podNetns } from '../../support/cluster/netns/naming.ts';
 
 test('host interface names match the pairs seen on a real Calico lab', () => {
   assert.equal(caliInterfaceName('default', 'multitool'), 'cali6d09fa47963');
@@ -18,5 +18,7 @@ test('generated pod names use the base, a dash and five characters of the Kubern
 });
 
 test('pod namespaces carry the lab prefix and the pod identity', () => {
-  assert.equal(podNetns('podnet', 'default', 'multitool'), 'pnl-podnet-pod-default.multitool');
+  assert.equal(podNetns('podnet', 'default', 'multitool'), 'pnl-podnet.pod-default.multitool');
+  // The prefix of one lab is never the prefix of another's objects.
+  assert.ok(!podNetns('podnet-b', 'default', 'x').startsWith(labObjectPrefix('podnet')));
 });

@@ -16,7 +16,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { EnvironmentError } from '../cluster.ts';
-import { errorText, httpStatus, redact } from './redact.ts';
+import { errorText, httpStatus, redact } from '../../redact.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 

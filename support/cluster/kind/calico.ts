@@ -7,7 +7,7 @@
  *  - IPAMBlock    crd.projectcalico.org/v1 ipamblocks     spec.{cidr, affinity, allocations[], attributes[]}
  *  - WorkloadEndpoint projectcalico.org/v3 (Calico API server) spec.{node, pod, interfaceName, ipNetworks, mac}
  */
-import { caliInterfaceName } from '../../net/calico-names.ts';
+import { caliInterfaceName } from '../../net/calico.ts';
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
 import type { Encapsulation, IpamAllocation, IpamBlock, IpPool, PodInfo, WorkloadEndpoint } from '../cluster.ts';
 

@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { EnvironmentError, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
-import { errorText } from './redact.ts';
+import { errorText } from '../../redact.ts';
 
 export interface OutputSink {
   stdout(chunk: Buffer): void;

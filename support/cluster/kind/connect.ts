@@ -6,7 +6,7 @@
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.ts';
 import { KindCluster, type KindClusterOptions } from './kind-cluster.ts';
 import { call } from './api.ts';
-import { redactingLogger, type Logger } from './redact.ts';
+import { redactingLogger, type Logger } from '../../redact.ts';
 
 export interface ConnectKindOptions extends KubeconfigOptions {
   /** The suite's namespace (default podnet-e2e). */

@@ -26,7 +26,7 @@ import { CONTROL_PLANE_LABEL, describePodState, parseNode, parsePod, podIsReady 
 import { DEFAULT_NAMESPACE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MULTITOOL_IMAGE } from './labels.ts';
 import { NodeShell, type NodeShellOptions } from './node-shell.ts';
 import { PodExec } from './pod-exec.ts';
-import { errorText, httpStatus, redact, type Logger } from './redact.ts';
+import { errorText, httpStatus, redact, type Logger } from '../../redact.ts';
 import { pollUntil } from './wait.ts';
 
 export interface KindClusterOptions {

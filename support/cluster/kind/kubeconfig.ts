@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { EnvironmentError } from '../cluster.ts';
-import { errorText, redact, registerKubeConfigSecrets } from './redact.ts';
+import { errorText, redact, registerKubeConfigSecrets } from '../../redact.ts';
 
 export interface KubeconfigOptions {
   /** `--kubeconfig`: one file. */

@@ -19,7 +19,7 @@ import {
 import { runCommand, startBackgroundCommand, type Launched, type Launcher, type OutputSink } from './command.ts';
 import { parsePod, podIsReady, describePodState } from './parse-core.ts';
 import { podLauncher } from './pod-exec.ts';
-import { errorText, httpStatus, type Logger } from './redact.ts';
+import { errorText, httpStatus, type Logger } from '../../redact.ts';
 import { pollUntil } from './wait.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './labels.ts';
 

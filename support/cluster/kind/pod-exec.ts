@@ -24,7 +24,7 @@ import {
   type ExecResult,
 } from '../cluster.ts';
 import { runCommand, startBackgroundCommand, type Launched, type Launcher, type OutputSink } from './command.ts';
-import { errorText, redact } from './redact.ts';
+import { errorText, redact } from '../../redact.ts';
 
 /** The exec transport failed, or the runtime could not run the command at all. */
 export class ExecTransportError extends EnvironmentError {

@@ -10,7 +10,7 @@
 import { EnvironmentError } from '../cluster.ts';
 import { call, callOr404, type KubeClients } from './api.ts';
 import type { NodeShell } from './node-shell.ts';
-import { errorText } from './redact.ts';
+import { errorText } from '../../redact.ts';
 
 export interface Permission {
   verb: string;

@@ -8,7 +8,7 @@ import { KindCluster } from './kind-cluster.ts';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.ts';
 import { DEFAULT_NAMESPACE } from './labels.ts';
 import { preflight } from './preflight.ts';
-import { redactingLogger, type Logger } from './redact.ts';
+import { redactingLogger, type Logger } from '../../redact.ts';
 import { SuiteWorkloads } from './workloads.ts';
 
 export interface KindSessionOptions extends KubeconfigOptions {

@@ -15,7 +15,7 @@ import { EnvironmentError } from '../cluster.ts';
 import { call, callOr404, type KubeClients } from './api.ts';
 import { DEFAULT_NAMESPACE, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './labels.ts';
 import { describePodState, podIsReady } from './parse-core.ts';
-import { errorText, type Logger } from './redact.ts';
+import { errorText, type Logger } from '../../redact.ts';
 import { pollUntil } from './wait.ts';
 
 export const DEFAULT_WORKLOADS_DIR = fileURLToPath(new URL('../../../fixtures/workloads/', import.meta.url));

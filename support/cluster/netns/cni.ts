@@ -40,11 +40,18 @@ export async function cniAdd(state: LabState, request: PodRequest): Promise<LabP
   const pod = addPod(state, { workload, name: request.name, node: node.name });
   if (pod.hostNetwork) return pod;
   await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
-  await runBatch({ netns: node.netns, lines: podHostSideLines(state, pod) });
-  await sysctl(node.netns, nodeSysctls(state, node, [pod]));
-  await wirePods(state, [pod]);
-  const claimed = state.ipam.blocks.filter((block) => !blocksBefore.has(block.cidr));
-  await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)) })));
+  try {
+    await runBatch({ netns: node.netns, lines: podHostSideLines(state, pod) });
+    await sysctl(node.netns, nodeSysctls(state, node, [pod]));
+    await wirePods(state, [pod]);
+    const claimed = state.ipam.blocks.filter((block) => !blocksBefore.has(block.cidr));
+    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)) })));
+  } catch (error) {
+    // The model change is not saved (the state lock's caller drops it); take the kernel's back too.
+    await runBatch({ netns: undefined, lines: [`netns delete ${pod.netns}`] }).catch(() => undefined);
+    rmSync(join(NETNS_ETC, pod.netns), { recursive: true, force: true });
+    throw error;
+  }
   return pod;
 }
 

@@ -5,13 +5,13 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../../exec/run.ts';
-import type { PodRequest } from '../cluster.ts';
+import { EnvironmentError, type PodRequest } from '../cluster.ts';
 import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni.ts';
 import { findFault } from './faults.ts';
 import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
-import { removeLabFiles, startNodeHolder, writeNodeLayer } from './node-fs.ts';
+import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './node-fs.ts';
 import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { fabricBatch, namespacesToAdd, nodeBatch, nodeSysctls } from './wiring.ts';
@@ -32,13 +32,15 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   const spec = loadLabSpec(options);
   options.faults?.forEach(findFault); // refuse unknown names before anything is created
   const running = readState(spec.name);
-  if (running && options.faults?.length) {
-    throw new Error(`lab ${spec.name} is already up; break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`);
+  const namespaces = await labNamespaces(spec.name);
+  if (running) {
+    const missing = running.nodes.filter((node) => !namespaces.includes(node.netns));
+    if (missing.length) throw new EnvironmentError(`lab ${spec.name} has a state file but ${missing.length} of its nodes are gone (a crashed run?)`, 'clear it with npm run lab:down, then try again');
+    if (options.faults?.length) throw new EnvironmentError(`lab ${spec.name} is already up`, `break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`);
+    return { state: running, created: false };
   }
-  if (running) return { state: running, created: false };
-  const leftovers = await labNamespaces(spec.name);
-  if (leftovers.length > 0) {
-    throw new Error(`${leftovers.length} namespace(s) of a lab named ${spec.name} exist without a state file (a crashed run?); run npm run lab:down first`);
+  if (namespaces.length > 0) {
+    throw new EnvironmentError(`${namespaces.length} namespace(s) of a lab named ${spec.name} exist without a state file (a crashed run?)`, 'clear them with npm run lab:down, then try again');
   }
   const state = planLab(spec);
   writeState(state); // first, so that lab:down can clear a half-built lab
@@ -48,19 +50,26 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
     writeState(state);
   } catch (error) {
     await labDown(spec.name);
-    throw error;
+    throw new EnvironmentError(`the lab could not be built on this machine: ${(error as Error).message}`, 'it has been removed again; check the kernel supports veth, bridge, vxlan and overlayfs in network namespaces');
   }
   return { state, created: true };
+}
+
+/** Like Promise.all, but waits for every task before failing, so a clean-up never races a task still running. */
+async function allSettled(tasks: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** Builds every kernel object of the lab from its model. */
 async function wireLab(state: LabState): Promise<void> {
   await runBatch(namespacesToAdd(state));
   await runBatch(fabricBatch(state));
-  await Promise.all(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
-  await Promise.all([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
-  await Promise.all(
+  await allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
+  await allSettled([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
+  await allSettled(
     state.nodes.map(async (node) => {
+      removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
       writeNodeLayer(state, node);
       node.holderPid = await startNodeHolder(state.name, node);
     }),
@@ -71,7 +80,7 @@ async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
   const faults = names.map(findFault);
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
-    state.pristine ??= structuredClone({ pods: state.pods, ipam: state.ipam });
+    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec });
     await fault.apply(state);
     state.faults.push(fault.name);
   }

@@ -55,7 +55,7 @@ export interface LabState {
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
-  pristine?: { pods: LabPod[]; ipam: IpamState };
+  pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec };
 }
 
 export const TUNNEL_HOLDER_PREFIX = 'vxlan-tunnel-addr:';

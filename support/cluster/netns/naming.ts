@@ -3,7 +3,7 @@
  */
 import { randomInt } from 'node:crypto';
 
-export { caliInterfaceName } from '../../net/calico-names.ts';
+export { caliInterfaceName } from '../../net/calico.ts';
 
 // Kubernetes' generated-name alphabet: no vowels (no accidental words), no 0/1/3 (look-alikes).
 const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -18,8 +18,12 @@ export function generatedPodName(base: string, random: (max: number) => number =
 /** Every object of the lab named `<name>` starts with this, so a clean-up never touches anything else. */
 export const LAB_PREFIX = 'pnl';
 
+/**
+ * `pnl-<lab>.`: the dot ends the lab's name, and no lab name (a DNS label) contains one, so
+ * lab "podnet" never claims the objects of lab "podnet-b".
+ */
 export function labObjectPrefix(labName: string): string {
-  return `${LAB_PREFIX}-${labName}-`;
+  return `${LAB_PREFIX}-${labName}.`;
 }
 
 export function fabricNetns(labName: string): string {

@@ -126,7 +126,7 @@ export class NetnsCluster implements Cluster {
   private argvIn(target: ExecTarget, argv: string[]): string[] {
     if (target.kind === 'node') {
       const node = findNode(this.state(), target.name);
-      return node.holderPid ? onNode(node.holderPid, argv) : ['ip', 'netns', 'exec', node.netns, ...argv];
+      return onNode(node, argv);
     }
     return ['ip', 'netns', 'exec', this.podNetns(target), ...argv];
   }

@@ -8,7 +8,8 @@
  * and the node's network namespace; the host's /etc and /opt are never touched.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { EnvironmentError } from '../cluster.ts';
 import { join } from 'node:path';
 import { labObjectPrefix } from './naming.ts';
 import type { LabNode, LabState } from './model.ts';
@@ -69,6 +70,10 @@ export function writeNodeLayer(state: LabState, node: LabNode): void {
   }
 }
 
+export function removeNodeLayer(labName: string, node: string): void {
+  rmSync(nodeLayerDir(labName, node), { recursive: true, force: true });
+}
+
 export function removeLabFiles(labName: string): void {
   rmSync(labFilesDir(labName), { recursive: true, force: true });
 }
@@ -109,7 +114,22 @@ export function startNodeHolder(labName: string, node: LabNode): Promise<number>
   });
 }
 
-/** argv that runs a command on a node: its network namespace and its own /etc/cni and /opt/cni. */
-export function onNode(holderPid: number, argv: string[]): string[] {
-  return ['nsenter', '-t', String(holderPid), '-m', '-n', '--', ...argv];
+/**
+ * argv that runs a command on a node: its network namespace and its own /etc/cni and /opt/cni.
+ * The holder's PID comes from the state file; it is trusted only while that process still sits
+ * in the node's network namespace (a PID can be reused once its process is gone).
+ */
+export function onNode(node: Pick<LabNode, 'name' | 'netns' | 'holderPid'>, argv: string[]): string[] {
+  if (node.holderPid === undefined || !holdsNetns(node.holderPid, node.netns)) {
+    throw new EnvironmentError(`node ${node.name} of the embedded lab has lost the process that holds its filesystem (PID ${node.holderPid ?? 'none'})`, 'rebuild the lab: npm run lab:down, then npm run lab:up');
+  }
+  return ['nsenter', `--net=/run/netns/${node.netns}`, `--mount=/proc/${node.holderPid}/ns/mnt`, '--', ...argv];
+}
+
+function holdsNetns(pid: number, netns: string): boolean {
+  try {
+    return statSync(`/proc/${pid}/ns/net`).ino === statSync(`/run/netns/${netns}`).ino;
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../../net/calico.ts';
 import { parseCidr } from '../../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster.ts';
 import { assertDnsLabel } from './naming.ts';
@@ -46,22 +47,13 @@ const KIND_NODE_NETWORK = '172.18.0.0/16';
 const NODE_MTU = 1500;
 const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 
-/** Overhead of each encapsulation, which Calico takes off the node MTU for workload interfaces. */
-const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
-  VXLAN: 50,
-  VXLANCrossSubnet: 50,
-  IPIP: 20,
-  IPIPCrossSubnet: 20,
-  None: 0,
-};
-
 export function workloadMtu(spec: Pick<LabSpec, 'nodeMtu' | 'pool'>): number {
   return spec.nodeMtu - ENCAPSULATION_OVERHEAD[spec.pool.encapsulation];
 }
 
 /** Calico gives each node a VXLAN tunnel address when the pool uses VXLAN. */
 export function usesVxlanTunnel(pool: PoolSpec): boolean {
-  return pool.encapsulation === 'VXLAN' || pool.encapsulation === 'VXLANCrossSubnet';
+  return usesVxlan(pool.encapsulation);
 }
 
 type Doc = Record<string, any>;

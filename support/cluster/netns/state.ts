@@ -38,6 +38,22 @@ export function writeState(state: LabState): void {
 
 export function removeState(labName: string): void {
   rmSync(statePath(labName), { force: true });
+  rmSync(lockPath(labName), { recursive: true, force: true });
+}
+
+function lockPath(labName: string): string {
+  return `${statePath(labName)}.lock`;
+}
+
+/** A lock whose owner is gone (a run ended by a signal in the middle of a change) is broken. */
+function lockIsStale(lock: string): boolean {
+  try {
+    const owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    process.kill(owner, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 export function listStates(): string[] {
@@ -55,16 +71,18 @@ export function listStates(): string[] {
  * by two workers at once must not be handed the same address.
  */
 export async function updateState<T>(labName: string, change: (state: LabState) => Promise<T> | T): Promise<T> {
-  const lock = `${statePath(labName)}.lock`;
+  const lock = lockPath(labName);
   mkdirSync(stateDir(), { recursive: true });
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`lab ${labName} is locked by another process (${lock}); if none runs, remove it`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (lockIsStale(lock)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`lab ${labName} is locked by another process (${lock}); if none runs, remove it`);
+      else await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
   try {

@@ -2,6 +2,7 @@
  * How the lab's model becomes kernel objects, written as `ip -batch` lines per network
  * namespace, exactly as Calico wires a node: pure functions, so the plan can be read and tested.
  */
+import { ENCAPSULATION_OVERHEAD } from '../../net/calico.ts';
 import { intToIp, parseCidr } from '../../net/cidr.ts';
 import { fabricNetns, fabricPortName } from './naming.ts';
 import type { LabNode, LabPod, LabState } from './model.ts';
@@ -66,7 +67,7 @@ export function nodeBatch(state: LabState, node: LabNode): Batch {
   if (node.tunnelIP) {
     lines.push(
       `link add ${VXLAN_DEVICE} type vxlan id ${VXLAN_VNI} dstport ${VXLAN_PORT} local ${node.ip} dev eth0 nolearning`,
-      `link set ${VXLAN_DEVICE} mtu ${state.spec.nodeMtu - 50}`,
+      `link set ${VXLAN_DEVICE} mtu ${state.spec.nodeMtu - ENCAPSULATION_OVERHEAD.VXLAN}`,
       `addr add ${node.tunnelIP}/32 dev ${VXLAN_DEVICE}`,
       `link set ${VXLAN_DEVICE} up`,
     );

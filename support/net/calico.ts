@@ -1,0 +1,23 @@
+/** Calico's own rules, which the targets, the lab and the claims all need. */
+import { createHash } from 'node:crypto';
+import type { Encapsulation } from '../cluster/cluster.ts';
+
+/** Calico's host-side interface name: `cali` + the first 11 hex digits of SHA-1 of `<namespace>.<pod>`. */
+export function caliInterfaceName(namespace: string, pod: string): string {
+  const digest = createHash('sha1').update(`${namespace}.${pod}`).digest('hex');
+  return `cali${digest.slice(0, 11)}`;
+}
+
+/** Bytes each encapsulation adds, which Calico takes off the node MTU for workload interfaces. */
+export const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
+  VXLAN: 50,
+  VXLANCrossSubnet: 50,
+  IPIP: 20,
+  IPIPCrossSubnet: 20,
+  None: 0,
+};
+
+/** Calico creates vxlan.calico (and a tunnel address per node) when a pool uses VXLAN. */
+export function usesVxlan(encapsulation: Encapsulation): boolean {
+  return encapsulation === 'VXLAN' || encapsulation === 'VXLANCrossSubnet';
+}
