@@ -51,9 +51,10 @@ test('a lab that was already up is attached to and left up', { skip: !isRoot && 
   }
 });
 
-test('Ctrl-C during a run tears the lab down and exits 130', { skip: !isRoot && 'needs root' }, async () => {
-  await labDown('pnint');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/e2e.ts', '--lab', 'pnint', '--target', 'netns', '--no-report'], {
+/** Runs e2e on a lab of its own and sends one Ctrl-C when the output first shows `when`. */
+async function interruptedRun(lab: string, when: string): Promise<{ code: number | null; out: string }> {
+  await labDown(lab);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/e2e.ts', '--lab', lab, '--target', 'netns', '--no-report'], {
     cwd: ROOT,
     env: { ...process.env, PODNET_REPORTS_DIR: reports },
   });
@@ -61,27 +62,21 @@ test('Ctrl-C during a run tears the lab down and exits 130', { skip: !isRoot && 
   let sent = false; // once: a second Ctrl-C means "leave without cleaning up"
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
-    if (out.includes('brought up') && !sent) sent = child.kill('SIGINT');
+    if (out.includes(when) && !sent) sent = child.kill('SIGINT');
   });
   const code = await new Promise<number | null>((done) => child.once('exit', done));
+  return { code, out };
+}
+
+test('Ctrl-C during a run tears the lab down and exits 130', { skip: !isRoot && 'needs root' }, async () => {
+  const { code, out } = await interruptedRun('pnint', 'brought up');
   assert.equal(code, 130, out);
   assert.match(out, /SIGINT: stopping the run and cleaning up/);
   assert.deepEqual(await labNamespaces('pnint'), [], out);
 });
 
 test('Ctrl-C while the lab is still coming up also leaves nothing behind', { skip: !isRoot && 'needs root' }, async () => {
-  await labDown('pnearly');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/e2e.ts', '--lab', 'pnearly', '--target', 'netns', '--no-report'], {
-    cwd: ROOT,
-    env: { ...process.env, PODNET_REPORTS_DIR: reports },
-  });
-  let out = '';
-  let sent = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('podnet-e2e: target') && !sent) sent = child.kill('SIGINT');
-  });
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  const { code, out } = await interruptedRun('pnearly', 'podnet-e2e: target');
   assert.equal(code, 130, out);
   assert.deepEqual(await labNamespaces('pnearly'), [], out);
   assert.equal(existsSync(statePath('pnearly')), false);
