@@ -1,7 +1,6 @@
 /**
  * Runs cucumber in this process through its JavaScript API, so that loading the support code
- * (the slowest part of starting) can overlap the target's set-up. With --parallel, cucumber's
- * own workers load it instead.
+ * (the slowest part of starting) can overlap the target's set-up.
  */
 import { loadConfiguration, loadSupport, runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
 import type { E2eOptions } from './options.ts';
@@ -21,10 +20,11 @@ export async function prepareCucumber(options: E2eOptions): Promise<PreparedRun>
   });
   // Paths given here replace the profile's (cucumber would otherwise add them to it).
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
-  const support = options.parallel > 1 ? undefined : await loadSupport(runConfiguration);
+  // Loaded here even with --parallel: the coordinator needs it too, and its workers load their own.
+  const support = await loadSupport(runConfiguration);
   return {
     async run() {
-      const configuration: IRunOptions = support ? { ...runConfiguration, support } : runConfiguration;
+      const configuration: IRunOptions = { ...runConfiguration, support };
       const { success } = await runCucumber(configuration);
       return success;
     },
