@@ -52,6 +52,9 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
+/** The exit code of a command cut off by its timeout, on every target (as timeout(1) reports it). */
+export const TIMED_OUT_EXIT_CODE = 124;
+
 /** The evidence record of one command: what ran, where, and everything it said. */
 export interface ExecResult {
   where: string;

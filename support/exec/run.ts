@@ -3,7 +3,7 @@
  * spawns processes for the lab and for node shells.
  */
 import { execa } from 'execa';
-import type { BackgroundOptions, BackgroundProcess, ExecResult } from '../cluster/cluster.ts';
+import { TIMED_OUT_EXIT_CODE, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster/cluster.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -33,7 +33,7 @@ export async function run(argv: string[], options: RunOptions): Promise<ExecResu
   return {
     where: options.where,
     argv,
-    exitCode: result.exitCode ?? (result.timedOut ? 124 : 128),
+    exitCode: result.exitCode ?? (result.timedOut ? TIMED_OUT_EXIT_CODE : 128),
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),
     ms: Math.round(performance.now() - started),

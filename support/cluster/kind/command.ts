@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { EnvironmentError, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
+import { EnvironmentError, TIMED_OUT_EXIT_CODE, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
 import { errorText } from '../../redact.ts';
 
 export interface OutputSink {
@@ -38,8 +38,7 @@ export type Launcher = (argv: string[], sink: OutputSink) => Promise<Launched>;
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 export const DEFAULT_READY_TIMEOUT_MS = 20_000;
 export const STOP_GRACE_MS = 5_000;
-/** Exit code reported for a command that was cut off by its timeout. */
-export const TIMED_OUT_EXIT_CODE = -1;
+export { TIMED_OUT_EXIT_CODE };
 
 class Collector implements OutputSink {
   private out: Buffer[] = [];

@@ -8,7 +8,7 @@
  * never confused with a command that ran and failed. A stream that closes without a status,
  * or a refused upgrade (pod gone, 403), is one too.
  *
- * A timeout closes the socket and marks the result timedOut (exit code -1). Closing the
+ * A timeout closes the socket and marks the result timedOut (exit code 124). Closing the
  * stream does not end the process in the container (the API server forwards no signal), so
  * probes should bound themselves (`ping -c`, `-W`); background commands are ended by PID
  * (see command.ts).
