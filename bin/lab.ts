@@ -3,6 +3,7 @@
  * Exit codes: 0 done, 1 the lab failed to build, 2 the machine cannot run it (or bad usage).
  */
 import { parseArgs } from 'node:util';
+import { UsageError } from '../support/cli/usage-error.ts';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
 import { FAULTS, UnknownFaultError } from '../support/cluster/netns/faults.ts';
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/cluster/netns/lab.ts';
@@ -108,7 +109,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -2,6 +2,7 @@
  * The command line of bin/cluster.ts: `up` and `down` with their options, parsed strictly with
  * util.parseArgs. Anything wrong is a UsageError (exit code 2, usage printed).
  */
+import { UsageError } from '../cli/usage-error.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Encapsulation } from '../cluster/cluster.ts';
@@ -32,9 +33,7 @@ Options of down:
   --name <name>, --kubeconfig <path>, --dry-run, -h/--help   as above
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export type Command =
   | { command: 'help' }

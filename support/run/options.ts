@@ -1,4 +1,5 @@
 /** `npm run e2e` options: parsed with node:util parseArgs, turned into cucumber arguments. */
+import { UsageError } from '../cli/usage-error.ts';
 import { parseArgs } from 'node:util';
 
 export interface E2eOptions {
@@ -32,9 +33,7 @@ export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
   --no-report           skip generating the HTML report
   Reports go to reports/ (PODNET_REPORTS_DIR overrides).`;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 const CLAIM_ID = /^(L0[0-9]|NET)-\d{2}$/;
 
