@@ -10,7 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../support/cli/table.ts';
-import { labDown, labUp } from '../support/cluster/netns/lab.ts';
+import { labDown, labUp } from '../support/lab/lab.ts';
 import { NetnsCluster } from '../support/cluster/netns/netns-cluster.ts';
 import { probeMesh } from '../support/probes/mesh.ts';
 import { PING_INTERVAL_S } from '../support/probes/ping.ts';

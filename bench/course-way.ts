@@ -3,7 +3,7 @@
  * in a process of its own (`ip netns exec` standing in for `kubectl exec` / `docker exec`),
  * captures started in the background and given fixed sleeps. Generated from a running lab.
  */
-import type { LabState } from '../support/cluster/netns/model.ts';
+import type { LabState } from '../support/lab/model.ts';
 
 export function courseWayScript(state: LabState): string {
   const pod = (workload: string, node: string) => {

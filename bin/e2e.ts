@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
-import { UnknownFaultError } from '../support/cluster/netns/faults.ts';
+import { UnknownFaultError } from '../support/lab/faults/faults.ts';
 import { prepareCucumber } from '../support/run/cucumber.ts';
 import { E2E_USAGE, UsageError, parseE2eArgs } from '../support/run/options.ts';
 import { JUNIT_FILE, RESULTS_DIR, generateReport } from '../support/run/report.ts';

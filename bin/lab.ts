@@ -5,13 +5,13 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../support/cli/usage-error.ts';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
-import { FAULTS, UnknownFaultError } from '../support/cluster/netns/faults.ts';
-import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/cluster/netns/lab.ts';
-import { ensurePreflight } from '../support/cluster/netns/preflight.ts';
-import { formatLabStatus } from '../support/cluster/netns/status.ts';
-import { assertDnsLabel } from '../support/cluster/netns/naming.ts';
-import { loadLabSpec } from '../support/cluster/netns/spec.ts';
-import { listStates, readState } from '../support/cluster/netns/state.ts';
+import { FAULTS, UnknownFaultError } from '../support/lab/faults/faults.ts';
+import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/lab/lab.ts';
+import { ensurePreflight } from '../support/lab/preflight.ts';
+import { formatLabStatus } from '../support/lab/status.ts';
+import { assertDnsLabel } from '../support/lab/naming.ts';
+import { loadLabSpec } from '../support/lab/spec.ts';
+import { listStates, readState } from '../support/lab/state.ts';
 
 const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
        npm run lab:status    [-- --name <lab>]

@@ -4,7 +4,7 @@
  * test/mutation/expected-failures.yaml. Exit code 1 when the table does not hold.
  */
 import { parseArgs } from 'node:util';
-import { FAULTS } from '../support/cluster/netns/faults.ts';
+import { FAULTS } from '../support/lab/faults/faults.ts';
 import { compareMatrix, formatMatrix } from '../support/mutation/compare.ts';
 import { loadExpectations } from '../support/mutation/expectations.ts';
 import { runAll } from '../support/mutation/run.ts';

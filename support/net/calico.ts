@@ -8,6 +8,11 @@ export function caliInterfaceName(namespace: string, pod: string): string {
   return `cali${digest.slice(0, 11)}`;
 }
 
+/** The link-local next hop Calico gives every pod; the host side answers for it by proxy ARP. */
+export const CALICO_GATEWAY = '169.254.1.1';
+/** The MAC of every host-side cali interface. */
+export const CALICO_MAC = 'ee:ee:ee:ee:ee:ee';
+
 /** Bytes each encapsulation adds, which Calico takes off the node MTU for workload interfaces. */
 export const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
   VXLAN: 50,

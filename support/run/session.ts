@@ -24,8 +24,8 @@ export async function openSession(choice: TargetChoice, options: E2eOptions, log
 }
 
 async function openLabSession(options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
-  const { ensurePreflight } = await import('../cluster/netns/preflight.ts');
-  const { labDown, labUp } = await import('../cluster/netns/lab.ts');
+  const { ensurePreflight } = await import('../lab/preflight.ts');
+  const { labDown, labUp } = await import('../lab/lab.ts');
   await ensurePreflight(log);
   const started = performance.now();
   const { state, created } = await labUp({ name: options.lab, faults: options.faults });

@@ -30,10 +30,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { labCreatePod, labDeletePod } from '../../support/cluster/netns/lab.ts';
-import { findPod, type LabPod, type LabState } from '../../support/cluster/netns/model.ts';
-import { onNode } from '../../support/cluster/netns/node-fs.ts';
-import { readState } from '../../support/cluster/netns/state.ts';
+import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
+import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
+import { onNode } from '../../support/lab/cni/node-fs.ts';
+import { readState } from '../../support/lab/state.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
 

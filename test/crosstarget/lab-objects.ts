@@ -24,8 +24,8 @@ import { parseCidr } from '../../support/net/cidr.ts';
 import type { Encapsulation } from '../../support/cluster/cluster.ts';
 import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
-import { TUNNEL_HOLDER_PREFIX, type LabNode, type LabPod, type LabState } from '../../support/cluster/netns/model.ts';
-import type { WorkloadSpec } from '../../support/cluster/netns/spec.ts';
+import { TUNNEL_HOLDER_PREFIX, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
+import type { WorkloadSpec } from '../../support/lab/spec.ts';
 
 export type Obj = Record<string, any>;
 

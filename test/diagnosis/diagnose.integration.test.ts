@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { PodInfo } from '../../support/cluster/cluster.ts';
 import { diagnose } from '../../support/diagnosis/diagnose.ts';
-import { labApplyFaults, labDown, labUndoFaults, labUp } from '../../support/cluster/netns/lab.ts';
+import { labApplyFaults, labDown, labUndoFaults, labUp } from '../../support/lab/lab.ts';
 import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
 
 const LAB = 'pndiagnose';

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { labDown, labNamespaces, labUp } from '../../support/cluster/netns/lab.ts';
-import { statePath } from '../../support/cluster/netns/state.ts';
+import { labDown, labNamespaces, labUp } from '../../support/lab/lab.ts';
+import { statePath } from '../../support/lab/state.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;

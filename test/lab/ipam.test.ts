@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cidrContains, cidrsOverlap } from '../../support/net/cidr.ts';
-import { Ipam, IpamExhaustedError } from '../../support/cluster/netns/ipam.ts';
+import { Ipam, IpamExhaustedError } from '../../support/lab/ipam/ipam.ts';
 
 const pool = { cidr: '192.168.0.0/16', blockSize: 26 };
 

@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { labDown, labNamespaces, labUp } from '../../support/cluster/netns/lab.ts';
-import { removeState } from '../../support/cluster/netns/state.ts';
+import { labDown, labNamespaces, labUp } from '../../support/lab/lab.ts';
+import { removeState } from '../../support/lab/state.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;

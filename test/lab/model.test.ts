@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cidrContains } from '../../support/net/cidr.ts';
-import { planLab } from '../../support/cluster/netns/model.ts';
-import { loadLabSpec } from '../../support/cluster/netns/spec.ts';
-import { nodeBatch, podBatch, resolvConf } from '../../support/cluster/netns/wiring.ts';
+import { planLab } from '../../support/lab/model.ts';
+import { loadLabSpec } from '../../support/lab/spec.ts';
+import { nodeBatch } from '../../support/lab/wiring.ts';
+import { podBatch, resolvConf } from '../../support/lab/cni/wiring.ts';
 
 const spec = loadLabSpec();
 const state = planLab(spec);

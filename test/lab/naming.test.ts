@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { caliInterfaceName, generatedPodName, labObjectPrefix, podNetns } from '../../support/cluster/netns/naming.ts';
+import { caliInterfaceName, generatedPodName, labObjectPrefix, podNetns } from '../../support/lab/naming.ts';
 
 test('host interface names match the pairs seen on a real Calico lab', () => {
   assert.equal(caliInterfaceName('default', 'multitool'), 'cali6d09fa47963');

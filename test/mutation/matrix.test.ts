@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAULTS } from '../../support/cluster/netns/faults.ts';
+import { FAULTS } from '../../support/lab/faults/faults.ts';
 import { compareMatrix, formatMatrix } from '../../support/mutation/compare.ts';
 import { loadExpectations } from '../../support/mutation/expectations.ts';
 import { runAll } from '../../support/mutation/run.ts';

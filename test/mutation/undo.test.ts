@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { FAULTS } from '../../support/cluster/netns/faults.ts';
-import { labApplyFaults, labDown, labUndoFaults, labUp } from '../../support/cluster/netns/lab.ts';
-import { readState } from '../../support/cluster/netns/state.ts';
+import { FAULTS } from '../../support/lab/faults/faults.ts';
+import { labApplyFaults, labDown, labUndoFaults, labUp } from '../../support/lab/lab.ts';
+import { readState } from '../../support/lab/state.ts';
 import { runUnderFault } from '../../support/mutation/run.ts';
 
 const LAB = 'pnundo';

@@ -19,11 +19,11 @@ import {
   type PodRequest,
   type WorkloadEndpoint,
 } from '../cluster.ts';
-import { Ipam } from './ipam.ts';
-import { labCreatePod, labDeletePod } from './lab.ts';
-import { findNode, findPod, type LabPod, type LabState } from './model.ts';
-import { onNode } from './node-fs.ts';
-import { readState, statePath } from './state.ts';
+import { Ipam } from '../../lab/ipam/ipam.ts';
+import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
+import { findNode, findPod, type LabPod, type LabState } from '../../lab/model.ts';
+import { onNode } from '../../lab/cni/node-fs.ts';
+import { readState, statePath } from '../../lab/state.ts';
 
 export class NetnsCluster implements Cluster {
   readonly target = 'netns' as const;

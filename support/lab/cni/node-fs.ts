@@ -9,11 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { EnvironmentError } from '../cluster.ts';
+import { EnvironmentError } from '../../cluster/cluster.ts';
 import { join } from 'node:path';
-import { labObjectPrefix } from './naming.ts';
-import type { LabNode, LabState } from './model.ts';
-import { stateDir } from './state.ts';
+import { labObjectPrefix } from '../naming.ts';
+import type { LabNode, LabState } from '../model.ts';
+import { stateDir } from '../state.ts';
 
 export const CNI_CONFIG_FILE = '10-calico.conflist';
 /** The binaries Calico's conflist names (type of each plugin, and the IPAM type), plus loopback which the runtime uses. */

@@ -3,7 +3,7 @@
  */
 import { randomInt } from 'node:crypto';
 
-export { caliInterfaceName } from '../../net/calico.ts';
+export { caliInterfaceName } from '../net/calico.ts';
 
 // Kubernetes' generated-name alphabet: no vowels (no accidental words), no 0/1/3 (look-alikes).
 const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -4,17 +4,19 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runChecked } from '../../exec/run.ts';
-import { EnvironmentError, type PodRequest } from '../cluster.ts';
-import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni.ts';
-import { findFault } from './faults.ts';
+import { runChecked } from '../exec/run.ts';
+import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
+import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni/cni.ts';
+import { findFault } from './faults/faults.ts';
 import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
-import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './node-fs.ts';
+import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
 import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
-import { fabricBatch, namespacesToAdd, nodeBatch, nodeSysctls } from './wiring.ts';
+import { nodeSysctls } from './cni/wiring.ts';
+import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
+import { nodeBatch } from './wiring.ts';
 
 export interface UpResult {
   state: LabState;

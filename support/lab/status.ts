@@ -1,6 +1,6 @@
 /** `npm run lab:status`: the lab's nodes, blocks and pods, laid out like kubectl's wide output. */
-import { formatTable } from '../../cli/table.ts';
-import { Ipam } from './ipam.ts';
+import { formatTable } from '../cli/table.ts';
+import { Ipam } from './ipam/ipam.ts';
 import type { LabState } from './model.ts';
 
 export function formatLabStatus(state: LabState): string {

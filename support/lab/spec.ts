@@ -5,9 +5,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../../net/calico.ts';
-import { parseCidr } from '../../net/cidr.ts';
-import type { Encapsulation, NodeRole } from '../cluster.ts';
+import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
+import { parseCidr } from '../net/cidr.ts';
+import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel } from './naming.ts';
 
 export interface PoolSpec {
@@ -41,7 +41,7 @@ export interface LabSpec {
   workloads: WorkloadSpec[];
 }
 
-export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, '../../../fixtures');
+export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, '../../fixtures');
 
 const KIND_NODE_NETWORK = '172.18.0.0/16';
 const NODE_MTU = 1500;

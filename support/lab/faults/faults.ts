@@ -7,13 +7,15 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCidr, intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
-import { Ipam } from './ipam.ts';
-import { IPAM_LEAK_FAULT, cniAdd, cniDel } from './cni.ts';
-import { execIn, runBatch } from './kernel.ts';
-import { findNode, type LabNode, type LabPod, type LabState } from './model.ts';
-import { fabricNetns } from './naming.ts';
-import { nodeLayerDir } from './node-fs.ts';
-import { CALICO_GATEWAY, gatewayOf, resolvConf } from './wiring.ts';
+import { Ipam } from '../ipam/ipam.ts';
+import { IPAM_LEAK_FAULT, cniAdd, cniDel } from '../cni/cni.ts';
+import { execIn, runBatch } from '../kernel.ts';
+import { findNode, type LabNode, type LabPod, type LabState } from '../model.ts';
+import { fabricNetns } from '../naming.ts';
+import { nodeLayerDir } from '../cni/node-fs.ts';
+import { CALICO_GATEWAY } from '../../net/calico.ts';
+import { resolvConf } from '../cni/wiring.ts';
+import { gatewayOf } from '../topology/fabric.ts';
 
 export interface Fault {
   name: string;

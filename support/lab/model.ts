@@ -3,9 +3,9 @@
  * they hold. Pure data; the wiring module turns it into kernel objects, and the state file
  * keeps it for other processes.
  */
-import { intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
-import type { NodeRole } from '../cluster.ts';
-import { Ipam, type IpamState } from './ipam.ts';
+import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
+import type { NodeRole } from '../cluster/cluster.ts';
+import { Ipam, type IpamState } from './ipam/ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 

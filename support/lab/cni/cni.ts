@@ -4,10 +4,11 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PodRequest } from '../cluster.ts';
-import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
-import { addPod, findNode, removePod, scheduleOnWorker, type LabPod, type LabState } from './model.ts';
-import { blockRouteLine, nodeSysctls, podBatch, podHostSideLines, resolvConf } from './wiring.ts';
+import type { PodRequest } from '../../cluster/cluster.ts';
+import { endProcessesIn, runBatch, sysctl } from '../kernel.ts';
+import { addPod, findNode, removePod, scheduleOnWorker, type LabPod, type LabState } from '../model.ts';
+import { blockRouteLine } from '../felix/routes.ts';
+import { nodeSysctls, podBatch, podHostSideLines, resolvConf } from './wiring.ts';
 
 export const NETNS_ETC = '/etc/netns';
 

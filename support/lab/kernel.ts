@@ -1,7 +1,12 @@
 /** The few ways the lab touches the kernel: `ip -batch` per namespace, sysctls, a command inside a namespace. */
-import { run, runChecked } from '../../exec/run.ts';
-import type { ExecResult } from '../cluster.ts';
-import type { Batch } from './wiring.ts';
+import { run, runChecked } from '../exec/run.ts';
+import type { ExecResult } from '../cluster/cluster.ts';
+
+/** Lines for `ip -n <netns> -batch -`; `netns` undefined means the batch only adds/deletes namespaces. */
+export interface Batch {
+  netns: string | undefined;
+  lines: string[];
+}
 
 export async function runBatch(batch: Batch): Promise<void> {
   if (batch.lines.length === 0) return;

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cidrContains, formatCidr, ipToInt, nthAddress, parseCidr, subBlock, type Cidr } from '../../net/cidr.ts';
-import type { IpamBlock } from '../cluster.ts';
+import type { IpamBlock } from '../../cluster/cluster.ts';
 
 export interface PoolConfig {
   cidr: string;

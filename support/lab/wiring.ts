@@ -1,0 +1,18 @@
+/**
+ * A whole node, as `ip -batch` lines composed from the lab's parts: its uplink (topology),
+ * the devices and routes Felix programs, and the host side of every pod on it (CNI).
+ */
+import { podHostSideLines } from './cni/wiring.ts';
+import { blockRouteLines, vxlanDeviceLines } from './felix/routes.ts';
+import type { Batch } from './kernel.ts';
+import type { LabNode, LabState } from './model.ts';
+import { nodeUplinkLines } from './topology/fabric.ts';
+
+export function nodeBatch(state: LabState, node: LabNode): Batch {
+  const lines = [...nodeUplinkLines(state, node), ...vxlanDeviceLines(state, node)];
+  for (const pod of state.pods) {
+    if (pod.node === node.name && !pod.hostNetwork) lines.push(...podHostSideLines(state, pod));
+  }
+  lines.push(...blockRouteLines(state, node));
+  return { netns: node.netns, lines };
+}
