@@ -5,6 +5,7 @@ import { usesVxlan } from '../net/calico.ts';
 import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { runProbe } from '../probes/commands.ts';
+import { NC_LISTENING, ncConnectArgv, ncListenArgv } from '../probes/netcat.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 import { list, listing, verdict } from './verdict.ts';
 
@@ -92,16 +93,16 @@ export async function containersShareEth0(cluster: Cluster, pod: PodInfo): Promi
   );
 }
 
-const LOCALHOST_PORT = '18081';
+const LOCALHOST_PORT = 18081;
 
 /** A server in one container answers a client in another container on 127.0.0.1. */
 export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInfo, client: string, server: string): Promise<Verdict> {
-  const listener = await cluster.startBackground(podTarget(pod, server), ['nc', '-v', '-l', '-k', '127.0.0.1', LOCALHOST_PORT], {
-    readyPattern: /[Ll]istening on/,
+  const listener = await cluster.startBackground(podTarget(pod, server), ncListenArgv('127.0.0.1', LOCALHOST_PORT), {
+    readyPattern: NC_LISTENING,
     readyTimeoutMs: 5_000,
     timeoutMs: 30_000,
   });
-  const connect = await cluster.exec(podTarget(pod, client), ['nc', '-z', '-v', '-w', '2', '127.0.0.1', LOCALHOST_PORT], { timeoutMs: 10_000 }).catch(async (error: unknown) => {
+  const connect = await cluster.exec(podTarget(pod, client), ncConnectArgv('127.0.0.1', LOCALHOST_PORT, 2), { timeoutMs: 10_000 }).catch(async (error: unknown) => {
     await listener.stop();
     throw error;
   });
