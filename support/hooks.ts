@@ -68,7 +68,6 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
   const [source, target] = await this.trafficSubjects();
   const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [] }));
-  if (!diagnosis) return;
   this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
   for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
 });

@@ -16,6 +16,29 @@ export interface ScenarioResult {
   message: string | undefined;
   /** How many times it ran (a @flaky scenario is retried). */
   attempts?: number;
+  /** The names of its attachments, its hooks' included (diagnosis.txt, capture-….pcap, …). */
+  attachments?: string[];
+}
+
+interface Attached {
+  name?: string;
+  attachments?: { name: string }[];
+  steps?: Attached[];
+}
+
+function attachmentNames(items: Attached[] = []): string[] {
+  return items.flatMap((item) => [...(item.attachments ?? []).map((attachment) => attachment.name), ...attachmentNames(item.steps)]);
+}
+
+/** Hooks' attachments live in the "container" files, whose children are the results' uuids. */
+function hookAttachments(resultsDir: string, files: string[]): Map<string, string[]> {
+  const byResult = new Map<string, string[]>();
+  for (const file of files.filter((name) => name.endsWith('-container.json'))) {
+    const container = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as { children?: string[]; befores?: Attached[]; afters?: Attached[] };
+    const names = attachmentNames([...(container.befores ?? []), ...(container.afters ?? [])]);
+    for (const child of container.children ?? []) byResult.set(child, [...(byResult.get(child) ?? []), ...names]);
+  }
+  return byResult;
 }
 
 interface AllureResult {
@@ -26,15 +49,19 @@ interface AllureResult {
   status?: string;
   statusDetails?: { message?: string };
   labels?: { name: string; value: string }[];
+  steps?: Attached[];
+  attachments?: { name: string }[];
 }
 
 export function readResults(resultsDir: string): ScenarioResult[] {
-  let files: string[];
+  let all: string[];
   try {
-    files = readdirSync(resultsDir).filter((file) => file.endsWith('-result.json'));
+    all = readdirSync(resultsDir);
   } catch {
     return [];
   }
+  const files = all.filter((file) => file.endsWith('-result.json'));
+  const hooks = hookAttachments(resultsDir, all);
   const results = files.map((file) => ({ file, result: JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as AllureResult }));
   // A retried scenario has one result per attempt, all with one historyId: the last attempt counts.
   const attempts = new Map<string, { file: string; result: AllureResult }[]>();
@@ -47,7 +74,7 @@ export function readResults(resultsDir: string): ScenarioResult[] {
     const label = (name: string) => result.labels?.find((candidate) => candidate.name === name)?.value;
     const interrupted = label('interrupted') !== undefined && result.status !== 'passed';
     const status = interrupted ? 'interrupted' : ((['passed', 'failed', 'broken', 'skipped'] as const).find((known) => known === result.status) ?? 'unknown');
-    return { name: result.name ?? file, lesson: label('epic') ?? 'other', claim: label('claim'), status, message: result.statusDetails?.message, attempts: tries.length };
+    return { name: result.name ?? file, lesson: label('epic') ?? 'other', claim: label('claim'), status, message: result.statusDetails?.message, attempts: tries.length, attachments: [...attachmentNames([result]), ...(hooks.get(result.uuid ?? '') ?? [])] };
   });
 }
 

@@ -2,7 +2,7 @@
  * How the lab's model becomes kernel objects, written as `ip -batch` lines per network
  * namespace, exactly as Calico wires a node: pure functions, so the plan can be read and tested.
  */
-import { ENCAPSULATION_OVERHEAD } from '../../net/calico.ts';
+import { CALICO_GATEWAY, CALICO_HOST_MAC as CALICO_MAC, VXLAN_DEVICE, VXLAN_OVERHEAD } from '../../net/calico.ts';
 import { intToIp, parseCidr } from '../../net/cidr.ts';
 import { fabricNetns, fabricPortName } from './naming.ts';
 import type { LabNode, LabPod, LabState } from './model.ts';
@@ -13,11 +13,9 @@ export interface Batch {
   lines: string[];
 }
 
-export const CALICO_GATEWAY = '169.254.1.1';
-export const CALICO_MAC = 'ee:ee:ee:ee:ee:ee';
+export { CALICO_GATEWAY, CALICO_MAC };
 /** Calico's routing-protocol number for the routes Felix programs. */
 const CALICO_ROUTE_PROTO = '80';
-const VXLAN_DEVICE = 'vxlan.calico';
 const VXLAN_VNI = '4096';
 const VXLAN_PORT = '4789';
 
@@ -67,7 +65,7 @@ export function nodeBatch(state: LabState, node: LabNode): Batch {
   if (node.tunnelIP) {
     lines.push(
       `link add ${VXLAN_DEVICE} type vxlan id ${VXLAN_VNI} dstport ${VXLAN_PORT} local ${node.ip} dev eth0 nolearning`,
-      `link set ${VXLAN_DEVICE} mtu ${state.spec.nodeMtu - ENCAPSULATION_OVERHEAD.VXLAN}`,
+      `link set ${VXLAN_DEVICE} mtu ${state.spec.nodeMtu - VXLAN_OVERHEAD}`,
       `addr add ${node.tunnelIP}/32 dev ${VXLAN_DEVICE}`,
       `link set ${VXLAN_DEVICE} up`,
     );
