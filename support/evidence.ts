@@ -14,7 +14,7 @@ export interface Verdict {
   observed: string;
   evidence: ExecResult[];
   /** Extra views for the report (a reachability matrix, a picture of the path). */
-  details?: { fileName: string; mediaType: string; body: string }[];
+  details?: { fileName: string; mediaType: string; body: string | Buffer }[];
 }
 
 /**

@@ -57,7 +57,7 @@ export function isTargetKind(name: string): name is TargetKind {
 }
 
 export function chooseTarget(env: NodeJS.ProcessEnv = process.env): TargetChoice {
-  const requested = env.E2E_TARGET ?? 'auto';
+  const requested = env.E2E_TARGET || 'auto';
   if (isTargetKind(requested)) {
     if (TARGETS[requested].answersLiveOnly) namedKubeconfigs(env); // a named file must exist, whatever the target
     return { kind: requested, reason: `E2E_TARGET=${requested}` };
