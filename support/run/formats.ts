@@ -18,6 +18,9 @@ export function reportFormats(): IRunConfiguration['formats'] {
     },
     publish: false,
     // allure-cucumberjs takes regular expressions, which JSON (and cucumber's type) cannot hold.
-    options: { resultsDir: RESULTS_DIR, labels: [{ name: 'claim', pattern: [/^@claim:/] }] } as unknown as IRunConfiguration['formats']['options'],
+    options: {
+      resultsDir: RESULTS_DIR,
+      labels: [{ name: 'claim', pattern: [/^@claim:/] }],
+    } as unknown as IRunConfiguration['formats']['options'],
   };
 }

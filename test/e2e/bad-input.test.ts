@@ -113,21 +113,28 @@ function deadPid(): number {
   return child.pid as number;
 }
 
-test('a lab whose run was killed and that was not kept is cleared and rebuilt by the next run, which says so', { skip: !isRoot && 'needs root' }, async () => {
-  const lab = 'pndeadowner';
-  await labDown(lab);
-  const { state } = await labUp({ name: lab, keep: false });
-  writeState({ ...state, owner: deadPid() }); // as a run killed with kill -9 leaves it
-  try {
-    const { code, out } = e2e(['--target', 'netns', '--lab', lab, '--claim', 'L02-03', '--no-report']);
-    assert.equal(code, 0, out);
-    assert.match(out, new RegExp(`lab ${lab} was left behind by run \\d+, which is gone, and was not kept: cleared it and built it afresh`));
-    assert.match(out, /brought up in \d+ ms/);
-    assert.deepEqual(await labNamespaces(lab), [], 'the new run tore down the lab it built');
-  } finally {
+test(
+  'a lab whose run was killed and that was not kept is cleared and rebuilt by the next run, which says so',
+  { skip: !isRoot && 'needs root' },
+  async () => {
+    const lab = 'pndeadowner';
     await labDown(lab);
-  }
-});
+    const { state } = await labUp({ name: lab, keep: false });
+    writeState({ ...state, owner: deadPid() }); // as a run killed with kill -9 leaves it
+    try {
+      const { code, out } = e2e(['--target', 'netns', '--lab', lab, '--claim', 'L02-03', '--no-report']);
+      assert.equal(code, 0, out);
+      assert.match(
+        out,
+        new RegExp(`lab ${lab} was left behind by run \\d+, which is gone, and was not kept: cleared it and built it afresh`),
+      );
+      assert.match(out, /brought up in \d+ ms/);
+      assert.deepEqual(await labNamespaces(lab), [], 'the new run tore down the lab it built');
+    } finally {
+      await labDown(lab);
+    }
+  },
+);
 
 test('a lab that belongs to a run still going, and was not kept, is not attached to', { skip: !isRoot && 'needs root' }, async () => {
   const lab = 'pnbusy';
@@ -167,9 +174,16 @@ test('Ctrl-C during the scenarios: the summary and the report say interrupted, n
   const results = readResults(join(reports, 'allure-results'));
   const interrupted = results.filter((result) => result.status === 'interrupted');
   assert.ok(interrupted.length > 0, out);
-  assert.deepEqual(results.filter((result) => result.status === 'failed' || result.status === 'broken'), [], out);
+  assert.deepEqual(
+    results.filter((result) => result.status === 'failed' || result.status === 'broken'),
+    [],
+    out,
+  );
   const files = readdirSync(join(reports, 'allure-results')).filter((file) => file.endsWith('-result.json'));
-  const statuses = files.map((file) => JSON.parse(readFileSync(join(reports, 'allure-results', file), 'utf8')) as { status: string; statusDetails?: { message?: string } });
+  const statuses = files.map(
+    (file) =>
+      JSON.parse(readFileSync(join(reports, 'allure-results', file), 'utf8')) as { status: string; statusDetails?: { message?: string } },
+  );
   assert.ok(statuses.some((result) => result.status === 'skipped' && /^interrupted by SIGINT/.test(result.statusDetails?.message ?? '')));
   assert.deepEqual(await labNamespaces(lab), [], out);
 });
@@ -184,5 +198,8 @@ test('a captured scenario: its report holds pcap files that tcpdump -r reads bac
   assert.equal(read.status, 0, read.stderr);
   assert.equal((read.stdout.match(/ICMP echo request/g) ?? []).length, 3, read.stdout);
   const [result] = readResults(dir);
-  assert.ok(result?.attachments?.some((name) => /^capture-multitool-2-\w+\.pcap$/.test(name)), String(result?.attachments));
+  assert.ok(
+    result?.attachments?.some((name) => /^capture-multitool-2-\w+\.pcap$/.test(name)),
+    String(result?.attachments),
+  );
 });

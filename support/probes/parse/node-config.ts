@@ -18,7 +18,8 @@ export function parseProxyArp(text: string): Record<string, boolean> {
   if (looksLikeJson(text)) {
     for (const entry of parseJsonArray(parser, text)) {
       const name = entry.interface;
-      if (typeof name !== 'string' || typeof entry.proxy_neigh !== 'boolean') throw new ParseError(parser, 'an entry without "interface" and a boolean "proxy_neigh"', JSON.stringify(entry));
+      if (typeof name !== 'string' || typeof entry.proxy_neigh !== 'boolean')
+        throw new ParseError(parser, 'an entry without "interface" and a boolean "proxy_neigh"', JSON.stringify(entry));
       entries[name] = entry.proxy_neigh;
     }
     return entries;
@@ -57,7 +58,8 @@ export function parseExecutables(text: string): string[] {
     // mode, links, owner, group, size, month, day, time or year, name (`name -> target` for a link)
     const fields = line.trim().split(/\s+/);
     const mode = fields[0] ?? '';
-    if (fields.length < 9 || !/^[-dlbcps][-r][-w][-xsS]/.test(mode)) throw new ParseError('parseExecutables', 'expected a line of ls -l', line, index + 1);
+    if (fields.length < 9 || !/^[-dlbcps][-r][-w][-xsS]/.test(mode))
+      throw new ParseError('parseExecutables', 'expected a line of ls -l', line, index + 1);
     const name = fields.slice(8).join(' ').split(' -> ')[0] as string;
     const executable = (mode[0] === '-' && /[xs]/.test(mode[3] ?? '')) || mode[0] === 'l';
     return executable ? [name] : [];
@@ -79,7 +81,9 @@ export function parseCniPluginTypes(text: string): string[] {
     throw new ParseError('parseCniPluginTypes', `not JSON: ${(error as Error).message}`, text);
   }
   const plugins = Array.isArray(config.plugins) ? config.plugins : [config];
-  const types = plugins.flatMap((plugin) => [plugin.type, plugin.ipam?.type]).filter((type): type is string => typeof type === 'string' && type !== '');
+  const types = plugins
+    .flatMap((plugin) => [plugin.type, plugin.ipam?.type])
+    .filter((type): type is string => typeof type === 'string' && type !== '');
   if (types.length === 0) throw new ParseError('parseCniPluginTypes', 'names no plugin type', text);
   return [...new Set(types)];
 }

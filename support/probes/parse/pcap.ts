@@ -8,6 +8,7 @@ export function parsePcapBase64(text: string): Buffer {
   const compactText = text.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compactText)) throw new ParseError('parsePcapBase64', 'not base64', text);
   const bytes = Buffer.from(compactText, 'base64');
-  if (bytes.length < 24 || !PCAP_MAGICS.includes(bytes.readUInt32BE(0))) throw new ParseError('parsePcapBase64', 'not a pcap file (no pcap header)', text.slice(0, 80));
+  if (bytes.length < 24 || !PCAP_MAGICS.includes(bytes.readUInt32BE(0)))
+    throw new ParseError('parsePcapBase64', 'not a pcap file (no pcap header)', text.slice(0, 80));
   return bytes;
 }
