@@ -55,6 +55,15 @@ export interface ExecOptions {
 /** The exit code of a command cut off by its timeout, on every target (as timeout(1) reports it). */
 export const TIMED_OUT_EXIT_CODE = 124;
 
+/**
+ * The background-process contract, the same on every target: `start…` waits this long for the
+ * ready line unless told otherwise; a process outlives neither its `timeoutMs` nor this default;
+ * a process cut off by its lifetime reports TIMED_OUT_EXIT_CODE and `timedOut`; one that dies
+ * of a signal (stop() sends SIGINT) reports 128 + the signal's number, as a shell does.
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 20_000;
+export const DEFAULT_BACKGROUND_LIFETIME_MS = 120_000;
+
 /** The evidence record of one command: what ran, where, and everything it said. */
 export interface ExecResult {
   where: string;

@@ -54,6 +54,10 @@ export interface LabState {
   ipam: IpamState;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
+  /** The PID of the process that brought the lab up (absent in state files of older versions). */
+  owner?: number;
+  /** Asked to outlive its owner (lab:up, e2e --keep): only such a lab is attached to by a later run. */
+  kept?: boolean;
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
   pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec };
 }

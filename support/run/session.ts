@@ -5,7 +5,7 @@
  */
 import { EnvironmentError } from '../cluster/cluster.ts';
 import type { TargetChoice } from '../target.ts';
-import { TARGET_ENV } from '../target.ts';
+import { TARGETS, TARGET_ENV } from '../target.ts';
 import type { E2eOptions } from './options.ts';
 
 export interface TargetSession {
@@ -17,24 +17,30 @@ export interface TargetSession {
 }
 
 export async function openSession(choice: TargetChoice, options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
-  if (choice.kind === 'kind' && options.faults.length > 0) {
-    throw new EnvironmentError('--fault breaks the embedded lab only, and this run targets a cluster', 'add --target netns, or drop --fault');
+  if (!TARGETS[choice.kind].breaksOnPurpose && options.faults.length > 0) {
+    throw new EnvironmentError(`--fault breaks the embedded lab only, and this run targets ${choice.kind}`, 'add --target netns, or drop --fault');
   }
-  return choice.kind === 'netns' ? openLabSession(options, log) : openClusterSession(options, log);
+  return OPENERS[choice.kind](options, log);
 }
+
+const OPENERS: Record<TargetChoice['kind'], (options: E2eOptions, log: (line: string) => void) => Promise<TargetSession>> = {
+  netns: openLabSession,
+  kind: openClusterSession,
+};
 
 async function openLabSession(options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
   const { ensurePreflight } = await import('../lab/preflight.ts');
   const { labDown, labUp } = await import('../lab/lab.ts');
   await ensurePreflight(log);
   const started = performance.now();
-  const { state, created } = await labUp({ name: options.lab, faults: options.faults });
+  const { state, created, cleared } = await labUp({ name: options.lab, faults: options.faults, keep: options.keep });
   const ms = Math.round(performance.now() - started);
+  if (cleared) log(cleared);
   let closed = false;
   return {
     description: created
       ? `embedded lab "${state.name}" brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
-      : `embedded lab "${state.name}" already running: attached, and left up after the run`,
+      : `embedded lab "${state.name}" already running (kept on purpose): attached, and left up after the run`,
     env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: state.name },
     async close() {
       if (closed || !created || options.keep) return;
