@@ -121,6 +121,8 @@ export interface IpPool {
   natOutgoing: boolean;
   /** The MTU Calico gives workload interfaces in this pool, where the target knows it. */
   mtu: number | undefined;
+  /** The IPPool resource's spec and labels as the API holds them (allowedUses, vxlanMode, …), where the target has it. */
+  resource?: { spec: Record<string, unknown>; labels: Record<string, string> };
 }
 
 export interface IpamAllocation {

@@ -19,6 +19,8 @@ export interface PoolSpec {
   blockSize: number;
   encapsulation: Encapsulation;
   natOutgoing: boolean;
+  disableBGPExport?: boolean;
+  nodeSelector?: string;
 }
 
 export interface WorkloadSpec {
@@ -196,6 +198,8 @@ function readInstallationPool(installation: Doc | undefined, file: string): Pool
     blockSize: Number(pool.blockSize ?? 26),
     encapsulation,
     natOutgoing: pool.natOutgoing !== 'Disabled',
+    ...(pool.disableBGPExport !== undefined ? { disableBGPExport: pool.disableBGPExport === true } : {}),
+    ...(pool.nodeSelector !== undefined ? { nodeSelector: String(pool.nodeSelector) } : {}),
   };
 }
 

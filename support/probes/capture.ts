@@ -19,9 +19,22 @@ export async function captureDuring<T>(
   on: ExecTarget,
   filter: string[],
   action: () => Promise<Observation<T>>,
+  iface = 'eth0',
 ): Promise<Observation<Capture<T>>> {
+  const { value, evidence } = await rawCaptureDuring(cluster, on, ['-i', iface, ...filter], action);
+  return { value: { packets: parseTcpdump(value.text), during: value.during }, evidence };
+}
+
+export interface RawCapture<T> {
+  /** tcpdump's stdout. */
+  text: string;
+  during: Observation<T>;
+}
+
+/** `tcpdump -n` with the given options (interface, verbosity, filter) around an action; the output for a parser of the caller's choice. */
+export async function rawCaptureDuring<T>(cluster: Cluster, on: ExecTarget, options: string[], action: () => Promise<Observation<T>>): Promise<Observation<RawCapture<T>>> {
   // --immediate-mode: hand every packet over as it comes, so none waits in a buffer when the capture stops.
-  const argv = ['tcpdump', '-n', '-l', '--immediate-mode', '-i', 'eth0', ...filter];
+  const argv = ['tcpdump', '-n', '-l', '--immediate-mode', ...options];
   const tcpdump = await cluster.startBackground(on, argv, { readyPattern: LISTENING, readyTimeoutMs: 10_000, timeoutMs: 60_000 });
   let during: Observation<T>;
   try {
@@ -33,5 +46,5 @@ export async function captureDuring<T>(
     throw error;
   }
   const capture = await tcpdump.stop();
-  return { value: { packets: parseTcpdump(capture.stdout), during }, evidence: [capture, ...during.evidence] };
+  return { value: { text: capture.stdout, during }, evidence: [capture, ...during.evidence] };
 }

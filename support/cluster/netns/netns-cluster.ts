@@ -24,6 +24,7 @@ import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
+import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
 
 export class NetnsCluster implements Cluster {
@@ -94,7 +95,8 @@ export class NetnsCluster implements Cluster {
 
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
-    return [{ ...spec.pool, mtu }];
+    const { disableBGPExport: _export, nodeSelector: _selector, ...pool } = spec.pool;
+    return [{ ...pool, mtu, resource: operatorIpPool(spec.pool) }];
   }
 
   async ipamBlocks(): Promise<IpamBlock[]> {
