@@ -48,8 +48,9 @@ async function main(): Promise<number> {
   log(`podnet-e2e: target ${choice.kind} — ${choice.reason}`);
   rmSync(RESULTS_DIR, { recursive: true, force: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
-  opening = openSession(choice, options, log);
   try {
+    // The topologies the selected scenarios need: one lab each on the embedded target.
+    opening = openSession(choice, options, log, plan.topologies);
     // The target's set-up and the loading of the support code overlap.
     const [opened, cucumber] = await settledBoth(opening, prepareCucumber(plan));
     log(opened.description);

@@ -3,11 +3,15 @@
  * and the evidence it attaches. Small on purpose; logic lives in probes and claims.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { Cluster, ExecResult, PodInfo } from './cluster/cluster.ts';
+import type { Cluster, ExecResult, ExecTarget, PodInfo } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
 import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
+import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
+import { topologySpec } from './topology/clusters.ts';
+import { routerContainer } from './topology/facts.ts';
+import type { WireCapture } from './claims/encapsulation.ts';
 
 let sharedCluster: Cluster | undefined;
 
@@ -24,14 +28,37 @@ export class PodNetWorld extends World {
   readonly hostInterfaces = new Map<string, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
+  /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
+  lastWireCapture: WireCapture | undefined;
+  /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
+  topology = DEFAULT_TOPOLOGY;
+  private topologyCluster: Cluster | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
   }
 
   get cluster(): Cluster {
-    if (!sharedCluster) throw new Error('no cluster is connected (the BeforeAll hook did not run or failed)');
-    return sharedCluster;
+    const cluster = this.topologyCluster ?? sharedCluster;
+    if (!cluster) throw new Error('no cluster is connected (the Before hook that connects did not run or failed)');
+    return cluster;
+  }
+
+  useTopology(topology: string, cluster: Cluster): void {
+    this.topology = topology;
+    this.topologyCluster = cluster;
+  }
+
+  /** The topology's router, as a place to run commands (its container on a live lab, its namespace in the embedded one). */
+  router(): ExecTarget {
+    const name = routerContainer(topologySpec(this.topology));
+    if (!name) throw new Error(`topology ${this.topology} has no router; tag the feature with a topology that has one`);
+    return { kind: 'router', name };
+  }
+
+  requireWireCapture(): WireCapture {
+    if (!this.lastWireCapture) throw new Error('no capture on a link has run in this scenario yet; add a When step that captures on a link');
+    return this.lastWireCapture;
   }
 
   pod(alias: string): PodInfo {

@@ -45,3 +45,6 @@ export const VXLAN_OVERHEAD = ENCAPSULATION_OVERHEAD.VXLAN;
 export function usesVxlan(encapsulation: Encapsulation): boolean {
   return encapsulation === 'VXLAN' || encapsulation === 'VXLANCrossSubnet';
 }
+
+/** Felix's default mtuIfacePattern: the host interfaces whose MTU it takes the smallest of (felix/config/config_params.go, v3.30.0). */
+export const MTU_IFACE_PATTERN = /^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)/;

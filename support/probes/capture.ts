@@ -5,7 +5,7 @@
 import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
 import type { Packet } from './parse/tcpdump.ts';
 import type { Observation } from './observation.ts';
-import { startPcap } from './pcap.ts';
+import { startPcap, startRawPcap, type PcapCapture } from './pcap.ts';
 
 export interface Capture<T> {
   packets: Packet[];
@@ -13,8 +13,24 @@ export interface Capture<T> {
   during: Observation<T>;
 }
 
-export async function captureDuring<T>(cluster: Cluster, on: ExecTarget, filter: string[], label: string, action: () => Promise<Observation<T>>): Promise<Observation<Capture<T>>> {
-  const capture = await startPcap(cluster, on, filter, label);
+export interface RawCapture<T> {
+  /** What `tcpdump -r` printed, with the read options asked for. */
+  text: string;
+  during: Observation<T>;
+}
+
+export async function captureDuring<T>(cluster: Cluster, on: ExecTarget, filter: string[], label: string, action: () => Promise<Observation<T>>, iface = 'eth0'): Promise<Observation<Capture<T>>> {
+  const seen = await around(await startPcap(cluster, on, filter, label, { iface }), action);
+  return { ...seen, value: { packets: seen.value.seen, during: seen.value.during } };
+}
+
+/** A capture on `iface`, read back with `readOptions` (`-vv`: every header, nested ones too) as text for the caller's parser. */
+export async function rawCaptureDuring<T>(cluster: Cluster, on: ExecTarget, iface: string, filter: string[], readOptions: string[], label: string, action: () => Promise<Observation<T>>): Promise<Observation<RawCapture<T>>> {
+  const seen = await around(await startRawPcap(cluster, on, filter, label, { iface, readOptions }), action);
+  return { ...seen, value: { text: seen.value.seen, during: seen.value.during } };
+}
+
+async function around<P, T>(capture: PcapCapture<P>, action: () => Promise<Observation<T>>): Promise<Observation<{ seen: P; during: Observation<T> }>> {
   let during: Observation<T>;
   try {
     during = await action();
@@ -25,5 +41,5 @@ export async function captureDuring<T>(cluster: Cluster, on: ExecTarget, filter:
     throw error;
   }
   const seen = await capture.stop();
-  return { value: { packets: seen.value, during }, evidence: [...seen.evidence, ...during.evidence], files: [...(seen.files ?? []), ...(during.files ?? [])] };
+  return { value: { seen: seen.value, during }, evidence: [...seen.evidence, ...during.evidence], files: [...(seen.files ?? []), ...(during.files ?? [])] };
 }

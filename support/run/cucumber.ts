@@ -10,6 +10,7 @@ import { reportFormats } from './formats.ts';
 import type { E2eOptions } from './options.ts';
 import { tagExpression } from './options.ts';
 import { RERUN_FILE } from './report.ts';
+import { topologyOfTags } from '../topology/catalogue.ts';
 
 export interface PreparedRun {
   /** How many scenarios the run selected. */
@@ -28,6 +29,8 @@ export interface CucumberPlan {
   configuration: IRunConfiguration;
   /** How many scenarios the run selected (at least one). */
   scenarios: number;
+  /** The topologies of the selected scenarios, in first-use order: one lab each on the embedded target. */
+  topologies: string[];
 }
 
 /** The run's configuration and the scenarios it selects: quick, and done before anything is set up, so bad input builds nothing. */
@@ -44,7 +47,10 @@ export async function planCucumber(options: E2eOptions): Promise<CucumberPlan> {
   // Paths given here replace the profile's (cucumber would otherwise add them to it).
   if (paths.length) runConfiguration.sources.paths = paths;
   runConfiguration.formats = reportFormats();
-  return { configuration: runConfiguration, scenarios: await countScenarios(runConfiguration.sources, options) };
+  const pickles = await selectedScenarios(runConfiguration.sources, options);
+  const features = [...new Set(pickles.map((pickle) => pickle.uri))];
+  const topologies = [...new Set(features.map((uri) => topologyOfTags(featureTags(readFileSync(uri, 'utf8')))))];
+  return { configuration: runConfiguration, scenarios: pickles.length, topologies };
 }
 
 /** Loads the support code (the slow part), to overlap the target's set-up. */
@@ -61,7 +67,7 @@ export async function prepareCucumber(plan: CucumberPlan): Promise<PreparedRun> 
 }
 
 /** A tag expression cucumber cannot parse, or a selection of no scenario, is bad input: said before anything runs. */
-async function countScenarios(sources: IRunOptions['sources'], options: E2eOptions): Promise<number> {
+async function selectedScenarios(sources: IRunOptions['sources'], options: E2eOptions): Promise<{ uri: string }[]> {
   let plan;
   try {
     plan = await loadSources(sources);
@@ -74,5 +80,16 @@ async function countScenarios(sources: IRunOptions['sources'], options: E2eOptio
     const what = [options.tags && `--tags "${options.tags}"`, options.claims.length && `--claim ${options.claims.join(' --claim ')}`, options.paths.length && `paths ${options.paths.join(" ")}`].filter(Boolean).join(', ');
     throw new UsageError(`no scenario matches ${what || 'the selection'}; nothing to run`);
   }
-  return plan.plan.length;
+  return plan.plan;
+}
+
+/** The tags written above a feature's `Feature:` line (where a topology is named). */
+export function featureTags(text: string): string[] {
+  const tags: string[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (/^Feature:/.test(trimmed)) return tags;
+    if (trimmed.startsWith('@')) tags.push(...trimmed.split(/\s+/).filter((word) => word.startsWith('@')));
+  }
+  return tags;
 }
