@@ -10,6 +10,7 @@ export interface Lesson {
 export const LESSONS: Lesson[] = [
   { tag: '@lesson-02', title: 'Lesson 02 — Pod networking', url: `${COURSE}/02-pod-network` },
   { tag: '@lesson-03', title: 'Lesson 03 — Pod routing across nodes', url: `${COURSE}/03-pod-routing` },
+  { tag: '@lesson-04', title: 'Lesson 04 — Kubernetes Services: ClusterIP and kube-proxy', url: `${COURSE}/04-k8s-services` },
   { tag: '@network-model', title: 'The Kubernetes network model and CNI', url: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model' },
 ];
 

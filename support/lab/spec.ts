@@ -8,7 +8,9 @@ import { parseAllDocuments } from 'yaml';
 import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
 import { parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
-import { assertDnsLabel } from './naming.ts';
+import { assertDnsLabel, podTemplateHash } from './naming.ts';
+import { serviceSpecOf } from './services/manifests.ts';
+import type { PodPorts, ServiceSpec } from './services/services.ts';
 
 export interface PoolSpec {
   name: string;
@@ -19,7 +21,7 @@ export interface PoolSpec {
 }
 
 export interface WorkloadSpec {
-  kind: 'Pod' | 'DaemonSet';
+  kind: 'Pod' | 'DaemonSet' | 'Deployment';
   name: string;
   namespace: string;
   labels: Record<string, string>;
@@ -27,6 +29,14 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** A Deployment's replica count. */
+  replicas?: number;
+  /** A Deployment's pod-template-hash: its ReplicaSet is `<name>-<hash>`, its pods `<name>-<hash>-<5 chars>`. */
+  templateHash?: string;
+  /** The named container ports of its pods (a Service's named targetPort resolves through them). */
+  ports?: PodPorts;
+  /** The lesson folder (fixtures/lessons/<lesson>/) it comes from; absent for the suite's own workloads. */
+  lesson?: string;
 }
 
 export interface LabSpec {
@@ -39,6 +49,8 @@ export interface LabSpec {
   nodeMtu: number;
   pool: PoolSpec;
   workloads: WorkloadSpec[];
+  /** The fixtures' Services, besides kubeadm's (kubernetes, kube-dns), which every lab has. */
+  services: ServiceSpec[];
 }
 
 export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, '../../fixtures');
@@ -116,30 +128,74 @@ function readInstallationPool(file: string): PoolSpec {
   };
 }
 
-function readWorkloads(dir: string): WorkloadSpec[] {
-  const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
-  return files.flatMap((file) =>
-    readDocs(join(dir, file)).flatMap((doc): WorkloadSpec[] => {
-      if (doc.kind !== 'Pod' && doc.kind !== 'DaemonSet') return [];
-      const podSpec = (doc.kind === 'Pod' ? doc.spec : doc.spec?.template?.spec) as Doc | undefined;
-      const tolerations = (podSpec?.tolerations as Doc[] | undefined) ?? [];
-      const name = String(doc.metadata?.name);
-      assertDnsLabel(`${doc.kind} name in ${file}`, name);
-      return [
-        {
-          kind: doc.kind,
-          name,
-          namespace: String(doc.metadata?.namespace ?? 'default'),
-          labels: { ...(doc.kind === 'Pod' ? doc.metadata?.labels : doc.spec?.template?.metadata?.labels) },
-          toleratesControlPlane: tolerations.some(
-            (toleration) => toleration.operator === 'Exists' && (toleration.key === CONTROL_PLANE_TAINT || toleration.key === undefined),
-          ),
-          hostNetwork: podSpec?.hostNetwork === true,
-          containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
-        },
-      ];
-    }),
-  );
+const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment'];
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+}
+
+function containerPorts(podSpec: Doc | undefined): PodPorts {
+  const ports: PodPorts = {};
+  for (const container of (podSpec?.containers as Doc[] | undefined) ?? []) {
+    for (const port of (container.ports as Doc[] | undefined) ?? []) {
+      if (port.name) ports[String(port.name)] = { port: Number(port.containerPort), protocol: port.protocol === 'UDP' ? 'UDP' : 'TCP' };
+    }
+  }
+  return ports;
+}
+
+function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): WorkloadSpec {
+  const podSpec = (doc.kind === 'Pod' ? doc.spec : doc.spec?.template?.spec) as Doc | undefined;
+  const tolerations = (podSpec?.tolerations as Doc[] | undefined) ?? [];
+  const name = String(doc.metadata?.name);
+  assertDnsLabel(`${doc.kind} name in ${file}`, name);
+  const deployment = doc.kind === 'Deployment';
+  const replicas = Number(doc.spec?.replicas ?? 1);
+  if (deployment && (!Number.isInteger(replicas) || replicas < 0)) throw new Error(`${file}: Deployment ${name} has replicas "${doc.spec?.replicas}"`);
+  return {
+    kind: doc.kind,
+    name,
+    namespace: String(doc.metadata?.namespace ?? 'default'),
+    labels: { ...(doc.kind === 'Pod' ? doc.metadata?.labels : doc.spec?.template?.metadata?.labels) },
+    toleratesControlPlane: tolerations.some(
+      (toleration) => toleration.operator === 'Exists' && (toleration.key === CONTROL_PLANE_TAINT || toleration.key === undefined),
+    ),
+    hostNetwork: podSpec?.hostNetwork === true,
+    containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
+    ports: containerPorts(podSpec),
+    ...(deployment ? { replicas, templateHash: podTemplateHash(doc.spec?.template) } : {}),
+    ...(lesson ? { lesson } : {}),
+  };
+}
+
+function readObjects(dir: string, lesson?: string): { workloads: WorkloadSpec[]; services: ServiceSpec[] } {
+  const workloads: WorkloadSpec[] = [];
+  const services: ServiceSpec[] = [];
+  for (const file of yamlFiles(dir)) {
+    for (const doc of readDocs(join(dir, file))) {
+      if (WORKLOAD_KINDS.includes(doc.kind)) workloads.push(workloadSpecOf(doc, file, lesson));
+      else if (doc.kind === 'Service') services.push(serviceSpecOf(doc, file));
+    }
+  }
+  return { workloads, services };
+}
+
+/** The suite's own workloads (fixtures/workloads/), then each lesson's (fixtures/lessons/<lesson>/), in name order. */
+function readAllObjects(fixturesDir: string): { workloads: WorkloadSpec[]; services: ServiceSpec[] } {
+  const all = readObjects(join(fixturesDir, 'workloads'));
+  const lessonsDir = join(fixturesDir, 'lessons');
+  let lessons: string[] = [];
+  try {
+    lessons = readdirSync(lessonsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  } catch {
+    lessons = [];
+  }
+  for (const lesson of lessons) {
+    const objects = readObjects(join(lessonsDir, lesson), lesson);
+    all.workloads.push(...objects.workloads);
+    all.services.push(...objects.services);
+  }
+  return all;
 }
 
 export interface SpecOptions {
@@ -172,6 +228,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   assertDnsLabel('lab name', name);
   let roles = kind.nodes.map((node) => node.role);
   if (options.workers !== undefined) roles = ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')];
+  const objects = options.podsPerNode === undefined ? readAllObjects(dir) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
   return {
     ...kind,
     name,
@@ -179,6 +236,6 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodeNetwork: KIND_NODE_NETWORK,
     nodeMtu: NODE_MTU,
     pool: readInstallationPool(join(dir, 'calico-installation.yaml')),
-    workloads: options.podsPerNode === undefined ? readWorkloads(join(dir, 'workloads')) : probeDaemonSets(options.podsPerNode),
+    ...objects,
   };
 }
