@@ -17,6 +17,8 @@ import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch } from './wiring.ts';
+import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
+import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 
 export interface UpResult {
   state: LabState;
@@ -73,9 +75,12 @@ async function wireLab(state: LabState): Promise<void> {
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
       writeNodeLayer(state, node);
+      writeNodeResolvConf(state, node);
       node.holderPid = await startNodeHolder(state.name, node);
     }),
   );
+  await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
+  await startClusterDns(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {

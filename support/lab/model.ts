@@ -28,7 +28,7 @@ export interface LabPod {
   namespace: string;
   name: string;
   workload: string;
-  ownerKind: 'DaemonSet' | 'Pod' | 'ReplicaSet';
+  ownerKind: 'DaemonSet' | 'Pod' | 'ReplicaSet' | 'StatefulSet';
   /** The owning controller's name when it is not the workload's own (a Deployment's ReplicaSet `<deployment>-<hash>`). */
   ownerName?: string;
   /** Named container ports (for a Service's named targetPort). */
@@ -36,6 +36,8 @@ export interface LabPod {
   /** spec.hostname and spec.subdomain (a StatefulSet's pods), for EndpointSlice hostnames and DNS. */
   hostname?: string;
   subdomain?: string;
+  /** Absent means ClusterFirst; Default gives the pod its node's resolv.conf (CoreDNS's own pods). */
+  dnsPolicy?: 'Default';
   node: string;
   ip: string;
   /** The network namespace the pod's processes run in (its node's, for a hostNetwork pod). */
@@ -105,6 +107,10 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
       for (let replica = 0; replica < (workload.replicas ?? 1); replica++) addReplica(state, workload, random);
       continue;
     }
+    if (workload.kind === 'StatefulSet') {
+      for (let ordinal = 0; ordinal < (workload.replicas ?? 1); ordinal++) addOrdinal(state, workload, ordinal);
+      continue;
+    }
     for (const node of eligibleNodes(state, workload)) {
       const name = workload.kind === 'Pod' ? workload.name : uniqueGeneratedName(state, workload, random);
       addPod(state, { workload, name, node: node.name });
@@ -128,6 +134,17 @@ export function addReplica(state: LabState, workload: WorkloadSpec, random?: (ma
   const name = uniqueGeneratedName(state, { ...workload, name: replicaSet }, random);
   const node = workload.toleratesControlPlane ? leastLoaded(state.nodes, state) : scheduleOnWorker(state);
   return addPod(state, { workload, name, node: node.name });
+}
+
+/**
+ * A StatefulSet's pod `<name>-<ordinal>`, with spec.hostname = its name and spec.subdomain =
+ * the StatefulSet's serviceName (pkg/controller/statefulset/stateful_set_utils.go
+ * initIdentity), on the least loaded node it may run on.
+ */
+export function addOrdinal(state: LabState, workload: WorkloadSpec, ordinal: number, node?: string): LabPod {
+  const name = `${workload.name}-${ordinal}`;
+  const chosen = node ?? (workload.toleratesControlPlane ? leastLoaded(state.nodes, state) : scheduleOnWorker(state)).name;
+  return addPod(state, { workload, name, node: chosen });
 }
 
 function leastLoaded(nodes: LabNode[], state: LabState): LabNode {
@@ -184,6 +201,8 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
     workload: workload.name,
     ownerKind: workload.kind === 'Deployment' ? 'ReplicaSet' : workload.kind,
     ...(workload.kind === 'Deployment' ? { ownerName: replicaSetName(workload) } : {}),
+    ...(workload.kind === 'StatefulSet' ? { hostname: name, ...(workload.serviceName ? { subdomain: workload.serviceName } : {}) } : {}),
+    ...(workload.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(workload.ports && Object.keys(workload.ports).length ? { ports: { ...workload.ports } } : {}),
     node: node.name,
     ip: workload.hostNetwork ? node.ip : ipam.assign(node.name, `${workload.namespace}/${name}`),

@@ -11,6 +11,7 @@ import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import { serviceSpecOf } from './services/manifests.ts';
 import type { PodPorts, ServiceSpec } from './services/services.ts';
+import { coreDnsWorkload } from './dns/coredns.ts';
 
 export interface PoolSpec {
   name: string;
@@ -21,7 +22,7 @@ export interface PoolSpec {
 }
 
 export interface WorkloadSpec {
-  kind: 'Pod' | 'DaemonSet' | 'Deployment';
+  kind: 'Pod' | 'DaemonSet' | 'Deployment' | 'StatefulSet';
   name: string;
   namespace: string;
   labels: Record<string, string>;
@@ -37,6 +38,10 @@ export interface WorkloadSpec {
   ports?: PodPorts;
   /** The lesson folder (fixtures/lessons/<lesson>/) it comes from; absent for the suite's own workloads. */
   lesson?: string;
+  /** A StatefulSet's governing (headless) Service: its pods get hostname <pod> and subdomain <serviceName>. */
+  serviceName?: string;
+  /** The pod's dnsPolicy; absent means ClusterFirst (a coredns pod has Default: its node's resolv.conf). */
+  dnsPolicy?: 'ClusterFirst' | 'Default';
 }
 
 export interface LabSpec {
@@ -128,7 +133,7 @@ function readInstallationPool(file: string): PoolSpec {
   };
 }
 
-const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment'];
+const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'StatefulSet'];
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
@@ -164,6 +169,8 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
     containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
     ports: containerPorts(podSpec),
     ...(deployment ? { replicas, templateHash: podTemplateHash(doc.spec?.template) } : {}),
+    ...(doc.kind === 'StatefulSet' ? { replicas, serviceName: String(doc.spec?.serviceName ?? '') } : {}),
+    ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(lesson ? { lesson } : {}),
   };
 }
@@ -229,6 +236,8 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   let roles = kind.nodes.map((node) => node.role);
   if (options.workers !== undefined) roles = ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')];
   const objects = options.podsPerNode === undefined ? readAllObjects(dir) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
+  // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
+  if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
   return {
     ...kind,
     name,
