@@ -17,6 +17,9 @@ import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch } from './wiring.ts';
+import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
+import { startServers } from './servers/servers.ts';
+import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
 import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 
@@ -81,6 +84,7 @@ async function wireLab(state: LabState): Promise<void> {
   );
   await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
   await startClusterDns(state);
+  await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -90,6 +94,8 @@ async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
     state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec });
     await fault.apply(state);
     state.faults.push(fault.name);
+    // kube-proxy follows what the fault changed in the model (or misbehaves, if the fault is kube-proxy's).
+    await syncKubeProxy(state);
   }
 }
 
@@ -169,7 +175,11 @@ function safeReaddir(dir: string): string[] {
 
 /** CNI ADD, lab style: an address from the node's block, the veth pair, the host route, DNS. */
 export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod> {
-  return updateState(labName, (state) => cniAdd(state, request));
+  return updateState(labName, async (state) => {
+    const pod = await cniAdd(state, request);
+    await syncKubeProxy(state);
+    return pod;
+  });
 }
 
 /** CNI DEL, lab style: the pod's namespace goes (taking its veth pair and host route along) and its address is released. */
@@ -178,5 +188,8 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     await cniDel(state, pod);
+    const replacement = await replaceReplica(state, pod);
+    if (replacement) await startServers(labName, [replacement]);
+    await syncKubeProxy(state);
   });
 }

@@ -9,7 +9,7 @@ import { Ipam, type IpamState } from './ipam/ipam.ts';
 import { randomInt } from 'node:crypto';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
-import { admitServices, builtInServiceSpecs, endpointSliceOf, type LabEndpointSlice, type LabService, type PodPorts } from './services/services.ts';
+import { admitServices, apiserverEndpointSlice, builtInServiceSpecs, endpointSliceOf, type LabEndpointSlice, type LabService, type PodPorts } from './services/services.ts';
 
 export interface LabNode {
   name: string;
@@ -64,6 +64,8 @@ export interface LabState {
   pods: LabPod[];
   /** Services as the API server holds them (kubeadm's kubernetes and kube-dns, then the fixtures'). */
   services: LabService[];
+  /** EndpointSlices frozen by a fault (the EndpointSlice controller stopped); absent: computed from the pods. */
+  staleEndpointSlices?: LabEndpointSlice[];
   ipam: IpamState;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
@@ -143,7 +145,11 @@ export function addReplica(state: LabState, workload: WorkloadSpec, random?: (ma
  */
 export function addOrdinal(state: LabState, workload: WorkloadSpec, ordinal: number, node?: string): LabPod {
   const name = `${workload.name}-${ordinal}`;
-  const chosen = node ?? (workload.toleratesControlPlane ? leastLoaded(state.nodes, state) : scheduleOnWorker(state)).name;
+  // The scheduler's default topology spread: the node with the fewest pods of the same set, then the least loaded.
+  const eligible = workload.toleratesControlPlane ? state.nodes : state.nodes.filter((candidate) => candidate.role === 'worker');
+  const siblings = (candidate: LabNode) => state.pods.filter((pod) => pod.workload === workload.name && pod.namespace === workload.namespace && pod.node === candidate.name).length;
+  const fewest = Math.min(...eligible.map(siblings));
+  const chosen = node ?? leastLoaded(eligible.filter((candidate) => siblings(candidate) === fewest), state).name;
   return addPod(state, { workload, name, node: chosen });
 }
 
@@ -154,7 +160,12 @@ function leastLoaded(nodes: LabNode[], state: LabState): LabNode {
 
 /** The EndpointSlice of each Service with a selector, computed from the pods as the controller does. */
 export function endpointSlices(state: LabState): LabEndpointSlice[] {
-  return (state.services ?? []).flatMap((service) => endpointSliceOf(service, state.pods) ?? []);
+  if (state.staleEndpointSlices) return state.staleEndpointSlices;
+  const controlPlane = state.nodes.find((node) => node.role === 'control-plane');
+  return (state.services ?? []).flatMap((service) => {
+    if (service.namespace === 'default' && service.name === 'kubernetes' && controlPlane) return [apiserverEndpointSlice(controlPlane)];
+    return endpointSliceOf(service, state.pods) ?? [];
+  });
 }
 
 function eligibleNodes(state: LabState, workload: WorkloadSpec): LabNode[] {

@@ -72,7 +72,8 @@ export interface EndpointSliceEndpoint {
   conditions: { ready: boolean; serving: boolean; terminating: boolean };
   hostname?: string;
   nodeName: string;
-  targetRef: { kind: 'Pod'; namespace: string; name: string };
+  /** Absent for an endpoint that is no pod (the API server's, in the kubernetes Service's slice). */
+  targetRef?: { kind: 'Pod'; namespace: string; name: string };
 }
 
 export interface EndpointSlicePort {
@@ -233,6 +234,21 @@ export function endpointSliceOf(service: LabService, pods: EndpointPod[]): LabEn
       };
     }),
     ports,
+  };
+}
+
+/**
+ * The `kubernetes` Service's slice, which the API server keeps itself (its endpoint reconciler):
+ * the control-plane's address and the secure port 6443.
+ */
+export function apiserverEndpointSlice(controlPlane: { name: string; ip: string }): LabEndpointSlice {
+  return {
+    namespace: 'default',
+    name: 'kubernetes',
+    labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io' },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [controlPlane.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: controlPlane.name }],
+    ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
   };
 }
 
