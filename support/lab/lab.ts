@@ -22,6 +22,7 @@ import { startServers } from './servers/servers.ts';
 import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
 import { applyNatOutgoing } from './felix/nat-outgoing.ts';
+import { startRedis } from './servers/redis.ts';
 
 export interface UpResult {
   state: LabState;
@@ -85,6 +86,8 @@ async function wireLab(state: LabState): Promise<void> {
   await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
   await startClusterDns(state);
   await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
+  // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
+  await startRedis(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {

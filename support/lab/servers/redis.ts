@@ -57,6 +57,9 @@ export function redisServerArgv(pod: LabPod, files: { dir: string; log: string }
     '--logfile', files.log,
     '--save', '',
     '--appendonly', 'no',
+    // The image's default waits 5 s for more replicas before a diskless full sync; the lab starts
+    // its replicas together, so the wait only delays the moment replication is up.
+    '--repl-diskless-sync-delay', '0',
   ];
 }
 
@@ -99,5 +102,19 @@ async function startOne(state: LabState, pod: LabPod): Promise<number> {
 export async function startRedis(state: LabState): Promise<void> {
   const pods = state.pods.filter(runsRedis);
   await Promise.all(pods.filter((pod) => ordinalOf(pod) === 0).map((pod) => startOne(state, pod)));
-  await Promise.all(pods.filter((pod) => ordinalOf(pod) !== 0).map((pod) => startOne(state, pod)));
+  const replicas = pods.filter((pod) => ordinalOf(pod) !== 0);
+  await Promise.all(replicas.map((pod) => startOne(state, pod)));
+  // As a learner waits for the StatefulSet before looking: bounded, the lab comes up without it.
+  await Promise.all(replicas.map((pod) => waitForLink(pod)));
+}
+
+const LINK_WAIT_MS = 10_000;
+
+async function waitForLink(pod: LabPod): Promise<void> {
+  const deadline = Date.now() + LINK_WAIT_MS;
+  while (Date.now() < deadline) {
+    const info = await run(['ip', 'netns', 'exec', pod.netns, 'redis-cli', 'info', 'replication'], { where: pod.netns, timeoutMs: 3_000 });
+    if (/^master_link_status:up\r?$/m.test(info.stdout)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
