@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base32, endpointChainName, serviceChainName } from '../../support/lab/kube-proxy/chain-names.ts';
+import { base32, endpointChainName, serviceChainName } from '../../support/net/kube-proxy.ts';
 import { probability, proxyRules, syncRestore } from '../../support/lab/kube-proxy/rules.ts';
 import { natChainsIn } from '../../support/lab/kube-proxy/sync.ts';
 import { endpointSliceOf, type LabService } from '../../support/lab/services/services.ts';

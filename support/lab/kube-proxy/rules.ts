@@ -8,7 +8,7 @@
  * gets a REJECT in the filter table's KUBE-SERVICES instead of a KUBE-SVC chain.
  */
 import { isHeadless, readyAddresses, type LabEndpointSlice, type LabService } from '../services/services.ts';
-import { endpointChainName, serviceChainName, servicePortName } from './chain-names.ts';
+import { endpointChainName, serviceChainName, servicePortName } from '../../net/kube-proxy.ts';
 
 export const MASQUERADE_MARK = '0x4000';
 

@@ -1,5 +1,6 @@
 /**
- * kube-proxy's chain names (pkg/proxy/iptables/proxier.go, Kubernetes v1.28:
+ * kube-proxy's naming rules, shared by the lab's kube-proxy and the claims that read a node's
+ * rules. Chain names (pkg/proxy/iptables/proxier.go, Kubernetes v1.28:
  * servicePortChainName, servicePortEndpointChainName; the hash is portProtoHash): the first
  * 16 characters of base32(SHA-256(<ns>/<svc>[:<port name>] + <protocol, lower case> [+ <ip:port>])).
  */
@@ -40,4 +41,9 @@ export function serviceChainName(portName: string, protocol: string): string {
 
 export function endpointChainName(portName: string, protocol: string, endpoint: string): string {
   return `KUBE-SEP-${hash16(portName + protocol.toLowerCase() + endpoint)}`;
+}
+
+/** kube-proxy's statistic probability for jump i of n, 1/(n-i), as `iptables -S` prints it (11 decimals). */
+export function printedProbability(remaining: number): string {
+  return (1 / remaining).toFixed(11);
 }
