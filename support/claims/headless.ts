@@ -6,7 +6,7 @@
 import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
-import { redisCommand, redisReplication } from '../probes/redis.ts';
+import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
 import { describePod, podTarget } from '../subjects.ts';
 import { expandName, serviceNamed } from './cluster-dns.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
@@ -106,18 +106,20 @@ export async function sliceHasNoHostnames(cluster: Cluster, serviceName: string)
 /** L11-11: redis-cli by DNS name answers PONG. */
 export async function redisAnswersPing(cluster: Cluster, client: PodInfo, host: string): Promise<Verdict> {
   const seen = await redisCommand(cluster, podTarget(client), host, ['ping']);
-  return verdict(seen.value === 'PONG', `\`redis-cli -h ${host} ping\` in ${describePod(client)} to print PONG`, seen.value || '(nothing)', seen.evidence);
+  return verdict(seen.value.ok && seen.value.value === 'PONG', `\`redis-cli -h ${host} ping\` in ${describePod(client)} to print PONG`, replyText(seen.value), seen.evidence);
 }
 
 /** L11-12: the master reports role master and one online replica per expected announced name. */
 export async function redisMasterReplicas(cluster: Cluster, client: PodInfo, host: string, announced: string[]): Promise<Verdict> {
   const seen = await redisReplication(cluster, podTarget(client), host);
-  const info = seen.value;
   const want = announced.map((name) => expandName(cluster, client, name));
+  const what = `INFO replication of ${host} to show role:master, connected_slaves:${want.length} and online replicas announced as ${list(want)}`;
+  if (!seen.value.ok) return verdict(false, what, seen.value.error, seen.evidence);
+  const info = seen.value.value;
   const online = info.replicas.filter((replica) => replica.state === 'online').map((replica) => replica.ip);
   return verdict(
     info.role === 'master' && info.fields.connected_slaves === String(want.length) && info.replicas.length === want.length && sameSet(online, want),
-    `INFO replication of ${host} to show role:master, connected_slaves:${want.length} and online replicas announced as ${list(want)}`,
+    what,
     `role:${info.role}, connected_slaves:${info.fields.connected_slaves ?? '?'}, replicas ${list(info.replicas.map((replica) => `${replica.ip} ${replica.state}`))}`,
     seen.evidence,
   );
@@ -126,12 +128,15 @@ export async function redisMasterReplicas(cluster: Cluster, client: PodInfo, hos
 /** L11-13, L11-18: a read-only replica of the given master, its link up. */
 export async function redisReplicaOf(cluster: Cluster, client: PodInfo, host: string, master: string, port: number): Promise<Verdict> {
   const seen = await redisReplication(cluster, podTarget(client), host);
-  const fields = seen.value.fields;
   const wantMaster = expandName(cluster, client, master);
+  const what = `INFO replication of ${host} to show role:slave, master_host:${wantMaster}, master_port:${port}, master_link_status:up, slave_read_only:1`;
+  if (!seen.value.ok) return verdict(false, what, seen.value.error, seen.evidence);
+  const info = seen.value.value;
+  const fields = info.fields;
   return verdict(
-    seen.value.role === 'slave' && fields.master_host === wantMaster && fields.master_port === String(port) && fields.master_link_status === 'up' && fields.slave_read_only === '1',
-    `INFO replication of ${host} to show role:slave, master_host:${wantMaster}, master_port:${port}, master_link_status:up, slave_read_only:1`,
-    `role:${seen.value.role}, master_host:${fields.master_host ?? '-'}, master_port:${fields.master_port ?? '-'}, master_link_status:${fields.master_link_status ?? '-'}, slave_read_only:${fields.slave_read_only ?? '-'}`,
+    info.role === 'slave' && fields.master_host === wantMaster && fields.master_port === String(port) && fields.master_link_status === 'up' && fields.slave_read_only === '1',
+    what,
+    `role:${info.role}, master_host:${fields.master_host ?? '-'}, master_port:${fields.master_port ?? '-'}, master_link_status:${fields.master_link_status ?? '-'}, slave_read_only:${fields.slave_read_only ?? '-'}`,
     seen.evidence,
   );
 }
@@ -141,15 +146,15 @@ export async function redisWriteReplicates(cluster: Cluster, client: PodInfo, ma
   const key = `podnet-e2e-${Date.now().toString(36)}`;
   const value = `hello from ${master}`;
   const set = await redisCommand(cluster, podTarget(client), master, ['set', key, value]);
-  if (set.value !== 'OK') return verdict(false, `SET on ${master} to reply OK`, set.value || '(nothing)', set.evidence);
+  if (!set.value.ok || set.value.value !== 'OK') return verdict(false, `SET on ${master} to reply OK`, replyText(set.value), set.evidence);
   // Replication is asynchronous: ask each replica until it has the key (bounded by WAIT on the master).
   const wait = await redisCommand(cluster, podTarget(client), master, ['wait', String(replicas.length), '2000']);
   const reads = await Promise.all(replicas.map((replica) => redisCommand(cluster, podTarget(client), replica, ['get', key])));
-  const wrong = replicas.filter((_, index) => reads[index]?.value !== value);
+  const wrong = replicas.filter((_, index) => { const read = reads[index]?.value; return !read?.ok || read.value !== value; });
   return verdict(
     wrong.length === 0,
     `a key SET on ${master} (OK) to be returned by GET on ${list(replicas)}`,
-    list(replicas.map((replica, index) => `${replica}: ${reads[index]?.value || '(nil)'}`)),
+    list(replicas.map((replica, index) => `${replica}: ${reads[index] ? replyText(reads[index].value) : '?'}`)),
     [...set.evidence, ...wait.evidence, ...reads.flatMap((read) => read.evidence)],
   );
 }
@@ -158,9 +163,9 @@ export async function redisWriteReplicates(cluster: Cluster, client: PodInfo, ma
 export async function redisReplicaRefusesWrites(cluster: Cluster, client: PodInfo, replica: string): Promise<Verdict> {
   const seen = await redisCommand(cluster, podTarget(client), replica, ['set', 'podnet-e2e-readonly', 'test']);
   return verdict(
-    /READONLY You can't write against a read only replica\./.test(seen.value),
+    seen.value.ok && /READONLY You can't write against a read only replica\./.test(seen.value.value),
     `SET on ${replica} to fail with "READONLY You can't write against a read only replica."`,
-    seen.value || '(nothing)',
+    replyText(seen.value),
     seen.evidence,
   );
 }

@@ -94,7 +94,7 @@ async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
   const faults = names.map(findFault);
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
-    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec });
+    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec, services: state.services });
     await fault.apply(state);
     state.faults.push(fault.name);
     // kube-proxy follows what the fault changed in the model (or misbehaves, if the fault is kube-proxy's).
@@ -117,7 +117,10 @@ export async function labUndoFaults(labName: string, names: string[] = []): Prom
     const unknown = names.filter((name) => !state.faults.includes(name));
     if (unknown.length) throw new Error(`lab ${labName} does not have fault(s) ${unknown.join(', ')} (applied: ${state.faults.join(', ') || 'none'})`);
     const remaining = names.length === 0 ? [] : state.faults.filter((name) => !names.includes(name));
-    if (state.pristine) Object.assign(state, state.pristine);
+    if (state.pristine) {
+      Object.assign(state, state.pristine);
+      state.staleEndpointSlices = undefined; // only a fault freezes the slices
+    }
     state.pristine = undefined;
     state.faults = [];
     await unwireLab(labName);

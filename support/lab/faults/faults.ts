@@ -16,6 +16,9 @@ import { nodeLayerDir } from '../cni/node-fs.ts';
 import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
+import { DNS_FAULTS } from '../dns/faults.ts';
+import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
+import { SERVICE_FAULTS } from '../services/faults.ts';
 
 export interface Fault {
   name: string;
@@ -319,6 +322,9 @@ export const FAULTS: Fault[] = [
       state.ipam = ipam.toState();
     },
   },
+  ...DNS_FAULTS,
+  ...KUBE_PROXY_FAULTS,
+  ...SERVICE_FAULTS,
 ];
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
