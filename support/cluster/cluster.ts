@@ -166,6 +166,47 @@ export interface PodRequest {
   labels?: Record<string, string>;
 }
 
+export interface ServicePortInfo {
+  name: string | undefined;
+  port: number;
+  protocol: string;
+  /** A number, or the name of a container port. */
+  targetPort: number | string;
+  nodePort: number | undefined;
+}
+
+/** A Service as the API returns it. */
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  type: string;
+  /** An address, or 'None' for a headless Service. */
+  clusterIP: string;
+  externalIPs: string[];
+  ports: ServicePortInfo[];
+  selector: Record<string, string> | undefined;
+  labels: Record<string, string>;
+}
+
+export interface EndpointInfo {
+  addresses: string[];
+  /** conditions.ready; absent in the API means ready. */
+  ready: boolean;
+  hostname: string | undefined;
+  nodeName: string | undefined;
+  targetRef: { kind: string; namespace: string | undefined; name: string } | undefined;
+}
+
+/** An EndpointSlice (discovery.k8s.io/v1) as the API returns it. */
+export interface EndpointSliceInfo {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  addressType: string;
+  endpoints: EndpointInfo[];
+  ports: { name: string | undefined; port: number | undefined; protocol: string | undefined }[];
+}
+
 export interface Cluster {
   readonly target: TargetKind;
   /** One line for the run's log: which cluster, reached how. */
@@ -186,6 +227,12 @@ export interface Cluster {
   dnsServiceIP(): Promise<string>;
   /** The Service CIDR the API server allocates ClusterIPs from. */
   serviceCIDR(): Promise<string>;
+  /** Services, of one namespace or all. */
+  services(filter?: { namespace?: string }): Promise<ServiceInfo[]>;
+  /** EndpointSlices, of one namespace or all, or of one Service (label kubernetes.io/service-name). */
+  endpointSlices(filter?: { namespace?: string; service?: string }): Promise<EndpointSliceInfo[]>;
+  /** What a pod's container wrote to stdout, as `kubectl logs` shows it. */
+  podLogs(namespace: string, name: string, container?: string): Promise<string>;
 
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;

@@ -20,6 +20,12 @@ import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
 import { routerNetns } from './naming.ts';
+import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
+import { startServers } from './servers/servers.ts';
+import { replaceReplica } from './controllers/deployment.ts';
+import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
+import { applyNatOutgoing } from './felix/nat-outgoing.ts';
+import { startRedis } from './servers/redis.ts';
 
 export interface UpResult {
   state: LabState;
@@ -110,18 +116,26 @@ async function wireLab(state: LabState): Promise<void> {
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
       writeNodeLayer(state, node);
+      writeNodeResolvConf(state, node);
       node.holderPid = await startNodeHolder(state.name, node);
     }),
   );
+  await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
+  await startClusterDns(state);
+  await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
+  // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
+  await startRedis(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
   const faults = names.map(findFault).filter((fault) => faultApplies(fault, state.spec.topology ?? DEFAULT_TOPOLOGY));
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
-    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec });
+    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec, services: state.services });
     await fault.apply(state);
     state.faults.push(fault.name);
+    // kube-proxy follows what the fault changed in the model (or misbehaves, if the fault is kube-proxy's).
+    await syncKubeProxy(state);
   }
 }
 
@@ -140,7 +154,10 @@ export async function labUndoFaults(labName: string, names: string[] = []): Prom
     const unknown = names.filter((name) => !state.faults.includes(name));
     if (unknown.length) throw new Error(`lab ${labName} does not have fault(s) ${unknown.join(', ')} (applied: ${state.faults.join(', ') || 'none'})`);
     const remaining = names.length === 0 ? [] : state.faults.filter((name) => !names.includes(name));
-    if (state.pristine) Object.assign(state, state.pristine);
+    if (state.pristine) {
+      Object.assign(state, state.pristine);
+      state.staleEndpointSlices = undefined; // only a fault freezes the slices
+    }
     state.pristine = undefined;
     state.faults = [];
     await unwireLab(labName);
@@ -201,7 +218,11 @@ function safeReaddir(dir: string): string[] {
 
 /** CNI ADD, lab style: an address from the node's block, the veth pair, the host route, DNS. */
 export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod> {
-  return updateState(labName, (state) => cniAdd(state, request));
+  return updateState(labName, async (state) => {
+    const pod = await cniAdd(state, request);
+    await syncKubeProxy(state);
+    return pod;
+  });
 }
 
 /** CNI DEL, lab style: the pod's namespace goes (taking its veth pair and host route along) and its address is released. */
@@ -210,5 +231,8 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     await cniDel(state, pod);
+    const replacement = await replaceReplica(state, pod);
+    if (replacement) await startServers(labName, [replacement]);
+    await syncKubeProxy(state);
   });
 }
