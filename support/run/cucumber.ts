@@ -11,6 +11,7 @@ import type { E2eOptions } from './options.ts';
 import { tagExpression } from './options.ts';
 import { RERUN_FILE } from './report.ts';
 import { topologyOfTags } from '../topology/catalogue.ts';
+import { featureTags } from '../topology/features.ts';
 
 export interface PreparedRun {
   /** How many scenarios the run selected. */
@@ -83,13 +84,3 @@ async function selectedScenarios(sources: IRunOptions['sources'], options: E2eOp
   return plan.plan;
 }
 
-/** The tags written above a feature's `Feature:` line (where a topology is named). */
-export function featureTags(text: string): string[] {
-  const tags: string[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (/^Feature:/.test(trimmed)) return tags;
-    if (trimmed.startsWith('@')) tags.push(...trimmed.split(/\s+/).filter((word) => word.startsWith('@')));
-  }
-  return tags;
-}

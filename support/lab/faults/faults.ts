@@ -29,9 +29,14 @@ export interface Fault {
   topologies?: string[];
 }
 
+/** The topologies whose labs a fault breaks. */
+export function faultTopologies(fault: Fault): string[] {
+  return fault.topologies ?? [DEFAULT_TOPOLOGY];
+}
+
 /** Whether a fault breaks the lab of a topology. */
 export function faultApplies(fault: Fault, topology: string): boolean {
-  return (fault.topologies ?? [DEFAULT_TOPOLOGY]).includes(topology);
+  return faultTopologies(fault).includes(topology);
 }
 
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
