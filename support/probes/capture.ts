@@ -19,18 +19,36 @@ export interface RawCapture<T> {
   during: Observation<T>;
 }
 
-export async function captureDuring<T>(cluster: Cluster, on: ExecTarget, filter: string[], label: string, action: () => Promise<Observation<T>>, iface = 'eth0'): Promise<Observation<Capture<T>>> {
+export async function captureDuring<T>(
+  cluster: Cluster,
+  on: ExecTarget,
+  filter: string[],
+  label: string,
+  action: () => Promise<Observation<T>>,
+  iface = 'eth0',
+): Promise<Observation<Capture<T>>> {
   const seen = await around(await startPcap(cluster, on, filter, label, { iface }), action);
   return { ...seen, value: { packets: seen.value.seen, during: seen.value.during } };
 }
 
 /** A capture on `iface`, read back with `readOptions` (`-vv`: every header, nested ones too) as text for the caller's parser. */
-export async function rawCaptureDuring<T>(cluster: Cluster, on: ExecTarget, iface: string, filter: string[], readOptions: string[], label: string, action: () => Promise<Observation<T>>): Promise<Observation<RawCapture<T>>> {
+export async function rawCaptureDuring<T>(
+  cluster: Cluster,
+  on: ExecTarget,
+  iface: string,
+  filter: string[],
+  readOptions: string[],
+  label: string,
+  action: () => Promise<Observation<T>>,
+): Promise<Observation<RawCapture<T>>> {
   const seen = await around(await startRawPcap(cluster, on, filter, label, { iface, readOptions }), action);
   return { ...seen, value: { text: seen.value.seen, during: seen.value.during } };
 }
 
-async function around<P, T>(capture: PcapCapture<P>, action: () => Promise<Observation<T>>): Promise<Observation<{ seen: P; during: Observation<T> }>> {
+async function around<P, T>(
+  capture: PcapCapture<P>,
+  action: () => Promise<Observation<T>>,
+): Promise<Observation<{ seen: P; during: Observation<T> }>> {
   let during: Observation<T>;
   try {
     during = await action();
@@ -41,5 +59,9 @@ async function around<P, T>(capture: PcapCapture<P>, action: () => Promise<Obser
     throw error;
   }
   const seen = await capture.stop();
-  return { value: { seen: seen.value, during }, evidence: [...seen.evidence, ...during.evidence], files: [...(seen.files ?? []), ...(during.files ?? [])] };
+  return {
+    value: { seen: seen.value, during },
+    evidence: [...seen.evidence, ...during.evidence],
+    files: [...(seen.files ?? []), ...(during.files ?? [])],
+  };
 }

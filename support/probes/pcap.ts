@@ -25,7 +25,13 @@ export interface PcapOptions {
 }
 
 /** Starts tcpdump on an interface of `on` (eth0 by default) and resolves once it is listening. `label` names the attached file. */
-export async function startPcap(cluster: Cluster, on: ExecTarget, filter: string[], label: string, options: PcapOptions = {}): Promise<PcapCapture> {
+export async function startPcap(
+  cluster: Cluster,
+  on: ExecTarget,
+  filter: string[],
+  label: string,
+  options: PcapOptions = {},
+): Promise<PcapCapture> {
   const raw = await startRawPcap(cluster, on, filter, label, options);
   return {
     async stop() {
@@ -39,7 +45,13 @@ export async function startPcap(cluster: Cluster, on: ExecTarget, filter: string
  * The same capture, read back with extra `tcpdump -r` options (`-vv` prints every header,
  * the encapsulated ones too) and returned as text, for a parser of the caller's choice.
  */
-export async function startRawPcap(cluster: Cluster, on: ExecTarget, filter: string[], label: string, options: PcapOptions & { readOptions?: string[] } = {}): Promise<PcapCapture<string>> {
+export async function startRawPcap(
+  cluster: Cluster,
+  on: ExecTarget,
+  filter: string[],
+  label: string,
+  options: PcapOptions & { readOptions?: string[] } = {},
+): Promise<PcapCapture<string>> {
   const file = `/tmp/podnet-e2e-capture-${randomBytes(6).toString('hex')}.pcap`;
   // --immediate-mode and -U: every packet is handed over and written as it comes, so none waits in a
   // buffer (and is lost) when the capture stops.
