@@ -3,9 +3,10 @@
  * target cannot answer, gather evidence on failure, and clean up what a scenario created.
  */
 import 'allure-cucumberjs';
-import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setParallelCanAssign } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
+import { assignScenario } from './parallel.ts';
 import { INTERRUPTED_LABEL, wasInterrupted } from './run/interrupt.ts';
 import { TARGETS, connect } from './target.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
@@ -14,6 +15,9 @@ import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
 
 let connected: Awaited<ReturnType<typeof connect>> | undefined;
+
+// Under --parallel, a scenario that creates or deletes pods never runs beside another.
+setParallelCanAssign(assignScenario);
 
 BeforeAll({ timeout: 120_000 }, async function () {
   connected = await connect();
