@@ -5,6 +5,7 @@ import { VXLAN_DEVICE, usesVxlan } from '../net/calico.ts';
 import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { cniConfigFiles, cniExecutables, cniPluginTypes } from '../probes/node-config.ts';
+import { LOCALHOST_PORT, connectOverLocalhost } from '../probes/localhost.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 import { list, listing, verdict } from './verdict.ts';
 
@@ -92,25 +93,14 @@ export async function containersShareEth0(cluster: Cluster, pod: PodInfo): Promi
   );
 }
 
-const LOCALHOST_PORT = '18081';
-
 /** A server in one container answers a client in another container on 127.0.0.1. */
 export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInfo, client: string, server: string): Promise<Verdict> {
-  const listener = await cluster.startBackground(podTarget(pod, server), ['nc', '-v', '-l', '-k', '127.0.0.1', LOCALHOST_PORT], {
-    readyPattern: /[Ll]istening on/,
-    readyTimeoutMs: 5_000,
-    timeoutMs: 30_000,
-  });
-  const connect = await cluster.exec(podTarget(pod, client), ['nc', '-z', '-v', '-w', '2', '127.0.0.1', LOCALHOST_PORT], { timeoutMs: 10_000 }).catch(async (error: unknown) => {
-    await listener.stop();
-    throw error;
-  });
-  const served = await listener.stop();
+  const seen = await connectOverLocalhost(cluster, pod, client, server);
   return verdict(
-    connect.exitCode === 0,
+    seen.value.connected,
     `container ${client} of pod ${pod.name} to reach a server in container ${server} at 127.0.0.1:${LOCALHOST_PORT}`,
-    connect.exitCode === 0 ? 'connected' : `could not connect: ${(connect.stderr || connect.stdout).trim() || `exit ${connect.exitCode}`}`,
-    [served, connect],
+    seen.value.connected ? 'connected' : `could not connect: ${seen.value.said}`,
+    seen.evidence,
   );
 }
 
