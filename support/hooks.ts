@@ -71,9 +71,10 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
   if (result?.status !== Status.FAILED) return;
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
   const [source, target] = await this.trafficSubjects();
-  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [] }));
+  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [], listings: [] }));
   this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
   for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
+  for (const listing of diagnosis.listings) this.attach(listing.body, { mediaType: listing.mediaType, fileName: listing.fileName });
 });
 
 After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) {
