@@ -7,6 +7,13 @@ import { runbooksFor, type Runbook } from './runbooks.ts';
 export interface Diagnosis {
   text: string;
   evidence: Gathered['evidence'];
+  /** What the API answered (the pods, the blocks; on a live cluster the events), attached as JSON. */
+  listings: { fileName: string; mediaType: string; body: string }[];
+}
+
+function listingsOf(evidence: Gathered): Diagnosis['listings'] {
+  const json = (name: string, value: unknown) => ({ fileName: `diagnosis-${name}.json`, mediaType: 'application/json', body: JSON.stringify(value, null, 2) });
+  return [json('pods', evidence.pods), json('ipam-blocks', evidence.blocks), ...(evidence.events ? [json('events', evidence.events)] : [])];
 }
 
 export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string {
@@ -34,5 +41,5 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
 export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis> {
   const runbooks = runbooksFor(claims);
   const evidence = await gather(cluster, source, target);
-  return { text: formatDiagnosis(runbooks, evidence), evidence: evidence.evidence };
+  return { text: formatDiagnosis(runbooks, evidence), evidence: evidence.evidence, listings: listingsOf(evidence) };
 }
