@@ -11,6 +11,8 @@ import { diagnose } from './diagnosis/diagnose.ts';
 import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';
 import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
+import { factsOf } from './preconditions/facts.ts';
+import { REQUIRES_TAG, skipMessage, unmet } from './preconditions/preconditions.ts';
 
 let connected: Awaited<ReturnType<typeof connect>> | undefined;
 
@@ -34,6 +36,15 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
   if (!liveOnly || this.cluster.target === 'kind') return undefined;
   const reason = liveOnly.name.slice('@live-only:'.length).replaceAll('-', ' ') || 'it needs a live cluster';
   this.attach(`skipped on the embedded lab: ${reason}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
+  return 'skipped';
+});
+
+Before({ name: 'skip claims whose preconditions the cluster does not meet' }, async function (this: PodNetWorld, { pickle }) {
+  const tags = pickle.tags.map((tag) => tag.name);
+  if (!tags.some((tag) => tag.startsWith(REQUIRES_TAG))) return undefined;
+  const miss = unmet(tags, await factsOf(this.cluster));
+  if (!miss) return undefined;
+  this.attach(skipMessage(miss), { mediaType: 'text/plain', fileName: 'skipped.txt' });
   return 'skipped';
 });
 
