@@ -3,7 +3,7 @@
  * target cannot answer, gather evidence on failure, and clean up what a scenario created.
  */
 import 'allure-cucumberjs';
-import { After, AfterAll, Before, BeforeAll, Status, setParallelCanAssign } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setParallelCanAssign } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
 import { assignScenario } from './parallel.ts';
@@ -15,8 +15,15 @@ import { diagnose } from './diagnosis/diagnose.ts';
 import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';
 import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
+import { factsOf } from './preconditions/facts.ts';
+import { REQUIRES_TAG, skipMessage, unmet } from './preconditions/preconditions.ts';
 
 let clusters: TopologyClusters | undefined;
+
+// A step is bounded by the commands it runs, each with a timeout of its own; this bound only
+// catches a step that hangs. Cucumber's 5 s is too short for a full mesh on a loaded machine or
+// for a live cluster, where every exec is an API round trip.
+setDefaultTimeout(60_000);
 
 // Under --parallel, a scenario that creates or deletes pods never runs beside another.
 setParallelCanAssign(assignScenario);
@@ -60,6 +67,15 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
   if (!liveOnly || TARGETS[this.cluster.target].answersLiveOnly) return undefined;
   const reason = liveOnly.name.slice('@live-only:'.length).replaceAll('-', ' ') || 'it needs a live cluster';
   this.attach(`skipped on the embedded lab: ${reason}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
+  return 'skipped';
+});
+
+Before({ name: 'skip claims whose preconditions the cluster does not meet' }, async function (this: PodNetWorld, { pickle }) {
+  const tags = pickle.tags.map((tag) => tag.name);
+  if (!tags.some((tag) => tag.startsWith(REQUIRES_TAG))) return undefined;
+  const miss = unmet(tags, await factsOf(this.cluster));
+  if (!miss) return undefined;
+  this.attach(skipMessage(miss), { mediaType: 'text/plain', fileName: 'skipped.txt' });
   return 'skipped';
 });
 
