@@ -6,7 +6,7 @@ import {
   conntrackShowsTranslation,
   endpointChainsOnEveryNode,
   everyEndpointReceivedOne,
-  oneBackendLoggedClient,
+  oneBackendLogged,
   replicasReadyOnWorkers,
   replyHeaderStartsWith,
   replyStatusLine,
@@ -79,8 +79,12 @@ Then('the reply has a {string} header starting with {string}', function (this: P
   return this.verify(replyHeaderStartsWith(lastExchange(this), header, prefix));
 });
 
-Then('exactly one backend of the Service logged the request, from the client pod\'s own IP', function (this: PodNetWorld) {
-  return this.verify(oneBackendLoggedClient(lastExchange(this)));
+Then('exactly one backend of the Service logged the line {string}', function (this: PodNetWorld, line: string) {
+  return this.verify(oneBackendLogged(lastExchange(this), line, false));
+});
+
+Then('exactly one backend of the Service logged the line {string}, coming from the client pod\'s own IP', function (this: PodNetWorld, line: string) {
+  return this.verify(oneBackendLogged(lastExchange(this), line, true));
 });
 
 Then('the conntrack table of the client\'s node maps the ClusterIP to the backend that answered', function (this: PodNetWorld) {

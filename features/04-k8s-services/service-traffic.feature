@@ -17,7 +17,7 @@ Feature: Traffic to the ClusterIP is translated on the client's node
   @claim:L04-10
   Scenario: The backend sees the client pod's own address; conntrack holds the translation
     When "client" sends the line "get" to port 80 of the ClusterIP of "nginx-service"
-    Then exactly one backend of the Service logged the request, from the client pod's own IP
+    Then exactly one backend of the Service logged the line "get", coming from the client pod's own IP
     And the conntrack table of the client's node maps the ClusterIP to the backend that answered
 
   @claim:L04-11
