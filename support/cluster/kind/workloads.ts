@@ -9,7 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PatchStrategy, type KubernetesObject, type V1DaemonSet, type V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, type KubernetesObject, type V1DaemonSet, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { EnvironmentError } from '../cluster.ts';
 import { call, callOr404, type KubeClients } from './api.ts';
@@ -67,6 +67,8 @@ export interface WorkloadsOptions {
   clients: KubeClients;
   namespace?: string;
   dir?: string;
+  /** More manifest folders, applied after `dir` (a lesson's own workloads). */
+  extraDirs?: string[];
   /** Keep everything after the run (`--keep`). */
   keep?: boolean;
   readyTimeoutMs?: number;
@@ -97,7 +99,8 @@ export class SuiteWorkloads {
   async apply(): Promise<void> {
     await this.ensureNamespace();
     const { clients } = this.options;
-    for (const raw of await loadManifests(this.options.dir)) {
+    const manifests = [await loadManifests(this.options.dir), ...(await Promise.all((this.options.extraDirs ?? []).map((dir) => loadManifests(dir))))].flat();
+    for (const raw of manifests) {
       const manifest = prepareManifest(raw, this.namespace);
       const existing = await callOr404(clients, `read ${ref(manifest)}`, () => clients.objects.read(manifestRef(manifest)));
       if (existing && !isOurs(existing)) {
@@ -136,6 +139,7 @@ export class SuiteWorkloads {
   async waitReady(): Promise<void> {
     for (const m of this.manifests) {
       if (m.kind === 'DaemonSet') await this.waitDaemonSet(m.metadata.name);
+      else if (m.kind === 'Deployment') await this.waitDeployment(m.metadata.name);
       else if (m.kind === 'Pod') await this.waitPod(m.metadata.name);
     }
   }
@@ -169,6 +173,21 @@ export class SuiteWorkloads {
       return {
         done: observed && desired > 0 && readyNodes.size >= desired && pods.length === desired,
         seen: `${readyNodes.size}/${desired} eligible nodes have a Ready pod, ${pods.length} pods${notReady.length ? `; not ready: ${notReady.join('; ')}` : ''}`,
+      };
+    });
+  }
+
+  private async waitDeployment(name: string): Promise<void> {
+    const { clients } = this.options;
+    const namespace = this.namespace;
+    await this.poll(`Deployment ${namespace}/${name} to have all its replicas Ready`, async () => {
+      const deployment: V1Deployment = await call(clients, `read Deployment ${namespace}/${name}`, () => clients.apps.readNamespacedDeployment({ namespace, name }));
+      const wanted = deployment.spec?.replicas ?? 1;
+      const status = deployment.status ?? {};
+      const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
+      return {
+        done: observed && (status.readyReplicas ?? 0) === wanted && (status.updatedReplicas ?? 0) === wanted && (status.replicas ?? 0) === wanted,
+        seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready (${status.replicas ?? 0} in all, ${status.updatedReplicas ?? 0} updated)`,
       };
     });
   }
