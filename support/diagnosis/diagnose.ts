@@ -3,6 +3,7 @@ import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Gathered } from './evidence.ts';
 import { gather } from './evidence.ts';
 import { runbooksFor, type Runbook } from './runbooks.ts';
+import { SERVICE_CLAIMS, diagnoseServices } from './services.ts';
 
 export interface Diagnosis {
   text: string;
@@ -33,7 +34,9 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
 /** Runs the runbooks that fit the failed claims; undefined when none fits. */
 export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis | undefined> {
   const runbooks = runbooksFor(claims);
-  if (runbooks.length === 0) return undefined;
+  const services = claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined;
+  if (runbooks.length === 0) return services;
   const evidence = await gather(cluster, source, target);
-  return { text: formatDiagnosis(runbooks, evidence), evidence: evidence.evidence };
+  const text = formatDiagnosis(runbooks, evidence);
+  return services ? { text: `${text}\n\n${services.text}`, evidence: [...evidence.evidence, ...services.evidence] } : { text, evidence: evidence.evidence };
 }
