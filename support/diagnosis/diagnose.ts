@@ -4,6 +4,7 @@ import type { Gathered } from './evidence.ts';
 import { gather } from './evidence.ts';
 import { runbooksFor, type Runbook } from './runbooks.ts';
 import { SERVICE_CLAIMS, diagnoseServices } from './services.ts';
+import { DNS_CLAIMS, diagnoseDns } from './dns.ts';
 
 export interface Diagnosis {
   text: string;
@@ -34,9 +35,18 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
 /** Runs the runbooks that fit the failed claims; undefined when none fits. */
 export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis | undefined> {
   const runbooks = runbooksFor(claims);
-  const services = claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined;
-  if (runbooks.length === 0) return services;
+  const specific = merge(
+    claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined,
+    claims.some((claim) => DNS_CLAIMS.test(claim)) ? await diagnoseDns(cluster, source) : undefined,
+  );
+  if (runbooks.length === 0) return specific;
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);
-  return services ? { text: `${text}\n\n${services.text}`, evidence: [...evidence.evidence, ...services.evidence] } : { text, evidence: evidence.evidence };
+  return specific ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence] } : { text, evidence: evidence.evidence };
+}
+
+function merge(...parts: (Diagnosis | undefined)[]): Diagnosis | undefined {
+  const present = parts.filter((part): part is Diagnosis => part !== undefined);
+  if (present.length === 0) return undefined;
+  return { text: present.map((part) => part.text).join('\n\n'), evidence: present.flatMap((part) => part.evidence) };
 }
