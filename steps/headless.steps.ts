@@ -1,6 +1,7 @@
 import { Then } from '@cucumber/cucumber';
 import {
   kubernetesServiceAtFirstAddress,
+  noNatRuleMentions,
   redisAnswersPing,
   redisMasterReplicas,
   redisReplicaOf,
@@ -64,4 +65,8 @@ Then('a key set through redis at {string} from {string} is read back from {strin
 
 Then('a write through redis at {string} from {string} is refused as READONLY', async function (this: PodNetWorld, replica: string, alias: string) {
   await this.verify(redisReplicaRefusesWrites(this.cluster, this.pod(alias), replica));
+});
+
+Then('on every node, no rule of the nat table mentions Service {string}', async function (this: PodNetWorld, service: string) {
+  await this.verify(noNatRuleMentions(this.cluster, service));
 });

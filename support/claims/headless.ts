@@ -7,7 +7,8 @@ import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
-import { describePod, podTarget } from '../subjects.ts';
+import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { probeFailure } from '../probes/commands.ts';
 import { expandName, serviceNamed } from './cluster-dns.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
@@ -168,4 +169,15 @@ export async function redisReplicaRefusesWrites(cluster: Cluster, client: PodInf
     replyText(seen.value),
     seen.evidence,
   );
+}
+
+/** L11-16: kube-proxy programs nothing for a headless Service: no rule of any node's nat table names it. */
+export async function noNatRuleMentions(cluster: Cluster, serviceName: string): Promise<Verdict> {
+  const nodes = await cluster.nodes();
+  const listings = await Promise.all(nodes.map((node) => cluster.exec(nodeTarget(node.name), ['iptables', '-t', 'nat', '-S'], { timeoutMs: 15_000 })));
+  const unreadable = listings.filter((listing) => listing.exitCode !== 0);
+  if (unreadable[0]) throw probeFailure(unreadable[0]);
+  const name = `${cluster.workloadNamespace}/${serviceName}`;
+  const mentions = listings.flatMap((listing, index) => listing.stdout.split('\n').filter((rule) => rule.includes(`"${name}:`) || rule.includes(`"${name} `)).map((rule) => `${nodes[index]?.name}: ${rule}`));
+  return verdict(mentions.length === 0, `no rule of any node's nat table to mention ${name}`, mentions.length ? mentions.join(' | ') : `none among ${listings.reduce((sum, listing) => sum + listing.stdout.split('\n').filter((line) => line.startsWith('-A')).length, 0)} rules on ${nodes.length} nodes`, listings);
 }
