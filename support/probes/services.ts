@@ -24,7 +24,7 @@ export interface LineExchange {
  */
 export async function sendLine(cluster: Cluster, from: ExecTarget, host: string, port: number, line: string): Promise<Observation<LineExchange>> {
   const script = 'printf "%s\\n" "$0" | nc -w 3 "$1" "$2"';
-  return runProbe(cluster, from, ['sh', '-c', script, line, host, String(port)], (stdout) => ({ host, port, exitCode: 0, reply: stdout }), { acceptExitCodes: [0, 1, TIMED_OUT_EXIT_CODE], timeoutMs: 12_000 }).then(
+  return runProbe(cluster, from, ['sh', '-c', script, line, host, String(port)], (stdout) => ({ host, port, exitCode: 0, reply: stdout }), { acceptExitCodes: [0, 1, TIMED_OUT_EXIT_CODE], timeoutMs: 6_000 }).then(
     (observation) => ({ ...observation, value: { ...observation.value, exitCode: observation.evidence[0]?.exitCode ?? 0 } }),
   );
 }
@@ -53,7 +53,7 @@ export async function openConnections(cluster: Cluster, from: ExecTarget, host: 
 export async function resolveHost(cluster: Cluster, from: ExecTarget, name: string): Promise<Observation<string[]>> {
   return runProbe(cluster, from, ['getent', 'hosts', name], (stdout) => stdout.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter(Boolean), {
     acceptExitCodes: [0, 2, TIMED_OUT_EXIT_CODE],
-    timeoutMs: 12_000,
+    timeoutMs: 6_000,
   });
 }
 
