@@ -1,7 +1,10 @@
-import { Then } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
+import { lookupGetsPodIP } from '../support/claims/cluster-dns.ts';
 import {
   kubernetesServiceAtFirstAddress,
   noNatRuleMentions,
+  deleteAndAwaitRecreation,
+  within,
   redisAnswersPing,
   redisMasterReplicas,
   redisReplicaOf,
@@ -69,4 +72,17 @@ Then('a write through redis at {string} from {string} is refused as READONLY', a
 
 Then('on every node, no rule of the nat table mentions Service {string}', async function (this: PodNetWorld, service: string) {
   await this.verify(noNatRuleMentions(this.cluster, service));
+});
+
+When('the pod {string} of StatefulSet {string} is deleted and the StatefulSet has recreated it', { timeout: 180_000 }, async function (this: PodNetWorld, name: string, statefulSet: string) {
+  const { before, after } = await deleteAndAwaitRecreation(this.cluster, statefulSet, name);
+  this.attach(`${name} was ${before.ip} on ${before.node}; recreated as ${after.ip} on ${after.node}`, { mediaType: 'text/plain', fileName: `recreated-${name}.txt` });
+});
+
+Then('within {int} s, {string} looking up {string} with its search list gets exactly the IP of pod {string}', { timeout: 180_000 }, async function (this: PodNetWorld, seconds: number, alias: string, name: string, pod: string) {
+  await this.verify(within(seconds, () => lookupGetsPodIP(this.cluster, this.pod(alias), name, pod)));
+});
+
+Then('within {int} s, redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up', { timeout: 180_000 }, async function (this: PodNetWorld, seconds: number, host: string, alias: string, master: string, port: number) {
+  await this.verify(within(seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
 });

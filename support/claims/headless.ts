@@ -3,7 +3,7 @@
  * EndpointSlices of headless Services; and what redis-cli sees of the replication between the
  * StatefulSet's pods (names resolved by the cluster DNS from inside a client pod).
  */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type Cluster, type PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
@@ -180,4 +180,28 @@ export async function noNatRuleMentions(cluster: Cluster, serviceName: string): 
   const name = `${cluster.workloadNamespace}/${serviceName}`;
   const mentions = listings.flatMap((listing, index) => listing.stdout.split('\n').filter((rule) => rule.includes(`"${name}:`) || rule.includes(`"${name} `)).map((rule) => `${nodes[index]?.name}: ${rule}`));
   return verdict(mentions.length === 0, `no rule of any node's nat table to mention ${name}`, mentions.length ? mentions.join(' | ') : `none among ${listings.reduce((sum, listing) => sum + listing.stdout.split('\n').filter((line) => line.startsWith('-A')).length, 0)} rules on ${nodes.length} nodes`, listings);
+}
+
+/** A verdict that may take time to come true (a TTL to run out, a replica to reconnect): asked again until it holds or `seconds` pass. */
+export async function within(seconds: number, check: () => Promise<Verdict>): Promise<Verdict> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const seen = await check();
+    if (seen.ok || Date.now() > deadline) return { ...seen, expected: `within ${seconds} s, ${seen.expected}` };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** L11-18: deletes a StatefulSet pod and waits (bounded) until the controller has a Ready pod of that name again. */
+export async function deleteAndAwaitRecreation(cluster: Cluster, statefulSet: string, name: string, seconds = 120): Promise<{ before: PodInfo; after: PodInfo }> {
+  const before = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
+  if (!before) throw new EnvironmentError(`StatefulSet ${statefulSet} has no pod ${name}`);
+  await cluster.deletePod(before.namespace, name);
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const after = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name && isReady(pod) && pod.ip);
+    if (after) return { before, after };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new EnvironmentError(`StatefulSet ${statefulSet} did not recreate a Ready ${name} within ${seconds} s`);
 }
