@@ -22,8 +22,12 @@ export async function selectedLessons(options: Pick<E2eOptions, 'tags' | 'claims
   const { runConfiguration } = await loadConfiguration({ provided: tags ? { tags } : {} });
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
   const { plan } = await loadSources(runConfiguration.sources);
-  return [...new Set(plan.map((pickle) => lessonOfFeature(pickle.uri)).filter((lesson): lesson is string => Boolean(lesson)))].sort();
+  const lessons = plan.map((pickle) => lessonOfFeature(pickle.uri)).filter((lesson): lesson is string => Boolean(lesson));
+  return [...new Set(lessons.flatMap((lesson) => [...(LESSON_NEEDS[lesson] ?? []), lesson]))].sort();
 }
+
+/** Lessons built on another's workloads: 05 asks the DNS for lesson 04's nginx-service, 11 adds Services to its nginx-deployment. */
+export const LESSON_NEEDS: Record<string, string[]> = { 'lesson-05': ['lesson-04'], 'lesson-11': ['lesson-04'] };
 
 /** The fixture folders of those lessons that have workloads of their own. */
 export function lessonWorkloadDirs(lessons: string[], root = LESSON_FIXTURES_DIR): string[] {

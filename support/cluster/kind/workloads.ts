@@ -54,7 +54,9 @@ export async function loadManifests(dir = DEFAULT_WORKLOADS_DIR): Promise<Manife
  */
 export function prepareManifest(manifest: Manifest, namespace: string): Manifest {
   const copy = structuredClone(manifest);
-  copy.metadata.namespace = namespace;
+  // A lesson's own namespace (lesson 05's `foo`) stays what it is; a Namespace is cluster-scoped.
+  if (copy.kind === 'Namespace') delete copy.metadata.namespace;
+  else if (!copy.metadata.namespace || copy.metadata.namespace === 'default') copy.metadata.namespace = namespace;
   copy.metadata.labels = { ...(copy.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
   const template = (copy.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template;
   if (template) {
@@ -138,7 +140,8 @@ export class SuiteWorkloads {
   /** Waits until every DaemonSet runs one Ready pod on each eligible node and every Pod is Ready. */
   async waitReady(): Promise<void> {
     for (const m of this.manifests) {
-      if (m.kind === 'DaemonSet') await this.waitDaemonSet(m.metadata.name);
+      if (m.kind === 'DaemonSet') await this.waitDaemonSet(m.metadata.name, m.metadata.namespace);
+      else if (m.kind === 'StatefulSet') await this.waitStatefulSet(m.metadata.name);
       else if (m.kind === 'Deployment') await this.waitDeployment(m.metadata.name);
       else if (m.kind === 'Pod') await this.waitPod(m.metadata.name);
     }
@@ -156,9 +159,20 @@ export class SuiteWorkloads {
     );
   }
 
-  private async waitDaemonSet(name: string): Promise<void> {
+  private async waitStatefulSet(name: string): Promise<void> {
     const { clients } = this.options;
     const namespace = this.namespace;
+    await this.poll(`StatefulSet ${namespace}/${name} to have all its replicas Ready`, async () => {
+      const set = await call(clients, `read StatefulSet ${namespace}/${name}`, () => clients.apps.readNamespacedStatefulSet({ namespace, name }));
+      const wanted = set.spec?.replicas ?? 1;
+      const status = set.status ?? { replicas: 0 };
+      return { done: (status.observedGeneration ?? 0) >= (set.metadata?.generation ?? 0) && (status.readyReplicas ?? 0) === wanted, seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready` };
+    });
+  }
+
+  private async waitDaemonSet(name: string, inNamespace?: string): Promise<void> {
+    const { clients } = this.options;
+    const namespace = inNamespace ?? this.namespace;
     await this.poll(`DaemonSet ${namespace}/${name} to run one Ready pod on every eligible node`, async () => {
       const ds: V1DaemonSet = await call(clients, `read DaemonSet ${namespace}/${name}`, () =>
         clients.apps.readNamespacedDaemonSet({ namespace, name }),
@@ -211,6 +225,11 @@ export class SuiteWorkloads {
       return;
     }
     const { clients } = this.options;
+    // A lesson's own namespaces (with everything in them) go first.
+    for (const m of this.applied.filter((candidate) => candidate.kind === 'Namespace')) {
+      await callOr404(clients, `delete ${ref(m)}`, () => clients.core.deleteNamespace({ name: m.metadata.name })).catch((err: unknown) => this.log(`could not delete ${ref(m)}: ${errorText(err)}`));
+      this.log(`deleted namespace ${m.metadata.name}`);
+    }
     if (this.createdNamespace) {
       await callOr404(clients, `delete namespace ${this.namespace}`, () => clients.core.deleteNamespace({ name: this.namespace }));
       await this.waitNamespaceGone().catch((err: unknown) => this.log(`namespace ${this.namespace} is still terminating: ${errorText(err)}`));
