@@ -11,6 +11,7 @@ import {
   lookupIsNxdomain,
   lookupMatchesUpstream,
   podRecordResolves,
+  searchWalkSeen,
   srvPerStatefulSetPod,
 } from '../support/claims/cluster-dns.ts';
 import type { Placement } from '../support/subjects.ts';
@@ -80,3 +81,8 @@ Then(
     await this.verify(srvPerStatefulSetPod(this.cluster, this.pod(alias), name, statefulSet, service, port));
   },
 );
+
+Then('a capture on {string} during its lookup of {string} with its search list shows, in order, these queries answered by the cluster DNS:', async function (this: PodNetWorld, alias: string, name: string, table: DataTable) {
+  const expected = table.hashes().map((row) => ({ query: row.query as string, rcode: row.answer as string }));
+  await this.verify(searchWalkSeen(this.cluster, this.pod(alias), name, expected));
+});

@@ -9,7 +9,9 @@
 import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { nthAddress, parseCidr } from '../net/cidr.ts';
+import { captureDuring } from '../probes/capture.ts';
 import { lookup, type LookupOptions } from '../probes/dns.ts';
+import { dnsQueriesOf, dnsResponsesOf } from '../probes/parse/dns-capture.ts';
 import { addressesOf, parseSrvData, type DigResult } from '../probes/parse/dig.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -206,6 +208,32 @@ export async function answerComesFromDnsService(cluster: Cluster, pod: PodInfo, 
     seen.value.answered && server?.address === dnsIP && server.port === 53,
     `\`dig +search ${name}\` in ${describePod(pod)} to be answered by ${dnsIP}#53 (the kube-dns ClusterIP)`,
     server ? `answered by ${server.address}#${server.port}` : shown(seen.value),
+    seen.evidence,
+  );
+}
+
+/**
+ * L05-12: a capture on the pod's eth0 during `dig +search <name>` shows the queries in the
+ * order expected (`rcode` "any" for the last), each answered by the cluster DNS's ClusterIP.
+ */
+export async function searchWalkSeen(cluster: Cluster, pod: PodInfo, name: string, expected: { query: string; rcode: string }[]): Promise<Verdict> {
+  const dnsIP = await cluster.dnsServiceIP();
+  const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], () => dig(cluster, pod, name, { search: true }));
+  const packets = seen.value.packets;
+  const queries = dnsQueriesOf(packets);
+  const responses = dnsResponsesOf(packets);
+  const want = expected.map((row) => ({ query: expandName(cluster, pod, row.query), rcode: row.rcode }));
+  const walk = queries.map((query) => {
+    const response = responses.find((candidate) => candidate.id === query.id);
+    return { query: query.name, to: query.to, rcode: response?.rcode ?? 'no answer', from: response?.from };
+  });
+  const ok =
+    walk.length === want.length &&
+    want.every((row, index) => walk[index]?.query === row.query && (row.rcode === 'any' || walk[index]?.rcode === row.rcode) && walk[index]?.to === dnsIP && walk[index]?.from === dnsIP);
+  return verdict(
+    ok,
+    `a capture on ${describePod(pod)} during \`dig +search ${name}\` to show, in order, ${list(want.map((row) => `${row.query} (${row.rcode === 'any' ? 'answered' : row.rcode})`))}, each sent to and answered by ${dnsIP}`,
+    walk.length ? list(walk.map((step) => `${step.query} to ${step.to} → ${step.rcode}${step.from ? ` from ${step.from}` : ''}`)) : 'no DNS query',
     seen.evidence,
   );
 }
