@@ -12,6 +12,7 @@ import {
   lookupMatchesUpstream,
   podRecordResolves,
   searchWalkSeen,
+  dnsQueryTranslatedOnNode,
   srvPerStatefulSetPod,
 } from '../support/claims/cluster-dns.ts';
 import type { Placement } from '../support/subjects.ts';
@@ -85,4 +86,8 @@ Then(
 Then('a capture on {string} during its lookup of {string} with its search list shows, in order, these queries answered by the cluster DNS:', async function (this: PodNetWorld, alias: string, name: string, table: DataTable) {
   const expected = table.hashes().map((row) => ({ query: row.query as string, rcode: row.answer as string }));
   await this.verify(searchWalkSeen(this.cluster, this.pod(alias), name, expected));
+});
+
+Then("the node of {string} sends kube-dns's ports to kube-proxy's chains, and its conntrack maps the pod's DNS queries to a kube-dns endpoint:", async function (this: PodNetWorld, alias: string, table: DataTable) {
+  await this.verify(dnsQueryTranslatedOnNode(this.cluster, this.pod(alias), table.hashes().map((row) => ({ port: row.port as string, chain: row.chain as string }))));
 });
