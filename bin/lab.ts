@@ -3,8 +3,8 @@
  * Exit codes: 0 done, 1 the lab failed to build, 2 the machine cannot run it (or bad usage).
  */
 import { parseArgs } from 'node:util';
+import { runCli } from '../support/cli/main.ts';
 import { UsageError } from '../support/cli/usage-error.ts';
-import { EnvironmentError } from '../support/cluster/cluster.ts';
 import { FAULTS, UnknownFaultError } from '../support/lab/faults/faults.ts';
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/lab/lab.ts';
 import { ensurePreflight } from '../support/lab/preflight.ts';
@@ -12,10 +12,13 @@ import { formatLabStatus } from '../support/lab/status.ts';
 import { assertDnsLabel } from '../support/lab/naming.ts';
 import { loadLabSpec } from '../support/lab/spec.ts';
 import { listStates, readState } from '../support/lab/state.ts';
+import { DEFAULT_TOPOLOGY, labNameFor, topologyDir } from '../support/topology/catalogue.ts';
 
-const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
-       npm run lab:status    [-- --name <lab>]
-       npm run lab:down      [-- --name <lab>]        also clears a lab whose run crashed
+const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--topology <name>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
+       npm run lab:status    [-- --name <lab>] [--topology <name>]
+       npm run lab:down      [-- --name <lab>] [--topology <name>]   also clears a lab whose run crashed
+       --topology names a folder of fixtures/topologies/ (default kind); its lab is <name>-<topology>
+       (the default topology's is <name>), as npm run e2e names them
        npm run lab:fault     -- <fault>…              break a running lab on purpose
        npm run lab:fault     -- --undo [<fault>…]     undo the named faults (all, without names)
        npm run lab:fault     -- --list                the faults the lab knows
@@ -28,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: command === 'fault',
     options: {
       name: { type: 'string' },
+      topology: { type: 'string' },
       fixtures: { type: 'string' },
       workers: { type: 'string' },
       fault: { type: 'string', multiple: true },
@@ -52,15 +56,20 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError((error as Error).message);
     }
   }
-  const specOptions = { fixturesDir: values.fixtures, name: values.name, workers, faults: values.fault };
-  const labName = () => values.name ?? loadLabSpec(specOptions).name;
+  const topology = values.topology ?? DEFAULT_TOPOLOGY;
+  if (values.topology !== undefined) topologyDir(values.topology); // a usage error naming the known ones
+  const baseName = values.name ?? (values.topology === undefined ? undefined : loadLabSpec({ fixturesDir: values.fixtures }).name);
+  const name = baseName === undefined ? undefined : labNameFor(baseName, topology);
+  const specOptions = { topology, fixturesDir: values.fixtures ?? (values.topology === undefined ? undefined : topologyDir(topology)), name, workers, faults: values.fault };
+  const labName = () => name ?? loadLabSpec(specOptions).name;
 
   switch (command) {
     case 'up': {
       await ensurePreflight((line) => console.log(line));
       const started = performance.now();
-      const { state, created } = await labUp(specOptions);
+      const { state, created, cleared } = await labUp({ ...specOptions, keep: true });
       const ms = Math.round(performance.now() - started);
+      if (cleared) console.log(cleared);
       console.log(created ? `lab ${state.name} is up (${ms} ms)` : `lab ${state.name} was already up; attached to it`);
       console.log(formatLabStatus(state));
       return 0;
@@ -87,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const names = values.name ? [values.name] : listStates();
+      const names = name ? [name] : listStates();
       if (names.length === 0) {
         console.log('no embedded lab is running (npm run lab:up starts one)');
         return 0;
@@ -110,15 +119,4 @@ async function main(argv: string[]): Promise<number> {
 }
 
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof EnvironmentError || error instanceof UsageError || error instanceof UnknownFaultError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`error: ${(error as Error).message}`);
-      if (!(error instanceof EnvironmentError)) console.error(USAGE);
-      process.exit(2);
-    }
-    console.error(`error: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)), { usage: USAGE, usageErrors: [UnknownFaultError] });

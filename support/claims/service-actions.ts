@@ -91,7 +91,7 @@ export async function talkToService(cluster: Cluster, client: PodInfo, serviceNa
   if (options.connections !== undefined) {
     seen.connections = await openConnections(cluster, podTarget(client), host, port, options.connections);
   } else if (options.watchNodes) {
-    const captured = await captureDuring(cluster, nodeTarget(client.node), ['tcp', 'port', String(port)], () => sendLine(cluster, podTarget(client), host, port, line));
+    const captured = await captureDuring(cluster, nodeTarget(client.node), ['tcp', 'port', String(port)], `${client.node}-eth0`, () => sendLine(cluster, podTarget(client), host, port, line));
     seen.exchange = captured.value.during;
     seen.capture = captured.value.packets;
     seen.evidence.push(captured.evidence[0] as ExecResult);

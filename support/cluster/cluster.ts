@@ -15,7 +15,29 @@ export interface NodeInfo {
   role: NodeRole;
   internalIP: string;
   ready: boolean;
+  /** What calico-node records for the node (its Node resource), where the target knows it. */
+  calico?: CalicoNodeFacts;
 }
+
+/**
+ * Calico's Node resource for a node, as the Kubernetes datastore keeps it: annotations on the
+ * Kubernetes Node (projectcalico.org/IPv4Address, IPv4VXLANTunnelAddr, VXLANTunnelMACAddr).
+ */
+export interface CalicoNodeFacts {
+  /** spec.bgp.ipv4Address: the node address Calico autodetected, with its prefix (10.10.10.11/24). */
+  ipv4Address?: string;
+  /** spec.ipv4VXLANTunnelAddr. */
+  vxlanTunnelAddr?: string;
+  /** spec.vxlanTunnelMACAddr. */
+  vxlanTunnelMac?: string;
+}
+
+/** The Kubernetes Node annotations the Calico Node resource lives in (libcalico-go k8s/resources/node.go). */
+export const CALICO_NODE_ANNOTATIONS = {
+  ipv4Address: 'projectcalico.org/IPv4Address',
+  vxlanTunnelAddr: 'projectcalico.org/IPv4VXLANTunnelAddr',
+  vxlanTunnelMac: 'projectcalico.org/VXLANTunnelMACAddr',
+} as const;
 
 export interface OwnerRef {
   kind: string; // DaemonSet, ReplicaSet, …
@@ -45,7 +67,9 @@ export interface PodInfo {
 /** Where a command runs: inside a pod's first (or named) container, or in a node's root namespaces. */
 export type ExecTarget =
   | { kind: 'pod'; namespace: string; name: string; container?: string }
-  | { kind: 'node'; name: string };
+  | { kind: 'node'; name: string }
+  /** The topology's router (containerlab family): a container on a live lab, a namespace in the embedded one. */
+  | { kind: 'router'; name: string };
 
 export interface ExecOptions {
   /** Hard limit; a command still running then is ended and reported as timed out. */
@@ -54,6 +78,15 @@ export interface ExecOptions {
 
 /** The exit code of a command cut off by its timeout, on every target (as timeout(1) reports it). */
 export const TIMED_OUT_EXIT_CODE = 124;
+
+/**
+ * The background-process contract, the same on every target: `start…` waits this long for the
+ * ready line unless told otherwise; a process outlives neither its `timeoutMs` nor this default;
+ * a process cut off by its lifetime reports TIMED_OUT_EXIT_CODE and `timedOut`; one that dies
+ * of a signal (stop() sends SIGINT) reports 128 + the signal's number, as a shell does.
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 20_000;
+export const DEFAULT_BACKGROUND_LIFETIME_MS = 120_000;
 
 /** The evidence record of one command: what ran, where, and everything it said. */
 export interface ExecResult {
@@ -97,6 +130,8 @@ export interface IpPool {
   natOutgoing: boolean;
   /** The MTU Calico gives workload interfaces in this pool, where the target knows it. */
   mtu: number | undefined;
+  /** The IPPool resource's spec and labels as the API holds them (allowedUses, vxlanMode, …), where the target has it. */
+  resource?: { spec: Record<string, unknown>; labels: Record<string, string> };
 }
 
 export interface IpamAllocation {
@@ -224,7 +259,6 @@ export class EnvironmentError extends Error {
 }
 
 export function describeTarget(target: ExecTarget): string {
-  return target.kind === 'pod'
-    ? `pod ${target.namespace}/${target.name}${target.container ? ` (container ${target.container})` : ''}`
-    : `node ${target.name}`;
+  if (target.kind === 'pod') return `pod ${target.namespace}/${target.name}${target.container ? ` (container ${target.container})` : ''}`;
+  return `${target.kind} ${target.name}`;
 }

@@ -32,14 +32,13 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
     .join('\n\n');
 }
 
-/** Runs the runbooks that fit the failed claims; undefined when none fits. */
-export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis | undefined> {
+/** Runs the runbooks that fit the failed claims (the default one where none does). */
+export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis> {
   const runbooks = runbooksFor(claims);
   const specific = merge(
     claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined,
     claims.some((claim) => DNS_CLAIMS.test(claim)) ? await diagnoseDns(cluster, source) : undefined,
   );
-  if (runbooks.length === 0) return specific;
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);
   return specific ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence] } : { text, evidence: evidence.evidence };

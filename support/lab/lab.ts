@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
 import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni/cni.ts';
-import { findFault } from './faults/faults.ts';
-import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
+import { faultApplies, findFault } from './faults/faults.ts';
+import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
+import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
@@ -16,7 +17,9 @@ import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
-import { nodeBatch } from './wiring.ts';
+import { nodeBatch, nodeFdbBatch } from './wiring.ts';
+import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
+import { routerNetns } from './naming.ts';
 import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
 import { startServers } from './servers/servers.ts';
 import { replaceReplica } from './controllers/deployment.ts';
@@ -29,20 +32,47 @@ export interface UpResult {
   state: LabState;
   /** False when a lab of that name was already running and was attached to instead. */
   created: boolean;
+  /** Set when a lab left behind by a run that is gone was cleared first: says what was cleared. */
+  cleared?: string;
 }
 
 export interface UpOptions extends SpecOptions {
   /** Faults to apply once the lab is wired. */
   faults?: string[];
+  /** The lab outlives this process (default true: a lab brought up by hand is kept); only a kept lab is attached to. */
+  keep?: boolean;
 }
 
-/** Brings the lab up from the fixtures, or attaches to the one of that name already running. */
+/** Is the process that owns a lab still running? */
+function ownerAlive(state: LabState): boolean {
+  if (state.owner === undefined) return false;
+  try {
+    process.kill(state.owner, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Brings the lab up from the fixtures, or attaches to the one of that name already running if
+ * it was kept on purpose. A lab whose owner is gone and that was not kept (a run killed with
+ * kill -9, half-changed by whatever scenario was running) is cleared and built afresh.
+ */
 export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   const spec = loadLabSpec(options);
   options.faults?.forEach(findFault); // refuse unknown names before anything is created
   const running = readState(spec.name);
-  const namespaces = await labNamespaces(spec.name);
-  if (running) {
+  let namespaces = await labNamespaces(spec.name);
+  let cleared: string | undefined;
+  if (running && !running.kept && !ownerAlive(running)) {
+    await labDown(spec.name);
+    namespaces = [];
+    cleared = `lab ${spec.name} was left behind by run ${running.owner ?? '(unknown)'}, which is gone, and was not kept: cleared it and built it afresh`;
+  } else if (running) {
+    if (!running.kept) {
+      throw new EnvironmentError(`lab ${spec.name} belongs to run ${running.owner}, which is still running`, `wait for it to end, or choose another lab with --lab <name>`);
+    }
     const missing = running.nodes.filter((node) => !namespaces.includes(node.netns));
     if (missing.length) throw new EnvironmentError(`lab ${spec.name} has a state file but ${missing.length} of its nodes are gone (a crashed run?)`, 'clear it with npm run lab:down, then try again');
     if (options.faults?.length) throw new EnvironmentError(`lab ${spec.name} is already up`, `break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`);
@@ -51,7 +81,7 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   if (namespaces.length > 0) {
     throw new EnvironmentError(`${namespaces.length} namespace(s) of a lab named ${spec.name} exist without a state file (a crashed run?)`, 'clear them with npm run lab:down, then try again');
   }
-  const state = planLab(spec);
+  const state: LabState = { ...planLab(spec), owner: process.pid, kept: options.keep ?? true };
   writeState(state); // first, so that lab:down can clear a half-built lab
   try {
     await wireLab(state);
@@ -61,7 +91,7 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
     await labDown(spec.name);
     throw new EnvironmentError(`the lab could not be built on this machine: ${(error as Error).message}`, 'it has been removed again; check the kernel supports veth, bridge, vxlan and overlayfs in network namespaces');
   }
-  return { state, created: true };
+  return { state, created: true, ...(cleared ? { cleared } : {}) };
 }
 
 /** Like Promise.all, but waits for every task before failing, so a clean-up never races a task still running. */
@@ -74,8 +104,15 @@ async function allSettled(tasks: Promise<unknown>[]): Promise<void> {
 async function wireLab(state: LabState): Promise<void> {
   await runBatch(namespacesToAdd(state));
   await runBatch(fabricBatch(state));
+  if (state.spec.routed) {
+    await runBatch(mgmtBatch(state));
+    await allSettled(linkBatches(state).map(runBatch));
+    await runBatch(routerBatch(state));
+    await sysctl(routerNetns(state.name), sysctlsOf(state.spec.routed.router.exec));
+  }
   await allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
-  await allSettled([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
+  await allSettled(state.nodes.map((node) => runBridgeBatch(nodeFdbBatch(state, node))));
+  await allSettled([...state.nodes.map((node) => sysctl(node.netns, [...nodeSysctls(state, node), ...sysctlsOf(state.spec.routed?.nodeExec[node.name] ?? [])])), wirePods(state, state.pods)]);
   await allSettled(
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
@@ -92,7 +129,7 @@ async function wireLab(state: LabState): Promise<void> {
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
-  const faults = names.map(findFault);
+  const faults = names.map(findFault).filter((fault) => faultApplies(fault, state.spec.topology ?? DEFAULT_TOPOLOGY));
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
     state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec, services: state.services });

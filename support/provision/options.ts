@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Encapsulation } from '../cluster/cluster.ts';
 import type { DownOptions, UpOptions } from './plan.ts';
-import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S } from './versions.ts';
+import { DEFAULT_TOPOLOGY, topologyDir } from '../topology/catalogue.ts';
+import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S, nodeImage, pairedK8sVersions } from './versions.ts';
 
 export const ENCAPSULATIONS: readonly Encapsulation[] = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'];
 const DEFAULT_WAIT_TIMEOUT_S = 600;
@@ -19,10 +20,13 @@ export const USAGE = `Usage:
 
 Options of up:
   --name <name>            Kind cluster name (default ${DEFAULT_CLUSTER_NAME}); kubectl context kind-<name>
+  --topology <name>        a folder of fixtures/topologies/ (default ${DEFAULT_TOPOLOGY}); one with a
+                           topology.clab.yaml is built by containerlab (Kind nodes, FRR router),
+                           and its Kind cluster keeps the name its topology file gives it
   --k8s <vX.Y.Z>           Kubernetes version, the kindest/node image (default ${DEFAULT_K8S})
   --calico <vX.Y.Z>        Calico version installed through the Tigera operator (default ${DEFAULT_CALICO})
   --encapsulation <mode>   IP pool encapsulation: ${ENCAPSULATIONS.join('|')}
-                           (default: what fixtures/calico-installation.yaml says)
+                           (default: what fixtures/topologies/kind/calico-installation.yaml says)
   --kubeconfig <path>      kubeconfig file to write the cluster's context to
                            (default: $KUBECONFIG or ~/.kube/config)
   --wait-timeout <s>       upper bound of each wait, in seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
@@ -48,6 +52,7 @@ const common = {
 } as const;
 
 const upOnly = {
+  topology: { type: 'string' },
   k8s: { type: 'string' },
   calico: { type: 'string' },
   encapsulation: { type: 'string' },
@@ -79,7 +84,8 @@ function parseUp(args: string[]): Command {
     dryRun: values['dry-run'] === true,
     options: {
       name: clusterName(values.name),
-      k8s: version('--k8s', values.k8s ?? DEFAULT_K8S),
+      topology: topologyName(values.topology),
+      k8s: pairedK8s(version('--k8s', values.k8s ?? DEFAULT_K8S)),
       calico: version('--calico', values.calico ?? DEFAULT_CALICO, /^v3\./),
       encapsulation: encapsulation(values.encapsulation),
       kubeconfig: kubeconfig(values.kubeconfig),
@@ -98,6 +104,12 @@ function parseDown(args: string[]): Command {
   };
 }
 
+function topologyName(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_TOPOLOGY;
+  topologyDir(value); // a UsageError naming the known topologies
+  return value;
+}
+
 function clusterName(value: string | undefined): string {
   const name = value ?? DEFAULT_CLUSTER_NAME;
   if (!/^[a-z0-9]([a-z0-9.-]{0,48}[a-z0-9])?$/.test(name)) {
@@ -113,6 +125,15 @@ function version(flag: string, value: string, family?: RegExp): string {
     throw new UsageError(`${flag} "${value}": expected a release version such as ${flag === '--k8s' ? DEFAULT_K8S : DEFAULT_CALICO}`);
   }
   return normalized;
+}
+
+/** Only a version whose node image is paired with the kind release that built it. */
+function pairedK8s(k8s: string): string {
+  if (nodeImage(k8s)) return k8s;
+  throw new UsageError(
+    `--k8s "${k8s}": no kindest/node image of it is paired with the kind release that built it; ` +
+      `choose one of ${pairedK8sVersions().join(', ')} (or add the image and its kind release, from kind's release notes, to support/provision/versions.ts)`,
+  );
 }
 
 function encapsulation(value: string | undefined): Encapsulation | undefined {

@@ -4,11 +4,14 @@
  */
 import type { Encapsulation } from '../cluster/cluster.ts';
 import { renderInstallation, renderKindConfig, type Fixtures, KIND_CONFIG_FIXTURE, INSTALLATION_FIXTURE } from './manifests.ts';
-import { calicoOperatorManifests, nodeImage } from './versions.ts';
+import { calicoOperatorManifests, nodeImage, type NodeImage } from './versions.ts';
+import { parseClabTopology } from '../topology/clab.ts';
 import type { WaitCondition } from './waits.ts';
 
 export interface UpOptions {
   name: string;
+  /** The folder of fixtures/topologies/ to build. */
+  topology: string;
   k8s: string;
   calico: string;
   /** Undefined keeps the fixture's encapsulation. */
@@ -38,7 +41,9 @@ export type Guard =
   /** `kind get clusters` must not list the cluster (exit 2 if it does). */
   | { type: 'cluster-absent'; cluster: string; remedy: string }
   /** `kind get clusters` lists the cluster, else the rest of the plan is skipped (nothing to do). */
-  | { type: 'cluster-present'; cluster: string };
+  | { type: 'cluster-present'; cluster: string }
+  /** `kind version` must print the release that built the node image (exit 2 otherwise). */
+  | { type: 'kind-version'; expected: string; image: string; remedy: string };
 
 interface StepBase {
   description: string;
@@ -77,8 +82,21 @@ function kubeconfigFlag(kubeconfig: string | undefined): string[] {
   return kubeconfig ? ['--kubeconfig', kubeconfig] : [];
 }
 
-function guardsBeforeCreate(name: string): Step[] {
+function guardsBeforeCreate(name: string, image: NodeImage): Step[] {
   return [
+    {
+      kind: 'guard',
+      description: `kind is ${image.kind.version}, the release that built ${image.ref.split('@')[0]}`,
+      argv: ['kind', 'version'],
+      timeoutMs: 30 * SECOND,
+      guard: {
+        type: 'kind-version',
+        expected: image.kind.version,
+        image: image.ref,
+        remedy: `install kind ${image.kind.version} (https://github.com/kubernetes-sigs/kind/releases/download/${image.kind.version}/kind-linux-amd64, ` +
+          `SHA-256 ${image.kind.linuxAmd64Sha256}), or choose the Kubernetes version your kind release lists (--k8s)`,
+      },
+    },
     {
       kind: 'guard',
       description: 'The Docker engine is reachable',
@@ -103,8 +121,55 @@ function guardsBeforeCreate(name: string): Step[] {
   ];
 }
 
+/** The Kind cluster's name in a containerlab topology file (its k8s-kind node). */
+export function clabKindName(clabText: string): string {
+  const node = parseClabTopology(clabText).nodes.find((candidate) => candidate.kind === 'k8s-kind');
+  if (!node) throw new Error('the containerlab topology has no k8s-kind node');
+  return node.name;
+}
+
+/**
+ * The containerlab family, for the nightly job: containerlab builds the Kind cluster (its
+ * k8s-kind node reads the topology's Kind config), the router (FRR, where the course has
+ * cEOS) and the links, and runs each node's exec lines; then Calico as for Kind.
+ */
+function clabSteps(options: UpOptions, clab: { file: string; text: string }): Step[] {
+  return [
+    {
+      kind: 'guard',
+      description: 'The Docker engine is reachable',
+      argv: ['docker', 'info', '--format', '{{.ServerVersion}}'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'succeeds', remedy: 'start Docker and make sure this user may use it: `docker info` must succeed' },
+    },
+    {
+      kind: 'guard',
+      description: 'containerlab is installed',
+      argv: ['containerlab', 'version'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'succeeds', remedy: 'install containerlab (https://containerlab.dev/install/), then try again' },
+    },
+    {
+      kind: 'guard',
+      description: `No Kind cluster named "${options.name}" exists yet`,
+      argv: ['kind', 'get', 'clusters'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'cluster-absent', cluster: options.name, remedy: `destroy it first: containerlab destroy -t ${clab.file}` },
+    },
+    {
+      kind: 'run',
+      description: `Deploy the containerlab topology ${clab.file}: Kind cluster "${options.name}", its router and links, each node's exec lines`,
+      argv: ['containerlab', 'deploy', '--reconfigure', '-t', clab.file],
+      timeoutMs: 15 * MINUTE,
+      createsCluster: true,
+    },
+  ];
+}
+
 export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
+  if (fixtures.clab) options = { ...options, name: clabKindName(fixtures.clab.text) };
   const image = nodeImage(options.k8s);
+  if (!image) throw new Error(`no node image is paired with a kind release for Kubernetes ${options.k8s} (options.ts checks --k8s)`);
   const kindConfig = renderKindConfig(fixtures.kindConfig, { name: options.name, image: image.ref });
   const installation = renderInstallation(fixtures.installation, options.encapsulation);
   const encapsulationNote = options.encapsulation ? `, pool encapsulation set to ${options.encapsulation}` : '';
@@ -116,18 +181,20 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
     timeoutMs: 3 * MINUTE,
   }));
 
-  return [
-    ...guardsBeforeCreate(options.name),
+  const create: Step[] = fixtures.clab ? clabSteps(options, fixtures.clab) : [
+    ...guardsBeforeCreate(options.name, image),
     {
       kind: 'run',
-      description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s}` +
-        (image.builtBy ? ` (node image built by ${image.builtBy})` : ' (node image by tag: no digest is pinned for this version)'),
+      description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s} (node image built by kind ${image.kind.version})`,
       argv: ['kind', 'create', 'cluster', '--name', options.name, '--image', image.ref, '--config', '-',
         ...kubeconfigFlag(options.kubeconfig)],
       stdin: { source: `${KIND_CONFIG_FIXTURE}, name and node image substituted`, text: kindConfig.text },
       timeoutMs: 10 * MINUTE,
       createsCluster: true,
     },
+  ];
+  return [
+    ...create,
     ...operatorSteps,
     {
       kind: 'run',
@@ -138,9 +205,9 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
     },
     {
       kind: 'run',
-      description: `Create the Installation and APIServer from ${INSTALLATION_FIXTURE}`,
+      description: `Create the Installation and APIServer from ${fixtures.installationFile ?? INSTALLATION_FIXTURE}`,
       argv: kubectl(options, 'create', '-f', '-'),
-      stdin: { source: `${INSTALLATION_FIXTURE}${encapsulationNote}`, text: installation },
+      stdin: { source: `${fixtures.installationFile ?? INSTALLATION_FIXTURE}${encapsulationNote}`, text: installation },
       timeoutMs: MINUTE,
     },
     {

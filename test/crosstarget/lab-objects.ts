@@ -1,6 +1,6 @@
 /**
  * The embedded lab as the Kubernetes API of a Kind + Calico cluster would show it: the one
- * place that turns a LabState (support/cluster/netns/model.ts, read from the lab's state file)
+ * place that turns a LabState (support/lab/model.ts, read from the lab's state file)
  * into the objects the kind target reads.
  *
  *  - Nodes (InternalIP, Ready, the control-plane label and taint, Calico's node annotations);
@@ -396,7 +396,7 @@ function poolModes(encapsulation: Encapsulation): { vxlanMode: string; ipipMode:
 }
 
 /**
- * The operator's Installation, as built from fixtures/calico-installation.yaml. Like the
+ * The operator's Installation, as built from fixtures/topologies/kind/calico-installation.yaml. Like the
  * fixture (and so the course's cluster) it sets no MTU in its spec; the operator reports the
  * MTU Calico uses in status.mtu.
  */

@@ -22,6 +22,7 @@ const CALICO = 'https://raw.githubusercontent.com/projectcalico/calico/v3.30.0/m
 
 test('default options plan the course cluster with the pinned versions, command by command', () => {
   assert.deepEqual(argvs(planClusterUp(defaults(), fixtures)), [
+    'kind version',
     'docker info --format {{.ServerVersion}}',
     'kind get clusters',
     `kind create cluster --name podnet --image ${V1_28_0} --config -`,
@@ -36,7 +37,7 @@ test('default options plan the course cluster with the pinned versions, command 
 
 test('the Kind config is the fixture with the name and node image substituted, and nothing else', () => {
   const options = { ...defaults(), name: 'lab2', k8s: 'v1.30.6' };
-  const rendered = parse(stdinOf(planClusterUp(options, fixtures), 'fixtures/kind-cluster.yaml') ?? '');
+  const rendered = parse(stdinOf(planClusterUp(options, fixtures), 'fixtures/topologies/kind/kind-cluster.yaml') ?? '');
   const fixture = parse(fixtures.kindConfig);
   const image = 'kindest/node:v1.30.6@sha256:b6d08db72079ba5ae1f4a88a09025c0a904af3b52387643c285442afb05ab994';
   assert.deepEqual(rendered, {
@@ -58,7 +59,7 @@ test('the waits are bounded and wait for the nodes the fixture asks for', () => 
 
 test('the Installation in the plan carries the --encapsulation override, and only that change', () => {
   const steps = planClusterUp({ ...defaults(), encapsulation: 'IPIP' }, fixtures);
-  const installation = stdinOf(steps, 'fixtures/calico-installation.yaml') ?? '';
+  const installation = stdinOf(steps, 'fixtures/topologies/kind/calico-installation.yaml') ?? '';
   assert.deepEqual(poolEncapsulations(installation), ['IPIP']);
 
   const rendered = parseAllDocuments(installation);
@@ -70,7 +71,7 @@ test('the Installation in the plan carries the --encapsulation override, and onl
 });
 
 test('without --encapsulation the Installation is the fixture as written', () => {
-  const installation = stdinOf(planClusterUp(defaults(), fixtures), 'fixtures/calico-installation.yaml');
+  const installation = stdinOf(planClusterUp(defaults(), fixtures), 'fixtures/topologies/kind/calico-installation.yaml');
   assert.equal(installation, fixtures.installation);
   assert.deepEqual(poolEncapsulations(installation ?? ''), ['VXLANCrossSubnet']);
 });
@@ -95,11 +96,20 @@ test('--kubeconfig goes to kind and to every kubectl; kubectl never uses the cur
   assert.deepEqual(create?.argv.slice(-2), ['--kubeconfig', '/tmp/lab/kubeconfig']);
 });
 
-test('a version without a pinned digest is used by tag, and the plan says so', () => {
-  const steps = planClusterUp({ ...defaults(), k8s: 'v1.31.2' }, fixtures);
-  const create = steps.find((step) => step.argv[0] === 'kind' && step.argv[1] === 'create');
-  assert.ok(create?.argv.includes('kindest/node:v1.31.2'));
-  assert.match(create?.description ?? '', /no digest is pinned/);
+test('every node image is paired with the kind release its notes list it under, and the plan checks that kind first', () => {
+  // kind release notes, "Images pre-built for this release": v0.20.0 lists v1.28.0@b7a4cad1…,
+  // v0.25.0 lists v1.30.6@b6d08db7…, v0.26.0 lists v1.32.0@c48c62ea… (v0.25.0 has another v1.32.0 build).
+  for (const [k8s, kind, digest] of [['v1.28.0', 'v0.20.0', 'b7a4cad1'], ['v1.30.6', 'v0.25.0', 'b6d08db7'], ['v1.32.0', 'v0.26.0', 'c48c62ea']] as const) {
+    const steps = planClusterUp({ ...defaults(), k8s }, fixtures);
+    const guard = steps[0];
+    assert.ok(guard?.kind === 'guard' && guard.guard.type === 'kind-version');
+    assert.deepEqual(guard.argv, ['kind', 'version']);
+    assert.equal(guard.guard.type === 'kind-version' && guard.guard.expected, kind);
+    const create = steps.find((step) => step.argv[0] === 'kind' && step.argv[1] === 'create');
+    assert.ok(create?.argv.some((arg) => arg.startsWith(`kindest/node:${k8s}@sha256:${digest}`)), k8s);
+    assert.match(create?.description ?? '', new RegExp(`built by kind ${kind.replace(/\./g, '\\.')}`));
+  }
+  assert.throws(() => planClusterUp({ ...defaults(), k8s: 'v1.31.2' }, fixtures), /no node image is paired/);
 });
 
 test('the tools a real run needs are read off the plan', () => {
@@ -113,4 +123,18 @@ test('cluster:down deletes only a cluster that exists', () => {
     { type: 'cluster-present', cluster: 'lab2' },
     ['kind', 'delete', 'cluster', '--name', 'lab2', '--kubeconfig', '/tmp/k'],
   ]);
+});
+
+test('--topology calico-overlay: containerlab deploys the topology file (Kind nodes, FRR router), then Calico with that topology’s Installation', async () => {
+  const command = parseCommand(['up', '--topology', 'calico-overlay']);
+  assert.equal(command.command, 'up');
+  if (command.command !== 'up') return;
+  const steps = planClusterUp(command.options, await loadFixtures('calico-overlay'));
+  const lines = argvs(steps);
+  assert.ok(lines.includes('containerlab deploy --reconfigure -t fixtures/topologies/calico-overlay/topology.clab.yaml'), lines.join('\n'));
+  assert.ok(!lines.some((line) => line.startsWith('kind create cluster')));
+  assert.ok(lines.some((line) => line.includes('--context kind-k01')));
+  assert.match(stdinOf(steps, 'fixtures/topologies/calico-overlay/calico-installation.yaml') ?? '', /10\.10\.0\.0\/16/);
+  assert.deepEqual(toolsOf(steps), ['containerlab', 'docker', 'kind', 'kubectl']);
+  assert.throws(() => parseCommand(['up', '--topology', 'nope']), /no topology named "nope"/);
 });

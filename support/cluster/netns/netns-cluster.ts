@@ -26,8 +26,10 @@ import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
 import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
-import { findNode, findPod, type LabPod, type LabState } from '../../lab/model.ts';
+import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
+import { routerNetns } from '../../lab/naming.ts';
+import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
 
 export class NetnsCluster implements Cluster {
@@ -57,7 +59,18 @@ export class NetnsCluster implements Cluster {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    return this.state().nodes.map((node) => ({ name: node.name, role: node.role, internalIP: node.ip, ready: node.ready !== false }));
+    return this.state().nodes.map((node) => ({
+      name: node.name,
+      role: node.role,
+      internalIP: internalIPOf(node),
+      ready: node.ready !== false,
+      // What calico-node would record on the node (see model.ts): its address, tunnel address and MAC.
+      calico: {
+        ipv4Address: node.calicoAddress.cidr,
+        ...(node.tunnelIP ? { vxlanTunnelAddr: node.tunnelIP } : {}),
+        ...(node.tunnelMac ? { vxlanTunnelMac: node.tunnelMac } : {}),
+      },
+    }));
   }
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
@@ -87,7 +100,8 @@ export class NetnsCluster implements Cluster {
 
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
-    return [{ ...spec.pool, mtu }];
+    const { disableBGPExport: _export, nodeSelector: _selector, ...pool } = spec.pool;
+    return [{ ...pool, mtu, resource: operatorIpPool(spec.pool) }];
   }
 
   async ipamBlocks(): Promise<IpamBlock[]> {
@@ -149,6 +163,11 @@ export class NetnsCluster implements Cluster {
     if (target.kind === 'node') {
       const node = findNode(this.state(), target.name);
       return onNode(node, argv);
+    }
+    if (target.kind === 'router') {
+      const state = this.state();
+      if (!state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) has no router`);
+      return ['ip', 'netns', 'exec', routerNetns(state.name), ...argv];
     }
     return ['ip', 'netns', 'exec', this.podNetns(target), ...argv];
   }

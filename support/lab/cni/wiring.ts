@@ -3,7 +3,7 @@
  * node (MAC ee:ee:ee:ee:ee:ee, /32 host route, proxy ARP) and, in the pod, eth0 with one /32
  * and exactly the two routes through 169.254.1.1; plus the resolv.conf the kubelet writes.
  */
-import { CALICO_GATEWAY, CALICO_MAC } from '../../net/calico.ts';
+import { CALICO_GATEWAY, CALICO_HOST_MAC as CALICO_MAC } from '../../net/calico.ts';
 import type { Batch } from '../kernel.ts';
 import { nodeResolvConf } from '../dns/upstream.ts';
 import type { LabNode, LabPod, LabState } from '../model.ts';

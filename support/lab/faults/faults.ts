@@ -16,9 +16,8 @@ import { nodeLayerDir } from '../cni/node-fs.ts';
 import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
+import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
 import { DNS_FAULTS } from '../dns/faults.ts';
-import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
-import { SERVICE_FAULTS } from '../services/faults.ts';
 
 export interface Fault {
   name: string;
@@ -26,6 +25,18 @@ export interface Fault {
   description: string;
   /** Changes the model first (optional), then the kernel. */
   apply(state: LabState): Promise<void>;
+  /** The topologies whose labs it breaks (default: the default topology's only); other labs of a run are left whole. */
+  topologies?: string[];
+}
+
+/** The topologies whose labs a fault breaks. */
+export function faultTopologies(fault: Fault): string[] {
+  return fault.topologies ?? [DEFAULT_TOPOLOGY];
+}
+
+/** Whether a fault breaks the lab of a topology. */
+export function faultApplies(fault: Fault, topology: string): boolean {
+  return faultTopologies(fault).includes(topology);
 }
 
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
@@ -323,8 +334,6 @@ export const FAULTS: Fault[] = [
     },
   },
   ...DNS_FAULTS,
-  ...KUBE_PROXY_FAULTS,
-  ...SERVICE_FAULTS,
 ];
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
