@@ -3,9 +3,10 @@
  * target cannot answer, gather evidence on failure, and clean up what a scenario created.
  */
 import 'allure-cucumberjs';
-import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setParallelCanAssign } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
+import { assignScenario } from './parallel.ts';
 import { INTERRUPTED_LABEL, wasInterrupted } from './run/interrupt.ts';
 import { TARGETS } from './target.ts';
 import { TopologyClusters } from './topology/clusters.ts';
@@ -16,6 +17,9 @@ import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
 
 let clusters: TopologyClusters | undefined;
+
+// Under --parallel, a scenario that creates or deletes pods never runs beside another.
+setParallelCanAssign(assignScenario);
 
 BeforeAll(function () {
   clusters = new TopologyClusters();
@@ -80,9 +84,10 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
   if (result?.status !== Status.FAILED) return;
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
   const [source, target] = await this.trafficSubjects();
-  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [] }));
+  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [], listings: [] }));
   this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
   for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
+  for (const listing of diagnosis.listings) this.attach(listing.body, { mediaType: listing.mediaType, fileName: listing.fileName });
 });
 
 After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) {

@@ -25,7 +25,7 @@ export class PodNetWorld extends World {
   /** Pods this scenario created (lifecycle claims), deleted by the After hook. */
   readonly createdPods: PodInfo[] = [];
   /** Host interfaces seen when the scenario created a pod, to look for them after its deletion. */
-  readonly hostInterfaces = new Map<string, string | undefined>();
+  readonly hostInterfaces = new Map<PodInfo, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
   /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
@@ -76,10 +76,9 @@ export class PodNetWorld extends World {
     this.name(alias, pod);
   }
 
-  async deleteCreated(alias: string): Promise<void> {
-    const pod = this.pod(alias);
+  async deleteCreated(pod: PodInfo): Promise<void> {
     const index = this.createdPods.indexOf(pod);
-    if (index < 0) throw new Error(`"${alias}" is not a pod this scenario created; it deletes only its own`);
+    if (index < 0) throw new Error(`pod ${pod.name} is not a pod this scenario created; it deletes only its own`);
     await this.cluster.deletePod(pod.namespace, pod.name);
     this.createdPods.splice(index, 1);
   }

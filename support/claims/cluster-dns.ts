@@ -220,7 +220,7 @@ export async function answerComesFromDnsService(cluster: Cluster, pod: PodInfo, 
  */
 export async function searchWalkSeen(cluster: Cluster, pod: PodInfo, name: string, expected: { query: string; rcode: string }[]): Promise<Verdict> {
   const dnsIP = await cluster.dnsServiceIP();
-  const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], () => dig(cluster, pod, name, { search: true }));
+  const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], pod.name, () => dig(cluster, pod, name, { search: true }));
   const packets = seen.value.packets;
   const queries = dnsQueriesOf(packets);
   const responses = dnsResponsesOf(packets);

@@ -207,6 +207,16 @@ export interface EndpointSliceInfo {
   ports: { name: string | undefined; port: number | undefined; protocol: string | undefined }[];
 }
 
+/** A Kubernetes event, as `kubectl get events` lists it. */
+export interface ClusterEvent {
+  object: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  lastSeen: string | undefined;
+}
+
 export interface Cluster {
   readonly target: TargetKind;
   /** One line for the run's log: which cluster, reached how. */
@@ -238,6 +248,9 @@ export interface Cluster {
   createPod(request: PodRequest): Promise<PodInfo>;
   /** Deletes a pod and resolves once it is gone. */
   deletePod(namespace: string, name: string): Promise<void>;
+
+  /** Recent events of a namespace, where the target keeps them (a live cluster; the lab has none). */
+  events?(namespace: string): Promise<ClusterEvent[]>;
 
   /** Releases what this handle holds (connections, background processes). Never tears a lab down. */
   close(): Promise<void>;

@@ -9,6 +9,13 @@ import { DNS_CLAIMS, diagnoseDns } from './dns.ts';
 export interface Diagnosis {
   text: string;
   evidence: Gathered['evidence'];
+  /** What the API answered (the pods, the blocks; on a live cluster the events), attached as JSON. */
+  listings: { fileName: string; mediaType: string; body: string }[];
+}
+
+function listingsOf(evidence: Gathered): Diagnosis['listings'] {
+  const json = (name: string, value: unknown) => ({ fileName: `diagnosis-${name}.json`, mediaType: 'application/json', body: JSON.stringify(value, null, 2) });
+  return [json('pods', evidence.pods), json('ipam-blocks', evidence.blocks), ...(evidence.events ? [json('events', evidence.events)] : [])];
 }
 
 export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string {
@@ -41,11 +48,12 @@ export async function diagnose(cluster: Cluster, claims: string[], source: PodIn
   );
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);
-  return specific ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence] } : { text, evidence: evidence.evidence };
+  const listings = listingsOf(evidence);
+  return specific ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence], listings } : { text, evidence: evidence.evidence, listings };
 }
 
-function merge(...parts: (Diagnosis | undefined)[]): Diagnosis | undefined {
-  const present = parts.filter((part): part is Diagnosis => part !== undefined);
+function merge(...parts: (Pick<Diagnosis, 'text' | 'evidence'> | undefined)[]): Pick<Diagnosis, 'text' | 'evidence'> | undefined {
+  const present = parts.filter((part): part is Pick<Diagnosis, 'text' | 'evidence'> => part !== undefined);
   if (present.length === 0) return undefined;
   return { text: present.map((part) => part.text).join('\n\n'), evidence: present.flatMap((part) => part.evidence) };
 }

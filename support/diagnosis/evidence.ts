@@ -3,7 +3,7 @@
  * parsed: both nodes' routes and interfaces, the kernel's pick for the destination, NAT rules,
  * proxy ARP on the host interfaces, the pods the cluster reports, IPAM, the CNI directory.
  */
-import type { Cluster, ExecResult, IpamBlock, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { Cluster, ClusterEvent, ExecResult, IpamBlock, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { cniConfigFiles, natPostrouting, proxyArp } from '../probes/node-config.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -33,6 +33,8 @@ export interface Gathered {
   lookup: RouteAnswer | undefined;
   pods: PodInfo[];
   blocks: IpamBlock[];
+  /** On a live cluster, the recent events of the subject's namespace (the lab keeps none). */
+  events: ClusterEvent[] | undefined;
   evidence: ExecResult[];
 }
 
@@ -69,5 +71,6 @@ export async function gather(cluster: Cluster, source: PodInfo | undefined, targ
   const nodes = await Promise.all((involved.length ? involved : allNodes).map((node) => viewOf(cluster, node, evidence)));
   const lookup = source && target?.ip ? await look(evidence, routeGet(cluster, nodeTarget(source.node), target.ip)) : undefined;
   const [podRoutes, podInterfaces] = source ? await Promise.all([look(evidence, routes(cluster, podTarget(source))), look(evidence, interfaces(cluster, podTarget(source)))]) : [];
-  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, evidence };
+  const events = cluster.events ? await cluster.events(source?.namespace ?? cluster.workloadNamespace).catch(() => undefined) : undefined;
+  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, events, evidence };
 }

@@ -99,6 +99,10 @@ function cniCauses(evidence: Gathered): string[] {
   });
 }
 
+function eventCauses(evidence: Gathered): string[] {
+  return (evidence.events ?? []).filter((event) => event.type === 'Warning').map((event) => `${event.object}: ${event.reason} — ${event.message}${event.count > 1 ? ` (${event.count} times)` : ''}`);
+}
+
 export const RUNBOOKS: Runbook[] = [
   {
     title: 'A pod reaches pods on its own node but not on other nodes (or not with its own address)',
@@ -144,8 +148,11 @@ export const DEFAULT_RUNBOOK: Runbook = {
     "the nodes' routes and addresses, NAT rules, proxy ARP and CNI configuration",
     "the first pod's own routes and interfaces",
     'Calico IPAM blocks',
+    "on a live cluster, the recent events of the pods' namespace (a pod restarting, an image that cannot be pulled)",
   ],
-  causes: (evidence) => [...new Set([...hostSideCauses(evidence), ...crossNodeCauses(evidence), ...conflictCauses(evidence), ...mtuCauses(evidence), ...cniCauses(evidence)])],
+  causes: (evidence) => [
+    ...new Set([...hostSideCauses(evidence), ...crossNodeCauses(evidence), ...conflictCauses(evidence), ...mtuCauses(evidence), ...cniCauses(evidence), ...eventCauses(evidence)]),
+  ],
 };
 
 /** The runbooks whose symptom is one of the failed claims; the default one when none is. */

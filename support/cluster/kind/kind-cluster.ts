@@ -10,6 +10,7 @@ import {
   type BackgroundOptions,
   type BackgroundProcess,
   type Cluster,
+  type ClusterEvent,
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
@@ -105,6 +106,18 @@ export class KindCluster implements Cluster {
       : await call(this.clients, 'list pods', () => this.clients.core.listPodForAllNamespaces());
     const pods = list.items.map(parsePod);
     return filter.workload ? pods.filter((p) => p.workload === filter.workload) : pods;
+  }
+
+  async events(namespace: string): Promise<ClusterEvent[]> {
+    const list = await call(this.clients, `list events in ${namespace}`, () => this.clients.core.listNamespacedEvent({ namespace }));
+    return list.items.map((event) => ({
+      object: `${event.involvedObject.kind ?? '?'}/${event.involvedObject.name ?? '?'}`,
+      type: event.type ?? '',
+      reason: event.reason ?? '',
+      message: redact(event.message ?? ''),
+      count: event.count ?? 1,
+      lastSeen: (event.lastTimestamp ?? event.eventTime)?.toISOString?.() ?? undefined,
+    }));
   }
 
   async dnsServiceIP(): Promise<string> {
