@@ -26,6 +26,7 @@ import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
 import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
+import { recreateOrdinal } from './controllers/statefulset.ts';
 
 export interface UpResult {
   state: LabState;
@@ -230,9 +231,17 @@ export async function labDeletePod(labName: string, namespace: string, name: str
   await updateState(labName, async (state) => {
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
+    // A deleted pod is Terminating before its containers stop: its endpoints are no longer
+    // ready, so the cluster DNS stops naming it before its peers see its connections close.
+    pod.ready = false;
+    writeState(state);
     await cniDel(state, pod);
     const replacement = await replaceReplica(state, pod);
     if (replacement) await startServers(labName, [replacement]);
+    const recreated = await recreateOrdinal(state, pod);
     await syncKubeProxy(state);
+    // The servers find each other by name: the new pod's records must be in the saved model first.
+    if (recreated) writeState(state);
+    if (recreated) await startRedis(state, [recreated]);
   });
 }

@@ -18,6 +18,8 @@ import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
 import { DNS_FAULTS } from '../dns/faults.ts';
+import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
+import { SERVICE_FAULTS } from '../services/faults.ts';
 
 export interface Fault {
   name: string;
@@ -334,6 +336,8 @@ export const FAULTS: Fault[] = [
     },
   },
   ...DNS_FAULTS,
+  ...KUBE_PROXY_FAULTS,
+  ...SERVICE_FAULTS,
 ];
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
