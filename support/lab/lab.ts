@@ -20,6 +20,7 @@ import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
 import { routerNetns } from './naming.ts';
+import { startApiServer } from './servers/apiserver.ts';
 
 export interface UpResult {
   state: LabState;
@@ -86,6 +87,8 @@ async function wireLab(state: LabState): Promise<void> {
       node.holderPid = await startNodeHolder(state.name, node);
     }),
   );
+  // The containerlab family's lessons talk to the API server across the router (lesson 18).
+  if (state.spec.routed) await startApiServer(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {

@@ -119,7 +119,8 @@ function eligibleNodes(state: LabState, workload: WorkloadSpec): LabNode[] {
   if (workload.kind === 'DaemonSet') {
     return state.nodes.filter((node) => node.role === 'worker' || workload.toleratesControlPlane);
   }
-  return [scheduleOnWorker(state)];
+  const preferred = state.nodes.find((node) => workload.preferredNodes?.includes(node.name));
+  return [preferred ?? scheduleOnWorker(state)];
 }
 
 /** A bare pod goes to the worker running the fewest pods (the first such worker on a tie). */

@@ -32,6 +32,8 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** Nodes a preferred node affinity on kubernetes.io/hostname names (lab node names), where the scheduler puts the pod if it can. */
+  preferredNodes?: string[];
 }
 
 export interface NodeSpec {
@@ -203,6 +205,15 @@ function readInstallationPool(installation: Doc | undefined, file: string): Pool
   };
 }
 
+/** The hostnames of a preferred node affinity (`kubernetes.io/hostname In [...]`), heaviest weight first. */
+function preferredHostnames(podSpec: Doc | undefined): Pick<WorkloadSpec, 'preferredNodes'> {
+  const terms = ((podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as Doc[] | undefined) ?? []).sort((a, b) => Number(b.weight ?? 0) - Number(a.weight ?? 0));
+  const names = terms.flatMap((term) =>
+    ((term.preference?.matchExpressions as Doc[] | undefined) ?? []).filter((expression) => expression.key === 'kubernetes.io/hostname' && expression.operator === 'In').flatMap((expression) => (expression.values as unknown[]).map(String)),
+  );
+  return names.length ? { preferredNodes: names } : {};
+}
+
 function readWorkloads(dir: string): WorkloadSpec[] {
   const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
   return files.flatMap((file) =>
@@ -223,6 +234,7 @@ function readWorkloads(dir: string): WorkloadSpec[] {
           ),
           hostNetwork: podSpec?.hostNetwork === true,
           containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
+          ...preferredHostnames(podSpec),
         },
       ];
     }),
@@ -292,6 +304,12 @@ function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: 
   };
 }
 
+/** Kind node names in an affinity (k01-worker3) become the lab's (h14-mtu-lab-worker3). */
+function renamePreferred(workload: WorkloadSpec, kindName: string, labName: string): WorkloadSpec {
+  if (!workload.preferredNodes) return workload;
+  return { ...workload, preferredNodes: workload.preferredNodes.map((node) => (node.startsWith(`${kindName}-`) ? `${labName}-${node.slice(kindName.length + 1)}` : node)) };
+}
+
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const topology = options.topology ?? DEFAULT_TOPOLOGY;
   const dir = options.fixturesDir ?? topologyDir(topology);
@@ -312,6 +330,6 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodeMtu: NODE_MTU,
     ...readInstallation(join(dir, 'calico-installation.yaml')),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
-    workloads: options.podsPerNode === undefined ? readWorkloads(workloadsDir) : probeDaemonSets(options.podsPerNode),
+    workloads: options.podsPerNode === undefined ? readWorkloads(workloadsDir).map((workload) => renamePreferred(workload, kind.name, name)) : probeDaemonSets(options.podsPerNode),
   };
 }
