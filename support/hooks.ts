@@ -49,8 +49,16 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
   return 'skipped';
 });
 
-// After hooks run in the reverse order of their definition: this one, defined first, runs
-// last, so that a diagnosis still finds the pods the scenario created.
+// After hooks run in the reverse order of their definition: the first two run last, so that a
+// diagnosis still finds what the scenario changed and the pods it created.
+After({ name: 'put back what the scenario changed' }, async function (this: PodNetWorld) {
+  const failures: string[] = [];
+  for (const change of this.restorers.splice(0).reverse()) {
+    await change.undo().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));
+  }
+  if (failures.length) throw new Error(`could not put back what this scenario changed: ${failures.join('; ')}`);
+});
+
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const pod of this.createdPods.splice(0)) {

@@ -178,6 +178,12 @@ export interface Cluster {
   /** The Service CIDR the API server allocates ClusterIPs from. */
   serviceCIDR(): Promise<string>;
 
+  /**
+   * Sets the Installation's spec.calicoNetwork.mtu (undefined removes it, so Calico derives the
+   * MTU again). Pods created afterwards get it; Felix sets vxlan.calico to it (lesson 18).
+   */
+  setInstallationMtu(mtu: number | undefined): Promise<void>;
+
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;
   /** Deletes a pod and resolves once it is gone. */

@@ -13,7 +13,8 @@ import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
-import { loadLabSpec, type SpecOptions } from './spec.ts';
+import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
+import { VXLAN_DEVICE } from './felix/routes.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
@@ -186,5 +187,22 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     await cniDel(state, pod);
+  });
+}
+
+/** The fault under which Felix does not follow an MTU change (see faults/mtu.ts). */
+export const VXLAN_MTU_STUCK_FAULT = 'vxlan-mtu-stuck';
+
+/**
+ * The Installation's MTU changes: pods created afterwards get it (the CNI configuration each
+ * node's plugin reads), and Felix sets vxlan.calico to it; pods that exist keep theirs.
+ */
+export async function labSetInstallationMtu(labName: string, mtu: number | undefined): Promise<void> {
+  await updateState(labName, async (state) => {
+    state.spec.installationMtu = mtu;
+    state.mtu = workloadMtu(state.spec);
+    for (const node of state.nodes) writeNodeLayer(state, node);
+    if (state.faults.includes(VXLAN_MTU_STUCK_FAULT)) return;
+    await allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
   });
 }

@@ -20,7 +20,7 @@ import {
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
+import { labCreatePod, labDeletePod, labSetInstallationMtu } from '../../lab/lab.ts';
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
@@ -122,6 +122,10 @@ export class NetnsCluster implements Cluster {
 
   async serviceCIDR(): Promise<string> {
     return this.state().spec.serviceSubnet;
+  }
+
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    await labSetInstallationMtu(this.labName, mtu);
   }
 
   async createPod(request: PodRequest): Promise<PodInfo> {
