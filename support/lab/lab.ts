@@ -14,7 +14,7 @@ import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
 import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
-import { VXLAN_DEVICE } from './felix/routes.ts';
+import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
@@ -89,7 +89,7 @@ async function wireLab(state: LabState): Promise<void> {
     }),
   );
   // The containerlab family's lessons talk to the API server across the router (lesson 18).
-  if (state.spec.routed) await startApiServer(state);
+  if (state.spec.routed) state.apiServerPid = await startApiServer(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -190,8 +190,6 @@ export async function labDeletePod(labName: string, namespace: string, name: str
   });
 }
 
-/** The fault under which Felix does not follow an MTU change (see faults/mtu.ts). */
-export const VXLAN_MTU_STUCK_FAULT = 'vxlan-mtu-stuck';
 
 /**
  * The Installation's MTU changes: pods created afterwards get it (the CNI configuration each
@@ -203,6 +201,8 @@ export async function labSetInstallationMtu(labName: string, mtu: number | undef
     state.mtu = workloadMtu(state.spec);
     for (const node of state.nodes) writeNodeLayer(state, node);
     if (state.faults.includes(VXLAN_MTU_STUCK_FAULT)) return;
-    await allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
+    // Felix only warns when the kernel refuses the MTU (larger than the parent allows) and
+    // leaves the device as it is (vxlan_mgr.go, "Failed to set vxlan tunnel device MTU").
+    await Promise.allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
   });
 }

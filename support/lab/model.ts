@@ -64,6 +64,8 @@ export interface LabState {
   nodes: LabNode[];
   pods: LabPod[];
   ipam: IpamState;
+  /** PID of the API server stand-in (servers/apiserver.ts), where the topology has one. */
+  apiServerPid?: number;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */

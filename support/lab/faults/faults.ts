@@ -18,6 +18,7 @@ import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
 import { ROUTED_FAULTS } from './routed.ts';
+import { MTU_FAULTS } from './mtu.ts';
 
 export interface Fault {
   name: string;
@@ -330,7 +331,7 @@ export const FAULTS: Fault[] = [
   },
 ];
 
-FAULTS.push(...ROUTED_FAULTS);
+FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
 const STALE_BRIDGE_CONFLIST = `${JSON.stringify({ cniVersion: '0.3.1', name: 'bridge', plugins: [{ type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', subnet: '10.244.0.0/16' } }] }, null, 2)}\n`;

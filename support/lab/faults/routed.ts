@@ -55,7 +55,7 @@ export const ROUTED_FAULTS: Fault[] = [
   {
     name: 'cross-subnet-native',
     description: "the first worker routes the other subnet's worker's block natively through the router, which has no route for pods and drops it",
-    topologies: ROUTED_TOPOLOGIES,
+    topologies: [...ROUTED_TOPOLOGIES, 'mtu-lab'],
     apply: async (state) => {
       const [near, far] = crossSubnetPair(state);
       const gateway = routerAddresses(state.spec).find((address) => sameSubnet(address, near.calicoAddress));
