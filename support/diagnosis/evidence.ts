@@ -9,6 +9,7 @@ import type { Interface } from '../probes/parse/ip-addr.ts';
 import { parseIpRouteGet, type RouteLookup } from '../probes/parse/ip-route-get.ts';
 import type { Route } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
+import { parseFdb, parseNeighbours, type FdbEntry, type Neighbour } from '../probes/parse/vxlan.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export interface NodeView {
@@ -20,6 +21,9 @@ export interface NodeView {
   /** proxy_arp of each host interface: name → value. */
   proxyArp: Record<string, string>;
   cniConfigs: string[];
+  /** Felix's VXLAN entries on vxlan.calico, where the node has the device. */
+  vxlanNeighbours?: Neighbour[];
+  vxlanFdb?: FdbEntry[];
 }
 
 export interface Gathered {
@@ -47,12 +51,14 @@ async function look(cluster: Cluster, evidence: ExecResult[], node: string, argv
 }
 
 async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]): Promise<NodeView> {
-  const [table, ifaces, nat, arp, cni] = await Promise.all([
+  const [table, ifaces, nat, arp, cni, neigh, fdb] = await Promise.all([
     routes(cluster, nodeTarget(node.name)).catch(() => undefined),
     interfaces(cluster, nodeTarget(node.name)).catch(() => undefined),
     look(cluster, evidence, node.name, ['iptables', '-t', 'nat', '-S', 'POSTROUTING']),
     look(cluster, evidence, node.name, ['sh', '-c', 'for f in /proc/sys/net/ipv4/conf/cali*/proxy_arp; do [ -e "$f" ] && echo "$f $(cat "$f")"; done; true']),
     look(cluster, evidence, node.name, ['ls', '-1', '/etc/cni/net.d']),
+    look(cluster, evidence, node.name, ['ip', '-j', 'neigh', 'show', 'dev', 'vxlan.calico']),
+    look(cluster, evidence, node.name, ['bridge', '-j', 'fdb', 'show', 'dev', 'vxlan.calico']),
   ]);
   evidence.push(...(table?.evidence ?? []), ...(ifaces?.evidence ?? []));
   const proxyArp: Record<string, string> = {};
@@ -67,7 +73,17 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
     natRules: (nat ?? '').split('\n').filter((rule) => rule.startsWith('-A')),
     proxyArp,
     cniConfigs: (cni ?? '').split('\n').filter(Boolean).sort(),
+    ...(neigh ? { vxlanNeighbours: quietly(() => parseNeighbours(neigh)) } : {}),
+    ...(fdb ? { vxlanFdb: quietly(() => parseFdb(fdb)) } : {}),
   };
+}
+
+function quietly<T>(parse: () => T[]): T[] {
+  try {
+    return parse();
+  } catch {
+    return [];
+  }
 }
 
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
