@@ -23,6 +23,8 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'fping', args: ['--version'], what: 'fping (the full-mesh probe)', debianPackage: 'fping' },
   { command: 'nc', args: ['-h'], what: 'nc (netcat-openbsd, the localhost probe)', debianPackage: 'netcat-openbsd' },
   { command: 'nsenter', args: ['--version'], what: 'nsenter and unshare (util-linux)', debianPackage: 'util-linux' },
+  { command: 'openssl', args: ['version'], what: 'openssl (the API server stand-in of the containerlab topologies)', debianPackage: 'openssl' },
+  { command: 'curl', args: ['--version'], what: 'curl (HTTPS to the API server, lesson 18)', debianPackage: 'curl' },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -8,13 +8,30 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { readResults } from '../run/summary.ts';
 import type { FaultOutcome } from './compare.ts';
+import { findFault } from '../lab/faults/faults.ts';
+import { DEFAULT_TOPOLOGY, TOPOLOGY_TAG_PREFIX, listTopologies } from '../topology/catalogue.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The scenarios a fault can touch: those of the topologies whose labs it breaks. The others
+ * run on labs the fault leaves whole, as in the clean run, so they are not run again.
+ */
+export function faultScope(fault: string): string {
+  const broken = findFault(fault).topologies ?? [DEFAULT_TOPOLOGY];
+  const others = listTopologies().filter((topology) => topology !== DEFAULT_TOPOLOGY);
+  return broken
+    .map((topology) => (topology === DEFAULT_TOPOLOGY ? (others.length ? `not (${others.map((other) => `${TOPOLOGY_TAG_PREFIX}${other}`).join(' or ')})` : '') : `${TOPOLOGY_TAG_PREFIX}${topology}`))
+    .map((expression) => (expression ? `(${expression})` : ''))
+    .filter(Boolean)
+    .join(' or ');
+}
 
 export async function runUnderFault(fault: string | undefined, labName: string, extraArgs: string[] = []): Promise<FaultOutcome> {
   const reports = mkdtempSync(join(tmpdir(), 'podnet-mutation-'));
   try {
-    const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...extraArgs];
+    const scope = fault && !extraArgs.includes('--tags') ? faultScope(fault) : '';
+    const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...(scope ? ['--tags', scope] : []), ...extraArgs];
     const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, env: { PODNET_REPORTS_DIR: reports }, all: true, timeout: 300_000 });
     const results = readResults(join(reports, 'allure-results'));
     if (results.length === 0) return { fault, results, error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}` };
