@@ -79,6 +79,7 @@ When('{string} pings {string} {int} times with {int} bytes of data, not to be fr
   }, ['icmp']);
   this.lastPing = large;
   this.record(this.lastPacketCapture.evidence);
+  this.attachFiles(this.lastPacketCapture.files);
 });
 
 When('{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the {word} of the node of {string} is captured', async function (this: PodNetWorld, from: string, to: string, count: number, size: number, iface: string, on: string) {
@@ -93,6 +94,7 @@ When('{string} pings {string} {int} times with {int} bytes of data, not to be fr
   });
   this.lastPing = seen;
   this.record(this.lastPacketCapture.evidence);
+  this.attachFiles(this.lastPacketCapture.files);
 });
 
 Then('ping refuses every request in the pod with the kernel\'s "message too long" and the MTU of its eth0', function (this: PodNetWorld) {
@@ -152,6 +154,7 @@ When("the API server's \\/healthz is fetched over TLS from the node of {string} 
   this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () => fetchFrom(this.cluster, node, server.url));
   this.lastFetch = { from: `node ${node}`, observation: this.lastPacketCapture.during as Awaited<ReturnType<typeof fetchFrom>> };
   this.record(this.lastPacketCapture.evidence);
+  this.attachFiles(this.lastPacketCapture.files);
 });
 
 Then('the answer is {string}', function (this: PodNetWorld, body: string) {

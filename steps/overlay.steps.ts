@@ -90,12 +90,14 @@ When('{string} pings {string} {int} times while the {word} of the node of {strin
   this.lastWireCapture = await pingUnderWireCapture(this.cluster, this.pod(from), this.pod(to), count, nodeTarget(node), iface, `${iface} of node ${node}`);
   this.lastPing = this.lastWireCapture.ping;
   this.record(this.lastWireCapture.evidence);
+  this.attachFiles(this.lastWireCapture.files);
 });
 
 When('{string} pings {string} {int} times while the router is captured', async function (this: PodNetWorld, from: string, to: string, count: number) {
   this.lastWireCapture = await pingUnderWireCapture(this.cluster, this.pod(from), this.pod(to), count, this.router(), 'any', 'every interface of the router');
   this.lastPing = this.lastWireCapture.ping;
   this.record(this.lastWireCapture.evidence);
+  this.attachFiles(this.lastWireCapture.files);
 });
 
 async function calicoIP(world: PodNetWorld, node: string): Promise<string> {

@@ -56,10 +56,10 @@ export function nodeTarget(node: string): ExecTarget {
  * Picks a Running pod with an IP of `workload` that fits `placement`, given the pods already
  * named in the scenario. Deterministic: the first fitting pod by node name.
  */
-export async function choosePod(cluster: Cluster, workload: string, placement: Placement, named: Map<string, PodInfo>): Promise<PodInfo> {
-  const [pods, nodes] = await Promise.all([cluster.pods({ namespace: cluster.workloadNamespace, workload }), cluster.nodes()]);
+export async function choosePod(cluster: Cluster, workload: string, placement: Placement, named: Map<string, PodInfo>, namespace = cluster.workloadNamespace): Promise<PodInfo> {
+  const [pods, nodes] = await Promise.all([cluster.pods({ namespace, workload }), cluster.nodes()]);
   if (pods.length === 0) {
-    throw new EnvironmentError(`no pod of workload "${workload}" exists in namespace ${cluster.workloadNamespace}`, 'check that the suite’s workloads are deployed (fixtures/workloads)');
+    throw new EnvironmentError(`no pod of workload "${workload}" exists in namespace ${namespace}`, 'check that the suite’s workloads are deployed (fixtures/workloads)');
   }
   const allowed = allowedNodes(nodes, placement, named);
   const fitting = pods

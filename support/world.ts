@@ -5,9 +5,8 @@
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import type { Cluster, ExecResult, ExecTarget, PodInfo } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
-import type { Observation } from './probes/observation.ts';
-import type { PingResult } from './probes/parse/ping.ts';
-import type { Capture } from './probes/capture.ts';
+import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
+import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology/clusters.ts';
@@ -15,19 +14,6 @@ import { routerContainer } from './topology/facts.ts';
 import type { WireCapture } from './claims/encapsulation.ts';
 import type { PacketCapture } from './claims/mtu.ts';
 import type { Fetched } from './probes/https.ts';
-
-export interface PingSeen {
-  from: PodInfo;
-  to: PodInfo;
-  count: number;
-  observation: Observation<PingResult>;
-}
-
-export interface CaptureSeen {
-  on: PodInfo;
-  ping: PingSeen;
-  observation: Observation<Capture<PingResult>>;
-}
 
 let sharedCluster: Cluster | undefined;
 
@@ -124,8 +110,17 @@ export class PodNetWorld extends World {
     for (const result of results) this.attach(formatExec(result), { mediaType: 'text/plain', fileName: attachmentName(result) });
   }
 
+  /** Attaches files a probe brought back (a capture's .pcap). */
+  attachFiles(files: EvidenceFile[] = []): void {
+    for (const file of files) {
+      if (typeof file.body === 'string') this.attach(file.body, { mediaType: file.mediaType, fileName: file.fileName });
+      else this.attach(file.body, { mediaType: file.mediaType, fileName: file.fileName });
+    }
+  }
+
   observe<T>(observation: Observation<T>): T {
     this.record(observation.evidence);
+    this.attachFiles(observation.files);
     return observation.value;
   }
 
@@ -133,7 +128,7 @@ export class PodNetWorld extends World {
   async verify(pending: Verdict | Promise<Verdict>): Promise<void> {
     const verdict = await pending;
     this.record(verdict.evidence);
-    for (const detail of verdict.details ?? []) this.attach(detail.body, { mediaType: detail.mediaType, fileName: detail.fileName });
+    this.attachFiles(verdict.details);
     this.attach(formatVerdict(verdict), { mediaType: 'text/plain', fileName: verdict.ok ? 'verdict.txt' : 'verdict-FAILED.txt' });
     if (!verdict.ok) throw new ClaimAssertionError(verdict);
   }

@@ -5,12 +5,13 @@
  * ICMP, and within a subnet the pods' ICMP itself.
  */
 import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
+import type { EvidenceFile } from '../probes/observation.ts';
 import type { Verdict } from '../evidence.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../probes/parse/tcpdump-verbose.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, podTarget } from '../subjects.ts';
-import type { PingSeen } from '../world.ts';
+import type { PingSeen } from './traffic-actions.ts';
 import { list, verdict } from './verdict.ts';
 
 export interface WireCapture {
@@ -19,16 +20,19 @@ export interface WireCapture {
   packets: VerbosePacket[];
   ping: PingSeen;
   evidence: ExecResult[];
+  /** The captured packets as a .pcap file, for Wireshark or `tcpdump -r`. */
+  files: EvidenceFile[];
 }
 
 /** Pings `count` times while tcpdump -vv listens on `iface` of `target` (IPv4 only: the lab's links also carry IPv6 chatter). */
 export async function pingUnderWireCapture(cluster: Cluster, from: PodInfo, to: PodInfo, count: number, target: ExecTarget, iface: string, label: string, filter: string[] = ['ip']): Promise<WireCapture> {
-  const observation = await rawCaptureDuring(cluster, target, ['-vv', '-i', iface, ...filter], () => ping(cluster, podTarget(from), to.ip as string, count));
+  const observation = await rawCaptureDuring(cluster, target, iface, filter, ['-vv'], label, () => ping(cluster, podTarget(from), to.ip as string, count));
   return {
     label,
     packets: parseTcpdumpVerbose(observation.value.text),
     ping: { from, to, count, observation: observation.value.during },
     evidence: observation.evidence,
+    files: observation.files ?? [],
   };
 }
 

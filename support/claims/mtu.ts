@@ -8,13 +8,13 @@ import type { Verdict } from '../evidence.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { CURL_TIMED_OUT, fetchInsecure, type Fetched } from '../probes/https.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
-import type { Observation } from '../probes/observation.ts';
+import type { EvidenceFile, Observation } from '../probes/observation.ts';
 import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../probes/parse/tcpdump-verbose.ts';
 import { pingDontFragment, ping } from '../probes/ping.ts';
 import { routeGet } from '../probes/routes.ts';
 import { vxlanDevice } from '../probes/vxlan.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
-import type { PingSeen } from '../world.ts';
+import type { PingSeen } from './traffic-actions.ts';
 import { calicoNodes, smallestHostMtu } from './overlay.ts';
 import { list, listing, verdict } from './verdict.ts';
 
@@ -132,12 +132,14 @@ export interface PacketCapture<T> {
   packets: VerbosePacket[];
   during: Observation<T>;
   evidence: ExecResult[];
+  /** The captured packets as a .pcap file. */
+  files: EvidenceFile[];
 }
 
-/** tcpdump -vv on `iface` of `target` around `action`. */
+/** tcpdump on `iface` of `target` around `action`, read back with -vv (every header, nested ones too). */
 export async function captureVerbose<T>(cluster: Cluster, target: ExecTarget, iface: string, label: string, action: () => Promise<Observation<T>>, filter: string[] = ['ip']): Promise<PacketCapture<T>> {
-  const observation = await rawCaptureDuring(cluster, target, ['-vv', '-i', iface, ...filter], action);
-  return { label, packets: parseTcpdumpVerbose(observation.value.text), during: observation.value.during, evidence: observation.evidence };
+  const observation = await rawCaptureDuring(cluster, target, iface, filter, ['-vv'], label, action);
+  return { label, packets: parseTcpdumpVerbose(observation.value.text), during: observation.value.during, evidence: observation.evidence, files: observation.files ?? [] };
 }
 
 /** L18-06: the host side carried the small control request, and no request longer than the pod's MTU. */
@@ -208,8 +210,14 @@ export function handshakeMss(capture: PacketCapture<unknown>, server: string, pe
 
 /** L18-14, L18-15: the control-plane's cached path MTU towards `peer` (`ip route get`). */
 export async function cachedPathMtu(cluster: Cluster, node: string, peer: string, mtu: number | undefined): Promise<Verdict> {
-  const lookup = await routeGet(cluster, nodeTarget(node), peer);
-  return verdict(lookup.value.mtu === mtu, mtu === undefined ? `node ${node} to cache no path MTU for ${peer}` : `node ${node} to cache a path MTU of ${mtu} for ${peer}`, lookup.value.mtu === undefined ? 'none cached' : `mtu ${lookup.value.mtu} cached`, lookup.evidence);
+  const answer = await routeGet(cluster, nodeTarget(node), peer);
+  const cached = answer.value.kind === 'route' ? answer.value.lookup.mtu : undefined;
+  return verdict(
+    answer.value.kind === 'route' && cached === mtu,
+    mtu === undefined ? `node ${node} to cache no path MTU for ${peer}` : `node ${node} to cache a path MTU of ${mtu} for ${peer}`,
+    answer.value.kind !== 'route' ? `the kernel refused the look-up: ${answer.value.said}` : cached === undefined ? 'none cached' : `mtu ${cached} cached`,
+    answer.evidence,
+  );
 }
 
 export { ping, pingDontFragment };

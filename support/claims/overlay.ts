@@ -9,7 +9,7 @@ import type { Verdict } from '../evidence.ts';
 import { MTU_IFACE_PATTERN } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
-import { routeGet, routes } from '../probes/routes.ts';
+import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
 import { VXLAN_DEVICE, vxlanDevice, vxlanFdb, vxlanNeighbours } from '../probes/vxlan.ts';
 import { nodeTarget } from '../subjects.ts';
 import { subnetOf } from '../topology/clab.ts';
@@ -76,8 +76,8 @@ export async function nodeToNodePaths(cluster: Cluster, router: ExecTarget, dev:
       checked++;
       const gateway = which === 'same' ? undefined : routerSide.cidrs.find((cidr) => subnetOf(cidr) === node.subnet)?.split('/')[0];
       if (which === 'other' && !gateway) wrong.push(`the router has no address on ${node.subnet}`);
-      else if (lookup.value.gateway !== gateway || lookup.value.dev !== dev) {
-        wrong.push(`${node.name} → ${other.name} (${other.ip}): ${lookup.value.gateway ? `via ${lookup.value.gateway} ` : ''}dev ${lookup.value.dev}`);
+      else if (lookup.value.kind !== 'route' || lookup.value.lookup.gateway !== gateway || lookup.value.lookup.dev !== dev) {
+        wrong.push(`${node.name} → ${other.name} (${other.ip}): ${describeRouteAnswer(lookup.value)}`);
       }
     }
   }

@@ -7,9 +7,11 @@
  * picture says so, and shows a router between the nodes as routing only the outer packet.
  */
 import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
-import { parseIpRouteGet, type RouteLookup } from '../probes/parse/ip-route-get.ts';
+import { CALICO_GATEWAY } from '../net/calico.ts';
+import type { RouteLookup } from '../probes/parse/ip-route-get.ts';
+import { describeRouteAnswer, routeGet } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
-import { hostSideOf } from '../claims/host-side.ts';
+import { hostSideOf } from '../probes/host-side.ts';
 
 export interface Hop {
   kind: 'pod' | 'host-interface' | 'node' | 'router';
@@ -27,6 +29,8 @@ export interface PathFacts {
   nodes: NodeInfo[];
   /** `ip route get <target>` on the source's node. */
   lookup: RouteLookup | undefined;
+  /** Set when the source node's kernel refused the lookup (a blackhole route): what it said. */
+  refusal?: string;
   /** TTLs of the replies the source received. */
   observedTtls: number[];
   /**
@@ -48,10 +52,10 @@ export function buildPath(facts: PathFacts): Hop[] {
   const node = (name: string) => facts.nodes.find((candidate) => candidate.name === name);
   const sameNode = source.node === target.node;
   let ttl = INITIAL_TTL;
-  const hops: Hop[] = [{ kind: 'pod', title: `pod ${source.name}`, lines: [`${source.ip} on eth0`, 'default via 169.254.1.1'], ttl }];
-  hops.push({ kind: 'host-interface', title: facts.sourceHost ?? 'host interface (unknown)', lines: [`on ${source.node}`, 'proxy ARP for 169.254.1.1'], ttl });
+  const hops: Hop[] = [{ kind: 'pod', title: `pod ${source.name}`, lines: [`${source.ip} on eth0`, `default via ${CALICO_GATEWAY}`], ttl }];
+  hops.push({ kind: 'host-interface', title: facts.sourceHost ?? 'host interface (unknown)', lines: [`on ${source.node}`, `proxy ARP for ${CALICO_GATEWAY}`], ttl });
   ttl -= 1;
-  const outLine = lookup ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}` : '→ (route unknown)';
+  const outLine = lookup ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}` : facts.refusal ? '→ refused (see the routes)' : '→ (route unknown)';
   const tunnel = facts.encapsulation;
   const encapsulated = tunnel ? [`encapsulated here: ${tunnel.outerSrc ?? '?'} > ${tunnel.outerDst ?? '?'}`, `UDP ${VXLAN_PORT} out of ${tunnel.underlay?.dev ?? '?'}`] : [];
   hops.push({ kind: 'node', title: `node ${source.node}`, lines: [`${node(source.node)?.internalIP ?? '?'}`, outLine, ...encapsulated], ttl });
@@ -114,19 +118,27 @@ export function renderPathSvg(hops: Hop[], observedTtls: number[]): string {
 
 /** Looks up the facts of the path through the Cluster port. */
 export async function pathFacts(cluster: Cluster, source: PodInfo, target: PodInfo, observedTtls: number[]): Promise<PathFacts> {
-  const [nodes, sourceSide, targetSide, lookup] = await Promise.all([
+  const [nodes, sourceSide, targetSide, answer] = await Promise.all([
     cluster.nodes(),
     hostSideOf(cluster, source),
     hostSideOf(cluster, target),
-    cluster.exec(nodeTarget(source.node), ['ip', 'route', 'get', target.ip as string], { timeoutMs: 5_000 }),
+    routeGet(cluster, nodeTarget(source.node), target.ip as string).then(
+      (seen) => seen.value,
+      () => undefined,
+    ),
   ]);
-  const route = lookup.exitCode === 0 ? parseIpRouteGet(lookup.stdout) : undefined;
+  const route = answer?.kind === 'route' ? answer.lookup : undefined;
   let encapsulation: PathFacts['encapsulation'];
   if (route && TUNNEL_DEVICES.has(route.dev)) {
     const calicoIP = (name: string) => nodes.find((candidate) => candidate.name === name)?.calico?.ipv4Address?.split('/')[0];
     const outerDst = calicoIP(target.node);
-    const underlay = outerDst ? await cluster.exec(nodeTarget(source.node), ['ip', 'route', 'get', outerDst], { timeoutMs: 5_000 }) : undefined;
-    encapsulation = { device: route.dev, outerSrc: calicoIP(source.node), outerDst, underlay: underlay?.exitCode === 0 ? parseIpRouteGet(underlay.stdout) : undefined };
+    const underlay = outerDst
+      ? await routeGet(cluster, nodeTarget(source.node), outerDst).then(
+          (seen) => (seen.value.kind === 'route' ? seen.value.lookup : undefined),
+          () => undefined,
+        )
+      : undefined;
+    encapsulation = { device: route.dev, outerSrc: calicoIP(source.node), outerDst, underlay };
   }
   return {
     source,
@@ -135,6 +147,7 @@ export async function pathFacts(cluster: Cluster, source: PodInfo, target: PodIn
     targetHost: targetSide.host?.name,
     nodes,
     lookup: route,
+    ...(answer?.kind === 'refused' ? { refusal: describeRouteAnswer(answer) } : {}),
     observedTtls,
     ...(encapsulation ? { encapsulation } : {}),
   };

@@ -1,6 +1,8 @@
 /**
  * Runs the lesson features against the clean embedded lab and against each fault, each run in
- * its own lab and reports folder, two at a time (the machine has two cores).
+ * its own lab and reports folder, two at a time (the machine has two cores). A fault breaks
+ * the labs of its own topologies only, so under a fault only the features of those topologies
+ * run: the others meet a lab the fault never touched, exactly as in the clean run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,30 +10,15 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { readResults } from '../run/summary.ts';
 import type { FaultOutcome } from './compare.ts';
-import { findFault } from '../lab/faults/faults.ts';
-import { DEFAULT_TOPOLOGY, TOPOLOGY_TAG_PREFIX, listTopologies } from '../topology/catalogue.ts';
+import { findFault, faultTopologies } from '../lab/faults/faults.ts';
+import { featuresOfTopologies } from '../topology/features.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-/**
- * The scenarios a fault can touch: those of the topologies whose labs it breaks. The others
- * run on labs the fault leaves whole, as in the clean run, so they are not run again.
- */
-export function faultScope(fault: string): string {
-  const broken = findFault(fault).topologies ?? [DEFAULT_TOPOLOGY];
-  const others = listTopologies().filter((topology) => topology !== DEFAULT_TOPOLOGY);
-  return broken
-    .map((topology) => (topology === DEFAULT_TOPOLOGY ? (others.length ? `not (${others.map((other) => `${TOPOLOGY_TAG_PREFIX}${other}`).join(' or ')})` : '') : `${TOPOLOGY_TAG_PREFIX}${topology}`))
-    .map((expression) => (expression ? `(${expression})` : ''))
-    .filter(Boolean)
-    .join(' or ');
-}
 
 export async function runUnderFault(fault: string | undefined, labName: string, extraArgs: string[] = []): Promise<FaultOutcome> {
   const reports = mkdtempSync(join(tmpdir(), 'podnet-mutation-'));
   try {
-    const scope = fault && !extraArgs.includes('--tags') ? faultScope(fault) : '';
-    const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...(scope ? ['--tags', scope] : []), ...extraArgs];
+    const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...extraArgs];
     const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, env: { PODNET_REPORTS_DIR: reports }, all: true, timeout: 300_000 });
     const results = readResults(join(reports, 'allure-results'));
     if (results.length === 0) return { fault, results, error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}` };
@@ -49,7 +36,9 @@ export async function runAll(faults: string[], concurrency = 2, onDone: (outcome
     while (next < jobs.length) {
       const index = next++;
       // Lab names unique to this process: a second matrix run at the same time keeps to its own labs.
-      outcomes[index] = await runUnderFault(jobs[index], `pnmut${process.pid}s${slot}`);
+      const fault = jobs[index];
+      const scope = fault === undefined ? [] : featuresOfTopologies(faultTopologies(findFault(fault)));
+      outcomes[index] = await runUnderFault(fault, `pnmut${process.pid}s${slot}`, scope);
       onDone(outcomes[index] as FaultOutcome);
     }
   };

@@ -18,7 +18,12 @@ import {
   type PodInfo,
   type PodRequest,
   type WorkloadEndpoint,
+  type EndpointSliceInfo,
+  type ServiceInfo,
 } from '../cluster.ts';
+import { endpointSliceInfo, serviceInfo } from './services.ts';
+import { endpointSlices } from '../../lab/model.ts';
+import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
 import { labCreatePod, labDeletePod, labSetInstallationMtu } from '../../lab/lab.ts';
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
@@ -128,6 +133,23 @@ export class NetnsCluster implements Cluster {
     await labSetInstallationMtu(this.labName, mtu);
   }
 
+  async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
+    return (this.state().services ?? []).filter((service) => filter.namespace === undefined || service.namespace === filter.namespace).map(serviceInfo);
+  }
+
+  async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
+    return endpointSlices(this.state())
+      .filter((slice) => (filter.namespace === undefined || slice.namespace === filter.namespace) && (filter.service === undefined || slice.labels['kubernetes.io/service-name'] === filter.service))
+      .map(endpointSliceInfo);
+  }
+
+  async podLogs(namespace: string, name: string): Promise<string> {
+    const state = this.state();
+    const pod = findPod(state, namespace, name);
+    if (!pod) throw new EnvironmentError(`pod ${namespace}/${name} does not exist in lab ${state.name}`);
+    return serverLogs(state.name, pod);
+  }
+
   async createPod(request: PodRequest): Promise<PodInfo> {
     return podInfo(await labCreatePod(this.labName, request));
   }
@@ -171,7 +193,7 @@ function podInfo(pod: LabPod): PodInfo {
     phase: 'Running',
     containers: pod.containers.map((name) => ({ name, ready: pod.ready !== false })),
     workload: pod.workload,
-    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
+    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : pod.ownerKind === 'Pod' ? undefined : { kind: pod.ownerKind, name: pod.ownerName ?? pod.workload },
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
   };

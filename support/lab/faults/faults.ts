@@ -17,6 +17,7 @@ import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
+import { DNS_FAULTS } from '../dns/faults.ts';
 import { ROUTED_FAULTS } from './routed.ts';
 import { MTU_FAULTS } from './mtu.ts';
 
@@ -30,9 +31,14 @@ export interface Fault {
   topologies?: string[];
 }
 
+/** The topologies whose labs a fault breaks. */
+export function faultTopologies(fault: Fault): string[] {
+  return fault.topologies ?? [DEFAULT_TOPOLOGY];
+}
+
 /** Whether a fault breaks the lab of a topology. */
 export function faultApplies(fault: Fault, topology: string): boolean {
-  return (fault.topologies ?? [DEFAULT_TOPOLOGY]).includes(topology);
+  return faultTopologies(fault).includes(topology);
 }
 
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
@@ -329,6 +335,7 @@ export const FAULTS: Fault[] = [
       state.ipam = ipam.toState();
     },
   },
+  ...DNS_FAULTS,
 ];
 
 FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);
