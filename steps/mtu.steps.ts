@@ -9,6 +9,7 @@ import {
   fetchFrom,
   fragNeededSeen,
   handshakeMss,
+  icmpSourceRoutedVia,
   internalIPOnDevice,
   noOversizedRequest,
   podAndHostSideMtu,
@@ -187,6 +188,11 @@ Then('the capture shows every TCP segment between the node of {string} and the A
 Then("the capture shows the SYN from the node of {string} with MSS {int} and the API server's SYN-ACK with MSS {int}", async function (this: PodNetWorld, alias: string, syn: number, synAck: number) {
   const server = await apiServer(this.cluster);
   return this.verify(handshakeMss(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias), syn, synAck));
+});
+
+Then("the control-plane node routes the ICMP's source via {word}", async function (this: PodNetWorld, dev: string) {
+  const server = await apiServer(this.cluster);
+  return this.verify(icmpSourceRoutedVia(this.cluster, this.requirePacketCapture(), server.node, dev));
 });
 
 Then('the control-plane node caches no path MTU for the node of {string}', async function (this: PodNetWorld, alias: string) {

@@ -104,6 +104,7 @@ Feature: Jumbo frames, the overlay's MTU and path MTU discovery
     And the router's interface on the subnet of the node of "server" has MTU 1500
     When the API server's /healthz is fetched over TLS from the node of "server" while the eth1 of the control-plane node is captured
     Then the capture shows the router's ICMP "fragmentation needed" with MTU 1500 to the API server, quoting its TCP segment to the node of "server" with DF set
+    And the control-plane node routes the ICMP's source via eth0
 
   @claim:L18-14
   Scenario: Strict reverse-path filtering drops the router's ICMP, and path MTU discovery fails

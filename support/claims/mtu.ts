@@ -221,3 +221,12 @@ export async function cachedPathMtu(cluster: Cluster, node: string, peer: string
 }
 
 export { ping, pingDontFragment };
+
+/** L18-12: the router's ICMP comes from an address the receiving node routes via `dev` (not the interface it arrived on). */
+export async function icmpSourceRoutedVia(cluster: Cluster, capture: PacketCapture<unknown>, node: string, dev: string): Promise<Verdict> {
+  const icmp = capture.packets.find((packet) => packet.nextHopMtu !== undefined);
+  if (!icmp) return verdict(false, `an ICMP "fragmentation needed" in the capture on ${capture.label}`, 'none', capture.evidence);
+  const answer = await routeGet(cluster, nodeTarget(node), icmp.src);
+  const out = answer.value.kind === 'route' ? answer.value.lookup.dev : undefined;
+  return verdict(out === dev, `node ${node} to route the ICMP's source ${icmp.src} via ${dev}`, out ? `via dev ${out}` : 'no route', [...capture.evidence, ...answer.evidence]);
+}
