@@ -88,6 +88,15 @@ After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async func
   this.attach(`interrupted (${signal}) while it ran: what it saw is incomplete, so it neither passed nor failed`, { mediaType: 'text/plain', fileName: 'interrupted.txt' });
 });
 
+// Defined early, so it runs late: a diagnosis still finds what the scenario changed.
+After({ name: 'put back what the scenario changed' }, async function (this: PodNetWorld) {
+  const failures: string[] = [];
+  for (const change of this.restorers.splice(0).reverse()) {
+    await change.undo().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));
+  }
+  if (failures.length) throw new Error(`could not put back what this scenario changed: ${failures.join('; ')}`);
+});
+
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const pod of this.createdPods.splice(0)) {

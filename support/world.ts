@@ -12,6 +12,8 @@ import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology/clusters.ts';
 import { routerContainer } from './topology/facts.ts';
 import type { WireCapture } from './claims/encapsulation.ts';
+import type { PacketCapture } from './claims/mtu.ts';
+import type { Fetched } from './probes/https.ts';
 
 let sharedCluster: Cluster | undefined;
 
@@ -30,6 +32,11 @@ export class PodNetWorld extends World {
   lastCapture: CaptureSeen | undefined;
   /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
   lastWireCapture: WireCapture | undefined;
+  /** What the scenario changed on the cluster and must put back (router MTU, sysctls, the Installation), undone last first by an After hook. */
+  readonly restorers: { what: string; undo: () => Promise<void> }[] = [];
+  /** The last HTTPS fetch, and a capture around it, if one ran. */
+  lastFetch: { from: string; observation: Observation<Fetched> } | undefined;
+  lastPacketCapture: PacketCapture<unknown> | undefined;
   /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
   topology = DEFAULT_TOPOLOGY;
   private topologyCluster: Cluster | undefined;
@@ -54,6 +61,21 @@ export class PodNetWorld extends World {
     const name = routerContainer(topologySpec(this.topology));
     if (!name) throw new Error(`topology ${this.topology} has no router; tag the feature with a topology that has one`);
     return { kind: 'router', name };
+  }
+
+  /** Keeps how to put back what a step changes, for the After hook. */
+  changed(what: string, undo: () => Promise<void>): void {
+    this.restorers.push({ what, undo });
+  }
+
+  requireFetch(): { from: string; observation: Observation<Fetched> } {
+    if (!this.lastFetch) throw new Error('no HTTPS fetch has run in this scenario yet; add a When step that fetches');
+    return this.lastFetch;
+  }
+
+  requirePacketCapture(): PacketCapture<unknown> {
+    if (!this.lastPacketCapture) throw new Error('no capture has run in this scenario yet; add a When step with a capture');
+    return this.lastPacketCapture;
   }
 
   requireWireCapture(): WireCapture {

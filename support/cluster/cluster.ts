@@ -244,6 +244,12 @@ export interface Cluster {
   /** What a pod's container wrote to stdout, as `kubectl logs` shows it. */
   podLogs(namespace: string, name: string, container?: string): Promise<string>;
 
+  /**
+   * Sets the Installation's spec.calicoNetwork.mtu (undefined removes it, so Calico derives the
+   * MTU again). Pods created afterwards get it; Felix sets vxlan.calico to it (lesson 18).
+   */
+  setInstallationMtu(mtu: number | undefined): Promise<void>;
+
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;
   /** Deletes a pod and resolves once it is gone. */

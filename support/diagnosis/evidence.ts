@@ -10,6 +10,8 @@ import type { Observation } from '../probes/observation.ts';
 import type { Interface } from '../probes/parse/ip-addr.ts';
 import type { Route } from '../probes/parse/ip-route.ts';
 import { routeGet, routes, type RouteAnswer } from '../probes/routes.ts';
+import { vxlanFdb, vxlanNeighbours } from '../probes/vxlan.ts';
+import type { FdbEntry, Neighbour } from '../probes/parse/vxlan.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export interface NodeView {
@@ -21,6 +23,9 @@ export interface NodeView {
   /** Proxy ARP of each interface: name → on. */
   proxyArp: Record<string, boolean>;
   cniConfigs: string[];
+  /** Felix's VXLAN entries on vxlan.calico, where the node has the device. */
+  vxlanNeighbours?: Neighbour[];
+  vxlanFdb?: FdbEntry[];
 }
 
 export interface Gathered {
@@ -53,15 +58,27 @@ async function look<T>(evidence: ExecResult[], probe: Promise<Observation<T>>): 
 
 async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]): Promise<NodeView> {
   const on = nodeTarget(node.name);
-  const [table, ifaces, nat, arp, cni] = await Promise.all([
+  const [table, ifaces, nat, arp, cni, neigh, fdb] = await Promise.all([
     look(evidence, routes(cluster, on)),
     look(evidence, interfaces(cluster, on)),
     look(evidence, natPostrouting(cluster, on)),
     look(evidence, proxyArp(cluster, on)),
     look(evidence, cniConfigFiles(cluster, on)),
+    look(evidence, vxlanNeighbours(cluster, on)),
+    look(evidence, vxlanFdb(cluster, on)),
   ]);
-  return { node, routes: table ?? [], interfaces: ifaces ?? [], natRules: nat ?? [], proxyArp: arp ?? {}, cniConfigs: cni ?? [] };
+  return {
+    node,
+    routes: table ?? [],
+    interfaces: ifaces ?? [],
+    natRules: nat ?? [],
+    proxyArp: arp ?? {},
+    cniConfigs: cni ?? [],
+    ...(neigh ? { vxlanNeighbours: neigh } : {}),
+    ...(fdb ? { vxlanFdb: fdb } : {}),
+  };
 }
+
 
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
 export async function gather(cluster: Cluster, source: PodInfo | undefined, target: PodInfo | undefined): Promise<Gathered> {

@@ -13,7 +13,8 @@ import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
-import { loadLabSpec, type SpecOptions } from './spec.ts';
+import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
+import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
@@ -27,6 +28,7 @@ import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
 import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
 import { recreateOrdinal } from './controllers/statefulset.ts';
+import { startApiServer } from './servers/apiserver.ts';
 
 export interface UpResult {
   state: LabState;
@@ -126,6 +128,8 @@ async function wireLab(state: LabState): Promise<void> {
   await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
   // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
   await startRedis(state);
+  // The containerlab family's lessons talk to the API server across the router (lesson 18).
+  if (state.spec.routed) state.apiServerPid = await startApiServer(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -243,5 +247,21 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     // The servers find each other by name: the new pod's records must be in the saved model first.
     if (recreated) writeState(state);
     if (recreated) await startRedis(state, [recreated]);
+  });
+}
+
+/**
+ * The Installation's MTU changes: pods created afterwards get it (the CNI configuration each
+ * node's plugin reads), and Felix sets vxlan.calico to it; pods that exist keep theirs.
+ */
+export async function labSetInstallationMtu(labName: string, mtu: number | undefined): Promise<void> {
+  await updateState(labName, async (state) => {
+    state.spec.installationMtu = mtu;
+    state.mtu = workloadMtu(state.spec);
+    for (const node of state.nodes) writeNodeLayer(state, node);
+    if (state.faults.includes(VXLAN_MTU_STUCK_FAULT)) return;
+    // Felix only warns when the kernel refuses the MTU (larger than the parent allows) and
+    // leaves the device as it is (vxlan_mgr.go, "Failed to set vxlan tunnel device MTU").
+    await Promise.allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
   });
 }

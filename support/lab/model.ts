@@ -79,6 +79,8 @@ export interface LabState {
   /** EndpointSlices frozen by a fault (the EndpointSlice controller stopped); absent: computed from the pods. */
   staleEndpointSlices?: LabEndpointSlice[];
   ipam: IpamState;
+  /** PID of the API server stand-in (servers/apiserver.ts), where the topology has one. */
+  apiServerPid?: number;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
   /** The PID of the process that brought the lab up (absent in state files of older versions). */
@@ -194,7 +196,8 @@ function eligibleNodes(state: LabState, workload: WorkloadSpec): LabNode[] {
   if (workload.kind === 'DaemonSet') {
     return state.nodes.filter((node) => node.role === 'worker' || workload.toleratesControlPlane);
   }
-  return [scheduleOnWorker(state)];
+  const preferred = state.nodes.find((node) => workload.preferredNodes?.includes(node.name));
+  return [preferred ?? scheduleOnWorker(state)];
 }
 
 /** A bare pod goes to the worker running the fewest pods (the first such worker on a tie). */

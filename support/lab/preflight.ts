@@ -30,6 +30,8 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'nginx', args: ['-v'], what: "nginx (nginx-light, lesson 04's nginx pods)", debianPackage: 'nginx-light' },
   { command: 'conntrack', args: ['--version'], what: 'conntrack (conntrack-tools, lesson 04)', debianPackage: 'conntrack' },
   { command: 'getent', args: ['--version'], what: 'getent (libc-bin, name resolution in pods)', debianPackage: 'libc-bin' },
+  { command: 'openssl', args: ['version'], what: 'openssl (the API server stand-in of the containerlab topologies)', debianPackage: 'openssl' },
+  { command: 'curl', args: ['--version'], what: 'curl (HTTPS to the API server, lesson 18)', debianPackage: 'curl' },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -35,6 +35,8 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** Nodes a preferred node affinity on kubernetes.io/hostname names (lab node names), where the scheduler puts the pod if it can. */
+  preferredNodes?: string[];
   /** A Deployment's replica count. */
   replicas?: number;
   /** A Deployment's pod-template-hash: its ReplicaSet is `<name>-<hash>`, its pods `<name>-<hash>-<5 chars>`. */
@@ -220,6 +222,15 @@ function readInstallationPool(installation: Doc | undefined, file: string): Pool
   };
 }
 
+/** The hostnames of a preferred node affinity (`kubernetes.io/hostname In [...]`), heaviest weight first. */
+function preferredHostnames(podSpec: Doc | undefined): Pick<WorkloadSpec, 'preferredNodes'> {
+  const terms = ((podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as Doc[] | undefined) ?? []).sort((a, b) => Number(b.weight ?? 0) - Number(a.weight ?? 0));
+  const names = terms.flatMap((term) =>
+    ((term.preference?.matchExpressions as Doc[] | undefined) ?? []).filter((expression) => expression.key === 'kubernetes.io/hostname' && expression.operator === 'In').flatMap((expression) => (expression.values as unknown[]).map(String)),
+  );
+  return names.length ? { preferredNodes: names } : {};
+}
+
 const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'StatefulSet'];
 
 function yamlFiles(dir: string): string[] {
@@ -259,6 +270,7 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
     ...(doc.kind === 'StatefulSet' ? { replicas, serviceName: String(doc.spec?.serviceName ?? '') } : {}),
     ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(lesson ? { lesson } : {}),
+    ...preferredHostnames(podSpec),
   };
 }
 
@@ -364,6 +376,12 @@ function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: 
   };
 }
 
+/** Kind node names in an affinity (k01-worker3) become the lab's (h14-mtu-lab-worker3). */
+function renamePreferred(workload: WorkloadSpec, kindName: string, labName: string): WorkloadSpec {
+  if (!workload.preferredNodes) return workload;
+  return { ...workload, preferredNodes: workload.preferredNodes.map((node) => (node.startsWith(`${kindName}-`) ? `${labName}-${node.slice(kindName.length + 1)}` : node)) };
+}
+
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const topology = options.topology ?? DEFAULT_TOPOLOGY;
   const dir = options.fixturesDir ?? topologyDir(topology);
@@ -378,6 +396,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const objects = options.podsPerNode === undefined ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology)) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
   if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
+  objects.workloads = objects.workloads.map((workload) => renamePreferred(workload, kind.name, name));
   return {
     ...kind,
     name,

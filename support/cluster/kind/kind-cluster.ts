@@ -5,6 +5,7 @@
  * there); pod commands run over exec WebSockets; node commands through the NodeShell.
  */
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import {
   EnvironmentError,
   type BackgroundOptions,
@@ -194,6 +195,18 @@ export class KindCluster implements Cluster {
       );
     }
     return list;
+  }
+
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    // A JSON merge patch; null removes the field. The operator then rolls calico-node, whose
+    // Felix sets vxlan.calico's MTU, and writes the CNI configuration new pods get.
+    await call(this.clients, 'patch the Installation default', () =>
+      this.clients.custom.patchClusterCustomObject(
+        { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default', body: { spec: { calicoNetwork: { mtu: mtu ?? null } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    this.mtu = undefined;
   }
 
   /** The workload MTU Calico uses: configured (calico-config, Installation) or detected on a node. */

@@ -25,7 +25,7 @@ import { endpointSliceInfo, serviceInfo } from './services.ts';
 import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
+import { labCreatePod, labDeletePod, labSetInstallationMtu } from '../../lab/lab.ts';
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
@@ -127,6 +127,10 @@ export class NetnsCluster implements Cluster {
 
   async serviceCIDR(): Promise<string> {
     return this.state().spec.serviceSubnet;
+  }
+
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    await labSetInstallationMtu(this.labName, mtu);
   }
 
   async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {

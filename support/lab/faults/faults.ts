@@ -20,6 +20,8 @@ import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
 import { DNS_FAULTS } from '../dns/faults.ts';
 import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
 import { SERVICE_FAULTS } from '../services/faults.ts';
+import { ROUTED_FAULTS } from './routed.ts';
+import { MTU_FAULTS } from './mtu.ts';
 
 export interface Fault {
   name: string;
@@ -339,6 +341,8 @@ export const FAULTS: Fault[] = [
   ...KUBE_PROXY_FAULTS,
   ...SERVICE_FAULTS,
 ];
+
+FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
 const STALE_BRIDGE_CONFLIST = `${JSON.stringify({ cniVersion: '0.3.1', name: 'bridge', plugins: [{ type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', subnet: '10.244.0.0/16' } }] }, null, 2)}\n`;

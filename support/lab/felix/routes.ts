@@ -15,6 +15,8 @@ export const VXLAN_DEVICE = 'vxlan.calico';
 /** Felix's defaults (FelixConfiguration vxlanVNI, vxlanPort). */
 export const VXLAN_VNI = '4096';
 export const VXLAN_PORT = '4789';
+/** The fault under which Felix does not follow an MTU change (see faults/mtu.ts). */
+export const VXLAN_MTU_STUCK_FAULT = 'vxlan-mtu-stuck';
 
 /**
  * vxlan.calico with the node's tunnel address, when the pool gave the node one: its MAC is the
