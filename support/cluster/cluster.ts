@@ -25,6 +25,8 @@ export interface OwnerRef {
 export interface ContainerState {
   name: string;
   ready: boolean;
+  /** Why a container that does not run yet waits, as kubectl's STATUS shows it (`ContainerCreating`). */
+  waiting?: string;
 }
 
 export interface PodInfo {
@@ -40,6 +42,14 @@ export interface PodInfo {
   owner: OwnerRef | undefined;
   hostNetwork: boolean;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** An event about a pod, as `kubectl describe pod` lists them. */
+export interface PodEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
 }
 
 /** Where a command runs: inside a pod's first (or named) container, or in a node's root namespaces. */
@@ -95,6 +105,11 @@ export interface IpPool {
   blockSize: number;
   encapsulation: Encapsulation;
   natOutgoing: boolean;
+  /** Calico selector of the nodes whose pods take addresses from the pool automatically (`all()`, `!all()`). */
+  nodeSelector: string;
+  /** What the pool's addresses may be used for: Workload, Tunnel, LoadBalancer. */
+  allowedUses: string[];
+  disableBGPExport: boolean;
   /** The MTU Calico gives workload interfaces in this pool, where the target knows it. */
   mtu: number | undefined;
 }
@@ -103,6 +118,26 @@ export interface IpamAllocation {
   ip: string;
   /** What holds the address: `<namespace>/<pod>`, or `vxlan-tunnel-addr:<node>`. */
   holder: string;
+  /** The allocation's attributes as Calico stores them: `handle_id` and the secondary ones (namespace, pod, node, type). */
+  attributes?: Record<string, string>;
+}
+
+/** crd.projectcalico.org/v1 BlockAffinity: a block of a pool bound to a node. */
+export interface BlockAffinity {
+  name: string;
+  node: string;
+  cidr: string;
+  state: string;
+  /** A string in the CRD: `"false"`. */
+  deleted: string;
+  /** `host`, or `virtual` for a LoadBalancer pool's block. */
+  type: string;
+}
+
+/** crd.projectcalico.org/v1 IPReservation. */
+export interface IpReservation {
+  name: string;
+  reservedCIDRs: string[];
 }
 
 export interface IpamBlock {
@@ -129,6 +164,12 @@ export interface PodRequest {
   node?: string;
   hostNetwork?: boolean;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /**
+   * Resolve with the pod still waiting once its sandbox could not be created (the CNI plugin
+   * refused it) instead of failing; without it, only a Running and ready pod resolves.
+   */
+  allowSandboxFailure?: boolean;
 }
 
 export interface Cluster {
@@ -147,6 +188,8 @@ export interface Cluster {
   ipPools(): Promise<IpPool[]>;
   ipamBlocks(): Promise<IpamBlock[]>;
   workloadEndpoints(): Promise<WorkloadEndpoint[]>;
+  blockAffinities(): Promise<BlockAffinity[]>;
+  ipReservations(): Promise<IpReservation[]>;
   /** The ClusterIP of the cluster DNS Service (kube-dns). */
   dnsServiceIP(): Promise<string>;
   /** The Service CIDR the API server allocates ClusterIPs from. */
@@ -156,6 +199,15 @@ export interface Cluster {
   createPod(request: PodRequest): Promise<PodInfo>;
   /** Deletes a pod and resolves once it is gone. */
   deletePod(namespace: string, name: string): Promise<void>;
+  /** The pod's events, oldest first. */
+  podEvents(namespace: string, name: string): Promise<PodEvent[]>;
+  /** Merges annotations into a pod's metadata (null removes one); the pod keeps running. */
+  annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo>;
+  /**
+   * Merges annotations into a DaemonSet's pod template (null removes one), as `kubectl patch`
+   * does; resolves once every pod of the DaemonSet has been replaced and is Running and ready.
+   */
+  patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]>;
 
   /** Releases what this handle holds (connections, background processes). Never tears a lab down. */
   close(): Promise<void>;

@@ -6,10 +6,10 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
-import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni/cni.ts';
+import { NETNS_ETC, admitPod, cniAdd, cniDel, wirePods } from './cni/cni.ts';
 import { findFault } from './faults/faults.ts';
 import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
-import { findPod, planLab, type LabPod, type LabState } from './model.ts';
+import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
 import { loadLabSpec, type SpecOptions } from './spec.ts';
@@ -162,16 +162,67 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-/** CNI ADD, lab style: an address from the node's block, the veth pair, the host route, DNS. */
-export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod> {
+/**
+ * CNI ADD, lab style: an address from Calico IPAM, the veth pair, the host route, DNS. A pod
+ * IPAM refuses stays pending (ContainerCreating) and `undefined` comes back.
+ */
+export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod | undefined> {
   return updateState(labName, (state) => cniAdd(state, request));
 }
 
 /** CNI DEL, lab style: the pod's namespace goes (taking its veth pair and host route along) and its address is released. */
 export async function labDeletePod(labName: string, namespace: string, name: string): Promise<void> {
   await updateState(labName, async (state) => {
+    const pending = findPendingPod(state, namespace, name);
+    if (pending) {
+      // Its sandbox never came up: CNI DEL releases by handle, and the pod holds none.
+      state.pendingPods = state.pendingPods.filter((candidate) => candidate !== pending);
+      delete state.events[`${namespace}/${name}`];
+      return;
+    }
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     await cniDel(state, pod);
+    delete state.events[`${namespace}/${name}`];
+  });
+}
+
+/** Merges annotations into a pod's metadata (null removes one). A running pod's network does not change: CNI read them at ADD. */
+export async function labAnnotatePod(labName: string, namespace: string, name: string, annotations: Record<string, string | null>): Promise<LabPod | PendingPod> {
+  return updateState(labName, async (state) => {
+    const pod = findPod(state, namespace, name) ?? findPendingPod(state, namespace, name);
+    if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
+    mergeAnnotations(pod.annotations, annotations);
+    return pod;
+  });
+}
+
+function mergeAnnotations(target: Record<string, string>, patch: Record<string, string | null>): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete target[key];
+    else target[key] = value;
+  }
+}
+
+/**
+ * A DaemonSet's pod template annotations patched: the DaemonSet controller replaces its pods
+ * one node at a time (RollingUpdate, maxUnavailable 1): the old pod goes (CNI DEL), a new one
+ * with a new name comes up on the same node (CNI ADD with the new annotations).
+ */
+export async function labPatchDaemonSet(labName: string, namespace: string, name: string, annotations: Record<string, string | null>): Promise<LabPod[]> {
+  return updateState(labName, async (state) => {
+    const workload = state.spec.workloads.find((candidate) => candidate.kind === 'DaemonSet' && candidate.namespace === namespace && candidate.name === name);
+    if (!workload) throw new Error(`lab ${labName} has no DaemonSet ${namespace}/${name}`);
+    workload.annotations ??= {};
+    mergeAnnotations(workload.annotations, annotations);
+    const replaced: LabPod[] = [];
+    for (const old of state.pods.filter((pod) => pod.ownerKind === 'DaemonSet' && pod.namespace === namespace && pod.workload === name)) {
+      await cniDel(state, old);
+      delete state.events[`${namespace}/${old.name}`];
+      const pod = await admitPod(state, workload, uniquePodName(state, workload), old.node);
+      if (!pod) throw new Error(`DaemonSet ${name}: the new pod on ${old.node} got no address: ${state.events[`${namespace}/${state.pendingPods.at(-1)?.name}`]?.at(-1)?.message}`);
+      replaced.push(pod);
+    }
+    return replaced;
   });
 }

@@ -4,8 +4,9 @@
  * keeps it for other processes.
  */
 import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
-import type { NodeRole } from '../cluster/cluster.ts';
+import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
+import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 
@@ -40,6 +41,20 @@ export interface LabPod {
   ready?: boolean;
   /** A container that does not share the pod's namespace (only a fault does that): container → netns. */
   containerNetns?: Record<string, string>;
+  /** The pod's annotations: its manifest's, and those Calico's CNI plugin writes (podIP, podIPs, containerID). */
+  annotations: Record<string, string>;
+}
+
+/** A pod whose sandbox could not be created (the CNI plugin refused it): no address, no namespace. */
+export interface PendingPod {
+  namespace: string;
+  name: string;
+  workload: string;
+  ownerKind: 'DaemonSet' | 'Pod';
+  node: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  containers: string[];
 }
 
 export interface LabState {
@@ -51,6 +66,10 @@ export interface LabState {
   dnsServiceIP: string;
   nodes: LabNode[];
   pods: LabPod[];
+  /** Pods that stay ContainerCreating: their CNI ADD failed. */
+  pendingPods: PendingPod[];
+  /** Events by pod (`<namespace>/<name>`), oldest first. */
+  events: Record<string, PodEvent[]>;
   ipam: IpamState;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
@@ -68,13 +87,20 @@ export function dnsServiceIPOf(serviceSubnet: string): string {
 /** Builds the lab's model from its spec: nodes first (with tunnel addresses), then workloads in file order. */
 export function planLab(spec: LabSpec, random?: (max: number) => number): LabState {
   const network = parseCidr(spec.nodeNetwork);
-  const ipam = new Ipam({ cidr: spec.pool.cidr, blockSize: spec.pool.blockSize });
+  const ipam = new Ipam(
+    spec.pools.map((pool) => ({ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, nodeSelector: pool.nodeSelector, allowedUses: pool.allowedUses })),
+    [],
+    spec.ipReservations.map((reservation) => ({ name: reservation.name, cidrs: reservation.reservedCIDRs })),
+  );
   const nodes: LabNode[] = spec.nodes.map((node, index) => ({
     ...node,
     // .1 is the network's gateway, as on Docker's kind network.
     ip: intToIp(network.base + 2 + index),
     netns: nodeNetns(spec.name, node.name),
-    tunnelIP: usesVxlanTunnel(spec.pool) ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`) : undefined,
+    // calico-node's tunnel-IP allocator: handle vxlan-tunnel-addr-<node>, attribute type vxlanTunnelAddress.
+    tunnelIP: usesVxlanTunnel(spec.pool)
+      ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`, { use: 'Tunnel', attributes: { handle_id: `vxlan-tunnel-addr-${node.name}`, node: node.name, type: 'vxlanTunnelAddress' } })
+      : undefined,
   }));
   const state: LabState = {
     version: 1,
@@ -85,12 +111,14 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
     dnsServiceIP: dnsServiceIPOf(spec.serviceSubnet),
     nodes,
     pods: [],
+    pendingPods: [],
+    events: {},
     ipam: ipam.toState(),
     faults: [],
   };
   for (const workload of spec.workloads) {
     for (const node of eligibleNodes(state, workload)) {
-      const name = workload.kind === 'Pod' ? workload.name : uniqueGeneratedName(state, workload, random);
+      const name = workload.kind === 'Pod' ? workload.name : uniquePodName(state, workload, random);
       addPod(state, { workload, name, node: node.name });
     }
   }
@@ -112,15 +140,24 @@ export function scheduleOnWorker(state: LabState): LabNode {
   return candidates.reduce((best, node) => (load(node) < load(best) ? node : best));
 }
 
-function uniqueGeneratedName(state: LabState, workload: WorkloadSpec, random?: (max: number) => number): string {
+/** A name the DaemonSet controller would generate, not taken by any pod of the lab. */
+export function uniquePodName(state: LabState, workload: WorkloadSpec, random?: (max: number) => number): string {
   for (;;) {
     const name = generatedPodName(workload.name, random);
-    if (!findPod(state, workload.namespace, name)) return name;
+    if (!findPod(state, workload.namespace, name) && !findPendingPod(state, workload.namespace, name)) return name;
   }
 }
 
 export function findPod(state: LabState, namespace: string, name: string): LabPod | undefined {
   return state.pods.find((pod) => pod.namespace === namespace && pod.name === name);
+}
+
+export function findPendingPod(state: LabState, namespace: string, name: string): PendingPod | undefined {
+  return state.pendingPods.find((pod) => pod.namespace === namespace && pod.name === name);
+}
+
+export function recordEvent(state: LabState, namespace: string, name: string, event: PodEvent): void {
+  (state.events[`${namespace}/${name}`] ??= []).push(event);
 }
 
 export function findNode(state: LabState, name: string): LabNode {
@@ -129,24 +166,40 @@ export function findNode(state: LabState, name: string): LabNode {
   return node;
 }
 
-/** Admits a pod to the model: an address from its node's block (or the node's, on hostNetwork). */
+/**
+ * Admits a pod to the model: an address from Calico IPAM as its annotations ask (see
+ * ipam/request.ts), or its node's on hostNetwork. IPAM's refusal (IpamAssignError) is thrown
+ * with the model unchanged.
+ */
 export function addPod(state: LabState, request: { workload: WorkloadSpec; name: string; node: string }): LabPod {
   const { workload, name } = request;
-  if (findPod(state, workload.namespace, name)) throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
+  if (findPod(state, workload.namespace, name) || findPendingPod(state, workload.namespace, name)) throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
   const node = findNode(state, request.node);
   const ipam = Ipam.fromState(state.ipam);
+  const annotations = { ...workload.annotations };
+  let ip = node.ip;
+  if (!workload.hostNetwork) {
+    const containerID = newContainerID();
+    // The CNI plugin's attributes of the allocation (ipam_plugin.go: AttributeNode, AttributePod, AttributeNamespace).
+    const attributes = { handle_id: handleOf(containerID), namespace: workload.namespace, node: node.name, pod: name };
+    const holder = `${workload.namespace}/${name}`;
+    const wanted = ipamRequestOf(workload.annotations);
+    ip = wanted.kind === 'explicit' ? ipam.assignIP(node.name, wanted.ip, holder, attributes) : ipam.assign(node.name, holder, { pools: wanted.pools, attributes });
+    Object.assign(annotations, calicoPodAnnotations(ip, containerID));
+  }
   const pod: LabPod = {
     namespace: workload.namespace,
     name,
     workload: workload.name,
     ownerKind: workload.kind,
     node: node.name,
-    ip: workload.hostNetwork ? node.ip : ipam.assign(node.name, `${workload.namespace}/${name}`),
+    ip,
     netns: workload.hostNetwork ? node.netns : podNetns(state.name, workload.namespace, name),
     hostInterface: workload.hostNetwork ? undefined : caliInterfaceName(workload.namespace, name),
     hostNetwork: workload.hostNetwork,
     labels: { ...workload.labels },
     containers: workload.containers.length > 0 ? [...workload.containers] : [name],
+    annotations,
   };
   state.ipam = ipam.toState();
   state.pods.push(pod);
@@ -163,5 +216,6 @@ export function removePod(state: LabState, namespace: string, name: string, { re
     state.ipam = ipam.toState();
   }
   state.pods = state.pods.filter((candidate) => candidate !== pod);
+  delete state.events[`${namespace}/${name}`];
   return pod;
 }

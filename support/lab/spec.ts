@@ -9,6 +9,7 @@ import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
 import { parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel } from './naming.ts';
+import type { AllowedUse } from './ipam/ipam.ts';
 
 export interface PoolSpec {
   name: string;
@@ -16,6 +17,16 @@ export interface PoolSpec {
   blockSize: number;
   encapsulation: Encapsulation;
   natOutgoing: boolean;
+  /** Calico selector of the nodes that use the pool automatically; `all()` unless the fixture says otherwise. */
+  nodeSelector: string;
+  allowedUses: AllowedUse[];
+  disableBGPExport: boolean;
+}
+
+/** crd.projectcalico.org/v1 IPReservation, as a fixture declares it. */
+export interface ReservationSpec {
+  name: string;
+  reservedCIDRs: string[];
 }
 
 export interface WorkloadSpec {
@@ -27,6 +38,8 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** The pod template's annotations (a bare Pod's own). */
+  annotations?: Record<string, string>;
 }
 
 export interface LabSpec {
@@ -37,7 +50,11 @@ export interface LabSpec {
   /** The Docker network Kind puts its nodes on; its first address is the gateway. */
   nodeNetwork: string;
   nodeMtu: number;
+  /** The Installation's first pool (the one the pod MTU and tunnel addresses follow). */
   pool: PoolSpec;
+  /** Every pool of the Installation, the first one first. */
+  pools: PoolSpec[];
+  ipReservations: ReservationSpec[];
   workloads: WorkloadSpec[];
 }
 
@@ -99,20 +116,39 @@ function readKindConfig(file: string): Pick<LabSpec, 'name' | 'nodes' | 'podSubn
   return { name, nodes: kindNodeNames(name, roles), podSubnet, serviceSubnet };
 }
 
-function readInstallationPool(file: string): PoolSpec {
+function readInstallationPools(file: string): PoolSpec[] {
   const installation = readDocs(file).find((doc) => doc.kind === 'Installation');
-  const pool = installation?.spec?.calicoNetwork?.ipPools?.[0] as Doc | undefined;
-  if (!pool) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
+  const pools = (installation?.spec?.calicoNetwork?.ipPools as Doc[] | undefined) ?? [];
+  if (pools.length === 0) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
+  return pools.map((pool, index) => readInstallationPool(file, pool, index));
+}
+
+/** IPReservations among the Calico resources of the fixture (deploy.sh applies them with the Installation). */
+function readReservations(file: string): ReservationSpec[] {
+  return readDocs(file)
+    .filter((doc) => doc.kind === 'IPReservation')
+    .map((doc) => {
+      const cidrs = ((doc.spec?.reservedCIDRs as unknown[] | undefined) ?? []).map(String);
+      cidrs.forEach((cidr) => parseCidr(cidr));
+      return { name: String(doc.metadata?.name), reservedCIDRs: cidrs };
+    });
+}
+
+// The operator names the first pool default-ipv4-ippool when the Installation does not name it.
+function readInstallationPool(file: string, pool: Doc, index: number): PoolSpec {
   const encapsulation = String(pool.encapsulation ?? 'IPIP') as Encapsulation;
   if (!(encapsulation in ENCAPSULATION_OVERHEAD)) throw new Error(`${file}: unknown encapsulation "${encapsulation}"`);
   const cidr = String(pool.cidr);
   parseCidr(cidr);
   return {
-    name: String(pool.name ?? 'default-ipv4-ippool'),
+    name: String(pool.name ?? (index === 0 ? 'default-ipv4-ippool' : `ipv4-ippool-${index}`)),
     cidr,
     blockSize: Number(pool.blockSize ?? 26),
     encapsulation,
     natOutgoing: pool.natOutgoing !== 'Disabled',
+    nodeSelector: String(pool.nodeSelector ?? 'all()'),
+    allowedUses: ((pool.allowedUses as AllowedUse[] | undefined) ?? ['Workload', 'Tunnel']).map((use) => use),
+    disableBGPExport: pool.disableBGPExport === true,
   };
 }
 
@@ -136,6 +172,7 @@ function readWorkloads(dir: string): WorkloadSpec[] {
           ),
           hostNetwork: podSpec?.hostNetwork === true,
           containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
+          annotations: { ...((doc.kind === 'Pod' ? doc.metadata?.annotations : doc.spec?.template?.metadata?.annotations) as Record<string, string> | undefined) },
         },
       ];
     }),
@@ -172,13 +209,17 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   assertDnsLabel('lab name', name);
   let roles = kind.nodes.map((node) => node.role);
   if (options.workers !== undefined) roles = ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')];
+  const installation = join(dir, 'calico-installation.yaml');
+  const pools = readInstallationPools(installation);
   return {
     ...kind,
     name,
     nodes: kindNodeNames(name, roles),
     nodeNetwork: KIND_NODE_NETWORK,
     nodeMtu: NODE_MTU,
-    pool: readInstallationPool(join(dir, 'calico-installation.yaml')),
+    pool: pools[0] as PoolSpec,
+    pools,
+    ipReservations: readReservations(installation),
     workloads: options.podsPerNode === undefined ? readWorkloads(join(dir, 'workloads')) : probeDaemonSets(options.podsPerNode),
   };
 }

@@ -9,7 +9,7 @@
  */
 import { caliInterfaceName } from '../../net/calico.ts';
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
-import type { Encapsulation, IpamAllocation, IpamBlock, IpPool, PodInfo, WorkloadEndpoint } from '../cluster.ts';
+import type { BlockAffinity, Encapsulation, IpamAllocation, IpamBlock, IpPool, IpReservation, PodInfo, WorkloadEndpoint } from '../cluster.ts';
 
 // Calico's two rules the target recomputes are shared with the rest of the project.
 export { caliInterfaceName, addressAt, cidrContains };
@@ -38,8 +38,32 @@ export function parseIpPool(obj: CalicoObject, mtu: number | undefined): IpPool 
     blockSize: typeof spec.blockSize === 'number' ? spec.blockSize : cidr.includes(':') ? 122 : 26,
     encapsulation: encapsulationOf(spec.vxlanMode, spec.ipipMode),
     natOutgoing: spec.natOutgoing === true,
+    nodeSelector: typeof spec.nodeSelector === 'string' && spec.nodeSelector ? spec.nodeSelector : 'all()',
+    allowedUses: Array.isArray(spec.allowedUses) ? spec.allowedUses.map(String) : ['Workload', 'Tunnel'],
+    disableBGPExport: spec.disableBGPExport === true,
     mtu,
   };
+}
+
+// --- block affinities and reservations ------------------------------------------------------
+
+/** crd.projectcalico.org/v1 BlockAffinity: spec.{node, cidr, state, deleted ("false"), type}. */
+export function parseBlockAffinity(obj: CalicoObject): BlockAffinity {
+  const spec = obj.spec ?? {};
+  return {
+    name: obj.metadata?.name ?? '',
+    node: String(spec.node ?? ''),
+    cidr: String(spec.cidr ?? ''),
+    state: String(spec.state ?? ''),
+    deleted: String(spec.deleted ?? ''),
+    type: String(spec.type ?? 'host'),
+  };
+}
+
+/** crd.projectcalico.org/v1 IPReservation: spec.reservedCIDRs. */
+export function parseIpReservation(obj: CalicoObject): IpReservation {
+  const spec = obj.spec ?? {};
+  return { name: obj.metadata?.name ?? '', reservedCIDRs: Array.isArray(spec.reservedCIDRs) ? spec.reservedCIDRs.map(String) : [] };
 }
 
 // --- IPAM blocks --------------------------------------------------------------------------
@@ -78,7 +102,12 @@ export function parseIpamBlock(obj: CalicoObject): IpamBlock {
   const allocations: IpamAllocation[] = [];
   allocationsRaw.forEach((attrIndex, ordinal) => {
     if (attrIndex === null || attrIndex === undefined) return;
-    allocations.push({ ip: addressAt(cidr, ordinal), holder: holderOf(attributes[attrIndex]) });
+    const attr = attributes[attrIndex];
+    allocations.push({
+      ip: addressAt(cidr, ordinal),
+      holder: holderOf(attr),
+      ...(attr ? { attributes: { ...(attr.handle_id ? { handle_id: attr.handle_id } : {}), ...(attr.secondary ?? {}) } } : {}),
+    });
   });
   return {
     cidr,

@@ -4,7 +4,7 @@
  * Objects come from the API (core objects, Calico's CRDs, the Calico API server when it is
  * there); pod commands run over exec WebSockets; node commands through the NodeShell.
  */
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import {
   EnvironmentError,
   type BackgroundOptions,
@@ -13,7 +13,10 @@ import {
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
+  type BlockAffinity,
   type IpamBlock,
+  type IpReservation,
+  type PodEvent,
   type IpPool,
   type NodeInfo,
   type PodInfo,
@@ -21,7 +24,7 @@ import {
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { call, callOr404, explain, makeClients, type KubeClients } from './api.ts';
-import { endpointsFromPodsAndBlocks, parseIpamBlock, parseIpPool, parseWorkloadEndpoint } from './calico.ts';
+import { endpointsFromPodsAndBlocks, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation, parseWorkloadEndpoint } from './calico.ts';
 import { CONTROL_PLANE_LABEL, describePodState, parseNode, parsePod, podIsReady } from './parse-core.ts';
 import { DEFAULT_NAMESPACE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MULTITOOL_IMAGE } from './labels.ts';
 import { NodeShell, type NodeShellOptions } from './node-shell.ts';
@@ -138,6 +141,14 @@ export class KindCluster implements Cluster {
     return (list.items ?? []).map(parseIpamBlock);
   }
 
+  async blockAffinities(): Promise<BlockAffinity[]> {
+    return ((await this.listCalico('blockaffinities')).items ?? []).map(parseBlockAffinity);
+  }
+
+  async ipReservations(): Promise<IpReservation[]> {
+    return ((await this.listCalico('ipreservations')).items ?? []).map(parseIpReservation);
+  }
+
   async workloadEndpoints(): Promise<WorkloadEndpoint[]> {
     const list = (await callOr404(this.clients, 'list projectcalico.org/v3 workloadendpoints', () =>
       this.clients.custom.listClusterCustomObject({ group: 'projectcalico.org', version: 'v3', plural: 'workloadendpoints' }),
@@ -248,6 +259,7 @@ export class KindCluster implements Cluster {
         name: request.name,
         namespace: request.namespace,
         labels: { ...(request.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+        ...(request.annotations ? { annotations: { ...request.annotations } } : {}),
       },
       spec: {
         ...(request.node ? { nodeName: request.node } : {}),
@@ -286,8 +298,9 @@ export class KindCluster implements Cluster {
       async () => {
         const p = await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name }));
         const phase = parsePod(p).phase;
+        const sandboxFailed = request.allowSandboxFailure === true && (await this.podEvents(namespace, name)).some((event) => event.reason === 'FailedCreatePodSandBox');
         return {
-          done: podIsReady(p),
+          done: podIsReady(p) || sandboxFailed,
           value: p,
           seen: describePodState(p),
           ...(phase === 'Failed' || phase === 'Succeeded' ? { fatal: `the pod ended (${phase})` } : {}),
@@ -312,6 +325,54 @@ export class KindCluster implements Cluster {
       async () => {
         const p = await callOr404(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name }));
         return { done: p === undefined, seen: p ? `${describePodState(p)}, deletionTimestamp ${p.metadata?.deletionTimestamp?.toISOString?.() ?? 'unset'}` : 'gone' };
+      },
+    );
+  }
+
+  async podEvents(namespace: string, name: string): Promise<PodEvent[]> {
+    const list = await call(this.clients, `list events of pod ${namespace}/${name}`, () =>
+      this.clients.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }),
+    );
+    const at = (event: (typeof list.items)[number]) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
+    return [...list.items]
+      .sort((a, b) => at(a) - at(b))
+      .map((event) => ({ type: event.type === 'Warning' ? 'Warning' : 'Normal', reason: event.reason ?? '', message: event.message ?? '' }));
+  }
+
+  async annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo> {
+    await call(this.clients, `annotate pod ${namespace}/${name}`, () =>
+      this.clients.objects.patch({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, annotations } } as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch),
+    );
+    return parsePod(await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name })));
+  }
+
+  /** `kubectl patch daemonset` of the template's annotations, then a bounded wait for the rollout to replace every pod. */
+  async patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]> {
+    const before = new Set((await this.pods({ namespace, workload: name })).map((pod) => pod.name));
+    await call(this.clients, `patch DaemonSet ${namespace}/${name}`, () =>
+      this.clients.objects.patch(
+        { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { metadata: { annotations } } } } as never,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    return pollUntil(
+      {
+        what: `every pod of DaemonSet ${namespace}/${name} to be replaced, Running and ready`,
+        timeoutMs: this.options.podReadyTimeoutMs ?? 180_000,
+        intervalMs: this.options.pollIntervalMs ?? 1_000,
+        remedy: `look at \`kubectl -n ${namespace} rollout status daemonset ${name}\``,
+      },
+      async () => {
+        const ds = await call(this.clients, `read DaemonSet ${namespace}/${name}`, () => this.clients.apps.readNamespacedDaemonSet({ namespace, name }));
+        const list = await call(this.clients, `list pods in ${namespace}`, () => this.clients.core.listNamespacedPod({ namespace }));
+        const pods = list.items.filter((pod) => parsePod(pod).workload === name && parsePod(pod).owner?.kind === 'DaemonSet');
+        const fresh = pods.filter((pod) => !before.has(pod.metadata?.name ?? '') && podIsReady(pod));
+        const desired = ds.status?.desiredNumberScheduled ?? 0;
+        return { done: fresh.length === desired && pods.length === desired, value: fresh.map(parsePod), seen: `${fresh.length} of ${desired} pods replaced and ready, ${pods.length} pods in all` };
       },
     );
   }

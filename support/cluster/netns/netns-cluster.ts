@@ -12,16 +12,19 @@ import {
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
+  type BlockAffinity,
   type IpPool,
+  type IpReservation,
   type IpamBlock,
+  type PodEvent,
   type NodeInfo,
   type PodInfo,
   type PodRequest,
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
-import { findNode, findPod, type LabPod, type LabState } from '../../lab/model.ts';
+import { labAnnotatePod, labCreatePod, labDeletePod, labPatchDaemonSet } from '../../lab/lab.ts';
+import { findNode, findPendingPod, findPod, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { readState, statePath } from '../../lab/state.ts';
 
@@ -56,9 +59,9 @@ export class NetnsCluster implements Cluster {
   }
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
-    return this.state()
-      .pods.filter((pod) => (filter.namespace === undefined || pod.namespace === filter.namespace) && (filter.workload === undefined || pod.workload === filter.workload))
-      .map(podInfo);
+    const state = this.state();
+    const wanted = (pod: { namespace: string; workload: string }) => (filter.namespace === undefined || pod.namespace === filter.namespace) && (filter.workload === undefined || pod.workload === filter.workload);
+    return [...state.pods.filter(wanted).map(podInfo), ...state.pendingPods.filter(wanted).map(pendingPodInfo)];
   }
 
   async exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -82,7 +85,15 @@ export class NetnsCluster implements Cluster {
 
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
-    return [{ ...spec.pool, mtu }];
+    return spec.pools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses], mtu }));
+  }
+
+  async blockAffinities(): Promise<BlockAffinity[]> {
+    return Ipam.fromState(this.state().ipam).affinities();
+  }
+
+  async ipReservations(): Promise<IpReservation[]> {
+    return this.state().ipam.reservations.map((reservation) => ({ name: reservation.name, reservedCIDRs: [...reservation.cidrs] }));
   }
 
   async ipamBlocks(): Promise<IpamBlock[]> {
@@ -111,11 +122,31 @@ export class NetnsCluster implements Cluster {
   }
 
   async createPod(request: PodRequest): Promise<PodInfo> {
-    return podInfo(await labCreatePod(this.labName, request));
+    const pod = await labCreatePod(this.labName, request);
+    if (pod) return podInfo(pod);
+    const state = this.state();
+    const pending = findPendingPod(state, request.namespace, request.name) as PendingPod;
+    if (request.allowSandboxFailure) return pendingPodInfo(pending);
+    const event = state.events[`${request.namespace}/${request.name}`]?.at(-1);
+    await labDeletePod(this.labName, request.namespace, request.name);
+    throw new EnvironmentError(`pod ${request.namespace}/${request.name} could not be created in lab ${state.name}: ${event?.message ?? 'no address'}`);
   }
 
   async deletePod(namespace: string, name: string): Promise<void> {
     await labDeletePod(this.labName, namespace, name);
+  }
+
+  async podEvents(namespace: string, name: string): Promise<PodEvent[]> {
+    return [...(this.state().events[`${namespace}/${name}`] ?? [])];
+  }
+
+  async annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo> {
+    const pod = await labAnnotatePod(this.labName, namespace, name, annotations);
+    return 'ip' in pod ? podInfo(pod) : pendingPodInfo(pod);
+  }
+
+  async patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]> {
+    return (await labPatchDaemonSet(this.labName, namespace, name, annotations)).map(podInfo);
   }
 
   async close(): Promise<void> {
@@ -151,5 +182,23 @@ function podInfo(pod: LabPod): PodInfo {
     owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
+    annotations: { ...pod.annotations },
+  };
+}
+
+/** A pod whose sandbox never came up: Pending, its containers waiting in ContainerCreating, no IP. */
+function pendingPodInfo(pod: PendingPod): PodInfo {
+  return {
+    namespace: pod.namespace,
+    name: pod.name,
+    node: pod.node,
+    ip: undefined,
+    phase: 'Pending',
+    containers: pod.containers.map((name) => ({ name, ready: false, waiting: 'ContainerCreating' })),
+    workload: pod.workload,
+    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
+    hostNetwork: false,
+    labels: pod.labels,
+    annotations: { ...pod.annotations },
   };
 }

@@ -2,12 +2,15 @@
  * A pod joining and leaving the lab's network, as Calico's CNI plugin does it on ADD and DEL:
  * address, veth pair, host route, proxy ARP, resolv.conf; and all of it undone.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PodRequest } from '../../cluster/cluster.ts';
+import { IpamAssignError } from '../ipam/ipam.ts';
 import { endProcessesIn, runBatch, sysctl } from '../kernel.ts';
-import { addPod, findNode, removePod, scheduleOnWorker, type LabPod, type LabState } from '../model.ts';
-import { blockRouteLine } from '../felix/routes.ts';
+import { addPod, findNode, recordEvent, removePod, scheduleOnWorker, type LabPod, type LabState } from '../model.ts';
+import type { WorkloadSpec } from '../spec.ts';
+import { blockRouteLine, borrowedRouteLines } from '../felix/routes.ts';
 import { nodeSysctls, podBatch, podHostSideLines, resolvConf } from './wiring.ts';
 
 export const NETNS_ETC = '/etc/netns';
@@ -25,28 +28,67 @@ export async function wirePods(state: LabState, pods: LabPod[]): Promise<void> {
   for (const pod of networked) writeResolvConf(state, pod);
 }
 
-/** Admits a pod to the model and wires it; a block claimed for it gets its routes on every node. */
-export async function cniAdd(state: LabState, request: PodRequest): Promise<LabPod> {
-  const blocksBefore = new Set(state.ipam.blocks.map((block) => block.cidr));
-  const workload = {
-    kind: 'Pod' as const,
+/** What the kubelet records when the CNI plugin fails ADD (the runtime's wording, Calico's error at the end). */
+export function sandboxFailureMessage(containerID: string, error: string): string {
+  return `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${containerID}": plugin type="calico" failed (add): error getting IP from IPAM: ${error}`;
+}
+
+/** A bare pod of the request, as the model's workloads describe pods. */
+export function requestWorkload(request: PodRequest): WorkloadSpec {
+  return {
+    kind: 'Pod',
     name: request.name,
     namespace: request.namespace,
     labels: request.labels ?? {},
     toleratesControlPlane: false,
     hostNetwork: request.hostNetwork ?? false,
     containers: [request.name],
+    annotations: { ...(request.annotations ?? {}) },
   };
+}
+
+/**
+ * Admits a pod to the model and wires it; a block claimed for it gets its routes on every
+ * node, a block released on the way loses them. When Calico IPAM refuses the pod an address,
+ * the pod stays ContainerCreating with the plugin's error as a FailedCreatePodSandBox event,
+ * and `undefined` is returned.
+ */
+export async function cniAdd(state: LabState, request: PodRequest): Promise<LabPod | undefined> {
   const node = request.node ? findNode(state, request.node) : scheduleOnWorker(state);
-  const pod = addPod(state, { workload, name: request.name, node: node.name });
+  return admitPod(state, requestWorkload(request), request.name, node.name);
+}
+
+export async function admitPod(state: LabState, workload: WorkloadSpec, name: string, nodeName: string): Promise<LabPod | undefined> {
+  const blocksBefore = state.ipam.blocks.map((block) => block.cidr);
+  const node = findNode(state, nodeName);
+  let pod: LabPod;
+  try {
+    pod = addPod(state, { workload, name, node: node.name });
+  } catch (error) {
+    if (!(error instanceof IpamAssignError)) throw error;
+    state.pendingPods.push({
+      namespace: workload.namespace,
+      name,
+      workload: workload.name,
+      ownerKind: workload.kind,
+      node: node.name,
+      labels: { ...workload.labels },
+      annotations: { ...workload.annotations },
+      containers: workload.containers.length > 0 ? [...workload.containers] : [name],
+    });
+    recordEvent(state, workload.namespace, name, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}` });
+    recordEvent(state, workload.namespace, name, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: sandboxFailureMessage(randomBytes(32).toString('hex'), error.message) });
+    return undefined;
+  }
+  recordEvent(state, workload.namespace, name, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}` });
   if (pod.hostNetwork) return pod;
   await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
   try {
     await runBatch({ netns: node.netns, lines: podHostSideLines(state, pod) });
     await sysctl(node.netns, nodeSysctls(state, node, [pod]));
     await wirePods(state, [pod]);
-    const claimed = state.ipam.blocks.filter((block) => !blocksBefore.has(block.cidr));
-    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)) })));
+    await syncBlockRoutes(state, blocksBefore);
+    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]) })));
   } catch (error) {
     // The model change is not saved (the state lock's caller drops it); take the kernel's back too.
     await runBatch({ netns: undefined, lines: [`netns delete ${pod.netns}`] }).catch(() => undefined);
@@ -59,9 +101,26 @@ export async function cniAdd(state: LabState, request: PodRequest): Promise<LabP
 /** The fault under which DEL forgets to release the address (see faults.ts). */
 export const IPAM_LEAK_FAULT = 'ipam-leak';
 
+/**
+ * Felix's part when blocks come and go: a route (or blackhole) for every block claimed since
+ * `before` on every node, and the routes of blocks released since then taken away.
+ */
+export async function syncBlockRoutes(state: LabState, before: string[]): Promise<void> {
+  const now = state.ipam.blocks;
+  const claimed = now.filter((block) => !before.includes(block.cidr));
+  const released = before.filter((cidr) => !now.some((block) => block.cidr === cidr));
+  if (claimed.length === 0 && released.length === 0) return;
+  await Promise.all(
+    state.nodes.map((each) =>
+      runBatch({ netns: each.netns, lines: [...released.map((cidr) => `route del ${cidr}`), ...claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node))] }),
+    ),
+  );
+}
+
 /** Removes a pod from the kernel and the model, releasing its address. */
 export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
   if (!pod.hostNetwork) {
+    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]).map((line) => line.replace(/^route replace (\S+) .*$/, 'route del $1')) })));
     const namespaces = [pod.netns, ...Object.values(pod.containerNetns ?? {})];
     await endProcessesIn(namespaces);
     // Delete the pod's eth0 (and with it the host end of the pair) explicitly, as the plugin

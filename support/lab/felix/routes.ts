@@ -4,7 +4,8 @@
  * owning node for the others).
  */
 import { ENCAPSULATION_OVERHEAD } from '../../net/calico.ts';
-import type { LabNode, LabState } from '../model.ts';
+import { cidrContains } from '../../net/cidr.ts';
+import type { LabNode, LabPod, LabState } from '../model.ts';
 
 /** Calico's routing-protocol number for the routes Felix programs. */
 const CALICO_ROUTE_PROTO = '80';
@@ -34,4 +35,19 @@ export function blockRouteLine(state: LabState, node: LabNode, cidr: string, own
   const ownerNode = state.nodes.find((candidate) => candidate.name === owner);
   if (!ownerNode) throw new Error(`block ${cidr} belongs to unknown node ${owner}`);
   return `route replace ${cidr} via ${ownerNode.ip} dev eth0 proto ${CALICO_ROUTE_PROTO} onlink`;
+}
+
+/**
+ * A pod whose address lies in another node's block (a borrowed or explicitly requested
+ * address): Felix routes that one address to the pod's node on every other node, more
+ * specific than the block's route.
+ */
+export function borrowedRouteLines(state: LabState, node: LabNode, pods: LabPod[]): string[] {
+  return pods.flatMap((pod) => {
+    if (pod.hostNetwork || pod.node === node.name) return [];
+    const block = state.ipam.blocks.find((candidate) => cidrContains(candidate.cidr, pod.ip));
+    if (!block || block.node === pod.node) return [];
+    const podNode = state.nodes.find((candidate) => candidate.name === pod.node);
+    return podNode ? [`route replace ${pod.ip}/32 via ${podNode.ip} dev eth0 proto ${CALICO_ROUTE_PROTO} onlink`] : [];
+  });
 }
