@@ -190,6 +190,11 @@ export interface Cluster {
   workloadEndpoints(): Promise<WorkloadEndpoint[]>;
   blockAffinities(): Promise<BlockAffinity[]>;
   ipReservations(): Promise<IpReservation[]>;
+  /** The pools the Calico Installation declares (operator.tigera.io/v1 Installation default), before the operator renders them as IPPools. */
+  installationPools(): Promise<Omit<IpPool, 'mtu'>[]>;
+  /** Creates the IPReservation unless one of that name exists; true when this call created it. */
+  applyIpReservation(reservation: IpReservation): Promise<boolean>;
+  deleteIpReservation(name: string): Promise<void>;
   /** The ClusterIP of the cluster DNS Service (kube-dns). */
   dnsServiceIP(): Promise<string>;
   /** The Service CIDR the API server allocates ClusterIPs from. */

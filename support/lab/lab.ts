@@ -5,6 +5,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
+import { formatCidr, parseCidr } from '../net/cidr.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
 import { NETNS_ETC, admitPod, cniAdd, cniDel, wirePods } from './cni/cni.ts';
 import { findFault } from './faults/faults.ts';
@@ -17,6 +18,13 @@ import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch } from './wiring.ts';
+import { natOutgoingIpsets, natOutgoingRules } from './felix/nat-outgoing.ts';
+
+/** Felix's natOutgoing on one node: the two ipsets and the cali-nat-outgoing chain. */
+async function programNatOutgoing(state: LabState, netns: string): Promise<void> {
+  await runChecked(['ip', 'netns', 'exec', netns, 'ipset', 'restore'], { where: netns, input: natOutgoingIpsets(state) });
+  await runChecked(['ip', 'netns', 'exec', netns, 'iptables-restore', '--noflush'], { where: netns, input: natOutgoingRules() });
+}
 
 export interface UpResult {
   state: LabState;
@@ -69,6 +77,7 @@ async function wireLab(state: LabState): Promise<void> {
   await runBatch(fabricBatch(state));
   await allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
   await allSettled([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
+  await allSettled(state.nodes.map((node) => programNatOutgoing(state, node.netns)));
   await allSettled(
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
@@ -224,5 +233,30 @@ export async function labPatchDaemonSet(labName: string, namespace: string, name
       replaced.push(pod);
     }
     return replaced;
+  });
+}
+
+/** The fault under which an applied IPReservation covers less than its manifest says (see faults.ts). */
+export const RESERVATION_NARROWED_FAULT = 'reservation-narrowed';
+
+/** `kubectl apply` of an IPReservation: created unless one of that name exists. IPAM honours it from the next assignment on. */
+export async function labApplyIpReservation(labName: string, reservation: { name: string; reservedCIDRs: string[] }): Promise<boolean> {
+  return updateState(labName, async (state) => {
+    if (state.ipam.reservations.some((existing) => existing.name === reservation.name)) return false;
+    const narrowed = state.faults.includes(RESERVATION_NARROWED_FAULT);
+    const cidrs = reservation.reservedCIDRs.map((cidr) => (narrowed ? narrow(cidr) : cidr));
+    state.ipam.reservations.push({ name: reservation.name, cidrs });
+    return true;
+  });
+}
+
+function narrow(cidr: string): string {
+  const parsed = parseCidr(cidr);
+  return formatCidr({ base: parsed.base, prefix: Math.min(32, parsed.prefix + 1), size: Math.max(1, parsed.size / 2) });
+}
+
+export async function labDeleteIpReservation(labName: string, name: string): Promise<void> {
+  await updateState(labName, async (state) => {
+    state.ipam.reservations = state.ipam.reservations.filter((reservation) => reservation.name !== name);
   });
 }

@@ -23,6 +23,7 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'fping', args: ['--version'], what: 'fping (the full-mesh probe)', debianPackage: 'fping' },
   { command: 'nc', args: ['-h'], what: 'nc (netcat-openbsd, the localhost probe)', debianPackage: 'netcat-openbsd' },
   { command: 'nsenter', args: ['--version'], what: 'nsenter and unshare (util-linux)', debianPackage: 'util-linux' },
+  { command: 'ipset', args: ['version'], what: "ipset (Felix's natOutgoing sets)", debianPackage: 'ipset' },
 ];
 
 const CAP_NET_ADMIN = 12n;

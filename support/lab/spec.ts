@@ -52,8 +52,10 @@ export interface LabSpec {
   nodeMtu: number;
   /** The Installation's first pool (the one the pod MTU and tunnel addresses follow). */
   pool: PoolSpec;
-  /** Every pool of the Installation, the first one first. */
+  /** The IPPools: the Installation's as the operator renders them (first one first), then any IPPool the fixture adds. */
   pools: PoolSpec[];
+  /** The pools as the Installation declares them. */
+  installationPools: PoolSpec[];
   ipReservations: ReservationSpec[];
   workloads: WorkloadSpec[];
 }
@@ -121,6 +123,27 @@ function readInstallationPools(file: string): PoolSpec[] {
   const pools = (installation?.spec?.calicoNetwork?.ipPools as Doc[] | undefined) ?? [];
   if (pools.length === 0) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
   return pools.map((pool, index) => readInstallationPool(file, pool, index));
+}
+
+/** IPPools applied beside the Installation (deploy.sh's LoadBalancer pool, say), in projectcalico.org/v3 form. */
+function readExtraPools(file: string): PoolSpec[] {
+  return readDocs(file)
+    .filter((doc) => doc.kind === 'IPPool')
+    .map((doc) => {
+      const spec = (doc.spec ?? {}) as Doc;
+      const cidr = String(spec.cidr);
+      parseCidr(cidr);
+      return {
+        name: String(doc.metadata?.name),
+        cidr,
+        blockSize: Number(spec.blockSize ?? 26),
+        encapsulation: spec.vxlanMode === 'Always' ? 'VXLAN' : spec.vxlanMode === 'CrossSubnet' ? 'VXLANCrossSubnet' : 'None',
+        natOutgoing: spec.natOutgoing === true,
+        nodeSelector: String(spec.nodeSelector ?? 'all()'),
+        allowedUses: ((spec.allowedUses as AllowedUse[] | undefined) ?? ['Workload', 'Tunnel']).map((use) => use),
+        disableBGPExport: spec.disableBGPExport === true,
+      };
+    });
 }
 
 /** IPReservations among the Calico resources of the fixture (deploy.sh applies them with the Installation). */
@@ -210,7 +233,8 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   let roles = kind.nodes.map((node) => node.role);
   if (options.workers !== undefined) roles = ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')];
   const installation = join(dir, 'calico-installation.yaml');
-  const pools = readInstallationPools(installation);
+  const declared = readInstallationPools(installation);
+  const pools = [...declared.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses] })), ...readExtraPools(installation)];
   return {
     ...kind,
     name,
@@ -219,6 +243,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodeMtu: NODE_MTU,
     pool: pools[0] as PoolSpec,
     pools,
+    installationPools: declared,
     ipReservations: readReservations(installation),
     workloads: options.podsPerNode === undefined ? readWorkloads(join(dir, 'workloads')) : probeDaemonSets(options.podsPerNode),
   };

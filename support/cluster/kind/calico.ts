@@ -45,6 +45,21 @@ export function parseIpPool(obj: CalicoObject, mtu: number | undefined): IpPool 
   };
 }
 
+/** A pool as the Installation declares it (spec.calicoNetwork.ipPools[]): encapsulation and natOutgoing in the operator's words. */
+export function parseInstallationPool(pool: Record<string, unknown>, index: number): Omit<IpPool, 'mtu'> {
+  const cidr = String(pool.cidr ?? '');
+  return {
+    name: typeof pool.name === 'string' ? pool.name : index === 0 ? 'default-ipv4-ippool' : `ipv4-ippool-${index}`,
+    cidr,
+    blockSize: typeof pool.blockSize === 'number' ? pool.blockSize : 26,
+    encapsulation: (typeof pool.encapsulation === 'string' ? pool.encapsulation : 'IPIP') as Encapsulation,
+    natOutgoing: pool.natOutgoing !== 'Disabled',
+    nodeSelector: typeof pool.nodeSelector === 'string' && pool.nodeSelector ? pool.nodeSelector : 'all()',
+    allowedUses: Array.isArray(pool.allowedUses) ? pool.allowedUses.map(String) : ['Workload', 'Tunnel'],
+    disableBGPExport: pool.disableBGPExport === true,
+  };
+}
+
 // --- block affinities and reservations ------------------------------------------------------
 
 /** crd.projectcalico.org/v1 BlockAffinity: spec.{node, cidr, state, deleted ("false"), type}. */

@@ -24,7 +24,7 @@ import {
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { call, callOr404, explain, makeClients, type KubeClients } from './api.ts';
-import { endpointsFromPodsAndBlocks, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation, parseWorkloadEndpoint } from './calico.ts';
+import { endpointsFromPodsAndBlocks, parseInstallationPool, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation, parseWorkloadEndpoint } from './calico.ts';
 import { CONTROL_PLANE_LABEL, describePodState, parseNode, parsePod, podIsReady } from './parse-core.ts';
 import { DEFAULT_NAMESPACE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MULTITOOL_IMAGE } from './labels.ts';
 import { NodeShell, type NodeShellOptions } from './node-shell.ts';
@@ -143,6 +143,33 @@ export class KindCluster implements Cluster {
 
   async blockAffinities(): Promise<BlockAffinity[]> {
     return ((await this.listCalico('blockaffinities')).items ?? []).map(parseBlockAffinity);
+  }
+
+  async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
+    const installation = (await callOr404(this.clients, 'read operator.tigera.io/v1 Installation default', () =>
+      this.clients.custom.getClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' }),
+    )) as { spec?: { calicoNetwork?: { ipPools?: Array<Record<string, unknown>> } } } | undefined;
+    if (!installation) throw new EnvironmentError('the cluster has no Calico Installation "default" (operator.tigera.io/v1)', 'install Calico through the Tigera operator, as the course does');
+    return (installation.spec?.calicoNetwork?.ipPools ?? []).map(parseInstallationPool);
+  }
+
+  async applyIpReservation(reservation: IpReservation): Promise<boolean> {
+    const existing = await callOr404(this.clients, `read IPReservation ${reservation.name}`, () =>
+      this.clients.custom.getClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name: reservation.name }),
+    );
+    if (existing) return false;
+    await call(this.clients, `create IPReservation ${reservation.name}`, () =>
+      this.clients.custom.createClusterCustomObject({
+        ...CALICO_CRD,
+        plural: 'ipreservations',
+        body: { apiVersion: `${CALICO_CRD.group}/${CALICO_CRD.version}`, kind: 'IPReservation', metadata: { name: reservation.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } }, spec: { reservedCIDRs: reservation.reservedCIDRs } },
+      }),
+    );
+    return true;
+  }
+
+  async deleteIpReservation(name: string): Promise<void> {
+    await callOr404(this.clients, `delete IPReservation ${name}`, () => this.clients.custom.deleteClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name }));
   }
 
   async ipReservations(): Promise<IpReservation[]> {

@@ -23,7 +23,7 @@ import {
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labAnnotatePod, labCreatePod, labDeletePod, labPatchDaemonSet } from '../../lab/lab.ts';
+import { labAnnotatePod, labApplyIpReservation, labCreatePod, labDeleteIpReservation, labDeletePod, labPatchDaemonSet } from '../../lab/lab.ts';
 import { findNode, findPendingPod, findPod, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { readState, statePath } from '../../lab/state.ts';
@@ -90,6 +90,18 @@ export class NetnsCluster implements Cluster {
 
   async blockAffinities(): Promise<BlockAffinity[]> {
     return Ipam.fromState(this.state().ipam).affinities();
+  }
+
+  async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
+    return this.state().spec.installationPools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses] }));
+  }
+
+  async applyIpReservation(reservation: IpReservation): Promise<boolean> {
+    return labApplyIpReservation(this.labName, reservation);
+  }
+
+  async deleteIpReservation(name: string): Promise<void> {
+    await labDeleteIpReservation(this.labName, name);
   }
 
   async ipReservations(): Promise<IpReservation[]> {

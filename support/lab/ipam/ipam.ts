@@ -156,7 +156,8 @@ export class Ipam {
     const pools = this.poolsFor(node, options);
     this.releaseEmptyBlocksOutside(node, pools);
     const inPools = (block: BlockState) => pools.some((pool) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string));
-    const affine = this.blocks.filter((block) => block.node === node && inPools(block));
+    // In the order the Kubernetes API lists the node's BlockAffinities: by name (getAffineBlocks).
+    const affine = this.blocks.filter((block) => block.node === node && inPools(block)).sort((a, b) => blockAffinityName(a.node, a.cidr).localeCompare(blockAffinityName(b.node, b.cidr)));
     for (const block of affine) {
       const ip = this.takeFree(block, holder, options.attributes);
       if (ip) return ip;
