@@ -37,8 +37,16 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
   return 'skipped';
 });
 
-// After hooks run in the reverse order of their definition: this one, defined first, runs
-// last, so that a diagnosis still finds the pods the scenario created.
+// After hooks run in the reverse order of their definition: these two, defined first, run
+// last, so that a diagnosis still finds what the scenario created and changed.
+After({ name: 'put back what the scenario changed in the cluster' }, async function (this: PodNetWorld) {
+  const failures: string[] = [];
+  for (const change of this.undo.splice(0).reverse()) {
+    await change.run().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));
+  }
+  if (failures.length) throw new Error(`could not put back what this scenario changed: ${failures.join('; ')}`);
+});
+
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const pod of this.createdPods.splice(0)) {

@@ -9,6 +9,7 @@ import type { Observation } from './probes/observation.ts';
 import type { PingResult } from './probes/parse/ping.ts';
 import type { Capture } from './probes/capture.ts';
 import { choosePod, namedPod } from './subjects.ts';
+import type { NodePingCapture } from './claims/nat-outgoing.ts';
 
 export interface PingSeen {
   from: PodInfo;
@@ -38,6 +39,14 @@ export class PodNetWorld extends World {
   readonly hostInterfaces = new Map<string, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
+  /** A ping to a node under a capture at that node (natOutgoing). */
+  lastNodeCapture: NodePingCapture | undefined;
+  /**
+   * What the scenario changed in the cluster beyond its own pods (an IPReservation applied, a
+   * DaemonSet's template patched), each with the action that puts it back; the After hook runs
+   * them last first, also when the scenario failed.
+   */
+  readonly undo: { what: string; run: () => Promise<void> }[] = [];
 
   constructor(options: IWorldOptions) {
     super(options);
