@@ -10,6 +10,8 @@ export interface Lesson {
 export const LESSONS: Lesson[] = [
   { tag: '@lesson-02', title: 'Lesson 02 — Pod networking', url: `${COURSE}/02-pod-network` },
   { tag: '@lesson-03', title: 'Lesson 03 — Pod routing across nodes', url: `${COURSE}/03-pod-routing` },
+  { tag: '@lesson-06', title: 'Lesson 06 — VXLAN CrossSubnet overlay', url: `${COURSE}/06-calico-overlay` },
+  { tag: '@lesson-18', title: 'Lesson 18 — MTU, jumbo frames and path MTU discovery', url: `${COURSE}/18-mtu` },
   { tag: '@network-model', title: 'The Kubernetes network model and CNI', url: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model' },
 ];
 

@@ -10,6 +10,7 @@ import type { PingResult } from './probes/parse/ping.ts';
 import type { Capture } from './probes/capture.ts';
 import { choosePod, namedPod } from './subjects.ts';
 import type { NodePingCapture } from './claims/nat-outgoing.ts';
+import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 
 export interface PingSeen {
   from: PodInfo;
@@ -47,14 +48,23 @@ export class PodNetWorld extends World {
    * them last first, also when the scenario failed.
    */
   readonly undo: { what: string; run: () => Promise<void> }[] = [];
+  /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
+  topology = DEFAULT_TOPOLOGY;
+  private topologyCluster: Cluster | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
   }
 
   get cluster(): Cluster {
-    if (!sharedCluster) throw new Error('no cluster is connected (the BeforeAll hook did not run or failed)');
-    return sharedCluster;
+    const cluster = this.topologyCluster ?? sharedCluster;
+    if (!cluster) throw new Error('no cluster is connected (the Before hook that connects did not run or failed)');
+    return cluster;
+  }
+
+  useTopology(topology: string, cluster: Cluster): void {
+    this.topology = topology;
+    this.topologyCluster = cluster;
   }
 
   pod(alias: string): PodInfo {
