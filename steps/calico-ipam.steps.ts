@@ -1,6 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import {
   affinitiesNamedByRule,
+  calicoComponentsHealthy,
+  nodesAreKindContainers,
   blocksAlignedInTheirPool,
   everyNodeHasConfirmedAffinity,
   ipamShowAccountsForPodsAndTunnels,
@@ -88,4 +90,12 @@ Then('every {workload} pod has an IP in the pool {string}', async function (this
 
 Then("every node running a {workload} pod holds a BlockAffinity in the pool {string}, named after the node and the block, and the pod's IP lies in that block", async function (this: PodNetWorld, workload: string, pool: string) {
   await this.verify(workloadPodsInOwnNodesBlockOf(this.cluster, workload, pool));
+});
+
+Then("every node is a Kind node container with its InternalIP on Docker's kind network", async function (this: PodNetWorld) {
+  await this.verify(nodesAreKindContainers(this.cluster));
+});
+
+Then('the Tigera operator reports {string} available and not degraded', async function (this: PodNetWorld, names: string) {
+  await this.verify(calicoComponentsHealthy(this.cluster, names.split(',').map((name) => name.trim())));
 });

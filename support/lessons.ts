@@ -8,9 +8,12 @@ export interface Lesson {
 }
 
 export const LESSONS: Lesson[] = [
+  { tag: '@lesson-01', title: 'Lesson 01 — Calico IPAM', url: `${COURSE}/01-calico-ipam` },
   { tag: '@lesson-02', title: 'Lesson 02 — Pod networking', url: `${COURSE}/02-pod-network` },
   { tag: '@lesson-03', title: 'Lesson 03 — Pod routing across nodes', url: `${COURSE}/03-pod-routing` },
   { tag: '@lesson-06', title: 'Lesson 06 — VXLAN CrossSubnet overlay', url: `${COURSE}/06-calico-overlay` },
+  { tag: '@lesson-09', title: 'Lesson 09 — Multiple IP pools', url: `${COURSE}/09-multi-ippool` },
+  { tag: '@lesson-16', title: 'Lesson 16 — IP reservations and static pod IPs', url: `${COURSE}/16-static-ip` },
   { tag: '@lesson-18', title: 'Lesson 18 — MTU, jumbo frames and path MTU discovery', url: `${COURSE}/18-mtu` },
   { tag: '@network-model', title: 'The Kubernetes network model and CNI', url: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model' },
 ];

@@ -287,3 +287,38 @@ export async function workloadPodsInOwnNodesBlockOf(cluster: Cluster, workload: 
     [listing('pods', pods), listing('block-affinities', affinities)],
   );
 }
+
+/** L01-01: every node is a Kind node container (its image's /kind/version) with an InternalIP on Docker's kind network. */
+/** Docker's network `kind`, where Kind puts its node containers. */
+const KIND_NETWORK = '172.18.0.0/16';
+
+export async function nodesAreKindContainers(cluster: Cluster, kindNetwork = KIND_NETWORK): Promise<Verdict> {
+  const nodes = await cluster.nodes();
+  const seen = await Promise.all(nodes.map(async (node) => ({ node, result: await cluster.exec(nodeTarget(node.name), ['cat', '/kind/version'], { timeoutMs: 15_000 }) })));
+  const findings = seen.flatMap(({ node, result }) => [
+    ...(result.exitCode === 0 ? [] : [`${node.name} has no /kind/version`]),
+    ...(cidrContains(kindNetwork, node.internalIP) ? [] : [`${node.name} InternalIP ${node.internalIP} is outside ${kindNetwork}`]),
+  ]);
+  return verdict(
+    nodes.length > 0 && findings.length === 0,
+    `every node (${nodes.length}) to be a Kind node container with its InternalIP on the kind network ${kindNetwork}`,
+    findings.length ? findings.join('; ') : seen.map(({ node, result }) => `${node.name} ${node.internalIP} kindest/node ${result.stdout.trim()}`).join('; '),
+    seen.map(({ result }) => result),
+  );
+}
+
+/** L01-02: `kubectl get tigerastatus` lists the components, each Available and not Degraded. */
+export async function calicoComponentsHealthy(cluster: Cluster, names: string[]): Promise<Verdict> {
+  const components = await cluster.calicoComponents();
+  const wrong = names.filter((name) => {
+    const component = components.find((candidate) => candidate.name === name);
+    return !component || !component.available || component.degraded;
+  });
+  return verdict(
+    wrong.length === 0,
+    `TigeraStatus ${list(names)} each AVAILABLE True and DEGRADED False`,
+    components.map((c) => `${c.name}: available ${c.available}, degraded ${c.degraded}`).join('; ') || 'no TigeraStatus',
+    [],
+    [listing('tigerastatus', components)],
+  );
+}

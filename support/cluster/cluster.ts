@@ -214,6 +214,8 @@ export interface Cluster {
   workloadEndpoints(): Promise<WorkloadEndpoint[]>;
   blockAffinities(): Promise<BlockAffinity[]>;
   ipReservations(): Promise<IpReservation[]>;
+  /** The Tigera operator's view of Calico's components (operator.tigera.io/v1 TigeraStatus). */
+  calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]>;
   /** The pools the Calico Installation declares (operator.tigera.io/v1 Installation default), before the operator renders them as IPPools. */
   installationPools(): Promise<Omit<IpPool, 'mtu'>[]>;
   /** Creates the IPReservation unless one of that name exists; true when this call created it. */

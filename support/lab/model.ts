@@ -103,6 +103,7 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
     spec.pools.map((pool) => ({ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, nodeSelector: pool.nodeSelector, allowedUses: pool.allowedUses })),
     [],
     spec.ipReservations.map((reservation) => ({ name: reservation.name, cidrs: reservation.reservedCIDRs })),
+    spec.name,
   );
   const nodes: LabNode[] = spec.nodes.map((node, index) => {
     // .1 is the network's gateway, as on Docker's kind network.

@@ -145,6 +145,15 @@ export class KindCluster implements Cluster {
     return ((await this.listCalico('blockaffinities')).items ?? []).map(parseBlockAffinity);
   }
 
+  async calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]> {
+    const list = (await callOr404(this.clients, 'list operator.tigera.io/v1 tigerastatuses', () =>
+      this.clients.custom.listClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses' }),
+    )) as { items?: Array<{ metadata?: { name?: string }; status?: { conditions?: Array<{ type?: string; status?: string }> } }> } | undefined;
+    if (!list) throw new EnvironmentError('the cluster serves no operator.tigera.io/v1 tigerastatuses: Calico was not installed by the Tigera operator', 'install Calico through the operator, as the course does');
+    const condition = (item: NonNullable<typeof list.items>[number], type: string) => item.status?.conditions?.find((c) => c.type === type)?.status === 'True';
+    return (list.items ?? []).map((item) => ({ name: item.metadata?.name ?? '', available: condition(item, 'Available'), degraded: condition(item, 'Degraded') }));
+  }
+
   async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
     const installation = (await callOr404(this.clients, 'read operator.tigera.io/v1 Installation default', () =>
       this.clients.custom.getClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' }),

@@ -104,6 +104,10 @@ export class NetnsCluster implements Cluster {
     return Ipam.fromState(this.state().ipam).affinities();
   }
 
+  async calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]> {
+    throw new EnvironmentError('the embedded lab runs no Tigera operator, so it has no TigeraStatus to read', 'claims about the operator are @live-only');
+  }
+
   async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
     return this.state().spec.installationPools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses] }));
   }

@@ -24,9 +24,9 @@
  * - Each allocation keeps its attributes as the CNI plugin writes them: handle
  *   `k8s-pod-network.<containerID>`, namespace, pod, node (`AttributeNamespace`, …).
  *
- * The first block a node tries is picked from the node name, not the pool's start, so that
- * blocks look as scattered as a real cluster's (Calico picks at random) yet a lab is the same
- * every time it is built.
+ * The first block a node tries is picked from the node name (without the lab's name, so that
+ * every lab of a topology gets the same blocks), not the pool's start, so that blocks look as
+ * scattered as a real cluster's (Calico picks at random) yet a lab is the same every time.
  */
 import { createHash } from 'node:crypto';
 import { cidrContains, formatCidr, intToIp, ipToInt, nthAddress, parseCidr, subBlock, type Cidr } from '../../net/cidr.ts';
@@ -66,6 +66,8 @@ export interface IpamState {
   pools: PoolConfig[];
   blocks: BlockState[];
   reservations: ReservationConfig[];
+  /** The lab's name, left out of node names where they pick their first block (see startingBlock). */
+  labName?: string;
 }
 
 export interface AssignOptions {
@@ -133,7 +135,7 @@ export class Ipam {
   private blocks: BlockState[];
   readonly reservations: ReservationConfig[];
 
-  constructor(pools: PoolConfig | PoolConfig[], blocks: BlockState[] = [], reservations: ReservationConfig[] = []) {
+  constructor(pools: PoolConfig | PoolConfig[], blocks: BlockState[] = [], reservations: ReservationConfig[] = [], readonly labName?: string) {
     this.pools = (Array.isArray(pools) ? pools : [pools]).map((pool) => ({ ...pool }));
     for (const pool of this.pools) {
       const cidr = parseCidr(pool.cidr);
@@ -144,11 +146,16 @@ export class Ipam {
   }
 
   static fromState(state: IpamState): Ipam {
-    return new Ipam(state.pools, state.blocks, state.reservations);
+    return new Ipam(state.pools, state.blocks, state.reservations, state.labName);
   }
 
   toState(): IpamState {
-    return { pools: this.pools.map((pool) => ({ ...pool })), blocks: this.blocks.map(cloneBlock), reservations: this.reservations.map((r) => ({ ...r, cidrs: [...r.cidrs] })) };
+    return {
+      pools: this.pools.map((pool) => ({ ...pool })),
+      blocks: this.blocks.map(cloneBlock),
+      reservations: this.reservations.map((r) => ({ ...r, cidrs: [...r.cidrs] })),
+      ...(this.labName !== undefined ? { labName: this.labName } : {}),
+    };
   }
 
   /** Automatic assignment of one address to `holder` on `node` (see the module comment). */
@@ -284,7 +291,7 @@ export class Ipam {
     const cidr = parseCidr(pool.cidr);
     const blockCount = 2 ** (pool.blockSize - cidr.prefix);
     const claimed = new Set(this.blocks.map((block) => block.cidr));
-    const start = startingBlock(node, blockCount);
+    const start = startingBlock(this.labName && node.startsWith(`${this.labName}-`) ? node.slice(this.labName.length) : node, blockCount);
     for (let step = 0; step < blockCount; step++) {
       const candidate = subBlock(cidr, pool.blockSize, (start + step) % blockCount);
       const text = formatCidr(candidate);
