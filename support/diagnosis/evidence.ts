@@ -3,7 +3,7 @@
  * parsed: both nodes' routes and interfaces, the kernel's pick for the destination, NAT rules,
  * proxy ARP on the host interfaces, the pods the cluster reports, IPAM, the CNI directory.
  */
-import type { Cluster, ExecResult, IpamBlock, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { BlockAffinity, Cluster, ExecResult, IpamBlock, IpPool, IpReservation, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import type { Interface } from '../probes/parse/ip-addr.ts';
 import { parseIpRouteGet, type RouteLookup } from '../probes/parse/ip-route-get.ts';
@@ -20,6 +20,16 @@ export interface NodeView {
   /** proxy_arp of each host interface: name → value. */
   proxyArp: Record<string, string>;
   cniConfigs: string[];
+  /** Felix's natOutgoing chain, as `iptables -t nat -S cali-nat-outgoing` prints it. */
+  natOutgoingRules: string[];
+}
+
+/** Calico's IPAM objects as the API holds them (empty where the target cannot list them). */
+export interface IpamObjects {
+  pools: IpPool[];
+  installationPools: Omit<IpPool, 'mtu'>[];
+  affinities: BlockAffinity[];
+  reservations: IpReservation[];
 }
 
 export interface Gathered {
@@ -32,6 +42,7 @@ export interface Gathered {
   lookup: RouteLookup | undefined;
   pods: PodInfo[];
   blocks: IpamBlock[];
+  ipam: IpamObjects;
   evidence: ExecResult[];
 }
 
@@ -47,12 +58,13 @@ async function look(cluster: Cluster, evidence: ExecResult[], node: string, argv
 }
 
 async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]): Promise<NodeView> {
-  const [table, ifaces, nat, arp, cni] = await Promise.all([
+  const [table, ifaces, nat, arp, cni, natOutgoing] = await Promise.all([
     routes(cluster, nodeTarget(node.name)).catch(() => undefined),
     interfaces(cluster, nodeTarget(node.name)).catch(() => undefined),
     look(cluster, evidence, node.name, ['iptables', '-t', 'nat', '-S', 'POSTROUTING']),
     look(cluster, evidence, node.name, ['sh', '-c', 'for f in /proc/sys/net/ipv4/conf/cali*/proxy_arp; do [ -e "$f" ] && echo "$f $(cat "$f")"; done; true']),
     look(cluster, evidence, node.name, ['ls', '-1', '/etc/cni/net.d']),
+    look(cluster, evidence, node.name, ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing']),
   ]);
   evidence.push(...(table?.evidence ?? []), ...(ifaces?.evidence ?? []));
   const proxyArp: Record<string, string> = {};
@@ -67,13 +79,22 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
     natRules: (nat ?? '').split('\n').filter((rule) => rule.startsWith('-A')),
     proxyArp,
     cniConfigs: (cni ?? '').split('\n').filter(Boolean).sort(),
+    natOutgoingRules: (natOutgoing ?? '').split('\n').filter((rule) => rule.startsWith('-A')),
   };
 }
 
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
 export async function gather(cluster: Cluster, source: PodInfo | undefined, target: PodInfo | undefined): Promise<Gathered> {
   const evidence: ExecResult[] = [];
-  const [allNodes, pods, blocks] = await Promise.all([cluster.nodes(), cluster.pods(), cluster.ipamBlocks().catch(() => [])]);
+  const [allNodes, pods, blocks, pools, installationPools, affinities, reservations] = await Promise.all([
+    cluster.nodes(),
+    cluster.pods(),
+    cluster.ipamBlocks().catch(() => []),
+    cluster.ipPools().catch(() => []),
+    cluster.installationPools().catch(() => []),
+    cluster.blockAffinities().catch(() => []),
+    cluster.ipReservations().catch(() => []),
+  ]);
   const involved = allNodes.filter((node) => node.name === source?.node || node.name === target?.node);
   const nodes = await Promise.all((involved.length ? involved : allNodes).map((node) => viewOf(cluster, node, evidence)));
   let lookup: RouteLookup | undefined;
@@ -83,5 +104,5 @@ export async function gather(cluster: Cluster, source: PodInfo | undefined, targ
   }
   const [podRoutes, podInterfaces] = source ? await Promise.all([routes(cluster, podTarget(source)).catch(() => undefined), interfaces(cluster, podTarget(source)).catch(() => undefined)]) : [];
   evidence.push(...(podRoutes?.evidence ?? []), ...(podInterfaces?.evidence ?? []));
-  return { source, target, nodes, sourcePodRoutes: podRoutes?.value, sourcePodInterfaces: podInterfaces?.value, lookup, pods, blocks, evidence };
+  return { source, target, nodes, sourcePodRoutes: podRoutes?.value, sourcePodInterfaces: podInterfaces?.value, lookup, pods, blocks, ipam: { pools, installationPools, affinities, reservations }, evidence };
 }

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
 import { formatCidr, parseCidr } from '../net/cidr.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
-import { NETNS_ETC, admitPod, cniAdd, cniDel, wirePods } from './cni/cni.ts';
+import { NETNS_ETC, admitPod, cniAdd, cniDel, readdressPod, wirePods } from './cni/cni.ts';
+import { IP_ADDRS_APPLIED_LATE_FAULT, RESERVATION_NARROWED_FAULT } from './faults/behaviours.ts';
+import { ipamRequestOf } from './ipam/request.ts';
 import { faultApplies, findFault } from './faults/faults.ts';
 import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
 import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
@@ -212,6 +214,9 @@ export async function labAnnotatePod(labName: string, namespace: string, name: s
     const pod = findPod(state, namespace, name) ?? findPendingPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     mergeAnnotations(pod.annotations, annotations);
+    const wanted = ipamRequestOf(pod.annotations);
+    const running = findPod(state, namespace, name);
+    if (state.faults.includes(IP_ADDRS_APPLIED_LATE_FAULT) && running && wanted.kind === 'explicit' && wanted.ip !== running.ip) await readdressPod(state, running, wanted.ip);
     return pod;
   });
 }
@@ -246,8 +251,6 @@ export async function labPatchDaemonSet(labName: string, namespace: string, name
   });
 }
 
-/** The fault under which an applied IPReservation covers less than its manifest says (see faults.ts). */
-export const RESERVATION_NARROWED_FAULT = 'reservation-narrowed';
 
 /** `kubectl apply` of an IPReservation: created unless one of that name exists. IPAM honours it from the next assignment on. */
 export async function labApplyIpReservation(labName: string, reservation: { name: string; reservedCIDRs: string[] }): Promise<boolean> {

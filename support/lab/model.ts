@@ -7,6 +7,7 @@ import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
 import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
 import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
+import { DUPLICATE_FIXED_ADDRESS_FAULT, IGNORES_RESERVATIONS_FAULT, IP_ADDRS_IGNORED_FAULT, POOLS_ANNOTATION_IGNORED_FAULT } from './faults/behaviours.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
@@ -208,7 +209,12 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
     const attributes = { handle_id: handleOf(containerID), namespace: workload.namespace, node: node.name, pod: name };
     const holder = `${workload.namespace}/${name}`;
     const wanted = ipamRequestOf(workload.annotations);
-    ip = wanted.kind === 'explicit' ? ipam.assignIP(node.name, wanted.ip, holder, attributes) : ipam.assign(node.name, holder, { pools: wanted.pools, attributes });
+    if (wanted.kind === 'explicit' && !state.faults.includes(IP_ADDRS_IGNORED_FAULT)) {
+      ip = ipam.assignIP(node.name, wanted.ip, holder, attributes, { overwrite: state.faults.includes(DUPLICATE_FIXED_ADDRESS_FAULT) });
+    } else {
+      const pools = wanted.kind === 'auto' && !state.faults.includes(POOLS_ANNOTATION_IGNORED_FAULT) ? wanted.pools : undefined;
+      ip = ipam.assign(node.name, holder, { pools, attributes, ignoreReservations: state.faults.includes(IGNORES_RESERVATIONS_FAULT) });
+    }
     Object.assign(annotations, calicoPodAnnotations(ip, containerID));
   }
   const pod: LabPod = {

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PodRequest } from '../../cluster/cluster.ts';
-import { IpamAssignError } from '../ipam/ipam.ts';
+import { Ipam, IpamAssignError } from '../ipam/ipam.ts';
+import { PROXY_ARP_OFF_FAULT } from '../faults/behaviours.ts';
 import { endProcessesIn, runBatch, sysctl } from '../kernel.ts';
 import { addPod, findNode, recordEvent, removePod, scheduleOnWorker, type LabPod, type LabState } from '../model.ts';
 import type { WorkloadSpec } from '../spec.ts';
@@ -85,7 +86,8 @@ export async function admitPod(state: LabState, workload: WorkloadSpec, name: st
   await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
   try {
     await runBatch({ netns: node.netns, lines: podHostSideLines(state, pod) });
-    await sysctl(node.netns, nodeSysctls(state, node, [pod]));
+    const settings = nodeSysctls(state, node, [pod]);
+    await sysctl(node.netns, state.faults.includes(PROXY_ARP_OFF_FAULT) ? settings.map((setting) => setting.replace(/proxy_arp=1$/, 'proxy_arp=0')) : settings);
     await wirePods(state, [pod]);
     await syncBlockRoutes(state, blocksBefore);
     await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]) })));
@@ -130,4 +132,24 @@ export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
     rmSync(join(NETNS_ETC, pod.netns), { recursive: true, force: true });
   }
   removePod(state, pod.namespace, pod.name, { release: !state.faults.includes(IPAM_LEAK_FAULT) });
+}
+
+/**
+ * Moves a running pod to another address: IPAM releases the old one and assigns the new one,
+ * the pod's eth0 and its node's host route follow. Calico never does this (the CNI plugin reads
+ * the annotations at ADD only); the fault ipaddrs-applied-late does.
+ */
+export async function readdressPod(state: LabState, pod: LabPod, ip: string): Promise<void> {
+  const ipam = Ipam.fromState(state.ipam);
+  const blocksBefore = state.ipam.blocks.map((block) => block.cidr);
+  ipam.release(pod.ip);
+  ipam.assignIP(pod.node, ip, `${pod.namespace}/${pod.name}`);
+  state.ipam = ipam.toState();
+  const node = findNode(state, pod.node);
+  // Add before delete: an interface that loses its last IPv4 address loses its routes too.
+  await runBatch({ netns: pod.netns, lines: [`addr add ${ip}/32 dev eth0`, `addr del ${pod.ip}/32 dev eth0`] });
+  await runBatch({ netns: node.netns, lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route replace ${ip} dev ${pod.hostInterface} scope link`] });
+  pod.ip = ip;
+  Object.assign(pod.annotations, { 'cni.projectcalico.org/podIP': `${ip}/32`, 'cni.projectcalico.org/podIPs': `${ip}/32` });
+  await syncBlockRoutes(state, blocksBefore);
 }

@@ -60,6 +60,8 @@ export interface BlockState {
   /** ordinal → the allocation's attributes (handle_id and the secondary attributes). */
   attributes?: Record<number, Record<string, string>>;
   unallocated: number[];
+  /** The BlockAffinity's name when it is not Calico's rule (only a fault sets it). */
+  affinityName?: string;
 }
 
 export interface IpamState {
@@ -75,6 +77,8 @@ export interface AssignOptions {
   pools?: string[];
   use?: AllowedUse;
   attributes?: Record<string, string>;
+  /** Only a fault sets it: hand out reserved addresses as any other. */
+  ignoreReservations?: boolean;
 }
 
 export interface BlockAffinityView {
@@ -165,30 +169,32 @@ export class Ipam {
     const inPools = (block: BlockState) => pools.some((pool) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string));
     // In the order the Kubernetes API lists the node's BlockAffinities: by name (getAffineBlocks).
     const affine = this.blocks.filter((block) => block.node === node && inPools(block)).sort((a, b) => blockAffinityName(a.node, a.cidr).localeCompare(blockAffinityName(b.node, b.cidr)));
+    const reserved = options.ignoreReservations ? () => false : (ip: string) => this.isReserved(ip);
     for (const block of affine) {
-      const ip = this.takeFree(block, holder, options.attributes);
+      const ip = this.takeFree(block, holder, options.attributes, reserved);
       if (ip) return ip;
     }
     for (const pool of pools) {
       const block = this.claimFreeBlock(pool, node);
-      if (block) return this.takeFree(block, holder, options.attributes) as string;
+      if (block) return this.takeFree(block, holder, options.attributes, reserved) as string;
     }
     // Every block of the pools is claimed: borrow from another node's block (non-strict affinity).
     for (const block of this.blocks.filter((candidate) => candidate.node !== node && inPools(candidate))) {
-      const ip = this.takeFree(block, holder, options.attributes);
+      const ip = this.takeFree(block, holder, options.attributes, reserved);
       if (ip) return ip;
     }
     throw new IpamExhaustedError(`no free address left for node ${node} in pool(s) ${pools.map(poolName).join(', ')}`);
   }
 
   /** Assignment of an explicit address (AssignIP): no reservation check, borrowing allowed. */
-  assignIP(node: string, ip: string, holder: string, attributes?: Record<string, string>): string {
+  assignIP(node: string, ip: string, holder: string, attributes?: Record<string, string>, { overwrite = false } = {}): string {
     const pool = this.pools.find((candidate) => cidrContains(candidate.cidr, ip));
     if (!pool) throw new IpamAssignError(NOT_IN_POOL_MESSAGE);
     const blockCidr = formatCidr(parseCidr(`${ip}/${pool.blockSize}`, { loose: true }));
     const block = this.blocks.find((candidate) => candidate.cidr === blockCidr) ?? this.newBlock(blockCidr, node);
     const ordinal = ipToInt(ip) - parseCidr(block.cidr).base;
-    if (block.allocations[ordinal] !== undefined) throw new IpamAssignError(ALREADY_ASSIGNED_MESSAGE);
+    // `overwrite`: only a fault sets it (an IPAM that hands a held address out again).
+    if (block.allocations[ordinal] !== undefined && !overwrite) throw new IpamAssignError(ALREADY_ASSIGNED_MESSAGE);
     block.unallocated = block.unallocated.filter((free) => free !== ordinal);
     this.record(block, ordinal, holder, attributes);
     return ip;
@@ -228,7 +234,7 @@ export class Ipam {
 
   /** The BlockAffinity objects Calico keeps for the blocks, named as its Kubernetes backend names them. */
   affinities(): BlockAffinityView[] {
-    return this.blocks.map((block) => ({ name: blockAffinityName(block.node, block.cidr), node: block.node, cidr: block.cidr, state: 'confirmed', deleted: 'false', type: 'host' }));
+    return this.blocks.map((block) => ({ name: block.affinityName ?? blockAffinityName(block.node, block.cidr), node: block.node, cidr: block.cidr, state: 'confirmed', deleted: 'false', type: 'host' }));
   }
 
   /**
@@ -273,9 +279,9 @@ export class Ipam {
     );
   }
 
-  private takeFree(block: BlockState, holder: string, attributes?: Record<string, string>): string | undefined {
+  private takeFree(block: BlockState, holder: string, attributes: Record<string, string> | undefined, reserved: (ip: string) => boolean): string | undefined {
     const base = parseCidr(block.cidr).base;
-    const index = block.unallocated.findIndex((ordinal) => !this.isReserved(intToIp(base + ordinal)));
+    const index = block.unallocated.findIndex((ordinal) => !reserved(intToIp(base + ordinal)));
     if (index < 0) return undefined;
     const [ordinal] = block.unallocated.splice(index, 1) as [number];
     this.record(block, ordinal, holder, attributes);
