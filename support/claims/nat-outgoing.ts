@@ -43,7 +43,7 @@ export interface NodePingCapture {
 
 /** A pod pings a node's InternalIP while that node captures ICMP on its eth0. */
 export async function pingNodeUnderCapture(cluster: Cluster, from: PodInfo, to: NodeInfo, count: number): Promise<NodePingCapture> {
-  const observation = await captureDuring(cluster, nodeTarget(to.name), ['icmp'], () => ping(cluster, podTarget(from), to.internalIP, count));
+  const observation = await captureDuring(cluster, nodeTarget(to.name), ['icmp'], `nat-outgoing-${to.name}`, () => ping(cluster, podTarget(from), to.internalIP, count));
   return { from, to, count, observation };
 }
 

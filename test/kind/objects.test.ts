@@ -86,7 +86,7 @@ describe('kind target: Calico objects', () => {
   after(() => h.close());
 
   it('reads the IP pool: CIDR, block size, VXLANCrossSubnet, natOutgoing', async () => {
-    const pools = await h.cluster({ mtuFromNodeFile: false }).ipPools();
+    const pools = (await h.cluster({ mtuFromNodeFile: false }).ipPools()).map(({ resource: _, ...pool }) => pool);
     assert.deepEqual(pools, [
       { name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true, nodeSelector: 'all()', allowedUses: ['Workload', 'Tunnel'], disableBGPExport: false, mtu: undefined },
     ]);

@@ -17,7 +17,7 @@ export { caliInterfaceName, addressAt, cidrContains };
 // --- IP pools ---------------------------------------------------------------------------
 
 interface CalicoObject {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
   spec?: Record<string, unknown>;
 }
 
@@ -42,6 +42,7 @@ export function parseIpPool(obj: CalicoObject, mtu: number | undefined): IpPool 
     allowedUses: Array.isArray(spec.allowedUses) ? spec.allowedUses.map(String) : ['Workload', 'Tunnel'],
     disableBGPExport: spec.disableBGPExport === true,
     mtu,
+    resource: { spec: { ...spec }, labels: { ...(obj.metadata?.labels ?? {}) } },
   };
 }
 

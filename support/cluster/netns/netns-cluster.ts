@@ -21,12 +21,18 @@ import {
   type PodInfo,
   type PodRequest,
   type WorkloadEndpoint,
+  type EndpointSliceInfo,
+  type ServiceInfo,
 } from '../cluster.ts';
+import { endpointSliceInfo, serviceInfo } from './services.ts';
+import { endpointSlices } from '../../lab/model.ts';
+import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
 import { labAnnotatePod, labApplyIpReservation, labCreatePod, labDeleteIpReservation, labDeletePod, labPatchDaemonSet } from '../../lab/lab.ts';
 import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
+import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
 
 export class NetnsCluster implements Cluster {
@@ -97,7 +103,7 @@ export class NetnsCluster implements Cluster {
 
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
-    return spec.pools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses], mtu }));
+    return spec.pools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses], mtu, resource: operatorIpPool(pool) }));
   }
 
   async blockAffinities(): Promise<BlockAffinity[]> {
@@ -147,6 +153,23 @@ export class NetnsCluster implements Cluster {
 
   async serviceCIDR(): Promise<string> {
     return this.state().spec.serviceSubnet;
+  }
+
+  async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
+    return (this.state().services ?? []).filter((service) => filter.namespace === undefined || service.namespace === filter.namespace).map(serviceInfo);
+  }
+
+  async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
+    return endpointSlices(this.state())
+      .filter((slice) => (filter.namespace === undefined || slice.namespace === filter.namespace) && (filter.service === undefined || slice.labels['kubernetes.io/service-name'] === filter.service))
+      .map(endpointSliceInfo);
+  }
+
+  async podLogs(namespace: string, name: string): Promise<string> {
+    const state = this.state();
+    const pod = findPod(state, namespace, name);
+    if (!pod) throw new EnvironmentError(`pod ${namespace}/${name} does not exist in lab ${state.name}`);
+    return serverLogs(state.name, pod);
   }
 
   async createPod(request: PodRequest): Promise<PodInfo> {
@@ -212,7 +235,7 @@ function podInfo(pod: LabPod): PodInfo {
     phase: 'Running',
     containers: pod.containers.map((name) => ({ name, ready: pod.ready !== false })),
     workload: pod.workload,
-    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
+    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : pod.ownerKind === 'Pod' ? undefined : { kind: pod.ownerKind, name: pod.ownerName ?? pod.workload },
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
     annotations: { ...pod.annotations },

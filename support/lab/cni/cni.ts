@@ -60,28 +60,37 @@ export async function cniAdd(state: LabState, request: PodRequest): Promise<LabP
 }
 
 export async function admitPod(state: LabState, workload: WorkloadSpec, name: string, nodeName: string): Promise<LabPod | undefined> {
-  const blocksBefore = state.ipam.blocks.map((block) => block.cidr);
   const node = findNode(state, nodeName);
-  let pod: LabPod;
+  recordEvent(state, workload.namespace, name, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}` });
   try {
-    pod = addPod(state, { workload, name, node: node.name });
+    return await cniAddPod(state, () => addPod(state, { workload, name, node: node.name }));
   } catch (error) {
     if (!(error instanceof IpamAssignError)) throw error;
     state.pendingPods.push({
       namespace: workload.namespace,
       name,
       workload: workload.name,
-      ownerKind: workload.kind,
+      ownerKind: workload.kind === 'Deployment' ? 'ReplicaSet' : workload.kind,
       node: node.name,
       labels: { ...workload.labels },
       annotations: { ...workload.annotations },
       containers: workload.containers.length > 0 ? [...workload.containers] : [name],
     });
-    recordEvent(state, workload.namespace, name, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}` });
     recordEvent(state, workload.namespace, name, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: sandboxFailureMessage(randomBytes(32).toString('hex'), error.message) });
     return undefined;
   }
-  recordEvent(state, workload.namespace, name, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}` });
+}
+
+/**
+ * CNI ADD for a pod the model admits through `admit` (a bare pod, a controller's replica): the
+ * veth pair, host route, proxy ARP and DNS; Felix's routes for blocks claimed or released on
+ * the way, and for an address borrowed from another node's block. IPAM's refusal
+ * (IpamAssignError) comes out of `admit` before the kernel is touched.
+ */
+export async function cniAddPod(state: LabState, admit: () => LabPod): Promise<LabPod> {
+  const blocksBefore = state.ipam.blocks.map((block) => block.cidr);
+  const pod = admit();
+  const node = findNode(state, pod.node);
   if (pod.hostNetwork) return pod;
   await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
   try {

@@ -13,7 +13,8 @@
  * so a pod's packet leaves its node with the node's address when it goes anywhere outside
  * every pool, and keeps the pod's address to another pod.
  */
-import type { LabState } from '../model.ts';
+import { runChecked } from '../../exec/run.ts';
+import type { LabNode, LabState } from '../model.ts';
 
 export const MASQ_POOLS_IPSET = 'cali40masq-ipam-pools';
 export const ALL_POOLS_IPSET = 'cali40all-ipam-pools';
@@ -42,4 +43,10 @@ export function natOutgoingRules(masqueradeEverything = false): string {
     'COMMIT',
     '',
   ].join('\n');
+}
+
+/** Felix's natOutgoing on one node: the two ipsets and the cali-nat-outgoing chain. */
+export async function applyNatOutgoing(state: LabState, node: LabNode): Promise<void> {
+  await runChecked(['ip', 'netns', 'exec', node.netns, 'ipset', 'restore'], { where: node.netns, input: natOutgoingIpsets(state) });
+  await runChecked(['ip', 'netns', 'exec', node.netns, 'iptables-restore', '--noflush'], { where: node.netns, input: natOutgoingRules() });
 }
