@@ -8,6 +8,7 @@ import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Ve
 import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
+import type { NodePingCapture } from './claims/nat-outgoing.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology/clusters.ts';
 import { routerContainer } from './topology/facts.ts';
@@ -30,9 +31,15 @@ export class PodNetWorld extends World {
   readonly hostInterfaces = new Map<PodInfo, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
+  /** A ping to a node under a capture at that node (natOutgoing). */
+  lastNodeCapture: NodePingCapture | undefined;
   /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
   lastWireCapture: WireCapture | undefined;
-  /** What the scenario changed on the cluster and must put back (router MTU, sysctls, the Installation), undone last first by an After hook. */
+  /**
+   * What the scenario changed in the cluster beyond its own pods (an IPReservation, a DaemonSet's
+   * template, the router's MTU, sysctls, the Installation), each with the action that puts it
+   * back; an After hook runs them last first, also when the scenario failed.
+   */
   readonly restorers: { what: string; undo: () => Promise<void> }[] = [];
   /** The last HTTPS fetch, and a capture around it, if one ran. */
   lastFetch: { from: string; observation: Observation<Fetched> } | undefined;

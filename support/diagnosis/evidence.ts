@@ -3,9 +3,9 @@
  * parsed: both nodes' routes and interfaces, the kernel's pick for the destination, NAT rules,
  * proxy ARP on the host interfaces, the pods the cluster reports, IPAM, the CNI directory.
  */
-import type { Cluster, ClusterEvent, ExecResult, IpamBlock, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { BlockAffinity, Cluster, ClusterEvent, ExecResult, IpamBlock, IpPool, IpReservation, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
-import { cniConfigFiles, natPostrouting, proxyArp } from '../probes/node-config.ts';
+import { cniConfigFiles, natOutgoingChain, natPostrouting, proxyArp } from '../probes/node-config.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { Interface } from '../probes/parse/ip-addr.ts';
 import type { Route } from '../probes/parse/ip-route.ts';
@@ -26,6 +26,16 @@ export interface NodeView {
   /** Felix's VXLAN entries on vxlan.calico, where the node has the device. */
   vxlanNeighbours?: Neighbour[];
   vxlanFdb?: FdbEntry[];
+  /** Felix's natOutgoing chain, as `iptables -t nat -S cali-nat-outgoing` prints it. */
+  natOutgoingRules: string[];
+}
+
+/** Calico's IPAM objects as the API holds them (empty where the target cannot list them). */
+export interface IpamObjects {
+  pools: IpPool[];
+  installationPools: Omit<IpPool, 'mtu'>[];
+  affinities: BlockAffinity[];
+  reservations: IpReservation[];
 }
 
 export interface Gathered {
@@ -40,6 +50,7 @@ export interface Gathered {
   blocks: IpamBlock[];
   /** On a live cluster, the recent events of the subject's namespace (the lab keeps none). */
   events: ClusterEvent[] | undefined;
+  ipam: IpamObjects;
   evidence: ExecResult[];
 }
 
@@ -58,7 +69,7 @@ async function look<T>(evidence: ExecResult[], probe: Promise<Observation<T>>): 
 
 async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]): Promise<NodeView> {
   const on = nodeTarget(node.name);
-  const [table, ifaces, nat, arp, cni, neigh, fdb] = await Promise.all([
+  const [table, ifaces, nat, arp, cni, neigh, fdb, natOutgoing] = await Promise.all([
     look(evidence, routes(cluster, on)),
     look(evidence, interfaces(cluster, on)),
     look(evidence, natPostrouting(cluster, on)),
@@ -66,6 +77,7 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
     look(evidence, cniConfigFiles(cluster, on)),
     look(evidence, vxlanNeighbours(cluster, on)),
     look(evidence, vxlanFdb(cluster, on)),
+    look(evidence, natOutgoingChain(cluster, on)),
   ]);
   return {
     node,
@@ -74,6 +86,7 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
     natRules: nat ?? [],
     proxyArp: arp ?? {},
     cniConfigs: cni ?? [],
+    natOutgoingRules: natOutgoing ?? [],
     ...(neigh ? { vxlanNeighbours: neigh } : {}),
     ...(fdb ? { vxlanFdb: fdb } : {}),
   };
@@ -83,11 +96,19 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
 export async function gather(cluster: Cluster, source: PodInfo | undefined, target: PodInfo | undefined): Promise<Gathered> {
   const evidence: ExecResult[] = [];
-  const [allNodes, pods, blocks] = await Promise.all([cluster.nodes(), cluster.pods(), cluster.ipamBlocks().catch(() => [])]);
+  const [allNodes, pods, blocks, pools, installationPools, affinities, reservations] = await Promise.all([
+    cluster.nodes(),
+    cluster.pods(),
+    cluster.ipamBlocks().catch(() => []),
+    cluster.ipPools().catch(() => []),
+    cluster.installationPools().catch(() => []),
+    cluster.blockAffinities().catch(() => []),
+    cluster.ipReservations().catch(() => []),
+  ]);
   const involved = allNodes.filter((node) => node.name === source?.node || node.name === target?.node);
   const nodes = await Promise.all((involved.length ? involved : allNodes).map((node) => viewOf(cluster, node, evidence)));
   const lookup = source && target?.ip ? await look(evidence, routeGet(cluster, nodeTarget(source.node), target.ip)) : undefined;
   const [podRoutes, podInterfaces] = source ? await Promise.all([look(evidence, routes(cluster, podTarget(source))), look(evidence, interfaces(cluster, podTarget(source)))]) : [];
   const events = cluster.events ? await cluster.events(source?.namespace ?? cluster.workloadNamespace).catch(() => undefined) : undefined;
-  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, events, evidence };
+  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, events, ipam: { pools, installationPools, affinities, reservations }, evidence };
 }

@@ -7,6 +7,7 @@ import { CALICO_CNI_CONFIG, CALICO_GATEWAY, VXLAN_DEVICE, VXLAN_OVERHEAD } from 
 import { cidrContains, parseCidr } from '../net/cidr.ts';
 import { formatRoute, type Route } from '../probes/parse/ip-route.ts';
 import type { Gathered, NodeView } from './evidence.ts';
+import { IPAM_RUNBOOKS } from './ipam-runbooks.ts';
 
 export interface Runbook {
   title: string;
@@ -148,7 +149,7 @@ export const RUNBOOKS: Runbook[] = [
   },
   {
     title: 'A pod cannot reach pods on its own node',
-    claims: ['L03-04', 'L03-05', 'L03-06', 'L02-07', 'L02-09', 'NET-02'],
+    claims: ['L03-04', 'L03-05', 'L03-06', 'L02-07', 'L02-09', 'NET-02', 'L16-06', 'L16-07'],
     looks: [`the pod's routes (default via ${CALICO_GATEWAY})`, "the node's host route to each pod", 'proxy ARP on the host interfaces'],
     causes: hostSideCauses,
   },
@@ -170,6 +171,7 @@ export const RUNBOOKS: Runbook[] = [
     looks: ['the configuration files in /etc/cni/net.d (the first one wins)', 'the plugin binaries in /opt/cni/bin'],
     causes: cniCauses,
   },
+  ...IPAM_RUNBOOKS,
 ];
 
 /**

@@ -32,6 +32,7 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'getent', args: ['--version'], what: 'getent (libc-bin, name resolution in pods)', debianPackage: 'libc-bin' },
   { command: 'openssl', args: ['version'], what: 'openssl (the API server stand-in of the containerlab topologies)', debianPackage: 'openssl' },
   { command: 'curl', args: ['--version'], what: 'curl (HTTPS to the API server, lesson 18)', debianPackage: 'curl' },
+  { command: 'ipset', args: ['version'], what: "ipset (Felix's natOutgoing sets)", debianPackage: 'ipset' },
 ];
 
 const CAP_NET_ADMIN = 12n;

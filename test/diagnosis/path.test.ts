@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { NodeInfo, PodInfo } from '../../support/cluster/cluster.ts';
 import { buildPath, renderPathSvg } from '../../support/diagnosis/path.ts';
 
-const pod = (name: string, node: string, ip: string): PodInfo => ({ namespace: 'default', name, node, ip, phase: 'Running', containers: [], workload: name, owner: undefined, hostNetwork: false, labels: {} });
+const pod = (name: string, node: string, ip: string): PodInfo => ({ namespace: 'default', name, node, ip, phase: 'Running', containers: [], workload: name, owner: undefined, hostNetwork: false, labels: {}, annotations: {} });
 const nodes: NodeInfo[] = [
   { name: 'w1', role: 'worker', internalIP: '172.18.0.3', ready: true },
   { name: 'w2', role: 'worker', internalIP: '172.18.0.4', ready: true },

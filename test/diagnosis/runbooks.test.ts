@@ -10,6 +10,7 @@ const gathered = (overrides: Partial<Gathered>): Gathered => ({
   sourcePodRoutes: undefined,
   sourcePodInterfaces: undefined,
   lookup: undefined,
+  ipam: { pools: [], installationPools: [], affinities: [], reservations: [] },
   pods: [],
   blocks: [],
   events: undefined,

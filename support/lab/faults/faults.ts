@@ -17,6 +17,7 @@ import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
+import { IPAM_FAULTS } from './ipam-faults.ts';
 import { DNS_FAULTS } from '../dns/faults.ts';
 import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
 import { SERVICE_FAULTS } from '../services/faults.ts';
@@ -340,6 +341,8 @@ export const FAULTS: Fault[] = [
   ...DNS_FAULTS,
   ...KUBE_PROXY_FAULTS,
   ...SERVICE_FAULTS,
+  // Lessons 01, 09 and 16: IPAM, pod annotations, natOutgoing.
+  ...IPAM_FAULTS,
 ];
 
 FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);

@@ -16,14 +16,14 @@ const MODES: Record<PoolSpec['encapsulation'], { vxlanMode: string; ipipMode: st
 export function operatorIpPool(pool: PoolSpec): { spec: Record<string, unknown>; labels: Record<string, string> } {
   return {
     spec: {
-      allowedUses: ['Workload', 'Tunnel'],
+      allowedUses: [...pool.allowedUses],
       assignmentMode: 'Automatic',
       blockSize: pool.blockSize,
       cidr: pool.cidr,
-      disableBGPExport: pool.disableBGPExport ?? false,
+      disableBGPExport: pool.disableBGPExport,
       ...MODES[pool.encapsulation],
       natOutgoing: pool.natOutgoing,
-      nodeSelector: pool.nodeSelector ?? 'all()',
+      nodeSelector: pool.nodeSelector,
     },
     labels: { 'app.kubernetes.io/managed-by': 'tigera-operator' },
   };
