@@ -107,3 +107,14 @@ describe('FRR JSON', () => {
     assertParseError(() => parseFrrBgpSummary('% Unknown command'), /frr show bgp summary json/, /invalid JSON/);
   });
 });
+
+describe('FRR neighbours JSON', () => {
+  it('reads each neighbour with its End-of-RIB markers', async () => {
+    const { parseFrrNeighbors } = await import('../../support/probes/parse/frr.ts');
+    const neighbors = parseFrrNeighbors(fixture('frr-bgp-neighbors.json'));
+    assert.deepEqual(neighbors.map((n) => [n.address, n.state, n.remoteAs, n.endOfRibSent, n.endOfRibReceived]).sort(), [
+      ['10.10.10.11', 'Established', 65010, true, true],
+      ['10.10.10.12', 'Established', 65010, true, true],
+    ]);
+  });
+});

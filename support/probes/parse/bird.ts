@@ -86,3 +86,14 @@ export function parseBirdRoutes(text: string): BirdRoute[] {
   });
   return routes;
 }
+
+export interface BirdRouteCounts {
+  imported: number;
+  exported: number;
+}
+
+/** The `Routes:` line of `show protocols all <name>` (BIRD 1.6 and 2): how many routes a session took and gave. */
+export function parseBirdRouteCounts(text: string): BirdRouteCounts | undefined {
+  const match = /Routes:\s+(\d+) imported,(?: (\d+) filtered,)? (\d+) exported/.exec(text);
+  return match ? { imported: Number(match[1]), exported: Number(match[3]) } : undefined;
+}

@@ -138,3 +138,28 @@ export function parseFrrIpRoutes(text: string): FrrRibRoute[] {
     }));
   });
 }
+
+export interface FrrNeighbor {
+  address: string;
+  state: string;
+  remoteAs: number;
+  /** The initial exchange is over in both directions: End-of-RIB sent and received (ipv4 unicast). */
+  endOfRibSent: boolean;
+  endOfRibReceived: boolean;
+}
+
+/** `show bgp neighbors json`: every neighbour's state and End-of-RIB markers. */
+export function parseFrrNeighbors(text: string): FrrNeighbor[] {
+  const root = parseObject('frr show bgp neighbors json', text);
+  return Object.entries(root).map(([address, neighbor]: [string, Json]) => {
+    if (typeof neighbor.bgpState !== 'string') throw new ParseError('frr show bgp neighbors json', `neighbour ${address} has no bgpState`, text);
+    const restart = (neighbor.gracefulRestartInfo ?? {}) as Json;
+    return {
+      address,
+      state: neighbor.bgpState,
+      remoteAs: Number(neighbor.remoteAs),
+      endOfRibSent: restart.endOfRibSend?.ipv4Unicast === true,
+      endOfRibReceived: restart.endOfRibRecv?.ipv4Unicast === true,
+    };
+  });
+}
