@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
 import { UnknownFaultError } from '../support/lab/faults/faults.ts';
-import { prepareCucumber } from '../support/run/cucumber.ts';
+import { configureCucumber } from '../support/run/cucumber.ts';
 import { E2E_USAGE, UsageError, parseE2eArgs } from '../support/run/options.ts';
 import { JUNIT_FILE, RESULTS_DIR, generateReport } from '../support/run/report.ts';
 import { openSession } from '../support/run/session.ts';
@@ -42,10 +42,12 @@ async function main(): Promise<number> {
   log(`podnet-e2e: target ${choice.kind} — ${choice.reason}`);
   rmSync(RESULTS_DIR, { recursive: true, force: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
-  opening = openSession(choice, options, log);
   try {
+    // Which topologies the selected scenarios need: one lab each on the embedded target.
+    const configured = await configureCucumber(options);
+    opening = openSession(choice, options, log, configured.topologies);
     // The target's set-up and the loading of the support code overlap.
-    const [opened, cucumber] = await settledBoth(opening, prepareCucumber(options));
+    const [opened, cucumber] = await settledBoth(opening, configured.prepare());
     log(opened.description);
     Object.assign(process.env, opened.env);
     const passed = await cucumber.run();

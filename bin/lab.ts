@@ -12,10 +12,13 @@ import { formatLabStatus } from '../support/lab/status.ts';
 import { assertDnsLabel } from '../support/lab/naming.ts';
 import { loadLabSpec } from '../support/lab/spec.ts';
 import { listStates, readState } from '../support/lab/state.ts';
+import { DEFAULT_TOPOLOGY, labNameFor, topologyDir } from '../support/topology/catalogue.ts';
 
-const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
-       npm run lab:status    [-- --name <lab>]
-       npm run lab:down      [-- --name <lab>]        also clears a lab whose run crashed
+const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--topology <name>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
+       npm run lab:status    [-- --name <lab>] [--topology <name>]
+       npm run lab:down      [-- --name <lab>] [--topology <name>]   also clears a lab whose run crashed
+       --topology names a folder of fixtures/topologies/ (default kind); its lab is <name>-<topology>
+       (the default topology's is <name>), as npm run e2e names them
        npm run lab:fault     -- <fault>…              break a running lab on purpose
        npm run lab:fault     -- --undo [<fault>…]     undo the named faults (all, without names)
        npm run lab:fault     -- --list                the faults the lab knows
@@ -28,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: command === 'fault',
     options: {
       name: { type: 'string' },
+      topology: { type: 'string' },
       fixtures: { type: 'string' },
       workers: { type: 'string' },
       fault: { type: 'string', multiple: true },
@@ -52,8 +56,12 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError((error as Error).message);
     }
   }
-  const specOptions = { fixturesDir: values.fixtures, name: values.name, workers, faults: values.fault };
-  const labName = () => values.name ?? loadLabSpec(specOptions).name;
+  const topology = values.topology ?? DEFAULT_TOPOLOGY;
+  if (values.topology !== undefined) topologyDir(values.topology); // a usage error naming the known ones
+  const baseName = values.name ?? (values.topology === undefined ? undefined : loadLabSpec({ fixturesDir: values.fixtures }).name);
+  const name = baseName === undefined ? undefined : labNameFor(baseName, topology);
+  const specOptions = { topology, fixturesDir: values.fixtures ?? (values.topology === undefined ? undefined : topologyDir(topology)), name, workers, faults: values.fault };
+  const labName = () => name ?? loadLabSpec(specOptions).name;
 
   switch (command) {
     case 'up': {
@@ -87,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const names = values.name ? [values.name] : listStates();
+      const names = name ? [name] : listStates();
       if (names.length === 0) {
         console.log('no embedded lab is running (npm run lab:up starts one)');
         return 0;

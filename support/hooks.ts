@@ -6,17 +6,29 @@ import 'allure-cucumberjs';
 import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
-import { connect } from './target.ts';
+import { TopologyClusters } from './topology/clusters.ts';
+import { topologyOfTags } from './topology/catalogue.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
 import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';
 import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
 
-let connected: Awaited<ReturnType<typeof connect>> | undefined;
+let clusters: TopologyClusters | undefined;
 
-BeforeAll({ timeout: 120_000 }, async function () {
-  connected = await connect();
-  useCluster(connected);
+BeforeAll(function () {
+  clusters = new TopologyClusters();
+  useCluster(undefined);
+});
+
+// First of the Before hooks: every other one asks the World for the scenario's cluster.
+Before({ name: "connect to the cluster of the scenario's topology", timeout: 120_000 }, async function (this: PodNetWorld, { pickle }) {
+  const topology = topologyOfTags(pickle.tags.map((tag) => tag.name));
+  const cluster = await (clusters as TopologyClusters).for(topology);
+  this.useTopology(topology, cluster);
+  const unfit = await (clusters as TopologyClusters).unfit(topology, cluster);
+  if (!unfit) return undefined;
+  this.attach(`skipped: this cluster does not have the scenario's topology: ${unfit}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
+  return 'skipped';
 });
 
 Before({ name: 'label the scenario for the report' }, async function (this: PodNetWorld, { pickle }) {
@@ -66,5 +78,5 @@ After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) 
 });
 
 AfterAll(async function () {
-  await connected?.close();
+  await clusters?.close();
 });

@@ -9,6 +9,7 @@ import type { Observation } from './probes/observation.ts';
 import type { PingResult } from './probes/parse/ping.ts';
 import type { Capture } from './probes/capture.ts';
 import { choosePod, namedPod } from './subjects.ts';
+import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 
 export interface PingSeen {
   from: PodInfo;
@@ -38,14 +39,23 @@ export class PodNetWorld extends World {
   readonly hostInterfaces = new Map<string, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
+  /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
+  topology = DEFAULT_TOPOLOGY;
+  private topologyCluster: Cluster | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
   }
 
   get cluster(): Cluster {
-    if (!sharedCluster) throw new Error('no cluster is connected (the BeforeAll hook did not run or failed)');
-    return sharedCluster;
+    const cluster = this.topologyCluster ?? sharedCluster;
+    if (!cluster) throw new Error('no cluster is connected (the Before hook that connects did not run or failed)');
+    return cluster;
+  }
+
+  useTopology(topology: string, cluster: Cluster): void {
+    this.topology = topology;
+    this.topologyCluster = cluster;
   }
 
   pod(alias: string): PodInfo {

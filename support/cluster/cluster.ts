@@ -15,7 +15,29 @@ export interface NodeInfo {
   role: NodeRole;
   internalIP: string;
   ready: boolean;
+  /** What calico-node records for the node (its Node resource), where the target knows it. */
+  calico?: CalicoNodeFacts;
 }
+
+/**
+ * Calico's Node resource for a node, as the Kubernetes datastore keeps it: annotations on the
+ * Kubernetes Node (projectcalico.org/IPv4Address, IPv4VXLANTunnelAddr, VXLANTunnelMACAddr).
+ */
+export interface CalicoNodeFacts {
+  /** spec.bgp.ipv4Address: the node address Calico autodetected, with its prefix (10.10.10.11/24). */
+  ipv4Address?: string;
+  /** spec.ipv4VXLANTunnelAddr. */
+  vxlanTunnelAddr?: string;
+  /** spec.vxlanTunnelMACAddr. */
+  vxlanTunnelMac?: string;
+}
+
+/** The Kubernetes Node annotations the Calico Node resource lives in (libcalico-go k8s/resources/node.go). */
+export const CALICO_NODE_ANNOTATIONS = {
+  ipv4Address: 'projectcalico.org/IPv4Address',
+  vxlanTunnelAddr: 'projectcalico.org/IPv4VXLANTunnelAddr',
+  vxlanTunnelMac: 'projectcalico.org/VXLANTunnelMACAddr',
+} as const;
 
 export interface OwnerRef {
   kind: string; // DaemonSet, ReplicaSet, …
@@ -45,7 +67,9 @@ export interface PodInfo {
 /** Where a command runs: inside a pod's first (or named) container, or in a node's root namespaces. */
 export type ExecTarget =
   | { kind: 'pod'; namespace: string; name: string; container?: string }
-  | { kind: 'node'; name: string };
+  | { kind: 'node'; name: string }
+  /** The topology's router (containerlab family): a container on a live lab, a namespace in the embedded one. */
+  | { kind: 'router'; name: string };
 
 export interface ExecOptions {
   /** Hard limit; a command still running then is ended and reported as timed out. */
@@ -177,7 +201,6 @@ export class EnvironmentError extends Error {
 }
 
 export function describeTarget(target: ExecTarget): string {
-  return target.kind === 'pod'
-    ? `pod ${target.namespace}/${target.name}${target.container ? ` (container ${target.container})` : ''}`
-    : `node ${target.name}`;
+  if (target.kind === 'pod') return `pod ${target.namespace}/${target.name}${target.container ? ` (container ${target.container})` : ''}`;
+  return `${target.kind} ${target.name}`;
 }

@@ -14,6 +14,12 @@ export async function runBatch(batch: Batch): Promise<void> {
   await runChecked(argv, { where: batch.netns ?? 'the host (namespace list)', input: `${batch.lines.join('\n')}\n` });
 }
 
+/** Lines for `bridge -n <netns> -batch -` (FDB entries). */
+export async function runBridgeBatch(batch: Batch): Promise<void> {
+  if (batch.lines.length === 0 || !batch.netns) return;
+  await runChecked(['bridge', '-n', batch.netns, '-batch', '-'], { where: batch.netns, input: `${batch.lines.join('\n')}\n` });
+}
+
 export async function sysctl(netns: string, settings: string[]): Promise<void> {
   if (settings.length > 0) await runChecked(['ip', 'netns', 'exec', netns, 'sysctl', '-qw', ...settings], { where: netns });
 }

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
 import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni/cni.ts';
-import { findFault } from './faults/faults.ts';
-import { endProcessesIn, runBatch, sysctl } from './kernel.ts';
+import { faultApplies, findFault } from './faults/faults.ts';
+import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
+import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPod, planLab, type LabPod, type LabState } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
@@ -16,7 +17,9 @@ import { loadLabSpec, type SpecOptions } from './spec.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
-import { nodeBatch } from './wiring.ts';
+import { nodeBatch, nodeFdbBatch } from './wiring.ts';
+import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
+import { routerNetns } from './naming.ts';
 
 export interface UpResult {
   state: LabState;
@@ -67,8 +70,15 @@ async function allSettled(tasks: Promise<unknown>[]): Promise<void> {
 async function wireLab(state: LabState): Promise<void> {
   await runBatch(namespacesToAdd(state));
   await runBatch(fabricBatch(state));
+  if (state.spec.routed) {
+    await runBatch(mgmtBatch(state));
+    await allSettled(linkBatches(state).map(runBatch));
+    await runBatch(routerBatch(state));
+    await sysctl(routerNetns(state.name), sysctlsOf(state.spec.routed.router.exec));
+  }
   await allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
-  await allSettled([...state.nodes.map((node) => sysctl(node.netns, nodeSysctls(state, node))), wirePods(state, state.pods)]);
+  await allSettled(state.nodes.map((node) => runBridgeBatch(nodeFdbBatch(state, node))));
+  await allSettled([...state.nodes.map((node) => sysctl(node.netns, [...nodeSysctls(state, node), ...sysctlsOf(state.spec.routed?.nodeExec[node.name] ?? [])])), wirePods(state, state.pods)]);
   await allSettled(
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
@@ -79,7 +89,7 @@ async function wireLab(state: LabState): Promise<void> {
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
-  const faults = names.map(findFault);
+  const faults = names.map(findFault).filter((fault) => faultApplies(fault, state.spec.topology ?? DEFAULT_TOPOLOGY));
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
     state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec });

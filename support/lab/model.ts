@@ -8,14 +8,26 @@ import type { NodeRole } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
+import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
 
 export interface LabNode {
   name: string;
   role: NodeRole;
+  /** The node's eth0 address on the Kind network. */
   ip: string;
+  /** The kubelet's node-ip when the Kind config sets one (the InternalIP); else eth0's. */
+  nodeIP?: string;
+  /**
+   * The address Calico autodetects for the node, with its prefix, and the interface holding
+   * it: what calico-node records as the Node's spec.bgp.ipv4Address (annotation
+   * projectcalico.org/IPv4Address). eth0's on the Kind network, eth1's in the containerlab family.
+   */
+  calicoAddress: { cidr: string; dev: string };
   netns: string;
   /** The VXLAN tunnel address Calico gives the node, if the pool uses VXLAN. */
   tunnelIP: string | undefined;
+  /** The MAC of the node's vxlan.calico, as calico-node records it (spec.vxlanTunnelMACAddr). */
+  tunnelMac?: string;
   /** The kubelet's Ready condition; absent means Ready (only a fault sets it false). */
   ready?: boolean;
   /** PID of the process holding the node's mount namespace (its /etc/cni and /opt/cni); see node-fs.ts. */
@@ -69,13 +81,19 @@ export function dnsServiceIPOf(serviceSubnet: string): string {
 export function planLab(spec: LabSpec, random?: (max: number) => number): LabState {
   const network = parseCidr(spec.nodeNetwork);
   const ipam = new Ipam({ cidr: spec.pool.cidr, blockSize: spec.pool.blockSize });
-  const nodes: LabNode[] = spec.nodes.map((node, index) => ({
-    ...node,
+  const nodes: LabNode[] = spec.nodes.map((node, index) => {
     // .1 is the network's gateway, as on Docker's kind network.
-    ip: intToIp(network.base + 2 + index),
-    netns: nodeNetns(spec.name, node.name),
-    tunnelIP: usesVxlanTunnel(spec.pool) ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`) : undefined,
-  }));
+    const ip = intToIp(network.base + 2 + index);
+    const vxlan = usesVxlanTunnel(spec.pool);
+    return {
+      ...node,
+      ip,
+      calicoAddress: calicoAddressOf(spec, node.name, ip),
+      netns: nodeNetns(spec.name, node.name),
+      tunnelIP: vxlan ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`) : undefined,
+      ...(vxlan ? { tunnelMac: tunnelMacOf(spec.name, node.name) } : {}),
+    };
+  });
   const state: LabState = {
     version: 1,
     name: spec.name,
@@ -119,6 +137,11 @@ function uniqueGeneratedName(state: LabState, workload: WorkloadSpec, random?: (
   }
 }
 
+/** The node's InternalIP, as the kubelet reports it (and as hostNetwork pods get it). */
+export function internalIPOf(node: Pick<LabNode, 'ip' | 'nodeIP'>): string {
+  return node.nodeIP ?? node.ip;
+}
+
 export function findPod(state: LabState, namespace: string, name: string): LabPod | undefined {
   return state.pods.find((pod) => pod.namespace === namespace && pod.name === name);
 }
@@ -141,7 +164,7 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
     workload: workload.name,
     ownerKind: workload.kind,
     node: node.name,
-    ip: workload.hostNetwork ? node.ip : ipam.assign(node.name, `${workload.namespace}/${name}`),
+    ip: workload.hostNetwork ? internalIPOf(node) : ipam.assign(node.name, `${workload.namespace}/${name}`),
     netns: workload.hostNetwork ? node.netns : podNetns(state.name, workload.namespace, name),
     hostInterface: workload.hostNetwork ? undefined : caliInterfaceName(workload.namespace, name),
     hostNetwork: workload.hostNetwork,

@@ -30,6 +30,11 @@ export function fabricNetns(labName: string): string {
   return `${labObjectPrefix(labName)}fabric`;
 }
 
+/** The top-of-rack router of the containerlab family of topologies. */
+export function routerNetns(labName: string): string {
+  return `${labObjectPrefix(labName)}router`;
+}
+
 export function nodeNetns(labName: string, node: string): string {
   return `${labObjectPrefix(labName)}node-${node}`;
 }

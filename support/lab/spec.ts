@@ -1,14 +1,17 @@
 /**
- * What the lab is built from: the project's fixtures (Kind config, Calico Installation,
- * workload manifests), read into one plain description of the lab.
+ * What the lab is built from: a topology's fixtures (fixtures/topologies/<name>/: Kind
+ * config, Calico Installation, and for the containerlab family its topology file) and the
+ * shared workload manifests, read into one plain description of the lab.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
-import { parseCidr } from '../net/cidr.ts';
+import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel } from './naming.ts';
+import { DEFAULT_TOPOLOGY, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
+import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
 
 export interface PoolSpec {
   name: string;
@@ -29,26 +32,76 @@ export interface WorkloadSpec {
   containers: string[];
 }
 
+export interface NodeSpec {
+  name: string;
+  role: NodeRole;
+  /** The kubelet's --node-ip (from the Kind config's kubeadm patches): the node's InternalIP. */
+  nodeIP?: string;
+}
+
+/** A link of the containerlab family: a node's interface (eth1) wired to a router port. */
+export interface LinkSpec {
+  node: string;
+  nodeIface: string;
+  routerIface: string;
+  mtu: number;
+}
+
+/** The containerlab part of a topology: the router, the links, and what each end runs. */
+export interface RoutedSpec {
+  /** containerlab's topology name: its containers are clab-<name>-<node>. */
+  clabName: string;
+  router: {
+    /** The router's node name in the topology file (frr01). */
+    node: string;
+    image: string | undefined;
+    /** Its management address on containerlab's network, with prefix. */
+    mgmtAddress: string;
+    exec: ExecCommand[];
+  };
+  links: LinkSpec[];
+  /** Lab node name → the exec lines containerlab runs in that node (eth1 address, static routes). */
+  nodeExec: Record<string, ExecCommand[]>;
+}
+
 export interface LabSpec {
   name: string;
-  nodes: { name: string; role: NodeRole }[];
+  /** The topology this lab builds (fixtures/topologies/<topology>/). */
+  topology: string;
+  nodes: NodeSpec[];
   podSubnet: string;
   serviceSubnet: string;
   /** The Docker network Kind puts its nodes on; its first address is the gateway. */
   nodeNetwork: string;
   nodeMtu: number;
   pool: PoolSpec;
+  /** Installation spec.calicoNetwork.nodeAddressAutodetectionV4.cidrs: which interface address Calico takes for a node. */
+  nodeAddressCidrs: string[] | undefined;
+  /** Installation spec.calicoNetwork.mtu, when set; otherwise Calico derives it from the node's interfaces. */
+  installationMtu: number | undefined;
+  /** The router, the links and the nodes' second interfaces, for the containerlab family. */
+  routed: RoutedSpec | undefined;
   workloads: WorkloadSpec[];
 }
-
-export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, '../../fixtures');
 
 const KIND_NODE_NETWORK = '172.18.0.0/16';
 const NODE_MTU = 1500;
 const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 
-export function workloadMtu(spec: Pick<LabSpec, 'nodeMtu' | 'pool'>): number {
-  return spec.nodeMtu - ENCAPSULATION_OVERHEAD[spec.pool.encapsulation];
+/**
+ * The MTU Calico gives pods: the Installation's when set; otherwise the smallest MTU among the
+ * nodes' host interfaces less the encapsulation's overhead (Felix v3.30.0,
+ * felix/dataplane/linux/int_dataplane.go findHostMTU over the interfaces matching
+ * mtuIfacePattern, which eth0 and eth1 do).
+ */
+export function workloadMtu(spec: Pick<LabSpec, 'nodeMtu' | 'pool' | 'installationMtu' | 'routed'>): number {
+  if (spec.installationMtu !== undefined) return spec.installationMtu;
+  return hostMtu(spec) - ENCAPSULATION_OVERHEAD[spec.pool.encapsulation];
+}
+
+/** The smallest MTU of the nodes' host interfaces: eth0 on the node network, and any link of the topology file. */
+export function hostMtu(spec: Pick<LabSpec, 'nodeMtu' | 'routed'>): number {
+  return Math.min(spec.nodeMtu, ...(spec.routed?.links.map((link) => link.mtu) ?? []));
 }
 
 /** Calico gives each node a VXLAN tunnel address when the pool uses VXLAN. */
@@ -82,12 +135,27 @@ export function kindNodeNames(clusterName: string, roles: NodeRole[]): { name: s
   });
 }
 
+/** The kubelet's node-ip from a node's kubeadm config patches (Init- or JoinConfiguration), if any. */
+function nodeIPOf(node: Doc, file: string): string | undefined {
+  for (const patch of (node.kubeadmConfigPatches as unknown[] | undefined) ?? []) {
+    const docs = parseAllDocuments(String(patch));
+    for (const doc of docs) {
+      if (doc.errors.length > 0) throw new Error(`${file}: a kubeadmConfigPatch is not YAML: ${doc.errors[0]?.message}`);
+      const value = (doc.toJS() ?? {}) as Doc;
+      const ip = value.nodeRegistration?.kubeletExtraArgs?.['node-ip'];
+      if (ip !== undefined) return String(ip);
+    }
+  }
+  return undefined;
+}
+
 function readKindConfig(file: string): Pick<LabSpec, 'name' | 'nodes' | 'podSubnet' | 'serviceSubnet'> {
   const config = readDocs(file).find((doc) => doc.kind === 'Cluster');
   if (!config) throw new Error(`${file}: no Kind "Cluster" document`);
   const name = String(config.name ?? 'kind');
   assertDnsLabel('Kind cluster name', name);
-  const roles = ((config.nodes as Doc[] | undefined) ?? [{ role: 'control-plane' }]).map((node) => {
+  const configNodes = (config.nodes as Doc[] | undefined) ?? [{ role: 'control-plane' }];
+  const roles = configNodes.map((node) => {
     if (node.role !== 'control-plane' && node.role !== 'worker') throw new Error(`${file}: unknown node role "${node.role}"`);
     return node.role as NodeRole;
   });
@@ -96,11 +164,26 @@ function readKindConfig(file: string): Pick<LabSpec, 'name' | 'nodes' | 'podSubn
   const serviceSubnet = String(networking.serviceSubnet ?? '10.96.0.0/16');
   parseCidr(podSubnet);
   parseCidr(serviceSubnet);
-  return { name, nodes: kindNodeNames(name, roles), podSubnet, serviceSubnet };
+  const nodes = kindNodeNames(name, roles).map((node, index) => {
+    const nodeIP = nodeIPOf(configNodes[index] as Doc, file);
+    return nodeIP === undefined ? node : { ...node, nodeIP };
+  });
+  return { name, nodes, podSubnet, serviceSubnet };
 }
 
-function readInstallationPool(file: string): PoolSpec {
+function readInstallation(file: string): Pick<LabSpec, 'pool' | 'nodeAddressCidrs' | 'installationMtu'> {
   const installation = readDocs(file).find((doc) => doc.kind === 'Installation');
+  const network = (installation?.spec?.calicoNetwork ?? {}) as Doc;
+  const cidrs = network.nodeAddressAutodetectionV4?.cidrs as unknown[] | undefined;
+  cidrs?.forEach((cidr) => parseCidr(String(cidr)));
+  return {
+    pool: readInstallationPool(installation, file),
+    nodeAddressCidrs: cidrs?.map(String),
+    installationMtu: network.mtu === undefined ? undefined : Number(network.mtu),
+  };
+}
+
+function readInstallationPool(installation: Doc | undefined, file: string): PoolSpec {
   const pool = installation?.spec?.calicoNetwork?.ipPools?.[0] as Doc | undefined;
   if (!pool) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
   const encapsulation = String(pool.encapsulation ?? 'IPIP') as Encapsulation;
@@ -143,6 +226,9 @@ function readWorkloads(dir: string): WorkloadSpec[] {
 }
 
 export interface SpecOptions {
+  /** The topology to build (fixtures/topologies/<name>/); default `kind`. */
+  topology?: string;
+  /** A topology folder of one's own, instead of a named topology. */
   fixturesDir?: string;
   /** Overrides the cluster name of the Kind config (and so every node name). */
   name?: string;
@@ -165,20 +251,63 @@ function probeDaemonSets(count: number): WorkloadSpec[] {
   }));
 }
 
+export const CLAB_TOPOLOGY_FILE = 'topology.clab.yaml';
+
+/**
+ * The containerlab part: the Kind nodes (ext-containers named <kind cluster>-<role><n>) mapped
+ * to the lab's node names, the one router (any other node but the k8s-kind one), the links.
+ */
+function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: string): RoutedSpec {
+  const topology = parseClabTopology(readFileSync(file, 'utf8'), file);
+  const labNodeOf = (clabNode: string): string | undefined => {
+    if (!clabNode.startsWith(`${kindName}-`)) return undefined;
+    const name = `${labName}-${clabNode.slice(kindName.length + 1)}`;
+    return nodes.some((node) => node.name === name) ? name : undefined;
+  };
+  const routers = topology.nodes.filter((node) => node.kind !== 'k8s-kind' && node.kind !== 'ext-container');
+  if (routers.length !== 1) throw new Error(`${file}: expected one router node (not k8s-kind or ext-container), found ${routers.length}`);
+  const router = routers[0] as (typeof routers)[number];
+  const nodeExec: Record<string, ExecCommand[]> = {};
+  for (const node of topology.nodes.filter((candidate) => candidate.kind === 'ext-container')) {
+    const name = labNodeOf(node.name);
+    if (!name) throw new Error(`${file}: ext-container "${node.name}" is not a node of the Kind cluster "${kindName}"`);
+    nodeExec[name] = node.exec.map((line) => parseExec(line, `${file} ${node.name}`));
+  }
+  const links = topology.links.map((link) => {
+    const [routerEnd, nodeEnd] = link.a.node === router.name ? [link.a, link.b] : [link.b, link.a];
+    const node = labNodeOf(nodeEnd.node);
+    if (routerEnd.node !== router.name || !node) throw new Error(`${file}: link ${link.a.node}:${link.a.iface} – ${link.b.node}:${link.b.iface} must join the router and a Kind node`);
+    return { node, nodeIface: nodeEnd.iface, routerIface: routerEnd.iface, mtu: link.mtu };
+  });
+  return {
+    clabName: topology.name,
+    // containerlab hands out management addresses from .2 on.
+    router: { node: router.name, image: router.image, mgmtAddress: `${intToIp(parseCidr(CLAB_MGMT_NETWORK).base + 2)}/${parseCidr(CLAB_MGMT_NETWORK).prefix}`, exec: router.exec.map((line) => parseExec(line, `${file} ${router.name}`)) },
+    links,
+    nodeExec,
+  };
+}
+
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
-  const dir = options.fixturesDir ?? DEFAULT_FIXTURES_DIR;
+  const topology = options.topology ?? DEFAULT_TOPOLOGY;
+  const dir = options.fixturesDir ?? topologyDir(topology);
   const kind = readKindConfig(join(dir, 'kind-cluster.yaml'));
   const name = options.name ?? kind.name;
   assertDnsLabel('lab name', name);
-  let roles = kind.nodes.map((node) => node.role);
-  if (options.workers !== undefined) roles = ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')];
+  let configNodes = kind.nodes;
+  if (options.workers !== undefined) configNodes = kindNodeNames(kind.name, ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')]);
+  const nodes = kindNodeNames(name, configNodes.map((node) => node.role)).map((node, index) => ({ ...configNodes[index], ...node }));
+  const clabFile = join(dir, CLAB_TOPOLOGY_FILE);
+  const workloadsDir = existsSync(join(dir, 'workloads')) ? join(dir, 'workloads') : SHARED_WORKLOADS_DIR;
   return {
     ...kind,
     name,
-    nodes: kindNodeNames(name, roles),
+    topology,
+    nodes,
     nodeNetwork: KIND_NODE_NETWORK,
     nodeMtu: NODE_MTU,
-    pool: readInstallationPool(join(dir, 'calico-installation.yaml')),
-    workloads: options.podsPerNode === undefined ? readWorkloads(join(dir, 'workloads')) : probeDaemonSets(options.podsPerNode),
+    ...readInstallation(join(dir, 'calico-installation.yaml')),
+    routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
+    workloads: options.podsPerNode === undefined ? readWorkloads(workloadsDir) : probeDaemonSets(options.podsPerNode),
   };
 }

@@ -1,12 +1,12 @@
 /** `npm run lab:status`: the lab's nodes, blocks and pods, laid out like kubectl's wide output. */
 import { formatTable } from '../cli/table.ts';
 import { Ipam } from './ipam/ipam.ts';
-import type { LabState } from './model.ts';
+import { internalIPOf, type LabState } from './model.ts';
 
 export function formatLabStatus(state: LabState): string {
   const nodes = formatTable(
     ['NAME', 'STATUS', 'ROLES', 'INTERNAL-IP', 'TUNNEL-IP', 'NETNS'],
-    state.nodes.map((node) => [node.name, 'Ready', node.role === 'control-plane' ? 'control-plane' : '<none>', node.ip, node.tunnelIP ?? '<none>', node.netns]),
+    state.nodes.map((node) => [node.name, 'Ready', node.role === 'control-plane' ? 'control-plane' : '<none>', internalIPOf(node), node.tunnelIP ?? '<none>', node.netns]),
   );
   const blocks = formatTable(
     ['BLOCK', 'NODE', 'ALLOCATED'],

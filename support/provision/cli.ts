@@ -6,7 +6,7 @@ import { EnvironmentError } from '../cluster/cluster.ts';
 import { executePlan, execaRunner, StepFailure, type Runner } from './executor.ts';
 import { loadFixtures, poolEncapsulations } from './manifests.ts';
 import { parseCommand, USAGE, UsageError, type Command } from './options.ts';
-import { kindContext, planClusterDown, planClusterUp, toolsOf, type DownOptions, type Step, type UpOptions } from './plan.ts';
+import { clabKindName, kindContext, planClusterDown, planClusterUp, toolsOf, type DownOptions, type Step, type UpOptions } from './plan.ts';
 import { renderPlan, shellQuote } from './render.ts';
 import { assertToolsPresent } from './tools.ts';
 
@@ -67,12 +67,13 @@ export async function main(argv: string[], io: Io = processIo, runner: Runner = 
 }
 
 async function up(options: UpOptions, dryRun: boolean, io: Io, runner: Runner, onClusterMayExist: () => void): Promise<void> {
-  const fixtures = await loadFixtures();
+  const fixtures = await loadFixtures(options.topology);
   const steps = planClusterUp(options, fixtures);
+  if (fixtures.clab) options = { ...options, name: clabKindName(fixtures.clab.text) };
   if (dryRun) {
     const installation = steps.find((step): step is Extract<Step, { kind: 'run' }> => step.kind === 'run' && step.stdin?.source.includes('calico-installation') === true);
     const encapsulation = poolEncapsulations(installation?.stdin?.text ?? '').join(', ');
-    const title = `cluster:up plan: Kind cluster "${options.name}", Kubernetes ${options.k8s}, Calico ${options.calico}, ` +
+    const title = `cluster:up plan: topology ${options.topology}${fixtures.clab ? ` (containerlab, ${fixtures.clab.file})` : ''}, Kind cluster "${options.name}", Kubernetes ${options.k8s}, Calico ${options.calico}, ` +
       `pool encapsulation ${encapsulation}${options.encapsulation ? '' : ' (as in the fixture)'}`;
     io.out(renderPlan(title, steps, toolsOf(steps)));
     return;

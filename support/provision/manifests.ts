@@ -7,22 +7,29 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { Encapsulation } from '../cluster/cluster.ts';
 
-export const KIND_CONFIG_FIXTURE = 'fixtures/kind-cluster.yaml';
-export const INSTALLATION_FIXTURE = 'fixtures/calico-installation.yaml';
+export const KIND_CONFIG_FIXTURE = 'fixtures/topologies/kind/kind-cluster.yaml';
+export const INSTALLATION_FIXTURE = 'fixtures/topologies/kind/calico-installation.yaml';
 
 export interface Fixtures {
   kindConfig: string;
   installation: string;
+  /** Where the Installation comes from (path from the repository root). */
+  installationFile?: string;
+  /** The containerlab family: the topology file (path from the repository root) and its text. */
+  clab?: { file: string; text: string };
 }
 
 const repoRoot = new URL('../../', import.meta.url);
 
-export async function loadFixtures(): Promise<Fixtures> {
+export async function loadFixtures(topology = 'kind'): Promise<Fixtures> {
+  const dir = `fixtures/topologies/${topology}`;
   const [kindConfig, installation] = await Promise.all([
-    readFile(new URL(KIND_CONFIG_FIXTURE, repoRoot), 'utf8'),
-    readFile(new URL(INSTALLATION_FIXTURE, repoRoot), 'utf8'),
+    readFile(new URL(`${dir}/kind-cluster.yaml`, repoRoot), 'utf8'),
+    readFile(new URL(`${dir}/calico-installation.yaml`, repoRoot), 'utf8'),
   ]);
-  return { kindConfig, installation };
+  const clabFile = `${dir}/topology.clab.yaml`;
+  const clab = await readFile(new URL(clabFile, repoRoot), 'utf8').then((text) => ({ file: clabFile, text }), () => undefined);
+  return { kindConfig, installation, installationFile: `${dir}/calico-installation.yaml`, ...(clab ? { clab } : {}) };
 }
 
 export interface KindConfig {

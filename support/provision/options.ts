@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Encapsulation } from '../cluster/cluster.ts';
 import type { DownOptions, UpOptions } from './plan.ts';
+import { DEFAULT_TOPOLOGY, topologyDir } from '../topology/catalogue.ts';
 import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S } from './versions.ts';
 
 export const ENCAPSULATIONS: readonly Encapsulation[] = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'];
@@ -19,10 +20,13 @@ export const USAGE = `Usage:
 
 Options of up:
   --name <name>            Kind cluster name (default ${DEFAULT_CLUSTER_NAME}); kubectl context kind-<name>
+  --topology <name>        a folder of fixtures/topologies/ (default ${DEFAULT_TOPOLOGY}); one with a
+                           topology.clab.yaml is built by containerlab (Kind nodes, FRR router),
+                           and its Kind cluster keeps the name its topology file gives it
   --k8s <vX.Y.Z>           Kubernetes version, the kindest/node image (default ${DEFAULT_K8S})
   --calico <vX.Y.Z>        Calico version installed through the Tigera operator (default ${DEFAULT_CALICO})
   --encapsulation <mode>   IP pool encapsulation: ${ENCAPSULATIONS.join('|')}
-                           (default: what fixtures/calico-installation.yaml says)
+                           (default: what fixtures/topologies/kind/calico-installation.yaml says)
   --kubeconfig <path>      kubeconfig file to write the cluster's context to
                            (default: $KUBECONFIG or ~/.kube/config)
   --wait-timeout <s>       upper bound of each wait, in seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
@@ -48,6 +52,7 @@ const common = {
 } as const;
 
 const upOnly = {
+  topology: { type: 'string' },
   k8s: { type: 'string' },
   calico: { type: 'string' },
   encapsulation: { type: 'string' },
@@ -79,6 +84,7 @@ function parseUp(args: string[]): Command {
     dryRun: values['dry-run'] === true,
     options: {
       name: clusterName(values.name),
+      topology: topologyName(values.topology),
       k8s: version('--k8s', values.k8s ?? DEFAULT_K8S),
       calico: version('--calico', values.calico ?? DEFAULT_CALICO, /^v3\./),
       encapsulation: encapsulation(values.encapsulation),
@@ -96,6 +102,12 @@ function parseDown(args: string[]): Command {
     dryRun: values['dry-run'] === true,
     options: { name: clusterName(values.name), kubeconfig: kubeconfig(values.kubeconfig) },
   };
+}
+
+function topologyName(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_TOPOLOGY;
+  topologyDir(value); // a UsageError naming the known topologies
+  return value;
 }
 
 function clusterName(value: string | undefined): string {

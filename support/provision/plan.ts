@@ -5,10 +5,13 @@
 import type { Encapsulation } from '../cluster/cluster.ts';
 import { renderInstallation, renderKindConfig, type Fixtures, KIND_CONFIG_FIXTURE, INSTALLATION_FIXTURE } from './manifests.ts';
 import { calicoOperatorManifests, nodeImage } from './versions.ts';
+import { parseClabTopology } from '../topology/clab.ts';
 import type { WaitCondition } from './waits.ts';
 
 export interface UpOptions {
   name: string;
+  /** The folder of fixtures/topologies/ to build. */
+  topology: string;
   k8s: string;
   calico: string;
   /** Undefined keeps the fixture's encapsulation. */
@@ -103,7 +106,53 @@ function guardsBeforeCreate(name: string): Step[] {
   ];
 }
 
+/** The Kind cluster's name in a containerlab topology file (its k8s-kind node). */
+export function clabKindName(clabText: string): string {
+  const node = parseClabTopology(clabText).nodes.find((candidate) => candidate.kind === 'k8s-kind');
+  if (!node) throw new Error('the containerlab topology has no k8s-kind node');
+  return node.name;
+}
+
+/**
+ * The containerlab family, for the nightly job: containerlab builds the Kind cluster (its
+ * k8s-kind node reads the topology's Kind config), the router (FRR, where the course has
+ * cEOS) and the links, and runs each node's exec lines; then Calico as for Kind.
+ */
+function clabSteps(options: UpOptions, clab: { file: string; text: string }): Step[] {
+  return [
+    {
+      kind: 'guard',
+      description: 'The Docker engine is reachable',
+      argv: ['docker', 'info', '--format', '{{.ServerVersion}}'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'succeeds', remedy: 'start Docker and make sure this user may use it: `docker info` must succeed' },
+    },
+    {
+      kind: 'guard',
+      description: 'containerlab is installed',
+      argv: ['containerlab', 'version'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'succeeds', remedy: 'install containerlab (https://containerlab.dev/install/), then try again' },
+    },
+    {
+      kind: 'guard',
+      description: `No Kind cluster named "${options.name}" exists yet`,
+      argv: ['kind', 'get', 'clusters'],
+      timeoutMs: 30 * SECOND,
+      guard: { type: 'cluster-absent', cluster: options.name, remedy: `destroy it first: containerlab destroy -t ${clab.file}` },
+    },
+    {
+      kind: 'run',
+      description: `Deploy the containerlab topology ${clab.file}: Kind cluster "${options.name}", its router and links, each node's exec lines`,
+      argv: ['containerlab', 'deploy', '--reconfigure', '-t', clab.file],
+      timeoutMs: 15 * MINUTE,
+      createsCluster: true,
+    },
+  ];
+}
+
 export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
+  if (fixtures.clab) options = { ...options, name: clabKindName(fixtures.clab.text) };
   const image = nodeImage(options.k8s);
   const kindConfig = renderKindConfig(fixtures.kindConfig, { name: options.name, image: image.ref });
   const installation = renderInstallation(fixtures.installation, options.encapsulation);
@@ -116,7 +165,7 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
     timeoutMs: 3 * MINUTE,
   }));
 
-  return [
+  const create: Step[] = fixtures.clab ? clabSteps(options, fixtures.clab) : [
     ...guardsBeforeCreate(options.name),
     {
       kind: 'run',
@@ -128,6 +177,9 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
       timeoutMs: 10 * MINUTE,
       createsCluster: true,
     },
+  ];
+  return [
+    ...create,
     ...operatorSteps,
     {
       kind: 'run',
@@ -138,9 +190,9 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
     },
     {
       kind: 'run',
-      description: `Create the Installation and APIServer from ${INSTALLATION_FIXTURE}`,
+      description: `Create the Installation and APIServer from ${fixtures.installationFile ?? INSTALLATION_FIXTURE}`,
       argv: kubectl(options, 'create', '-f', '-'),
-      stdin: { source: `${INSTALLATION_FIXTURE}${encapsulationNote}`, text: installation },
+      stdin: { source: `${fixtures.installationFile ?? INSTALLATION_FIXTURE}${encapsulationNote}`, text: installation },
       timeoutMs: MINUTE,
     },
     {

@@ -1,16 +1,26 @@
 /**
  * Runs cucumber in this process through its JavaScript API, so that loading the support code
- * (the slowest part of starting) can overlap the target's set-up.
+ * (the slowest part of starting) can overlap the target's set-up. Before either, the selected
+ * scenarios are planned, to learn which topologies the run needs.
  */
-import { loadConfiguration, loadSupport, runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
+import { readFileSync } from 'node:fs';
+import { loadConfiguration, loadSources, loadSupport, runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
 import type { E2eOptions } from './options.ts';
 import { tagExpression } from './options.ts';
+import { topologyOfTags } from '../topology/catalogue.ts';
 
 export interface PreparedRun {
   run(): Promise<boolean>;
 }
 
-export async function prepareCucumber(options: E2eOptions): Promise<PreparedRun> {
+export interface ConfiguredRun {
+  /** The topologies of the selected scenarios, in first-use order. */
+  topologies: string[];
+  /** Loads the support code: the run is ready once this resolves. */
+  prepare(): Promise<PreparedRun>;
+}
+
+export async function configureCucumber(options: E2eOptions): Promise<ConfiguredRun> {
   const tags = tagExpression(options);
   const { runConfiguration } = await loadConfiguration({
     provided: {
@@ -20,13 +30,31 @@ export async function prepareCucumber(options: E2eOptions): Promise<PreparedRun>
   });
   // Paths given here replace the profile's (cucumber would otherwise add them to it).
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
-  // Loaded here even with --parallel: the coordinator needs it too, and its workers load their own.
-  const support = await loadSupport(runConfiguration);
+  const { plan } = await loadSources(runConfiguration.sources);
+  const topologies = [...new Set([...new Set(plan.map((pickle) => pickle.uri))].map((uri) => topologyOfTags(featureTags(readFileSync(uri, 'utf8')))))];
   return {
-    async run() {
-      const configuration: IRunOptions = { ...runConfiguration, support };
-      const { success } = await runCucumber(configuration);
-      return success;
+    topologies,
+    async prepare() {
+      // Loaded here even with --parallel: the coordinator needs it too, and its workers load their own.
+      const support = await loadSupport(runConfiguration);
+      return {
+        async run() {
+          const configuration: IRunOptions = { ...runConfiguration, support };
+          const { success } = await runCucumber(configuration);
+          return success;
+        },
+      };
     },
   };
+}
+
+/** The tags written above a feature's `Feature:` line (where a topology is named). */
+export function featureTags(text: string): string[] {
+  const tags: string[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (/^Feature:/.test(trimmed)) return tags;
+    if (trimmed.startsWith('@')) tags.push(...trimmed.split(/\s+/).filter((word) => word.startsWith('@')));
+  }
+  return tags;
 }

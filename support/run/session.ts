@@ -7,6 +7,7 @@ import { EnvironmentError } from '../cluster/cluster.ts';
 import type { TargetChoice } from '../target.ts';
 import { TARGET_ENV } from '../target.ts';
 import type { E2eOptions } from './options.ts';
+import { DEFAULT_TOPOLOGY, LABS_ENV, formatLabsEnv, labNameFor } from '../topology/catalogue.ts';
 
 export interface TargetSession {
   /** Printed in the run's first lines. */
@@ -16,25 +17,47 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
-export async function openSession(choice: TargetChoice, options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
+export async function openSession(choice: TargetChoice, options: E2eOptions, log: (line: string) => void, topologies: string[] = [DEFAULT_TOPOLOGY]): Promise<TargetSession> {
   if (choice.kind === 'kind' && options.faults.length > 0) {
     throw new EnvironmentError('--fault breaks the embedded lab only, and this run targets a cluster', 'add --target netns, or drop --fault');
   }
-  return choice.kind === 'netns' ? openLabSession(options, log) : openClusterSession(options, log);
+  return choice.kind === 'netns' ? openLabSessions(options, log, topologies) : openClusterSession(options, log);
 }
 
-async function openLabSession(options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
+/** One lab per topology, brought up side by side; if one cannot be built, the others are taken down again. */
+async function openLabSessions(options: E2eOptions, log: (line: string) => void, topologies: string[]): Promise<TargetSession> {
   const { ensurePreflight } = await import('../lab/preflight.ts');
-  const { labDown, labUp } = await import('../lab/lab.ts');
+  const { loadLabSpec } = await import('../lab/spec.ts');
   await ensurePreflight(log);
+  const base = options.lab ?? loadLabSpec({ topology: DEFAULT_TOPOLOGY }).name;
+  const wanted = topologies.length > 0 ? topologies : [DEFAULT_TOPOLOGY];
+  const outcomes = await Promise.allSettled(wanted.map((topology) => openLabSession(options, log, topology, labNameFor(base, topology))));
+  const sessions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(sessions.map((session) => session.close()));
+    throw failed.reason;
+  }
+  const labs = new Map(wanted.map((topology, index) => [topology, (sessions[index] as TargetSession).env[TARGET_ENV.lab] as string]));
+  return {
+    description: sessions.map((session) => session.description).join('\n'),
+    env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: labs.get(DEFAULT_TOPOLOGY) ?? (labs.values().next().value as string), [LABS_ENV]: formatLabsEnv(labs) },
+    async close() {
+      await Promise.all(sessions.map((session) => session.close()));
+    },
+  };
+}
+
+async function openLabSession(options: E2eOptions, log: (line: string) => void, topology: string, name: string): Promise<TargetSession> {
+  const { labDown, labUp } = await import('../lab/lab.ts');
   const started = performance.now();
-  const { state, created } = await labUp({ name: options.lab, faults: options.faults });
+  const { state, created } = await labUp({ topology, name, faults: options.faults });
   const ms = Math.round(performance.now() - started);
   let closed = false;
   return {
     description: created
-      ? `embedded lab "${state.name}" brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
-      : `embedded lab "${state.name}" already running: attached, and left up after the run`,
+      ? `embedded lab "${state.name}" (topology ${topology}) brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
+      : `embedded lab "${state.name}" (topology ${topology}) already running: attached, and left up after the run`,
     env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: state.name },
     async close() {
       if (closed || !created || options.keep) return;

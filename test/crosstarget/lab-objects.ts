@@ -333,7 +333,7 @@ function poolModes(encapsulation: Encapsulation): { vxlanMode: string; ipipMode:
 }
 
 /**
- * The operator's Installation, as built from fixtures/calico-installation.yaml. Like the
+ * The operator's Installation, as built from fixtures/topologies/kind/calico-installation.yaml. Like the
  * fixture (and so the course's cluster) it sets no MTU in its spec; the operator reports the
  * MTU Calico uses in status.mtu.
  */

@@ -30,7 +30,7 @@ test('an unknown option or command is exit code 2 with the usage', () => {
 test('a fixture with a bad CIDR is refused before anything is created', { skip: !isRoot && 'needs root' }, async () => {
   const fixtures = mkdtempSync(join(tmpdir(), 'podnet-fixtures-'));
   try {
-    cpSync(join(ROOT, 'fixtures'), fixtures, { recursive: true });
+    cpSync(join(ROOT, 'fixtures/topologies/kind'), fixtures, { recursive: true });
     writeFileSync(join(fixtures, 'kind-cluster.yaml'), 'kind: Cluster\nname: pnibad\nnetworking:\n  podSubnet: "192.168.1.1/16"\nnodes:\n  - role: control-plane\n');
     const { code, out } = lab(['up', '--fixtures', fixtures]);
     assert.equal(code, 1, out);

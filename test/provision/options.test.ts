@@ -7,7 +7,7 @@ test('up without options: the course defaults', () => {
   assert.deepEqual(parseCommand(['up']), {
     command: 'up',
     dryRun: false,
-    options: { name: 'podnet', k8s: 'v1.28.0', calico: 'v3.30.0', encapsulation: undefined, kubeconfig: undefined, waitTimeoutMs: 600_000 },
+    options: { name: 'podnet', topology: 'kind', k8s: 'v1.28.0', calico: 'v3.30.0', encapsulation: undefined, kubeconfig: undefined, waitTimeoutMs: 600_000 },
   });
 });
 
@@ -18,7 +18,7 @@ test('up with every option', () => {
     {
       command: 'up',
       dryRun: true,
-      options: { name: 'lab2', k8s: 'v1.32.0', calico: 'v3.29.3', encapsulation: 'None', kubeconfig: resolve('out/kc'), waitTimeoutMs: 90_000 },
+      options: { name: 'lab2', topology: 'kind', k8s: 'v1.32.0', calico: 'v3.29.3', encapsulation: 'None', kubeconfig: resolve('out/kc'), waitTimeoutMs: 90_000 },
     },
   );
 });

@@ -36,7 +36,7 @@ test('default options plan the course cluster with the pinned versions, command 
 
 test('the Kind config is the fixture with the name and node image substituted, and nothing else', () => {
   const options = { ...defaults(), name: 'lab2', k8s: 'v1.30.6' };
-  const rendered = parse(stdinOf(planClusterUp(options, fixtures), 'fixtures/kind-cluster.yaml') ?? '');
+  const rendered = parse(stdinOf(planClusterUp(options, fixtures), 'fixtures/topologies/kind/kind-cluster.yaml') ?? '');
   const fixture = parse(fixtures.kindConfig);
   const image = 'kindest/node:v1.30.6@sha256:b6d08db72079ba5ae1f4a88a09025c0a904af3b52387643c285442afb05ab994';
   assert.deepEqual(rendered, {
@@ -58,7 +58,7 @@ test('the waits are bounded and wait for the nodes the fixture asks for', () => 
 
 test('the Installation in the plan carries the --encapsulation override, and only that change', () => {
   const steps = planClusterUp({ ...defaults(), encapsulation: 'IPIP' }, fixtures);
-  const installation = stdinOf(steps, 'fixtures/calico-installation.yaml') ?? '';
+  const installation = stdinOf(steps, 'fixtures/topologies/kind/calico-installation.yaml') ?? '';
   assert.deepEqual(poolEncapsulations(installation), ['IPIP']);
 
   const rendered = parseAllDocuments(installation);
@@ -70,7 +70,7 @@ test('the Installation in the plan carries the --encapsulation override, and onl
 });
 
 test('without --encapsulation the Installation is the fixture as written', () => {
-  const installation = stdinOf(planClusterUp(defaults(), fixtures), 'fixtures/calico-installation.yaml');
+  const installation = stdinOf(planClusterUp(defaults(), fixtures), 'fixtures/topologies/kind/calico-installation.yaml');
   assert.equal(installation, fixtures.installation);
   assert.deepEqual(poolEncapsulations(installation ?? ''), ['VXLANCrossSubnet']);
 });
@@ -113,4 +113,18 @@ test('cluster:down deletes only a cluster that exists', () => {
     { type: 'cluster-present', cluster: 'lab2' },
     ['kind', 'delete', 'cluster', '--name', 'lab2', '--kubeconfig', '/tmp/k'],
   ]);
+});
+
+test('--topology calico-overlay: containerlab deploys the topology file (Kind nodes, FRR router), then Calico with that topology’s Installation', async () => {
+  const command = parseCommand(['up', '--topology', 'calico-overlay']);
+  assert.equal(command.command, 'up');
+  if (command.command !== 'up') return;
+  const steps = planClusterUp(command.options, await loadFixtures('calico-overlay'));
+  const lines = argvs(steps);
+  assert.ok(lines.includes('containerlab deploy --reconfigure -t fixtures/topologies/calico-overlay/topology.clab.yaml'), lines.join('\n'));
+  assert.ok(!lines.some((line) => line.startsWith('kind create cluster')));
+  assert.ok(lines.some((line) => line.includes('--context kind-k01')));
+  assert.match(stdinOf(steps, 'fixtures/topologies/calico-overlay/calico-installation.yaml') ?? '', /10\.10\.0\.0\/16/);
+  assert.deepEqual(toolsOf(steps), ['containerlab', 'docker', 'kind', 'kubectl']);
+  assert.throws(() => parseCommand(['up', '--topology', 'nope']), /no topology named "nope"/);
 });

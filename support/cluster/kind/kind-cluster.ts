@@ -209,6 +209,7 @@ export class KindCluster implements Cluster {
   // --- commands --------------------------------------------------------------------------
 
   exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    // A router is a container of the containerlab topology: reached like a node, by docker exec.
     return target.kind === 'pod' ? this.podExec.exec(target, argv, options) : this.nodeShell.exec(target.name, argv, options);
   }
 

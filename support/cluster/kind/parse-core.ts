@@ -3,7 +3,7 @@
  * into the port's NodeInfo and PodInfo.
  */
 import type { V1Node, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
-import type { ContainerState, NodeInfo, OwnerRef, PodInfo } from '../cluster.ts';
+import { CALICO_NODE_ANNOTATIONS, type CalicoNodeFacts, type ContainerState, type NodeInfo, type OwnerRef, type PodInfo } from '../cluster.ts';
 
 export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
@@ -14,11 +14,17 @@ export function parseNode(node: V1Node): NodeInfo {
   // Dual-stack nodes list both families; the course's claims are about IPv4.
   const internalIP = internal.find((a) => !a.includes(':')) ?? internal[0] ?? '';
   const ready = (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  const annotations = node.metadata?.annotations ?? {};
+  const calico: CalicoNodeFacts = {};
+  for (const [key, annotation] of Object.entries(CALICO_NODE_ANNOTATIONS) as [keyof CalicoNodeFacts, string][]) {
+    if (annotations[annotation]) calico[key] = annotations[annotation];
+  }
   return {
     name: node.metadata?.name ?? '',
     role: CONTROL_PLANE_LABEL in labels ? 'control-plane' : 'worker',
     internalIP,
     ready,
+    ...(Object.keys(calico).length > 0 ? { calico } : {}),
   };
 }
 

@@ -105,7 +105,7 @@ async function checkCalico(clients: KubeClients): Promise<number> {
   if (list === undefined) {
     throw new EnvironmentError(
       'Calico is not installed on this cluster: the API serves no crd.projectcalico.org/v1 ippools',
-      'install Calico (`npm run cluster:up` builds the course cluster with it; on an existing Kind cluster apply the Tigera operator and fixtures/calico-installation.yaml)',
+      'install Calico (`npm run cluster:up` builds the course cluster with it; on an existing Kind cluster apply the Tigera operator and fixtures/topologies/kind/calico-installation.yaml)',
     );
   }
   const count = list.items?.length ?? 0;

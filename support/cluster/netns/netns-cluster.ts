@@ -21,8 +21,9 @@ import {
 } from '../cluster.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
 import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
-import { findNode, findPod, type LabPod, type LabState } from '../../lab/model.ts';
+import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
+import { routerNetns } from '../../lab/naming.ts';
 import { readState, statePath } from '../../lab/state.ts';
 
 export class NetnsCluster implements Cluster {
@@ -52,7 +53,18 @@ export class NetnsCluster implements Cluster {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    return this.state().nodes.map((node) => ({ name: node.name, role: node.role, internalIP: node.ip, ready: node.ready !== false }));
+    return this.state().nodes.map((node) => ({
+      name: node.name,
+      role: node.role,
+      internalIP: internalIPOf(node),
+      ready: node.ready !== false,
+      // What calico-node would record on the node (see model.ts): its address, tunnel address and MAC.
+      calico: {
+        ipv4Address: node.calicoAddress.cidr,
+        ...(node.tunnelIP ? { vxlanTunnelAddr: node.tunnelIP } : {}),
+        ...(node.tunnelMac ? { vxlanTunnelMac: node.tunnelMac } : {}),
+      },
+    }));
   }
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
@@ -127,6 +139,11 @@ export class NetnsCluster implements Cluster {
     if (target.kind === 'node') {
       const node = findNode(this.state(), target.name);
       return onNode(node, argv);
+    }
+    if (target.kind === 'router') {
+      const state = this.state();
+      if (!state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) has no router`);
+      return ['ip', 'netns', 'exec', routerNetns(state.name), ...argv];
     }
     return ['ip', 'netns', 'exec', this.podNetns(target), ...argv];
   }

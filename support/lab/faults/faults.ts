@@ -16,6 +16,7 @@ import { nodeLayerDir } from '../cni/node-fs.ts';
 import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
+import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
 
 export interface Fault {
   name: string;
@@ -23,6 +24,13 @@ export interface Fault {
   description: string;
   /** Changes the model first (optional), then the kernel. */
   apply(state: LabState): Promise<void>;
+  /** The topologies whose labs it breaks (default: the default topology's only); other labs of a run are left whole. */
+  topologies?: string[];
+}
+
+/** Whether a fault breaks the lab of a topology. */
+export function faultApplies(fault: Fault, topology: string): boolean {
+  return (fault.topologies ?? [DEFAULT_TOPOLOGY]).includes(topology);
 }
 
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);

@@ -5,7 +5,7 @@
 import { intToIp, parseCidr } from '../../net/cidr.ts';
 import type { Batch } from '../kernel.ts';
 import type { LabNode, LabPod, LabState } from '../model.ts';
-import { fabricNetns, fabricPortName } from '../naming.ts';
+import { fabricNetns, fabricPortName, routerNetns } from '../naming.ts';
 
 /** The node network's first address: Docker's gateway on the kind network. */
 export function gatewayOf(state: LabState): string {
@@ -13,7 +13,7 @@ export function gatewayOf(state: LabState): string {
 }
 
 export function namespacesToAdd(state: LabState): Batch {
-  const names = [fabricNetns(state.name), ...state.nodes.map((node) => node.netns), ...podNamespaces(state.pods)];
+  const names = [fabricNetns(state.name), ...(state.spec.routed ? [routerNetns(state.name)] : []), ...state.nodes.map((node) => node.netns), ...podNamespaces(state.pods)];
   return { netns: undefined, lines: names.map((name) => `netns add ${name}`) };
 }
 
