@@ -20,6 +20,7 @@ import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
 import { routerNetns } from './naming.ts';
+import { relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
 
 export interface UpResult {
   state: LabState;
@@ -86,6 +87,7 @@ async function wireLab(state: LabState): Promise<void> {
       node.holderPid = await startNodeHolder(state.name, node);
     }),
   );
+  await startLabBgp(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -184,4 +186,9 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     await cniDel(state, pod);
   });
+}
+
+/** Labels (or, with null, unlabels) a node, as `kubectl label node` does; BGP follows before this resolves. */
+export async function labLabelNode(labName: string, node: string, changes: Record<string, string | null>): Promise<void> {
+  await updateState(labName, (state) => relabelNode(state, node, changes));
 }

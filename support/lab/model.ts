@@ -30,6 +30,8 @@ export interface LabNode {
   tunnelMac?: string;
   /** The kubelet's Ready condition; absent means Ready (only a fault sets it false). */
   ready?: boolean;
+  /** The Kubernetes Node's labels beyond the standard ones (from the Kind config, or set by a scenario). */
+  labels?: Record<string, string>;
   /** PID of the process holding the node's mount namespace (its /etc/cni and /opt/cni); see node-fs.ts. */
   holderPid?: number;
 }
@@ -66,6 +68,8 @@ export interface LabState {
   ipam: IpamState;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
+  /** The lab's BGP daemons (BIRD per node, FRR on the router), when the topology configures BGP. */
+  bgp?: { pids: number[]; convergenceMs: number };
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
   pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec };
 }

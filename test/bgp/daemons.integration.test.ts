@@ -9,6 +9,7 @@ import { labDown } from '../../support/lab/lab.ts';
 import { runBatch } from '../../support/lab/kernel.ts';
 import { labObjectPrefix } from '../../support/lab/naming.ts';
 import { calicoBgpObjectsFrom } from '../../support/lab/bgp/calico-objects.ts';
+import { renderFrrConfig } from '../../support/lab/bgp/frr-config.ts';
 import { birdc, configureFrr, vtysh } from '../../support/lab/bgp/daemons.ts';
 import { renderedConfigs, rerender, settle, startBgp, type BgpLabPlan } from '../../support/lab/bgp/speakers.ts';
 import { bgpSessionState, parseBirdProtocols } from '../../support/probes/parse/bird.ts';
@@ -51,7 +52,7 @@ function plan(objects = manifests(), routerAs = 65001, labels: Record<string, Re
     router: {
       name: 'router',
       netns: routerNetns,
-      config: {
+      config: renderFrrConfig({
         hostname: 'tor',
         asNumber: routerAs,
         routerId: '10.10.10.1',
@@ -63,7 +64,7 @@ function plan(objects = manifests(), routerAs = 65001, labels: Record<string, Re
         routeReflectorClient: routerAs === 65010,
         nextHopSelf: routerAs === 65010,
         maximumPaths: 1,
-      },
+      }),
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 import type { CalicoBgpObjects } from './calico-objects.ts';
 import { renderBirdConfig } from './bird-config.ts';
-import { renderFrrConfig, type RouterBgpConfig } from './frr-config.ts';
 import { waitForBgp } from './convergence.ts';
 import { reconfigureBird, startBird, startFrr } from './daemons.ts';
 import { sessionsOf, type BgpNodeIdentity } from './peers.ts';
@@ -20,7 +19,8 @@ export interface BgpLabPlan {
   labName: string;
   objects: CalicoBgpObjects;
   nodes: BgpLabNode[];
-  router: { name: string; netns: string; config: RouterBgpConfig };
+  /** The router and its frr.conf. */
+  router: { name: string; netns: string; config: string };
 }
 
 export function nodeBirdConfig(plan: BgpLabPlan, node: BgpLabNode): string {
@@ -34,7 +34,7 @@ export interface BgpStarted {
 }
 
 export async function startBgp(plan: BgpLabPlan): Promise<BgpStarted> {
-  const pids = await startFrr(plan.labName, plan.router, renderFrrConfig(plan.router.config));
+  const pids = await startFrr(plan.labName, plan.router, plan.router.config);
   pids.push(...(await Promise.all(plan.nodes.map((node) => startBird(plan.labName, node, nodeBirdConfig(plan, node))))));
   return { pids, convergenceMs: await settle(plan) };
 }
