@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { labDown } from '../../support/lab/lab.ts';
 import { runBatch } from '../../support/lab/kernel.ts';
 import { labObjectPrefix } from '../../support/lab/naming.ts';
-import { calicoBgpObjectsFrom } from '../../support/lab/bgp/calico-objects.ts';
+import { calicoBgpObjectsFrom } from '../../support/net/calico-bgp.ts';
 import { renderFrrConfig } from '../../support/lab/bgp/frr-config.ts';
 import { birdc, configureFrr, vtysh } from '../../support/lab/bgp/daemons.ts';
 import { renderedConfigs, rerender, settle, startBgp, type BgpLabPlan } from '../../support/lab/bgp/speakers.ts';

@@ -8,6 +8,8 @@ import {
   describeTarget,
   type BackgroundOptions,
   type BackgroundProcess,
+  type BgpControl,
+  type BgpSpeaker,
   type Cluster,
   type ExecOptions,
   type ExecResult,
@@ -20,7 +22,9 @@ import {
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
+import { labCreatePod, labDeletePod, labLabelNode } from '../../lab/lab.ts';
+import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
+import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
@@ -58,6 +62,7 @@ export class NetnsCluster implements Cluster {
       role: node.role,
       internalIP: internalIPOf(node),
       ready: node.ready !== false,
+      ...(node.labels ? { labels: { ...node.labels } } : {}),
       // What calico-node would record on the node (see model.ts): its address, tunnel address and MAC.
       calico: {
         ipv4Address: node.calicoAddress.cidr,
@@ -95,6 +100,22 @@ export class NetnsCluster implements Cluster {
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
     return [{ ...spec.pool, mtu }];
+  }
+
+  async bgpObjects(): Promise<CalicoBgpObjects> {
+    return structuredClone(this.state().spec.bgp?.objects ?? { configuration: defaultBgpConfiguration(), peers: [], pools: [] });
+  }
+
+  async bgpControl(speaker: BgpSpeaker): Promise<BgpControl> {
+    const state = this.state();
+    if (!state.spec.bgp || !state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) runs no BGP`, 'run the scenario on a topology with BGP (@topology:calico-bgp, …)');
+    if (speaker.kind === 'router') return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).dir], daemon: 'frr' };
+    findNode(state, speaker.name);
+    return { target: speaker, argv: [BIRDC, '-s', birdFiles(state.name, speaker.name).socket], daemon: 'bird' };
+  }
+
+  async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {
+    await labLabelNode(this.labName, name, changes);
   }
 
   async ipamBlocks(): Promise<IpamBlock[]> {

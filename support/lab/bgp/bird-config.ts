@@ -13,7 +13,7 @@
  * IPIP pools and BGP filters are not rendered (no lesson of the lab uses them).
  */
 import { parseCidr } from '../../net/cidr.ts';
-import type { CalicoBgpObjects } from './calico-objects.ts';
+import type { CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import type { BgpNodeIdentity, BgpSession } from './peers.ts';
 
 export interface BirdNodeInput {

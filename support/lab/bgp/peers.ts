@@ -6,8 +6,8 @@
  * skipped where a global peering to the same address exists. A peer at the node's own address
  * is skipped, as the template does. Mesh sessions (`Mesh_<ip>`) exist only with the mesh on.
  */
-import type { BgpPeer, CalicoBgpObjects } from './calico-objects.ts';
-import { selects } from './selector.ts';
+import type { BgpPeer, CalicoBgpObjects } from '../../net/calico-bgp.ts';
+import { selects } from '../../net/calico-selector.ts';
 
 export interface BgpNodeIdentity {
   name: string;

@@ -3,7 +3,7 @@
  * the Calico objects, FRR on the router. Starting, re-rendering on a change (a label, a
  * BGPConfiguration) the way confd rewrites bird.conf and reloads BIRD, and waiting to settle.
  */
-import type { CalicoBgpObjects } from './calico-objects.ts';
+import type { CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { renderBirdConfig } from './bird-config.ts';
 import { waitForBgp } from './convergence.ts';
 import { reconfigureBird, startBird, startFrr } from './daemons.ts';

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { calicoBgpObjectsFrom, type CalicoBgpObjects } from './calico-objects.ts';
+import { calicoBgpObjectsFrom, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 
 export interface BgpSpec {
   objects: CalicoBgpObjects;

@@ -4,8 +4,8 @@
  * Field names and defaults follow api/pkg/apis/projectcalico/v3 (Calico v3.30.0).
  */
 import { parseAllDocuments } from 'yaml';
-import { parseCidr } from '../../net/cidr.ts';
-import { compileSelector } from './selector.ts';
+import { parseCidr } from './cidr.ts';
+import { compileSelector } from './calico-selector.ts';
 
 export interface PrefixAdvertisement {
   cidr: string;
