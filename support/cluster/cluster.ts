@@ -194,6 +194,8 @@ export interface Cluster {
   bgpObjects(): Promise<CalicoBgpObjects>;
   /** How to reach the BGP daemon of a node or of the router. */
   bgpControl(speaker: BgpSpeaker): Promise<BgpControl>;
+  /** Applies configuration lines on the router's BGP daemon (FRR: `configure terminal`, then each line); resolves once BGP has followed. */
+  configureRouter(lines: string[]): Promise<void>;
   /** Sets (a value) or removes (null) labels of a node, as `kubectl label node` does. */
   labelNode(name: string, changes: Record<string, string | null>): Promise<void>;
 

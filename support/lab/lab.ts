@@ -20,7 +20,7 @@ import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
 import { routerNetns } from './naming.ts';
-import { relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
+import { configureRouter, relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
 
 export interface UpResult {
   state: LabState;
@@ -191,4 +191,11 @@ export async function labDeletePod(labName: string, namespace: string, name: str
 /** Labels (or, with null, unlabels) a node, as `kubectl label node` does; BGP follows before this resolves. */
 export async function labLabelNode(labName: string, node: string, changes: Record<string, string | null>): Promise<void> {
   await updateState(labName, (state) => relabelNode(state, node, changes));
+}
+
+/** Configures the router's FRR (as an operator at its CLI); BGP settles before this resolves. */
+export async function labConfigureRouter(labName: string, lines: string[]): Promise<void> {
+  const state = readState(labName);
+  if (!state) throw new Error(`no lab named ${labName} is running`);
+  await configureRouter(state, lines);
 }

@@ -168,6 +168,13 @@ export class KindCluster implements Cluster {
     return { target: { kind: 'pod', namespace: 'calico-system', name: calicoNode.name, container: 'calico-node' }, argv: ['birdcl', '-s', '/var/run/calico/bird.ctl'], daemon: 'bird' };
   }
 
+  /** The course's calico-frr router (FRR in a container): vtysh through docker exec. A cEOS router has no vtysh. */
+  async configureRouter(lines: string[]): Promise<void> {
+    const control = await this.bgpControl({ kind: 'router', name: process.env.E2E_ROUTER ?? '' });
+    const result = await this.exec(control.target, [...control.argv, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])], { timeoutMs: 15_000 });
+    if (result.exitCode !== 0 || /% /.test(result.stdout)) throw new EnvironmentError(`the router refused ${lines.join('; ')}: ${(result.stdout + result.stderr).trim()}`);
+  }
+
   async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {
     await call(this.clients, `label node ${name}`, () =>
       this.clients.core.patchNode({ name, body: { metadata: { labels: changes } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),

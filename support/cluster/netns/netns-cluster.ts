@@ -22,7 +22,7 @@ import {
   type WorkloadEndpoint,
 } from '../cluster.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labCreatePod, labDeletePod, labLabelNode } from '../../lab/lab.ts';
+import { labConfigureRouter, labCreatePod, labDeletePod, labLabelNode } from '../../lab/lab.ts';
 import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
 import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
@@ -112,6 +112,10 @@ export class NetnsCluster implements Cluster {
     if (speaker.kind === 'router') return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).dir], daemon: 'frr' };
     findNode(state, speaker.name);
     return { target: speaker, argv: [BIRDC, '-s', birdFiles(state.name, speaker.name).socket], daemon: 'bird' };
+  }
+
+  async configureRouter(lines: string[]): Promise<void> {
+    await labConfigureRouter(this.labName, lines);
   }
 
   async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {

@@ -5,7 +5,8 @@
  */
 import { routerNetns } from '../naming.ts';
 import type { LabState } from '../model.ts';
-import { renderedConfigs, rerender, startBgp, type BgpLabPlan } from './speakers.ts';
+import { configureFrr } from './daemons.ts';
+import { renderedConfigs, rerender, settle, startBgp, type BgpLabPlan } from './speakers.ts';
 
 export function bgpPlanOf(state: LabState): BgpLabPlan | undefined {
   const bgp = state.spec.bgp;
@@ -46,4 +47,12 @@ export async function relabelNode(state: LabState, nodeName: string, changes: Re
   const after = bgpPlanOf(state);
   if (!before || !after) return 0;
   return rerender(after, renderedConfigs(before));
+}
+
+/** Applies FRR configuration lines on the router, then waits for BGP to settle. */
+export async function configureRouter(state: LabState, lines: string[]): Promise<number> {
+  const plan = bgpPlanOf(state);
+  if (!plan) throw new Error(`lab ${state.name} runs no BGP`);
+  await configureFrr(plan.labName, plan.router.name, lines);
+  return settle(plan);
 }

@@ -1,0 +1,273 @@
+/**
+ * Claims about BGP between the nodes and the top-of-rack router (lessons 07, 08, 10, 15): read
+ * from the BGP daemons themselves (BIRD on the nodes, FRR on the router), from the kernel, and
+ * from Calico's BGP resources; the expected values come from those resources and the nodes,
+ * never from the lab's rendering.
+ */
+import type { Cluster, ExecResult, NodeInfo } from '../cluster/cluster.ts';
+import type { Verdict } from '../evidence.ts';
+import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
+import type { BgpPeer, CalicoBgpObjects } from '../net/calico-bgp.ts';
+import { selects } from '../net/calico-selector.ts';
+import { birdBgpSessions, routerAdvertisedTo, routerBgpSummary, routerBgpTable, routerRoutesFrom } from '../probes/bgp.ts';
+import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
+import { bgpSessionState } from '../probes/parse/bird.ts';
+import { routeGet, routes } from '../probes/routes.ts';
+import { nodeTarget } from '../subjects.ts';
+import { list, listing, sameSet, verdict } from './verdict.ts';
+
+const addressOf = (cidr: string) => cidr.split('/')[0] as string;
+
+/** A node's BGP address: Calico's node address (spec.bgp.ipv4Address), else its InternalIP. */
+export function bgpAddressOf(node: NodeInfo): string {
+  return node.calico?.ipv4Address ? addressOf(node.calico.ipv4Address) : node.internalIP;
+}
+
+/** The subnet of a node's Calico address (10.10.10.0/24 for 10.10.10.11/24). */
+function subnetOfNode(node: NodeInfo): string | undefined {
+  return node.calico?.ipv4Address ? formatCidr(parseCidr(node.calico.ipv4Address, { loose: true })) : undefined;
+}
+
+/** The router's addresses (ip addr on the router), with prefixes. */
+async function routerAddresses(cluster: Cluster, router: string): Promise<{ addresses: string[]; evidence: ExecResult[] }> {
+  const seen = await interfaces(cluster, { kind: 'router', name: router });
+  return { addresses: seen.value.flatMap(ipv4Addresses).filter((cidr) => !cidr.startsWith('127.')), evidence: seen.evidence };
+}
+
+/** The router's address on the subnet of a node's BGP address. */
+function routerAddressFor(addresses: string[], node: NodeInfo): string | undefined {
+  const ip = bgpAddressOf(node);
+  const onSubnet = addresses.find((cidr) => cidrContains(parseCidr(cidr, { loose: true }), ip));
+  return onSubnet && addressOf(onSubnet);
+}
+
+/** Which nodes a BGPPeer selects (confd's rule: node, else nodeSelector; neither means every node). */
+function selectedBy(peer: BgpPeer, node: NodeInfo): boolean {
+  if (peer.node) return peer.node === node.name;
+  if (!peer.nodeSelector) return true;
+  return selects(peer.nodeSelector, node.labels ?? {});
+}
+
+/** The BIRD protocol name confd gives a session: Global_ for a peer of every node, Node_ for one chosen by node or selector. */
+function expectedProtocol(peer: BgpPeer): string {
+  return `${peer.node || peer.nodeSelector ? 'Node' : 'Global'}_${peer.peerIP.split('.').join('_')}`;
+}
+
+// --- the API's BGP resources ---------------------------------------------------------------
+
+export async function bgpConfigurationIs(cluster: Cluster, expected: { asNumber: number; mesh: boolean; logSeverity: string }): Promise<Verdict> {
+  const { configuration } = await cluster.bgpObjects();
+  const ok = configuration.asNumber === expected.asNumber && configuration.nodeToNodeMeshEnabled === expected.mesh && configuration.logSeverityScreen === expected.logSeverity;
+  return verdict(
+    ok,
+    `BGPConfiguration default: asNumber ${expected.asNumber}, nodeToNodeMeshEnabled ${expected.mesh}, logSeverityScreen ${expected.logSeverity}`,
+    `asNumber ${configuration.asNumber}, nodeToNodeMeshEnabled ${configuration.nodeToNodeMeshEnabled}, logSeverityScreen ${configuration.logSeverityScreen}`,
+    [],
+    [listing('bgpconfiguration-default', configuration)],
+  );
+}
+
+/** A BGPPeer names the router (one of its addresses) with the given AS and node selector. */
+export async function bgpPeerIs(cluster: Cluster, router: string, name: string, expected: { asNumber: number; nodeSelector: string }): Promise<Verdict> {
+  const [{ peers }, seen] = await Promise.all([cluster.bgpObjects(), routerAddresses(cluster, router)]);
+  const peer = peers.find((candidate) => candidate.name === name);
+  const routerIPs = seen.addresses.map(addressOf);
+  const ok = peer !== undefined && routerIPs.includes(peer.peerIP) && peer.asNumber === expected.asNumber && peer.nodeSelector === expected.nodeSelector;
+  return verdict(
+    ok,
+    `BGPPeer ${name}: peerIP one of the router's addresses (${list(routerIPs)}), asNumber ${expected.asNumber}, nodeSelector ${expected.nodeSelector}`,
+    peer ? `peerIP ${peer.peerIP}, asNumber ${peer.asNumber}, nodeSelector ${peer.nodeSelector || '(none)'}` : `no BGPPeer ${name} (BGPPeers: ${list(peers.map((p) => p.name))})`,
+    seen.evidence,
+    [listing('bgppeers', peers)],
+  );
+}
+
+export async function nodesLabelled(cluster: Cluster, label: string, expectedCount: number): Promise<Verdict> {
+  const [key, value] = label.split('=') as [string, string];
+  const nodes = await cluster.nodes();
+  const labelled = nodes.filter((node) => node.labels?.[key] === value);
+  const workers = labelled.every((node) => node.role === 'worker');
+  return verdict(
+    labelled.length === expectedCount && workers,
+    `exactly ${expectedCount} worker node(s) labelled ${label}`,
+    `${labelled.length}: ${list(labelled.map((node) => `${node.name} (${node.role})`))}`,
+    [],
+    [listing('nodes', nodes.map((node) => ({ name: node.name, role: node.role, labels: node.labels })))],
+  );
+}
+
+// --- the nodes' side ------------------------------------------------------------------------
+
+/** Every node's InternalIP is its Calico address, held by eth1, on a subnet of the router, and the route to the router's address there is direct. */
+export async function nodesOnRouterSubnet(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, seenRouter] = await Promise.all([cluster.nodes(), routerAddresses(cluster, router)]);
+  const evidence = [...seenRouter.evidence];
+  const findings: string[] = [];
+  for (const node of nodes) {
+    const routerIP = routerAddressFor(seenRouter.addresses, node);
+    const own = await interfaces(cluster, nodeTarget(node.name));
+    evidence.push(...own.evidence);
+    const holder = own.value.find((iface) => ipv4Addresses(iface).some((cidr) => addressOf(cidr) === node.internalIP));
+    if (!node.ready) findings.push(`${node.name} is not Ready`);
+    if (holder?.name !== 'eth1') findings.push(`${node.name}'s InternalIP ${node.internalIP} is on ${holder?.name ?? 'no interface'}, not eth1`);
+    if (bgpAddressOf(node) !== node.internalIP) findings.push(`${node.name}'s Calico address ${bgpAddressOf(node)} is not its InternalIP ${node.internalIP}`);
+    if (!routerIP) {
+      findings.push(`${node.name} (${node.internalIP}) is on none of the router's subnets (${list(seenRouter.addresses)})`);
+      continue;
+    }
+    const lookup = await routeGet(cluster, nodeTarget(node.name), routerIP);
+    evidence.push(...lookup.evidence);
+    if (lookup.value.dev !== 'eth1' || lookup.value.gateway) findings.push(`${node.name} reaches the router's ${routerIP} ${lookup.value.gateway ? `via ${lookup.value.gateway} ` : ''}on ${lookup.value.dev}`);
+  }
+  return verdict(findings.length === 0, "every node Ready, its InternalIP its Calico address on eth1, on a subnet of the router, which it reaches directly on eth1", findings.length ? findings.join('; ') : `${nodes.length} nodes as expected`, evidence);
+}
+
+/**
+ * Each node runs exactly the BGP sessions the BGPPeers give it (none for a node no peer
+ * selects), each to the router and Established, with BIRD's protocol named as confd names it,
+ * and no node-to-node mesh session.
+ */
+export async function nodeSessionsFollowPeers(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, objects, seenRouter] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerAddresses(cluster, router)]);
+  const evidence = [...seenRouter.evidence];
+  const findings: string[] = [];
+  const rows: string[] = [];
+  for (const node of nodes) {
+    const peers = objects.peers.filter((peer) => selectedBy(peer, node));
+    const sessions = await birdBgpSessions(cluster, node.name);
+    evidence.push(...sessions.evidence);
+    const seen = sessions.value.map((protocol) => `${protocol.name} ${bgpSessionState(protocol)}${protocol.info.includes(' ') ? ` (${protocol.info})` : ''}`);
+    rows.push(`${node.name}: ${list(seen)}`);
+    const expected = peers.map(expectedProtocol);
+    const mesh = sessions.value.filter((protocol) => protocol.name.startsWith('Mesh_'));
+    if (mesh.length) findings.push(`${node.name} runs node-to-node mesh sessions ${list(mesh.map((p) => p.name))}`);
+    if (!sameSet(sessions.value.filter((p) => !p.name.startsWith('Mesh_')).map((p) => p.name), expected)) findings.push(`${node.name} runs ${list(sessions.value.map((p) => p.name))}, expected ${list(expected)}`);
+    for (const protocol of sessions.value.filter((p) => expected.includes(p.name))) {
+      if (bgpSessionState(protocol) !== 'Established') findings.push(`${node.name} ${protocol.name} is ${protocol.info || protocol.state}`);
+    }
+    for (const peer of peers) {
+      if (routerAddressFor(seenRouter.addresses, node) !== peer.peerIP) findings.push(`${node.name}'s peer ${peer.peerIP} (BGPPeer ${peer.name}) is not the router's address on its subnet`);
+    }
+  }
+  return verdict(
+    findings.length === 0,
+    'every node selected by a BGPPeer runs exactly one Established session per peer, to the router (BIRD protocol Node_<router IP> for a selector peer), every other node none, and no node-to-node mesh',
+    findings.length ? findings.join('; ') : rows.join('; '),
+    evidence,
+  );
+}
+
+// --- the router's side ----------------------------------------------------------------------
+
+/**
+ * The router holds one Established session per BGP-speaking node (exactly the nodes the
+ * BGPPeers select), each a dynamic neighbour (from a listen range), remote AS the cluster's,
+ * BGP version 4; its own identifier is the peered address and its AS the BGPPeer's.
+ */
+export async function routerSessionsFromNodes(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
+  const speakers = nodes.filter((node) => objects.peers.some((peer) => selectedBy(peer, node)));
+  const expected = speakers.map(bgpAddressOf);
+  const peers = summary.value.peers;
+  const findings: string[] = [];
+  if (!sameSet(peers.map((peer) => peer.address), expected)) findings.push(`neighbours ${list(peers.map((p) => p.address))}, expected the speakers ${list(expected)}`);
+  for (const peer of peers) {
+    if (peer.state !== 'Established') findings.push(`${peer.address} is ${peer.state}`);
+    if (peer.remoteAs !== objects.configuration.asNumber) findings.push(`${peer.address} has remote AS ${peer.remoteAs}, the cluster's is ${objects.configuration.asNumber}`);
+    if (peer.version !== 4) findings.push(`${peer.address} speaks BGP version ${peer.version}`);
+    if (!peer.dynamic) findings.push(`${peer.address} is configured by name, not accepted from a listen range`);
+  }
+  const peered = objects.peers.filter((peer) => speakers.some((node) => selectedBy(peer, node)));
+  if (peered.length && !peered.some((peer) => peer.peerIP === summary.value.routerId)) findings.push(`router identifier ${summary.value.routerId}, the BGPPeers name ${list(peered.map((p) => p.peerIP))}`);
+  if (peered.length && !peered.some((peer) => peer.asNumber === summary.value.localAs)) findings.push(`router's local AS ${summary.value.localAs}, the BGPPeers say ${list(peered.map((p) => p.asNumber))}`);
+  return verdict(
+    findings.length === 0,
+    `one Established dynamic BGP v4 session per speaking node (${list(expected)}), remote AS ${objects.configuration.asNumber}, router id and AS as the BGPPeers name them`,
+    findings.length ? findings.join('; ') : `${list(peers.map((p) => `${p.address} ${p.state} AS${p.remoteAs}`))}; router id ${summary.value.routerId}, AS ${summary.value.localAs}`,
+    summary.evidence,
+  );
+}
+
+/** What the router received, per speaking node, equals `expected` (prefixes), and no pod block reached its BGP table unless `blocksAdvertised`. */
+export async function routerReceives(cluster: Cluster, router: string, expected: { prefixes: (objects: CalicoBgpObjects) => string[] }): Promise<Verdict> {
+  const [objects, summary, blocks, table] = await Promise.all([cluster.bgpObjects(), routerBgpSummary(cluster, router), cluster.ipamBlocks(), routerBgpTable(cluster, router)]);
+  const evidence = [...summary.evidence, ...table.evidence];
+  const want = expected.prefixes(objects);
+  const findings: string[] = [];
+  const rows: string[] = [];
+  const established = summary.value.peers.filter((peer) => peer.state === 'Established');
+  if (established.length === 0) findings.push('the router has no Established session');
+  for (const peer of established) {
+    const learned = await routerRoutesFrom(cluster, router, peer.address);
+    evidence.push(...learned.evidence);
+    const prefixes = [...new Set(learned.value.map((route) => route.prefix))];
+    rows.push(`${peer.address}: ${list(prefixes)} (PfxRcd ${peer.prefixesReceived})`);
+    if (!sameSet(prefixes, want) || peer.prefixesReceived !== want.length) findings.push(`from ${peer.address} the router received ${list(prefixes)} (PfxRcd ${peer.prefixesReceived}), expected ${list(want)}`);
+  }
+  const blockRoutes = table.value.filter((route) => blocks.some((block) => cidrsOverlap(block.cidr, route.prefix)) && !want.includes(route.prefix));
+  if (blockRoutes.length) findings.push(`the router has BGP routes for pod blocks: ${list([...new Set(blockRoutes.map((route) => `${route.prefix} from ${route.peer}`))])}`);
+  return verdict(findings.length === 0, `on every session the router receives exactly ${list(want)}, and no route for a pod block`, findings.length ? findings.join('; ') : rows.join('; '), evidence);
+}
+
+/** The router advertises the subnet of each speaking node to it. */
+export async function routerAdvertisesNodeSubnet(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
+  const evidence = [...summary.evidence];
+  const findings: string[] = [];
+  const speakers = nodes.filter((node) => objects.peers.some((peer) => selectedBy(peer, node)));
+  for (const node of speakers) {
+    const subnet = subnetOfNode(node);
+    const address = bgpAddressOf(node);
+    if (!summary.value.peers.some((peer) => peer.address === address && peer.state === 'Established')) {
+      findings.push(`the router has no Established session with ${node.name} (${address}) to advertise on`);
+      continue;
+    }
+    const advertised = await routerAdvertisedTo(cluster, router, address);
+    evidence.push(...advertised.evidence);
+    if (!subnet || !advertised.value.includes(subnet)) findings.push(`to ${node.name} (${address}) the router advertises ${list(advertised.value)}, not the node's subnet ${subnet ?? '(unknown: no Calico address)'}`);
+  }
+  return verdict(findings.length === 0, "the router advertises each speaking node's own subnet to it", findings.length ? findings.join('; ') : `${speakers.length} node(s) receive their subnet`, evidence);
+}
+
+/** The router's kernel route to `prefix`: next hops exactly one per node in `count`, all of them speakers. */
+export async function routerRouteVia(cluster: Cluster, router: string, prefix: (objects: CalicoBgpObjects) => string, paths: 'one' | 'every-speaker'): Promise<Verdict> {
+  const [nodes, objects, table] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
+  const target = prefix(objects);
+  const speakers = nodes.filter((node) => objects.peers.some((peer) => selectedBy(peer, node))).map(bgpAddressOf);
+  const route = table.value.find((candidate) => candidate.prefix === target);
+  const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway as string) : route.gateway ? [route.gateway] : []) : [];
+  const fromSpeakers = hops.every((hop) => speakers.includes(hop));
+  const ok = route !== undefined && fromSpeakers && (paths === 'one' ? hops.length === 1 : sameSet(hops, speakers)) && route.proto === 'bgp';
+  return verdict(
+    ok,
+    `the router's kernel routes ${target} by BGP via ${paths === 'one' ? 'exactly one' : 'every one'} of the speaking nodes (${list(speakers)})`,
+    route ? `${target} proto ${route.proto} via ${list(hops)}` : `no route for ${target}`,
+    table.evidence,
+  );
+}
+
+/** The router's session with one node: Established and advertising `prefixes`, or absent (no neighbour, or not Established). */
+export async function routerSessionWith(cluster: Cluster, router: string, nodeName: string, expected: { present: boolean; prefixes: (objects: CalicoBgpObjects) => string[] }): Promise<Verdict> {
+  const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
+  const node = nodes.find((candidate) => candidate.name === nodeName);
+  if (!node) throw new Error(`no node ${nodeName}`);
+  const address = bgpAddressOf(node);
+  const peer = summary.value.peers.find((candidate) => candidate.address === address);
+  const evidence = [...summary.evidence];
+  if (!expected.present) {
+    return verdict(peer?.state !== 'Established', `no Established session between the router and ${nodeName} (${address})`, peer ? `${address} is ${peer.state}` : `no neighbour ${address}`, evidence);
+  }
+  let prefixes: string[] = [];
+  if (peer?.state === 'Established') {
+    const learned = await routerRoutesFrom(cluster, router, address);
+    evidence.push(...learned.evidence);
+    prefixes = [...new Set(learned.value.map((route) => route.prefix))];
+  }
+  const want = expected.prefixes(objects);
+  return verdict(
+    peer?.state === 'Established' && sameSet(prefixes, want),
+    `an Established session between the router and ${nodeName} (${address}), which advertises ${list(want)}`,
+    peer ? `${address} is ${peer.state}, advertising ${list(prefixes)}` : `no neighbour ${address} (neighbours: ${list(summary.value.peers.map((p) => p.address))})`,
+    evidence,
+  );
+}
