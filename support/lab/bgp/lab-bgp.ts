@@ -38,6 +38,7 @@ export async function relabelNode(state: LabState, nodeName: string, changes: Re
   const node = state.nodes.find((candidate) => candidate.name === nodeName);
   if (!node) throw new Error(`lab ${state.name} has no node ${nodeName}`);
   const before = bgpPlanOf(state);
+  const configs = before && renderedConfigs(before);
   const labels = { ...(node.labels ?? {}) };
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) delete labels[key];
@@ -45,8 +46,8 @@ export async function relabelNode(state: LabState, nodeName: string, changes: Re
   }
   node.labels = labels;
   const after = bgpPlanOf(state);
-  if (!before || !after) return 0;
-  return rerender(after, renderedConfigs(before));
+  if (!configs || !after) return 0;
+  return rerender(after, configs);
 }
 
 /** Applies FRR configuration lines on the router, then waits for BGP to settle. */

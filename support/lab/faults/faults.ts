@@ -17,6 +17,7 @@ import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
+import { BGP_FAULTS } from './bgp-faults.ts';
 
 export interface Fault {
   name: string;
@@ -327,6 +328,7 @@ export const FAULTS: Fault[] = [
       state.ipam = ipam.toState();
     },
   },
+  ...BGP_FAULTS,
 ];
 
 // A bridge CNI's configuration, as a previous install would leave it behind.

@@ -1,0 +1,75 @@
+/**
+ * Faults of BGP (lessons 07, 08, 10, 15): a Calico resource or the router's configuration
+ * changed as an operator might get it wrong. Each changes the model (the API's objects, the
+ * router's configuration file) first, then lets the daemons follow as they would on a cluster:
+ * confd re-renders bird.conf and reloads BIRD; the router's operator types the line at its CLI.
+ */
+import type { BgpPeer } from '../../net/calico-bgp.ts';
+import { bgpPlanOf, configureRouter } from '../bgp/lab-bgp.ts';
+import { renderedConfigs, rerender } from '../bgp/speakers.ts';
+import type { LabState } from '../model.ts';
+import type { Fault } from './faults.ts';
+
+/** The BGP topologies of the lab. */
+export const BGP_TOPOLOGIES = ['calico-bgp'];
+
+function bgpOf(state: LabState) {
+  if (!state.spec.bgp) throw new Error(`lab ${state.name} runs no BGP`);
+  return state.spec.bgp;
+}
+
+/** Changes Calico's BGP objects, then re-renders every node's BIRD as confd would. */
+async function changeObjects(state: LabState, change: (objects: NonNullable<LabState['spec']['bgp']>['objects']) => void): Promise<void> {
+  const before = bgpPlanOf(state);
+  const configs = before && renderedConfigs(before); // rendered now: the plan shares the objects about to change
+  change(bgpOf(state).objects);
+  const after = bgpPlanOf(state);
+  if (configs && after) await rerender(after, configs);
+}
+
+const everyPeer = (state: LabState, change: (peer: BgpPeer) => void) => changeObjects(state, (objects) => objects.peers.forEach(change));
+
+/** The router's `address-family ipv4 unicast` lines matching `pattern` removed, in its file and on the running router. */
+async function removeRouterLines(state: LabState, pattern: RegExp): Promise<void> {
+  const bgp = bgpOf(state);
+  const as = /^router bgp (\d+)/m.exec(bgp.routerConfig)?.[1];
+  const lines = bgp.routerConfig.split('\n').filter((line) => pattern.test(line.trim()));
+  if (!as || lines.length === 0) throw new Error(`the router's configuration has no line like ${pattern} to remove`);
+  bgp.routerConfig = bgp.routerConfig.split('\n').filter((line) => !lines.includes(line)).join('\n');
+  await configureRouter(state, [`router bgp ${as}`, 'address-family ipv4 unicast', ...lines.map((line) => `no ${line.trim()}`)]);
+}
+
+export const BGP_FAULTS: Fault[] = [
+  {
+    name: 'bgp-peer-wrong-as',
+    description: "every BGPPeer names AS 65099 instead of the router's: no session ever establishes (BIRD: Bad peer AS)",
+    topologies: BGP_TOPOLOGIES,
+    apply: (state) => everyPeer(state, (peer) => (peer.asNumber = 65099)),
+  },
+  {
+    name: 'bgp-pool-exported',
+    description: 'the default pool has disableBGPExport false: every node advertises its pod blocks to the router',
+    topologies: BGP_TOPOLOGIES,
+    apply: (state) => changeObjects(state, (objects) => objects.pools.forEach((pool) => (pool.disableBGPExport = false))),
+  },
+  {
+    name: 'bgp-mesh-on',
+    description: 'BGPConfiguration default leaves the node-to-node mesh on: every node also peers with every other node',
+    topologies: BGP_TOPOLOGIES,
+    apply: (state) => changeObjects(state, (objects) => (objects.configuration.nodeToNodeMeshEnabled = true)),
+  },
+  {
+    name: 'router-no-network',
+    description: 'the router lost its `network` statement for the nodes\' subnet: it advertises nothing to the nodes',
+    topologies: BGP_TOPOLOGIES,
+    apply: (state) => removeRouterLines(state, /^network /),
+  },
+  {
+    name: 'kubelet-node-ip-eth0',
+    description: "every kubelet registers its node with its eth0 (Docker network) address instead of its eth1 address: the InternalIP is off the router's subnet",
+    topologies: BGP_TOPOLOGIES,
+    apply: async (state) => {
+      for (const node of state.nodes) node.nodeIP = node.ip;
+    },
+  },
+];
