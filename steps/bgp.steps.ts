@@ -69,6 +69,14 @@ Then('the router holds one Established session from each BGP-speaking node', asy
   await this.verify(routerSessionsFromNodes(this.cluster, router(this)));
 });
 
+Then('exactly the nodes labelled {string} run one Established session to the router, and every other node none', async function (this: PodNetWorld, label: string) {
+  await this.verify(nodeSessionsFollowPeers(this.cluster, router(this), { label }));
+});
+
+Then('the router holds one Established session from each node labelled {string}, and from no other', async function (this: PodNetWorld, label: string) {
+  await this.verify(routerSessionsFromNodes(this.cluster, router(this), { label }));
+});
+
 Then('the router receives no prefix from any node', async function (this: PodNetWorld) {
   await this.verify(routerReceives(this.cluster, router(this), { prefixes: () => [] }));
 });
@@ -87,6 +95,14 @@ Then('the router routes the LoadBalancer range via exactly one BGP-speaking node
 
 Then('the router routes the LoadBalancer range via every BGP-speaking node', async function (this: PodNetWorld) {
   await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'every-speaker'));
+});
+
+Then('the router routes the LoadBalancer range via exactly one node labelled {string}', async function (this: PodNetWorld, label: string) {
+  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'one', { label }));
+});
+
+Then('the router routes the LoadBalancer range via every node labelled {string}, and no other', async function (this: PodNetWorld, label: string) {
+  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'every-speaker', { label }));
 });
 
 When('the router installs up to {int} equal-cost BGP paths', async function (this: PodNetWorld, paths: number) {

@@ -41,6 +41,26 @@ function routerAddressFor(addresses: string[], node: NodeInfo): string | undefin
   return onSubnet && addressOf(onSubnet);
 }
 
+/**
+ * Which nodes should speak BGP: those a BGPPeer selects, or, where the lesson says so, exactly
+ * the nodes carrying a label (`bgp-peer=true`), whatever the BGPPeers select.
+ */
+export interface Speakers {
+  label?: string;
+}
+
+function speaks(rule: Speakers, objects: CalicoBgpObjects, node: NodeInfo): boolean {
+  if (rule.label) {
+    const [key, value] = rule.label.split('=') as [string, string];
+    return node.labels?.[key] === value;
+  }
+  return objects.peers.some((peer) => selectedBy(peer, node));
+}
+
+function describeSpeakers(rule: Speakers): string {
+  return rule.label ? `node labelled ${rule.label}` : 'node a BGPPeer selects';
+}
+
 /** Which nodes a BGPPeer selects (confd's rule: node, else nodeSelector; neither means every node). */
 function selectedBy(peer: BgpPeer, node: NodeInfo): boolean {
   if (peer.node) return peer.node === node.name;
@@ -127,13 +147,14 @@ export async function nodesOnRouterSubnet(cluster: Cluster, router: string): Pro
  * selects), each to the router and Established, with BIRD's protocol named as confd names it,
  * and no node-to-node mesh session.
  */
-export async function nodeSessionsFollowPeers(cluster: Cluster, router: string): Promise<Verdict> {
+export async function nodeSessionsFollowPeers(cluster: Cluster, router: string, rule: Speakers = {}): Promise<Verdict> {
   const [nodes, objects, seenRouter] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerAddresses(cluster, router)]);
   const evidence = [...seenRouter.evidence];
   const findings: string[] = [];
   const rows: string[] = [];
   for (const node of nodes) {
-    const peers = objects.peers.filter((peer) => selectedBy(peer, node));
+    const routerIP = routerAddressFor(seenRouter.addresses, node);
+    const peers = speaks(rule, objects, node) ? objects.peers.filter((peer) => (rule.label ? peer.peerIP === routerIP : selectedBy(peer, node))) : [];
     const sessions = await birdBgpSessions(cluster, node.name);
     evidence.push(...sessions.evidence);
     const seen = sessions.value.map((protocol) => `${protocol.name} ${bgpSessionState(protocol)}${protocol.info.includes(' ') ? ` (${protocol.info})` : ''}`);
@@ -145,13 +166,14 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string):
     for (const protocol of sessions.value.filter((p) => expected.includes(p.name))) {
       if (bgpSessionState(protocol) !== 'Established') findings.push(`${node.name} ${protocol.name} is ${protocol.info || protocol.state}`);
     }
+    if (speaks(rule, objects, node) && peers.length === 0) findings.push(`${node.name} should speak BGP, and no BGPPeer names the router's ${routerIP}`);
     for (const peer of peers) {
-      if (routerAddressFor(seenRouter.addresses, node) !== peer.peerIP) findings.push(`${node.name}'s peer ${peer.peerIP} (BGPPeer ${peer.name}) is not the router's address on its subnet`);
+      if (routerIP !== peer.peerIP) findings.push(`${node.name}'s peer ${peer.peerIP} (BGPPeer ${peer.name}) is not the router's address on its subnet`);
     }
   }
   return verdict(
     findings.length === 0,
-    'every node selected by a BGPPeer runs exactly one Established session per peer, to the router (BIRD protocol Node_<router IP> for a selector peer), every other node none, and no node-to-node mesh',
+    `every ${describeSpeakers(rule)} runs exactly one Established session per BGPPeer, to the router (BIRD protocol Node_<router IP> for a selector peer), every other node none, and no node-to-node mesh`,
     findings.length ? findings.join('; ') : rows.join('; '),
     evidence,
   );
@@ -164,9 +186,9 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string):
  * BGPPeers select), each a dynamic neighbour (from a listen range), remote AS the cluster's,
  * BGP version 4; its own identifier is the peered address and its AS the BGPPeer's.
  */
-export async function routerSessionsFromNodes(cluster: Cluster, router: string): Promise<Verdict> {
+export async function routerSessionsFromNodes(cluster: Cluster, router: string, rule: Speakers = {}): Promise<Verdict> {
   const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
-  const speakers = nodes.filter((node) => objects.peers.some((peer) => selectedBy(peer, node)));
+  const speakers = nodes.filter((node) => speaks(rule, objects, node));
   const expected = speakers.map(bgpAddressOf);
   const peers = summary.value.peers;
   const findings: string[] = [];
@@ -182,7 +204,7 @@ export async function routerSessionsFromNodes(cluster: Cluster, router: string):
   if (peered.length && !peered.some((peer) => peer.asNumber === summary.value.localAs)) findings.push(`router's local AS ${summary.value.localAs}, the BGPPeers say ${list(peered.map((p) => p.asNumber))}`);
   return verdict(
     findings.length === 0,
-    `one Established dynamic BGP v4 session per speaking node (${list(expected)}), remote AS ${objects.configuration.asNumber}, router id and AS as the BGPPeers name them`,
+    `one Established dynamic BGP v4 session per ${describeSpeakers(rule)} (${list(expected)}), remote AS ${objects.configuration.asNumber}, router id and AS as the BGPPeers name them`,
     findings.length ? findings.join('; ') : `${list(peers.map((p) => `${p.address} ${p.state} AS${p.remoteAs}`))}; router id ${summary.value.routerId}, AS ${summary.value.localAs}`,
     summary.evidence,
   );
@@ -230,17 +252,17 @@ export async function routerAdvertisesNodeSubnet(cluster: Cluster, router: strin
 }
 
 /** The router's kernel route to `prefix`: next hops exactly one per node in `count`, all of them speakers. */
-export async function routerRouteVia(cluster: Cluster, router: string, prefix: (objects: CalicoBgpObjects) => string, paths: 'one' | 'every-speaker'): Promise<Verdict> {
+export async function routerRouteVia(cluster: Cluster, router: string, prefix: (objects: CalicoBgpObjects) => string, paths: 'one' | 'every-speaker', rule: Speakers = {}): Promise<Verdict> {
   const [nodes, objects, table] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
   const target = prefix(objects);
-  const speakers = nodes.filter((node) => objects.peers.some((peer) => selectedBy(peer, node))).map(bgpAddressOf);
+  const speakers = nodes.filter((node) => speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
   const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway as string) : route.gateway ? [route.gateway] : []) : [];
   const fromSpeakers = hops.every((hop) => speakers.includes(hop));
   const ok = route !== undefined && fromSpeakers && (paths === 'one' ? hops.length === 1 : sameSet(hops, speakers)) && route.proto === 'bgp';
   return verdict(
     ok,
-    `the router's kernel routes ${target} by BGP via ${paths === 'one' ? 'exactly one' : 'every one'} of the speaking nodes (${list(speakers)})`,
+    `the router's kernel routes ${target} by BGP via ${paths === 'one' ? 'exactly one' : 'every one'} of the speakers, each a ${describeSpeakers(rule)} (${list(speakers)})`,
     route ? `${target} proto ${route.proto} via ${list(hops)}` : `no route for ${target}`,
     table.evidence,
   );
