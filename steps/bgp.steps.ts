@@ -14,6 +14,7 @@ import {
 } from '../support/claims/bgp.ts';
 import { topologySpec } from '../support/topology/clusters.ts';
 import { routerContainer } from '../support/topology/facts.ts';
+import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** What a scenario changed on the cluster's BGP, put back by the After hook below. */
@@ -42,7 +43,8 @@ function namedNode(world: PodNetWorld, alias: string): string {
   return node;
 }
 
-const lbRange = (objects: { configuration: { serviceLoadBalancerIPs: string[] } }) => objects.configuration.serviceLoadBalancerIPs;
+/** The LoadBalancer range: the CIDR of the pool Calico's LoadBalancer IPAM allocates from (allowedUses LoadBalancer). */
+const lbRange = (objects: CalicoBgpObjects) => objects.pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
 
 Then("every node's InternalIP is its address on eth1, on a subnet of the router, which it reaches directly", async function (this: PodNetWorld) {
   await this.verify(nodesOnRouterSubnet(this.cluster, router(this)));
@@ -90,19 +92,19 @@ Then("the router advertises each BGP-speaking node's subnet to it", async functi
 });
 
 Then('the router routes the LoadBalancer range via exactly one BGP-speaking node', async function (this: PodNetWorld) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'one'));
+  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'one'));
 });
 
 Then('the router routes the LoadBalancer range via every BGP-speaking node', async function (this: PodNetWorld) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'every-speaker'));
+  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker'));
 });
 
 Then('the router routes the LoadBalancer range via exactly one node labelled {string}', async function (this: PodNetWorld, label: string) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'one', { label }));
+  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'one', { label }));
 });
 
 Then('the router routes the LoadBalancer range via every node labelled {string}, and no other', async function (this: PodNetWorld, label: string) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no serviceLoadBalancerIPs)', 'every-speaker', { label }));
+  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker', { label }));
 });
 
 When('the router installs up to {int} equal-cost BGP paths', async function (this: PodNetWorld, paths: number) {

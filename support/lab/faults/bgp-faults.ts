@@ -5,13 +5,15 @@
  * confd re-renders bird.conf and reloads BIRD; the router's operator types the line at its CLI.
  */
 import type { BgpPeer } from '../../net/calico-bgp.ts';
-import { bgpPlanOf, configureRouter } from '../bgp/lab-bgp.ts';
+import { bgpPlanOf, configureRouter, relabelNode } from '../bgp/lab-bgp.ts';
 import { renderedConfigs, rerender } from '../bgp/speakers.ts';
 import type { LabState } from '../model.ts';
 import type { Fault } from './faults.ts';
 
 /** The BGP topologies of the lab. */
-export const BGP_TOPOLOGIES = ['calico-bgp'];
+export const BGP_TOPOLOGIES = ['calico-bgp', 'selective-bgp-peering'];
+/** The topologies whose BGPPeer selects nodes by label, and whose nodes advertise a LoadBalancer range. */
+export const SELECTIVE_TOPOLOGIES = ['selective-bgp-peering'];
 
 function bgpOf(state: LabState) {
   if (!state.spec.bgp) throw new Error(`lab ${state.name} runs no BGP`);
@@ -63,6 +65,52 @@ export const BGP_FAULTS: Fault[] = [
     description: 'the router lost its `network` statement for the nodes\' subnet: it advertises nothing to the nodes',
     topologies: BGP_TOPOLOGIES,
     apply: (state) => removeRouterLines(state, /^network /),
+  },
+  {
+    name: 'bgp-selector-all',
+    description: 'the BGPPeer selects all() nodes instead of the labelled ones: every node peers with the router',
+    topologies: SELECTIVE_TOPOLOGIES,
+    apply: (state) => everyPeer(state, (peer) => (peer.nodeSelector = 'all()')),
+  },
+  {
+    name: 'bgp-lb-not-advertised',
+    description: 'BGPConfiguration default lost serviceLoadBalancerIPs: no node advertises the LoadBalancer range',
+    topologies: SELECTIVE_TOPOLOGIES,
+    apply: (state) => changeObjects(state, (objects) => (objects.configuration.serviceLoadBalancerIPs = [])),
+  },
+  {
+    name: 'bgp-peer-label-missing',
+    description: 'worker2 lost its bgp-peer=true label (a Kind config without it): one speaker fewer',
+    topologies: SELECTIVE_TOPOLOGIES,
+    apply: async (state) => {
+      const node = state.nodes.filter((candidate) => candidate.labels?.['bgp-peer'] === 'true').at(-1);
+      if (!node) throw new Error('no node is labelled bgp-peer=true');
+      await relabelNode(state, node.name, { 'bgp-peer': null });
+    },
+  },
+  {
+    name: 'router-unequal-paths',
+    description: "an inbound policy on the router gives one node's routes another MED: its paths are no longer equal, so no ECMP whatever maximum-paths says",
+    topologies: SELECTIVE_TOPOLOGIES,
+    apply: async (state) => {
+      const bgp = bgpOf(state);
+      const plan = bgpPlanOf(state);
+      const as = /^router bgp (\d+)/m.exec(bgp.routerConfig)?.[1];
+      const group = /^ neighbor (\S+) peer-group$/m.exec(bgp.routerConfig)?.[1];
+      const speaker = plan?.nodes.find((node) => Object.values(node.labels).length > 0) ?? plan?.nodes[1];
+      if (!as || !group || !speaker) throw new Error("the router's configuration has no BGP peer group to put a policy on");
+      await configureRouter(state, [
+        `route-map PNL-UNEQUAL permit 10`,
+        `match peer ${speaker.ip}`,
+        'set metric 50',
+        'exit',
+        'route-map PNL-UNEQUAL permit 20',
+        'exit',
+        `router bgp ${as}`,
+        'address-family ipv4 unicast',
+        `neighbor ${group} route-map PNL-UNEQUAL in`,
+      ]);
+    },
   },
   {
     name: 'kubelet-node-ip-eth0',
