@@ -21,6 +21,7 @@ import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
 import { routerNetns } from './naming.ts';
 import { configureRouter, relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
+import { removeBgpSockets } from './bgp/daemons.ts';
 
 export interface UpResult {
   state: LabState;
@@ -147,6 +148,7 @@ export interface DownReport {
 export async function labDown(labName: string): Promise<DownReport> {
   const report = await unwireLab(labName);
   removeLabFiles(labName);
+  removeBgpSockets(labName);
   removeState(labName);
   return report;
 }

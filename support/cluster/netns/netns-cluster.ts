@@ -109,7 +109,7 @@ export class NetnsCluster implements Cluster {
   async bgpControl(speaker: BgpSpeaker): Promise<BgpControl> {
     const state = this.state();
     if (!state.spec.bgp || !state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) runs no BGP`, 'run the scenario on a topology with BGP (@topology:calico-bgp, …)');
-    if (speaker.kind === 'router') return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).dir], daemon: 'frr' };
+    if (speaker.kind === 'router') return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).sockets], daemon: 'frr' };
     findNode(state, speaker.name);
     return { target: speaker, argv: [BIRDC, '-s', birdFiles(state.name, speaker.name).socket], daemon: 'bird' };
   }

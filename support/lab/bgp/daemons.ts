@@ -12,10 +12,12 @@
  */
 import { spawn } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { run } from '../../exec/run.ts';
 import type { ExecResult } from '../../cluster/cluster.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
+import { stateDir } from '../state.ts';
 
 export const BIRD = 'bird';
 export const BIRDC = 'birdc';
@@ -24,6 +26,25 @@ export const VTYSH = 'vtysh';
 
 export function bgpDir(labName: string, speaker: string): string {
   return join(labFilesDir(labName), 'bgp', speaker);
+}
+
+const shortHash = (text: string, length: number) => createHash('sha1').update(text).digest('hex').slice(0, length);
+
+/**
+ * Where a lab's daemons put their control sockets: a Unix socket's path may not exceed 107
+ * bytes, which the lab's own directory and Kubernetes node names easily do, so the sockets live
+ * in a short directory named after a hash of the lab's name (removed with the lab's files).
+ */
+export function bgpSocketsDir(labName: string): string {
+  return join(stateDir(), `sock-${shortHash(labName, 12)}`);
+}
+
+function socketDir(labName: string, speaker: string): string {
+  return join(bgpSocketsDir(labName), shortHash(speaker, 8));
+}
+
+export function removeBgpSockets(labName: string): void {
+  rmSync(bgpSocketsDir(labName), { recursive: true, force: true });
 }
 
 export interface BirdFiles {
@@ -35,18 +56,22 @@ export interface BirdFiles {
 
 export function birdFiles(labName: string, node: string): BirdFiles {
   const dir = bgpDir(labName, node);
-  return { dir, config: join(dir, 'bird.conf'), socket: join(dir, 'bird.ctl'), log: join(dir, 'bird.log') };
+  return { dir, config: join(dir, 'bird.conf'), socket: join(socketDir(labName, node), 'bird.ctl'), log: join(dir, 'bird.log') };
 }
 
 export interface FrrFiles {
+  /** Configuration, PID files and logs. */
   dir: string;
   config: string;
+  /** The vty sockets (vtysh --vty_socket) and zebra's API socket. */
+  sockets: string;
   zserv: string;
 }
 
 export function frrFiles(labName: string, router: string): FrrFiles {
   const dir = bgpDir(labName, router);
-  return { dir, config: join(dir, 'frr.conf'), zserv: join(dir, 'zserv.api') };
+  const sockets = socketDir(labName, router);
+  return { dir, config: join(dir, 'frr.conf'), sockets, zserv: join(sockets, 'zserv.api') };
 }
 
 /** Starts `argv` inside `netns`, detached, its output appended to `log`; returns its PID. */
@@ -95,6 +120,7 @@ const tail = (file: string) => {
 export async function startBird(labName: string, node: { name: string; netns: string }, config: string): Promise<number> {
   const files = birdFiles(labName, node.name);
   mkdirSync(files.dir, { recursive: true });
+  mkdirSync(dirname(files.socket), { recursive: true });
   writeFileSync(files.config, config);
   rmSync(files.socket, { force: true });
   const pid = startIn(node.netns, [BIRD, '-f', '-c', files.config, '-s', files.socket], files.log);
@@ -139,19 +165,22 @@ export const FRR_DAEMONS = ['zebra', 'bgpd', 'staticd'] as const;
 export async function startFrr(labName: string, router: { name: string; netns: string }, config: string): Promise<number[]> {
   const files = frrFiles(labName, router.name);
   rmSync(files.dir, { recursive: true, force: true });
+  rmSync(files.sockets, { recursive: true, force: true });
   mkdirSync(files.dir, { recursive: true });
+  mkdirSync(files.sockets, { recursive: true });
   writeFileSync(files.config, config);
   const { uid, gid } = frrUser();
   chownSync(files.dir, uid, gid);
+  chownSync(files.sockets, uid, gid);
   chownSync(files.config, uid, gid);
   const pids: number[] = [];
   try {
     for (const daemon of FRR_DAEMONS) {
       const log = join(files.dir, `${daemon}.out`);
-      const argv = [join(FRR_DAEMON_DIR, daemon), '-f', files.config, '-i', join(files.dir, `${daemon}.pid`), '-z', files.zserv, '--vty_socket', files.dir, '-P', '0'];
+      const argv = [join(FRR_DAEMON_DIR, daemon), '-f', files.config, '-i', join(files.dir, `${daemon}.pid`), '-z', files.zserv, '--vty_socket', files.sockets, '-P', '0'];
       const pid = startIn(router.netns, argv, log);
       pids.push(pid);
-      const vty = join(files.dir, `${daemon}.vty`);
+      const vty = join(files.sockets, `${daemon}.vty`);
       await waitUntil(`FRR ${daemon} on ${router.name}`, () => {
         if (!isAlive(pid)) throw new Error(`FRR ${daemon} on ${router.name} exited: ${tail(log)}`);
         return existsSync(vty) && (daemon !== 'zebra' || existsSync(files.zserv));
@@ -166,12 +195,12 @@ export async function startFrr(labName: string, router: { name: string; netns: s
 
 /** vtysh against the lab's router. */
 export function vtysh(labName: string, router: string, command: string): Promise<ExecResult> {
-  return run([VTYSH, '--vty_socket', frrFiles(labName, router).dir, '-c', command], { where: `FRR on ${router}`, timeoutMs: 10_000 });
+  return run([VTYSH, '--vty_socket', frrFiles(labName, router).sockets, '-c', command], { where: `FRR on ${router}`, timeoutMs: 10_000 });
 }
 
 /** Applies configuration lines on the running router (`configure terminal`, then each line). */
 export async function configureFrr(labName: string, router: string, lines: string[]): Promise<ExecResult> {
-  const argv = [VTYSH, '--vty_socket', frrFiles(labName, router).dir, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])];
+  const argv = [VTYSH, '--vty_socket', frrFiles(labName, router).sockets, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])];
   const result = await run(argv, { where: `FRR on ${router}`, timeoutMs: 10_000 });
   if (result.exitCode !== 0 || /% /.test(result.stdout)) throw new Error(`FRR on ${router} refused ${lines.join('; ')}: ${result.stdout.trim()} ${result.stderr.trim()}`);
   return result;
