@@ -11,6 +11,14 @@ import {
   routerRouteVia,
   routerSessionsFromNodes,
   routerSessionWith,
+  poolAdvertisedNatively,
+  bgpConfigurationAdvertises,
+  nodesCarryLabel,
+  routerReceivesOwnBlocks,
+  routerRoutesBlocksToNodes,
+  communitiesOnAdvertisedPrefixes,
+  nodesRouteBlocksViaRouter,
+  routerPingsPod,
 } from '../support/claims/bgp.ts';
 import { topologySpec } from '../support/topology/clusters.ts';
 import { routerContainer } from '../support/topology/facts.ts';
@@ -137,6 +145,38 @@ Then('the router holds an Established session from {string}, which advertises th
 
 Then('the router holds no session from {string}', async function (this: PodNetWorld, alias: string) {
   await this.verify(routerSessionWith(this.cluster, router(this), namedNode(this, alias), { present: false, prefixes: () => [] }));
+});
+
+Then('IP pool {string} routes natively: no encapsulation, no outgoing NAT, BGP export on', async function (this: PodNetWorld, name: string) {
+  await this.verify(poolAdvertisedNatively(this.cluster, name));
+});
+
+Then("the BGP configuration advertises the LoadBalancer pool's range and gives the pod pool's prefix the community {string}", async function (this: PodNetWorld, community: string) {
+  await this.verify(bgpConfigurationAdvertises(this.cluster, community));
+});
+
+Then('exactly {int} nodes carry the label {string}', async function (this: PodNetWorld, count: number, label: string) {
+  await this.verify(nodesCarryLabel(this.cluster, label, count));
+});
+
+Then("from every node the router receives exactly the node's own blocks and the LoadBalancer range", async function (this: PodNetWorld) {
+  await this.verify(routerReceivesOwnBlocks(this.cluster, router(this)));
+});
+
+Then('the router routes every pod block to its node', async function (this: PodNetWorld) {
+  await this.verify(routerRoutesBlocksToNodes(this.cluster, router(this)));
+});
+
+Then('every prefix the router learned carries the communities advertised for it, and no other', async function (this: PodNetWorld) {
+  await this.verify(communitiesOnAdvertisedPrefixes(this.cluster, router(this)));
+});
+
+Then("every node routes each other node's block via the router's address on its own subnet, and blackholes its own, by BIRD", async function (this: PodNetWorld) {
+  await this.verify(nodesRouteBlocksViaRouter(this.cluster, router(this)));
+});
+
+Then('the router pings {string} and every reply comes from its IP with TTL {int}', async function (this: PodNetWorld, alias: string, ttl: number) {
+  await this.verify(routerPingsPod(this.cluster, router(this), this.pod(alias), ttl));
 });
 
 After({ name: "put back the nodes' labels and the router's configuration the scenario changed" }, async function (this: PodNetWorld) {

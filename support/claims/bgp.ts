@@ -4,16 +4,17 @@
  * from Calico's BGP resources; the expected values come from those resources and the nodes,
  * never from the lab's rendering.
  */
-import type { Cluster, ExecResult, NodeInfo } from '../cluster/cluster.ts';
+import type { Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import type { BgpPeer, CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
-import { birdBgpSessions, routerAdvertisedTo, routerBgpSummary, routerBgpTable, routerRoutesFrom } from '../probes/bgp.ts';
+import { birdBgpSessions, routerAdvertisedTo, routerBgpSummary, routerBgpTable, routerPrefixPaths, routerRoutesFrom } from '../probes/bgp.ts';
+import { ping } from '../probes/ping.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { bgpSessionState } from '../probes/parse/bird.ts';
 import { routeGet, routes } from '../probes/routes.ts';
-import { nodeTarget } from '../subjects.ts';
+import { describePod, nodeTarget } from '../subjects.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const addressOf = (cidr: string) => cidr.split('/')[0] as string;
@@ -291,5 +292,134 @@ export async function routerSessionWith(cluster: Cluster, router: string, nodeNa
     `an Established session between the router and ${nodeName} (${address}), which advertises ${list(want)}`,
     peer ? `${address} is ${peer.state}, advertising ${list(prefixes)}` : `no neighbour ${address} (neighbours: ${list(summary.value.peers.map((p) => p.address))})`,
     evidence,
+  );
+}
+
+// --- lesson 10: the pool advertised, the router reflecting ----------------------------------
+
+/** The pool routes natively over BGP: no encapsulation, no outgoing NAT, BGP export on, every node. */
+export async function poolAdvertisedNatively(cluster: Cluster, name: string): Promise<Verdict> {
+  const [{ pools }, ipPools] = await Promise.all([cluster.bgpObjects(), cluster.ipPools()]);
+  const pool = pools.find((candidate) => candidate.name === name);
+  const ipPool = ipPools.find((candidate) => candidate.name === name);
+  const ok = pool !== undefined && ipPool !== undefined && pool.vxlanMode === 'Never' && pool.ipipMode === 'Never' && !pool.disableBGPExport && !ipPool.natOutgoing;
+  return verdict(
+    ok,
+    `IPPool ${name}: vxlanMode Never, ipipMode Never, natOutgoing false, disableBGPExport false`,
+    pool && ipPool ? `${pool.cidr}: vxlanMode ${pool.vxlanMode}, ipipMode ${pool.ipipMode}, natOutgoing ${ipPool.natOutgoing}, disableBGPExport ${pool.disableBGPExport}` : `no IPPool ${name}`,
+    [],
+    [listing('ippools', pools)],
+  );
+}
+
+/** BGPConfiguration advertises the LoadBalancer pool's range and tags the pod pool's prefix with `community`. */
+export async function bgpConfigurationAdvertises(cluster: Cluster, community: string): Promise<Verdict> {
+  const { configuration, pools } = await cluster.bgpObjects();
+  const lb = pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
+  const podPools = pools.filter((pool) => !pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
+  const tagged = configuration.prefixAdvertisements.filter((advertisement) => podPools.includes(advertisement.cidr) && advertisement.communities.includes(community));
+  const ok = lb.length > 0 && sameSet(configuration.serviceLoadBalancerIPs, lb) && tagged.length > 0;
+  return verdict(
+    ok,
+    `serviceLoadBalancerIPs = the LoadBalancer pool's range (${list(lb)}), and a prefixAdvertisement of the pod pool (${list(podPools)}) with community ${community}`,
+    `serviceLoadBalancerIPs ${list(configuration.serviceLoadBalancerIPs)}; prefixAdvertisements ${list(configuration.prefixAdvertisements.map((a) => `${a.cidr} [${a.communities.join(' ')}]`))}`,
+    [],
+    [listing('bgpconfiguration-default', configuration)],
+  );
+}
+
+export async function nodesCarryLabel(cluster: Cluster, label: string, expectedCount: number): Promise<Verdict> {
+  const [key, value] = label.split('=') as [string, string];
+  const nodes = await cluster.nodes();
+  const labelled = nodes.filter((node) => node.labels?.[key] === value);
+  return verdict(labelled.length === expectedCount, `exactly ${expectedCount} node(s) labelled ${label}`, `${labelled.length}: ${list(labelled.map((node) => node.name))}`, [], [listing('nodes', nodes.map((node) => ({ name: node.name, labels: node.labels })))]);
+}
+
+/** From every node, the router receives exactly that node's own blocks and the LoadBalancer range. */
+export async function routerReceivesOwnBlocks(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, objects, summary, blocks] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router), cluster.ipamBlocks()]);
+  const lb = objects.pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
+  const evidence = [...summary.evidence];
+  const findings: string[] = [];
+  const rows: string[] = [];
+  for (const node of nodes) {
+    const address = bgpAddressOf(node);
+    const peer = summary.value.peers.find((candidate) => candidate.address === address);
+    const want = [...blocks.filter((block) => block.node === node.name).map((block) => block.cidr), ...lb];
+    if (peer?.state !== 'Established') {
+      findings.push(`no Established session with ${node.name} (${address})`);
+      continue;
+    }
+    const learned = await routerRoutesFrom(cluster, router, address);
+    evidence.push(...learned.evidence);
+    const prefixes = [...new Set(learned.value.map((route) => route.prefix))];
+    rows.push(`${node.name}: ${list(prefixes)}`);
+    if (!sameSet(prefixes, want)) findings.push(`from ${node.name} (${address}) the router received ${list(prefixes)}, expected its blocks and the LoadBalancer range: ${list(want)}`);
+  }
+  return verdict(findings.length === 0, "from every node the router receives exactly the node's own blocks and the LoadBalancer range", findings.length ? findings.join('; ') : rows.join('; '), evidence);
+}
+
+/** The router's kernel routes each block to its node's address, and to nothing else. */
+export async function routerRoutesBlocksToNodes(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, blocks, table] = await Promise.all([cluster.nodes(), cluster.ipamBlocks(), routes(cluster, { kind: 'router', name: router })]);
+  const findings: string[] = [];
+  for (const block of blocks.filter((candidate) => candidate.node)) {
+    const owner = nodes.find((node) => node.name === block.node);
+    const route = table.value.find((candidate) => candidate.prefix === block.cidr);
+    const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway) : [route.gateway]) : [];
+    if (!owner || !route || hops.length !== 1 || hops[0] !== bgpAddressOf(owner) || route.proto !== 'bgp') {
+      findings.push(`${block.cidr} (${block.node}): ${route ? `proto ${route.proto} via ${list(hops.map(String))}` : 'no route'}, expected via ${owner ? bgpAddressOf(owner) : '?'} by BGP`);
+    }
+  }
+  return verdict(findings.length === 0, "the router routes every pod block by BGP to its node's address", findings.length ? findings.join('; ') : `${blocks.length} blocks, each via its node`, table.evidence);
+}
+
+/** Every path the router holds inside an advertised prefix carries that prefix's communities; no other path carries any. */
+export async function communitiesOnAdvertisedPrefixes(cluster: Cluster, router: string): Promise<Verdict> {
+  const [objects, table] = await Promise.all([cluster.bgpObjects(), routerBgpTable(cluster, router)]);
+  const evidence = [...table.evidence];
+  const findings: string[] = [];
+  const learned = [...new Set(table.value.filter((route) => route.peer !== '(unspec)').map((route) => route.prefix))];
+  for (const prefix of learned) {
+    const address = prefix.split('/')[0] as string;
+    const want = objects.configuration.prefixAdvertisements.filter((advertisement) => cidrContains(parseCidr(advertisement.cidr, { loose: true }), address)).flatMap((advertisement) => advertisement.communities);
+    const paths = await routerPrefixPaths(cluster, router, prefix);
+    evidence.push(...paths.evidence);
+    for (const path of paths.value) {
+      if (!sameSet(path.communities, want)) findings.push(`${prefix} from ${path.peer} carries ${list(path.communities)}, expected ${list(want)}`);
+    }
+  }
+  return verdict(findings.length === 0, 'each prefix the router learned carries exactly the communities of the prefixAdvertisement covering it (none outside one)', findings.length ? findings.join('; ') : `${learned.length} prefixes as expected`, evidence);
+}
+
+/** On every node: its own blocks are BIRD's blackholes, every other block goes via the router's address on the node's subnet, by BIRD, on eth1. */
+export async function nodesRouteBlocksViaRouter(cluster: Cluster, router: string): Promise<Verdict> {
+  const [nodes, blocks, seenRouter] = await Promise.all([cluster.nodes(), cluster.ipamBlocks(), routerAddresses(cluster, router)]);
+  const evidence = [...seenRouter.evidence];
+  const findings: string[] = [];
+  for (const node of nodes) {
+    const gateway = routerAddressFor(seenRouter.addresses, node);
+    const table = await routes(cluster, nodeTarget(node.name));
+    evidence.push(...table.evidence);
+    for (const block of blocks.filter((candidate) => candidate.node)) {
+      const route = table.value.find((candidate) => candidate.prefix === block.cidr);
+      const own = block.node === node.name;
+      const ok = own ? route?.type === 'blackhole' && route.proto === 'bird' : route?.gateway === gateway && route?.dev === 'eth1' && route?.proto === 'bird' && !route.nexthops?.length;
+      if (!ok) findings.push(`${node.name}: ${block.cidr} ${route ? `${route.type === 'blackhole' ? 'blackhole' : `via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`} proto ${route.proto ?? '-'}` : 'no route'}, expected ${own ? 'blackhole proto bird' : `via ${gateway} dev eth1 proto bird`}`);
+    }
+  }
+  return verdict(findings.length === 0, "on every node, its own blocks are blackholes by BIRD and every other node's block goes via the router's address on its subnet, dev eth1, by BIRD", findings.length ? findings.join('; ') : `${nodes.length} nodes, ${blocks.length} blocks as expected`, evidence);
+}
+
+/** The router pings a pod: answered by the pod's own IP with `ttl`, and the pod sees the router's address as the source (no NAT). */
+export async function routerPingsPod(cluster: Cluster, router: string, pod: PodInfo, ttl: number): Promise<Verdict> {
+  const seen = await ping(cluster, { kind: 'router', name: router }, pod.ip as string, 3);
+  const replies = seen.value.replies;
+  const ok = replies.length === 3 && replies.every((reply) => reply.from === pod.ip && reply.ttl === ttl);
+  return verdict(
+    ok,
+    `3 replies from ${describePod(pod)}'s own IP ${pod.ip}, each with TTL ${ttl}`,
+    replies.length ? `${replies.length} replies: ${list(replies.map((reply) => `from ${reply.from} ttl ${reply.ttl}`))}` : `no reply (${list(seen.value.errors)})`,
+    seen.evidence,
   );
 }
