@@ -38,6 +38,9 @@ function changesOf(world: PodNetWorld): BgpChanges {
   return found;
 }
 
+/** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
+const BGP_CHANGE = { timeout: 60_000 };
+
 /** The router of the scenario's topology (a namespace in the lab, a container on a live lab). */
 function router(world: PodNetWorld): string {
   const name = routerContainer(topologySpec(world.topology));
@@ -115,7 +118,7 @@ Then('the router routes the LoadBalancer range via every node labelled {string},
   await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker', { label }));
 });
 
-When('the router installs up to {int} equal-cost BGP paths', async function (this: PodNetWorld, paths: number) {
+When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async function (this: PodNetWorld, paths: number) {
   const objects = await this.cluster.bgpObjects();
   const peerAs = objects.peers[0]?.asNumber;
   const summary = [`router bgp ${peerAs}`, 'address-family ipv4 unicast'];
@@ -124,7 +127,7 @@ When('the router installs up to {int} equal-cost BGP paths', async function (thi
   await this.cluster.configureRouter([...summary, `maximum-paths${internal} ${paths}`]);
 });
 
-When('a node without a BGP session is labelled {string}, called {string}', async function (this: PodNetWorld, label: string, alias: string) {
+When('a node without a BGP session is labelled {string}, called {string}', BGP_CHANGE, async function (this: PodNetWorld, label: string, alias: string) {
   const [key, value] = label.split('=') as [string, string];
   const nodes = await this.cluster.nodes();
   const quiet = nodes.find((node) => node.role === 'worker' && node.labels?.[key] === undefined);
@@ -135,7 +138,7 @@ When('a node without a BGP session is labelled {string}, called {string}', async
   await this.cluster.labelNode(quiet.name, { [key]: value });
 });
 
-When('the label {string} is removed from {string}', async function (this: PodNetWorld, key: string, alias: string) {
+When('the label {string} is removed from {string}', BGP_CHANGE, async function (this: PodNetWorld, key: string, alias: string) {
   await this.cluster.labelNode(namedNode(this, alias), { [key]: null });
 });
 
@@ -179,7 +182,7 @@ Then('the router pings {string} and every reply comes from its IP with TTL {int}
   await this.verify(routerPingsPod(this.cluster, router(this), this.pod(alias), ttl));
 });
 
-After({ name: "put back the nodes' labels and the router's configuration the scenario changed" }, async function (this: PodNetWorld) {
+After({ name: "put back the nodes' labels and the router's configuration the scenario changed", ...BGP_CHANGE }, async function (this: PodNetWorld) {
   const done = changes.get(this);
   if (!done) return;
   for (const { node, undo } of done.labels.reverse()) await this.cluster.labelNode(node, undo);

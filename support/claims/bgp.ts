@@ -11,6 +11,7 @@ import type { BgpPeer, CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
 import { birdBgpSessions, routerAdvertisedTo, routerBgpSummary, routerBgpTable, routerPrefixPaths, routerRoutesFrom } from '../probes/bgp.ts';
 import { ping } from '../probes/ping.ts';
+import { ProbeFailure } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { bgpSessionState } from '../probes/parse/bird.ts';
 import { routeGet, routes } from '../probes/routes.ts';
@@ -413,7 +414,14 @@ export async function nodesRouteBlocksViaRouter(cluster: Cluster, router: string
 
 /** The router pings a pod: answered by the pod's own IP with `ttl`, and the pod sees the router's address as the source (no NAT). */
 export async function routerPingsPod(cluster: Cluster, router: string, pod: PodInfo, ttl: number): Promise<Verdict> {
-  const seen = await ping(cluster, { kind: 'router', name: router }, pod.ip as string, 3);
+  let seen;
+  try {
+    seen = await ping(cluster, { kind: 'router', name: router }, pod.ip as string, 3);
+  } catch (error) {
+    // ping exits 2 when the router has no route at all: that is what the claim is about.
+    if (!(error instanceof ProbeFailure) || error.reason !== 'exit' || error.result.timedOut) throw error;
+    return verdict(false, `3 replies from ${describePod(pod)}'s own IP ${pod.ip}, each with TTL ${ttl}`, `ping failed: ${(error.result.stderr || error.result.stdout).trim()}`, [error.result]);
+  }
   const replies = seen.value.replies;
   const ok = replies.length === 3 && replies.every((reply) => reply.from === pod.ip && reply.ttl === ttl);
   return verdict(

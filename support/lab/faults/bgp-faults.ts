@@ -12,6 +12,8 @@ import type { Fault } from './faults.ts';
 
 /** The BGP topologies of the lab. */
 export const BGP_TOPOLOGIES = ['calico-bgp', 'selective-bgp-peering'];
+/** Lesson 10's topology: iBGP to a route-reflecting router, the pool advertised. */
+export const REFLECTOR_TOPOLOGIES = ['calico-bgp-ippool'];
 /** The topologies whose BGPPeer selects nodes by label, and whose nodes advertise a LoadBalancer range. */
 export const SELECTIVE_TOPOLOGIES = ['selective-bgp-peering'];
 
@@ -35,7 +37,7 @@ const everyPeer = (state: LabState, change: (peer: BgpPeer) => void) => changeOb
 async function removeRouterLines(state: LabState, pattern: RegExp): Promise<void> {
   const bgp = bgpOf(state);
   const as = /^router bgp (\d+)/m.exec(bgp.routerConfig)?.[1];
-  const lines = bgp.routerConfig.split('\n').filter((line) => pattern.test(line.trim()));
+  const lines = bgp.routerConfig.split('\n').filter((line) => line.startsWith('  ') && pattern.test(line.trim())); // statements of the address family, not comments
   if (!as || lines.length === 0) throw new Error(`the router's configuration has no line like ${pattern} to remove`);
   bgp.routerConfig = bgp.routerConfig.split('\n').filter((line) => !lines.includes(line)).join('\n');
   await configureRouter(state, [`router bgp ${as}`, 'address-family ipv4 unicast', ...lines.map((line) => `no ${line.trim()}`)]);
@@ -110,6 +112,40 @@ export const BGP_FAULTS: Fault[] = [
         'address-family ipv4 unicast',
         `neighbor ${group} route-map PNL-UNEQUAL in`,
       ]);
+    },
+  },
+  {
+    name: 'router-no-next-hop-self',
+    description: 'the router reflects routes without next-hop-self: each node gets the other blocks via their nodes, not via the router',
+    topologies: REFLECTOR_TOPOLOGIES,
+    apply: (state) => removeRouterLines(state, /next-hop-self/),
+  },
+  {
+    name: 'router-not-reflector',
+    description: 'the router does not treat the nodes as route-reflector clients: no node learns another node\'s block',
+    topologies: REFLECTOR_TOPOLOGIES,
+    apply: (state) => removeRouterLines(state, /route-reflector-client/),
+  },
+  {
+    name: 'bgp-community-missing',
+    description: 'BGPConfiguration default lost its prefixAdvertisements: block routes reach the router without their community',
+    topologies: REFLECTOR_TOPOLOGIES,
+    apply: (state) => changeObjects(state, (objects) => (objects.configuration.prefixAdvertisements = [])),
+  },
+  {
+    name: 'bgp-pool-not-exported',
+    description: 'the pod pool has disableBGPExport true: no node advertises its blocks, so nobody learns a route to them',
+    topologies: REFLECTOR_TOPOLOGIES,
+    apply: (state) => changeObjects(state, (objects) => objects.pools.filter((pool) => !pool.allowedUses.includes('LoadBalancer')).forEach((pool) => (pool.disableBGPExport = true))),
+  },
+  {
+    name: 'node-vlan-label-wrong',
+    description: 'the node on VLAN 20 is labelled vlan=10: it peers with the router address of the other subnet',
+    topologies: REFLECTOR_TOPOLOGIES,
+    apply: async (state) => {
+      const node = state.nodes.find((candidate) => candidate.labels?.vlan === '20');
+      if (!node) throw new Error('no node is labelled vlan=20');
+      await relabelNode(state, node.name, { vlan: '10' });
     },
   },
   {
