@@ -3,8 +3,8 @@
  * Exit codes: 0 done, 1 the lab failed to build, 2 the machine cannot run it (or bad usage).
  */
 import { parseArgs } from 'node:util';
+import { runCli } from '../support/cli/main.ts';
 import { UsageError } from '../support/cli/usage-error.ts';
-import { EnvironmentError } from '../support/cluster/cluster.ts';
 import { FAULTS, UnknownFaultError } from '../support/lab/faults/faults.ts';
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/lab/lab.ts';
 import { ensurePreflight } from '../support/lab/preflight.ts';
@@ -67,8 +67,9 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       await ensurePreflight((line) => console.log(line));
       const started = performance.now();
-      const { state, created } = await labUp(specOptions);
+      const { state, created, cleared } = await labUp({ ...specOptions, keep: true });
       const ms = Math.round(performance.now() - started);
+      if (cleared) console.log(cleared);
       console.log(created ? `lab ${state.name} is up (${ms} ms)` : `lab ${state.name} was already up; attached to it`);
       console.log(formatLabStatus(state));
       return 0;
@@ -118,15 +119,4 @@ async function main(argv: string[]): Promise<number> {
 }
 
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof EnvironmentError || error instanceof UsageError || error instanceof UnknownFaultError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`error: ${(error as Error).message}`);
-      if (!(error instanceof EnvironmentError)) console.error(USAGE);
-      process.exit(2);
-    }
-    console.error(`error: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)), { usage: USAGE, usageErrors: [UnknownFaultError] });

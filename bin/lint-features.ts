@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '../support/cli/main.ts';
 import { formatFinding } from '../support/toolkit/lint/findings.ts';
 import { lintFeatures } from '../support/toolkit/lint/run.ts';
 
@@ -35,10 +36,5 @@ async function main(argv: string[]): Promise<number> {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`lint:features: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    process.exit(2);
-  },
-);
+// A lint that cannot run (gplint missing, a feature that cannot be read) is an environment fault: 2, like bad usage.
+runCli(() => main(process.argv.slice(2)), { usage: USAGE, name: 'lint:features', usageErrors: [Error] });

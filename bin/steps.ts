@@ -6,11 +6,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '../support/cli/main.ts';
 import { buildCatalogue } from '../support/toolkit/catalogue.ts';
 import { CATALOGUE_FILE, renderCatalogue } from '../support/toolkit/markdown.ts';
 import { loadSuite } from '../support/toolkit/suite.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+const USAGE = `usage: npm run steps [-- --check] [--file <path>]
+  --check          write nothing; exit 1 if docs/steps.md is not what would be generated
+  --file <path>    write the catalogue there instead of docs/steps.md`;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, file: { type: 'string' } }, strict: true });
@@ -42,10 +46,4 @@ function firstDifference(current: string, expected: string): string {
   return `first difference at line ${at + 1}: expected ${JSON.stringify(want[at] ?? '(end of file)')}, found ${JSON.stringify(have[at] ?? '(end of file)')}`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  },
-);
+runCli(() => main(process.argv.slice(2)), { usage: USAGE, name: 'steps' });

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit
+# Formatting (Prettier, pinned): the files .prettier-checked lists.
+bash scripts/format-check.sh
 # The lab's tests need iproute2, ping, tcpdump and iptables; as root this installs what is missing.
 node --import tsx bin/lab.ts preflight
 mapfile -t files < <(find test -name '*.test.ts' | sort)

@@ -11,7 +11,7 @@ When('{string} pings {string} {int} times', async function (this: PodNetWorld, f
 When('{string} pings {string} {int} times while {string} captures its traffic', async function (this: PodNetWorld, from: string, to: string, count: number, on: string) {
   this.lastCapture = await pingPodUnderCapture(this.cluster, this.pod(from), this.pod(to), count, this.pod(on));
   this.lastPing = this.lastCapture.ping;
-  this.record(this.lastCapture.observation.evidence);
+  this.observe(this.lastCapture.observation);
 });
 
 Then('every echo request is answered', function (this: PodNetWorld) {

@@ -2,6 +2,7 @@
  * Evidence: every command a step ran, and every expectation it checked, rendered for the
  * report. Kept apart from the World so that checks and probes stay plain functions.
  */
+import { AssertionError } from 'chai';
 import type { ExecResult } from './cluster/cluster.ts';
 import { redact } from './redact.ts';
 
@@ -14,19 +15,23 @@ export interface Verdict {
   observed: string;
   evidence: ExecResult[];
   /** Extra views for the report (a reachability matrix, a picture of the path). */
-  details?: { fileName: string; mediaType: string; body: string }[];
+  details?: { fileName: string; mediaType: string; body: string | Buffer }[];
 }
 
 /**
  * A claim that does not hold: the network finding, as opposed to an environment fault.
  * Allure marks errors named *Assertion* as failed (a finding) and any other error as broken
- * (the environment). No expected/actual fields: cucumber would print a diff instead of the message.
+ * (the environment). As chai's AssertionError it carries `expected` and `actual`, the verdict's
+ * two sides, which cucumber prints as a diff under the message and Allure shows side by side.
  */
-export class ClaimAssertionError extends Error {
-  override readonly name = 'ClaimAssertionError';
-
+export class ClaimAssertionError extends AssertionError<{ expected: string; actual: string; showDiff: boolean }> {
   constructor(verdict: Verdict) {
-    super(verdictMessage(verdict));
+    super(verdictMessage(verdict), { expected: redact(verdict.expected), actual: redact(verdict.observed), showDiff: true });
+    // chai types `name` as "AssertionError"; reports tell a claim's failure by this name.
+    Object.defineProperty(this, 'name', { value: 'ClaimAssertionError', enumerable: false });
+    // Cucumber's error formatter keeps only what precedes ": expected" when it prints a diff; a
+    // dash instead of the colon keeps the whole message above the diff (and in the reports).
+    if (this.stack) this.stack = this.stack.replace(/^[\w]*AssertionError: /, 'ClaimAssertionError — ');
   }
 }
 

@@ -6,6 +6,8 @@ import 'allure-cucumberjs';
 import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
+import { INTERRUPTED_LABEL, wasInterrupted } from './run/interrupt.ts';
+import { TARGETS } from './target.ts';
 import { TopologyClusters } from './topology/clusters.ts';
 import { topologyOfTags } from './topology/catalogue.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
@@ -31,6 +33,14 @@ Before({ name: "connect to the cluster of the scenario's topology", timeout: 120
   return 'skipped';
 });
 
+Before({ name: 'skip what is left once the run is interrupted' }, async function (this: PodNetWorld) {
+  const signal = wasInterrupted();
+  if (!signal) return undefined;
+  await allure.label(INTERRUPTED_LABEL, signal);
+  this.attach(`not run: the run was interrupted (${signal})`, { mediaType: 'text/plain', fileName: 'interrupted.txt' });
+  return 'skipped';
+});
+
 Before({ name: 'label the scenario for the report' }, async function (this: PodNetWorld, { pickle }) {
   const tags = pickle.tags.map((tag) => tag.name);
   const lesson = lessonOf(tags);
@@ -43,7 +53,7 @@ Before({ name: 'label the scenario for the report' }, async function (this: PodN
 
 Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: PodNetWorld, { pickle }) {
   const liveOnly = pickle.tags.find((tag) => tag.name === '@live-only' || tag.name.startsWith('@live-only:'));
-  if (!liveOnly || this.cluster.target === 'kind') return undefined;
+  if (!liveOnly || TARGETS[this.cluster.target].answersLiveOnly) return undefined;
   const reason = liveOnly.name.slice('@live-only:'.length).replaceAll('-', ' ') || 'it needs a live cluster';
   this.attach(`skipped on the embedded lab: ${reason}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
   return 'skipped';
@@ -51,6 +61,13 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
 
 // After hooks run in the reverse order of their definition: this one, defined first, runs
 // last, so that a diagnosis still finds the pods the scenario created.
+After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async function (this: PodNetWorld, { result }) {
+  const signal = wasInterrupted();
+  if (!signal || result?.status === Status.PASSED || result?.status === Status.SKIPPED) return;
+  await allure.label(INTERRUPTED_LABEL, signal);
+  this.attach(`interrupted (${signal}) while it ran: what it saw is incomplete, so it neither passed nor failed`, { mediaType: 'text/plain', fileName: 'interrupted.txt' });
+});
+
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const pod of this.createdPods.splice(0)) {
@@ -64,7 +81,6 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
   const [source, target] = await this.trafficSubjects();
   const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [] }));
-  if (!diagnosis) return;
   this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
   for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
 });

@@ -3,15 +3,20 @@
  * worker node", "the node of \"source\"". Never by literal name or address.
  */
 import { EnvironmentError, type Cluster, type ExecTarget, type NodeInfo, type PodInfo } from './cluster/cluster.ts';
+import { subnetOf } from './topology/clab.ts';
 
 export type Placement =
   | { kind: 'role'; role: 'worker' | 'control-plane'; other: boolean }
   | { kind: 'any' }
-  | { kind: 'sameNodeAs'; alias: string };
+  | { kind: 'sameNodeAs'; alias: string }
+  /** A worker whose Calico node address is (or is not) on the subnet of the first pod named so far. */
+  | { kind: 'subnet'; same: boolean };
 
-export const PLACEMENT_PATTERN = /a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"/;
+export const PLACEMENT_PATTERN = /a worker node in another subnet|another worker node in the same subnet|a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"/;
 
 export function parsePlacement(text: string): Placement {
+  if (text === 'a worker node in another subnet') return { kind: 'subnet', same: false };
+  if (text === 'another worker node in the same subnet') return { kind: 'subnet', same: true };
   const sameNode = /^the node of "([^"]+)"$/.exec(text);
   if (sameNode) return { kind: 'sameNodeAs', alias: sameNode[1] as string };
   if (text === 'any node') return { kind: 'any' };
@@ -25,6 +30,8 @@ export function describePlacement(placement: Placement): string {
       return 'any node';
     case 'sameNodeAs':
       return `the node of "${placement.alias}"`;
+    case 'subnet':
+      return placement.same ? 'another worker node in the same subnet' : 'a worker node in another subnet';
     case 'role':
       return `${placement.other ? 'another' : 'a'} ${placement.role} node`;
   }
@@ -47,10 +54,10 @@ export function nodeTarget(node: string): ExecTarget {
  * Picks a Running pod with an IP of `workload` that fits `placement`, given the pods already
  * named in the scenario. Deterministic: the first fitting pod by node name.
  */
-export async function choosePod(cluster: Cluster, workload: string, placement: Placement, named: Map<string, PodInfo>): Promise<PodInfo> {
-  const [pods, nodes] = await Promise.all([cluster.pods({ namespace: cluster.workloadNamespace, workload }), cluster.nodes()]);
+export async function choosePod(cluster: Cluster, workload: string, placement: Placement, named: Map<string, PodInfo>, namespace = cluster.workloadNamespace): Promise<PodInfo> {
+  const [pods, nodes] = await Promise.all([cluster.pods({ namespace, workload }), cluster.nodes()]);
   if (pods.length === 0) {
-    throw new EnvironmentError(`no pod of workload "${workload}" exists in namespace ${cluster.workloadNamespace}`, 'check that the suite’s workloads are deployed (fixtures/workloads)');
+    throw new EnvironmentError(`no pod of workload "${workload}" exists in namespace ${namespace}`, 'check that the suite’s workloads are deployed (fixtures/workloads)');
   }
   const allowed = allowedNodes(nodes, placement, named);
   const fitting = pods
@@ -85,7 +92,21 @@ function allowedNodes(nodes: NodeInfo[], placement: Placement, named: Map<string
       const taken = new Set([...named.values()].map((pod) => pod.node));
       return new Set(nodes.filter((node) => node.role === placement.role && !(placement.other && taken.has(node.name))).map((node) => node.name));
     }
+    case 'subnet': {
+      const first = [...named.values()][0];
+      if (!first) throw new Error(`"${describePlacement(placement)}" is relative to the first pod named; name one first`);
+      const reference = nodeSubnet(nodes, first.node);
+      const taken = new Set([...named.values()].map((pod) => pod.node));
+      return new Set(nodes.filter((node) => node.role === 'worker' && !taken.has(node.name) && (nodeSubnet(nodes, node.name) === reference) === placement.same).map((node) => node.name));
+    }
   }
+}
+
+/** The subnet of a node's Calico address (spec.bgp.ipv4Address: 10.10.10.11/24 → 10.10.10.0/24). */
+export function nodeSubnet(nodes: NodeInfo[], name: string): string {
+  const address = nodes.find((node) => node.name === name)?.calico?.ipv4Address;
+  if (!address) throw new EnvironmentError(`Calico records no address for node ${name} (annotation projectcalico.org/IPv4Address)`, 'is calico-node running on it?');
+  return subnetOf(address);
 }
 
 export function namedPod(named: Map<string, PodInfo>, alias: string): PodInfo {

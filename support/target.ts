@@ -1,8 +1,9 @@
 /**
- * Which target a run uses, and how a process (the e2e runner, a cucumber worker) connects to it.
- * `E2E_TARGET=kind|netns|auto`: auto means kind when a kubeconfig is configured, else netns.
+ * Which target a run uses, what each target can do, and how a process (the e2e runner, a
+ * cucumber worker) connects to it. `E2E_TARGET=kind|netns|auto`: auto means kind when the
+ * kubeconfig's current context is a Kind cluster's, netns when no kubeconfig is configured.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
@@ -14,11 +15,56 @@ export interface TargetChoice {
   reason: string;
 }
 
+/** What differs between targets, in one place, so that no other module asks "is this kind?". */
+export interface TargetTraits {
+  /** Answers claims tagged @live-only (a live cluster does; the lab skips them). */
+  answersLiveOnly: boolean;
+  /** Can be broken on purpose with --fault (fault injection). */
+  breaksOnPurpose: boolean;
+  /** Opens a process's handle on the target, from the environment the runner set. */
+  connect(env: NodeJS.ProcessEnv): Promise<Cluster>;
+}
+
+/** The environment variables through which the runner tells cucumber workers where to go. */
+export const TARGET_ENV = {
+  target: 'E2E_TARGET',
+  lab: 'PODNET_LAB',
+  namespace: 'E2E_NAMESPACE',
+  context: 'E2E_CONTEXT',
+} as const;
+
+export const TARGETS: Record<TargetKind, TargetTraits> = {
+  kind: {
+    answersLiveOnly: true,
+    breaksOnPurpose: false,
+    async connect(env) {
+      const { connectKind } = await import('./cluster/kind/connect.ts');
+      return connectKind({ context: env[TARGET_ENV.context], namespace: env[TARGET_ENV.namespace] });
+    },
+  },
+  netns: {
+    answersLiveOnly: false,
+    breaksOnPurpose: true,
+    async connect(env) {
+      const { NetnsCluster } = await import('./cluster/netns/netns-cluster.ts');
+      return NetnsCluster.attach(env[TARGET_ENV.lab] ?? 'podnet');
+    },
+  },
+};
+
+export function isTargetKind(name: string): name is TargetKind {
+  return Object.hasOwn(TARGETS, name);
+}
+
 export function chooseTarget(env: NodeJS.ProcessEnv = process.env): TargetChoice {
-  const requested = env.E2E_TARGET ?? 'auto';
-  if (requested === 'kind' || requested === 'netns') return { kind: requested, reason: `E2E_TARGET=${requested}` };
-  if (requested !== 'auto') throw new EnvironmentError(`E2E_TARGET="${requested}" is not a target`, 'use E2E_TARGET=kind, netns or auto');
-  const file = env.KUBECONFIG?.split(delimiter).find(Boolean) ?? join(env.HOME ?? homedir(), '.kube', 'config');
+  const requested = env.E2E_TARGET || 'auto';
+  if (isTargetKind(requested)) {
+    if (TARGETS[requested].answersLiveOnly) namedKubeconfigs(env); // a named file must exist, whatever the target
+    return { kind: requested, reason: `E2E_TARGET=${requested}` };
+  }
+  if (requested !== 'auto') throw new EnvironmentError(`E2E_TARGET="${requested}" is not a target`, `use E2E_TARGET=${Object.keys(TARGETS).join(', ')} or auto`);
+  const named = namedKubeconfigs(env);
+  const file = named[0] ?? join(env.HOME ?? homedir(), '.kube', 'config');
   if (!existsSync(file)) return { kind: 'netns', reason: 'no kubeconfig is configured (KUBECONFIG unset, no ~/.kube/config)' };
   // A configured kubeconfig means a cluster, but only a Kind cluster is chosen on its own:
   // the suite applies workloads and, without Docker, privileged pods, which no one should get
@@ -31,6 +77,26 @@ export function chooseTarget(env: NodeJS.ProcessEnv = process.env): TargetChoice
   );
 }
 
+/**
+ * The files KUBECONFIG names. A file named there (or with --kubeconfig) that is missing or
+ * unreadable is an error: never a silent switch to another target.
+ */
+function namedKubeconfigs(env: NodeJS.ProcessEnv): string[] {
+  const files = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  for (const file of files) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+      throw new EnvironmentError(
+        `the kubeconfig ${file} (named by KUBECONFIG or --kubeconfig) ${why}`,
+        'name an existing kubeconfig, or unset KUBECONFIG to use ~/.kube/config (or the embedded lab when there is none)',
+      );
+    }
+  }
+  return files;
+}
+
 function currentContext(file: string): string | undefined {
   try {
     const config = parse(readFileSync(file, 'utf8')) as { 'current-context'?: string } | null;
@@ -40,20 +106,6 @@ function currentContext(file: string): string | undefined {
   }
 }
 
-/** The environment variables through which the runner tells cucumber workers where to go. */
-export const TARGET_ENV = {
-  target: 'E2E_TARGET',
-  lab: 'PODNET_LAB',
-  namespace: 'E2E_NAMESPACE',
-  context: 'E2E_CONTEXT',
-} as const;
-
 export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Cluster> {
-  const choice = chooseTarget(env);
-  if (choice.kind === 'netns') {
-    const { NetnsCluster } = await import('./cluster/netns/netns-cluster.ts');
-    return NetnsCluster.attach(env[TARGET_ENV.lab] ?? 'podnet');
-  }
-  const { connectKind } = await import('./cluster/kind/connect.ts');
-  return connectKind({ context: env[TARGET_ENV.context], namespace: env[TARGET_ENV.namespace] });
+  return TARGETS[chooseTarget(env).kind].connect(env);
 }

@@ -3,26 +3,15 @@
  * and the evidence it attaches. Small on purpose; logic lives in probes and claims.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { Cluster, ExecResult, PodInfo } from './cluster/cluster.ts';
+import type { Cluster, ExecResult, ExecTarget, PodInfo } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
-import type { Observation } from './probes/observation.ts';
-import type { PingResult } from './probes/parse/ping.ts';
-import type { Capture } from './probes/capture.ts';
+import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
+import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
-
-export interface PingSeen {
-  from: PodInfo;
-  to: PodInfo;
-  count: number;
-  observation: Observation<PingResult>;
-}
-
-export interface CaptureSeen {
-  on: PodInfo;
-  ping: PingSeen;
-  observation: Observation<Capture<PingResult>>;
-}
+import { topologySpec } from './topology/clusters.ts';
+import { routerContainer } from './topology/facts.ts';
+import type { WireCapture } from './claims/encapsulation.ts';
 
 let sharedCluster: Cluster | undefined;
 
@@ -39,6 +28,8 @@ export class PodNetWorld extends World {
   readonly hostInterfaces = new Map<string, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
+  /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
+  lastWireCapture: WireCapture | undefined;
   /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
   topology = DEFAULT_TOPOLOGY;
   private topologyCluster: Cluster | undefined;
@@ -56,6 +47,18 @@ export class PodNetWorld extends World {
   useTopology(topology: string, cluster: Cluster): void {
     this.topology = topology;
     this.topologyCluster = cluster;
+  }
+
+  /** The topology's router, as a place to run commands (its container on a live lab, its namespace in the embedded one). */
+  router(): ExecTarget {
+    const name = routerContainer(topologySpec(this.topology));
+    if (!name) throw new Error(`topology ${this.topology} has no router; tag the feature with a topology that has one`);
+    return { kind: 'router', name };
+  }
+
+  requireWireCapture(): WireCapture {
+    if (!this.lastWireCapture) throw new Error('no capture on a link has run in this scenario yet; add a When step that captures on a link');
+    return this.lastWireCapture;
   }
 
   pod(alias: string): PodInfo {
@@ -85,8 +88,17 @@ export class PodNetWorld extends World {
     for (const result of results) this.attach(formatExec(result), { mediaType: 'text/plain', fileName: attachmentName(result) });
   }
 
+  /** Attaches files a probe brought back (a capture's .pcap). */
+  attachFiles(files: EvidenceFile[] = []): void {
+    for (const file of files) {
+      if (typeof file.body === 'string') this.attach(file.body, { mediaType: file.mediaType, fileName: file.fileName });
+      else this.attach(file.body, { mediaType: file.mediaType, fileName: file.fileName });
+    }
+  }
+
   observe<T>(observation: Observation<T>): T {
     this.record(observation.evidence);
+    this.attachFiles(observation.files);
     return observation.value;
   }
 
@@ -94,7 +106,7 @@ export class PodNetWorld extends World {
   async verify(pending: Verdict | Promise<Verdict>): Promise<void> {
     const verdict = await pending;
     this.record(verdict.evidence);
-    for (const detail of verdict.details ?? []) this.attach(detail.body, { mediaType: detail.mediaType, fileName: detail.fileName });
+    this.attachFiles(verdict.details);
     this.attach(formatVerdict(verdict), { mediaType: 'text/plain', fileName: verdict.ok ? 'verdict.txt' : 'verdict-FAILED.txt' });
     if (!verdict.ok) throw new ClaimAssertionError(verdict);
   }

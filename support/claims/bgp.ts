@@ -14,7 +14,7 @@ import { ping } from '../probes/ping.ts';
 import { ProbeFailure } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { bgpSessionState } from '../probes/parse/bird.ts';
-import { routeGet, routes } from '../probes/routes.ts';
+import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
@@ -139,7 +139,8 @@ export async function nodesOnRouterSubnet(cluster: Cluster, router: string): Pro
     }
     const lookup = await routeGet(cluster, nodeTarget(node.name), routerIP);
     evidence.push(...lookup.evidence);
-    if (lookup.value.dev !== 'eth1' || lookup.value.gateway) findings.push(`${node.name} reaches the router's ${routerIP} ${lookup.value.gateway ? `via ${lookup.value.gateway} ` : ''}on ${lookup.value.dev}`);
+    const answer = lookup.value;
+    if (answer.kind !== 'route' || answer.lookup.dev !== 'eth1' || answer.lookup.gateway) findings.push(`${node.name} reaches the router's ${routerIP} by ${describeRouteAnswer(answer)}`);
   }
   return verdict(findings.length === 0, "every node Ready, its InternalIP its Calico address on eth1, on a subnet of the router, which it reaches directly on eth1", findings.length ? findings.join('; ') : `${nodes.length} nodes as expected`, evidence);
 }

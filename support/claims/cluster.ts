@@ -2,7 +2,7 @@
 import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { describePod } from '../subjects.ts';
-import { hostSideOf } from './host-side.ts';
+import { hostSideOf } from '../probes/host-side.ts';
 import { list, listing, verdict } from './verdict.ts';
 
 export async function nodeShape(cluster: Cluster, controlPlanes: number, workers: number): Promise<Verdict> {

@@ -6,7 +6,7 @@ import { formatRoute } from '../probes/parse/ip-route.ts';
 import { ipv4Addresses } from '../probes/interfaces.ts';
 import { routes } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
-import { hostSideOf } from './host-side.ts';
+import { hostSideOf } from '../probes/host-side.ts';
 import { list, verdict } from './verdict.ts';
 
 export async function hostRouteToPod(cluster: Cluster, pod: PodInfo): Promise<Verdict> {

@@ -7,7 +7,7 @@ import { interfaces } from '../probes/interfaces.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { chooseNode, nodeTarget, type Placement } from '../subjects.ts';
-import { hostSideOf } from './host-side.ts';
+import { hostSideOf } from '../probes/host-side.ts';
 import { list, listing, verdict } from './verdict.ts';
 
 /** A fresh name for a pod the suite creates; labelled as the suite's by the target. */

@@ -42,7 +42,7 @@ export async function fullMesh(cluster: Cluster, pods: PodInfo[], capture: boole
     `every one of ${pods.length} pods to reach every other pod at its own IP${capture ? ', arriving with the source pod’s own IP (no NAT)' : ''} (${seen.value.length} pairs)`,
     wrong.length === 0 ? `all ${seen.value.length} pairs as expected` : `${wrong.length} of ${seen.value.length} pairs wrong: ${wrong.map(describeCell).join('; ')}`,
     seen.evidence,
-    [{ fileName: 'mesh-matrix.txt', mediaType: 'text/plain', body: formatMeshMatrix(pods, seen.value) }],
+    [{ fileName: 'mesh-matrix.txt', mediaType: 'text/plain', body: formatMeshMatrix(pods, seen.value) }, ...(seen.files ?? [])],
   );
 }
 

@@ -1,10 +1,12 @@
 /** Claims of the Kubernetes network model and of CNI (NET-01, 03, 04, 05, 06, 08, 09). */
 import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
-import { usesVxlan } from '../net/calico.ts';
+import { VXLAN_DEVICE, usesVxlan } from '../net/calico.ts';
 import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { runProbe } from '../probes/commands.ts';
+import { NC_LISTENING, ncConnectArgv, ncListenArgv } from '../probes/netcat.ts';
+import { cniConfigFiles, cniExecutables, cniPluginTypes } from '../probes/node-config.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 import { list, listing, verdict } from './verdict.ts';
 
@@ -54,12 +56,12 @@ export async function overlayMtuIsNodeMtuLess(cluster: Cluster, overhead: number
   const seen = await Promise.all(nodes.map((node) => interfaces(cluster, nodeTarget(node.name))));
   const rows = nodes.map((node, index) => {
     const list = seen[index]?.value ?? [];
-    return { node: node.name, eth0: interfaceNamed(list, 'eth0')?.mtu, vxlan: interfaceNamed(list, 'vxlan.calico')?.mtu };
+    return { node: node.name, eth0: interfaceNamed(list, 'eth0')?.mtu, vxlan: interfaceNamed(list, VXLAN_DEVICE)?.mtu };
   });
   return verdict(
     rows.every((row) => row.eth0 !== undefined && row.vxlan === row.eth0 - overhead),
-    `on every node, vxlan.calico's MTU to be eth0's MTU less ${overhead} bytes`,
-    rows.map((row) => `${row.node}: eth0 ${row.eth0 ?? 'missing'}, vxlan.calico ${row.vxlan ?? 'missing'}`).join('; '),
+    `on every node, ${VXLAN_DEVICE}'s MTU to be eth0's MTU less ${overhead} bytes`,
+    rows.map((row) => `${row.node}: eth0 ${row.eth0 ?? 'missing'}, ${VXLAN_DEVICE} ${row.vxlan ?? 'missing'}`).join('; '),
     seen.flatMap((observation) => observation.evidence),
   );
 }
@@ -92,16 +94,16 @@ export async function containersShareEth0(cluster: Cluster, pod: PodInfo): Promi
   );
 }
 
-const LOCALHOST_PORT = '18081';
+const LOCALHOST_PORT = 18081;
 
 /** A server in one container answers a client in another container on 127.0.0.1. */
 export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInfo, client: string, server: string): Promise<Verdict> {
-  const listener = await cluster.startBackground(podTarget(pod, server), ['nc', '-v', '-l', '-k', '127.0.0.1', LOCALHOST_PORT], {
-    readyPattern: /[Ll]istening on/,
+  const listener = await cluster.startBackground(podTarget(pod, server), ncListenArgv('127.0.0.1', LOCALHOST_PORT), {
+    readyPattern: NC_LISTENING,
     readyTimeoutMs: 5_000,
     timeoutMs: 30_000,
   });
-  const connect = await cluster.exec(podTarget(pod, client), ['nc', '-z', '-v', '-w', '2', '127.0.0.1', LOCALHOST_PORT], { timeoutMs: 10_000 }).catch(async (error: unknown) => {
+  const connect = await cluster.exec(podTarget(pod, client), ncConnectArgv('127.0.0.1', LOCALHOST_PORT, 2), { timeoutMs: 10_000 }).catch(async (error: unknown) => {
     await listener.stop();
     throw error;
   });
@@ -114,35 +116,22 @@ export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInf
   );
 }
 
-const CONFIG_EXTENSIONS = /\.(conflist|conf|json)$/;
-
 /** The runtime uses the lexicographically first configuration file in /etc/cni/net.d. */
 export async function cniConfigIsFirstFile(cluster: Cluster, node: string, expected: string): Promise<Verdict> {
-  const seen = await runProbe(cluster, nodeTarget(node), ['ls', '-1', '/etc/cni/net.d'], (stdout) => stdout.split('\n').filter((name) => CONFIG_EXTENSIONS.test(name)).sort());
+  const seen = await cniConfigFiles(cluster, nodeTarget(node));
   return verdict(seen.value[0] === expected, `the first CNI configuration in /etc/cni/net.d on node ${node} to be ${expected}`, list(seen.value), seen.evidence);
 }
 
 /** Every plugin (and IPAM plugin) the configuration names is an executable in /opt/cni/bin. */
 export async function cniBinariesPresent(cluster: Cluster, node: string, config: string): Promise<Verdict> {
-  const conf = await runProbe(cluster, nodeTarget(node), ['cat', `/etc/cni/net.d/${config}`], (stdout) => pluginTypes(JSON.parse(stdout)));
-  const check = await runProbe(
-    cluster,
-    nodeTarget(node),
-    ['sh', '-c', 'for plugin; do if [ -x "/opt/cni/bin/$plugin" ]; then echo "$plugin present"; else echo "$plugin missing"; fi; done', 'cni-check', ...conf.value],
-    (stdout) => stdout.split('\n').filter(Boolean),
-  );
-  const missing = check.value.filter((line) => line.endsWith(' missing')).map((line) => line.split(' ')[0] as string);
+  const [named, present] = await Promise.all([cniPluginTypes(cluster, nodeTarget(node), config), cniExecutables(cluster, nodeTarget(node))]);
+  const missing = named.value.filter((plugin) => !present.value.includes(plugin));
   return verdict(
-    conf.value.length > 0 && missing.length === 0,
-    `every plugin named by ${config} on node ${node} (${list(conf.value)}) to be an executable in /opt/cni/bin`,
+    named.value.length > 0 && missing.length === 0,
+    `every plugin named by ${config} on node ${node} (${list(named.value)}) to be an executable in /opt/cni/bin`,
     missing.length ? `missing: ${list(missing)}` : 'all present',
-    [...conf.evidence, ...check.evidence],
+    [...named.evidence, ...present.evidence],
   );
-}
-
-function pluginTypes(conflist: { plugins?: { type?: string; ipam?: { type?: string } }[]; type?: string; ipam?: { type?: string } }): string[] {
-  const plugins = conflist.plugins ?? [conflist];
-  return [...new Set(plugins.flatMap((plugin) => [plugin.type, plugin.ipam?.type]).filter((type): type is string => Boolean(type)))];
 }
 
 export async function blocksBelowUtilisation(cluster: Cluster, percent: number): Promise<Verdict> {

@@ -7,7 +7,7 @@ import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
-import { hostSideOf } from './host-side.ts';
+import { hostSideOf } from '../probes/host-side.ts';
 import { list, sameSet, verdict } from './verdict.ts';
 
 export async function eth0HoldsOneAddress(cluster: Cluster, pod: PodInfo, prefixLen: number): Promise<Verdict> {

@@ -3,7 +3,7 @@ import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
-import { routeGet, routes } from '../probes/routes.ts';
+import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
 import { verdict } from './verdict.ts';
 
@@ -15,11 +15,11 @@ export async function routeGetViaNode(cluster: Cluster, fromNode: string, target
   const nodes = await cluster.nodes();
   const via = nodeNamed(nodes, target.node)?.internalIP;
   const seen = await routeGet(cluster, nodeTarget(fromNode), target.ip as string);
-  const lookup = seen.value;
+  const answer = seen.value;
   return verdict(
-    via !== undefined && lookup.gateway === via && lookup.dev === 'eth0',
+    via !== undefined && answer.kind === 'route' && answer.lookup.gateway === via && answer.lookup.dev === 'eth0',
     `on node ${fromNode}, the route to ${describePod(target)} to go via ${target.node}'s InternalIP ${via} on eth0`,
-    `${lookup.gateway ? `via ${lookup.gateway}` : 'no gateway'} dev ${lookup.dev ?? '?'}`,
+    describeRouteAnswer(answer),
     seen.evidence,
   );
 }

@@ -1,9 +1,25 @@
 /** The When side of traffic claims: send pings, optionally under a capture, and keep what was seen. */
 import type { Cluster, PodInfo } from '../cluster/cluster.ts';
-import { captureDuring } from '../probes/capture.ts';
+import { captureDuring, type Capture } from '../probes/capture.ts';
+import type { Observation } from '../probes/observation.ts';
+import type { PingResult } from '../probes/parse/ping.ts';
 import { ping } from '../probes/ping.ts';
 import { podTarget } from '../subjects.ts';
-import type { CaptureSeen, PingSeen } from '../world.ts';
+
+/** A ping a scenario sent, for its Then steps to judge. */
+export interface PingSeen {
+  from: PodInfo;
+  to: PodInfo;
+  count: number;
+  observation: Observation<PingResult>;
+}
+
+/** A ping sent while a pod captured its traffic. */
+export interface CaptureSeen {
+  on: PodInfo;
+  ping: PingSeen;
+  observation: Observation<Capture<PingResult>>;
+}
 
 const CAPTURE_FILTER = ['icmp'];
 
@@ -12,6 +28,6 @@ export async function pingPod(cluster: Cluster, from: PodInfo, to: PodInfo, coun
 }
 
 export async function pingPodUnderCapture(cluster: Cluster, from: PodInfo, to: PodInfo, count: number, on: PodInfo): Promise<CaptureSeen> {
-  const observation = await captureDuring(cluster, podTarget(on), CAPTURE_FILTER, () => ping(cluster, podTarget(from), to.ip as string, count));
+  const observation = await captureDuring(cluster, podTarget(on), CAPTURE_FILTER, on.name, () => ping(cluster, podTarget(from), to.ip as string, count));
   return { on, ping: { from, to, count, observation: observation.value.during }, observation };
 }

@@ -2,7 +2,7 @@
 import type { Verdict } from '../evidence.ts';
 import type { PodInfo } from '../cluster/cluster.ts';
 import { describePod } from '../subjects.ts';
-import type { CaptureSeen, PingSeen } from '../world.ts';
+import type { CaptureSeen, PingSeen } from './traffic-actions.ts';
 import { list, verdict } from './verdict.ts';
 
 export function everyRequestAnswered(ping: PingSeen): Verdict {

@@ -82,6 +82,15 @@ export interface ExecOptions {
 /** The exit code of a command cut off by its timeout, on every target (as timeout(1) reports it). */
 export const TIMED_OUT_EXIT_CODE = 124;
 
+/**
+ * The background-process contract, the same on every target: `start…` waits this long for the
+ * ready line unless told otherwise; a process outlives neither its `timeoutMs` nor this default;
+ * a process cut off by its lifetime reports TIMED_OUT_EXIT_CODE and `timedOut`; one that dies
+ * of a signal (stop() sends SIGINT) reports 128 + the signal's number, as a shell does.
+ */
+export const DEFAULT_READY_TIMEOUT_MS = 20_000;
+export const DEFAULT_BACKGROUND_LIFETIME_MS = 120_000;
+
 /** The evidence record of one command: what ran, where, and everything it said. */
 export interface ExecResult {
   where: string;
@@ -124,6 +133,8 @@ export interface IpPool {
   natOutgoing: boolean;
   /** The MTU Calico gives workload interfaces in this pool, where the target knows it. */
   mtu: number | undefined;
+  /** The IPPool resource's spec and labels as the API holds them (allowedUses, vxlanMode, …), where the target has it. */
+  resource?: { spec: Record<string, unknown>; labels: Record<string, string> };
 }
 
 export interface IpamAllocation {
@@ -158,6 +169,47 @@ export interface PodRequest {
   labels?: Record<string, string>;
 }
 
+export interface ServicePortInfo {
+  name: string | undefined;
+  port: number;
+  protocol: string;
+  /** A number, or the name of a container port. */
+  targetPort: number | string;
+  nodePort: number | undefined;
+}
+
+/** A Service as the API returns it. */
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  type: string;
+  /** An address, or 'None' for a headless Service. */
+  clusterIP: string;
+  externalIPs: string[];
+  ports: ServicePortInfo[];
+  selector: Record<string, string> | undefined;
+  labels: Record<string, string>;
+}
+
+export interface EndpointInfo {
+  addresses: string[];
+  /** conditions.ready; absent in the API means ready. */
+  ready: boolean;
+  hostname: string | undefined;
+  nodeName: string | undefined;
+  targetRef: { kind: string; namespace: string | undefined; name: string } | undefined;
+}
+
+/** An EndpointSlice (discovery.k8s.io/v1) as the API returns it. */
+export interface EndpointSliceInfo {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  addressType: string;
+  endpoints: EndpointInfo[];
+  ports: { name: string | undefined; port: number | undefined; protocol: string | undefined }[];
+}
+
 /** Who speaks BGP: a node's BIRD (inside calico-node on a live cluster) or the topology's router. */
 export type BgpSpeaker = { kind: 'node'; name: string } | { kind: 'router'; name: string };
 
@@ -189,6 +241,12 @@ export interface Cluster {
   dnsServiceIP(): Promise<string>;
   /** The Service CIDR the API server allocates ClusterIPs from. */
   serviceCIDR(): Promise<string>;
+  /** Services, of one namespace or all. */
+  services(filter?: { namespace?: string }): Promise<ServiceInfo[]>;
+  /** EndpointSlices, of one namespace or all, or of one Service (label kubernetes.io/service-name). */
+  endpointSlices(filter?: { namespace?: string; service?: string }): Promise<EndpointSliceInfo[]>;
+  /** What a pod's container wrote to stdout, as `kubectl logs` shows it. */
+  podLogs(namespace: string, name: string, container?: string): Promise<string>;
 
   /** Calico's BGP resources as the API holds them: BGPConfiguration `default`, BGPPeers, IPPools. */
   bgpObjects(): Promise<CalicoBgpObjects>;

@@ -30,10 +30,9 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
     .join('\n\n');
 }
 
-/** Runs the runbooks that fit the failed claims; undefined when none fits. */
-export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis | undefined> {
+/** Runs the runbooks that fit the failed claims (the default one where none does). */
+export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis> {
   const runbooks = runbooksFor(claims);
-  if (runbooks.length === 0) return undefined;
   const evidence = await gather(cluster, source, target);
   return { text: formatDiagnosis(runbooks, evidence), evidence: evidence.evidence };
 }

@@ -5,10 +5,11 @@
  */
 import type { Cluster, ExecResult, IpamBlock, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
+import { cniConfigFiles, natPostrouting, proxyArp } from '../probes/node-config.ts';
+import type { Observation } from '../probes/observation.ts';
 import type { Interface } from '../probes/parse/ip-addr.ts';
-import { parseIpRouteGet, type RouteLookup } from '../probes/parse/ip-route-get.ts';
 import type { Route } from '../probes/parse/ip-route.ts';
-import { routes } from '../probes/routes.ts';
+import { routeGet, routes, type RouteAnswer } from '../probes/routes.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export interface NodeView {
@@ -17,8 +18,8 @@ export interface NodeView {
   interfaces: Interface[];
   /** POSTROUTING rules of the nat table, as `iptables -t nat -S POSTROUTING` prints them. */
   natRules: string[];
-  /** proxy_arp of each host interface: name → value. */
-  proxyArp: Record<string, string>;
+  /** Proxy ARP of each interface: name → on. */
+  proxyArp: Record<string, boolean>;
   cniConfigs: string[];
 }
 
@@ -29,45 +30,35 @@ export interface Gathered {
   sourcePodRoutes: Route[] | undefined;
   sourcePodInterfaces: Interface[] | undefined;
   /** `ip route get <target IP>` on the source's node. */
-  lookup: RouteLookup | undefined;
+  lookup: RouteAnswer | undefined;
   pods: PodInfo[];
   blocks: IpamBlock[];
   evidence: ExecResult[];
 }
 
-/** Runs one command and keeps its output, never failing the diagnosis because one look failed. */
-async function look(cluster: Cluster, evidence: ExecResult[], node: string, argv: string[]): Promise<string | undefined> {
+/** Runs one probe and keeps its evidence, never failing the diagnosis because one look failed. */
+async function look<T>(evidence: ExecResult[], probe: Promise<Observation<T>>): Promise<T | undefined> {
   try {
-    const result = await cluster.exec(nodeTarget(node), argv, { timeoutMs: 5_000 });
-    evidence.push(result);
-    return result.exitCode === 0 ? result.stdout : undefined;
-  } catch {
+    const seen = await probe;
+    evidence.push(...seen.evidence);
+    return seen.value;
+  } catch (error) {
+    const result = (error as { result?: ExecResult }).result;
+    if (result) evidence.push(result);
     return undefined;
   }
 }
 
 async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]): Promise<NodeView> {
+  const on = nodeTarget(node.name);
   const [table, ifaces, nat, arp, cni] = await Promise.all([
-    routes(cluster, nodeTarget(node.name)).catch(() => undefined),
-    interfaces(cluster, nodeTarget(node.name)).catch(() => undefined),
-    look(cluster, evidence, node.name, ['iptables', '-t', 'nat', '-S', 'POSTROUTING']),
-    look(cluster, evidence, node.name, ['sh', '-c', 'for f in /proc/sys/net/ipv4/conf/cali*/proxy_arp; do [ -e "$f" ] && echo "$f $(cat "$f")"; done; true']),
-    look(cluster, evidence, node.name, ['ls', '-1', '/etc/cni/net.d']),
+    look(evidence, routes(cluster, on)),
+    look(evidence, interfaces(cluster, on)),
+    look(evidence, natPostrouting(cluster, on)),
+    look(evidence, proxyArp(cluster, on)),
+    look(evidence, cniConfigFiles(cluster, on)),
   ]);
-  evidence.push(...(table?.evidence ?? []), ...(ifaces?.evidence ?? []));
-  const proxyArp: Record<string, string> = {};
-  for (const line of (arp ?? '').split('\n')) {
-    const match = /conf\/([^/]+)\/proxy_arp (\d)/.exec(line);
-    if (match) proxyArp[match[1] as string] = match[2] as string;
-  }
-  return {
-    node,
-    routes: table?.value ?? [],
-    interfaces: ifaces?.value ?? [],
-    natRules: (nat ?? '').split('\n').filter((rule) => rule.startsWith('-A')),
-    proxyArp,
-    cniConfigs: (cni ?? '').split('\n').filter(Boolean).sort(),
-  };
+  return { node, routes: table ?? [], interfaces: ifaces ?? [], natRules: nat ?? [], proxyArp: arp ?? {}, cniConfigs: cni ?? [] };
 }
 
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
@@ -76,12 +67,7 @@ export async function gather(cluster: Cluster, source: PodInfo | undefined, targ
   const [allNodes, pods, blocks] = await Promise.all([cluster.nodes(), cluster.pods(), cluster.ipamBlocks().catch(() => [])]);
   const involved = allNodes.filter((node) => node.name === source?.node || node.name === target?.node);
   const nodes = await Promise.all((involved.length ? involved : allNodes).map((node) => viewOf(cluster, node, evidence)));
-  let lookup: RouteLookup | undefined;
-  if (source && target?.ip) {
-    const text = await look(cluster, evidence, source.node, ['ip', 'route', 'get', target.ip]);
-    lookup = text ? parseIpRouteGet(text) : undefined;
-  }
-  const [podRoutes, podInterfaces] = source ? await Promise.all([routes(cluster, podTarget(source)).catch(() => undefined), interfaces(cluster, podTarget(source)).catch(() => undefined)]) : [];
-  evidence.push(...(podRoutes?.evidence ?? []), ...(podInterfaces?.evidence ?? []));
-  return { source, target, nodes, sourcePodRoutes: podRoutes?.value, sourcePodInterfaces: podInterfaces?.value, lookup, pods, blocks, evidence };
+  const lookup = source && target?.ip ? await look(evidence, routeGet(cluster, nodeTarget(source.node), target.ip)) : undefined;
+  const [podRoutes, podInterfaces] = source ? await Promise.all([look(evidence, routes(cluster, podTarget(source))), look(evidence, interfaces(cluster, podTarget(source)))]) : [];
+  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, evidence };
 }

@@ -5,9 +5,11 @@
  * veth peers, `ip route get` on the source node), not from what the path should be.
  */
 import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
-import { parseIpRouteGet, type RouteLookup } from '../probes/parse/ip-route-get.ts';
+import { CALICO_GATEWAY } from '../net/calico.ts';
+import type { RouteLookup } from '../probes/parse/ip-route-get.ts';
+import { describeRouteAnswer, routeGet } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
-import { hostSideOf } from '../claims/host-side.ts';
+import { hostSideOf } from '../probes/host-side.ts';
 
 export interface Hop {
   kind: 'pod' | 'host-interface' | 'node' | 'router';
@@ -25,6 +27,8 @@ export interface PathFacts {
   nodes: NodeInfo[];
   /** `ip route get <target>` on the source's node. */
   lookup: RouteLookup | undefined;
+  /** Set when the source node's kernel refused the lookup (a blackhole route): what it said. */
+  refusal?: string;
   /** TTLs of the replies the source received. */
   observedTtls: number[];
 }
@@ -37,10 +41,10 @@ export function buildPath(facts: PathFacts): Hop[] {
   const node = (name: string) => facts.nodes.find((candidate) => candidate.name === name);
   const sameNode = source.node === target.node;
   let ttl = INITIAL_TTL;
-  const hops: Hop[] = [{ kind: 'pod', title: `pod ${source.name}`, lines: [`${source.ip} on eth0`, 'default via 169.254.1.1'], ttl }];
-  hops.push({ kind: 'host-interface', title: facts.sourceHost ?? 'host interface (unknown)', lines: [`on ${source.node}`, 'proxy ARP for 169.254.1.1'], ttl });
+  const hops: Hop[] = [{ kind: 'pod', title: `pod ${source.name}`, lines: [`${source.ip} on eth0`, `default via ${CALICO_GATEWAY}`], ttl }];
+  hops.push({ kind: 'host-interface', title: facts.sourceHost ?? 'host interface (unknown)', lines: [`on ${source.node}`, `proxy ARP for ${CALICO_GATEWAY}`], ttl });
   ttl -= 1;
-  const outLine = lookup ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}` : '→ (route unknown)';
+  const outLine = lookup ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}` : facts.refusal ? '→ refused (see the routes)' : '→ (route unknown)';
   hops.push({ kind: 'node', title: `node ${source.node}`, lines: [`${node(source.node)?.internalIP ?? '?'}`, outLine], ttl });
   if (!sameNode) {
     const targetNodeIP = node(target.node)?.internalIP;
@@ -93,11 +97,14 @@ export function renderPathSvg(hops: Hop[], observedTtls: number[]): string {
 
 /** Looks up the facts of the path through the Cluster port. */
 export async function pathFacts(cluster: Cluster, source: PodInfo, target: PodInfo, observedTtls: number[]): Promise<PathFacts> {
-  const [nodes, sourceSide, targetSide, lookup] = await Promise.all([
+  const [nodes, sourceSide, targetSide, answer] = await Promise.all([
     cluster.nodes(),
     hostSideOf(cluster, source),
     hostSideOf(cluster, target),
-    cluster.exec(nodeTarget(source.node), ['ip', 'route', 'get', target.ip as string], { timeoutMs: 5_000 }),
+    routeGet(cluster, nodeTarget(source.node), target.ip as string).then(
+      (seen) => seen.value,
+      () => undefined,
+    ),
   ]);
   return {
     source,
@@ -105,7 +112,8 @@ export async function pathFacts(cluster: Cluster, source: PodInfo, target: PodIn
     sourceHost: sourceSide.host?.name,
     targetHost: targetSide.host?.name,
     nodes,
-    lookup: lookup.exitCode === 0 ? parseIpRouteGet(lookup.stdout) : undefined,
+    lookup: answer?.kind === 'route' ? answer.lookup : undefined,
+    ...(answer?.kind === 'refused' ? { refusal: describeRouteAnswer(answer) } : {}),
     observedTtls,
   };
 }

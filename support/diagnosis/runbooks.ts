@@ -3,6 +3,7 @@
  * symptom each one fits (by the claims that failed), what it asks to look at, and the causes
  * the gathered evidence points to. The analyses are pure functions of the evidence.
  */
+import { CALICO_CNI_CONFIG, CALICO_GATEWAY, VXLAN_DEVICE, VXLAN_OVERHEAD } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { formatRoute, type Route } from '../probes/parse/ip-route.ts';
 import type { Gathered, NodeView } from './evidence.ts';
@@ -20,8 +21,12 @@ const nodeOf = (evidence: Gathered, name: string | undefined): NodeView | undefi
 
 function crossNodeCauses(evidence: Gathered): string[] {
   const causes: string[] = [];
-  const { source, target, lookup } = evidence;
+  const { source, target, lookup: answer } = evidence;
   const targetNode = nodeOf(evidence, target?.node)?.node;
+  if (answer?.kind === 'refused' && source?.node !== target?.node) {
+    causes.push(`the source node ${source?.node} refuses to route ${target?.ip} ("${answer.said}")${answer.route ? `: its route ${formatRoute(answer.route)} covers it` : ''}`);
+  }
+  const lookup = answer?.kind === 'route' ? answer.lookup : undefined;
   if (lookup && targetNode && source?.node !== target?.node && lookup.gateway !== targetNode.internalIP) {
     causes.push(
       `the source node ${source?.node} sends traffic for ${target?.ip} via ${lookup.gateway ?? `no gateway (dev ${lookup.dev})`}, not via ${targetNode.name}'s InternalIP ${targetNode.internalIP}: an extra hop or a wrong block route`,
@@ -48,12 +53,12 @@ function hostSideCauses(evidence: Gathered): string[] {
     const view = nodeOf(evidence, pod.node);
     if (!view) continue;
     if (!view.routes.some((route) => route.prefix === `${pod.ip}/32`)) causes.push(`node ${pod.node} has no host route to ${pod.name} (${pod.ip}): traffic to it hits the block's blackhole`);
-    const off = Object.entries(view.proxyArp).filter(([, value]) => value === '0');
-    if (off.length) causes.push(`proxy ARP is off on ${off.map(([name]) => name).join(', ')} of node ${pod.node}: nothing answers the pods' ARP for 169.254.1.1`);
+    const off = Object.entries(view.proxyArp).filter(([name, on]) => name.startsWith('cali') && !on);
+    if (off.length) causes.push(`proxy ARP is off on ${off.map(([name]) => name).join(', ')} of node ${pod.node}: nothing answers the pods' ARP for ${CALICO_GATEWAY}`);
   }
   const podRoutes = evidence.sourcePodRoutes;
-  if (podRoutes && !podRoutes.some((route) => route.dst === 'default' && route.gateway === '169.254.1.1')) {
-    causes.push(`pod ${evidence.source?.name} has no default route via 169.254.1.1 (it has: ${podRoutes.map(formatRoute).join(' | ') || 'none'})`);
+  if (podRoutes && !podRoutes.some((route) => route.dst === 'default' && route.gateway === CALICO_GATEWAY)) {
+    causes.push(`pod ${evidence.source?.name} has no default route via ${CALICO_GATEWAY} (it has: ${podRoutes.map(formatRoute).join(' | ') || 'none'})`);
   }
   return [...new Set(causes)];
 }
@@ -75,8 +80,8 @@ function mtuCauses(evidence: Gathered): string[] {
   const causes: string[] = [];
   for (const view of evidence.nodes) {
     const eth0 = view.interfaces.find((iface) => iface.name === 'eth0');
-    const vxlan = view.interfaces.find((iface) => iface.name === 'vxlan.calico');
-    if (eth0 && vxlan && vxlan.mtu > eth0.mtu - 50) causes.push(`on node ${view.node.name}, vxlan.calico's MTU ${vxlan.mtu} leaves no room for 50 bytes of VXLAN header under eth0's ${eth0.mtu}`);
+    const vxlan = view.interfaces.find((iface) => iface.name === VXLAN_DEVICE);
+    if (eth0 && vxlan && vxlan.mtu > eth0.mtu - VXLAN_OVERHEAD) causes.push(`on node ${view.node.name}, ${VXLAN_DEVICE}'s MTU ${vxlan.mtu} leaves no room for ${VXLAN_OVERHEAD} bytes of VXLAN header under eth0's ${eth0.mtu}`);
     for (const pod of [evidence.source, evidence.target]) {
       if (pod?.node !== view.node.name) continue;
       const podEth0 = pod === evidence.source ? evidence.sourcePodInterfaces?.find((iface) => iface.name === 'eth0') : undefined;
@@ -89,8 +94,8 @@ function mtuCauses(evidence: Gathered): string[] {
 
 function cniCauses(evidence: Gathered): string[] {
   return evidence.nodes.flatMap((view) => {
-    const first = view.cniConfigs.find((name) => /\.(conflist|conf|json)$/.test(name));
-    return first && first !== '10-calico.conflist' ? [`on node ${view.node.name} the runtime reads ${first} first, not Calico's 10-calico.conflist`] : [];
+    const first = view.cniConfigs[0];
+    return first && first !== CALICO_CNI_CONFIG ? [`on node ${view.node.name} the runtime reads ${first} first, not Calico's ${CALICO_CNI_CONFIG}`] : [];
   });
 }
 
@@ -104,7 +109,7 @@ export const RUNBOOKS: Runbook[] = [
   {
     title: 'A pod cannot reach pods on its own node',
     claims: ['L03-04', 'L03-05', 'L03-06', 'L02-07', 'L02-09', 'NET-02'],
-    looks: ["the pod's routes (default via 169.254.1.1)", "the node's host route to each pod", 'proxy ARP on the host interfaces'],
+    looks: [`the pod's routes (default via ${CALICO_GATEWAY})`, "the node's host route to each pod", 'proxy ARP on the host interfaces'],
     causes: hostSideCauses,
   },
   {
@@ -116,7 +121,7 @@ export const RUNBOOKS: Runbook[] = [
   {
     title: 'MTU mismatch: large packets vanish',
     claims: ['L02-05', 'L02-11', 'NET-04'],
-    looks: ["the pod's eth0 and its host interface", "the node's eth0 and vxlan.calico"],
+    looks: ["the pod's eth0 and its host interface", `the node's eth0 and ${VXLAN_DEVICE}`],
     causes: mtuCauses,
   },
   {
@@ -127,6 +132,24 @@ export const RUNBOOKS: Runbook[] = [
   },
 ];
 
+/**
+ * For a failed claim no runbook of the course fits: the subject's pods, their nodes, routes and
+ * addresses, read with every analysis above, so that no failure goes without a first look.
+ */
+export const DEFAULT_RUNBOOK: Runbook = {
+  title: 'No specific runbook fits this claim: a first look at its pods and their nodes',
+  claims: [],
+  looks: [
+    'the pods the scenario named, their IPs and nodes (every pod the cluster reports is attached)',
+    "the nodes' routes and addresses, NAT rules, proxy ARP and CNI configuration",
+    "the first pod's own routes and interfaces",
+    'Calico IPAM blocks',
+  ],
+  causes: (evidence) => [...new Set([...hostSideCauses(evidence), ...crossNodeCauses(evidence), ...conflictCauses(evidence), ...mtuCauses(evidence), ...cniCauses(evidence)])],
+};
+
+/** The runbooks whose symptom is one of the failed claims; the default one when none is. */
 export function runbooksFor(claims: string[]): Runbook[] {
-  return RUNBOOKS.filter((runbook) => runbook.claims.some((claim) => claims.includes(claim)));
+  const fitting = RUNBOOKS.filter((runbook) => runbook.claims.some((claim) => claims.includes(claim)));
+  return fitting.length > 0 ? fitting : [DEFAULT_RUNBOOK];
 }

@@ -2,8 +2,17 @@
  * Runs a local command with a timeout and returns its evidence record; the one place that
  * spawns processes for the lab and for node shells.
  */
+import { constants } from 'node:os';
 import { execa } from 'execa';
-import { TIMED_OUT_EXIT_CODE, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster/cluster.ts';
+import {
+  DEFAULT_BACKGROUND_LIFETIME_MS,
+  DEFAULT_READY_TIMEOUT_MS,
+  EnvironmentError,
+  TIMED_OUT_EXIT_CODE,
+  type BackgroundOptions,
+  type BackgroundProcess,
+  type ExecResult,
+} from '../cluster/cluster.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -51,9 +60,18 @@ export async function runChecked(argv: string[], options: RunOptions): Promise<E
   return result;
 }
 
+/** The exit code the background contract gives: the timeout's, a signal's as a shell reports it, or the process's own. */
+function backgroundExitCode(result: { exitCode?: number; timedOut?: boolean; signal?: string }): number {
+  if (result.timedOut) return TIMED_OUT_EXIT_CODE;
+  if (result.exitCode !== undefined) return result.exitCode;
+  const number = result.signal ? constants.signals[result.signal as NodeJS.Signals] : undefined;
+  return number === undefined ? TIMED_OUT_EXIT_CODE : 128 + number;
+}
+
 /**
  * Starts `argv` in the background and resolves once a line of its output matches
- * `readyPattern`. The process is ended by its own PID, never by name.
+ * `readyPattern` (the contract of cluster.ts's BackgroundProcess, as on a live cluster). The
+ * process is ended by its own PID, never by name.
  */
 export async function startBackground(argv: string[], where: string, options: BackgroundOptions): Promise<BackgroundProcess> {
   const [file, ...args] = argv;
@@ -63,10 +81,10 @@ export async function startBackground(argv: string[], where: string, options: Ba
     reject: false,
     stdin: 'ignore',
     stripFinalNewline: false,
-    timeout: options.timeoutMs ?? 120_000,
+    timeout: options.timeoutMs ?? DEFAULT_BACKGROUND_LIFETIME_MS,
     env: { LC_ALL: 'C' },
   });
-  const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const readyLine = await new Promise<string>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => fail(`not ready after ${readyTimeoutMs} ms`), readyTimeoutMs);
@@ -81,7 +99,12 @@ export async function startBackground(argv: string[], where: string, options: Ba
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`${argv.join(' ')} on ${where}: ${why}; it said: ${seen.trim() || '(nothing)'}`));
+      reject(
+        new EnvironmentError(
+          `${argv.join(' ')} on ${where} did not become ready: ${why}; it said: ${seen.trim() || '(nothing)'}`,
+          'check that the command exists and may run there (tcpdump needs NET_RAW/NET_ADMIN), or raise readyTimeoutMs',
+        ),
+      );
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -97,7 +120,7 @@ export async function startBackground(argv: string[], where: string, options: Ba
       return {
         where,
         argv,
-        exitCode: result.exitCode ?? 0,
+        exitCode: backgroundExitCode(result),
         stdout: String(result.stdout ?? ''),
         stderr: String(result.stderr ?? ''),
         ms: Math.round(performance.now() - started),

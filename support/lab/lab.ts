@@ -20,6 +20,12 @@ import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
 import { routerNetns } from './naming.ts';
+import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
+import { startServers } from './servers/servers.ts';
+import { replaceReplica } from './controllers/deployment.ts';
+import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
+import { applyNatOutgoing } from './felix/nat-outgoing.ts';
+import { startRedis } from './servers/redis.ts';
 import { configureRouter, relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
 import { removeBgpSockets } from './bgp/daemons.ts';
 
@@ -27,20 +33,47 @@ export interface UpResult {
   state: LabState;
   /** False when a lab of that name was already running and was attached to instead. */
   created: boolean;
+  /** Set when a lab left behind by a run that is gone was cleared first: says what was cleared. */
+  cleared?: string;
 }
 
 export interface UpOptions extends SpecOptions {
   /** Faults to apply once the lab is wired. */
   faults?: string[];
+  /** The lab outlives this process (default true: a lab brought up by hand is kept); only a kept lab is attached to. */
+  keep?: boolean;
 }
 
-/** Brings the lab up from the fixtures, or attaches to the one of that name already running. */
+/** Is the process that owns a lab still running? */
+function ownerAlive(state: LabState): boolean {
+  if (state.owner === undefined) return false;
+  try {
+    process.kill(state.owner, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Brings the lab up from the fixtures, or attaches to the one of that name already running if
+ * it was kept on purpose. A lab whose owner is gone and that was not kept (a run killed with
+ * kill -9, half-changed by whatever scenario was running) is cleared and built afresh.
+ */
 export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   const spec = loadLabSpec(options);
   options.faults?.forEach(findFault); // refuse unknown names before anything is created
   const running = readState(spec.name);
-  const namespaces = await labNamespaces(spec.name);
-  if (running) {
+  let namespaces = await labNamespaces(spec.name);
+  let cleared: string | undefined;
+  if (running && !running.kept && !ownerAlive(running)) {
+    await labDown(spec.name);
+    namespaces = [];
+    cleared = `lab ${spec.name} was left behind by run ${running.owner ?? '(unknown)'}, which is gone, and was not kept: cleared it and built it afresh`;
+  } else if (running) {
+    if (!running.kept) {
+      throw new EnvironmentError(`lab ${spec.name} belongs to run ${running.owner}, which is still running`, `wait for it to end, or choose another lab with --lab <name>`);
+    }
     const missing = running.nodes.filter((node) => !namespaces.includes(node.netns));
     if (missing.length) throw new EnvironmentError(`lab ${spec.name} has a state file but ${missing.length} of its nodes are gone (a crashed run?)`, 'clear it with npm run lab:down, then try again');
     if (options.faults?.length) throw new EnvironmentError(`lab ${spec.name} is already up`, `break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`);
@@ -49,7 +82,7 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
   if (namespaces.length > 0) {
     throw new EnvironmentError(`${namespaces.length} namespace(s) of a lab named ${spec.name} exist without a state file (a crashed run?)`, 'clear them with npm run lab:down, then try again');
   }
-  const state = planLab(spec);
+  const state: LabState = { ...planLab(spec), owner: process.pid, kept: options.keep ?? true };
   writeState(state); // first, so that lab:down can clear a half-built lab
   try {
     await wireLab(state);
@@ -59,7 +92,7 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
     await labDown(spec.name);
     throw new EnvironmentError(`the lab could not be built on this machine: ${(error as Error).message}`, 'it has been removed again; check the kernel supports veth, bridge, vxlan and overlayfs in network namespaces');
   }
-  return { state, created: true };
+  return { state, created: true, ...(cleared ? { cleared } : {}) };
 }
 
 /** Like Promise.all, but waits for every task before failing, so a clean-up never races a task still running. */
@@ -85,9 +118,15 @@ async function wireLab(state: LabState): Promise<void> {
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
       writeNodeLayer(state, node);
+      writeNodeResolvConf(state, node);
       node.holderPid = await startNodeHolder(state.name, node);
     }),
   );
+  await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
+  await startClusterDns(state);
+  await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
+  // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
+  await startRedis(state);
   await startLabBgp(state);
 }
 
@@ -95,9 +134,11 @@ async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
   const faults = names.map(findFault).filter((fault) => faultApplies(fault, state.spec.topology ?? DEFAULT_TOPOLOGY));
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
-    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec });
+    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec, services: state.services });
     await fault.apply(state);
     state.faults.push(fault.name);
+    // kube-proxy follows what the fault changed in the model (or misbehaves, if the fault is kube-proxy's).
+    await syncKubeProxy(state);
   }
 }
 
@@ -116,7 +157,10 @@ export async function labUndoFaults(labName: string, names: string[] = []): Prom
     const unknown = names.filter((name) => !state.faults.includes(name));
     if (unknown.length) throw new Error(`lab ${labName} does not have fault(s) ${unknown.join(', ')} (applied: ${state.faults.join(', ') || 'none'})`);
     const remaining = names.length === 0 ? [] : state.faults.filter((name) => !names.includes(name));
-    if (state.pristine) Object.assign(state, state.pristine);
+    if (state.pristine) {
+      Object.assign(state, state.pristine);
+      state.staleEndpointSlices = undefined; // only a fault freezes the slices
+    }
     state.pristine = undefined;
     state.faults = [];
     await unwireLab(labName);
@@ -178,7 +222,11 @@ function safeReaddir(dir: string): string[] {
 
 /** CNI ADD, lab style: an address from the node's block, the veth pair, the host route, DNS. */
 export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod> {
-  return updateState(labName, (state) => cniAdd(state, request));
+  return updateState(labName, async (state) => {
+    const pod = await cniAdd(state, request);
+    await syncKubeProxy(state);
+    return pod;
+  });
 }
 
 /** CNI DEL, lab style: the pod's namespace goes (taking its veth pair and host route along) and its address is released. */
@@ -187,6 +235,9 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     await cniDel(state, pod);
+    const replacement = await replaceReplica(state, pod);
+    if (replacement) await startServers(labName, [replacement]);
+    await syncKubeProxy(state);
   });
 }
 

@@ -6,9 +6,11 @@
 import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
 import type { NodeRole } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
+import { randomInt } from 'node:crypto';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
+import { admitServices, apiserverEndpointSlice, builtInServiceSpecs, endpointSliceOf, type LabEndpointSlice, type LabService, type PodPorts } from './services/services.ts';
 
 export interface LabNode {
   name: string;
@@ -40,7 +42,16 @@ export interface LabPod {
   namespace: string;
   name: string;
   workload: string;
-  ownerKind: 'DaemonSet' | 'Pod';
+  ownerKind: 'DaemonSet' | 'Pod' | 'ReplicaSet' | 'StatefulSet';
+  /** The owning controller's name when it is not the workload's own (a Deployment's ReplicaSet `<deployment>-<hash>`). */
+  ownerName?: string;
+  /** Named container ports (for a Service's named targetPort). */
+  ports?: PodPorts;
+  /** spec.hostname and spec.subdomain (a StatefulSet's pods), for EndpointSlice hostnames and DNS. */
+  hostname?: string;
+  subdomain?: string;
+  /** Absent means ClusterFirst; Default gives the pod its node's resolv.conf (CoreDNS's own pods). */
+  dnsPolicy?: 'Default';
   node: string;
   ip: string;
   /** The network namespace the pod's processes run in (its node's, for a hostNetwork pod). */
@@ -65,13 +76,21 @@ export interface LabState {
   dnsServiceIP: string;
   nodes: LabNode[];
   pods: LabPod[];
+  /** Services as the API server holds them (kubeadm's kubernetes and kube-dns, then the fixtures'). */
+  services: LabService[];
+  /** EndpointSlices frozen by a fault (the EndpointSlice controller stopped); absent: computed from the pods. */
+  staleEndpointSlices?: LabEndpointSlice[];
   ipam: IpamState;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
+  /** The PID of the process that brought the lab up (absent in state files of older versions). */
+  owner?: number;
+  /** Asked to outlive its owner (lab:up, e2e --keep): only such a lab is attached to by a later run. */
+  kept?: boolean;
   /** The lab's BGP daemons (BIRD per node, FRR on the router), when the topology configures BGP. */
   bgp?: { pids: number[]; convergenceMs: number };
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
-  pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec };
+  pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec; services?: LabService[] };
 }
 
 export const TUNNEL_HOLDER_PREFIX = 'vxlan-tunnel-addr:';
@@ -107,16 +126,72 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
     dnsServiceIP: dnsServiceIPOf(spec.serviceSubnet),
     nodes,
     pods: [],
+    services: [],
     ipam: ipam.toState(),
     faults: [],
   };
   for (const workload of spec.workloads) {
+    if (workload.kind === 'Deployment') {
+      for (let replica = 0; replica < (workload.replicas ?? 1); replica++) addReplica(state, workload, random);
+      continue;
+    }
+    if (workload.kind === 'StatefulSet') {
+      for (let ordinal = 0; ordinal < (workload.replicas ?? 1); ordinal++) addOrdinal(state, workload, ordinal);
+      continue;
+    }
     for (const node of eligibleNodes(state, workload)) {
       const name = workload.kind === 'Pod' ? workload.name : uniqueGeneratedName(state, workload, random);
       addPod(state, { workload, name, node: node.name });
     }
   }
+  // After the pods, so that a seeded `random` names pods as it did before Services existed.
+  state.services = admitServices(spec.serviceSubnet, [...builtInServiceSpecs(), ...(spec.services ?? [])], random ?? randomInt, (service) =>
+    generatedPodName(service, random),
+  );
   return state;
+}
+
+/** A Deployment's ReplicaSet, named as the controller names it. */
+export function replicaSetName(workload: Pick<WorkloadSpec, 'name' | 'templateHash'>): string {
+  return `${workload.name}-${workload.templateHash}`;
+}
+
+/** One more pod of a Deployment (its ReplicaSet's `<rs>-<5 chars>`), on the least loaded worker it may run on. */
+export function addReplica(state: LabState, workload: WorkloadSpec, random?: (max: number) => number): LabPod {
+  const replicaSet = replicaSetName(workload);
+  const name = uniqueGeneratedName(state, { ...workload, name: replicaSet }, random);
+  const node = workload.toleratesControlPlane ? leastLoaded(state.nodes, state) : scheduleOnWorker(state);
+  return addPod(state, { workload, name, node: node.name });
+}
+
+/**
+ * A StatefulSet's pod `<name>-<ordinal>`, with spec.hostname = its name and spec.subdomain =
+ * the StatefulSet's serviceName (pkg/controller/statefulset/stateful_set_utils.go
+ * initIdentity), on the least loaded node it may run on.
+ */
+export function addOrdinal(state: LabState, workload: WorkloadSpec, ordinal: number, node?: string): LabPod {
+  const name = `${workload.name}-${ordinal}`;
+  // The scheduler's default topology spread: the node with the fewest pods of the same set, then the least loaded.
+  const eligible = workload.toleratesControlPlane ? state.nodes : state.nodes.filter((candidate) => candidate.role === 'worker');
+  const siblings = (candidate: LabNode) => state.pods.filter((pod) => pod.workload === workload.name && pod.namespace === workload.namespace && pod.node === candidate.name).length;
+  const fewest = Math.min(...eligible.map(siblings));
+  const chosen = node ?? leastLoaded(eligible.filter((candidate) => siblings(candidate) === fewest), state).name;
+  return addPod(state, { workload, name, node: chosen });
+}
+
+function leastLoaded(nodes: LabNode[], state: LabState): LabNode {
+  const load = (node: LabNode) => state.pods.filter((pod) => pod.node === node.name).length;
+  return nodes.reduce((best, node) => (load(node) < load(best) ? node : best));
+}
+
+/** The EndpointSlice of each Service with a selector, computed from the pods as the controller does. */
+export function endpointSlices(state: LabState): LabEndpointSlice[] {
+  if (state.staleEndpointSlices) return state.staleEndpointSlices;
+  const controlPlane = state.nodes.find((node) => node.role === 'control-plane');
+  return (state.services ?? []).flatMap((service) => {
+    if (service.namespace === 'default' && service.name === 'kubernetes' && controlPlane) return [apiserverEndpointSlice(controlPlane)];
+    return endpointSliceOf(service, state.pods) ?? [];
+  });
 }
 
 function eligibleNodes(state: LabState, workload: WorkloadSpec): LabNode[] {
@@ -166,7 +241,11 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
     namespace: workload.namespace,
     name,
     workload: workload.name,
-    ownerKind: workload.kind,
+    ownerKind: workload.kind === 'Deployment' ? 'ReplicaSet' : workload.kind,
+    ...(workload.kind === 'Deployment' ? { ownerName: replicaSetName(workload) } : {}),
+    ...(workload.kind === 'StatefulSet' ? { hostname: name, ...(workload.serviceName ? { subdomain: workload.serviceName } : {}) } : {}),
+    ...(workload.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
+    ...(workload.ports && Object.keys(workload.ports).length ? { ports: { ...workload.ports } } : {}),
     node: node.name,
     ip: workload.hostNetwork ? internalIPOf(node) : ipam.assign(node.name, `${workload.namespace}/${name}`),
     netns: workload.hostNetwork ? node.netns : podNetns(state.name, workload.namespace, name),

@@ -2,6 +2,7 @@
  * Names as Calico and Kubernetes give them, and the lab's own object names.
  */
 import { randomInt } from 'node:crypto';
+import { fnv32a } from './services/fnv.ts';
 
 export { caliInterfaceName } from '../net/calico.ts';
 
@@ -13,6 +14,17 @@ export function generatedPodName(base: string, random: (max: number) => number =
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += GENERATED_NAME_ALPHABET[random(GENERATED_NAME_ALPHABET.length)];
   return `${base}-${suffix}`;
+}
+
+/**
+ * A Deployment's pod-template-hash. The controller hashes its Go object dump with FNV-32a and
+ * encodes the decimal sum with the generated-name alphabet (pkg/controller/controller_utils.go
+ * ComputeHash, k8s.io/apimachinery/pkg/util/rand SafeEncodeString); the lab hashes the
+ * template's JSON instead, so the value has the real form but not the real digits.
+ */
+export function podTemplateHash(template: unknown): string {
+  const sum = fnv32a(JSON.stringify(template ?? {}));
+  return [...String(sum)].map((digit) => GENERATED_NAME_ALPHABET[digit.charCodeAt(0) % GENERATED_NAME_ALPHABET.length]).join('');
 }
 
 /** Every object of the lab named `<name>` starts with this, so a clean-up never touches anything else. */

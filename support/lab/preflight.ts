@@ -23,6 +23,10 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'fping', args: ['--version'], what: 'fping (the full-mesh probe)', debianPackage: 'fping' },
   { command: 'nc', args: ['-h'], what: 'nc (netcat-openbsd, the localhost probe)', debianPackage: 'netcat-openbsd' },
   { command: 'nsenter', args: ['--version'], what: 'nsenter and unshare (util-linux)', debianPackage: 'util-linux' },
+  { command: 'dnsmasq', args: ['--version'], what: "dnsmasq (the nodes' upstream resolver)", debianPackage: 'dnsmasq-base' },
+  { command: 'dig', args: ['-v'], what: 'dig (bind9-dnsutils, the DNS probe)', debianPackage: 'bind9-dnsutils' },
+  { command: 'redis-server', args: ['--version'], what: 'redis-server (lesson 11)', debianPackage: 'redis-server' },
+  { command: 'redis-cli', args: ['--version'], what: 'redis-cli (redis-tools, lesson 11)', debianPackage: 'redis-tools' },
 ];
 
 const CAP_NET_ADMIN = 12n;

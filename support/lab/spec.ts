@@ -9,10 +9,13 @@ import { parseAllDocuments } from 'yaml';
 import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
 import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
-import { assertDnsLabel } from './naming.ts';
+import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import { kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
-import { DEFAULT_TOPOLOGY, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
+import { DEFAULT_TOPOLOGY, FIXTURES_DIR, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
 import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
+import { serviceSpecOf } from './services/manifests.ts';
+import type { PodPorts, ServiceSpec } from './services/services.ts';
+import { coreDnsWorkload } from './dns/coredns.ts';
 
 export interface PoolSpec {
   name: string;
@@ -20,10 +23,12 @@ export interface PoolSpec {
   blockSize: number;
   encapsulation: Encapsulation;
   natOutgoing: boolean;
+  disableBGPExport?: boolean;
+  nodeSelector?: string;
 }
 
 export interface WorkloadSpec {
-  kind: 'Pod' | 'DaemonSet';
+  kind: 'Pod' | 'DaemonSet' | 'Deployment' | 'StatefulSet';
   name: string;
   namespace: string;
   labels: Record<string, string>;
@@ -31,6 +36,18 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** A Deployment's replica count. */
+  replicas?: number;
+  /** A Deployment's pod-template-hash: its ReplicaSet is `<name>-<hash>`, its pods `<name>-<hash>-<5 chars>`. */
+  templateHash?: string;
+  /** The named container ports of its pods (a Service's named targetPort resolves through them). */
+  ports?: PodPorts;
+  /** The lesson folder (fixtures/lessons/<lesson>/) it comes from; absent for the suite's own workloads. */
+  lesson?: string;
+  /** A StatefulSet's governing (headless) Service: its pods get hostname <pod> and subdomain <serviceName>. */
+  serviceName?: string;
+  /** The pod's dnsPolicy; absent means ClusterFirst (a coredns pod has Default: its node's resolv.conf). */
+  dnsPolicy?: 'ClusterFirst' | 'Default';
 }
 
 export interface NodeSpec {
@@ -85,6 +102,8 @@ export interface LabSpec {
   /** The router, the links and the nodes' second interfaces, for the containerlab family. */
   routed: RoutedSpec | undefined;
   workloads: WorkloadSpec[];
+  /** The fixtures' Services, besides kubeadm's (kubernetes, kube-dns), which every lab has. */
+  services: ServiceSpec[];
   /** BGP between the nodes' BIRD and the router's FRR, for the topologies that configure it (lessons 07, 08, 10, 15). */
   bgp?: BgpSpec;
 }
@@ -201,33 +220,90 @@ function readInstallationPool(installation: Doc | undefined, file: string): Pool
     blockSize: Number(pool.blockSize ?? 26),
     encapsulation,
     natOutgoing: pool.natOutgoing !== 'Disabled',
+    ...(pool.disableBGPExport !== undefined ? { disableBGPExport: pool.disableBGPExport === true } : {}),
+    ...(pool.nodeSelector !== undefined ? { nodeSelector: String(pool.nodeSelector) } : {}),
   };
 }
 
-function readWorkloads(dir: string): WorkloadSpec[] {
-  const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
-  return files.flatMap((file) =>
-    readDocs(join(dir, file)).flatMap((doc): WorkloadSpec[] => {
-      if (doc.kind !== 'Pod' && doc.kind !== 'DaemonSet') return [];
-      const podSpec = (doc.kind === 'Pod' ? doc.spec : doc.spec?.template?.spec) as Doc | undefined;
-      const tolerations = (podSpec?.tolerations as Doc[] | undefined) ?? [];
-      const name = String(doc.metadata?.name);
-      assertDnsLabel(`${doc.kind} name in ${file}`, name);
-      return [
-        {
-          kind: doc.kind,
-          name,
-          namespace: String(doc.metadata?.namespace ?? 'default'),
-          labels: { ...(doc.kind === 'Pod' ? doc.metadata?.labels : doc.spec?.template?.metadata?.labels) },
-          toleratesControlPlane: tolerations.some(
-            (toleration) => toleration.operator === 'Exists' && (toleration.key === CONTROL_PLANE_TAINT || toleration.key === undefined),
-          ),
-          hostNetwork: podSpec?.hostNetwork === true,
-          containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
-        },
-      ];
-    }),
-  );
+const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'StatefulSet'];
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+}
+
+function containerPorts(podSpec: Doc | undefined): PodPorts {
+  const ports: PodPorts = {};
+  for (const container of (podSpec?.containers as Doc[] | undefined) ?? []) {
+    for (const port of (container.ports as Doc[] | undefined) ?? []) {
+      if (port.name) ports[String(port.name)] = { port: Number(port.containerPort), protocol: port.protocol === 'UDP' ? 'UDP' : 'TCP' };
+    }
+  }
+  return ports;
+}
+
+function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): WorkloadSpec {
+  const podSpec = (doc.kind === 'Pod' ? doc.spec : doc.spec?.template?.spec) as Doc | undefined;
+  const tolerations = (podSpec?.tolerations as Doc[] | undefined) ?? [];
+  const name = String(doc.metadata?.name);
+  assertDnsLabel(`${doc.kind} name in ${file}`, name);
+  const deployment = doc.kind === 'Deployment';
+  const replicas = Number(doc.spec?.replicas ?? 1);
+  if (deployment && (!Number.isInteger(replicas) || replicas < 0)) throw new Error(`${file}: Deployment ${name} has replicas "${doc.spec?.replicas}"`);
+  return {
+    kind: doc.kind,
+    name,
+    namespace: String(doc.metadata?.namespace ?? 'default'),
+    labels: { ...(doc.kind === 'Pod' ? doc.metadata?.labels : doc.spec?.template?.metadata?.labels) },
+    toleratesControlPlane: tolerations.some(
+      (toleration) => toleration.operator === 'Exists' && (toleration.key === CONTROL_PLANE_TAINT || toleration.key === undefined),
+    ),
+    hostNetwork: podSpec?.hostNetwork === true,
+    containers: ((podSpec?.containers as Doc[] | undefined) ?? []).map((container) => String(container.name)),
+    ports: containerPorts(podSpec),
+    ...(deployment ? { replicas, templateHash: podTemplateHash(doc.spec?.template) } : {}),
+    ...(doc.kind === 'StatefulSet' ? { replicas, serviceName: String(doc.spec?.serviceName ?? '') } : {}),
+    ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
+    ...(lesson ? { lesson } : {}),
+  };
+}
+
+function readObjects(dir: string, lesson?: string): { workloads: WorkloadSpec[]; services: ServiceSpec[] } {
+  const workloads: WorkloadSpec[] = [];
+  const services: ServiceSpec[] = [];
+  for (const file of yamlFiles(dir)) {
+    for (const doc of readDocs(join(dir, file))) {
+      if (WORKLOAD_KINDS.includes(doc.kind)) workloads.push(workloadSpecOf(doc, file, lesson));
+      else if (doc.kind === 'Service') services.push(serviceSpecOf(doc, file));
+    }
+  }
+  return { workloads, services };
+}
+
+/**
+ * Where a topology's lesson workloads live: its own lessons/ folder, or for the default
+ * topology (lessons 02-05 and 11) the shared fixtures/lessons/.
+ */
+function lessonsDirOf(topologyFolder: string, topology: string): string | undefined {
+  const own = join(topologyFolder, 'lessons');
+  if (existsSync(own)) return own;
+  return topology === DEFAULT_TOPOLOGY ? join(FIXTURES_DIR, 'lessons') : undefined;
+}
+
+/** The suite's own workloads (fixtures/workloads/), then each lesson's (<lessons>/<lesson>/), in name order. */
+function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): { workloads: WorkloadSpec[]; services: ServiceSpec[] } {
+  const all = readObjects(workloadsDir);
+  let lessons: string[] = [];
+  try {
+    if (lessonsDir) lessons = readdirSync(lessonsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  } catch {
+    lessons = [];
+  }
+  for (const lesson of lessons) {
+    const objects = readObjects(join(lessonsDir as string, lesson), lesson);
+    all.workloads.push(...objects.workloads);
+    all.services.push(...objects.services);
+  }
+  return all;
 }
 
 export interface SpecOptions {
@@ -309,6 +385,9 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   });
   const bgp = readBgpSpec(dir, clabFile);
   const workloadsDir = existsSync(join(dir, 'workloads')) ? join(dir, 'workloads') : SHARED_WORKLOADS_DIR;
+  const objects = options.podsPerNode === undefined ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology)) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
+  // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
+  if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
   return {
     ...kind,
     name,
@@ -318,7 +397,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodeMtu: NODE_MTU,
     ...readInstallation(join(dir, 'calico-installation.yaml')),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
-    workloads: options.podsPerNode === undefined ? readWorkloads(workloadsDir) : probeDaemonSets(options.podsPerNode),
+    ...objects,
     ...(bgp ? { bgp } : {}),
   };
 }

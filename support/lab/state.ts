@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EnvironmentError } from '../cluster/cluster.ts';
 import type { LabState } from './model.ts';
 
 export function stateDir(): string {
@@ -22,8 +23,14 @@ export function readState(labName: string): LabState | undefined {
   } catch {
     return undefined;
   }
-  const state = JSON.parse(text) as LabState;
-  if (state.version !== 1) throw new Error(`${statePath(labName)} was written by another version of podnet-e2e; run npm run lab:down`);
+  let state: LabState;
+  try {
+    state = JSON.parse(text) as LabState;
+  } catch (error) {
+    // A state file cut short (a full disk, a copy interrupted) is bad state, not a crash of ours.
+    throw new EnvironmentError(`${statePath(labName)}, the state file of lab ${labName}, cannot be read: ${(error as Error).message}`, `clear the lab with npm run lab:down -- --name ${labName}`);
+  }
+  if (state?.version !== 1) throw new EnvironmentError(`${statePath(labName)} was written by another version of podnet-e2e`, `clear the lab with npm run lab:down -- --name ${labName}`);
   return state;
 }
 

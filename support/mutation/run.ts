@@ -1,6 +1,8 @@
 /**
  * Runs the lesson features against the clean embedded lab and against each fault, each run in
- * its own lab and reports folder, two at a time (the machine has two cores).
+ * its own lab and reports folder, two at a time (the machine has two cores). A fault breaks
+ * the labs of its own topologies only, so under a fault only the features of those topologies
+ * run: the others meet a lab the fault never touched, exactly as in the clean run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { readResults } from '../run/summary.ts';
 import type { FaultOutcome } from './compare.ts';
+import { findFault, faultTopologies } from '../lab/faults/faults.ts';
+import { featuresOfTopologies } from '../topology/features.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -32,7 +36,9 @@ export async function runAll(faults: string[], concurrency = 2, onDone: (outcome
     while (next < jobs.length) {
       const index = next++;
       // Lab names unique to this process: a second matrix run at the same time keeps to its own labs.
-      outcomes[index] = await runUnderFault(jobs[index], `pnmut${process.pid}s${slot}`);
+      const fault = jobs[index];
+      const scope = fault === undefined ? [] : featuresOfTopologies(faultTopologies(findFault(fault)));
+      outcomes[index] = await runUnderFault(fault, `pnmut${process.pid}s${slot}`, scope);
       onDone(outcomes[index] as FaultOutcome);
     }
   };

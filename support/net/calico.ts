@@ -1,17 +1,33 @@
-/** Calico's own rules, which the targets, the lab and the claims all need. */
+/**
+ * Calico's facts, in one place: the wiring of the embedded lab, the claims, the runbooks and
+ * the path picture all read them from here. Sources: Calico v3.30 cni-plugin
+ * (pkg/dataplane/linux/dataplane_linux.go: the host veth's MAC, the 169.254.1.1 gateway and
+ * proxy ARP), felix (the VXLAN device name and its MTU overhead) and the calico-node install
+ * (the CNI configuration's file name).
+ */
 import { createHash } from 'node:crypto';
 import type { Encapsulation } from '../cluster/cluster.ts';
+
+/** The link-local next hop of every pod's routes, answered by proxy ARP on the host veth. */
+export const CALICO_GATEWAY = '169.254.1.1';
+
+/** The MAC address Calico gives every host-side veth. */
+export const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee';
+
+/** Felix's VXLAN device on every node. */
+export const VXLAN_DEVICE = 'vxlan.calico';
+
+/** The CNI configuration Calico installs; the runtime uses the first file of /etc/cni/net.d. */
+export const CALICO_CNI_CONFIG = '10-calico.conflist';
+
+/** The files of /etc/cni/net.d a runtime reads as configurations. */
+export const CNI_CONFIG_EXTENSIONS = /\.(conflist|conf|json)$/;
 
 /** Calico's host-side interface name: `cali` + the first 11 hex digits of SHA-1 of `<namespace>.<pod>`. */
 export function caliInterfaceName(namespace: string, pod: string): string {
   const digest = createHash('sha1').update(`${namespace}.${pod}`).digest('hex');
   return `cali${digest.slice(0, 11)}`;
 }
-
-/** The link-local next hop Calico gives every pod; the host side answers for it by proxy ARP. */
-export const CALICO_GATEWAY = '169.254.1.1';
-/** The MAC of every host-side cali interface. */
-export const CALICO_MAC = 'ee:ee:ee:ee:ee:ee';
 
 /** Bytes each encapsulation adds, which Calico takes off the node MTU for workload interfaces. */
 export const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
@@ -22,7 +38,13 @@ export const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
   None: 0,
 };
 
+/** The VXLAN header and its outer IPv4/UDP/Ethernet headers: what vxlan.calico's MTU leaves room for. */
+export const VXLAN_OVERHEAD = ENCAPSULATION_OVERHEAD.VXLAN;
+
 /** Calico creates vxlan.calico (and a tunnel address per node) when a pool uses VXLAN. */
 export function usesVxlan(encapsulation: Encapsulation): boolean {
   return encapsulation === 'VXLAN' || encapsulation === 'VXLANCrossSubnet';
 }
+
+/** Felix's default mtuIfacePattern: the host interfaces whose MTU it takes the smallest of (felix/config/config_params.go, v3.30.0). */
+export const MTU_IFACE_PATTERN = /^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)/;

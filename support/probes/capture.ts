@@ -1,12 +1,11 @@
 /**
- * A packet capture around an action: tcpdump starts, the capture begins only once it says it
- * is listening, the action runs, then the capture is stopped and read. Bounded throughout.
+ * A packet capture around an action: tcpdump starts, the action runs only once it says it
+ * is listening, then the capture is stopped and read, its packets kept as a .pcap file.
  */
 import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
-import { parseTcpdump, type Packet } from './parse/tcpdump.ts';
+import type { Packet } from './parse/tcpdump.ts';
 import type { Observation } from './observation.ts';
-
-const LISTENING = /listening on/;
+import { startPcap, startRawPcap, type PcapCapture } from './pcap.ts';
 
 export interface Capture<T> {
   packets: Packet[];
@@ -14,24 +13,55 @@ export interface Capture<T> {
   during: Observation<T>;
 }
 
+export interface RawCapture<T> {
+  /** What `tcpdump -r` printed, with the read options asked for. */
+  text: string;
+  during: Observation<T>;
+}
+
 export async function captureDuring<T>(
   cluster: Cluster,
   on: ExecTarget,
   filter: string[],
+  label: string,
   action: () => Promise<Observation<T>>,
+  iface = 'eth0',
 ): Promise<Observation<Capture<T>>> {
-  // --immediate-mode: hand every packet over as it comes, so none waits in a buffer when the capture stops.
-  const argv = ['tcpdump', '-n', '-l', '--immediate-mode', '-i', 'eth0', ...filter];
-  const tcpdump = await cluster.startBackground(on, argv, { readyPattern: LISTENING, readyTimeoutMs: 10_000, timeoutMs: 60_000 });
+  const seen = await around(await startPcap(cluster, on, filter, label, { iface }), action);
+  return { ...seen, value: { packets: seen.value.seen, during: seen.value.during } };
+}
+
+/** A capture on `iface`, read back with `readOptions` (`-vv`: every header, nested ones too) as text for the caller's parser. */
+export async function rawCaptureDuring<T>(
+  cluster: Cluster,
+  on: ExecTarget,
+  iface: string,
+  filter: string[],
+  readOptions: string[],
+  label: string,
+  action: () => Promise<Observation<T>>,
+): Promise<Observation<RawCapture<T>>> {
+  const seen = await around(await startRawPcap(cluster, on, filter, label, { iface, readOptions }), action);
+  return { ...seen, value: { text: seen.value.seen, during: seen.value.during } };
+}
+
+async function around<P, T>(
+  capture: PcapCapture<P>,
+  action: () => Promise<Observation<T>>,
+): Promise<Observation<{ seen: P; during: Observation<T> }>> {
   let during: Observation<T>;
   try {
     during = await action();
-    // The last reply may still be on its way into the capture buffer; tcpdump flushes on SIGINT.
+    // The last reply may still be on its way into the capture; tcpdump writes it out on SIGINT.
     await new Promise((resolve) => setTimeout(resolve, 100));
   } catch (error) {
-    await tcpdump.stop();
+    await capture.stop().catch(() => undefined);
     throw error;
   }
-  const capture = await tcpdump.stop();
-  return { value: { packets: parseTcpdump(capture.stdout), during }, evidence: [capture, ...during.evidence] };
+  const seen = await capture.stop();
+  return {
+    value: { seen: seen.value, during },
+    evidence: [...seen.evidence, ...during.evidence],
+    files: [...(seen.files ?? []), ...(during.files ?? [])],
+  };
 }

@@ -4,10 +4,11 @@
  * with the pairs. Optionally every destination captures its echo requests meanwhile, to see
  * the source address each request arrived with.
  */
-import type { BackgroundProcess, Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
-import type { Observation } from './observation.ts';
+import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { EvidenceFile, Observation } from './observation.ts';
 import { parseFpingSummary } from './parse/fping.ts';
-import { parseTcpdump } from './parse/tcpdump.ts';
+import type { Packet } from './parse/tcpdump.ts';
+import { startPcap, type PcapCapture } from './pcap.ts';
 import { podTarget } from '../subjects.ts';
 
 export interface MeshCell {
@@ -32,9 +33,10 @@ export function meshArgv(destinations: string[]): string[] {
 }
 
 export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { capture: boolean }): Promise<Observation<MeshCell[]>> {
-  const captures = options.capture ? await startCaptures(cluster, pods) : new Map<PodInfo, BackgroundProcess>();
+  const captures = options.capture ? await startCaptures(cluster, pods) : new Map<PodInfo, PcapCapture>();
   const evidence: ExecResult[] = [];
-  const captured = new Map<PodInfo, ExecResult>();
+  const files: EvidenceFile[] = [];
+  const seenBy = new Map<PodInfo, Packet[]>();
   let probes: { from: PodInfo; result: ExecResult }[];
   try {
     probes = await Promise.all(
@@ -46,10 +48,13 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
     );
   } finally {
     await new Promise((resolve) => setTimeout(resolve, captures.size ? 100 : 0));
-    for (const [pod, capture] of captures) captured.set(pod, await capture.stop());
+    for (const [pod, capture] of captures) {
+      const seen = await capture.stop();
+      seenBy.set(pod, seen.value);
+      evidence.push(...seen.evidence);
+      files.push(...(seen.files ?? []));
+    }
   }
-  evidence.push(...captured.values());
-  const seenBy = new Map([...captured].map(([pod, result]) => [pod, parseTcpdump(result.stdout)]));
   const cells: MeshCell[] = [];
   for (const { from, result } of probes) {
     evidence.push(result);
@@ -66,7 +71,7 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
       });
     }
   }
-  return { value: cells, evidence };
+  return { value: cells, evidence, files };
 }
 
 /** With NAT, the address a request arrives from is not a pod's: it is attributed to the probe only if it is its own or no pod's. */
@@ -74,15 +79,15 @@ function requestFrom(src: string | undefined, from: PodInfo, pods: PodInfo[]): b
   return src === from.ip || !pods.some((pod) => pod.ip === src);
 }
 
-const CAPTURE = ['tcpdump', '-n', '-l', '--immediate-mode', '-i', 'eth0', 'icmp[icmptype] == icmp-echo'];
+const ECHO_REQUESTS = ['icmp[icmptype] == icmp-echo'];
 
 /** One capture per destination, all listening before the first probe; if one fails to start, the others are stopped. */
-async function startCaptures(cluster: Cluster, pods: PodInfo[]): Promise<Map<PodInfo, BackgroundProcess>> {
-  const started = await Promise.allSettled(pods.map((pod) => cluster.startBackground(podTarget(pod), CAPTURE, { readyPattern: /listening on/, readyTimeoutMs: 10_000, timeoutMs: 60_000 })));
+async function startCaptures(cluster: Cluster, pods: PodInfo[]): Promise<Map<PodInfo, PcapCapture>> {
+  const started = await Promise.allSettled(pods.map((pod) => startPcap(cluster, podTarget(pod), ECHO_REQUESTS, pod.name)));
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed) {
-    await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)));
+    await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop().catch(() => undefined) : undefined)));
     throw failed.reason;
   }
-  return new Map(pods.map((pod, index) => [pod, (started[index] as PromiseFulfilledResult<BackgroundProcess>).value]));
+  return new Map(pods.map((pod, index) => [pod, (started[index] as PromiseFulfilledResult<PcapCapture>).value]));
 }

@@ -8,6 +8,7 @@ import { EnvironmentError } from '../cluster/cluster.ts';
 import type { Guard, Step } from './plan.ts';
 import { commandLine } from './render.ts';
 import { describeCondition, judge } from './waits.ts';
+import { parseKindVersion } from './versions.ts';
 
 export interface CommandResult {
   exitCode: number;
@@ -101,6 +102,13 @@ export function judgeGuard(guard: Guard, result: CommandResult, argv: string[]):
     throw new EnvironmentError(`\`${commandLine(argv)}\` failed (exit code ${result.exitCode})${tail(result.stderr)}`, remedy);
   }
   if (guard.type === 'succeeds') return 'continue';
+  if (guard.type === 'kind-version') {
+    const found = parseKindVersion(result.stdout);
+    if (found !== guard.expected) {
+      throw new EnvironmentError(`kind is ${found ?? `of an unknown version (${result.stdout.trim() || 'no output'})`}, but ${guard.image} is built by kind ${guard.expected}, the only release that supports it`, guard.remedy);
+    }
+    return 'continue';
+  }
   const listed = result.stdout.split('\n').map((line) => line.trim()).includes(guard.cluster);
   if (guard.type === 'cluster-absent' && listed) {
     throw new EnvironmentError(`a Kind cluster named "${guard.cluster}" already exists`, guard.remedy);

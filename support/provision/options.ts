@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Encapsulation } from '../cluster/cluster.ts';
 import type { DownOptions, UpOptions } from './plan.ts';
 import { DEFAULT_TOPOLOGY, topologyDir } from '../topology/catalogue.ts';
-import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S } from './versions.ts';
+import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S, nodeImage, pairedK8sVersions } from './versions.ts';
 
 export const ENCAPSULATIONS: readonly Encapsulation[] = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'];
 const DEFAULT_WAIT_TIMEOUT_S = 600;
@@ -85,7 +85,7 @@ function parseUp(args: string[]): Command {
     options: {
       name: clusterName(values.name),
       topology: topologyName(values.topology),
-      k8s: version('--k8s', values.k8s ?? DEFAULT_K8S),
+      k8s: pairedK8s(version('--k8s', values.k8s ?? DEFAULT_K8S)),
       calico: version('--calico', values.calico ?? DEFAULT_CALICO, /^v3\./),
       encapsulation: encapsulation(values.encapsulation),
       kubeconfig: kubeconfig(values.kubeconfig),
@@ -125,6 +125,15 @@ function version(flag: string, value: string, family?: RegExp): string {
     throw new UsageError(`${flag} "${value}": expected a release version such as ${flag === '--k8s' ? DEFAULT_K8S : DEFAULT_CALICO}`);
   }
   return normalized;
+}
+
+/** Only a version whose node image is paired with the kind release that built it. */
+function pairedK8s(k8s: string): string {
+  if (nodeImage(k8s)) return k8s;
+  throw new UsageError(
+    `--k8s "${k8s}": no kindest/node image of it is paired with the kind release that built it; ` +
+      `choose one of ${pairedK8sVersions().join(', ')} (or add the image and its kind release, from kind's release notes, to support/provision/versions.ts)`,
+  );
 }
 
 function encapsulation(value: string | undefined): Encapsulation | undefined {

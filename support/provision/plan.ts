@@ -4,7 +4,7 @@
  */
 import type { Encapsulation } from '../cluster/cluster.ts';
 import { renderInstallation, renderKindConfig, type Fixtures, KIND_CONFIG_FIXTURE, INSTALLATION_FIXTURE } from './manifests.ts';
-import { calicoOperatorManifests, nodeImage } from './versions.ts';
+import { calicoOperatorManifests, nodeImage, type NodeImage } from './versions.ts';
 import { parseClabTopology } from '../topology/clab.ts';
 import type { WaitCondition } from './waits.ts';
 
@@ -41,7 +41,9 @@ export type Guard =
   /** `kind get clusters` must not list the cluster (exit 2 if it does). */
   | { type: 'cluster-absent'; cluster: string; remedy: string }
   /** `kind get clusters` lists the cluster, else the rest of the plan is skipped (nothing to do). */
-  | { type: 'cluster-present'; cluster: string };
+  | { type: 'cluster-present'; cluster: string }
+  /** `kind version` must print the release that built the node image (exit 2 otherwise). */
+  | { type: 'kind-version'; expected: string; image: string; remedy: string };
 
 interface StepBase {
   description: string;
@@ -80,8 +82,21 @@ function kubeconfigFlag(kubeconfig: string | undefined): string[] {
   return kubeconfig ? ['--kubeconfig', kubeconfig] : [];
 }
 
-function guardsBeforeCreate(name: string): Step[] {
+function guardsBeforeCreate(name: string, image: NodeImage): Step[] {
   return [
+    {
+      kind: 'guard',
+      description: `kind is ${image.kind.version}, the release that built ${image.ref.split('@')[0]}`,
+      argv: ['kind', 'version'],
+      timeoutMs: 30 * SECOND,
+      guard: {
+        type: 'kind-version',
+        expected: image.kind.version,
+        image: image.ref,
+        remedy: `install kind ${image.kind.version} (https://github.com/kubernetes-sigs/kind/releases/download/${image.kind.version}/kind-linux-amd64, ` +
+          `SHA-256 ${image.kind.linuxAmd64Sha256}), or choose the Kubernetes version your kind release lists (--k8s)`,
+      },
+    },
     {
       kind: 'guard',
       description: 'The Docker engine is reachable',
@@ -154,6 +169,7 @@ function clabSteps(options: UpOptions, clab: { file: string; text: string }): St
 export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
   if (fixtures.clab) options = { ...options, name: clabKindName(fixtures.clab.text) };
   const image = nodeImage(options.k8s);
+  if (!image) throw new Error(`no node image is paired with a kind release for Kubernetes ${options.k8s} (options.ts checks --k8s)`);
   const kindConfig = renderKindConfig(fixtures.kindConfig, { name: options.name, image: image.ref });
   const installation = renderInstallation(fixtures.installation, options.encapsulation);
   const encapsulationNote = options.encapsulation ? `, pool encapsulation set to ${options.encapsulation}` : '';
@@ -166,11 +182,10 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
   }));
 
   const create: Step[] = fixtures.clab ? clabSteps(options, fixtures.clab) : [
-    ...guardsBeforeCreate(options.name),
+    ...guardsBeforeCreate(options.name, image),
     {
       kind: 'run',
-      description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s}` +
-        (image.builtBy ? ` (node image built by ${image.builtBy})` : ' (node image by tag: no digest is pinned for this version)'),
+      description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s} (node image built by kind ${image.kind.version})`,
       argv: ['kind', 'create', 'cluster', '--name', options.name, '--image', image.ref, '--config', '-',
         ...kubeconfigFlag(options.kubeconfig)],
       stdin: { source: `${KIND_CONFIG_FIXTURE}, name and node image substituted`, text: kindConfig.text },

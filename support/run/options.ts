@@ -1,6 +1,7 @@
 /** `npm run e2e` options: parsed with node:util parseArgs, turned into cucumber arguments. */
-import { UsageError } from '../cli/usage-error.ts';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../cli/usage-error.ts';
+import { TARGETS, isTargetKind } from '../target.ts';
 
 export interface E2eOptions {
   target: string | undefined;
@@ -17,6 +18,8 @@ export interface E2eOptions {
   faults: string[];
   /** Feature files or folders; empty means every feature. */
   paths: string[];
+  /** Run only the scenarios that failed in the last run (cucumber's rerun file). */
+  rerun: boolean;
 }
 
 export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
@@ -30,7 +33,9 @@ export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
   --kubeconfig <file>   kind target: the kubeconfig to use (default: KUBECONFIG, then ~/.kube/config)
   --context <name>      kind target: the kubeconfig context to use
   --fault <name>        embedded lab only: break the lab on purpose (repeatable; npm run lab:fault -- --list)
+  --rerun               run only the scenarios that failed last time (reports/rerun.txt)
   --no-report           skip generating the HTML report
+  Scenarios tagged @flaky are retried (up to twice); every attempt shows in the report.
   Reports go to reports/ (PODNET_REPORTS_DIR overrides).`;
 
 export { UsageError };
@@ -56,14 +61,18 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
         kubeconfig: { type: 'string' },
         'no-report': { type: 'boolean', default: false },
         fault: { type: 'string', multiple: true },
+        rerun: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.target !== undefined && values.target !== 'kind' && values.target !== 'netns') {
-    throw new UsageError(`--target takes kind or netns, got "${values.target}"`);
+  if (values.target !== undefined && !isTargetKind(values.target)) {
+    throw new UsageError(`--target takes ${Object.keys(TARGETS).join(' or ')}, got "${values.target}"`);
+  }
+  if (values.rerun && (positionals.length > 0 || values.tags !== undefined || (values.claim ?? []).length > 0)) {
+    throw new UsageError('--rerun runs what failed last time; it does not combine with --tags, --claim or feature paths');
   }
   const parallel = values.parallel === undefined ? 0 : Number(values.parallel);
   if (!Number.isInteger(parallel) || parallel < 0 || parallel > 64) throw new UsageError(`--parallel takes a whole number from 0 to 64, got "${values.parallel}"`);
@@ -83,6 +92,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     report: !values['no-report'],
     faults: values.fault ?? [],
     paths: positionals,
+    rerun: values.rerun ?? false,
   };
 }
 

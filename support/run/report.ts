@@ -6,6 +6,8 @@ export const REPORTS_DIR = process.env.PODNET_REPORTS_DIR ?? 'reports';
 export const RESULTS_DIR = join(REPORTS_DIR, 'allure-results');
 export const REPORT_DIR = join(REPORTS_DIR, 'allure-report');
 export const JUNIT_FILE = join(REPORTS_DIR, 'junit.xml');
+/** cucumber's rerun formatter: the scenarios (file:line) that failed in the last run, for --rerun. */
+export const RERUN_FILE = join(REPORTS_DIR, 'rerun.txt');
 
 export async function generateReport(): Promise<{ ok: boolean; path: string; output: string }> {
   const cli = resolve(import.meta.dirname, '../../node_modules/allure/cli.js');

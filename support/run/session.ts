@@ -5,7 +5,7 @@
  */
 import { EnvironmentError } from '../cluster/cluster.ts';
 import type { TargetChoice } from '../target.ts';
-import { TARGET_ENV } from '../target.ts';
+import { TARGETS, TARGET_ENV } from '../target.ts';
 import type { E2eOptions } from './options.ts';
 import { DEFAULT_TOPOLOGY, LABS_ENV, formatLabsEnv, labNameFor } from '../topology/catalogue.ts';
 
@@ -18,11 +18,18 @@ export interface TargetSession {
 }
 
 export async function openSession(choice: TargetChoice, options: E2eOptions, log: (line: string) => void, topologies: string[] = [DEFAULT_TOPOLOGY]): Promise<TargetSession> {
-  if (choice.kind === 'kind' && options.faults.length > 0) {
-    throw new EnvironmentError('--fault breaks the embedded lab only, and this run targets a cluster', 'add --target netns, or drop --fault');
+  if (!TARGETS[choice.kind].breaksOnPurpose && options.faults.length > 0) {
+    throw new EnvironmentError(`--fault breaks the embedded lab only, and this run targets ${choice.kind}`, 'add --target netns, or drop --fault');
   }
-  return choice.kind === 'netns' ? openLabSessions(options, log, topologies) : openClusterSession(options, log);
+  return OPENERS[choice.kind](options, log, topologies);
 }
+
+type Opener = (options: E2eOptions, log: (line: string) => void, topologies: string[]) => Promise<TargetSession>;
+
+const OPENERS: Record<TargetChoice['kind'], Opener> = {
+  netns: openLabSessions,
+  kind: (options, log) => openClusterSession(options, log),
+};
 
 /** One lab per topology, brought up side by side; if one cannot be built, the others are taken down again. */
 async function openLabSessions(options: E2eOptions, log: (line: string) => void, topologies: string[]): Promise<TargetSession> {
@@ -51,13 +58,14 @@ async function openLabSessions(options: E2eOptions, log: (line: string) => void,
 async function openLabSession(options: E2eOptions, log: (line: string) => void, topology: string, name: string): Promise<TargetSession> {
   const { labDown, labUp } = await import('../lab/lab.ts');
   const started = performance.now();
-  const { state, created } = await labUp({ topology, name, faults: options.faults });
+  const { state, created, cleared } = await labUp({ topology, name, faults: options.faults, keep: options.keep });
   const ms = Math.round(performance.now() - started);
+  if (cleared) log(cleared);
   let closed = false;
   return {
     description: created
       ? `embedded lab "${state.name}" (topology ${topology}) brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
-      : `embedded lab "${state.name}" (topology ${topology}) already running: attached, and left up after the run`,
+      : `embedded lab "${state.name}" (topology ${topology}) already running (kept on purpose): attached, and left up after the run`,
     env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: state.name },
     async close() {
       if (closed || !created || options.keep) return;

@@ -1,6 +1,6 @@
 /**
  * The embedded lab as the Kubernetes API of a Kind + Calico cluster would show it: the one
- * place that turns a LabState (support/cluster/netns/model.ts, read from the lab's state file)
+ * place that turns a LabState (support/lab/model.ts, read from the lab's state file)
  * into the objects the kind target reads.
  *
  *  - Nodes (InternalIP, Ready, the control-plane label and taint, Calico's node annotations);

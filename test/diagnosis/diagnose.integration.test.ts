@@ -3,9 +3,12 @@
  * breaks names the cause the evidence points to.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { PodInfo } from '../../support/cluster/cluster.ts';
 import { diagnose } from '../../support/diagnosis/diagnose.ts';
+import { routeGetViaNode } from '../../support/claims/routing.ts';
+import { ClaimAssertionError } from '../../support/evidence.ts';
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../../support/lab/lab.ts';
 import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
 
@@ -61,4 +64,29 @@ test('on the clean lab the runbook finds nothing to blame', { skip: !isRoot && '
   const { source, crossNode } = await pods();
   const diagnosis = await diagnose(cluster, ['L03-07'], source, crossNode);
   assert.match(diagnosis?.text ?? '', /the evidence does not point to one cause/);
+});
+
+test('a claim no runbook names gets the default one', { skip: !isRoot && 'needs root' }, async () => {
+  const { source, crossNode } = await pods();
+  const diagnosis = await diagnose(cluster, ['L02-01'], source, crossNode);
+  assert.match(diagnosis.text, /^RUNBOOK: No specific runbook fits this claim/);
+  assert.ok(diagnosis.evidence.length > 0);
+});
+
+// Last: it changes a node's routes by hand, which only the teardown undoes.
+test('a node that blackholes the remote block: L03-08 is a failed claim naming the blackhole route, not a broken one', { skip: !isRoot && 'needs root' }, async () => {
+  const { source, crossNode } = await pods();
+  const block = (await cluster.ipamBlocks()).find((candidate) => candidate.node === crossNode.node && candidate.allocations.some((allocation) => allocation.ip === crossNode.ip));
+  assert.ok(block);
+  const node = cluster.state().nodes.find((candidate) => candidate.name === source.node);
+  const changed = spawnSync('ip', ['-n', node?.netns ?? '', 'route', 'replace', 'blackhole', block.cidr, 'proto', '80'], { encoding: 'utf8' });
+  assert.equal(changed.status, 0, changed.stderr);
+  const verdict = await routeGetViaNode(cluster, source.node, crossNode);
+  assert.equal(verdict.ok, false);
+  assert.match(verdict.observed, new RegExp(`the kernel refuses the lookup \\("Invalid argument"\\): the route "blackhole ${block.cidr.replace(/\./g, '\\.')} proto 80" covers it`));
+  const error = new ClaimAssertionError(verdict);
+  assert.equal(error.name, 'ClaimAssertionError');
+  assert.match(error.message, /blackhole 192\.168\.\d+\.\d+\/26/);
+  const diagnosis = await diagnose(cluster, ['L03-08'], source, crossNode);
+  assert.match(diagnosis.text, /refuses to route .*"Invalid argument".*blackhole/);
 });

@@ -44,7 +44,7 @@ test('a lab that was already up is attached to and left up', { skip: !isRoot && 
   try {
     const { code, out } = e2e(['--lab', 'pnattach', '--target', 'netns', '--claim', 'L02-03', '--no-report']);
     assert.equal(code, 0, out);
-    assert.match(out, /already running: attached, and left up/);
+    assert.match(out, /already running \(kept on purpose\): attached, and left up/);
     assert.ok((await labNamespaces('pnattach')).length > 0);
   } finally {
     await labDown('pnattach');

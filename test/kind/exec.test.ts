@@ -22,7 +22,7 @@ async function waitFor(condition: () => boolean, ms: number): Promise<void> {
   }
 }
 
-describe('kind target: exec in a pod (v5 channel protocol, real local processes)', () => {
+describe('kind target: exec in a pod (as a v1.28 API server speaks it: v4 channel protocol, real local processes)', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
@@ -40,7 +40,7 @@ describe('kind target: exec in a pod (v5 channel protocol, real local processes)
     const call = h.fake.execs.at(-1)!;
     assert.deepEqual(call.argv, ['echo', 'hello', 'from the pod']);
     assert.equal(call.container, 'multitool', 'the first container, named explicitly');
-    assert.equal(call.protocol, 'v5.channel.k8s.io');
+    assert.equal(call.protocol, 'v4.channel.k8s.io', 'Kubernetes 1.28 has no v5 exec protocol');
   });
 
   it('reports a non-zero exit code from the status frame, and keeps stdout and stderr apart', async () => {
@@ -51,15 +51,20 @@ describe('kind target: exec in a pod (v5 channel protocol, real local processes)
     assert.equal(r.timedOut, false);
   });
 
-  it('works the same over the v4 protocol', async () => {
-    const v4 = await harness({ execProtocols: ['v4.channel.k8s.io'] });
+  it('works the same over the v5 protocol of Kubernetes 1.30+', async () => {
+    const v5 = await harness({ serverVersion: 'v1.32.0' });
     try {
-      const r = await v4.cluster().exec(pod, ['sh', '-c', 'echo a; echo b >&2; exit 7']);
+      const r = await v5.cluster().exec(pod, ['sh', '-c', 'echo a; echo b >&2; exit 7']);
       assert.deepEqual([r.exitCode, r.stdout, r.stderr], [7, 'a\n', 'b\n']);
-      assert.equal(v4.fake.execs.at(-1)?.protocol, 'v4.channel.k8s.io');
+      assert.equal(v5.fake.execs.at(-1)?.protocol, 'v5.channel.k8s.io');
     } finally {
-      await v4.close();
+      await v5.close();
     }
+  });
+
+  it('ignores the empty frame a real server sends first (no stray output, exit code from the status)', async () => {
+    const r = await h.cluster().exec(pod, ['true']);
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [0, '', '']);
   });
 
   it('times out: closes the socket, marks timedOut, keeps what was said so far', async () => {
@@ -69,8 +74,10 @@ describe('kind target: exec in a pod (v5 channel protocol, real local processes)
     assert.equal(r.exitCode, TIMED_OUT_EXIT_CODE);
     assert.equal(r.stdout, 'started\n');
     assert.ok(Date.now() - started < 3000, 'did not wait for the command');
-    // The socket was closed: the fake ends the process when its client goes away.
-    await waitFor(() => h.fake.liveChildren() === 0, 2000);
+    // As on a real cluster, closing the socket does not end the command (which is why probes
+    // bound themselves, and background commands are ended by PID).
+    assert.equal(h.fake.liveChildren(), 1, 'the kubelet leaves the process running');
+    await waitFor(() => h.fake.liveChildren() === 0, 8000);
   });
 
   it('reports a command the runtime cannot start as a transport fault, not an exit code', async () => {

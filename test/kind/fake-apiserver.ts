@@ -7,10 +7,17 @@
  *    delete / deletecollection of nodes, namespaces, pods, services, configmaps, daemonsets,
  *    Calico's ippools and ipamblocks, projectcalico.org/v3 workloadendpoints, installations;
  *  - POST selfsubjectaccessreviews, answered from a deny list;
- *  - pods/exec over WebSocket (v5.channel.k8s.io or v4): channel 1 stdout, 2 stderr, 3 a
- *    V1Status. By default the argv runs for real as a local process (spawned without a
- *    shell), so output separation, exit codes and signals are real; a handler can rewrite or
- *    script it.
+ *  - pods/exec over WebSocket: channel 1 stdout, 2 stderr, 3 a V1Status. As a real API
+ *    server of the version it claims (`serverVersion`, default the course's v1.28.0) does:
+ *      · it offers v5.channel.k8s.io (with the close-signal channel 255) only from 1.30, when
+ *        KEP-4006's streaming translation went beta and on by default (1.29 had it alpha,
+ *        gated off); 1.28 negotiates v4.channel.k8s.io;
+ *      · the first frame is an empty one on the lowest writable channel (stdout), which
+ *        k8s.io/apiserver's wsstream Conn writes to tell the client the streams are open;
+ *      · a client that goes away does not end the process: neither the API server nor the
+ *        kubelet forwards a signal, so the command runs on until it exits by itself.
+ *    By default the argv runs for real as a local process (spawned without a shell), so output
+ *    separation, exit codes and signals are real; a handler can rewrite or script it.
  *
  * A minimal controller stands in for the cluster: pods get a node, an IP allocated from their
  * node's IPAM block as Calico would, and become Running/Ready after `readyAfterMs`; an applied
@@ -93,7 +100,9 @@ export interface FakeApiServerOptions {
   calico?: boolean;
   /** Serve projectcalico.org/v3 through a "Calico API server" (default true). */
   calicoApiServer?: boolean;
-  /** Exec subprotocols the server accepts, best first (default v5 then v4). */
+  /** The version GET /version reports, and whose exec protocols the server speaks (default v1.28.0). */
+  serverVersion?: string;
+  /** Exec subprotocols the server accepts, best first (default: those of `serverVersion`). */
   execProtocols?: string[];
   exec?: (call: ExecCall) => ExecPlan;
   /** Pods become Running and Ready this long after creation (default 0). */
@@ -142,6 +151,17 @@ function status(code: number, reason: string, message: string, details?: Obj): O
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
 }
 
+/**
+ * The exec subprotocols an API server of this version accepts, best first: v5 (close signal)
+ * from 1.30 (KEP-4006 beta, on by default), then v4 and the older ones
+ * (k8s.io/apimachinery pkg/util/remotecommand/constants.go).
+ */
+export function execProtocolsOf(serverVersion: string): string[] {
+  const [major = 0, minor = 0] = serverVersion.replace(/^v/, '').split('.').map(Number);
+  const legacy = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+  return major > 1 || (major === 1 && minor >= 30) ? ['v5.channel.k8s.io', ...legacy] : legacy;
+}
+
 function killGroup(child: ChildProcess): void {
   try {
     if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -161,6 +181,7 @@ function matchesSelector(labels: Record<string, string> | undefined, selector: s
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly execs: ExecCall[] = [];
+  readonly serverVersion: string;
   private readonly store = new Map<string, Obj>();
   private readonly children = new Set<ChildProcess>();
   private readonly sockets = new Set<WsSocket>();
@@ -170,10 +191,11 @@ export class FakeApiServer {
   url = '';
 
   private constructor(readonly options: FakeApiServerOptions) {
+    this.serverVersion = options.serverVersion ?? 'v1.28.0';
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({
       noServer: true,
-      handleProtocols: (offered) => (options.execProtocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io']).find((p) => offered.has(p)) ?? false,
+      handleProtocols: (offered) => (options.execProtocols ?? execProtocolsOf(this.serverVersion)).find((p) => offered.has(p)) ?? false,
     });
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
@@ -485,7 +507,10 @@ export class FakeApiServer {
 
   private dispatch(method: string, url: URL, body: string): [number, Obj] {
     const path = url.pathname;
-    if (path === '/version') return [200, { major: '1', minor: '28', gitVersion: 'v1.28.0', platform: 'linux/amd64' }];
+    if (path === '/version') {
+      const [major = '1', minor = '28'] = this.serverVersion.replace(/^v/, '').split('.');
+      return [200, { major, minor, gitVersion: this.serverVersion, platform: 'linux/amd64' }];
+    }
     if (method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return [201, this.review(JSON.parse(body))];
     const r = this.route(path);
     if (!r) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
@@ -672,6 +697,7 @@ export class FakeApiServer {
 
   private runExec(ws: WsSocket, call: ExecCall): void {
     const frame = (channel: number, data: Buffer | string) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+    frame(1, ''); // wsstream: an empty message on the lowest writable channel says the streams are open
     const finish = (exitCode: number | undefined, failure?: Obj) => {
       const s = failure ?? (exitCode === 0
         ? { metadata: {}, status: 'Success' }
@@ -702,9 +728,6 @@ export class FakeApiServer {
       const signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
       finish(code ?? 128 + (signal ? (signals[signal] ?? 0) : 0));
     });
-    // A client that goes away takes its process along (the real kubelet may not: see pod-exec.ts).
-    ws.on('close', () => {
-      if (child.exitCode === null && child.signalCode === null) killGroup(child);
-    });
+    // A client that goes away leaves its process running, as on a real cluster; close() ends leftovers.
   }
 }

@@ -56,7 +56,7 @@ describe('preflight', () => {
     const report = await preflight({ clients: makeClients(h.kc), namespace: 'podnet-e2e' });
     assert.deepEqual(report, { serverVersion: 'v1.28.0', pools: 1 });
     const reviews = h.fake.requests.filter((r) => r.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews').map((r) => JSON.parse(r.body).spec.resourceAttributes);
-    assert.ok(reviews.some((a) => a.verb === 'create' && a.resource === 'pods' && a.subresource === 'exec' && a.namespace === 'podnet-e2e'));
+    assert.ok(reviews.some((a) => a.verb === 'get' && a.resource === 'pods' && a.subresource === 'exec' && a.namespace === 'podnet-e2e'));
     assert.ok(reviews.some((a) => a.verb === 'list' && a.resource === 'pods'));
     assert.ok(reviews.some((a) => a.verb === 'list' && a.resource === 'ipamblocks' && a.group === 'crd.projectcalico.org'));
   });
@@ -97,7 +97,9 @@ describe('preflight', () => {
   it('missing RBAC: lists every permission denied (403 on the review) and what to do', async () => {
     const fake = await FakeApiServer.withLab({
       deny: [
-        { verb: 'create', resource: 'pods', subresource: 'exec' },
+        { verb: 'get', resource: 'pods', subresource: 'exec' },
+        { verb: 'patch', resource: 'pods' },
+        { verb: 'create', resource: 'namespaces' },
         { verb: 'list', resource: 'ipamblocks' },
       ],
     });
@@ -105,13 +107,39 @@ describe('preflight', () => {
       const clients = makeClients(kubeconfigFor(fake.url));
       await assert.rejects(preflight({ clients, namespace: 'podnet-e2e' }), (err: Error) => {
         isEnvError(/lacks permissions the suite needs/, /cluster-admin/)(err);
-        assert.match(err.message, /create pods\/exec in namespace podnet-e2e \(to run probes in pods\)/);
+        assert.match(err.message, /get pods\/exec in namespace podnet-e2e \(to run probes in pods \(exec over WebSocket is a GET\)\)/);
+        assert.match(err.message, /patch pods in namespace podnet-e2e/);
+        assert.match(err.message, /create namespaces \(to create the suite's namespace\)/);
         assert.match(err.message, /list ipamblocks\.crd\.projectcalico\.org/);
         assert.doesNotMatch(err.message, /list nodes/);
         return true;
       });
     } finally {
       await fake.close();
+    }
+  });
+
+  // kubernetes#78741: a WebSocket exec is an HTTP GET, authorised as `get pods/exec`; only 1.35's
+  // AuthorizePodWebsocketUpgradeCreatePermission (kubernetes PR 134577) adds a `create` check.
+  it('asks get pods/exec on Kubernetes 1.28 (where create alone does not let a WebSocket exec in), and create as well from 1.35', async () => {
+    const asked = (fake: FakeApiServer) => fake.requests.filter((r) => r.path.endsWith('selfsubjectaccessreviews')).map((r) => {
+      const a = JSON.parse(r.body).spec.resourceAttributes;
+      return `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`;
+    });
+    for (const [serverVersion, expectCreate] of [['v1.28.0', false], ['v1.34.2', false], ['v1.35.0', true]] as const) {
+      const fake = await FakeApiServer.withLab({ serverVersion, deny: [{ verb: 'create', resource: 'pods', subresource: 'exec' }] });
+      try {
+        const clients = makeClients(kubeconfigFor(fake.url));
+        if (expectCreate) {
+          await assert.rejects(preflight({ clients, namespace: 'podnet-e2e' }), /create pods\/exec in namespace podnet-e2e/);
+        } else {
+          await preflight({ clients, namespace: 'podnet-e2e' });
+        }
+        assert.ok(asked(fake).includes('get pods/exec'), serverVersion);
+        assert.equal(asked(fake).includes('create pods/exec'), expectCreate, serverVersion);
+      } finally {
+        await fake.close();
+      }
     }
   });
 

@@ -95,7 +95,7 @@ test('a real run (fake tools) executes the plan in order, feeds the manifests an
   assert.equal(run.code, 0, run.stderr);
   const calls = (await readFile(`${fakes.state}/calls.log`, 'utf8')).trim().split('\n');
   assert.deepEqual(calls.map((line) => line.split(' ').slice(0, 2).join(' ')), [
-    'docker info', 'kind get', 'kind create',
+    'kind version', 'docker info', 'kind get', 'kind create',
     'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig',
   ]);
   assert.equal(parse(await readFile(`${fakes.state}/kind-config.yaml`, 'utf8')).name, 'podnet');
@@ -112,9 +112,18 @@ test('a failure half-way exits 1 and says how to clean up', async () => {
     PATH: `${fakes.bin}:${SYSTEM_PATH}`, FAKE_STATE: fakes.state, FAKE_FAIL: 'tigera-operator.yaml',
   });
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /step 5 failed: Install Calico v3\.30\.0: tigera-operator\.yaml/);
+  assert.match(run.stderr, /step 6 failed: Install Calico v3\.30\.0: tigera-operator\.yaml/);
   assert.match(run.stderr, /fake kubectl: failing on purpose/);
   assert.match(run.stderr, /To clean up: npm run cluster:down -- --name lab2$/m);
+});
+
+test('cluster:up with a kind that did not build the chosen node image stops before anything is created (exit 2)', async () => {
+  const fakes = await makeFakeTools();
+  const run = await cluster(['up', '--k8s', 'v1.30.6'], { PATH: `${fakes.bin}:${SYSTEM_PATH}`, FAKE_STATE: fakes.state, FAKE_KIND_VERSION: 'v0.20.0' });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /kind is v0\.20\.0, but kindest\/node:v1\.30\.6@sha256:b6d08db7\w+ is built by kind v0\.25\.0/);
+  assert.match(run.stderr, /install kind v0\.25\.0/);
+  assert.deepEqual((await readFile(`${fakes.state}/calls.log`, 'utf8')).trim().split('\n'), ['kind version']);
 });
 
 test('cluster:up refuses to touch an existing cluster of the same name (exit 2)', async () => {

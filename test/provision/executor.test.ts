@@ -33,6 +33,7 @@ function fakeRunner(answer: (line: string) => CommandResult) {
 }
 
 function healthyCluster(line: string): CommandResult {
+  if (line === 'kind version') return ok('kind v0.20.0 go1.20.4 linux/amd64\n');
   if (line.startsWith('kind get clusters')) return ok('other\n');
   if (line.endsWith('get tigerastatus -o json')) return ok(available);
   if (line.endsWith('get nodes -o json')) return ok(readyNodes);
@@ -58,20 +59,20 @@ test('a healthy run executes every step once, feeding each manifest to its comma
   const outcome = await executePlan(steps, { runner, log: () => {}, ...fakeClock(), onClusterMayExist: () => { createdAt = calls.length; } });
   assert.equal(outcome, 'done');
   assert.deepEqual(calls.map((call) => call.line), steps.map((step) => step.argv.join(' ')));
-  assert.match(calls[2]?.input ?? '', /kind: Cluster/);
-  assert.match(calls[6]?.input ?? '', /kind: Installation/);
-  assert.equal(createdAt, 2, 'the cluster counts as possibly existing from the kind create step on');
+  assert.match(calls[3]?.input ?? '', /kind: Cluster/);
+  assert.match(calls[7]?.input ?? '', /kind: Installation/);
+  assert.equal(createdAt, 3, 'the cluster counts as possibly existing from the kind create step on');
 });
 
 test('an existing cluster of the same name stops up before anything is created (environment, exit 2)', async () => {
   const { runner, calls } = fakeRunner((line) => (line === 'kind get clusters' ? ok('podnet\n') : healthyCluster(line)));
   await assert.rejects(executePlan(planClusterUp(options, fixtures), { runner, log: () => {} }), (error: unknown) =>
     error instanceof EnvironmentError && /already exists/.test(error.message) && /cluster:down -- --name podnet/.test(error.message));
-  assert.equal(calls.length, 2);
+  assert.equal(calls.length, 3);
 });
 
 test('an unreachable Docker engine is an environment error that says what to do', async () => {
-  const { runner } = fakeRunner((line) => (line.startsWith('docker') ? fail(1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock') : ok()));
+  const { runner } = fakeRunner((line) => (line.startsWith('docker') ? fail(1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock') : healthyCluster(line)));
   await assert.rejects(executePlan(planClusterUp(options, fixtures), { runner, log: () => {} }), (error: unknown) =>
     error instanceof EnvironmentError && /Cannot connect to the Docker daemon/.test(error.message) && /start Docker/.test(error.message));
 });
@@ -80,8 +81,8 @@ test('a failing step stops the run and names the step, the command and its error
   const { runner, calls } = fakeRunner((line) =>
     line.includes('tigera-operator.yaml') ? fail(1, 'error: unable to read URL "https://raw.githubusercontent.com/…": 404 Not Found') : healthyCluster(line));
   await assert.rejects(executePlan(planClusterUp(options, fixtures), { runner, log: () => {} }), (error: unknown) =>
-    error instanceof StepFailure && /step 5 failed: Install Calico v3.30.0: tigera-operator.yaml/.test(error.message) && /404 Not Found/.test(error.message));
-  assert.equal(calls.length, 5);
+    error instanceof StepFailure && /step 6 failed: Install Calico v3.30.0: tigera-operator.yaml/.test(error.message) && /404 Not Found/.test(error.message));
+  assert.equal(calls.length, 6);
 });
 
 test('a wait polls until the condition holds, printing what it sees each time', { timeout: 5000 }, async () => {
@@ -114,6 +115,15 @@ test('a wait that never holds times out at its bound and reports what it last sa
     /look closer: kubectl --context kind-podnet describe nodes/.test(error.message));
   assert.equal(clock.now(), 30_000, 'the wait ends at its bound, not later');
   assert.equal(calls.filter((call) => call.line.endsWith('get nodes -o json')).length, 7);
+});
+
+test('a kind other than the release that built the node image stops up before anything is created (environment, exit 2)', async () => {
+  // kind v0.32.0 with the v1.28.0 image built by v0.20.0: the skew kind#3853 broke on.
+  const { runner, calls } = fakeRunner((line) => (line === 'kind version' ? ok('kind v0.32.0 go1.26.3 linux/amd64\n') : healthyCluster(line)));
+  await assert.rejects(executePlan(planClusterUp(options, fixtures), { runner, log: () => {} }), (error: unknown) =>
+    error instanceof EnvironmentError && /kind is v0\.32\.0, but kindest\/node:v1\.28\.0@sha256:b7a4cad1\w+ is built by kind v0\.20\.0/.test(error.message) &&
+    /install kind v0\.20\.0 .*SHA-256 513a7213/.test(error.message));
+  assert.deepEqual(calls.map((call) => call.line), ['kind version']);
 });
 
 test('cluster:down of a cluster that does not exist does nothing and succeeds', async () => {

@@ -2,7 +2,8 @@
  * Stand-ins for docker, kind and kubectl (there is no Docker engine here): one shell script,
  * linked under the three names, that logs every call, keeps the list of Kind clusters in a state
  * directory, saves the manifests it is fed, and answers the polls with a healthy cluster.
- * FAKE_FAIL=<text> makes any call whose command line contains <text> fail.
+ * FAKE_FAIL=<text> makes any call whose command line contains <text> fail. `kind version` says
+ * FAKE_KIND_VERSION (default v0.20.0, the release that built the course's v1.28.0 node image).
  */
 import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ echo "$tool $*" >> "$FAKE_STATE/calls.log"
 case "$tool $*" in *"$FAKE_FAIL"*) if [ -n "$FAKE_FAIL" ]; then echo "fake $tool: failing on purpose" >&2; exit 1; fi;; esac
 case "$tool $*" in
   "docker info"*) echo 27.3.1 ;;
+  "kind version") echo "kind \${FAKE_KIND_VERSION:-v0.20.0} go1.20.4 linux/amd64" ;;
   "kind get clusters") cat "$FAKE_STATE/clusters" 2>/dev/null; [ -s "$FAKE_STATE/clusters" ] || echo "No kind clusters found." >&2 ;;
   "kind create cluster"*) # $3 $4 = --name <cluster>
     cat > "$FAKE_STATE/kind-config.yaml"

@@ -36,6 +36,7 @@ for (const [argv, message] of [
   [['up', 'extra'], /positional/],
   [['up', '--encapsulation', 'vxlan'], /expected one of VXLAN, VXLANCrossSubnet/],
   [['up', '--k8s', 'latest'], /expected a release version/],
+  [['up', '--k8s', 'v1.31.2'], /no kindest\/node image of it is paired with the kind release that built it; choose one of v1\.28\.0, v1\.30\.6, v1\.32\.0/],
   [['up', '--calico', 'v4.0.0'], /--calico/],
   [['up', '--name', 'Bad_Name'], /--name/],
   [['up', '--wait-timeout', '0'], /positive number/],

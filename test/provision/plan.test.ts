@@ -22,6 +22,7 @@ const CALICO = 'https://raw.githubusercontent.com/projectcalico/calico/v3.30.0/m
 
 test('default options plan the course cluster with the pinned versions, command by command', () => {
   assert.deepEqual(argvs(planClusterUp(defaults(), fixtures)), [
+    'kind version',
     'docker info --format {{.ServerVersion}}',
     'kind get clusters',
     `kind create cluster --name podnet --image ${V1_28_0} --config -`,
@@ -95,11 +96,20 @@ test('--kubeconfig goes to kind and to every kubectl; kubectl never uses the cur
   assert.deepEqual(create?.argv.slice(-2), ['--kubeconfig', '/tmp/lab/kubeconfig']);
 });
 
-test('a version without a pinned digest is used by tag, and the plan says so', () => {
-  const steps = planClusterUp({ ...defaults(), k8s: 'v1.31.2' }, fixtures);
-  const create = steps.find((step) => step.argv[0] === 'kind' && step.argv[1] === 'create');
-  assert.ok(create?.argv.includes('kindest/node:v1.31.2'));
-  assert.match(create?.description ?? '', /no digest is pinned/);
+test('every node image is paired with the kind release its notes list it under, and the plan checks that kind first', () => {
+  // kind release notes, "Images pre-built for this release": v0.20.0 lists v1.28.0@b7a4cad1…,
+  // v0.25.0 lists v1.30.6@b6d08db7…, v0.26.0 lists v1.32.0@c48c62ea… (v0.25.0 has another v1.32.0 build).
+  for (const [k8s, kind, digest] of [['v1.28.0', 'v0.20.0', 'b7a4cad1'], ['v1.30.6', 'v0.25.0', 'b6d08db7'], ['v1.32.0', 'v0.26.0', 'c48c62ea']] as const) {
+    const steps = planClusterUp({ ...defaults(), k8s }, fixtures);
+    const guard = steps[0];
+    assert.ok(guard?.kind === 'guard' && guard.guard.type === 'kind-version');
+    assert.deepEqual(guard.argv, ['kind', 'version']);
+    assert.equal(guard.guard.type === 'kind-version' && guard.guard.expected, kind);
+    const create = steps.find((step) => step.argv[0] === 'kind' && step.argv[1] === 'create');
+    assert.ok(create?.argv.some((arg) => arg.startsWith(`kindest/node:${k8s}@sha256:${digest}`)), k8s);
+    assert.match(create?.description ?? '', new RegExp(`built by kind ${kind.replace(/\./g, '\\.')}`));
+  }
+  assert.throws(() => planClusterUp({ ...defaults(), k8s: 'v1.31.2' }, fixtures), /no node image is paired/);
 });
 
 test('the tools a real run needs are read off the plan', () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { nodeImage, parseVersion } from '../../support/provision/versions.ts';
+import { kindReleaseLine } from '../../support/provision/kind-release.ts';
+import { KIND_RELEASES, nodeImage, parseVersion } from '../../support/provision/versions.ts';
 
 const WORKFLOW = '.github/workflows/nightly.yml';
 const text = await readFile(new URL(`../../${WORKFLOW}`, import.meta.url), 'utf8');
@@ -87,7 +88,7 @@ test('a matrix of Kubernetes × Calico versions that does not stop at the first 
   assert.ok(nightlySet('k8s').length >= 3);
   assert.ok(nightlySet('calico').includes('v3.30.0'));
   assert.ok(nightlySet('calico').some((v) => v.startsWith('v3.29.')));
-  for (const k8s of nightlySet('k8s')) assert.ok(nodeImage(k8s).builtBy, `${k8s} has no node image digest in support/provision/versions.ts`);
+  for (const k8s of nightlySet('k8s')) assert.ok(nodeImage(k8s), `${k8s} has no node image paired with its kind release in support/provision/versions.ts`);
   for (const calico of nightlySet('calico')) assert.doesNotThrow(() => parseVersion(calico));
 });
 
@@ -103,12 +104,18 @@ test('sets up Node 22 with the npm cache, installs with npm ci', () => {
   assert.ok(stepRunning(/^npm ci$/));
 });
 
-test('installs pinned kind and kubectl, checking their checksums', () => {
-  assert.match(String(e2e.env.KIND_VERSION), /^v\d+\.\d+\.\d+$/);
-  assert.match(String(e2e.env.KIND_SHA256), /^[0-9a-f]{64}$/);
+test('installs, for each cell, the kind release that built its node image, and kubectl, checking their checksums', () => {
+  assert.equal(e2e.env.KIND_VERSION, undefined, 'no one kind for every node image');
   const kind = stepRunning(/kind-linux-amd64/);
+  assert.match(kind?.run ?? '', /^pair=\$\(node --import tsx support\/provision\/kind-release\.ts "\$K8S_VERSION"\)$/m);
+  assert.match(kind?.run ?? '', /read -r KIND_VERSION KIND_SHA256 <<< "\$pair"/);
   assert.match(kind?.run ?? '', /\$\{KIND_VERSION\}/);
   assert.match(kind?.run ?? '', /\$\{KIND_SHA256\}.*sha256sum --check/);
+  // The kind releases' notes list these images (support/provision/versions.ts cites them).
+  assert.equal(kindReleaseLine('v1.28.0'), `v0.20.0 ${KIND_RELEASES['v0.20.0']!.linuxAmd64Sha256}`);
+  assert.equal(kindReleaseLine('v1.30.6')?.split(' ')[0], 'v0.25.0');
+  assert.equal(kindReleaseLine('v1.32.0')?.split(' ')[0], 'v0.26.0');
+  assert.equal(kindReleaseLine('v1.31.0'), undefined);
   assert.match(stepRunning(/dl\.k8s\.io/)?.run ?? '', /kubectl\.sha256.*\n.*sha256sum --check/);
 });
 
@@ -141,7 +148,7 @@ test('always deletes the cluster, as the last step', () => {
 
 test('publishes to Pages only from the default branch, where the repository opted in, in a job of its own', () => {
   const pages = jobs.pages!;
-  assert.equal(pages.needs, 'e2e');
+  assert.deepEqual(pages.needs, ['e2e', 'report']);
   assert.match(pages.if, /github\.event\.repository\.default_branch/);
   assert.match(pages.if, /vars\.PUBLISH_ALLURE_PAGES == 'true'/);
   assert.match(pages.if, /!cancelled\(\)/, "a failing night's report is published too");
@@ -150,9 +157,45 @@ test('publishes to Pages only from the default branch, where the repository opte
   assert.ok(pages.steps.some((step) => step.uses?.startsWith('actions/deploy-pages@')));
 });
 
+test('one Allure report for the whole matrix, an environment per cell, with history, and a claim × cell table', () => {
+  assert.match(stepRunning(/tag-cell\.ts/)?.run ?? '', /tag-cell\.ts reports\/allure-results "\$CELL"/);
+  assert.match(String(e2e.env.CELL), /\$\{\{ matrix\.k8s \}\}.*\$\{\{ matrix\.calico \}\}/);
+  const report = jobs.report!;
+  assert.equal(report.needs, 'e2e');
+  assert.match(report.if, /!cancelled\(\)/);
+  const build = report.steps.find((step) => step.run?.includes('allure generate'));
+  assert.match(build?.run ?? '', /--config support\/nightly\/allurerc\.nightly\.mjs/);
+  assert.match(build?.run ?? '', /claim-table\.ts --cells/);
+  assert.match(build?.run ?? '', /claim-table\.ts "\$\{dirs\[@\]\}" >> "\$GITHUB_STEP_SUMMARY"/);
+  const restore = report.steps.findIndex((step) => step.uses?.startsWith('actions/cache/restore@'));
+  const save = report.steps.findIndex((step) => step.uses?.startsWith('actions/cache/save@'));
+  assert.ok(restore >= 0 && save > restore, 'history restored before the report and saved after it');
+  assert.equal(report.env.NIGHTLY_HISTORY, report.steps[save]!.with!.path);
+  assert.equal(report.steps[restore]!.with!['restore-keys'], 'nightly-allure-history-');
+  // Per-cell JUnit is kept.
+  assert.ok(String(stepUsing('actions/upload-artifact')?.with?.path).includes('reports/junit.xml'));
+});
+
+// Majors whose action.yml says `using: node24` (release notes: configure-pages v6.0.0, deploy-pages
+// v5.0.0 "Update Node.js version to 24.x", upload-pages-artifact v5.0.0 moves its nested
+// upload-artifact to v7; upload-artifact v6+, download-artifact v7, checkout/setup-node v5, cache v5).
+const NODE24_MAJORS: Record<string, number> = {
+  'actions/checkout': 5, 'actions/setup-node': 5, 'actions/upload-artifact': 6, 'actions/download-artifact': 7,
+  'actions/cache/restore': 5, 'actions/cache/save': 5, 'actions/configure-pages': 6, 'actions/upload-pages-artifact': 5, 'actions/deploy-pages': 5,
+};
+
+test('every actions/* step runs on Node 24', () => {
+  for (const step of Object.values(jobs).flatMap((job) => job.steps)) {
+    const [action, major] = (step.uses ?? '').split('@v');
+    if (!action?.startsWith('actions/')) continue;
+    assert.ok(NODE24_MAJORS[action] !== undefined, `${action}: which major runs on Node 24?`);
+    assert.ok(Number(major) >= NODE24_MAJORS[action]!, `${step.uses} still runs on Node 20`);
+  }
+});
+
 test('actions are pinned by major version, and no expression is spliced into a shell script', () => {
   for (const step of Object.values(jobs).flatMap((job) => job.steps)) {
-    if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w.-]+@v\d+$/, step.uses);
+    if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w.-]+(\/[\w.-]+)?@v\d+$/, step.uses);
     if (step.run) assert.doesNotMatch(step.run, /\$\{\{/, `${step.name}: pass values through env, not \${{ }} in run`);
   }
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DEFAULT_TOPOLOGY, formatLabsEnv, labNameFor, listTopologies, parseLabsEnv, topologyDir, topologyOfTags } from '../../support/topology/catalogue.ts';
 import { parseClabTopology, parseExec } from '../../support/topology/clab.ts';
 import { expectedFacts, mismatch, routerContainer } from '../../support/topology/facts.ts';
-import { featureTags } from '../../support/run/cucumber.ts';
+import { featureTags } from '../../support/topology/features.ts';
 import { loadLabSpec, workloadMtu } from '../../support/lab/spec.ts';
 import { planLab } from '../../support/lab/model.ts';
 import { blockRouteLines, vxlanDeviceLines, vxlanFdbLines, vxlanNeighbourLines } from '../../support/lab/felix/routes.ts';
@@ -81,4 +81,13 @@ test('a live cluster that lacks the topology is told why', () => {
   assert.match(reason ?? '', /10\.10\.10\.0\/24 and 10\.10\.20\.0\/24/);
   assert.match(reason ?? '', /container clab-calico-overlay-frr01/);
   assert.equal(mismatch('kind', expectedFacts(loadLabSpec()), kindLike), undefined);
+});
+
+test('the mutation matrix runs a fault only against the features of the topologies it breaks', async () => {
+  const { featuresOfTopologies } = await import('../../support/topology/features.ts');
+  const overlay = featuresOfTopologies(['calico-overlay']);
+  const kind = featuresOfTopologies(['kind']);
+  assert.ok(overlay.length > 0 && kind.length > 0);
+  assert.ok(overlay.every((file) => !kind.includes(file)), 'a feature belongs to one topology');
+  assert.ok(kind.includes('features/02-pod-network/pod-interface.feature'), 'untagged features run on the default topology');
 });

@@ -7,6 +7,7 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  DiscoveryV1Api,
   KubernetesObjectApi,
   ServerConfiguration,
   VersionApi,
@@ -26,6 +27,7 @@ export interface KubeClients {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly custom: CustomObjectsApi;
+  readonly discovery: DiscoveryV1Api;
   readonly authz: AuthorizationV1Api;
   readonly version: VersionApi;
   readonly objects: KubernetesObjectApi;
@@ -65,6 +67,7 @@ export function makeClients(kc: KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_T
     core: new CoreV1Api(config),
     apps: new AppsV1Api(config),
     custom: new CustomObjectsApi(config),
+    discovery: new DiscoveryV1Api(config),
     authz: new AuthorizationV1Api(config),
     version: new VersionApi(config),
     objects,

@@ -17,7 +17,7 @@ export { caliInterfaceName, addressAt, cidrContains };
 // --- IP pools ---------------------------------------------------------------------------
 
 interface CalicoObject {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
   spec?: Record<string, unknown>;
 }
 
@@ -39,6 +39,7 @@ export function parseIpPool(obj: CalicoObject, mtu: number | undefined): IpPool 
     encapsulation: encapsulationOf(spec.vxlanMode, spec.ipipMode),
     natOutgoing: spec.natOutgoing === true,
     mtu,
+    resource: { spec: { ...spec }, labels: { ...(obj.metadata?.labels ?? {}) } },
   };
 }
 

@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { EnvironmentError, TIMED_OUT_EXIT_CODE, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
+import { DEFAULT_READY_TIMEOUT_MS, EnvironmentError, TIMED_OUT_EXIT_CODE, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
 import { errorText } from '../../redact.ts';
 
 export interface OutputSink {
@@ -36,7 +36,7 @@ export interface Launched {
 export type Launcher = (argv: string[], sink: OutputSink) => Promise<Launched>;
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
-export const DEFAULT_READY_TIMEOUT_MS = 20_000;
+export { DEFAULT_READY_TIMEOUT_MS };
 export const STOP_GRACE_MS = 5_000;
 export { TIMED_OUT_EXIT_CODE };
 
@@ -202,7 +202,8 @@ export async function startBackgroundCommand(
       return {
         where,
         argv: [...argv],
-        exitCode: exitCode ?? TIMED_OUT_EXIT_CODE,
+        // The port's contract: a process its lifetime cut off reports the timeout's code, on every target.
+        exitCode: timedOut || aborted ? TIMED_OUT_EXIT_CODE : (exitCode ?? TIMED_OUT_EXIT_CODE),
         ...sink.text(),
         ms: Date.now() - started,
         timedOut: timedOut || aborted,

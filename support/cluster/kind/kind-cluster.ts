@@ -22,7 +22,10 @@ import {
   type PodInfo,
   type PodRequest,
   type WorkloadEndpoint,
+  type EndpointSliceInfo,
+  type ServiceInfo,
 } from '../cluster.ts';
+import { parseEndpointSlice, parseService } from './parse-services.ts';
 import { call, callOr404, explain, makeClients, type KubeClients } from './api.ts';
 import { endpointsFromPodsAndBlocks, parseIpamBlock, parseIpPool, parseWorkloadEndpoint } from './calico.ts';
 import { CONTROL_PLANE_LABEL, describePodState, parseNode, parsePod, podIsReady } from './parse-core.ts';
@@ -128,6 +131,25 @@ export class KindCluster implements Cluster {
       throw new EnvironmentError('the cluster does not say its Service CIDR (no networking.serviceSubnet in kube-system/kubeadm-config)', 'this check reads kubeadm clusters such as Kind');
     }
     return subnet;
+  }
+
+  async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
+    const list = filter.namespace
+      ? await call(this.clients, `list Services in ${filter.namespace}`, () => this.clients.core.listNamespacedService({ namespace: filter.namespace! }))
+      : await call(this.clients, 'list Services', () => this.clients.core.listServiceForAllNamespaces());
+    return list.items.map(parseService);
+  }
+
+  async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
+    const labelSelector = filter.service ? `kubernetes.io/service-name=${filter.service}` : undefined;
+    const list = filter.namespace
+      ? await call(this.clients, `list EndpointSlices in ${filter.namespace}`, () => this.clients.discovery.listNamespacedEndpointSlice({ namespace: filter.namespace!, labelSelector }))
+      : await call(this.clients, 'list EndpointSlices', () => this.clients.discovery.listEndpointSliceForAllNamespaces({ labelSelector }));
+    return list.items.map(parseEndpointSlice);
+  }
+
+  async podLogs(namespace: string, name: string, container?: string): Promise<string> {
+    return call(this.clients, `read the logs of pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPodLog({ namespace, name, container }));
   }
 
   async ipPools(): Promise<IpPool[]> {

@@ -23,16 +23,44 @@ export interface Permission {
   why: string;
 }
 
-/** What the suite does on a cluster, as permissions. */
-export const REQUIRED_PERMISSIONS: Permission[] = [
-  { verb: 'list', resource: 'nodes', why: 'find the nodes and their roles' },
-  { verb: 'list', resource: 'pods', why: 'find the probe pods on every node' },
-  { verb: 'create', resource: 'pods', subresource: 'exec', why: 'run probes in pods', namespaced: true },
-  { verb: 'create', resource: 'pods', why: 'create scenario pods', namespaced: true },
-  { verb: 'patch', resource: 'daemonsets', group: 'apps', why: 'apply the multitool DaemonSets', namespaced: true },
-  { verb: 'list', resource: 'ippools', group: 'crd.projectcalico.org', why: "read Calico's IP pools" },
-  { verb: 'list', resource: 'ipamblocks', group: 'crd.projectcalico.org', why: "read Calico's IPAM blocks" },
-];
+/**
+ * What the suite does on a cluster, as permissions, for a given API server version.
+ *
+ * Exec runs over a WebSocket, an HTTP GET upgrade: before Kubernetes 1.35 the API server
+ * authorises it as `get pods/exec` (kubernetes#78741); from 1.35 the
+ * AuthorizePodWebsocketUpgradeCreatePermission gate (beta, on by default; kubernetes PR 134577,
+ * KEP-4006) also requires `create pods/exec`. Workloads are applied server-side (PATCH) into the
+ * suite's namespace, which the suite creates, reads and deletes.
+ */
+export function requiredPermissions(server: { major: number; minor: number } | undefined): Permission[] {
+  const createExec = server === undefined || server.major > 1 || (server.major === 1 && server.minor >= 35);
+  return [
+    { verb: 'list', resource: 'nodes', why: 'find the nodes and their roles' },
+    { verb: 'list', resource: 'pods', why: 'find the probe pods on every node' },
+    { verb: 'get', resource: 'namespaces', why: "find the suite's namespace" },
+    { verb: 'create', resource: 'namespaces', why: "create the suite's namespace" },
+    { verb: 'delete', resource: 'namespaces', why: "delete the suite's namespace afterwards" },
+    { verb: 'get', resource: 'pods', subresource: 'exec', why: 'run probes in pods (exec over WebSocket is a GET)', namespaced: true },
+    ...(createExec ? [{ verb: 'create', resource: 'pods', subresource: 'exec', why: 'run probes in pods (Kubernetes 1.35+ also asks create for a WebSocket exec)', namespaced: true }] : []),
+    { verb: 'create', resource: 'pods', why: 'create scenario pods', namespaced: true },
+    { verb: 'patch', resource: 'pods', why: 'apply the multitool pods (server-side apply)', namespaced: true },
+    { verb: 'delete', resource: 'pods', why: 'delete scenario pods', namespaced: true },
+    { verb: 'patch', resource: 'daemonsets', group: 'apps', why: 'apply the multitool DaemonSets', namespaced: true },
+    { verb: 'list', resource: 'ippools', group: 'crd.projectcalico.org', why: "read Calico's IP pools" },
+    { verb: 'list', resource: 'ipamblocks', group: 'crd.projectcalico.org', why: "read Calico's IPAM blocks" },
+  ];
+}
+
+/** `v1.28.0`, `1`/`28+` → { major, minor }. */
+export function parseServerVersion(version: { major?: string; minor?: string; gitVersion?: string }): { major: number; minor: number } | undefined {
+  const fromGit = /^v(\d+)\.(\d+)/.exec(version.gitVersion ?? '');
+  const major = Number.parseInt(fromGit?.[1] ?? version.major ?? '', 10);
+  const minor = Number.parseInt(fromGit?.[2] ?? version.minor ?? '', 10);
+  return Number.isInteger(major) && Number.isInteger(minor) ? { major, minor } : undefined;
+}
+
+/** The permissions of the newest rules: every version's needs. */
+export const REQUIRED_PERMISSIONS: Permission[] = requiredPermissions(undefined);
 
 export interface PreflightOptions {
   clients: KubeClients;
@@ -52,23 +80,22 @@ export interface PreflightReport {
 export async function preflight(options: PreflightOptions): Promise<PreflightReport> {
   const { clients } = options;
   const serverVersion = await checkServer(clients);
-  await checkPermissions(options);
+  await checkPermissions(options, serverVersion);
   const pools = await checkCalico(clients);
-  const report: PreflightReport = { serverVersion, pools };
+  const report: PreflightReport = { serverVersion: serverVersion.gitVersion, pools };
   if (options.nodeShell) report.nodeShell = await checkNodeShell(clients, options.nodeShell);
   return report;
 }
 
-async function checkServer(clients: KubeClients): Promise<string> {
+async function checkServer(clients: KubeClients): Promise<{ major?: string; minor?: string; gitVersion: string }> {
   // `call` turns refused connections, timeouts and 401s into EnvironmentErrors with a remedy.
-  const version = await call(clients, 'read the server version', () => clients.version.getCode());
-  return version.gitVersion;
+  return call(clients, 'read the server version', () => clients.version.getCode());
 }
 
-async function checkPermissions(options: PreflightOptions): Promise<void> {
+async function checkPermissions(options: PreflightOptions, server: { major?: string; minor?: string; gitVersion?: string }): Promise<void> {
   const { clients, namespace } = options;
   const denied: string[] = [];
-  for (const p of options.permissions ?? REQUIRED_PERMISSIONS) {
+  for (const p of options.permissions ?? requiredPermissions(parseServerVersion(server))) {
     const resourceAttributes = {
       verb: p.verb,
       resource: p.resource,

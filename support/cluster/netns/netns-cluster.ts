@@ -20,7 +20,12 @@ import {
   type PodInfo,
   type PodRequest,
   type WorkloadEndpoint,
+  type EndpointSliceInfo,
+  type ServiceInfo,
 } from '../cluster.ts';
+import { endpointSliceInfo, serviceInfo } from './services.ts';
+import { endpointSlices } from '../../lab/model.ts';
+import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
 import { labConfigureRouter, labCreatePod, labDeletePod, labLabelNode } from '../../lab/lab.ts';
 import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
@@ -28,6 +33,7 @@ import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico
 import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
+import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
 
 export class NetnsCluster implements Cluster {
@@ -99,7 +105,8 @@ export class NetnsCluster implements Cluster {
 
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
-    return [{ ...spec.pool, mtu }];
+    const { disableBGPExport: _export, nodeSelector: _selector, ...pool } = spec.pool;
+    return [{ ...pool, mtu, resource: operatorIpPool(spec.pool) }];
   }
 
   async bgpObjects(): Promise<CalicoBgpObjects> {
@@ -147,6 +154,23 @@ export class NetnsCluster implements Cluster {
     return this.state().spec.serviceSubnet;
   }
 
+  async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
+    return (this.state().services ?? []).filter((service) => filter.namespace === undefined || service.namespace === filter.namespace).map(serviceInfo);
+  }
+
+  async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
+    return endpointSlices(this.state())
+      .filter((slice) => (filter.namespace === undefined || slice.namespace === filter.namespace) && (filter.service === undefined || slice.labels['kubernetes.io/service-name'] === filter.service))
+      .map(endpointSliceInfo);
+  }
+
+  async podLogs(namespace: string, name: string): Promise<string> {
+    const state = this.state();
+    const pod = findPod(state, namespace, name);
+    if (!pod) throw new EnvironmentError(`pod ${namespace}/${name} does not exist in lab ${state.name}`);
+    return serverLogs(state.name, pod);
+  }
+
   async createPod(request: PodRequest): Promise<PodInfo> {
     return podInfo(await labCreatePod(this.labName, request));
   }
@@ -190,7 +214,7 @@ function podInfo(pod: LabPod): PodInfo {
     phase: 'Running',
     containers: pod.containers.map((name) => ({ name, ready: pod.ready !== false })),
     workload: pod.workload,
-    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
+    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : pod.ownerKind === 'Pod' ? undefined : { kind: pod.ownerKind, name: pod.ownerName ?? pod.workload },
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
   };

@@ -27,7 +27,6 @@ export async function wirePods(state: LabState, pods: LabPod[]): Promise<void> {
 
 /** Admits a pod to the model and wires it; a block claimed for it gets its routes on every node. */
 export async function cniAdd(state: LabState, request: PodRequest): Promise<LabPod> {
-  const blocksBefore = new Set(state.ipam.blocks.map((block) => block.cidr));
   const workload = {
     kind: 'Pod' as const,
     name: request.name,
@@ -38,7 +37,14 @@ export async function cniAdd(state: LabState, request: PodRequest): Promise<LabP
     containers: [request.name],
   };
   const node = request.node ? findNode(state, request.node) : scheduleOnWorker(state);
-  const pod = addPod(state, { workload, name: request.name, node: node.name });
+  return cniAddPod(state, () => addPod(state, { workload, name: request.name, node: node.name }));
+}
+
+/** CNI ADD for a pod the model admits through `admit` (a bare pod, a controller's replica). */
+export async function cniAddPod(state: LabState, admit: () => LabPod): Promise<LabPod> {
+  const blocksBefore = new Set(state.ipam.blocks.map((block) => block.cidr));
+  const pod = admit();
+  const node = findNode(state, pod.node);
   if (pod.hostNetwork) return pod;
   await runBatch({ netns: undefined, lines: [`netns add ${pod.netns}`] });
   try {

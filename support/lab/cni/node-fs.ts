@@ -15,7 +15,8 @@ import { labObjectPrefix } from '../naming.ts';
 import type { LabNode, LabState } from '../model.ts';
 import { stateDir } from '../state.ts';
 
-export const CNI_CONFIG_FILE = '10-calico.conflist';
+export { CALICO_CNI_CONFIG as CNI_CONFIG_FILE } from '../../net/calico.ts';
+import { CALICO_CNI_CONFIG as CNI_CONFIG_FILE } from '../../net/calico.ts';
 /** The binaries Calico's conflist names (type of each plugin, and the IPAM type), plus loopback which the runtime uses. */
 const CNI_BINARIES = ['calico', 'calico-ipam', 'portmap', 'bandwidth', 'loopback'];
 

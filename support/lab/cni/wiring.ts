@@ -3,8 +3,9 @@
  * node (MAC ee:ee:ee:ee:ee:ee, /32 host route, proxy ARP) and, in the pod, eth0 with one /32
  * and exactly the two routes through 169.254.1.1; plus the resolv.conf the kubelet writes.
  */
-import { CALICO_GATEWAY, CALICO_MAC } from '../../net/calico.ts';
+import { CALICO_GATEWAY, CALICO_HOST_MAC as CALICO_MAC } from '../../net/calico.ts';
 import type { Batch } from '../kernel.ts';
+import { nodeResolvConf } from '../dns/upstream.ts';
 import type { LabNode, LabPod, LabState } from '../model.ts';
 
 /** Calico's host side of one pod: the cali veth (its peer is the pod's eth0) and the /32 host route. */
@@ -46,6 +47,7 @@ function caliSysctls(cali: string): string[] {
 
 /** The pod's resolv.conf, as the kubelet writes it for ClusterFirst DNS. */
 export function resolvConf(state: LabState, pod: LabPod): string {
+  if (pod.dnsPolicy === 'Default') return nodeResolvConf(state);
   const search = [`${pod.namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
   return `search ${search.join(' ')}\nnameserver ${state.dnsServiceIP}\noptions ndots:5\n`;
 }

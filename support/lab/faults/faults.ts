@@ -17,6 +17,7 @@ import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
+import { DNS_FAULTS } from '../dns/faults.ts';
 import { BGP_FAULTS } from './bgp-faults.ts';
 
 export interface Fault {
@@ -29,9 +30,14 @@ export interface Fault {
   topologies?: string[];
 }
 
+/** The topologies whose labs a fault breaks. */
+export function faultTopologies(fault: Fault): string[] {
+  return fault.topologies ?? [DEFAULT_TOPOLOGY];
+}
+
 /** Whether a fault breaks the lab of a topology. */
 export function faultApplies(fault: Fault, topology: string): boolean {
-  return (fault.topologies ?? [DEFAULT_TOPOLOGY]).includes(topology);
+  return faultTopologies(fault).includes(topology);
 }
 
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
@@ -328,6 +334,7 @@ export const FAULTS: Fault[] = [
       state.ipam = ipam.toState();
     },
   },
+  ...DNS_FAULTS,
   ...BGP_FAULTS,
 ];
 

@@ -3,8 +3,8 @@
  * interface whose index eth0's `@ifN` names. Ground truth for the host-side claims.
  */
 import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
-import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
-import type { Interface } from '../probes/parse/ip-addr.ts';
+import { interfaceNamed, interfaces, ipv4Addresses } from './interfaces.ts';
+import type { Interface } from './parse/ip-addr.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export interface HostSide {

@@ -1,0 +1,34 @@
+/**
+ * L06-03 (live only): the course's Arista cEOS switch, read through its own JSON output
+ * (`Cli -p 15 -c "<show command> | json"`), never its CLI tables. The embedded lab's router is
+ * FRR on Linux and has no such CLI, so the claim is tagged @live-only.
+ */
+import type { Cluster, ExecResult, ExecTarget } from '../cluster/cluster.ts';
+import type { Verdict } from '../evidence.ts';
+import { runProbe } from '../probes/commands.ts';
+import { list, verdict } from './verdict.ts';
+
+type Json = Record<string, any>;
+
+function cli(cluster: Cluster, router: ExecTarget, command: string) {
+  return runProbe(cluster, router, ['Cli', '-p', '15', '-c', `${command} | json`], (text) => JSON.parse(text) as Json);
+}
+
+export async function ceosSwitchState(cluster: Cluster, router: ExecTarget, mtu: number): Promise<Verdict> {
+  const [status, brief, route] = await Promise.all([cli(cluster, router, 'show interfaces status'), cli(cluster, router, 'show ip interface brief'), cli(cluster, router, 'show ip route')]);
+  const evidence: ExecResult[] = [...status.evidence, ...brief.evidence, ...route.evidence];
+  const ports = Object.entries((status.value.interfaceStatuses ?? {}) as Json).filter(([name]) => name.startsWith('Ethernet'));
+  const svis = Object.entries((brief.value.interfaces ?? {}) as Json).filter(([name]) => name.startsWith('Vlan'));
+  const routes = Object.keys((route.value.vrfs?.default?.routes ?? {}) as Json);
+  const problems = [
+    ...ports.filter(([, port]) => port.linkStatus !== 'connected').map(([name, port]) => `${name} ${port.linkStatus}`),
+    ...svis.filter(([, svi]) => svi.interfaceStatus !== 'up' || svi.lineProtocolStatus !== 'up' || svi.mtu !== mtu).map(([name, svi]) => `${name} ${svi.interfaceStatus}/${svi.lineProtocolStatus} MTU ${svi.mtu}`),
+    ...(routes.includes('0.0.0.0/0') ? ['a default route (gateway of last resort)'] : []),
+  ];
+  return verdict(
+    ports.length > 0 && svis.length > 0 && problems.length === 0,
+    `every Ethernet port connected, every VLAN interface up with MTU ${mtu}, no gateway of last resort`,
+    problems.length ? list(problems) : `${ports.map(([name, port]) => `${name} VLAN ${port.vlanInformation?.vlanId}`).join(', ')}; ${svis.map(([name]) => name).join(', ')} up at ${mtu}`,
+    evidence,
+  );
+}

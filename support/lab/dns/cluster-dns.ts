@@ -1,0 +1,59 @@
+/**
+ * The lab's cluster DNS on the kernel: the nodes' resolv.conf (naming the upstream), the
+ * upstream dnsmasq in the fabric namespace at the node network's gateway, and one CoreDNS
+ * stand-in (server.ts) in each coredns pod's network namespace. Reached by pods through the
+ * kube-dns ClusterIP and kube-proxy's DNAT, as on a real cluster.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labFilesDir, nodeLayerDir } from '../cni/node-fs.ts';
+import type { LabNode, LabPod, LabState } from '../model.ts';
+import { fabricNetns } from '../naming.ts';
+import { isCoreDnsPod } from './coredns.ts';
+import { startDaemon, tsxArgv } from './daemon.ts';
+import { nodeResolvConf, upstreamArgv } from './upstream.ts';
+
+const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+export function dnsFilesDir(labName: string): string {
+  return join(labFilesDir(labName), 'dns');
+}
+
+/** Into the node's own /etc (its layer), before its mount namespace is set up. */
+export function writeNodeResolvConf(state: LabState, node: LabNode): void {
+  const etc = join(nodeLayerDir(state.name, node.name), 'etc');
+  mkdirSync(etc, { recursive: true });
+  writeFileSync(join(etc, 'resolv.conf'), nodeResolvConf(state));
+}
+
+export function coreDnsPods(state: LabState): LabPod[] {
+  return state.pods.filter((pod) => isCoreDnsPod(pod) && !pod.hostNetwork);
+}
+
+export function serverLog(labName: string, pod: Pick<LabPod, 'name'>): string {
+  return join(dnsFilesDir(labName), `${pod.name}.log`);
+}
+
+/** Starts one CoreDNS stand-in in a coredns pod; resolves with its PID. */
+export function startCoreDnsServer(state: LabState, pod: LabPod): Promise<number> {
+  return startDaemon({
+    netns: pod.netns,
+    argv: tsxArgv(SERVER, [state.name, serverLog(state.name, pod)]),
+    logFile: serverLog(state.name, pod),
+    readyPattern: /listening on :53/,
+    what: `the DNS server of pod ${pod.namespace}/${pod.name}`,
+  });
+}
+
+export async function startUpstream(state: LabState): Promise<number> {
+  const dir = dnsFilesDir(state.name);
+  return startDaemon({ netns: fabricNetns(state.name), argv: upstreamArgv(state, dir), logFile: join(dir, 'upstream-dnsmasq.log'), readyPattern: /started, version/, what: 'the upstream dnsmasq' });
+}
+
+/** The upstream first (CoreDNS forwards to it), then every coredns pod's server. */
+export async function startClusterDns(state: LabState): Promise<void> {
+  mkdirSync(dnsFilesDir(state.name), { recursive: true });
+  await startUpstream(state);
+  await Promise.all(coreDnsPods(state).map((pod) => startCoreDnsServer(state, pod)));
+}

@@ -1,0 +1,161 @@
+/**
+ * The rules kube-proxy writes in iptables mode, as a pure function of the Services and their
+ * EndpointSlices. Follows syncProxyRules in pkg/proxy/iptables/proxier.go of Kubernetes v1.28
+ * for what this lab has (ClusterIP Services, clusterCIDR set, no session affinity, no
+ * NodePorts yet): the chain layout, the comments, the rule arguments in kube-proxy's order,
+ * the masquerade mark 0x4000, and the statistic probabilities 1/(n-i) printed with "%0.10f".
+ * Headless Services (clusterIP None) get no rules. A Service port without ready endpoints
+ * gets a REJECT in the filter table's KUBE-SERVICES instead of a KUBE-SVC chain.
+ */
+import { isHeadless, readyAddresses, type LabEndpointSlice, type LabService } from '../services/services.ts';
+import { endpointChainName, serviceChainName, servicePortName } from '../../net/kube-proxy.ts';
+
+export const MASQUERADE_MARK = '0x4000';
+
+export interface ProxyInput {
+  services: LabService[];
+  slices: LabEndpointSlice[];
+  /** kube-proxy's --cluster-cidr (Kind: the podSubnet): traffic from outside it is masqueraded. */
+  clusterCIDR: string;
+  /** --masquerade-all: every Service connection marked for masquerade (a fault here). */
+  masqueradeAll?: boolean;
+  /** Probabilities 1/(i+1) instead of 1/(n-i) (a fault here). */
+  probabilityReversed?: boolean;
+}
+
+export interface ProxyRules {
+  /** `iptables-restore --noflush` input: kube-proxy's own chains of the filter and nat tables, rewritten whole. */
+  restore: string;
+  /** Every chain the restore defines, by table, to find stale ones on the next sync. */
+  chains: { filter: string[]; nat: string[] };
+}
+
+/** The jumps into kube-proxy's chains from the built-in ones, which it ensures once (iptablesJumpChains). */
+export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[] }[] = [
+  { table: 'filter', chain: 'INPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes load balancer firewall', '-j', 'KUBE-PROXY-FIREWALL'] },
+  { table: 'filter', chain: 'INPUT', args: ['-m', 'comment', '--comment', 'kubernetes health check service ports', '-j', 'KUBE-NODEPORTS'] },
+  { table: 'filter', chain: 'INPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'] },
+  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes load balancer firewall', '-j', 'KUBE-PROXY-FIREWALL'] },
+  { table: 'filter', chain: 'FORWARD', args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'] },
+  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
+  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'] },
+  { table: 'filter', chain: 'OUTPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes load balancer firewall', '-j', 'KUBE-PROXY-FIREWALL'] },
+  { table: 'filter', chain: 'OUTPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
+  { table: 'nat', chain: 'OUTPUT', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
+  { table: 'nat', chain: 'PREROUTING', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
+  { table: 'nat', chain: 'POSTROUTING', args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'] },
+];
+
+const FILTER_CHAINS = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'];
+const NAT_CHAINS = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];
+
+/** kube-proxy's probability for jump i of n: 1/(n-i), with ten decimals. */
+export function probability(remaining: number): string {
+  return (1 / remaining).toFixed(10);
+}
+
+/** An argument as iptables-restore reads it: quoted when it holds a space. */
+function arg(value: string): string {
+  return /[\s"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+}
+
+function line(...args: string[]): string {
+  return args.map(arg).join(' ');
+}
+
+interface PortEndpoints {
+  service: LabService;
+  name: string;
+  protocol: string;
+  port: number;
+  /** `ip:port`, sorted as kube-proxy orders them. */
+  endpoints: string[];
+}
+
+function servicePorts(input: ProxyInput): PortEndpoints[] {
+  return input.services
+    .filter((service) => !isHeadless(service))
+    .flatMap((service) => {
+      const slice = input.slices.find((candidate) => candidate.namespace === service.namespace && candidate.labels['kubernetes.io/service-name'] === service.name);
+      return service.ports.map((port) => {
+        const slicePort = slice?.ports.find((candidate) => candidate.name === (port.name ?? '') && candidate.protocol === port.protocol);
+        const endpoints = slicePort ? readyAddresses(slice).map((ip) => `${ip}:${slicePort.port}`) : [];
+        return {
+          service,
+          name: servicePortName(service.namespace, service.name, port.name),
+          protocol: port.protocol.toLowerCase(),
+          port: port.port,
+          endpoints: [...new Set(endpoints)].sort(),
+        };
+      });
+    });
+}
+
+export function proxyRules(input: ProxyInput): ProxyRules {
+  const filterRules: string[] = [];
+  const natRules: string[] = [];
+  const natChains = [...NAT_CHAINS];
+  for (const port of servicePorts(input)) {
+    const match = ['-m', port.protocol, '-p', port.protocol, '-d', port.service.clusterIP, '--dport', String(port.port)];
+    if (port.endpoints.length === 0) {
+      filterRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} has no endpoints`, ...match, '-j', 'REJECT'));
+      continue;
+    }
+    const svcChain = serviceChainName(port.name, port.protocol);
+    natChains.push(svcChain);
+    natRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, '-j', svcChain));
+    const notFromPods = input.masqueradeAll ? [] : ['!', '-s', input.clusterCIDR];
+    natRules.push(line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, ...notFromPods, '-j', 'KUBE-MARK-MASQ'));
+    const n = port.endpoints.length;
+    port.endpoints.forEach((endpoint, i) => {
+      const sepChain = endpointChainName(port.name, port.protocol, endpoint);
+      const chance = i < n - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(input.probabilityReversed ? i + 1 : n - i)] : [];
+      natRules.push(line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} -> ${endpoint}`, ...chance, '-j', sepChain));
+    });
+    for (const endpoint of port.endpoints) {
+      const sepChain = endpointChainName(port.name, port.protocol, endpoint);
+      natChains.push(sepChain);
+      const ip = endpoint.slice(0, endpoint.lastIndexOf(':'));
+      natRules.push(line('-A', sepChain, '-m', 'comment', '--comment', port.name, '-s', ip, '-j', 'KUBE-MARK-MASQ'));
+      natRules.push(line('-A', sepChain, '-m', 'comment', '--comment', port.name, '-m', port.protocol, '-p', port.protocol, '-j', 'DNAT', '--to-destination', endpoint));
+    }
+  }
+  natRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', 'kubernetes service nodeports; NOTE: this must be the last rule in this chain', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'KUBE-NODEPORTS'));
+  natRules.push(
+    line('-A', 'KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'RETURN'),
+    line('-A', 'KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', MASQUERADE_MARK),
+    line('-A', 'KUBE-POSTROUTING', '-m', 'comment', '--comment', 'kubernetes service traffic requiring SNAT', '-j', 'MASQUERADE', '--random-fully'),
+    line('-A', 'KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', MASQUERADE_MARK),
+  );
+  filterRules.push(
+    line('-A', 'KUBE-FORWARD', '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP'),
+    line('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', 'kubernetes forwarding rules', '-m', 'mark', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'ACCEPT'),
+    line('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', 'kubernetes forwarding conntrack rule', '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT'),
+  );
+  return {
+    restore: tableText('filter', FILTER_CHAINS, filterRules) + tableText('nat', natChains, natRules),
+    chains: { filter: [...FILTER_CHAINS], nat: natChains },
+  };
+}
+
+function tableText(table: string, chains: string[], rules: string[]): string {
+  return [`*${table}`, ...chains.map((chain) => `:${chain} - [0:0]`), ...rules, 'COMMIT', ''].join('\n');
+}
+
+/**
+ * The restore input of a sync on a node that already holds `existing` KUBE-SVC/KUBE-SEP chains:
+ * the new rules, and stale service and endpoint chains flushed and deleted, as kube-proxy does.
+ */
+export function syncRestore(rules: ProxyRules, existingNat: string[]): string {
+  const stale = existingNat.filter((chain) => /^KUBE-(SVC|SEP|SVL|EXT|FW)-/.test(chain) && !rules.chains.nat.includes(chain));
+  if (stale.length === 0) return rules.restore;
+  const filterEnd = rules.restore.indexOf('COMMIT\n') + 'COMMIT\n'.length;
+  const natPart = rules.restore.slice(filterEnd);
+  const withStale = natPart.replace('COMMIT\n', `${stale.map((chain) => `-X ${chain}`).join('\n')}\nCOMMIT\n`).replace('*nat\n', `*nat\n${stale.map((chain) => `:${chain} - [0:0]`).join('\n')}\n`);
+  return rules.restore.slice(0, filterEnd) + withStale;
+}
+
+/** `iptables -t <table> -I <chain> …` commands for the jump rules (applied once per node; kube-proxy prepends them). */
+export function jumpRuleCommands(): string[][] {
+  return JUMP_RULES.map((rule) => ['iptables', '-w', '-t', rule.table, '-I', rule.chain, ...rule.args]);
+}

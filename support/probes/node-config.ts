@@ -1,0 +1,30 @@
+/** A node's configuration as a learner would read it: proxy ARP, NAT rules, the CNI directories. */
+import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import { runJsonProbe, runProbe } from './commands.ts';
+import type { Observation } from './observation.ts';
+import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseIptablesRules, parseProxyArp } from './parse/node-config.ts';
+
+/** Interface → proxy ARP on, from `ip -4 netconf show` (one command, no shell loop over /proc). */
+export async function proxyArp(cluster: Cluster, target: ExecTarget): Promise<Observation<Record<string, boolean>>> {
+  return runJsonProbe(cluster, target, ['ip', '-4', '-j', 'netconf', 'show'], ['ip', '-4', 'netconf', 'show'], parseProxyArp);
+}
+
+/** The rules of the nat table's POSTROUTING chain: where SNAT or MASQUERADE would rewrite pod traffic. */
+export async function natPostrouting(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
+  return runProbe(cluster, target, ['iptables', '-t', 'nat', '-S', 'POSTROUTING'], parseIptablesRules);
+}
+
+/** The CNI configurations in /etc/cni/net.d, first (the one the runtime uses) first. */
+export async function cniConfigFiles(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
+  return runProbe(cluster, target, ['ls', '-1', '/etc/cni/net.d'], parseCniConfigFiles);
+}
+
+/** The plugin types a CNI configuration in /etc/cni/net.d names. */
+export async function cniPluginTypes(cluster: Cluster, target: ExecTarget, file: string): Promise<Observation<string[]>> {
+  return runProbe(cluster, target, ['cat', `/etc/cni/net.d/${file}`], parseCniPluginTypes);
+}
+
+/** The executables in /opt/cni/bin. */
+export async function cniExecutables(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
+  return runProbe(cluster, target, ['ls', '-l', '/opt/cni/bin'], parseExecutables);
+}

@@ -1,0 +1,138 @@
+/**
+ * `tcpdump -n -vv` output: every IP header in full (TTL, DF, total length) with what it
+ * carries, and the packets nested inside — a VXLAN packet's inner frame, the packet an ICMP
+ * error quotes. The plain `-n` form is parsed by tcpdump.ts; this form is needed where a
+ * claim is about the IP header (DF, an outer length, a TCP MSS) or about encapsulation.
+ */
+import { ParseError } from './errors.ts';
+
+export interface IpHeader {
+  ttl: number;
+  df: boolean;
+  /** `UDP`, `TCP`, `ICMP`, … as tcpdump names the protocol. */
+  proto: string;
+  /** The IP total length (header included). */
+  length: number;
+}
+
+export interface VerbosePacket {
+  /** Set on the outermost packet only. */
+  time?: string;
+  /** With `-i any`: the interface and direction. */
+  iface?: string;
+  direction?: string;
+  ip: IpHeader;
+  src: string;
+  dst: string;
+  srcPort?: number;
+  dstPort?: number;
+  /** What tcpdump printed after `src > dst: `. */
+  info: string;
+  vxlan?: { vni: number };
+  /** ICMP: `echo request`, `echo reply`, or the error text (`10.10.20.20 unreachable - need to frag (mtu 1500)`). */
+  icmpType?: string;
+  /** The MTU an ICMP "fragmentation needed" names. */
+  nextHopMtu?: number;
+  tcpFlags?: string;
+  /** The MSS option of a TCP segment (SYN, SYN-ACK). */
+  mss?: number;
+  /** The frame inside a VXLAN packet, or the packet an ICMP error quotes. */
+  inner?: VerbosePacket;
+}
+
+const PARSER = 'parseTcpdumpVerbose';
+const HEADER = /^(?:((?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+) )?(?:(\S+)\s+(In|Out|B|M|P)\s+)?IP \((.*)\)$/;
+const BODY = /^(\S+) > (\S+): (.*)$/;
+const SKIPPED = /^(tcpdump: |listening on |\d+ packets? (captured|received by filter|dropped by kernel|dropped by interface)$)/;
+
+function field(header: string, name: string): string | undefined {
+  return new RegExp(`(?:^|, )${name} ([^,]+)`).exec(header)?.[1];
+}
+
+function ipHeader(text: string, raw: string, line: number): IpHeader {
+  const ttl = field(text, 'ttl');
+  const length = field(text, 'length');
+  const proto = /proto (\S+) \(\d+\)/.exec(text)?.[1];
+  if (ttl === undefined || length === undefined || proto === undefined) throw new ParseError(PARSER, 'an IP header without ttl, proto or length', raw, line);
+  return { ttl: Number(ttl), df: /flags \[[^\]]*DF[^\]]*\]/.test(text), proto, length: Number(length) };
+}
+
+function endpoint(text: string): { address: string; port?: number } {
+  const m = /^(\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?$/.exec(text);
+  return m ? { address: m[1] as string, ...(m[2] ? { port: Number(m[2]) } : {}) } : { address: text };
+}
+
+function describe(packet: VerbosePacket): VerbosePacket {
+  const { info } = packet;
+  const vxlan = /\bVXLAN, .*\bvni (\d+)/.exec(info);
+  if (vxlan) packet.vxlan = { vni: Number(vxlan[1]) };
+  const icmp = /^ICMP (.*?)(?:, length \d+)?$/.exec(info);
+  if (icmp) {
+    packet.icmpType = (icmp[1] as string).replace(/, id \d+, seq \d+$/, '');
+    const mtu = /need to frag \(mtu (\d+)\)/.exec(info);
+    if (mtu) packet.nextHopMtu = Number(mtu[1]);
+  }
+  const tcp = /^Flags \[([^\]]*)\]/.exec(info);
+  if (tcp) {
+    packet.tcpFlags = tcp[1];
+    const mss = /options \[[^\]]*\bmss (\d+)/.exec(info);
+    if (mss) packet.mss = Number(mss[1]);
+  }
+  return packet;
+}
+
+/**
+ * Parses `tcpdump -n -vv` (optionally `-i any`). A header line with a timestamp starts a
+ * packet; one without is the packet nested in the one before (VXLAN's inner frame, an ICMP
+ * error's quote). Lines tcpdump adds about a packet (checksums, options) are kept in `info`.
+ */
+export function parseTcpdumpVerbose(text: string): VerbosePacket[] {
+  const packets: VerbosePacket[] = [];
+  let innermost: VerbosePacket | undefined;
+  let pending: { header: RegExpExecArray; raw: string; line: number } | undefined;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || SKIPPED.test(line)) return;
+    const header = HEADER.exec(line);
+    if (header) {
+      if (pending) throw new ParseError(PARSER, 'an IP header without its addresses', pending.raw, pending.line);
+      pending = { header, raw, line: index + 1 };
+      return;
+    }
+    const body = BODY.exec(line);
+    if (pending && body) {
+      const [, time, iface, direction, ipText] = pending.header;
+      const from = endpoint(body[1] as string);
+      const to = endpoint(body[2] as string);
+      const packet = describe({
+        ...(time ? { time } : {}),
+        ...(iface ? { iface, direction } : {}),
+        ip: ipHeader(ipText as string, pending.raw, pending.line),
+        src: from.address,
+        dst: to.address,
+        ...(from.port !== undefined ? { srcPort: from.port } : {}),
+        ...(to.port !== undefined ? { dstPort: to.port } : {}),
+        info: body[3] as string,
+      });
+      if (time || !innermost) {
+        packets.push(packet);
+      } else {
+        innermost.inner = packet;
+      }
+      innermost = packet;
+      pending = undefined;
+      return;
+    }
+    if (innermost && !pending) {
+      innermost.info += ` ${line}`; // a continuation line of the packet before
+      return;
+    }
+    throw new ParseError(PARSER, 'not a tcpdump -vv line', raw, index + 1);
+  });
+  return packets;
+}
+
+/** The packet and everything nested in it, outermost first. */
+export function layers(packet: VerbosePacket): VerbosePacket[] {
+  return packet.inner ? [packet, ...layers(packet.inner)] : [packet];
+}

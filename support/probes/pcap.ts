@@ -1,0 +1,89 @@
+/**
+ * A packet capture that keeps its packets: tcpdump writes a pcap file where it runs
+ * (`-w`), and once stopped the file is read twice through the port: as text (`tcpdump -r`,
+ * for the parser and the report) and as bytes (`base64`, attached as a .pcap file that
+ * Wireshark or `tcpdump -r` opens). The file is removed afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BackgroundProcess, Cluster, ExecResult, ExecTarget } from '../cluster/cluster.ts';
+import type { EvidenceFile, Observation } from './observation.ts';
+import { runProbe } from './commands.ts';
+import { parsePcapBase64 } from './parse/pcap.ts';
+import { parseTcpdump, type Packet } from './parse/tcpdump.ts';
+
+const LISTENING = /listening on/;
+export const PCAP_MEDIA_TYPE = 'application/vnd.tcpdump.pcap';
+
+export interface PcapCapture<P = Packet[]> {
+  /** Stops tcpdump and reads what it captured; the file is removed whatever happens. */
+  stop(): Promise<Observation<P>>;
+}
+
+export interface PcapOptions {
+  /** The interface to listen on (eth0 unless told). */
+  iface?: string;
+}
+
+/** Starts tcpdump on an interface of `on` (eth0 by default) and resolves once it is listening. `label` names the attached file. */
+export async function startPcap(
+  cluster: Cluster,
+  on: ExecTarget,
+  filter: string[],
+  label: string,
+  options: PcapOptions = {},
+): Promise<PcapCapture> {
+  const raw = await startRawPcap(cluster, on, filter, label, options);
+  return {
+    async stop() {
+      const seen = await raw.stop();
+      return { ...seen, value: parseTcpdump(seen.value) };
+    },
+  };
+}
+
+/**
+ * The same capture, read back with extra `tcpdump -r` options (`-vv` prints every header,
+ * the encapsulated ones too) and returned as text, for a parser of the caller's choice.
+ */
+export async function startRawPcap(
+  cluster: Cluster,
+  on: ExecTarget,
+  filter: string[],
+  label: string,
+  options: PcapOptions & { readOptions?: string[] } = {},
+): Promise<PcapCapture<string>> {
+  const file = `/tmp/podnet-e2e-capture-${randomBytes(6).toString('hex')}.pcap`;
+  // --immediate-mode and -U: every packet is handed over and written as it comes, so none waits in a
+  // buffer (and is lost) when the capture stops.
+  // -Z root: write as root, so a tcpdump that drops privileges can still create the file in /tmp.
+  const argv = ['tcpdump', '-n', '--immediate-mode', '-U', '-Z', 'root', '-i', options.iface ?? 'eth0', '-w', file, ...filter];
+  let tcpdump: BackgroundProcess;
+  try {
+    tcpdump = await cluster.startBackground(on, argv, { readyPattern: LISTENING, readyTimeoutMs: 10_000, timeoutMs: 60_000 });
+  } catch (error) {
+    await remove(cluster, on, file);
+    throw error;
+  }
+  return {
+    async stop() {
+      try {
+        const captured = await tcpdump.stop();
+        const read = await runProbe(cluster, on, ['tcpdump', '-n', ...(options.readOptions ?? []), '-r', file], (text) => text);
+        const bytes = await runProbe(cluster, on, ['base64', file], parsePcapBase64);
+        const pcap: EvidenceFile = { fileName: `capture-${safe(label)}.pcap`, mediaType: PCAP_MEDIA_TYPE, body: bytes.value };
+        // The base64 text is not evidence a reader wants: the .pcap file is.
+        return { value: read.value, evidence: [captured, ...read.evidence], files: [pcap] };
+      } finally {
+        await remove(cluster, on, file);
+      }
+    },
+  };
+}
+
+async function remove(cluster: Cluster, on: ExecTarget, file: string): Promise<ExecResult | undefined> {
+  return cluster.exec(on, ['rm', '-f', file], { timeoutMs: 10_000 }).catch(() => undefined);
+}
+
+function safe(label: string): string {
+  return label.replace(/[^\w.-]+/g, '_').slice(0, 60);
+}

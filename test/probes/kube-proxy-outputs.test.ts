@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseIptablesRules, rulesOfChain, tokenize } from '../../support/probes/parse/iptables.ts';
+import { parseConntrack } from '../../support/probes/parse/conntrack.ts';
+import { parseHttpResponse } from '../../support/probes/parse/http-response.ts';
+import { parseAccessLog } from '../../support/probes/parse/nginx-log.ts';
+import { ParseError } from '../../support/probes/parse/errors.ts';
+
+const output = (name: string) => readFileSync(new URL(`../fixtures/outputs/${name}`, import.meta.url), 'utf8');
+
+test('iptables -S: the course\'s KUBE-SERVICES rule for nginx-service', () => {
+  const [rule] = parseIptablesRules(output('course-iptables-nat-S-kube-services-grep.txt')).rules;
+  assert.equal(rule?.chain, 'KUBE-SERVICES');
+  assert.equal(rule?.destination, '10.96.204.67/32');
+  assert.equal(rule?.protocol, 'tcp');
+  assert.equal(rule?.comment, 'default/nginx-service:http cluster IP');
+  assert.equal(rule?.dport, 80);
+  assert.equal(rule?.jump, 'KUBE-SVC-6IM33IEVEEV7U3GP');
+});
+
+test('iptables -S on a lab node: the Service chain, negated source, probability as iptables prints it', () => {
+  const listing = parseIptablesRules(output('netns-node-iptables-nat-S-kube-svc.txt'));
+  assert.deepEqual(listing.chains, ['KUBE-SVC-6IM33IEVEEV7U3GP']);
+  const [masq, first, last] = listing.rules;
+  assert.equal(masq?.source, '192.168.0.0/16');
+  assert.equal(masq?.sourceNegated, true);
+  assert.equal(masq?.jump, 'KUBE-MARK-MASQ');
+  assert.equal(first?.probability, '0.50000000000');
+  assert.match(first?.comment ?? '', /^default\/nginx-service:http -> 192\.168\.\d+\.\d+:80$/);
+  assert.equal(last?.probability, undefined);
+  assert.match(last?.jump ?? '', /^KUBE-SEP-[A-Z2-7]{16}$/);
+});
+
+test('iptables -S of a whole table: PREROUTING and OUTPUT reach KUBE-SERVICES; DNAT targets', () => {
+  const listing = parseIptablesRules(output('netns-node-iptables-nat-S.txt'));
+  for (const chain of ['PREROUTING', 'OUTPUT']) {
+    assert.ok(rulesOfChain(listing, chain).some((rule) => rule.jump === 'KUBE-SERVICES' && rule.comment === 'kubernetes service portals'), chain);
+  }
+  assert.ok(listing.rules.some((rule) => rule.jump === 'DNAT' && /^192\.168\.\d+\.\d+:80$/.test(rule.toDestination ?? '')));
+});
+
+test('iptables-save -c: counters per rule', () => {
+  const listing = parseIptablesRules(output('netns-node-iptables-save-c-nat.txt'));
+  const dnat = listing.rules.filter((rule) => rule.jump === 'DNAT');
+  assert.ok(dnat.length > 0);
+  assert.ok(dnat.every((rule) => typeof rule.packets === 'number' && typeof rule.bytes === 'number'));
+  assert.ok(listing.chains.includes('KUBE-SERVICES'));
+});
+
+test('iptables: quoted words keep their spaces and escaped quotes; a stray line is a ParseError', () => {
+  assert.deepEqual(tokenize('-A X -m comment --comment "a \\"b\\" c" -j Y'), ['-A', 'X', '-m', 'comment', '--comment', 'a "b" c', '-j', 'Y']);
+  assert.throws(() => parseIptablesRules('Chain KUBE-SVC (1 references)'), ParseError);
+});
+
+test('conntrack -L on a lab node: the ClusterIP in the original tuple, the backend in the reply', () => {
+  const entries = parseConntrack(output('netns-node-conntrack-L.txt'));
+  assert.equal(entries.length, 4);
+  const [entry] = entries;
+  assert.equal(entry?.protocol, 'tcp');
+  assert.equal(entry?.state, 'TIME_WAIT');
+  assert.equal(entry?.original.dport, 80);
+  assert.match(entry?.original.dst ?? '', /^10\.96\./);
+  assert.match(entry?.reply.src ?? '', /^192\.168\./);
+  assert.equal(entry?.reply.dst, entry?.original.src);
+  assert.deepEqual(entry?.flags, ['ASSURED']);
+  const udp = parseConntrack('udp      17 29 src=192.168.1.2 dst=10.96.0.10 sport=40000 dport=53 [UNREPLIED] src=192.168.3.4 dst=192.168.1.2 sport=53 dport=40000 mark=0 use=1\n');
+  assert.equal(udp[0]?.state, undefined);
+  assert.deepEqual(udp[0]?.flags, ['UNREPLIED']);
+  assert.throws(() => parseConntrack('tcp 6 1 ESTABLISHED dport=80\n'), ParseError);
+});
+
+test('an HTTP response head: the course\'s nginx 400 and the lab\'s', () => {
+  for (const file of ['course-telnet-get-nginx.txt', 'netns-nc-get-nginx.txt']) {
+    const head = parseHttpResponse(output(file));
+    assert.equal(head.statusLine, 'HTTP/1.1 400 Bad Request');
+    assert.match(head.headers.server ?? '', /^nginx\//);
+  }
+  assert.throws(() => parseHttpResponse(''), ParseError);
+});
+
+test('nginx access log (combined): the client address of each request; other lines skipped', () => {
+  const lines = parseAccessLog(`/docker-entrypoint.sh: Configuration complete; ready for start up\n${output('netns-nginx-access-log.txt')}`);
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]?.remoteAddr ?? '', /^192\.168\./);
+  assert.equal(lines[0]?.request, 'get');
+  assert.equal(lines[0]?.status, 400);
+});
