@@ -133,6 +133,18 @@ export const BGP_FAULTS: Fault[] = [
     apply: (state) => changeObjects(state, (objects) => (objects.configuration.prefixAdvertisements = [])),
   },
   {
+    name: 'router-strips-communities',
+    description: "an inbound policy on the router strips the nodes' communities: block routes arrive without 65010:100",
+    topologies: REFLECTOR_TOPOLOGIES,
+    apply: async (state) => {
+      const config = bgpOf(state).routerConfig;
+      const as = /^router bgp (\d+)/m.exec(config)?.[1];
+      const group = /^ neighbor (\S+) peer-group$/m.exec(config)?.[1];
+      if (!as || !group) throw new Error("the router's configuration has no BGP peer group to put a policy on");
+      await configureRouter(state, ['route-map PNL-STRIP permit 10', 'set community none', 'exit', `router bgp ${as}`, 'address-family ipv4 unicast', `neighbor ${group} route-map PNL-STRIP in`]);
+    },
+  },
+  {
     name: 'bgp-pool-not-exported',
     description: 'the pod pool has disableBGPExport true: no node advertises its blocks, so nobody learns a route to them',
     topologies: REFLECTOR_TOPOLOGIES,
