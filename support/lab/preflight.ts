@@ -27,6 +27,8 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'dig', args: ['-v'], what: 'dig (bind9-dnsutils, the DNS probe)', debianPackage: 'bind9-dnsutils' },
   { command: 'redis-server', args: ['--version'], what: 'redis-server (lesson 11)', debianPackage: 'redis-server' },
   { command: 'redis-cli', args: ['--version'], what: 'redis-cli (redis-tools, lesson 11)', debianPackage: 'redis-tools' },
+  { command: 'bird', args: ['--version'], what: "bird and birdc (bird2, the nodes' BGP speaker in lessons 07, 08, 10, 15)", debianPackage: 'bird2' },
+  { command: '/usr/lib/frr/bgpd', args: ['-v'], what: "FRR's zebra, bgpd, staticd and vtysh (frr, the router's BGP in lessons 07, 08, 10, 15)", debianPackage: 'frr' },
 ];
 
 const CAP_NET_ADMIN = 12n;
