@@ -1,4 +1,4 @@
-import { After, Then, When } from '@cucumber/cucumber';
+import { After, Status, Then, When } from '@cucumber/cucumber';
 import {
   bgpAddressOf,
   bgpConfigurationIs,
@@ -23,6 +23,7 @@ import {
 import { topologySpec } from '../support/topology/clusters.ts';
 import { routerContainer } from '../support/topology/facts.ts';
 import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
+import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** What a scenario changed on the cluster's BGP, put back by the After hook below. */
@@ -187,4 +188,16 @@ After({ name: "put back the nodes' labels and the router's configuration the sce
   if (!done) return;
   for (const { node, undo } of done.labels.reverse()) await this.cluster.labelNode(node, undo);
   for (const lines of done.router.reverse()) await this.cluster.configureRouter(lines);
+});
+
+const BGP_LESSONS = ['@lesson-07', '@lesson-08', '@lesson-10', '@lesson-15'];
+
+After({ name: 'diagnose a failed BGP claim: session states and who advertised what', timeout: 60_000 }, async function (this: PodNetWorld, { result, pickle }) {
+  if (result?.status !== Status.FAILED || !pickle.tags.some((tag) => BGP_LESSONS.includes(tag.name))) return;
+  try {
+    const { picture } = await gatherBgp(this.cluster, router(this));
+    this.attach(formatBgpPicture(picture), { mediaType: 'text/plain', fileName: 'diagnosis-bgp.txt' });
+  } catch (error) {
+    this.attach(`the BGP diagnosis could not look: ${(error as Error).message}`, { mediaType: 'text/plain', fileName: 'diagnosis-bgp.txt' });
+  }
 });
