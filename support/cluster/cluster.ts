@@ -4,6 +4,7 @@
  *
  * Adapters implement `Cluster`; steps and probes only ever see this module's types.
  */
+import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { redact } from '../redact.ts';
 
 export type TargetKind = 'kind' | 'netns';
@@ -17,6 +18,8 @@ export interface NodeInfo {
   ready: boolean;
   /** What calico-node records for the node (its Node resource), where the target knows it. */
   calico?: CalicoNodeFacts;
+  /** The node's labels (the Kubernetes Node's metadata.labels), where the target knows them. */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -258,6 +261,17 @@ export interface ClusterEvent {
   lastSeen: string | undefined;
 }
 
+/** Who speaks BGP: a node's BIRD (inside calico-node on a live cluster) or the topology's router. */
+export type BgpSpeaker = { kind: 'node'; name: string } | { kind: 'router'; name: string };
+
+/** How to ask a BGP daemon: where its client runs and the client's argv up to the command. */
+export interface BgpControl {
+  target: ExecTarget;
+  /** `birdc -s <socket>` / `birdcl -s /var/run/calico/bird.ctl`, or `vtysh [--vty_socket <dir>]`. */
+  argv: string[];
+  daemon: 'bird' | 'frr';
+}
+
 export interface Cluster {
   readonly target: TargetKind;
   /** One line for the run's log: which cluster, reached how. */
@@ -299,6 +313,14 @@ export interface Cluster {
    * MTU again). Pods created afterwards get it; Felix sets vxlan.calico to it (lesson 18).
    */
   setInstallationMtu(mtu: number | undefined): Promise<void>;
+  /** Calico's BGP resources as the API holds them: BGPConfiguration `default`, BGPPeers, IPPools. */
+  bgpObjects(): Promise<CalicoBgpObjects>;
+  /** How to reach the BGP daemon of a node or of the router. */
+  bgpControl(speaker: BgpSpeaker): Promise<BgpControl>;
+  /** Applies configuration lines on the router's BGP daemon (FRR: `configure terminal`, then each line); resolves once BGP has followed. */
+  configureRouter(lines: string[]): Promise<void>;
+  /** Sets (a value) or removes (null) labels of a node, as `kubectl label node` does. */
+  labelNode(name: string, changes: Record<string, string | null>): Promise<void>;
 
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;

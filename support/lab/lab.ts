@@ -32,6 +32,8 @@ import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
 import { recreateOrdinal } from './controllers/statefulset.ts';
 import { startApiServer } from './servers/apiserver.ts';
+import { configureRouter, relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
+import { removeBgpSockets } from './bgp/daemons.ts';
 
 export interface UpResult {
   state: LabState;
@@ -133,6 +135,7 @@ async function wireLab(state: LabState): Promise<void> {
   await startRedis(state);
   // The containerlab family's lessons talk to the API server across the router (lesson 18).
   if (state.spec.routed) state.apiServerPid = await startApiServer(state);
+  await startLabBgp(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -197,6 +200,7 @@ export interface DownReport {
 export async function labDown(labName: string): Promise<DownReport> {
   const report = await unwireLab(labName);
   removeLabFiles(labName);
+  removeBgpSockets(labName);
   removeState(labName);
   return report;
 }
@@ -346,4 +350,16 @@ export async function labDeleteIpReservation(labName: string, name: string): Pro
   await updateState(labName, async (state) => {
     state.ipam.reservations = state.ipam.reservations.filter((reservation) => reservation.name !== name);
   });
+}
+
+/** Labels (or, with null, unlabels) a node, as `kubectl label node` does; BGP follows before this resolves. */
+export async function labLabelNode(labName: string, node: string, changes: Record<string, string | null>): Promise<void> {
+  await updateState(labName, (state) => relabelNode(state, node, changes));
+}
+
+/** Configures the router's FRR (as an operator at its CLI); BGP settles before this resolves. */
+export async function labConfigureRouter(labName: string, lines: string[]): Promise<void> {
+  const state = readState(labName);
+  if (!state) throw new Error(`no lab named ${labName} is running`);
+  await configureRouter(state, lines);
 }

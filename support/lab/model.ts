@@ -34,6 +34,8 @@ export interface LabNode {
   tunnelMac?: string;
   /** The kubelet's Ready condition; absent means Ready (only a fault sets it false). */
   ready?: boolean;
+  /** The Kubernetes Node's labels beyond the standard ones (from the Kind config, or set by a scenario). */
+  labels?: Record<string, string>;
   /** PID of the process holding the node's mount namespace (its /etc/cni and /opt/cni); see node-fs.ts. */
   holderPid?: number;
 }
@@ -107,6 +109,8 @@ export interface LabState {
   owner?: number;
   /** Asked to outlive its owner (lab:up, e2e --keep): only such a lab is attached to by a later run. */
   kept?: boolean;
+  /** The lab's BGP daemons (BIRD per node, FRR on the router), when the topology configures BGP. */
+  bgp?: { pids: number[]; convergenceMs: number };
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
   pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec; services?: LabService[] };
 }

@@ -33,6 +33,8 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'openssl', args: ['version'], what: 'openssl (the API server stand-in of the containerlab topologies)', debianPackage: 'openssl' },
   { command: 'curl', args: ['--version'], what: 'curl (HTTPS to the API server, lesson 18)', debianPackage: 'curl' },
   { command: 'ipset', args: ['version'], what: "ipset (Felix's natOutgoing sets)", debianPackage: 'ipset' },
+  { command: 'bird', args: ['--version'], what: "bird and birdc (bird2, the nodes' BGP speaker in lessons 07, 08, 10, 15)", debianPackage: 'bird2' },
+  { command: '/usr/lib/frr/bgpd', args: ['-v'], what: "FRR's zebra, bgpd, staticd and vtysh (frr, the router's BGP in lessons 07, 08, 10, 15)", debianPackage: 'frr' },
 ];
 
 const CAP_NET_ADMIN = 12n;

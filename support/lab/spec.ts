@@ -11,6 +11,7 @@ import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import type { AllowedUse } from './ipam/ipam.ts';
+import { kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
 import { DEFAULT_TOPOLOGY, FIXTURES_DIR, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
 import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
 import { serviceSpecOf } from './services/manifests.ts';
@@ -67,6 +68,8 @@ export interface NodeSpec {
   role: NodeRole;
   /** The kubelet's --node-ip (from the Kind config's kubeadm patches): the node's InternalIP. */
   nodeIP?: string;
+  /** The node's labels from the Kind config (nodes[].labels, kubelet --node-labels). */
+  labels?: Record<string, string>;
 }
 
 /** A link of the containerlab family: a node's interface (eth1) wired to a router port. */
@@ -120,6 +123,8 @@ export interface LabSpec {
   workloads: WorkloadSpec[];
   /** The fixtures' Services, besides kubeadm's (kubernetes, kube-dns), which every lab has. */
   services: ServiceSpec[];
+  /** BGP between the nodes' BIRD and the router's FRR, for the topologies that configure it (lessons 07, 08, 10, 15). */
+  bgp?: BgpSpec;
 }
 
 const KIND_NODE_NETWORK = '172.18.0.0/16';
@@ -454,6 +459,11 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   if (options.workers !== undefined) configNodes = kindNodeNames(kind.name, ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')]);
   const nodes = kindNodeNames(name, configNodes.map((node) => node.role)).map((node, index) => ({ ...configNodes[index], ...node }));
   const clabFile = join(dir, CLAB_TOPOLOGY_FILE);
+  const labels = kindNodeLabels(readFileSync(join(dir, 'kind-cluster.yaml'), 'utf8'));
+  nodes.forEach((node, index) => {
+    if (labels[index] && Object.keys(labels[index]).length > 0) node.labels = labels[index];
+  });
+  const bgp = readBgpSpec(dir, clabFile);
   const workloadsDir = existsSync(join(dir, 'workloads')) ? join(dir, 'workloads') : SHARED_WORKLOADS_DIR;
   const objects = options.podsPerNode === undefined ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology)) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
@@ -469,5 +479,6 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     ...readInstallation(join(dir, 'calico-installation.yaml')),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
     ...objects,
+    ...(bgp ? { bgp } : {}),
   };
 }

@@ -23,6 +23,7 @@ import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
 import { SERVICE_FAULTS } from '../services/faults.ts';
 import { ROUTED_FAULTS } from './routed.ts';
 import { MTU_FAULTS } from './mtu.ts';
+import { BGP_FAULTS } from './bgp-faults.ts';
 
 export interface Fault {
   name: string;
@@ -343,6 +344,7 @@ export const FAULTS: Fault[] = [
   ...SERVICE_FAULTS,
   // Lessons 01, 09 and 16: IPAM, pod annotations, natOutgoing.
   ...IPAM_FAULTS,
+  ...BGP_FAULTS,
 ];
 
 FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);
