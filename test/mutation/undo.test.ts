@@ -10,6 +10,7 @@ import { readState } from '../../support/lab/state.ts';
 import { runUnderFault } from '../../support/mutation/run.ts';
 import { faultApplies } from '../../support/lab/faults/faults.ts';
 import { labNameFor, listTopologies } from '../../support/topology/catalogue.ts';
+import { wholeSuiteSkip } from '../whole-suite.ts';
 
 const LAB = 'pnundo';
 const isRoot = process.getuid?.() === 0;
@@ -18,7 +19,7 @@ after(async () => {
   if (isRoot) for (const lab of labs) await labDown(lab.name);
 });
 
-test('after each fault is applied and undone, the lab is as it was and every scenario passes', { skip: !isRoot && 'needs root', timeout: 300_000 }, async () => {
+test('after each fault is applied and undone, the lab is as it was and every scenario passes', { skip: wholeSuiteSkip(), timeout: 900_000 }, async () => {
   for (const { topology, name } of labs) {
     await labDown(name);
     const { state: before } = await labUp({ topology, name });
