@@ -23,6 +23,13 @@ export interface BlockState {
   /** ordinal → holder */
   allocations: Record<number, string>;
   unallocated: number[];
+  /** ordinal → Calico's handle and attributes for the allocation, as libcalico-go IPAM records them. */
+  attributes?: Record<number, AllocationRecord>;
+}
+
+export interface AllocationRecord {
+  handle: string;
+  attributes: Record<string, string>;
 }
 
 export interface IpamState {
@@ -43,7 +50,7 @@ export class Ipam {
     if (config.blockSize < this.pool.prefix || config.blockSize > 32) {
       throw new Error(`block size /${config.blockSize} does not fit pool ${config.cidr}`);
     }
-    this.blocks = blocks.map((block) => ({ ...block, allocations: { ...block.allocations }, unallocated: [...block.unallocated] }));
+    this.blocks = blocks.map(copyBlock);
   }
 
   static fromState(state: IpamState): Ipam {
@@ -51,14 +58,15 @@ export class Ipam {
   }
 
   toState(): IpamState {
-    return { pool: { ...this.config }, blocks: this.blocks.map((block) => ({ ...block, allocations: { ...block.allocations }, unallocated: [...block.unallocated] })) };
+    return { pool: { ...this.config }, blocks: this.blocks.map(copyBlock) };
   }
 
   /** Assigns the next free address of the node's blocks to `holder`, claiming a block if needed. */
-  assign(node: string, holder: string): string {
+  assign(node: string, holder: string, record?: AllocationRecord): string {
     const block = this.blocks.find((candidate) => candidate.node === node && candidate.unallocated.length > 0) ?? this.claimBlock(node);
     const ordinal = block.unallocated.shift() as number;
     block.allocations[ordinal] = holder;
+    if (record) block.attributes = { ...(block.attributes ?? {}), [ordinal]: record };
     return nthAddress(parseCidr(block.cidr), ordinal);
   }
 
@@ -68,6 +76,7 @@ export class Ipam {
     const ordinal = ipToInt(ip) - parseCidr(block?.cidr ?? '0.0.0.0/32').base;
     if (!block || block.allocations[ordinal] === undefined) throw new Error(`cannot release ${ip}: it is not allocated`);
     delete block.allocations[ordinal];
+    if (block.attributes) delete block.attributes[ordinal];
     block.unallocated.push(ordinal);
   }
 
@@ -83,7 +92,10 @@ export class Ipam {
         cidr: block.cidr,
         node: block.node,
         allocations: Object.entries(block.allocations)
-          .map(([ordinal, holder]) => ({ ip: nthAddress(cidr, Number(ordinal)), holder }))
+          .map(([ordinal, holder]) => {
+            const record = block.attributes?.[Number(ordinal)];
+            return { ip: nthAddress(cidr, Number(ordinal)), holder, ...(record ? { handle: record.handle, attributes: { ...record.attributes } } : {}) };
+          })
           .sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip)),
       };
     });
@@ -103,6 +115,15 @@ export class Ipam {
     }
     throw new IpamExhaustedError(`pool ${this.config.cidr} has no free /${this.config.blockSize} block left for node ${node}`);
   }
+}
+
+function copyBlock(block: BlockState): BlockState {
+  return {
+    ...block,
+    allocations: { ...block.allocations },
+    unallocated: [...block.unallocated],
+    ...(block.attributes ? { attributes: Object.fromEntries(Object.entries(block.attributes).map(([ordinal, record]) => [ordinal, { handle: record.handle, attributes: { ...record.attributes } }])) } : {}),
+  };
 }
 
 function startingBlock(node: string, blockCount: number): number {

@@ -3,7 +3,9 @@
  * they hold. Pure data; the wiring module turns it into kernel objects, and the state file
  * keeps it for other processes.
  */
+import { randomBytes } from 'node:crypto';
 import { intToIp, nthAddress, parseCidr } from '../../net/cidr.ts';
+import { CALICO_ANNOTATIONS, podHandle } from '../calico-records.ts';
 import type { NodeRole } from '../cluster.ts';
 import { Ipam, type IpamState } from './ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
@@ -40,6 +42,8 @@ export interface LabPod {
   ready?: boolean;
   /** A container that does not share the pod's namespace (only a fault does that): container → netns. */
   containerNetns?: Record<string, string>;
+  /** What Calico's CNI plugin writes on the pod (cni.projectcalico.org/containerID, podIP, podIPs). */
+  annotations?: Record<string, string>;
 }
 
 export interface LabState {
@@ -74,7 +78,10 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
     // .1 is the network's gateway, as on Docker's kind network.
     ip: intToIp(network.base + 2 + index),
     netns: nodeNetns(spec.name, node.name),
-    tunnelIP: usesVxlanTunnel(spec.pool) ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`) : undefined,
+    // Calico's record of the tunnel address: handle vxlan-tunnel-addr-<node>, type vxlanTunnelAddress.
+    tunnelIP: usesVxlanTunnel(spec.pool)
+      ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`, { handle: `vxlan-tunnel-addr-${node.name}`, attributes: { node: node.name, type: 'vxlanTunnelAddress' } })
+      : undefined,
   }));
   const state: LabState = {
     version: 1,
@@ -135,18 +142,26 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
   if (findPod(state, workload.namespace, name)) throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
   const node = findNode(state, request.node);
   const ipam = Ipam.fromState(state.ipam);
+  // The sandbox ID the runtime gives the pod, and the allocation Calico's IPAM records for it.
+  const containerID = randomBytes(32).toString('hex');
+  const record = {
+    handle: podHandle(containerID),
+    attributes: { namespace: workload.namespace, node: node.name, pod: name, timestamp: new Date().toISOString() },
+  };
+  const ip = workload.hostNetwork ? node.ip : ipam.assign(node.name, `${workload.namespace}/${name}`, record);
   const pod: LabPod = {
     namespace: workload.namespace,
     name,
     workload: workload.name,
     ownerKind: workload.kind,
     node: node.name,
-    ip: workload.hostNetwork ? node.ip : ipam.assign(node.name, `${workload.namespace}/${name}`),
+    ip,
     netns: workload.hostNetwork ? node.netns : podNetns(state.name, workload.namespace, name),
     hostInterface: workload.hostNetwork ? undefined : caliInterfaceName(workload.namespace, name),
     hostNetwork: workload.hostNetwork,
     labels: { ...workload.labels },
     containers: workload.containers.length > 0 ? [...workload.containers] : [name],
+    ...(workload.hostNetwork ? {} : { annotations: { [CALICO_ANNOTATIONS.containerID]: containerID, [CALICO_ANNOTATIONS.podIP]: `${ip}/32`, [CALICO_ANNOTATIONS.podIPs]: `${ip}/32` } }),
   };
   state.ipam = ipam.toState();
   state.pods.push(pod);

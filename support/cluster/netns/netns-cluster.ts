@@ -19,6 +19,7 @@ import {
   type PodRequest,
   type WorkloadEndpoint,
 } from '../cluster.ts';
+import { endpointsFromRecords } from '../calico-records.ts';
 import { Ipam } from './ipam.ts';
 import { labCreatePod, labDeletePod } from './lab.ts';
 import { findNode, findPod, type LabPod, type LabState } from './model.ts';
@@ -89,17 +90,11 @@ export class NetnsCluster implements Cluster {
     return Ipam.fromState(this.state().ipam).view();
   }
 
+  /** Calico's records as the lab keeps them: annotations on its pods, attributes on its allocations. */
   async workloadEndpoints(): Promise<WorkloadEndpoint[]> {
-    return this.state()
-      .pods.filter((pod) => !pod.hostNetwork)
-      .map((pod) => ({
-        namespace: pod.namespace,
-        pod: pod.name,
-        node: pod.node,
-        interfaceName: pod.hostInterface as string,
-        ipNetworks: [`${pod.ip}/32`],
-        mac: undefined,
-      }));
+    const state = this.state();
+    const pods = state.pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, hostNetwork: pod.hostNetwork, annotations: pod.annotations ?? {} }));
+    return endpointsFromRecords(pods, Ipam.fromState(state.ipam).view(), "the lab's pod annotations and IPAM allocations");
   }
 
   async dnsServiceIP(): Promise<string> {
