@@ -17,6 +17,8 @@ import { connectKind } from '../../support/cluster/kind/connect.ts';
 import type { KindCluster } from '../../support/cluster/kind/kind-cluster.ts';
 import { NETNS_ETC } from '../../support/cluster/netns/cni.ts';
 import { labApplyFaults, labDown, labNamespaces, labUp } from '../../support/cluster/netns/lab.ts';
+import { MULTITOOL_PROGRAMS, unwrapBackground } from '../kind/multitool-inventory.ts';
+import { parseNcBloaty } from '../kind/nc-bloaty-grammar.ts';
 import { labObjectPrefix } from '../../support/cluster/netns/naming.ts';
 import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
 import { labFilesDir } from '../../support/cluster/netns/node-fs.ts';
@@ -163,6 +165,14 @@ describe('the same features through both targets', { skip: !isRoot && 'needs roo
     // Neither run left anything: the lab has the pods it started with, no exec process runs on.
     assert.deepEqual((readState(LAB)?.pods ?? []).map((p) => `${p.namespace}/${p.name}`).sort(), podsAtStart);
     assert.equal(server!.fake.liveChildren(), 0, 'exec processes of the kind run still running');
+    // Every command the suite ran in a pod is one the multitool image has, and every nc is read by
+    // Alpine's busybox nc (NC_110_COMPAT) as the suite means it: a listener on a fixed port.
+    const podCommands = server!.fake.execs.map((call) => unwrapBackground(call.argv));
+    assert.ok(podCommands.length > 0);
+    for (const argv of podCommands) assert.ok(MULTITOOL_PROGRAMS.has(argv[0] ?? ''), `\`${argv.join(' ')}\` runs ${argv[0]}, which the multitool image does not have`);
+    const ncs = podCommands.filter((argv) => argv[0] === 'nc').map(parseNcBloaty);
+    assert.ok(ncs.some((nc) => nc.mode === 'listen'), 'NET-06 ran a listener');
+    for (const nc of ncs.filter((candidate) => candidate.mode === 'listen')) assert.ok(nc.localPort > 0 && nc.peer === undefined, `nc listens on a random port or filters its peer: ${JSON.stringify(nc)}`);
   });
 
   test(`a lab broken on purpose (${FAULT}) fails the same scenarios, with the same findings, through both targets`, { timeout: 600_000 }, async () => {

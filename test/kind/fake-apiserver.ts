@@ -98,6 +98,11 @@ export interface FakeApiServerOptions {
   deny?: Array<{ verb: string; resource: string; subresource?: string }>;
   /** Serve crd.projectcalico.org (default true). */
   calico?: boolean;
+  /**
+   * Whether a process outlives its exec client, as on a real cluster (default true). The
+   * cross-target test turns it off: see test/crosstarget/lab-apiserver.ts.
+   */
+  keepProcessOnClientClose?: boolean;
   /** The version GET /version reports, and whose exec protocols the server speaks (default v1.28.0). */
   serverVersion?: string;
   /** Exec subprotocols the server accepts, best first (default: those of `serverVersion`). */
@@ -726,5 +731,10 @@ export class FakeApiServer {
       finish(code ?? 128 + (signal ? (signals[signal] ?? 0) : 0));
     });
     // A client that goes away leaves its process running, as on a real cluster; close() ends leftovers.
+    if (this.options.keepProcessOnClientClose === false) {
+      ws.on('close', () => {
+        if (child.exitCode === null && child.signalCode === null) killGroup(child);
+      });
+    }
   }
 }
