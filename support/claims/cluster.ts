@@ -48,17 +48,34 @@ export async function daemonSetOnEveryNode(cluster: Cluster, daemonSet: string):
   return verdict(ok, `DaemonSet ${daemonSet} to run exactly one Running pod on each of the ${nodes.length} nodes`, `${pods.length} pods; ${perNode.join(', ')}`, [], [listing('pods', pods), listing('nodes', nodes)]);
 }
 
-/** Compares Calico's record of the pod with what the pod and its node really show. */
+/**
+ * Compares what Calico recorded of the pod (its CNI plugin's annotations and the IPAM
+ * allocation of its handle, or calicoctl's endpoint) with what the pod and its node really
+ * show. The interface is compared where a Calico tool reports one; Kubernetes-datastore mode
+ * stores none, and it is never recomputed from the naming rule (that is L02-10's claim).
+ */
 export async function workloadEndpointMatches(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
   const [endpoints, side] = await Promise.all([cluster.workloadEndpoints(), hostSideOf(cluster, pod)]);
   const endpoint = endpoints.find((candidate) => candidate.namespace === pod.namespace && candidate.pod === pod.name);
-  const actual = `node ${pod.node}, IP ${side.podAddresses.join(' ') || 'none'}, interface ${side.host?.name ?? 'none'}`;
-  const recorded = endpoint ? `node ${endpoint.node}, IP ${endpoint.ipNetworks.join(' ')}, interface ${endpoint.interfaceName}` : 'no workload endpoint';
+  const shown = `node ${pod.node}, IP ${side.podAddresses.join(' ') || 'none'}, interface ${side.host?.name ?? 'none'}`;
+  if (!endpoint) {
+    return verdict(false, `Calico's record of ${describePod(pod)} to match what the pod shows (${shown})`, 'Calico recorded no endpoint for the pod', side.evidence);
+  }
+  const ip = endpoint.ipNetworks[0] ?? '';
+  const findings = [
+    endpoint.ipNetworks.length === 1 && side.podAddresses.includes(ip) ? undefined : `IP ${endpoint.ipNetworks.join(' ') || 'none'}`,
+    endpoint.node === pod.node ? undefined : `node ${endpoint.node ?? 'none'}`,
+    endpoint.allocation === undefined ? `no IPAM allocation for handle k8s-pod-network.${endpoint.containerID ?? '<no containerID>'}` : undefined,
+    endpoint.allocation && `${endpoint.allocation.ip}/32` !== ip ? `IPAM allocation ${endpoint.allocation.ip} for its handle` : undefined,
+    endpoint.interfaceName !== undefined && endpoint.interfaceName !== side.host?.name ? `interface ${endpoint.interfaceName}` : undefined,
+  ].filter((finding): finding is string => finding !== undefined);
+  const interfaceNote = endpoint.interfaceName === undefined ? ' (no interface: Calico stores none in Kubernetes-datastore mode and no calicoctl computed one)' : `, interface ${endpoint.interfaceName}`;
+  const recorded = `node ${endpoint.node ?? 'none'}, IP ${endpoint.ipNetworks.join(' ') || 'none'}, handle ${endpoint.allocation?.handle ?? 'none'} → ${endpoint.allocation?.ip ?? 'nothing'}${interfaceNote}; from ${endpoint.source}`;
   return verdict(
-    endpoint !== undefined && endpoint.node === pod.node && endpoint.ipNetworks.length === 1 && side.podAddresses.includes(endpoint.ipNetworks[0] ?? '') && endpoint.interfaceName === side.host?.name,
-    `a workload endpoint for ${describePod(pod)} that records what the pod shows (${actual})`,
-    recorded,
+    findings.length === 0,
+    `Calico's record of ${describePod(pod)} (node, IP as a /32, IPAM allocation of its handle${endpoint.interfaceName === undefined ? '' : ', host interface'}) to match what the pod shows (${shown})`,
+    findings.length ? `${findings.join('; ')} — recorded ${recorded}` : recorded,
     side.evidence,
-    [listing('workload-endpoint', endpoint ?? null)],
+    [listing('workload-endpoint', endpoint)],
   );
 }

@@ -156,6 +156,8 @@ export interface IpamAllocation {
   ip: string;
   /** What holds the address: `<namespace>/<pod>`, or `vxlan-tunnel-addr:<node>`. */
   holder: string;
+  /** Calico's IPAM handle: `k8s-pod-network.<containerID>` for a pod, `vxlan-tunnel-addr-<node>`, … */
+  handle?: string;
   /** The allocation's attributes as Calico stores them: `handle_id` and the secondary ones (namespace, pod, node, type). */
   attributes?: Record<string, string>;
 }
@@ -185,14 +187,28 @@ export interface IpamBlock {
   allocations: IpamAllocation[];
 }
 
+/**
+ * What Calico records of a pod's endpoint. In Kubernetes-datastore mode there is no stored
+ * WorkloadEndpoint: Calico's CNI plugin writes the pod annotations cni.projectcalico.org/
+ * {containerID, podIP, podIPs}, and its IPAM the allocation (handle k8s-pod-network.<containerID>,
+ * attributes namespace, pod, node). `calicoctl get workloadendpoints` computes the endpoint
+ * from those, adding the host interface name.
+ */
 export interface WorkloadEndpoint {
   namespace: string;
   pod: string;
-  node: string;
-  interfaceName: string;
-  /** CIDRs as Calico writes them: `192.168.93.201/32`. */
+  /** The sandbox the CNI plugin set up (annotation cni.projectcalico.org/containerID). */
+  containerID: string | undefined;
+  /** CIDRs as Calico records them: `192.168.93.201/32`. */
   ipNetworks: string[];
-  mac: string | undefined;
+  /** The node Calico's IPAM recorded for the pod's address (or calicoctl's spec.node). */
+  node: string | undefined;
+  /** The IPAM allocation held by handle k8s-pod-network.<containerID>, if there is one. */
+  allocation: { handle: string; ip: string; node: string | undefined } | undefined;
+  /** The host-side interface, where a Calico tool reports it (calicoctl); the datastore stores none. */
+  interfaceName: string | undefined;
+  /** Where the record was read, for the evidence. */
+  source: string;
 }
 
 export interface PodRequest {

@@ -25,7 +25,6 @@
  * their readiness from the statuses the lab's model gives, and deletes nothing at the end.
  * No apply is faked, and nothing the suite did not create is touched.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,7 +41,6 @@ import { labObjects, podStatus, type Obj } from './lab-objects.ts';
 const VOLATILE: Array<[apiVersion: string, resource: string]> = [
   ['v1', 'pods'],
   ['crd.projectcalico.org/v1', 'ipamblocks'],
-  ['projectcalico.org/v3', 'workloadendpoints'],
   ['discovery.k8s.io/v1', 'endpointslices'],
 ];
 
@@ -127,24 +125,10 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   // Pods created through the API: their metadata and spec are the client's, their status the lab's.
   const throughApi = new Set<string>();
 
-  const macs = new Map<string, string | undefined>();
-  const macOf = (pod: LabPod): string | undefined => {
-    const key = `${pod.netns}|${pod.ip}`;
-    if (!macs.has(key)) {
-      try {
-        const out = execFileSync('ip', ['-j', '-n', pod.netns, 'link', 'show', 'eth0'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-        macs.set(key, (JSON.parse(out) as Array<{ address?: string }>)[0]?.address);
-      } catch {
-        macs.set(key, undefined);
-      }
-    }
-    return macs.get(key);
-  };
-
   const sync = (fake: FakeApiServer) => {
     const s = state();
     const derived = new Set<string>();
-    for (const obj of labObjects(s, { macOf })) {
+    for (const obj of labObjects(s)) {
       const key = keyOf(obj);
       derived.add(key);
       if (obj.kind === 'Pod') {
@@ -181,6 +165,11 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   const fake = await FakeApiServer.start({
     token,
     exec,
+    // FINDING (open): with the kubelet's real behaviour (a process outlives a client that gave
+    // up on it), NET-02's mesh broke twice on the kind side under heavy load (cucumber's 5 s step
+    // timeout), and passed with it off. The kind adapter does not yet end a foreground command
+    // it timed out on (the exec contract); until it does, this lab ends them as before.
+    keepProcessOnClientClose: false,
     beforeRequest: sync,
     // `kubectl logs`: what the pod's server wrote to its stdout, as the netns target reads it.
     logs: (namespace, name) => {

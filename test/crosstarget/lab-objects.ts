@@ -10,11 +10,11 @@
  *    ConfigMap (networking.serviceSubnet), the Namespaces;
  *  - Calico: the operator's Installation, the IPPool and IPAMBlocks (crd.projectcalico.org/v1,
  *    allocations / attributes / unallocated as Calico's IPAM writes them, from the lab's IPAM
- *    state) and WorkloadEndpoints (projectcalico.org/v3, as the Calico API server serves them).
+ *    state, with the handle and attributes the lab recorded). No WorkloadEndpoints: Calico v3.30
+ *    stores none in Kubernetes-datastore mode; the pods carry the CNI plugin's annotations as
+ *    the lab recorded them.
  *
- * Shapes follow test/fixtures/k8s/ (the real API responses of the course's cluster). Pure:
- * the only input besides the state is an optional lookup of a pod's eth0 MAC (which Calico's
- * CNI plugin reads from the kernel and the lab's model does not keep).
+ * Shapes follow test/fixtures/k8s/ (their shape sources are named there). Pure.
  *
  * What the lab does not model is not invented: no kube-system pods (CoreDNS, calico-node), no
  * node podCIDRs, no images pulled. The lab's pods are all the cluster has, on either target.
@@ -32,10 +32,7 @@ export type Obj = Record<string, any>;
 /** The fault under which the DaemonSets do not tolerate the control-plane taint (faults.ts). */
 const NO_CONTROL_PLANE_TOLERATION = 'no-control-plane-toleration';
 
-export interface LabObjectsOptions {
-  /** The MAC of a pod's eth0, as Calico's CNI plugin records it in the WorkloadEndpoint. */
-  macOf?: (pod: LabPod) => string | undefined;
-}
+export type LabObjectsOptions = Record<string, never>;
 
 /** A stable UID per object (the same object keeps its UID from one read of the state to the next). */
 export function stableUid(...parts: string[]): string {
@@ -53,10 +50,6 @@ export function ipamBlockName(cidr: string): string {
   return cidr.replace(/[./:]/g, '-');
 }
 
-/** Calico's WorkloadEndpoint name: node, orchestrator, pod, interface, each with '-' doubled. */
-export function workloadEndpointName(node: string, pod: string, endpoint = 'eth0'): string {
-  return [node, 'k8s', pod, endpoint].map((part) => part.replaceAll('-', '--')).join('-');
-}
 
 function timestamp(state: LabState): string {
   return state.createdAt.replace(/\.\d+Z$/, 'Z');
@@ -189,13 +182,8 @@ export function podObject(state: LabState, pod: LabPod): Obj {
   const workload = workloadOf(state, pod);
   const daemonSet = pod.ownerKind === 'DaemonSet';
   const controlPlaneToleration = daemonSet && workload !== undefined && toleratesControlPlane(state, workload);
-  const annotations: Obj = pod.hostNetwork
-    ? {}
-    : {
-        'cni.projectcalico.org/containerID': containerIdOf(state, pod.namespace, pod.name),
-        'cni.projectcalico.org/podIP': `${pod.ip}/32`,
-        'cni.projectcalico.org/podIPs': `${pod.ip}/32`,
-      };
+  // What the lab recorded as Calico's CNI plugin would (support/cluster/netns/model.ts addPod).
+  const annotations: Obj = pod.hostNetwork ? {} : { ...(pod.annotations ?? {}) };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -436,7 +424,12 @@ export function ipPoolObject(state: LabState): Obj {
 }
 
 /** One attribute of an IPAM block: who holds the address, as Calico's IPAM records it. */
-function attributeFor(state: LabState, holder: string, blockNode: string): Obj {
+function attributeFor(state: LabState, holder: string, blockNode: string, recorded: Record<string, string> | undefined): Obj {
+  // The lab keeps an allocation's attributes as Calico stores them: handle_id beside the secondary ones.
+  if (recorded?.handle_id) {
+    const { handle_id: handle, ...secondary } = recorded;
+    return { handle_id: handle, secondary };
+  }
   if (holder.startsWith(TUNNEL_HOLDER_PREFIX)) {
     const node = holder.slice(TUNNEL_HOLDER_PREFIX.length);
     return { handle_id: `vxlan-tunnel-addr-${node}`, secondary: { node, type: 'vxlanTunnelAddress' } };
@@ -458,7 +451,7 @@ export function ipamBlockObjects(state: LabState): Obj[] {
     const ordinals = Object.keys(block.allocations)
       .map(Number)
       .sort((a, b) => a - b);
-    const attributes = ordinals.map((ordinal) => attributeFor(state, block.allocations[ordinal] as string, block.node));
+    const attributes = ordinals.map((ordinal) => attributeFor(state, block.allocations[ordinal] as string, block.node, block.attributes?.[ordinal]));
     const allocations: Array<number | null> = Array.from({ length: size }, () => null);
     ordinals.forEach((ordinal, index) => {
       allocations[ordinal] = index;
@@ -469,11 +462,12 @@ export function ipamBlockObjects(state: LabState): Obj[] {
       metadata: meta(state, 'IPAMBlock', ipamBlockName(block.cidr), undefined, { annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' } }),
       spec: {
         affinity: `host:${block.node}`,
-        affinityClaimTime: timestamp(state),
         allocations,
         attributes,
         cidr: block.cidr,
         deleted: false,
+        sequenceNumber: ordinals.length,
+        sequenceNumberForAllocation: Object.fromEntries(ordinals.map((ordinal, index) => [String(ordinal), index])),
         strictAffinity: false,
         // Calico's order: the next address handed out is the first; a released one goes last.
         unallocated: [...block.unallocated],
@@ -482,37 +476,8 @@ export function ipamBlockObjects(state: LabState): Obj[] {
   });
 }
 
-export function workloadEndpointObject(state: LabState, pod: LabPod, mac: string | undefined): Obj {
-  return {
-    apiVersion: 'projectcalico.org/v3',
-    kind: 'WorkloadEndpoint',
-    metadata: meta(state, 'WorkloadEndpoint', workloadEndpointName(pod.node, pod.name), pod.namespace, {
-      ...(pod.ownerKind === 'DaemonSet' ? { generateName: `${pod.workload}-` } : {}),
-      labels: {
-        ...pod.labels,
-        'projectcalico.org/namespace': pod.namespace,
-        'projectcalico.org/orchestrator': 'k8s',
-        'projectcalico.org/serviceaccount': 'default',
-      },
-    }),
-    spec: {
-      containerID: containerIdOf(state, pod.namespace, pod.name),
-      endpoint: 'eth0',
-      interfaceName: pod.hostInterface,
-      ipNetworks: [`${pod.ip}/32`],
-      ...(mac ? { mac } : {}),
-      node: pod.node,
-      orchestrator: 'k8s',
-      pod: pod.name,
-      profiles: [`kns.${pod.namespace}`, `ksa.${pod.namespace}.default`],
-      serviceAccountName: 'default',
-      workload: '',
-    },
-  };
-}
-
 /** Every object the kind target reads, for the lab as its state file describes it now. */
-export function labObjects(state: LabState, options: LabObjectsOptions = {}): Obj[] {
+export function labObjects(state: LabState, _options: LabObjectsOptions = {}): Obj[] {
   const daemonSets = state.spec.workloads.filter((w) => w.kind === 'DaemonSet');
   return [
     ...namespaceObjects(state),
@@ -526,6 +491,5 @@ export function labObjects(state: LabState, options: LabObjectsOptions = {}): Ob
     installationObject(state),
     ipPoolObject(state),
     ...ipamBlockObjects(state),
-    ...state.pods.filter((pod) => !pod.hostNetwork).map((pod) => workloadEndpointObject(state, pod, options.macOf?.(pod))),
   ];
 }

@@ -18,6 +18,8 @@ import type { KindCluster } from '../../support/cluster/kind/kind-cluster.ts';
 import { NETNS_ETC } from '../../support/lab/cni/cni.ts';
 import { labApplyFaults, labDown, labNamespaces, labUp } from '../../support/lab/lab.ts';
 import { labObjectPrefix } from '../../support/lab/naming.ts';
+import { MULTITOOL_PROGRAMS, unwrapBackground } from '../kind/multitool-inventory.ts';
+import { parseNcBloaty } from '../kind/nc-bloaty-grammar.ts';
 import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
 import { labFilesDir } from '../../support/lab/cni/node-fs.ts';
 import { readState, statePath } from '../../support/lab/state.ts';
@@ -117,13 +119,12 @@ describe('the same features through both targets', { skip: wholeSuiteSkip() }, (
       const withoutControllerLabels = kindPods.map((p) => ({ ...p, labels: Object.fromEntries(Object.entries(p.labels).filter(([k]) => !controllerLabels.includes(k))) }));
       assert.deepEqual(withoutControllerLabels, netnsPods);
 
-      // FINDING (workload endpoints): the kind target reports the MAC Calico records; the
-      // netns target reports none (the lab's model keeps no MAC). Everything else agrees.
+      // Calico's records of the endpoints (annotations + IPAM handle): the same facts in the
+      // same places on both targets; only where they were read differs.
       const kindEndpoints = byKey(await kind.workloadEndpoints(), (e) => e.pod);
       const netnsEndpoints = byKey(await netns.workloadEndpoints(), (e) => e.pod);
-      assert.ok(kindEndpoints.every((e) => /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(e.mac ?? '')), 'the kind target reads each endpoint’s MAC');
-      assert.ok(netnsEndpoints.every((e) => e.mac === undefined));
-      assert.deepEqual(kindEndpoints.map((e) => ({ ...e, mac: undefined })), netnsEndpoints);
+      assert.ok(kindEndpoints.length > 0 && kindEndpoints.every((e) => e.allocation !== undefined && /^[0-9a-f]{64}$/.test(e.containerID ?? '')));
+      assert.deepEqual(kindEndpoints.map((e) => ({ ...e, source: undefined })), netnsEndpoints.map((e) => ({ ...e, source: undefined })));
 
       // The pool's MTU: the netns target knows it from its model; the kind target reads what the
       // operator recorded in the Installation's status (the course's spec sets none).
@@ -165,6 +166,14 @@ describe('the same features through both targets', { skip: wholeSuiteSkip() }, (
     // Neither run left anything: the lab has the pods it started with, no exec process runs on.
     assert.deepEqual((readState(LAB)?.pods ?? []).map((p) => `${p.namespace}/${p.name}`).sort(), podsAtStart);
     assert.equal(server!.fake.liveChildren(), 0, 'exec processes of the kind run still running');
+    // Every command the suite ran in a pod is one the multitool image has, and every nc is read by
+    // Alpine's busybox nc (NC_110_COMPAT) as the suite means it: a listener on a fixed port.
+    const podCommands = server!.fake.execs.map((call) => unwrapBackground(call.argv));
+    assert.ok(podCommands.length > 0);
+    for (const argv of podCommands) assert.ok(MULTITOOL_PROGRAMS.has(argv[0] ?? ''), `\`${argv.join(' ')}\` runs ${argv[0]}, which the multitool image does not have`);
+    const ncs = podCommands.filter((argv) => argv[0] === 'nc').map(parseNcBloaty);
+    assert.ok(ncs.some((nc) => nc.mode === 'listen'), 'NET-06 ran a listener');
+    for (const nc of ncs.filter((candidate) => candidate.mode === 'listen')) assert.ok(nc.localPort > 0 && nc.peer === undefined, `nc listens on a random port or filters its peer: ${JSON.stringify(nc)}`);
   });
 
   test(`a lab broken on purpose (${FAULT}) fails the same scenarios, with the same findings, through both targets`, { timeout: 600_000 }, async () => {

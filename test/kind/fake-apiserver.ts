@@ -5,7 +5,8 @@
  *  - discovery (/api/v1, /apis/<group>/<version>), GET /version;
  *  - list / get / create (POST) / server-side apply (PATCH application/apply-patch+yaml) /
  *    delete / deletecollection of nodes, namespaces, pods, services, configmaps, daemonsets,
- *    Calico's ippools and ipamblocks, projectcalico.org/v3 workloadendpoints, installations;
+ *    Calico's ippools and ipamblocks, installations (no workloadendpoints: Calico v3.30 has no
+ *    WorkloadEndpoint CRD and its API server serves none);
  *  - POST selfsubjectaccessreviews, answered from a deny list;
  *  - pods/exec over WebSocket: channel 1 stdout, 2 stderr, 3 a V1Status. As a real API
  *    server of the version it claims (`serverVersion`, default the course's v1.28.0) does:
@@ -74,7 +75,6 @@ const RESOURCES: ResourceType[] = [
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, builtIn: true },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ippools', kind: 'IPPool', namespaced: false, builtIn: false },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ipamblocks', kind: 'IPAMBlock', namespaced: false, builtIn: false },
-  { group: 'projectcalico.org', version: 'v3', resource: 'workloadendpoints', kind: 'WorkloadEndpoint', namespaced: true, builtIn: false },
   { group: 'operator.tigera.io', version: 'v1', resource: 'installations', kind: 'Installation', namespaced: false, builtIn: false },
 ];
 
@@ -100,8 +100,11 @@ export interface FakeApiServerOptions {
   deny?: Array<{ verb: string; resource: string; subresource?: string }>;
   /** Serve crd.projectcalico.org (default true). */
   calico?: boolean;
-  /** Serve projectcalico.org/v3 through a "Calico API server" (default true). */
-  calicoApiServer?: boolean;
+  /**
+   * Whether a process outlives its exec client, as on a real cluster (default true). The
+   * cross-target test turns it off: see test/crosstarget/lab-apiserver.ts.
+   */
+  keepProcessOnClientClose?: boolean;
   /** The version GET /version reports, and whose exec protocols the server speaks (default v1.28.0). */
   serverVersion?: string;
   /** Exec subprotocols the server accepts, best first (default: those of `serverVersion`). */
@@ -216,7 +219,7 @@ export class FakeApiServer {
   /** The lesson-03 cluster of test/fixtures/k8s. */
   static async withLab(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
     const fake = await FakeApiServer.start(options);
-    for (const file of ['nodes.yaml', 'namespaces.yaml', 'pods.yaml', 'ippools.yaml', 'ipamblocks.yaml', 'workloadendpoints.yaml']) {
+    for (const file of ['nodes.yaml', 'namespaces.yaml', 'pods.yaml', 'ippools.yaml', 'ipamblocks.yaml']) {
       fake.loadList(fixture(file));
     }
     fake.put(fixture('service-kube-dns.yaml'));
@@ -474,7 +477,6 @@ export class FakeApiServer {
 
   private served(t: ResourceType): boolean {
     if (t.group === 'crd.projectcalico.org' || t.group === 'operator.tigera.io') return this.options.calico !== false;
-    if (t.group === 'projectcalico.org') return this.options.calico !== false && this.options.calicoApiServer !== false;
     return true;
   }
 
@@ -741,5 +743,10 @@ export class FakeApiServer {
       finish(code ?? 128 + (signal ? (signals[signal] ?? 0) : 0));
     });
     // A client that goes away leaves its process running, as on a real cluster; close() ends leftovers.
+    if (this.options.keepProcessOnClientClose === false) {
+      ws.on('close', () => {
+        if (child.exitCode === null && child.signalCode === null) killGroup(child);
+      });
+    }
   }
 }

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { caliInterfaceName, addressAt, cidrContains } from '../../support/cluster/kind/calico.ts';
+import { addressAt, cidrContains } from '../../support/cluster/kind/calico.ts';
+import { caliInterfaceName } from '../../support/net/calico.ts';
 import { EnvironmentError } from '../../support/cluster/cluster.ts';
 import { harness, type Harness } from './helpers.ts';
 
@@ -63,7 +64,15 @@ describe('kind target: nodes and pods', () => {
     assert.equal(etcd?.hostNetwork, true);
     assert.equal(etcd?.ip, '172.18.0.4');
     assert.equal(pods.filter((p) => p.workload === 'kube-proxy').length, 3);
-    assert.equal(pods.length, 16);
+    // What every operator install on Kind has (tigera/operator v1.38.0 render code, Kind's node image).
+    assert.equal(pods.filter((p) => p.workload === 'csi-node-driver').length, 3, 'csi-node-driver on every node');
+    assert.ok(pods.filter((p) => p.workload === 'csi-node-driver').every((p) => !p.hostNetwork), 'on the pod network: it holds block addresses');
+    assert.equal(pods.filter((p) => p.workload === 'calico-apiserver').length, 2);
+    assert.equal(byName.get('local-path-provisioner-6f8956fb48-hxl7b')?.workload, 'local-path-provisioner');
+    assert.equal(byName.get('calico-typha-5b9c4d7f8b-wq2lz')?.hostNetwork, true);
+    assert.equal(byName.get('tigera-operator-7d68577dc5-8gm2n')?.hostNetwork, true);
+    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) assert.equal(byName.get(`${component}-pod-routing-control-plane`)?.hostNetwork, true);
+    assert.equal(pods.length, 27);
   });
 
   it('reads the kube-dns Service IP, and says so when there is none', async () => {
@@ -139,11 +148,18 @@ describe('kind target: Calico objects', () => {
       { ip: '192.168.93.193', holder: 'calico-system/calico-kube-controllers-6b9f4c7d8b-q7mzx' },
       { ip: '192.168.93.201', holder: 'default/multitool-1-vmn9d' },
       { ip: '192.168.93.202', holder: 'default/multitool-2-mf8vt' },
+      { ip: '192.168.93.203', holder: 'calico-system/csi-node-driver-m8w4p' },
+      { ip: '192.168.93.204', holder: 'calico-apiserver/calico-apiserver-7c9d5b8f6d-2vqlx' },
     ]);
+    // Calico's own record of each allocation: the handle and the attributes its IPAM stores.
+    const vmn9d = worker?.allocations.find((a) => a.ip === '192.168.93.201');
+    assert.match(vmn9d?.handle ?? '', /^k8s-pod-network\.[0-9a-f]{64}$/);
+    assert.deepEqual({ ...vmn9d?.attributes, timestamp: undefined }, { namespace: 'default', node: 'pod-routing-worker', pod: 'multitool-1-vmn9d', timestamp: undefined });
+    assert.deepEqual(worker?.allocations[0]?.attributes, { node: 'pod-routing-worker', type: 'vxlanTunnelAddress' });
     assert.deepEqual(blocks.map((b) => [b.node, b.cidr, b.allocations.length]).sort(), [
-      ['pod-routing-control-plane', '192.168.116.0/26', 5],
-      ['pod-routing-worker', '192.168.93.192/26', 4],
-      ['pod-routing-worker2', '192.168.112.192/26', 3],
+      ['pod-routing-control-plane', '192.168.116.0/26', 7],
+      ['pod-routing-worker', '192.168.93.192/26', 6],
+      ['pod-routing-worker2', '192.168.112.192/26', 5],
     ]);
     // Every pod IP the API reports is allocated, in its own node's block, to that pod.
     const pods = (await h.cluster().pods()).filter((p) => !p.hostNetwork);
@@ -154,34 +170,58 @@ describe('kind target: Calico objects', () => {
     }
   });
 
-  it('reads workload endpoints from the Calico API server', async () => {
+  // Calico v3.30 has no WorkloadEndpoint CRD and its API server serves none: the record is the
+  // CNI plugin's pod annotations plus the IPAM allocation of handle k8s-pod-network.<containerID>.
+  it('reads Calico\'s records of each endpoint: the pod annotations and the IPAM allocation of its handle, never a naming rule', async () => {
     const weps = await h.cluster().workloadEndpoints();
-    assert.equal(weps.length, 9);
+    const podNetwork = (await h.cluster().pods()).filter((p) => !p.hostNetwork);
+    assert.equal(weps.length, podNetwork.length, 'one per pod on the pod network, csi-node-driver and calico-apiserver included');
     const vmn9d = weps.find((w) => w.pod === 'multitool-1-vmn9d');
     assert.deepEqual(vmn9d, {
       namespace: 'default',
       pod: 'multitool-1-vmn9d',
-      node: 'pod-routing-worker',
-      interfaceName: 'calif3ebb4c6889',
+      containerID: vmn9d?.containerID,
       ipNetworks: ['192.168.93.201/32'],
-      mac: 'be:b0:71:df:a2:df',
+      node: 'pod-routing-worker',
+      allocation: { handle: `k8s-pod-network.${vmn9d?.containerID}`, ip: '192.168.93.201', node: 'pod-routing-worker' },
+      interfaceName: undefined,
+      source: "Calico's pod annotations and IPAM allocations",
     });
-    assert.ok(h.fake.requests.some((r) => r.path === '/apis/projectcalico.org/v3/workloadendpoints'));
+    assert.match(vmn9d?.containerID ?? '', /^aa05e11ab27159[0-9a-f]{50}$/);
+    for (const w of weps) assert.ok(w.allocation, `${w.namespace}/${w.pod} has an IPAM allocation for its handle`);
+    assert.ok(!h.fake.requests.some((r) => r.path.includes('workloadendpoints')), 'asks for no WorkloadEndpoint resource: there is none');
   });
 
-  it('falls back to pods and blocks when the Calico API server is absent (404), with the same answers', async () => {
-    const served = await h.cluster().workloadEndpoints();
-    const bare = await harness({ calicoApiServer: false });
+  it('a pod whose recorded IP its IPAM allocation does not hold shows the disagreement (no rebuilt endpoint hides it)', async () => {
+    const stale = await harness();
     try {
-      const rebuilt = await bare.cluster().workloadEndpoints();
-      assert.ok(bare.fake.requests.some((r) => r.path === '/apis/projectcalico.org/v3/workloadendpoints'), 'asked the API server first');
-      const key = (w: { namespace: string; pod: string; node: string; interfaceName: string; ipNetworks: string[] }) =>
-        `${w.namespace}/${w.pod} ${w.node} ${w.interfaceName} ${w.ipNetworks.join()}`;
-      assert.deepEqual(rebuilt.map(key).sort(), served.map(key).sort());
-      assert.ok(rebuilt.every((w) => w.mac === undefined));
+      const pod = stale.fake.get('v1', 'pods', 'default', 'multitool-1-vmn9d')!;
+      stale.fake.put({ ...pod, metadata: { ...pod.metadata, annotations: { ...pod.metadata.annotations, 'cni.projectcalico.org/containerID': 'f'.repeat(64) } } });
+      const wep = (await stale.cluster().workloadEndpoints()).find((w) => w.pod === 'multitool-1-vmn9d');
+      assert.equal(wep?.allocation, undefined);
+      assert.equal(wep?.node, undefined);
+      assert.deepEqual(wep?.ipNetworks, ['192.168.93.201/32']);
     } finally {
-      await bare.close();
+      await stale.close();
     }
+  });
+
+  it('uses calicoctl get workloadendpoints where calicoctl is there, with the interface it computes', async () => {
+    const calls: string[][] = [];
+    const calicoctl = async (args: string[]) => {
+      calls.push(args);
+      // A projectcalico.org/v3 WorkloadEndpointList as calicoctl prints it (libcalico-go api v3 WorkloadEndpointSpec fields).
+      return { exitCode: 0, stderr: '', stdout: JSON.stringify({ kind: 'WorkloadEndpointList', apiVersion: 'projectcalico.org/v3', items: [{
+        kind: 'WorkloadEndpoint', apiVersion: 'projectcalico.org/v3',
+        metadata: { name: 'pod--routing--worker-k8s-multitool--1--vmn9d-eth0', namespace: 'default' },
+        spec: { orchestrator: 'k8s', node: 'pod-routing-worker', containerID: (await h.cluster().workloadEndpoints()).find((w) => w.pod === 'multitool-1-vmn9d')?.containerID, pod: 'multitool-1-vmn9d', endpoint: 'eth0', serviceAccountName: 'default', ipNetworks: ['192.168.93.201/32'], profiles: ['kns.default', 'ksa.default.default'], interfaceName: 'calif3ebb4c6889' },
+      }] }) };
+    };
+    const weps = await h.cluster({ calicoctl }).workloadEndpoints();
+    assert.deepEqual(calls, [['get', 'workloadendpoints', '--all-namespaces', '-o', 'json']]);
+    assert.equal(weps[0]?.interfaceName, 'calif3ebb4c6889');
+    assert.equal(weps[0]?.allocation?.ip, '192.168.93.201');
+    assert.equal(weps[0]?.source, 'calicoctl get workloadendpoints');
   });
 
   it('says Calico is missing when its CRDs are not served', async () => {

@@ -1,18 +1,17 @@
 /**
- * Pure translations of Calico's objects into the port's IpPool, IpamBlock and
- * WorkloadEndpoint, plus the two rules the target recomputes: the host-side interface name
- * and the address of an IPAM ordinal.
+ * Pure translations of Calico's objects into the port's IpPool and IpamBlock, plus the
+ * address of an IPAM ordinal (the one rule the target recomputes).
  *
  *  - IPPool       crd.projectcalico.org/v1 ippools        spec.{cidr, blockSize, vxlanMode, ipipMode, natOutgoing}
  *  - IPAMBlock    crd.projectcalico.org/v1 ipamblocks     spec.{cidr, affinity, allocations[], attributes[]}
- *  - WorkloadEndpoint projectcalico.org/v3 (Calico API server) spec.{node, pod, interfaceName, ipNetworks, mac}
+ *
+ * Calico v3.30 stores no WorkloadEndpoint in Kubernetes-datastore mode (no CRD, and its API
+ * server serves none): see ../calico-records.ts for what it does record.
  */
-import { caliInterfaceName } from '../../net/calico.ts';
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
 import type { BlockAffinity, Encapsulation, IpamAllocation, IpamBlock, IpPool, IpReservation, PodInfo, WorkloadEndpoint } from '../cluster.ts';
 
-// Calico's two rules the target recomputes are shared with the rest of the project.
-export { caliInterfaceName, addressAt, cidrContains };
+export { addressAt, cidrContains };
 
 // --- IP pools ---------------------------------------------------------------------------
 
@@ -122,6 +121,7 @@ export function parseIpamBlock(obj: CalicoObject): IpamBlock {
     allocations.push({
       ip: addressAt(cidr, ordinal),
       holder: holderOf(attr),
+      ...(attr?.handle_id ? { handle: attr.handle_id } : {}),
       ...(attr ? { attributes: { ...(attr.handle_id ? { handle_id: attr.handle_id } : {}), ...(attr.secondary ?? {}) } } : {}),
     });
   });
@@ -130,43 +130,4 @@ export function parseIpamBlock(obj: CalicoObject): IpamBlock {
     node: affinity.startsWith('host:') ? affinity.slice('host:'.length) : undefined,
     allocations,
   };
-}
-
-// --- workload endpoints -------------------------------------------------------------------
-
-export function parseWorkloadEndpoint(obj: CalicoObject): WorkloadEndpoint {
-  const spec = obj.spec ?? {};
-  return {
-    namespace: obj.metadata?.namespace ?? '',
-    pod: String(spec.pod ?? ''),
-    node: String(spec.node ?? ''),
-    interfaceName: String(spec.interfaceName ?? ''),
-    ipNetworks: Array.isArray(spec.ipNetworks) ? spec.ipNetworks.map(String) : [],
-    mac: typeof spec.mac === 'string' && spec.mac ? spec.mac : undefined,
-  };
-}
-
-/**
- * Without the Calico API server, what the datastore would say, rebuilt from pods and
- * blocks: one endpoint per pod whose IP a block allocates to that very pod.
- */
-export function endpointsFromPodsAndBlocks(pods: PodInfo[], blocks: IpamBlock[]): WorkloadEndpoint[] {
-  const held = new Map<string, string[]>();
-  for (const block of blocks) {
-    for (const a of block.allocations) held.set(a.holder, [...(held.get(a.holder) ?? []), a.ip]);
-  }
-  return pods
-    .filter((p) => !p.hostNetwork && p.ip !== undefined)
-    .flatMap((p) => {
-      const ips = held.get(`${p.namespace}/${p.name}`);
-      if (!ips || !ips.includes(p.ip!)) return [];
-      return [{
-        namespace: p.namespace,
-        pod: p.name,
-        node: p.node,
-        interfaceName: caliInterfaceName(p.namespace, p.name),
-        ipNetworks: ips.map((ip) => `${ip}/${ip.includes(':') ? 128 : 32}`),
-        mac: undefined,
-      }];
-    });
 }

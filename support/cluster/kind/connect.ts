@@ -7,6 +7,7 @@ import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.ts';
 import { KindCluster, type KindClusterOptions } from './kind-cluster.ts';
 import { call } from './api.ts';
 import { redactingLogger, type Logger } from '../../redact.ts';
+import { calicoctlRunner, findCalicoctl } from './calicoctl.ts';
 
 export interface ConnectKindOptions extends KubeconfigOptions {
   /** The suite's namespace (default podnet-e2e). */
@@ -19,7 +20,9 @@ export interface ConnectKindOptions extends KubeconfigOptions {
 export async function connectKind(options: ConnectKindOptions = {}): Promise<KindCluster> {
   const { kc } = loadKubeConfig(options);
   const log = redactingLogger(options.log ?? ((line) => process.stderr.write(`${line}\n`)));
+  const calicoctl = findCalicoctl();
   const cluster = new KindCluster({
+    ...(calicoctl ? { calicoctl: calicoctlRunner(calicoctl, kc) } : {}),
     ...(options.cluster ?? {}),
     kc,
     ...(options.namespace ? { workloadNamespace: options.namespace } : {}),

@@ -31,7 +31,8 @@ import {
 } from '../cluster.ts';
 import { parseEndpointSlice, parseService } from './parse-services.ts';
 import { call, callOr404, explain, makeClients, type KubeClients } from './api.ts';
-import { endpointsFromPodsAndBlocks, parseInstallationPool, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation, parseWorkloadEndpoint } from './calico.ts';
+import { parseInstallationPool, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation } from './calico.ts';
+import { endpointsFromCalicoctl, endpointsFromRecords } from '../calico-records.ts';
 import { CONTROL_PLANE_LABEL, describePodState, parseNode, parsePod, podIsReady } from './parse-core.ts';
 import { DEFAULT_NAMESPACE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MULTITOOL_IMAGE } from './labels.ts';
 import { NodeShell, type NodeShellOptions } from './node-shell.ts';
@@ -52,6 +53,11 @@ export interface KindClusterOptions {
   podReadyTimeoutMs?: number;
   podDeleteTimeoutMs?: number;
   pollIntervalMs?: number;
+  /**
+   * Runs `calicoctl <args>` against this cluster (Kubernetes datastore), when calicoctl is
+   * there; undefined: Calico's records are read from the pods' annotations and the IPAM blocks.
+   */
+  calicoctl?: (args: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /**
    * When neither calico-config's veth_mtu nor the Installation sets an MTU (Calico then
    * auto-detects it), read the MTU Calico wrote on a node (/var/lib/calico/mtu) through the
@@ -223,14 +229,26 @@ export class KindCluster implements Cluster {
     return ((await this.listCalico('ipreservations')).items ?? []).map(parseIpReservation);
   }
 
+  /**
+   * Calico's records of the pods' endpoints: `calicoctl get workloadendpoints` where calicoctl
+   * is given (it adds the interface name), else the annotations Calico's CNI plugin wrote on
+   * each pod joined with the IPAM allocation of its handle. Never rebuilt from a naming rule.
+   */
   async workloadEndpoints(): Promise<WorkloadEndpoint[]> {
-    const list = (await callOr404(this.clients, 'list projectcalico.org/v3 workloadendpoints', () =>
-      this.clients.custom.listClusterCustomObject({ group: 'projectcalico.org', version: 'v3', plural: 'workloadendpoints' }),
-    )) as ObjectList | undefined;
-    if (list) return (list.items ?? []).map(parseWorkloadEndpoint);
-    // No Calico API server: rebuild what the datastore holds from pods and IPAM blocks.
-    const [pods, blocks] = await Promise.all([this.pods(), this.ipamBlocks()]);
-    return endpointsFromPodsAndBlocks(pods, blocks);
+    const blocks = await this.ipamBlocks();
+    if (this.options.calicoctl) {
+      const r = await this.options.calicoctl(['get', 'workloadendpoints', '--all-namespaces', '-o', 'json']);
+      if (r.exitCode !== 0) throw new EnvironmentError(`calicoctl get workloadendpoints failed (exit ${r.exitCode}): ${redact(r.stderr.trim())}`, 'check calicoctl (DATASTORE_TYPE=kubernetes, KUBECONFIG) or run without it');
+      return endpointsFromCalicoctl(r.stdout, blocks);
+    }
+    const list = await call(this.clients, 'list pods', () => this.clients.core.listPodForAllNamespaces());
+    const pods = list.items.map((pod) => ({
+      namespace: pod.metadata?.namespace ?? '',
+      name: pod.metadata?.name ?? '',
+      hostNetwork: pod.spec?.hostNetwork === true,
+      annotations: pod.metadata?.annotations ?? {},
+    }));
+    return endpointsFromRecords(pods, blocks, "Calico's pod annotations and IPAM allocations");
   }
 
   /** BGPConfigurations, BGPPeers and IPPools as the datastore holds them (crd.projectcalico.org/v1, the same spec as projectcalico.org/v3). */

@@ -38,6 +38,7 @@ import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
 import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
+import { endpointsFromRecords } from '../calico-records.ts';
 
 export class NetnsCluster implements Cluster {
   readonly target = 'netns' as const;
@@ -159,17 +160,11 @@ export class NetnsCluster implements Cluster {
     return Ipam.fromState(this.state().ipam).view();
   }
 
+  /** Calico's records as the lab keeps them: annotations on its pods, attributes on its allocations. */
   async workloadEndpoints(): Promise<WorkloadEndpoint[]> {
-    return this.state()
-      .pods.filter((pod) => !pod.hostNetwork)
-      .map((pod) => ({
-        namespace: pod.namespace,
-        pod: pod.name,
-        node: pod.node,
-        interfaceName: pod.hostInterface as string,
-        ipNetworks: [`${pod.ip}/32`],
-        mac: undefined,
-      }));
+    const state = this.state();
+    const pods = state.pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, hostNetwork: pod.hostNetwork, annotations: pod.annotations ?? {} }));
+    return endpointsFromRecords(pods, Ipam.fromState(state.ipam).view(), "the lab's pod annotations and IPAM allocations");
   }
 
   async dnsServiceIP(): Promise<string> {
