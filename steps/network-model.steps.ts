@@ -21,7 +21,8 @@ Then('no two pods share an IP address', async function (this: PodNetWorld) {
   await this.verify(podIPsAreUnique(this.cluster));
 });
 
-Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", async function (this: PodNetWorld) {
+// One exec per pod (fping and a capture on each): with the lessons' workloads the lab holds over 20 pods, beyond cucumber's 5 s.
+Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", { timeout: 120_000 }, async function (this: PodNetWorld) {
   await this.verify(suiteMesh(this.cluster));
 });
 

@@ -70,7 +70,7 @@ function logDelta(before: Awaited<ReturnType<typeof logsOf>>, after: Awaited<Ret
   });
 }
 
-const LOG_WAIT_MS = 3_000;
+const LOG_WAIT_MS = 10_000;
 
 export interface ExchangeOptions {
   byName: boolean;

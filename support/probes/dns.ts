@@ -15,8 +15,8 @@ export interface LookupOptions {
   server?: string;
 }
 
-/** dig's own wait, bounded (2 tries of 2 s, not 3 of 5): a DNS that does not answer is a finding, not a hang. */
-const DIG_WAIT = ['+time=2', '+tries=2'];
+/** dig's own wait, bounded (one try of 2 s, not 3 of 5): a DNS that does not answer is a finding, not a hang. */
+const DIG_WAIT = ['+time=2', '+tries=1'];
 
 export function digArgv(name: string, options: LookupOptions = {}): string[] {
   return ['dig', ...DIG_WAIT, ...(options.server ? [`@${options.server}`] : []), ...(options.search ? ['+search'] : []), ...(options.type && options.type !== 'A' ? [options.type] : []), name];

@@ -26,7 +26,8 @@ if (!labName || !logFile) {
   process.exit(2);
 }
 
-const FORWARD_TIMEOUT_MS = 2_000;
+// Shorter than the 2 s a probe's dig waits, so that a dead upstream shows as SERVFAIL, not as silence.
+const FORWARD_TIMEOUT_MS = 1_000;
 
 function upstreamServer(): string | undefined {
   const text = readFileSync('/etc/resolv.conf', 'utf8');
