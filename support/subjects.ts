@@ -14,7 +14,7 @@ export type Placement =
   /** A worker whose Calico node address is (or is not) on the subnet of the first pod named so far. */
   | { kind: 'subnet'; same: boolean };
 
-export const PLACEMENT_PATTERN = /a worker node in another subnet|another worker node in the same subnet|a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"/;
+export const PLACEMENT_PATTERN = /a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"|a worker node in another subnet|another worker node in the same subnet/;
 
 export function parsePlacement(text: string): Placement {
   if (text === 'a worker node in another subnet') return { kind: 'subnet', same: false };

@@ -64,7 +64,7 @@ test('a used step takes its example from the first feature that uses it', () => 
 
 test('parameter types say which words they accept', () => {
   const placement = catalogue.parameterTypes.find((type) => type.name === 'placement');
-  assert.deepEqual(placement?.words.phrases, ['a worker node', 'another worker node', 'the control-plane node', 'any node', 'the node of "…"']);
+  assert.deepEqual(placement?.words.phrases, ['a worker node', 'another worker node', 'the control-plane node', 'any node', 'the node of "…"', 'a worker node in another subnet', 'another worker node in the same subnet']);
   assert.equal(placement?.definedAt?.uri, 'support/parameter-types.ts');
   const workload = catalogue.parameterTypes.find((type) => type.name === 'workload');
   assert.equal(workload?.words.phrases, undefined);
