@@ -20,7 +20,8 @@ Then('no two pods share an IP address', async function (this: PodNetWorld) {
   await this.verify(podIPsAreUnique(this.cluster));
 });
 
-Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", async function (this: PodNetWorld) {
+// One exec per pod, with a capture on every pod: beyond a step's default 5 s on a busy machine.
+Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", { timeout: 60_000 }, async function (this: PodNetWorld) {
   await this.verify(suiteMesh(this.cluster));
 });
 

@@ -61,7 +61,7 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
 
 // After hooks run in the reverse order of their definition: these two, defined first, run
 // last, so that a diagnosis still finds what the scenario created and changed.
-After({ name: 'put back what the scenario changed in the cluster' }, async function (this: PodNetWorld) {
+After({ name: 'put back what the scenario changed in the cluster', timeout: 300_000 }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const change of this.undo.splice(0).reverse()) {
     await change.run().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));
@@ -78,7 +78,7 @@ After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async func
   this.attach(`interrupted (${signal}) while it ran: what it saw is incomplete, so it neither passed nor failed`, { mediaType: 'text/plain', fileName: 'interrupted.txt' });
 });
 
-After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
+After({ name: 'delete the pods the scenario created', timeout: 180_000 }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const pod of this.createdPods.splice(0)) {
     await this.cluster.deletePod(pod.namespace, pod.name).catch((error: Error) => failures.push(`${pod.namespace}/${pod.name}: ${error.message}`));
