@@ -2,7 +2,7 @@
  * npm run bench — the suite's own overhead, measured on this machine with the embedded lab.
  * Every figure is the median (and spread) of several runs; nothing here asserts a target.
  *
- *   npm run bench [-- --runs 3] [--only lab,lessons,scale,parallel,course]
+ *   npm run bench [-- --runs 3] [--only lab,lessons,scale,parallel,course,bgp]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../support/cli/table.ts';
-import { labDown, labUp } from '../support/lab/lab.ts';
+import { labDown, labLabelNode, labUp } from '../support/lab/lab.ts';
 import { NetnsCluster } from '../support/cluster/netns/netns-cluster.ts';
 import { probeMesh } from '../support/probes/mesh.ts';
 import { PING_INTERVAL_S } from '../support/probes/ping.ts';
@@ -26,7 +26,7 @@ const CAPTURE_GRACE_S = 0.1;
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
 const runs = Number(values.runs);
-const only = new Set((values.only ?? 'lab,lessons,scale,parallel,course').split(','));
+const only = new Set((values.only ?? 'lab,lessons,scale,parallel,course,bgp').split(','));
 const rows: string[][] = [];
 const notes: string[] = [];
 
@@ -187,7 +187,38 @@ async function benchCourseWay(): Promise<void> {
   }
 }
 
+/** BGP: each BGP topology's bring-up, the share of it spent waiting for BGP to settle, and a relabelling's convergence. */
+async function benchBgp(): Promise<void> {
+  for (const topology of ['calico-bgp', 'calico-bgp-ippool', 'selective-bgp-peering']) {
+    const name = `pnbgp-${topology}`;
+    const total: number[] = [];
+    const converge: number[] = [];
+    const relabel: number[] = [];
+    await labDown(name);
+    try {
+      for (let i = 0; i < runs; i++) {
+        const [{ state }, upMs] = await timed(() => labUp({ name, topology }));
+        total.push(upMs);
+        converge.push(state.bgp?.convergenceMs ?? 0);
+        if (topology === 'selective-bgp-peering') {
+          const quiet = state.nodes.find((node) => node.role === 'worker' && node.labels?.['bgp-peer'] === undefined);
+          if (quiet) relabel.push((await timed(() => labLabelNode(name, quiet.name, { 'bgp-peer': 'true' })))[1]);
+        }
+        await labDown(name);
+      }
+    } finally {
+      await labDown(name);
+    }
+    const share = stats(converge).median / stats(total).median;
+    row(`lab bring-up, topology ${topology} (BGP)`, stats(total));
+    row(`  of which BGP convergence (sessions, End-of-RIB, routes installed)`, stats(converge), `${(share * 100).toFixed(0)}% of the bring-up`);
+    if (relabel.length) row('  a node labelled bgp-peer=true: BIRD reloaded, its session up', stats(relabel));
+  }
+  notes.push("BGP convergence includes BIRD's `connect delay time 2` (Calico's template), a floor of 2 s per session start");
+}
+
 const sections: [string, () => Promise<void>][] = [
+  ['bgp', benchBgp],
   ['lab', benchLab],
   ['lessons', benchLessons],
   ['scale', benchScale],

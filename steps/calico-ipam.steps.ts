@@ -80,7 +80,7 @@ When('the pod template of the DaemonSet {workload} is annotated to take addresse
   const { cluster } = this;
   const namespace = cluster.workloadNamespace;
   const annotation = 'cni.projectcalico.org/ipv4pools';
-  this.undo.push({ what: `the ${annotation} annotation of DaemonSet ${daemonSet}`, run: async () => void (await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: null })) });
+  this.changed(`the ${annotation} annotation of DaemonSet ${daemonSet}`, async () => void (await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: null })));
   const replaced = await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: JSON.stringify([pool]) });
   this.attach(`DaemonSet ${daemonSet}: ${replaced.map((pod) => `${pod.name} on ${pod.node}, IP ${pod.ip}`).join('; ')}`, { mediaType: 'text/plain', fileName: `replaced-${daemonSet}.txt` });
 });

@@ -19,7 +19,7 @@ Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, asy
   const { cluster } = this;
   const reservation = ipReservationFrom(name);
   // Applied only when absent, and deleted afterwards only then: a cluster that had it keeps it.
-  if (await cluster.applyIpReservation(reservation)) this.undo.push({ what: `IPReservation ${reservation.name}`, run: () => cluster.deleteIpReservation(reservation.name) });
+  if (await cluster.applyIpReservation(reservation)) this.changed(`IPReservation ${reservation.name}`, () => cluster.deleteIpReservation(reservation.name));
 });
 
 Then("the IPReservation {string} reserves exactly what the lesson's manifest says", async function (this: PodNetWorld, name: string) {

@@ -4,6 +4,7 @@
  *
  * Adapters implement `Cluster`; steps and probes only ever see this module's types.
  */
+import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { redact } from '../redact.ts';
 
 export type TargetKind = 'kind' | 'netns';
@@ -17,6 +18,8 @@ export interface NodeInfo {
   ready: boolean;
   /** What calico-node records for the node (its Node resource), where the target knows it. */
   calico?: CalicoNodeFacts;
+  /** The node's labels (the Kubernetes Node's metadata.labels), where the target knows them. */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -248,6 +251,27 @@ export interface EndpointSliceInfo {
   ports: { name: string | undefined; port: number | undefined; protocol: string | undefined }[];
 }
 
+/** A Kubernetes event, as `kubectl get events` lists it. */
+export interface ClusterEvent {
+  object: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  lastSeen: string | undefined;
+}
+
+/** Who speaks BGP: a node's BIRD (inside calico-node on a live cluster) or the topology's router. */
+export type BgpSpeaker = { kind: 'node'; name: string } | { kind: 'router'; name: string };
+
+/** How to ask a BGP daemon: where its client runs and the client's argv up to the command. */
+export interface BgpControl {
+  target: ExecTarget;
+  /** `birdc -s <socket>` / `birdcl -s /var/run/calico/bird.ctl`, or `vtysh [--vty_socket <dir>]`. */
+  argv: string[];
+  daemon: 'bird' | 'frr';
+}
+
 export interface Cluster {
   readonly target: TargetKind;
   /** One line for the run's log: which cluster, reached how. */
@@ -284,6 +308,20 @@ export interface Cluster {
   /** What a pod's container wrote to stdout, as `kubectl logs` shows it. */
   podLogs(namespace: string, name: string, container?: string): Promise<string>;
 
+  /**
+   * Sets the Installation's spec.calicoNetwork.mtu (undefined removes it, so Calico derives the
+   * MTU again). Pods created afterwards get it; Felix sets vxlan.calico to it (lesson 18).
+   */
+  setInstallationMtu(mtu: number | undefined): Promise<void>;
+  /** Calico's BGP resources as the API holds them: BGPConfiguration `default`, BGPPeers, IPPools. */
+  bgpObjects(): Promise<CalicoBgpObjects>;
+  /** How to reach the BGP daemon of a node or of the router. */
+  bgpControl(speaker: BgpSpeaker): Promise<BgpControl>;
+  /** Applies configuration lines on the router's BGP daemon (FRR: `configure terminal`, then each line); resolves once BGP has followed. */
+  configureRouter(lines: string[]): Promise<void>;
+  /** Sets (a value) or removes (null) labels of a node, as `kubectl label node` does. */
+  labelNode(name: string, changes: Record<string, string | null>): Promise<void>;
+
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;
   /** Deletes a pod and resolves once it is gone. */
@@ -297,6 +335,9 @@ export interface Cluster {
    * does; resolves once every pod of the DaemonSet has been replaced and is Running and ready.
    */
   patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]>;
+
+  /** Recent events of a namespace, where the target keeps them (a live cluster; the lab has none). */
+  events?(namespace: string): Promise<ClusterEvent[]>;
 
   /** Releases what this handle holds (connections, background processes). Never tears a lab down. */
   close(): Promise<void>;

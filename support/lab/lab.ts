@@ -16,7 +16,8 @@ import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
-import { loadLabSpec, type SpecOptions } from './spec.ts';
+import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
+import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
@@ -29,6 +30,10 @@ import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
 import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
+import { recreateOrdinal } from './controllers/statefulset.ts';
+import { startApiServer } from './servers/apiserver.ts';
+import { configureRouter, relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
+import { removeBgpSockets } from './bgp/daemons.ts';
 
 export interface UpResult {
   state: LabState;
@@ -128,6 +133,9 @@ async function wireLab(state: LabState): Promise<void> {
   await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
   // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
   await startRedis(state);
+  // The containerlab family's lessons talk to the API server across the router (lesson 18).
+  if (state.spec.routed) state.apiServerPid = await startApiServer(state);
+  await startLabBgp(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -192,6 +200,7 @@ export interface DownReport {
 export async function labDown(labName: string): Promise<DownReport> {
   const report = await unwireLab(labName);
   removeLabFiles(labName);
+  removeBgpSockets(labName);
   removeState(labName);
   return report;
 }
@@ -243,11 +252,35 @@ export async function labDeletePod(labName: string, namespace: string, name: str
     }
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
+    // A deleted pod is Terminating before its containers stop: its endpoints are no longer
+    // ready, so the cluster DNS stops naming it before its peers see its connections close.
+    pod.ready = false;
+    writeState(state);
     await cniDel(state, pod);
     const replacement = await replaceReplica(state, pod);
     if (replacement) await startServers(labName, [replacement]);
+    const recreated = await recreateOrdinal(state, pod);
     await syncKubeProxy(state);
+    // The servers find each other by name: the new pod's records must be in the saved model first.
+    if (recreated) writeState(state);
+    if (recreated) await startRedis(state, [recreated]);
     delete state.events[`${namespace}/${name}`];
+  });
+}
+
+/**
+ * The Installation's MTU changes: pods created afterwards get it (the CNI configuration each
+ * node's plugin reads), and Felix sets vxlan.calico to it; pods that exist keep theirs.
+ */
+export async function labSetInstallationMtu(labName: string, mtu: number | undefined): Promise<void> {
+  await updateState(labName, async (state) => {
+    state.spec.installationMtu = mtu;
+    state.mtu = workloadMtu(state.spec);
+    for (const node of state.nodes) writeNodeLayer(state, node);
+    if (state.faults.includes(VXLAN_MTU_STUCK_FAULT)) return;
+    // Felix only warns when the kernel refuses the MTU (larger than the parent allows) and
+    // leaves the device as it is (vxlan_mgr.go, "Failed to set vxlan tunnel device MTU").
+    await Promise.allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
   });
 }
 
@@ -317,4 +350,16 @@ export async function labDeleteIpReservation(labName: string, name: string): Pro
   await updateState(labName, async (state) => {
     state.ipam.reservations = state.ipam.reservations.filter((reservation) => reservation.name !== name);
   });
+}
+
+/** Labels (or, with null, unlabels) a node, as `kubectl label node` does; BGP follows before this resolves. */
+export async function labLabelNode(labName: string, node: string, changes: Record<string, string | null>): Promise<void> {
+  await updateState(labName, (state) => relabelNode(state, node, changes));
+}
+
+/** Configures the router's FRR (as an operator at its CLI); BGP settles before this resolves. */
+export async function labConfigureRouter(labName: string, lines: string[]): Promise<void> {
+  const state = readState(labName);
+  if (!state) throw new Error(`no lab named ${labName} is running`);
+  await configureRouter(state, lines);
 }

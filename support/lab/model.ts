@@ -34,6 +34,8 @@ export interface LabNode {
   tunnelMac?: string;
   /** The kubelet's Ready condition; absent means Ready (only a fault sets it false). */
   ready?: boolean;
+  /** The Kubernetes Node's labels beyond the standard ones (from the Kind config, or set by a scenario). */
+  labels?: Record<string, string>;
   /** PID of the process holding the node's mount namespace (its /etc/cni and /opt/cni); see node-fs.ts. */
   holderPid?: number;
 }
@@ -99,12 +101,16 @@ export interface LabState {
   /** EndpointSlices frozen by a fault (the EndpointSlice controller stopped); absent: computed from the pods. */
   staleEndpointSlices?: LabEndpointSlice[];
   ipam: IpamState;
+  /** PID of the API server stand-in (servers/apiserver.ts), where the topology has one. */
+  apiServerPid?: number;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
   /** The PID of the process that brought the lab up (absent in state files of older versions). */
   owner?: number;
   /** Asked to outlive its owner (lab:up, e2e --keep): only such a lab is attached to by a later run. */
   kept?: boolean;
+  /** The lab's BGP daemons (BIRD per node, FRR on the router), when the topology configures BGP. */
+  bgp?: { pids: number[]; convergenceMs: number };
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
   pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec; services?: LabService[] };
 }
@@ -224,7 +230,8 @@ function eligibleNodes(state: LabState, workload: WorkloadSpec): LabNode[] {
   if (workload.kind === 'DaemonSet') {
     return state.nodes.filter((node) => node.role === 'worker' || workload.toleratesControlPlane);
   }
-  return [scheduleOnWorker(state)];
+  const preferred = state.nodes.find((node) => workload.preferredNodes?.includes(node.name));
+  return [preferred ?? scheduleOnWorker(state)];
 }
 
 /** A bare pod goes to the worker running the fewest pods (the first such worker on a tie). */

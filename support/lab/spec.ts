@@ -11,6 +11,7 @@ import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import type { AllowedUse } from './ipam/ipam.ts';
+import { kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
 import { DEFAULT_TOPOLOGY, FIXTURES_DIR, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
 import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
 import { serviceSpecOf } from './services/manifests.ts';
@@ -44,6 +45,8 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** Nodes a preferred node affinity on kubernetes.io/hostname names (lab node names), where the scheduler puts the pod if it can. */
+  preferredNodes?: string[];
   /** The pod template's annotations (a bare Pod's own). */
   annotations?: Record<string, string>;
   /** A Deployment's replica count. */
@@ -65,6 +68,8 @@ export interface NodeSpec {
   role: NodeRole;
   /** The kubelet's --node-ip (from the Kind config's kubeadm patches): the node's InternalIP. */
   nodeIP?: string;
+  /** The node's labels from the Kind config (nodes[].labels, kubelet --node-labels). */
+  labels?: Record<string, string>;
 }
 
 /** A link of the containerlab family: a node's interface (eth1) wired to a router port. */
@@ -118,6 +123,8 @@ export interface LabSpec {
   workloads: WorkloadSpec[];
   /** The fixtures' Services, besides kubeadm's (kubernetes, kube-dns), which every lab has. */
   services: ServiceSpec[];
+  /** BGP between the nodes' BIRD and the router's FRR, for the topologies that configure it (lessons 07, 08, 10, 15). */
+  bgp?: BgpSpec;
 }
 
 const KIND_NODE_NETWORK = '172.18.0.0/16';
@@ -281,6 +288,15 @@ function readInstallationPool(file: string, pool: Doc, index: number): PoolSpec 
   };
 }
 
+/** The hostnames of a preferred node affinity (`kubernetes.io/hostname In [...]`), heaviest weight first. */
+function preferredHostnames(podSpec: Doc | undefined): Pick<WorkloadSpec, 'preferredNodes'> {
+  const terms = ((podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as Doc[] | undefined) ?? []).sort((a, b) => Number(b.weight ?? 0) - Number(a.weight ?? 0));
+  const names = terms.flatMap((term) =>
+    ((term.preference?.matchExpressions as Doc[] | undefined) ?? []).filter((expression) => expression.key === 'kubernetes.io/hostname' && expression.operator === 'In').flatMap((expression) => (expression.values as unknown[]).map(String)),
+  );
+  return names.length ? { preferredNodes: names } : {};
+}
+
 const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'StatefulSet'];
 
 function yamlFiles(dir: string): string[] {
@@ -320,6 +336,7 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
     ...(doc.kind === 'StatefulSet' ? { replicas, serviceName: String(doc.spec?.serviceName ?? '') } : {}),
     ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(lesson ? { lesson } : {}),
+    ...preferredHostnames(podSpec),
     annotations: { ...((doc.kind === 'Pod' ? doc.metadata?.annotations : doc.spec?.template?.metadata?.annotations) as Record<string, string> | undefined) },
   };
 }
@@ -426,6 +443,12 @@ function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: 
   };
 }
 
+/** Kind node names in an affinity (k01-worker3) become the lab's (h14-mtu-lab-worker3). */
+function renamePreferred(workload: WorkloadSpec, kindName: string, labName: string): WorkloadSpec {
+  if (!workload.preferredNodes) return workload;
+  return { ...workload, preferredNodes: workload.preferredNodes.map((node) => (node.startsWith(`${kindName}-`) ? `${labName}-${node.slice(kindName.length + 1)}` : node)) };
+}
+
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const topology = options.topology ?? DEFAULT_TOPOLOGY;
   const dir = options.fixturesDir ?? topologyDir(topology);
@@ -436,10 +459,16 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   if (options.workers !== undefined) configNodes = kindNodeNames(kind.name, ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')]);
   const nodes = kindNodeNames(name, configNodes.map((node) => node.role)).map((node, index) => ({ ...configNodes[index], ...node }));
   const clabFile = join(dir, CLAB_TOPOLOGY_FILE);
+  const labels = kindNodeLabels(readFileSync(join(dir, 'kind-cluster.yaml'), 'utf8'));
+  nodes.forEach((node, index) => {
+    if (labels[index] && Object.keys(labels[index]).length > 0) node.labels = labels[index];
+  });
+  const bgp = readBgpSpec(dir, clabFile);
   const workloadsDir = existsSync(join(dir, 'workloads')) ? join(dir, 'workloads') : SHARED_WORKLOADS_DIR;
   const objects = options.podsPerNode === undefined ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology)) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
   if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
+  objects.workloads = objects.workloads.map((workload) => renamePreferred(workload, kind.name, name));
   return {
     ...kind,
     name,
@@ -450,5 +479,6 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     ...readInstallation(join(dir, 'calico-installation.yaml')),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
     ...objects,
+    ...(bgp ? { bgp } : {}),
   };
 }

@@ -19,7 +19,7 @@ export async function runUnderFault(fault: string | undefined, labName: string, 
   const reports = mkdtempSync(join(tmpdir(), 'podnet-mutation-'));
   try {
     const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...extraArgs];
-    const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, env: { PODNET_REPORTS_DIR: reports }, all: true, timeout: 300_000 });
+    const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, env: { PODNET_REPORTS_DIR: reports }, all: true, timeout: 900_000 });
     const results = readResults(join(reports, 'allure-results'));
     if (results.length === 0) return { fault, results, error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}` };
     return { fault, results };

@@ -34,6 +34,7 @@ import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
 import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
+import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
 
@@ -42,6 +43,7 @@ const VOLATILE: Array<[apiVersion: string, resource: string]> = [
   ['v1', 'pods'],
   ['crd.projectcalico.org/v1', 'ipamblocks'],
   ['projectcalico.org/v3', 'workloadendpoints'],
+  ['discovery.k8s.io/v1', 'endpointslices'],
 ];
 
 const keyOf = (obj: Obj) => `${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`;
@@ -180,6 +182,11 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
     token,
     exec,
     beforeRequest: sync,
+    // `kubectl logs`: what the pod's server wrote to its stdout, as the netns target reads it.
+    logs: (namespace, name) => {
+      const pod = findPod(state(), namespace, name);
+      return pod ? serverLogs(labName, pod) : undefined;
+    },
     kubelet: {
       async start(pod) {
         const { namespace, name } = pod.metadata;

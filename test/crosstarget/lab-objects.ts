@@ -24,7 +24,7 @@ import { parseCidr } from '../../support/net/cidr.ts';
 import type { Encapsulation } from '../../support/cluster/cluster.ts';
 import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
-import { TUNNEL_HOLDER_PREFIX, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
+import { TUNNEL_HOLDER_PREFIX, endpointSlices, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
 
 export type Obj = Record<string, any>;
@@ -205,6 +205,12 @@ export function podObject(state: LabState, pod: LabPod): Obj {
       ...(daemonSet
         ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: pod.workload, uid: daemonSetUid(state, pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
         : {}),
+      ...(pod.ownerKind === 'ReplicaSet' && pod.ownerName
+        ? {
+            generateName: `${pod.ownerName}-`,
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: pod.ownerName, uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName), controller: true, blockOwnerDeletion: true }],
+          }
+        : {}),
       annotations,
     }),
     spec: {
@@ -259,6 +265,63 @@ export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
       observedGeneration: 1,
       updatedNumberScheduled: pods.length,
     },
+  };
+}
+
+/** Every Service of the lab's model (kubeadm's and the fixtures'), as the API server holds it. */
+export function serviceObjects(state: LabState): Obj[] {
+  return (state.services ?? []).map((service) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(state, 'Service', service.name, service.namespace, { labels: { ...service.labels } }),
+    spec: {
+      ports: service.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), protocol: port.protocol, port: port.port, targetPort: port.targetPort, ...(port.nodePort ? { nodePort: port.nodePort } : {}) })),
+      ...(service.selector ? { selector: { ...service.selector } } : {}),
+      clusterIP: service.clusterIP,
+      clusterIPs: [service.clusterIP],
+      type: service.type,
+      sessionAffinity: 'None',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+    },
+    status: { loadBalancer: {} },
+  }));
+}
+
+/** The EndpointSlices the controller (and, for `kubernetes`, the API server) keeps, from the lab's model. */
+export function endpointSliceObjects(state: LabState): Obj[] {
+  return endpointSlices(state).map((slice) => ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: meta(state, 'EndpointSlice', slice.name, slice.namespace, { labels: { ...slice.labels } }),
+    addressType: slice.addressType,
+    endpoints: slice.endpoints.map((endpoint) => ({
+      addresses: [...endpoint.addresses],
+      conditions: { ...endpoint.conditions },
+      ...(endpoint.hostname ? { hostname: endpoint.hostname } : {}),
+      nodeName: endpoint.nodeName,
+      ...(endpoint.targetRef ? { targetRef: { kind: 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name, uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name) } } : {}),
+    })),
+    ports: slice.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port, protocol: port.protocol })),
+  }));
+}
+
+/** A Deployment per Deployment workload, with the status its controller reports. */
+export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
+  const pods = state.pods.filter((pod) => pod.ownerKind === 'ReplicaSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const ready = pods.filter((pod) => pod.ready !== false).length;
+  const replicas = workload.replicas ?? 1;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { ...meta(state, 'Deployment', workload.name, workload.namespace), generation: 1, labels: { ...workload.labels } },
+    spec: {
+      replicas,
+      selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
+      template: { metadata: { labels: { ...workload.labels } }, spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) } },
+    },
+    status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
   };
 }
 
@@ -455,8 +518,10 @@ export function labObjects(state: LabState, options: LabObjectsOptions = {}): Ob
     ...namespaceObjects(state),
     ...state.nodes.map((node) => nodeObject(state, node)),
     ...daemonSets.map((w) => daemonSetObject(state, w)),
+    ...state.spec.workloads.filter((w) => w.kind === 'Deployment').map((w) => deploymentObject(state, w)),
     ...state.pods.map((pod) => podObject(state, pod)),
-    kubeDnsService(state),
+    ...(state.services?.length ? serviceObjects(state) : [kubeDnsService(state)]),
+    ...endpointSliceObjects(state),
     kubeadmConfig(state),
     installationObject(state),
     ipPoolObject(state),

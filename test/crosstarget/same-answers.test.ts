@@ -25,6 +25,7 @@ import { loadExpectations } from '../../support/mutation/expectations.ts';
 import type { ScenarioResult } from '../../support/run/summary.ts';
 import { startLabApiServer, type LabApiServer } from './lab-apiserver.ts';
 import { assertSameVerdicts, firstLine, runSuite, scenarioKey, tail, verdictTable, type SuiteRun } from './runs.ts';
+import { wholeSuiteSkip } from '../whole-suite.ts';
 
 const LAB = 'pncross';
 const FAULT = 'extra-hop';
@@ -54,7 +55,7 @@ test('the comparison flags a scenario the targets disagree on, and one that only
   assert.throws(() => assertSameVerdicts(netns, run('kind', netns.results, 2)), /exit codes differ/);
 });
 
-describe('the same features through both targets', { skip: !isRoot && 'needs root for network namespaces' }, () => {
+describe('the same features through both targets', { skip: wholeSuiteSkip() }, () => {
   let server: LabApiServer | undefined;
   let podsAtStart: string[] = [];
   const timings: string[] = [];

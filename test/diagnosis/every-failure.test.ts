@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { readResults } from '../../support/run/summary.ts';
+import { wholeSuiteSkip } from '../whole-suite.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;
 
 for (const fault of ['extra-hop', 'node-not-ready', 'macvlan-pod']) {
-  test(`under ${fault}, every failed scenario has a diagnosis`, { skip: !isRoot && 'needs root' }, () => {
+  test(`under ${fault}, every failed scenario has a diagnosis`, { skip: wholeSuiteSkip() }, () => {
     const reports = mkdtempSync(join(tmpdir(), 'podnet-every-failure-'));
     try {
       const run = spawnSync(

@@ -23,7 +23,7 @@ const pool = (name: string, cidr: string, nodeSelector = 'all()'): IpPool => ({ 
 const view = (name: string, ip: string, natOutgoingRules: string[]): NodeView => ({ node: node(name, ip), routes: [], interfaces: [], natRules: [], proxyArp: {}, cniConfigs: [], natOutgoingRules });
 
 function evidence(over: Partial<Gathered>): Gathered {
-  return { source: undefined, target: undefined, nodes: [], sourcePodRoutes: undefined, sourcePodInterfaces: undefined, lookup: undefined, pods: [], blocks: [], ipam: { pools: [], installationPools: [], affinities: [], reservations: [] }, evidence: [], ...over };
+  return { source: undefined, target: undefined, nodes: [], sourcePodRoutes: undefined, sourcePodInterfaces: undefined, lookup: undefined, pods: [], blocks: [], events: undefined, ipam: { pools: [], installationPools: [], affinities: [], reservations: [] }, evidence: [], ...over };
 }
 
 function causes(claim: string, gathered: Gathered): string[] {

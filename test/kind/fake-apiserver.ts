@@ -70,6 +70,8 @@ const RESOURCES: ResourceType[] = [
   { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true, builtIn: true },
   { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, builtIn: true },
   { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, builtIn: true },
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, builtIn: true },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, builtIn: true },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ippools', kind: 'IPPool', namespaced: false, builtIn: false },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ipamblocks', kind: 'IPAMBlock', namespaced: false, builtIn: false },
   { group: 'projectcalico.org', version: 'v3', resource: 'workloadendpoints', kind: 'WorkloadEndpoint', namespaced: true, builtIn: false },
@@ -125,6 +127,8 @@ export interface FakeApiServerOptions {
    * them keeps their status current.
    */
   kubelet?: FakeKubelet;
+  /** GET pods/<name>/log: the container's output as text (404 when absent or undefined). */
+  logs?: (namespace: string, pod: string, container: string | undefined) => string | undefined;
 }
 
 export interface FakeKubelet {
@@ -498,6 +502,14 @@ export class FakeApiServer {
     if (!this.authorized(req)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     try {
       this.options.beforeRequest?.(this);
+      const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+      if (log && (req.method ?? 'GET') === 'GET') {
+        const text = this.get('v1', 'pods', log[1], log[2] as string) ? this.options.logs?.(log[1] as string, log[2] as string, url.searchParams.get('container') ?? undefined) : undefined;
+        if (text === undefined) return send(404, status(404, 'NotFound', `pods "${log[2]}" not found`));
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(text);
+        return;
+      }
       const [code, obj] = this.dispatch(req.method ?? 'GET', url, body);
       send(code, obj);
     } catch (err) {

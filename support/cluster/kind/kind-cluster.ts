@@ -4,12 +4,16 @@
  * Objects come from the API (core objects, Calico's CRDs, the Calico API server when it is
  * there); pod commands run over exec WebSockets; node commands through the NodeShell.
  */
-import { PatchStrategy, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { calicoBgpObjectsFrom, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
+import { PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import {
   EnvironmentError,
   type BackgroundOptions,
   type BackgroundProcess,
+  type BgpControl,
+  type BgpSpeaker,
   type Cluster,
+  type ClusterEvent,
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
@@ -108,6 +112,18 @@ export class KindCluster implements Cluster {
       : await call(this.clients, 'list pods', () => this.clients.core.listPodForAllNamespaces());
     const pods = list.items.map(parsePod);
     return filter.workload ? pods.filter((p) => p.workload === filter.workload) : pods;
+  }
+
+  async events(namespace: string): Promise<ClusterEvent[]> {
+    const list = await call(this.clients, `list events in ${namespace}`, () => this.clients.core.listNamespacedEvent({ namespace }));
+    return list.items.map((event) => ({
+      object: `${event.involvedObject.kind ?? '?'}/${event.involvedObject.name ?? '?'}`,
+      type: event.type ?? '',
+      reason: event.reason ?? '',
+      message: redact(event.message ?? ''),
+      count: event.count ?? 1,
+      lastSeen: (event.lastTimestamp ?? event.eventTime)?.toISOString?.() ?? undefined,
+    }));
   }
 
   async dnsServiceIP(): Promise<string> {
@@ -217,6 +233,41 @@ export class KindCluster implements Cluster {
     return endpointsFromPodsAndBlocks(pods, blocks);
   }
 
+  /** BGPConfigurations, BGPPeers and IPPools as the datastore holds them (crd.projectcalico.org/v1, the same spec as projectcalico.org/v3). */
+  async bgpObjects(): Promise<CalicoBgpObjects> {
+    const [configurations, peers, pools] = await Promise.all([this.listCalicoOptional('bgpconfigurations'), this.listCalicoOptional('bgppeers'), this.listCalico('ippools')]);
+    const asV3 = (kind: string) => (item: Record<string, unknown>) => ({ ...item, kind });
+    const docs = [...configurations.map(asV3('BGPConfiguration')), ...peers.map(asV3('BGPPeer')), ...(pools.items ?? []).map((item) => asV3('IPPool')(item as Record<string, unknown>))];
+    return calicoBgpObjectsFrom([docs.map((doc) => JSON.stringify(doc)).join('\n---\n')]);
+  }
+
+  /** BIRD runs inside the calico-node pod of the node (birdcl, its control socket); the router is a container (docker exec). */
+  async bgpControl(speaker: BgpSpeaker): Promise<BgpControl> {
+    if (speaker.kind === 'router') return { target: speaker, argv: ['vtysh'], daemon: 'frr' };
+    const pods = await this.pods({ namespace: 'calico-system' });
+    const calicoNode = pods.find((pod) => pod.node === speaker.name && pod.name.startsWith('calico-node-'));
+    if (!calicoNode) throw new EnvironmentError(`no calico-node pod runs on node ${speaker.name} (namespace calico-system)`, 'install Calico with the Tigera operator, as the course does');
+    return { target: { kind: 'pod', namespace: 'calico-system', name: calicoNode.name, container: 'calico-node' }, argv: ['birdcl', '-s', '/var/run/calico/bird.ctl'], daemon: 'bird' };
+  }
+
+  /** The course's calico-frr router (FRR in a container): vtysh through docker exec. A cEOS router has no vtysh. */
+  async configureRouter(lines: string[]): Promise<void> {
+    const control = await this.bgpControl({ kind: 'router', name: process.env.E2E_ROUTER ?? '' });
+    const result = await this.exec(control.target, [...control.argv, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])], { timeoutMs: 15_000 });
+    if (result.exitCode !== 0 || /% /.test(result.stdout)) throw new EnvironmentError(`the router refused ${lines.join('; ')}: ${(result.stdout + result.stderr).trim()}`);
+  }
+
+  async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {
+    await call(this.clients, `label node ${name}`, () =>
+      this.clients.core.patchNode({ name, body: { metadata: { labels: changes } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+    );
+  }
+
+  private async listCalicoOptional(plural: string): Promise<Record<string, unknown>[]> {
+    const list = (await callOr404(this.clients, `list ${CALICO_CRD.group}/${CALICO_CRD.version} ${plural}`, () => this.clients.custom.listClusterCustomObject({ ...CALICO_CRD, plural }))) as ObjectList | undefined;
+    return (list?.items ?? []) as Record<string, unknown>[];
+  }
+
   private async listCalico(plural: string): Promise<ObjectList> {
     const list = (await callOr404(this.clients, `list ${CALICO_CRD.group}/${CALICO_CRD.version} ${plural}`, () =>
       this.clients.custom.listClusterCustomObject({ ...CALICO_CRD, plural }),
@@ -228,6 +279,18 @@ export class KindCluster implements Cluster {
       );
     }
     return list;
+  }
+
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    // A JSON merge patch; null removes the field. The operator then rolls calico-node, whose
+    // Felix sets vxlan.calico's MTU, and writes the CNI configuration new pods get.
+    await call(this.clients, 'patch the Installation default', () =>
+      this.clients.custom.patchClusterCustomObject(
+        { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default', body: { spec: { calicoNetwork: { mtu: mtu ?? null } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    this.mtu = undefined;
   }
 
   /** The workload MTU Calico uses: configured (calico-config, Installation) or detected on a node. */

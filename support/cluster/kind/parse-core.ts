@@ -25,6 +25,7 @@ export function parseNode(node: V1Node): NodeInfo {
     internalIP,
     ready,
     ...(Object.keys(calico).length > 0 ? { calico } : {}),
+    labels: { ...labels },
   };
 }
 

@@ -8,6 +8,8 @@ import {
   describeTarget,
   type BackgroundOptions,
   type BackgroundProcess,
+  type BgpControl,
+  type BgpSpeaker,
   type Cluster,
   type ExecOptions,
   type ExecResult,
@@ -28,7 +30,9 @@ import { endpointSliceInfo, serviceInfo } from './services.ts';
 import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labAnnotatePod, labApplyIpReservation, labCreatePod, labDeleteIpReservation, labDeletePod, labPatchDaemonSet } from '../../lab/lab.ts';
+import { labAnnotatePod, labApplyIpReservation, labConfigureRouter, labCreatePod, labDeleteIpReservation, labDeletePod, labLabelNode, labPatchDaemonSet, labSetInstallationMtu } from '../../lab/lab.ts';
+import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
+import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
@@ -67,6 +71,7 @@ export class NetnsCluster implements Cluster {
       role: node.role,
       internalIP: internalIPOf(node),
       ready: node.ready !== false,
+      ...(node.labels ? { labels: { ...node.labels } } : {}),
       // What calico-node would record on the node (see model.ts): its address, tunnel address and MAC.
       calico: {
         ipv4Address: node.calicoAddress.cidr,
@@ -130,6 +135,26 @@ export class NetnsCluster implements Cluster {
     return this.state().ipam.reservations.map((reservation) => ({ name: reservation.name, reservedCIDRs: [...reservation.cidrs] }));
   }
 
+  async bgpObjects(): Promise<CalicoBgpObjects> {
+    return structuredClone(this.state().spec.bgp?.objects ?? { configuration: defaultBgpConfiguration(), peers: [], pools: [] });
+  }
+
+  async bgpControl(speaker: BgpSpeaker): Promise<BgpControl> {
+    const state = this.state();
+    if (!state.spec.bgp || !state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) runs no BGP`, 'run the scenario on a topology with BGP (@topology:calico-bgp, …)');
+    if (speaker.kind === 'router') return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).sockets], daemon: 'frr' };
+    findNode(state, speaker.name);
+    return { target: speaker, argv: [BIRDC, '-s', birdFiles(state.name, speaker.name).socket], daemon: 'bird' };
+  }
+
+  async configureRouter(lines: string[]): Promise<void> {
+    await labConfigureRouter(this.labName, lines);
+  }
+
+  async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {
+    await labLabelNode(this.labName, name, changes);
+  }
+
   async ipamBlocks(): Promise<IpamBlock[]> {
     return Ipam.fromState(this.state().ipam).view();
   }
@@ -153,6 +178,10 @@ export class NetnsCluster implements Cluster {
 
   async serviceCIDR(): Promise<string> {
     return this.state().spec.serviceSubnet;
+  }
+
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    await labSetInstallationMtu(this.labName, mtu);
   }
 
   async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {

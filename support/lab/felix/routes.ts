@@ -16,6 +16,8 @@ export const VXLAN_DEVICE = 'vxlan.calico';
 /** Felix's defaults (FelixConfiguration vxlanVNI, vxlanPort). */
 export const VXLAN_VNI = '4096';
 export const VXLAN_PORT = '4789';
+/** The fault under which Felix does not follow an MTU change (see faults/mtu.ts). */
+export const VXLAN_MTU_STUCK_FAULT = 'vxlan-mtu-stuck';
 
 /**
  * vxlan.calico with the node's tunnel address, when the pool gave the node one: its MAC is the
@@ -51,8 +53,13 @@ export function vxlanFdbLines(state: LabState, node: LabNode): string[] {
   return remoteVteps(state, node).map((other) => `fdb replace ${other.tunnelMac} dev ${VXLAN_DEVICE} dst ${other.calicoAddress.cidr.split('/')[0]} self permanent`);
 }
 
-/** One route per block: a blackhole for the node's own blocks, native or tunnelled for remote ones. */
+/**
+ * One route per block: a blackhole for the node's own blocks, native or tunnelled for remote ones.
+ * With BGP and a pool without encapsulation, Felix programs none of them: BIRD does (its own
+ * blocks as blackholes, the others as learned), with protocol bird (see ../bgp/bird-config.ts).
+ */
 export function blockRouteLines(state: LabState, node: LabNode): string[] {
+  if (state.spec.bgp && state.spec.pool.encapsulation === 'None') return [];
   return state.ipam.blocks.map((block) => blockRouteLine(state, node, block.cidr, block.node));
 }
 

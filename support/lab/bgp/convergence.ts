@@ -1,0 +1,92 @@
+/**
+ * Waiting for BGP to settle after the lab starts or changes it: bounded, driven by what the
+ * daemons say (never a fixed sleep). Settled means: every BGP session of every node's BIRD is
+ * Established or has given up with an error (a wrong AS never establishes: that is a finding
+ * for a claim to report, not a reason to wait), the router has received from each established
+ * node exactly what that node says it exported, and zebra has installed every BGP best path.
+ */
+import { bgpSessionState, parseBirdProtocols, parseBirdRouteCounts, type BirdProtocol } from '../../probes/parse/bird.ts';
+import { parseFrrBgpSummary, parseFrrIpRoutes, parseFrrBgpRoutes, parseFrrNeighbors } from '../../probes/parse/frr.ts';
+import { birdc, vtysh, waitUntil } from './daemons.ts';
+
+export interface BgpSpeakers {
+  labName: string;
+  /** Node name → its address on the router's subnet. */
+  nodes: { name: string; ip: string }[];
+  router: string;
+}
+
+/** Established, or given up with its last error shown after the state ("Idle  BGP Error: Bad peer AS"). */
+function settledSession(protocol: BirdProtocol): boolean {
+  return bgpSessionState(protocol) === 'Established' || protocol.info.includes(' ') || protocol.state === 'down';
+}
+
+interface RouterView {
+  /** Established peers: address → routes received from it. */
+  peers: Map<string, { received: number }>;
+}
+
+async function nodeSettled(speakers: BgpSpeakers, node: { name: string; ip: string }, router: RouterView): Promise<string | undefined> {
+  const listing = await birdc(speakers.labName, node.name, ['show', 'protocols']);
+  if (listing.exitCode !== 0) return `BIRD on ${node.name} does not answer`;
+  const protocols = parseBirdProtocols(listing.stdout).filter((protocol) => protocol.proto === 'BGP');
+  for (const protocol of protocols) {
+    if (!settledSession(protocol)) return `${node.name} ${protocol.name} ${protocol.info || protocol.state}`;
+    const seen = router.peers.get(node.ip);
+    // Only the session with the router is compared: that is the side the router reports.
+    if (bgpSessionState(protocol) !== 'Established' || !seen || protocol.name.startsWith('Mesh_')) continue;
+    const counts = parseBirdRouteCounts((await birdc(speakers.labName, node.name, ['show', 'protocols', 'all', protocol.name])).stdout);
+    if (!counts) return `${node.name} ${protocol.name} shows no route counts`;
+    if (seen.received !== counts.exported) return `router has ${seen.received} of the ${counts.exported} routes ${node.name} exported`;
+  }
+  return undefined;
+}
+
+const STEADY_MS = 250;
+
+/** Resolves with the time BGP took to settle; throws after `timeoutMs` naming what had not. */
+export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Promise<number> {
+  let pending = '';
+  let last = { snapshot: '', since: 0 };
+  const steady = (snapshot: string): boolean => {
+    const now = performance.now();
+    if (snapshot !== last.snapshot) last = { snapshot, since: now };
+    pending = 'the router\'s tables are still changing';
+    return now - last.since >= STEADY_MS;
+  };
+  return waitUntil(
+    'BGP in the lab to settle',
+    async () => {
+      const summary = parseFrrBgpSummary((await vtysh(speakers.labName, speakers.router, 'show bgp summary json')).stdout);
+      const established = summary.peers.filter((peer) => peer.state === 'Established');
+      const router: RouterView = {
+        peers: new Map(established.map((peer) => [peer.address, { received: peer.prefixesReceived }])),
+      };
+      for (const node of speakers.nodes) {
+        const waiting = await nodeSettled(speakers, node, router);
+        if (waiting) {
+          pending = waiting;
+          return false;
+        }
+      }
+      const neighbors = parseFrrNeighbors((await vtysh(speakers.labName, speakers.router, 'show bgp neighbors json')).stdout);
+      const early = neighbors.find((neighbor) => neighbor.state === 'Established' && !(neighbor.endOfRibSent && neighbor.endOfRibReceived));
+      if (early) {
+        pending = `the initial exchange with ${early.address} is not over (End-of-RIB)`;
+        return false;
+      }
+      const paths = parseFrrBgpRoutes((await vtysh(speakers.labName, speakers.router, 'show bgp ipv4 json')).stdout).filter((route) => (route.best || route.multipath) && route.peer !== '(unspec)');
+      const rib = parseFrrIpRoutes((await vtysh(speakers.labName, speakers.router, 'show ip route json')).stdout);
+      const prefixes = [...new Set(paths.map((route) => route.prefix))];
+      const missing = prefixes.find((prefix) => {
+        const installed = rib.find((entry) => entry.prefix === prefix && entry.protocol === 'bgp' && entry.installed);
+        return !installed || installed.nextHops.length !== paths.filter((route) => route.prefix === prefix).length;
+      });
+      pending = missing ? `zebra has not installed every path of ${missing}` : '';
+      if (missing) return false;
+      return steady(JSON.stringify([summary.peers, paths, rib]));
+    },
+    timeoutMs,
+    () => pending,
+  );
+}
