@@ -50,7 +50,7 @@ Then('every node masquerades traffic from the natOutgoing pools to destinations 
   await this.verify(natOutgoingRuleOnEveryNode(this.cluster));
 });
 
-When('{string} pings the InternalIP of {placement} {int} times while that node captures on eth0', async function (this: PodNetWorld, from: string, placement: Placement, count: number) {
+When('{string} pings the InternalIP of {placement} {int} times while that node captures on eth0', { timeout: 30_000 }, async function (this: PodNetWorld, from: string, placement: Placement, count: number) {
   const name = await chooseNode(this.cluster, placement, this.pods);
   const node = (await this.cluster.nodes()).find((candidate) => candidate.name === name);
   if (!node) throw new Error(`node ${name} is gone`);
@@ -75,7 +75,8 @@ Then("every pod and every node's tunnel address has an address in the pool {stri
   await this.verify(podsAndTunnelsIn(this.cluster, pool));
 });
 
-When('the pod template of the DaemonSet {workload} is annotated to take addresses from the pool {string}', async function (this: PodNetWorld, daemonSet: string, pool: string) {
+// The DaemonSet replaces its pods one node at a time: longer than a step's default 5 s.
+When('the pod template of the DaemonSet {workload} is annotated to take addresses from the pool {string}', { timeout: 300_000 }, async function (this: PodNetWorld, daemonSet: string, pool: string) {
   const { cluster } = this;
   const namespace = cluster.workloadNamespace;
   const annotation = 'cni.projectcalico.org/ipv4pools';

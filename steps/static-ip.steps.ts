@@ -15,7 +15,7 @@ import { ipReservationFrom, podRequestFrom } from '../support/manifests.ts';
 import type { Placement } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
-Given("the lesson's IPReservation {string} is applied", async function (this: PodNetWorld, name: string) {
+Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, async function (this: PodNetWorld, name: string) {
   const { cluster } = this;
   const reservation = ipReservationFrom(name);
   // Applied only when absent, and deleted afterwards only then: a cluster that had it keeps it.
@@ -26,12 +26,15 @@ Then("the IPReservation {string} reserves exactly what the lesson's manifest say
   await this.verify(reservationAsDeclared(this.cluster, ipReservationFrom(name)));
 });
 
-When("a pod is created from the lesson's manifest {string}, called {string}", async function (this: PodNetWorld, manifest: string, alias: string) {
+// Creating pods (and waiting for a live cluster to run them) takes longer than a step's default 5 s.
+const POD_CREATION = { timeout: 180_000 };
+
+When("a pod is created from the lesson's manifest {string}, called {string}", POD_CREATION, async function (this: PodNetWorld, manifest: string, alias: string) {
   const request = { ...podRequestFrom(manifest, this.cluster.workloadNamespace), allowSandboxFailure: true };
   this.created(alias, await this.cluster.createPod(request));
 });
 
-When('{int} new pods are created on {placement}', async function (this: PodNetWorld, count: number, placement: Placement) {
+When('{int} new pods are created on {placement}', POD_CREATION, async function (this: PodNetWorld, count: number, placement: Placement) {
   for (let index = 1; index <= count; index++) this.created(`new pod ${index}`, await createPodOn(this.cluster, placement, this.pods));
 });
 

@@ -131,7 +131,8 @@ export async function syncBlockRoutes(state: LabState, before: string[]): Promis
 /** Removes a pod from the kernel and the model, releasing its address. */
 export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
   if (!pod.hostNetwork) {
-    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]).map((line) => line.replace(/^route replace (\S+) .*$/, 'route del $1')) })));
+    // A /32 the node may not hold (its block's affinity changed since): gone already is fine.
+    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]).map((line) => line.replace(/^route replace (\S+) .*$/, 'route del $1')) }).catch(() => undefined)));
     const namespaces = [pod.netns, ...Object.values(pod.containerNetns ?? {})];
     await endProcessesIn(namespaces);
     // Delete the pod's eth0 (and with it the host end of the pair) explicitly, as the plugin
