@@ -28,7 +28,38 @@ export async function runUnderFault(fault: string | undefined, labName: string, 
   }
 }
 
+/** The labs of a matrix run are named `pnmut<pid>s<slot>[-<topology>]`. */
+const MATRIX_LAB = /^pnl-pnmut(\d+)s\d+(?:-[a-z0-9-]+)?\./;
+
+/**
+ * Clears the labs an earlier matrix run left when it was killed (its fault runs killed with
+ * it, before their teardown): found by name, their owner's process gone. Another matrix run
+ * still going keeps its labs.
+ */
+export async function clearOrphanedMatrixLabs(): Promise<string[]> {
+  const { labDown } = await import('../lab/lab.ts');
+  const listing = await execa('ip', ['netns', 'list'], { reject: false });
+  const orphaned = new Set<string>();
+  for (const line of String(listing.stdout).split('\n')) {
+    const name = line.split(' ')[0] ?? '';
+    const match = MATRIX_LAB.exec(name);
+    if (match && !processAlive(Number(match[1]))) orphaned.add(name.slice('pnl-'.length, name.indexOf('.')));
+  }
+  for (const lab of orphaned) await labDown(lab);
+  return [...orphaned];
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function runAll(faults: string[], concurrency = 2, onDone: (outcome: FaultOutcome) => void = () => {}): Promise<{ clean: FaultOutcome; faulted: FaultOutcome[] }> {
+  await clearOrphanedMatrixLabs();
   const jobs: (string | undefined)[] = [undefined, ...faults];
   const outcomes = new Array<FaultOutcome>(jobs.length);
   let next = 0;
