@@ -4,6 +4,7 @@ import {
   kubernetesServiceAtFirstAddress,
   noNatRuleMentions,
   deleteAndAwaitRecreation,
+  headlessConnectionGoesStraightToPod,
   within,
   redisAnswersPing,
   redisMasterReplicas,
@@ -88,3 +89,11 @@ Then('within {int} s, {string} looking up {string} with its search list gets exa
 Then('within {int} s, redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up', { timeout: 180_000 }, async function (this: PodNetWorld, seconds: number, host: string, alias: string, master: string, port: number) {
   await this.verify(within(seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
 });
+
+Then(
+  "during a redis PING from {string} to {string}, its capture shows the connection addressed to a pod of Service {string} from the DNS answer, and that pod's capture shows it coming from the client's own IP",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, host: string, service: string) {
+    await this.verify(headlessConnectionGoesStraightToPod(this.cluster, this.pod(alias), host, service, 6379));
+  },
+);

@@ -6,10 +6,15 @@
 import { EnvironmentError, type Cluster, type PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
+import { captureDuring } from '../probes/capture.ts';
+import { lookup } from '../probes/dns.ts';
+import type { Observation } from '../probes/observation.ts';
+import { addressesOf } from '../probes/parse/dig.ts';
+import type { Packet } from '../probes/parse/tcpdump.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { probeFailure } from '../probes/commands.ts';
-import { expandName, serviceNamed } from './cluster-dns.ts';
+import { expandName, readyPodsOf, serviceNamed } from './cluster-dns.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const isReady = (pod: PodInfo) => pod.phase === 'Running' && pod.containers.every((container) => container.ready);
@@ -204,4 +209,53 @@ export async function deleteAndAwaitRecreation(cluster: Cluster, statefulSet: st
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   throw new EnvironmentError(`StatefulSet ${statefulSet} did not recreate a Ready ${name} within ${seconds} s`);
+}
+
+/** Captures on each pod's eth0 at once, the action running inside the innermost one. */
+async function capturedOnEach<T>(cluster: Cluster, pods: PodInfo[], filter: string[], action: () => Promise<Observation<T>>): Promise<Observation<{ byPod: Packet[][]; during: Observation<T> }>> {
+  const [first, ...rest] = pods;
+  if (!first) {
+    const during = await action();
+    return { value: { byPod: [], during }, evidence: during.evidence, files: during.files ?? [] };
+  }
+  const seen = await captureDuring(cluster, podTarget(first), filter, first.name, () => capturedOnEach(cluster, rest, filter, action));
+  const inner = seen.value.during.value;
+  return { value: { byPod: [seen.value.packets, ...inner.byPod], during: inner.during }, evidence: seen.evidence, files: seen.files ?? [] };
+}
+
+const synsTo = (packets: Packet[], port: number) => packets.filter((packet) => packet.proto === 'TCP' && packet.tcpFlags === 'S' && packet.dstPort === port);
+
+/**
+ * L11-17: during `redis-cli -h <name> ping` in the client, a capture on the client's eth0 shows
+ * its SYN addressed to a redis pod's IP that the DNS answer (`dig +search <name>`) holds, and a
+ * capture on that redis pod's eth0 shows the SYN arriving from the client pod's own IP.
+ */
+export async function headlessConnectionGoesStraightToPod(cluster: Cluster, client: PodInfo, host: string, serviceName: string, port: number): Promise<Verdict> {
+  const service = await serviceNamed(cluster, serviceName);
+  const [answer, members] = await Promise.all([lookup(cluster, podTarget(client), host, { search: true }), readyPodsOf(cluster, service)]);
+  const answered = addressesOf(answer.value);
+  const filter = ['tcp', 'port', String(port)];
+  const seen = await captureDuring(cluster, podTarget(client), filter, client.name, () =>
+    capturedOnEach(cluster, members, filter, () => redisCommand(cluster, podTarget(client), host, ['ping'])),
+  );
+  const reply = seen.value.during.value.during.value;
+  const sent = synsTo(seen.value.packets, port).filter((packet) => packet.src === client.ip);
+  const to = sent[0]?.dst;
+  const server = members.find((member) => member.ip === to);
+  const serverIndex = server ? members.indexOf(server) : -1;
+  const arrived = serverIndex < 0 ? [] : synsTo(seen.value.during.value.byPod[serverIndex] ?? [], port).filter((packet) => packet.dst === to);
+  const ok = reply.ok && reply.value === 'PONG' && to !== undefined && answered.includes(to) && server !== undefined && arrived.some((packet) => packet.src === client.ip);
+  const podIPs = members.map((member) => `${member.ip} (${member.name})`);
+  return verdict(
+    ok,
+    `during \`redis-cli -h ${host} ping\` (PONG) in ${describePod(client)}, its capture to show the connection addressed to a pod of Service ${service.namespace}/${service.name} (${list(podIPs)}) that \`dig +search ${host}\` answered, and that pod's capture to show it arriving from ${client.ip}`,
+    [
+      `DNS answer: ${answer.value.answered ? `status ${answer.value.status}, ${list(answered)}` : `no answer (${answer.value.errors.join('; ') || 'dig reached no server'})`}`,
+      `redis-cli: ${replyText(reply)}`,
+      `client sent ${to ? `SYN to ${to}:${port}${server ? ` (${server.name})` : ', not a pod of the Service'}` : 'no SYN'}`,
+      server ? `${server.name} saw ${arrived.length ? `SYN from ${list([...new Set(arrived.map((packet) => packet.src ?? '?'))])}` : 'no SYN'}` : '',
+    ].filter(Boolean).join('; '),
+    [...answer.evidence, ...seen.evidence],
+    seen.files,
+  );
 }
