@@ -20,7 +20,9 @@ Then('no two pods share an IP address', async function (this: PodNetWorld) {
   await this.verify(podIPsAreUnique(this.cluster));
 });
 
-Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", async function (this: PodNetWorld) {
+// One exec and one capture per pod: on a live cluster each is an API round trip, and a namespace
+// holding the lessons' pods too (--namespace default) takes longer than cucumber's default 5 s.
+Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", { timeout: 180_000 }, async function (this: PodNetWorld) {
   await this.verify(suiteMesh(this.cluster));
 });
 

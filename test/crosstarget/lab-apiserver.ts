@@ -17,6 +17,11 @@
  *    `nsenter -t <holderPid> -m -n -- argv…` (the node's mount and network namespaces, as the
  *    netns target enters them). Nothing in the kind target is changed for this: it looks
  *    `docker` up on the PATH as it does on a learner's machine.
+ *  - The router (the containerlab family): the kind target reaches it as a container too,
+ *    `docker exec clab-<topology>-<router> argv…` (support/topology/facts.ts routerContainer);
+ *    the stand-in runs that in the lab's router namespace, as the netns target does.
+ *  - Pod logs (GET pods/<name>/log): what the lab's servers wrote to stdout (nginx's access
+ *    log), as the netns target reads it.
  *
  * The suite's workloads: the lab's pods live in `default`, and so do the DaemonSets and Pods
  * this server derives from the lab, without the suite's managed-by label. The kind session
@@ -34,6 +39,9 @@ import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
 import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
+import { routerNetns } from '../../support/lab/naming.ts';
+import { serverLogs } from '../../support/lab/servers/servers.ts';
+import { routerContainer } from '../../support/topology/facts.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
 
@@ -42,6 +50,7 @@ const VOLATILE: Array<[apiVersion: string, resource: string]> = [
   ['v1', 'pods'],
   ['crd.projectcalico.org/v1', 'ipamblocks'],
   ['projectcalico.org/v3', 'workloadendpoints'],
+  ['discovery.k8s.io/v1', 'endpointslices'],
 ];
 
 const keyOf = (obj: Obj) => `${obj.apiVersion}|${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.metadata.name}`;
@@ -63,13 +72,16 @@ export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
  */
 export function dockerShimScript(state: LabState): string {
   const nodes = state.nodes;
-  const names = nodes.map((n) => shellQuote(n.name)).join('|');
+  // The router's container name as the kind target asks for it (E2E_ROUTER unset: containerlab's name).
+  const router = routerContainer(state.spec, {});
+  const names = [...nodes.map((n) => shellQuote(n.name)), ...(router ? [shellQuote(router)] : [])].join('|');
   const execCases = nodes
     .map((n) => {
       const prefix = nodeArgvPrefix(n).map(shellQuote).join(' ');
       const alive = n.holderPid ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; ` : '';
       return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
     })
+    .concat(router ? [`      ${shellQuote(router)}) exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;`] : [])
     .join('\n');
   return `#!/bin/sh
 # A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded
@@ -179,6 +191,10 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   const fake = await FakeApiServer.start({
     token,
     exec,
+    podLog: (namespace, name) => {
+      const pod = findPod(state(), namespace, name);
+      return pod ? serverLogs(labName, pod) : '';
+    },
     beforeRequest: sync,
     kubelet: {
       async start(pod) {

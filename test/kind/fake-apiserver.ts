@@ -7,6 +7,7 @@
  *    delete / deletecollection of nodes, namespaces, pods, services, configmaps, daemonsets,
  *    Calico's ippools and ipamblocks, projectcalico.org/v3 workloadendpoints, installations;
  *  - POST selfsubjectaccessreviews, answered from a deny list;
+ *  - GET pods/<name>/log (text/plain, as the kubelet streams it) from `podLog`, when given;
  *  - pods/exec over WebSocket: channel 1 stdout, 2 stderr, 3 a V1Status. As a real API
  *    server of the version it claims (`serverVersion`, default the course's v1.28.0) does:
  *      · it offers v5.channel.k8s.io (with the close-signal channel 255) only from 1.30, when
@@ -70,6 +71,10 @@ const RESOURCES: ResourceType[] = [
   { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true, builtIn: true },
   { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, builtIn: true },
   { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, builtIn: true },
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, builtIn: true },
+  { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, builtIn: true },
+  { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, builtIn: true },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, builtIn: true },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ippools', kind: 'IPPool', namespaced: false, builtIn: false },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ipamblocks', kind: 'IPAMBlock', namespaced: false, builtIn: false },
   { group: 'projectcalico.org', version: 'v3', resource: 'workloadendpoints', kind: 'WorkloadEndpoint', namespaced: true, builtIn: false },
@@ -105,6 +110,8 @@ export interface FakeApiServerOptions {
   /** Exec subprotocols the server accepts, best first (default: those of `serverVersion`). */
   execProtocols?: string[];
   exec?: (call: ExecCall) => ExecPlan;
+  /** The text GET …/pods/<name>/log returns (what the container wrote to stdout); without it the subresource is 404. */
+  podLog?: (namespace: string, pod: string, container: string | undefined) => string;
   /** Pods become Running and Ready this long after creation (default 0). */
   readyAfterMs?: number;
   /** Deleted pods linger (with a deletionTimestamp) this long (default 0). */
@@ -499,13 +506,18 @@ export class FakeApiServer {
     try {
       this.options.beforeRequest?.(this);
       const [code, obj] = this.dispatch(req.method ?? 'GET', url, body);
+      if (typeof obj === 'string') {
+        res.writeHead(code, { 'content-type': 'text/plain' });
+        res.end(obj);
+        return;
+      }
       send(code, obj);
     } catch (err) {
       send(500, status(500, 'InternalError', String(err)));
     }
   }
 
-  private dispatch(method: string, url: URL, body: string): [number, Obj] {
+  private dispatch(method: string, url: URL, body: string): [number, Obj | string] {
     const path = url.pathname;
     if (path === '/version') {
       const [major = '1', minor = '28'] = this.serverVersion.replace(/^v/, '').split('.');
@@ -528,6 +540,10 @@ export class FakeApiServer {
     }
     const [resource = '', name, sub] = rest;
     const t = groupTypes.find((x) => x.resource === resource);
+    if (t?.kind === 'Pod' && name && sub === 'log' && method === 'GET' && this.options.podLog) {
+      if (!this.get('v1', 'pods', namespace, name)) return [404, status(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' })];
+      return [200, this.options.podLog(namespace ?? '', name, url.searchParams.get('container') ?? undefined)];
+    }
     if (!t || sub) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
     const notFound = () => status(404, 'NotFound', `${t.resource}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name, group: t.group, kind: t.resource });
 

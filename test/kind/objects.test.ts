@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { caliInterfaceName, addressAt, cidrContains } from '../../support/cluster/kind/calico.ts';
 import { EnvironmentError } from '../../support/cluster/cluster.ts';
 import { harness, type Harness } from './helpers.ts';
+import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 
 describe('kind target: nodes and pods', () => {
   let h: Harness;
@@ -88,8 +89,22 @@ describe('kind target: Calico objects', () => {
   it('reads the IP pool: CIDR, block size, VXLANCrossSubnet, natOutgoing', async () => {
     const pools = await h.cluster({ mtuFromNodeFile: false }).ipPools();
     assert.deepEqual(pools, [
-      { name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true, mtu: undefined },
+      {
+        name: 'default-ipv4-ippool',
+        cidr: '192.168.0.0/16',
+        blockSize: 26,
+        encapsulation: 'VXLANCrossSubnet',
+        natOutgoing: true,
+        mtu: undefined,
+        // The resource as the API holds it (L06-04 reads it): the spec as stored, and the operator's label.
+        resource: {
+          spec: { allowedUses: ['Workload', 'Tunnel'], assignmentMode: 'Automatic', blockSize: 26, cidr: '192.168.0.0/16', ipipMode: 'Never', natOutgoing: true, nodeSelector: 'all()', vxlanMode: 'CrossSubnet' },
+          labels: { 'app.kubernetes.io/managed-by': 'tigera-operator' },
+        },
+      },
     ]);
+    // The same as the operator's pool of the embedded lab for this Installation (VXLANCrossSubnet, natOutgoing, /26).
+    assert.deepEqual(pools[0]?.resource, operatorIpPool({ name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true }));
   });
 
   it('maps every vxlanMode/ipipMode to the encapsulation, and defaults blockSize to 26', async () => {

@@ -20,7 +20,8 @@ export function operatorIpPool(pool: PoolSpec): { spec: Record<string, unknown>;
       assignmentMode: 'Automatic',
       blockSize: pool.blockSize,
       cidr: pool.cidr,
-      disableBGPExport: pool.disableBGPExport ?? false,
+      // omitempty in Calico's IPPoolSpec (api/pkg/apis/projectcalico/v3/ippool.go, v3.30.0): false is not stored.
+      ...(pool.disableBGPExport ? { disableBGPExport: true } : {}),
       ...MODES[pool.encapsulation],
       natOutgoing: pool.natOutgoing,
       nodeSelector: pool.nodeSelector ?? 'all()',
