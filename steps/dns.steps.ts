@@ -1,15 +1,16 @@
 import { Then } from '@cucumber/cucumber';
 import { nameserverIsClusterDns, resolvOption, searchListStartsWith } from '../support/claims/dns.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
-Then('{string} uses the cluster DNS Service IP as its only nameserver', async function (this: PodNetWorld, alias: string) {
-  await this.verify(nameserverIsClusterDns(this.cluster, this.pod(alias)));
+Then('{pod} uses the cluster DNS Service IP as its only nameserver', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(nameserverIsClusterDns(this.cluster, pod));
 });
 
-Then('the DNS search list of {string} starts with {string}', async function (this: PodNetWorld, alias: string, domains: string) {
-  await this.verify(searchListStartsWith(this.cluster, this.pod(alias), domains));
+Then('the DNS search list of {pod} starts with {string}', async function (this: PodNetWorld, pod: PodInfo, domains: string) {
+  await this.verify(searchListStartsWith(this.cluster, pod, domains));
 });
 
-Then('the resolv.conf of {string} sets option {string}', async function (this: PodNetWorld, alias: string, option: string) {
-  await this.verify(resolvOption(this.cluster, this.pod(alias), option));
+Then('the resolv.conf of {pod} sets option {string}', async function (this: PodNetWorld, pod: PodInfo, option: string) {
+  await this.verify(resolvOption(this.cluster, pod, option));
 });

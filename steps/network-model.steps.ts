@@ -14,6 +14,7 @@ import {
   poolUsesVxlan,
 } from '../support/claims/network-model.ts';
 import type { Placement } from '../support/subjects.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('no two pods share an IP address', async function (this: PodNetWorld) {
@@ -39,41 +40,42 @@ Then("on every node the VXLAN interface's MTU is eth0's MTU less {int} bytes", a
   await this.verify(overlayMtuIsNodeMtuLess(this.cluster, overhead));
 });
 
-Then("{string} has its node's InternalIP as its IP, on its own interfaces", async function (this: PodNetWorld, alias: string) {
-  await this.verify(hostNetworkPodUsesNodeIP(this.cluster, this.pod(alias)));
+Then("{pod} has its node's InternalIP as its IP, on its own interfaces", async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(hostNetworkPodUsesNodeIP(this.cluster, pod));
 });
 
-Then('every container of {string} sees the same eth0 and IP', async function (this: PodNetWorld, alias: string) {
-  await this.verify(containersShareEth0(this.cluster, this.pod(alias)));
+Then('every container of {pod} sees the same eth0 and IP', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(containersShareEth0(this.cluster, pod));
 });
 
-Then('container {string} of {string} reaches a server in container {string} on localhost', async function (this: PodNetWorld, client: string, alias: string, server: string) {
-  await this.verify(containersReachOverLocalhost(this.cluster, this.pod(alias), client, server));
+Then('container {string} of {pod} reaches a server in container {string} on localhost', async function (this: PodNetWorld, client: string, pod: PodInfo, server: string) {
+  await this.verify(containersReachOverLocalhost(this.cluster, pod, client, server));
 });
 
 When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
-  this.created(alias, await createPodOn(this.cluster, placement, this.pods));
-  this.hostInterfaces.set(alias, this.observe(await hostInterfaceOf(this.cluster, this.pod(alias))));
+  const pod = await createPodOn(this.cluster, placement, this.pods);
+  this.created(alias, pod);
+  this.hostInterfaces.set(pod, this.observe(await hostInterfaceOf(this.cluster, pod)));
 });
 
-When('{string} is deleted', async function (this: PodNetWorld, alias: string) {
-  await this.deleteCreated(alias);
+When('{pod} is deleted', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.deleteCreated(pod);
 });
 
-Then('the node of {string} no longer has its host interface or a route to its IP', async function (this: PodNetWorld, alias: string) {
-  await this.verify(nodeForgotPod(this.cluster, this.pod(alias), this.hostInterfaces.get(alias)));
+Then('the node of {pod} no longer has its host interface or a route to its IP', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(nodeForgotPod(this.cluster, pod, this.hostInterfaces.get(pod)));
 });
 
-Then("the IP of {string} is free again in Calico's IPAM", async function (this: PodNetWorld, alias: string) {
-  await this.verify(addressReleased(this.cluster, this.pod(alias)));
+Then("the IP of {pod} is free again in Calico's IPAM", async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(addressReleased(this.cluster, pod));
 });
 
-Then('the CNI configuration used on the node of {string} is {string}, the first file in \\/etc\\/cni\\/net.d', async function (this: PodNetWorld, alias: string, file: string) {
-  await this.verify(cniConfigIsFirstFile(this.cluster, this.pod(alias).node, file));
+Then('the CNI configuration used on the node of {pod} is {string}, the first file in \\/etc\\/cni\\/net.d', async function (this: PodNetWorld, pod: PodInfo, file: string) {
+  await this.verify(cniConfigIsFirstFile(this.cluster, pod.node, file));
 });
 
-Then('every plugin that {string} names is an executable in \\/opt\\/cni\\/bin on the node of {string}', async function (this: PodNetWorld, file: string, alias: string) {
-  await this.verify(cniBinariesPresent(this.cluster, this.pod(alias).node, file));
+Then('every plugin that {string} names is an executable in \\/opt\\/cni\\/bin on the node of {pod}', async function (this: PodNetWorld, file: string, pod: PodInfo) {
+  await this.verify(cniBinariesPresent(this.cluster, pod.node, file));
 });
 
 Then('no IPAM block is more than {int}% allocated', async function (this: PodNetWorld, percent: number) {

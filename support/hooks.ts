@@ -3,9 +3,10 @@
  * target cannot answer, gather evidence on failure, and clean up what a scenario created.
  */
 import 'allure-cucumberjs';
-import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setParallelCanAssign } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
+import { assignScenario } from './parallel.ts';
 import { INTERRUPTED_LABEL, wasInterrupted } from './run/interrupt.ts';
 import { TARGETS } from './target.ts';
 import { TopologyClusters } from './topology/clusters.ts';
@@ -14,8 +15,18 @@ import { diagnose } from './diagnosis/diagnose.ts';
 import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';
 import { attachmentName, formatExec } from './evidence.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
+import { factsOf } from './preconditions/facts.ts';
+import { REQUIRES_TAG, skipMessage, unmet } from './preconditions/preconditions.ts';
 
 let clusters: TopologyClusters | undefined;
+
+// A step is bounded by the commands it runs, each with a timeout of its own; this bound only
+// catches a step that hangs. Cucumber's 5 s is too short for a full mesh on a loaded machine or
+// for a live cluster, where every exec is an API round trip.
+setDefaultTimeout(60_000);
+
+// Under --parallel, a scenario that creates or deletes pods never runs beside another.
+setParallelCanAssign(assignScenario);
 
 BeforeAll(function () {
   clusters = new TopologyClusters();
@@ -59,6 +70,15 @@ Before({ name: 'skip claims the embedded lab cannot answer' }, function (this: P
   return 'skipped';
 });
 
+Before({ name: 'skip claims whose preconditions the cluster does not meet' }, async function (this: PodNetWorld, { pickle }) {
+  const tags = pickle.tags.map((tag) => tag.name);
+  if (!tags.some((tag) => tag.startsWith(REQUIRES_TAG))) return undefined;
+  const miss = unmet(tags, await factsOf(this.cluster));
+  if (!miss) return undefined;
+  this.attach(skipMessage(miss), { mediaType: 'text/plain', fileName: 'skipped.txt' });
+  return 'skipped';
+});
+
 // After hooks run in the reverse order of their definition: this one, defined first, runs
 // last, so that a diagnosis still finds the pods the scenario created.
 After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async function (this: PodNetWorld, { result }) {
@@ -66,6 +86,15 @@ After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async func
   if (!signal || result?.status === Status.PASSED || result?.status === Status.SKIPPED) return;
   await allure.label(INTERRUPTED_LABEL, signal);
   this.attach(`interrupted (${signal}) while it ran: what it saw is incomplete, so it neither passed nor failed`, { mediaType: 'text/plain', fileName: 'interrupted.txt' });
+});
+
+// Defined early, so it runs late: a diagnosis still finds what the scenario changed.
+After({ name: 'put back what the scenario changed' }, async function (this: PodNetWorld) {
+  const failures: string[] = [];
+  for (const change of this.restorers.splice(0).reverse()) {
+    await change.undo().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));
+  }
+  if (failures.length) throw new Error(`could not put back what this scenario changed: ${failures.join('; ')}`);
 });
 
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
@@ -80,9 +109,10 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
   if (result?.status !== Status.FAILED) return;
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
   const [source, target] = await this.trafficSubjects();
-  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [] }));
+  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [], listings: [] }));
   this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
   for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
+  for (const listing of diagnosis.listings) this.attach(listing.body, { mediaType: listing.mediaType, fileName: listing.fileName });
 });
 
 After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) {

@@ -1,6 +1,8 @@
 /** Words of the scenarios turned into typed values, so that step bodies stay one expression. */
 import { defineParameterType } from '@cucumber/cucumber';
+import type { PodInfo } from './cluster/cluster.ts';
 import { PLACEMENT_PATTERN, parsePlacement } from './subjects.ts';
+import type { PodNetWorld } from './world.ts';
 
 defineParameterType({
   name: 'placement',
@@ -13,5 +15,15 @@ defineParameterType({
   name: 'workload',
   regexp: /[a-z0-9](?:[-a-z0-9]*[a-z0-9])?/,
   transformer: (name: string) => name,
+  useForSnippets: false,
+});
+
+/** A pod the scenario named before ("source"), resolved once, where the step is matched. */
+defineParameterType({
+  name: 'pod',
+  regexp: /"([^"]+)"/,
+  transformer(this: PodNetWorld, alias: string): PodInfo {
+    return this.pod(alias);
+  },
   useForSnippets: false,
 });

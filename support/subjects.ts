@@ -4,6 +4,8 @@
  */
 import { EnvironmentError, type Cluster, type ExecTarget, type NodeInfo, type PodInfo } from './cluster/cluster.ts';
 import { subnetOf } from './topology/clab.ts';
+import { ClaimAssertionError } from './evidence.ts';
+import { list, verdict } from './claims/verdict.ts';
 
 export type Placement =
   | { kind: 'role'; role: 'worker' | 'control-plane'; other: boolean }
@@ -97,7 +99,14 @@ function allowedNodes(nodes: NodeInfo[], placement: Placement, named: Map<string
       if (!first) throw new Error(`"${describePlacement(placement)}" is relative to the first pod named; name one first`);
       const reference = nodeSubnet(nodes, first.node);
       const taken = new Set([...named.values()].map((pod) => pod.node));
-      return new Set(nodes.filter((node) => node.role === 'worker' && !taken.has(node.name) && (nodeSubnet(nodes, node.name) === reference) === placement.same).map((node) => node.name));
+      const fitting = nodes.filter((node) => node.role === 'worker' && !taken.has(node.name) && (nodeSubnet(nodes, node.name) === reference) === placement.same);
+      // The scenario's topology promises such a node (a live cluster without it was skipped
+      // before): Calico seeing none is a finding about the network, not a broken environment.
+      if (fitting.length === 0) {
+        const subnets = [...new Set(nodes.map((node) => `${node.name} ${nodeSubnet(nodes, node.name)}`))];
+        throw new ClaimAssertionError(verdict(false, `${describePlacement(placement)} than ${first.node}'s ${reference}, by Calico's node addresses`, list(subnets)));
+      }
+      return new Set(fitting.map((node) => node.name));
     }
   }
 }

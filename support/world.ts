@@ -8,10 +8,13 @@ import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Ve
 import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
+import type { NodePingCapture } from './claims/nat-outgoing.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology/clusters.ts';
 import { routerContainer } from './topology/facts.ts';
 import type { WireCapture } from './claims/encapsulation.ts';
+import type { PacketCapture } from './claims/mtu.ts';
+import type { Fetched } from './probes/https.ts';
 
 let sharedCluster: Cluster | undefined;
 
@@ -25,11 +28,22 @@ export class PodNetWorld extends World {
   /** Pods this scenario created (lifecycle claims), deleted by the After hook. */
   readonly createdPods: PodInfo[] = [];
   /** Host interfaces seen when the scenario created a pod, to look for them after its deletion. */
-  readonly hostInterfaces = new Map<string, string | undefined>();
+  readonly hostInterfaces = new Map<PodInfo, string | undefined>();
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
+  /** A ping to a node under a capture at that node (natOutgoing). */
+  lastNodeCapture: NodePingCapture | undefined;
   /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
   lastWireCapture: WireCapture | undefined;
+  /**
+   * What the scenario changed in the cluster beyond its own pods (an IPReservation, a DaemonSet's
+   * template, the router's MTU, sysctls, the Installation), each with the action that puts it
+   * back; an After hook runs them last first, also when the scenario failed.
+   */
+  readonly restorers: { what: string; undo: () => Promise<void> }[] = [];
+  /** The last HTTPS fetch, and a capture around it, if one ran. */
+  lastFetch: { from: string; observation: Observation<Fetched> } | undefined;
+  lastPacketCapture: PacketCapture<unknown> | undefined;
   /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
   topology = DEFAULT_TOPOLOGY;
   private topologyCluster: Cluster | undefined;
@@ -56,6 +70,21 @@ export class PodNetWorld extends World {
     return { kind: 'router', name };
   }
 
+  /** Keeps how to put back what a step changes, for the After hook. */
+  changed(what: string, undo: () => Promise<void>): void {
+    this.restorers.push({ what, undo });
+  }
+
+  requireFetch(): { from: string; observation: Observation<Fetched> } {
+    if (!this.lastFetch) throw new Error('no HTTPS fetch has run in this scenario yet; add a When step that fetches');
+    return this.lastFetch;
+  }
+
+  requirePacketCapture(): PacketCapture<unknown> {
+    if (!this.lastPacketCapture) throw new Error('no capture has run in this scenario yet; add a When step with a capture');
+    return this.lastPacketCapture;
+  }
+
   requireWireCapture(): WireCapture {
     if (!this.lastWireCapture) throw new Error('no capture on a link has run in this scenario yet; add a When step that captures on a link');
     return this.lastWireCapture;
@@ -76,10 +105,9 @@ export class PodNetWorld extends World {
     this.name(alias, pod);
   }
 
-  async deleteCreated(alias: string): Promise<void> {
-    const pod = this.pod(alias);
+  async deleteCreated(pod: PodInfo): Promise<void> {
     const index = this.createdPods.indexOf(pod);
-    if (index < 0) throw new Error(`"${alias}" is not a pod this scenario created; it deletes only its own`);
+    if (index < 0) throw new Error(`pod ${pod.name} is not a pod this scenario created; it deletes only its own`);
     await this.cluster.deletePod(pod.namespace, pod.name);
     this.createdPods.splice(index, 1);
   }

@@ -1,4 +1,4 @@
-@lesson-03
+@lesson-03 @requires:two-workers
 Feature: Pod to pod across nodes
   Between nodes of one subnet, Calico routes natively: the source node sends the packet
   to the node that owns the destination's block, which hands it to the pod. Two routed
@@ -14,7 +14,7 @@ Feature: Pod to pod across nodes
     Then every echo request is answered
     And every reply carries TTL 62
 
-  @claim:L03-08
+  @claim:L03-08 @requires:native-routing
   Scenario: The source node routes to the remote pod via the destination node
     Then the node of "source" routes the IP of "target" via the other node's InternalIP on eth0
 
@@ -28,6 +28,6 @@ Feature: Pod to pod across nodes
     Then the capture shows the echo requests coming from the IP of "source"
     And the capture shows the echo replies going to the IP of "source"
 
-  @claim:L03-11
+  @claim:L03-11 @requires:native-routing
   Scenario: Nodes route to remote pods by block, not by pod
     Then every node routes to each remote block through its node, with no route to a single remote pod

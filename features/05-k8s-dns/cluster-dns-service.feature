@@ -19,3 +19,7 @@ Feature: The cluster DNS Service and its CoreDNS pods
   Scenario: Answers come from the kube-dns ClusterIP although a CoreDNS pod produced them
     Given a multitool-1 pod on a worker node, called "client"
     Then "client" looking up "nginx-service" with its search list is answered by the kube-dns ClusterIP on port 53
+    And the node of "client" sends kube-dns's ports to kube-proxy's chains, and its conntrack maps the pod's DNS queries to a kube-dns endpoint:
+      | port    | chain                     |
+      | dns     | KUBE-SVC-TCOU7JCQXEZGVUNU |
+      | dns-tcp | KUBE-SVC-ERIFXISQEP7F7OF4 |

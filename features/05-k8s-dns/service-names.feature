@@ -27,3 +27,13 @@ Feature: Service names and the search list
     Then "client" looking up "nginx-service.<service namespace>" with its search list asks for "nginx-service.<service namespace>.svc.cluster.local." and gets exactly the ClusterIP of Service "nginx-service", with TTL at most 30
     And "client" looking up "nginx-service.<service namespace>.svc.cluster.local" gets exactly the ClusterIP of Service "nginx-service", with TTL at most 30
     And "neighbour" looking up "nginx-service.<service namespace>.svc.cluster.local" gets exactly the ClusterIP of Service "nginx-service", with TTL at most 30
+
+  @claim:L05-12
+  Scenario: A short name is tried with every search suffix before the name itself
+    Given a multitool-1 pod on a worker node, called "client"
+    Then a capture on "client" during its lookup of "no-such-name" with its search list shows, in order, these queries answered by the cluster DNS:
+      | query                                           | answer   |
+      | no-such-name.<pod namespace>.svc.cluster.local. | NXDOMAIN |
+      | no-such-name.svc.cluster.local.                 | NXDOMAIN |
+      | no-such-name.cluster.local.                     | NXDOMAIN |
+      | no-such-name.                                   | any      |

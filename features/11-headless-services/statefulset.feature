@@ -22,3 +22,9 @@ Feature: The redis StatefulSet and its Services
   Scenario: The headless Service's EndpointSlice names each StatefulSet pod by hostname
     Then the EndpointSlice of Service "redis-headless" has one ready endpoint per pod of StatefulSet "redis", with the pod as hostname, its node, and port redis 6379/TCP
     And the endpoints of Service "nginx-headless" name their pod and node but have no hostname
+
+  @claim:L11-16
+  Scenario: kube-proxy programs the ClusterIP Service and nothing for the headless ones
+    Then on every node, the nat table's KUBE-SERVICES sends port "http" of "nginx-clusterip" to the chain kube-proxy names for it
+    And on every node, no rule of the nat table mentions Service "nginx-headless"
+    And on every node, no rule of the nat table mentions Service "redis-headless"

@@ -9,7 +9,11 @@
 import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { nthAddress, parseCidr } from '../net/cidr.ts';
+import { captureDuring } from '../probes/capture.ts';
 import { lookup, type LookupOptions } from '../probes/dns.ts';
+import { dnsQueriesOf, dnsResponsesOf } from '../probes/parse/dns-capture.ts';
+import { parseConntrack } from '../probes/parse/conntrack.ts';
+import { probeFailure } from '../probes/commands.ts';
 import { addressesOf, parseSrvData, type DigResult } from '../probes/parse/dig.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -207,5 +211,58 @@ export async function answerComesFromDnsService(cluster: Cluster, pod: PodInfo, 
     `\`dig +search ${name}\` in ${describePod(pod)} to be answered by ${dnsIP}#53 (the kube-dns ClusterIP)`,
     server ? `answered by ${server.address}#${server.port}` : shown(seen.value),
     seen.evidence,
+  );
+}
+
+/**
+ * L05-12: a capture on the pod's eth0 during `dig +search <name>` shows the queries in the
+ * order expected (`rcode` "any" for the last), each answered by the cluster DNS's ClusterIP.
+ */
+export async function searchWalkSeen(cluster: Cluster, pod: PodInfo, name: string, expected: { query: string; rcode: string }[]): Promise<Verdict> {
+  const dnsIP = await cluster.dnsServiceIP();
+  const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], pod.name, () => dig(cluster, pod, name, { search: true }));
+  const packets = seen.value.packets;
+  const queries = dnsQueriesOf(packets);
+  const responses = dnsResponsesOf(packets);
+  const want = expected.map((row) => ({ query: expandName(cluster, pod, row.query), rcode: row.rcode }));
+  const walk = queries.map((query) => {
+    const response = responses.find((candidate) => candidate.id === query.id);
+    return { query: query.name, to: query.to, rcode: response?.rcode ?? 'no answer', from: response?.from };
+  });
+  const ok =
+    walk.length === want.length &&
+    want.every((row, index) => walk[index]?.query === row.query && (row.rcode === 'any' || walk[index]?.rcode === row.rcode) && walk[index]?.to === dnsIP && walk[index]?.from === dnsIP);
+  return verdict(
+    ok,
+    `a capture on ${describePod(pod)} during \`dig +search ${name}\` to show, in order, ${list(want.map((row) => `${row.query} (${row.rcode === 'any' ? 'answered' : row.rcode})`))}, each sent to and answered by ${dnsIP}`,
+    walk.length ? list(walk.map((step) => `${step.query} to ${step.to} → ${step.rcode}${step.from ? ` from ${step.from}` : ''}`)) : 'no DNS query',
+    seen.evidence,
+  );
+}
+
+/**
+ * L05-09 (the node's side): the client's node jumps from KUBE-SERVICES to the chains given for
+ * kube-dns's ports, and after a lookup its conntrack holds the pod's query to the ClusterIP
+ * port 53 with a kube-dns endpoint as the reply's source.
+ */
+export async function dnsQueryTranslatedOnNode(cluster: Cluster, pod: PodInfo, chains: { port: string; chain: string }[]): Promise<Verdict> {
+  const dnsIP = await cluster.dnsServiceIP();
+  const query = await dig(cluster, pod, 'kubernetes.default.svc.cluster.local', {});
+  const [rules, flows, slices] = await Promise.all([
+    cluster.exec(nodeTarget(pod.node), ['iptables', '-t', 'nat', '-S', 'KUBE-SERVICES'], { timeoutMs: 15_000 }),
+    cluster.exec(nodeTarget(pod.node), ['conntrack', '-L', '-p', 'udp', '--orig-dst', dnsIP], { timeoutMs: 15_000 }),
+    cluster.endpointSlices({ namespace: DNS_NAMESPACE, service: DNS_SERVICE }),
+  ]);
+  if (rules.exitCode !== 0) throw probeFailure(rules);
+  if (flows.exitCode !== 0) throw probeFailure(flows);
+  const endpoints = slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses));
+  const missing = chains.filter(({ port, chain }) => !rules.stdout.split('\n').some((rule) => rule.includes(`-d ${dnsIP}/32`) && rule.includes(`"${DNS_NAMESPACE}/${DNS_SERVICE}:${port} cluster IP"`) && rule.endsWith(`-j ${chain}`)));
+  const mine = parseConntrack(flows.stdout).filter((entry) => entry.original.src === pod.ip && entry.original.dst === dnsIP && entry.original.dport === 53);
+  const translated = mine.filter((entry) => endpoints.includes(entry.reply.src));
+  return verdict(
+    missing.length === 0 && translated.length > 0,
+    `on node ${pod.node}, KUBE-SERVICES to send ${list(chains.map(({ port, chain }) => `${DNS_NAMESPACE}/${DNS_SERVICE}:${port} to ${chain}`))}, and conntrack to show ${describePod(pod)}'s query to ${dnsIP}:53 answered by a kube-dns endpoint (${list(endpoints)})`,
+    `${missing.length ? `no jump for ${list(missing.map(({ port, chain }) => `${port} → ${chain}`))}; ` : ''}${mine.length ? `flows: ${list(mine.map((entry) => `${entry.original.dst}:${entry.original.dport} → reply from ${entry.reply.src}`))}` : `no flow from ${pod.ip} to ${dnsIP}:53`}`,
+    [...query.evidence, rules, flows],
   );
 }

@@ -3,11 +3,12 @@
  * EndpointSlices of headless Services; and what redis-cli sees of the replication between the
  * StatefulSet's pods (names resolved by the cluster DNS from inside a client pod).
  */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type Cluster, type PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
-import { describePod, podTarget } from '../subjects.ts';
+import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { probeFailure } from '../probes/commands.ts';
 import { expandName, serviceNamed } from './cluster-dns.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
@@ -168,4 +169,39 @@ export async function redisReplicaRefusesWrites(cluster: Cluster, client: PodInf
     replyText(seen.value),
     seen.evidence,
   );
+}
+
+/** L11-16: kube-proxy programs nothing for a headless Service: no rule of any node's nat table names it. */
+export async function noNatRuleMentions(cluster: Cluster, serviceName: string): Promise<Verdict> {
+  const nodes = await cluster.nodes();
+  const listings = await Promise.all(nodes.map((node) => cluster.exec(nodeTarget(node.name), ['iptables', '-t', 'nat', '-S'], { timeoutMs: 15_000 })));
+  const unreadable = listings.filter((listing) => listing.exitCode !== 0);
+  if (unreadable[0]) throw probeFailure(unreadable[0]);
+  const name = `${cluster.workloadNamespace}/${serviceName}`;
+  const mentions = listings.flatMap((listing, index) => listing.stdout.split('\n').filter((rule) => rule.includes(`"${name}:`) || rule.includes(`"${name} `)).map((rule) => `${nodes[index]?.name}: ${rule}`));
+  return verdict(mentions.length === 0, `no rule of any node's nat table to mention ${name}`, mentions.length ? mentions.join(' | ') : `none among ${listings.reduce((sum, listing) => sum + listing.stdout.split('\n').filter((line) => line.startsWith('-A')).length, 0)} rules on ${nodes.length} nodes`, listings);
+}
+
+/** A verdict that may take time to come true (a TTL to run out, a replica to reconnect): asked again until it holds or `seconds` pass. */
+export async function within(seconds: number, check: () => Promise<Verdict>): Promise<Verdict> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const seen = await check();
+    if (seen.ok || Date.now() > deadline) return { ...seen, expected: `within ${seconds} s, ${seen.expected}` };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** L11-18: deletes a StatefulSet pod and waits (bounded) until the controller has a Ready pod of that name again. */
+export async function deleteAndAwaitRecreation(cluster: Cluster, statefulSet: string, name: string, seconds = 120): Promise<{ before: PodInfo; after: PodInfo }> {
+  const before = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
+  if (!before) throw new EnvironmentError(`StatefulSet ${statefulSet} has no pod ${name}`);
+  await cluster.deletePod(before.namespace, name);
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const after = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name && isReady(pod) && pod.ip);
+    if (after) return { before, after };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new EnvironmentError(`StatefulSet ${statefulSet} did not recreate a Ready ${name} within ${seconds} s`);
 }

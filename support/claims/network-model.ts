@@ -7,6 +7,7 @@ import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.
 import { runProbe } from '../probes/commands.ts';
 import { NC_LISTENING, ncConnectArgv, ncListenArgv } from '../probes/netcat.ts';
 import { cniConfigFiles, cniExecutables, cniPluginTypes } from '../probes/node-config.ts';
+import { LOCALHOST_PORT, connectOverLocalhost } from '../probes/localhost.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 import { list, listing, verdict } from './verdict.ts';
 
@@ -94,25 +95,14 @@ export async function containersShareEth0(cluster: Cluster, pod: PodInfo): Promi
   );
 }
 
-const LOCALHOST_PORT = 18081;
-
 /** A server in one container answers a client in another container on 127.0.0.1. */
 export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInfo, client: string, server: string): Promise<Verdict> {
-  const listener = await cluster.startBackground(podTarget(pod, server), ncListenArgv('127.0.0.1', LOCALHOST_PORT), {
-    readyPattern: NC_LISTENING,
-    readyTimeoutMs: 5_000,
-    timeoutMs: 30_000,
-  });
-  const connect = await cluster.exec(podTarget(pod, client), ncConnectArgv('127.0.0.1', LOCALHOST_PORT, 2), { timeoutMs: 10_000 }).catch(async (error: unknown) => {
-    await listener.stop();
-    throw error;
-  });
-  const served = await listener.stop();
+  const seen = await connectOverLocalhost(cluster, pod, client, server);
   return verdict(
-    connect.exitCode === 0,
+    seen.value.connected,
     `container ${client} of pod ${pod.name} to reach a server in container ${server} at 127.0.0.1:${LOCALHOST_PORT}`,
-    connect.exitCode === 0 ? 'connected' : `could not connect: ${(connect.stderr || connect.stdout).trim() || `exit ${connect.exitCode}`}`,
-    [served, connect],
+    seen.value.connected ? 'connected' : `could not connect: ${seen.value.said}`,
+    seen.evidence,
   );
 }
 

@@ -27,6 +27,8 @@ export interface ServiceExchange {
   /** The host the client dialled: the Service's name or its ClusterIP. */
   host: string;
   port: number;
+  /** The nodes' InternalIPs: the source a masqueraded request of the client shows. */
+  nodeIPs: string[];
   exchange?: Observation<LineExchange>;
   connections?: Observation<Connections>;
   backends: BackendLogs[];
@@ -41,6 +43,13 @@ export async function findService(cluster: Cluster, name: string): Promise<Servi
   const service = (await cluster.services({ namespace: cluster.workloadNamespace })).find((candidate) => candidate.name === name);
   if (!service) throw new EnvironmentError(`no Service "${name}" in namespace ${cluster.workloadNamespace}`, 'check that the lesson\'s workloads are deployed (fixtures/lessons/)');
   return service;
+}
+
+/** The pods behind a Service's ready endpoints (its EndpointSlices' targetRefs): where its traffic goes. */
+export async function endpointPods(cluster: Cluster, service: ServiceInfo): Promise<PodInfo[]> {
+  const [slices, pods] = await Promise.all([cluster.endpointSlices({ namespace: service.namespace, service: service.name }), cluster.pods({ namespace: service.namespace })]);
+  const names = new Set(slices.flatMap((slice) => slice.endpoints.filter((endpoint) => endpoint.ready && endpoint.targetRef?.kind === 'Pod').map((endpoint) => endpoint.targetRef?.name)));
+  return pods.filter((pod) => names.has(pod.name));
 }
 
 /** The pods a Service selects, as the API lists them. */
@@ -61,6 +70,8 @@ function logDelta(before: Awaited<ReturnType<typeof logsOf>>, after: Awaited<Ret
   });
 }
 
+const LOG_WAIT_MS = 3_000;
+
 export interface ExchangeOptions {
   byName: boolean;
   /** Read every node's nat counters before and after, and capture on the client node's eth0. */
@@ -72,10 +83,11 @@ export interface ExchangeOptions {
 export async function talkToService(cluster: Cluster, client: PodInfo, serviceName: string, port: number, line: string, options: ExchangeOptions): Promise<ServiceExchange> {
   const service = await findService(cluster, serviceName);
   const host = options.byName ? service.name : service.clusterIP;
-  const backends = await selectedPods(cluster, service);
-  const nodes = options.watchNodes ? (await cluster.nodes()).map((node) => node.name) : [];
+  const backends = await endpointPods(cluster, service);
+  const allNodes = await cluster.nodes();
+  const nodes = options.watchNodes ? allNodes.map((node) => node.name) : [];
   const [logsBefore, countersBefore] = await Promise.all([logsOf(cluster, backends), Promise.all(nodes.map((node) => natCounters(cluster, node)))]);
-  const seen: ServiceExchange = { client, service, host, port, backends: [], evidence: [] };
+  const seen: ServiceExchange = { client, service, host, port, nodeIPs: allNodes.map((node) => node.internalIP), backends: [], evidence: [] };
   if (options.connections !== undefined) {
     seen.connections = await openConnections(cluster, podTarget(client), host, port, options.connections);
   } else if (options.watchNodes) {
@@ -86,8 +98,17 @@ export async function talkToService(cluster: Cluster, client: PodInfo, serviceNa
   } else {
     seen.exchange = await sendLine(cluster, podTarget(client), host, port, line);
   }
-  const [logsAfter, countersAfter] = await Promise.all([logsOf(cluster, backends), Promise.all(nodes.map((node) => natCounters(cluster, node)))]);
+  const countersAfter = await Promise.all(nodes.map((node) => natCounters(cluster, node)));
+  // nginx writes its log line after it has sent the reply: wait, bounded, until every answered request is logged.
+  const answered = seen.connections ? seen.connections.value.succeeded : seen.exchange?.value.reply ? 1 : 0;
+  const deadline = Date.now() + LOG_WAIT_MS;
+  let logsAfter = await logsOf(cluster, backends);
   seen.backends = logDelta(logsBefore, logsAfter, client);
+  while (seen.backends.reduce((sum, backend) => sum + backend.newLines.length, 0) < answered && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    logsAfter = await logsOf(cluster, backends);
+    seen.backends = logDelta(logsBefore, logsAfter, client);
+  }
   if (options.watchNodes) {
     seen.counters = nodes.map((node, index) => ({ node, before: (countersBefore[index] as Observation<IptablesListing>).value, after: (countersAfter[index] as Observation<IptablesListing>).value }));
     seen.evidence.push(...(countersAfter.flatMap((observation) => observation.evidence)));

@@ -106,19 +106,27 @@ export function replyHeaderStartsWith(seen: ServiceExchange, header: string, pre
   return verdict(value !== undefined && value.startsWith(prefix), `the reply's ${header} header to start with "${prefix}"`, value === undefined ? `no ${header} header` : `"${value}"`, seen.exchange?.evidence ?? []);
 }
 
-/** L04-05, L04-10: exactly one backend logged the request, and it saw the client's own address. */
-export function oneBackendLoggedClient(seen: ServiceExchange): Verdict {
-  const answered = seen.backends.filter((backend) => backend.newLines.length > 0);
-  const described = answered.map((backend) => `${backend.pod.name} (${backend.pod.ip}) logged ${backend.newLines.map((line) => `"${line.request}" from ${line.remoteAddr}`).join(', ')}`);
+/**
+ * L04-05 (which backend answered) and, with `fromClient`, L04-10 (it saw the client's own
+ * address). Other scenarios may talk to the Service at the same time: only lines with the
+ * request sent are counted, and with `fromClient` only those from the client's address.
+ */
+export function oneBackendLogged(seen: ServiceExchange, line: string, fromClient: boolean): Verdict {
+  const sources = fromClient ? [seen.client.ip] : [seen.client.ip, ...seen.nodeIPs];
+  const requests = (backend: ServiceExchange['backends'][number]) => backend.newLines.filter((logged) => logged.request === line && sources.includes(logged.remoteAddr));
+  const answered = seen.backends.filter((backend) => requests(backend).length > 0);
+  const described = seen.backends
+    .filter((backend) => backend.newLines.length > 0)
+    .map((backend) => `${backend.pod.name} (${backend.pod.ip}) logged ${backend.newLines.map((logged) => `"${logged.request}" from ${logged.remoteAddr}`).join(', ')}`);
   return verdict(
-    answered.length === 1 && answered[0]?.newLines.length === 1 && answered[0].fromClient === 1,
-    `exactly one backend of ${seen.service.name} to log the request, coming from ${seen.client.ip} (pod ${seen.client.name}) itself (no SNAT)`,
-    answered.length === 0 ? 'no backend logged it' : described.join('; '),
+    answered.length === 1 && requests(answered[0] as ServiceExchange['backends'][number]).length === 1,
+    `exactly one backend of ${seen.service.name} to log the request "${line}" of pod ${seen.client.name}${fromClient ? `, coming from ${seen.client.ip} itself (no SNAT)` : ''}`,
+    described.length === 0 ? 'no backend logged it' : described.join('; '),
     seen.evidence.filter((result) => result.argv[0] === 'kubectl'),
   );
 }
 
-/** The backend that logged the request (after oneBackendLoggedClient held). */
+/** The backend that logged the client's request (after oneBackendLogged held). */
 function answeringBackend(seen: ServiceExchange): PodInfo | undefined {
   const answered = seen.backends.filter((backend) => backend.fromClient > 0);
   return answered.length === 1 ? answered[0]?.pod : undefined;
@@ -174,9 +182,10 @@ export function captureShowsBackendNotClusterIP(seen: ServiceExchange): Verdict 
 
 /** L04-11 */
 export function everyEndpointReceivedOne(seen: ServiceExchange): Verdict {
+  // Counted whatever their source address: spreading is the claim here, not the absence of SNAT (L04-10).
   const ready = seen.backends.filter((backend) => backend.pod.ip);
-  const starved = ready.filter((backend) => backend.fromClient === 0);
-  const tally = ready.map((backend) => `${backend.pod.name} ${backend.fromClient}`);
+  const starved = ready.filter((backend) => backend.newLines.length === 0);
+  const tally = ready.map((backend) => `${backend.pod.name} ${backend.newLines.length}`);
   const total = seen.connections?.value;
   return verdict(
     ready.length > 0 && starved.length === 0 && (total?.failed ?? 1) === 0,

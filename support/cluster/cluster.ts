@@ -47,6 +47,8 @@ export interface OwnerRef {
 export interface ContainerState {
   name: string;
   ready: boolean;
+  /** Why a container that does not run yet waits, as kubectl's STATUS shows it (`ContainerCreating`). */
+  waiting?: string;
 }
 
 export interface PodInfo {
@@ -62,6 +64,14 @@ export interface PodInfo {
   owner: OwnerRef | undefined;
   hostNetwork: boolean;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** An event about a pod, as `kubectl describe pod` lists them. */
+export interface PodEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
 }
 
 /** Where a command runs: inside a pod's first (or named) container, or in a node's root namespaces. */
@@ -128,6 +138,11 @@ export interface IpPool {
   blockSize: number;
   encapsulation: Encapsulation;
   natOutgoing: boolean;
+  /** Calico selector of the nodes whose pods take addresses from the pool automatically (`all()`, `!all()`). */
+  nodeSelector: string;
+  /** What the pool's addresses may be used for: Workload, Tunnel, LoadBalancer. */
+  allowedUses: string[];
+  disableBGPExport: boolean;
   /** The MTU Calico gives workload interfaces in this pool, where the target knows it. */
   mtu: number | undefined;
   /** The IPPool resource's spec and labels as the API holds them (allowedUses, vxlanMode, …), where the target has it. */
@@ -138,6 +153,26 @@ export interface IpamAllocation {
   ip: string;
   /** What holds the address: `<namespace>/<pod>`, or `vxlan-tunnel-addr:<node>`. */
   holder: string;
+  /** The allocation's attributes as Calico stores them: `handle_id` and the secondary ones (namespace, pod, node, type). */
+  attributes?: Record<string, string>;
+}
+
+/** crd.projectcalico.org/v1 BlockAffinity: a block of a pool bound to a node. */
+export interface BlockAffinity {
+  name: string;
+  node: string;
+  cidr: string;
+  state: string;
+  /** A string in the CRD: `"false"`. */
+  deleted: string;
+  /** `host`, or `virtual` for a LoadBalancer pool's block. */
+  type: string;
+}
+
+/** crd.projectcalico.org/v1 IPReservation. */
+export interface IpReservation {
+  name: string;
+  reservedCIDRs: string[];
 }
 
 export interface IpamBlock {
@@ -164,6 +199,12 @@ export interface PodRequest {
   node?: string;
   hostNetwork?: boolean;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /**
+   * Resolve with the pod still waiting once its sandbox could not be created (the CNI plugin
+   * refused it) instead of failing; without it, only a Running and ready pod resolves.
+   */
+  allowSandboxFailure?: boolean;
 }
 
 export interface ServicePortInfo {
@@ -207,6 +248,16 @@ export interface EndpointSliceInfo {
   ports: { name: string | undefined; port: number | undefined; protocol: string | undefined }[];
 }
 
+/** A Kubernetes event, as `kubectl get events` lists it. */
+export interface ClusterEvent {
+  object: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  lastSeen: string | undefined;
+}
+
 export interface Cluster {
   readonly target: TargetKind;
   /** One line for the run's log: which cluster, reached how. */
@@ -223,6 +274,15 @@ export interface Cluster {
   ipPools(): Promise<IpPool[]>;
   ipamBlocks(): Promise<IpamBlock[]>;
   workloadEndpoints(): Promise<WorkloadEndpoint[]>;
+  blockAffinities(): Promise<BlockAffinity[]>;
+  ipReservations(): Promise<IpReservation[]>;
+  /** The Tigera operator's view of Calico's components (operator.tigera.io/v1 TigeraStatus). */
+  calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]>;
+  /** The pools the Calico Installation declares (operator.tigera.io/v1 Installation default), before the operator renders them as IPPools. */
+  installationPools(): Promise<Omit<IpPool, 'mtu'>[]>;
+  /** Creates the IPReservation unless one of that name exists; true when this call created it. */
+  applyIpReservation(reservation: IpReservation): Promise<boolean>;
+  deleteIpReservation(name: string): Promise<void>;
   /** The ClusterIP of the cluster DNS Service (kube-dns). */
   dnsServiceIP(): Promise<string>;
   /** The Service CIDR the API server allocates ClusterIPs from. */
@@ -234,10 +294,28 @@ export interface Cluster {
   /** What a pod's container wrote to stdout, as `kubectl logs` shows it. */
   podLogs(namespace: string, name: string, container?: string): Promise<string>;
 
+  /**
+   * Sets the Installation's spec.calicoNetwork.mtu (undefined removes it, so Calico derives the
+   * MTU again). Pods created afterwards get it; Felix sets vxlan.calico to it (lesson 18).
+   */
+  setInstallationMtu(mtu: number | undefined): Promise<void>;
+
   /** Creates a pod and resolves once it is Running and ready. */
   createPod(request: PodRequest): Promise<PodInfo>;
   /** Deletes a pod and resolves once it is gone. */
   deletePod(namespace: string, name: string): Promise<void>;
+  /** The pod's events, oldest first. */
+  podEvents(namespace: string, name: string): Promise<PodEvent[]>;
+  /** Merges annotations into a pod's metadata (null removes one); the pod keeps running. */
+  annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo>;
+  /**
+   * Merges annotations into a DaemonSet's pod template (null removes one), as `kubectl patch`
+   * does; resolves once every pod of the DaemonSet has been replaced and is Running and ready.
+   */
+  patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]>;
+
+  /** Recent events of a namespace, where the target keeps them (a live cluster; the lab has none). */
+  events?(namespace: string): Promise<ClusterEvent[]>;
 
   /** Releases what this handle holds (connections, background processes). Never tears a lab down. */
   close(): Promise<void>;

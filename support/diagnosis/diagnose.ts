@@ -3,10 +3,19 @@ import type { Cluster, PodInfo } from '../cluster/cluster.ts';
 import type { Gathered } from './evidence.ts';
 import { gather } from './evidence.ts';
 import { runbooksFor, type Runbook } from './runbooks.ts';
+import { SERVICE_CLAIMS, diagnoseServices } from './services.ts';
+import { DNS_CLAIMS, diagnoseDns } from './dns.ts';
 
 export interface Diagnosis {
   text: string;
   evidence: Gathered['evidence'];
+  /** What the API answered (the pods, the blocks; on a live cluster the events), attached as JSON. */
+  listings: { fileName: string; mediaType: string; body: string }[];
+}
+
+function listingsOf(evidence: Gathered): Diagnosis['listings'] {
+  const json = (name: string, value: unknown) => ({ fileName: `diagnosis-${name}.json`, mediaType: 'application/json', body: JSON.stringify(value, null, 2) });
+  return [json('pods', evidence.pods), json('ipam-blocks', evidence.blocks), ...(evidence.events ? [json('events', evidence.events)] : [])];
 }
 
 export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string {
@@ -33,6 +42,18 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
 /** Runs the runbooks that fit the failed claims (the default one where none does). */
 export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis> {
   const runbooks = runbooksFor(claims);
+  const specific = merge(
+    claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined,
+    claims.some((claim) => DNS_CLAIMS.test(claim)) ? await diagnoseDns(cluster, source) : undefined,
+  );
   const evidence = await gather(cluster, source, target);
-  return { text: formatDiagnosis(runbooks, evidence), evidence: evidence.evidence };
+  const text = formatDiagnosis(runbooks, evidence);
+  const listings = listingsOf(evidence);
+  return specific ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence], listings } : { text, evidence: evidence.evidence, listings };
+}
+
+function merge(...parts: (Pick<Diagnosis, 'text' | 'evidence'> | undefined)[]): Pick<Diagnosis, 'text' | 'evidence'> | undefined {
+  const present = parts.filter((part): part is Pick<Diagnosis, 'text' | 'evidence'> => part !== undefined);
+  if (present.length === 0) return undefined;
+  return { text: present.map((part) => part.text).join('\n\n'), evidence: present.flatMap((part) => part.evidence) };
 }

@@ -3,13 +3,15 @@
  * parsed: both nodes' routes and interfaces, the kernel's pick for the destination, NAT rules,
  * proxy ARP on the host interfaces, the pods the cluster reports, IPAM, the CNI directory.
  */
-import type { Cluster, ExecResult, IpamBlock, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { BlockAffinity, Cluster, ClusterEvent, ExecResult, IpamBlock, IpPool, IpReservation, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
-import { cniConfigFiles, natPostrouting, proxyArp } from '../probes/node-config.ts';
+import { cniConfigFiles, natOutgoingChain, natPostrouting, proxyArp } from '../probes/node-config.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { Interface } from '../probes/parse/ip-addr.ts';
 import type { Route } from '../probes/parse/ip-route.ts';
 import { routeGet, routes, type RouteAnswer } from '../probes/routes.ts';
+import { vxlanFdb, vxlanNeighbours } from '../probes/vxlan.ts';
+import type { FdbEntry, Neighbour } from '../probes/parse/vxlan.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export interface NodeView {
@@ -21,6 +23,19 @@ export interface NodeView {
   /** Proxy ARP of each interface: name → on. */
   proxyArp: Record<string, boolean>;
   cniConfigs: string[];
+  /** Felix's VXLAN entries on vxlan.calico, where the node has the device. */
+  vxlanNeighbours?: Neighbour[];
+  vxlanFdb?: FdbEntry[];
+  /** Felix's natOutgoing chain, as `iptables -t nat -S cali-nat-outgoing` prints it. */
+  natOutgoingRules: string[];
+}
+
+/** Calico's IPAM objects as the API holds them (empty where the target cannot list them). */
+export interface IpamObjects {
+  pools: IpPool[];
+  installationPools: Omit<IpPool, 'mtu'>[];
+  affinities: BlockAffinity[];
+  reservations: IpReservation[];
 }
 
 export interface Gathered {
@@ -33,6 +48,9 @@ export interface Gathered {
   lookup: RouteAnswer | undefined;
   pods: PodInfo[];
   blocks: IpamBlock[];
+  /** On a live cluster, the recent events of the subject's namespace (the lab keeps none). */
+  events: ClusterEvent[] | undefined;
+  ipam: IpamObjects;
   evidence: ExecResult[];
 }
 
@@ -51,23 +69,46 @@ async function look<T>(evidence: ExecResult[], probe: Promise<Observation<T>>): 
 
 async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]): Promise<NodeView> {
   const on = nodeTarget(node.name);
-  const [table, ifaces, nat, arp, cni] = await Promise.all([
+  const [table, ifaces, nat, arp, cni, neigh, fdb, natOutgoing] = await Promise.all([
     look(evidence, routes(cluster, on)),
     look(evidence, interfaces(cluster, on)),
     look(evidence, natPostrouting(cluster, on)),
     look(evidence, proxyArp(cluster, on)),
     look(evidence, cniConfigFiles(cluster, on)),
+    look(evidence, vxlanNeighbours(cluster, on)),
+    look(evidence, vxlanFdb(cluster, on)),
+    look(evidence, natOutgoingChain(cluster, on)),
   ]);
-  return { node, routes: table ?? [], interfaces: ifaces ?? [], natRules: nat ?? [], proxyArp: arp ?? {}, cniConfigs: cni ?? [] };
+  return {
+    node,
+    routes: table ?? [],
+    interfaces: ifaces ?? [],
+    natRules: nat ?? [],
+    proxyArp: arp ?? {},
+    cniConfigs: cni ?? [],
+    natOutgoingRules: natOutgoing ?? [],
+    ...(neigh ? { vxlanNeighbours: neigh } : {}),
+    ...(fdb ? { vxlanFdb: fdb } : {}),
+  };
 }
+
 
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
 export async function gather(cluster: Cluster, source: PodInfo | undefined, target: PodInfo | undefined): Promise<Gathered> {
   const evidence: ExecResult[] = [];
-  const [allNodes, pods, blocks] = await Promise.all([cluster.nodes(), cluster.pods(), cluster.ipamBlocks().catch(() => [])]);
+  const [allNodes, pods, blocks, pools, installationPools, affinities, reservations] = await Promise.all([
+    cluster.nodes(),
+    cluster.pods(),
+    cluster.ipamBlocks().catch(() => []),
+    cluster.ipPools().catch(() => []),
+    cluster.installationPools().catch(() => []),
+    cluster.blockAffinities().catch(() => []),
+    cluster.ipReservations().catch(() => []),
+  ]);
   const involved = allNodes.filter((node) => node.name === source?.node || node.name === target?.node);
   const nodes = await Promise.all((involved.length ? involved : allNodes).map((node) => viewOf(cluster, node, evidence)));
   const lookup = source && target?.ip ? await look(evidence, routeGet(cluster, nodeTarget(source.node), target.ip)) : undefined;
   const [podRoutes, podInterfaces] = source ? await Promise.all([look(evidence, routes(cluster, podTarget(source))), look(evidence, interfaces(cluster, podTarget(source)))]) : [];
-  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, evidence };
+  const events = cluster.events ? await cluster.events(source?.namespace ?? cluster.workloadNamespace).catch(() => undefined) : undefined;
+  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, events, ipam: { pools, installationPools, affinities, reservations }, evidence };
 }

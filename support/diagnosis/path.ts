@@ -2,7 +2,9 @@
  * The path of a ping, hop by hop — source pod → host interface → node → (router) → node →
  * host interface → destination pod — with addresses, interfaces and the TTL a request carries
  * at each point, drawn as an SVG for the report. Built from what the kernel says (the pods'
- * veth peers, `ip route get` on the source node), not from what the path should be.
+ * veth peers, `ip route get` on the source node, and for a tunnel the outer packet's route),
+ * not from what the path should be. Where the source node encapsulates (vxlan.calico), the
+ * picture says so, and shows a router between the nodes as routing only the outer packet.
  */
 import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import { CALICO_GATEWAY } from '../net/calico.ts';
@@ -31,7 +33,16 @@ export interface PathFacts {
   refusal?: string;
   /** TTLs of the replies the source received. */
   observedTtls: number[];
+  /**
+   * When the source node sends the request into a tunnel (`dev vxlan.calico`): the outer
+   * packet's ends (the two nodes' Calico addresses) and how the source node routes the outer
+   * packet (`ip route get <outer destination>`).
+   */
+  encapsulation?: { device: string; outerSrc: string | undefined; outerDst: string | undefined; underlay: RouteLookup | undefined };
 }
+
+const TUNNEL_DEVICES = new Set(['vxlan.calico']);
+const VXLAN_PORT = 4789;
 
 const INITIAL_TTL = 64;
 
@@ -45,10 +56,20 @@ export function buildPath(facts: PathFacts): Hop[] {
   hops.push({ kind: 'host-interface', title: facts.sourceHost ?? 'host interface (unknown)', lines: [`on ${source.node}`, `proxy ARP for ${CALICO_GATEWAY}`], ttl });
   ttl -= 1;
   const outLine = lookup ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}` : facts.refusal ? '→ refused (see the routes)' : '→ (route unknown)';
-  hops.push({ kind: 'node', title: `node ${source.node}`, lines: [`${node(source.node)?.internalIP ?? '?'}`, outLine], ttl });
-  if (!sameNode) {
+  const tunnel = facts.encapsulation;
+  const encapsulated = tunnel ? [`encapsulated here: ${tunnel.outerSrc ?? '?'} > ${tunnel.outerDst ?? '?'}`, `UDP ${VXLAN_PORT} out of ${tunnel.underlay?.dev ?? '?'}`] : [];
+  hops.push({ kind: 'node', title: `node ${source.node}`, lines: [`${node(source.node)?.internalIP ?? '?'}`, outLine, ...encapsulated], ttl });
+  if (!sameNode && tunnel) {
+    // A router between the nodes routes the outer packet only: the pod's packet inside keeps its TTL.
+    if (tunnel.underlay?.gateway && tunnel.underlay.gateway !== tunnel.outerDst) {
+      hops.push({ kind: 'router', title: `router ${tunnel.underlay.gateway}`, lines: ['routes the outer VXLAN packet', 'sees no pod address', 'the inner TTL is untouched'], ttl });
+    }
+    ttl -= 1;
+    hops.push({ kind: 'node', title: `node ${target.node}`, lines: [`${node(target.node)?.internalIP ?? '?'}`, `decapsulated on ${tunnel.device}`, `→ ${target.ip} dev ${facts.targetHost ?? '?'}`], ttl });
+  } else if (!sameNode) {
     const targetNodeIP = node(target.node)?.internalIP;
-    if (lookup?.gateway && lookup.gateway !== targetNodeIP) {
+    const targetCalicoIP = node(target.node)?.calico?.ipv4Address?.split('/')[0];
+    if (lookup?.gateway && lookup.gateway !== targetNodeIP && lookup.gateway !== targetCalicoIP) {
       ttl -= 1;
       hops.push({ kind: 'router', title: `router ${lookup.gateway}`, lines: ['an extra routed hop'], ttl });
     }
@@ -106,14 +127,28 @@ export async function pathFacts(cluster: Cluster, source: PodInfo, target: PodIn
       () => undefined,
     ),
   ]);
+  const route = answer?.kind === 'route' ? answer.lookup : undefined;
+  let encapsulation: PathFacts['encapsulation'];
+  if (route && TUNNEL_DEVICES.has(route.dev)) {
+    const calicoIP = (name: string) => nodes.find((candidate) => candidate.name === name)?.calico?.ipv4Address?.split('/')[0];
+    const outerDst = calicoIP(target.node);
+    const underlay = outerDst
+      ? await routeGet(cluster, nodeTarget(source.node), outerDst).then(
+          (seen) => (seen.value.kind === 'route' ? seen.value.lookup : undefined),
+          () => undefined,
+        )
+      : undefined;
+    encapsulation = { device: route.dev, outerSrc: calicoIP(source.node), outerDst, underlay };
+  }
   return {
     source,
     target,
     sourceHost: sourceSide.host?.name,
     targetHost: targetSide.host?.name,
     nodes,
-    lookup: answer?.kind === 'route' ? answer.lookup : undefined,
+    lookup: route,
     ...(answer?.kind === 'refused' ? { refusal: describeRouteAnswer(answer) } : {}),
     observedTtls,
+    ...(encapsulation ? { encapsulation } : {}),
   };
 }

@@ -4,9 +4,10 @@
  * the gathered evidence points to. The analyses are pure functions of the evidence.
  */
 import { CALICO_CNI_CONFIG, CALICO_GATEWAY, VXLAN_DEVICE, VXLAN_OVERHEAD } from '../net/calico.ts';
-import { cidrContains } from '../net/cidr.ts';
+import { cidrContains, parseCidr } from '../net/cidr.ts';
 import { formatRoute, type Route } from '../probes/parse/ip-route.ts';
 import type { Gathered, NodeView } from './evidence.ts';
+import { IPAM_RUNBOOKS } from './ipam-runbooks.ts';
 
 export interface Runbook {
   title: string;
@@ -99,7 +100,47 @@ function cniCauses(evidence: Gathered): string[] {
   });
 }
 
+function eventCauses(evidence: Gathered): string[] {
+  return (evidence.events ?? []).filter((event) => event.type === 'Warning').map((event) => `${event.object}: ${event.reason} — ${event.message}${event.count > 1 ? ` (${event.count} times)` : ''}`);
+}
+
+/** VXLAN CrossSubnet (lesson 06): what keeps pods on different subnets apart. */
+function overlayCauses(evidence: Gathered): string[] {
+  const causes: string[] = [];
+  const { source, target } = evidence;
+  const lookup = evidence.lookup?.kind === 'route' ? evidence.lookup.lookup : undefined;
+  const sourceView = nodeOf(evidence, source?.node);
+  const targetNode = nodeOf(evidence, target?.node)?.node;
+  const address = (node: { calico?: { ipv4Address?: string } } | undefined) => node?.calico?.ipv4Address;
+  const [from, to] = [address(sourceView?.node), address(targetNode)];
+  if (!sourceView || !targetNode || !from || !to || source?.node === target?.node) return causes;
+  const crossSubnet = !cidrContains(parseCidr(from, { loose: true }), to.split('/')[0] as string);
+  if (crossSubnet && lookup && lookup.dev !== 'vxlan.calico') {
+    causes.push(`node ${sourceView.node.name} sends traffic for ${target?.ip} natively (${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}) although ${targetNode.name} is on another subnet (${to}): the router between the subnets has no route for pods and drops it`);
+  }
+  if (!crossSubnet && lookup?.dev === 'vxlan.calico') causes.push(`node ${sourceView.node.name} encapsulates traffic for ${target?.ip} although ${targetNode.name} shares its subnet (the pool is not CrossSubnet?)`);
+  if (crossSubnet && lookup?.dev === 'vxlan.calico') {
+    const neighbour = sourceView.vxlanNeighbours?.find((entry) => entry.ip === lookup.gateway);
+    if (!neighbour) causes.push(`node ${sourceView.node.name} has no permanent neighbour entry for ${targetNode.name}'s tunnel address ${lookup.gateway} on vxlan.calico: the kernel cannot fill in the inner frame's MAC`);
+    const fdb = neighbour?.mac ? sourceView.vxlanFdb?.find((entry) => entry.mac === neighbour.mac) : undefined;
+    if (neighbour?.mac && !fdb) causes.push(`node ${sourceView.node.name} has no FDB entry for ${targetNode.name}'s VTEP MAC ${neighbour.mac}: VXLAN frames for it have no destination address`);
+    else if (fdb && fdb.dst !== to.split('/')[0]) causes.push(`node ${sourceView.node.name} sends ${targetNode.name}'s VTEP MAC to ${fdb.dst}, not to its address ${to}`);
+  }
+  return causes;
+}
+
 export const RUNBOOKS: Runbook[] = [
+  {
+    title: 'Pods on different subnets cannot reach each other, or are not encapsulated as they should be (VXLAN CrossSubnet)',
+    claims: ['L06-06', 'L06-09', 'L06-10', 'L06-11', 'L06-12', 'L18-05', 'L18-08'],
+    looks: [
+      "the kernel's pick on the source node: ip route get <destination pod IP> (vxlan.calico across subnets, eth1 within one)",
+      "the source node's permanent neighbour entries and FDB on vxlan.calico",
+      'the nodes\' Calico addresses and their subnets',
+      'the overlay interface and its MTU',
+    ],
+    causes: (evidence) => [...overlayCauses(evidence), ...mtuCauses(evidence)],
+  },
   {
     title: 'A pod reaches pods on its own node but not on other nodes (or not with its own address)',
     claims: ['L03-07', 'L03-08', 'L03-09', 'L03-10', 'L03-11', 'NET-02'],
@@ -108,7 +149,7 @@ export const RUNBOOKS: Runbook[] = [
   },
   {
     title: 'A pod cannot reach pods on its own node',
-    claims: ['L03-04', 'L03-05', 'L03-06', 'L02-07', 'L02-09', 'NET-02'],
+    claims: ['L03-04', 'L03-05', 'L03-06', 'L02-07', 'L02-09', 'NET-02', 'L16-06', 'L16-07'],
     looks: [`the pod's routes (default via ${CALICO_GATEWAY})`, "the node's host route to each pod", 'proxy ARP on the host interfaces'],
     causes: hostSideCauses,
   },
@@ -130,6 +171,7 @@ export const RUNBOOKS: Runbook[] = [
     looks: ['the configuration files in /etc/cni/net.d (the first one wins)', 'the plugin binaries in /opt/cni/bin'],
     causes: cniCauses,
   },
+  ...IPAM_RUNBOOKS,
 ];
 
 /**
@@ -144,8 +186,11 @@ export const DEFAULT_RUNBOOK: Runbook = {
     "the nodes' routes and addresses, NAT rules, proxy ARP and CNI configuration",
     "the first pod's own routes and interfaces",
     'Calico IPAM blocks',
+    "on a live cluster, the recent events of the pods' namespace (a pod restarting, an image that cannot be pulled)",
   ],
-  causes: (evidence) => [...new Set([...hostSideCauses(evidence), ...crossNodeCauses(evidence), ...conflictCauses(evidence), ...mtuCauses(evidence), ...cniCauses(evidence)])],
+  causes: (evidence) => [
+    ...new Set([...hostSideCauses(evidence), ...crossNodeCauses(evidence), ...conflictCauses(evidence), ...mtuCauses(evidence), ...cniCauses(evidence), ...eventCauses(evidence)]),
+  ],
 };
 
 /** The runbooks whose symptom is one of the failed claims; the default one when none is. */

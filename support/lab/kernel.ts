@@ -39,6 +39,14 @@ export async function endProcessesIn(namespaces: string[]): Promise<number[]> {
   return pids;
 }
 
+/** Ends one process the lab started, by its PID: TERM, then KILL after 2 s. */
+export async function endProcess(pid: number): Promise<void> {
+  signal(pid, 'SIGTERM');
+  const deadline = Date.now() + 2_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (isAlive(pid)) signal(pid, 'SIGKILL');
+}
+
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);

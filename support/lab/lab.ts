@@ -5,15 +5,19 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
+import { formatCidr, parseCidr } from '../net/cidr.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
-import { NETNS_ETC, cniAdd, cniDel, wirePods } from './cni/cni.ts';
+import { NETNS_ETC, admitPod, cniAdd, cniDel, readdressPod, wirePods } from './cni/cni.ts';
+import { IP_ADDRS_APPLIED_LATE_FAULT, RESERVATION_NARROWED_FAULT } from './faults/behaviours.ts';
+import { ipamRequestOf } from './ipam/request.ts';
 import { faultApplies, findFault } from './faults/faults.ts';
 import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
 import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
-import { findPod, planLab, type LabPod, type LabState } from './model.ts';
+import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
 import { labObjectPrefix } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
-import { loadLabSpec, type SpecOptions } from './spec.ts';
+import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
+import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
 import { readState, removeState, updateState, writeState } from './state.ts';
 import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
@@ -26,6 +30,8 @@ import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
 import { applyNatOutgoing } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
+import { recreateOrdinal } from './controllers/statefulset.ts';
+import { startApiServer } from './servers/apiserver.ts';
 
 export interface UpResult {
   state: LabState;
@@ -125,6 +131,8 @@ async function wireLab(state: LabState): Promise<void> {
   await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
   // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
   await startRedis(state);
+  // The containerlab family's lessons talk to the API server across the router (lesson 18).
+  if (state.spec.routed) state.apiServerPid = await startApiServer(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -216,11 +224,14 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-/** CNI ADD, lab style: an address from the node's block, the veth pair, the host route, DNS. */
-export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod> {
+/**
+ * CNI ADD, lab style: an address from Calico IPAM, the veth pair, the host route, DNS. A pod
+ * IPAM refuses stays pending (ContainerCreating) and `undefined` comes back.
+ */
+export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod | undefined> {
   return updateState(labName, async (state) => {
     const pod = await cniAdd(state, request);
-    await syncKubeProxy(state);
+    if (pod) await syncKubeProxy(state);
     return pod;
   });
 }
@@ -228,11 +239,111 @@ export async function labCreatePod(labName: string, request: PodRequest): Promis
 /** CNI DEL, lab style: the pod's namespace goes (taking its veth pair and host route along) and its address is released. */
 export async function labDeletePod(labName: string, namespace: string, name: string): Promise<void> {
   await updateState(labName, async (state) => {
+    const pending = findPendingPod(state, namespace, name);
+    if (pending) {
+      // Its sandbox never came up: CNI DEL releases by handle, and the pod holds none.
+      state.pendingPods = state.pendingPods.filter((candidate) => candidate !== pending);
+      delete state.events[`${namespace}/${name}`];
+      return;
+    }
     const pod = findPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
+    // A deleted pod is Terminating before its containers stop: its endpoints are no longer
+    // ready, so the cluster DNS stops naming it before its peers see its connections close.
+    pod.ready = false;
+    writeState(state);
     await cniDel(state, pod);
     const replacement = await replaceReplica(state, pod);
     if (replacement) await startServers(labName, [replacement]);
+    const recreated = await recreateOrdinal(state, pod);
     await syncKubeProxy(state);
+    // The servers find each other by name: the new pod's records must be in the saved model first.
+    if (recreated) writeState(state);
+    if (recreated) await startRedis(state, [recreated]);
+    delete state.events[`${namespace}/${name}`];
+  });
+}
+
+/**
+ * The Installation's MTU changes: pods created afterwards get it (the CNI configuration each
+ * node's plugin reads), and Felix sets vxlan.calico to it; pods that exist keep theirs.
+ */
+export async function labSetInstallationMtu(labName: string, mtu: number | undefined): Promise<void> {
+  await updateState(labName, async (state) => {
+    state.spec.installationMtu = mtu;
+    state.mtu = workloadMtu(state.spec);
+    for (const node of state.nodes) writeNodeLayer(state, node);
+    if (state.faults.includes(VXLAN_MTU_STUCK_FAULT)) return;
+    // Felix only warns when the kernel refuses the MTU (larger than the parent allows) and
+    // leaves the device as it is (vxlan_mgr.go, "Failed to set vxlan tunnel device MTU").
+    await Promise.allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
+  });
+}
+
+/** Merges annotations into a pod's metadata (null removes one). A running pod's network does not change: CNI read them at ADD. */
+export async function labAnnotatePod(labName: string, namespace: string, name: string, annotations: Record<string, string | null>): Promise<LabPod | PendingPod> {
+  return updateState(labName, async (state) => {
+    const pod = findPod(state, namespace, name) ?? findPendingPod(state, namespace, name);
+    if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
+    mergeAnnotations(pod.annotations, annotations);
+    const wanted = ipamRequestOf(pod.annotations);
+    const running = findPod(state, namespace, name);
+    if (state.faults.includes(IP_ADDRS_APPLIED_LATE_FAULT) && running && wanted.kind === 'explicit' && wanted.ip !== running.ip) await readdressPod(state, running, wanted.ip);
+    return pod;
+  });
+}
+
+function mergeAnnotations(target: Record<string, string>, patch: Record<string, string | null>): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete target[key];
+    else target[key] = value;
+  }
+}
+
+/**
+ * A DaemonSet's pod template annotations patched: the DaemonSet controller replaces its pods
+ * one node at a time (RollingUpdate, maxUnavailable 1): the old pod goes (CNI DEL), a new one
+ * with a new name comes up on the same node (CNI ADD with the new annotations).
+ */
+export async function labPatchDaemonSet(labName: string, namespace: string, name: string, annotations: Record<string, string | null>): Promise<LabPod[]> {
+  return updateState(labName, async (state) => {
+    const workload = state.spec.workloads.find((candidate) => candidate.kind === 'DaemonSet' && candidate.namespace === namespace && candidate.name === name);
+    if (!workload) throw new Error(`lab ${labName} has no DaemonSet ${namespace}/${name}`);
+    workload.annotations ??= {};
+    mergeAnnotations(workload.annotations, annotations);
+    const replaced: LabPod[] = [];
+    for (const old of state.pods.filter((pod) => pod.ownerKind === 'DaemonSet' && pod.namespace === namespace && pod.workload === name)) {
+      await cniDel(state, old);
+      delete state.events[`${namespace}/${old.name}`];
+      const pod = await admitPod(state, workload, uniquePodName(state, workload), old.node);
+      if (!pod) throw new Error(`DaemonSet ${name}: the new pod on ${old.node} got no address: ${state.events[`${namespace}/${state.pendingPods.at(-1)?.name}`]?.at(-1)?.message}`);
+      replaced.push(pod);
+    }
+    await startServers(labName, replaced);
+    await syncKubeProxy(state);
+    return replaced;
+  });
+}
+
+
+/** `kubectl apply` of an IPReservation: created unless one of that name exists. IPAM honours it from the next assignment on. */
+export async function labApplyIpReservation(labName: string, reservation: { name: string; reservedCIDRs: string[] }): Promise<boolean> {
+  return updateState(labName, async (state) => {
+    if (state.ipam.reservations.some((existing) => existing.name === reservation.name)) return false;
+    const narrowed = state.faults.includes(RESERVATION_NARROWED_FAULT);
+    const cidrs = reservation.reservedCIDRs.map((cidr) => (narrowed ? narrow(cidr) : cidr));
+    state.ipam.reservations.push({ name: reservation.name, cidrs });
+    return true;
+  });
+}
+
+function narrow(cidr: string): string {
+  const parsed = parseCidr(cidr);
+  return formatCidr({ base: parsed.base, prefix: Math.min(32, parsed.prefix + 1), size: Math.max(1, parsed.size / 2) });
+}
+
+export async function labDeleteIpReservation(labName: string, name: string): Promise<void> {
+  await updateState(labName, async (state) => {
+    state.ipam.reservations = state.ipam.reservations.filter((reservation) => reservation.name !== name);
   });
 }

@@ -4,8 +4,10 @@
  * keeps it for other processes.
  */
 import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
-import type { NodeRole } from '../cluster/cluster.ts';
+import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
+import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
+import { DUPLICATE_FIXED_ADDRESS_FAULT, IGNORES_RESERVATIONS_FAULT, IP_ADDRS_IGNORED_FAULT, POOLS_ANNOTATION_IGNORED_FAULT } from './faults/behaviours.ts';
 import { randomInt } from 'node:crypto';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
@@ -63,6 +65,20 @@ export interface LabPod {
   ready?: boolean;
   /** A container that does not share the pod's namespace (only a fault does that): container → netns. */
   containerNetns?: Record<string, string>;
+  /** The pod's annotations: its manifest's, and those Calico's CNI plugin writes (podIP, podIPs, containerID). */
+  annotations: Record<string, string>;
+}
+
+/** A pod whose sandbox could not be created (the CNI plugin refused it): no address, no namespace. */
+export interface PendingPod {
+  namespace: string;
+  name: string;
+  workload: string;
+  ownerKind: LabPod['ownerKind'];
+  node: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  containers: string[];
 }
 
 export interface LabState {
@@ -74,11 +90,17 @@ export interface LabState {
   dnsServiceIP: string;
   nodes: LabNode[];
   pods: LabPod[];
+  /** Pods that stay ContainerCreating: their CNI ADD failed. */
+  pendingPods: PendingPod[];
+  /** Events by pod (`<namespace>/<name>`), oldest first. */
+  events: Record<string, PodEvent[]>;
   /** Services as the API server holds them (kubeadm's kubernetes and kube-dns, then the fixtures'). */
   services: LabService[];
   /** EndpointSlices frozen by a fault (the EndpointSlice controller stopped); absent: computed from the pods. */
   staleEndpointSlices?: LabEndpointSlice[];
   ipam: IpamState;
+  /** PID of the API server stand-in (servers/apiserver.ts), where the topology has one. */
+  apiServerPid?: number;
   /** Faults applied on purpose (fault injection), by name, in order. */
   faults: string[];
   /** The PID of the process that brought the lab up (absent in state files of older versions). */
@@ -99,7 +121,12 @@ export function dnsServiceIPOf(serviceSubnet: string): string {
 /** Builds the lab's model from its spec: nodes first (with tunnel addresses), then workloads in file order. */
 export function planLab(spec: LabSpec, random?: (max: number) => number): LabState {
   const network = parseCidr(spec.nodeNetwork);
-  const ipam = new Ipam({ cidr: spec.pool.cidr, blockSize: spec.pool.blockSize });
+  const ipam = new Ipam(
+    spec.pools.map((pool) => ({ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, nodeSelector: pool.nodeSelector, allowedUses: pool.allowedUses })),
+    [],
+    spec.ipReservations.map((reservation) => ({ name: reservation.name, cidrs: reservation.reservedCIDRs })),
+    spec.name,
+  );
   const nodes: LabNode[] = spec.nodes.map((node, index) => {
     // .1 is the network's gateway, as on Docker's kind network.
     const ip = intToIp(network.base + 2 + index);
@@ -109,7 +136,10 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
       ip,
       calicoAddress: calicoAddressOf(spec, node.name, ip),
       netns: nodeNetns(spec.name, node.name),
-      tunnelIP: vxlan ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`) : undefined,
+      // calico-node's tunnel-IP allocator: handle vxlan-tunnel-addr-<node>, attribute type vxlanTunnelAddress.
+      tunnelIP: vxlan
+        ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`, { use: 'Tunnel', attributes: { handle_id: `vxlan-tunnel-addr-${node.name}`, node: node.name, type: 'vxlanTunnelAddress' } })
+        : undefined,
       ...(vxlan ? { tunnelMac: tunnelMacOf(spec.name, node.name) } : {}),
     };
   });
@@ -122,6 +152,8 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
     dnsServiceIP: dnsServiceIPOf(spec.serviceSubnet),
     nodes,
     pods: [],
+    pendingPods: [],
+    events: {},
     services: [],
     ipam: ipam.toState(),
     faults: [],
@@ -136,7 +168,7 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
       continue;
     }
     for (const node of eligibleNodes(state, workload)) {
-      const name = workload.kind === 'Pod' ? workload.name : uniqueGeneratedName(state, workload, random);
+      const name = workload.kind === 'Pod' ? workload.name : uniquePodName(state, workload, random);
       addPod(state, { workload, name, node: node.name });
     }
   }
@@ -155,7 +187,7 @@ export function replicaSetName(workload: Pick<WorkloadSpec, 'name' | 'templateHa
 /** One more pod of a Deployment (its ReplicaSet's `<rs>-<5 chars>`), on the least loaded worker it may run on. */
 export function addReplica(state: LabState, workload: WorkloadSpec, random?: (max: number) => number): LabPod {
   const replicaSet = replicaSetName(workload);
-  const name = uniqueGeneratedName(state, { ...workload, name: replicaSet }, random);
+  const name = uniquePodName(state, { ...workload, name: replicaSet }, random);
   const node = workload.toleratesControlPlane ? leastLoaded(state.nodes, state) : scheduleOnWorker(state);
   return addPod(state, { workload, name, node: node.name });
 }
@@ -194,7 +226,8 @@ function eligibleNodes(state: LabState, workload: WorkloadSpec): LabNode[] {
   if (workload.kind === 'DaemonSet') {
     return state.nodes.filter((node) => node.role === 'worker' || workload.toleratesControlPlane);
   }
-  return [scheduleOnWorker(state)];
+  const preferred = state.nodes.find((node) => workload.preferredNodes?.includes(node.name));
+  return [preferred ?? scheduleOnWorker(state)];
 }
 
 /** A bare pod goes to the worker running the fewest pods (the first such worker on a tie). */
@@ -205,10 +238,11 @@ export function scheduleOnWorker(state: LabState): LabNode {
   return candidates.reduce((best, node) => (load(node) < load(best) ? node : best));
 }
 
-function uniqueGeneratedName(state: LabState, workload: WorkloadSpec, random?: (max: number) => number): string {
+/** A name the DaemonSet controller would generate, not taken by any pod of the lab. */
+export function uniquePodName(state: LabState, workload: WorkloadSpec, random?: (max: number) => number): string {
   for (;;) {
     const name = generatedPodName(workload.name, random);
-    if (!findPod(state, workload.namespace, name)) return name;
+    if (!findPod(state, workload.namespace, name) && !findPendingPod(state, workload.namespace, name)) return name;
   }
 }
 
@@ -221,18 +255,46 @@ export function findPod(state: LabState, namespace: string, name: string): LabPo
   return state.pods.find((pod) => pod.namespace === namespace && pod.name === name);
 }
 
+export function findPendingPod(state: LabState, namespace: string, name: string): PendingPod | undefined {
+  return state.pendingPods.find((pod) => pod.namespace === namespace && pod.name === name);
+}
+
+export function recordEvent(state: LabState, namespace: string, name: string, event: PodEvent): void {
+  (state.events[`${namespace}/${name}`] ??= []).push(event);
+}
+
 export function findNode(state: LabState, name: string): LabNode {
   const node = state.nodes.find((candidate) => candidate.name === name);
   if (!node) throw new Error(`lab ${state.name} has no node "${name}" (nodes: ${state.nodes.map((n) => n.name).join(', ')})`);
   return node;
 }
 
-/** Admits a pod to the model: an address from its node's block (or the node's, on hostNetwork). */
+/**
+ * Admits a pod to the model: an address from Calico IPAM as its annotations ask (see
+ * ipam/request.ts), or its node's on hostNetwork. IPAM's refusal (IpamAssignError) is thrown
+ * with the model unchanged.
+ */
 export function addPod(state: LabState, request: { workload: WorkloadSpec; name: string; node: string }): LabPod {
   const { workload, name } = request;
-  if (findPod(state, workload.namespace, name)) throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
+  if (findPod(state, workload.namespace, name) || findPendingPod(state, workload.namespace, name)) throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
   const node = findNode(state, request.node);
   const ipam = Ipam.fromState(state.ipam);
+  const annotations = { ...workload.annotations };
+  let ip = internalIPOf(node);
+  if (!workload.hostNetwork) {
+    const containerID = newContainerID();
+    // The CNI plugin's attributes of the allocation (ipam_plugin.go: AttributeNode, AttributePod, AttributeNamespace).
+    const attributes = { handle_id: handleOf(containerID), namespace: workload.namespace, node: node.name, pod: name };
+    const holder = `${workload.namespace}/${name}`;
+    const wanted = ipamRequestOf(workload.annotations);
+    if (wanted.kind === 'explicit' && !state.faults.includes(IP_ADDRS_IGNORED_FAULT)) {
+      ip = ipam.assignIP(node.name, wanted.ip, holder, attributes, { overwrite: state.faults.includes(DUPLICATE_FIXED_ADDRESS_FAULT) });
+    } else {
+      const pools = wanted.kind === 'auto' && !state.faults.includes(POOLS_ANNOTATION_IGNORED_FAULT) ? wanted.pools : undefined;
+      ip = ipam.assign(node.name, holder, { pools, attributes, ignoreReservations: state.faults.includes(IGNORES_RESERVATIONS_FAULT) });
+    }
+    Object.assign(annotations, calicoPodAnnotations(ip, containerID));
+  }
   const pod: LabPod = {
     namespace: workload.namespace,
     name,
@@ -243,12 +305,13 @@ export function addPod(state: LabState, request: { workload: WorkloadSpec; name:
     ...(workload.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(workload.ports && Object.keys(workload.ports).length ? { ports: { ...workload.ports } } : {}),
     node: node.name,
-    ip: workload.hostNetwork ? internalIPOf(node) : ipam.assign(node.name, `${workload.namespace}/${name}`),
+    ip,
     netns: workload.hostNetwork ? node.netns : podNetns(state.name, workload.namespace, name),
     hostInterface: workload.hostNetwork ? undefined : caliInterfaceName(workload.namespace, name),
     hostNetwork: workload.hostNetwork,
     labels: { ...workload.labels },
     containers: workload.containers.length > 0 ? [...workload.containers] : [name],
+    annotations,
   };
   state.ipam = ipam.toState();
   state.pods.push(pod);
@@ -265,5 +328,6 @@ export function removePod(state: LabState, namespace: string, name: string, { re
     state.ipam = ipam.toState();
   }
   state.pods = state.pods.filter((candidate) => candidate !== pod);
+  delete state.events[`${namespace}/${name}`];
   return pod;
 }

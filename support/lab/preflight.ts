@@ -19,7 +19,7 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'ip', args: ['-V'], what: 'ip (iproute2)', debianPackage: 'iproute2' },
   { command: 'ping', args: ['-V'], what: 'ping (iputils)', debianPackage: 'iputils-ping' },
   { command: 'tcpdump', args: ['--version'], what: 'tcpdump', debianPackage: 'tcpdump' },
-  { command: 'iptables', args: ['--version'], what: 'iptables (for fault injection)', debianPackage: 'iptables' },
+  { command: 'iptables', args: ['--version'], what: "iptables (kube-proxy's rules, fault injection)", debianPackage: 'iptables' },
   { command: 'fping', args: ['--version'], what: 'fping (the full-mesh probe)', debianPackage: 'fping' },
   { command: 'nc', args: ['-h'], what: 'nc (netcat-openbsd, the localhost probe)', debianPackage: 'netcat-openbsd' },
   { command: 'nsenter', args: ['--version'], what: 'nsenter and unshare (util-linux)', debianPackage: 'util-linux' },
@@ -27,6 +27,12 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'dig', args: ['-v'], what: 'dig (bind9-dnsutils, the DNS probe)', debianPackage: 'bind9-dnsutils' },
   { command: 'redis-server', args: ['--version'], what: 'redis-server (lesson 11)', debianPackage: 'redis-server' },
   { command: 'redis-cli', args: ['--version'], what: 'redis-cli (redis-tools, lesson 11)', debianPackage: 'redis-tools' },
+  { command: 'nginx', args: ['-v'], what: "nginx (nginx-light, lesson 04's nginx pods)", debianPackage: 'nginx-light' },
+  { command: 'conntrack', args: ['--version'], what: 'conntrack (conntrack-tools, lesson 04)', debianPackage: 'conntrack' },
+  { command: 'getent', args: ['--version'], what: 'getent (libc-bin, name resolution in pods)', debianPackage: 'libc-bin' },
+  { command: 'openssl', args: ['version'], what: 'openssl (the API server stand-in of the containerlab topologies)', debianPackage: 'openssl' },
+  { command: 'curl', args: ['--version'], what: 'curl (HTTPS to the API server, lesson 18)', debianPackage: 'curl' },
+  { command: 'ipset', args: ['version'], what: "ipset (Felix's natOutgoing sets)", debianPackage: 'ipset' },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -10,6 +10,7 @@ import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
 import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
+import type { AllowedUse } from './ipam/ipam.ts';
 import { DEFAULT_TOPOLOGY, FIXTURES_DIR, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
 import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
 import { serviceSpecOf } from './services/manifests.ts';
@@ -22,8 +23,16 @@ export interface PoolSpec {
   blockSize: number;
   encapsulation: Encapsulation;
   natOutgoing: boolean;
-  disableBGPExport?: boolean;
-  nodeSelector?: string;
+  /** Calico selector of the nodes that use the pool automatically; `all()` unless the fixture says otherwise. */
+  nodeSelector: string;
+  allowedUses: AllowedUse[];
+  disableBGPExport: boolean;
+}
+
+/** crd.projectcalico.org/v1 IPReservation, as a fixture declares it. */
+export interface ReservationSpec {
+  name: string;
+  reservedCIDRs: string[];
 }
 
 export interface WorkloadSpec {
@@ -35,6 +44,10 @@ export interface WorkloadSpec {
   toleratesControlPlane: boolean;
   hostNetwork: boolean;
   containers: string[];
+  /** Nodes a preferred node affinity on kubernetes.io/hostname names (lab node names), where the scheduler puts the pod if it can. */
+  preferredNodes?: string[];
+  /** The pod template's annotations (a bare Pod's own). */
+  annotations?: Record<string, string>;
   /** A Deployment's replica count. */
   replicas?: number;
   /** A Deployment's pod-template-hash: its ReplicaSet is `<name>-<hash>`, its pods `<name>-<hash>-<5 chars>`. */
@@ -91,7 +104,13 @@ export interface LabSpec {
   /** The Docker network Kind puts its nodes on; its first address is the gateway. */
   nodeNetwork: string;
   nodeMtu: number;
+  /** The Installation's first pool (the one the pod MTU and tunnel addresses follow). */
   pool: PoolSpec;
+  /** The IPPools: the Installation's as the operator renders them (first one first), then any IPPool the fixture adds. */
+  pools: PoolSpec[];
+  /** The pools as the Installation declares them. */
+  installationPools: PoolSpec[];
+  ipReservations: ReservationSpec[];
   /** Installation spec.calicoNetwork.nodeAddressAutodetectionV4.cidrs: which interface address Calico takes for a node. */
   nodeAddressCidrs: string[] | undefined;
   /** Installation spec.calicoNetwork.mtu, when set; otherwise Calico derives it from the node's interfaces. */
@@ -190,34 +209,87 @@ function readKindConfig(file: string): Pick<LabSpec, 'name' | 'nodes' | 'podSubn
   return { name, nodes, podSubnet, serviceSubnet };
 }
 
-function readInstallation(file: string): Pick<LabSpec, 'pool' | 'nodeAddressCidrs' | 'installationMtu'> {
+function readInstallationPools(file: string): PoolSpec[] {
+  const installation = readDocs(file).find((doc) => doc.kind === 'Installation');
+  const pools = (installation?.spec?.calicoNetwork?.ipPools as Doc[] | undefined) ?? [];
+  if (pools.length === 0) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
+  return pools.map((pool, index) => readInstallationPool(file, pool, index));
+}
+
+/** IPPools applied beside the Installation (deploy.sh's LoadBalancer pool, say), in projectcalico.org/v3 form. */
+function readExtraPools(file: string): PoolSpec[] {
+  return readDocs(file)
+    .filter((doc) => doc.kind === 'IPPool')
+    .map((doc) => {
+      const spec = (doc.spec ?? {}) as Doc;
+      const cidr = String(spec.cidr);
+      parseCidr(cidr);
+      return {
+        name: String(doc.metadata?.name),
+        cidr,
+        blockSize: Number(spec.blockSize ?? 26),
+        encapsulation: spec.vxlanMode === 'Always' ? 'VXLAN' : spec.vxlanMode === 'CrossSubnet' ? 'VXLANCrossSubnet' : 'None',
+        natOutgoing: spec.natOutgoing === true,
+        nodeSelector: String(spec.nodeSelector ?? 'all()'),
+        allowedUses: ((spec.allowedUses as AllowedUse[] | undefined) ?? ['Workload', 'Tunnel']).map((use) => use),
+        disableBGPExport: spec.disableBGPExport === true,
+      };
+    });
+}
+
+/** IPReservations among the Calico resources of the fixture (deploy.sh applies them with the Installation). */
+function readReservations(file: string): ReservationSpec[] {
+  return readDocs(file)
+    .filter((doc) => doc.kind === 'IPReservation')
+    .map((doc) => {
+      const cidrs = ((doc.spec?.reservedCIDRs as unknown[] | undefined) ?? []).map(String);
+      cidrs.forEach((cidr) => parseCidr(cidr));
+      return { name: String(doc.metadata?.name), reservedCIDRs: cidrs };
+    });
+}
+
+function readInstallation(file: string): Pick<LabSpec, 'pool' | 'pools' | 'installationPools' | 'ipReservations' | 'nodeAddressCidrs' | 'installationMtu'> {
   const installation = readDocs(file).find((doc) => doc.kind === 'Installation');
   const network = (installation?.spec?.calicoNetwork ?? {}) as Doc;
   const cidrs = network.nodeAddressAutodetectionV4?.cidrs as unknown[] | undefined;
   cidrs?.forEach((cidr) => parseCidr(String(cidr)));
+  const declared = readInstallationPools(file);
+  const pools = [...declared.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses] })), ...readExtraPools(file)];
   return {
-    pool: readInstallationPool(installation, file),
+    pool: pools[0] as PoolSpec,
+    pools,
+    installationPools: declared,
+    ipReservations: readReservations(file),
     nodeAddressCidrs: cidrs?.map(String),
     installationMtu: network.mtu === undefined ? undefined : Number(network.mtu),
   };
 }
 
-function readInstallationPool(installation: Doc | undefined, file: string): PoolSpec {
-  const pool = installation?.spec?.calicoNetwork?.ipPools?.[0] as Doc | undefined;
-  if (!pool) throw new Error(`${file}: no Installation with spec.calicoNetwork.ipPools`);
+// The operator names the first pool default-ipv4-ippool when the Installation does not name it.
+function readInstallationPool(file: string, pool: Doc, index: number): PoolSpec {
   const encapsulation = String(pool.encapsulation ?? 'IPIP') as Encapsulation;
   if (!(encapsulation in ENCAPSULATION_OVERHEAD)) throw new Error(`${file}: unknown encapsulation "${encapsulation}"`);
   const cidr = String(pool.cidr);
   parseCidr(cidr);
   return {
-    name: String(pool.name ?? 'default-ipv4-ippool'),
+    name: String(pool.name ?? (index === 0 ? 'default-ipv4-ippool' : `ipv4-ippool-${index}`)),
     cidr,
     blockSize: Number(pool.blockSize ?? 26),
     encapsulation,
     natOutgoing: pool.natOutgoing !== 'Disabled',
-    ...(pool.disableBGPExport !== undefined ? { disableBGPExport: pool.disableBGPExport === true } : {}),
-    ...(pool.nodeSelector !== undefined ? { nodeSelector: String(pool.nodeSelector) } : {}),
+    nodeSelector: String(pool.nodeSelector ?? 'all()'),
+    allowedUses: ((pool.allowedUses as AllowedUse[] | undefined) ?? ['Workload', 'Tunnel']).map((use) => use),
+    disableBGPExport: pool.disableBGPExport === true,
   };
+}
+
+/** The hostnames of a preferred node affinity (`kubernetes.io/hostname In [...]`), heaviest weight first. */
+function preferredHostnames(podSpec: Doc | undefined): Pick<WorkloadSpec, 'preferredNodes'> {
+  const terms = ((podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as Doc[] | undefined) ?? []).sort((a, b) => Number(b.weight ?? 0) - Number(a.weight ?? 0));
+  const names = terms.flatMap((term) =>
+    ((term.preference?.matchExpressions as Doc[] | undefined) ?? []).filter((expression) => expression.key === 'kubernetes.io/hostname' && expression.operator === 'In').flatMap((expression) => (expression.values as unknown[]).map(String)),
+  );
+  return names.length ? { preferredNodes: names } : {};
 }
 
 const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'StatefulSet'];
@@ -259,6 +331,8 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
     ...(doc.kind === 'StatefulSet' ? { replicas, serviceName: String(doc.spec?.serviceName ?? '') } : {}),
     ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(lesson ? { lesson } : {}),
+    ...preferredHostnames(podSpec),
+    annotations: { ...((doc.kind === 'Pod' ? doc.metadata?.annotations : doc.spec?.template?.metadata?.annotations) as Record<string, string> | undefined) },
   };
 }
 
@@ -364,6 +438,12 @@ function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: 
   };
 }
 
+/** Kind node names in an affinity (k01-worker3) become the lab's (h14-mtu-lab-worker3). */
+function renamePreferred(workload: WorkloadSpec, kindName: string, labName: string): WorkloadSpec {
+  if (!workload.preferredNodes) return workload;
+  return { ...workload, preferredNodes: workload.preferredNodes.map((node) => (node.startsWith(`${kindName}-`) ? `${labName}-${node.slice(kindName.length + 1)}` : node)) };
+}
+
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const topology = options.topology ?? DEFAULT_TOPOLOGY;
   const dir = options.fixturesDir ?? topologyDir(topology);
@@ -378,6 +458,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const objects = options.podsPerNode === undefined ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology)) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
   if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
+  objects.workloads = objects.workloads.map((workload) => renamePreferred(workload, kind.name, name));
   return {
     ...kind,
     name,

@@ -3,7 +3,7 @@
  * the devices and routes Felix programs, and the host side of every pod on it (CNI).
  */
 import { podHostSideLines } from './cni/wiring.ts';
-import { blockRouteLines, vxlanDeviceLines, vxlanFdbLines, vxlanNeighbourLines } from './felix/routes.ts';
+import { blockRouteLines, borrowedRouteLines, vxlanDeviceLines, vxlanFdbLines, vxlanNeighbourLines } from './felix/routes.ts';
 import type { Batch } from './kernel.ts';
 import type { LabNode, LabState } from './model.ts';
 import { nodeUplinkLines } from './topology/fabric.ts';
@@ -14,7 +14,7 @@ export function nodeBatch(state: LabState, node: LabNode): Batch {
   for (const pod of state.pods) {
     if (pod.node === node.name && !pod.hostNetwork) lines.push(...podHostSideLines(state, pod));
   }
-  lines.push(...blockRouteLines(state, node));
+  lines.push(...blockRouteLines(state, node), ...borrowedRouteLines(state, node, state.pods));
   return { netns: node.netns, lines };
 }
 

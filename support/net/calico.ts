@@ -48,3 +48,20 @@ export function usesVxlan(encapsulation: Encapsulation): boolean {
 
 /** Felix's default mtuIfacePattern: the host interfaces whose MTU it takes the smallest of (felix/config/config_params.go, v3.30.0). */
 export const MTU_IFACE_PATTERN = /^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)/;
+
+/**
+ * The name Calico's Kubernetes backend gives a BlockAffinity: `<node>-<block CIDR with "." and
+ * "/" replaced by "-">` (libcalico-go v3.30.0 backend/k8s/resources/ipam_affinity.go parseKey,
+ * names.CIDRToName). Names of 253 characters or more are shortened with a hash upstream; node
+ * names of Kind clusters never come near that.
+ */
+export function blockAffinityName(node: string, cidr: string): string {
+  return `${node}-${cidr.replace(/[./:]/g, '-')}`;
+}
+
+/** The annotations Calico's CNI plugin reads (cni-plugin/pkg/k8s/k8s.go) and writes on a pod. */
+export const POOLS_ANNOTATION = 'cni.projectcalico.org/ipv4pools';
+export const IP_ADDRS_ANNOTATION = 'cni.projectcalico.org/ipAddrs';
+export const POD_IP_ANNOTATION = 'cni.projectcalico.org/podIP';
+export const POD_IPS_ANNOTATION = 'cni.projectcalico.org/podIPs';
+export const CONTAINER_ID_ANNOTATION = 'cni.projectcalico.org/containerID';

@@ -21,13 +21,13 @@ export async function runProbe<T>(
   target: ExecTarget,
   argv: string[],
   parse: (stdout: string) => T,
-  options: { timeoutMs?: number; acceptExitCodes?: number[] } = {},
+  options: { timeoutMs?: number; acceptExitCodes?: number[]; withStderr?: boolean } = {},
 ): Promise<Observation<T>> {
   const result = await cluster.exec(target, argv, { timeoutMs: options.timeoutMs ?? 15_000 });
   const accepted = options.acceptExitCodes ?? [0];
   if (!accepted.includes(result.exitCode)) throw probeFailure(result);
   try {
-    return { value: parse(result.stdout), evidence: [result] };
+    return { value: parse(options.withStderr ? `${result.stdout}\n${result.stderr}` : result.stdout), evidence: [result] };
   } catch (error) {
     throw new ProbeFailure(`could not read the output of \`${argv.join(' ')}\` on ${result.where}: ${(error as Error).message}`, result, 'unreadable');
   }

@@ -15,8 +15,11 @@ export interface LookupOptions {
   server?: string;
 }
 
+/** dig's own wait, bounded (2 tries of 2 s, not 3 of 5): a DNS that does not answer is a finding, not a hang. */
+const DIG_WAIT = ['+time=2', '+tries=2'];
+
 export function digArgv(name: string, options: LookupOptions = {}): string[] {
-  return ['dig', ...(options.server ? [`@${options.server}`] : []), ...(options.search ? ['+search'] : []), ...(options.type && options.type !== 'A' ? [options.type] : []), name];
+  return ['dig', ...DIG_WAIT, ...(options.server ? [`@${options.server}`] : []), ...(options.search ? ['+search'] : []), ...(options.type && options.type !== 'A' ? [options.type] : []), name];
 }
 
 export async function lookup(cluster: Cluster, target: ExecTarget, name: string, options: LookupOptions = {}): Promise<Observation<DigResult>> {

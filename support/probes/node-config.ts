@@ -28,3 +28,8 @@ export async function cniPluginTypes(cluster: Cluster, target: ExecTarget, file:
 export async function cniExecutables(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
   return runProbe(cluster, target, ['ls', '-l', '/opt/cni/bin'], parseExecutables);
 }
+
+/** The rules of Felix's natOutgoing chain, cali-nat-outgoing (absent chain: the command fails). */
+export async function natOutgoingChain(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
+  return runProbe(cluster, target, ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], parseIptablesRules);
+}

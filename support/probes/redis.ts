@@ -11,7 +11,8 @@ import type { Observation } from './observation.ts';
 export type RedisReply<T> = { ok: true; value: T } | { ok: false; error: string };
 
 async function redisCli<T>(cluster: Cluster, client: ExecTarget, host: string, command: string[], parse: (stdout: string) => T): Promise<Observation<RedisReply<T>>> {
-  const result = await cluster.exec(client, ['redis-cli', '-h', host, ...command], { timeoutMs: 15_000 });
+  // glibc's resolver waits 5 s a try by default; RES_OPTIONS bounds it (musl, in the multitool image, ignores it).
+  const result = await cluster.exec(client, ['env', 'RES_OPTIONS=timeout:2 attempts:1', 'redis-cli', '-h', host, ...command], { timeoutMs: 20_000 });
   if (result.exitCode === 0) return { value: { ok: true, value: parse(result.stdout) }, evidence: [result] };
   if (result.exitCode === 1 && /Could not connect|Name or service not known|Connection refused|Temporary failure/i.test(result.stderr + result.stdout)) {
     return { value: { ok: false, error: (result.stderr || result.stdout).trim() }, evidence: [result] };

@@ -2,7 +2,7 @@
  * What a learner runs to look at a Service: a raw TCP client in a pod, name resolution, the
  * node's nat table and conntrack, and a backend's `kubectl logs`. One command each.
  */
-import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
+import { TIMED_OUT_EXIT_CODE, type Cluster, type ExecResult, type ExecTarget, type PodInfo } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseConntrack, type ConntrackEntry } from './parse/conntrack.ts';
@@ -17,10 +17,14 @@ export interface LineExchange {
   reply: string;
 }
 
-/** `printf '<line>\n' | nc -w 3 <host> <port>`, as the course's `telnet` and a typed line. */
+/**
+ * `printf '<line>\n' | nc -w 3 <host> <port>`, as the course's `telnet` and a typed line. A
+ * connection that fails or hangs (a name that does not resolve, a refused or unanswered
+ * connection) is a finding, not a probe failure: exit 1, or 124 when cut off.
+ */
 export async function sendLine(cluster: Cluster, from: ExecTarget, host: string, port: number, line: string): Promise<Observation<LineExchange>> {
   const script = 'printf "%s\\n" "$0" | nc -w 3 "$1" "$2"';
-  return runProbe(cluster, from, ['sh', '-c', script, line, host, String(port)], (stdout) => ({ host, port, exitCode: 0, reply: stdout }), { acceptExitCodes: [0, 1] }).then(
+  return runProbe(cluster, from, ['sh', '-c', script, line, host, String(port)], (stdout) => ({ host, port, exitCode: 0, reply: stdout }), { acceptExitCodes: [0, 1, TIMED_OUT_EXIT_CODE], timeoutMs: 6_000 }).then(
     (observation) => ({ ...observation, value: { ...observation.value, exitCode: observation.evidence[0]?.exitCode ?? 0 } }),
   );
 }
@@ -30,9 +34,9 @@ export interface Connections {
   failed: number;
 }
 
-/** `count` separate connections, each sending one line, from one exec (a shell loop). */
+/** `count` separate connections, each sending one line, from one exec (a shell loop that stops at the first failure). */
 export async function openConnections(cluster: Cluster, from: ExecTarget, host: string, port: number, count: number): Promise<Observation<Connections>> {
-  const script = 'i=0; while [ "$i" -lt "$0" ]; do if printf "get\\n" | nc -w 2 "$1" "$2" >/dev/null 2>&1; then echo ok; else echo failed; fi; i=$((i+1)); done';
+  const script = 'i=0; while [ "$i" -lt "$0" ]; do if printf "get\\n" | nc -w 2 "$1" "$2" >/dev/null 2>&1; then echo ok; else echo failed; break; fi; i=$((i+1)); done';
   return runProbe(
     cluster,
     from,
@@ -47,7 +51,10 @@ export async function openConnections(cluster: Cluster, from: ExecTarget, host: 
 
 /** `getent hosts <name>`: the addresses the pod's resolver gives (none: exit 2). */
 export async function resolveHost(cluster: Cluster, from: ExecTarget, name: string): Promise<Observation<string[]>> {
-  return runProbe(cluster, from, ['getent', 'hosts', name], (stdout) => stdout.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter(Boolean), { acceptExitCodes: [0, 2] });
+  return runProbe(cluster, from, ['getent', 'hosts', name], (stdout) => stdout.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter(Boolean), {
+    acceptExitCodes: [0, 2, TIMED_OUT_EXIT_CODE],
+    timeoutMs: 6_000,
+  });
 }
 
 /** `iptables -t nat -S [chain]` on a node. */

@@ -4,7 +4,8 @@
  */
 import { EnvironmentError } from '../cluster/cluster.ts';
 import { executePlan, execaRunner, StepFailure, type Runner } from './executor.ts';
-import { loadFixtures, poolEncapsulations } from './manifests.ts';
+import { loadFixtures, poolEncapsulations, renderKindConfig } from './manifests.ts';
+import { planFacts, renderClaimPlan } from './claims-under-plan.ts';
 import { parseCommand, USAGE, UsageError, type Command } from './options.ts';
 import { clabKindName, kindContext, planClusterDown, planClusterUp, toolsOf, type DownOptions, type Step, type UpOptions } from './plan.ts';
 import { renderPlan, shellQuote } from './render.ts';
@@ -76,6 +77,8 @@ async function up(options: UpOptions, dryRun: boolean, io: Io, runner: Runner, o
     const title = `cluster:up plan: topology ${options.topology}${fixtures.clab ? ` (containerlab, ${fixtures.clab.file})` : ''}, Kind cluster "${options.name}", Kubernetes ${options.k8s}, Calico ${options.calico}, ` +
       `pool encapsulation ${encapsulation}${options.encapsulation ? '' : ' (as in the fixture)'}`;
     io.out(renderPlan(title, steps, toolsOf(steps)));
+    const facts = planFacts(poolEncapsulations(installation?.stdin?.text ?? ''), renderKindConfig(fixtures.kindConfig, { name: options.name, image: 'unused' }).workerCount);
+    io.out(await renderClaimPlan(facts));
     return;
   }
   assertToolsPresent(toolsOf(steps), io.env.PATH);

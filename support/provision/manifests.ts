@@ -36,6 +36,8 @@ export interface KindConfig {
   text: string;
   /** How many nodes the config asks for: what "all nodes Ready" waits for. */
   nodeCount: number;
+  /** How many of them are workers (kind's default role is control-plane only when said). */
+  workerCount: number;
 }
 
 export function renderKindConfig(fixture: string, cluster: { name: string; image: string }): KindConfig {
@@ -49,7 +51,8 @@ export function renderKindConfig(fixture: string, cluster: { name: string; image
     if (!isMap(node)) throw new Error(`${KIND_CONFIG_FIXTURE}: every node must be a mapping`);
     node.set('image', cluster.image);
   }
-  return { text: doc.toString(), nodeCount: nodes.items.length };
+  const workerCount = nodes.items.filter((node) => isMap(node) && node.get('role') === 'worker').length;
+  return { text: doc.toString(), nodeCount: nodes.items.length, workerCount };
 }
 
 /** The fixture's documents, the Installation's IP pools set to `encapsulation` when one is given. */

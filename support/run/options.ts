@@ -40,7 +40,7 @@ export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
 
 export { UsageError };
 
-const CLAIM_ID = /^(L0[0-9]|NET)-\d{2}$/;
+const CLAIM_ID = /^(L\d{2}|NET)-\d{2}$/;
 
 export function parseE2eArgs(argv: string[]): E2eOptions {
   let parsed;

@@ -78,5 +78,7 @@ async function openLabSession(options: E2eOptions, log: (line: string) => void, 
 
 async function openClusterSession(options: E2eOptions, log: (line: string) => void): Promise<TargetSession> {
   const { openKindSession } = await import('../cluster/kind/session.ts');
-  return openKindSession({ namespace: options.namespace, context: options.context, keep: options.keep }, log);
+  const { lessonWorkloadDirs, selectedLessons } = await import('./lessons-selected.ts');
+  const lessonDirs = lessonWorkloadDirs(await selectedLessons(options));
+  return openKindSession({ namespace: options.namespace, context: options.context, keep: options.keep, lessonDirs }, log);
 }

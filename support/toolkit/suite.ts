@@ -98,7 +98,7 @@ export interface Suite {
 }
 
 export interface LoadSuiteOptions {
-  /** The project root: where cucumber.mjs is. */
+  /** The project root: where cucumber.json is. */
   cwd: string;
   /** Feature files to match instead of the profile's. */
   paths?: string[] | undefined;

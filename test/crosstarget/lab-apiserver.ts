@@ -17,11 +17,6 @@
  *    `nsenter -t <holderPid> -m -n -- argv…` (the node's mount and network namespaces, as the
  *    netns target enters them). Nothing in the kind target is changed for this: it looks
  *    `docker` up on the PATH as it does on a learner's machine.
- *  - The router (the containerlab family): the kind target reaches it as a container too,
- *    `docker exec clab-<topology>-<router> argv…` (support/topology/facts.ts routerContainer);
- *    the stand-in runs that in the lab's router namespace, as the netns target does.
- *  - Pod logs (GET pods/<name>/log): what the lab's servers wrote to stdout (nginx's access
- *    log), as the netns target reads it.
  *
  * The suite's workloads: the lab's pods live in `default`, and so do the DaemonSets and Pods
  * this server derives from the lab, without the suite's managed-by label. The kind session
@@ -40,8 +35,8 @@ import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts'
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
 import { routerNetns } from '../../support/lab/naming.ts';
-import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { routerContainer } from '../../support/topology/facts.ts';
+import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
 
@@ -72,7 +67,8 @@ export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
  */
 export function dockerShimScript(state: LabState): string {
   const nodes = state.nodes;
-  // The router's container name as the kind target asks for it (E2E_ROUTER unset: containerlab's name).
+  // The router's container as the kind target names it (E2E_ROUTER unset: containerlab's clab-<topology>-<router>),
+  // run in the lab's router namespace as the netns target runs it.
   const router = routerContainer(state.spec, {});
   const names = [...nodes.map((n) => shellQuote(n.name)), ...(router ? [shellQuote(router)] : [])].join('|');
   const execCases = nodes
@@ -191,11 +187,12 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   const fake = await FakeApiServer.start({
     token,
     exec,
-    podLog: (namespace, name) => {
-      const pod = findPod(state(), namespace, name);
-      return pod ? serverLogs(labName, pod) : '';
-    },
     beforeRequest: sync,
+    // `kubectl logs`: what the pod's server wrote to its stdout, as the netns target reads it.
+    logs: (namespace, name) => {
+      const pod = findPod(state(), namespace, name);
+      return pod ? serverLogs(labName, pod) : undefined;
+    },
     kubelet: {
       async start(pod) {
         const { namespace, name } = pod.metadata;

@@ -6,11 +6,8 @@
  *  - Nodes (InternalIP, Ready, the control-plane label and taint, Calico's node annotations);
  *  - Pods shaped like real ones (DaemonSet ownerReferences, containerStatuses, hostNetwork,
  *    podIP, nodeName, Calico's CNI annotations) and the DaemonSets that own them, with status;
- *  - Deployments, their ReplicaSets and StatefulSets (the lesson workloads), owning their pods
- *    as the controllers do (pod-template-hash, the StatefulSet's pod labels, hostname and subdomain);
- *  - the Services the lab's API server holds (kubeadm's kubernetes and kube-dns, the lessons'),
- *    their EndpointSlices (discovery.k8s.io/v1) as the lab's EndpointSlice controller computes
- *    them, kubeadm's kubeadm-config ConfigMap (networking.serviceSubnet), the Namespaces;
+ *  - the kube-dns Service (ClusterIP = the lab's dnsServiceIP) and kubeadm's kubeadm-config
+ *    ConfigMap (networking.serviceSubnet), the Namespaces;
  *  - Calico: the operator's Installation, the IPPool and IPAMBlocks (crd.projectcalico.org/v1,
  *    allocations / attributes / unallocated as Calico's IPAM writes them, from the lab's IPAM
  *    state) and WorkloadEndpoints (projectcalico.org/v3, as the Calico API server serves them).
@@ -24,11 +21,10 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../../support/net/cidr.ts';
+import type { Encapsulation } from '../../support/cluster/cluster.ts';
 import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
-import { endpointSlices, internalIPOf, replicaSetName, TUNNEL_HOLDER_PREFIX, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
-import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
-import type { LabEndpointSlice, LabService } from '../../support/lab/services/services.ts';
+import { TUNNEL_HOLDER_PREFIX, endpointSlices, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
 
 export type Obj = Record<string, any>;
@@ -92,6 +88,7 @@ export function namespaceObjects(state: LabState): Obj[] {
 export function nodeObject(state: LabState, node: LabNode): Obj {
   const controlPlane = node.role === 'control-plane';
   const ready = node.ready !== false;
+  const prefix = parseCidr(state.spec.nodeNetwork).prefix;
   const at = timestamp(state);
   // A node whose kubelet stopped reporting (the node-not-ready fault): Ready Unknown, and the
   // node lifecycle controller's unreachable taints.
@@ -113,9 +110,9 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
       },
       annotations: {
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
-        // What calico-node writes (libcalico-go k8s/resources/node.go): the autodetected address
-        // with its prefix (eth1's in the containerlab family), the VXLAN tunnel address and MAC.
-        'projectcalico.org/IPv4Address': calicoAddressOf(state, node),
+        // What calico-node writes (libcalico-go k8s/resources/node.go): the autodetected address with
+        // its prefix (eth1's in the containerlab family), the VXLAN tunnel address and its MAC.
+        'projectcalico.org/IPv4Address': node.calicoAddress?.cidr ?? `${node.ip}/${prefix}`,
         ...(node.tunnelIP ? { 'projectcalico.org/IPv4VXLANTunnelAddr': node.tunnelIP } : {}),
         ...(node.tunnelMac ? { 'projectcalico.org/VXLANTunnelMACAddr': node.tunnelMac } : {}),
       },
@@ -126,7 +123,7 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
     },
     status: {
       addresses: [
-        { address: internalIPOf(node), type: 'InternalIP' },
+        { address: node.nodeIP ?? node.ip, type: 'InternalIP' },
         { address: node.name, type: 'Hostname' },
       ],
       conditions: [
@@ -138,11 +135,6 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
       nodeInfo: { architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.1', kubeletVersion: 'v1.28.0', operatingSystem: 'linux', osImage: 'Debian GNU/Linux 11 (bullseye)' },
     },
   };
-}
-
-/** State files written before the lab kept Calico's address per node: eth0's, with the Kind network's prefix. */
-function calicoAddressOf(state: LabState, node: LabNode): string {
-  return node.calicoAddress?.cidr ?? `${node.ip}/${parseCidr(state.spec.nodeNetwork).prefix}`;
 }
 
 function workloadOf(state: LabState, pod: LabPod): WorkloadSpec | undefined {
@@ -200,7 +192,6 @@ export function podObject(state: LabState, pod: LabPod): Obj {
   const workload = workloadOf(state, pod);
   const daemonSet = pod.ownerKind === 'DaemonSet';
   const controlPlaneToleration = daemonSet && workload !== undefined && toleratesControlPlane(state, workload);
-  const owner = ownerOf(state, pod);
   const annotations: Obj = pod.hostNetwork
     ? {}
     : {
@@ -213,8 +204,19 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     kind: 'Pod',
     metadata: meta(state, 'Pod', pod.name, pod.namespace, {
       labels: { ...pod.labels, ...controllerLabels(pod) },
-      ...(owner && owner.kind !== 'StatefulSet' ? { generateName: `${owner.name}-` } : {}),
-      ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }] } : {}),
+      ...(daemonSet ? { generateName: `${pod.workload}-` } : {}),
+      ...(daemonSet
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: pod.workload, uid: daemonSetUid(state, pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        : {}),
+      ...(pod.ownerKind === 'ReplicaSet' && pod.ownerName
+        ? {
+            generateName: `${pod.ownerName}-`,
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: pod.ownerName, uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName), controller: true, blockOwnerDeletion: true }],
+          }
+        : {}),
+      ...(pod.ownerKind === 'StatefulSet'
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: pod.workload, uid: stableUid(state.name, state.createdAt, 'StatefulSet', pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        : {}),
       annotations,
     }),
     spec: {
@@ -222,7 +224,7 @@ export function podObject(state: LabState, pod: LabPod): Obj {
         name,
         image: MULTITOOL_IMAGE,
         imagePullPolicy: 'Always',
-        // The named ports are the pod's (a Service's named targetPort resolves through them); the lab keeps no container of each.
+        // The pod's named ports (a Service's named targetPort resolves through them).
         ...(index === 0 && pod.ports ? { ports: Object.entries(pod.ports).map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })) } : {}),
       })),
       dnsPolicy: pod.dnsPolicy ?? (pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst'),
@@ -239,26 +241,6 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     },
     status: podStatus(state, pod, pod.containers),
   };
-}
-
-function daemonSetUid(state: LabState, namespace: string, name: string): string {
-  return stableUid(state.name, state.createdAt, 'DaemonSet', namespace, name);
-}
-
-function ownerUid(state: LabState, kind: string, namespace: string, name: string): string {
-  return kind === 'DaemonSet' ? daemonSetUid(state, namespace, name) : stableUid(state.name, state.createdAt, kind, namespace, name);
-}
-
-/** The controller that owns a pod (its ownerReference), none for a bare pod. */
-function ownerOf(state: LabState, pod: LabPod): { kind: string; name: string; uid: string } | undefined {
-  if (pod.ownerKind === 'Pod') return undefined;
-  const name = pod.ownerName ?? pod.workload;
-  return { kind: pod.ownerKind, name, uid: ownerUid(state, pod.ownerKind, pod.namespace, name) };
-}
-
-/** A short stable hash standing in for a controller's revision hash. */
-function revisionHash(...parts: string[]): string {
-  return createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 10);
 }
 
 /**
@@ -279,7 +261,7 @@ export function controllerLabels(pod: LabPod): Record<string, string> {
     case 'StatefulSet': {
       const ordinal = pod.name.slice(pod.workload.length + 1);
       return {
-        'controller-revision-hash': `${pod.workload}-${revisionHash(pod.namespace, pod.workload)}`,
+        'controller-revision-hash': `${pod.workload}-${createHash('sha1').update(`${pod.namespace}/${pod.workload}`).digest('hex').slice(0, 10)}`,
         'statefulset.kubernetes.io/pod-name': pod.name,
         ...(/^\d+$/.test(ordinal) ? { 'apps.kubernetes.io/pod-index': ordinal } : {}),
       };
@@ -289,76 +271,8 @@ export function controllerLabels(pod: LabPod): Record<string, string> {
   }
 }
 
-function podTemplate(workload: WorkloadSpec): Obj {
-  return {
-    metadata: { labels: { ...workload.labels } },
-    spec: {
-      containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })),
-      ...(workload.hostNetwork ? { hostNetwork: true } : {}),
-      ...(workload.dnsPolicy ? { dnsPolicy: workload.dnsPolicy } : {}),
-    },
-  };
-}
-
-function selectorOf(workload: WorkloadSpec): Obj {
-  return { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } };
-}
-
-/** The status a replica controller reports for the pods it owns. */
-function replicaStatus(pods: LabPod[]): Obj {
-  const ready = pods.filter((pod) => pod.ready !== false).length;
-  return { observedGeneration: 1, replicas: pods.length, readyReplicas: ready, availableReplicas: ready };
-}
-
-/**
- * Each Deployment with its one ReplicaSet, and each StatefulSet, with the status their
- * controllers report for the lab's pods.
- */
-export function controllerObjects(state: LabState): Obj[] {
-  const podsOf = (workload: WorkloadSpec) => state.pods.filter((pod) => pod.workload === workload.name && pod.namespace === workload.namespace);
-  return state.spec.workloads.flatMap((workload): Obj[] => {
-    const pods = podsOf(workload);
-    const desired = workload.replicas ?? 1;
-    if (workload.kind === 'Deployment') {
-      const rs = replicaSetName(workload);
-      const deploymentUid = ownerUid(state, 'Deployment', workload.namespace, workload.name);
-      const status = replicaStatus(pods);
-      return [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { ...meta(state, 'Deployment', workload.name, workload.namespace), uid: deploymentUid, generation: 1, labels: { ...workload.labels } },
-          spec: { replicas: desired, selector: selectorOf(workload), template: podTemplate(workload), strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } },
-          status: { ...status, updatedReplicas: pods.length, ...(desired > status.availableReplicas ? { unavailableReplicas: desired - status.availableReplicas } : {}) },
-        },
-        {
-          apiVersion: 'apps/v1',
-          kind: 'ReplicaSet',
-          metadata: {
-            ...meta(state, 'ReplicaSet', rs, workload.namespace),
-            uid: ownerUid(state, 'ReplicaSet', workload.namespace, rs),
-            generation: 1,
-            labels: { ...workload.labels, ...(workload.templateHash ? { 'pod-template-hash': workload.templateHash } : {}) },
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: workload.name, uid: deploymentUid, controller: true, blockOwnerDeletion: true }],
-          },
-          spec: { replicas: desired, selector: selectorOf(workload), template: podTemplate(workload) },
-          status: { ...status, fullyLabeledReplicas: pods.length },
-        },
-      ];
-    }
-    if (workload.kind === 'StatefulSet') {
-      return [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          metadata: { ...meta(state, 'StatefulSet', workload.name, workload.namespace), uid: ownerUid(state, 'StatefulSet', workload.namespace, workload.name), generation: 1, labels: { ...workload.labels } },
-          spec: { replicas: desired, serviceName: workload.serviceName ?? '', selector: selectorOf(workload), template: podTemplate(workload), podManagementPolicy: 'OrderedReady' },
-          status: { ...replicaStatus(pods), currentReplicas: pods.length, updatedReplicas: pods.length },
-        },
-      ];
-    }
-    return [];
-  });
+function daemonSetUid(state: LabState, namespace: string, name: string): string {
+  return stableUid(state.name, state.createdAt, 'DaemonSet', namespace, name);
 }
 
 /** A DaemonSet per DaemonSet workload of the lab, with the status the controller would report. */
@@ -396,24 +310,14 @@ export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
   };
 }
 
-/**
- * A Service as the API server returns it (core/v1 Service, Kubernetes 1.28): clusterIP and
- * clusterIPs (`None` for a headless one), ports with their targetPort (a number or a name),
- * the defaults the API server fills in (sessionAffinity, ipFamilies, internalTrafficPolicy).
- */
-export function serviceObject(state: LabState, service: LabService): Obj {
-  return {
+/** Every Service of the lab's model (kubeadm's and the fixtures'), as the API server holds it. */
+export function serviceObjects(state: LabState): Obj[] {
+  return (state.services ?? []).map((service) => ({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: meta(state, 'Service', service.name, service.namespace, { labels: { ...service.labels } }),
     spec: {
-      ports: service.ports.map((port) => ({
-        ...(port.name ? { name: port.name } : {}),
-        protocol: port.protocol,
-        port: port.port,
-        targetPort: port.targetPort,
-        ...(port.nodePort !== undefined ? { nodePort: port.nodePort } : {}),
-      })),
+      ports: service.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), protocol: port.protocol, port: port.port, targetPort: port.targetPort, ...(port.nodePort ? { nodePort: port.nodePort } : {}) })),
       ...(service.selector ? { selector: { ...service.selector } } : {}),
       clusterIP: service.clusterIP,
       clusterIPs: [service.clusterIP],
@@ -422,41 +326,70 @@ export function serviceObject(state: LabState, service: LabService): Obj {
       ipFamilies: ['IPv4'],
       ipFamilyPolicy: 'SingleStack',
       internalTrafficPolicy: 'Cluster',
-      ...(service.type !== 'ClusterIP' ? { externalTrafficPolicy: 'Cluster' } : {}),
     },
     status: { loadBalancer: {} },
-  };
+  }));
 }
 
-/**
- * An EndpointSlice (discovery.k8s.io/v1) as the EndpointSlice controller writes it: owned by
- * its Service, `generateName: <service>-`, endpoints with conditions, nodeName, hostname and a
- * targetRef carrying the pod's UID (pkg/controller/endpointslice/utils.go podToEndpoint).
- */
-export function endpointSliceObject(state: LabState, slice: LabEndpointSlice): Obj {
-  const service = slice.labels['kubernetes.io/service-name'] ?? '';
-  const managed = slice.labels['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io';
-  return {
+/** The EndpointSlices the controller (and, for `kubernetes`, the API server) keeps, from the lab's model. */
+export function endpointSliceObjects(state: LabState): Obj[] {
+  return endpointSlices(state).map((slice) => ({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: meta(state, 'EndpointSlice', slice.name, slice.namespace, {
-      labels: { ...slice.labels },
-      ...(managed ? { generateName: `${service}-` } : {}),
-      ...(managed
-        ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: service, uid: stableUid(state.name, state.createdAt, 'Service', slice.namespace, service), controller: true, blockOwnerDeletion: true }] }
-        : {}),
-    }),
+    metadata: meta(state, 'EndpointSlice', slice.name, slice.namespace, { labels: { ...slice.labels } }),
     addressType: slice.addressType,
     endpoints: slice.endpoints.map((endpoint) => ({
       addresses: [...endpoint.addresses],
       conditions: { ...endpoint.conditions },
       ...(endpoint.hostname ? { hostname: endpoint.hostname } : {}),
       nodeName: endpoint.nodeName,
-      ...(endpoint.targetRef
-        ? { targetRef: { kind: 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name, uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name) } }
-        : {}),
+      ...(endpoint.targetRef ? { targetRef: { kind: 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name, uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name) } } : {}),
     })),
-    ports: slice.ports.map((port) => ({ name: port.name, port: port.port, protocol: port.protocol })),
+    ports: slice.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port, protocol: port.protocol })),
+  }));
+}
+
+/** A Deployment per Deployment workload, with the status its controller reports. */
+export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
+  const pods = state.pods.filter((pod) => pod.ownerKind === 'ReplicaSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const ready = pods.filter((pod) => pod.ready !== false).length;
+  const replicas = workload.replicas ?? 1;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { ...meta(state, 'Deployment', workload.name, workload.namespace), generation: 1, labels: { ...workload.labels } },
+    spec: {
+      replicas,
+      selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
+      template: { metadata: { labels: { ...workload.labels } }, spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) } },
+    },
+    status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
+  };
+}
+
+export function kubeDnsService(state: LabState): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(state, 'Service', 'kube-dns', 'kube-system', {
+      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+    }),
+    spec: {
+      ports: [
+        { name: 'dns', protocol: 'UDP', port: 53, targetPort: 53 },
+        { name: 'dns-tcp', protocol: 'TCP', port: 53, targetPort: 53 },
+        { name: 'metrics', protocol: 'TCP', port: 9153, targetPort: 9153 },
+      ],
+      selector: { 'k8s-app': 'kube-dns' },
+      clusterIP: state.dnsServiceIP,
+      clusterIPs: [state.dnsServiceIP],
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+    },
+    status: { loadBalancer: {} },
   };
 }
 
@@ -489,6 +422,21 @@ export function kubeadmConfig(state: LabState): Obj {
 
 // --- Calico ---------------------------------------------------------------------------------
 
+function poolModes(encapsulation: Encapsulation): { vxlanMode: string; ipipMode: string } {
+  switch (encapsulation) {
+    case 'VXLAN':
+      return { vxlanMode: 'Always', ipipMode: 'Never' };
+    case 'VXLANCrossSubnet':
+      return { vxlanMode: 'CrossSubnet', ipipMode: 'Never' };
+    case 'IPIP':
+      return { vxlanMode: 'Never', ipipMode: 'Always' };
+    case 'IPIPCrossSubnet':
+      return { vxlanMode: 'Never', ipipMode: 'CrossSubnet' };
+    case 'None':
+      return { vxlanMode: 'Never', ipipMode: 'Never' };
+  }
+}
+
 /**
  * The operator's Installation, as built from fixtures/topologies/kind/calico-installation.yaml. Like the
  * fixture (and so the course's cluster) it sets no MTU in its spec; the operator reports the
@@ -511,19 +459,21 @@ export function installationObject(state: LabState): Obj {
   };
 }
 
-/** The pool the operator writes from the Installation (support/lab/ipam/pool-resource.ts says from which source). */
 export function ipPoolObject(state: LabState): Obj {
   const { pool } = state.spec;
-  const resource = operatorIpPool(pool);
   return {
     apiVersion: 'crd.projectcalico.org/v1',
     kind: 'IPPool',
-    metadata: meta(state, 'IPPool', pool.name, undefined, {
-      generation: 1,
-      labels: resource.labels,
-      annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` },
-    }),
-    spec: resource.spec,
+    metadata: meta(state, 'IPPool', pool.name, undefined, { generation: 1, annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` } }),
+    spec: {
+      allowedUses: ['Workload', 'Tunnel'],
+      assignmentMode: 'Automatic',
+      blockSize: pool.blockSize,
+      cidr: pool.cidr,
+      ...poolModes(pool.encapsulation),
+      natOutgoing: pool.natOutgoing,
+      nodeSelector: 'all()',
+    },
   };
 }
 
@@ -610,10 +560,10 @@ export function labObjects(state: LabState, options: LabObjectsOptions = {}): Ob
     ...namespaceObjects(state),
     ...state.nodes.map((node) => nodeObject(state, node)),
     ...daemonSets.map((w) => daemonSetObject(state, w)),
-    ...controllerObjects(state),
+    ...state.spec.workloads.filter((w) => w.kind === 'Deployment').map((w) => deploymentObject(state, w)),
     ...state.pods.map((pod) => podObject(state, pod)),
-    ...(state.services ?? []).map((service) => serviceObject(state, service)),
-    ...endpointSlices(state).map((slice) => endpointSliceObject(state, slice)),
+    ...(state.services?.length ? serviceObjects(state) : [kubeDnsService(state)]),
+    ...endpointSliceObjects(state),
     kubeadmConfig(state),
     installationObject(state),
     ipPoolObject(state),

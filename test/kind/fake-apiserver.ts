@@ -7,7 +7,6 @@
  *    delete / deletecollection of nodes, namespaces, pods, services, configmaps, daemonsets,
  *    Calico's ippools and ipamblocks, projectcalico.org/v3 workloadendpoints, installations;
  *  - POST selfsubjectaccessreviews, answered from a deny list;
- *  - GET pods/<name>/log (text/plain, as the kubelet streams it) from `podLog`, when given;
  *  - pods/exec over WebSocket: channel 1 stdout, 2 stderr, 3 a V1Status. As a real API
  *    server of the version it claims (`serverVersion`, default the course's v1.28.0) does:
  *      · it offers v5.channel.k8s.io (with the close-signal channel 255) only from 1.30, when
@@ -72,8 +71,6 @@ const RESOURCES: ResourceType[] = [
   { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, builtIn: true },
   { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, builtIn: true },
   { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, builtIn: true },
-  { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, builtIn: true },
-  { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, builtIn: true },
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, builtIn: true },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ippools', kind: 'IPPool', namespaced: false, builtIn: false },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ipamblocks', kind: 'IPAMBlock', namespaced: false, builtIn: false },
@@ -110,8 +107,6 @@ export interface FakeApiServerOptions {
   /** Exec subprotocols the server accepts, best first (default: those of `serverVersion`). */
   execProtocols?: string[];
   exec?: (call: ExecCall) => ExecPlan;
-  /** The text GET …/pods/<name>/log returns (what the container wrote to stdout); without it the subresource is 404. */
-  podLog?: (namespace: string, pod: string, container: string | undefined) => string;
   /** Pods become Running and Ready this long after creation (default 0). */
   readyAfterMs?: number;
   /** Deleted pods linger (with a deletionTimestamp) this long (default 0). */
@@ -132,6 +127,8 @@ export interface FakeApiServerOptions {
    * them keeps their status current.
    */
   kubelet?: FakeKubelet;
+  /** GET pods/<name>/log: the container's output as text (404 when absent or undefined). */
+  logs?: (namespace: string, pod: string, container: string | undefined) => string | undefined;
 }
 
 export interface FakeKubelet {
@@ -505,19 +502,22 @@ export class FakeApiServer {
     if (!this.authorized(req)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     try {
       this.options.beforeRequest?.(this);
-      const [code, obj] = this.dispatch(req.method ?? 'GET', url, body);
-      if (typeof obj === 'string') {
-        res.writeHead(code, { 'content-type': 'text/plain' });
-        res.end(obj);
+      const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+      if (log && (req.method ?? 'GET') === 'GET') {
+        const text = this.get('v1', 'pods', log[1], log[2] as string) ? this.options.logs?.(log[1] as string, log[2] as string, url.searchParams.get('container') ?? undefined) : undefined;
+        if (text === undefined) return send(404, status(404, 'NotFound', `pods "${log[2]}" not found`));
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(text);
         return;
       }
+      const [code, obj] = this.dispatch(req.method ?? 'GET', url, body);
       send(code, obj);
     } catch (err) {
       send(500, status(500, 'InternalError', String(err)));
     }
   }
 
-  private dispatch(method: string, url: URL, body: string): [number, Obj | string] {
+  private dispatch(method: string, url: URL, body: string): [number, Obj] {
     const path = url.pathname;
     if (path === '/version') {
       const [major = '1', minor = '28'] = this.serverVersion.replace(/^v/, '').split('.');
@@ -540,10 +540,6 @@ export class FakeApiServer {
     }
     const [resource = '', name, sub] = rest;
     const t = groupTypes.find((x) => x.resource === resource);
-    if (t?.kind === 'Pod' && name && sub === 'log' && method === 'GET' && this.options.podLog) {
-      if (!this.get('v1', 'pods', namespace, name)) return [404, status(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' })];
-      return [200, this.options.podLog(namespace ?? '', name, url.searchParams.get('container') ?? undefined)];
-    }
     if (!t || sub) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
     const notFound = () => status(404, 'NotFound', `${t.resource}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name, group: t.group, kind: t.resource });
 

@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { caliInterfaceName, addressAt, cidrContains } from '../../support/cluster/kind/calico.ts';
 import { EnvironmentError } from '../../support/cluster/cluster.ts';
 import { harness, type Harness } from './helpers.ts';
-import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 
 describe('kind target: nodes and pods', () => {
   let h: Harness;
@@ -87,24 +86,10 @@ describe('kind target: Calico objects', () => {
   after(() => h.close());
 
   it('reads the IP pool: CIDR, block size, VXLANCrossSubnet, natOutgoing', async () => {
-    const pools = await h.cluster({ mtuFromNodeFile: false }).ipPools();
+    const pools = (await h.cluster({ mtuFromNodeFile: false }).ipPools()).map(({ resource: _, ...pool }) => pool);
     assert.deepEqual(pools, [
-      {
-        name: 'default-ipv4-ippool',
-        cidr: '192.168.0.0/16',
-        blockSize: 26,
-        encapsulation: 'VXLANCrossSubnet',
-        natOutgoing: true,
-        mtu: undefined,
-        // The resource as the API holds it (L06-04 reads it): the spec as stored, and the operator's label.
-        resource: {
-          spec: { allowedUses: ['Workload', 'Tunnel'], assignmentMode: 'Automatic', blockSize: 26, cidr: '192.168.0.0/16', ipipMode: 'Never', natOutgoing: true, nodeSelector: 'all()', vxlanMode: 'CrossSubnet' },
-          labels: { 'app.kubernetes.io/managed-by': 'tigera-operator' },
-        },
-      },
+      { name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true, nodeSelector: 'all()', allowedUses: ['Workload', 'Tunnel'], disableBGPExport: false, mtu: undefined },
     ]);
-    // The same as the operator's pool of the embedded lab for this Installation (VXLANCrossSubnet, natOutgoing, /26).
-    assert.deepEqual(pools[0]?.resource, operatorIpPool({ name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true }));
   });
 
   it('maps every vxlanMode/ipipMode to the encapsulation, and defaults blockSize to 26', async () => {
@@ -148,7 +133,8 @@ describe('kind target: Calico objects', () => {
     const blocks = await h.cluster().ipamBlocks();
     const worker = blocks.find((b) => b.node === 'pod-routing-worker');
     assert.equal(worker?.cidr, '192.168.93.192/26');
-    assert.deepEqual(worker?.allocations, [
+    assert.deepEqual(worker?.allocations[0]?.attributes, { handle_id: 'vxlan-tunnel-addr-pod-routing-worker', node: 'pod-routing-worker', type: 'vxlanTunnelAddress' });
+    assert.deepEqual(worker?.allocations.map(({ ip, holder }) => ({ ip, holder })), [
       { ip: '192.168.93.192', holder: 'vxlan-tunnel-addr:pod-routing-worker' },
       { ip: '192.168.93.193', holder: 'calico-system/calico-kube-controllers-6b9f4c7d8b-q7mzx' },
       { ip: '192.168.93.201', holder: 'default/multitool-1-vmn9d' },

@@ -54,7 +54,7 @@ test('a node gets a blackhole for its own block, a route via the owner for each 
     assert.ok(lines.includes(`route replace ${b.cidr} via ${owner.ip} dev eth0 proto 80 onlink`));
   }
   for (const pod of state.pods.filter((p) => p.node === worker.name)) {
-    assert.ok(lines.includes(`route add ${pod.ip} dev ${pod.hostInterface} scope link`));
+    assert.ok(lines.includes(`route replace ${pod.ip} dev ${pod.hostInterface} scope link`));
   }
 });
 

@@ -42,7 +42,11 @@ test('a Deployment gets ReplicaSet-style pod names on workers, and its Service a
   const slice = endpointSlices(state).find((s) => s.labels['kubernetes.io/service-name'] === 'nginx-service');
   assert.deepEqual(slice?.ports, [{ name: 'http', port: 80, protocol: 'TCP' }]);
   assert.deepEqual(readyAddresses(slice).sort(), nginx.map((pod) => pod.ip).sort());
-  assert.equal(endpointSlices(state).some((s) => s.labels['kubernetes.io/service-name'] === 'kubernetes'), false, 'no selector, no managed slice');
+  // kubernetes has no selector: its slice is the API server's own, the control-plane's address and port 6443.
+  const apiserver = endpointSlices(state).find((s) => s.labels['kubernetes.io/service-name'] === 'kubernetes');
+  const controlPlane = state.nodes.find((node) => node.role === 'control-plane');
+  assert.deepEqual(apiserver?.endpoints.map((e) => e.addresses[0]), [controlPlane?.ip]);
+  assert.deepEqual(apiserver?.ports, [{ name: 'https', port: 6443, protocol: 'TCP' }]);
 });
 
 test('a not-ready pod stays in the slice with ready false; named target ports resolve per pod; hostname needs the subdomain', () => {

@@ -54,3 +54,10 @@ describe('parseIpRouteGet', () => {
     assertParseError(() => parseIpRouteGet('[{"dst": "10.0.0.1"}]'), /"dev"/);
   });
 });
+
+describe('parseIpRouteGet with a path MTU the kernel learnt (lesson 18)', () => {
+  it('reads the cached MTU from the text and from the JSON', () => {
+    assert.equal(parseIpRouteGet(fixture('netns-mtu-route-get-pmtu.txt')).mtu, 1500);
+    assert.equal(parseIpRouteGet(fixture('netns-mtu-route-get-pmtu.json')).mtu, 1500);
+  });
+});

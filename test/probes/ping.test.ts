@@ -8,7 +8,7 @@ describe('parsePing on the course outputs (lesson 03, `nohup ping … &` read wh
     const ping = parsePing(fixture('ping-same-node.txt'));
     assert.equal(ping.target, '192.168.93.202');
     assert.deepEqual(ping.replies.map((r) => r.ttl), [63, 63, 63, 63, 63]);
-    assert.deepEqual(ping.replies[0], { from: '192.168.93.202', seq: 1, ttl: 63, timeMs: 0.104 });
+    assert.deepEqual(ping.replies[0], { bytes: 64, from: '192.168.93.202', seq: 1, ttl: 63, timeMs: 0.104 });
     assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [undefined, undefined, undefined]);
     assert.deepEqual(ping.errors, []);
   });
@@ -86,8 +86,8 @@ describe('parsePing on other formats', () => {
     );
     assert.equal(ping.target, '10.96.0.10');
     assert.deepEqual(ping.replies, [
-      { from: '10.96.0.10', seq: 1, ttl: 64, timeMs: 0.5 },
-      { from: '10.96.0.10', seq: 1, ttl: 64, timeMs: 0.7, duplicate: true },
+      { bytes: 64, from: '10.96.0.10', seq: 1, ttl: 64, timeMs: 0.5 },
+      { bytes: 64, from: '10.96.0.10', seq: 1, ttl: 64, timeMs: 0.7, duplicate: true },
     ]);
     assert.equal(ping.lossPercent, 33.3333);
   });
@@ -126,5 +126,14 @@ describe('parsePing on unanswered pings', () => {
     );
     assert.equal(ping.received, 0);
     assert.deepEqual(ping.errors, ['From 192.168.226.65 icmp_seq=1 Destination Host Unreachable']);
+  });
+});
+
+describe('parsePing on a don’t-fragment ping larger than the pod’s MTU (lesson 18)', () => {
+  it('keeps the kernel’s error for every request: stdout then stderr', () => {
+    const ping = parsePing(fixture('netns-mtu-ping-too-large.txt'));
+    assert.equal(ping.replies.length, 0);
+    assert.equal(ping.lossPercent, 100);
+    assert.deepEqual(ping.errors, Array(3).fill('ping: local error: message too long, mtu=1450'));
   });
 });

@@ -148,3 +148,25 @@ test('cluster:down deletes the cluster, and a second cluster:down is a no-op tha
   const deletes = (await readFile(`${fakes.state}/calls.log`, 'utf8')).split('\n').filter((line) => line.startsWith('kind delete'));
   assert.deepEqual(deletes, ['kind delete cluster --name podnet']);
 });
+
+test('the dry run of every nightly cell pairs the node image with its kind release and lists the claims its encapsulation runs', async () => {
+  const { main } = await import('../../support/provision/cli.ts');
+  const workflow = parse(await readFile(new URL('../../.github/workflows/nightly.yml', import.meta.url), 'utf8'));
+  const k8sSet = JSON.parse(/'(\[.*\])'/.exec(String(workflow.jobs.e2e.strategy.matrix.k8s))?.[1] ?? '[]') as string[];
+  const encapsulations = (workflow.on.workflow_dispatch.inputs.encapsulation.options as string[]).filter((option) => option !== 'as-fixture');
+  const kindOf: Record<string, string> = { 'v1.28.0': 'v0.20.0', 'v1.30.6': 'v0.25.0', 'v1.32.0': 'v0.26.0' };
+  for (const k8s of k8sSet) {
+    for (const encapsulation of encapsulations) {
+      let out = '';
+      const code = await main(['up', '--dry-run', '--k8s', k8s, '--encapsulation', encapsulation], { out: (text) => (out += `${text}\n`), err: (text) => (out += text), env: {} });
+      assert.equal(code, 0, out);
+      assert.match(out, new RegExp(`^kind version$`, 'm'));
+      assert.ok(out.includes(`kind is ${kindOf[k8s]}, the release that built kindest/node:${k8s}`), `${k8s}: ${kindOf[k8s]}`);
+      assert.match(out, new RegExp(`--image kindest/node:${k8s.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}`));
+      const skipped = /# {3}skipped \((\d+)\)/.exec(out)?.[1];
+      // L03-08 and L03-11 need native routing; NET-04 needs a VXLAN pool (test/preconditions/ checks the run agrees).
+      const expected: Record<string, string> = { VXLANCrossSubnet: '0', VXLAN: '2', IPIP: '3', None: '1' };
+      assert.equal(skipped, expected[encapsulation], `${k8s} ${encapsulation}`);
+    }
+  }
+});

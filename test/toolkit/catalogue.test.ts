@@ -57,7 +57,7 @@ test('every step has an example that its own definition matches', () => {
 test('a used step takes its example from the first feature that uses it', () => {
   const readiness = entries().find((entry) => entry.sentence === 'every node is Ready');
   assert.deepEqual(readiness?.example?.usedAt, { uri: 'features/02-pod-network/cluster.feature', line: 9 });
-  const table = entries().find((entry) => entry.sentence === 'the routing table of {string} is exactly:');
+  const table = entries().find((entry) => entry.sentence === 'the routing table of {pod} is exactly:');
   assert.equal(table?.takesArgument, true);
   assert.deepEqual(table?.example?.dataTable?.[0], ['default via 169.254.1.1 dev eth0']);
 });

@@ -9,7 +9,7 @@
  */
 import { caliInterfaceName } from '../../net/calico.ts';
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
-import type { Encapsulation, IpamAllocation, IpamBlock, IpPool, PodInfo, WorkloadEndpoint } from '../cluster.ts';
+import type { BlockAffinity, Encapsulation, IpamAllocation, IpamBlock, IpPool, IpReservation, PodInfo, WorkloadEndpoint } from '../cluster.ts';
 
 // Calico's two rules the target recomputes are shared with the rest of the project.
 export { caliInterfaceName, addressAt, cidrContains };
@@ -38,9 +38,48 @@ export function parseIpPool(obj: CalicoObject, mtu: number | undefined): IpPool 
     blockSize: typeof spec.blockSize === 'number' ? spec.blockSize : cidr.includes(':') ? 122 : 26,
     encapsulation: encapsulationOf(spec.vxlanMode, spec.ipipMode),
     natOutgoing: spec.natOutgoing === true,
+    nodeSelector: typeof spec.nodeSelector === 'string' && spec.nodeSelector ? spec.nodeSelector : 'all()',
+    allowedUses: Array.isArray(spec.allowedUses) ? spec.allowedUses.map(String) : ['Workload', 'Tunnel'],
+    disableBGPExport: spec.disableBGPExport === true,
     mtu,
     resource: { spec: { ...spec }, labels: { ...(obj.metadata?.labels ?? {}) } },
   };
+}
+
+/** A pool as the Installation declares it (spec.calicoNetwork.ipPools[]): encapsulation and natOutgoing in the operator's words. */
+export function parseInstallationPool(pool: Record<string, unknown>, index: number): Omit<IpPool, 'mtu'> {
+  const cidr = String(pool.cidr ?? '');
+  return {
+    name: typeof pool.name === 'string' ? pool.name : index === 0 ? 'default-ipv4-ippool' : `ipv4-ippool-${index}`,
+    cidr,
+    blockSize: typeof pool.blockSize === 'number' ? pool.blockSize : 26,
+    encapsulation: (typeof pool.encapsulation === 'string' ? pool.encapsulation : 'IPIP') as Encapsulation,
+    natOutgoing: pool.natOutgoing !== 'Disabled',
+    nodeSelector: typeof pool.nodeSelector === 'string' && pool.nodeSelector ? pool.nodeSelector : 'all()',
+    allowedUses: Array.isArray(pool.allowedUses) ? pool.allowedUses.map(String) : ['Workload', 'Tunnel'],
+    disableBGPExport: pool.disableBGPExport === true,
+  };
+}
+
+// --- block affinities and reservations ------------------------------------------------------
+
+/** crd.projectcalico.org/v1 BlockAffinity: spec.{node, cidr, state, deleted ("false"), type}. */
+export function parseBlockAffinity(obj: CalicoObject): BlockAffinity {
+  const spec = obj.spec ?? {};
+  return {
+    name: obj.metadata?.name ?? '',
+    node: String(spec.node ?? ''),
+    cidr: String(spec.cidr ?? ''),
+    state: String(spec.state ?? ''),
+    deleted: String(spec.deleted ?? ''),
+    type: String(spec.type ?? 'host'),
+  };
+}
+
+/** crd.projectcalico.org/v1 IPReservation: spec.reservedCIDRs. */
+export function parseIpReservation(obj: CalicoObject): IpReservation {
+  const spec = obj.spec ?? {};
+  return { name: obj.metadata?.name ?? '', reservedCIDRs: Array.isArray(spec.reservedCIDRs) ? spec.reservedCIDRs.map(String) : [] };
 }
 
 // --- IPAM blocks --------------------------------------------------------------------------
@@ -79,7 +118,12 @@ export function parseIpamBlock(obj: CalicoObject): IpamBlock {
   const allocations: IpamAllocation[] = [];
   allocationsRaw.forEach((attrIndex, ordinal) => {
     if (attrIndex === null || attrIndex === undefined) return;
-    allocations.push({ ip: addressAt(cidr, ordinal), holder: holderOf(attributes[attrIndex]) });
+    const attr = attributes[attrIndex];
+    allocations.push({
+      ip: addressAt(cidr, ordinal),
+      holder: holderOf(attr),
+      ...(attr ? { attributes: { ...(attr.handle_id ? { handle_id: attr.handle_id } : {}), ...(attr.secondary ?? {}) } } : {}),
+    });
   });
   return {
     cidr,

@@ -4,16 +4,20 @@
  * Objects come from the API (core objects, Calico's CRDs, the Calico API server when it is
  * there); pod commands run over exec WebSockets; node commands through the NodeShell.
  */
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import {
   EnvironmentError,
   type BackgroundOptions,
   type BackgroundProcess,
   type Cluster,
+  type ClusterEvent,
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
+  type BlockAffinity,
   type IpamBlock,
+  type IpReservation,
+  type PodEvent,
   type IpPool,
   type NodeInfo,
   type PodInfo,
@@ -24,7 +28,7 @@ import {
 } from '../cluster.ts';
 import { parseEndpointSlice, parseService } from './parse-services.ts';
 import { call, callOr404, explain, makeClients, type KubeClients } from './api.ts';
-import { endpointsFromPodsAndBlocks, parseIpamBlock, parseIpPool, parseWorkloadEndpoint } from './calico.ts';
+import { endpointsFromPodsAndBlocks, parseInstallationPool, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation, parseWorkloadEndpoint } from './calico.ts';
 import { CONTROL_PLANE_LABEL, describePodState, parseNode, parsePod, podIsReady } from './parse-core.ts';
 import { DEFAULT_NAMESPACE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MULTITOOL_IMAGE } from './labels.ts';
 import { NodeShell, type NodeShellOptions } from './node-shell.ts';
@@ -107,6 +111,18 @@ export class KindCluster implements Cluster {
     return filter.workload ? pods.filter((p) => p.workload === filter.workload) : pods;
   }
 
+  async events(namespace: string): Promise<ClusterEvent[]> {
+    const list = await call(this.clients, `list events in ${namespace}`, () => this.clients.core.listNamespacedEvent({ namespace }));
+    return list.items.map((event) => ({
+      object: `${event.involvedObject.kind ?? '?'}/${event.involvedObject.name ?? '?'}`,
+      type: event.type ?? '',
+      reason: event.reason ?? '',
+      message: redact(event.message ?? ''),
+      count: event.count ?? 1,
+      lastSeen: (event.lastTimestamp ?? event.eventTime)?.toISOString?.() ?? undefined,
+    }));
+  }
+
   async dnsServiceIP(): Promise<string> {
     const svc = await callOr404(this.clients, 'read Service kube-system/kube-dns', () =>
       this.clients.core.readNamespacedService({ namespace: 'kube-system', name: 'kube-dns' }),
@@ -160,6 +176,50 @@ export class KindCluster implements Cluster {
     return (list.items ?? []).map(parseIpamBlock);
   }
 
+  async blockAffinities(): Promise<BlockAffinity[]> {
+    return ((await this.listCalico('blockaffinities')).items ?? []).map(parseBlockAffinity);
+  }
+
+  async calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]> {
+    const list = (await callOr404(this.clients, 'list operator.tigera.io/v1 tigerastatuses', () =>
+      this.clients.custom.listClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses' }),
+    )) as { items?: Array<{ metadata?: { name?: string }; status?: { conditions?: Array<{ type?: string; status?: string }> } }> } | undefined;
+    if (!list) throw new EnvironmentError('the cluster serves no operator.tigera.io/v1 tigerastatuses: Calico was not installed by the Tigera operator', 'install Calico through the operator, as the course does');
+    const condition = (item: NonNullable<typeof list.items>[number], type: string) => item.status?.conditions?.find((c) => c.type === type)?.status === 'True';
+    return (list.items ?? []).map((item) => ({ name: item.metadata?.name ?? '', available: condition(item, 'Available'), degraded: condition(item, 'Degraded') }));
+  }
+
+  async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
+    const installation = (await callOr404(this.clients, 'read operator.tigera.io/v1 Installation default', () =>
+      this.clients.custom.getClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' }),
+    )) as { spec?: { calicoNetwork?: { ipPools?: Array<Record<string, unknown>> } } } | undefined;
+    if (!installation) throw new EnvironmentError('the cluster has no Calico Installation "default" (operator.tigera.io/v1)', 'install Calico through the Tigera operator, as the course does');
+    return (installation.spec?.calicoNetwork?.ipPools ?? []).map(parseInstallationPool);
+  }
+
+  async applyIpReservation(reservation: IpReservation): Promise<boolean> {
+    const existing = await callOr404(this.clients, `read IPReservation ${reservation.name}`, () =>
+      this.clients.custom.getClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name: reservation.name }),
+    );
+    if (existing) return false;
+    await call(this.clients, `create IPReservation ${reservation.name}`, () =>
+      this.clients.custom.createClusterCustomObject({
+        ...CALICO_CRD,
+        plural: 'ipreservations',
+        body: { apiVersion: `${CALICO_CRD.group}/${CALICO_CRD.version}`, kind: 'IPReservation', metadata: { name: reservation.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } }, spec: { reservedCIDRs: reservation.reservedCIDRs } },
+      }),
+    );
+    return true;
+  }
+
+  async deleteIpReservation(name: string): Promise<void> {
+    await callOr404(this.clients, `delete IPReservation ${name}`, () => this.clients.custom.deleteClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name }));
+  }
+
+  async ipReservations(): Promise<IpReservation[]> {
+    return ((await this.listCalico('ipreservations')).items ?? []).map(parseIpReservation);
+  }
+
   async workloadEndpoints(): Promise<WorkloadEndpoint[]> {
     const list = (await callOr404(this.clients, 'list projectcalico.org/v3 workloadendpoints', () =>
       this.clients.custom.listClusterCustomObject({ group: 'projectcalico.org', version: 'v3', plural: 'workloadendpoints' }),
@@ -181,6 +241,18 @@ export class KindCluster implements Cluster {
       );
     }
     return list;
+  }
+
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    // A JSON merge patch; null removes the field. The operator then rolls calico-node, whose
+    // Felix sets vxlan.calico's MTU, and writes the CNI configuration new pods get.
+    await call(this.clients, 'patch the Installation default', () =>
+      this.clients.custom.patchClusterCustomObject(
+        { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default', body: { spec: { calicoNetwork: { mtu: mtu ?? null } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    this.mtu = undefined;
   }
 
   /** The workload MTU Calico uses: configured (calico-config, Installation) or detected on a node. */
@@ -271,6 +343,7 @@ export class KindCluster implements Cluster {
         name: request.name,
         namespace: request.namespace,
         labels: { ...(request.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+        ...(request.annotations ? { annotations: { ...request.annotations } } : {}),
       },
       spec: {
         ...(request.node ? { nodeName: request.node } : {}),
@@ -309,8 +382,9 @@ export class KindCluster implements Cluster {
       async () => {
         const p = await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name }));
         const phase = parsePod(p).phase;
+        const sandboxFailed = request.allowSandboxFailure === true && (await this.podEvents(namespace, name)).some((event) => event.reason === 'FailedCreatePodSandBox');
         return {
-          done: podIsReady(p),
+          done: podIsReady(p) || sandboxFailed,
           value: p,
           seen: describePodState(p),
           ...(phase === 'Failed' || phase === 'Succeeded' ? { fatal: `the pod ended (${phase})` } : {}),
@@ -335,6 +409,54 @@ export class KindCluster implements Cluster {
       async () => {
         const p = await callOr404(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name }));
         return { done: p === undefined, seen: p ? `${describePodState(p)}, deletionTimestamp ${p.metadata?.deletionTimestamp?.toISOString?.() ?? 'unset'}` : 'gone' };
+      },
+    );
+  }
+
+  async podEvents(namespace: string, name: string): Promise<PodEvent[]> {
+    const list = await call(this.clients, `list events of pod ${namespace}/${name}`, () =>
+      this.clients.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }),
+    );
+    const at = (event: (typeof list.items)[number]) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
+    return [...list.items]
+      .sort((a, b) => at(a) - at(b))
+      .map((event) => ({ type: event.type === 'Warning' ? 'Warning' : 'Normal', reason: event.reason ?? '', message: event.message ?? '' }));
+  }
+
+  async annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo> {
+    await call(this.clients, `annotate pod ${namespace}/${name}`, () =>
+      this.clients.objects.patch({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, annotations } } as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch),
+    );
+    return parsePod(await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name })));
+  }
+
+  /** `kubectl patch daemonset` of the template's annotations, then a bounded wait for the rollout to replace every pod. */
+  async patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]> {
+    const before = new Set((await this.pods({ namespace, workload: name })).map((pod) => pod.name));
+    await call(this.clients, `patch DaemonSet ${namespace}/${name}`, () =>
+      this.clients.objects.patch(
+        { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { metadata: { annotations } } } } as never,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    return pollUntil(
+      {
+        what: `every pod of DaemonSet ${namespace}/${name} to be replaced, Running and ready`,
+        timeoutMs: this.options.podReadyTimeoutMs ?? 180_000,
+        intervalMs: this.options.pollIntervalMs ?? 1_000,
+        remedy: `look at \`kubectl -n ${namespace} rollout status daemonset ${name}\``,
+      },
+      async () => {
+        const ds = await call(this.clients, `read DaemonSet ${namespace}/${name}`, () => this.clients.apps.readNamespacedDaemonSet({ namespace, name }));
+        const list = await call(this.clients, `list pods in ${namespace}`, () => this.clients.core.listNamespacedPod({ namespace }));
+        const pods = list.items.filter((pod) => parsePod(pod).workload === name && parsePod(pod).owner?.kind === 'DaemonSet');
+        const fresh = pods.filter((pod) => !before.has(pod.metadata?.name ?? '') && podIsReady(pod));
+        const desired = ds.status?.desiredNumberScheduled ?? 0;
+        return { done: fresh.length === desired && pods.length === desired, value: fresh.map(parsePod), seen: `${fresh.length} of ${desired} pods replaced and ready, ${pods.length} pods in all` };
       },
     );
   }

@@ -55,10 +55,12 @@ const PHASES = new Set<PodInfo['phase']>(['Pending', 'Running', 'Succeeded', 'Fa
 
 export function parsePod(pod: V1Pod): PodInfo {
   const statuses = pod.status?.containerStatuses ?? [];
-  const containers: ContainerState[] = (pod.spec?.containers ?? []).map((c) => ({
-    name: c.name,
-    ready: statuses.find((s) => s.name === c.name)?.ready === true,
-  }));
+  const containers: ContainerState[] = (pod.spec?.containers ?? []).map((c) => {
+    const status = statuses.find((s) => s.name === c.name);
+    // Before the sandbox exists the kubelet reports no container status; kubectl shows ContainerCreating then too.
+    const waiting = status ? status.state?.waiting?.reason : pod.status?.phase === 'Pending' && pod.spec?.nodeName ? 'ContainerCreating' : undefined;
+    return { name: c.name, ready: status?.ready === true, ...(waiting ? { waiting } : {}) };
+  });
   const ref = controllerRef(pod);
   const owner: OwnerRef | undefined = ref ? { kind: ref.kind, name: ref.name } : undefined;
   const phase = pod.status?.phase as PodInfo['phase'] | undefined;
@@ -73,6 +75,7 @@ export function parsePod(pod: V1Pod): PodInfo {
     owner,
     hostNetwork: pod.spec?.hostNetwork === true,
     labels: { ...(pod.metadata?.labels ?? {}) },
+    annotations: { ...(pod.metadata?.annotations ?? {}) },
   };
 }
 

@@ -16,6 +16,8 @@ export interface KindSessionOptions extends KubeconfigOptions {
   keep?: boolean;
   /** Directory of the workload manifests (default fixtures/workloads). */
   workloadsDir?: string;
+  /** The lessons' own workload folders (fixtures/lessons/lesson-NN/), for the lessons the run selects. */
+  lessonDirs?: string[];
   readyTimeoutMs?: number;
   /** Node shell settings for the session's own shells. */
   nodeShell?: { mode?: 'auto' | 'docker' | 'pod'; image?: string; docker?: string };
@@ -40,6 +42,7 @@ export async function openKindSession(options: KindSessionOptions, rawLog: Logge
     keep: options.keep === true,
     log,
     ...(options.workloadsDir ? { dir: options.workloadsDir } : {}),
+    ...(options.lessonDirs?.length ? { extraDirs: options.lessonDirs } : {}),
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
 

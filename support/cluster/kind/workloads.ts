@@ -9,7 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PatchStrategy, type KubernetesObject, type V1DaemonSet, type V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, type KubernetesObject, type V1DaemonSet, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { EnvironmentError } from '../cluster.ts';
 import { call, callOr404, type KubeClients } from './api.ts';
@@ -54,7 +54,9 @@ export async function loadManifests(dir = DEFAULT_WORKLOADS_DIR): Promise<Manife
  */
 export function prepareManifest(manifest: Manifest, namespace: string): Manifest {
   const copy = structuredClone(manifest);
-  copy.metadata.namespace = namespace;
+  // A lesson's own namespace (lesson 05's `foo`) stays what it is; a Namespace is cluster-scoped.
+  if (copy.kind === 'Namespace') delete copy.metadata.namespace;
+  else if (!copy.metadata.namespace || copy.metadata.namespace === 'default') copy.metadata.namespace = namespace;
   copy.metadata.labels = { ...(copy.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
   const template = (copy.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template;
   if (template) {
@@ -67,6 +69,8 @@ export interface WorkloadsOptions {
   clients: KubeClients;
   namespace?: string;
   dir?: string;
+  /** More manifest folders, applied after `dir` (a lesson's own workloads). */
+  extraDirs?: string[];
   /** Keep everything after the run (`--keep`). */
   keep?: boolean;
   readyTimeoutMs?: number;
@@ -97,7 +101,8 @@ export class SuiteWorkloads {
   async apply(): Promise<void> {
     await this.ensureNamespace();
     const { clients } = this.options;
-    for (const raw of await loadManifests(this.options.dir)) {
+    const manifests = [await loadManifests(this.options.dir), ...(await Promise.all((this.options.extraDirs ?? []).map((dir) => loadManifests(dir))))].flat();
+    for (const raw of manifests) {
       const manifest = prepareManifest(raw, this.namespace);
       const existing = await callOr404(clients, `read ${ref(manifest)}`, () => clients.objects.read(manifestRef(manifest)));
       if (existing && !isOurs(existing)) {
@@ -135,7 +140,9 @@ export class SuiteWorkloads {
   /** Waits until every DaemonSet runs one Ready pod on each eligible node and every Pod is Ready. */
   async waitReady(): Promise<void> {
     for (const m of this.manifests) {
-      if (m.kind === 'DaemonSet') await this.waitDaemonSet(m.metadata.name);
+      if (m.kind === 'DaemonSet') await this.waitDaemonSet(m.metadata.name, m.metadata.namespace);
+      else if (m.kind === 'StatefulSet') await this.waitStatefulSet(m.metadata.name);
+      else if (m.kind === 'Deployment') await this.waitDeployment(m.metadata.name);
       else if (m.kind === 'Pod') await this.waitPod(m.metadata.name);
     }
   }
@@ -152,9 +159,20 @@ export class SuiteWorkloads {
     );
   }
 
-  private async waitDaemonSet(name: string): Promise<void> {
+  private async waitStatefulSet(name: string): Promise<void> {
     const { clients } = this.options;
     const namespace = this.namespace;
+    await this.poll(`StatefulSet ${namespace}/${name} to have all its replicas Ready`, async () => {
+      const set = await call(clients, `read StatefulSet ${namespace}/${name}`, () => clients.apps.readNamespacedStatefulSet({ namespace, name }));
+      const wanted = set.spec?.replicas ?? 1;
+      const status = set.status ?? { replicas: 0 };
+      return { done: (status.observedGeneration ?? 0) >= (set.metadata?.generation ?? 0) && (status.readyReplicas ?? 0) === wanted, seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready` };
+    });
+  }
+
+  private async waitDaemonSet(name: string, inNamespace?: string): Promise<void> {
+    const { clients } = this.options;
+    const namespace = inNamespace ?? this.namespace;
     await this.poll(`DaemonSet ${namespace}/${name} to run one Ready pod on every eligible node`, async () => {
       const ds: V1DaemonSet = await call(clients, `read DaemonSet ${namespace}/${name}`, () =>
         clients.apps.readNamespacedDaemonSet({ namespace, name }),
@@ -169,6 +187,21 @@ export class SuiteWorkloads {
       return {
         done: observed && desired > 0 && readyNodes.size >= desired && pods.length === desired,
         seen: `${readyNodes.size}/${desired} eligible nodes have a Ready pod, ${pods.length} pods${notReady.length ? `; not ready: ${notReady.join('; ')}` : ''}`,
+      };
+    });
+  }
+
+  private async waitDeployment(name: string): Promise<void> {
+    const { clients } = this.options;
+    const namespace = this.namespace;
+    await this.poll(`Deployment ${namespace}/${name} to have all its replicas Ready`, async () => {
+      const deployment: V1Deployment = await call(clients, `read Deployment ${namespace}/${name}`, () => clients.apps.readNamespacedDeployment({ namespace, name }));
+      const wanted = deployment.spec?.replicas ?? 1;
+      const status = deployment.status ?? {};
+      const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
+      return {
+        done: observed && (status.readyReplicas ?? 0) === wanted && (status.updatedReplicas ?? 0) === wanted && (status.replicas ?? 0) === wanted,
+        seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready (${status.replicas ?? 0} in all, ${status.updatedReplicas ?? 0} updated)`,
       };
     });
   }
@@ -192,6 +225,11 @@ export class SuiteWorkloads {
       return;
     }
     const { clients } = this.options;
+    // A lesson's own namespaces (with everything in them) go first.
+    for (const m of this.applied.filter((candidate) => candidate.kind === 'Namespace')) {
+      await callOr404(clients, `delete ${ref(m)}`, () => clients.core.deleteNamespace({ name: m.metadata.name })).catch((err: unknown) => this.log(`could not delete ${ref(m)}: ${errorText(err)}`));
+      this.log(`deleted namespace ${m.metadata.name}`);
+    }
     if (this.createdNamespace) {
       await callOr404(clients, `delete namespace ${this.namespace}`, () => clients.core.deleteNamespace({ name: this.namespace }));
       await this.waitNamespaceGone().catch((err: unknown) => this.log(`namespace ${this.namespace} is still terminating: ${errorText(err)}`));

@@ -12,8 +12,11 @@ import {
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
+  type BlockAffinity,
   type IpPool,
+  type IpReservation,
   type IpamBlock,
+  type PodEvent,
   type NodeInfo,
   type PodInfo,
   type PodRequest,
@@ -25,8 +28,8 @@ import { endpointSliceInfo, serviceInfo } from './services.ts';
 import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labCreatePod, labDeletePod } from '../../lab/lab.ts';
-import { findNode, findPod, internalIPOf, type LabPod, type LabState } from '../../lab/model.ts';
+import { labAnnotatePod, labApplyIpReservation, labCreatePod, labDeleteIpReservation, labDeletePod, labPatchDaemonSet, labSetInstallationMtu } from '../../lab/lab.ts';
+import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { routerNetns } from '../../lab/naming.ts';
 import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
@@ -74,9 +77,9 @@ export class NetnsCluster implements Cluster {
   }
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
-    return this.state()
-      .pods.filter((pod) => (filter.namespace === undefined || pod.namespace === filter.namespace) && (filter.workload === undefined || pod.workload === filter.workload))
-      .map(podInfo);
+    const state = this.state();
+    const wanted = (pod: { namespace: string; workload: string }) => (filter.namespace === undefined || pod.namespace === filter.namespace) && (filter.workload === undefined || pod.workload === filter.workload);
+    return [...state.pods.filter(wanted).map(podInfo), ...state.pendingPods.filter(wanted).map(pendingPodInfo)];
   }
 
   async exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -100,8 +103,31 @@ export class NetnsCluster implements Cluster {
 
   async ipPools(): Promise<IpPool[]> {
     const { spec, mtu } = this.state();
-    const { disableBGPExport: _export, nodeSelector: _selector, ...pool } = spec.pool;
-    return [{ ...pool, mtu, resource: operatorIpPool(spec.pool) }];
+    return spec.pools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses], mtu, resource: operatorIpPool(pool) }));
+  }
+
+  async blockAffinities(): Promise<BlockAffinity[]> {
+    return Ipam.fromState(this.state().ipam).affinities();
+  }
+
+  async calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]> {
+    throw new EnvironmentError('the embedded lab runs no Tigera operator, so it has no TigeraStatus to read', 'claims about the operator are @live-only');
+  }
+
+  async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
+    return this.state().spec.installationPools.map((pool) => ({ ...pool, allowedUses: [...pool.allowedUses] }));
+  }
+
+  async applyIpReservation(reservation: IpReservation): Promise<boolean> {
+    return labApplyIpReservation(this.labName, reservation);
+  }
+
+  async deleteIpReservation(name: string): Promise<void> {
+    await labDeleteIpReservation(this.labName, name);
+  }
+
+  async ipReservations(): Promise<IpReservation[]> {
+    return this.state().ipam.reservations.map((reservation) => ({ name: reservation.name, reservedCIDRs: [...reservation.cidrs] }));
   }
 
   async ipamBlocks(): Promise<IpamBlock[]> {
@@ -129,6 +155,10 @@ export class NetnsCluster implements Cluster {
     return this.state().spec.serviceSubnet;
   }
 
+  async setInstallationMtu(mtu: number | undefined): Promise<void> {
+    await labSetInstallationMtu(this.labName, mtu);
+  }
+
   async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
     return (this.state().services ?? []).filter((service) => filter.namespace === undefined || service.namespace === filter.namespace).map(serviceInfo);
   }
@@ -147,11 +177,31 @@ export class NetnsCluster implements Cluster {
   }
 
   async createPod(request: PodRequest): Promise<PodInfo> {
-    return podInfo(await labCreatePod(this.labName, request));
+    const pod = await labCreatePod(this.labName, request);
+    if (pod) return podInfo(pod);
+    const state = this.state();
+    const pending = findPendingPod(state, request.namespace, request.name) as PendingPod;
+    if (request.allowSandboxFailure) return pendingPodInfo(pending);
+    const event = state.events[`${request.namespace}/${request.name}`]?.at(-1);
+    await labDeletePod(this.labName, request.namespace, request.name);
+    throw new EnvironmentError(`pod ${request.namespace}/${request.name} could not be created in lab ${state.name}: ${event?.message ?? 'no address'}`);
   }
 
   async deletePod(namespace: string, name: string): Promise<void> {
     await labDeletePod(this.labName, namespace, name);
+  }
+
+  async podEvents(namespace: string, name: string): Promise<PodEvent[]> {
+    return [...(this.state().events[`${namespace}/${name}`] ?? [])];
+  }
+
+  async annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo> {
+    const pod = await labAnnotatePod(this.labName, namespace, name, annotations);
+    return 'ip' in pod ? podInfo(pod) : pendingPodInfo(pod);
+  }
+
+  async patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]> {
+    return (await labPatchDaemonSet(this.labName, namespace, name, annotations)).map(podInfo);
   }
 
   async close(): Promise<void> {
@@ -192,5 +242,23 @@ function podInfo(pod: LabPod): PodInfo {
     owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : pod.ownerKind === 'Pod' ? undefined : { kind: pod.ownerKind, name: pod.ownerName ?? pod.workload },
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
+    annotations: { ...pod.annotations },
+  };
+}
+
+/** A pod whose sandbox never came up: Pending, its containers waiting in ContainerCreating, no IP. */
+function pendingPodInfo(pod: PendingPod): PodInfo {
+  return {
+    namespace: pod.namespace,
+    name: pod.name,
+    node: pod.node,
+    ip: undefined,
+    phase: 'Pending',
+    containers: pod.containers.map((name) => ({ name, ready: false, waiting: 'ContainerCreating' })),
+    workload: pod.workload,
+    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : undefined,
+    hostNetwork: false,
+    labels: pod.labels,
+    annotations: { ...pod.annotations },
   };
 }

@@ -15,7 +15,8 @@ export function podHostSideLines(state: LabState, pod: LabPod): string[] {
     `link add ${cali} mtu ${state.mtu} type veth peer name eth0 mtu ${state.mtu} netns ${pod.netns}`,
     `link set ${cali} address ${CALICO_MAC}`,
     `link set ${cali} up`,
-    `route add ${pod.ip} dev ${cali} scope link`,
+    // replace, not add: a second pod holding the same address (a fault) takes the route over, as an overwriting CNI would.
+    `route replace ${pod.ip} dev ${cali} scope link`,
   ];
 }
 

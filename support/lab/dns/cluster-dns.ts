@@ -43,6 +43,8 @@ export function startCoreDnsServer(state: LabState, pod: LabPod): Promise<number
     logFile: serverLog(state.name, pod),
     readyPattern: /listening on :53/,
     what: `the DNS server of pod ${pod.namespace}/${pod.name}`,
+    // Node with tsx starts in about a second, several times that on a machine busy with other labs.
+    readyTimeoutMs: 30_000,
   });
 }
 

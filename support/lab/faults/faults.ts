@@ -17,7 +17,12 @@ import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
 import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
+import { IPAM_FAULTS } from './ipam-faults.ts';
 import { DNS_FAULTS } from '../dns/faults.ts';
+import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
+import { SERVICE_FAULTS } from '../services/faults.ts';
+import { ROUTED_FAULTS } from './routed.ts';
+import { MTU_FAULTS } from './mtu.ts';
 
 export interface Fault {
   name: string;
@@ -334,7 +339,13 @@ export const FAULTS: Fault[] = [
     },
   },
   ...DNS_FAULTS,
+  ...KUBE_PROXY_FAULTS,
+  ...SERVICE_FAULTS,
+  // Lessons 01, 09 and 16: IPAM, pod annotations, natOutgoing.
+  ...IPAM_FAULTS,
 ];
+
+FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
 const STALE_BRIDGE_CONFLIST = `${JSON.stringify({ cniVersion: '0.3.1', name: 'bridge', plugins: [{ type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', subnet: '10.244.0.0/16' } }] }, null, 2)}\n`;

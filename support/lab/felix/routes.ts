@@ -6,7 +6,8 @@
  * configureVXLANDevice (the device), updateRoutes/noEncapRoute/tunneledRoute (the routes),
  * updateNeighborsAndAllowedSources with felix/vxlanfdb/vxlan_fdb.go (neighbours, FDB).
  */
-import type { LabNode, LabState } from '../model.ts';
+import { cidrContains } from '../../net/cidr.ts';
+import type { LabNode, LabPod, LabState } from '../model.ts';
 import { sameSubnet } from '../topology/routed.ts';
 
 /** Calico's routing-protocol number for the routes Felix programs without encapsulation (dataplanedefs.VXLANDefaultProto). */
@@ -15,6 +16,8 @@ export const VXLAN_DEVICE = 'vxlan.calico';
 /** Felix's defaults (FelixConfiguration vxlanVNI, vxlanPort). */
 export const VXLAN_VNI = '4096';
 export const VXLAN_PORT = '4789';
+/** The fault under which Felix does not follow an MTU change (see faults/mtu.ts). */
+export const VXLAN_MTU_STUCK_FAULT = 'vxlan-mtu-stuck';
 
 /**
  * vxlan.calico with the node's tunnel address, when the pool gave the node one: its MAC is the
@@ -69,4 +72,19 @@ export function blockRouteLine(state: LabState, node: LabNode, cidr: string, own
   const tunnelled = ownerNode.tunnelIP && (encapsulation === 'VXLAN' || (encapsulation === 'VXLANCrossSubnet' && !sameSubnet(node.calicoAddress, ownerNode.calicoAddress)));
   if (tunnelled) return `route replace ${cidr} via ${ownerNode.tunnelIP} dev ${VXLAN_DEVICE} onlink`;
   return `route replace ${cidr} via ${ownerNode.calicoAddress.cidr.split('/')[0]} dev ${node.calicoAddress.dev} proto ${CALICO_ROUTE_PROTO} onlink`;
+}
+
+/**
+ * A pod whose address lies in another node's block (a borrowed or explicitly requested
+ * address): Felix routes that one address to the pod's node on every other node, more
+ * specific than the block's route.
+ */
+export function borrowedRouteLines(state: LabState, node: LabNode, pods: LabPod[]): string[] {
+  return pods.flatMap((pod) => {
+    if (pod.hostNetwork || pod.node === node.name) return [];
+    const block = state.ipam.blocks.find((candidate) => cidrContains(candidate.cidr, pod.ip));
+    if (!block || block.node === pod.node) return [];
+    const podNode = state.nodes.find((candidate) => candidate.name === pod.node);
+    return podNode ? [`route replace ${pod.ip}/32 via ${podNode.calicoAddress.cidr.split('/')[0]} dev ${node.calicoAddress.dev} proto ${CALICO_ROUTE_PROTO} onlink`] : [];
+  });
 }

@@ -16,15 +16,14 @@ const MODES: Record<PoolSpec['encapsulation'], { vxlanMode: string; ipipMode: st
 export function operatorIpPool(pool: PoolSpec): { spec: Record<string, unknown>; labels: Record<string, string> } {
   return {
     spec: {
-      allowedUses: ['Workload', 'Tunnel'],
+      allowedUses: [...pool.allowedUses],
       assignmentMode: 'Automatic',
       blockSize: pool.blockSize,
       cidr: pool.cidr,
-      // omitempty in Calico's IPPoolSpec (api/pkg/apis/projectcalico/v3/ippool.go, v3.30.0): false is not stored.
-      ...(pool.disableBGPExport ? { disableBGPExport: true } : {}),
+      disableBGPExport: pool.disableBGPExport,
       ...MODES[pool.encapsulation],
       natOutgoing: pool.natOutgoing,
-      nodeSelector: pool.nodeSelector ?? 'all()',
+      nodeSelector: pool.nodeSelector,
     },
     labels: { 'app.kubernetes.io/managed-by': 'tigera-operator' },
   };

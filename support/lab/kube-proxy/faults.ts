@@ -2,8 +2,13 @@
  * kube-proxy misbehaving, as faults of the catalogue (support/lab/faults/faults.ts names them):
  * each one bends what a sync writes, so that it stays bent through later syncs.
  */
+import { run, runChecked } from '../../exec/run.ts';
+import type { Fault } from '../faults/faults.ts';
 import type { LabNode, LabState } from '../model.ts';
-import type { ProxyInput } from './rules.ts';
+import { JUMP_RULES, type ProxyInput } from './rules.ts';
+
+/** The fault under which kube-proxy stopped following changes (its rules stay as they were). */
+export const FROZEN_FAULT = 'kube-proxy-stale';
 
 export const PROXY_FAULTS = {
   /** kube-proxy misses the endpoint on the last worker of every Service outside kube-system. */
@@ -40,3 +45,49 @@ export function proxyFaultNodes(state: LabState): LabNode[] {
   if (state.faults.includes(PROXY_FAULTS.notOnControlPlane)) return state.nodes.filter((node) => node.role !== 'control-plane');
   return state.nodes;
 }
+
+/** Takes kube-proxy off a node: the jumps into its chains and the chains themselves go. */
+export async function removeKubeProxy(node: LabNode): Promise<void> {
+  const where = { where: `node ${node.name}` };
+  for (const rule of JUMP_RULES) {
+    await run(['ip', 'netns', 'exec', node.netns, 'iptables', '-w', '-t', rule.table, '-D', rule.chain, ...rule.args], where);
+  }
+  for (const table of ['nat', 'filter']) {
+    const saved = await runChecked(['ip', 'netns', 'exec', node.netns, 'iptables-save', '-t', table], where);
+    const chains = saved.stdout.split('\n').filter((line) => line.startsWith(':KUBE-')).map((line) => line.slice(1).split(' ')[0] as string);
+    if (chains.length === 0) continue;
+    const restore = [`*${table}`, ...chains.map((chain) => `:${chain} - [0:0]`), ...chains.map((chain) => `-X ${chain}`), 'COMMIT', ''].join('\n');
+    await runChecked(['ip', 'netns', 'exec', node.netns, 'iptables-restore', '-w', '--noflush'], { ...where, input: restore });
+  }
+}
+
+/** kube-proxy's faults for the catalogue: what a sync does wrong is read from the fault list (see applyProxyFaults). */
+export const KUBE_PROXY_FAULTS: Fault[] = [
+  {
+    name: PROXY_FAULTS.endpointMissing,
+    description: "kube-proxy leaves the endpoint on the last worker out of every Service's chain (outside kube-system)",
+    apply: async () => {},
+  },
+  {
+    name: PROXY_FAULTS.masqueradeAll,
+    description: 'kube-proxy runs with --masquerade-all: every connection to a ClusterIP is masqueraded, so backends see a node, not the client pod',
+    apply: async () => {},
+  },
+  {
+    name: PROXY_FAULTS.probabilityReversed,
+    description: 'kube-proxy writes the statistic probabilities as 1/(i+1) instead of 1/(n-i): the first endpoint takes every connection',
+    apply: async () => {},
+  },
+  {
+    name: PROXY_FAULTS.notOnControlPlane,
+    description: "kube-proxy does not run on the control-plane node (its DaemonSet lacks the control-plane toleration): no Service rules there",
+    apply: async (state) => {
+      await Promise.all(state.nodes.filter((node) => node.role === 'control-plane').map(removeKubeProxy));
+    },
+  },
+  {
+    name: FROZEN_FAULT,
+    description: 'kube-proxy stopped following Services and EndpointSlices: the rules stay as they were when the fault came',
+    apply: async () => {},
+  },
+];

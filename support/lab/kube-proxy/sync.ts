@@ -10,7 +10,7 @@
 import { run, runChecked } from '../../exec/run.ts';
 import { endpointSlices, type LabNode, type LabState } from '../model.ts';
 import { jumpRuleCommands, proxyRules, syncRestore, type ProxyInput } from './rules.ts';
-import { applyProxyFaults, proxyFaultNodes } from './faults.ts';
+import { FROZEN_FAULT, applyProxyFaults, proxyFaultNodes } from './faults.ts';
 
 /** What kube-proxy on `node` sees and is configured with. */
 export function proxyInputFor(state: LabState): ProxyInput {
@@ -54,6 +54,3 @@ export async function syncKubeProxy(state: LabState, { force = false } = {}): Pr
     }),
   );
 }
-
-/** The fault under which kube-proxy stopped following changes (its rules stay as they were). */
-export const FROZEN_FAULT = 'kube-proxy-stale';

@@ -98,9 +98,9 @@ async function startOne(state: LabState, pod: LabPod): Promise<number> {
   return startDaemon({ netns: pod.netns, argv: inPodUts(pod, redisServerArgv(pod, files)), logFile: files.log, readyPattern: /Ready to accept connections/, what: `redis in pod ${pod.namespace}/${pod.name}` });
 }
 
-/** Masters first, then the replicas of each set (in parallel). */
-export async function startRedis(state: LabState): Promise<void> {
-  const pods = state.pods.filter(runsRedis);
+/** Masters first, then the replicas of each set (in parallel); all of the lab's, or the pods given (a recreated one). */
+export async function startRedis(state: LabState, only: LabPod[] = state.pods): Promise<void> {
+  const pods = only.filter(runsRedis);
   await Promise.all(pods.filter((pod) => ordinalOf(pod) === 0).map((pod) => startOne(state, pod)));
   const replicas = pods.filter((pod) => ordinalOf(pod) !== 0);
   await Promise.all(replicas.map((pod) => startOne(state, pod)));

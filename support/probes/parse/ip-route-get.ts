@@ -14,6 +14,8 @@ export interface RouteLookup {
   dev: string;
   src?: string;
   uid?: number;
+  /** A path MTU the kernel learnt and caches for this destination (`cache expires 599sec mtu 1500`). */
+  mtu?: number;
 }
 
 /** Parses `ip route get X` text (a route line plus `cache` lines) or `ip -j route get X`. */
@@ -36,7 +38,8 @@ function fromText(text: string): RouteLookup {
   });
   const words = readRouteWords(PARSER, line, first + 1);
   if (words.dev === undefined) throw new ParseError(PARSER, 'route without "dev"', line, first + 1);
-  return compact({ dst: words.dst, type: words.type, gateway: words.gateway, dev: words.dev, src: words.src, uid: words.uid });
+  const cached = lines.slice(first + 1).map((rest) => /\bmtu (\d+)/.exec(rest)?.[1]).find(Boolean);
+  return compact({ dst: words.dst, type: words.type, gateway: words.gateway, dev: words.dev, src: words.src, uid: words.uid, mtu: cached === undefined ? undefined : Number(cached) });
 }
 
 function fromJson(text: string): RouteLookup {
@@ -53,5 +56,6 @@ function fromJson(text: string): RouteLookup {
     dev: f.string('dev'),
     src: f.optString('prefsrc'),
     uid: f.optNumber('uid'),
+    mtu: (f.objects('metrics') ?? []).map((metric) => metric.mtu).find((mtu): mtu is number => typeof mtu === 'number'),
   });
 }

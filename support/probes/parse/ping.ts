@@ -13,6 +13,8 @@ export interface PingReply {
   timeMs?: number;
   /** A second reply to the same request (`(DUP!)`). */
   duplicate?: true;
+  /** The reply's size as ping prints it: ICMP header and data (`8908 bytes from …`). */
+  bytes?: number;
 }
 
 export interface PingResult {
@@ -70,8 +72,9 @@ export function parsePing(text: string): PingResult {
 }
 
 function replyFrom(m: RegExpExecArray): PingReply {
-  const [, named, plain, seq, ttl, time, rest = ''] = m;
+  const [line, named, plain, seq, ttl, time, rest = ''] = m;
   return compact({
+    bytes: Number(/^(\d+)/.exec(line)?.[1]),
     from: (named ?? plain) as string,
     seq: Number(seq),
     ttl: Number(ttl),

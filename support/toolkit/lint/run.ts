@@ -15,7 +15,7 @@ export const RULES_DIR = 'support/toolkit/gplint-rules';
 export const DEFAULT_PATHS = ['features'];
 
 export interface LintOptions {
-  /** The project root: where .gplintrc and cucumber.mjs are. */
+  /** The project root: where .gplintrc and cucumber.json are. */
   root: string;
   /** Feature files or folders; the features/ folder by default. */
   paths: string[];

@@ -1,0 +1,65 @@
+/**
+ * A stand-in for the kube-apiserver's TLS endpoint, for lesson 18: a real TLS server
+ * (`openssl s_server`) on the control-plane's node IP, port 6443, answering `GET /healthz`
+ * with `ok` as the API server does. Its certificate carries the SANs a kubeadm API server
+ * certificate has, and more, so that the server's handshake flight (certificate and
+ * signature) is about 2.5 KB: larger than a 1500-byte link, as the course's API server's is.
+ * The lab has no Kubernetes API server of its own; the lesson's claims are about the path
+ * its TLS answers take, which this server's answers take alike.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecked } from '../../exec/run.ts';
+import { labFilesDir } from '../cni/node-fs.ts';
+import { internalIPOf, type LabNode, type LabState } from '../model.ts';
+
+export const APISERVER_PORT = 6443;
+
+/** kubeadm's SANs for the API server certificate, and enough extra names to make the handshake large. */
+function subjectAltNames(state: LabState, node: LabNode): string {
+  const names = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', node.name, 'localhost'];
+  for (let i = 1; i <= 40; i++) names.push(`api-${i}.${state.name}.lab.podnet-e2e.invalid`);
+  return [...names.map((name) => `DNS:${name}`), `IP:${internalIPOf(node)}`, 'IP:10.96.0.1', 'IP:127.0.0.1'].join(',');
+}
+
+/** Writes the key, the self-signed certificate and the /healthz answer; starts the server in the control-plane's namespace. Resolves with its PID once it accepts. */
+export async function startApiServer(state: LabState): Promise<number | undefined> {
+  const node = state.nodes.find((candidate) => candidate.role === 'control-plane');
+  if (!node) return undefined;
+  const dir = join(labFilesDir(state.name), 'apiserver');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'healthz'), 'ok');
+  await runChecked(
+    ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=kube-apiserver', '-addext', `subjectAltName=${subjectAltNames(state, node)}`],
+    { where: 'the host (lab files)' },
+  );
+  const child = spawn('ip', ['netns', 'exec', node.netns, 'openssl', 's_server', '-accept', `${internalIPOf(node)}:${APISERVER_PORT}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-WWW'], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let said = '';
+    let settled = false;
+    const timer = setTimeout(() => finish(new Error('the API server stand-in did not accept in 10 s')), 10_000);
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
+      if (error) {
+        if (child.pid) process.kill(child.pid, 'SIGKILL');
+        reject(error);
+      } else resolve(child.pid as number);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ACCEPT')) finish();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    child.once('exit', (code) => finish(new Error(`the API server stand-in exited (${code}): ${said.trim()}`)));
+    child.once('error', (error) => finish(error));
+  });
+}
