@@ -500,7 +500,12 @@ export function ipamBlockObjects(state: LabState): Obj[] {
     const ordinals = Object.keys(block.allocations)
       .map(Number)
       .sort((a, b) => a - b);
-    const attributes = ordinals.map((ordinal) => attributeFor(state, block.allocations[ordinal] as string, block.node));
+    // The attributes the lab's IPAM recorded (as the CNI plugin wrote them), else rebuilt from the holder.
+    const recorded = (ordinal: number) => {
+      const { handle_id, ...secondary } = (block as { attributes?: Record<number, Record<string, string>> }).attributes?.[ordinal] ?? {};
+      return handle_id ? { handle_id, secondary } : undefined;
+    };
+    const attributes = ordinals.map((ordinal) => recorded(ordinal) ?? attributeFor(state, block.allocations[ordinal] as string, block.node));
     const allocations: Array<number | null> = Array.from({ length: size }, () => null);
     ordinals.forEach((ordinal, index) => {
       allocations[ordinal] = index;

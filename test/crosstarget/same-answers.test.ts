@@ -44,7 +44,8 @@ import { startLabApiServer, type LabApiServer } from './lab-apiserver.ts';
 import { controllerLabels } from './lab-objects.ts';
 import { assertSameVerdicts, combineRuns, firstLine, liveOnlyTags, runSuite, scenarioKey, tail, verdictTable, type SuiteRun } from './runs.ts';
 
-const LAB = 'pncross';
+// PODNET_CROSS_LAB: another name, to run this beside a run of it that holds `pncross`.
+const LAB = process.env.PODNET_CROSS_LAB || 'pncross';
 /** The topologies besides `kind` (calico-overlay, mtu-lab, …): a lab and an API server each. */
 const OTHERS = listTopologies().filter((topology) => topology !== DEFAULT_TOPOLOGY);
 const LABS = [LAB, ...OTHERS.map((topology) => labNameFor(LAB, topology))];
