@@ -21,8 +21,9 @@ Then('no two pods share an IP address', async function (this: PodNetWorld) {
   await this.verify(podIPsAreUnique(this.cluster));
 });
 
-// One exec per pod (fping and a capture on each): with the lessons' workloads the lab holds over 20 pods, beyond cucumber's 5 s.
-Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", { timeout: 120_000 }, async function (this: PodNetWorld) {
+// One exec and one capture per pod: on a live cluster each is an API round trip, and a namespace
+// holding the lessons' pods too (--namespace default) takes longer than cucumber's default 5 s.
+Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", { timeout: 180_000 }, async function (this: PodNetWorld) {
   await this.verify(suiteMesh(this.cluster));
 });
 

@@ -33,6 +33,8 @@ import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
 import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
+import { routerNetns } from '../../support/lab/naming.ts';
+import { routerContainer } from '../../support/topology/facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
@@ -63,13 +65,17 @@ export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
  */
 export function dockerShimScript(state: LabState): string {
   const nodes = state.nodes;
-  const names = nodes.map((n) => shellQuote(n.name)).join('|');
+  // The router's container as the kind target names it (E2E_ROUTER unset: containerlab's clab-<topology>-<router>),
+  // run in the lab's router namespace as the netns target runs it.
+  const router = routerContainer(state.spec, {});
+  const names = [...nodes.map((n) => shellQuote(n.name)), ...(router ? [shellQuote(router)] : [])].join('|');
   const execCases = nodes
     .map((n) => {
       const prefix = nodeArgvPrefix(n).map(shellQuote).join(' ');
       const alive = n.holderPid ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; ` : '';
       return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
     })
+    .concat(router ? [`      ${shellQuote(router)}) exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;`] : [])
     .join('\n');
   return `#!/bin/sh
 # A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded

@@ -103,8 +103,11 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
       },
       annotations: {
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
-        'projectcalico.org/IPv4Address': `${node.ip}/${prefix}`,
+        // What calico-node writes (libcalico-go k8s/resources/node.go): the autodetected address with
+        // its prefix (eth1's in the containerlab family), the VXLAN tunnel address and its MAC.
+        'projectcalico.org/IPv4Address': node.calicoAddress?.cidr ?? `${node.ip}/${prefix}`,
         ...(node.tunnelIP ? { 'projectcalico.org/IPv4VXLANTunnelAddr': node.tunnelIP } : {}),
+        ...(node.tunnelMac ? { 'projectcalico.org/VXLANTunnelMACAddr': node.tunnelMac } : {}),
       },
     }),
     spec: {
@@ -113,7 +116,7 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
     },
     status: {
       addresses: [
-        { address: node.ip, type: 'InternalIP' },
+        { address: node.nodeIP ?? node.ip, type: 'InternalIP' },
         { address: node.name, type: 'Hostname' },
       ],
       conditions: [
@@ -188,7 +191,7 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: meta(state, 'Pod', pod.name, pod.namespace, {
-      labels: { ...pod.labels, ...(daemonSet ? { 'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10), 'pod-template-generation': '1' } : {}) },
+      labels: { ...pod.labels, ...controllerLabels(pod) },
       ...(daemonSet ? { generateName: `${pod.workload}-` } : {}),
       ...(daemonSet
         ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: pod.workload, uid: daemonSetUid(state, pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
@@ -199,12 +202,23 @@ export function podObject(state: LabState, pod: LabPod): Obj {
             ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: pod.ownerName, uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName), controller: true, blockOwnerDeletion: true }],
           }
         : {}),
+      ...(pod.ownerKind === 'StatefulSet'
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: pod.workload, uid: stableUid(state.name, state.createdAt, 'StatefulSet', pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        : {}),
       annotations,
     }),
     spec: {
-      containers: pod.containers.map((name) => ({ name, image: MULTITOOL_IMAGE, imagePullPolicy: 'Always' })),
-      dnsPolicy: pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
+      containers: pod.containers.map((name, index) => ({
+        name,
+        image: MULTITOOL_IMAGE,
+        imagePullPolicy: 'Always',
+        // The pod's named ports (a Service's named targetPort resolves through them).
+        ...(index === 0 && pod.ports ? { ports: Object.entries(pod.ports).map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })) } : {}),
+      })),
+      dnsPolicy: pod.dnsPolicy ?? (pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst'),
       enableServiceLinks: true,
+      ...(pod.hostname ? { hostname: pod.hostname } : {}),
+      ...(pod.subdomain ? { subdomain: pod.subdomain } : {}),
       ...(pod.hostNetwork ? { hostNetwork: true } : {}),
       nodeName: pod.node,
       restartPolicy: 'Always',
@@ -215,6 +229,34 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     },
     status: podStatus(state, pod, pod.containers),
   };
+}
+
+/**
+ * The labels a controller adds to its pods: the DaemonSet's controller-revision-hash and
+ * pod-template-generation; the ReplicaSet's pod-template-hash (its name's suffix); the
+ * StatefulSet's controller-revision-hash, statefulset.kubernetes.io/pod-name and, from
+ * Kubernetes 1.28 (PodIndexLabel, beta), apps.kubernetes.io/pod-index
+ * (pkg/controller/statefulset/stateful_set_utils.go).
+ */
+export function controllerLabels(pod: LabPod): Record<string, string> {
+  switch (pod.ownerKind) {
+    case 'DaemonSet':
+      return { 'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10), 'pod-template-generation': '1' };
+    case 'ReplicaSet': {
+      const owner = pod.ownerName ?? pod.workload;
+      return owner.startsWith(`${pod.workload}-`) ? { 'pod-template-hash': owner.slice(pod.workload.length + 1) } : {};
+    }
+    case 'StatefulSet': {
+      const ordinal = pod.name.slice(pod.workload.length + 1);
+      return {
+        'controller-revision-hash': `${pod.workload}-${createHash('sha1').update(`${pod.namespace}/${pod.workload}`).digest('hex').slice(0, 10)}`,
+        'statefulset.kubernetes.io/pod-name': pod.name,
+        ...(/^\d+$/.test(ordinal) ? { 'apps.kubernetes.io/pod-index': ordinal } : {}),
+      };
+    }
+    default:
+      return {};
+  }
 }
 
 function daemonSetUid(state: LabState, namespace: string, name: string): string {

@@ -75,6 +75,31 @@ function everythingIn(dir: string): string {
     .join('\n');
 }
 
+/** The `@live-only:<reason>` tags the feature files use (a claim the lab cannot answer honestly). */
+export function liveOnlyTags(dir = join(ROOT, 'features')): string[] {
+  const tags = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.feature')) continue;
+    const text = readFileSync(join(entry.parentPath ?? entry.path, entry.name), 'utf8');
+    for (const match of text.matchAll(/@live-only(:[^\s]+)?/g)) tags.add(match[0]);
+  }
+  return [...tags].sort();
+}
+
+/** Several runs of one target read as one: every result of each, the worst exit code. */
+export function combineRuns(runs: SuiteRun[]): SuiteRun {
+  const [first] = runs;
+  assert.ok(first, 'no run to combine');
+  return {
+    target: first.target,
+    exitCode: Math.max(...runs.map((run) => run.exitCode)),
+    results: runs.flatMap((run) => run.results),
+    output: runs.map((run) => run.output).join('\n'),
+    reports: runs.map((run) => run.reports).join('\n'),
+    ms: runs.reduce((sum, run) => sum + run.ms, 0),
+  };
+}
+
 export const scenarioKey = (r: ScenarioResult) => `[${r.claim ?? '?'}] ${r.name}`;
 export const firstLine = (message: string | undefined) => (message ?? '').split('\n')[0] ?? '';
 
