@@ -72,7 +72,9 @@ export function dockerShimScript(state: LabState): string {
   const execCases = nodes
     .map((n) => {
       const prefix = nodeArgvPrefix(n).map(shellQuote).join(' ');
-      const alive = n.holderPid ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; ` : '';
+      const alive = n.holderPid
+        ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; `
+        : '';
       return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
     })
     .concat(router ? [`      ${shellQuote(router)}) exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;`] : [])
@@ -143,7 +145,11 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
           const lab = findPod(s, obj.metadata.namespace, obj.metadata.name) as LabPod;
           obj.metadata = existing.metadata;
           obj.spec = { ...existing.spec, nodeName: lab.node };
-          obj.status = podStatus(s, lab, (existing.spec.containers ?? []).map((c: Obj) => c.name));
+          obj.status = podStatus(
+            s,
+            lab,
+            (existing.spec.containers ?? []).map((c: Obj) => c.name),
+          );
         }
         if (existing?.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
       }
@@ -160,7 +166,15 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   const exec = (call: ExecCall): ExecPlan => {
     const pod = findPod(state(), call.namespace, call.pod);
     if (!pod) {
-      return { status: { metadata: {}, status: 'Failure', reason: 'NotFound', message: `pods "${call.pod}" not found in lab ${labName}`, code: 404 } };
+      return {
+        status: {
+          metadata: {},
+          status: 'Failure',
+          reason: 'NotFound',
+          message: `pods "${call.pod}" not found in lab ${labName}`,
+          code: 404,
+        },
+      };
     }
     const netns = pod.containerNetns?.[call.container] || pod.netns;
     // As the netns target runs it (support/exec/run.ts sets LC_ALL=C).

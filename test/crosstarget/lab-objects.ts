@@ -50,7 +50,6 @@ export function ipamBlockName(cidr: string): string {
   return cidr.replace(/[./:]/g, '-');
 }
 
-
 function timestamp(state: LabState): string {
   return state.createdAt.replace(/\.\d+Z$/, 'Z');
 }
@@ -68,7 +67,17 @@ function meta(state: LabState, kind: string, name: string, namespace?: string, e
 // --- core -----------------------------------------------------------------------------------
 
 export function namespaceObjects(state: LabState): Obj[] {
-  const names = [...new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'calico-system', 'tigera-operator', ...state.pods.map((p) => p.namespace)])].sort();
+  const names = [
+    ...new Set([
+      'default',
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      'calico-system',
+      'tigera-operator',
+      ...state.pods.map((p) => p.namespace),
+    ]),
+  ].sort();
   return names.map((name) => ({
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -87,7 +96,12 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
   // node lifecycle controller's unreachable taints.
   const taints = [
     ...(controlPlane ? [{ key: CONTROL_PLANE_LABEL, effect: 'NoSchedule' }] : []),
-    ...(ready ? [] : [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }]),
+    ...(ready
+      ? []
+      : [
+          { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+          { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+        ]),
   ];
   return {
     apiVersion: 'v1',
@@ -120,12 +134,39 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
         { address: node.name, type: 'Hostname' },
       ],
       conditions: [
-        { type: 'NetworkUnavailable', status: 'False', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'CalicoIsUp', message: 'Calico is running on this node' },
+        {
+          type: 'NetworkUnavailable',
+          status: 'False',
+          lastHeartbeatTime: at,
+          lastTransitionTime: at,
+          reason: 'CalicoIsUp',
+          message: 'Calico is running on this node',
+        },
         ready
-          ? { type: 'Ready', status: 'True', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'KubeletReady', message: 'kubelet is posting ready status' }
-          : { type: 'Ready', status: 'Unknown', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' },
+          ? {
+              type: 'Ready',
+              status: 'True',
+              lastHeartbeatTime: at,
+              lastTransitionTime: at,
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+            }
+          : {
+              type: 'Ready',
+              status: 'Unknown',
+              lastHeartbeatTime: at,
+              lastTransitionTime: at,
+              reason: 'NodeStatusUnknown',
+              message: 'Kubelet stopped posting node status.',
+            },
       ],
-      nodeInfo: { architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.1', kubeletVersion: 'v1.28.0', operatingSystem: 'linux', osImage: 'Debian GNU/Linux 11 (bullseye)' },
+      nodeInfo: {
+        architecture: 'amd64',
+        containerRuntimeVersion: 'containerd://1.7.1',
+        kubeletVersion: 'v1.28.0',
+        operatingSystem: 'linux',
+        osImage: 'Debian GNU/Linux 11 (bullseye)',
+      },
     },
   };
 }
@@ -157,8 +198,20 @@ export function podStatus(state: LabState, pod: LabPod, containers: string[]): O
     phase: 'Running',
     conditions: [
       { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-      { type: 'Ready', status: flag, lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
-      { type: 'ContainersReady', status: flag, lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
+      {
+        type: 'Ready',
+        status: flag,
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }),
+      },
+      {
+        type: 'ContainersReady',
+        status: flag,
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }),
+      },
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
     ],
     hostIP: node?.ip,
@@ -194,16 +247,47 @@ export function podObject(state: LabState, pod: LabPod): Obj {
       labels: { ...pod.labels, ...controllerLabels(pod) },
       ...(daemonSet ? { generateName: `${pod.workload}-` } : {}),
       ...(daemonSet
-        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: pod.workload, uid: daemonSetUid(state, pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'DaemonSet',
+                name: pod.workload,
+                uid: daemonSetUid(state, pod.namespace, pod.workload),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
         : {}),
       ...(pod.ownerKind === 'ReplicaSet' && pod.ownerName
         ? {
             generateName: `${pod.ownerName}-`,
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: pod.ownerName, uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName), controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: pod.ownerName,
+                uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
           }
         : {}),
       ...(pod.ownerKind === 'StatefulSet'
-        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: pod.workload, uid: stableUid(state.name, state.createdAt, 'StatefulSet', pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'StatefulSet',
+                name: pod.workload,
+                uid: stableUid(state.name, state.createdAt, 'StatefulSet', pod.namespace, pod.workload),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
         : {}),
       annotations,
     }),
@@ -213,7 +297,9 @@ export function podObject(state: LabState, pod: LabPod): Obj {
         image: MULTITOOL_IMAGE,
         imagePullPolicy: 'Always',
         // The pod's named ports (a Service's named targetPort resolves through them).
-        ...(index === 0 && pod.ports ? { ports: Object.entries(pod.ports).map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })) } : {}),
+        ...(index === 0 && pod.ports
+          ? { ports: Object.entries(pod.ports).map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })) }
+          : {}),
       })),
       dnsPolicy: pod.dnsPolicy ?? (pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst'),
       enableServiceLinks: true,
@@ -241,7 +327,10 @@ export function podObject(state: LabState, pod: LabPod): Obj {
 export function controllerLabels(pod: LabPod): Record<string, string> {
   switch (pod.ownerKind) {
     case 'DaemonSet':
-      return { 'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10), 'pod-template-generation': '1' };
+      return {
+        'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10),
+        'pod-template-generation': '1',
+      };
     case 'ReplicaSet': {
       const owner = pod.ownerName ?? pod.workload;
       return owner.startsWith(`${pod.workload}-`) ? { 'pod-template-hash': owner.slice(pod.workload.length + 1) } : {};
@@ -267,13 +356,20 @@ function daemonSetUid(state: LabState, namespace: string, name: string): string 
 export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
   const controlPlane = toleratesControlPlane(state, workload);
   const eligible = state.nodes.filter((node) => node.role === 'worker' || controlPlane);
-  const pods = state.pods.filter((pod) => pod.ownerKind === 'DaemonSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const pods = state.pods.filter(
+    (pod) => pod.ownerKind === 'DaemonSet' && pod.workload === workload.name && pod.namespace === workload.namespace,
+  );
   const ready = pods.filter((pod) => pod.ready !== false).length;
   const selector = workload.labels.app ? { app: workload.labels.app } : { ...workload.labels };
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { ...meta(state, 'DaemonSet', workload.name, workload.namespace), uid: daemonSetUid(state, workload.namespace, workload.name), generation: 1, labels: { ...workload.labels } },
+    metadata: {
+      ...meta(state, 'DaemonSet', workload.name, workload.namespace),
+      uid: daemonSetUid(state, workload.namespace, workload.name),
+      generation: 1,
+      labels: { ...workload.labels },
+    },
     spec: {
       selector: { matchLabels: selector },
       template: {
@@ -305,7 +401,13 @@ export function serviceObjects(state: LabState): Obj[] {
     kind: 'Service',
     metadata: meta(state, 'Service', service.name, service.namespace, { labels: { ...service.labels } }),
     spec: {
-      ports: service.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), protocol: port.protocol, port: port.port, targetPort: port.targetPort, ...(port.nodePort ? { nodePort: port.nodePort } : {}) })),
+      ports: service.ports.map((port) => ({
+        ...(port.name ? { name: port.name } : {}),
+        protocol: port.protocol,
+        port: port.port,
+        targetPort: port.targetPort,
+        ...(port.nodePort ? { nodePort: port.nodePort } : {}),
+      })),
       ...(service.selector ? { selector: { ...service.selector } } : {}),
       clusterIP: service.clusterIP,
       clusterIPs: [service.clusterIP],
@@ -331,7 +433,16 @@ export function endpointSliceObjects(state: LabState): Obj[] {
       conditions: { ...endpoint.conditions },
       ...(endpoint.hostname ? { hostname: endpoint.hostname } : {}),
       nodeName: endpoint.nodeName,
-      ...(endpoint.targetRef ? { targetRef: { kind: 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name, uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name) } } : {}),
+      ...(endpoint.targetRef
+        ? {
+            targetRef: {
+              kind: 'Pod',
+              namespace: endpoint.targetRef.namespace,
+              name: endpoint.targetRef.name,
+              uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name),
+            },
+          }
+        : {}),
     })),
     ports: slice.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port, protocol: port.protocol })),
   }));
@@ -339,7 +450,9 @@ export function endpointSliceObjects(state: LabState): Obj[] {
 
 /** A Deployment per Deployment workload, with the status its controller reports. */
 export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
-  const pods = state.pods.filter((pod) => pod.ownerKind === 'ReplicaSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const pods = state.pods.filter(
+    (pod) => pod.ownerKind === 'ReplicaSet' && pod.workload === workload.name && pod.namespace === workload.namespace,
+  );
   const ready = pods.filter((pod) => pod.ready !== false).length;
   const replicas = workload.replicas ?? 1;
   return {
@@ -349,7 +462,10 @@ export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
     spec: {
       replicas,
       selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
-      template: { metadata: { labels: { ...workload.labels } }, spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) } },
+      template: {
+        metadata: { labels: { ...workload.labels } },
+        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+      },
     },
     status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
   };
@@ -438,7 +554,16 @@ export function installationObject(state: LabState): Obj {
     metadata: meta(state, 'Installation', 'default', undefined, { generation: 1 }),
     spec: {
       calicoNetwork: {
-        ipPools: [{ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, encapsulation: pool.encapsulation, natOutgoing: pool.natOutgoing ? 'Enabled' : 'Disabled', nodeSelector: 'all()' }],
+        ipPools: [
+          {
+            name: pool.name,
+            cidr: pool.cidr,
+            blockSize: pool.blockSize,
+            encapsulation: pool.encapsulation,
+            natOutgoing: pool.natOutgoing ? 'Enabled' : 'Disabled',
+            nodeSelector: 'all()',
+          },
+        ],
       },
       cni: { type: 'Calico', ipam: { type: 'Calico' } },
       variant: 'Calico',
@@ -452,7 +577,10 @@ export function ipPoolObject(state: LabState): Obj {
   return {
     apiVersion: 'crd.projectcalico.org/v1',
     kind: 'IPPool',
-    metadata: meta(state, 'IPPool', pool.name, undefined, { generation: 1, annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` } }),
+    metadata: meta(state, 'IPPool', pool.name, undefined, {
+      generation: 1,
+      annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` },
+    }),
     spec: {
       allowedUses: ['Workload', 'Tunnel'],
       assignmentMode: 'Automatic',
@@ -493,7 +621,9 @@ export function ipamBlockObjects(state: LabState): Obj[] {
     const ordinals = Object.keys(block.allocations)
       .map(Number)
       .sort((a, b) => a - b);
-    const attributes = ordinals.map((ordinal) => attributeFor(state, block.allocations[ordinal] as string, block.node, block.attributes?.[ordinal]));
+    const attributes = ordinals.map((ordinal) =>
+      attributeFor(state, block.allocations[ordinal] as string, block.node, block.attributes?.[ordinal]),
+    );
     const allocations: Array<number | null> = Array.from({ length: size }, () => null);
     ordinals.forEach((ordinal, index) => {
       allocations[ordinal] = index;
@@ -501,7 +631,9 @@ export function ipamBlockObjects(state: LabState): Obj[] {
     return {
       apiVersion: 'crd.projectcalico.org/v1',
       kind: 'IPAMBlock',
-      metadata: meta(state, 'IPAMBlock', ipamBlockName(block.cidr), undefined, { annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' } }),
+      metadata: meta(state, 'IPAMBlock', ipamBlockName(block.cidr), undefined, {
+        annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' },
+      }),
       spec: {
         affinity: `host:${block.node}`,
         allocations,

@@ -134,6 +134,14 @@ export function assertSameVerdicts(netns: SuiteRun, kind: SuiteRun): void {
   assert.ok(netns.results.length > 0, `the ${netns.target} run produced no results\n${tail(netns)}`);
   assert.ok(kind.results.length > 0, `the ${kind.target} run produced no results\n${tail(kind)}`);
   const table = verdictTable(netns, kind);
-  assert.deepEqual(table.differ, [], `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${tail(netns)}\n${tail(kind)}`);
-  assert.equal(kind.exitCode, netns.exitCode, `exit codes differ: ${netns.target} ${netns.exitCode}, ${kind.target} ${kind.exitCode}\n${tail(netns)}\n${tail(kind)}`);
+  assert.deepEqual(
+    table.differ,
+    [],
+    `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${tail(netns)}\n${tail(kind)}`,
+  );
+  assert.equal(
+    kind.exitCode,
+    netns.exitCode,
+    `exit codes differ: ${netns.target} ${netns.exitCode}, ${kind.target} ${kind.exitCode}\n${tail(netns)}\n${tail(kind)}`,
+  );
 }

@@ -51,7 +51,7 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
   const steady = (snapshot: string): boolean => {
     const now = performance.now();
     if (snapshot !== last.snapshot) last = { snapshot, since: now };
-    pending = 'the router\'s tables are still changing';
+    pending = "the router's tables are still changing";
     return now - last.since >= STEADY_MS;
   };
   return waitUntil(
@@ -75,7 +75,9 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
         pending = `the initial exchange with ${early.address} is not over (End-of-RIB)`;
         return false;
       }
-      const paths = parseFrrBgpRoutes((await vtysh(speakers.labName, speakers.router, 'show bgp ipv4 json')).stdout).filter((route) => (route.best || route.multipath) && route.peer !== '(unspec)');
+      const paths = parseFrrBgpRoutes((await vtysh(speakers.labName, speakers.router, 'show bgp ipv4 json')).stdout).filter(
+        (route) => (route.best || route.multipath) && route.peer !== '(unspec)',
+      );
       const rib = parseFrrIpRoutes((await vtysh(speakers.labName, speakers.router, 'show ip route json')).stdout);
       const prefixes = [...new Set(paths.map((route) => route.prefix))];
       const missing = prefixes.find((prefix) => {
