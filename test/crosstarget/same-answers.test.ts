@@ -67,6 +67,12 @@ const LAB = process.env.PODNET_CROSS_LAB || 'pncross';
  * reservations, BGP daemons through docker exec) the lab's API server does not serve yet.
  */
 const COMPARED_TOPOLOGIES = ['calico-overlay'];
+/**
+ * The features of the default topology compared here: lessons 02 and 03 and the network model.
+ * Lessons 01, 04, 05 and 11 are not compared yet: their workloads (Deployments, a StatefulSet,
+ * a second namespace) need controllers and API groups the lab's API server does not serve.
+ */
+const COMPARED_DEFAULT_FEATURES = featuresOfTopologies([DEFAULT_TOPOLOGY]).filter((file) => /^features\/(02-|03-|network-model\/)/.test(file));
 const OTHERS = listTopologies().filter((topology) => COMPARED_TOPOLOGIES.includes(topology));
 const LABS = [LAB, ...OTHERS.map((topology) => labNameFor(LAB, topology))];
 /** Every scenario but the @live-only ones (see the header). */
@@ -182,7 +188,9 @@ describe('the same features through both targets', { skip: wholeSuiteSkip() }, (
     let kind: KindCluster | undefined;
     try {
       kind = await connectKind({ kubeconfig: s.kubeconfigPath, namespace: 'default', log: () => undefined });
-      assert.deepEqual(await kind.nodes(), await netns.nodes());
+      // Node labels: the lab keeps only those its lessons select on; the API adds the kubelet's own.
+      const withoutLabels = (nodes: Awaited<ReturnType<Cluster['nodes']>>) => nodes.map(({ labels: _, ...node }) => node);
+      assert.deepEqual(withoutLabels(await kind.nodes()), withoutLabels(await netns.nodes()));
       assert.equal(await kind.dnsServiceIP(), await netns.dnsServiceIP());
       assert.equal(await kind.serviceCIDR(), await netns.serviceCIDR());
       // FINDING (list order): the kind target lists what the API lists, sorted by name; the
@@ -270,9 +278,9 @@ describe('the same features through both targets', { skip: wholeSuiteSkip() }, (
   });
 
   test('every scenario gets the same verdict through both targets on the clean labs', { timeout: 900_000 }, async () => {
-    const netns = await runSuite('netns', { lab: LAB, args: [...tagArgs, ...featuresOfTopologies([DEFAULT_TOPOLOGY, ...OTHERS])] });
+    const netns = await runSuite('netns', { lab: LAB, args: [...tagArgs, ...[...COMPARED_DEFAULT_FEATURES, ...featuresOfTopologies(OTHERS)]] });
     // The kind side: the user's one cluster is the `kind` lab here; then each other topology's lab.
-    const onKindLab = await runSuite('kind', kindRun(server, featuresOfTopologies([DEFAULT_TOPOLOGY, ...OTHERS])));
+    const onKindLab = await runSuite('kind', kindRun(server, [...COMPARED_DEFAULT_FEATURES, ...featuresOfTopologies(OTHERS)]));
     const onOthers: SuiteRun[] = [];
     for (const topology of OTHERS)
       onOthers.push(await runSuite('kind', kindRun(otherServers.get(topology), featuresOfTopologies([topology]))));
@@ -321,7 +329,7 @@ describe('the same features through both targets', { skip: wholeSuiteSkip() }, (
       // The fault breaks the `kind` lab only: as the mutation matrix does, the features of that
       // topology run (the overlay's would meet a lab the fault never touched).
       await labApplyFaults(LAB, [FAULT]);
-      const features = featuresOfTopologies(['kind']);
+      const features = COMPARED_DEFAULT_FEATURES;
       const netns = await runSuite('netns', { lab: LAB, args: [...tagArgs, ...features] });
       const kind = await runSuite('kind', kindRun(server, features));
       timings.push(`${FAULT}: netns run ${netns.ms} ms, kind run ${kind.ms} ms`);
