@@ -26,6 +26,7 @@ import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
 import { TUNNEL_HOLDER_PREFIX, endpointSlices, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
+import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 
 export type Obj = Record<string, any>;
 
@@ -574,22 +575,20 @@ export function installationObject(state: LabState): Obj {
 
 export function ipPoolObject(state: LabState): Obj {
   const { pool } = state.spec;
+  // As the operator writes it (support/lab/ipam/pool-resource.ts); disableBGPExport is omitempty in Calico's IPPoolSpec.
+  const resource = operatorIpPool(pool);
+  const spec = Object.fromEntries(
+    Object.entries(resource.spec).filter(([key, value]) => value !== undefined && !(key === 'disableBGPExport' && value === false)),
+  );
   return {
     apiVersion: 'crd.projectcalico.org/v1',
     kind: 'IPPool',
     metadata: meta(state, 'IPPool', pool.name, undefined, {
       generation: 1,
+      labels: { ...resource.labels },
       annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` },
     }),
-    spec: {
-      allowedUses: ['Workload', 'Tunnel'],
-      assignmentMode: 'Automatic',
-      blockSize: pool.blockSize,
-      cidr: pool.cidr,
-      ...poolModes(pool.encapsulation),
-      natOutgoing: pool.natOutgoing,
-      nodeSelector: 'all()',
-    },
+    spec,
   };
 }
 

@@ -237,6 +237,8 @@ export class Ipam {
           .map(([ordinal, holder]) => ({
             ip: nthAddress(cidr, Number(ordinal)),
             holder,
+            // Calico's handle (k8s-pod-network.<containerID>, vxlan-tunnel-addr-<node>) is the attributes' handle_id.
+            ...(block.attributes?.[Number(ordinal)]?.handle_id ? { handle: block.attributes[Number(ordinal)]?.handle_id } : {}),
             ...(block.attributes?.[Number(ordinal)] ? { attributes: { ...block.attributes[Number(ordinal)] } } : {}),
           }))
           .sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip)),
