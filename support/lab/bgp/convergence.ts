@@ -16,8 +16,16 @@ export interface BgpSpeakers {
   router: string;
 }
 
+/**
+ * A Cease "Other configuration change" from the router (RFC 4486 subcode 6) is the router resetting
+ * the session after its configuration changed, as FRR does when route-reflector-client is removed:
+ * BIRD reconnects, so the session is on its way back, not given up.
+ */
+const TRANSIENT_RESET = 'Received: Other configuration change';
+
 /** Established, or given up with its last error shown after the state ("Idle  BGP Error: Bad peer AS"). */
 function settledSession(protocol: BirdProtocol): boolean {
+  if (protocol.info.includes(TRANSIENT_RESET)) return false;
   return bgpSessionState(protocol) === 'Established' || protocol.info.includes(' ') || protocol.state === 'down';
 }
 
