@@ -72,7 +72,9 @@ const COMPARED_TOPOLOGIES = ['calico-overlay'];
  * Lessons 01, 04, 05 and 11 are not compared yet: their workloads (Deployments, a StatefulSet,
  * a second namespace) need controllers and API groups the lab's API server does not serve.
  */
-const COMPARED_DEFAULT_FEATURES = featuresOfTopologies([DEFAULT_TOPOLOGY]).filter((file) => /^features\/(02-|03-|network-model\/)/.test(file));
+const COMPARED_DEFAULT_FEATURES = featuresOfTopologies([DEFAULT_TOPOLOGY]).filter((file) =>
+  /^features\/(02-|03-|network-model\/)/.test(file),
+);
 const OTHERS = listTopologies().filter((topology) => COMPARED_TOPOLOGIES.includes(topology));
 const LABS = [LAB, ...OTHERS.map((topology) => labNameFor(LAB, topology))];
 /** Every scenario but the @live-only ones (see the header). */
@@ -278,7 +280,10 @@ describe('the same features through both targets', { skip: wholeSuiteSkip() }, (
   });
 
   test('every scenario gets the same verdict through both targets on the clean labs', { timeout: 900_000 }, async () => {
-    const netns = await runSuite('netns', { lab: LAB, args: [...tagArgs, ...[...COMPARED_DEFAULT_FEATURES, ...featuresOfTopologies(OTHERS)]] });
+    const netns = await runSuite('netns', {
+      lab: LAB,
+      args: [...tagArgs, ...[...COMPARED_DEFAULT_FEATURES, ...featuresOfTopologies(OTHERS)]],
+    });
     // The kind side: the user's one cluster is the `kind` lab here; then each other topology's lab.
     const onKindLab = await runSuite('kind', kindRun(server, [...COMPARED_DEFAULT_FEATURES, ...featuresOfTopologies(OTHERS)]));
     const onOthers: SuiteRun[] = [];
