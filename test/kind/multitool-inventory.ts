@@ -70,6 +70,8 @@ export const ALPINE_BUSYBOX_APPLETS = [
   'date',
   'mkdir',
   'rm',
+  // base64 (coreutils is not installed): the capture probe reads a pcap file back with it.
+  'base64',
   'cp',
   'mv',
   'readlink',
