@@ -86,7 +86,10 @@ async function benchLessons(): Promise<void> {
   try {
     const bare = mkdtempSync(join(tmpdir(), 'podnet-bare-'));
     writeFileSync(join(bare, 'empty.feature'), 'Feature: nothing\n');
-    const start = await repeat(runs, async () => (await runNode([join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), join(bare, 'empty.feature')])).ms);
+    const start = await repeat(
+      runs,
+      async () => (await runNode([join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), join(bare, 'empty.feature')])).ms,
+    );
     rmSync(bare, { recursive: true, force: true });
     row('bare start of Node and cucumber (no support code)', start);
     const withReport = await repeat(runs, async () => {
@@ -96,10 +99,16 @@ async function benchLessons(): Promise<void> {
     });
     const waits = waitsOf(join(reports, 'cucumber-messages.ndjson'));
     const floor = start.median + waits;
-    row('lessons 02+03: npm run e2e (bring-up, report, teardown)', withReport, `floor ${formatMs(floor)}, ratio ${(withReport.median / floor).toFixed(2)}`);
+    row(
+      'lessons 02+03: npm run e2e (bring-up, report, teardown)',
+      withReport,
+      `floor ${formatMs(floor)}, ratio ${(withReport.median / floor).toFixed(2)}`,
+    );
     const noReport = await repeat(runs, async () => (await runE2e(['--lab', 'pnbench', '--tags', LESSONS, '--no-report'], reports)).ms);
     row('lessons 02+03: the same with --no-report', noReport, `ratio ${(noReport.median / floor).toFixed(2)}`);
-    notes.push(`floor = bare start ${formatMs(start.median)} + waits the scenarios ask for ${formatMs(waits)} (ping count × ${PING_INTERVAL_S} s, ${CAPTURE_GRACE_S} s per capture)`);
+    notes.push(
+      `floor = bare start ${formatMs(start.median)} + waits the scenarios ask for ${formatMs(waits)} (ping count × ${PING_INTERVAL_S} s, ${CAPTURE_GRACE_S} s per capture)`,
+    );
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
@@ -136,7 +145,9 @@ async function benchScale(): Promise<void> {
   row('scale lab bring-up: 10 nodes, 100 pods', stats(up), 'target < 3 s');
   row(`full mesh: ${pairs} ordered pairs, ${execs} execs`, stats(mesh), 'target < 3 s');
   row('scale lab teardown', stats(down));
-  notes.push(`peak RSS of the suite's process tree during the mesh: ${(peakRss / 1024 / 1024).toFixed(0)} MiB (the node process, and every ip/sh/fping it started)`);
+  notes.push(
+    `peak RSS of the suite's process tree during the mesh: ${(peakRss / 1024 / 1024).toFixed(0)} MiB (the node process, and every ip/sh/fping it started)`,
+  );
 }
 
 async function benchParallel(): Promise<void> {
@@ -144,7 +155,10 @@ async function benchParallel(): Promise<void> {
   try {
     await labDown('pnpar');
     await labUp({ name: 'pnpar' });
-    const statuses = (dir: string) => readResults(join(dir, 'allure-results')).map((result) => `${result.name}=${result.status}`).sort();
+    const statuses = (dir: string) =>
+      readResults(join(dir, 'allure-results'))
+        .map((result) => `${result.name}=${result.status}`)
+        .sort();
     let serialStatuses: string[] = [];
     const serial = await repeat(runs, async () => {
       const run = await runE2e(['--lab', 'pnpar', '--no-report'], reports);
@@ -159,7 +173,9 @@ async function benchParallel(): Promise<void> {
     });
     row('all features, serial (attached lab, no report)', serial);
     row('all features, --parallel 2', parallel, `speed-up ${(serial.median / parallel.median).toFixed(2)}×`);
-    notes.push(`--parallel 2 gave ${JSON.stringify(serialStatuses) === JSON.stringify(parallelStatuses) ? 'the same' : 'DIFFERENT'} result for each of the ${serialStatuses.length} scenarios as the serial run`);
+    notes.push(
+      `--parallel 2 gave ${JSON.stringify(serialStatuses) === JSON.stringify(parallelStatuses) ? 'the same' : 'DIFFERENT'} result for each of the ${serialStatuses.length} scenarios as the serial run`,
+    );
   } finally {
     await labDown('pnpar');
     rmSync(reports, { recursive: true, force: true });
@@ -174,13 +190,19 @@ async function benchCourseWay(): Promise<void> {
     const script = join(reports, 'course-way.sh');
     writeFileSync(script, courseWayScript(state));
     const byHand = await repeat(runs, async () => {
-      const [code, ms] = await timed(() => new Promise<number | null>((done) => spawn('bash', [script], { stdio: 'ignore' }).once('exit', done)));
+      const [code, ms] = await timed(
+        () => new Promise<number | null>((done) => spawn('bash', [script], { stdio: 'ignore' }).once('exit', done)),
+      );
       if (code !== 0) throw new Error(`the course-way script failed (${code}); run bash ${script} to see why`);
       return ms;
     });
     const suite = await repeat(runs, async () => (await runE2e(['--lab', 'pncourse', '--tags', LESSONS, '--no-report'], reports)).ms);
     row("lessons 02+03 the course's way: a shell script, one process per check", byHand);
-    row('lessons 02+03 by the suite on the same lab (parsing, evidence, JUnit, Allure results)', suite, `${(suite.median / byHand.median).toFixed(2)}× the script`);
+    row(
+      'lessons 02+03 by the suite on the same lab (parsing, evidence, JUnit, Allure results)',
+      suite,
+      `${(suite.median / byHand.median).toFixed(2)}× the script`,
+    );
   } finally {
     await labDown('pncourse');
     rmSync(reports, { recursive: true, force: true });
@@ -211,7 +233,11 @@ async function benchBgp(): Promise<void> {
     }
     const share = stats(converge).median / stats(total).median;
     row(`lab bring-up, topology ${topology} (BGP)`, stats(total));
-    row(`  of which BGP convergence (sessions, End-of-RIB, routes installed)`, stats(converge), `${(share * 100).toFixed(0)}% of the bring-up`);
+    row(
+      `  of which BGP convergence (sessions, End-of-RIB, routes installed)`,
+      stats(converge),
+      `${(share * 100).toFixed(0)}% of the bring-up`,
+    );
     if (relabel.length) row('  a node labelled bgp-peer=true: BIRD reloaded, its session up', stats(relabel));
   }
   notes.push("BGP convergence includes BIRD's `connect delay time 2` (Calico's template), a floor of 2 s per session start");
@@ -227,6 +253,8 @@ const sections: [string, () => Promise<void>][] = [
 ];
 for (const [name, section] of sections) if (only.has(name)) await section();
 
-console.log(`podnet-e2e benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(
+  `podnet-e2e benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 console.log(formatTable(['MEASURE', 'RUNS', 'MEDIAN', 'SPREAD', ''], rows));
 for (const note of notes) console.log(`- ${note}`);

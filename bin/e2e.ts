@@ -21,7 +21,12 @@ let stopping = false;
 
 async function main(): Promise<number> {
   const options = parseE2eArgs(process.argv.slice(2));
-  const env = { ...process.env, ...(options.target ? { E2E_TARGET: options.target } : {}), ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}), ...(options.context ? { E2E_CONTEXT: options.context } : {}) };
+  const env = {
+    ...process.env,
+    ...(options.target ? { E2E_TARGET: options.target } : {}),
+    ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
+    ...(options.context ? { E2E_CONTEXT: options.context } : {}),
+  };
   Object.assign(process.env, env); // the target's session and cucumber's hooks read it
   const choice = chooseTarget(env);
   const plan = await planCucumber(options); // a selection of no scenario is refused before anything is set up
@@ -79,12 +84,15 @@ async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
   return [first.value, second.value];
 }
 
-runCli(async () => {
-  try {
-    return await main();
-  } catch (error) {
-    // Bad input or environment found while an interrupted run was ending: still an interruption.
-    if (stopping) return INTERRUPTED_EXIT_CODE;
-    throw error;
-  }
-}, { usage: E2E_USAGE, usageErrors: [UnknownFaultError] });
+runCli(
+  async () => {
+    try {
+      return await main();
+    } catch (error) {
+      // Bad input or environment found while an interrupted run was ending: still an interruption.
+      if (stopping) return INTERRUPTED_EXIT_CODE;
+      throw error;
+    }
+  },
+  { usage: E2E_USAGE, usageErrors: [UnknownFaultError] },
+);

@@ -60,7 +60,13 @@ async function main(argv: string[]): Promise<number> {
   if (values.topology !== undefined) topologyDir(values.topology); // a usage error naming the known ones
   const baseName = values.name ?? (values.topology === undefined ? undefined : loadLabSpec({ fixturesDir: values.fixtures }).name);
   const name = baseName === undefined ? undefined : labNameFor(baseName, topology);
-  const specOptions = { topology, fixturesDir: values.fixtures ?? (values.topology === undefined ? undefined : topologyDir(topology)), name, workers, faults: values.fault };
+  const specOptions = {
+    topology,
+    fixturesDir: values.fixtures ?? (values.topology === undefined ? undefined : topologyDir(topology)),
+    name,
+    workers,
+    faults: values.fault,
+  };
   const labName = () => name ?? loadLabSpec(specOptions).name;
 
   switch (command) {
@@ -82,7 +88,9 @@ async function main(argv: string[]): Promise<number> {
       const name = labName();
       if (values.undo) {
         const state = await labUndoFaults(name, positionals);
-        console.log(`lab ${name}: ${positionals.length ? `undid ${positionals.join(', ')}` : 'undid every fault'}; faults now: ${state.faults.join(', ') || 'none'}`);
+        console.log(
+          `lab ${name}: ${positionals.length ? `undid ${positionals.join(', ')}` : 'undid every fault'}; faults now: ${state.faults.join(', ') || 'none'}`,
+        );
         return 0;
       }
       if (positionals.length === 0) throw new UsageError('name at least one fault (npm run lab:fault -- --list shows them)');
@@ -110,13 +118,14 @@ async function main(argv: string[]): Promise<number> {
     case 'down': {
       const name = labName();
       const report = await labDown(name);
-      console.log(`lab ${name} is down: ${report.namespaces} namespace(s) removed${report.processes.length ? `, ${report.processes.length} process(es) ended` : ''}`);
+      console.log(
+        `lab ${name} is down: ${report.namespaces} namespace(s) removed${report.processes.length ? `, ${report.processes.length} process(es) ended` : ''}`,
+      );
       return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
-
 
 runCli(() => main(process.argv.slice(2)), { usage: USAGE, usageErrors: [UnknownFaultError] });

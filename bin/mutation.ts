@@ -19,7 +19,11 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { fault: { type: 'string', multiple: true }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      fault: { type: 'string', multiple: true },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -31,10 +35,15 @@ async function main(argv: string[]): Promise<number> {
   const { clean, faulted } = await runAll(faults, 2, (outcome) => {
     const failed = outcome.results.filter((result) => result.status === 'failed' || result.status === 'broken');
     console.log(`${(outcome.fault ?? 'clean lab').padEnd(20)} ${failed.length} of ${outcome.results.length} scenarios failed`);
-    if (values.verbose) for (const result of failed) console.log(`    [${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
+    if (values.verbose)
+      for (const result of failed) console.log(`    [${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
   });
   const expectations = loadExpectations();
-  const report = compareMatrix(values.fault ? new Map([...expectations].filter(([fault]) => faults.includes(fault))) : expectations, clean, faulted);
+  const report = compareMatrix(
+    values.fault ? new Map([...expectations].filter(([fault]) => faults.includes(fault))) : expectations,
+    clean,
+    faulted,
+  );
   console.log(`\n${formatMatrix(report)}  (${Math.round((performance.now() - started) / 1000)} s)`);
   if (report.problems.length) {
     console.log(`\nthe mutation table does not hold:\n${report.problems.map((problem) => `  - ${problem}`).join('\n')}`);

@@ -17,7 +17,11 @@ const USAGE = `usage: npm run steps [-- --check] [--file <path>]
   --file <path>    write the catalogue there instead of docs/steps.md`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, file: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { check: { type: 'boolean', default: false }, file: { type: 'string' } },
+    strict: true,
+  });
   const markdown = renderCatalogue(buildCatalogue(await loadSuite({ cwd: ROOT })));
   const file = values.file ? resolve(process.env.INIT_CWD ?? process.cwd(), values.file) : join(ROOT, CATALOGUE_FILE);
   const shown = values.file ?? CATALOGUE_FILE;

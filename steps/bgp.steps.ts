@@ -56,40 +56,59 @@ function namedNode(world: PodNetWorld, alias: string): string {
 }
 
 /** The LoadBalancer range: the CIDR of the pool Calico's LoadBalancer IPAM allocates from (allowedUses LoadBalancer). */
-const lbRange = (objects: CalicoBgpObjects) => objects.pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
+const lbRange = (objects: CalicoBgpObjects) =>
+  objects.pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
 
-Then("every node's InternalIP is its address on eth1, on a subnet of the router, which it reaches directly", async function (this: PodNetWorld) {
-  await this.verify(nodesOnRouterSubnet(this.cluster, router(this)));
-});
+Then(
+  "every node's InternalIP is its address on eth1, on a subnet of the router, which it reaches directly",
+  async function (this: PodNetWorld) {
+    await this.verify(nodesOnRouterSubnet(this.cluster, router(this)));
+  },
+);
 
-Then('the BGP configuration has AS number {int}, the node-to-node mesh {word} and log severity {string}', async function (this: PodNetWorld, asNumber: number, mesh: string, logSeverity: string) {
-  if (mesh !== 'on' && mesh !== 'off') throw new Error(`the mesh is "on" or "off", not "${mesh}"`);
-  await this.verify(bgpConfigurationIs(this.cluster, { asNumber, mesh: mesh === 'on', logSeverity }));
-});
+Then(
+  'the BGP configuration has AS number {int}, the node-to-node mesh {word} and log severity {string}',
+  async function (this: PodNetWorld, asNumber: number, mesh: string, logSeverity: string) {
+    if (mesh !== 'on' && mesh !== 'off') throw new Error(`the mesh is "on" or "off", not "${mesh}"`);
+    await this.verify(bgpConfigurationIs(this.cluster, { asNumber, mesh: mesh === 'on', logSeverity }));
+  },
+);
 
-Then('BGPPeer {string} peers with the router in AS {int} for the nodes selected by {string}', async function (this: PodNetWorld, name: string, asNumber: number, nodeSelector: string) {
-  await this.verify(bgpPeerIs(this.cluster, router(this), name, { asNumber, nodeSelector }));
-});
+Then(
+  'BGPPeer {string} peers with the router in AS {int} for the nodes selected by {string}',
+  async function (this: PodNetWorld, name: string, asNumber: number, nodeSelector: string) {
+    await this.verify(bgpPeerIs(this.cluster, router(this), name, { asNumber, nodeSelector }));
+  },
+);
 
 Then('exactly {int} worker nodes carry the label {string}', async function (this: PodNetWorld, count: number, label: string) {
   await this.verify(nodesLabelled(this.cluster, label, count));
 });
 
-Then('every node a BGPPeer selects runs one Established session to the router, and every other node none', async function (this: PodNetWorld) {
-  await this.verify(nodeSessionsFollowPeers(this.cluster, router(this)));
-});
+Then(
+  'every node a BGPPeer selects runs one Established session to the router, and every other node none',
+  async function (this: PodNetWorld) {
+    await this.verify(nodeSessionsFollowPeers(this.cluster, router(this)));
+  },
+);
 
 Then('the router holds one Established session from each BGP-speaking node', async function (this: PodNetWorld) {
   await this.verify(routerSessionsFromNodes(this.cluster, router(this)));
 });
 
-Then('exactly the nodes labelled {string} run one Established session to the router, and every other node none', async function (this: PodNetWorld, label: string) {
-  await this.verify(nodeSessionsFollowPeers(this.cluster, router(this), { label }));
-});
+Then(
+  'exactly the nodes labelled {string} run one Established session to the router, and every other node none',
+  async function (this: PodNetWorld, label: string) {
+    await this.verify(nodeSessionsFollowPeers(this.cluster, router(this), { label }));
+  },
+);
 
-Then('the router holds one Established session from each node labelled {string}, and from no other', async function (this: PodNetWorld, label: string) {
-  await this.verify(routerSessionsFromNodes(this.cluster, router(this), { label }));
-});
+Then(
+  'the router holds one Established session from each node labelled {string}, and from no other',
+  async function (this: PodNetWorld, label: string) {
+    await this.verify(routerSessionsFromNodes(this.cluster, router(this), { label }));
+  },
+);
 
 Then('the router receives no prefix from any node', async function (this: PodNetWorld) {
   await this.verify(routerReceives(this.cluster, router(this), { prefixes: () => [] }));
@@ -108,16 +127,25 @@ Then('the router routes the LoadBalancer range via exactly one BGP-speaking node
 });
 
 Then('the router routes the LoadBalancer range via every BGP-speaking node', async function (this: PodNetWorld) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker'));
+  await this.verify(
+    routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker'),
+  );
 });
 
 Then('the router routes the LoadBalancer range via exactly one node labelled {string}', async function (this: PodNetWorld, label: string) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'one', { label }));
+  await this.verify(
+    routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'one', { label }),
+  );
 });
 
-Then('the router routes the LoadBalancer range via every node labelled {string}, and no other', async function (this: PodNetWorld, label: string) {
-  await this.verify(routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker', { label }));
-});
+Then(
+  'the router routes the LoadBalancer range via every node labelled {string}, and no other',
+  async function (this: PodNetWorld, label: string) {
+    await this.verify(
+      routerRouteVia(this.cluster, router(this), (objects) => lbRange(objects)[0] ?? '(no LoadBalancer pool)', 'every-speaker', { label }),
+    );
+  },
+);
 
 When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async function (this: PodNetWorld, paths: number) {
   const objects = await this.cluster.bgpObjects();
@@ -128,36 +156,52 @@ When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async f
   await this.cluster.configureRouter([...summary, `maximum-paths${internal} ${paths}`]);
 });
 
-When('a node without a BGP session is labelled {string}, called {string}', BGP_CHANGE, async function (this: PodNetWorld, label: string, alias: string) {
-  const [key, value] = label.split('=') as [string, string];
-  const nodes = await this.cluster.nodes();
-  const quiet = nodes.find((node) => node.role === 'worker' && node.labels?.[key] === undefined);
-  if (!quiet) throw new Error(`no worker node is without the label ${key}`);
-  changesOf(this).nodes.set(alias, quiet.name);
-  changesOf(this).labels.push({ node: quiet.name, undo: { [key]: null } });
-  this.attach(`"${alias}" is node ${quiet.name}, BGP address ${bgpAddressOf(quiet)}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
-  await this.cluster.labelNode(quiet.name, { [key]: value });
-});
+When(
+  'a node without a BGP session is labelled {string}, called {string}',
+  BGP_CHANGE,
+  async function (this: PodNetWorld, label: string, alias: string) {
+    const [key, value] = label.split('=') as [string, string];
+    const nodes = await this.cluster.nodes();
+    const quiet = nodes.find((node) => node.role === 'worker' && node.labels?.[key] === undefined);
+    if (!quiet) throw new Error(`no worker node is without the label ${key}`);
+    changesOf(this).nodes.set(alias, quiet.name);
+    changesOf(this).labels.push({ node: quiet.name, undo: { [key]: null } });
+    this.attach(`"${alias}" is node ${quiet.name}, BGP address ${bgpAddressOf(quiet)}`, {
+      mediaType: 'text/plain',
+      fileName: `subject-${alias}.txt`,
+    });
+    await this.cluster.labelNode(quiet.name, { [key]: value });
+  },
+);
 
 When('the label {string} is removed from {string}', BGP_CHANGE, async function (this: PodNetWorld, key: string, alias: string) {
   await this.cluster.labelNode(namedNode(this, alias), { [key]: null });
 });
 
-Then('the router holds an Established session from {string}, which advertises the LoadBalancer range', async function (this: PodNetWorld, alias: string) {
-  await this.verify(routerSessionWith(this.cluster, router(this), namedNode(this, alias), { present: true, prefixes: lbRange }));
-});
+Then(
+  'the router holds an Established session from {string}, which advertises the LoadBalancer range',
+  async function (this: PodNetWorld, alias: string) {
+    await this.verify(routerSessionWith(this.cluster, router(this), namedNode(this, alias), { present: true, prefixes: lbRange }));
+  },
+);
 
 Then('the router holds no session from {string}', async function (this: PodNetWorld, alias: string) {
   await this.verify(routerSessionWith(this.cluster, router(this), namedNode(this, alias), { present: false, prefixes: () => [] }));
 });
 
-Then('IP pool {string} routes natively: no encapsulation, no outgoing NAT, BGP export on', async function (this: PodNetWorld, name: string) {
-  await this.verify(poolAdvertisedNatively(this.cluster, name));
-});
+Then(
+  'IP pool {string} routes natively: no encapsulation, no outgoing NAT, BGP export on',
+  async function (this: PodNetWorld, name: string) {
+    await this.verify(poolAdvertisedNatively(this.cluster, name));
+  },
+);
 
-Then("the BGP configuration advertises the LoadBalancer pool's range and gives the pod pool's prefix the community {string}", async function (this: PodNetWorld, community: string) {
-  await this.verify(bgpConfigurationAdvertises(this.cluster, community));
-});
+Then(
+  "the BGP configuration advertises the LoadBalancer pool's range and gives the pod pool's prefix the community {string}",
+  async function (this: PodNetWorld, community: string) {
+    await this.verify(bgpConfigurationAdvertises(this.cluster, community));
+  },
+);
 
 Then('exactly {int} nodes carry the label {string}', async function (this: PodNetWorld, count: number, label: string) {
   await this.verify(nodesCarryLabel(this.cluster, label, count));
@@ -175,29 +219,44 @@ Then('every prefix the router learned carries the communities advertised for it,
   await this.verify(communitiesOnAdvertisedPrefixes(this.cluster, router(this)));
 });
 
-Then("every node routes each other node's block via the router's address on its own subnet, and blackholes its own, by BIRD", async function (this: PodNetWorld) {
-  await this.verify(nodesRouteBlocksViaRouter(this.cluster, router(this)));
-});
+Then(
+  "every node routes each other node's block via the router's address on its own subnet, and blackholes its own, by BIRD",
+  async function (this: PodNetWorld) {
+    await this.verify(nodesRouteBlocksViaRouter(this.cluster, router(this)));
+  },
+);
 
-Then('the router pings {string} and every reply comes from its IP with TTL {int}', async function (this: PodNetWorld, alias: string, ttl: number) {
-  await this.verify(routerPingsPod(this.cluster, router(this), this.pod(alias), ttl));
-});
+Then(
+  'the router pings {string} and every reply comes from its IP with TTL {int}',
+  async function (this: PodNetWorld, alias: string, ttl: number) {
+    await this.verify(routerPingsPod(this.cluster, router(this), this.pod(alias), ttl));
+  },
+);
 
-After({ name: "put back the nodes' labels and the router's configuration the scenario changed", ...BGP_CHANGE }, async function (this: PodNetWorld) {
-  const done = changes.get(this);
-  if (!done) return;
-  for (const { node, undo } of done.labels.reverse()) await this.cluster.labelNode(node, undo);
-  for (const lines of done.router.reverse()) await this.cluster.configureRouter(lines);
-});
+After(
+  { name: "put back the nodes' labels and the router's configuration the scenario changed", ...BGP_CHANGE },
+  async function (this: PodNetWorld) {
+    const done = changes.get(this);
+    if (!done) return;
+    for (const { node, undo } of done.labels.reverse()) await this.cluster.labelNode(node, undo);
+    for (const lines of done.router.reverse()) await this.cluster.configureRouter(lines);
+  },
+);
 
 const BGP_LESSONS = ['@lesson-07', '@lesson-08', '@lesson-10', '@lesson-15'];
 
-After({ name: 'diagnose a failed BGP claim: session states and who advertised what', timeout: 60_000 }, async function (this: PodNetWorld, { result, pickle }) {
-  if (result?.status !== Status.FAILED || !pickle.tags.some((tag) => BGP_LESSONS.includes(tag.name))) return;
-  try {
-    const { picture } = await gatherBgp(this.cluster, router(this));
-    this.attach(formatBgpPicture(picture), { mediaType: 'text/plain', fileName: 'diagnosis-bgp.txt' });
-  } catch (error) {
-    this.attach(`the BGP diagnosis could not look: ${(error as Error).message}`, { mediaType: 'text/plain', fileName: 'diagnosis-bgp.txt' });
-  }
-});
+After(
+  { name: 'diagnose a failed BGP claim: session states and who advertised what', timeout: 60_000 },
+  async function (this: PodNetWorld, { result, pickle }) {
+    if (result?.status !== Status.FAILED || !pickle.tags.some((tag) => BGP_LESSONS.includes(tag.name))) return;
+    try {
+      const { picture } = await gatherBgp(this.cluster, router(this));
+      this.attach(formatBgpPicture(picture), { mediaType: 'text/plain', fileName: 'diagnosis-bgp.txt' });
+    } catch (error) {
+      this.attach(`the BGP diagnosis could not look: ${(error as Error).message}`, {
+        mediaType: 'text/plain',
+        fileName: 'diagnosis-bgp.txt',
+      });
+    }
+  },
+);

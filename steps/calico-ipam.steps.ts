@@ -23,12 +23,20 @@ Then('every pool of the Calico Installation is an IP pool with the settings it d
 });
 
 Then('the IP pools are exactly {string}', async function (this: PodNetWorld, names: string) {
-  await this.verify(poolsAreExactly(this.cluster, names.split(',').map((name) => name.trim())));
+  await this.verify(
+    poolsAreExactly(
+      this.cluster,
+      names.split(',').map((name) => name.trim()),
+    ),
+  );
 });
 
-Then("calicoctl ipam show counts each pool's size, its addresses in use and the rest as free, and what is in use is the pods on the pod network and the nodes' tunnel addresses", async function (this: PodNetWorld) {
-  await this.verify(ipamShowAccountsForPodsAndTunnels(this.cluster));
-});
+Then(
+  "calicoctl ipam show counts each pool's size, its addresses in use and the rest as free, and what is in use is the pods on the pod network and the nodes' tunnel addresses",
+  async function (this: PodNetWorld) {
+    await this.verify(ipamShowAccountsForPodsAndTunnels(this.cluster));
+  },
+);
 
 Then("every node has a confirmed BlockAffinity for a block of its pool's block size", async function (this: PodNetWorld) {
   await this.verify(everyNodeHasConfirmedAffinity(this.cluster, { exactlyOne: false }));
@@ -46,57 +54,89 @@ Then('every block lies inside its pool, aligned on its own size', async function
   await this.verify(blocksAlignedInTheirPool(this.cluster));
 });
 
-Then('every node masquerades traffic from the natOutgoing pools to destinations outside every pool, and only that', async function (this: PodNetWorld) {
-  await this.verify(natOutgoingRuleOnEveryNode(this.cluster));
-});
+Then(
+  'every node masquerades traffic from the natOutgoing pools to destinations outside every pool, and only that',
+  async function (this: PodNetWorld) {
+    await this.verify(natOutgoingRuleOnEveryNode(this.cluster));
+  },
+);
 
-When('{string} pings the InternalIP of {placement} {int} times while that node captures on eth0', { timeout: 30_000 }, async function (this: PodNetWorld, from: string, placement: Placement, count: number) {
-  const name = await chooseNode(this.cluster, placement, this.pods);
-  const node = (await this.cluster.nodes()).find((candidate) => candidate.name === name);
-  if (!node) throw new Error(`node ${name} is gone`);
-  this.lastNodeCapture = await pingNodeUnderCapture(this.cluster, this.pod(from), node, count);
-  this.record(this.lastNodeCapture.observation.evidence);
-});
+When(
+  '{string} pings the InternalIP of {placement} {int} times while that node captures on eth0',
+  { timeout: 30_000 },
+  async function (this: PodNetWorld, from: string, placement: Placement, count: number) {
+    const name = await chooseNode(this.cluster, placement, this.pods);
+    const node = (await this.cluster.nodes()).find((candidate) => candidate.name === name);
+    if (!node) throw new Error(`node ${name} is gone`);
+    this.lastNodeCapture = await pingNodeUnderCapture(this.cluster, this.pod(from), node, count);
+    this.record(this.lastNodeCapture.observation.evidence);
+  },
+);
 
-Then("the capture shows the echo requests coming from the InternalIP of the node of {string}", async function (this: PodNetWorld, alias: string) {
-  if (!this.lastNodeCapture || this.lastNodeCapture.from !== this.pod(alias)) throw new Error(`no capture of a ping from "${alias}" to a node has run in this scenario`);
-  await this.verify(requestsFromSendersNode(this.cluster, this.lastNodeCapture));
-});
+Then(
+  'the capture shows the echo requests coming from the InternalIP of the node of {string}',
+  async function (this: PodNetWorld, alias: string) {
+    if (!this.lastNodeCapture || this.lastNodeCapture.from !== this.pod(alias))
+      throw new Error(`no capture of a ping from "${alias}" to a node has run in this scenario`);
+    await this.verify(requestsFromSendersNode(this.cluster, this.lastNodeCapture));
+  },
+);
 
 Then('the pool {string} is unused: no BlockAffinity and no address in it', async function (this: PodNetWorld, pool: string) {
   await this.verify(poolUnused(this.cluster, pool));
 });
 
-Then('every node has exactly one BlockAffinity, in the pool {string}, besides any LoadBalancer pool', async function (this: PodNetWorld, pool: string) {
-  await this.verify(oneAffinityPerNodeIn(this.cluster, pool));
-});
+Then(
+  'every node has exactly one BlockAffinity, in the pool {string}, besides any LoadBalancer pool',
+  async function (this: PodNetWorld, pool: string) {
+    await this.verify(oneAffinityPerNodeIn(this.cluster, pool));
+  },
+);
 
 Then("every pod and every node's tunnel address has an address in the pool {string}", async function (this: PodNetWorld, pool: string) {
   await this.verify(podsAndTunnelsIn(this.cluster, pool));
 });
 
 // The DaemonSet replaces its pods one node at a time: longer than a step's default 5 s.
-When('the pod template of the DaemonSet {workload} is annotated to take addresses from the pool {string}', { timeout: 300_000 }, async function (this: PodNetWorld, daemonSet: string, pool: string) {
-  const { cluster } = this;
-  const namespace = cluster.workloadNamespace;
-  const annotation = 'cni.projectcalico.org/ipv4pools';
-  this.changed(`the ${annotation} annotation of DaemonSet ${daemonSet}`, async () => void (await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: null })));
-  const replaced = await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: JSON.stringify([pool]) });
-  this.attach(`DaemonSet ${daemonSet}: ${replaced.map((pod) => `${pod.name} on ${pod.node}, IP ${pod.ip}`).join('; ')}`, { mediaType: 'text/plain', fileName: `replaced-${daemonSet}.txt` });
-});
+When(
+  'the pod template of the DaemonSet {workload} is annotated to take addresses from the pool {string}',
+  { timeout: 300_000 },
+  async function (this: PodNetWorld, daemonSet: string, pool: string) {
+    const { cluster } = this;
+    const namespace = cluster.workloadNamespace;
+    const annotation = 'cni.projectcalico.org/ipv4pools';
+    this.changed(
+      `the ${annotation} annotation of DaemonSet ${daemonSet}`,
+      async () => void (await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: null })),
+    );
+    const replaced = await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: JSON.stringify([pool]) });
+    this.attach(`DaemonSet ${daemonSet}: ${replaced.map((pod) => `${pod.name} on ${pod.node}, IP ${pod.ip}`).join('; ')}`, {
+      mediaType: 'text/plain',
+      fileName: `replaced-${daemonSet}.txt`,
+    });
+  },
+);
 
 Then('every {workload} pod has an IP in the pool {string}', async function (this: PodNetWorld, workload: string, pool: string) {
   await this.verify(workloadPodsIn(this.cluster, workload, pool));
 });
 
-Then("every node running a {workload} pod holds a BlockAffinity in the pool {string}, named after the node and the block, and the pod's IP lies in that block", async function (this: PodNetWorld, workload: string, pool: string) {
-  await this.verify(workloadPodsInOwnNodesBlockOf(this.cluster, workload, pool));
-});
+Then(
+  "every node running a {workload} pod holds a BlockAffinity in the pool {string}, named after the node and the block, and the pod's IP lies in that block",
+  async function (this: PodNetWorld, workload: string, pool: string) {
+    await this.verify(workloadPodsInOwnNodesBlockOf(this.cluster, workload, pool));
+  },
+);
 
 Then("every node is a Kind node container with its InternalIP on Docker's kind network", async function (this: PodNetWorld) {
   await this.verify(nodesAreKindContainers(this.cluster));
 });
 
 Then('the Tigera operator reports {string} available and not degraded', async function (this: PodNetWorld, names: string) {
-  await this.verify(calicoComponentsHealthy(this.cluster, names.split(',').map((name) => name.trim())));
+  await this.verify(
+    calicoComponentsHealthy(
+      this.cluster,
+      names.split(',').map((name) => name.trim()),
+    ),
+  );
 });

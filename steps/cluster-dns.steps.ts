@@ -22,74 +22,142 @@ import type { PodNetWorld } from '../support/world.ts';
 /** A lookup that gets no answer waits for dig's or the resolver's bounded retries, longer than cucumber's 5 s default. */
 const DNS_STEP_TIMEOUT = { timeout: 60_000 };
 
-Given('a {workload} pod of namespace {string} on {placement}, called {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, workload: string, namespace: string, placement: Placement, alias: string) {
-  this.name(alias, await choosePod(this.cluster, workload, placement, this.pods, namespace));
-});
+Given(
+  'a {workload} pod of namespace {string} on {placement}, called {string}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, workload: string, namespace: string, placement: Placement, alias: string) {
+    this.name(alias, await choosePod(this.cluster, workload, placement, this.pods, namespace));
+  },
+);
 
-Then('the kube-dns Service is a ClusterIP Service at the tenth address of the Service CIDR, with the ports:', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, table: DataTable) {
-  const ports = table.hashes().map((row) => ({ name: row.name as string, port: Number(row.port), protocol: row.protocol as string }));
-  await this.verify(dnsServiceShape(this.cluster, ports));
-});
+Then(
+  'the kube-dns Service is a ClusterIP Service at the tenth address of the Service CIDR, with the ports:',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, table: DataTable) {
+    const ports = table.hashes().map((row) => ({ name: row.name as string, port: Number(row.port), protocol: row.protocol as string }));
+    await this.verify(dnsServiceShape(this.cluster, ports));
+  },
+);
 
-Then("the ready endpoints of the kube-dns Service are exactly the Ready CoreDNS pods, with the Service's ports", DNS_STEP_TIMEOUT, async function (this: PodNetWorld) {
-  await this.verify(dnsEndpointsAreCoreDnsPods(this.cluster));
-});
+Then(
+  "the ready endpoints of the kube-dns Service are exactly the Ready CoreDNS pods, with the Service's ports",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld) {
+    await this.verify(dnsEndpointsAreCoreDnsPods(this.cluster));
+  },
+);
 
-Then('{string} looking up {string} without its search list is answered for {string} with no A record', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, question: string) {
-  await this.verify(lookupGetsNoAddress(this.cluster, this.pod(alias), name, {}, question));
-});
+Then(
+  '{string} looking up {string} without its search list is answered for {string} with no A record',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, question: string) {
+    await this.verify(lookupGetsNoAddress(this.cluster, this.pod(alias), name, {}, question));
+  },
+);
 
-Then('{string} looking up {string} with its search list gets no A record', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string) {
-  await this.verify(lookupGetsNoAddress(this.cluster, this.pod(alias), name, { search: true }));
-});
+Then(
+  '{string} looking up {string} with its search list gets no A record',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string) {
+    await this.verify(lookupGetsNoAddress(this.cluster, this.pod(alias), name, { search: true }));
+  },
+);
 
 Then('{string} looking up {string} gets NXDOMAIN', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string) {
   await this.verify(lookupIsNxdomain(this.cluster, this.pod(alias), name));
 });
 
-Then('{string} looking up {string} with its search list asks for {string} and gets exactly the ClusterIP of Service {string}, with TTL at most {int}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, question: string, service: string, ttl: number) {
-  await this.verify(lookupGetsClusterIP(this.cluster, this.pod(alias), name, { search: true }, question, service, ttl));
-});
-
-Then('{string} looking up {string} gets exactly the ClusterIP of Service {string}, with TTL at most {int}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, service: string, ttl: number) {
-  await this.verify(lookupGetsClusterIP(this.cluster, this.pod(alias), name, {}, undefined, service, ttl));
-});
-
-Then('{string} looking up {string} with its search list is answered by the kube-dns ClusterIP on port 53', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string) {
-  await this.verify(answerComesFromDnsService(this.cluster, this.pod(alias), name));
-});
-
-Then("{string} looking up {string} gets the same A records as its node's upstream resolver", DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string) {
-  await this.verify(lookupMatchesUpstream(this.cluster, this.pod(alias), name));
-});
-
-Then('{string} looking up the pod record of {string} gets its IP', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, target: string) {
-  await this.verify(podRecordResolves(this.cluster, this.pod(alias), this.pod(target)));
-});
-
-Then('{string} looking up {string} with its search list gets one A record per ready pod of Service {string}, and no ClusterIP', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, service: string) {
-  await this.verify(lookupGetsReadyPods(this.cluster, this.pod(alias), name, service));
-});
-
-Then('{string} looking up {string} with its search list gets exactly the IP of pod {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, pod: string) {
-  await this.verify(lookupGetsPodIP(this.cluster, this.pod(alias), name, pod));
-});
-
-Then("{string} looking up a selected pod's own name under Service {string} gets NXDOMAIN", DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, service: string) {
-  await this.verify(deploymentPodNameIsNxdomain(this.cluster, this.pod(alias), service));
-});
+Then(
+  '{string} looking up {string} with its search list asks for {string} and gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, question: string, service: string, ttl: number) {
+    await this.verify(lookupGetsClusterIP(this.cluster, this.pod(alias), name, { search: true }, question, service, ttl));
+  },
+);
 
 Then(
-  "{string} asking for the SRV records of {string} gets one per pod of StatefulSet {string}, with port {int} and the pod's name under Service {string} as target", DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, statefulSet: string, port: number, service: string) {
+  '{string} looking up {string} gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, service: string, ttl: number) {
+    await this.verify(lookupGetsClusterIP(this.cluster, this.pod(alias), name, {}, undefined, service, ttl));
+  },
+);
+
+Then(
+  '{string} looking up {string} with its search list is answered by the kube-dns ClusterIP on port 53',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string) {
+    await this.verify(answerComesFromDnsService(this.cluster, this.pod(alias), name));
+  },
+);
+
+Then(
+  "{string} looking up {string} gets the same A records as its node's upstream resolver",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string) {
+    await this.verify(lookupMatchesUpstream(this.cluster, this.pod(alias), name));
+  },
+);
+
+Then(
+  '{string} looking up the pod record of {string} gets its IP',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, target: string) {
+    await this.verify(podRecordResolves(this.cluster, this.pod(alias), this.pod(target)));
+  },
+);
+
+Then(
+  '{string} looking up {string} with its search list gets one A record per ready pod of Service {string}, and no ClusterIP',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, service: string) {
+    await this.verify(lookupGetsReadyPods(this.cluster, this.pod(alias), name, service));
+  },
+);
+
+Then(
+  '{string} looking up {string} with its search list gets exactly the IP of pod {string}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, pod: string) {
+    await this.verify(lookupGetsPodIP(this.cluster, this.pod(alias), name, pod));
+  },
+);
+
+Then(
+  "{string} looking up a selected pod's own name under Service {string} gets NXDOMAIN",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, service: string) {
+    await this.verify(deploymentPodNameIsNxdomain(this.cluster, this.pod(alias), service));
+  },
+);
+
+Then(
+  "{string} asking for the SRV records of {string} gets one per pod of StatefulSet {string}, with port {int} and the pod's name under Service {string} as target",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, statefulSet: string, port: number, service: string) {
     await this.verify(srvPerStatefulSetPod(this.cluster, this.pod(alias), name, statefulSet, service, port));
   },
 );
 
-Then('a capture on {string} during its lookup of {string} with its search list shows, in order, these queries answered by the cluster DNS:', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string, table: DataTable) {
-  const expected = table.hashes().map((row) => ({ query: row.query as string, rcode: row.answer as string }));
-  await this.verify(searchWalkSeen(this.cluster, this.pod(alias), name, expected));
-});
+Then(
+  'a capture on {string} during its lookup of {string} with its search list shows, in order, these queries answered by the cluster DNS:',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, name: string, table: DataTable) {
+    const expected = table.hashes().map((row) => ({ query: row.query as string, rcode: row.answer as string }));
+    await this.verify(searchWalkSeen(this.cluster, this.pod(alias), name, expected));
+  },
+);
 
-Then("the node of {string} sends kube-dns's ports to kube-proxy's chains, and its conntrack maps the pod's DNS queries to a kube-dns endpoint:", DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, table: DataTable) {
-  await this.verify(dnsQueryTranslatedOnNode(this.cluster, this.pod(alias), table.hashes().map((row) => ({ port: row.port as string, chain: row.chain as string }))));
-});
+Then(
+  "the node of {string} sends kube-dns's ports to kube-proxy's chains, and its conntrack maps the pod's DNS queries to a kube-dns endpoint:",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, alias: string, table: DataTable) {
+    await this.verify(
+      dnsQueryTranslatedOnNode(
+        this.cluster,
+        this.pod(alias),
+        table.hashes().map((row) => ({ port: row.port as string, chain: row.chain as string })),
+      ),
+    );
+  },
+);

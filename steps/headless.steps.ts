@@ -23,72 +23,129 @@ import type { PodNetWorld } from '../support/world.ts';
 /** A lookup that gets no answer waits for dig's or the resolver's bounded retries, longer than cucumber's 5 s default. */
 const DNS_STEP_TIMEOUT = { timeout: 60_000 };
 
-Then('the StatefulSet {string} has ready pods named {string}, {string} and {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, statefulSet: string, a: string, b: string, c: string) {
-  await this.verify(statefulSetReadyWithOrdinals(this.cluster, statefulSet, [a, b, c]));
-});
+Then(
+  'the StatefulSet {string} has ready pods named {string}, {string} and {string}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, statefulSet: string, a: string, b: string, c: string) {
+    await this.verify(statefulSetReadyWithOrdinals(this.cluster, statefulSet, [a, b, c]));
+  },
+);
 
-Then("inside each pod of the StatefulSet {string}, hostname prints the pod's name", DNS_STEP_TIMEOUT, async function (this: PodNetWorld, statefulSet: string) {
-  await this.verify(statefulSetHostnames(this.cluster, statefulSet));
-});
+Then(
+  "inside each pod of the StatefulSet {string}, hostname prints the pod's name",
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, statefulSet: string) {
+    await this.verify(statefulSetHostnames(this.cluster, statefulSet));
+  },
+);
 
-Then('Service {string} is of type ClusterIP with a clusterIP in the Service CIDR', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, service: string) {
-  await this.verify(serviceHasClusterIP(this.cluster, service));
-});
+Then(
+  'Service {string} is of type ClusterIP with a clusterIP in the Service CIDR',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(serviceHasClusterIP(this.cluster, service));
+  },
+);
 
-Then('Service {string} is headless, with port {int}\\/{word}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, service: string, port: number, protocol: string) {
-  await this.verify(serviceIsHeadless(this.cluster, service, port, protocol));
-});
+Then(
+  'Service {string} is headless, with port {int}\\/{word}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, service: string, port: number, protocol: string) {
+    await this.verify(serviceIsHeadless(this.cluster, service, port, protocol));
+  },
+);
 
 Then('the kubernetes Service holds the first address of the Service CIDR', DNS_STEP_TIMEOUT, async function (this: PodNetWorld) {
   await this.verify(kubernetesServiceAtFirstAddress(this.cluster));
 });
 
 Then(
-  'the EndpointSlice of Service {string} has one ready endpoint per pod of StatefulSet {string}, with the pod as hostname, its node, and port {word} {int}\\/{word}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, service: string, statefulSet: string, name: string, port: number, protocol: string) {
+  'the EndpointSlice of Service {string} has one ready endpoint per pod of StatefulSet {string}, with the pod as hostname, its node, and port {word} {int}\\/{word}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, service: string, statefulSet: string, name: string, port: number, protocol: string) {
     await this.verify(sliceHasStatefulSetHostnames(this.cluster, service, statefulSet, { name, port, protocol }));
   },
 );
 
-Then('the endpoints of Service {string} name their pod and node but have no hostname', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, service: string) {
-  await this.verify(sliceHasNoHostnames(this.cluster, service));
-});
+Then(
+  'the endpoints of Service {string} name their pod and node but have no hostname',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(sliceHasNoHostnames(this.cluster, service));
+  },
+);
 
 Then('{string} gets PONG from redis at {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, host: string) {
   await this.verify(redisAnswersPing(this.cluster, this.pod(alias), host));
 });
 
-Then('redis at {string}, asked from {string}, is a master with online replicas announced as {string} and {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, host: string, alias: string, a: string, b: string) {
-  await this.verify(redisMasterReplicas(this.cluster, this.pod(alias), host, [a, b]));
-});
+Then(
+  'redis at {string}, asked from {string}, is a master with online replicas announced as {string} and {string}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, host: string, alias: string, a: string, b: string) {
+    await this.verify(redisMasterReplicas(this.cluster, this.pod(alias), host, [a, b]));
+  },
+);
 
-Then('redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, host: string, alias: string, master: string, port: number) {
-  await this.verify(redisReplicaOf(this.cluster, this.pod(alias), host, master, port));
-});
+Then(
+  'redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, host: string, alias: string, master: string, port: number) {
+    await this.verify(redisReplicaOf(this.cluster, this.pod(alias), host, master, port));
+  },
+);
 
-Then('a key set through redis at {string} from {string} is read back from {string} and {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, master: string, alias: string, a: string, b: string) {
-  await this.verify(redisWriteReplicates(this.cluster, this.pod(alias), master, [a, b]));
-});
+Then(
+  'a key set through redis at {string} from {string} is read back from {string} and {string}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, master: string, alias: string, a: string, b: string) {
+    await this.verify(redisWriteReplicates(this.cluster, this.pod(alias), master, [a, b]));
+  },
+);
 
-Then('a write through redis at {string} from {string} is refused as READONLY', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, replica: string, alias: string) {
-  await this.verify(redisReplicaRefusesWrites(this.cluster, this.pod(alias), replica));
-});
+Then(
+  'a write through redis at {string} from {string} is refused as READONLY',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, replica: string, alias: string) {
+    await this.verify(redisReplicaRefusesWrites(this.cluster, this.pod(alias), replica));
+  },
+);
 
-Then('on every node, no rule of the nat table mentions Service {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, service: string) {
-  await this.verify(noNatRuleMentions(this.cluster, service));
-});
+Then(
+  'on every node, no rule of the nat table mentions Service {string}',
+  DNS_STEP_TIMEOUT,
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(noNatRuleMentions(this.cluster, service));
+  },
+);
 
-When('the pod {string} of StatefulSet {string} is deleted and the StatefulSet has recreated it', { timeout: 180_000 }, async function (this: PodNetWorld, name: string, statefulSet: string) {
-  const { before, after } = await deleteAndAwaitRecreation(this.cluster, statefulSet, name);
-  this.attach(`${name} was ${before.ip} on ${before.node}; recreated as ${after.ip} on ${after.node}`, { mediaType: 'text/plain', fileName: `recreated-${name}.txt` });
-});
+When(
+  'the pod {string} of StatefulSet {string} is deleted and the StatefulSet has recreated it',
+  { timeout: 180_000 },
+  async function (this: PodNetWorld, name: string, statefulSet: string) {
+    const { before, after } = await deleteAndAwaitRecreation(this.cluster, statefulSet, name);
+    this.attach(`${name} was ${before.ip} on ${before.node}; recreated as ${after.ip} on ${after.node}`, {
+      mediaType: 'text/plain',
+      fileName: `recreated-${name}.txt`,
+    });
+  },
+);
 
-Then('within {int} s, {string} looking up {string} with its search list gets exactly the IP of pod {string}', { timeout: 180_000 }, async function (this: PodNetWorld, seconds: number, alias: string, name: string, pod: string) {
-  await this.verify(within(seconds, () => lookupGetsPodIP(this.cluster, this.pod(alias), name, pod)));
-});
+Then(
+  'within {int} s, {string} looking up {string} with its search list gets exactly the IP of pod {string}',
+  { timeout: 180_000 },
+  async function (this: PodNetWorld, seconds: number, alias: string, name: string, pod: string) {
+    await this.verify(within(seconds, () => lookupGetsPodIP(this.cluster, this.pod(alias), name, pod)));
+  },
+);
 
-Then('within {int} s, redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up', { timeout: 180_000 }, async function (this: PodNetWorld, seconds: number, host: string, alias: string, master: string, port: number) {
-  await this.verify(within(seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
-});
+Then(
+  'within {int} s, redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up',
+  { timeout: 180_000 },
+  async function (this: PodNetWorld, seconds: number, host: string, alias: string, master: string, port: number) {
+    await this.verify(within(seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
+  },
+);
 
 Then(
   "during a redis PING from {string} to {string}, its capture shows the connection addressed to a pod of Service {string} from the DNS answer, and that pod's capture shows it coming from the client's own IP",

@@ -1,12 +1,21 @@
 import { Then } from '@cucumber/cucumber';
 import { hostInterfaceHas, hostInterfaceNamedByRule } from '../support/claims/host-interface.ts';
-import { addressInsidePool, eth0HasPoolMtu, eth0HoldsOneAddress, eth0IsVethToNode, podMtuIsNodeMtuLessOverhead } from '../support/claims/pod-interface.ts';
+import {
+  addressInsidePool,
+  eth0HasPoolMtu,
+  eth0HoldsOneAddress,
+  eth0IsVethToNode,
+  podMtuIsNodeMtuLessOverhead,
+} from '../support/claims/pod-interface.ts';
 import type { PodInfo } from '../support/cluster/cluster.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
-Then('eth0 of {pod} holds exactly one IPv4 address, with prefix length \\/{int}', async function (this: PodNetWorld, pod: PodInfo, prefixLen: number) {
-  await this.verify(eth0HoldsOneAddress(this.cluster, pod, prefixLen));
-});
+Then(
+  'eth0 of {pod} holds exactly one IPv4 address, with prefix length \\/{int}',
+  async function (this: PodNetWorld, pod: PodInfo, prefixLen: number) {
+    await this.verify(eth0HoldsOneAddress(this.cluster, pod, prefixLen));
+  },
+);
 
 Then('the address of {pod} lies inside the Calico IP pool', async function (this: PodNetWorld, pod: PodInfo) {
   await this.verify(addressInsidePool(this.cluster, pod));
@@ -16,9 +25,12 @@ Then("eth0 of {pod} has the IP pool's MTU", async function (this: PodNetWorld, p
   await this.verify(eth0HasPoolMtu(this.cluster, pod));
 });
 
-Then("the MTU of eth0 of {pod} is its node's eth0 MTU less the IP pool's encapsulation overhead", async function (this: PodNetWorld, pod: PodInfo) {
-  await this.verify(podMtuIsNodeMtuLessOverhead(this.cluster, pod));
-});
+Then(
+  "the MTU of eth0 of {pod} is its node's eth0 MTU less the IP pool's encapsulation overhead",
+  async function (this: PodNetWorld, pod: PodInfo) {
+    await this.verify(podMtuIsNodeMtuLessOverhead(this.cluster, pod));
+  },
+);
 
 Then('eth0 of {pod} is one end of a veth pair whose other end is on its node', async function (this: PodNetWorld, pod: PodInfo) {
   await this.verify(eth0IsVethToNode(this.cluster, pod));

@@ -48,9 +48,12 @@ Then('{string} and {string} run on nodes of different subnets', function (this: 
   return this.verify(podsOnDifferentSubnets(this.cluster, this.pod(a), this.pod(b)));
 });
 
-Then("the MTU of {string}'s eth0 is the smallest MTU of its node's up host interfaces less {int} bytes", function (this: PodNetWorld, alias: string, overhead: number) {
-  return this.verify(podMtuFollowsHost(this.cluster, this.pod(alias), overhead));
-});
+Then(
+  "the MTU of {string}'s eth0 is the smallest MTU of its node's up host interfaces less {int} bytes",
+  function (this: PodNetWorld, alias: string, overhead: number) {
+    return this.verify(podMtuFollowsHost(this.cluster, this.pod(alias), overhead));
+  },
+);
 
 Then("the MTU of {string}'s eth0 and of its host side is {int}", function (this: PodNetWorld, alias: string, mtu: number) {
   return this.verify(podAndHostSideMtu(this.cluster, this.pod(alias), this.hostInterfaces.get(this.pod(alias)), mtu));
@@ -65,48 +68,64 @@ When("the Installation's MTU is set to {int}", async function (this: PodNetWorld
   await this.cluster.setInstallationMtu(mtu);
 });
 
-When('{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the host side of {string} is captured', async function (this: PodNetWorld, from: string, to: string, count: number, size: number, on: string) {
-  const source = this.pod(from);
-  const target = this.pod(to);
-  const hostSide = this.observe(await hostInterfaceOf(this.cluster, this.pod(on)));
-  if (!hostSide) throw new Error(`"${on}" has no host-side interface`);
-  // A default-size ping first, in the same capture: it proves the capture sees the pod's packets.
-  let large: SizedPingSeen | undefined;
-  this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(this.pod(on).node), hostSide, `${hostSide} on node ${this.pod(on).node}`, async () => {
-    const small = await ping(this.cluster, podTarget(source), target.ip as string, 1);
-    const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
-    large = { from: source, to: target, count, size, observation };
-    return { value: undefined, evidence: [...small.evidence, ...observation.evidence] };
-  }, ['icmp']);
-  this.lastPing = large;
-  this.record(this.lastPacketCapture.evidence);
-  this.attachFiles(this.lastPacketCapture.files);
-});
+When(
+  '{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the host side of {string} is captured',
+  async function (this: PodNetWorld, from: string, to: string, count: number, size: number, on: string) {
+    const source = this.pod(from);
+    const target = this.pod(to);
+    const hostSide = this.observe(await hostInterfaceOf(this.cluster, this.pod(on)));
+    if (!hostSide) throw new Error(`"${on}" has no host-side interface`);
+    // A default-size ping first, in the same capture: it proves the capture sees the pod's packets.
+    let large: SizedPingSeen | undefined;
+    this.lastPacketCapture = await captureVerbose(
+      this.cluster,
+      nodeTarget(this.pod(on).node),
+      hostSide,
+      `${hostSide} on node ${this.pod(on).node}`,
+      async () => {
+        const small = await ping(this.cluster, podTarget(source), target.ip as string, 1);
+        const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
+        large = { from: source, to: target, count, size, observation };
+        return { value: undefined, evidence: [...small.evidence, ...observation.evidence] };
+      },
+      ['icmp'],
+    );
+    this.lastPing = large;
+    this.record(this.lastPacketCapture.evidence);
+    this.attachFiles(this.lastPacketCapture.files);
+  },
+);
 
-When('{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the {word} of the node of {string} is captured', async function (this: PodNetWorld, from: string, to: string, count: number, size: number, iface: string, on: string) {
-  const source = this.pod(from);
-  const target = this.pod(to);
-  const node = this.pod(on).node;
-  let seen: SizedPingSeen | undefined;
-  this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(node), iface, `${iface} of node ${node}`, async () => {
-    const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
-    seen = { from: source, to: target, count, size, observation };
-    return observation;
-  });
-  this.lastPing = seen;
-  this.record(this.lastPacketCapture.evidence);
-  this.attachFiles(this.lastPacketCapture.files);
-});
+When(
+  '{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the {word} of the node of {string} is captured',
+  async function (this: PodNetWorld, from: string, to: string, count: number, size: number, iface: string, on: string) {
+    const source = this.pod(from);
+    const target = this.pod(to);
+    const node = this.pod(on).node;
+    let seen: SizedPingSeen | undefined;
+    this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(node), iface, `${iface} of node ${node}`, async () => {
+      const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
+      seen = { from: source, to: target, count, size, observation };
+      return observation;
+    });
+    this.lastPing = seen;
+    this.record(this.lastPacketCapture.evidence);
+    this.attachFiles(this.lastPacketCapture.files);
+  },
+);
 
 Then('ping refuses every request in the pod with the kernel\'s "message too long" and the MTU of its eth0', function (this: PodNetWorld) {
   return this.verify(refusedLocally(this.cluster, this.requirePing() as SizedPingSeen));
 });
 
-Then("the capture shows the default-size request and no echo request longer than the MTU of {string}'s eth0", async function (this: PodNetWorld, alias: string) {
-  const mtu = interfaceNamed(this.observe(await interfaces(this.cluster, podTarget(this.pod(alias)))), 'eth0')?.mtu ?? 0;
-  const ping = this.requirePing();
-  return this.verify(noOversizedRequest(this.requirePacketCapture(), ping.from, ping.to, mtu));
-});
+Then(
+  "the capture shows the default-size request and no echo request longer than the MTU of {string}'s eth0",
+  async function (this: PodNetWorld, alias: string) {
+    const mtu = interfaceNamed(this.observe(await interfaces(this.cluster, podTarget(this.pod(alias)))), 'eth0')?.mtu ?? 0;
+    const ping = this.requirePing();
+    return this.verify(noOversizedRequest(this.requirePacketCapture(), ping.from, ping.to, mtu));
+  },
+);
 
 Then('every reply is {int} bytes and carries TTL {int}', function (this: PodNetWorld, bytes: number, ttl: number) {
   return this.verify(repliesSized(this.requirePing(), bytes, ttl));
@@ -117,18 +136,23 @@ Then('the capture shows the echo requests as VXLAN packets of IP length {int}', 
   return this.verify(vxlanRequestsOfLength(this.requirePacketCapture(), ping.from, ping.to, length));
 });
 
-Given("the router's interface on the subnet of the node of {string} has MTU {int}", async function (this: PodNetWorld, alias: string, mtu: number) {
-  const { nodes } = await calicoNodes(this.cluster);
-  const subnet = nodes.find((node) => node.name === this.pod(alias).node)?.subnet;
-  const router = this.router();
-  const svi = this.observe(await interfaces(this.cluster, router)).find((iface) => ipv4Addresses(iface).some((cidr) => subnetOf(cidr) === subnet));
-  if (!svi) throw new Error(`the router has no interface on ${subnet}`);
-  const before = svi.mtu;
-  this.changed(`the router's ${svi.name} MTU`, async () => {
-    await runProbe(this.cluster, router, ['ip', 'link', 'set', svi.name, 'mtu', String(before)], () => undefined);
-  });
-  this.observe(await runProbe(this.cluster, router, ['ip', 'link', 'set', svi.name, 'mtu', String(mtu)], () => undefined));
-});
+Given(
+  "the router's interface on the subnet of the node of {string} has MTU {int}",
+  async function (this: PodNetWorld, alias: string, mtu: number) {
+    const { nodes } = await calicoNodes(this.cluster);
+    const subnet = nodes.find((node) => node.name === this.pod(alias).node)?.subnet;
+    const router = this.router();
+    const svi = this.observe(await interfaces(this.cluster, router)).find((iface) =>
+      ipv4Addresses(iface).some((cidr) => subnetOf(cidr) === subnet),
+    );
+    if (!svi) throw new Error(`the router has no interface on ${subnet}`);
+    const before = svi.mtu;
+    this.changed(`the router's ${svi.name} MTU`, async () => {
+      await runProbe(this.cluster, router, ['ip', 'link', 'set', svi.name, 'mtu', String(before)], () => undefined);
+    });
+    this.observe(await runProbe(this.cluster, router, ['ip', 'link', 'set', svi.name, 'mtu', String(mtu)], () => undefined));
+  },
+);
 
 Given("the control-plane node's reverse-path filter is {int}", async function (this: PodNetWorld, mode: number) {
   const { node } = await apiServer(this.cluster);
@@ -149,14 +173,19 @@ When("the API server's \\/healthz is fetched over TLS from the node of {string}"
   this.record(this.lastFetch.observation.evidence);
 });
 
-When("the API server's \\/healthz is fetched over TLS from the node of {string} while the {word} of the control-plane node is captured", async function (this: PodNetWorld, alias: string, iface: string) {
-  const server = await apiServer(this.cluster);
-  const node = this.pod(alias).node;
-  this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () => fetchFrom(this.cluster, node, server.url));
-  this.lastFetch = { from: `node ${node}`, observation: this.lastPacketCapture.during as Awaited<ReturnType<typeof fetchFrom>> };
-  this.record(this.lastPacketCapture.evidence);
-  this.attachFiles(this.lastPacketCapture.files);
-});
+When(
+  "the API server's \\/healthz is fetched over TLS from the node of {string} while the {word} of the control-plane node is captured",
+  async function (this: PodNetWorld, alias: string, iface: string) {
+    const server = await apiServer(this.cluster);
+    const node = this.pod(alias).node;
+    this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () =>
+      fetchFrom(this.cluster, node, server.url),
+    );
+    this.lastFetch = { from: `node ${node}`, observation: this.lastPacketCapture.during as Awaited<ReturnType<typeof fetchFrom>> };
+    this.record(this.lastPacketCapture.evidence);
+    this.attachFiles(this.lastPacketCapture.files);
+  },
+);
 
 Then('the answer is {string}', function (this: PodNetWorld, body: string) {
   const fetch = this.requireFetch();
@@ -175,20 +204,29 @@ async function calicoIPOf(world: PodNetWorld, alias: string): Promise<string> {
   return found.ip;
 }
 
-Then('the capture shows the router\'s ICMP "fragmentation needed" with MTU {int} to the API server, quoting its TCP segment to the node of {string} with DF set', async function (this: PodNetWorld, mtu: number, alias: string) {
-  const server = await apiServer(this.cluster);
-  return this.verify(fragNeededSeen(this.requirePacketCapture(), server.ip, 6443, await calicoIPOf(this, alias), mtu));
-});
+Then(
+  'the capture shows the router\'s ICMP "fragmentation needed" with MTU {int} to the API server, quoting its TCP segment to the node of {string} with DF set',
+  async function (this: PodNetWorld, mtu: number, alias: string) {
+    const server = await apiServer(this.cluster);
+    return this.verify(fragNeededSeen(this.requirePacketCapture(), server.ip, 6443, await calicoIPOf(this, alias), mtu));
+  },
+);
 
-Then('the capture shows every TCP segment between the node of {string} and the API server with DF set', async function (this: PodNetWorld, alias: string) {
-  const server = await apiServer(this.cluster);
-  return this.verify(tcpCarriesDf(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias)));
-});
+Then(
+  'the capture shows every TCP segment between the node of {string} and the API server with DF set',
+  async function (this: PodNetWorld, alias: string) {
+    const server = await apiServer(this.cluster);
+    return this.verify(tcpCarriesDf(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias)));
+  },
+);
 
-Then("the capture shows the SYN from the node of {string} with MSS {int} and the API server's SYN-ACK with MSS {int}", async function (this: PodNetWorld, alias: string, syn: number, synAck: number) {
-  const server = await apiServer(this.cluster);
-  return this.verify(handshakeMss(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias), syn, synAck));
-});
+Then(
+  "the capture shows the SYN from the node of {string} with MSS {int} and the API server's SYN-ACK with MSS {int}",
+  async function (this: PodNetWorld, alias: string, syn: number, synAck: number) {
+    const server = await apiServer(this.cluster);
+    return this.verify(handshakeMss(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias), syn, synAck));
+  },
+);
 
 Then("the control-plane node routes the ICMP's source via {word}", async function (this: PodNetWorld, dev: string) {
   const server = await apiServer(this.cluster);
@@ -200,7 +238,10 @@ Then('the control-plane node caches no path MTU for the node of {string}', async
   return this.verify(cachedPathMtu(this.cluster, server.node, await calicoIPOf(this, alias), undefined));
 });
 
-Then('the control-plane node caches a path MTU of {int} for the node of {string}', async function (this: PodNetWorld, mtu: number, alias: string) {
-  const server = await apiServer(this.cluster);
-  return this.verify(cachedPathMtu(this.cluster, server.node, await calicoIPOf(this, alias), mtu));
-});
+Then(
+  'the control-plane node caches a path MTU of {int} for the node of {string}',
+  async function (this: PodNetWorld, mtu: number, alias: string) {
+    const server = await apiServer(this.cluster);
+    return this.verify(cachedPathMtu(this.cluster, server.node, await calicoIPOf(this, alias), mtu));
+  },
+);

@@ -21,10 +21,15 @@ Then('no two pods share an IP address', async function (this: PodNetWorld) {
   await this.verify(podIPsAreUnique(this.cluster));
 });
 
-// One exec per pod (fping and a capture on each): with the lessons' workloads the lab holds over 20 pods, beyond cucumber's 5 s.
-Then("every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP", { timeout: 120_000 }, async function (this: PodNetWorld) {
-  await this.verify(suiteMesh(this.cluster));
-});
+// One exec and one capture per pod: on a live cluster each is an API round trip, and a namespace
+// holding the lessons' pods too (--namespace default) takes longer than cucumber's default 5 s.
+Then(
+  "every pod of the suite reaches every other at its own IP, and each request arrives with the sender's own IP",
+  { timeout: 180_000 },
+  async function (this: PodNetWorld) {
+    await this.verify(suiteMesh(this.cluster));
+  },
+);
 
 Then('the pod CIDR, the Service CIDR and the node network do not overlap', async function (this: PodNetWorld) {
   await this.verify(networksDoNotOverlap(this.cluster));
@@ -47,9 +52,12 @@ Then('every container of {pod} sees the same eth0 and IP', async function (this:
   await this.verify(containersShareEth0(this.cluster, pod));
 });
 
-Then('container {string} of {pod} reaches a server in container {string} on localhost', async function (this: PodNetWorld, client: string, pod: PodInfo, server: string) {
-  await this.verify(containersReachOverLocalhost(this.cluster, pod, client, server));
-});
+Then(
+  'container {string} of {pod} reaches a server in container {string} on localhost',
+  async function (this: PodNetWorld, client: string, pod: PodInfo, server: string) {
+    await this.verify(containersReachOverLocalhost(this.cluster, pod, client, server));
+  },
+);
 
 When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
   const pod = await createPodOn(this.cluster, placement, this.pods);
@@ -69,13 +77,19 @@ Then("the IP of {pod} is free again in Calico's IPAM", async function (this: Pod
   await this.verify(addressReleased(this.cluster, pod));
 });
 
-Then('the CNI configuration used on the node of {pod} is {string}, the first file in \\/etc\\/cni\\/net.d', async function (this: PodNetWorld, pod: PodInfo, file: string) {
-  await this.verify(cniConfigIsFirstFile(this.cluster, pod.node, file));
-});
+Then(
+  'the CNI configuration used on the node of {pod} is {string}, the first file in \\/etc\\/cni\\/net.d',
+  async function (this: PodNetWorld, pod: PodInfo, file: string) {
+    await this.verify(cniConfigIsFirstFile(this.cluster, pod.node, file));
+  },
+);
 
-Then('every plugin that {string} names is an executable in \\/opt\\/cni\\/bin on the node of {pod}', async function (this: PodNetWorld, file: string, pod: PodInfo) {
-  await this.verify(cniBinariesPresent(this.cluster, pod.node, file));
-});
+Then(
+  'every plugin that {string} names is an executable in \\/opt\\/cni\\/bin on the node of {pod}',
+  async function (this: PodNetWorld, file: string, pod: PodInfo) {
+    await this.verify(cniBinariesPresent(this.cluster, pod.node, file));
+  },
+);
 
 Then('no IPAM block is more than {int}% allocated', async function (this: PodNetWorld, percent: number) {
   await this.verify(blocksBelowUtilisation(this.cluster, percent));

@@ -14,7 +14,13 @@ import {
   vxlanDeviceShape,
   vxlanMtuRule,
 } from '../support/claims/overlay.ts';
-import { noPodAddressOutside, onlyVxlanBetweenNodes, pingUnderWireCapture, plainIcmpNoVxlan, vxlanArrivesFrom } from '../support/claims/encapsulation.ts';
+import {
+  noPodAddressOutside,
+  onlyVxlanBetweenNodes,
+  pingUnderWireCapture,
+  plainIcmpNoVxlan,
+  vxlanArrivesFrom,
+} from '../support/claims/encapsulation.ts';
 import { ceosSwitchState } from '../support/claims/router-api.ts';
 import { ipPoolReads } from '../support/claims/ippool.ts';
 import { cidrContains } from '../support/net/cidr.ts';
@@ -29,9 +35,12 @@ Then('every node reaches the nodes of its own subnet directly on {word}', functi
   return this.verify(nodeToNodePaths(this.cluster, this.router(), dev, 'same'));
 });
 
-Then("every node reaches the nodes of the other subnet via the router's address on its own subnet, on {word}", function (this: PodNetWorld, dev: string) {
-  return this.verify(nodeToNodePaths(this.cluster, this.router(), dev, 'other'));
-});
+Then(
+  "every node reaches the nodes of the other subnet via the router's address on its own subnet, on {word}",
+  function (this: PodNetWorld, dev: string) {
+    return this.verify(nodeToNodePaths(this.cluster, this.router(), dev, 'other'));
+  },
+);
 
 Then('the router routes only its directly connected subnets', function (this: PodNetWorld) {
   return this.verify(routerRoutesConnectedOnly(this.cluster, this.router()));
@@ -41,12 +50,17 @@ Then('the router has no default route and no route covering the IP pool', functi
   return this.verify(routerKnowsNoPods(this.cluster, this.router()));
 });
 
-Then("the switch's JSON output shows its VLAN ports connected, its VLAN interfaces up at MTU {int} and no gateway of last resort", function (this: PodNetWorld, mtu: number) {
-  return this.verify(ceosSwitchState(this.cluster, this.router(), mtu));
-});
+Then(
+  "the switch's JSON output shows its VLAN ports connected, its VLAN interfaces up at MTU {int} and no gateway of last resort",
+  function (this: PodNetWorld, mtu: number) {
+    return this.verify(ceosSwitchState(this.cluster, this.router(), mtu));
+  },
+);
 
 Then('the IP pool {string} reads:', function (this: PodNetWorld, name: string, table: DataTable) {
-  return this.verify(ipPoolReads(this.cluster, name, Object.fromEntries(table.raw().map(([key, value]) => [key as string, value as string]))));
+  return this.verify(
+    ipPoolReads(this.cluster, name, Object.fromEntries(table.raw().map(([key, value]) => [key as string, value as string]))),
+  );
 });
 
 Then("every node's Calico address is its {word} address, with its prefix", function (this: PodNetWorld, dev: string) {
@@ -57,48 +71,85 @@ Then("no route to a remote block and no VXLAN FDB entry points at a node's {word
   return this.verify(nothingPointsAt(this.cluster, dev));
 });
 
-Then('on every node each remote block is routed natively within a subnet and through vxlan.calico across subnets', function (this: PodNetWorld) {
-  return this.verify(blockRoutesBySubnet(this.cluster, 'remote'));
-});
+Then(
+  'on every node each remote block is routed natively within a subnet and through vxlan.calico across subnets',
+  function (this: PodNetWorld) {
+    return this.verify(blockRoutesBySubnet(this.cluster, 'remote'));
+  },
+);
 
 Then('on every node its own blocks are blackholes', function (this: PodNetWorld) {
   return this.verify(blockRoutesBySubnet(this.cluster, 'own'));
 });
 
-Then("on every node vxlan.calico has VNI {int}, port {int}, no learning, and the node's Calico address as local address on {word}", function (this: PodNetWorld, vni: number, port: number, dev: string) {
-  return this.verify(vxlanDeviceShape(this.cluster, vni, port, dev));
-});
+Then(
+  "on every node vxlan.calico has VNI {int}, port {int}, no learning, and the node's Calico address as local address on {word}",
+  function (this: PodNetWorld, vni: number, port: number, dev: string) {
+    return this.verify(vxlanDeviceShape(this.cluster, vni, port, dev));
+  },
+);
 
-Then("on every node vxlan.calico's MTU is the smallest MTU of its up host interfaces less {int} bytes", function (this: PodNetWorld, overhead: number) {
-  return this.verify(vxlanMtuRule(this.cluster, overhead));
-});
+Then(
+  "on every node vxlan.calico's MTU is the smallest MTU of its up host interfaces less {int} bytes",
+  function (this: PodNetWorld, overhead: number) {
+    return this.verify(vxlanMtuRule(this.cluster, overhead));
+  },
+);
 
 Then("on every node vxlan.calico holds only the node's tunnel address, as a \\/32 in a block of the node", function (this: PodNetWorld) {
   return this.verify(tunnelAddressOnDevice(this.cluster));
 });
 
-Then("on every node vxlan.calico has a permanent neighbour entry for every other node's tunnel address and MAC", function (this: PodNetWorld) {
-  return this.verify(vtepEntries(this.cluster, 'neighbour'));
-});
+Then(
+  "on every node vxlan.calico has a permanent neighbour entry for every other node's tunnel address and MAC",
+  function (this: PodNetWorld) {
+    return this.verify(vtepEntries(this.cluster, 'neighbour'));
+  },
+);
 
-Then("on every node vxlan.calico has a permanent FDB entry sending every other node's tunnel MAC to its Calico address", function (this: PodNetWorld) {
-  return this.verify(vtepEntries(this.cluster, 'fdb'));
-});
+Then(
+  "on every node vxlan.calico has a permanent FDB entry sending every other node's tunnel MAC to its Calico address",
+  function (this: PodNetWorld) {
+    return this.verify(vtepEntries(this.cluster, 'fdb'));
+  },
+);
 
-When('{string} pings {string} {int} times while the {word} of the node of {string} is captured', async function (this: PodNetWorld, from: string, to: string, count: number, iface: string, on: string) {
-  const node = this.pod(on).node;
-  this.lastWireCapture = await pingUnderWireCapture(this.cluster, this.pod(from), this.pod(to), count, nodeTarget(node), iface, `${iface} of node ${node}`);
-  this.lastPing = this.lastWireCapture.ping;
-  this.record(this.lastWireCapture.evidence);
-  this.attachFiles(this.lastWireCapture.files);
-});
+When(
+  '{string} pings {string} {int} times while the {word} of the node of {string} is captured',
+  async function (this: PodNetWorld, from: string, to: string, count: number, iface: string, on: string) {
+    const node = this.pod(on).node;
+    this.lastWireCapture = await pingUnderWireCapture(
+      this.cluster,
+      this.pod(from),
+      this.pod(to),
+      count,
+      nodeTarget(node),
+      iface,
+      `${iface} of node ${node}`,
+    );
+    this.lastPing = this.lastWireCapture.ping;
+    this.record(this.lastWireCapture.evidence);
+    this.attachFiles(this.lastWireCapture.files);
+  },
+);
 
-When('{string} pings {string} {int} times while the router is captured', async function (this: PodNetWorld, from: string, to: string, count: number) {
-  this.lastWireCapture = await pingUnderWireCapture(this.cluster, this.pod(from), this.pod(to), count, this.router(), 'any', 'every interface of the router');
-  this.lastPing = this.lastWireCapture.ping;
-  this.record(this.lastWireCapture.evidence);
-  this.attachFiles(this.lastWireCapture.files);
-});
+When(
+  '{string} pings {string} {int} times while the router is captured',
+  async function (this: PodNetWorld, from: string, to: string, count: number) {
+    this.lastWireCapture = await pingUnderWireCapture(
+      this.cluster,
+      this.pod(from),
+      this.pod(to),
+      count,
+      this.router(),
+      'any',
+      'every interface of the router',
+    );
+    this.lastPing = this.lastWireCapture.ping;
+    this.record(this.lastWireCapture.evidence);
+    this.attachFiles(this.lastWireCapture.files);
+  },
+);
 
 async function calicoIP(world: PodNetWorld, node: string): Promise<string> {
   const { nodes } = await calicoNodes(world.cluster);
@@ -107,9 +158,20 @@ async function calicoIP(world: PodNetWorld, node: string): Promise<string> {
   return found.ip;
 }
 
-Then('the capture shows the ping only as VXLAN with VNI {int} on port {int} between the Calico addresses of the nodes of {string} and {string}', async function (this: PodNetWorld, vni: number, port: number, a: string, b: string) {
-  return this.verify(onlyVxlanBetweenNodes(this.requireWireCapture(), await calicoIP(this, this.pod(a).node), await calicoIP(this, this.pod(b).node), port, vni));
-});
+Then(
+  'the capture shows the ping only as VXLAN with VNI {int} on port {int} between the Calico addresses of the nodes of {string} and {string}',
+  async function (this: PodNetWorld, vni: number, port: number, a: string, b: string) {
+    return this.verify(
+      onlyVxlanBetweenNodes(
+        this.requireWireCapture(),
+        await calicoIP(this, this.pod(a).node),
+        await calicoIP(this, this.pod(b).node),
+        port,
+        vni,
+      ),
+    );
+  },
+);
 
 Then('the capture shows the ping as plain ICMP between the pods and no UDP on port {int}', function (this: PodNetWorld, port: number) {
   return this.verify(plainIcmpNoVxlan(this.requireWireCapture(), port));
@@ -120,7 +182,12 @@ Then('the capture shows the ping encapsulated, with no pod address in an outer h
   return this.verify(noPodAddressOutside(this.requireWireCapture(), (ip) => pools.some((pool) => cidrContains(pool.cidr, ip))));
 });
 
-Then('the capture shows the echo requests arriving as VXLAN on port {int} from the Calico address of the node of {string}', async function (this: PodNetWorld, port: number, from: string) {
-  const capture = this.requireWireCapture();
-  return this.verify(vxlanArrivesFrom(capture, await calicoIP(this, this.pod(from).node), await calicoIP(this, capture.ping.to.node), port));
-});
+Then(
+  'the capture shows the echo requests arriving as VXLAN on port {int} from the Calico address of the node of {string}',
+  async function (this: PodNetWorld, port: number, from: string) {
+    const capture = this.requireWireCapture();
+    return this.verify(
+      vxlanArrivesFrom(capture, await calicoIP(this, this.pod(from).node), await calicoIP(this, capture.ping.to.node), port),
+    );
+  },
+);

@@ -42,33 +42,61 @@ function lastReplacement(world: PodNetWorld): Replacement {
 /** `port 80/TCP named "http"` */
 const portSpec = (port: number, protocol: string, name: string) => ({ name, port, protocol });
 
-Then('the {workload} Deployment has {int} pods, each Running and Ready with an IP from the pool, all on worker nodes', STEP_TIMEOUT, function (this: PodNetWorld, workload: string, replicas: number) {
-  return this.verify(replicasReadyOnWorkers(this.cluster, workload, replicas));
-});
+Then(
+  'the {workload} Deployment has {int} pods, each Running and Ready with an IP from the pool, all on worker nodes',
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, workload: string, replicas: number) {
+    return this.verify(replicasReadyOnWorkers(this.cluster, workload, replicas));
+  },
+);
 
-Then('the Service {string} has type ClusterIP, a ClusterIP inside the Service CIDR, no external IP, and one port: {int}\\/{word} named {string}', STEP_TIMEOUT, function (this: PodNetWorld, service: string, port: number, protocol: string, name: string) {
-  return this.verify(serviceIsClusterIP(this.cluster, service, portSpec(port, protocol, name)));
-});
+Then(
+  'the Service {string} has type ClusterIP, a ClusterIP inside the Service CIDR, no external IP, and one port: {int}\\/{word} named {string}',
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, service: string, port: number, protocol: string, name: string) {
+    return this.verify(serviceIsClusterIP(this.cluster, service, portSpec(port, protocol, name)));
+  },
+);
 
-Then('the EndpointSlice of {string} is IPv4 with port {int}\\/{word} named {string}, its ready endpoints exactly the Ready pods its selector matches', STEP_TIMEOUT, function (this: PodNetWorld, service: string, port: number, protocol: string, name: string) {
-  return this.verify(sliceListsReadyPods(this.cluster, service, portSpec(port, protocol, name)));
-});
+Then(
+  'the EndpointSlice of {string} is IPv4 with port {int}\\/{word} named {string}, its ready endpoints exactly the Ready pods its selector matches',
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, service: string, port: number, protocol: string, name: string) {
+    return this.verify(sliceListsReadyPods(this.cluster, service, portSpec(port, protocol, name)));
+  },
+);
 
-When('{string} sends the line {string} to port {int} of the Service {string} by its name', STEP_TIMEOUT, async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
-  exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: true }));
-});
+When(
+  '{string} sends the line {string} to port {int} of the Service {string} by its name',
+  STEP_TIMEOUT,
+  async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: true }));
+  },
+);
 
-When('{string} sends the line {string} to port {int} of the ClusterIP of {string}', STEP_TIMEOUT, async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
-  exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: false }));
-});
+When(
+  '{string} sends the line {string} to port {int} of the ClusterIP of {string}',
+  STEP_TIMEOUT,
+  async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: false }));
+  },
+);
 
-When('{string} sends the line {string} to port {int} of the ClusterIP of {string} while every node is watched', STEP_TIMEOUT, async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
-  exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: false, watchNodes: true }));
-});
+When(
+  '{string} sends the line {string} to port {int} of the ClusterIP of {string} while every node is watched',
+  STEP_TIMEOUT,
+  async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: false, watchNodes: true }));
+  },
+);
 
-When('{string} opens {int} connections to port {int} of the ClusterIP of {string}', STEP_TIMEOUT, async function (this: PodNetWorld, client: string, count: number, port: number, service: string) {
-  exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, 'get', { byName: false, connections: count }));
-});
+When(
+  '{string} opens {int} connections to port {int} of the ClusterIP of {string}',
+  STEP_TIMEOUT,
+  async function (this: PodNetWorld, client: string, count: number, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, 'get', { byName: false, connections: count }));
+  },
+);
 
 Then('the Service name resolved to its ClusterIP and the connection carried a reply', STEP_TIMEOUT, function (this: PodNetWorld) {
   return this.verify(connectedByName(this.cluster, lastExchange(this)));
@@ -86,47 +114,86 @@ Then('exactly one backend of the Service logged the line {string}', STEP_TIMEOUT
   return this.verify(oneBackendLogged(lastExchange(this), line, false));
 });
 
-Then('exactly one backend of the Service logged the line {string}, coming from the client pod\'s own IP', STEP_TIMEOUT, function (this: PodNetWorld, line: string) {
-  return this.verify(oneBackendLogged(lastExchange(this), line, true));
-});
+Then(
+  "exactly one backend of the Service logged the line {string}, coming from the client pod's own IP",
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, line: string) {
+    return this.verify(oneBackendLogged(lastExchange(this), line, true));
+  },
+);
 
-Then('the conntrack table of the client\'s node maps the ClusterIP to the backend that answered', STEP_TIMEOUT, function (this: PodNetWorld) {
-  return this.verify(conntrackShowsTranslation(this.cluster, lastExchange(this)));
-});
+Then(
+  "the conntrack table of the client's node maps the ClusterIP to the backend that answered",
+  STEP_TIMEOUT,
+  function (this: PodNetWorld) {
+    return this.verify(conntrackShowsTranslation(this.cluster, lastExchange(this)));
+  },
+);
 
-Then('a DNAT rule of the Service\'s port {string} counted the connection on the client\'s node, and no other node translated it', STEP_TIMEOUT, function (this: PodNetWorld, portName: string) {
-  return this.verify(translatedOnClientNodeOnly(this.cluster, lastExchange(this), portName));
-});
+Then(
+  "a DNAT rule of the Service's port {string} counted the connection on the client's node, and no other node translated it",
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, portName: string) {
+    return this.verify(translatedOnClientNodeOnly(this.cluster, lastExchange(this), portName));
+  },
+);
 
-Then('the client node\'s eth0 carried the connection to the backend pod\'s IP, never to the ClusterIP', STEP_TIMEOUT, function (this: PodNetWorld) {
-  return this.verify(captureShowsBackendNotClusterIP(lastExchange(this)));
-});
+Then(
+  "the client node's eth0 carried the connection to the backend pod's IP, never to the ClusterIP",
+  STEP_TIMEOUT,
+  function (this: PodNetWorld) {
+    return this.verify(captureShowsBackendNotClusterIP(lastExchange(this)));
+  },
+);
 
 Then('every backend of the Service received at least one of the connections', STEP_TIMEOUT, function (this: PodNetWorld) {
   return this.verify(everyEndpointReceivedOne(lastExchange(this)));
 });
 
-Then('on every node, the nat table\'s KUBE-SERVICES sends port {string} of {string} to the chain kube-proxy names for it', STEP_TIMEOUT, function (this: PodNetWorld, portName: string, service: string) {
-  return this.verify(servicesChainJumpsOnEveryNode(this.cluster, service, portName));
-});
+Then(
+  "on every node, the nat table's KUBE-SERVICES sends port {string} of {string} to the chain kube-proxy names for it",
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, portName: string, service: string) {
+    return this.verify(servicesChainJumpsOnEveryNode(this.cluster, service, portName));
+  },
+);
 
-Then('on every node, the chain of port {string} of {string} marks clients from outside the cluster CIDR, then jumps to each ready endpoint with probability 1\\/\\(n-i)', STEP_TIMEOUT, function (this: PodNetWorld, portName: string, service: string) {
-  return this.verify(serviceChainOnEveryNode(this.cluster, service, portName));
-});
+Then(
+  'on every node, the chain of port {string} of {string} marks clients from outside the cluster CIDR, then jumps to each ready endpoint with probability 1\\/\\(n-i)',
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, portName: string, service: string) {
+    return this.verify(serviceChainOnEveryNode(this.cluster, service, portName));
+  },
+);
 
-Then('on every node, each endpoint chain of port {string} of {string} holds the hairpin mark and the DNAT to its endpoint, nothing else', STEP_TIMEOUT, function (this: PodNetWorld, portName: string, service: string) {
-  return this.verify(endpointChainsOnEveryNode(this.cluster, service, portName));
-});
+Then(
+  'on every node, each endpoint chain of port {string} of {string} holds the hairpin mark and the DNAT to its endpoint, nothing else',
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, portName: string, service: string) {
+    return this.verify(endpointChainsOnEveryNode(this.cluster, service, portName));
+  },
+);
 
-When('a {workload} pod of the Service {string} is deleted and its Deployment replaces it', STEP_TIMEOUT, async function (this: PodNetWorld, workload: string, service: string) {
-  const replaced = await replaceOnePod(this.cluster, workload, service);
-  replacements.set(this, replaced);
-  this.attach(`deleted ${replaced.deleted.name} (${replaced.deleted.ip}); replaced by ${replaced.replacement.name} (${replaced.replacement.ip}) on ${replaced.replacement.node}`, { mediaType: 'text/plain', fileName: 'replacement.txt' });
-});
+When(
+  'a {workload} pod of the Service {string} is deleted and its Deployment replaces it',
+  STEP_TIMEOUT,
+  async function (this: PodNetWorld, workload: string, service: string) {
+    const replaced = await replaceOnePod(this.cluster, workload, service);
+    replacements.set(this, replaced);
+    this.attach(
+      `deleted ${replaced.deleted.name} (${replaced.deleted.ip}); replaced by ${replaced.replacement.name} (${replaced.replacement.ip}) on ${replaced.replacement.node}`,
+      { mediaType: 'text/plain', fileName: 'replacement.txt' },
+    );
+  },
+);
 
-Then('on every node, the chain of port {string} jumps to the new pod and not to the deleted one', STEP_TIMEOUT, function (this: PodNetWorld, portName: string) {
-  return this.verify(rulesFollowReplacement(this.cluster, lastReplacement(this), portName));
-});
+Then(
+  'on every node, the chain of port {string} jumps to the new pod and not to the deleted one',
+  STEP_TIMEOUT,
+  function (this: PodNetWorld, portName: string) {
+    return this.verify(rulesFollowReplacement(this.cluster, lastReplacement(this), portName));
+  },
+);
 
 Then('the ClusterIP of the Service is unchanged', STEP_TIMEOUT, function (this: PodNetWorld) {
   return this.verify(clusterIPUnchanged(this.cluster, lastReplacement(this)));

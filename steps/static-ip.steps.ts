@@ -19,7 +19,8 @@ Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, asy
   const { cluster } = this;
   const reservation = ipReservationFrom(name);
   // Applied only when absent, and deleted afterwards only then: a cluster that had it keeps it.
-  if (await cluster.applyIpReservation(reservation)) this.changed(`IPReservation ${reservation.name}`, () => cluster.deleteIpReservation(reservation.name));
+  if (await cluster.applyIpReservation(reservation))
+    this.changed(`IPReservation ${reservation.name}`, () => cluster.deleteIpReservation(reservation.name));
 });
 
 Then("the IPReservation {string} reserves exactly what the lesson's manifest says", async function (this: PodNetWorld, name: string) {
@@ -29,18 +30,25 @@ Then("the IPReservation {string} reserves exactly what the lesson's manifest say
 // Creating pods (and waiting for a live cluster to run them) takes longer than a step's default 5 s.
 const POD_CREATION = { timeout: 180_000 };
 
-When("a pod is created from the lesson's manifest {string}, called {string}", POD_CREATION, async function (this: PodNetWorld, manifest: string, alias: string) {
-  const request = { ...podRequestFrom(manifest, this.cluster.workloadNamespace), allowSandboxFailure: true };
-  this.created(alias, await this.cluster.createPod(request));
-});
+When(
+  "a pod is created from the lesson's manifest {string}, called {string}",
+  POD_CREATION,
+  async function (this: PodNetWorld, manifest: string, alias: string) {
+    const request = { ...podRequestFrom(manifest, this.cluster.workloadNamespace), allowSandboxFailure: true };
+    this.created(alias, await this.cluster.createPod(request));
+  },
+);
 
 When('{int} new pods are created on {placement}', POD_CREATION, async function (this: PodNetWorld, count: number, placement: Placement) {
   for (let index = 1; index <= count; index++) this.created(`new pod ${index}`, await createPodOn(this.cluster, placement, this.pods));
 });
 
-Then('no pod without an ipAddrs annotation, and no tunnel address, holds an address reserved by {string}', async function (this: PodNetWorld, name: string) {
-  await this.verify(reservationKeptFromAutomaticAssignment(this.cluster, name));
-});
+Then(
+  'no pod without an ipAddrs annotation, and no tunnel address, holds an address reserved by {string}',
+  async function (this: PodNetWorld, name: string) {
+    await this.verify(reservationKeptFromAutomaticAssignment(this.cluster, name));
+  },
+);
 
 Then('{string} has the address its ipAddrs annotation asks for, as its IP and on eth0', async function (this: PodNetWorld, alias: string) {
   await this.verify(podHasRequestedAddress(this.cluster, this.pod(alias)));
@@ -50,24 +58,33 @@ Then('the address {string} asks for is reserved by {string}', async function (th
   await this.verify(requestedAddressIsReserved(this.cluster, this.pod(alias), name));
 });
 
-Then("the annotations of {string} hold its ipAddrs request and Calico's podIP, its IP as a \\/32", async function (this: PodNetWorld, alias: string) {
-  await this.verify(calicoAnnotationsOf(this.cluster, this.pod(alias)));
-});
+Then(
+  "the annotations of {string} hold its ipAddrs request and Calico's podIP, its IP as a \\/32",
+  async function (this: PodNetWorld, alias: string) {
+    await this.verify(calicoAnnotationsOf(this.cluster, this.pod(alias)));
+  },
+);
 
 Then('{string} stays ContainerCreating with no IP', async function (this: PodNetWorld, alias: string) {
   await this.verify(podStuckCreating(this.cluster, this.pod(alias)));
 });
 
-Then('the events of {string} include {string} saying {string}', async function (this: PodNetWorld, alias: string, reason: string, text: string) {
-  await this.verify(podEventSays(this.cluster, this.pod(alias), reason, text));
-});
+Then(
+  'the events of {string} include {string} saying {string}',
+  async function (this: PodNetWorld, alias: string, reason: string, text: string) {
+    await this.verify(podEventSays(this.cluster, this.pod(alias), reason, text));
+  },
+);
 
-When("{string} is annotated with the ipAddrs request of the lesson's manifest {string}", async function (this: PodNetWorld, alias: string, manifest: string) {
-  const pod = this.pod(alias);
-  const wanted = podRequestFrom(manifest, pod.namespace).annotations?.[IP_ADDRS_ANNOTATION];
-  if (!wanted) throw new Error(`the manifest ${manifest} has no ${IP_ADDRS_ANNOTATION} annotation`);
-  await this.cluster.annotatePod(pod.namespace, pod.name, { [IP_ADDRS_ANNOTATION]: wanted });
-});
+When(
+  "{string} is annotated with the ipAddrs request of the lesson's manifest {string}",
+  async function (this: PodNetWorld, alias: string, manifest: string) {
+    const pod = this.pod(alias);
+    const wanted = podRequestFrom(manifest, pod.namespace).annotations?.[IP_ADDRS_ANNOTATION];
+    if (!wanted) throw new Error(`the manifest ${manifest} has no ${IP_ADDRS_ANNOTATION} annotation`);
+    await this.cluster.annotatePod(pod.namespace, pod.name, { [IP_ADDRS_ANNOTATION]: wanted });
+  },
+);
 
 Then('{string} keeps the IP it had, on eth0 too', async function (this: PodNetWorld, alias: string) {
   await this.verify(podKeptAddress(this.cluster, this.pod(alias)));

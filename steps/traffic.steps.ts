@@ -9,11 +9,14 @@ When('{pod} pings {pod} {int} times', async function (this: PodNetWorld, from: P
   this.record(this.lastPing.observation.evidence);
 });
 
-When('{pod} pings {pod} {int} times while {pod} captures its traffic', async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, on: PodInfo) {
-  this.lastCapture = await pingPodUnderCapture(this.cluster, from, to, count, on);
-  this.lastPing = this.lastCapture.ping;
-  this.observe(this.lastCapture.observation);
-});
+When(
+  '{pod} pings {pod} {int} times while {pod} captures its traffic',
+  async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, on: PodInfo) {
+    this.lastCapture = await pingPodUnderCapture(this.cluster, from, to, count, on);
+    this.lastPing = this.lastCapture.ping;
+    this.observe(this.lastCapture.observation);
+  },
+);
 
 Then('every echo request is answered', function (this: PodNetWorld) {
   return this.verify(everyRequestAnswered(this.requirePing()));

@@ -42,18 +42,22 @@ export function verdictMessage(verdict: Verdict): string {
 /** A command's evidence as text; credentials a command may print (a kubeconfig, a token) are scrubbed. */
 export function formatExec(result: ExecResult): string {
   const status = result.timedOut ? `timed out after ${result.ms} ms` : `exit ${result.exitCode} in ${result.ms} ms`;
-  return redact([
-    `where:   ${result.where}`,
-    `command: ${result.argv.map(quoteArg).join(' ')}`,
-    `result:  ${status}`,
-    '--- stdout',
-    result.stdout.trimEnd() || '(empty)',
-    ...(result.stderr.trim() ? ['--- stderr', result.stderr.trimEnd()] : []),
-  ].join('\n'));
+  return redact(
+    [
+      `where:   ${result.where}`,
+      `command: ${result.argv.map(quoteArg).join(' ')}`,
+      `result:  ${status}`,
+      '--- stdout',
+      result.stdout.trimEnd() || '(empty)',
+      ...(result.stderr.trim() ? ['--- stderr', result.stderr.trimEnd()] : []),
+    ].join('\n'),
+  );
 }
 
 export function formatVerdict(verdict: Verdict): string {
-  return redact([`verdict:  ${verdict.ok ? 'holds' : 'DOES NOT HOLD'}`, `expected: ${verdict.expected}`, `observed: ${verdict.observed}`].join('\n'));
+  return redact(
+    [`verdict:  ${verdict.ok ? 'holds' : 'DOES NOT HOLD'}`, `expected: ${verdict.expected}`, `observed: ${verdict.observed}`].join('\n'),
+  );
 }
 
 function quoteArg(arg: string): string {

@@ -40,7 +40,10 @@ Before({ name: "connect to the cluster of the scenario's topology", timeout: 120
   this.useTopology(topology, cluster);
   const unfit = await (clusters as TopologyClusters).unfit(topology, cluster);
   if (!unfit) return undefined;
-  this.attach(`skipped: this cluster does not have the scenario's topology: ${unfit}`, { mediaType: 'text/plain', fileName: 'skipped.txt' });
+  this.attach(`skipped: this cluster does not have the scenario's topology: ${unfit}`, {
+    mediaType: 'text/plain',
+    fileName: 'skipped.txt',
+  });
   return 'skipped';
 });
 
@@ -85,7 +88,10 @@ After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async func
   const signal = wasInterrupted();
   if (!signal || result?.status === Status.PASSED || result?.status === Status.SKIPPED) return;
   await allure.label(INTERRUPTED_LABEL, signal);
-  this.attach(`interrupted (${signal}) while it ran: what it saw is incomplete, so it neither passed nor failed`, { mediaType: 'text/plain', fileName: 'interrupted.txt' });
+  this.attach(`interrupted (${signal}) while it ran: what it saw is incomplete, so it neither passed nor failed`, {
+    mediaType: 'text/plain',
+    fileName: 'interrupted.txt',
+  });
 });
 
 // Defined early, so it runs late: a diagnosis still finds what the scenario changed.
@@ -100,7 +106,9 @@ After({ name: 'put back what the scenario changed' }, async function (this: PodN
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const pod of this.createdPods.splice(0)) {
-    await this.cluster.deletePod(pod.namespace, pod.name).catch((error: Error) => failures.push(`${pod.namespace}/${pod.name}: ${error.message}`));
+    await this.cluster
+      .deletePod(pod.namespace, pod.name)
+      .catch((error: Error) => failures.push(`${pod.namespace}/${pod.name}: ${error.message}`));
   }
   if (failures.length) throw new Error(`could not delete the pods this scenario created: ${failures.join('; ')}`);
 });
@@ -109,9 +117,14 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
   if (result?.status !== Status.FAILED) return;
   const claims = pickle.tags.filter((tag) => tag.name.startsWith('@claim:')).map((tag) => tag.name.slice('@claim:'.length));
   const [source, target] = await this.trafficSubjects();
-  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({ text: `the diagnosis could not be gathered: ${error.message}`, evidence: [], listings: [] }));
+  const diagnosis = await diagnose(this.cluster, claims, source, target).catch((error: Error) => ({
+    text: `the diagnosis could not be gathered: ${error.message}`,
+    evidence: [],
+    listings: [],
+  }));
   this.attach(diagnosis.text, { mediaType: 'text/plain', fileName: 'diagnosis.txt' });
-  for (const evidence of diagnosis.evidence) this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
+  for (const evidence of diagnosis.evidence)
+    this.attach(formatExec(evidence), { mediaType: 'text/plain', fileName: `diagnosis-${attachmentName(evidence)}` });
   for (const listing of diagnosis.listings) this.attach(listing.body, { mediaType: listing.mediaType, fileName: listing.fileName });
 });
 

@@ -22,7 +22,11 @@ export const LESSONS: Lesson[] = [
   { tag: '@lesson-15', title: 'Lesson 15 — Selective BGP peering with node labels', url: `${COURSE}/15-selective-bgp-peering` },
   { tag: '@lesson-16', title: 'Lesson 16 — IP reservations and static pod IPs', url: `${COURSE}/16-static-ip` },
   { tag: '@lesson-18', title: 'Lesson 18 — MTU, jumbo frames and path MTU discovery', url: `${COURSE}/18-mtu` },
-  { tag: '@network-model', title: 'The Kubernetes network model and CNI', url: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model' },
+  {
+    tag: '@network-model',
+    title: 'The Kubernetes network model and CNI',
+    url: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model',
+  },
 ];
 
 export function lessonOf(tags: string[]): Lesson | undefined {

@@ -11,7 +11,11 @@ import type { IpReservation, PodRequest } from './cluster/cluster.ts';
 
 export const MANIFESTS_DIR = resolve(import.meta.dirname, '../fixtures/manifests');
 
-type Doc = { kind?: string; metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+type Doc = {
+  kind?: string;
+  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+};
 
 function readManifest(name: string, kind: string): Doc {
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`"${name}" is not a manifest name (fixtures/manifests/<name>.yaml)`);

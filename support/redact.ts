@@ -72,7 +72,10 @@ const SHAPES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g, `${MARK} PEM`],
   [/LS0tLS1CRUdJTi[A-Za-z0-9+/=]*/g, `${MARK} PEM`],
   // Authorization header values of any scheme.
-  [/(authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token)\s+)?[^"'\s,;}]+/gi, (_m, head: string, scheme?: string) => `${head}${scheme ? `${scheme} ` : ''}${MARK}`],
+  [
+    /(authorization["']?\s*[:=]\s*["']?)(?:(bearer|basic|token)\s+)?[^"'\s,;}]+/gi,
+    (_m, head: string, scheme?: string) => `${head}${scheme ? `${scheme} ` : ''}${MARK}`,
+  ],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/g, `$1 ${MARK}`],
   // JWTs (service-account tokens, OIDC id-tokens).
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, MARK],

@@ -14,7 +14,8 @@ export type Placement =
   /** A worker whose Calico node address is (or is not) on the subnet of the first pod named so far. */
   | { kind: 'subnet'; same: boolean };
 
-export const PLACEMENT_PATTERN = /a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"|a worker node in another subnet|another worker node in the same subnet/;
+export const PLACEMENT_PATTERN =
+  /a worker node|another worker node|the control-plane node|any node|the node of "[^"]+"|a worker node in another subnet|another worker node in the same subnet/;
 
 export function parsePlacement(text: string): Placement {
   if (text === 'a worker node in another subnet') return { kind: 'subnet', same: false };
@@ -56,10 +57,19 @@ export function nodeTarget(node: string): ExecTarget {
  * Picks a Running pod with an IP of `workload` that fits `placement`, given the pods already
  * named in the scenario. Deterministic: the first fitting pod by node name.
  */
-export async function choosePod(cluster: Cluster, workload: string, placement: Placement, named: Map<string, PodInfo>, namespace = cluster.workloadNamespace): Promise<PodInfo> {
+export async function choosePod(
+  cluster: Cluster,
+  workload: string,
+  placement: Placement,
+  named: Map<string, PodInfo>,
+  namespace = cluster.workloadNamespace,
+): Promise<PodInfo> {
   const [pods, nodes] = await Promise.all([cluster.pods({ namespace, workload }), cluster.nodes()]);
   if (pods.length === 0) {
-    throw new EnvironmentError(`no pod of workload "${workload}" exists in namespace ${namespace}`, 'check that the suite’s workloads are deployed (fixtures/workloads)');
+    throw new EnvironmentError(
+      `no pod of workload "${workload}" exists in namespace ${namespace}`,
+      'check that the suite’s workloads are deployed (fixtures/workloads)',
+    );
   }
   const allowed = allowedNodes(nodes, placement, named);
   const fitting = pods
@@ -92,19 +102,25 @@ function allowedNodes(nodes: NodeInfo[], placement: Placement, named: Map<string
       return new Set([namedPod(named, placement.alias).node]);
     case 'role': {
       const taken = new Set([...named.values()].map((pod) => pod.node));
-      return new Set(nodes.filter((node) => node.role === placement.role && !(placement.other && taken.has(node.name))).map((node) => node.name));
+      return new Set(
+        nodes.filter((node) => node.role === placement.role && !(placement.other && taken.has(node.name))).map((node) => node.name),
+      );
     }
     case 'subnet': {
       const first = [...named.values()][0];
       if (!first) throw new Error(`"${describePlacement(placement)}" is relative to the first pod named; name one first`);
       const reference = nodeSubnet(nodes, first.node);
       const taken = new Set([...named.values()].map((pod) => pod.node));
-      const fitting = nodes.filter((node) => node.role === 'worker' && !taken.has(node.name) && (nodeSubnet(nodes, node.name) === reference) === placement.same);
+      const fitting = nodes.filter(
+        (node) => node.role === 'worker' && !taken.has(node.name) && (nodeSubnet(nodes, node.name) === reference) === placement.same,
+      );
       // The scenario's topology promises such a node (a live cluster without it was skipped
       // before): Calico seeing none is a finding about the network, not a broken environment.
       if (fitting.length === 0) {
         const subnets = [...new Set(nodes.map((node) => `${node.name} ${nodeSubnet(nodes, node.name)}`))];
-        throw new ClaimAssertionError(verdict(false, `${describePlacement(placement)} than ${first.node}'s ${reference}, by Calico's node addresses`, list(subnets)));
+        throw new ClaimAssertionError(
+          verdict(false, `${describePlacement(placement)} than ${first.node}'s ${reference}, by Calico's node addresses`, list(subnets)),
+        );
       }
       return new Set(fitting.map((node) => node.name));
     }
@@ -114,12 +130,19 @@ function allowedNodes(nodes: NodeInfo[], placement: Placement, named: Map<string
 /** The subnet of a node's Calico address (spec.bgp.ipv4Address: 10.10.10.11/24 → 10.10.10.0/24). */
 export function nodeSubnet(nodes: NodeInfo[], name: string): string {
   const address = nodes.find((node) => node.name === name)?.calico?.ipv4Address;
-  if (!address) throw new EnvironmentError(`Calico records no address for node ${name} (annotation projectcalico.org/IPv4Address)`, 'is calico-node running on it?');
+  if (!address)
+    throw new EnvironmentError(
+      `Calico records no address for node ${name} (annotation projectcalico.org/IPv4Address)`,
+      'is calico-node running on it?',
+    );
   return subnetOf(address);
 }
 
 export function namedPod(named: Map<string, PodInfo>, alias: string): PodInfo {
   const pod = named.get(alias);
-  if (!pod) throw new Error(`the scenario has no pod called "${alias}" yet (named so far: ${[...named.keys()].map((k) => `"${k}"`).join(', ') || 'none'}); name it in a Given step first`);
+  if (!pod)
+    throw new Error(
+      `the scenario has no pod called "${alias}" yet (named so far: ${[...named.keys()].map((k) => `"${k}"`).join(', ') || 'none'}); name it in a Given step first`,
+    );
   return pod;
 }

@@ -62,7 +62,8 @@ export function chooseTarget(env: NodeJS.ProcessEnv = process.env): TargetChoice
     if (TARGETS[requested].answersLiveOnly) namedKubeconfigs(env); // a named file must exist, whatever the target
     return { kind: requested, reason: `E2E_TARGET=${requested}` };
   }
-  if (requested !== 'auto') throw new EnvironmentError(`E2E_TARGET="${requested}" is not a target`, `use E2E_TARGET=${Object.keys(TARGETS).join(', ')} or auto`);
+  if (requested !== 'auto')
+    throw new EnvironmentError(`E2E_TARGET="${requested}" is not a target`, `use E2E_TARGET=${Object.keys(TARGETS).join(', ')} or auto`);
   const named = namedKubeconfigs(env);
   const file = named[0] ?? join(env.HOME ?? homedir(), '.kube', 'config');
   if (!existsSync(file)) return { kind: 'netns', reason: 'no kubeconfig is configured (KUBECONFIG unset, no ~/.kube/config)' };

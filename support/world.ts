@@ -86,7 +86,8 @@ export class PodNetWorld extends World {
   }
 
   requireWireCapture(): WireCapture {
-    if (!this.lastWireCapture) throw new Error('no capture on a link has run in this scenario yet; add a When step that captures on a link');
+    if (!this.lastWireCapture)
+      throw new Error('no capture on a link has run in this scenario yet; add a When step that captures on a link');
     return this.lastWireCapture;
   }
 
@@ -96,7 +97,10 @@ export class PodNetWorld extends World {
 
   name(alias: string, pod: PodInfo): void {
     this.pods.set(alias, pod);
-    this.attach(`"${alias}" is pod ${pod.namespace}/${pod.name} on node ${pod.node}, IP ${pod.ip}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
+    this.attach(`"${alias}" is pod ${pod.namespace}/${pod.name} on node ${pod.node}, IP ${pod.ip}`, {
+      mediaType: 'text/plain',
+      fileName: `subject-${alias}.txt`,
+    });
   }
 
   /** Keeps a pod the scenario created, named, for the After hook to delete if the scenario does not. */

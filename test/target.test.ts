@@ -25,12 +25,15 @@ test('a kubeconfig whose current context is a Kind cluster: the kind target', ()
 });
 
 test('any other current context is never chosen on its own', () => {
-  assert.throws(() => chooseTarget({ HOME: dir, KUBECONFIG: kubeconfig('prod-eu-1') }), (error: unknown) => {
-    assert.ok(error instanceof EnvironmentError);
-    assert.match(error.message, /"prod-eu-1" is not a Kind cluster's/);
-    assert.match(error.message, /--target kind .*--target netns/);
-    return true;
-  });
+  assert.throws(
+    () => chooseTarget({ HOME: dir, KUBECONFIG: kubeconfig('prod-eu-1') }),
+    (error: unknown) => {
+      assert.ok(error instanceof EnvironmentError);
+      assert.match(error.message, /"prod-eu-1" is not a Kind cluster's/);
+      assert.match(error.message, /--target kind .*--target netns/);
+      return true;
+    },
+  );
   assert.equal(chooseTarget({ HOME: dir, KUBECONFIG: kubeconfig('prod-eu-1'), E2E_CONTEXT: 'kind-lab' }).kind, 'kind');
 });
 

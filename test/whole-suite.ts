@@ -8,6 +8,7 @@ const isRoot = process.getuid?.() === 0;
 
 export function wholeSuiteSkip(): string | false {
   if (!isRoot) return 'needs root';
-  if (process.env.PODNET_SKIP_WHOLE_SUITE_TESTS) return 'whole-suite tests run once per CI run, on its first Node (PODNET_SKIP_WHOLE_SUITE_TESTS is set)';
+  if (process.env.PODNET_SKIP_WHOLE_SUITE_TESTS)
+    return 'whole-suite tests run once per CI run, on its first Node (PODNET_SKIP_WHOLE_SUITE_TESTS is set)';
   return false;
 }

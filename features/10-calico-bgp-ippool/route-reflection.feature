@@ -43,6 +43,15 @@ Feature: The pod pool advertised to a route-reflecting router, with no overlay
   Scenario: The router reflects the blocks with itself as next hop
     Then every node routes each other node's block via the router's address on its own subnet, and blackholes its own, by BIRD
 
+  @claim:L10-11
+  Scenario: Pod traffic between subnets is routed by the router, unencapsulated
+    Given a multitool-1 pod on a worker node, called "source"
+    And a multitool-1 pod on a worker node in another subnet, called "target"
+    When "source" pings "target" 3 times while the eth1 of the node of "source" is captured
+    Then every echo request is answered
+    And every reply carries TTL 61
+    And the capture shows the ping as plain ICMP between the pods and no UDP on port 4789
+
   @claim:L10-12
   Scenario: Pod traffic between nodes of one subnet crosses the router
     Given a multitool-1 pod on a worker node, called "source"

@@ -9,7 +9,14 @@ import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import type { BgpPeer, CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
-import { birdBgpSessions, routerAdvertisedTo, routerBgpSummary, routerBgpTable, routerPrefixPaths, routerRoutesFrom } from '../probes/bgp.ts';
+import {
+  birdBgpSessions,
+  routerAdvertisedTo,
+  routerBgpSummary,
+  routerBgpTable,
+  routerPrefixPaths,
+  routerRoutesFrom,
+} from '../probes/bgp.ts';
 import { ping } from '../probes/ping.ts';
 import { ProbeFailure } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -77,9 +84,15 @@ function expectedProtocol(peer: BgpPeer): string {
 
 // --- the API's BGP resources ---------------------------------------------------------------
 
-export async function bgpConfigurationIs(cluster: Cluster, expected: { asNumber: number; mesh: boolean; logSeverity: string }): Promise<Verdict> {
+export async function bgpConfigurationIs(
+  cluster: Cluster,
+  expected: { asNumber: number; mesh: boolean; logSeverity: string },
+): Promise<Verdict> {
   const { configuration } = await cluster.bgpObjects();
-  const ok = configuration.asNumber === expected.asNumber && configuration.nodeToNodeMeshEnabled === expected.mesh && configuration.logSeverityScreen === expected.logSeverity;
+  const ok =
+    configuration.asNumber === expected.asNumber &&
+    configuration.nodeToNodeMeshEnabled === expected.mesh &&
+    configuration.logSeverityScreen === expected.logSeverity;
   return verdict(
     ok,
     `BGPConfiguration default: asNumber ${expected.asNumber}, nodeToNodeMeshEnabled ${expected.mesh}, logSeverityScreen ${expected.logSeverity}`,
@@ -90,15 +103,26 @@ export async function bgpConfigurationIs(cluster: Cluster, expected: { asNumber:
 }
 
 /** A BGPPeer names the router (one of its addresses) with the given AS and node selector. */
-export async function bgpPeerIs(cluster: Cluster, router: string, name: string, expected: { asNumber: number; nodeSelector: string }): Promise<Verdict> {
+export async function bgpPeerIs(
+  cluster: Cluster,
+  router: string,
+  name: string,
+  expected: { asNumber: number; nodeSelector: string },
+): Promise<Verdict> {
   const [{ peers }, seen] = await Promise.all([cluster.bgpObjects(), routerAddresses(cluster, router)]);
   const peer = peers.find((candidate) => candidate.name === name);
   const routerIPs = seen.addresses.map(addressOf);
-  const ok = peer !== undefined && routerIPs.includes(peer.peerIP) && peer.asNumber === expected.asNumber && peer.nodeSelector === expected.nodeSelector;
+  const ok =
+    peer !== undefined &&
+    routerIPs.includes(peer.peerIP) &&
+    peer.asNumber === expected.asNumber &&
+    peer.nodeSelector === expected.nodeSelector;
   return verdict(
     ok,
     `BGPPeer ${name}: peerIP one of the router's addresses (${list(routerIPs)}), asNumber ${expected.asNumber}, nodeSelector ${expected.nodeSelector}`,
-    peer ? `peerIP ${peer.peerIP}, asNumber ${peer.asNumber}, nodeSelector ${peer.nodeSelector || '(none)'}` : `no BGPPeer ${name} (BGPPeers: ${list(peers.map((p) => p.name))})`,
+    peer
+      ? `peerIP ${peer.peerIP}, asNumber ${peer.asNumber}, nodeSelector ${peer.nodeSelector || '(none)'}`
+      : `no BGPPeer ${name} (BGPPeers: ${list(peers.map((p) => p.name))})`,
     seen.evidence,
     [listing('bgppeers', peers)],
   );
@@ -114,7 +138,12 @@ export async function nodesLabelled(cluster: Cluster, label: string, expectedCou
     `exactly ${expectedCount} worker node(s) labelled ${label}`,
     `${labelled.length}: ${list(labelled.map((node) => `${node.name} (${node.role})`))}`,
     [],
-    [listing('nodes', nodes.map((node) => ({ name: node.name, role: node.role, labels: node.labels })))],
+    [
+      listing(
+        'nodes',
+        nodes.map((node) => ({ name: node.name, role: node.role, labels: node.labels })),
+      ),
+    ],
   );
 }
 
@@ -131,8 +160,10 @@ export async function nodesOnRouterSubnet(cluster: Cluster, router: string): Pro
     evidence.push(...own.evidence);
     const holder = own.value.find((iface) => ipv4Addresses(iface).some((cidr) => addressOf(cidr) === node.internalIP));
     if (!node.ready) findings.push(`${node.name} is not Ready`);
-    if (holder?.name !== 'eth1') findings.push(`${node.name}'s InternalIP ${node.internalIP} is on ${holder?.name ?? 'no interface'}, not eth1`);
-    if (bgpAddressOf(node) !== node.internalIP) findings.push(`${node.name}'s Calico address ${bgpAddressOf(node)} is not its InternalIP ${node.internalIP}`);
+    if (holder?.name !== 'eth1')
+      findings.push(`${node.name}'s InternalIP ${node.internalIP} is on ${holder?.name ?? 'no interface'}, not eth1`);
+    if (bgpAddressOf(node) !== node.internalIP)
+      findings.push(`${node.name}'s Calico address ${bgpAddressOf(node)} is not its InternalIP ${node.internalIP}`);
     if (!routerIP) {
       findings.push(`${node.name} (${node.internalIP}) is on none of the router's subnets (${list(seenRouter.addresses)})`);
       continue;
@@ -140,9 +171,15 @@ export async function nodesOnRouterSubnet(cluster: Cluster, router: string): Pro
     const lookup = await routeGet(cluster, nodeTarget(node.name), routerIP);
     evidence.push(...lookup.evidence);
     const answer = lookup.value;
-    if (answer.kind !== 'route' || answer.lookup.dev !== 'eth1' || answer.lookup.gateway) findings.push(`${node.name} reaches the router's ${routerIP} by ${describeRouteAnswer(answer)}`);
+    if (answer.kind !== 'route' || answer.lookup.dev !== 'eth1' || answer.lookup.gateway)
+      findings.push(`${node.name} reaches the router's ${routerIP} by ${describeRouteAnswer(answer)}`);
   }
-  return verdict(findings.length === 0, "every node Ready, its InternalIP its Calico address on eth1, on a subnet of the router, which it reaches directly on eth1", findings.length ? findings.join('; ') : `${nodes.length} nodes as expected`, evidence);
+  return verdict(
+    findings.length === 0,
+    'every node Ready, its InternalIP its Calico address on eth1, on a subnet of the router, which it reaches directly on eth1',
+    findings.length ? findings.join('; ') : `${nodes.length} nodes as expected`,
+    evidence,
+  );
 }
 
 /**
@@ -157,21 +194,33 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string, 
   const rows: string[] = [];
   for (const node of nodes) {
     const routerIP = routerAddressFor(seenRouter.addresses, node);
-    const peers = speaks(rule, objects, node) ? objects.peers.filter((peer) => (rule.label ? peer.peerIP === routerIP : selectedBy(peer, node))) : [];
+    const peers = speaks(rule, objects, node)
+      ? objects.peers.filter((peer) => (rule.label ? peer.peerIP === routerIP : selectedBy(peer, node)))
+      : [];
     const sessions = await birdBgpSessions(cluster, node.name);
     evidence.push(...sessions.evidence);
-    const seen = sessions.value.map((protocol) => `${protocol.name} ${bgpSessionState(protocol)}${protocol.info.includes(' ') ? ` (${protocol.info})` : ''}`);
+    const seen = sessions.value.map(
+      (protocol) => `${protocol.name} ${bgpSessionState(protocol)}${protocol.info.includes(' ') ? ` (${protocol.info})` : ''}`,
+    );
     rows.push(`${node.name}: ${list(seen)}`);
     const expected = peers.map(expectedProtocol);
     const mesh = sessions.value.filter((protocol) => protocol.name.startsWith('Mesh_'));
     if (mesh.length) findings.push(`${node.name} runs node-to-node mesh sessions ${list(mesh.map((p) => p.name))}`);
-    if (!sameSet(sessions.value.filter((p) => !p.name.startsWith('Mesh_')).map((p) => p.name), expected)) findings.push(`${node.name} runs ${list(sessions.value.map((p) => p.name))}, expected ${list(expected)}`);
+    if (
+      !sameSet(
+        sessions.value.filter((p) => !p.name.startsWith('Mesh_')).map((p) => p.name),
+        expected,
+      )
+    )
+      findings.push(`${node.name} runs ${list(sessions.value.map((p) => p.name))}, expected ${list(expected)}`);
     for (const protocol of sessions.value.filter((p) => expected.includes(p.name))) {
       if (bgpSessionState(protocol) !== 'Established') findings.push(`${node.name} ${protocol.name} is ${protocol.info || protocol.state}`);
     }
-    if (speaks(rule, objects, node) && peers.length === 0) findings.push(`${node.name} should speak BGP, and no BGPPeer names the router's ${routerIP}`);
+    if (speaks(rule, objects, node) && peers.length === 0)
+      findings.push(`${node.name} should speak BGP, and no BGPPeer names the router's ${routerIP}`);
     for (const peer of peers) {
-      if (routerIP !== peer.peerIP) findings.push(`${node.name}'s peer ${peer.peerIP} (BGPPeer ${peer.name}) is not the router's address on its subnet`);
+      if (routerIP !== peer.peerIP)
+        findings.push(`${node.name}'s peer ${peer.peerIP} (BGPPeer ${peer.name}) is not the router's address on its subnet`);
     }
   }
   return verdict(
@@ -195,27 +244,47 @@ export async function routerSessionsFromNodes(cluster: Cluster, router: string, 
   const expected = speakers.map(bgpAddressOf);
   const peers = summary.value.peers;
   const findings: string[] = [];
-  if (!sameSet(peers.map((peer) => peer.address), expected)) findings.push(`neighbours ${list(peers.map((p) => p.address))}, expected the speakers ${list(expected)}`);
+  if (
+    !sameSet(
+      peers.map((peer) => peer.address),
+      expected,
+    )
+  )
+    findings.push(`neighbours ${list(peers.map((p) => p.address))}, expected the speakers ${list(expected)}`);
   for (const peer of peers) {
     if (peer.state !== 'Established') findings.push(`${peer.address} is ${peer.state}`);
-    if (peer.remoteAs !== objects.configuration.asNumber) findings.push(`${peer.address} has remote AS ${peer.remoteAs}, the cluster's is ${objects.configuration.asNumber}`);
+    if (peer.remoteAs !== objects.configuration.asNumber)
+      findings.push(`${peer.address} has remote AS ${peer.remoteAs}, the cluster's is ${objects.configuration.asNumber}`);
     if (peer.version !== 4) findings.push(`${peer.address} speaks BGP version ${peer.version}`);
     if (!peer.dynamic) findings.push(`${peer.address} is configured by name, not accepted from a listen range`);
   }
   const peered = objects.peers.filter((peer) => speakers.some((node) => selectedBy(peer, node)));
-  if (peered.length && !peered.some((peer) => peer.peerIP === summary.value.routerId)) findings.push(`router identifier ${summary.value.routerId}, the BGPPeers name ${list(peered.map((p) => p.peerIP))}`);
-  if (peered.length && !peered.some((peer) => peer.asNumber === summary.value.localAs)) findings.push(`router's local AS ${summary.value.localAs}, the BGPPeers say ${list(peered.map((p) => p.asNumber))}`);
+  if (peered.length && !peered.some((peer) => peer.peerIP === summary.value.routerId))
+    findings.push(`router identifier ${summary.value.routerId}, the BGPPeers name ${list(peered.map((p) => p.peerIP))}`);
+  if (peered.length && !peered.some((peer) => peer.asNumber === summary.value.localAs))
+    findings.push(`router's local AS ${summary.value.localAs}, the BGPPeers say ${list(peered.map((p) => p.asNumber))}`);
   return verdict(
     findings.length === 0,
     `one Established dynamic BGP v4 session per ${describeSpeakers(rule)} (${list(expected)}), remote AS ${objects.configuration.asNumber}, router id and AS as the BGPPeers name them`,
-    findings.length ? findings.join('; ') : `${list(peers.map((p) => `${p.address} ${p.state} AS${p.remoteAs}`))}; router id ${summary.value.routerId}, AS ${summary.value.localAs}`,
+    findings.length
+      ? findings.join('; ')
+      : `${list(peers.map((p) => `${p.address} ${p.state} AS${p.remoteAs}`))}; router id ${summary.value.routerId}, AS ${summary.value.localAs}`,
     summary.evidence,
   );
 }
 
 /** What the router received, per speaking node, equals `expected` (prefixes), and no pod block reached its BGP table unless `blocksAdvertised`. */
-export async function routerReceives(cluster: Cluster, router: string, expected: { prefixes: (objects: CalicoBgpObjects) => string[] }): Promise<Verdict> {
-  const [objects, summary, blocks, table] = await Promise.all([cluster.bgpObjects(), routerBgpSummary(cluster, router), cluster.ipamBlocks(), routerBgpTable(cluster, router)]);
+export async function routerReceives(
+  cluster: Cluster,
+  router: string,
+  expected: { prefixes: (objects: CalicoBgpObjects) => string[] },
+): Promise<Verdict> {
+  const [objects, summary, blocks, table] = await Promise.all([
+    cluster.bgpObjects(),
+    routerBgpSummary(cluster, router),
+    cluster.ipamBlocks(),
+    routerBgpTable(cluster, router),
+  ]);
   const evidence = [...summary.evidence, ...table.evidence];
   const want = expected.prefixes(objects);
   const findings: string[] = [];
@@ -227,11 +296,22 @@ export async function routerReceives(cluster: Cluster, router: string, expected:
     evidence.push(...learned.evidence);
     const prefixes = [...new Set(learned.value.map((route) => route.prefix))];
     rows.push(`${peer.address}: ${list(prefixes)} (PfxRcd ${peer.prefixesReceived})`);
-    if (!sameSet(prefixes, want) || peer.prefixesReceived !== want.length) findings.push(`from ${peer.address} the router received ${list(prefixes)} (PfxRcd ${peer.prefixesReceived}), expected ${list(want)}`);
+    if (!sameSet(prefixes, want) || peer.prefixesReceived !== want.length)
+      findings.push(`from ${peer.address} the router received ${list(prefixes)} (PfxRcd ${peer.prefixesReceived}), expected ${list(want)}`);
   }
-  const blockRoutes = table.value.filter((route) => blocks.some((block) => cidrsOverlap(block.cidr, route.prefix)) && !want.includes(route.prefix));
-  if (blockRoutes.length) findings.push(`the router has BGP routes for pod blocks: ${list([...new Set(blockRoutes.map((route) => `${route.prefix} from ${route.peer}`))])}`);
-  return verdict(findings.length === 0, `on every session the router receives exactly ${list(want)}, and no route for a pod block`, findings.length ? findings.join('; ') : rows.join('; '), evidence);
+  const blockRoutes = table.value.filter(
+    (route) => blocks.some((block) => cidrsOverlap(block.cidr, route.prefix)) && !want.includes(route.prefix),
+  );
+  if (blockRoutes.length)
+    findings.push(
+      `the router has BGP routes for pod blocks: ${list([...new Set(blockRoutes.map((route) => `${route.prefix} from ${route.peer}`))])}`,
+    );
+  return verdict(
+    findings.length === 0,
+    `on every session the router receives exactly ${list(want)}, and no route for a pod block`,
+    findings.length ? findings.join('; ') : rows.join('; '),
+    evidence,
+  );
 }
 
 /** The router advertises the subnet of each speaking node to it. */
@@ -249,20 +329,45 @@ export async function routerAdvertisesNodeSubnet(cluster: Cluster, router: strin
     }
     const advertised = await routerAdvertisedTo(cluster, router, address);
     evidence.push(...advertised.evidence);
-    if (!subnet || !advertised.value.includes(subnet)) findings.push(`to ${node.name} (${address}) the router advertises ${list(advertised.value)}, not the node's subnet ${subnet ?? '(unknown: no Calico address)'}`);
+    if (!subnet || !advertised.value.includes(subnet))
+      findings.push(
+        `to ${node.name} (${address}) the router advertises ${list(advertised.value)}, not the node's subnet ${subnet ?? '(unknown: no Calico address)'}`,
+      );
   }
-  return verdict(findings.length === 0, "the router advertises each speaking node's own subnet to it", findings.length ? findings.join('; ') : `${speakers.length} node(s) receive their subnet`, evidence);
+  return verdict(
+    findings.length === 0,
+    "the router advertises each speaking node's own subnet to it",
+    findings.length ? findings.join('; ') : `${speakers.length} node(s) receive their subnet`,
+    evidence,
+  );
 }
 
 /** The router's kernel route to `prefix`: next hops exactly one per node in `count`, all of them speakers. */
-export async function routerRouteVia(cluster: Cluster, router: string, prefix: (objects: CalicoBgpObjects) => string, paths: 'one' | 'every-speaker', rule: Speakers = {}): Promise<Verdict> {
-  const [nodes, objects, table] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
+export async function routerRouteVia(
+  cluster: Cluster,
+  router: string,
+  prefix: (objects: CalicoBgpObjects) => string,
+  paths: 'one' | 'every-speaker',
+  rule: Speakers = {},
+): Promise<Verdict> {
+  const [nodes, objects, table] = await Promise.all([
+    cluster.nodes(),
+    cluster.bgpObjects(),
+    routes(cluster, { kind: 'router', name: router }),
+  ]);
   const target = prefix(objects);
   const speakers = nodes.filter((node) => speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
-  const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway as string) : route.gateway ? [route.gateway] : []) : [];
+  const hops = route
+    ? route.nexthops?.length
+      ? route.nexthops.map((hop) => hop.gateway as string)
+      : route.gateway
+        ? [route.gateway]
+        : []
+    : [];
   const fromSpeakers = hops.every((hop) => speakers.includes(hop));
-  const ok = route !== undefined && fromSpeakers && (paths === 'one' ? hops.length === 1 : sameSet(hops, speakers)) && route.proto === 'bgp';
+  const ok =
+    route !== undefined && fromSpeakers && (paths === 'one' ? hops.length === 1 : sameSet(hops, speakers)) && route.proto === 'bgp';
   return verdict(
     ok,
     `the router's kernel routes ${target} by BGP via ${paths === 'one' ? 'exactly one' : 'every one'} of the speakers, each a ${describeSpeakers(rule)} (${list(speakers)})`,
@@ -272,7 +377,12 @@ export async function routerRouteVia(cluster: Cluster, router: string, prefix: (
 }
 
 /** The router's session with one node: Established and advertising `prefixes`, or absent (no neighbour, or not Established). */
-export async function routerSessionWith(cluster: Cluster, router: string, nodeName: string, expected: { present: boolean; prefixes: (objects: CalicoBgpObjects) => string[] }): Promise<Verdict> {
+export async function routerSessionWith(
+  cluster: Cluster,
+  router: string,
+  nodeName: string,
+  expected: { present: boolean; prefixes: (objects: CalicoBgpObjects) => string[] },
+): Promise<Verdict> {
   const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
   const node = nodes.find((candidate) => candidate.name === nodeName);
   if (!node) throw new Error(`no node ${nodeName}`);
@@ -280,7 +390,12 @@ export async function routerSessionWith(cluster: Cluster, router: string, nodeNa
   const peer = summary.value.peers.find((candidate) => candidate.address === address);
   const evidence = [...summary.evidence];
   if (!expected.present) {
-    return verdict(peer?.state !== 'Established', `no Established session between the router and ${nodeName} (${address})`, peer ? `${address} is ${peer.state}` : `no neighbour ${address}`, evidence);
+    return verdict(
+      peer?.state !== 'Established',
+      `no Established session between the router and ${nodeName} (${address})`,
+      peer ? `${address} is ${peer.state}` : `no neighbour ${address}`,
+      evidence,
+    );
   }
   let prefixes: string[] = [];
   if (peer?.state === 'Established') {
@@ -292,7 +407,9 @@ export async function routerSessionWith(cluster: Cluster, router: string, nodeNa
   return verdict(
     peer?.state === 'Established' && sameSet(prefixes, want),
     `an Established session between the router and ${nodeName} (${address}), which advertises ${list(want)}`,
-    peer ? `${address} is ${peer.state}, advertising ${list(prefixes)}` : `no neighbour ${address} (neighbours: ${list(summary.value.peers.map((p) => p.address))})`,
+    peer
+      ? `${address} is ${peer.state}, advertising ${list(prefixes)}`
+      : `no neighbour ${address} (neighbours: ${list(summary.value.peers.map((p) => p.address))})`,
     evidence,
   );
 }
@@ -304,11 +421,19 @@ export async function poolAdvertisedNatively(cluster: Cluster, name: string): Pr
   const [{ pools }, ipPools] = await Promise.all([cluster.bgpObjects(), cluster.ipPools()]);
   const pool = pools.find((candidate) => candidate.name === name);
   const ipPool = ipPools.find((candidate) => candidate.name === name);
-  const ok = pool !== undefined && ipPool !== undefined && pool.vxlanMode === 'Never' && pool.ipipMode === 'Never' && !pool.disableBGPExport && !ipPool.natOutgoing;
+  const ok =
+    pool !== undefined &&
+    ipPool !== undefined &&
+    pool.vxlanMode === 'Never' &&
+    pool.ipipMode === 'Never' &&
+    !pool.disableBGPExport &&
+    !ipPool.natOutgoing;
   return verdict(
     ok,
     `IPPool ${name}: vxlanMode Never, ipipMode Never, natOutgoing false, disableBGPExport false`,
-    pool && ipPool ? `${pool.cidr}: vxlanMode ${pool.vxlanMode}, ipipMode ${pool.ipipMode}, natOutgoing ${ipPool.natOutgoing}, disableBGPExport ${pool.disableBGPExport}` : `no IPPool ${name}`,
+    pool && ipPool
+      ? `${pool.cidr}: vxlanMode ${pool.vxlanMode}, ipipMode ${pool.ipipMode}, natOutgoing ${ipPool.natOutgoing}, disableBGPExport ${pool.disableBGPExport}`
+      : `no IPPool ${name}`,
     [],
     [listing('ippools', pools)],
   );
@@ -319,7 +444,9 @@ export async function bgpConfigurationAdvertises(cluster: Cluster, community: st
   const { configuration, pools } = await cluster.bgpObjects();
   const lb = pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
   const podPools = pools.filter((pool) => !pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
-  const tagged = configuration.prefixAdvertisements.filter((advertisement) => podPools.includes(advertisement.cidr) && advertisement.communities.includes(community));
+  const tagged = configuration.prefixAdvertisements.filter(
+    (advertisement) => podPools.includes(advertisement.cidr) && advertisement.communities.includes(community),
+  );
   const ok = lb.length > 0 && sameSet(configuration.serviceLoadBalancerIPs, lb) && tagged.length > 0;
   return verdict(
     ok,
@@ -334,12 +461,28 @@ export async function nodesCarryLabel(cluster: Cluster, label: string, expectedC
   const [key, value] = label.split('=') as [string, string];
   const nodes = await cluster.nodes();
   const labelled = nodes.filter((node) => node.labels?.[key] === value);
-  return verdict(labelled.length === expectedCount, `exactly ${expectedCount} node(s) labelled ${label}`, `${labelled.length}: ${list(labelled.map((node) => node.name))}`, [], [listing('nodes', nodes.map((node) => ({ name: node.name, labels: node.labels })))]);
+  return verdict(
+    labelled.length === expectedCount,
+    `exactly ${expectedCount} node(s) labelled ${label}`,
+    `${labelled.length}: ${list(labelled.map((node) => node.name))}`,
+    [],
+    [
+      listing(
+        'nodes',
+        nodes.map((node) => ({ name: node.name, labels: node.labels })),
+      ),
+    ],
+  );
 }
 
 /** From every node, the router receives exactly that node's own blocks and the LoadBalancer range. */
 export async function routerReceivesOwnBlocks(cluster: Cluster, router: string): Promise<Verdict> {
-  const [nodes, objects, summary, blocks] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router), cluster.ipamBlocks()]);
+  const [nodes, objects, summary, blocks] = await Promise.all([
+    cluster.nodes(),
+    cluster.bgpObjects(),
+    routerBgpSummary(cluster, router),
+    cluster.ipamBlocks(),
+  ]);
   const lb = objects.pools.filter((pool) => pool.allowedUses.includes('LoadBalancer')).map((pool) => pool.cidr);
   const evidence = [...summary.evidence];
   const findings: string[] = [];
@@ -356,24 +499,43 @@ export async function routerReceivesOwnBlocks(cluster: Cluster, router: string):
     evidence.push(...learned.evidence);
     const prefixes = [...new Set(learned.value.map((route) => route.prefix))];
     rows.push(`${node.name}: ${list(prefixes)}`);
-    if (!sameSet(prefixes, want)) findings.push(`from ${node.name} (${address}) the router received ${list(prefixes)}, expected its blocks and the LoadBalancer range: ${list(want)}`);
+    if (!sameSet(prefixes, want))
+      findings.push(
+        `from ${node.name} (${address}) the router received ${list(prefixes)}, expected its blocks and the LoadBalancer range: ${list(want)}`,
+      );
   }
-  return verdict(findings.length === 0, "from every node the router receives exactly the node's own blocks and the LoadBalancer range", findings.length ? findings.join('; ') : rows.join('; '), evidence);
+  return verdict(
+    findings.length === 0,
+    "from every node the router receives exactly the node's own blocks and the LoadBalancer range",
+    findings.length ? findings.join('; ') : rows.join('; '),
+    evidence,
+  );
 }
 
 /** The router's kernel routes each block to its node's address, and to nothing else. */
 export async function routerRoutesBlocksToNodes(cluster: Cluster, router: string): Promise<Verdict> {
-  const [nodes, blocks, table] = await Promise.all([cluster.nodes(), cluster.ipamBlocks(), routes(cluster, { kind: 'router', name: router })]);
+  const [nodes, blocks, table] = await Promise.all([
+    cluster.nodes(),
+    cluster.ipamBlocks(),
+    routes(cluster, { kind: 'router', name: router }),
+  ]);
   const findings: string[] = [];
   for (const block of blocks.filter((candidate) => candidate.node)) {
     const owner = nodes.find((node) => node.name === block.node);
     const route = table.value.find((candidate) => candidate.prefix === block.cidr);
     const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway) : [route.gateway]) : [];
     if (!owner || !route || hops.length !== 1 || hops[0] !== bgpAddressOf(owner) || route.proto !== 'bgp') {
-      findings.push(`${block.cidr} (${block.node}): ${route ? `proto ${route.proto} via ${list(hops.map(String))}` : 'no route'}, expected via ${owner ? bgpAddressOf(owner) : '?'} by BGP`);
+      findings.push(
+        `${block.cidr} (${block.node}): ${route ? `proto ${route.proto} via ${list(hops.map(String))}` : 'no route'}, expected via ${owner ? bgpAddressOf(owner) : '?'} by BGP`,
+      );
     }
   }
-  return verdict(findings.length === 0, "the router routes every pod block by BGP to its node's address", findings.length ? findings.join('; ') : `${blocks.length} blocks, each via its node`, table.evidence);
+  return verdict(
+    findings.length === 0,
+    "the router routes every pod block by BGP to its node's address",
+    findings.length ? findings.join('; ') : `${blocks.length} blocks, each via its node`,
+    table.evidence,
+  );
 }
 
 /** Every path the router holds inside an advertised prefix carries that prefix's communities; no other path carries any. */
@@ -384,14 +546,22 @@ export async function communitiesOnAdvertisedPrefixes(cluster: Cluster, router: 
   const learned = [...new Set(table.value.filter((route) => route.peer !== '(unspec)').map((route) => route.prefix))];
   for (const prefix of learned) {
     const address = prefix.split('/')[0] as string;
-    const want = objects.configuration.prefixAdvertisements.filter((advertisement) => cidrContains(parseCidr(advertisement.cidr, { loose: true }), address)).flatMap((advertisement) => advertisement.communities);
+    const want = objects.configuration.prefixAdvertisements
+      .filter((advertisement) => cidrContains(parseCidr(advertisement.cidr, { loose: true }), address))
+      .flatMap((advertisement) => advertisement.communities);
     const paths = await routerPrefixPaths(cluster, router, prefix);
     evidence.push(...paths.evidence);
     for (const path of paths.value) {
-      if (!sameSet(path.communities, want)) findings.push(`${prefix} from ${path.peer} carries ${list(path.communities)}, expected ${list(want)}`);
+      if (!sameSet(path.communities, want))
+        findings.push(`${prefix} from ${path.peer} carries ${list(path.communities)}, expected ${list(want)}`);
     }
   }
-  return verdict(findings.length === 0, 'each prefix the router learned carries exactly the communities of the prefixAdvertisement covering it (none outside one)', findings.length ? findings.join('; ') : `${learned.length} prefixes as expected`, evidence);
+  return verdict(
+    findings.length === 0,
+    'each prefix the router learned carries exactly the communities of the prefixAdvertisement covering it (none outside one)',
+    findings.length ? findings.join('; ') : `${learned.length} prefixes as expected`,
+    evidence,
+  );
 }
 
 /** On every node: its own blocks are BIRD's blackholes, every other block goes via the router's address on the node's subnet, by BIRD, on eth1. */
@@ -406,11 +576,21 @@ export async function nodesRouteBlocksViaRouter(cluster: Cluster, router: string
     for (const block of blocks.filter((candidate) => candidate.node)) {
       const route = table.value.find((candidate) => candidate.prefix === block.cidr);
       const own = block.node === node.name;
-      const ok = own ? route?.type === 'blackhole' && route.proto === 'bird' : route?.gateway === gateway && route?.dev === 'eth1' && route?.proto === 'bird' && !route.nexthops?.length;
-      if (!ok) findings.push(`${node.name}: ${block.cidr} ${route ? `${route.type === 'blackhole' ? 'blackhole' : `via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`} proto ${route.proto ?? '-'}` : 'no route'}, expected ${own ? 'blackhole proto bird' : `via ${gateway} dev eth1 proto bird`}`);
+      const ok = own
+        ? route?.type === 'blackhole' && route.proto === 'bird'
+        : route?.gateway === gateway && route?.dev === 'eth1' && route?.proto === 'bird' && !route.nexthops?.length;
+      if (!ok)
+        findings.push(
+          `${node.name}: ${block.cidr} ${route ? `${route.type === 'blackhole' ? 'blackhole' : `via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`} proto ${route.proto ?? '-'}` : 'no route'}, expected ${own ? 'blackhole proto bird' : `via ${gateway} dev eth1 proto bird`}`,
+        );
     }
   }
-  return verdict(findings.length === 0, "on every node, its own blocks are blackholes by BIRD and every other node's block goes via the router's address on its subnet, dev eth1, by BIRD", findings.length ? findings.join('; ') : `${nodes.length} nodes, ${blocks.length} blocks as expected`, evidence);
+  return verdict(
+    findings.length === 0,
+    "on every node, its own blocks are blackholes by BIRD and every other node's block goes via the router's address on its subnet, dev eth1, by BIRD",
+    findings.length ? findings.join('; ') : `${nodes.length} nodes, ${blocks.length} blocks as expected`,
+    evidence,
+  );
 }
 
 /** The router pings a pod: answered by the pod's own IP with `ttl`, and the pod sees the router's address as the source (no NAT). */
@@ -421,14 +601,21 @@ export async function routerPingsPod(cluster: Cluster, router: string, pod: PodI
   } catch (error) {
     // ping exits 2 when the router has no route at all: that is what the claim is about.
     if (!(error instanceof ProbeFailure) || error.reason !== 'exit' || error.result.timedOut) throw error;
-    return verdict(false, `3 replies from ${describePod(pod)}'s own IP ${pod.ip}, each with TTL ${ttl}`, `ping failed: ${(error.result.stderr || error.result.stdout).trim()}`, [error.result]);
+    return verdict(
+      false,
+      `3 replies from ${describePod(pod)}'s own IP ${pod.ip}, each with TTL ${ttl}`,
+      `ping failed: ${(error.result.stderr || error.result.stdout).trim()}`,
+      [error.result],
+    );
   }
   const replies = seen.value.replies;
   const ok = replies.length === 3 && replies.every((reply) => reply.from === pod.ip && reply.ttl === ttl);
   return verdict(
     ok,
     `3 replies from ${describePod(pod)}'s own IP ${pod.ip}, each with TTL ${ttl}`,
-    replies.length ? `${replies.length} replies: ${list(replies.map((reply) => `from ${reply.from} ttl ${reply.ttl}`))}` : `no reply (${list(seen.value.errors)})`,
+    replies.length
+      ? `${replies.length} replies: ${list(replies.map((reply) => `from ${reply.from} ttl ${reply.ttl}`))}`
+      : `no reply (${list(seen.value.errors)})`,
     seen.evidence,
   );
 }

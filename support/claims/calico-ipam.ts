@@ -40,7 +40,9 @@ export async function poolsRenderedFromInstallation(cluster: Cluster): Promise<V
   const findings = declared.flatMap((wanted) => {
     const pool = pools.find((candidate) => candidate.name === wanted.name);
     if (!pool) return [`no IPPool ${wanted.name}`];
-    return SETTINGS.filter((key) => pool[key] !== wanted[key]).map((key) => `${pool.name} ${key}: ${String(pool[key])} (declared ${String(wanted[key])})`);
+    return SETTINGS.filter((key) => pool[key] !== wanted[key]).map(
+      (key) => `${pool.name} ${key}: ${String(pool[key])} (declared ${String(wanted[key])})`,
+    );
   });
   const describe = (pool: Omit<IpPool, 'mtu'>) => `${pool.name} ${SETTINGS.map((key) => `${key}=${String(pool[key])}`).join(' ')}`;
   return verdict(
@@ -80,7 +82,12 @@ export function ipamShow(pools: IpPool[], blocks: IpamBlock[]): PoolAccounting[]
       total,
       inUse,
       free: total - inUse,
-      blocks: own.map((block) => ({ cidr: block.cidr, total: parseCidr(block.cidr).size, inUse: block.allocations.length, free: parseCidr(block.cidr).size - block.allocations.length })),
+      blocks: own.map((block) => ({
+        cidr: block.cidr,
+        total: parseCidr(block.cidr).size,
+        inUse: block.allocations.length,
+        free: parseCidr(block.cidr).size - block.allocations.length,
+      })),
     };
   });
 }
@@ -103,21 +110,38 @@ async function tunnelAddresses(cluster: Cluster, nodes: string[]): Promise<{ byN
  */
 export async function ipamShowAccountsForPodsAndTunnels(cluster: Cluster): Promise<Verdict> {
   const [pools, blocks, pods, nodes] = await Promise.all([cluster.ipPools(), cluster.ipamBlocks(), cluster.pods(), cluster.nodes()]);
-  const tunnels = await tunnelAddresses(cluster, nodes.map((node) => node.name));
+  const tunnels = await tunnelAddresses(
+    cluster,
+    nodes.map((node) => node.name),
+  );
   const accounting = ipamShow(pools, blocks);
   const rows = accounting.map((pool) => {
     const inPool = (ip: string | undefined) => ip !== undefined && cidrContains(pool.cidr, ip);
     const podCount = pods.filter((pod) => !pod.hostNetwork && inPool(pod.ip)).length;
     const tunnelCount = [...tunnels.byNode.values()].flat().filter(inPool).length;
-    const ok = pool.total === 2 ** (32 - parseCidr(pool.cidr).prefix) && pool.free === pool.total - pool.inUse && pool.inUse === podCount + tunnelCount;
+    const ok =
+      pool.total === 2 ** (32 - parseCidr(pool.cidr).prefix) &&
+      pool.free === pool.total - pool.inUse &&
+      pool.inUse === podCount + tunnelCount;
     return { pool, podCount, tunnelCount, ok };
   });
   return verdict(
     rows.every((row) => row.ok),
     'for every pool: IPS TOTAL = 2^(32 − prefix), IPS IN USE = the pods on the pod network in it plus the nodes’ tunnel addresses in it, IPS FREE = TOTAL − IN USE',
-    rows.map(({ pool, podCount, tunnelCount }) => `${pool.name} ${pool.cidr}: total ${pool.total}, in use ${pool.inUse}, free ${pool.free}; ${podCount} pods + ${tunnelCount} tunnel addresses`).join('; '),
+    rows
+      .map(
+        ({ pool, podCount, tunnelCount }) =>
+          `${pool.name} ${pool.cidr}: total ${pool.total}, in use ${pool.inUse}, free ${pool.free}; ${podCount} pods + ${tunnelCount} tunnel addresses`,
+      )
+      .join('; '),
     tunnels.evidence,
-    [listing('calicoctl-ipam-show', accounting), listing('pods', pods.map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, hostNetwork: pod.hostNetwork })))],
+    [
+      listing('calicoctl-ipam-show', accounting),
+      listing(
+        'pods',
+        pods.map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, ip: pod.ip, hostNetwork: pod.hostNetwork })),
+      ),
+    ],
   );
 }
 
@@ -126,7 +150,8 @@ function affinityFindings(affinity: BlockAffinity, nodes: string[], pools: IpPoo
   const pool = poolOf(pools, affinity.cidr);
   if (!nodes.includes(affinity.node)) findings.push(`${affinity.name}: node ${affinity.node} is not a node of the cluster`);
   if (!pool) findings.push(`${affinity.name}: ${affinity.cidr} lies in no pool`);
-  else if (parseCidr(affinity.cidr, { loose: true }).prefix !== pool.blockSize) findings.push(`${affinity.name}: ${affinity.cidr} is not a /${pool.blockSize} block of ${pool.name}`);
+  else if (parseCidr(affinity.cidr, { loose: true }).prefix !== pool.blockSize)
+    findings.push(`${affinity.name}: ${affinity.cidr} is not a /${pool.blockSize} block of ${pool.name}`);
   if (affinity.state !== 'confirmed') findings.push(`${affinity.name}: state ${affinity.state}`);
   if (affinity.deleted !== 'false') findings.push(`${affinity.name}: deleted ${affinity.deleted}`);
   return findings;
@@ -158,7 +183,14 @@ export async function affinitiesNamedByRule(cluster: Cluster): Promise<Verdict> 
   return verdict(
     affinities.length > 0 && wrong.length === 0,
     `every BlockAffinity (${affinities.length}) to be named <node>-<block CIDR with dashes>`,
-    wrong.length ? wrong.map((affinity) => `${affinity.name} for ${affinity.node} ${affinity.cidr} (the rule gives ${blockAffinityName(affinity.node, affinity.cidr)})`).join('; ') : list(affinities.map((a) => a.name)),
+    wrong.length
+      ? wrong
+          .map(
+            (affinity) =>
+              `${affinity.name} for ${affinity.node} ${affinity.cidr} (the rule gives ${blockAffinityName(affinity.node, affinity.cidr)})`,
+          )
+          .join('; ')
+      : list(affinities.map((a) => a.name)),
     [],
     [listing('block-affinities', affinities)],
   );
@@ -178,7 +210,9 @@ export async function blocksAlignedInTheirPool(cluster: Cluster): Promise<Verdic
     if (!cidrsOverlap(pool.cidr, block.cidr)) problems.push(`${block.cidr} outside ${pool.cidr}`);
     return problems;
   });
-  const capacity = pools.map((pool) => `${pool.name} ${pool.cidr}: ${2 ** (pool.blockSize - parseCidr(pool.cidr).prefix)} blocks of /${pool.blockSize}`);
+  const capacity = pools.map(
+    (pool) => `${pool.name} ${pool.cidr}: ${2 ** (pool.blockSize - parseCidr(pool.cidr).prefix)} blocks of /${pool.blockSize}`,
+  );
   return verdict(
     blocks.length > 0 && findings.length === 0,
     `every block to lie inside its pool, as a block of the pool's size aligned on that size (${capacity.join('; ')})`,
@@ -190,7 +224,9 @@ export async function blocksAlignedInTheirPool(cluster: Cluster): Promise<Verdic
 
 /** The network address as written, as an integer (a misaligned block keeps host bits here). */
 function parseCidrBase(cidr: string): number {
-  return network(cidr).split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+  return network(cidr)
+    .split('.')
+    .reduce((acc, part) => acc * 256 + Number(part), 0);
 }
 
 /** L09-02: until a pod asks for it, a pool is unused: no affinity in it and no allocation in its blocks. */
@@ -202,7 +238,9 @@ export async function poolUnused(cluster: Cluster, poolName: string): Promise<Ve
   return verdict(
     affine.length === 0 && holding.length === 0,
     `no BlockAffinity in ${pool.name} (${pool.cidr}) and no address allocated from it`,
-    affine.length || holding.length ? `affinities ${list(affine.map((a) => a.name))}; blocks holding addresses ${list(holding.map((b) => `${b.cidr} (${b.allocations.length})`))}` : 'unused',
+    affine.length || holding.length
+      ? `affinities ${list(affine.map((a) => a.name))}; blocks holding addresses ${list(holding.map((b) => `${b.cidr} (${b.allocations.length})`))}`
+      : 'unused',
     [],
     [listing('block-affinities', affinities), listing('ipam-blocks', blocks)],
   );
@@ -235,9 +273,14 @@ export async function oneAffinityPerNodeIn(cluster: Cluster, poolName: string): 
 export async function podsAndTunnelsIn(cluster: Cluster, poolName: string): Promise<Verdict> {
   const [pools, pods, nodes] = await Promise.all([cluster.ipPools(), cluster.pods(), cluster.nodes()]);
   const pool = poolNamed(pools, poolName);
-  const tunnels = await tunnelAddresses(cluster, nodes.map((node) => node.name));
+  const tunnels = await tunnelAddresses(
+    cluster,
+    nodes.map((node) => node.name),
+  );
   const outside = [
-    ...pods.filter((pod) => !pod.hostNetwork && pod.ip !== undefined && !cidrContains(pool.cidr, pod.ip)).map((pod) => `pod ${pod.namespace}/${pod.name} ${pod.ip}`),
+    ...pods
+      .filter((pod) => !pod.hostNetwork && pod.ip !== undefined && !cidrContains(pool.cidr, pod.ip))
+      .map((pod) => `pod ${pod.namespace}/${pod.name} ${pod.ip}`),
     ...[...tunnels.byNode].flatMap(([node, ips]) => ips.filter((ip) => !cidrContains(pool.cidr, ip)).map((ip) => `${node} tunnel ${ip}`)),
   ];
   const counted = pods.filter((pod) => !pod.hostNetwork && pod.ip).length;
@@ -246,7 +289,12 @@ export async function podsAndTunnelsIn(cluster: Cluster, poolName: string): Prom
     `every pod IP (${counted}) and every node's ${VXLAN_DEVICE} address to lie in ${pool.name} (${pool.cidr})`,
     outside.length ? list(outside) : `all in ${pool.cidr}; tunnels ${list([...tunnels.byNode.values()].flat())}`,
     tunnels.evidence,
-    [listing('pods', pods.map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, ip: pod.ip })))],
+    [
+      listing(
+        'pods',
+        pods.map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, ip: pod.ip })),
+      ),
+    ],
   );
 }
 
@@ -258,7 +306,9 @@ export async function workloadPodsIn(cluster: Cluster, workload: string, poolNam
   return verdict(
     pods.length > 0 && outside.length === 0,
     `every ${workload} pod (${pods.length}) to have an IP in ${pool.name} (${pool.cidr})`,
-    outside.length ? outside.map((pod) => `${pod.name} on ${pod.node}: ${pod.ip ?? 'no IP'}`).join('; ') : pods.map((pod) => `${pod.name} ${pod.ip}`).join(', '),
+    outside.length
+      ? outside.map((pod) => `${pod.name} on ${pod.node}: ${pod.ip ?? 'no IP'}`).join('; ')
+      : pods.map((pod) => `${pod.name} ${pod.ip}`).join(', '),
     [],
     [listing('pods', pods)],
   );
@@ -266,7 +316,11 @@ export async function workloadPodsIn(cluster: Cluster, workload: string, poolNam
 
 /** L09-05: every node running a pod of the workload holds a BlockAffinity in the pool, named by the rule, and the pod's IP lies in that very block. */
 export async function workloadPodsInOwnNodesBlockOf(cluster: Cluster, workload: string, poolName: string): Promise<Verdict> {
-  const [pools, pods, affinities] = await Promise.all([cluster.ipPools(), cluster.pods({ namespace: cluster.workloadNamespace, workload }), cluster.blockAffinities()]);
+  const [pools, pods, affinities] = await Promise.all([
+    cluster.ipPools(),
+    cluster.pods({ namespace: cluster.workloadNamespace, workload }),
+    cluster.blockAffinities(),
+  ]);
   const pool = poolNamed(pools, poolName);
   const findings = pods.flatMap((pod: PodInfo) => {
     const own = affinities.filter((affinity) => affinity.node === pod.node && cidrContains(pool.cidr, network(affinity.cidr)));
@@ -274,9 +328,11 @@ export async function workloadPodsInOwnNodesBlockOf(cluster: Cluster, workload: 
     const problems: string[] = [];
     for (const affinity of own) {
       if (affinity.name !== blockAffinityName(affinity.node, affinity.cidr)) problems.push(`${affinity.name} is not named by the rule`);
-      if (parseCidr(affinity.cidr, { loose: true }).prefix !== pool.blockSize) problems.push(`${affinity.cidr} is not a /${pool.blockSize}`);
+      if (parseCidr(affinity.cidr, { loose: true }).prefix !== pool.blockSize)
+        problems.push(`${affinity.cidr} is not a /${pool.blockSize}`);
     }
-    if (pod.ip === undefined || !own.some((affinity) => cidrContains(affinity.cidr, pod.ip as string))) problems.push(`${pod.name} on ${pod.node} has ${pod.ip ?? 'no IP'}, outside ${list(own.map((a) => a.cidr))}`);
+    if (pod.ip === undefined || !own.some((affinity) => cidrContains(affinity.cidr, pod.ip as string)))
+      problems.push(`${pod.name} on ${pod.node} has ${pod.ip ?? 'no IP'}, outside ${list(own.map((a) => a.cidr))}`);
     return problems;
   });
   return verdict(
@@ -294,7 +350,12 @@ const KIND_NETWORK = '172.18.0.0/16';
 
 export async function nodesAreKindContainers(cluster: Cluster, kindNetwork = KIND_NETWORK): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const seen = await Promise.all(nodes.map(async (node) => ({ node, result: await cluster.exec(nodeTarget(node.name), ['cat', '/kind/version'], { timeoutMs: 15_000 }) })));
+  const seen = await Promise.all(
+    nodes.map(async (node) => ({
+      node,
+      result: await cluster.exec(nodeTarget(node.name), ['cat', '/kind/version'], { timeoutMs: 15_000 }),
+    })),
+  );
   const findings = seen.flatMap(({ node, result }) => [
     ...(result.exitCode === 0 ? [] : [`${node.name} has no /kind/version`]),
     ...(cidrContains(kindNetwork, node.internalIP) ? [] : [`${node.name} InternalIP ${node.internalIP} is outside ${kindNetwork}`]),
@@ -302,7 +363,9 @@ export async function nodesAreKindContainers(cluster: Cluster, kindNetwork = KIN
   return verdict(
     nodes.length > 0 && findings.length === 0,
     `every node (${nodes.length}) to be a Kind node container with its InternalIP on the kind network ${kindNetwork}`,
-    findings.length ? findings.join('; ') : seen.map(({ node, result }) => `${node.name} ${node.internalIP} kindest/node ${result.stdout.trim()}`).join('; '),
+    findings.length
+      ? findings.join('; ')
+      : seen.map(({ node, result }) => `${node.name} ${node.internalIP} kindest/node ${result.stdout.trim()}`).join('; '),
     seen.map(({ result }) => result),
   );
 }

@@ -25,14 +25,20 @@ const DNS_SERVICE = 'kube-dns';
 const DNS_POD_LABEL = ['k8s-app', 'kube-dns'] as const;
 
 export function expandName(cluster: Cluster, pod: PodInfo | undefined, text: string): string {
-  return text.replaceAll('<service namespace>', cluster.workloadNamespace).replaceAll('<pod namespace>', pod?.namespace ?? cluster.workloadNamespace);
+  return text
+    .replaceAll('<service namespace>', cluster.workloadNamespace)
+    .replaceAll('<pod namespace>', pod?.namespace ?? cluster.workloadNamespace);
 }
 
 /** A Service of the suite's namespace; kubeadm's own (kubernetes, kube-dns) where they live. */
 export async function serviceNamed(cluster: Cluster, name: string): Promise<ServiceInfo> {
   const namespace = name === DNS_SERVICE ? DNS_NAMESPACE : name === 'kubernetes' ? 'default' : cluster.workloadNamespace;
   const service = (await cluster.services({ namespace })).find((candidate) => candidate.name === name);
-  if (!service) throw new EnvironmentError(`no Service ${namespace}/${name} exists`, 'check that the lesson’s workloads are deployed (fixtures/lessons/)');
+  if (!service)
+    throw new EnvironmentError(
+      `no Service ${namespace}/${name} exists`,
+      'check that the lesson’s workloads are deployed (fixtures/lessons/)',
+    );
   return service;
 }
 
@@ -51,7 +57,8 @@ function shown(result: DigResult): string {
   return `status ${result.status}, question ${result.question?.name ?? '?'}, ${records.length ? records.join(' | ') : 'no answer records'}`;
 }
 
-const digWhat = (name: string, options: LookupOptions) => `dig ${options.search ? '+search ' : ''}${options.type && options.type !== 'A' ? `${options.type} ` : ''}${name}`;
+const digWhat = (name: string, options: LookupOptions) =>
+  `dig ${options.search ? '+search ' : ''}${options.type && options.type !== 'A' ? `${options.type} ` : ''}${name}`;
 
 /** L05-01: kube-dns is a ClusterIP Service at the tenth address of the Service CIDR, with its three named ports. */
 export async function dnsServiceShape(cluster: Cluster, ports: { name: string; port: number; protocol: string }[]): Promise<Verdict> {
@@ -70,7 +77,11 @@ export async function dnsServiceShape(cluster: Cluster, ports: { name: string; p
 
 /** L05-02: kube-dns's ready endpoints are exactly the Ready CoreDNS pods, none not ready, the same three ports. */
 export async function dnsEndpointsAreCoreDnsPods(cluster: Cluster): Promise<Verdict> {
-  const [service, slices, pods] = await Promise.all([serviceNamed(cluster, DNS_SERVICE), cluster.endpointSlices({ namespace: DNS_NAMESPACE, service: DNS_SERVICE }), cluster.pods({ namespace: DNS_NAMESPACE })]);
+  const [service, slices, pods] = await Promise.all([
+    serviceNamed(cluster, DNS_SERVICE),
+    cluster.endpointSlices({ namespace: DNS_NAMESPACE, service: DNS_SERVICE }),
+    cluster.pods({ namespace: DNS_NAMESPACE }),
+  ]);
   const dnsPods = pods.filter((pod) => pod.labels[DNS_POD_LABEL[0]] === DNS_POD_LABEL[1]);
   const readyPodIPs = dnsPods.filter(isReady).map((pod) => pod.ip as string);
   const endpoints = slices.flatMap((slice) => slice.endpoints);
@@ -92,7 +103,15 @@ async function dig(cluster: Cluster, pod: PodInfo, name: string, options: Lookup
 }
 
 /** L05-08, L05-11, L11-04: exactly one A record, the Service's ClusterIP, TTL at most `maxTtl`; the question as expected. */
-export async function lookupGetsClusterIP(cluster: Cluster, pod: PodInfo, name: string, options: LookupOptions, question: string | undefined, serviceName: string, maxTtl: number): Promise<Verdict> {
+export async function lookupGetsClusterIP(
+  cluster: Cluster,
+  pod: PodInfo,
+  name: string,
+  options: LookupOptions,
+  question: string | undefined,
+  serviceName: string,
+  maxTtl: number,
+): Promise<Verdict> {
   const [seen, service] = await Promise.all([dig(cluster, pod, name, options), serviceNamed(cluster, serviceName)]);
   const result = seen.value;
   const wantedQuestion = question && expandName(cluster, pod, question);
@@ -111,12 +130,21 @@ export async function lookupGetsClusterIP(cluster: Cluster, pod: PodInfo, name: 
 }
 
 /** L05-07, L05-10: an answer without any A record (NXDOMAIN or SERVFAIL), optionally for the question given. */
-export async function lookupGetsNoAddress(cluster: Cluster, pod: PodInfo, name: string, options: LookupOptions, question?: string): Promise<Verdict> {
+export async function lookupGetsNoAddress(
+  cluster: Cluster,
+  pod: PodInfo,
+  name: string,
+  options: LookupOptions,
+  question?: string,
+): Promise<Verdict> {
   const seen = await dig(cluster, pod, name, options);
   const result = seen.value;
   const wantedQuestion = question && expandName(cluster, pod, question);
   return verdict(
-    result.answered && addressesOf(result).length === 0 && ['NXDOMAIN', 'SERVFAIL'].includes(result.status ?? '') && (!wantedQuestion || result.question?.name === wantedQuestion),
+    result.answered &&
+      addressesOf(result).length === 0 &&
+      ['NXDOMAIN', 'SERVFAIL'].includes(result.status ?? '') &&
+      (!wantedQuestion || result.question?.name === wantedQuestion),
     `\`${digWhat(expandName(cluster, pod, name), options)}\` in ${describePod(pod)} to be answered${wantedQuestion ? ` for ${wantedQuestion}` : ''} with no A record (NXDOMAIN or SERVFAIL)`,
     shown(result),
     seen.evidence,
@@ -126,7 +154,12 @@ export async function lookupGetsNoAddress(cluster: Cluster, pod: PodInfo, name: 
 /** L05-10, L11-09: the cluster DNS says the name does not exist. */
 export async function lookupIsNxdomain(cluster: Cluster, pod: PodInfo, name: string): Promise<Verdict> {
   const seen = await dig(cluster, pod, name, {});
-  return verdict(seen.value.status === 'NXDOMAIN' && seen.value.answers.length === 0, `\`dig ${expandName(cluster, pod, name)}\` in ${describePod(pod)} to be NXDOMAIN`, shown(seen.value), seen.evidence);
+  return verdict(
+    seen.value.status === 'NXDOMAIN' && seen.value.answers.length === 0,
+    `\`dig ${expandName(cluster, pod, name)}\` in ${describePod(pod)} to be NXDOMAIN`,
+    shown(seen.value),
+    seen.evidence,
+  );
 }
 
 /** L11-09: a Deployment pod's own name under a headless Service does not exist. */
@@ -142,7 +175,10 @@ export async function lookupMatchesUpstream(cluster: Cluster, pod: PodInfo, name
   const nodeConf = await resolvConf(cluster, nodeTarget(pod.node));
   const upstream = nodeConf.value.nameservers[0];
   if (!upstream) throw new EnvironmentError(`node ${pod.node}'s /etc/resolv.conf names no nameserver`);
-  const [fromUpstream, fromPod] = await Promise.all([lookup(cluster, nodeTarget(pod.node), name, { server: upstream }), dig(cluster, pod, name, {})]);
+  const [fromUpstream, fromPod] = await Promise.all([
+    lookup(cluster, nodeTarget(pod.node), name, { server: upstream }),
+    dig(cluster, pod, name, {}),
+  ]);
   const want = addressesOf(fromUpstream.value);
   const got = addressesOf(fromPod.value);
   return verdict(
@@ -157,13 +193,22 @@ export async function lookupMatchesUpstream(cluster: Cluster, pod: PodInfo, name
 export async function podRecordResolves(cluster: Cluster, pod: PodInfo, target: PodInfo): Promise<Verdict> {
   const name = `${(target.ip as string).replaceAll('.', '-')}.${target.namespace}.pod.cluster.local`;
   const seen = await dig(cluster, pod, name, {});
-  return verdict(sameSet(addressesOf(seen.value), [target.ip as string]) && seen.value.answers.length === 1, `\`dig ${name}\` in ${describePod(pod)} to get exactly ${target.ip}`, shown(seen.value), seen.evidence);
+  return verdict(
+    sameSet(addressesOf(seen.value), [target.ip as string]) && seen.value.answers.length === 1,
+    `\`dig ${name}\` in ${describePod(pod)} to get exactly ${target.ip}`,
+    shown(seen.value),
+    seen.evidence,
+  );
 }
 
 /** L11-05, L11-06: one A record per ready pod of the headless Service, and no ClusterIP among them. */
 export async function lookupGetsReadyPods(cluster: Cluster, pod: PodInfo, name: string, serviceName: string): Promise<Verdict> {
   const service = await serviceNamed(cluster, serviceName);
-  const [seen, members, services] = await Promise.all([dig(cluster, pod, name, { search: true }), readyPodsOf(cluster, service), cluster.services()]);
+  const [seen, members, services] = await Promise.all([
+    dig(cluster, pod, name, { search: true }),
+    readyPodsOf(cluster, service),
+    cluster.services(),
+  ]);
   const got = addressesOf(seen.value);
   const want = members.map((member) => member.ip as string);
   const clusterIPs = services.map((each) => each.clusterIP).filter((ip) => ip !== 'None');
@@ -178,22 +223,42 @@ export async function lookupGetsReadyPods(cluster: Cluster, pod: PodInfo, name: 
 
 /** L11-08, L11-18: exactly one A record, the IP of the named pod (as the API reports it). */
 export async function lookupGetsPodIP(cluster: Cluster, pod: PodInfo, name: string, podName: string): Promise<Verdict> {
-  const [seen, pods] = await Promise.all([dig(cluster, pod, name, { search: true }), cluster.pods({ namespace: cluster.workloadNamespace })]);
+  const [seen, pods] = await Promise.all([
+    dig(cluster, pod, name, { search: true }),
+    cluster.pods({ namespace: cluster.workloadNamespace }),
+  ]);
   const target = pods.find((candidate) => candidate.name === podName);
   if (!target?.ip) throw new EnvironmentError(`no pod ${cluster.workloadNamespace}/${podName} with an IP exists`);
   const got = addressesOf(seen.value);
-  return verdict(got.length === 1 && got[0] === target.ip, `\`dig +search ${name}\` in ${describePod(pod)} to get exactly one A record, ${target.ip} (pod ${podName})`, shown(seen.value), seen.evidence);
+  return verdict(
+    got.length === 1 && got[0] === target.ip,
+    `\`dig +search ${name}\` in ${describePod(pod)} to get exactly one A record, ${target.ip} (pod ${podName})`,
+    shown(seen.value),
+    seen.evidence,
+  );
 }
 
 /** L11-10: one SRV record per pod of the StatefulSet, each with the port and the pod's own name as target. */
-export async function srvPerStatefulSetPod(cluster: Cluster, pod: PodInfo, name: string, statefulSet: string, serviceName: string, port: number): Promise<Verdict> {
-  const [seen, pods] = await Promise.all([dig(cluster, pod, name, { type: 'SRV' }), cluster.pods({ namespace: cluster.workloadNamespace })]);
+export async function srvPerStatefulSetPod(
+  cluster: Cluster,
+  pod: PodInfo,
+  name: string,
+  statefulSet: string,
+  serviceName: string,
+  port: number,
+): Promise<Verdict> {
+  const [seen, pods] = await Promise.all([
+    dig(cluster, pod, name, { type: 'SRV' }),
+    cluster.pods({ namespace: cluster.workloadNamespace }),
+  ]);
   const members = pods.filter((candidate) => candidate.owner?.kind === 'StatefulSet' && candidate.owner.name === statefulSet);
   const want = members.map((member) => `${port} ${member.name}.${serviceName}.${cluster.workloadNamespace}.svc.cluster.local.`);
-  const got = seen.value.answers.filter((record) => record.type === 'SRV').map((record) => {
-    const srv = parseSrvData(record.data);
-    return `${srv.port} ${srv.target}`;
-  });
+  const got = seen.value.answers
+    .filter((record) => record.type === 'SRV')
+    .map((record) => {
+      const srv = parseSrvData(record.data);
+      return `${srv.port} ${srv.target}`;
+    });
   return verdict(
     want.length > 0 && got.length === want.length && sameSet(got, want),
     `\`dig SRV ${expandName(cluster, pod, name)}\` in ${describePod(pod)} to get one SRV record per pod of StatefulSet ${statefulSet}: ${list(want)}`,
@@ -218,9 +283,16 @@ export async function answerComesFromDnsService(cluster: Cluster, pod: PodInfo, 
  * L05-12: a capture on the pod's eth0 during `dig +search <name>` shows the queries in the
  * order expected (`rcode` "any" for the last), each answered by the cluster DNS's ClusterIP.
  */
-export async function searchWalkSeen(cluster: Cluster, pod: PodInfo, name: string, expected: { query: string; rcode: string }[]): Promise<Verdict> {
+export async function searchWalkSeen(
+  cluster: Cluster,
+  pod: PodInfo,
+  name: string,
+  expected: { query: string; rcode: string }[],
+): Promise<Verdict> {
   const dnsIP = await cluster.dnsServiceIP();
-  const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], pod.name, () => dig(cluster, pod, name, { search: true }));
+  const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], pod.name, () =>
+    dig(cluster, pod, name, { search: true }),
+  );
   const packets = seen.value.packets;
   const queries = dnsQueriesOf(packets);
   const responses = dnsResponsesOf(packets);
@@ -231,11 +303,19 @@ export async function searchWalkSeen(cluster: Cluster, pod: PodInfo, name: strin
   });
   const ok =
     walk.length === want.length &&
-    want.every((row, index) => walk[index]?.query === row.query && (row.rcode === 'any' || walk[index]?.rcode === row.rcode) && walk[index]?.to === dnsIP && walk[index]?.from === dnsIP);
+    want.every(
+      (row, index) =>
+        walk[index]?.query === row.query &&
+        (row.rcode === 'any' || walk[index]?.rcode === row.rcode) &&
+        walk[index]?.to === dnsIP &&
+        walk[index]?.from === dnsIP,
+    );
   return verdict(
     ok,
     `a capture on ${describePod(pod)} during \`dig +search ${name}\` to show, in order, ${list(want.map((row) => `${row.query} (${row.rcode === 'any' ? 'answered' : row.rcode})`))}, each sent to and answered by ${dnsIP}`,
-    walk.length ? list(walk.map((step) => `${step.query} to ${step.to} → ${step.rcode}${step.from ? ` from ${step.from}` : ''}`)) : 'no DNS query',
+    walk.length
+      ? list(walk.map((step) => `${step.query} to ${step.to} → ${step.rcode}${step.from ? ` from ${step.from}` : ''}`))
+      : 'no DNS query',
     seen.evidence,
   );
 }
@@ -245,7 +325,11 @@ export async function searchWalkSeen(cluster: Cluster, pod: PodInfo, name: strin
  * kube-dns's ports, and after a lookup its conntrack holds the pod's query to the ClusterIP
  * port 53 with a kube-dns endpoint as the reply's source.
  */
-export async function dnsQueryTranslatedOnNode(cluster: Cluster, pod: PodInfo, chains: { port: string; chain: string }[]): Promise<Verdict> {
+export async function dnsQueryTranslatedOnNode(
+  cluster: Cluster,
+  pod: PodInfo,
+  chains: { port: string; chain: string }[],
+): Promise<Verdict> {
   const dnsIP = await cluster.dnsServiceIP();
   const query = await dig(cluster, pod, 'kubernetes.default.svc.cluster.local', {});
   const [rules, flows, slices] = await Promise.all([
@@ -256,8 +340,20 @@ export async function dnsQueryTranslatedOnNode(cluster: Cluster, pod: PodInfo, c
   if (rules.exitCode !== 0) throw probeFailure(rules);
   if (flows.exitCode !== 0) throw probeFailure(flows);
   const endpoints = slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses));
-  const missing = chains.filter(({ port, chain }) => !rules.stdout.split('\n').some((rule) => rule.includes(`-d ${dnsIP}/32`) && rule.includes(`"${DNS_NAMESPACE}/${DNS_SERVICE}:${port} cluster IP"`) && rule.endsWith(`-j ${chain}`)));
-  const mine = parseConntrack(flows.stdout).filter((entry) => entry.original.src === pod.ip && entry.original.dst === dnsIP && entry.original.dport === 53);
+  const missing = chains.filter(
+    ({ port, chain }) =>
+      !rules.stdout
+        .split('\n')
+        .some(
+          (rule) =>
+            rule.includes(`-d ${dnsIP}/32`) &&
+            rule.includes(`"${DNS_NAMESPACE}/${DNS_SERVICE}:${port} cluster IP"`) &&
+            rule.endsWith(`-j ${chain}`),
+        ),
+  );
+  const mine = parseConntrack(flows.stdout).filter(
+    (entry) => entry.original.src === pod.ip && entry.original.dst === dnsIP && entry.original.dport === 53,
+  );
   const translated = mine.filter((entry) => endpoints.includes(entry.reply.src));
   return verdict(
     missing.length === 0 && translated.length > 0,

@@ -22,7 +22,13 @@ export async function nodeShape(cluster: Cluster, controlPlanes: number, workers
 export async function allNodesReady(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
   const notReady = nodes.filter((node) => !node.ready).map((node) => node.name);
-  return verdict(nodes.length > 0 && notReady.length === 0, 'every node to be Ready', notReady.length ? `not Ready: ${list(notReady)}` : `${nodes.length} nodes, all Ready`, [], [listing('nodes', nodes)]);
+  return verdict(
+    nodes.length > 0 && notReady.length === 0,
+    'every node to be Ready',
+    notReady.length ? `not Ready: ${list(notReady)}` : `${nodes.length} nodes, all Ready`,
+    [],
+    [listing('nodes', nodes)],
+  );
 }
 
 export async function podRunningAndReady(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
@@ -44,8 +50,16 @@ export async function daemonSetOnEveryNode(cluster: Cluster, daemonSet: string):
     const running = pods.filter((pod) => pod.node === node.name && pod.phase === 'Running');
     return `${node.name}: ${running.length}`;
   });
-  const ok = nodes.every((node) => pods.filter((pod) => pod.node === node.name && pod.phase === 'Running').length === 1) && pods.length === nodes.length;
-  return verdict(ok, `DaemonSet ${daemonSet} to run exactly one Running pod on each of the ${nodes.length} nodes`, `${pods.length} pods; ${perNode.join(', ')}`, [], [listing('pods', pods), listing('nodes', nodes)]);
+  const ok =
+    nodes.every((node) => pods.filter((pod) => pod.node === node.name && pod.phase === 'Running').length === 1) &&
+    pods.length === nodes.length;
+  return verdict(
+    ok,
+    `DaemonSet ${daemonSet} to run exactly one Running pod on each of the ${nodes.length} nodes`,
+    `${pods.length} pods; ${perNode.join(', ')}`,
+    [],
+    [listing('pods', pods), listing('nodes', nodes)],
+  );
 }
 
 /**
@@ -59,17 +73,27 @@ export async function workloadEndpointMatches(cluster: Cluster, pod: PodInfo): P
   const endpoint = endpoints.find((candidate) => candidate.namespace === pod.namespace && candidate.pod === pod.name);
   const shown = `node ${pod.node}, IP ${side.podAddresses.join(' ') || 'none'}, interface ${side.host?.name ?? 'none'}`;
   if (!endpoint) {
-    return verdict(false, `Calico's record of ${describePod(pod)} to match what the pod shows (${shown})`, 'Calico recorded no endpoint for the pod', side.evidence);
+    return verdict(
+      false,
+      `Calico's record of ${describePod(pod)} to match what the pod shows (${shown})`,
+      'Calico recorded no endpoint for the pod',
+      side.evidence,
+    );
   }
   const ip = endpoint.ipNetworks[0] ?? '';
   const findings = [
     endpoint.ipNetworks.length === 1 && side.podAddresses.includes(ip) ? undefined : `IP ${endpoint.ipNetworks.join(' ') || 'none'}`,
     endpoint.node === pod.node ? undefined : `node ${endpoint.node ?? 'none'}`,
-    endpoint.allocation === undefined ? `no IPAM allocation for handle k8s-pod-network.${endpoint.containerID ?? '<no containerID>'}` : undefined,
+    endpoint.allocation === undefined
+      ? `no IPAM allocation for handle k8s-pod-network.${endpoint.containerID ?? '<no containerID>'}`
+      : undefined,
     endpoint.allocation && `${endpoint.allocation.ip}/32` !== ip ? `IPAM allocation ${endpoint.allocation.ip} for its handle` : undefined,
     endpoint.interfaceName !== undefined && endpoint.interfaceName !== side.host?.name ? `interface ${endpoint.interfaceName}` : undefined,
   ].filter((finding): finding is string => finding !== undefined);
-  const interfaceNote = endpoint.interfaceName === undefined ? ' (no interface: Calico stores none in Kubernetes-datastore mode and no calicoctl computed one)' : `, interface ${endpoint.interfaceName}`;
+  const interfaceNote =
+    endpoint.interfaceName === undefined
+      ? ' (no interface: Calico stores none in Kubernetes-datastore mode and no calicoctl computed one)'
+      : `, interface ${endpoint.interfaceName}`;
   const recorded = `node ${endpoint.node ?? 'none'}, IP ${endpoint.ipNetworks.join(' ') || 'none'}, handle ${endpoint.allocation?.handle ?? 'none'} → ${endpoint.allocation?.ip ?? 'nothing'}${interfaceNote}; from ${endpoint.source}`;
   return verdict(
     findings.length === 0,

@@ -33,5 +33,10 @@ export async function resolvOption(cluster: Cluster, pod: PodInfo, option: strin
   const [name, value] = option.split(':') as [string, string | undefined];
   const actual = seen.value.options[name];
   const shown = Object.entries(seen.value.options).map(([key, v]) => (v === true ? key : `${key}:${v}`));
-  return verdict(value === undefined ? actual !== undefined : actual === value, `pod ${pod.name}'s resolv.conf to set options ${option}`, list(shown), seen.evidence);
+  return verdict(
+    value === undefined ? actual !== undefined : actual === value,
+    `pod ${pod.name}'s resolv.conf to set options ${option}`,
+    list(shown),
+    seen.evidence,
+  );
 }

@@ -25,8 +25,19 @@ export interface WireCapture {
 }
 
 /** Pings `count` times while tcpdump -vv listens on `iface` of `target` (IPv4 only: the lab's links also carry IPv6 chatter). */
-export async function pingUnderWireCapture(cluster: Cluster, from: PodInfo, to: PodInfo, count: number, target: ExecTarget, iface: string, label: string, filter: string[] = ['ip']): Promise<WireCapture> {
-  const observation = await rawCaptureDuring(cluster, target, iface, filter, ['-vv'], label, () => ping(cluster, podTarget(from), to.ip as string, count));
+export async function pingUnderWireCapture(
+  cluster: Cluster,
+  from: PodInfo,
+  to: PodInfo,
+  count: number,
+  target: ExecTarget,
+  iface: string,
+  label: string,
+  filter: string[] = ['ip'],
+): Promise<WireCapture> {
+  const observation = await rawCaptureDuring(cluster, target, iface, filter, ['-vv'], label, () =>
+    ping(cluster, podTarget(from), to.ip as string, count),
+  );
   return {
     label,
     packets: parseTcpdumpVerbose(observation.value.text),
@@ -36,7 +47,8 @@ export async function pingUnderWireCapture(cluster: Cluster, from: PodInfo, to: 
   };
 }
 
-const echo = (packet: VerbosePacket | undefined, type: 'echo request' | 'echo reply') => packet?.ip.proto === 'ICMP' && packet.icmpType === type;
+const echo = (packet: VerbosePacket | undefined, type: 'echo request' | 'echo reply') =>
+  packet?.ip.proto === 'ICMP' && packet.icmpType === type;
 
 function between(packet: VerbosePacket, a: string | undefined, b: string | undefined): boolean {
   return (packet.src === a && packet.dst === b) || (packet.src === b && packet.dst === a);
@@ -44,7 +56,10 @@ function between(packet: VerbosePacket, a: string | undefined, b: string | undef
 
 function show(packet: VerbosePacket): string {
   return layers(packet)
-    .map((layer) => `${layer.src}${layer.srcPort ? `.${layer.srcPort}` : ''} > ${layer.dst}${layer.dstPort ? `.${layer.dstPort}` : ''} ${layer.vxlan ? `VXLAN vni ${layer.vxlan.vni}` : layer.icmpType ?? layer.ip.proto}`)
+    .map(
+      (layer) =>
+        `${layer.src}${layer.srcPort ? `.${layer.srcPort}` : ''} > ${layer.dst}${layer.dstPort ? `.${layer.dstPort}` : ''} ${layer.vxlan ? `VXLAN vni ${layer.vxlan.vni}` : (layer.icmpType ?? layer.ip.proto)}`,
+    )
     .join(' [ ');
 }
 
@@ -58,7 +73,17 @@ function podPackets(capture: WireCapture): VerbosePacket[] {
 export function onlyVxlanBetweenNodes(capture: WireCapture, nodeA: string, nodeB: string, port: number, vni: number): Verdict {
   const { from, to, count } = capture.ping;
   const carried = podPackets(capture);
-  const wrong = carried.filter((packet) => !(between(packet, nodeA, nodeB) && packet.ip.proto === 'UDP' && packet.dstPort === port && packet.vxlan?.vni === vni && packet.inner && between(packet.inner, from.ip, to.ip)));
+  const wrong = carried.filter(
+    (packet) =>
+      !(
+        between(packet, nodeA, nodeB) &&
+        packet.ip.proto === 'UDP' &&
+        packet.dstPort === port &&
+        packet.vxlan?.vni === vni &&
+        packet.inner &&
+        between(packet.inner, from.ip, to.ip)
+      ),
+  );
   const requests = carried.filter((packet) => echo(packet.inner, 'echo request')).length;
   const replies = carried.filter((packet) => echo(packet.inner, 'echo reply')).length;
   return verdict(
@@ -73,7 +98,9 @@ export function onlyVxlanBetweenNodes(capture: WireCapture, nodeA: string, nodeB
 export function plainIcmpNoVxlan(capture: WireCapture, port: number): Verdict {
   const { from, to, count } = capture.ping;
   const plain = capture.packets.filter((packet) => between(packet, from.ip, to.ip) && !packet.inner);
-  const vxlan = capture.packets.filter((packet) => packet.vxlan || (packet.ip.proto === 'UDP' && (packet.dstPort === port || packet.srcPort === port)));
+  const vxlan = capture.packets.filter(
+    (packet) => packet.vxlan || (packet.ip.proto === 'UDP' && (packet.dstPort === port || packet.srcPort === port)),
+  );
   const requests = plain.filter((packet) => echo(packet, 'echo request')).length;
   const replies = plain.filter((packet) => echo(packet, 'echo reply')).length;
   return verdict(
@@ -100,7 +127,10 @@ export function noPodAddressOutside(capture: WireCapture, poolContains: (ip: str
 /** L06-12: the requests arrive at the receiving node as VXLAN from the sending node's address, with the source pod's own address inside. */
 export function vxlanArrivesFrom(capture: WireCapture, sender: string, receiver: string, port: number): Verdict {
   const { from, count } = capture.ping;
-  const arriving = capture.packets.filter((packet) => packet.src === sender && packet.dst === receiver && packet.dstPort === port && packet.vxlan && echo(packet.inner, 'echo request'));
+  const arriving = capture.packets.filter(
+    (packet) =>
+      packet.src === sender && packet.dst === receiver && packet.dstPort === port && packet.vxlan && echo(packet.inner, 'echo request'),
+  );
   const sources = [...new Set(arriving.map((packet) => packet.inner?.src))];
   return verdict(
     arriving.length >= count && sources.length === 1 && sources[0] === from.ip,

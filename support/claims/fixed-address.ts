@@ -22,7 +22,9 @@ export async function reservationAsDeclared(cluster: Cluster, declared: IpReserv
   return verdict(
     reservation !== undefined && sameSet(reservation.reservedCIDRs, declared.reservedCIDRs),
     `IPReservation ${declared.name} to reserve exactly ${list(declared.reservedCIDRs)}`,
-    reservation ? `reservedCIDRs ${list(reservation.reservedCIDRs)}` : `no IPReservation ${declared.name} (there are: ${list(all.map((r) => r.name))})`,
+    reservation
+      ? `reservedCIDRs ${list(reservation.reservedCIDRs)}`
+      : `no IPReservation ${declared.name} (there are: ${list(all.map((r) => r.name))})`,
     [],
     [listing('ip-reservations', all)],
   );
@@ -34,18 +36,30 @@ export async function reservationKeptFromAutomaticAssignment(cluster: Cluster, n
   if (!reservation) return verdict(false, `IPReservation ${name} to exist`, `there are: ${list(all.map((r) => r.name))}`);
   const reserved = (ip: string) => reservation.reservedCIDRs.some((cidr) => cidrContains(cidr, ip));
   const automatic = pods.filter((pod) => !pod.hostNetwork && pod.ip !== undefined && requestedAddress(pod.annotations) === undefined);
-  const tunnels = await Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await interfaces(cluster, nodeTarget(node.name)) })));
+  const tunnels = await Promise.all(
+    nodes.map(async (node) => ({ node: node.name, seen: await interfaces(cluster, nodeTarget(node.name)) })),
+  );
   const tunnelIPs = tunnels.flatMap(({ node, seen }) => {
     const device = interfaceNamed(seen.value, 'vxlan.calico');
     return (device ? ipv4Addresses(device) : []).map((cidr) => ({ node, ip: cidr.split('/')[0] as string }));
   });
-  const inside = [...automatic.filter((pod) => reserved(pod.ip as string)).map((pod) => `${pod.name} ${pod.ip}`), ...tunnelIPs.filter(({ ip }) => reserved(ip)).map(({ node, ip }) => `${node} tunnel ${ip}`)];
+  const inside = [
+    ...automatic.filter((pod) => reserved(pod.ip as string)).map((pod) => `${pod.name} ${pod.ip}`),
+    ...tunnelIPs.filter(({ ip }) => reserved(ip)).map(({ node, ip }) => `${node} tunnel ${ip}`),
+  ];
   return verdict(
     automatic.length > 0 && inside.length === 0,
     `no pod assigned automatically (${automatic.length}) and no tunnel address to lie in ${list(reservation.reservedCIDRs)}, reserved by ${name}`,
-    inside.length ? `reserved addresses handed out: ${list(inside)}` : `none inside; pods ${list(automatic.map((pod) => pod.ip as string))}`,
+    inside.length
+      ? `reserved addresses handed out: ${list(inside)}`
+      : `none inside; pods ${list(automatic.map((pod) => pod.ip as string))}`,
     tunnels.flatMap(({ seen }) => seen.evidence),
-    [listing('pods', automatic.map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, ip: pod.ip })))],
+    [
+      listing(
+        'pods',
+        automatic.map((pod) => ({ pod: `${pod.namespace}/${pod.name}`, ip: pod.ip })),
+      ),
+    ],
   );
 }
 
@@ -68,8 +82,15 @@ export async function podHasRequestedAddress(cluster: Cluster, pod: PodInfo): Pr
 export async function requestedAddressIsReserved(cluster: Cluster, pod: PodInfo, name: string): Promise<Verdict> {
   const { reservation, all } = await reservationNamed(cluster, name);
   const wanted = requestedAddress(pod.annotations);
-  const reserved = wanted !== undefined && reservation !== undefined && reservation.reservedCIDRs.some((cidr) => cidrContains(cidr, wanted));
-  return verdict(reserved, `${wanted ?? 'the address asked for'} to be reserved by ${name}`, reservation ? `${name} reserves ${list(reservation.reservedCIDRs)}` : `no ${name}`, [], [listing('ip-reservations', all)]);
+  const reserved =
+    wanted !== undefined && reservation !== undefined && reservation.reservedCIDRs.some((cidr) => cidrContains(cidr, wanted));
+  return verdict(
+    reserved,
+    `${wanted ?? 'the address asked for'} to be reserved by ${name}`,
+    reservation ? `${name} reserves ${list(reservation.reservedCIDRs)}` : `no ${name}`,
+    [],
+    [listing('ip-reservations', all)],
+  );
 }
 
 /** L16-05: the pod keeps its ipAddrs annotation and carries Calico's podIP annotation, its IP as a /32. */
@@ -79,7 +100,13 @@ export async function calicoAnnotationsOf(cluster: Cluster, pod: PodInfo): Promi
   const wanted = requestedAddress(annotations);
   const ok = wanted !== undefined && annotations[POD_IP_ANNOTATION] === `${wanted}/32` && current?.ip === wanted;
   const shown = [IP_ADDRS_ANNOTATION, POD_IP_ANNOTATION].map((key) => `${key}: ${annotations[key] ?? '(none)'}`).join('; ');
-  return verdict(ok, `${describePod(pod)} to carry ${IP_ADDRS_ANNOTATION} and ${POD_IP_ANNOTATION} = the address asked for, as a /32`, `${shown}; status.podIP ${current?.ip ?? 'none'}`, [], [listing('annotations', annotations)]);
+  return verdict(
+    ok,
+    `${describePod(pod)} to carry ${IP_ADDRS_ANNOTATION} and ${POD_IP_ANNOTATION} = the address asked for, as a /32`,
+    `${shown}; status.podIP ${current?.ip ?? 'none'}`,
+    [],
+    [listing('annotations', annotations)],
+  );
 }
 
 /** L16-07, L16-10: the pod has no IP and its container waits in ContainerCreating. */
@@ -87,7 +114,11 @@ export async function podStuckCreating(cluster: Cluster, pod: PodInfo): Promise<
   const [current] = (await cluster.pods({ namespace: pod.namespace })).filter((candidate) => candidate.name === pod.name);
   const waiting = current?.containers.map((container) => container.waiting ?? (container.ready ? 'ready' : 'not ready')) ?? [];
   return verdict(
-    current !== undefined && current.ip === undefined && current.phase === 'Pending' && waiting.length > 0 && waiting.every((reason) => reason === 'ContainerCreating'),
+    current !== undefined &&
+      current.ip === undefined &&
+      current.phase === 'Pending' &&
+      waiting.length > 0 &&
+      waiting.every((reason) => reason === 'ContainerCreating'),
     `${pod.namespace}/${pod.name} to stay ContainerCreating with no IP`,
     current ? `phase ${current.phase}, IP ${current.ip ?? 'none'}, containers ${list(waiting)}` : 'the pod is gone',
   );
@@ -97,7 +128,13 @@ export async function podStuckCreating(cluster: Cluster, pod: PodInfo): Promise<
 export async function podEventSays(cluster: Cluster, pod: PodInfo, reason: string, text: string): Promise<Verdict> {
   const events = await cluster.podEvents(pod.namespace, pod.name);
   const match = events.find((event) => event.reason === reason && event.message.includes(text));
-  return verdict(match !== undefined, `an event ${reason} of ${pod.namespace}/${pod.name} saying "${text}"`, events.length ? events.map((event) => `${event.reason}: ${event.message}`).join(' | ') : 'no events', [], [listing('events', events)]);
+  return verdict(
+    match !== undefined,
+    `an event ${reason} of ${pod.namespace}/${pod.name} saying "${text}"`,
+    events.length ? events.map((event) => `${event.reason}: ${event.message}`).join(' | ') : 'no events',
+    [],
+    [listing('events', events)],
+  );
 }
 
 /** L16-11: the pod kept the address it had (the annotation is read only at creation). */

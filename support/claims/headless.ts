@@ -20,7 +20,9 @@ import { list, listing, sameSet, verdict } from './verdict.ts';
 const isReady = (pod: PodInfo) => pod.phase === 'Running' && pod.containers.every((container) => container.ready);
 
 export async function statefulSetPods(cluster: Cluster, statefulSet: string): Promise<PodInfo[]> {
-  return (await cluster.pods({ namespace: cluster.workloadNamespace })).filter((pod) => pod.owner?.kind === 'StatefulSet' && pod.owner.name === statefulSet);
+  return (await cluster.pods({ namespace: cluster.workloadNamespace })).filter(
+    (pod) => pod.owner?.kind === 'StatefulSet' && pod.owner.name === statefulSet,
+  );
 }
 
 /** L11-01: the StatefulSet's pods carry its name and their ordinals, and each is Running and Ready. */
@@ -28,7 +30,10 @@ export async function statefulSetReadyWithOrdinals(cluster: Cluster, statefulSet
   const pods = await statefulSetPods(cluster, statefulSet);
   const ready = pods.filter(isReady).map((pod) => pod.name);
   return verdict(
-    sameSet(pods.map((pod) => pod.name), expected) && ready.length === expected.length,
+    sameSet(
+      pods.map((pod) => pod.name),
+      expected,
+    ) && ready.length === expected.length,
     `StatefulSet ${statefulSet} to have ${expected.length}/${expected.length} ready pods named ${list(expected)}`,
     `${ready.length}/${pods.length} ready: ${list(pods.map((pod) => `${pod.name}${isReady(pod) ? '' : ' (not ready)'}`))}`,
     [],
@@ -53,34 +58,67 @@ export async function statefulSetHostnames(cluster: Cluster, statefulSet: string
 export async function serviceHasClusterIP(cluster: Cluster, name: string): Promise<Verdict> {
   const [service, cidr] = await Promise.all([serviceNamed(cluster, name), cluster.serviceCIDR()]);
   const inside = service.clusterIP !== 'None' && cidrContains(cidr, service.clusterIP);
-  return verdict(service.type === 'ClusterIP' && inside, `Service ${service.namespace}/${name} to be of type ClusterIP with a clusterIP in ${cidr}`, `type ${service.type}, clusterIP ${service.clusterIP}`, [], [listing(`service-${name}`, service)]);
+  return verdict(
+    service.type === 'ClusterIP' && inside,
+    `Service ${service.namespace}/${name} to be of type ClusterIP with a clusterIP in ${cidr}`,
+    `type ${service.type}, clusterIP ${service.clusterIP}`,
+    [],
+    [listing(`service-${name}`, service)],
+  );
 }
 
 /** L11-03: a headless Service (clusterIP None) with exactly the port given. */
 export async function serviceIsHeadless(cluster: Cluster, name: string, port: number, protocol: string): Promise<Verdict> {
   const service = await serviceNamed(cluster, name);
   const ports = service.ports.map((each) => `${each.port}/${each.protocol}`);
-  return verdict(service.clusterIP === 'None' && sameSet(ports, [`${port}/${protocol}`]), `Service ${service.namespace}/${name} to be headless (clusterIP None) with port ${port}/${protocol}`, `clusterIP ${service.clusterIP}, ports ${list(ports)}`, [], [listing(`service-${name}`, service)]);
+  return verdict(
+    service.clusterIP === 'None' && sameSet(ports, [`${port}/${protocol}`]),
+    `Service ${service.namespace}/${name} to be headless (clusterIP None) with port ${port}/${protocol}`,
+    `clusterIP ${service.clusterIP}, ports ${list(ports)}`,
+    [],
+    [listing(`service-${name}`, service)],
+  );
 }
 
 /** L11-03: the `kubernetes` Service holds the first address of the Service CIDR. */
 export async function kubernetesServiceAtFirstAddress(cluster: Cluster): Promise<Verdict> {
   const [service, cidr] = await Promise.all([serviceNamed(cluster, 'kubernetes'), cluster.serviceCIDR()]);
   const first = nthAddress(parseCidr(cidr), 1);
-  return verdict(service.clusterIP === first, `Service default/kubernetes to hold ${first}, the first address of ${cidr}`, `clusterIP ${service.clusterIP}`, [], [listing('service-kubernetes', service)]);
+  return verdict(
+    service.clusterIP === first,
+    `Service default/kubernetes to hold ${first}, the first address of ${cidr}`,
+    `clusterIP ${service.clusterIP}`,
+    [],
+    [listing('service-kubernetes', service)],
+  );
 }
 
 /** L11-07: one ready endpoint per StatefulSet pod, hostname = targetRef.name = the pod, nodeName its node, and the named port. */
-export async function sliceHasStatefulSetHostnames(cluster: Cluster, serviceName: string, statefulSet: string, port: { name: string; port: number; protocol: string }): Promise<Verdict> {
-  const [slices, pods] = await Promise.all([cluster.endpointSlices({ namespace: cluster.workloadNamespace, service: serviceName }), statefulSetPods(cluster, statefulSet)]);
+export async function sliceHasStatefulSetHostnames(
+  cluster: Cluster,
+  serviceName: string,
+  statefulSet: string,
+  port: { name: string; port: number; protocol: string },
+): Promise<Verdict> {
+  const [slices, pods] = await Promise.all([
+    cluster.endpointSlices({ namespace: cluster.workloadNamespace, service: serviceName }),
+    statefulSetPods(cluster, statefulSet),
+  ]);
   const endpoints = slices.flatMap((slice) => slice.endpoints);
   const problems: string[] = [];
   for (const pod of pods) {
     const mine = endpoints.filter((endpoint) => endpoint.targetRef?.name === pod.name);
     const endpoint = mine[0];
     if (mine.length !== 1 || !endpoint) problems.push(`${pod.name}: ${mine.length} endpoints`);
-    else if (endpoint.hostname !== pod.name || endpoint.nodeName !== pod.node || !endpoint.ready || !endpoint.addresses.includes(pod.ip as string)) {
-      problems.push(`${pod.name}: hostname ${endpoint.hostname ?? 'none'}, node ${endpoint.nodeName ?? 'none'}, ready ${endpoint.ready}, addresses ${list(endpoint.addresses)}`);
+    else if (
+      endpoint.hostname !== pod.name ||
+      endpoint.nodeName !== pod.node ||
+      !endpoint.ready ||
+      !endpoint.addresses.includes(pod.ip as string)
+    ) {
+      problems.push(
+        `${pod.name}: hostname ${endpoint.hostname ?? 'none'}, node ${endpoint.nodeName ?? 'none'}, ready ${endpoint.ready}, addresses ${list(endpoint.addresses)}`,
+      );
     }
   }
   const ports = [...new Set(slices.flatMap((slice) => slice.ports.map((each) => `${each.name} ${each.port}/${each.protocol}`)))];
@@ -103,7 +141,14 @@ export async function sliceHasNoHostnames(cluster: Cluster, serviceName: string)
   return verdict(
     endpoints.length > 0 && wrong.length === 0,
     `every endpoint in the EndpointSlice of ${serviceName} to have targetRef and nodeName but no hostname`,
-    wrong.length ? list(wrong.map((endpoint) => `${endpoint.targetRef?.name ?? '?'}: hostname ${endpoint.hostname ?? 'none'}, node ${endpoint.nodeName ?? 'none'}`)) : `${endpoints.length} endpoints, none with a hostname`,
+    wrong.length
+      ? list(
+          wrong.map(
+            (endpoint) =>
+              `${endpoint.targetRef?.name ?? '?'}: hostname ${endpoint.hostname ?? 'none'}, node ${endpoint.nodeName ?? 'none'}`,
+          ),
+        )
+      : `${endpoints.length} endpoints, none with a hostname`,
     [],
     [listing(`endpointslices-${serviceName}`, slices)],
   );
@@ -112,7 +157,12 @@ export async function sliceHasNoHostnames(cluster: Cluster, serviceName: string)
 /** L11-11: redis-cli by DNS name answers PONG. */
 export async function redisAnswersPing(cluster: Cluster, client: PodInfo, host: string): Promise<Verdict> {
   const seen = await redisCommand(cluster, podTarget(client), host, ['ping']);
-  return verdict(seen.value.ok && seen.value.value === 'PONG', `\`redis-cli -h ${host} ping\` in ${describePod(client)} to print PONG`, replyText(seen.value), seen.evidence);
+  return verdict(
+    seen.value.ok && seen.value.value === 'PONG',
+    `\`redis-cli -h ${host} ping\` in ${describePod(client)} to print PONG`,
+    replyText(seen.value),
+    seen.evidence,
+  );
 }
 
 /** L11-12: the master reports role master and one online replica per expected announced name. */
@@ -124,7 +174,10 @@ export async function redisMasterReplicas(cluster: Cluster, client: PodInfo, hos
   const info = seen.value.value;
   const online = info.replicas.filter((replica) => replica.state === 'online').map((replica) => replica.ip);
   return verdict(
-    info.role === 'master' && info.fields.connected_slaves === String(want.length) && info.replicas.length === want.length && sameSet(online, want),
+    info.role === 'master' &&
+      info.fields.connected_slaves === String(want.length) &&
+      info.replicas.length === want.length &&
+      sameSet(online, want),
     what,
     `role:${info.role}, connected_slaves:${info.fields.connected_slaves ?? '?'}, replicas ${list(info.replicas.map((replica) => `${replica.ip} ${replica.state}`))}`,
     seen.evidence,
@@ -140,7 +193,11 @@ export async function redisReplicaOf(cluster: Cluster, client: PodInfo, host: st
   const info = seen.value.value;
   const fields = info.fields;
   return verdict(
-    info.role === 'slave' && fields.master_host === wantMaster && fields.master_port === String(port) && fields.master_link_status === 'up' && fields.slave_read_only === '1',
+    info.role === 'slave' &&
+      fields.master_host === wantMaster &&
+      fields.master_port === String(port) &&
+      fields.master_link_status === 'up' &&
+      fields.slave_read_only === '1',
     what,
     `role:${info.role}, master_host:${fields.master_host ?? '-'}, master_port:${fields.master_port ?? '-'}, master_link_status:${fields.master_link_status ?? '-'}, slave_read_only:${fields.slave_read_only ?? '-'}`,
     seen.evidence,
@@ -156,7 +213,10 @@ export async function redisWriteReplicates(cluster: Cluster, client: PodInfo, ma
   // Replication is asynchronous: ask each replica until it has the key (bounded by WAIT on the master).
   const wait = await redisCommand(cluster, podTarget(client), master, ['wait', String(replicas.length), '2000']);
   const reads = await Promise.all(replicas.map((replica) => redisCommand(cluster, podTarget(client), replica, ['get', key])));
-  const wrong = replicas.filter((_, index) => { const read = reads[index]?.value; return !read?.ok || read.value !== value; });
+  const wrong = replicas.filter((_, index) => {
+    const read = reads[index]?.value;
+    return !read?.ok || read.value !== value;
+  });
   return verdict(
     wrong.length === 0,
     `a key SET on ${master} (OK) to be returned by GET on ${list(replicas)}`,
@@ -179,12 +239,26 @@ export async function redisReplicaRefusesWrites(cluster: Cluster, client: PodInf
 /** L11-16: kube-proxy programs nothing for a headless Service: no rule of any node's nat table names it. */
 export async function noNatRuleMentions(cluster: Cluster, serviceName: string): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const listings = await Promise.all(nodes.map((node) => cluster.exec(nodeTarget(node.name), ['iptables', '-t', 'nat', '-S'], { timeoutMs: 15_000 })));
+  const listings = await Promise.all(
+    nodes.map((node) => cluster.exec(nodeTarget(node.name), ['iptables', '-t', 'nat', '-S'], { timeoutMs: 15_000 })),
+  );
   const unreadable = listings.filter((listing) => listing.exitCode !== 0);
   if (unreadable[0]) throw probeFailure(unreadable[0]);
   const name = `${cluster.workloadNamespace}/${serviceName}`;
-  const mentions = listings.flatMap((listing, index) => listing.stdout.split('\n').filter((rule) => rule.includes(`"${name}:`) || rule.includes(`"${name} `)).map((rule) => `${nodes[index]?.name}: ${rule}`));
-  return verdict(mentions.length === 0, `no rule of any node's nat table to mention ${name}`, mentions.length ? mentions.join(' | ') : `none among ${listings.reduce((sum, listing) => sum + listing.stdout.split('\n').filter((line) => line.startsWith('-A')).length, 0)} rules on ${nodes.length} nodes`, listings);
+  const mentions = listings.flatMap((listing, index) =>
+    listing.stdout
+      .split('\n')
+      .filter((rule) => rule.includes(`"${name}:`) || rule.includes(`"${name} `))
+      .map((rule) => `${nodes[index]?.name}: ${rule}`),
+  );
+  return verdict(
+    mentions.length === 0,
+    `no rule of any node's nat table to mention ${name}`,
+    mentions.length
+      ? mentions.join(' | ')
+      : `none among ${listings.reduce((sum, listing) => sum + listing.stdout.split('\n').filter((line) => line.startsWith('-A')).length, 0)} rules on ${nodes.length} nodes`,
+    listings,
+  );
 }
 
 /** A verdict that may take time to come true (a TTL to run out, a replica to reconnect): asked again until it holds or `seconds` pass. */
@@ -198,7 +272,12 @@ export async function within(seconds: number, check: () => Promise<Verdict>): Pr
 }
 
 /** L11-18: deletes a StatefulSet pod and waits (bounded) until the controller has a Ready pod of that name again. */
-export async function deleteAndAwaitRecreation(cluster: Cluster, statefulSet: string, name: string, seconds = 120): Promise<{ before: PodInfo; after: PodInfo }> {
+export async function deleteAndAwaitRecreation(
+  cluster: Cluster,
+  statefulSet: string,
+  name: string,
+  seconds = 120,
+): Promise<{ before: PodInfo; after: PodInfo }> {
   const before = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
   if (!before) throw new EnvironmentError(`StatefulSet ${statefulSet} has no pod ${name}`);
   await cluster.deletePod(before.namespace, name);

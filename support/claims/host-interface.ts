@@ -24,7 +24,12 @@ export async function hostRouteToPod(cluster: Cluster, pod: PodInfo): Promise<Ve
 export async function hostInterfaceNamedByRule(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
   const side = await hostSideOf(cluster, pod);
   const expected = caliInterfaceName(pod.namespace, pod.name);
-  return verdict(side.host?.name === expected, `the host interface of pod ${pod.name} to be named ${expected} (cali + sha1("${pod.namespace}.${pod.name}")[:11])`, side.host?.name ?? 'no host interface', side.evidence);
+  return verdict(
+    side.host?.name === expected,
+    `the host interface of pod ${pod.name} to be named ${expected} (cali + sha1("${pod.namespace}.${pod.name}")[:11])`,
+    side.host?.name ?? 'no host interface',
+    side.evidence,
+  );
 }
 
 type HostProperty = 'mac' | 'no-ipv4' | 'up' | 'same-mtu' | 'paired';
@@ -40,9 +45,19 @@ export async function hostInterfaceHas(cluster: Cluster, pod: PodInfo, property:
     case 'no-ipv4':
       return verdict(ipv4Addresses(host).length === 0, `${subject} to hold no IPv4 address`, list(ipv4Addresses(host)), side.evidence);
     case 'up':
-      return verdict(host.up && host.operState === 'UP', `${subject} to be UP`, `${host.up ? 'admin up' : 'admin down'}, state ${host.operState}`, side.evidence);
+      return verdict(
+        host.up && host.operState === 'UP',
+        `${subject} to be UP`,
+        `${host.up ? 'admin up' : 'admin down'}, state ${host.operState}`,
+        side.evidence,
+      );
     case 'same-mtu':
-      return verdict(host.mtu === side.eth0?.mtu, `${subject} to have the MTU of the pod's eth0 (${side.eth0?.mtu})`, `MTU ${host.mtu}`, side.evidence);
+      return verdict(
+        host.mtu === side.eth0?.mtu,
+        `${subject} to have the MTU of the pod's eth0 (${side.eth0?.mtu})`,
+        `MTU ${host.mtu}`,
+        side.evidence,
+      );
     case 'paired':
       return verdict(
         host.peerIndex !== undefined && host.peerIndex === side.eth0?.index,

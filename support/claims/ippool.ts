@@ -11,7 +11,14 @@ function shown(value: unknown): string {
 export async function ipPoolReads(cluster: Cluster, name: string, expected: Record<string, string>): Promise<Verdict> {
   const pools = await cluster.ipPools();
   const pool = pools.find((candidate) => candidate.name === name);
-  if (!pool?.resource) return verdict(false, `an IPPool named ${name} with its resource`, pool ? 'the target does not show the resource' : `pools: ${list(pools.map((candidate) => candidate.name))}`, [], [listing('ippools', pools)]);
+  if (!pool?.resource)
+    return verdict(
+      false,
+      `an IPPool named ${name} with its resource`,
+      pool ? 'the target does not show the resource' : `pools: ${list(pools.map((candidate) => candidate.name))}`,
+      [],
+      [listing('ippools', pools)],
+    );
   const resource = pool.resource;
   const rows = Object.entries(expected).map(([field, value]) => {
     const label = /^label (.+)$/.exec(field)?.[1];

@@ -34,13 +34,24 @@ export async function nodeForgotPod(cluster: Cluster, pod: PodInfo, hostInterfac
   return verdict(
     hostInterface !== undefined && leftInterface === undefined && leftRoutes.length === 0,
     `node ${pod.node} to have neither the deleted pod's host interface ${hostInterface ?? '(none was seen at creation)'} nor a route to ${pod.ip}`,
-    [leftInterface ? `interface ${leftInterface.name} still there` : 'no interface', leftRoutes.length ? `routes: ${leftRoutes.map(formatRoute).join(' | ')}` : 'no route'].join('; '),
+    [
+      leftInterface ? `interface ${leftInterface.name} still there` : 'no interface',
+      leftRoutes.length ? `routes: ${leftRoutes.map(formatRoute).join(' | ')}` : 'no route',
+    ].join('; '),
     [...ifaces.evidence, ...table.evidence],
   );
 }
 
 export async function addressReleased(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
   const blocks = await cluster.ipamBlocks();
-  const holders = blocks.flatMap((block) => block.allocations.filter((allocation) => allocation.ip === pod.ip).map((allocation) => `${allocation.holder} in ${block.cidr}`));
-  return verdict(holders.length === 0, `${pod.ip}, the address of deleted pod ${pod.name}, to be free in Calico's IPAM`, holders.length ? `still allocated: ${list(holders)}` : 'free', [], [listing('ipam-blocks', blocks)]);
+  const holders = blocks.flatMap((block) =>
+    block.allocations.filter((allocation) => allocation.ip === pod.ip).map((allocation) => `${allocation.holder} in ${block.cidr}`),
+  );
+  return verdict(
+    holders.length === 0,
+    `${pod.ip}, the address of deleted pod ${pod.name}, to be free in Calico's IPAM`,
+    holders.length ? `still allocated: ${list(holders)}` : 'free',
+    [],
+    [listing('ipam-blocks', blocks)],
+  );
 }

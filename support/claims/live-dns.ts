@@ -22,18 +22,38 @@ async function controlPlane(cluster: Cluster): Promise<string> {
 
 /** L05-03: every expected line is a line of the Corefile in ConfigMap kube-system/coredns. */
 export async function corefileHolds(cluster: Cluster, lines: string[]): Promise<Verdict> {
-  const seen = await cluster.exec(nodeTarget(await controlPlane(cluster)), [...KUBECTL, '-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}'], { timeoutMs: 20_000 });
+  const seen = await cluster.exec(
+    nodeTarget(await controlPlane(cluster)),
+    [...KUBECTL, '-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}'],
+    { timeoutMs: 20_000 },
+  );
   const present = new Set(seen.stdout.split('\n').map((line) => line.trim()));
   const missing = lines.filter((line) => !present.has(line));
-  return verdict(seen.exitCode === 0 && missing.length === 0, `the Corefile to hold the lines ${list(lines)}`, seen.exitCode === 0 ? (missing.length ? `no ${list(missing)}` : 'all of them') : seen.stderr.trim(), [seen]);
+  return verdict(
+    seen.exitCode === 0 && missing.length === 0,
+    `the Corefile to hold the lines ${list(lines)}`,
+    seen.exitCode === 0 ? (missing.length ? `no ${list(missing)}` : 'all of them') : seen.stderr.trim(),
+    [seen],
+  );
 }
 
 /** L05-04: each CoreDNS pod serves Prometheus text with coredns_ families on 9153. */
 export async function coreDnsMetrics(cluster: Cluster, client: PodInfo): Promise<Verdict> {
   const pods = (await cluster.pods({ namespace: 'kube-system' })).filter((pod) => pod.labels['k8s-app'] === 'kube-dns' && pod.ip);
-  const seen = await Promise.all(pods.map((pod) => cluster.exec(podTarget(client), ['curl', '-s', '--max-time', '5', `http://${pod.ip}:9153/metrics`], { timeoutMs: 15_000 })));
+  const seen = await Promise.all(
+    pods.map((pod) =>
+      cluster.exec(podTarget(client), ['curl', '-s', '--max-time', '5', `http://${pod.ip}:9153/metrics`], { timeoutMs: 15_000 }),
+    ),
+  );
   const without = pods.filter((_, index) => !/^coredns_\w+/m.test(seen[index]?.stdout ?? ''));
-  return verdict(pods.length > 0 && without.length === 0, `GET http://<CoreDNS pod IP>:9153/metrics from ${describePod(client)} to return coredns_ metric families for every CoreDNS pod`, without.length ? `none from ${list(without.map((pod) => pod.ip as string))}` : `coredns_ families from ${list(pods.map((pod) => pod.ip as string))}`, seen);
+  return verdict(
+    pods.length > 0 && without.length === 0,
+    `GET http://<CoreDNS pod IP>:9153/metrics from ${describePod(client)} to return coredns_ metric families for every CoreDNS pod`,
+    without.length
+      ? `none from ${list(without.map((pod) => pod.ip as string))}`
+      : `coredns_ families from ${list(pods.map((pod) => pod.ip as string))}`,
+    seen,
+  );
 }
 
 /** L05-05: a node's resolv.conf names the node network's gateway, no cluster.local, and ndots:0. */
@@ -43,20 +63,46 @@ export async function nodeResolvConfIsDockers(cluster: Cluster): Promise<Verdict
   const wrong = nodes.flatMap((node, index) => {
     const conf = seen[index]?.value;
     const gateway = nthAddress(parseCidr(`${node.internalIP}/16`), 1);
-    const ok = conf && conf.nameservers[0] === gateway && !conf.search.some((domain) => domain.endsWith('cluster.local')) && conf.options.ndots === '0';
-    return ok ? [] : [`${node.name}: nameserver ${conf?.nameservers.join(' ') || 'none'}, search ${conf?.search.join(' ') || 'none'}, ndots ${conf?.options.ndots ?? 'unset'} (gateway ${gateway})`];
+    const ok =
+      conf &&
+      conf.nameservers[0] === gateway &&
+      !conf.search.some((domain) => domain.endsWith('cluster.local')) &&
+      conf.options.ndots === '0';
+    return ok
+      ? []
+      : [
+          `${node.name}: nameserver ${conf?.nameservers.join(' ') || 'none'}, search ${conf?.search.join(' ') || 'none'}, ndots ${conf?.options.ndots ?? 'unset'} (gateway ${gateway})`,
+        ];
   });
-  return verdict(wrong.length === 0, "every node's /etc/resolv.conf to name its network's gateway, search no cluster.local domain and set ndots:0", wrong.length ? wrong.join('; ') : 'so on every node', seen.flatMap((each) => each.evidence));
+  return verdict(
+    wrong.length === 0,
+    "every node's /etc/resolv.conf to name its network's gateway, search no cluster.local domain and set ndots:0",
+    wrong.length ? wrong.join('; ') : 'so on every node',
+    seen.flatMap((each) => each.evidence),
+  );
 }
 
 /** L11-02: OrderedReady, and each pod of the set (ordinal ≥ 1) was created after the one before was Ready. */
 export async function statefulSetStartedInOrder(cluster: Cluster, statefulSet: string): Promise<Verdict> {
   const node = nodeTarget(await controlPlane(cluster));
   const ns = cluster.workloadNamespace;
-  const policy = await cluster.exec(node, [...KUBECTL, '-n', ns, 'get', 'statefulset', statefulSet, '-o', 'jsonpath={.spec.podManagementPolicy}'], { timeoutMs: 20_000 });
+  const policy = await cluster.exec(
+    node,
+    [...KUBECTL, '-n', ns, 'get', 'statefulset', statefulSet, '-o', 'jsonpath={.spec.podManagementPolicy}'],
+    { timeoutMs: 20_000 },
+  );
   const template = `{range .items[?(@.metadata.ownerReferences[0].name=="${statefulSet}")]}{.metadata.name} {.metadata.creationTimestamp} {.status.conditions[?(@.type=="Ready")].lastTransitionTime}{"\\n"}{end}`;
   const pods = await cluster.exec(node, [...KUBECTL, '-n', ns, 'get', 'pods', '-o', `jsonpath=${template}`], { timeoutMs: 20_000 });
-  const rows = pods.stdout.split('\n').filter(Boolean).map((line) => line.split(' ')).map(([name, created, ready]) => ({ name: name ?? '', ordinal: Number(/-(\d+)$/.exec(name ?? '')?.[1]), created: Date.parse(created ?? ''), ready: Date.parse(ready ?? '') }));
+  const rows = pods.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' '))
+    .map(([name, created, ready]) => ({
+      name: name ?? '',
+      ordinal: Number(/-(\d+)$/.exec(name ?? '')?.[1]),
+      created: Date.parse(created ?? ''),
+      ready: Date.parse(ready ?? ''),
+    }));
   const byOrdinal = new Map(rows.map((row) => [row.ordinal, row]));
   // Ordinal 0 may have been recreated since (L11-18); the order of the first start shows from ordinal 1 on.
   const early = rows.filter((row) => row.ordinal >= 2 && !(row.created >= (byOrdinal.get(row.ordinal - 1)?.ready ?? Infinity)));
@@ -75,5 +121,10 @@ export async function replicaLogsShowDiscovery(cluster: Cluster, pod: string, ma
   const [init, main] = await Promise.all([cluster.podLogs(ns, pod, 'init-redis'), cluster.podLogs(ns, pod, 'redis')]);
   const waited = /waiting for master redis-0|Waiting for redis-0\.redis-headless/.test(init);
   const connected = main.includes(`Connecting to MASTER ${wantMaster}:6379`);
-  return verdict(waited && connected, `the logs of ${pod} to show its init container waiting for redis-0.redis-headless, then "Connecting to MASTER ${wantMaster}:6379"`, `init container ${waited ? 'waited' : 'shows no wait'}; redis ${connected ? 'connected by name' : 'shows no such connection'}`, []);
+  return verdict(
+    waited && connected,
+    `the logs of ${pod} to show its init container waiting for redis-0.redis-headless, then "Connecting to MASTER ${wantMaster}:6379"`,
+    `init container ${waited ? 'waited' : 'shows no wait'}; redis ${connected ? 'connected by name' : 'shows no such connection'}`,
+    [],
+  );
 }

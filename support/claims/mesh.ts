@@ -22,15 +22,27 @@ export function formatMeshMatrix(pods: PodInfo[], cells: MeshCell[]): string {
   const columns = pods.map((_, index) => `#${index + 1}`);
   const header = `${'from \\ to'.padEnd(width)}  ${columns.map((column) => column.padStart(4)).join('')}`;
   const rows = pods.map((from, index) => {
-    const marks = pods.map((to) => (to === from ? '—' : MARK[cellState(cells.find((cell) => cell.from === from && cell.to === to) as MeshCell)]));
+    const marks = pods.map((to) =>
+      to === from ? '—' : MARK[cellState(cells.find((cell) => cell.from === from && cell.to === to) as MeshCell)],
+    );
     return `${`#${index + 1} ${label(from)}`.padEnd(width + 4)}${marks.map((mark) => mark.padStart(4)).join('')}`;
   });
-  return [header, ...rows, '', '✓ reached at its own IP   ✗ no reply   NAT arrived from another address   ? reply, but the capture saw no request'].join('\n');
+  return [
+    header,
+    ...rows,
+    '',
+    '✓ reached at its own IP   ✗ no reply   NAT arrived from another address   ? reply, but the capture saw no request',
+  ].join('\n');
 }
 
 function describeCell(cell: MeshCell): string {
   const state = cellState(cell);
-  const what = state === 'nat' ? `arrived from ${cell.arrivedFrom?.join(', ')}` : state === 'unreachable' ? 'no reply' : 'reply, but no request in the capture';
+  const what =
+    state === 'nat'
+      ? `arrived from ${cell.arrivedFrom?.join(', ')}`
+      : state === 'unreachable'
+        ? 'no reply'
+        : 'reply, but no request in the capture';
   return `${cell.from.name} → ${cell.to.name} (${cell.to.ip}): ${what}`;
 }
 
@@ -40,7 +52,9 @@ export async function fullMesh(cluster: Cluster, pods: PodInfo[], capture: boole
   return verdict(
     pods.length > 1 && wrong.length === 0,
     `every one of ${pods.length} pods to reach every other pod at its own IP${capture ? ', arriving with the source pod’s own IP (no NAT)' : ''} (${seen.value.length} pairs)`,
-    wrong.length === 0 ? `all ${seen.value.length} pairs as expected` : `${wrong.length} of ${seen.value.length} pairs wrong: ${wrong.map(describeCell).join('; ')}`,
+    wrong.length === 0
+      ? `all ${seen.value.length} pairs as expected`
+      : `${wrong.length} of ${seen.value.length} pairs wrong: ${wrong.map(describeCell).join('; ')}`,
     seen.evidence,
     [{ fileName: 'mesh-matrix.txt', mediaType: 'text/plain', body: formatMeshMatrix(pods, seen.value) }, ...(seen.files ?? [])],
   );

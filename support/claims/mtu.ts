@@ -51,16 +51,27 @@ export async function internalIPOnDevice(cluster: Cluster, dev: string): Promise
     evidence.push(...seen.evidence);
     const own = interfaceNamed(seen.value, dev);
     const addresses = own ? ipv4Addresses(own).map((cidr) => cidr.split('/')[0]) : [];
-    if (!addresses.includes(node.internalIP)) wrong.push(`${node.name}: InternalIP ${node.internalIP}, ${dev} ${list(addresses as string[])}`);
+    if (!addresses.includes(node.internalIP))
+      wrong.push(`${node.name}: InternalIP ${node.internalIP}, ${dev} ${list(addresses as string[])}`);
   }
-  return verdict(wrong.length === 0, `every node's InternalIP to be its ${dev} address`, wrong.length ? list(wrong) : list(nodes.map((node) => `${node.name} ${node.internalIP}`)), evidence, [listing('nodes', nodes)]);
+  return verdict(
+    wrong.length === 0,
+    `every node's InternalIP to be its ${dev} address`,
+    wrong.length ? list(wrong) : list(nodes.map((node) => `${node.name} ${node.internalIP}`)),
+    evidence,
+    [listing('nodes', nodes)],
+  );
 }
 
 /** L18-03: two pods run on nodes whose Calico addresses are on different subnets. */
 export async function podsOnDifferentSubnets(cluster: Cluster, a: PodInfo, b: PodInfo): Promise<Verdict> {
   const { nodes } = await calicoNodes(cluster);
   const subnet = (pod: PodInfo) => nodes.find((node) => node.name === pod.node)?.subnet;
-  return verdict(subnet(a) !== undefined && subnet(a) !== subnet(b), `${describePod(a)} and ${describePod(b)} on nodes of different subnets`, `${a.node} on ${subnet(a)}, ${b.node} on ${subnet(b)}`);
+  return verdict(
+    subnet(a) !== undefined && subnet(a) !== subnet(b),
+    `${describePod(a)} and ${describePod(b)} on nodes of different subnets`,
+    `${a.node} on ${subnet(a)}, ${b.node} on ${subnet(b)}`,
+  );
 }
 
 /** L18-04, L18-07: a pod's eth0 MTU is its node's smallest up host MTU less `overhead`. */
@@ -68,7 +79,9 @@ export async function podMtuFollowsHost(cluster: Cluster, pod: PodInfo, overhead
   const [inPod, onNode] = await Promise.all([interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
   const eth0 = interfaceNamed(inPod.value, 'eth0')?.mtu;
   const smallest = smallestHostMtu(onNode.value);
-  const hosts = onNode.value.filter((iface) => iface.up && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== 'vxlan.calico').map((iface) => `${iface.name} ${iface.mtu}`);
+  const hosts = onNode.value
+    .filter((iface) => iface.up && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== 'vxlan.calico')
+    .map((iface) => `${iface.name} ${iface.mtu}`);
   return verdict(
     smallest !== undefined && eth0 === smallest - overhead,
     `the MTU of ${describePod(pod)}'s eth0 to be the smallest MTU of its node's up host interfaces (${list(hosts)}) less ${overhead}`,
@@ -82,13 +95,20 @@ export async function podAndHostSideMtu(cluster: Cluster, pod: PodInfo, hostSide
   const [inPod, onNode] = await Promise.all([interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
   const eth0 = interfaceNamed(inPod.value, 'eth0')?.mtu;
   const host = hostSide ? interfaceNamed(onNode.value, hostSide)?.mtu : undefined;
-  return verdict(eth0 === mtu && host === mtu, `${describePod(pod)}'s eth0 and its host side ${hostSide ?? '(unknown)'} at MTU ${mtu}`, `eth0 ${eth0 ?? 'missing'}, host side ${host ?? 'missing'}`, [...inPod.evidence, ...onNode.evidence]);
+  return verdict(
+    eth0 === mtu && host === mtu,
+    `${describePod(pod)}'s eth0 and its host side ${hostSide ?? '(unknown)'} at MTU ${mtu}`,
+    `eth0 ${eth0 ?? 'missing'}, host side ${host ?? 'missing'}`,
+    [...inPod.evidence, ...onNode.evidence],
+  );
 }
 
 /** L18-07: every node's vxlan.calico has MTU `mtu`. */
 export async function vxlanMtuEverywhere(cluster: Cluster, mtu: number): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const seen = await Promise.all(nodes.map(async (node) => ({ node: node.name, device: await vxlanDevice(cluster, nodeTarget(node.name)) })));
+  const seen = await Promise.all(
+    nodes.map(async (node) => ({ node: node.name, device: await vxlanDevice(cluster, nodeTarget(node.name)) })),
+  );
   return verdict(
     seen.every((row) => row.device.value.mtu === mtu),
     `every node's vxlan.calico at MTU ${mtu}`,
@@ -122,7 +142,9 @@ export function repliesSized(seen: PingSeen, bytes: number, ttl: number): Verdic
   return verdict(
     replies.length >= seen.count && replies.every((reply) => reply.bytes === bytes && reply.ttl === ttl),
     `${seen.count} replies from ${describePod(seen.to)}, each ${bytes} bytes with TTL ${ttl}`,
-    replies.length ? list(replies.map((reply) => `${reply.bytes} bytes ttl ${reply.ttl}`)) : `no replies${seen.observation.value.errors.length ? `; ${list([...new Set(seen.observation.value.errors)])}` : ''}`,
+    replies.length
+      ? list(replies.map((reply) => `${reply.bytes} bytes ttl ${reply.ttl}`))
+      : `no replies${seen.observation.value.errors.length ? `; ${list([...new Set(seen.observation.value.errors)])}` : ''}`,
     seen.observation.evidence,
   );
 }
@@ -137,9 +159,22 @@ export interface PacketCapture<T> {
 }
 
 /** tcpdump on `iface` of `target` around `action`, read back with -vv (every header, nested ones too). */
-export async function captureVerbose<T>(cluster: Cluster, target: ExecTarget, iface: string, label: string, action: () => Promise<Observation<T>>, filter: string[] = ['ip']): Promise<PacketCapture<T>> {
+export async function captureVerbose<T>(
+  cluster: Cluster,
+  target: ExecTarget,
+  iface: string,
+  label: string,
+  action: () => Promise<Observation<T>>,
+  filter: string[] = ['ip'],
+): Promise<PacketCapture<T>> {
   const observation = await rawCaptureDuring(cluster, target, iface, filter, ['-vv'], label, action);
-  return { label, packets: parseTcpdumpVerbose(observation.value.text), during: observation.value.during, evidence: observation.evidence, files: observation.files ?? [] };
+  return {
+    label,
+    packets: parseTcpdumpVerbose(observation.value.text),
+    during: observation.value.during,
+    evidence: observation.evidence,
+    files: observation.files ?? [],
+  };
 }
 
 /** L18-06: the host side carried the small control request, and no request longer than the pod's MTU. */
@@ -157,11 +192,15 @@ export function noOversizedRequest(capture: PacketCapture<unknown>, from: PodInf
 
 /** L18-08: the echo requests leave as VXLAN packets of IP length `length`. */
 export function vxlanRequestsOfLength(capture: PacketCapture<unknown>, from: PodInfo, to: PodInfo, length: number): Verdict {
-  const requests = capture.packets.filter((packet) => packet.vxlan && packet.inner?.src === from.ip && packet.inner?.dst === to.ip && packet.inner?.icmpType === 'echo request');
+  const requests = capture.packets.filter(
+    (packet) => packet.vxlan && packet.inner?.src === from.ip && packet.inner?.dst === to.ip && packet.inner?.icmpType === 'echo request',
+  );
   return verdict(
     requests.length > 0 && requests.every((packet) => packet.ip.length === length),
     `the echo requests from ${describePod(from)} to cross ${capture.label} as VXLAN packets of IP length ${length}`,
-    requests.length ? list(requests.map((packet) => `${packet.ip.length}${packet.ip.df ? ' DF' : ''}`)) : `no VXLAN request (${capture.packets.length} packets: ${list(capture.packets.slice(0, 3).map((packet) => `${packet.src} > ${packet.dst} length ${packet.ip.length}`))})`,
+    requests.length
+      ? list(requests.map((packet) => `${packet.ip.length}${packet.ip.df ? ' DF' : ''}`))
+      : `no VXLAN request (${capture.packets.length} packets: ${list(capture.packets.slice(0, 3).map((packet) => `${packet.src} > ${packet.dst} length ${packet.ip.length}`))})`,
     capture.evidence,
   );
 }
@@ -169,13 +208,23 @@ export function vxlanRequestsOfLength(capture: PacketCapture<unknown>, from: Pod
 /** L18-09, L18-10, L18-15, L18-16: the fetch printed `body`. */
 export function answered(fetched: Observation<Fetched>, where: string, body: string): Verdict {
   const { value } = fetched;
-  return verdict(value.exitCode === 0 && value.body.trim() === body, `${value.url} fetched over TLS from ${where} to answer "${body}"`, value.exitCode === 0 ? `"${value.body.trim()}"` : `curl exit ${value.exitCode}: ${value.error}`, fetched.evidence);
+  return verdict(
+    value.exitCode === 0 && value.body.trim() === body,
+    `${value.url} fetched over TLS from ${where} to answer "${body}"`,
+    value.exitCode === 0 ? `"${value.body.trim()}"` : `curl exit ${value.exitCode}: ${value.error}`,
+    fetched.evidence,
+  );
 }
 
 /** L18-10, L18-14: the fetch timed out (curl's exit code 28). */
 export function timedOut(fetched: Observation<Fetched>, where: string): Verdict {
   const { value } = fetched;
-  return verdict(value.exitCode === CURL_TIMED_OUT, `${value.url} fetched over TLS from ${where} to time out (curl exit ${CURL_TIMED_OUT})`, value.exitCode === 0 ? `answered "${value.body.trim()}"` : `curl exit ${value.exitCode}: ${value.error}`, fetched.evidence);
+  return verdict(
+    value.exitCode === CURL_TIMED_OUT,
+    `${value.url} fetched over TLS from ${where} to time out (curl exit ${CURL_TIMED_OUT})`,
+    value.exitCode === 0 ? `answered "${value.body.trim()}"` : `curl exit ${value.exitCode}: ${value.error}`,
+    fetched.evidence,
+  );
 }
 
 export function fetchFrom(cluster: Cluster, node: string, url: string): Promise<Observation<Fetched>> {
@@ -185,27 +234,62 @@ export function fetchFrom(cluster: Cluster, node: string, url: string): Promise<
 /** L18-11: the router's ICMP "fragmentation needed" to the API server, quoting its DF segment to `peer`, longer than `mtu`. */
 export function fragNeededSeen(capture: PacketCapture<unknown>, server: string, port: number, peer: string, mtu: number): Verdict {
   const errors = capture.packets.filter((packet) => packet.dst === server && packet.nextHopMtu !== undefined);
-  const fitting = errors.filter((packet) => packet.nextHopMtu === mtu && packet.inner?.src === server && packet.inner.srcPort === port && packet.inner.dst === peer && packet.inner.ip.proto === 'TCP' && packet.inner.ip.df && packet.inner.ip.length > mtu);
+  const fitting = errors.filter(
+    (packet) =>
+      packet.nextHopMtu === mtu &&
+      packet.inner?.src === server &&
+      packet.inner.srcPort === port &&
+      packet.inner.dst === peer &&
+      packet.inner.ip.proto === 'TCP' &&
+      packet.inner.ip.df &&
+      packet.inner.ip.length > mtu,
+  );
   return verdict(
     fitting.length > 0 && fitting.length === errors.length,
     `the capture on ${capture.label} to show ICMP "fragmentation needed" (mtu ${mtu}) to ${server}, quoting a TCP segment from ${server}:${port} to ${peer} with DF and an IP length above ${mtu}`,
-    errors.length ? list(errors.slice(0, 3).map((packet) => `${packet.src} > ${packet.dst} ${packet.icmpType} [ ${layers(packet).slice(1).map((layer) => `${layer.src}.${layer.srcPort} > ${layer.dst}.${layer.dstPort} ${layer.ip.df ? 'DF ' : ''}length ${layer.ip.length}`).join('')} ]`)) : 'no ICMP "fragmentation needed"',
+    errors.length
+      ? list(
+          errors.slice(0, 3).map(
+            (packet) =>
+              `${packet.src} > ${packet.dst} ${packet.icmpType} [ ${layers(packet)
+                .slice(1)
+                .map(
+                  (layer) =>
+                    `${layer.src}.${layer.srcPort} > ${layer.dst}.${layer.dstPort} ${layer.ip.df ? 'DF ' : ''}length ${layer.ip.length}`,
+                )
+                .join('')} ]`,
+          ),
+        )
+      : 'no ICMP "fragmentation needed"',
     capture.evidence,
   );
 }
 
 /** L18-13: every TCP segment between `peer` and the API server carries DF. */
 export function tcpCarriesDf(capture: PacketCapture<unknown>, server: string, peer: string): Verdict {
-  const segments = capture.packets.filter((packet) => packet.ip.proto === 'TCP' && ((packet.src === server && packet.dst === peer) || (packet.src === peer && packet.dst === server)));
+  const segments = capture.packets.filter(
+    (packet) =>
+      packet.ip.proto === 'TCP' && ((packet.src === server && packet.dst === peer) || (packet.src === peer && packet.dst === server)),
+  );
   const without = segments.filter((packet) => !packet.ip.df);
-  return verdict(segments.length > 0 && without.length === 0, `every TCP segment between ${peer} and ${server} in the capture on ${capture.label} to carry DF`, `${segments.length} segments, ${without.length} without DF`, capture.evidence);
+  return verdict(
+    segments.length > 0 && without.length === 0,
+    `every TCP segment between ${peer} and ${server} in the capture on ${capture.label} to carry DF`,
+    `${segments.length} segments, ${without.length} without DF`,
+    capture.evidence,
+  );
 }
 
 /** L18-15: the handshake's MSS options: the client's SYN and the server's SYN-ACK. */
 export function handshakeMss(capture: PacketCapture<unknown>, server: string, peer: string, synMss: number, synAckMss: number): Verdict {
   const syn = capture.packets.find((packet) => packet.src === peer && packet.dst === server && packet.tcpFlags === 'S');
   const synAck = capture.packets.find((packet) => packet.src === server && packet.dst === peer && packet.tcpFlags === 'S.');
-  return verdict(syn?.mss === synMss && synAck?.mss === synAckMss, `${peer}'s SYN with mss ${synMss} and ${server}'s SYN-ACK with mss ${synAckMss}`, `SYN mss ${syn?.mss ?? 'none'}, SYN-ACK mss ${synAck?.mss ?? 'none'}`, capture.evidence);
+  return verdict(
+    syn?.mss === synMss && synAck?.mss === synAckMss,
+    `${peer}'s SYN with mss ${synMss} and ${server}'s SYN-ACK with mss ${synAckMss}`,
+    `SYN mss ${syn?.mss ?? 'none'}, SYN-ACK mss ${synAck?.mss ?? 'none'}`,
+    capture.evidence,
+  );
 }
 
 /** L18-14, L18-15: the control-plane's cached path MTU towards `peer` (`ip route get`). */
@@ -215,7 +299,11 @@ export async function cachedPathMtu(cluster: Cluster, node: string, peer: string
   return verdict(
     answer.value.kind === 'route' && cached === mtu,
     mtu === undefined ? `node ${node} to cache no path MTU for ${peer}` : `node ${node} to cache a path MTU of ${mtu} for ${peer}`,
-    answer.value.kind !== 'route' ? `the kernel refused the look-up: ${answer.value.said}` : cached === undefined ? 'none cached' : `mtu ${cached} cached`,
+    answer.value.kind !== 'route'
+      ? `the kernel refused the look-up: ${answer.value.said}`
+      : cached === undefined
+        ? 'none cached'
+        : `mtu ${cached} cached`,
     answer.evidence,
   );
 }
@@ -228,5 +316,8 @@ export async function icmpSourceRoutedVia(cluster: Cluster, capture: PacketCaptu
   if (!icmp) return verdict(false, `an ICMP "fragmentation needed" in the capture on ${capture.label}`, 'none', capture.evidence);
   const answer = await routeGet(cluster, nodeTarget(node), icmp.src);
   const out = answer.value.kind === 'route' ? answer.value.lookup.dev : undefined;
-  return verdict(out === dev, `node ${node} to route the ICMP's source ${icmp.src} via ${dev}`, out ? `via dev ${out}` : 'no route', [...capture.evidence, ...answer.evidence]);
+  return verdict(out === dev, `node ${node} to route the ICMP's source ${icmp.src} via ${dev}`, out ? `via dev ${out}` : 'no route', [
+    ...capture.evidence,
+    ...answer.evidence,
+  ]);
 }

@@ -19,12 +19,24 @@ const ALL_SET = 'cali40all-ipam-pools';
 /** Every node masquerades what comes from a natOutgoing pool and goes outside every pool, and nothing else. */
 export async function natOutgoingRuleOnEveryNode(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const seen = await Promise.all(nodes.map(async (node) => ({ node: node.name, rules: await runProbe(cluster, nodeTarget(node.name), ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], parseIptablesRules) })));
+  const seen = await Promise.all(
+    nodes.map(async (node) => ({
+      node: node.name,
+      rules: await runProbe(cluster, nodeTarget(node.name), ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], parseIptablesRules),
+    })),
+  );
   const findings = seen.flatMap(({ node, rules }) => {
     const masquerade = rules.value.filter((rule) => rule.target === 'MASQUERADE');
-    const exact = masquerade.some((rule) => rule.sets.some((set) => set.name === MASQ_SET && set.direction === 'src' && !set.negated) && rule.sets.some((set) => set.name === ALL_SET && set.direction === 'dst' && set.negated));
+    const exact = masquerade.some(
+      (rule) =>
+        rule.sets.some((set) => set.name === MASQ_SET && set.direction === 'src' && !set.negated) &&
+        rule.sets.some((set) => set.name === ALL_SET && set.direction === 'dst' && set.negated),
+    );
     const loose = masquerade.filter((rule) => !rule.sets.some((set) => set.name === ALL_SET && set.negated));
-    return [...(exact ? [] : [`${node}: no MASQUERADE for source ${MASQ_SET} and destination not in ${ALL_SET}`]), ...loose.map((rule) => `${node}: MASQUERADE without the ${ALL_SET} exclusion: ${rule.words.join(' ')}`)];
+    return [
+      ...(exact ? [] : [`${node}: no MASQUERADE for source ${MASQ_SET} and destination not in ${ALL_SET}`]),
+      ...loose.map((rule) => `${node}: MASQUERADE without the ${ALL_SET} exclusion: ${rule.words.join(' ')}`),
+    ];
   });
   return verdict(
     nodes.length > 0 && findings.length === 0,
@@ -43,14 +55,18 @@ export interface NodePingCapture {
 
 /** A pod pings a node's InternalIP while that node captures ICMP on its eth0. */
 export async function pingNodeUnderCapture(cluster: Cluster, from: PodInfo, to: NodeInfo, count: number): Promise<NodePingCapture> {
-  const observation = await captureDuring(cluster, nodeTarget(to.name), ['icmp'], `nat-outgoing-${to.name}`, () => ping(cluster, podTarget(from), to.internalIP, count));
+  const observation = await captureDuring(cluster, nodeTarget(to.name), ['icmp'], `nat-outgoing-${to.name}`, () =>
+    ping(cluster, podTarget(from), to.internalIP, count),
+  );
   return { from, to, count, observation };
 }
 
 /** The capture at the destination shows the requests coming from the InternalIP of the sender's node. */
 export async function requestsFromSendersNode(cluster: Cluster, seen: NodePingCapture): Promise<Verdict> {
   const node = (await cluster.nodes()).find((candidate) => candidate.name === seen.from.node);
-  const requests = seen.observation.value.packets.filter((packet) => packet.proto === 'ICMP' && packet.icmpType === 'echo request' && packet.dst === seen.to.internalIP);
+  const requests = seen.observation.value.packets.filter(
+    (packet) => packet.proto === 'ICMP' && packet.icmpType === 'echo request' && packet.dst === seen.to.internalIP,
+  );
   const sources = [...new Set(requests.map((packet) => String(packet.src)))];
   const evidence: ExecResult[] = seen.observation.evidence;
   return verdict(

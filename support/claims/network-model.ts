@@ -19,7 +19,11 @@ export async function podIPsAreUnique(cluster: Cluster): Promise<Verdict> {
   return verdict(
     pods.length > 0 && shared.length === 0,
     `no two of the ${pods.length} pods (host-network pods aside) to share an IP`,
-    shared.length ? shared.map(([ip, holders]) => `${ip} held by ${holders.map((pod) => `${pod.namespace}/${pod.name} on ${pod.node}`).join(' and ')}`).join('; ') : 'every IP unique',
+    shared.length
+      ? shared
+          .map(([ip, holders]) => `${ip} held by ${holders.map((pod) => `${pod.namespace}/${pod.name} on ${pod.node}`).join(' and ')}`)
+          .join('; ')
+      : 'every IP unique',
     [],
     [listing('pods', pods)],
   );
@@ -32,12 +36,19 @@ export async function networksDoNotOverlap(cluster: Cluster): Promise<Verdict> {
   const nodeNetworks = new Set<string>();
   seen.forEach((observation, index) => {
     for (const iface of observation.value) {
-      for (const cidr of ipv4Addresses(iface)) if (cidr.startsWith(`${nodes[index]?.internalIP}/`)) nodeNetworks.add(formatCidr(parseCidr(cidr, { loose: true })));
+      for (const cidr of ipv4Addresses(iface))
+        if (cidr.startsWith(`${nodes[index]?.internalIP}/`)) nodeNetworks.add(formatCidr(parseCidr(cidr, { loose: true })));
     }
   });
-  const ranges = [...pools.map((pool) => ({ what: `pod CIDR ${pool.cidr}`, cidr: pool.cidr })), { what: `Service CIDR ${serviceCIDR}`, cidr: serviceCIDR }, ...[...nodeNetworks].map((cidr) => ({ what: `node network ${cidr}`, cidr }))];
+  const ranges = [
+    ...pools.map((pool) => ({ what: `pod CIDR ${pool.cidr}`, cidr: pool.cidr })),
+    { what: `Service CIDR ${serviceCIDR}`, cidr: serviceCIDR },
+    ...[...nodeNetworks].map((cidr) => ({ what: `node network ${cidr}`, cidr })),
+  ];
   const clashes: string[] = [];
-  ranges.forEach((a, i) => ranges.slice(i + 1).forEach((b) => cidrsOverlap(a.cidr, b.cidr) && clashes.push(`${a.what} overlaps ${b.what}`)));
+  ranges.forEach((a, i) =>
+    ranges.slice(i + 1).forEach((b) => cidrsOverlap(a.cidr, b.cidr) && clashes.push(`${a.what} overlaps ${b.what}`)),
+  );
   return verdict(
     nodeNetworks.size > 0 && clashes.length === 0,
     'the pod CIDR, the Service CIDR and the node network not to overlap',
@@ -84,7 +95,10 @@ export async function containersShareEth0(cluster: Cluster, pod: PodInfo): Promi
   const seen = await Promise.all(pod.containers.map((container) => interfaces(cluster, podTarget(pod, container.name))));
   const views = seen.map((observation, index) => {
     const eth0 = interfaceNamed(observation.value, 'eth0');
-    return { container: pod.containers[index]?.name, view: eth0 ? `eth0 #${eth0.index} ${eth0.mac} ${list(ipv4Addresses(eth0))}` : 'no eth0' };
+    return {
+      container: pod.containers[index]?.name,
+      view: eth0 ? `eth0 #${eth0.index} ${eth0.mac} ${list(ipv4Addresses(eth0))}` : 'no eth0',
+    };
   });
   const distinct = new Set(views.map((view) => view.view));
   return verdict(
@@ -109,12 +123,20 @@ export async function containersReachOverLocalhost(cluster: Cluster, pod: PodInf
 /** The runtime uses the lexicographically first configuration file in /etc/cni/net.d. */
 export async function cniConfigIsFirstFile(cluster: Cluster, node: string, expected: string): Promise<Verdict> {
   const seen = await cniConfigFiles(cluster, nodeTarget(node));
-  return verdict(seen.value[0] === expected, `the first CNI configuration in /etc/cni/net.d on node ${node} to be ${expected}`, list(seen.value), seen.evidence);
+  return verdict(
+    seen.value[0] === expected,
+    `the first CNI configuration in /etc/cni/net.d on node ${node} to be ${expected}`,
+    list(seen.value),
+    seen.evidence,
+  );
 }
 
 /** Every plugin (and IPAM plugin) the configuration names is an executable in /opt/cni/bin. */
 export async function cniBinariesPresent(cluster: Cluster, node: string, config: string): Promise<Verdict> {
-  const [named, present] = await Promise.all([cniPluginTypes(cluster, nodeTarget(node), config), cniExecutables(cluster, nodeTarget(node))]);
+  const [named, present] = await Promise.all([
+    cniPluginTypes(cluster, nodeTarget(node), config),
+    cniExecutables(cluster, nodeTarget(node)),
+  ]);
   const missing = named.value.filter((plugin) => !present.value.includes(plugin));
   return verdict(
     named.value.length > 0 && missing.length === 0,

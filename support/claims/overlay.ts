@@ -30,8 +30,19 @@ export async function calicoNodes(cluster: Cluster): Promise<{ nodes: CalicoNode
   const raw = await cluster.nodes();
   const nodes = raw.map((node) => {
     const cidr = node.calico?.ipv4Address;
-    if (!cidr) throw new EnvironmentError(`Calico records no address for node ${node.name} (annotation projectcalico.org/IPv4Address)`, 'is calico-node running there?');
-    return { name: node.name, cidr, ip: cidr.split('/')[0] as string, subnet: subnetOf(cidr), tunnelIP: node.calico?.vxlanTunnelAddr, tunnelMac: node.calico?.vxlanTunnelMac };
+    if (!cidr)
+      throw new EnvironmentError(
+        `Calico records no address for node ${node.name} (annotation projectcalico.org/IPv4Address)`,
+        'is calico-node running there?',
+      );
+    return {
+      name: node.name,
+      cidr,
+      ip: cidr.split('/')[0] as string,
+      subnet: subnetOf(cidr),
+      tunnelIP: node.calico?.vxlanTunnelAddr,
+      tunnelMac: node.calico?.vxlanTunnelMac,
+    };
   });
   return { nodes, raw };
 }
@@ -70,7 +81,9 @@ export async function nodeToNodePaths(cluster: Cluster, router: ExecTarget, dev:
   const wrong: string[] = [];
   let checked = 0;
   for (const node of nodes) {
-    for (const other of nodes.filter((candidate) => candidate.name !== node.name && (candidate.subnet === node.subnet) === (which === 'same'))) {
+    for (const other of nodes.filter(
+      (candidate) => candidate.name !== node.name && (candidate.subnet === node.subnet) === (which === 'same'),
+    )) {
       const lookup = await routeGet(cluster, nodeTarget(node.name), other.ip);
       evidence.push(...lookup.evidence);
       checked++;
@@ -81,8 +94,16 @@ export async function nodeToNodePaths(cluster: Cluster, router: ExecTarget, dev:
       }
     }
   }
-  const expected = which === 'same' ? `every node to reach the nodes of its own subnet directly (no gateway) on ${dev}` : `every node to reach the nodes of the other subnet via the router's address on its own subnet, on ${dev}`;
-  return verdict(checked > 0 && wrong.length === 0, expected, checked === 0 ? 'no pair of nodes to look at' : wrong.length ? list(wrong) : `${checked} look-ups as expected`, evidence);
+  const expected =
+    which === 'same'
+      ? `every node to reach the nodes of its own subnet directly (no gateway) on ${dev}`
+      : `every node to reach the nodes of the other subnet via the router's address on its own subnet, on ${dev}`;
+  return verdict(
+    checked > 0 && wrong.length === 0,
+    expected,
+    checked === 0 ? 'no pair of nodes to look at' : wrong.length ? list(wrong) : `${checked} look-ups as expected`,
+    evidence,
+  );
 }
 
 /** L06-02: the router's routes are only those of its directly connected subnets. */
@@ -93,7 +114,9 @@ export async function routerRoutesConnectedOnly(cluster: Cluster, router: ExecTa
   return verdict(
     foreign.length === 0 && subnets.size > 0,
     `the router to route only its directly connected subnets (${list([...subnets])})`,
-    foreign.length ? `also ${list(foreign.map((route) => `${route.dst}${route.gateway ? ` via ${route.gateway}` : ''}${route.dev ? ` dev ${route.dev}` : ''}${route.proto ? ` proto ${route.proto}` : ''}`))}` : `${table.value.length} connected routes`,
+    foreign.length
+      ? `also ${list(foreign.map((route) => `${route.dst}${route.gateway ? ` via ${route.gateway}` : ''}${route.dev ? ` dev ${route.dev}` : ''}${route.proto ? ` proto ${route.proto}` : ''}`))}`
+      : `${table.value.length} connected routes`,
     [...table.evidence, ...own.evidence],
   );
 }
@@ -101,7 +124,11 @@ export async function routerRoutesConnectedOnly(cluster: Cluster, router: ExecTa
 /** L06-02: no default route and no route covering the IP pool on the router. */
 export async function routerKnowsNoPods(cluster: Cluster, router: ExecTarget): Promise<Verdict> {
   const [table, pools] = await Promise.all([routes(cluster, router), cluster.ipPools()]);
-  const offending = table.value.filter((route) => route.prefix === '0.0.0.0/0' || pools.some((pool) => route.prefix.includes('.') && cidrsOverlap(parseCidr(route.prefix, { loose: true }), pool.cidr)));
+  const offending = table.value.filter(
+    (route) =>
+      route.prefix === '0.0.0.0/0' ||
+      pools.some((pool) => route.prefix.includes('.') && cidrsOverlap(parseCidr(route.prefix, { loose: true }), pool.cidr)),
+  );
   return verdict(
     offending.length === 0,
     `the router to have no default route and no route covering the IP pool (${list(pools.map((pool) => pool.cidr))})`,
@@ -123,7 +150,12 @@ export async function calicoAddressOnDevice(cluster: Cluster, dev: string): Prom
     const addresses = own ? ipv4Addresses(own) : [];
     if (!addresses.includes(node.cidr)) wrong.push(`${node.name}: Calico ${node.cidr}, ${dev} ${list(addresses)}`);
   }
-  return verdict(wrong.length === 0, `every node's Calico address (spec.bgp.ipv4Address) to be its ${dev} address with its prefix`, wrong.length ? list(wrong) : list(nodes.map((node) => `${node.name} ${node.cidr}`)), evidence);
+  return verdict(
+    wrong.length === 0,
+    `every node's Calico address (spec.bgp.ipv4Address) to be its ${dev} address with its prefix`,
+    wrong.length ? list(wrong) : list(nodes.map((node) => `${node.name} ${node.cidr}`)),
+    evidence,
+  );
 }
 
 /** L06-05: no remote block's route and no VXLAN FDB entry points at an address of another interface (`avoid`, eth0). */
@@ -133,19 +165,33 @@ export async function nothingPointsAt(cluster: Cluster, avoid: string): Promise<
   const evidence: ExecResult[] = [];
   const avoided = new Set<string>();
   const wrong: string[] = [];
-  const perNode = await Promise.all(nodes.map(async (node) => ({ node, seen: await interfaces(cluster, nodeTarget(node.name)), table: await routes(cluster, nodeTarget(node.name)), fdb: await vxlanFdb(cluster, nodeTarget(node.name)) })));
+  const perNode = await Promise.all(
+    nodes.map(async (node) => ({
+      node,
+      seen: await interfaces(cluster, nodeTarget(node.name)),
+      table: await routes(cluster, nodeTarget(node.name)),
+      fdb: await vxlanFdb(cluster, nodeTarget(node.name)),
+    })),
+  );
   for (const { seen } of perNode) {
     const iface = interfaceNamed(seen.value, avoid);
     for (const cidr of iface ? ipv4Addresses(iface) : []) avoided.add(cidr.split('/')[0] as string);
   }
   for (const { node, seen, table, fdb } of perNode) {
     evidence.push(...seen.evidence, ...table.evidence, ...fdb.evidence);
-    for (const route of table.value.filter((candidate) => blocks.some((block) => block.cidr === candidate.prefix && block.node !== node.name))) {
+    for (const route of table.value.filter((candidate) =>
+      blocks.some((block) => block.cidr === candidate.prefix && block.node !== node.name),
+    )) {
       if (route.gateway && avoided.has(route.gateway)) wrong.push(`${node.name}: ${route.dst} via ${route.gateway}`);
     }
     for (const entry of fdb.value) if (entry.dst && avoided.has(entry.dst)) wrong.push(`${node.name}: FDB ${entry.mac} dst ${entry.dst}`);
   }
-  return verdict(wrong.length === 0, `no route to a remote block and no FDB entry of ${VXLAN_DEVICE} to point at a node's ${avoid} address (${list([...avoided])})`, wrong.length ? list(wrong) : 'none does', evidence);
+  return verdict(
+    wrong.length === 0,
+    `no route to a remote block and no FDB entry of ${VXLAN_DEVICE} to point at a node's ${avoid} address (${list([...avoided])})`,
+    wrong.length ? list(wrong) : 'none does',
+    evidence,
+  );
 }
 
 /** L06-06: on every node, remote blocks natively within a subnet, through vxlan.calico across; its own a blackhole. */
@@ -162,7 +208,9 @@ export async function blockRoutesBySubnet(cluster: Cluster, part: 'remote' | 'ow
     for (const block of blocks.filter((candidate) => (part === 'own') === (candidate.node === node.name))) {
       checked++;
       const route = table.value.find((candidate) => candidate.prefix === block.cidr);
-      const shown = route ? `${route.type === 'blackhole' ? 'blackhole ' : ''}${route.dst}${route.gateway ? ` via ${route.gateway}` : ''}${route.dev ? ` dev ${route.dev}` : ''}${route.proto ? ` proto ${route.proto}` : ''}${route.flags.length ? ` ${route.flags.join(' ')}` : ''}` : `no route to ${block.cidr}`;
+      const shown = route
+        ? `${route.type === 'blackhole' ? 'blackhole ' : ''}${route.dst}${route.gateway ? ` via ${route.gateway}` : ''}${route.dev ? ` dev ${route.dev}` : ''}${route.proto ? ` proto ${route.proto}` : ''}${route.flags.length ? ` ${route.flags.join(' ')}` : ''}`
+        : `no route to ${block.cidr}`;
       if (part === 'own') {
         if (route?.type !== 'blackhole' || route.proto !== '80') wrong.push(`${node.name}: ${shown}`);
         continue;
@@ -173,7 +221,8 @@ export async function blockRoutesBySubnet(cluster: Cluster, part: 'remote' | 'ow
         owner.subnet === node.subnet
           ? route?.gateway === owner.ip && route.dev === parent && route.proto === '80' && route.flags.includes('onlink')
           : route?.gateway === owner.tunnelIP && route?.dev === VXLAN_DEVICE && route.flags.includes('onlink');
-      if (!ok) wrong.push(`${node.name} → ${owner.name}'s block (${owner.subnet === node.subnet ? 'same subnet' : 'other subnet'}): ${shown}`);
+      if (!ok)
+        wrong.push(`${node.name} → ${owner.name}'s block (${owner.subnet === node.subnet ? 'same subnet' : 'other subnet'}): ${shown}`);
     }
   }
   const expected =
@@ -203,7 +252,12 @@ export async function vxlanDeviceShape(cluster: Cluster, vni: number, port: numb
     ].filter(Boolean);
     if (problems.length) wrong.push(`${node.name}: ${problems.join(', ')}`);
   }
-  return verdict(wrong.length === 0, `on every node ${VXLAN_DEVICE}: id ${vni}, dstport ${port}, nolearning, local <its Calico address>, dev ${parent}, UP and LOWER_UP, state UNKNOWN`, wrong.length ? list(wrong) : `${nodes.length} nodes as expected`, evidence);
+  return verdict(
+    wrong.length === 0,
+    `on every node ${VXLAN_DEVICE}: id ${vni}, dstport ${port}, nolearning, local <its Calico address>, dev ${parent}, UP and LOWER_UP, state UNKNOWN`,
+    wrong.length ? list(wrong) : `${nodes.length} nodes as expected`,
+    evidence,
+  );
 }
 
 /** L06-07, L18-04: the smallest MTU of a node's up host interfaces (Felix's mtuIfacePattern). */
@@ -226,7 +280,12 @@ export async function vxlanMtuRule(cluster: Cluster, overhead: number): Promise<
     ok &&= fits;
     rows.push(`${node.name}: smallest host MTU ${smallest ?? 'none'}, ${VXLAN_DEVICE} ${device.value.mtu}${fits ? '' : ' ✗'}`);
   }
-  return verdict(ok, `on every node ${VXLAN_DEVICE}'s MTU to be the smallest MTU of its up host interfaces less ${overhead}`, list(rows), evidence);
+  return verdict(
+    ok,
+    `on every node ${VXLAN_DEVICE}'s MTU to be the smallest MTU of its up host interfaces less ${overhead}`,
+    list(rows),
+    evidence,
+  );
 }
 
 /** L06-08: vxlan.calico holds exactly one IPv4 address: the node's tunnel address /32, scope global, in a block affine to the node. */
@@ -239,13 +298,21 @@ export async function tunnelAddressOnDevice(cluster: Cluster): Promise<Verdict> 
     evidence.push(...seen.evidence);
     const device = interfaceNamed(seen.value, VXLAN_DEVICE);
     const inet = device?.addresses.filter((address) => address.family === 'inet') ?? [];
-    const affine = node.tunnelIP !== undefined && blocks.some((block) => block.node === node.name && cidrContains(block.cidr, node.tunnelIP as string));
+    const affine =
+      node.tunnelIP !== undefined && blocks.some((block) => block.node === node.name && cidrContains(block.cidr, node.tunnelIP as string));
     const only = inet.length === 1 ? inet[0] : undefined;
     if (!(only && only.local === node.tunnelIP && only.prefixLen === 32 && only.scope === 'global' && affine)) {
-      wrong.push(`${node.name}: recorded ${node.tunnelIP ?? 'none'}${affine ? '' : ' (not in a block of the node)'}, ${VXLAN_DEVICE} holds ${inet.map((address) => `${address.local}/${address.prefixLen} scope ${address.scope}`).join(', ') || 'nothing'}`);
+      wrong.push(
+        `${node.name}: recorded ${node.tunnelIP ?? 'none'}${affine ? '' : ' (not in a block of the node)'}, ${VXLAN_DEVICE} holds ${inet.map((address) => `${address.local}/${address.prefixLen} scope ${address.scope}`).join(', ') || 'nothing'}`,
+      );
     }
   }
-  return verdict(wrong.length === 0, `on every node ${VXLAN_DEVICE} to hold exactly one IPv4 address: the node's tunnel address (spec.ipv4VXLANTunnelAddr) as a /32, scope global, in a block affine to the node`, wrong.length ? list(wrong) : `${nodes.length} nodes as expected`, evidence);
+  return verdict(
+    wrong.length === 0,
+    `on every node ${VXLAN_DEVICE} to hold exactly one IPv4 address: the node's tunnel address (spec.ipv4VXLANTunnelAddr) as a /32, scope global, in a block affine to the node`,
+    wrong.length ? list(wrong) : `${nodes.length} nodes as expected`,
+    evidence,
+  );
 }
 
 /** L06-09 and L06-10: a permanent neighbour (tunnel address → MAC) and FDB entry (MAC → Calico address) for every other node. */
@@ -268,7 +335,9 @@ export async function vtepEntries(cluster: Cluster, kind: 'neighbour' | 'fdb'): 
         const entry = seen.value.find((candidate) => candidate.ip === other.tunnelIP);
         const mac = devices.get(other.name);
         if (!entry || entry.mac !== other.tunnelMac || entry.mac !== mac || !entry.state.includes('PERMANENT')) {
-          wrong.push(`${node.name} for ${other.name} (${other.tunnelIP} ${other.tunnelMac}, its device ${mac}): ${entry ? `${entry.ip} lladdr ${entry.mac} ${entry.state.join(',')}` : 'no entry'}`);
+          wrong.push(
+            `${node.name} for ${other.name} (${other.tunnelIP} ${other.tunnelMac}, its device ${mac}): ${entry ? `${entry.ip} lladdr ${entry.mac} ${entry.state.join(',')}` : 'no entry'}`,
+          );
         }
       }
     } else {
@@ -278,7 +347,9 @@ export async function vtepEntries(cluster: Cluster, kind: 'neighbour' | 'fdb'): 
         const mac = devices.get(other.name);
         const entry = seen.value.find((candidate) => candidate.mac === other.tunnelMac);
         if (!entry || entry.mac !== mac || entry.dst !== other.ip || !entry.flags.includes('self') || entry.state !== 'permanent') {
-          wrong.push(`${node.name} for ${other.name} (${other.tunnelMac} → ${other.ip}): ${entry ? `${entry.mac} dst ${entry.dst} ${entry.flags.join(' ')} ${entry.state}` : 'no entry'}`);
+          wrong.push(
+            `${node.name} for ${other.name} (${other.tunnelMac} → ${other.ip}): ${entry ? `${entry.mac} dst ${entry.dst} ${entry.flags.join(' ')} ${entry.state}` : 'no entry'}`,
+          );
         }
       }
     }
@@ -287,5 +358,10 @@ export async function vtepEntries(cluster: Cluster, kind: 'neighbour' | 'fdb'): 
     kind === 'neighbour'
       ? `on every node a PERMANENT neighbour on ${VXLAN_DEVICE} for every other node: its tunnel address with its tunnel MAC (spec.vxlanTunnelMACAddr, the MAC of its ${VXLAN_DEVICE})`
       : `on every node a permanent FDB entry (self) on ${VXLAN_DEVICE} for every other node: its tunnel MAC to its Calico address`;
-  return verdict(wrong.length === 0, expected, wrong.length ? list(wrong) : `${nodes.length} nodes, ${nodes.length - 1} entries each`, evidence);
+  return verdict(
+    wrong.length === 0,
+    expected,
+    wrong.length ? list(wrong) : `${nodes.length} nodes, ${nodes.length - 1} entries each`,
+    evidence,
+  );
 }

@@ -37,7 +37,11 @@ export async function addressInsidePool(cluster: Cluster, pod: PodInfo): Promise
 
 /** eth0's MTU is the pool's; where the target cannot tell the pool MTU, the node MTU less the encapsulation overhead. */
 export async function eth0HasPoolMtu(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
-  const [pools, inPod, onNode] = await Promise.all([cluster.ipPools(), interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
+  const [pools, inPod, onNode] = await Promise.all([
+    cluster.ipPools(),
+    interfaces(cluster, podTarget(pod)),
+    interfaces(cluster, nodeTarget(pod.node)),
+  ]);
   const pool = pools[0];
   const nodeMtu = interfaceNamed(onNode.value, 'eth0')?.mtu;
   const expected = pool?.mtu ?? (pool && nodeMtu ? nodeMtu - ENCAPSULATION_OVERHEAD[pool.encapsulation] : undefined);
@@ -52,7 +56,11 @@ export async function eth0HasPoolMtu(cluster: Cluster, pod: PodInfo): Promise<Ve
 
 /** The pod's MTU is its node's less what the pool's encapsulation adds (50 bytes for VXLAN, 20 for IP-in-IP). */
 export async function podMtuIsNodeMtuLessOverhead(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
-  const [pools, inPod, onNode] = await Promise.all([cluster.ipPools(), interfaces(cluster, podTarget(pod)), interfaces(cluster, nodeTarget(pod.node))]);
+  const [pools, inPod, onNode] = await Promise.all([
+    cluster.ipPools(),
+    interfaces(cluster, podTarget(pod)),
+    interfaces(cluster, nodeTarget(pod.node)),
+  ]);
   const encapsulation = pools[0]?.encapsulation ?? 'None';
   const overhead = ENCAPSULATION_OVERHEAD[encapsulation];
   const podMtu = interfaceNamed(inPod.value, 'eth0')?.mtu;

@@ -34,11 +34,15 @@ export async function routesPerRemoteBlock(cluster: Cluster): Promise<Verdict> {
       const owner = nodeNamed(nodes, block.node as string);
       const matching = seen.value.filter((route) => route.prefix === block.cidr);
       if (matching.length !== 1 || matching[0]?.gateway !== owner?.internalIP) {
-        findings.push(`${node.name} has ${matching.length ? matching.map(formatRoute).join(' | ') : 'no route'} for ${block.cidr} (expected one via ${owner?.internalIP})`);
+        findings.push(
+          `${node.name} has ${matching.length ? matching.map(formatRoute).join(' | ') : 'no route'} for ${block.cidr} (expected one via ${owner?.internalIP})`,
+        );
       }
     }
     const remoteHostRoutes = seen.value.filter(
-      (route) => route.prefix.endsWith('/32') && blocks.some((block) => block.node !== node.name && cidrContains(block.cidr, route.prefix.split('/')[0] as string)),
+      (route) =>
+        route.prefix.endsWith('/32') &&
+        blocks.some((block) => block.node !== node.name && cidrContains(block.cidr, route.prefix.split('/')[0] as string)),
     );
     for (const route of remoteHostRoutes) findings.push(`${node.name} has a /32 route to a remote pod: ${formatRoute(route)}`);
   }

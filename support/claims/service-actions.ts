@@ -41,21 +41,36 @@ export interface ServiceExchange {
 
 export async function findService(cluster: Cluster, name: string): Promise<ServiceInfo> {
   const service = (await cluster.services({ namespace: cluster.workloadNamespace })).find((candidate) => candidate.name === name);
-  if (!service) throw new EnvironmentError(`no Service "${name}" in namespace ${cluster.workloadNamespace}`, 'check that the lesson\'s workloads are deployed (fixtures/lessons/)');
+  if (!service)
+    throw new EnvironmentError(
+      `no Service "${name}" in namespace ${cluster.workloadNamespace}`,
+      "check that the lesson's workloads are deployed (fixtures/lessons/)",
+    );
   return service;
 }
 
 /** The pods behind a Service's ready endpoints (its EndpointSlices' targetRefs): where its traffic goes. */
 export async function endpointPods(cluster: Cluster, service: ServiceInfo): Promise<PodInfo[]> {
-  const [slices, pods] = await Promise.all([cluster.endpointSlices({ namespace: service.namespace, service: service.name }), cluster.pods({ namespace: service.namespace })]);
-  const names = new Set(slices.flatMap((slice) => slice.endpoints.filter((endpoint) => endpoint.ready && endpoint.targetRef?.kind === 'Pod').map((endpoint) => endpoint.targetRef?.name)));
+  const [slices, pods] = await Promise.all([
+    cluster.endpointSlices({ namespace: service.namespace, service: service.name }),
+    cluster.pods({ namespace: service.namespace }),
+  ]);
+  const names = new Set(
+    slices.flatMap((slice) =>
+      slice.endpoints
+        .filter((endpoint) => endpoint.ready && endpoint.targetRef?.kind === 'Pod')
+        .map((endpoint) => endpoint.targetRef?.name),
+    ),
+  );
   return pods.filter((pod) => names.has(pod.name));
 }
 
 /** The pods a Service selects, as the API lists them. */
 export async function selectedPods(cluster: Cluster, service: ServiceInfo): Promise<PodInfo[]> {
   const selector = service.selector ?? {};
-  return (await cluster.pods({ namespace: service.namespace })).filter((pod) => Object.entries(selector).every(([key, value]) => pod.labels[key] === value));
+  return (await cluster.pods({ namespace: service.namespace })).filter((pod) =>
+    Object.entries(selector).every(([key, value]) => pod.labels[key] === value),
+  );
 }
 
 async function logsOf(cluster: Cluster, pods: PodInfo[]) {
@@ -80,18 +95,38 @@ export interface ExchangeOptions {
   connections?: number;
 }
 
-export async function talkToService(cluster: Cluster, client: PodInfo, serviceName: string, port: number, line: string, options: ExchangeOptions): Promise<ServiceExchange> {
+export async function talkToService(
+  cluster: Cluster,
+  client: PodInfo,
+  serviceName: string,
+  port: number,
+  line: string,
+  options: ExchangeOptions,
+): Promise<ServiceExchange> {
   const service = await findService(cluster, serviceName);
   const host = options.byName ? service.name : service.clusterIP;
   const backends = await endpointPods(cluster, service);
   const allNodes = await cluster.nodes();
   const nodes = options.watchNodes ? allNodes.map((node) => node.name) : [];
-  const [logsBefore, countersBefore] = await Promise.all([logsOf(cluster, backends), Promise.all(nodes.map((node) => natCounters(cluster, node)))]);
-  const seen: ServiceExchange = { client, service, host, port, nodeIPs: allNodes.map((node) => node.internalIP), backends: [], evidence: [] };
+  const [logsBefore, countersBefore] = await Promise.all([
+    logsOf(cluster, backends),
+    Promise.all(nodes.map((node) => natCounters(cluster, node))),
+  ]);
+  const seen: ServiceExchange = {
+    client,
+    service,
+    host,
+    port,
+    nodeIPs: allNodes.map((node) => node.internalIP),
+    backends: [],
+    evidence: [],
+  };
   if (options.connections !== undefined) {
     seen.connections = await openConnections(cluster, podTarget(client), host, port, options.connections);
   } else if (options.watchNodes) {
-    const captured = await captureDuring(cluster, nodeTarget(client.node), ['tcp', 'port', String(port)], `${client.node}-eth0`, () => sendLine(cluster, podTarget(client), host, port, line));
+    const captured = await captureDuring(cluster, nodeTarget(client.node), ['tcp', 'port', String(port)], `${client.node}-eth0`, () =>
+      sendLine(cluster, podTarget(client), host, port, line),
+    );
     seen.exchange = captured.value.during;
     seen.capture = captured.value.packets;
     seen.evidence.push(captured.evidence[0] as ExecResult);
@@ -110,10 +145,18 @@ export async function talkToService(cluster: Cluster, client: PodInfo, serviceNa
     seen.backends = logDelta(logsBefore, logsAfter, client);
   }
   if (options.watchNodes) {
-    seen.counters = nodes.map((node, index) => ({ node, before: (countersBefore[index] as Observation<IptablesListing>).value, after: (countersAfter[index] as Observation<IptablesListing>).value }));
-    seen.evidence.push(...(countersAfter.flatMap((observation) => observation.evidence)));
+    seen.counters = nodes.map((node, index) => ({
+      node,
+      before: (countersBefore[index] as Observation<IptablesListing>).value,
+      after: (countersAfter[index] as Observation<IptablesListing>).value,
+    }));
+    seen.evidence.push(...countersAfter.flatMap((observation) => observation.evidence));
   }
-  seen.evidence.push(...(seen.exchange?.evidence ?? []), ...(seen.connections?.evidence ?? []), ...logsAfter.flatMap((entry) => entry.log.evidence));
+  seen.evidence.push(
+    ...(seen.exchange?.evidence ?? []),
+    ...(seen.connections?.evidence ?? []),
+    ...logsAfter.flatMap((entry) => entry.log.evidence),
+  );
   return seen;
 }
 
@@ -133,9 +176,18 @@ export async function replaceOnePod(cluster: Cluster, workload: string, serviceN
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = await cluster.pods({ namespace: cluster.workloadNamespace, workload });
-    const fresh = now.find((pod) => !before.some((old) => old.name === pod.name) && pod.phase === 'Running' && pod.ip && pod.containers.every((container) => container.ready));
+    const fresh = now.find(
+      (pod) =>
+        !before.some((old) => old.name === pod.name) &&
+        pod.phase === 'Running' &&
+        pod.ip &&
+        pod.containers.every((container) => container.ready),
+    );
     if (fresh) return { service, deleted, replacement: fresh };
-    if (Date.now() > deadline) throw new EnvironmentError(`the ${workload} Deployment did not replace pod ${deleted.name} with a Ready pod within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new EnvironmentError(
+        `the ${workload} Deployment did not replace pod ${deleted.name} with a Ready pod within ${timeoutMs / 1000} s`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -14,15 +14,24 @@ import { podTarget } from '../subjects.ts';
 import { findService, selectedPods, type Replacement, type ServiceExchange } from './service-actions.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
-const isReady = (pod: PodInfo) => pod.phase === 'Running' && pod.containers.length > 0 && pod.containers.every((container) => container.ready);
+const isReady = (pod: PodInfo) =>
+  pod.phase === 'Running' && pod.containers.length > 0 && pod.containers.every((container) => container.ready);
 
 /** L04-01 */
 export async function replicasReadyOnWorkers(cluster: Cluster, workload: string, replicas: number): Promise<Verdict> {
-  const [pods, nodes, pools] = await Promise.all([cluster.pods({ namespace: cluster.workloadNamespace, workload }), cluster.nodes(), cluster.ipPools()]);
+  const [pods, nodes, pools] = await Promise.all([
+    cluster.pods({ namespace: cluster.workloadNamespace, workload }),
+    cluster.nodes(),
+    cluster.ipPools(),
+  ]);
   const role = (node: string) => nodes.find((candidate) => candidate.name === node)?.role ?? 'unknown';
   const problems = pods.flatMap((pod) => [
-    ...(isReady(pod) ? [] : [`${pod.name} is ${pod.phase}, ${pod.containers.filter((c) => c.ready).length}/${pod.containers.length} ready`]),
-    ...(pod.ip && pools.some((pool) => cidrContains(pool.cidr, pod.ip as string)) ? [] : [`${pod.name} has IP ${pod.ip ?? 'none'}, outside the pool`]),
+    ...(isReady(pod)
+      ? []
+      : [`${pod.name} is ${pod.phase}, ${pod.containers.filter((c) => c.ready).length}/${pod.containers.length} ready`]),
+    ...(pod.ip && pools.some((pool) => cidrContains(pool.cidr, pod.ip as string))
+      ? []
+      : [`${pod.name} has IP ${pod.ip ?? 'none'}, outside the pool`]),
     ...(role(pod.node) === 'worker' ? [] : [`${pod.name} runs on ${pod.node} (${role(pod.node)})`]),
   ]);
   return verdict(
@@ -35,7 +44,11 @@ export async function replicasReadyOnWorkers(cluster: Cluster, workload: string,
 }
 
 /** L04-02 */
-export async function serviceIsClusterIP(cluster: Cluster, name: string, port: { name: string; port: number; protocol: string }): Promise<Verdict> {
+export async function serviceIsClusterIP(
+  cluster: Cluster,
+  name: string,
+  port: { name: string; port: number; protocol: string },
+): Promise<Verdict> {
   const [service, cidr] = await Promise.all([findService(cluster, name), cluster.serviceCIDR()]);
   const ports = service.ports.map((p) => `${p.name ?? '(unnamed)'} ${p.port}/${p.protocol}`);
   const ok =
@@ -55,13 +68,31 @@ export async function serviceIsClusterIP(cluster: Cluster, name: string, port: {
 }
 
 /** L04-03 */
-export async function sliceListsReadyPods(cluster: Cluster, name: string, port: { name: string; port: number; protocol: string }): Promise<Verdict> {
+export async function sliceListsReadyPods(
+  cluster: Cluster,
+  name: string,
+  port: { name: string; port: number; protocol: string },
+): Promise<Verdict> {
   const service = await findService(cluster, name);
-  const [slices, pods] = await Promise.all([cluster.endpointSlices({ namespace: service.namespace, service: name }), selectedPods(cluster, service)]);
-  const readyIPs = pods.filter(isReady).map((pod) => pod.ip as string).sort();
-  const sliceReady = slices.flatMap((slice) => slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses)).sort();
-  const wrongShape = slices.filter((slice) => slice.addressType !== 'IPv4' || !slice.ports.some((p) => p.name === port.name && p.port === port.port && p.protocol === port.protocol));
-  const selector = Object.entries(service.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const [slices, pods] = await Promise.all([
+    cluster.endpointSlices({ namespace: service.namespace, service: name }),
+    selectedPods(cluster, service),
+  ]);
+  const readyIPs = pods
+    .filter(isReady)
+    .map((pod) => pod.ip as string)
+    .sort();
+  const sliceReady = slices
+    .flatMap((slice) => slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses))
+    .sort();
+  const wrongShape = slices.filter(
+    (slice) =>
+      slice.addressType !== 'IPv4' ||
+      !slice.ports.some((p) => p.name === port.name && p.port === port.port && p.protocol === port.protocol),
+  );
+  const selector = Object.entries(service.selector ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return verdict(
     slices.length > 0 && wrongShape.length === 0 && sameSet(readyIPs, sliceReady),
     `the EndpointSlice of ${name} to be IPv4 with port ${port.name} ${port.port}/${port.protocol}, its ready endpoints exactly the Ready pods matching ${selector}: ${list(readyIPs)}`,
@@ -97,13 +128,23 @@ function replyHead(seen: ServiceExchange) {
 /** L04-05: the status line */
 export function replyStatusLine(seen: ServiceExchange, statusLine: string): Verdict {
   const head = replyHead(seen);
-  return verdict(head?.statusLine === statusLine, `the reply through ${seen.host}:${seen.port} to start with "${statusLine}"`, head ? `"${head.statusLine}"` : `no HTTP reply (${JSON.stringify((seen.exchange?.value.reply ?? '').slice(0, 60))})`, seen.exchange?.evidence ?? []);
+  return verdict(
+    head?.statusLine === statusLine,
+    `the reply through ${seen.host}:${seen.port} to start with "${statusLine}"`,
+    head ? `"${head.statusLine}"` : `no HTTP reply (${JSON.stringify((seen.exchange?.value.reply ?? '').slice(0, 60))})`,
+    seen.exchange?.evidence ?? [],
+  );
 }
 
 /** L04-05: a header */
 export function replyHeaderStartsWith(seen: ServiceExchange, header: string, prefix: string): Verdict {
   const value = replyHead(seen)?.headers[header.toLowerCase()];
-  return verdict(value !== undefined && value.startsWith(prefix), `the reply's ${header} header to start with "${prefix}"`, value === undefined ? `no ${header} header` : `"${value}"`, seen.exchange?.evidence ?? []);
+  return verdict(
+    value !== undefined && value.startsWith(prefix),
+    `the reply's ${header} header to start with "${prefix}"`,
+    value === undefined ? `no ${header} header` : `"${value}"`,
+    seen.exchange?.evidence ?? [],
+  );
 }
 
 /**
@@ -113,11 +154,15 @@ export function replyHeaderStartsWith(seen: ServiceExchange, header: string, pre
  */
 export function oneBackendLogged(seen: ServiceExchange, line: string, fromClient: boolean): Verdict {
   const sources = fromClient ? [seen.client.ip] : [seen.client.ip, ...seen.nodeIPs];
-  const requests = (backend: ServiceExchange['backends'][number]) => backend.newLines.filter((logged) => logged.request === line && sources.includes(logged.remoteAddr));
+  const requests = (backend: ServiceExchange['backends'][number]) =>
+    backend.newLines.filter((logged) => logged.request === line && sources.includes(logged.remoteAddr));
   const answered = seen.backends.filter((backend) => requests(backend).length > 0);
   const described = seen.backends
     .filter((backend) => backend.newLines.length > 0)
-    .map((backend) => `${backend.pod.name} (${backend.pod.ip}) logged ${backend.newLines.map((logged) => `"${logged.request}" from ${logged.remoteAddr}`).join(', ')}`);
+    .map(
+      (backend) =>
+        `${backend.pod.name} (${backend.pod.ip}) logged ${backend.newLines.map((logged) => `"${logged.request}" from ${logged.remoteAddr}`).join(', ')}`,
+    );
   return verdict(
     answered.length === 1 && requests(answered[0] as ServiceExchange['backends'][number]).length === 1,
     `exactly one backend of ${seen.service.name} to log the request "${line}" of pod ${seen.client.name}${fromClient ? `, coming from ${seen.client.ip} itself (no SNAT)` : ''}`,
@@ -137,22 +182,30 @@ export async function conntrackShowsTranslation(cluster: Cluster, seen: ServiceE
   const backend = answeringBackend(seen);
   const entries = await conntrackTo(cluster, seen.client.node, seen.service.clusterIP);
   const mine = entries.value.filter((entry) => entry.original.src === seen.client.ip && entry.original.dport === seen.port);
-  const translated = mine.filter((entry) => backend && entry.reply.src === backend.ip && entry.reply.sport === seen.port && entry.reply.dst === seen.client.ip);
+  const translated = mine.filter(
+    (entry) => backend && entry.reply.src === backend.ip && entry.reply.sport === seen.port && entry.reply.dst === seen.client.ip,
+  );
   return verdict(
     backend !== undefined && translated.length > 0,
     `conntrack on ${seen.client.node} to list a connection from ${seen.client.ip} to ${seen.service.clusterIP}:${seen.port} whose reply comes from the backend that answered${backend ? `, ${backend.ip}:${seen.port}` : ''}, to ${seen.client.ip}`,
-    mine.length === 0 ? 'no such connection' : mine.map((entry) => `reply from ${entry.reply.src}:${entry.reply.sport} to ${entry.reply.dst}:${entry.reply.dport}`).join('; '),
+    mine.length === 0
+      ? 'no such connection'
+      : mine.map((entry) => `reply from ${entry.reply.src}:${entry.reply.sport} to ${entry.reply.dst}:${entry.reply.dport}`).join('; '),
     entries.evidence,
   );
 }
 
-const sepDnatRules = (listing: IptablesListing, comment: string) => listing.rules.filter((rule) => rule.chain.startsWith('KUBE-SEP-') && rule.jump === 'DNAT' && rule.comment === comment);
+const sepDnatRules = (listing: IptablesListing, comment: string) =>
+  listing.rules.filter((rule) => rule.chain.startsWith('KUBE-SEP-') && rule.jump === 'DNAT' && rule.comment === comment);
 const packets = (rules: IptablesRule[]) => rules.reduce((sum, rule) => sum + (rule.packets ?? 0), 0);
 
 /** L04-09: the client's node translated the connection; no other node did. */
 export async function translatedOnClientNodeOnly(cluster: Cluster, seen: ServiceExchange, portName: string): Promise<Verdict> {
   const name = servicePortName(seen.service.namespace, seen.service.name, portName);
-  const rises = (seen.counters ?? []).map(({ node, before, after }) => ({ node, rise: packets(sepDnatRules(after, name)) - packets(sepDnatRules(before, name)) }));
+  const rises = (seen.counters ?? []).map(({ node, before, after }) => ({
+    node,
+    rise: packets(sepDnatRules(after, name)) - packets(sepDnatRules(before, name)),
+  }));
   const own = rises.find((entry) => entry.node === seen.client.node)?.rise ?? 0;
   // Other scenarios may use the Service at the same time: another node is judged by its conntrack, which names the client.
   const others = rises.filter((entry) => entry.node !== seen.client.node).map((entry) => entry.node);
@@ -226,7 +279,8 @@ interface PortFacts {
 async function portFacts(cluster: Cluster, serviceName: string, portName: string): Promise<PortFacts> {
   const service = await findService(cluster, serviceName);
   const port = service.ports.find((candidate) => (candidate.name ?? '') === portName);
-  if (!port) throw new Error(`Service ${serviceName} has no port named "${portName}" (ports: ${service.ports.map((p) => p.name).join(', ')})`);
+  if (!port)
+    throw new Error(`Service ${serviceName} has no port named "${portName}" (ports: ${service.ports.map((p) => p.name).join(', ')})`);
   const name = servicePortName(service.namespace, service.name, port.name);
   const protocol = port.protocol.toLowerCase();
   return { service, name, protocol, port: port.port, chain: serviceChainName(name, protocol) };
@@ -240,11 +294,21 @@ export async function servicesChainJumpsOnEveryNode(cluster: Cluster, serviceNam
   const missing = tables.flatMap(({ node, listing }) => {
     const problems: string[] = [];
     if (!listing.rules.some((rule) => rule.text === expected)) problems.push(`${node} lacks the KUBE-SERVICES rule`);
-    for (const hook of ['PREROUTING', 'OUTPUT']) if (!listing.rules.some((rule) => rule.chain === hook && rule.jump === 'KUBE-SERVICES')) problems.push(`${node}'s ${hook} does not reach KUBE-SERVICES`);
+    for (const hook of ['PREROUTING', 'OUTPUT'])
+      if (!listing.rules.some((rule) => rule.chain === hook && rule.jump === 'KUBE-SERVICES'))
+        problems.push(`${node}'s ${hook} does not reach KUBE-SERVICES`);
     return problems;
   });
-  const seenRules = tables.map(({ node, listing }) => `${node}: ${listing.rules.find((rule) => rule.chain === 'KUBE-SERVICES' && rule.comment === `${facts.name} cluster IP`)?.text ?? 'no rule for the Service'}`);
-  return verdict(missing.length === 0, `on every node, PREROUTING and OUTPUT to reach KUBE-SERVICES, which holds ${expected}`, missing.length ? `${missing.join('; ')} (${seenRules.join(' | ')})` : seenRules.join(' | '), tables.flatMap((table) => table.evidence));
+  const seenRules = tables.map(
+    ({ node, listing }) =>
+      `${node}: ${listing.rules.find((rule) => rule.chain === 'KUBE-SERVICES' && rule.comment === `${facts.name} cluster IP`)?.text ?? 'no rule for the Service'}`,
+  );
+  return verdict(
+    missing.length === 0,
+    `on every node, PREROUTING and OUTPUT to reach KUBE-SERVICES, which holds ${expected}`,
+    missing.length ? `${missing.join('; ')} (${seenRules.join(' | ')})` : seenRules.join(' | '),
+    tables.flatMap((table) => table.evidence),
+  );
 }
 
 async function readyEndpoints(cluster: Cluster, facts: PortFacts, portName: string): Promise<string[]> {
@@ -252,7 +316,9 @@ async function readyEndpoints(cluster: Cluster, facts: PortFacts, portName: stri
   return slices
     .flatMap((slice) => {
       const port = slice.ports.find((candidate) => (candidate.name ?? '') === portName);
-      return port?.port === undefined ? [] : slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses.map((ip) => `${ip}:${port.port}`));
+      return port?.port === undefined
+        ? []
+        : slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses.map((ip) => `${ip}:${port.port}`));
     })
     .sort();
 }
@@ -260,7 +326,11 @@ async function readyEndpoints(cluster: Cluster, facts: PortFacts, portName: stri
 /** L04-07 */
 export async function serviceChainOnEveryNode(cluster: Cluster, serviceName: string, portName: string): Promise<Verdict> {
   const facts = await portFacts(cluster, serviceName, portName);
-  const [endpoints, pools, tables] = await Promise.all([readyEndpoints(cluster, facts, portName), cluster.ipPools(), everyNodesNat(cluster)]);
+  const [endpoints, pools, tables] = await Promise.all([
+    readyEndpoints(cluster, facts, portName),
+    cluster.ipPools(),
+    everyNodesNat(cluster),
+  ]);
   // kube-proxy's --cluster-cidr; in Kind it is the podSubnet, the course's one pool.
   const clusterCIDR = pools[0]?.cidr ?? '';
   const masq = `-A ${facts.chain} ! -s ${clusterCIDR} -d ${facts.service.clusterIP}/32 -p ${facts.protocol} -m comment --comment "${facts.name} cluster IP" -m ${facts.protocol} --dport ${facts.port} -j KUBE-MARK-MASQ`;
@@ -276,8 +346,10 @@ export async function serviceChainOnEveryNode(cluster: Cluster, serviceName: str
     jumps.forEach((rule, i) => {
       const endpoint = targets[i] as string;
       const want = i < n - 1 ? printedProbability(n - i) : undefined;
-      if (rule.probability !== want) found.push(`${node} jump ${i + 1} (${endpoint}) has probability ${rule.probability ?? 'none'}, not ${want ?? 'none'}`);
-      if (rule.jump !== endpointChainName(facts.name, facts.protocol, endpoint)) found.push(`${node} jump ${i + 1} goes to ${rule.jump}, not ${endpointChainName(facts.name, facts.protocol, endpoint)}`);
+      if (rule.probability !== want)
+        found.push(`${node} jump ${i + 1} (${endpoint}) has probability ${rule.probability ?? 'none'}, not ${want ?? 'none'}`);
+      if (rule.jump !== endpointChainName(facts.name, facts.protocol, endpoint))
+        found.push(`${node} jump ${i + 1} goes to ${rule.jump}, not ${endpointChainName(facts.name, facts.protocol, endpoint)}`);
     });
     return found;
   });
@@ -297,9 +369,14 @@ export async function endpointChainsOnEveryNode(cluster: Cluster, serviceName: s
     endpoints.flatMap((endpoint) => {
       const chain = endpointChainName(facts.name, facts.protocol, endpoint);
       const ip = endpoint.slice(0, endpoint.lastIndexOf(':'));
-      const want = [`-A ${chain} -s ${ip}/32 -m comment --comment "${facts.name}" -j KUBE-MARK-MASQ`, `-A ${chain} -p ${facts.protocol} -m comment --comment "${facts.name}" -m ${facts.protocol} -j DNAT --to-destination ${endpoint}`];
+      const want = [
+        `-A ${chain} -s ${ip}/32 -m comment --comment "${facts.name}" -j KUBE-MARK-MASQ`,
+        `-A ${chain} -p ${facts.protocol} -m comment --comment "${facts.name}" -m ${facts.protocol} -j DNAT --to-destination ${endpoint}`,
+      ];
       const have = listing.rules.filter((rule) => rule.chain === chain).map((rule) => rule.text);
-      return have.length === 2 && have[0] === want[0] && have[1] === want[1] ? [] : [`${node} ${chain}: ${have.length ? have.join(' | ') : 'missing'}`];
+      return have.length === 2 && have[0] === want[0] && have[1] === want[1]
+        ? []
+        : [`${node} ${chain}: ${have.length ? have.join(' | ') : 'missing'}`];
     }),
   );
   return verdict(
@@ -321,8 +398,13 @@ export async function rulesFollowReplacement(cluster: Cluster, replaced: Replace
   for (;;) {
     const tables = await everyNodesNat(cluster, undefined);
     const wrong = tables.flatMap(({ node, listing }) => {
-      const targets = listing.rules.filter((rule) => rule.chain === facts.chain).map((rule) => /-> (\S+)$/.exec(rule.comment ?? '')?.[1]).filter(Boolean) as string[];
-      return targets.includes(newEndpoint) && !(oldEndpoint !== newEndpoint && targets.includes(oldEndpoint)) ? [] : [`${node} jumps to ${list(targets)}`];
+      const targets = listing.rules
+        .filter((rule) => rule.chain === facts.chain)
+        .map((rule) => /-> (\S+)$/.exec(rule.comment ?? '')?.[1])
+        .filter(Boolean) as string[];
+      return targets.includes(newEndpoint) && !(oldEndpoint !== newEndpoint && targets.includes(oldEndpoint))
+        ? []
+        : [`${node} jumps to ${list(targets)}`];
     });
     if (wrong.length === 0 || Date.now() > deadline) {
       return verdict(
@@ -339,5 +421,11 @@ export async function rulesFollowReplacement(cluster: Cluster, replaced: Replace
 /** L04-12: the ClusterIP survives the replacement. */
 export async function clusterIPUnchanged(cluster: Cluster, replaced: Replacement): Promise<Verdict> {
   const now = await findService(cluster, replaced.service.name);
-  return verdict(now.clusterIP === replaced.service.clusterIP, `the ClusterIP of ${now.name} to stay ${replaced.service.clusterIP}`, now.clusterIP, [], [listing('service', now)]);
+  return verdict(
+    now.clusterIP === replaced.service.clusterIP,
+    `the ClusterIP of ${now.name} to stay ${replaced.service.clusterIP}`,
+    now.clusterIP,
+    [],
+    [listing('service', now)],
+  );
 }

@@ -28,6 +28,8 @@ export async function pingPod(cluster: Cluster, from: PodInfo, to: PodInfo, coun
 }
 
 export async function pingPodUnderCapture(cluster: Cluster, from: PodInfo, to: PodInfo, count: number, on: PodInfo): Promise<CaptureSeen> {
-  const observation = await captureDuring(cluster, podTarget(on), CAPTURE_FILTER, on.name, () => ping(cluster, podTarget(from), to.ip as string, count));
+  const observation = await captureDuring(cluster, podTarget(on), CAPTURE_FILTER, on.name, () =>
+    ping(cluster, podTarget(from), to.ip as string, count),
+  );
   return { on, ping: { from, to, count, observation: observation.value.during }, observation };
 }

@@ -1,7 +1,13 @@
 import type { ExecResult } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 
-export function verdict(ok: boolean, expected: string, observed: string, evidence: ExecResult[] = [], details?: Verdict['details']): Verdict {
+export function verdict(
+  ok: boolean,
+  expected: string,
+  observed: string,
+  evidence: ExecResult[] = [],
+  details?: Verdict['details'],
+): Verdict {
   return { ok, expected, observed, evidence, ...(details ? { details } : {}) };
 }
 

@@ -35,10 +35,15 @@ export function endpointsFromRecords(pods: AnnotatedPod[], blocks: IpamBlock[], 
     }
   }
   return pods
-    .filter((pod) => !pod.hostNetwork && (pod.annotations[CALICO_ANNOTATIONS.podIPs] ?? pod.annotations[CALICO_ANNOTATIONS.podIP]) !== undefined)
+    .filter(
+      (pod) => !pod.hostNetwork && (pod.annotations[CALICO_ANNOTATIONS.podIPs] ?? pod.annotations[CALICO_ANNOTATIONS.podIP]) !== undefined,
+    )
     .map((pod) => {
       const containerID = pod.annotations[CALICO_ANNOTATIONS.containerID];
-      const ips = (pod.annotations[CALICO_ANNOTATIONS.podIPs] ?? pod.annotations[CALICO_ANNOTATIONS.podIP] ?? '').split(',').map((ip) => ip.trim()).filter(Boolean);
+      const ips = (pod.annotations[CALICO_ANNOTATIONS.podIPs] ?? pod.annotations[CALICO_ANNOTATIONS.podIP] ?? '')
+        .split(',')
+        .map((ip) => ip.trim())
+        .filter(Boolean);
       const handle = containerID ? podHandle(containerID) : undefined;
       const held = handle ? byHandle.get(handle) : undefined;
       return {
@@ -67,7 +72,11 @@ interface CalicoctlEndpoint {
 export function endpointsFromCalicoctl(json: string, blocks: IpamBlock[]): WorkloadEndpoint[] {
   const parsed = JSON.parse(json) as { items?: CalicoctlEndpoint[] } | CalicoctlEndpoint[];
   const items = Array.isArray(parsed) ? parsed : (parsed.items ?? []);
-  const allocations = new Map(blocks.flatMap((block) => block.allocations.filter((a) => a.handle).map((a) => [a.handle as string, { ip: a.ip, node: a.attributes?.node }] as const)));
+  const allocations = new Map(
+    blocks.flatMap((block) =>
+      block.allocations.filter((a) => a.handle).map((a) => [a.handle as string, { ip: a.ip, node: a.attributes?.node }] as const),
+    ),
+  );
   return items.map((item) => {
     const spec = item.spec ?? {};
     const handle = spec.containerID ? podHandle(spec.containerID) : undefined;

@@ -56,17 +56,21 @@ export function bgpCauses(picture: BgpPicture): string[] {
   for (const { node, sessions } of picture.nodes) {
     if (typeof sessions === 'string') continue;
     for (const session of sessions) {
-      if (/Bad peer AS/.test(session.info)) causes.push(`${node.name}: ${session.name} is refused with "Bad peer AS": the BGPPeer's asNumber is not the router's AS`);
+      if (/Bad peer AS/.test(session.info))
+        causes.push(`${node.name}: ${session.name} is refused with "Bad peer AS": the BGPPeer's asNumber is not the router's AS`);
       else if (bgpSessionState(session) !== 'Established') causes.push(`${node.name}: ${session.name} is ${session.info || session.state}`);
-      if (session.name.startsWith('Mesh_')) causes.push(`${node.name} runs node-to-node mesh session ${session.name}: BGPConfiguration leaves nodeToNodeMeshEnabled on`);
+      if (session.name.startsWith('Mesh_'))
+        causes.push(`${node.name} runs node-to-node mesh session ${session.name}: BGPConfiguration leaves nodeToNodeMeshEnabled on`);
     }
   }
   if (typeof picture.router !== 'string') {
     for (const [peer, prefixes] of picture.router.advertised) {
       const pods = prefixes.filter((prefix) => picture.blocks.some((block) => cidrsOverlap(block, prefix)));
       const exported = picture.objects.pools.filter((pool) => !pool.disableBGPExport && !pool.allowedUses.includes('LoadBalancer'));
-      if (pods.length && exported.length === 0) causes.push(`${peer} advertises pod blocks (${pods.join(', ')}) although every pod pool has disableBGPExport`);
-      if (pods.length === 0 && exported.length > 0) causes.push(`${peer} advertises no pod block although pool(s) ${exported.map((pool) => pool.name).join(', ')} export them`);
+      if (pods.length && exported.length === 0)
+        causes.push(`${peer} advertises pod blocks (${pods.join(', ')}) although every pod pool has disableBGPExport`);
+      if (pods.length === 0 && exported.length > 0)
+        causes.push(`${peer} advertises no pod block although pool(s) ${exported.map((pool) => pool.name).join(', ')} export them`);
     }
     if (picture.router.peers.length === 0) causes.push('the router holds no BGP neighbour at all: no node opened a session it accepted');
   }
@@ -76,15 +80,23 @@ export function bgpCauses(picture: BgpPicture): string[] {
 export function formatBgpPicture(picture: BgpPicture): string {
   const lines = ['BGP SESSIONS (BIRD on each node)'];
   for (const { node, sessions } of picture.nodes) {
-    lines.push(`  ${node.name} (${node.calico?.ipv4Address ?? node.internalIP}; labels ${JSON.stringify(node.labels ?? {})}): ${typeof sessions === 'string' ? sessions : sessions.map((s) => `${s.name} ${s.state} ${s.info}`.trim()).join(' | ') || 'no BGP session'}`);
+    lines.push(
+      `  ${node.name} (${node.calico?.ipv4Address ?? node.internalIP}; labels ${JSON.stringify(node.labels ?? {})}): ${typeof sessions === 'string' ? sessions : sessions.map((s) => `${s.name} ${s.state} ${s.info}`.trim()).join(' | ') || 'no BGP session'}`,
+    );
   }
   lines.push('ROUTER (FRR): neighbours and what each advertised');
   if (typeof picture.router === 'string') lines.push(`  ${picture.router}`);
   else {
-    for (const peer of picture.router.peers) lines.push(`  ${peer.address} AS${peer.remoteAs} ${peer.state}, PfxRcd ${peer.prefixesReceived}: ${(picture.router.advertised.get(peer.address) ?? []).join(', ') || 'nothing'}`);
+    for (const peer of picture.router.peers)
+      lines.push(
+        `  ${peer.address} AS${peer.remoteAs} ${peer.state}, PfxRcd ${peer.prefixesReceived}: ${(picture.router.advertised.get(peer.address) ?? []).join(', ') || 'nothing'}`,
+      );
     if (picture.router.peers.length === 0) lines.push('  no neighbour');
   }
   const causes = bgpCauses(picture);
-  lines.push('LIKELY CAUSES', ...(causes.length ? causes.map((cause) => `  - ${cause}`) : ['  - none recognised in the sessions and advertisements above']));
+  lines.push(
+    'LIKELY CAUSES',
+    ...(causes.length ? causes.map((cause) => `  - ${cause}`) : ['  - none recognised in the sessions and advertisements above']),
+  );
   return lines.join('\n');
 }

@@ -14,12 +14,19 @@ export interface Diagnosis {
 }
 
 function listingsOf(evidence: Gathered): Diagnosis['listings'] {
-  const json = (name: string, value: unknown) => ({ fileName: `diagnosis-${name}.json`, mediaType: 'application/json', body: JSON.stringify(value, null, 2) });
+  const json = (name: string, value: unknown) => ({
+    fileName: `diagnosis-${name}.json`,
+    mediaType: 'application/json',
+    body: JSON.stringify(value, null, 2),
+  });
   return [json('pods', evidence.pods), json('ipam-blocks', evidence.blocks), ...(evidence.events ? [json('events', evidence.events)] : [])];
 }
 
 export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string {
-  const subject = [evidence.source && `from ${evidence.source.name} (${evidence.source.ip}) on ${evidence.source.node}`, evidence.target && `to ${evidence.target.name} (${evidence.target.ip}) on ${evidence.target.node}`]
+  const subject = [
+    evidence.source && `from ${evidence.source.name} (${evidence.source.ip}) on ${evidence.source.node}`,
+    evidence.target && `to ${evidence.target.name} (${evidence.target.ip}) on ${evidence.target.node}`,
+  ]
     .filter(Boolean)
     .join(' ');
   return runbooks
@@ -40,7 +47,12 @@ export function formatDiagnosis(runbooks: Runbook[], evidence: Gathered): string
 }
 
 /** Runs the runbooks that fit the failed claims (the default one where none does). */
-export async function diagnose(cluster: Cluster, claims: string[], source: PodInfo | undefined, target: PodInfo | undefined): Promise<Diagnosis> {
+export async function diagnose(
+  cluster: Cluster,
+  claims: string[],
+  source: PodInfo | undefined,
+  target: PodInfo | undefined,
+): Promise<Diagnosis> {
   const runbooks = runbooksFor(claims);
   const specific = merge(
     claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined,
@@ -49,7 +61,9 @@ export async function diagnose(cluster: Cluster, claims: string[], source: PodIn
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);
   const listings = listingsOf(evidence);
-  return specific ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence], listings } : { text, evidence: evidence.evidence, listings };
+  return specific
+    ? { text: `${text}\n\n${specific.text}`, evidence: [...evidence.evidence, ...specific.evidence], listings }
+    : { text, evidence: evidence.evidence, listings };
 }
 
 function merge(...parts: (Pick<Diagnosis, 'text' | 'evidence'> | undefined)[]): Pick<Diagnosis, 'text' | 'evidence'> | undefined {

@@ -37,25 +37,43 @@ export interface DnsEvidence {
   upstream: string | undefined;
 }
 
-const answered = (result: DigResult | undefined) => result?.answered === true && result.status === 'NOERROR' && addressesOf(result).length > 0;
+const answered = (result: DigResult | undefined) =>
+  result?.answered === true && result.status === 'NOERROR' && addressesOf(result).length > 0;
 
 export function dnsCauses(evidence: DnsEvidence): string[] {
   const causes: string[] = [];
   const { resolv, pod } = evidence;
   if (resolv && pod) {
-    if (resolv.nameservers[0] !== evidence.dnsServiceIP) causes.push(`pod ${pod.name} asks ${resolv.nameservers.join(', ') || 'no nameserver'}, not the kube-dns ClusterIP ${evidence.dnsServiceIP}`);
+    if (resolv.nameservers[0] !== evidence.dnsServiceIP)
+      causes.push(
+        `pod ${pod.name} asks ${resolv.nameservers.join(', ') || 'no nameserver'}, not the kube-dns ClusterIP ${evidence.dnsServiceIP}`,
+      );
     const wanted = [`${pod.namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
-    if (!wanted.every((domain, index) => resolv.search[index] === domain)) causes.push(`pod ${pod.name}'s search list is "${resolv.search.join(' ')}", not "${wanted.join(' ')} …": short names will not find Services`);
+    if (!wanted.every((domain, index) => resolv.search[index] === domain))
+      causes.push(
+        `pod ${pod.name}'s search list is "${resolv.search.join(' ')}", not "${wanted.join(' ')} …": short names will not find Services`,
+      );
   }
-  const ready = evidence.slices.flatMap((slice) => slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses));
-  if (ready.length === 0) causes.push('kube-dns has no ready endpoint: the CoreDNS pods are not Ready (crashed, or failing their readiness probe)');
+  const ready = evidence.slices.flatMap((slice) =>
+    slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses),
+  );
+  if (ready.length === 0)
+    causes.push('kube-dns has no ready endpoint: the CoreDNS pods are not Ready (crashed, or failing their readiness probe)');
   const silent = evidence.direct.filter((each) => !answered(each.answer));
-  for (const each of silent) causes.push(`CoreDNS at ${each.ip} does not answer ${PROBE_NAME} when asked directly (${each.answer?.answered ? `status ${each.answer.status}` : 'no answer'})`);
-  if (!answered(evidence.viaService) && evidence.direct.length > 0 && silent.length === 0) causes.push(`the CoreDNS pods answer directly but not through ${evidence.dnsServiceIP}: kube-proxy's DNAT for kube-dns is missing or wrong on the client's node`);
+  for (const each of silent)
+    causes.push(
+      `CoreDNS at ${each.ip} does not answer ${PROBE_NAME} when asked directly (${each.answer?.answered ? `status ${each.answer.status}` : 'no answer'})`,
+    );
+  if (!answered(evidence.viaService) && evidence.direct.length > 0 && silent.length === 0)
+    causes.push(
+      `the CoreDNS pods answer directly but not through ${evidence.dnsServiceIP}: kube-proxy's DNAT for kube-dns is missing or wrong on the client's node`,
+    );
   const ttl = evidence.viaService?.answers[0]?.ttl;
   if (ttl !== undefined && ttl > 30) causes.push(`cluster answers carry TTL ${ttl}: the Corefile's kubernetes block does not say ttl 30`);
   if (answered(evidence.outsideFromUpstream) && !answered(evidence.outsideFromPod) && answered(evidence.viaService)) {
-    causes.push(`the node's upstream ${evidence.upstream} answers ${OUTSIDE_NAME} but the cluster DNS does not (${evidence.outsideFromPod?.status ?? 'no answer'}): CoreDNS's forward to the upstream is broken`);
+    causes.push(
+      `the node's upstream ${evidence.upstream} answers ${OUTSIDE_NAME} but the cluster DNS does not (${evidence.outsideFromPod?.status ?? 'no answer'}): CoreDNS's forward to the upstream is broken`,
+    );
   }
   return causes;
 }
@@ -72,7 +90,11 @@ async function quietly<T>(task: Promise<{ value: T; evidence: ExecResult[] }>, e
 
 export async function diagnoseDns(cluster: Cluster, pod: PodInfo | undefined): Promise<{ text: string; evidence: ExecResult[] }> {
   const evidence: ExecResult[] = [];
-  const [dnsServiceIP, slices, systemPods] = await Promise.all([cluster.dnsServiceIP(), cluster.endpointSlices({ namespace: 'kube-system', service: 'kube-dns' }).catch(() => []), cluster.pods({ namespace: 'kube-system' }).catch(() => [])]);
+  const [dnsServiceIP, slices, systemPods] = await Promise.all([
+    cluster.dnsServiceIP(),
+    cluster.endpointSlices({ namespace: 'kube-system', service: 'kube-dns' }).catch(() => []),
+    cluster.pods({ namespace: 'kube-system' }).catch(() => []),
+  ]);
   const coreDns = systemPods.filter((candidate) => candidate.labels['k8s-app'] === 'kube-dns' && candidate.ip);
   let resolv: ResolvConf | undefined;
   let upstream: string | undefined;
@@ -88,13 +110,18 @@ export async function diagnoseDns(cluster: Cluster, pod: PodInfo | undefined): P
       resolv = conf.exitCode === 0 ? parseResolvConf(conf.stdout) : undefined;
     }
     viaService = await quietly(lookup(cluster, target, PROBE_NAME), evidence);
-    for (const server of coreDns) direct.push({ ip: server.ip as string, answer: await quietly(lookup(cluster, target, PROBE_NAME, { server: server.ip as string }), evidence) });
+    for (const server of coreDns)
+      direct.push({
+        ip: server.ip as string,
+        answer: await quietly(lookup(cluster, target, PROBE_NAME, { server: server.ip as string }), evidence),
+      });
     outsideFromPod = await quietly(lookup(cluster, target, OUTSIDE_NAME), evidence);
     const nodeConf = await cluster.exec(nodeTarget(pod.node), ['cat', '/etc/resolv.conf'], { timeoutMs: 5_000 }).catch(() => undefined);
     if (nodeConf?.exitCode === 0) {
       evidence.push(nodeConf);
       upstream = parseResolvConf(nodeConf.stdout).nameservers[0];
-      if (upstream) outsideFromUpstream = await quietly(lookup(cluster, nodeTarget(pod.node), OUTSIDE_NAME, { server: upstream }), evidence);
+      if (upstream)
+        outsideFromUpstream = await quietly(lookup(cluster, nodeTarget(pod.node), OUTSIDE_NAME, { server: upstream }), evidence);
     }
   }
   const causes = dnsCauses({ pod, resolv, dnsServiceIP, slices, viaService, direct, outsideFromPod, outsideFromUpstream, upstream });

@@ -3,7 +3,17 @@
  * parsed: both nodes' routes and interfaces, the kernel's pick for the destination, NAT rules,
  * proxy ARP on the host interfaces, the pods the cluster reports, IPAM, the CNI directory.
  */
-import type { BlockAffinity, Cluster, ClusterEvent, ExecResult, IpamBlock, IpPool, IpReservation, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type {
+  BlockAffinity,
+  Cluster,
+  ClusterEvent,
+  ExecResult,
+  IpamBlock,
+  IpPool,
+  IpReservation,
+  NodeInfo,
+  PodInfo,
+} from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { cniConfigFiles, natOutgoingChain, natPostrouting, proxyArp } from '../probes/node-config.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -92,7 +102,6 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
   };
 }
 
-
 /** Gathers the evidence about `source` → `target` (either may be missing) and their nodes. */
 export async function gather(cluster: Cluster, source: PodInfo | undefined, target: PodInfo | undefined): Promise<Gathered> {
   const evidence: ExecResult[] = [];
@@ -108,7 +117,21 @@ export async function gather(cluster: Cluster, source: PodInfo | undefined, targ
   const involved = allNodes.filter((node) => node.name === source?.node || node.name === target?.node);
   const nodes = await Promise.all((involved.length ? involved : allNodes).map((node) => viewOf(cluster, node, evidence)));
   const lookup = source && target?.ip ? await look(evidence, routeGet(cluster, nodeTarget(source.node), target.ip)) : undefined;
-  const [podRoutes, podInterfaces] = source ? await Promise.all([look(evidence, routes(cluster, podTarget(source))), look(evidence, interfaces(cluster, podTarget(source)))]) : [];
+  const [podRoutes, podInterfaces] = source
+    ? await Promise.all([look(evidence, routes(cluster, podTarget(source))), look(evidence, interfaces(cluster, podTarget(source)))])
+    : [];
   const events = cluster.events ? await cluster.events(source?.namespace ?? cluster.workloadNamespace).catch(() => undefined) : undefined;
-  return { source, target, nodes, sourcePodRoutes: podRoutes, sourcePodInterfaces: podInterfaces, lookup, pods, blocks, events, ipam: { pools, installationPools, affinities, reservations }, evidence };
+  return {
+    source,
+    target,
+    nodes,
+    sourcePodRoutes: podRoutes,
+    sourcePodInterfaces: podInterfaces,
+    lookup,
+    pods,
+    blocks,
+    events,
+    ipam: { pools, installationPools, affinities, reservations },
+    evidence,
+  };
 }

@@ -53,19 +53,52 @@ export function buildPath(facts: PathFacts): Hop[] {
   const sameNode = source.node === target.node;
   let ttl = INITIAL_TTL;
   const hops: Hop[] = [{ kind: 'pod', title: `pod ${source.name}`, lines: [`${source.ip} on eth0`, `default via ${CALICO_GATEWAY}`], ttl }];
-  hops.push({ kind: 'host-interface', title: facts.sourceHost ?? 'host interface (unknown)', lines: [`on ${source.node}`, `proxy ARP for ${CALICO_GATEWAY}`], ttl });
+  hops.push({
+    kind: 'host-interface',
+    title: facts.sourceHost ?? 'host interface (unknown)',
+    lines: [`on ${source.node}`, `proxy ARP for ${CALICO_GATEWAY}`],
+    ttl,
+  });
   ttl -= 1;
-  const outLine = lookup ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}` : facts.refusal ? '→ refused (see the routes)' : '→ (route unknown)';
+  const outLine = lookup
+    ? `→ ${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}`
+    : facts.refusal
+      ? '→ refused (see the routes)'
+      : '→ (route unknown)';
   const tunnel = facts.encapsulation;
-  const encapsulated = tunnel ? [`encapsulated here: ${tunnel.outerSrc ?? '?'} > ${tunnel.outerDst ?? '?'}`, `UDP ${VXLAN_PORT} out of ${tunnel.underlay?.dev ?? '?'}`] : [];
-  hops.push({ kind: 'node', title: `node ${source.node}`, lines: [`${node(source.node)?.internalIP ?? '?'}`, outLine, ...encapsulated], ttl });
+  const encapsulated = tunnel
+    ? [
+        `encapsulated here: ${tunnel.outerSrc ?? '?'} > ${tunnel.outerDst ?? '?'}`,
+        `UDP ${VXLAN_PORT} out of ${tunnel.underlay?.dev ?? '?'}`,
+      ]
+    : [];
+  hops.push({
+    kind: 'node',
+    title: `node ${source.node}`,
+    lines: [`${node(source.node)?.internalIP ?? '?'}`, outLine, ...encapsulated],
+    ttl,
+  });
   if (!sameNode && tunnel) {
     // A router between the nodes routes the outer packet only: the pod's packet inside keeps its TTL.
     if (tunnel.underlay?.gateway && tunnel.underlay.gateway !== tunnel.outerDst) {
-      hops.push({ kind: 'router', title: `router ${tunnel.underlay.gateway}`, lines: ['routes the outer VXLAN packet', 'sees no pod address', 'the inner TTL is untouched'], ttl });
+      hops.push({
+        kind: 'router',
+        title: `router ${tunnel.underlay.gateway}`,
+        lines: ['routes the outer VXLAN packet', 'sees no pod address', 'the inner TTL is untouched'],
+        ttl,
+      });
     }
     ttl -= 1;
-    hops.push({ kind: 'node', title: `node ${target.node}`, lines: [`${node(target.node)?.internalIP ?? '?'}`, `decapsulated on ${tunnel.device}`, `→ ${target.ip} dev ${facts.targetHost ?? '?'}`], ttl });
+    hops.push({
+      kind: 'node',
+      title: `node ${target.node}`,
+      lines: [
+        `${node(target.node)?.internalIP ?? '?'}`,
+        `decapsulated on ${tunnel.device}`,
+        `→ ${target.ip} dev ${facts.targetHost ?? '?'}`,
+      ],
+      ttl,
+    });
   } else if (!sameNode) {
     const targetNodeIP = node(target.node)?.internalIP;
     const targetCalicoIP = node(target.node)?.calico?.ipv4Address?.split('/')[0];
@@ -74,7 +107,12 @@ export function buildPath(facts: PathFacts): Hop[] {
       hops.push({ kind: 'router', title: `router ${lookup.gateway}`, lines: ['an extra routed hop'], ttl });
     }
     ttl -= 1;
-    hops.push({ kind: 'node', title: `node ${target.node}`, lines: [`${targetNodeIP ?? '?'}`, `→ ${target.ip}`, `dev ${facts.targetHost ?? '?'}`], ttl });
+    hops.push({
+      kind: 'node',
+      title: `node ${target.node}`,
+      lines: [`${targetNodeIP ?? '?'}`, `→ ${target.ip}`, `dev ${facts.targetHost ?? '?'}`],
+      ttl,
+    });
   }
   hops.push({ kind: 'host-interface', title: facts.targetHost ?? 'host interface (unknown)', lines: [`on ${target.node}`], ttl });
   hops.push({ kind: 'pod', title: `pod ${target.name}`, lines: [`${target.ip} on eth0`, `arrives with TTL ${ttl}`], ttl });
@@ -102,12 +140,16 @@ export function renderPathSvg(hops: Hop[], observedTtls: number[]): string {
     hop.lines.forEach((line, lineIndex) => parts.push(`<text x="${x + 8}" y="${50 + lineIndex * 16}">${escapeXml(line)}</text>`));
     if (index < hops.length - 1) {
       const from = x + BOX_WIDTH;
-      parts.push(`<line x1="${from}" y1="${10 + BOX_HEIGHT / 2}" x2="${from + GAP - 4}" y2="${10 + BOX_HEIGHT / 2}" stroke="#333" marker-end="url(#arrow)"/>`);
+      parts.push(
+        `<line x1="${from}" y1="${10 + BOX_HEIGHT / 2}" x2="${from + GAP - 4}" y2="${10 + BOX_HEIGHT / 2}" stroke="#333" marker-end="url(#arrow)"/>`,
+      );
       parts.push(`<text x="${from + 4}" y="${4 + BOX_HEIGHT / 2}" font-size="10">TTL ${hop.ttl ?? '?'}</text>`);
     }
   });
   const observed = observedTtls.length ? `replies came back with TTL ${[...new Set(observedTtls)].join(', ')}` : 'no replies came back';
-  parts.push(`<text x="10" y="${BOX_HEIGHT + 40}">${escapeXml(`requests leave with TTL ${INITIAL_TTL}; every node (and router) on the way takes one off — ${observed}`)}</text>`);
+  parts.push(
+    `<text x="10" y="${BOX_HEIGHT + 40}">${escapeXml(`requests leave with TTL ${INITIAL_TTL}; every node (and router) on the way takes one off — ${observed}`)}</text>`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>',

@@ -18,14 +18,17 @@ export interface Runbook {
   causes(evidence: Gathered): string[];
 }
 
-const nodeOf = (evidence: Gathered, name: string | undefined): NodeView | undefined => evidence.nodes.find((view) => view.node.name === name);
+const nodeOf = (evidence: Gathered, name: string | undefined): NodeView | undefined =>
+  evidence.nodes.find((view) => view.node.name === name);
 
 function crossNodeCauses(evidence: Gathered): string[] {
   const causes: string[] = [];
   const { source, target, lookup: answer } = evidence;
   const targetNode = nodeOf(evidence, target?.node)?.node;
   if (answer?.kind === 'refused' && source?.node !== target?.node) {
-    causes.push(`the source node ${source?.node} refuses to route ${target?.ip} ("${answer.said}")${answer.route ? `: its route ${formatRoute(answer.route)} covers it` : ''}`);
+    causes.push(
+      `the source node ${source?.node} refuses to route ${target?.ip} ("${answer.said}")${answer.route ? `: its route ${formatRoute(answer.route)} covers it` : ''}`,
+    );
   }
   const lookup = answer?.kind === 'route' ? answer.lookup : undefined;
   if (lookup && targetNode && source?.node !== target?.node && lookup.gateway !== targetNode.internalIP) {
@@ -37,11 +40,18 @@ function crossNodeCauses(evidence: Gathered): string[] {
     const masquerade = view.natRules.filter((rule) => /MASQUERADE|SNAT/.test(rule) && !/cali-nat-outgoing/.test(rule));
     if (masquerade.length) causes.push(`node ${view.node.name} rewrites source addresses of pod traffic (SNAT): ${masquerade.join(' | ')}`);
     const remoteHostRoutes = view.routes.filter(
-      (route) => route.prefix.endsWith('/32') && route.gateway && evidence.blocks.some((block) => block.node !== view.node.name && cidrContains(block.cidr, route.prefix.split('/')[0] as string)),
+      (route) =>
+        route.prefix.endsWith('/32') &&
+        route.gateway &&
+        evidence.blocks.some((block) => block.node !== view.node.name && cidrContains(block.cidr, route.prefix.split('/')[0] as string)),
     );
-    if (remoteHostRoutes.length) causes.push(`node ${view.node.name} routes remote pods one by one (${remoteHostRoutes.length} /32 routes, e.g. ${formatRoute(remoteHostRoutes[0] as Route)}) instead of one route per block`);
+    if (remoteHostRoutes.length)
+      causes.push(
+        `node ${view.node.name} routes remote pods one by one (${remoteHostRoutes.length} /32 routes, e.g. ${formatRoute(remoteHostRoutes[0] as Route)}) instead of one route per block`,
+      );
     for (const block of evidence.blocks.filter((candidate) => candidate.node && candidate.node !== view.node.name)) {
-      if (!view.routes.some((route) => route.prefix === block.cidr)) causes.push(`node ${view.node.name} has no route for ${block.node}'s block ${block.cidr}`);
+      if (!view.routes.some((route) => route.prefix === block.cidr))
+        causes.push(`node ${view.node.name} has no route for ${block.node}'s block ${block.cidr}`);
     }
   }
   return causes;
@@ -53,13 +63,19 @@ function hostSideCauses(evidence: Gathered): string[] {
     if (!pod?.ip) continue;
     const view = nodeOf(evidence, pod.node);
     if (!view) continue;
-    if (!view.routes.some((route) => route.prefix === `${pod.ip}/32`)) causes.push(`node ${pod.node} has no host route to ${pod.name} (${pod.ip}): traffic to it hits the block's blackhole`);
+    if (!view.routes.some((route) => route.prefix === `${pod.ip}/32`))
+      causes.push(`node ${pod.node} has no host route to ${pod.name} (${pod.ip}): traffic to it hits the block's blackhole`);
     const off = Object.entries(view.proxyArp).filter(([name, on]) => name.startsWith('cali') && !on);
-    if (off.length) causes.push(`proxy ARP is off on ${off.map(([name]) => name).join(', ')} of node ${pod.node}: nothing answers the pods' ARP for ${CALICO_GATEWAY}`);
+    if (off.length)
+      causes.push(
+        `proxy ARP is off on ${off.map(([name]) => name).join(', ')} of node ${pod.node}: nothing answers the pods' ARP for ${CALICO_GATEWAY}`,
+      );
   }
   const podRoutes = evidence.sourcePodRoutes;
   if (podRoutes && !podRoutes.some((route) => route.dst === 'default' && route.gateway === CALICO_GATEWAY)) {
-    causes.push(`pod ${evidence.source?.name} has no default route via ${CALICO_GATEWAY} (it has: ${podRoutes.map(formatRoute).join(' | ') || 'none'})`);
+    causes.push(
+      `pod ${evidence.source?.name} has no default route via ${CALICO_GATEWAY} (it has: ${podRoutes.map(formatRoute).join(' | ') || 'none'})`,
+    );
   }
   return [...new Set(causes)];
 }
@@ -67,7 +83,8 @@ function hostSideCauses(evidence: Gathered): string[] {
 function conflictCauses(evidence: Gathered): string[] {
   const causes: string[] = [];
   const byIP = new Map<string, string[]>();
-  for (const pod of evidence.pods.filter((candidate) => !candidate.hostNetwork && candidate.ip)) byIP.set(pod.ip as string, [...(byIP.get(pod.ip as string) ?? []), `${pod.name} on ${pod.node}`]);
+  for (const pod of evidence.pods.filter((candidate) => !candidate.hostNetwork && candidate.ip))
+    byIP.set(pod.ip as string, [...(byIP.get(pod.ip as string) ?? []), `${pod.name} on ${pod.node}`]);
   for (const [ip, holders] of byIP) if (holders.length > 1) causes.push(`${ip} is held by ${holders.join(' and ')}`);
   for (const pod of evidence.pods.filter((candidate) => !candidate.hostNetwork && candidate.ip)) {
     const block = evidence.blocks.find((candidate) => cidrContains(candidate.cidr, pod.ip as string));
@@ -82,12 +99,16 @@ function mtuCauses(evidence: Gathered): string[] {
   for (const view of evidence.nodes) {
     const eth0 = view.interfaces.find((iface) => iface.name === 'eth0');
     const vxlan = view.interfaces.find((iface) => iface.name === VXLAN_DEVICE);
-    if (eth0 && vxlan && vxlan.mtu > eth0.mtu - VXLAN_OVERHEAD) causes.push(`on node ${view.node.name}, ${VXLAN_DEVICE}'s MTU ${vxlan.mtu} leaves no room for ${VXLAN_OVERHEAD} bytes of VXLAN header under eth0's ${eth0.mtu}`);
+    if (eth0 && vxlan && vxlan.mtu > eth0.mtu - VXLAN_OVERHEAD)
+      causes.push(
+        `on node ${view.node.name}, ${VXLAN_DEVICE}'s MTU ${vxlan.mtu} leaves no room for ${VXLAN_OVERHEAD} bytes of VXLAN header under eth0's ${eth0.mtu}`,
+      );
     for (const pod of [evidence.source, evidence.target]) {
       if (pod?.node !== view.node.name) continue;
       const podEth0 = pod === evidence.source ? evidence.sourcePodInterfaces?.find((iface) => iface.name === 'eth0') : undefined;
       const host = view.interfaces.find((iface) => podEth0?.peerIndex !== undefined && iface.index === podEth0.peerIndex);
-      if (podEth0 && host && podEth0.mtu !== host.mtu) causes.push(`pod ${pod.name}'s eth0 has MTU ${podEth0.mtu} but its host interface ${host.name} has ${host.mtu}`);
+      if (podEth0 && host && podEth0.mtu !== host.mtu)
+        causes.push(`pod ${pod.name}'s eth0 has MTU ${podEth0.mtu} but its host interface ${host.name} has ${host.mtu}`);
     }
   }
   return causes;
@@ -96,12 +117,16 @@ function mtuCauses(evidence: Gathered): string[] {
 function cniCauses(evidence: Gathered): string[] {
   return evidence.nodes.flatMap((view) => {
     const first = view.cniConfigs[0];
-    return first && first !== CALICO_CNI_CONFIG ? [`on node ${view.node.name} the runtime reads ${first} first, not Calico's ${CALICO_CNI_CONFIG}`] : [];
+    return first && first !== CALICO_CNI_CONFIG
+      ? [`on node ${view.node.name} the runtime reads ${first} first, not Calico's ${CALICO_CNI_CONFIG}`]
+      : [];
   });
 }
 
 function eventCauses(evidence: Gathered): string[] {
-  return (evidence.events ?? []).filter((event) => event.type === 'Warning').map((event) => `${event.object}: ${event.reason} — ${event.message}${event.count > 1 ? ` (${event.count} times)` : ''}`);
+  return (evidence.events ?? [])
+    .filter((event) => event.type === 'Warning')
+    .map((event) => `${event.object}: ${event.reason} — ${event.message}${event.count > 1 ? ` (${event.count} times)` : ''}`);
 }
 
 /** VXLAN CrossSubnet (lesson 06): what keeps pods on different subnets apart. */
@@ -116,15 +141,27 @@ function overlayCauses(evidence: Gathered): string[] {
   if (!sourceView || !targetNode || !from || !to || source?.node === target?.node) return causes;
   const crossSubnet = !cidrContains(parseCidr(from, { loose: true }), to.split('/')[0] as string);
   if (crossSubnet && lookup && lookup.dev !== 'vxlan.calico') {
-    causes.push(`node ${sourceView.node.name} sends traffic for ${target?.ip} natively (${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}) although ${targetNode.name} is on another subnet (${to}): the router between the subnets has no route for pods and drops it`);
+    causes.push(
+      `node ${sourceView.node.name} sends traffic for ${target?.ip} natively (${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}) although ${targetNode.name} is on another subnet (${to}): the router between the subnets has no route for pods and drops it`,
+    );
   }
-  if (!crossSubnet && lookup?.dev === 'vxlan.calico') causes.push(`node ${sourceView.node.name} encapsulates traffic for ${target?.ip} although ${targetNode.name} shares its subnet (the pool is not CrossSubnet?)`);
+  if (!crossSubnet && lookup?.dev === 'vxlan.calico')
+    causes.push(
+      `node ${sourceView.node.name} encapsulates traffic for ${target?.ip} although ${targetNode.name} shares its subnet (the pool is not CrossSubnet?)`,
+    );
   if (crossSubnet && lookup?.dev === 'vxlan.calico') {
     const neighbour = sourceView.vxlanNeighbours?.find((entry) => entry.ip === lookup.gateway);
-    if (!neighbour) causes.push(`node ${sourceView.node.name} has no permanent neighbour entry for ${targetNode.name}'s tunnel address ${lookup.gateway} on vxlan.calico: the kernel cannot fill in the inner frame's MAC`);
+    if (!neighbour)
+      causes.push(
+        `node ${sourceView.node.name} has no permanent neighbour entry for ${targetNode.name}'s tunnel address ${lookup.gateway} on vxlan.calico: the kernel cannot fill in the inner frame's MAC`,
+      );
     const fdb = neighbour?.mac ? sourceView.vxlanFdb?.find((entry) => entry.mac === neighbour.mac) : undefined;
-    if (neighbour?.mac && !fdb) causes.push(`node ${sourceView.node.name} has no FDB entry for ${targetNode.name}'s VTEP MAC ${neighbour.mac}: VXLAN frames for it have no destination address`);
-    else if (fdb && fdb.dst !== to.split('/')[0]) causes.push(`node ${sourceView.node.name} sends ${targetNode.name}'s VTEP MAC to ${fdb.dst}, not to its address ${to}`);
+    if (neighbour?.mac && !fdb)
+      causes.push(
+        `node ${sourceView.node.name} has no FDB entry for ${targetNode.name}'s VTEP MAC ${neighbour.mac}: VXLAN frames for it have no destination address`,
+      );
+    else if (fdb && fdb.dst !== to.split('/')[0])
+      causes.push(`node ${sourceView.node.name} sends ${targetNode.name}'s VTEP MAC to ${fdb.dst}, not to its address ${to}`);
   }
   return causes;
 }
@@ -136,7 +173,7 @@ export const RUNBOOKS: Runbook[] = [
     looks: [
       "the kernel's pick on the source node: ip route get <destination pod IP> (vxlan.calico across subnets, eth1 within one)",
       "the source node's permanent neighbour entries and FDB on vxlan.calico",
-      'the nodes\' Calico addresses and their subnets',
+      "the nodes' Calico addresses and their subnets",
       'the overlay interface and its MTU',
     ],
     causes: (evidence) => [...overlayCauses(evidence), ...mtuCauses(evidence)],
@@ -144,7 +181,12 @@ export const RUNBOOKS: Runbook[] = [
   {
     title: 'A pod reaches pods on its own node but not on other nodes (or not with its own address)',
     claims: ['L03-07', 'L03-08', 'L03-09', 'L03-10', 'L03-11', 'NET-02'],
-    looks: ["the source node's and the destination node's routes", "the kernel's pick on the source node: ip route get <destination pod IP>", 'NAT rules (iptables -t nat POSTROUTING) on both nodes', 'the overlay interface and its MTU'],
+    looks: [
+      "the source node's and the destination node's routes",
+      "the kernel's pick on the source node: ip route get <destination pod IP>",
+      'NAT rules (iptables -t nat POSTROUTING) on both nodes',
+      'the overlay interface and its MTU',
+    ],
     causes: (evidence) => [...crossNodeCauses(evidence), ...mtuCauses(evidence)],
   },
   {
@@ -189,7 +231,14 @@ export const DEFAULT_RUNBOOK: Runbook = {
     "on a live cluster, the recent events of the pods' namespace (a pod restarting, an image that cannot be pulled)",
   ],
   causes: (evidence) => [
-    ...new Set([...hostSideCauses(evidence), ...crossNodeCauses(evidence), ...conflictCauses(evidence), ...mtuCauses(evidence), ...cniCauses(evidence), ...eventCauses(evidence)]),
+    ...new Set([
+      ...hostSideCauses(evidence),
+      ...crossNodeCauses(evidence),
+      ...conflictCauses(evidence),
+      ...mtuCauses(evidence),
+      ...cniCauses(evidence),
+      ...eventCauses(evidence),
+    ]),
   ],
 };
 

@@ -36,7 +36,9 @@ export function serviceCauses(evidence: ServiceEvidence): string[] {
         .filter((slice) => slice.namespace === service.namespace && slice.labels['kubernetes.io/service-name'] === service.name)
         .flatMap((slice) => {
           const slicePort = slice.ports.find((candidate) => (candidate.name ?? '') === (port.name ?? ''));
-          return slice.endpoints.filter((endpoint) => endpoint.ready).flatMap((endpoint) => endpoint.addresses.map((ip) => `${ip}:${slicePort?.port}`));
+          return slice.endpoints
+            .filter((endpoint) => endpoint.ready)
+            .flatMap((endpoint) => endpoint.addresses.map((ip) => `${ip}:${slicePort?.port}`));
         })
         .sort();
       for (const { node, listing } of evidence.tables) {
@@ -46,26 +48,37 @@ export function serviceCauses(evidence: ServiceEvidence): string[] {
         }
         const rules = listing.rules.filter((rule) => rule.chain === chain);
         if (!listing.rules.some((rule) => rule.chain === 'KUBE-SERVICES' && rule.jump === chain)) {
-          causes.push(`node ${node}: KUBE-SERVICES has no rule for ${name} (${service.clusterIP}:${port.port}); is kube-proxy running there?`);
+          causes.push(
+            `node ${node}: KUBE-SERVICES has no rule for ${name} (${service.clusterIP}:${port.port}); is kube-proxy running there?`,
+          );
           continue;
         }
         const masq = rules[0];
         if (evidence.clusterCIDR && !(masq?.jump === 'KUBE-MARK-MASQ' && masq.sourceNegated && masq.source === evidence.clusterCIDR)) {
-          causes.push(`node ${node}: ${chain} marks ${masq?.jump === 'KUBE-MARK-MASQ' ? `traffic from ${masq.source ? `${masq.sourceNegated ? '! ' : ''}${masq.source}` : 'every source'}` : 'nothing'} for masquerade, not only clients outside ${evidence.clusterCIDR}: pods' connections would be SNATed`);
+          causes.push(
+            `node ${node}: ${chain} marks ${masq?.jump === 'KUBE-MARK-MASQ' ? `traffic from ${masq.source ? `${masq.sourceNegated ? '! ' : ''}${masq.source}` : 'every source'}` : 'nothing'} for masquerade, not only clients outside ${evidence.clusterCIDR}: pods' connections would be SNATed`,
+          );
         }
         const jumps = rules.filter((rule) => rule.jump?.startsWith('KUBE-SEP-'));
         const targets = jumps.map((rule) => /-> (\S+)$/.exec(rule.comment ?? '')?.[1] ?? '?');
         const missing = ready.filter((endpoint) => !targets.includes(endpoint));
         const stale = targets.filter((endpoint) => !ready.includes(endpoint));
         if (missing.length) causes.push(`node ${node}: ${chain} has no jump to ready endpoint(s) ${missing.join(', ')} of ${name}`);
-        if (stale.length) causes.push(`node ${node}: ${chain} still jumps to ${stale.join(', ')}, no longer a ready endpoint of ${name}: kube-proxy is not following the EndpointSlice`);
+        if (stale.length)
+          causes.push(
+            `node ${node}: ${chain} still jumps to ${stale.join(', ')}, no longer a ready endpoint of ${name}: kube-proxy is not following the EndpointSlice`,
+          );
         jumps.forEach((rule, i) => {
           const want = i < jumps.length - 1 ? printedProbability(jumps.length - i) : undefined;
-          if (rule.probability !== want) causes.push(`node ${node}: jump ${i + 1} of ${jumps.length} in ${chain} has probability ${rule.probability ?? 'none'}, kube-proxy writes ${want ?? 'none'} (1/(n-i))`);
+          if (rule.probability !== want)
+            causes.push(
+              `node ${node}: jump ${i + 1} of ${jumps.length} in ${chain} has probability ${rule.probability ?? 'none'}, kube-proxy writes ${want ?? 'none'} (1/(n-i))`,
+            );
         });
         for (const endpoint of ready) {
           const sep = endpointChainName(name, protocol, endpoint);
-          if (!listing.rules.some((rule) => rule.chain === sep && rule.jump === 'DNAT' && rule.toDestination === endpoint)) causes.push(`node ${node}: ${sep} does not DNAT to ${endpoint}`);
+          if (!listing.rules.some((rule) => rule.chain === sep && rule.jump === 'DNAT' && rule.toDestination === endpoint))
+            causes.push(`node ${node}: ${sep} does not DNAT to ${endpoint}`);
         }
       }
     }
@@ -111,7 +124,9 @@ export async function diagnoseServices(cluster: Cluster, client: PodInfo | undef
     client ? `client: ${client.name} (${client.ip}) on ${client.node}` : undefined,
     'looked at (the outputs are attached):',
     ...SERVICE_LOOKS.map((item) => `  - ${item}`),
-    causes.length ? 'likely cause:' : "the rules follow the EndpointSlices; read the attached outputs (the backends themselves, the client's node)",
+    causes.length
+      ? 'likely cause:'
+      : "the rules follow the EndpointSlices; read the attached outputs (the backends themselves, the client's node)",
     ...causes.map((cause) => `  → ${cause}`),
   ]
     .filter((line) => line !== undefined)

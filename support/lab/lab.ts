@@ -78,15 +78,29 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
     cleared = `lab ${spec.name} was left behind by run ${running.owner ?? '(unknown)'}, which is gone, and was not kept: cleared it and built it afresh`;
   } else if (running) {
     if (!running.kept) {
-      throw new EnvironmentError(`lab ${spec.name} belongs to run ${running.owner}, which is still running`, `wait for it to end, or choose another lab with --lab <name>`);
+      throw new EnvironmentError(
+        `lab ${spec.name} belongs to run ${running.owner}, which is still running`,
+        `wait for it to end, or choose another lab with --lab <name>`,
+      );
     }
     const missing = running.nodes.filter((node) => !namespaces.includes(node.netns));
-    if (missing.length) throw new EnvironmentError(`lab ${spec.name} has a state file but ${missing.length} of its nodes are gone (a crashed run?)`, 'clear it with npm run lab:down, then try again');
-    if (options.faults?.length) throw new EnvironmentError(`lab ${spec.name} is already up`, `break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`);
+    if (missing.length)
+      throw new EnvironmentError(
+        `lab ${spec.name} has a state file but ${missing.length} of its nodes are gone (a crashed run?)`,
+        'clear it with npm run lab:down, then try again',
+      );
+    if (options.faults?.length)
+      throw new EnvironmentError(
+        `lab ${spec.name} is already up`,
+        `break it with npm run lab:fault -- ${options.faults.join(' ')}, or take it down first`,
+      );
     return { state: running, created: false };
   }
   if (namespaces.length > 0) {
-    throw new EnvironmentError(`${namespaces.length} namespace(s) of a lab named ${spec.name} exist without a state file (a crashed run?)`, 'clear them with npm run lab:down, then try again');
+    throw new EnvironmentError(
+      `${namespaces.length} namespace(s) of a lab named ${spec.name} exist without a state file (a crashed run?)`,
+      'clear them with npm run lab:down, then try again',
+    );
   }
   const state: LabState = { ...planLab(spec), owner: process.pid, kept: options.keep ?? true };
   writeState(state); // first, so that lab:down can clear a half-built lab
@@ -96,7 +110,10 @@ export async function labUp(options: UpOptions = {}): Promise<UpResult> {
     writeState(state);
   } catch (error) {
     await labDown(spec.name);
-    throw new EnvironmentError(`the lab could not be built on this machine: ${(error as Error).message}`, 'it has been removed again; check the kernel supports veth, bridge, vxlan and overlayfs in network namespaces');
+    throw new EnvironmentError(
+      `the lab could not be built on this machine: ${(error as Error).message}`,
+      'it has been removed again; check the kernel supports veth, bridge, vxlan and overlayfs in network namespaces',
+    );
   }
   return { state, created: true, ...(cleared ? { cleared } : {}) };
 }
@@ -119,7 +136,12 @@ async function wireLab(state: LabState): Promise<void> {
   }
   await allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
   await allSettled(state.nodes.map((node) => runBridgeBatch(nodeFdbBatch(state, node))));
-  await allSettled([...state.nodes.map((node) => sysctl(node.netns, [...nodeSysctls(state, node), ...sysctlsOf(state.spec.routed?.nodeExec[node.name] ?? [])])), wirePods(state, state.pods)]);
+  await allSettled([
+    ...state.nodes.map((node) =>
+      sysctl(node.netns, [...nodeSysctls(state, node), ...sysctlsOf(state.spec.routed?.nodeExec[node.name] ?? [])]),
+    ),
+    wirePods(state, state.pods),
+  ]);
   await allSettled(
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
@@ -142,7 +164,13 @@ async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
   const faults = names.map(findFault).filter((fault) => faultApplies(fault, state.spec.topology ?? DEFAULT_TOPOLOGY));
   for (const fault of faults) {
     if (state.faults.includes(fault.name)) throw new Error(`fault ${fault.name} is already applied to lab ${state.name}`);
-    state.pristine ??= structuredClone({ nodes: state.nodes, pods: state.pods, ipam: state.ipam, spec: state.spec, services: state.services });
+    state.pristine ??= structuredClone({
+      nodes: state.nodes,
+      pods: state.pods,
+      ipam: state.ipam,
+      spec: state.spec,
+      services: state.services,
+    });
     await fault.apply(state);
     state.faults.push(fault.name);
     // kube-proxy follows what the fault changed in the model (or misbehaves, if the fault is kube-proxy's).
@@ -163,7 +191,8 @@ export async function labApplyFaults(labName: string, names: string[]): Promise<
 export async function labUndoFaults(labName: string, names: string[] = []): Promise<LabState> {
   return updateState(labName, async (state) => {
     const unknown = names.filter((name) => !state.faults.includes(name));
-    if (unknown.length) throw new Error(`lab ${labName} does not have fault(s) ${unknown.join(', ')} (applied: ${state.faults.join(', ') || 'none'})`);
+    if (unknown.length)
+      throw new Error(`lab ${labName} does not have fault(s) ${unknown.join(', ')} (applied: ${state.faults.join(', ') || 'none'})`);
     const remaining = names.length === 0 ? [] : state.faults.filter((name) => !names.includes(name));
     if (state.pristine) {
       Object.assign(state, state.pristine);
@@ -216,9 +245,6 @@ async function unwireLab(labName: string): Promise<DownReport> {
   }
   return { namespaces: namespaces.length, processes };
 }
-
-
-
 
 function safeReaddir(dir: string): string[] {
   try {
@@ -280,19 +306,29 @@ export async function labSetInstallationMtu(labName: string, mtu: number | undef
     if (state.faults.includes(VXLAN_MTU_STUCK_FAULT)) return;
     // Felix only warns when the kernel refuses the MTU (larger than the parent allows) and
     // leaves the device as it is (vxlan_mgr.go, "Failed to set vxlan tunnel device MTU").
-    await Promise.allSettled(state.nodes.filter((node) => node.tunnelIP).map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })));
+    await Promise.allSettled(
+      state.nodes
+        .filter((node) => node.tunnelIP)
+        .map((node) => runBatch({ netns: node.netns, lines: [`link set ${VXLAN_DEVICE} mtu ${state.mtu}`] })),
+    );
   });
 }
 
 /** Merges annotations into a pod's metadata (null removes one). A running pod's network does not change: CNI read them at ADD. */
-export async function labAnnotatePod(labName: string, namespace: string, name: string, annotations: Record<string, string | null>): Promise<LabPod | PendingPod> {
+export async function labAnnotatePod(
+  labName: string,
+  namespace: string,
+  name: string,
+  annotations: Record<string, string | null>,
+): Promise<LabPod | PendingPod> {
   return updateState(labName, async (state) => {
     const pod = findPod(state, namespace, name) ?? findPendingPod(state, namespace, name);
     if (!pod) throw new Error(`lab ${labName} has no pod ${namespace}/${name}`);
     mergeAnnotations(pod.annotations, annotations);
     const wanted = ipamRequestOf(pod.annotations);
     const running = findPod(state, namespace, name);
-    if (state.faults.includes(IP_ADDRS_APPLIED_LATE_FAULT) && running && wanted.kind === 'explicit' && wanted.ip !== running.ip) await readdressPod(state, running, wanted.ip);
+    if (state.faults.includes(IP_ADDRS_APPLIED_LATE_FAULT) && running && wanted.kind === 'explicit' && wanted.ip !== running.ip)
+      await readdressPod(state, running, wanted.ip);
     return pod;
   });
 }
@@ -309,9 +345,16 @@ function mergeAnnotations(target: Record<string, string>, patch: Record<string, 
  * one node at a time (RollingUpdate, maxUnavailable 1): the old pod goes (CNI DEL), a new one
  * with a new name comes up on the same node (CNI ADD with the new annotations).
  */
-export async function labPatchDaemonSet(labName: string, namespace: string, name: string, annotations: Record<string, string | null>): Promise<LabPod[]> {
+export async function labPatchDaemonSet(
+  labName: string,
+  namespace: string,
+  name: string,
+  annotations: Record<string, string | null>,
+): Promise<LabPod[]> {
   return updateState(labName, async (state) => {
-    const workload = state.spec.workloads.find((candidate) => candidate.kind === 'DaemonSet' && candidate.namespace === namespace && candidate.name === name);
+    const workload = state.spec.workloads.find(
+      (candidate) => candidate.kind === 'DaemonSet' && candidate.namespace === namespace && candidate.name === name,
+    );
     if (!workload) throw new Error(`lab ${labName} has no DaemonSet ${namespace}/${name}`);
     workload.annotations ??= {};
     mergeAnnotations(workload.annotations, annotations);
@@ -320,7 +363,10 @@ export async function labPatchDaemonSet(labName: string, namespace: string, name
       await cniDel(state, old);
       delete state.events[`${namespace}/${old.name}`];
       const pod = await admitPod(state, workload, uniquePodName(state, workload), old.node);
-      if (!pod) throw new Error(`DaemonSet ${name}: the new pod on ${old.node} got no address: ${state.events[`${namespace}/${state.pendingPods.at(-1)?.name}`]?.at(-1)?.message}`);
+      if (!pod)
+        throw new Error(
+          `DaemonSet ${name}: the new pod on ${old.node} got no address: ${state.events[`${namespace}/${state.pendingPods.at(-1)?.name}`]?.at(-1)?.message}`,
+        );
       replaced.push(pod);
     }
     await startServers(labName, replaced);
@@ -328,7 +374,6 @@ export async function labPatchDaemonSet(labName: string, namespace: string, name
     return replaced;
   });
 }
-
 
 /** `kubectl apply` of an IPReservation: created unless one of that name exists. IPAM honours it from the next assignment on. */
 export async function labApplyIpReservation(labName: string, reservation: { name: string; reservedCIDRs: string[] }): Promise<boolean> {

@@ -7,12 +7,25 @@ import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
 import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
 import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
-import { DUPLICATE_FIXED_ADDRESS_FAULT, IGNORES_RESERVATIONS_FAULT, IP_ADDRS_IGNORED_FAULT, POOLS_ANNOTATION_IGNORED_FAULT } from './faults/behaviours.ts';
+import {
+  DUPLICATE_FIXED_ADDRESS_FAULT,
+  IGNORES_RESERVATIONS_FAULT,
+  IP_ADDRS_IGNORED_FAULT,
+  POOLS_ANNOTATION_IGNORED_FAULT,
+} from './faults/behaviours.ts';
 import { randomInt } from 'node:crypto';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
-import { admitServices, apiserverEndpointSlice, builtInServiceSpecs, endpointSliceOf, type LabEndpointSlice, type LabService, type PodPorts } from './services/services.ts';
+import {
+  admitServices,
+  apiserverEndpointSlice,
+  builtInServiceSpecs,
+  endpointSliceOf,
+  type LabEndpointSlice,
+  type LabService,
+  type PodPorts,
+} from './services/services.ts';
 
 export interface LabNode {
   name: string;
@@ -126,7 +139,13 @@ export function dnsServiceIPOf(serviceSubnet: string): string {
 export function planLab(spec: LabSpec, random?: (max: number) => number): LabState {
   const network = parseCidr(spec.nodeNetwork);
   const ipam = new Ipam(
-    spec.pools.map((pool) => ({ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, nodeSelector: pool.nodeSelector, allowedUses: pool.allowedUses })),
+    spec.pools.map((pool) => ({
+      name: pool.name,
+      cidr: pool.cidr,
+      blockSize: pool.blockSize,
+      nodeSelector: pool.nodeSelector,
+      allowedUses: pool.allowedUses,
+    })),
     [],
     spec.ipReservations.map((reservation) => ({ name: reservation.name, cidrs: reservation.reservedCIDRs })),
     spec.name,
@@ -142,7 +161,10 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
       netns: nodeNetns(spec.name, node.name),
       // calico-node's tunnel-IP allocator: handle vxlan-tunnel-addr-<node>, attribute type vxlanTunnelAddress.
       tunnelIP: vxlan
-        ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`, { use: 'Tunnel', attributes: { handle_id: `vxlan-tunnel-addr-${node.name}`, node: node.name, type: 'vxlanTunnelAddress' } })
+        ? ipam.assign(node.name, `${TUNNEL_HOLDER_PREFIX}${node.name}`, {
+            use: 'Tunnel',
+            attributes: { handle_id: `vxlan-tunnel-addr-${node.name}`, node: node.name, type: 'vxlanTunnelAddress' },
+          })
         : undefined,
       ...(vxlan ? { tunnelMac: tunnelMacOf(spec.name, node.name) } : {}),
     };
@@ -205,9 +227,16 @@ export function addOrdinal(state: LabState, workload: WorkloadSpec, ordinal: num
   const name = `${workload.name}-${ordinal}`;
   // The scheduler's default topology spread: the node with the fewest pods of the same set, then the least loaded.
   const eligible = workload.toleratesControlPlane ? state.nodes : state.nodes.filter((candidate) => candidate.role === 'worker');
-  const siblings = (candidate: LabNode) => state.pods.filter((pod) => pod.workload === workload.name && pod.namespace === workload.namespace && pod.node === candidate.name).length;
+  const siblings = (candidate: LabNode) =>
+    state.pods.filter((pod) => pod.workload === workload.name && pod.namespace === workload.namespace && pod.node === candidate.name)
+      .length;
   const fewest = Math.min(...eligible.map(siblings));
-  const chosen = node ?? leastLoaded(eligible.filter((candidate) => siblings(candidate) === fewest), state).name;
+  const chosen =
+    node ??
+    leastLoaded(
+      eligible.filter((candidate) => siblings(candidate) === fewest),
+      state,
+    ).name;
   return addPod(state, { workload, name, node: chosen });
 }
 
@@ -280,7 +309,8 @@ export function findNode(state: LabState, name: string): LabNode {
  */
 export function addPod(state: LabState, request: { workload: WorkloadSpec; name: string; node: string }): LabPod {
   const { workload, name } = request;
-  if (findPod(state, workload.namespace, name) || findPendingPod(state, workload.namespace, name)) throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
+  if (findPod(state, workload.namespace, name) || findPendingPod(state, workload.namespace, name))
+    throw new Error(`pod ${workload.namespace}/${name} already exists in lab ${state.name}`);
   const node = findNode(state, request.node);
   const ipam = Ipam.fromState(state.ipam);
   const annotations = { ...workload.annotations };

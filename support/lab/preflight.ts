@@ -30,11 +30,26 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'nginx', args: ['-v'], what: "nginx (nginx-light, lesson 04's nginx pods)", debianPackage: 'nginx-light' },
   { command: 'conntrack', args: ['--version'], what: 'conntrack (conntrack-tools, lesson 04)', debianPackage: 'conntrack' },
   { command: 'getent', args: ['--version'], what: 'getent (libc-bin, name resolution in pods)', debianPackage: 'libc-bin' },
-  { command: 'openssl', args: ['version'], what: 'openssl (the API server stand-in of the containerlab topologies)', debianPackage: 'openssl' },
+  {
+    command: 'openssl',
+    args: ['version'],
+    what: 'openssl (the API server stand-in of the containerlab topologies)',
+    debianPackage: 'openssl',
+  },
   { command: 'curl', args: ['--version'], what: 'curl (HTTPS to the API server, lesson 18)', debianPackage: 'curl' },
   { command: 'ipset', args: ['version'], what: "ipset (Felix's natOutgoing sets)", debianPackage: 'ipset' },
-  { command: 'bird', args: ['--version'], what: "bird and birdc (bird2, the nodes' BGP speaker in lessons 07, 08, 10, 15)", debianPackage: 'bird2' },
-  { command: '/usr/lib/frr/bgpd', args: ['-v'], what: "FRR's zebra, bgpd, staticd and vtysh (frr, the router's BGP in lessons 07, 08, 10, 15)", debianPackage: 'frr' },
+  {
+    command: 'bird',
+    args: ['--version'],
+    what: "bird and birdc (bird2, the nodes' BGP speaker in lessons 07, 08, 10, 15)",
+    debianPackage: 'bird2',
+  },
+  {
+    command: '/usr/lib/frr/bgpd',
+    args: ['-v'],
+    what: "FRR's zebra, bgpd, staticd and vtysh (frr, the router's BGP in lessons 07, 08, 10, 15)",
+    debianPackage: 'frr',
+  },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -253,7 +253,9 @@ function readReservations(file: string): ReservationSpec[] {
     });
 }
 
-function readInstallation(file: string): Pick<LabSpec, 'pool' | 'pools' | 'installationPools' | 'ipReservations' | 'nodeAddressCidrs' | 'installationMtu'> {
+function readInstallation(
+  file: string,
+): Pick<LabSpec, 'pool' | 'pools' | 'installationPools' | 'ipReservations' | 'nodeAddressCidrs' | 'installationMtu'> {
   const installation = readDocs(file).find((doc) => doc.kind === 'Installation');
   const network = (installation?.spec?.calicoNetwork ?? {}) as Doc;
   const cidrs = network.nodeAddressAutodetectionV4?.cidrs as unknown[] | undefined;
@@ -290,9 +292,13 @@ function readInstallationPool(file: string, pool: Doc, index: number): PoolSpec 
 
 /** The hostnames of a preferred node affinity (`kubernetes.io/hostname In [...]`), heaviest weight first. */
 function preferredHostnames(podSpec: Doc | undefined): Pick<WorkloadSpec, 'preferredNodes'> {
-  const terms = ((podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as Doc[] | undefined) ?? []).sort((a, b) => Number(b.weight ?? 0) - Number(a.weight ?? 0));
+  const terms = ((podSpec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as Doc[] | undefined) ?? []).sort(
+    (a, b) => Number(b.weight ?? 0) - Number(a.weight ?? 0),
+  );
   const names = terms.flatMap((term) =>
-    ((term.preference?.matchExpressions as Doc[] | undefined) ?? []).filter((expression) => expression.key === 'kubernetes.io/hostname' && expression.operator === 'In').flatMap((expression) => (expression.values as unknown[]).map(String)),
+    ((term.preference?.matchExpressions as Doc[] | undefined) ?? [])
+      .filter((expression) => expression.key === 'kubernetes.io/hostname' && expression.operator === 'In')
+      .flatMap((expression) => (expression.values as unknown[]).map(String)),
   );
   return names.length ? { preferredNodes: names } : {};
 }
@@ -300,7 +306,9 @@ function preferredHostnames(podSpec: Doc | undefined): Pick<WorkloadSpec, 'prefe
 const WORKLOAD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'StatefulSet'];
 
 function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+  return readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
 }
 
 function containerPorts(podSpec: Doc | undefined): PodPorts {
@@ -320,7 +328,8 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
   assertDnsLabel(`${doc.kind} name in ${file}`, name);
   const deployment = doc.kind === 'Deployment';
   const replicas = Number(doc.spec?.replicas ?? 1);
-  if (deployment && (!Number.isInteger(replicas) || replicas < 0)) throw new Error(`${file}: Deployment ${name} has replicas "${doc.spec?.replicas}"`);
+  if (deployment && (!Number.isInteger(replicas) || replicas < 0))
+    throw new Error(`${file}: Deployment ${name} has replicas "${doc.spec?.replicas}"`);
   return {
     kind: doc.kind,
     name,
@@ -337,7 +346,10 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
     ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
     ...(lesson ? { lesson } : {}),
     ...preferredHostnames(podSpec),
-    annotations: { ...((doc.kind === 'Pod' ? doc.metadata?.annotations : doc.spec?.template?.metadata?.annotations) as Record<string, string> | undefined) },
+    annotations: {
+      ...((doc.kind === 'Pod' ? doc.metadata?.annotations : doc.spec?.template?.metadata?.annotations) as
+        Record<string, string> | undefined),
+    },
   };
 }
 
@@ -368,7 +380,11 @@ function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): {
   const all = readObjects(workloadsDir);
   let lessons: string[] = [];
   try {
-    if (lessonsDir) lessons = readdirSync(lessonsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    if (lessonsDir)
+      lessons = readdirSync(lessonsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
   } catch {
     lessons = [];
   }
@@ -431,13 +447,19 @@ function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: 
   const links = topology.links.map((link) => {
     const [routerEnd, nodeEnd] = link.a.node === router.name ? [link.a, link.b] : [link.b, link.a];
     const node = labNodeOf(nodeEnd.node);
-    if (routerEnd.node !== router.name || !node) throw new Error(`${file}: link ${link.a.node}:${link.a.iface} – ${link.b.node}:${link.b.iface} must join the router and a Kind node`);
+    if (routerEnd.node !== router.name || !node)
+      throw new Error(`${file}: link ${link.a.node}:${link.a.iface} – ${link.b.node}:${link.b.iface} must join the router and a Kind node`);
     return { node, nodeIface: nodeEnd.iface, routerIface: routerEnd.iface, mtu: link.mtu };
   });
   return {
     clabName: topology.name,
     // containerlab hands out management addresses from .2 on.
-    router: { node: router.name, image: router.image, mgmtAddress: `${intToIp(parseCidr(CLAB_MGMT_NETWORK).base + 2)}/${parseCidr(CLAB_MGMT_NETWORK).prefix}`, exec: router.exec.map((line) => parseExec(line, `${file} ${router.name}`)) },
+    router: {
+      node: router.name,
+      image: router.image,
+      mgmtAddress: `${intToIp(parseCidr(CLAB_MGMT_NETWORK).base + 2)}/${parseCidr(CLAB_MGMT_NETWORK).prefix}`,
+      exec: router.exec.map((line) => parseExec(line, `${file} ${router.name}`)),
+    },
     links,
     nodeExec,
   };
@@ -446,7 +468,12 @@ function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: 
 /** Kind node names in an affinity (k01-worker3) become the lab's (h14-mtu-lab-worker3). */
 function renamePreferred(workload: WorkloadSpec, kindName: string, labName: string): WorkloadSpec {
   if (!workload.preferredNodes) return workload;
-  return { ...workload, preferredNodes: workload.preferredNodes.map((node) => (node.startsWith(`${kindName}-`) ? `${labName}-${node.slice(kindName.length + 1)}` : node)) };
+  return {
+    ...workload,
+    preferredNodes: workload.preferredNodes.map((node) =>
+      node.startsWith(`${kindName}-`) ? `${labName}-${node.slice(kindName.length + 1)}` : node,
+    ),
+  };
 }
 
 export function loadLabSpec(options: SpecOptions = {}): LabSpec {
@@ -456,8 +483,12 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const name = options.name ?? kind.name;
   assertDnsLabel('lab name', name);
   let configNodes = kind.nodes;
-  if (options.workers !== undefined) configNodes = kindNodeNames(kind.name, ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')]);
-  const nodes = kindNodeNames(name, configNodes.map((node) => node.role)).map((node, index) => ({ ...configNodes[index], ...node }));
+  if (options.workers !== undefined)
+    configNodes = kindNodeNames(kind.name, ['control-plane', ...Array<NodeRole>(options.workers).fill('worker')]);
+  const nodes = kindNodeNames(
+    name,
+    configNodes.map((node) => node.role),
+  ).map((node, index) => ({ ...configNodes[index], ...node }));
   const clabFile = join(dir, CLAB_TOPOLOGY_FILE);
   const labels = kindNodeLabels(readFileSync(join(dir, 'kind-cluster.yaml'), 'utf8'));
   nodes.forEach((node, index) => {
@@ -465,7 +496,10 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   });
   const bgp = readBgpSpec(dir, clabFile);
   const workloadsDir = existsSync(join(dir, 'workloads')) ? join(dir, 'workloads') : SHARED_WORKLOADS_DIR;
-  const objects = options.podsPerNode === undefined ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology)) : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
+  const objects =
+    options.podsPerNode === undefined
+      ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology))
+      : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
   if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
   objects.workloads = objects.workloads.map((workload) => renamePreferred(workload, kind.name, name));

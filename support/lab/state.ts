@@ -28,9 +28,16 @@ export function readState(labName: string): LabState | undefined {
     state = JSON.parse(text) as LabState;
   } catch (error) {
     // A state file cut short (a full disk, a copy interrupted) is bad state, not a crash of ours.
-    throw new EnvironmentError(`${statePath(labName)}, the state file of lab ${labName}, cannot be read: ${(error as Error).message}`, `clear the lab with npm run lab:down -- --name ${labName}`);
+    throw new EnvironmentError(
+      `${statePath(labName)}, the state file of lab ${labName}, cannot be read: ${(error as Error).message}`,
+      `clear the lab with npm run lab:down -- --name ${labName}`,
+    );
   }
-  if (state?.version !== 1) throw new EnvironmentError(`${statePath(labName)} was written by another version of podnet-e2e`, `clear the lab with npm run lab:down -- --name ${labName}`);
+  if (state?.version !== 1)
+    throw new EnvironmentError(
+      `${statePath(labName)} was written by another version of podnet-e2e`,
+      `clear the lab with npm run lab:down -- --name ${labName}`,
+    );
   return state;
 }
 

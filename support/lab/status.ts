@@ -6,7 +6,14 @@ import { internalIPOf, type LabState } from './model.ts';
 export function formatLabStatus(state: LabState): string {
   const nodes = formatTable(
     ['NAME', 'STATUS', 'ROLES', 'INTERNAL-IP', 'TUNNEL-IP', 'NETNS'],
-    state.nodes.map((node) => [node.name, 'Ready', node.role === 'control-plane' ? 'control-plane' : '<none>', internalIPOf(node), node.tunnelIP ?? '<none>', node.netns]),
+    state.nodes.map((node) => [
+      node.name,
+      'Ready',
+      node.role === 'control-plane' ? 'control-plane' : '<none>',
+      internalIPOf(node),
+      node.tunnelIP ?? '<none>',
+      node.netns,
+    ]),
   );
   const blocks = formatTable(
     ['BLOCK', 'NODE', 'ALLOCATED'],
@@ -16,7 +23,15 @@ export function formatLabStatus(state: LabState): string {
   );
   const pods = formatTable(
     ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'IP', 'NODE', 'HOST-INTERFACE'],
-    state.pods.map((pod) => [pod.namespace, pod.name, `${pod.containers.length}/${pod.containers.length}`, 'Running', pod.ip, pod.node, pod.hostInterface ?? '<host network>']),
+    state.pods.map((pod) => [
+      pod.namespace,
+      pod.name,
+      `${pod.containers.length}/${pod.containers.length}`,
+      'Running',
+      pod.ip,
+      pod.node,
+      pod.hostInterface ?? '<host network>',
+    ]),
   );
   const faults = state.faults.length > 0 ? `\nfaults applied: ${state.faults.join(', ')}` : '';
   return `lab ${state.name} (pool ${state.spec.pool.cidr}, /${state.spec.pool.blockSize} blocks, ${state.spec.pool.encapsulation}, MTU ${state.mtu}, DNS ${state.dnsServiceIP})${faults}\n\n${nodes}\n\n${blocks}\n\n${pods}`;

@@ -10,7 +10,12 @@ import { nodeUplinkLines } from './topology/fabric.ts';
 import { nodeExecLines } from './topology/routed.ts';
 
 export function nodeBatch(state: LabState, node: LabNode): Batch {
-  const lines = [...nodeUplinkLines(state, node), ...nodeExecLines(state, node.name), ...vxlanDeviceLines(state, node), ...vxlanNeighbourLines(state, node)];
+  const lines = [
+    ...nodeUplinkLines(state, node),
+    ...nodeExecLines(state, node.name),
+    ...vxlanDeviceLines(state, node),
+    ...vxlanNeighbourLines(state, node),
+  ];
   for (const pod of state.pods) {
     if (pod.node === node.name && !pod.hostNetwork) lines.push(...podHostSideLines(state, pod));
   }

@@ -25,8 +25,16 @@ const firstLine = (message: string | undefined) => (message ?? '').split('\n')[0
 export function compareMatrix(expectations: Expectations, clean: FaultOutcome, faulted: FaultOutcome[]): MatrixReport {
   const problems: string[] = [];
   // A claim the lab skips everywhere (@live-only) cannot be failed by a lab fault: it is not counted.
-  const claims = [...new Set(clean.results.filter((result) => result.status !== 'skipped').map((result) => result.claim).filter((claim): claim is string => Boolean(claim)))].sort();
-  for (const result of clean.results.filter(isBad)) problems.push(`clean lab: [${result.claim}] ${result.name} ${result.status}: ${firstLine(result.message)}`);
+  const claims = [
+    ...new Set(
+      clean.results
+        .filter((result) => result.status !== 'skipped')
+        .map((result) => result.claim)
+        .filter((claim): claim is string => Boolean(claim)),
+    ),
+  ].sort();
+  for (const result of clean.results.filter(isBad))
+    problems.push(`clean lab: [${result.claim}] ${result.name} ${result.status}: ${firstLine(result.message)}`);
 
   if (clean.error) problems.push(`clean lab: the run failed: ${clean.error}`);
   const killed = new Map<string, Set<string>>();
@@ -45,9 +53,14 @@ export function compareMatrix(expectations: Expectations, clean: FaultOutcome, f
     killed.set(fault, new Set(failing.map((result) => result.claim ?? result.name)));
     for (const result of failing) {
       const want = result.claim === undefined ? undefined : expected.get(result.claim);
-      if (want === undefined) problems.push(`${fault}: unexpected failure of [${result.claim}] ${result.name}: ${firstLine(result.message)}`);
-      else if (result.status === 'broken') problems.push(`${fault}: [${result.claim}] ${result.name} broke (an environment error) instead of failing: ${firstLine(result.message)}`);
-      else if (want && !(result.message ?? '').includes(want)) problems.push(`${fault}: [${result.claim}] failed, but its message lacks "${want}": ${firstLine(result.message)}`);
+      if (want === undefined)
+        problems.push(`${fault}: unexpected failure of [${result.claim}] ${result.name}: ${firstLine(result.message)}`);
+      else if (result.status === 'broken')
+        problems.push(
+          `${fault}: [${result.claim}] ${result.name} broke (an environment error) instead of failing: ${firstLine(result.message)}`,
+        );
+      else if (want && !(result.message ?? '').includes(want))
+        problems.push(`${fault}: [${result.claim}] failed, but its message lacks "${want}": ${firstLine(result.message)}`);
     }
     for (const claim of expected.keys()) {
       if (!failing.some((result) => result.claim === claim)) problems.push(`${fault}: expected [${claim}] to fail, but it passed`);
@@ -74,5 +87,13 @@ export function formatMatrix(report: MatrixReport): string {
     return `${claim.padEnd(8)}${marks.join('')}   ${killers}`;
   });
   const legend = faults.map((fault, index) => `${String(index + 1).padStart(3)} ${fault}`);
-  return [header, ...rows, '', 'faults:', ...legend, '', `kill rate: ${(report.killRate * 100).toFixed(0)}% of ${report.claims.length} claims`].join('\n');
+  return [
+    header,
+    ...rows,
+    '',
+    'faults:',
+    ...legend,
+    '',
+    `kill rate: ${(report.killRate * 100).toFixed(0)}% of ${report.claims.length} claims`,
+  ].join('\n');
 }

@@ -13,5 +13,10 @@ export const EXPECTATIONS_FILE = resolve(import.meta.dirname, '../../test/mutati
 
 export function loadExpectations(file = EXPECTATIONS_FILE): Expectations {
   const raw = parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string | null>>;
-  return new Map(Object.entries(raw).map(([fault, claims]) => [fault, new Map(Object.entries(claims ?? {}).map(([claim, message]) => [claim, message ?? '']))]));
+  return new Map(
+    Object.entries(raw).map(([fault, claims]) => [
+      fault,
+      new Map(Object.entries(claims ?? {}).map(([claim, message]) => [claim, message ?? ''])),
+    ]),
+  );
 }

@@ -18,10 +18,32 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export async function runUnderFault(fault: string | undefined, labName: string, extraArgs: string[] = []): Promise<FaultOutcome> {
   const reports = mkdtempSync(join(tmpdir(), 'podnet-mutation-'));
   try {
-    const args = ['--import', 'tsx', join(ROOT, 'bin/e2e.ts'), '--target', 'netns', '--no-report', '--lab', labName, ...(fault ? ['--fault', fault] : []), ...extraArgs];
-    const result = await execa(process.execPath, args, { cwd: ROOT, reject: false, env: { PODNET_REPORTS_DIR: reports }, all: true, timeout: 900_000 });
+    const args = [
+      '--import',
+      'tsx',
+      join(ROOT, 'bin/e2e.ts'),
+      '--target',
+      'netns',
+      '--no-report',
+      '--lab',
+      labName,
+      ...(fault ? ['--fault', fault] : []),
+      ...extraArgs,
+    ];
+    const result = await execa(process.execPath, args, {
+      cwd: ROOT,
+      reject: false,
+      env: { PODNET_REPORTS_DIR: reports },
+      all: true,
+      timeout: 900_000,
+    });
     const results = readResults(join(reports, 'allure-results'));
-    if (results.length === 0) return { fault, results, error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}` };
+    if (results.length === 0)
+      return {
+        fault,
+        results,
+        error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}`,
+      };
     return { fault, results };
   } finally {
     rmSync(reports, { recursive: true, force: true });
@@ -58,7 +80,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export async function runAll(faults: string[], concurrency = 2, onDone: (outcome: FaultOutcome) => void = () => {}): Promise<{ clean: FaultOutcome; faulted: FaultOutcome[] }> {
+export async function runAll(
+  faults: string[],
+  concurrency = 2,
+  onDone: (outcome: FaultOutcome) => void = () => {},
+): Promise<{ clean: FaultOutcome; faulted: FaultOutcome[] }> {
   await clearOrphanedMatrixLabs();
   const jobs: (string | undefined)[] = [undefined, ...faults];
   const outcomes = new Array<FaultOutcome>(jobs.length);

@@ -75,10 +75,18 @@ export function bgpConfigurationFrom(doc: Doc): BgpConfiguration {
     })),
     logSeverityScreen: String(spec.logSeverityScreen ?? 'Info'),
   };
-  [...config.serviceLoadBalancerIPs, ...config.serviceClusterIPs, ...config.serviceExternalIPs, ...config.prefixAdvertisements.map((p) => p.cidr)].forEach((cidr) => parseCidr(cidr));
+  [
+    ...config.serviceLoadBalancerIPs,
+    ...config.serviceClusterIPs,
+    ...config.serviceExternalIPs,
+    ...config.prefixAdvertisements.map((p) => p.cidr),
+  ].forEach((cidr) => parseCidr(cidr));
   for (const advertisement of config.prefixAdvertisements) {
     for (const community of advertisement.communities) {
-      if (!/^\d+:\d+(:\d+)?$/.test(community)) throw new Error(`BGPConfiguration: community "${community}" is not aa:nn or aa:nn:mm (named communities are not supported by the lab)`);
+      if (!/^\d+:\d+(:\d+)?$/.test(community))
+        throw new Error(
+          `BGPConfiguration: community "${community}" is not aa:nn or aa:nn:mm (named communities are not supported by the lab)`,
+        );
     }
   }
   return config;
@@ -93,7 +101,10 @@ export function bgpPeerFrom(doc: Doc): BgpPeer {
     nodeSelector: String(spec.nodeSelector ?? ''),
     node: String(spec.node ?? ''),
   };
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(peer.peerIP)) throw new Error(`BGPPeer ${peer.name}: peerIP "${peer.peerIP}" is not an IPv4 address (peerSelector and ports are not supported by the lab)`);
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(peer.peerIP))
+    throw new Error(
+      `BGPPeer ${peer.name}: peerIP "${peer.peerIP}" is not an IPv4 address (peerSelector and ports are not supported by the lab)`,
+    );
   if (!Number.isInteger(peer.asNumber)) throw new Error(`BGPPeer ${peer.name}: asNumber is missing`);
   if (peer.nodeSelector) compileSelector(peer.nodeSelector);
   return peer;
@@ -102,7 +113,7 @@ export function bgpPeerFrom(doc: Doc): BgpPeer {
 /** An IPPool resource (projectcalico.org/v3) or an Installation's `calicoNetwork.ipPools` entry. */
 export function bgpPoolFrom(doc: Doc): BgpPool {
   const isInstallationEntry = doc.kind === undefined;
-  const spec = (isInstallationEntry ? doc : doc.spec ?? {}) as Doc;
+  const spec = (isInstallationEntry ? doc : (doc.spec ?? {})) as Doc;
   const name = String(isInstallationEntry ? doc.name : doc.metadata?.name);
   let vxlanMode = (spec.vxlanMode ?? 'Never') as BgpPool['vxlanMode'];
   let ipipMode = (spec.ipipMode ?? 'Never') as BgpPool['ipipMode'];
@@ -143,7 +154,9 @@ export function calicoBgpObjectsFrom(yamlTexts: string[]): CalicoBgpObjects {
     configuration: configuration ? bgpConfigurationFrom(configuration) : defaultBgpConfiguration(),
     peers: docs.filter((doc) => doc.kind === 'BGPPeer').map(bgpPeerFrom),
     pools: [
-      ...docs.filter((doc) => doc.kind === 'Installation').flatMap((doc) => ((doc.spec?.calicoNetwork?.ipPools as Doc[] | undefined) ?? []).map(bgpPoolFrom)),
+      ...docs
+        .filter((doc) => doc.kind === 'Installation')
+        .flatMap((doc) => ((doc.spec?.calicoNetwork?.ipPools as Doc[] | undefined) ?? []).map(bgpPoolFrom)),
       ...docs.filter((doc) => doc.kind === 'IPPool').map(bgpPoolFrom),
     ],
   };

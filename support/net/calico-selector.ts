@@ -10,7 +10,7 @@ type Term = (labels: Labels) => boolean;
 
 const TERM_PATTERNS: [RegExp, (match: RegExpExecArray) => Term][] = [
   [/^all\(\)$/, () => () => true],
-  [/^has\(\s*([\w./-]+)\s*\)$/, (m) => (labels) => m[1] as string in labels],
+  [/^has\(\s*([\w./-]+)\s*\)$/, (m) => (labels) => (m[1] as string) in labels],
   [/^!\s*has\(\s*([\w./-]+)\s*\)$/, (m) => (labels) => !((m[1] as string) in labels)],
   [/^([\w./-]+)\s*==\s*(['"])(.*)\2$/, (m) => (labels) => labels[m[1] as string] === m[3]],
   [/^([\w./-]+)\s*!=\s*(['"])(.*)\2$/, (m) => (labels) => labels[m[1] as string] !== m[3]],
@@ -22,7 +22,9 @@ function compileTerm(text: string, selector: string): Term {
     const match = pattern.exec(trimmed);
     if (match) return build(match);
   }
-  throw new Error(`selector "${selector}": "${trimmed}" is not supported by the lab (all(), k == 'v', k != 'v', has(k), !has(k), && and ||)`);
+  throw new Error(
+    `selector "${selector}": "${trimmed}" is not supported by the lab (all(), k == 'v', k != 'v', has(k), !has(k), && and ||)`,
+  );
 }
 
 /** Compiles a selector into a predicate over a node's (or pod's) labels; `||` binds looser than `&&`. */

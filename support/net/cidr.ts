@@ -14,7 +14,9 @@ export interface Cidr {
 
 export function ipToInt(ip: string): number {
   if (!ipaddr.IPv4.isValidFourPartDecimal(ip)) throw new Error(`not an IPv4 address: "${ip}"`);
-  return ipaddr.IPv4.parse(ip).toByteArray().reduce((acc, byte) => acc * 256 + byte, 0);
+  return ipaddr.IPv4.parse(ip)
+    .toByteArray()
+    .reduce((acc, byte) => acc * 256 + byte, 0);
 }
 
 export function intToIp(value: number): string {
@@ -86,7 +88,8 @@ export function addressAtAnyFamily(cidr: string, ordinal: number): string {
   const [range, prefix] = ipaddr.parseCIDR(cidr);
   const bytes = range.toByteArray();
   const hostBits = BigInt(bytes.length * 8 - prefix);
-  if (!Number.isInteger(ordinal) || ordinal < 0 || BigInt(ordinal) >= 1n << hostBits) throw new Error(`ordinal ${ordinal} is outside ${cidr}`);
+  if (!Number.isInteger(ordinal) || ordinal < 0 || BigInt(ordinal) >= 1n << hostBits)
+    throw new Error(`ordinal ${ordinal} is outside ${cidr}`);
   const network = (bytes.reduce((value, byte) => (value << 8n) + BigInt(byte), 0n) >> hostBits) << hostBits;
   const value = network + BigInt(ordinal);
   return ipaddr.fromByteArray(bytes.map((_, index) => Number((value >> BigInt(8 * (bytes.length - 1 - index))) & 255n))).toString();

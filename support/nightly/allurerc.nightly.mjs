@@ -13,11 +13,17 @@ export function environmentId(cell) {
 
 export function nightlyEnvironments(cells) {
   return Object.fromEntries(
-    cells.map((cell) => [environmentId(cell), { name: cell, matcher: ({ labels }) => labels.some((label) => label.name === 'cell' && label.value === cell) }]),
+    cells.map((cell) => [
+      environmentId(cell),
+      { name: cell, matcher: ({ labels }) => labels.some((label) => label.name === 'cell' && label.value === cell) },
+    ]),
   );
 }
 
-const cells = (process.env.NIGHTLY_CELLS ?? '').split(',').map((cell) => cell.trim()).filter(Boolean);
+const cells = (process.env.NIGHTLY_CELLS ?? '')
+  .split(',')
+  .map((cell) => cell.trim())
+  .filter(Boolean);
 
 export default defineConfig({
   name: 'podnet-e2e nightly — Kubernetes × Calico',

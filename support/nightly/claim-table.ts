@@ -71,16 +71,31 @@ export function renderClaimTable(cells: CellResults[]): string {
   const claims = [...new Set(cells.flatMap((cell) => [...cell.claims.keys()]))].sort(byClaimId);
   const header = `| claim | ${cells.map((cell) => escapeCell(cell.cell)).join(' | ')} |`;
   const rule = `|---|${cells.map(() => '---').join('|')}|`;
-  const rows = claims.map((claim) => `| ${claim} | ${cells.map((cell) => MARK[cell.claims.get(claim)?.status ?? 'unknown'].replace('❔', '— not run')).join(' | ')} |`);
+  const rows = claims.map(
+    (claim) =>
+      `| ${claim} | ${cells.map((cell) => MARK[cell.claims.get(claim)?.status ?? 'unknown'].replace('❔', '— not run')).join(' | ')} |`,
+  );
   const notes = cells.flatMap((cell) =>
-    [...cell.claims].filter(([, outcome]) => outcome.status !== 'passed' && outcome.reason).sort(([a], [b]) => byClaimId(a, b))
+    [...cell.claims]
+      .filter(([, outcome]) => outcome.status !== 'passed' && outcome.reason)
+      .sort(([a], [b]) => byClaimId(a, b))
       .map(([claim, outcome]) => `- ${claim} on ${cell.cell} (${outcome.status}): ${escapeCell(outcome.reason as string)}`),
   );
   const totals = cells.map((cell) => {
     const count = (status: Status) => [...cell.claims.values()].filter((outcome) => outcome.status === status).length;
     return `${cell.cell}: ${count('passed')} passed, ${count('failed')} failed, ${count('broken')} broken, ${count('skipped')} skipped`;
   });
-  return ['## Claims × cells', '', header, rule, ...rows, '', ...totals.map((line) => `- ${line}`), ...(notes.length ? ['', '### Why', '', ...notes] : []), ''].join('\n');
+  return [
+    '## Claims × cells',
+    '',
+    header,
+    rule,
+    ...rows,
+    '',
+    ...totals.map((line) => `- ${line}`),
+    ...(notes.length ? ['', '### Why', '', ...notes] : []),
+    '',
+  ].join('\n');
 }
 
 /** One cell per Allure results directory (named by its `cell` label, else by the directory holding it). */

@@ -27,11 +27,13 @@ async function readFacts(cluster: Cluster): Promise<ClusterFacts> {
   const crossSubnet = encapsulations.some((encapsulation) => encapsulation.endsWith('CrossSubnet'));
   let nodesShareSubnet: boolean | undefined;
   if (crossSubnet) {
-    const subnets = await Promise.all(nodes.map(async (node) => {
-      const seen = await interfaces(cluster, nodeTarget(node.name));
-      const own = seen.value.flatMap(ipv4Addresses).find((cidr) => cidr.startsWith(`${node.internalIP}/`));
-      return own ? formatCidr(parseCidr(own, { loose: true })) : undefined;
-    }));
+    const subnets = await Promise.all(
+      nodes.map(async (node) => {
+        const seen = await interfaces(cluster, nodeTarget(node.name));
+        const own = seen.value.flatMap(ipv4Addresses).find((cidr) => cidr.startsWith(`${node.internalIP}/`));
+        return own ? formatCidr(parseCidr(own, { loose: true })) : undefined;
+      }),
+    );
     nodesShareSubnet = subnets.every((subnet) => subnet !== undefined) ? new Set(subnets).size === 1 : undefined;
   }
   return { encapsulations, workers: nodes.filter((node) => node.role === 'worker').length, nodesShareSubnet };

@@ -43,13 +43,25 @@ export interface Precondition {
 function nativeBetweenNodes(encapsulation: Encapsulation, shareSubnet: boolean | undefined): Judgement {
   switch (encapsulation) {
     case 'VXLAN':
-      return { holds: false, because: 'the pool encapsulates all traffic between nodes in VXLAN (vxlanMode Always): remote blocks are routed via vxlan.calico to each node\'s tunnel address' };
+      return {
+        holds: false,
+        because:
+          "the pool encapsulates all traffic between nodes in VXLAN (vxlanMode Always): remote blocks are routed via vxlan.calico to each node's tunnel address",
+      };
     case 'IPIP':
-      return { holds: false, because: 'the pool encapsulates all traffic between nodes in IP-in-IP (ipipMode Always): remote blocks are routed via tunl0' };
+      return {
+        holds: false,
+        because: 'the pool encapsulates all traffic between nodes in IP-in-IP (ipipMode Always): remote blocks are routed via tunl0',
+      };
     case 'VXLANCrossSubnet':
     case 'IPIPCrossSubnet':
-      if (shareSubnet === false) return { holds: false, because: `the pool is ${encapsulation} and the nodes are in different subnets: traffic between them is encapsulated` };
-      if (shareSubnet === undefined) return { holds: false, because: `the pool is ${encapsulation} and whether the nodes share a subnet is not known` };
+      if (shareSubnet === false)
+        return {
+          holds: false,
+          because: `the pool is ${encapsulation} and the nodes are in different subnets: traffic between them is encapsulated`,
+        };
+      if (shareSubnet === undefined)
+        return { holds: false, because: `the pool is ${encapsulation} and whether the nodes share a subnet is not known` };
       return { holds: true, because: `the pool is ${encapsulation} and every node is in one subnet: routed natively` };
     case 'None':
       return { holds: true, because: 'the pool does not encapsulate (None): routed natively' };
@@ -59,7 +71,7 @@ function nativeBetweenNodes(encapsulation: Encapsulation, shareSubnet: boolean |
 export const PRECONDITIONS: Readonly<Record<string, Precondition>> = {
   'native-routing': {
     name: 'native-routing',
-    means: 'nodes route to each other\'s pods natively: via the other node\'s IP on eth0, no tunnel',
+    means: "nodes route to each other's pods natively: via the other node's IP on eth0, no tunnel",
     judge(facts) {
       if (facts.encapsulations.length === 0) return { holds: false, because: 'the cluster has no IP pool' };
       const each = facts.encapsulations.map((encapsulation) => nativeBetweenNodes(encapsulation, facts.nodesShareSubnet));
@@ -72,14 +84,18 @@ export const PRECONDITIONS: Readonly<Record<string, Precondition>> = {
     means: 'an IP pool uses VXLAN (Always or CrossSubnet), so Felix keeps a vxlan.calico device on every node',
     judge(facts) {
       const vxlan = facts.encapsulations.filter((encapsulation) => encapsulation.startsWith('VXLAN'));
-      return vxlan.length ? { holds: true, because: `the pool is ${vxlan[0]}` } : { holds: false, because: `no pool uses VXLAN (${facts.encapsulations.join(', ') || 'no pool'})` };
+      return vxlan.length
+        ? { holds: true, because: `the pool is ${vxlan[0]}` }
+        : { holds: false, because: `no pool uses VXLAN (${facts.encapsulations.join(', ') || 'no pool'})` };
     },
   },
   'two-workers': {
     name: 'two-workers',
     means: 'the cluster has at least two worker nodes',
     judge(facts) {
-      return facts.workers >= 2 ? { holds: true, because: `${facts.workers} workers` } : { holds: false, because: `the cluster has ${facts.workers} worker node(s)` };
+      return facts.workers >= 2
+        ? { holds: true, because: `${facts.workers} workers` }
+        : { holds: false, because: `the cluster has ${facts.workers} worker node(s)` };
     },
   },
 };
@@ -88,12 +104,19 @@ export const REQUIRES_TAG = '@requires:';
 
 /** The preconditions a scenario's tags name; an unknown name is an error (the lint catches it first). */
 export function requirementsOf(tags: readonly string[]): Precondition[] {
-  return tags.filter((tag) => tag.startsWith(REQUIRES_TAG)).map((tag) => {
-    const name = tag.slice(REQUIRES_TAG.length);
-    const precondition = PRECONDITIONS[name];
-    if (!precondition) throw new Error(`unknown precondition ${tag}: known are ${Object.keys(PRECONDITIONS).map((known) => REQUIRES_TAG + known).join(', ')}`);
-    return precondition;
-  });
+  return tags
+    .filter((tag) => tag.startsWith(REQUIRES_TAG))
+    .map((tag) => {
+      const name = tag.slice(REQUIRES_TAG.length);
+      const precondition = PRECONDITIONS[name];
+      if (!precondition)
+        throw new Error(
+          `unknown precondition ${tag}: known are ${Object.keys(PRECONDITIONS)
+            .map((known) => REQUIRES_TAG + known)
+            .join(', ')}`,
+        );
+      return precondition;
+    });
 }
 
 /** The first precondition that does not hold, with its reason; undefined when all hold. */

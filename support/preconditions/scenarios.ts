@@ -18,11 +18,13 @@ export interface ScenarioTags {
 
 async function featureFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return featureFiles(path);
-    return Promise.resolve(entry.name.endsWith('.feature') ? [path] : []);
-  }));
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return featureFiles(path);
+      return Promise.resolve(entry.name.endsWith('.feature') ? [path] : []);
+    }),
+  );
   return nested.flat().sort();
 }
 
@@ -34,7 +36,12 @@ export async function scenariosOf(featuresDir: string): Promise<ScenarioTags[]> 
     const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(await readFile(file, 'utf8'));
     for (const pickle of compile({ ...document, uri }, uri, newId)) {
       const tags = pickle.tags.map((tag) => tag.name);
-      scenarios.push({ uri, name: pickle.name, tags, claims: tags.filter((tag) => tag.startsWith('@claim:')).map((tag) => tag.slice('@claim:'.length)) });
+      scenarios.push({
+        uri,
+        name: pickle.name,
+        tags,
+        claims: tags.filter((tag) => tag.startsWith('@claim:')).map((tag) => tag.slice('@claim:'.length)),
+      });
     }
   }
   return scenarios;

@@ -38,12 +38,22 @@ export function routerBgpSummary(cluster: Cluster, router: string): Promise<Obse
 
 /** What the router learned from one neighbour. */
 export function routerRoutesFrom(cluster: Cluster, router: string, neighbor: string): Promise<Observation<FrrBgpRoute[]>> {
-  return ask(cluster, { kind: 'router', name: router }, ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'routes', 'json'], parseFrrBgpRoutes);
+  return ask(
+    cluster,
+    { kind: 'router', name: router },
+    ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'routes', 'json'],
+    parseFrrBgpRoutes,
+  );
 }
 
 /** The prefixes the router advertises to one neighbour. */
 export function routerAdvertisedTo(cluster: Cluster, router: string, neighbor: string): Promise<Observation<string[]>> {
-  return ask(cluster, { kind: 'router', name: router }, ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'advertised-routes', 'json'], parseFrrAdvertisedRoutes);
+  return ask(
+    cluster,
+    { kind: 'router', name: router },
+    ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'advertised-routes', 'json'],
+    parseFrrAdvertisedRoutes,
+  );
 }
 
 /** Every path of the router's BGP table. */

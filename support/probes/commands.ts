@@ -29,7 +29,11 @@ export async function runProbe<T>(
   try {
     return { value: parse(options.withStderr ? `${result.stdout}\n${result.stderr}` : result.stdout), evidence: [result] };
   } catch (error) {
-    throw new ProbeFailure(`could not read the output of \`${argv.join(' ')}\` on ${result.where}: ${(error as Error).message}`, result, 'unreadable');
+    throw new ProbeFailure(
+      `could not read the output of \`${argv.join(' ')}\` on ${result.where}: ${(error as Error).message}`,
+      result,
+      'unreadable',
+    );
   }
 }
 
@@ -44,11 +48,21 @@ export function probeFailure(result: ExecResult): ProbeFailure {
  * Only a tool that refuses the option or prints what the parser cannot read is asked again;
  * a timeout or a missing pod is reported as it is.
  */
-export async function runJsonProbe<T>(cluster: Cluster, target: ExecTarget, jsonArgv: string[], textArgv: string[], parse: (stdout: string) => T): Promise<Observation<T>> {
+export async function runJsonProbe<T>(
+  cluster: Cluster,
+  target: ExecTarget,
+  jsonArgv: string[],
+  textArgv: string[],
+  parse: (stdout: string) => T,
+): Promise<Observation<T>> {
   try {
     return await runProbe(cluster, target, jsonArgv, parse);
   } catch (error) {
-    const refusedOption = error instanceof ProbeFailure && error.reason === 'exit' && !error.result.timedOut && /option|usage|unknown|invalid/i.test(error.result.stderr);
+    const refusedOption =
+      error instanceof ProbeFailure &&
+      error.reason === 'exit' &&
+      !error.result.timedOut &&
+      /option|usage|unknown|invalid/i.test(error.result.stderr);
     if (!(error instanceof ProbeFailure) || !(error.reason === 'unreadable' || refusedOption)) throw error;
     const text = await runProbe(cluster, target, textArgv, parse);
     return { value: text.value, evidence: [error.result, ...text.evidence] };

@@ -19,9 +19,21 @@ export interface LookupOptions {
 const DIG_WAIT = ['+time=2', '+tries=1'];
 
 export function digArgv(name: string, options: LookupOptions = {}): string[] {
-  return ['dig', ...DIG_WAIT, ...(options.server ? [`@${options.server}`] : []), ...(options.search ? ['+search'] : []), ...(options.type && options.type !== 'A' ? [options.type] : []), name];
+  return [
+    'dig',
+    ...DIG_WAIT,
+    ...(options.server ? [`@${options.server}`] : []),
+    ...(options.search ? ['+search'] : []),
+    ...(options.type && options.type !== 'A' ? [options.type] : []),
+    name,
+  ];
 }
 
-export async function lookup(cluster: Cluster, target: ExecTarget, name: string, options: LookupOptions = {}): Promise<Observation<DigResult>> {
+export async function lookup(
+  cluster: Cluster,
+  target: ExecTarget,
+  name: string,
+  options: LookupOptions = {},
+): Promise<Observation<DigResult>> {
   return runProbe(cluster, target, digArgv(name, options), parseDig, { acceptExitCodes: ANSWERED_OR_NOT, timeoutMs: 20_000 });
 }

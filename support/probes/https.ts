@@ -15,6 +15,8 @@ export interface Fetched {
 export const CURL_TIMED_OUT = 28;
 
 export async function fetchInsecure(cluster: Cluster, from: ExecTarget, url: string, maxTimeS: number): Promise<Observation<Fetched>> {
-  const result: ExecResult = await cluster.exec(from, ['curl', '-k', '-sS', '--max-time', String(maxTimeS), url], { timeoutMs: (maxTimeS + 10) * 1000 });
+  const result: ExecResult = await cluster.exec(from, ['curl', '-k', '-sS', '--max-time', String(maxTimeS), url], {
+    timeoutMs: (maxTimeS + 10) * 1000,
+  });
   return { value: { url, exitCode: result.exitCode, body: result.stdout, error: result.stderr.trim() }, evidence: [result] };
 }

@@ -13,7 +13,12 @@ export interface LocalhostConnection {
 }
 
 /** A server (`nc -l`) in container `server`, a client (`nc -z`) in container `client`, in forms every nc flavour reads alike (netcat.ts); the listener is always stopped. */
-export async function connectOverLocalhost(cluster: Cluster, pod: PodInfo, client: string, server: string): Promise<Observation<LocalhostConnection>> {
+export async function connectOverLocalhost(
+  cluster: Cluster,
+  pod: PodInfo,
+  client: string,
+  server: string,
+): Promise<Observation<LocalhostConnection>> {
   const listener = await cluster.startBackground(podTarget(pod, server), ncListenArgv('127.0.0.1', LOCALHOST_PORT), {
     readyPattern: NC_LISTENING,
     readyTimeoutMs: 5_000,

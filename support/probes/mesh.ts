@@ -67,7 +67,15 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
         to,
         reachable: (summary?.received ?? 0) > 0,
         // A request is ours if it carries our probe's source IP, or if it came while no other source claims it.
-        arrivedFrom: packets ? [...new Set(packets.filter((packet) => packet.icmpType === 'echo request' && packet.dst === to.ip && requestFrom(packet.src, from, pods)).map((packet) => packet.src as string))] : undefined,
+        arrivedFrom: packets
+          ? [
+              ...new Set(
+                packets
+                  .filter((packet) => packet.icmpType === 'echo request' && packet.dst === to.ip && requestFrom(packet.src, from, pods))
+                  .map((packet) => packet.src as string),
+              ),
+            ]
+          : undefined,
       });
     }
   }

@@ -19,8 +19,28 @@ export async function ping(cluster: Cluster, from: ExecTarget, to: string, count
  * kernel's refusal (`ping: local error: message too long, mtu=…`) is on stderr, so both
  * streams are read; an unanswered ping is data, not a probe failure.
  */
-export async function pingDontFragment(cluster: Cluster, from: ExecTarget, to: string, count: number, size: number): Promise<Observation<PingResult>> {
-  const argv = ['ping', '-n', '-c', String(count), '-i', String(PING_INTERVAL_S), '-W', String(REPLY_WAIT_S), '-s', String(size), '-M', 'do', to];
+export async function pingDontFragment(
+  cluster: Cluster,
+  from: ExecTarget,
+  to: string,
+  count: number,
+  size: number,
+): Promise<Observation<PingResult>> {
+  const argv = [
+    'ping',
+    '-n',
+    '-c',
+    String(count),
+    '-i',
+    String(PING_INTERVAL_S),
+    '-W',
+    String(REPLY_WAIT_S),
+    '-s',
+    String(size),
+    '-M',
+    'do',
+    to,
+  ];
   const timeoutMs = Math.ceil((count * PING_INTERVAL_S + REPLY_WAIT_S) * 1000) + 5_000;
   return runProbe(cluster, from, argv, parsePing, { timeoutMs, acceptExitCodes: [0, 1], withStderr: true });
 }

@@ -24,14 +24,24 @@ export async function routeGet(cluster: Cluster, target: ExecTarget, ip: string)
   const result = await cluster.exec(target, argv, { timeoutMs: 15_000 });
   const said = result.exitCode !== 0 && !result.timedOut ? parseRouteRefusal(result.stderr) : undefined;
   if (said) {
-    const covering = await runJsonProbe(cluster, target, ['ip', '-j', 'route', 'show', 'match', ip], ['ip', 'route', 'show', 'match', ip], parseIpRoutes);
+    const covering = await runJsonProbe(
+      cluster,
+      target,
+      ['ip', '-j', 'route', 'show', 'match', ip],
+      ['ip', 'route', 'show', 'match', ip],
+      parseIpRoutes,
+    );
     return { value: { kind: 'refused', said, route: mostSpecific(covering.value) }, evidence: [result, ...covering.evidence] };
   }
   if (result.exitCode !== 0) throw probeFailure(result);
   try {
     return { value: { kind: 'route', lookup: parseIpRouteGet(result.stdout) }, evidence: [result] };
   } catch (error) {
-    throw new ProbeFailure(`could not read the output of \`${argv.join(' ')}\` on ${result.where}: ${(error as Error).message}`, result, 'unreadable');
+    throw new ProbeFailure(
+      `could not read the output of \`${argv.join(' ')}\` on ${result.where}: ${(error as Error).message}`,
+      result,
+      'unreadable',
+    );
   }
 }
 

@@ -22,11 +22,18 @@ export interface LineExchange {
  * connection that fails or hangs (a name that does not resolve, a refused or unanswered
  * connection) is a finding, not a probe failure: exit 1, or 124 when cut off.
  */
-export async function sendLine(cluster: Cluster, from: ExecTarget, host: string, port: number, line: string): Promise<Observation<LineExchange>> {
+export async function sendLine(
+  cluster: Cluster,
+  from: ExecTarget,
+  host: string,
+  port: number,
+  line: string,
+): Promise<Observation<LineExchange>> {
   const script = 'printf "%s\\n" "$0" | nc -w 3 "$1" "$2"';
-  return runProbe(cluster, from, ['sh', '-c', script, line, host, String(port)], (stdout) => ({ host, port, exitCode: 0, reply: stdout }), { acceptExitCodes: [0, 1, TIMED_OUT_EXIT_CODE], timeoutMs: 6_000 }).then(
-    (observation) => ({ ...observation, value: { ...observation.value, exitCode: observation.evidence[0]?.exitCode ?? 0 } }),
-  );
+  return runProbe(cluster, from, ['sh', '-c', script, line, host, String(port)], (stdout) => ({ host, port, exitCode: 0, reply: stdout }), {
+    acceptExitCodes: [0, 1, TIMED_OUT_EXIT_CODE],
+    timeoutMs: 6_000,
+  }).then((observation) => ({ ...observation, value: { ...observation.value, exitCode: observation.evidence[0]?.exitCode ?? 0 } }));
 }
 
 export interface Connections {
@@ -35,8 +42,15 @@ export interface Connections {
 }
 
 /** `count` separate connections, each sending one line, from one exec (a shell loop that stops at the first failure). */
-export async function openConnections(cluster: Cluster, from: ExecTarget, host: string, port: number, count: number): Promise<Observation<Connections>> {
-  const script = 'i=0; while [ "$i" -lt "$0" ]; do if printf "get\\n" | nc -w 2 "$1" "$2" >/dev/null 2>&1; then echo ok; else echo failed; break; fi; i=$((i+1)); done';
+export async function openConnections(
+  cluster: Cluster,
+  from: ExecTarget,
+  host: string,
+  port: number,
+  count: number,
+): Promise<Observation<Connections>> {
+  const script =
+    'i=0; while [ "$i" -lt "$0" ]; do if printf "get\\n" | nc -w 2 "$1" "$2" >/dev/null 2>&1; then echo ok; else echo failed; break; fi; i=$((i+1)); done';
   return runProbe(
     cluster,
     from,
@@ -51,10 +65,20 @@ export async function openConnections(cluster: Cluster, from: ExecTarget, host: 
 
 /** `getent hosts <name>`: the addresses the pod's resolver gives (none: exit 2). */
 export async function resolveHost(cluster: Cluster, from: ExecTarget, name: string): Promise<Observation<string[]>> {
-  return runProbe(cluster, from, ['getent', 'hosts', name], (stdout) => stdout.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter(Boolean), {
-    acceptExitCodes: [0, 2, TIMED_OUT_EXIT_CODE],
-    timeoutMs: 6_000,
-  });
+  return runProbe(
+    cluster,
+    from,
+    ['getent', 'hosts', name],
+    (stdout) =>
+      stdout
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[0] ?? '')
+        .filter(Boolean),
+    {
+      acceptExitCodes: [0, 2, TIMED_OUT_EXIT_CODE],
+      timeoutMs: 6_000,
+    },
+  );
 }
 
 /** `iptables -t nat -S [chain]` on a node. */
@@ -68,7 +92,12 @@ export async function natCounters(cluster: Cluster, node: string): Promise<Obser
 }
 
 /** `conntrack -L -p <proto> --orig-dst <ip>` on a node. */
-export async function conntrackTo(cluster: Cluster, node: string, destination: string, protocol = 'tcp'): Promise<Observation<ConntrackEntry[]>> {
+export async function conntrackTo(
+  cluster: Cluster,
+  node: string,
+  destination: string,
+  protocol = 'tcp',
+): Promise<Observation<ConntrackEntry[]>> {
   return runProbe(cluster, { kind: 'node', name: node }, ['conntrack', '-L', '-p', protocol, '--orig-dst', destination], parseConntrack);
 }
 

@@ -58,10 +58,9 @@ export async function main(argv: string[], io: Io = processIo, runner: Runner = 
       io.err(`${label}: ${error.message}`);
       return 2;
     }
-    const message = error instanceof StepFailure ? error.message : `unexpected error: ${error instanceof Error ? error.stack : String(error)}`;
-    const cleanup = clusterMayExist
-      ? `\nThe cluster may be half-built. To clean up: ${cleanupCommand(command.options)}`
-      : '';
+    const message =
+      error instanceof StepFailure ? error.message : `unexpected error: ${error instanceof Error ? error.stack : String(error)}`;
+    const cleanup = clusterMayExist ? `\nThe cluster may be half-built. To clean up: ${cleanupCommand(command.options)}` : '';
     io.err(`${label}: ${message}${cleanup}`);
     return 1;
   }
@@ -72,25 +71,33 @@ async function up(options: UpOptions, dryRun: boolean, io: Io, runner: Runner, o
   const steps = planClusterUp(options, fixtures);
   if (fixtures.clab) options = { ...options, name: clabKindName(fixtures.clab.text) };
   if (dryRun) {
-    const installation = steps.find((step): step is Extract<Step, { kind: 'run' }> => step.kind === 'run' && step.stdin?.source.includes('calico-installation') === true);
+    const installation = steps.find(
+      (step): step is Extract<Step, { kind: 'run' }> => step.kind === 'run' && step.stdin?.source.includes('calico-installation') === true,
+    );
     const encapsulation = poolEncapsulations(installation?.stdin?.text ?? '').join(', ');
-    const title = `cluster:up plan: topology ${options.topology}${fixtures.clab ? ` (containerlab, ${fixtures.clab.file})` : ''}, Kind cluster "${options.name}", Kubernetes ${options.k8s}, Calico ${options.calico}, ` +
+    const title =
+      `cluster:up plan: topology ${options.topology}${fixtures.clab ? ` (containerlab, ${fixtures.clab.file})` : ''}, Kind cluster "${options.name}", Kubernetes ${options.k8s}, Calico ${options.calico}, ` +
       `pool encapsulation ${encapsulation}${options.encapsulation ? '' : ' (as in the fixture)'}`;
     io.out(renderPlan(title, steps, toolsOf(steps)));
-    const facts = planFacts(poolEncapsulations(installation?.stdin?.text ?? ''), renderKindConfig(fixtures.kindConfig, { name: options.name, image: 'unused' }).workerCount);
+    const facts = planFacts(
+      poolEncapsulations(installation?.stdin?.text ?? ''),
+      renderKindConfig(fixtures.kindConfig, { name: options.name, image: 'unused' }).workerCount,
+    );
     io.out(await renderClaimPlan(facts));
     return;
   }
   assertToolsPresent(toolsOf(steps), io.env.PATH);
   await executePlan(steps, { runner, log: io.out, onClusterMayExist });
   const file = options.kubeconfig ? `KUBECONFIG=${shellQuote(options.kubeconfig)} ` : '';
-  io.out([
-    '',
-    `Cluster "${options.name}" is ready: Kubernetes ${options.k8s}, Calico ${options.calico}.`,
-    `  Look at it:        kubectl${options.kubeconfig ? ` --kubeconfig ${shellQuote(options.kubeconfig)}` : ''} --context ${kindContext(options.name)} get nodes -o wide`,
-    `  Run the suite:     ${file}E2E_TARGET=kind npm run e2e`,
-    `  Delete it:         ${cleanupCommand(options)}`,
-  ].join('\n'));
+  io.out(
+    [
+      '',
+      `Cluster "${options.name}" is ready: Kubernetes ${options.k8s}, Calico ${options.calico}.`,
+      `  Look at it:        kubectl${options.kubeconfig ? ` --kubeconfig ${shellQuote(options.kubeconfig)}` : ''} --context ${kindContext(options.name)} get nodes -o wide`,
+      `  Run the suite:     ${file}E2E_TARGET=kind npm run e2e`,
+      `  Delete it:         ${cleanupCommand(options)}`,
+    ].join('\n'),
+  );
 }
 
 async function down(options: DownOptions, dryRun: boolean, io: Io, runner: Runner): Promise<void> {
@@ -101,9 +108,11 @@ async function down(options: DownOptions, dryRun: boolean, io: Io, runner: Runne
   }
   assertToolsPresent(toolsOf(steps), io.env.PATH);
   const outcome = await executePlan(steps, { runner, log: io.out });
-  io.out(outcome === 'nothing-to-do'
-    ? `No Kind cluster named "${options.name}": nothing to delete.`
-    : `Deleted the Kind cluster "${options.name}".`);
+  io.out(
+    outcome === 'nothing-to-do'
+      ? `No Kind cluster named "${options.name}": nothing to delete.`
+      : `Deleted the Kind cluster "${options.name}".`,
+  );
 }
 
 /** Ctrl-C while the cluster is being built: say how to clean up (the children get the signal too). */

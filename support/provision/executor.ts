@@ -105,11 +105,17 @@ export function judgeGuard(guard: Guard, result: CommandResult, argv: string[]):
   if (guard.type === 'kind-version') {
     const found = parseKindVersion(result.stdout);
     if (found !== guard.expected) {
-      throw new EnvironmentError(`kind is ${found ?? `of an unknown version (${result.stdout.trim() || 'no output'})`}, but ${guard.image} is built by kind ${guard.expected}, the only release that supports it`, guard.remedy);
+      throw new EnvironmentError(
+        `kind is ${found ?? `of an unknown version (${result.stdout.trim() || 'no output'})`}, but ${guard.image} is built by kind ${guard.expected}, the only release that supports it`,
+        guard.remedy,
+      );
     }
     return 'continue';
   }
-  const listed = result.stdout.split('\n').map((line) => line.trim()).includes(guard.cluster);
+  const listed = result.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .includes(guard.cluster);
   if (guard.type === 'cluster-absent' && listed) {
     throw new EnvironmentError(`a Kind cluster named "${guard.cluster}" already exists`, guard.remedy);
   }
@@ -126,9 +132,10 @@ async function waitFor(step: Extract<Step, { kind: 'wait' }>, index: number, opt
   let lastSeen = 'nothing yet';
   for (;;) {
     const result = await options.runner(step.argv, { timeoutMs: step.timeoutMs, echo: false });
-    const seen = result.exitCode === 0
-      ? judge(step.until, result.stdout)
-      : { done: false, summary: `${step.argv[0]} exited with code ${result.exitCode}${tail(result.stderr, 1)}` };
+    const seen =
+      result.exitCode === 0
+        ? judge(step.until, result.stdout)
+        : { done: false, summary: `${step.argv[0]} exited with code ${result.exitCode}${tail(result.stderr, 1)}` };
     lastSeen = seen.summary;
     options.log(`  … ${Math.round((now() - start) / 1000)}s/${bound}s  ${seen.summary}`);
     if (seen.done) return;
@@ -136,8 +143,8 @@ async function waitFor(step: Extract<Step, { kind: 'wait' }>, index: number, opt
     if (remaining <= 0) {
       throw new StepFailure(
         `step ${index + 1} timed out after ${bound}s waiting until ${describeCondition(step.until)}\n` +
-        `  last seen: ${lastSeen}\n` +
-        `  look closer: ${commandLine(step.diagnose)}`,
+          `  last seen: ${lastSeen}\n` +
+          `  look closer: ${commandLine(step.diagnose)}`,
       );
     }
     await sleep(Math.min(step.intervalMs, remaining));

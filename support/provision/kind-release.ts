@@ -17,7 +17,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const line = kindReleaseLine(k8s);
   if (line) process.stdout.write(`${line}\n`);
   else {
-    process.stderr.write(`kind-release: no node image of Kubernetes "${k8s}" is paired with a kind release; known: ${pairedK8sVersions().join(', ')}\n`);
+    process.stderr.write(
+      `kind-release: no node image of Kubernetes "${k8s}" is paired with a kind release; known: ${pairedK8sVersions().join(', ')}\n`,
+    );
     process.exitCode = 2;
   }
 }

@@ -28,7 +28,10 @@ export async function loadFixtures(topology = 'kind'): Promise<Fixtures> {
     readFile(new URL(`${dir}/calico-installation.yaml`, repoRoot), 'utf8'),
   ]);
   const clabFile = `${dir}/topology.clab.yaml`;
-  const clab = await readFile(new URL(clabFile, repoRoot), 'utf8').then((text) => ({ file: clabFile, text }), () => undefined);
+  const clab = await readFile(new URL(clabFile, repoRoot), 'utf8').then(
+    (text) => ({ file: clabFile, text }),
+    () => undefined,
+  );
   return { kindConfig, installation, installationFile: `${dir}/calico-installation.yaml`, ...(clab ? { clab } : {}) };
 }
 

@@ -40,9 +40,7 @@ Options of down:
 export { UsageError };
 
 export type Command =
-  | { command: 'help' }
-  | { command: 'up'; options: UpOptions; dryRun: boolean }
-  | { command: 'down'; options: DownOptions; dryRun: boolean };
+  { command: 'help' } | { command: 'up'; options: UpOptions; dryRun: boolean } | { command: 'down'; options: DownOptions; dryRun: boolean };
 
 const common = {
   name: { type: 'string' },

@@ -93,7 +93,8 @@ function guardsBeforeCreate(name: string, image: NodeImage): Step[] {
         type: 'kind-version',
         expected: image.kind.version,
         image: image.ref,
-        remedy: `install kind ${image.kind.version} (https://github.com/kubernetes-sigs/kind/releases/download/${image.kind.version}/kind-linux-amd64, ` +
+        remedy:
+          `install kind ${image.kind.version} (https://github.com/kubernetes-sigs/kind/releases/download/${image.kind.version}/kind-linux-amd64, ` +
           `SHA-256 ${image.kind.linuxAmd64Sha256}), or choose the Kubernetes version your kind release lists (--k8s)`,
       },
     },
@@ -181,26 +182,45 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
     timeoutMs: 3 * MINUTE,
   }));
 
-  const create: Step[] = fixtures.clab ? clabSteps(options, fixtures.clab) : [
-    ...guardsBeforeCreate(options.name, image),
-    {
-      kind: 'run',
-      description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s} (node image built by kind ${image.kind.version})`,
-      argv: ['kind', 'create', 'cluster', '--name', options.name, '--image', image.ref, '--config', '-',
-        ...kubeconfigFlag(options.kubeconfig)],
-      stdin: { source: `${KIND_CONFIG_FIXTURE}, name and node image substituted`, text: kindConfig.text },
-      timeoutMs: 10 * MINUTE,
-      createsCluster: true,
-    },
-  ];
+  const create: Step[] = fixtures.clab
+    ? clabSteps(options, fixtures.clab)
+    : [
+        ...guardsBeforeCreate(options.name, image),
+        {
+          kind: 'run',
+          description: `Create the Kind cluster "${options.name}" with Kubernetes ${options.k8s} (node image built by kind ${image.kind.version})`,
+          argv: [
+            'kind',
+            'create',
+            'cluster',
+            '--name',
+            options.name,
+            '--image',
+            image.ref,
+            '--config',
+            '-',
+            ...kubeconfigFlag(options.kubeconfig),
+          ],
+          stdin: { source: `${KIND_CONFIG_FIXTURE}, name and node image substituted`, text: kindConfig.text },
+          timeoutMs: 10 * MINUTE,
+          createsCluster: true,
+        },
+      ];
   return [
     ...create,
     ...operatorSteps,
     {
       kind: 'run',
       description: 'Wait until the operator CRDs are established',
-      argv: kubectl(options, 'wait', '--for=condition=Established', '--timeout=120s',
-        'crd/installations.operator.tigera.io', 'crd/apiservers.operator.tigera.io', 'crd/tigerastatuses.operator.tigera.io'),
+      argv: kubectl(
+        options,
+        'wait',
+        '--for=condition=Established',
+        '--timeout=120s',
+        'crd/installations.operator.tigera.io',
+        'crd/apiservers.operator.tigera.io',
+        'crd/tigerastatuses.operator.tigera.io',
+      ),
       timeoutMs: 150 * SECOND,
     },
     {

@@ -28,7 +28,9 @@ function seconds(ms: number): string {
 export function renderStep(step: Step, index: number): string {
   const lines = [`# ${index + 1}. ${step.description}`];
   if (step.kind === 'wait') {
-    lines.push(`#    poll every ${seconds(step.intervalMs)}, for at most ${seconds(step.waitTimeoutMs)}, until ${describeCondition(step.until)}:`);
+    lines.push(
+      `#    poll every ${seconds(step.intervalMs)}, for at most ${seconds(step.waitTimeoutMs)}, until ${describeCondition(step.until)}:`,
+    );
   }
   if (step.kind === 'run' && step.stdin) {
     const text = step.stdin.text.endsWith('\n') ? step.stdin.text : `${step.stdin.text}\n`;
@@ -42,9 +44,6 @@ export function renderStep(step: Step, index: number): string {
 }
 
 export function renderPlan(title: string, steps: Step[], tools: string[]): string {
-  const header = [
-    `# ${title}`,
-    `# Dry run: nothing below is executed. A real run needs on PATH: ${tools.join(', ')}.`,
-  ];
+  const header = [`# ${title}`, `# Dry run: nothing below is executed. A real run needs on PATH: ${tools.join(', ')}.`];
   return [header.join('\n'), ...steps.map(renderStep)].join('\n\n') + '\n';
 }

@@ -3,9 +3,7 @@
  * and say whether the condition holds, with a one-line summary of what was seen.
  */
 
-export type WaitCondition =
-  | { type: 'tigerastatus-available'; names: string[] }
-  | { type: 'nodes-ready'; count: number };
+export type WaitCondition = { type: 'tigerastatus-available'; names: string[] } | { type: 'nodes-ready'; count: number };
 
 export interface Seen {
   done: boolean;
@@ -64,9 +62,7 @@ function judgeTigeraStatus(names: string[], items: Item[]): Seen {
     const item = items.find((i) => i.metadata?.name === name);
     if (!item) return { ok: false, text: `${name}: not reported yet` };
     if (conditionOf(item, 'Available')?.status === 'True') return { ok: true, text: `${name}: Available` };
-    const why = ['Degraded', 'Progressing']
-      .map((type) => conditionOf(item, type))
-      .find((c) => c?.status === 'True');
+    const why = ['Degraded', 'Progressing'].map((type) => conditionOf(item, type)).find((c) => c?.status === 'True');
     return { ok: false, text: `${name}: not Available${why ? ` (${why.type}: ${why.message || why.reason || 'no message'})` : ''}` };
   });
   return { done: parts.every((p) => p.ok), summary: parts.map((p) => p.text).join('; ') };

@@ -22,7 +22,8 @@ export interface PreparedRun {
 /** The scenarios (file:line) the last run's rerun formatter listed; a usage error when there are none. */
 export function rerunPaths(file = RERUN_FILE): string[] {
   const paths = existsSync(file) ? readFileSync(file, 'utf8').split(/\s+/).filter(Boolean) : [];
-  if (paths.length === 0) throw new UsageError(`--rerun: no scenario failed in the last run (${file} is ${existsSync(file) ? 'empty' : 'missing'})`);
+  if (paths.length === 0)
+    throw new UsageError(`--rerun: no scenario failed in the last run (${file} is ${existsSync(file) ? 'empty' : 'missing'})`);
   return paths;
 }
 
@@ -76,11 +77,17 @@ async function selectedScenarios(sources: IRunOptions['sources'], options: E2eOp
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     throw new UsageError(/[Tt]ag expression/.test(cause) ? `--tags: ${cause}` : cause);
   }
-  if (plan.errors.length > 0) throw new UsageError(`the feature files cannot be read: ${plan.errors.map((error) => JSON.stringify(error)).join('; ')}`);
+  if (plan.errors.length > 0)
+    throw new UsageError(`the feature files cannot be read: ${plan.errors.map((error) => JSON.stringify(error)).join('; ')}`);
   if (plan.plan.length === 0) {
-    const what = [options.tags && `--tags "${options.tags}"`, options.claims.length && `--claim ${options.claims.join(' --claim ')}`, options.paths.length && `paths ${options.paths.join(" ")}`].filter(Boolean).join(', ');
+    const what = [
+      options.tags && `--tags "${options.tags}"`,
+      options.claims.length && `--claim ${options.claims.join(' --claim ')}`,
+      options.paths.length && `paths ${options.paths.join(' ')}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
     throw new UsageError(`no scenario matches ${what || 'the selection'}; nothing to run`);
   }
   return plan.plan;
 }
-

@@ -75,7 +75,8 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     throw new UsageError('--rerun runs what failed last time; it does not combine with --tags, --claim or feature paths');
   }
   const parallel = values.parallel === undefined ? 0 : Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 0 || parallel > 64) throw new UsageError(`--parallel takes a whole number from 0 to 64, got "${values.parallel}"`);
+  if (!Number.isInteger(parallel) || parallel < 0 || parallel > 64)
+    throw new UsageError(`--parallel takes a whole number from 0 to 64, got "${values.parallel}"`);
   const claims = values.claim ?? [];
   const badClaim = claims.find((claim) => !CLAIM_ID.test(claim));
   if (badClaim) throw new UsageError(`--claim takes a claim ID like L03-07 or NET-02, got "${badClaim}"`);

@@ -17,9 +17,17 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
-export async function openSession(choice: TargetChoice, options: E2eOptions, log: (line: string) => void, topologies: string[] = [DEFAULT_TOPOLOGY]): Promise<TargetSession> {
+export async function openSession(
+  choice: TargetChoice,
+  options: E2eOptions,
+  log: (line: string) => void,
+  topologies: string[] = [DEFAULT_TOPOLOGY],
+): Promise<TargetSession> {
   if (!TARGETS[choice.kind].breaksOnPurpose && options.faults.length > 0) {
-    throw new EnvironmentError(`--fault breaks the embedded lab only, and this run targets ${choice.kind}`, 'add --target netns, or drop --fault');
+    throw new EnvironmentError(
+      `--fault breaks the embedded lab only, and this run targets ${choice.kind}`,
+      'add --target netns, or drop --fault',
+    );
   }
   return OPENERS[choice.kind](options, log, topologies);
 }
@@ -48,7 +56,11 @@ async function openLabSessions(options: E2eOptions, log: (line: string) => void,
   const labs = new Map(wanted.map((topology, index) => [topology, (sessions[index] as TargetSession).env[TARGET_ENV.lab] as string]));
   return {
     description: sessions.map((session) => session.description).join('\n'),
-    env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: labs.get(DEFAULT_TOPOLOGY) ?? (labs.values().next().value as string), [LABS_ENV]: formatLabsEnv(labs) },
+    env: {
+      [TARGET_ENV.target]: 'netns',
+      [TARGET_ENV.lab]: labs.get(DEFAULT_TOPOLOGY) ?? (labs.values().next().value as string),
+      [LABS_ENV]: formatLabsEnv(labs),
+    },
     async close() {
       await Promise.all(sessions.map((session) => session.close()));
     },

@@ -34,7 +34,11 @@ function attachmentNames(items: Attached[] = []): string[] {
 function hookAttachments(resultsDir: string, files: string[]): Map<string, string[]> {
   const byResult = new Map<string, string[]>();
   for (const file of files.filter((name) => name.endsWith('-container.json'))) {
-    const container = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as { children?: string[]; befores?: Attached[]; afters?: Attached[] };
+    const container = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as {
+      children?: string[];
+      befores?: Attached[];
+      afters?: Attached[];
+    };
     const names = attachmentNames([...(container.befores ?? []), ...(container.afters ?? [])]);
     for (const child of container.children ?? []) byResult.set(child, [...(byResult.get(child) ?? []), ...names]);
   }
@@ -73,24 +77,49 @@ export function readResults(resultsDir: string): ScenarioResult[] {
     const { file, result } = tries.reduce((last, entry) => ((entry.result.stop ?? 0) >= (last.result.stop ?? 0) ? entry : last));
     const label = (name: string) => result.labels?.find((candidate) => candidate.name === name)?.value;
     const interrupted = label('interrupted') !== undefined && result.status !== 'passed';
-    const status = interrupted ? 'interrupted' : ((['passed', 'failed', 'broken', 'skipped'] as const).find((known) => known === result.status) ?? 'unknown');
-    return { name: result.name ?? file, lesson: label('epic') ?? 'other', claim: label('claim'), status, message: result.statusDetails?.message, attempts: tries.length, attachments: [...attachmentNames([result]), ...(hooks.get(result.uuid ?? '') ?? [])] };
+    const status = interrupted
+      ? 'interrupted'
+      : ((['passed', 'failed', 'broken', 'skipped'] as const).find((known) => known === result.status) ?? 'unknown');
+    return {
+      name: result.name ?? file,
+      lesson: label('epic') ?? 'other',
+      claim: label('claim'),
+      status,
+      message: result.statusDetails?.message,
+      attempts: tries.length,
+      attachments: [...attachmentNames([result]), ...(hooks.get(result.uuid ?? '') ?? [])],
+    };
   });
 }
 
 export function formatSummary(results: ScenarioResult[]): string {
   const lessons = [...new Set(results.map((result) => result.lesson))].sort();
-  const count = (lesson: string, status: ScenarioStatus) => String(results.filter((r) => r.lesson === lesson && r.status === status).length);
+  const count = (lesson: string, status: ScenarioStatus) =>
+    String(results.filter((r) => r.lesson === lesson && r.status === status).length);
   const table = formatTable(
     ['LESSON', 'PASSED', 'FAILED', 'BROKEN', 'SKIPPED', 'INTERRUPTED'],
-    lessons.map((lesson) => [lesson, count(lesson, 'passed'), count(lesson, 'failed'), count(lesson, 'broken'), count(lesson, 'skipped'), count(lesson, 'interrupted')]),
+    lessons.map((lesson) => [
+      lesson,
+      count(lesson, 'passed'),
+      count(lesson, 'failed'),
+      count(lesson, 'broken'),
+      count(lesson, 'skipped'),
+      count(lesson, 'interrupted'),
+    ]),
   );
   const problems = results
     .filter((result) => result.status === 'failed' || result.status === 'broken')
-    .map((result) => `  ✗ [${result.claim ?? '?'}] ${result.name}${result.status === 'broken' ? ' (environment)' : ''}${(result.attempts ?? 1) > 1 ? ` (${result.attempts} attempts)` : ''}\n      ${result.message?.split('\n')[0] ?? ''}`);
-  const retried = results.filter((result) => (result.attempts ?? 1) > 1 && result.status === 'passed').map((result) => `  ↻ [${result.claim ?? '?'}] ${result.name}: passed on attempt ${result.attempts} (@flaky)`);
+    .map(
+      (result) =>
+        `  ✗ [${result.claim ?? '?'}] ${result.name}${result.status === 'broken' ? ' (environment)' : ''}${(result.attempts ?? 1) > 1 ? ` (${result.attempts} attempts)` : ''}\n      ${result.message?.split('\n')[0] ?? ''}`,
+    );
+  const retried = results
+    .filter((result) => (result.attempts ?? 1) > 1 && result.status === 'passed')
+    .map((result) => `  ↻ [${result.claim ?? '?'}] ${result.name}: passed on attempt ${result.attempts} (@flaky)`);
   const interrupted = results.filter((result) => result.status === 'interrupted').length;
-  const stopped = interrupted ? [`\n${interrupted} scenario(s) interrupted (Ctrl-C): not run to the end, so neither passed nor failed`] : [];
+  const stopped = interrupted
+    ? [`\n${interrupted} scenario(s) interrupted (Ctrl-C): not run to the end, so neither passed nor failed`]
+    : [];
   return [table, ...(problems.length ? ['', ...problems] : []), ...(retried.length ? ['', ...retried] : []), ...stopped].join('\n');
 }
 

@@ -91,7 +91,12 @@ function usesOf(uses: StepUse[], definitionId: string): StepUse[] {
     .sort((a, b) => compareText(a.step.uri, b.step.uri) || a.step.line - b.step.line);
 }
 
-function entryFor(definition: StepDefinitionView, uses: StepUse[], types: Map<string, ParameterTypeView>, usedValues: Map<string, string[]>): CatalogueEntry {
+function entryFor(
+  definition: StepDefinitionView,
+  uses: StepUse[],
+  types: Map<string, ParameterTypeView>,
+  usedValues: Map<string, string[]>,
+): CatalogueEntry {
   const parameterNames = definition.ast ? parametersOf(definition.ast) : [];
   const keyword = definition.keyword === 'Unknown' ? 'Given' : definition.keyword;
   const first = uses[0];
@@ -105,7 +110,10 @@ function entryFor(definition: StepDefinitionView, uses: StepUse[], types: Map<st
     definedAt: { uri: definition.uri, line: definition.line },
     parameters: parameterNames.map((name) => {
       const type = types.get(name);
-      return { type: name, words: type ? describeParameterType(type) : { phrases: undefined, pattern: undefined, description: 'an undefined parameter type' } };
+      return {
+        type: name,
+        words: type ? describeParameterType(type) : { phrases: undefined, pattern: undefined, description: 'an undefined parameter type' },
+      };
     }),
     takesArgument: definition.ast !== undefined && definition.arity > parameterNames.length,
     example,
@@ -119,7 +127,11 @@ function parametersOf(node: AstNode): string[] {
 }
 
 /** Writes the expression out: optional text kept, first alternative taken, parameters sampled. */
-function synthesize(definition: StepDefinitionView, types: Map<string, ParameterTypeView>, usedValues: Map<string, string[]>): CatalogueExample | undefined {
+function synthesize(
+  definition: StepDefinitionView,
+  types: Map<string, ParameterTypeView>,
+  usedValues: Map<string, string[]>,
+): CatalogueExample | undefined {
   if (!definition.ast) return undefined;
   let position = 0;
   const write = (node: AstNode): string | undefined => {

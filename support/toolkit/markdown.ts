@@ -24,7 +24,9 @@ export function renderCatalogue(catalogue: Catalogue): string {
     '',
     '## Contents',
     '',
-    ...catalogue.subjects.map((subject) => `- [${subject.name}](#${subject.name}) — ${count(subject.entries.length, 'step')}, ${link(subject.uri)}`),
+    ...catalogue.subjects.map(
+      (subject) => `- [${subject.name}](#${subject.name}) — ${count(subject.entries.length, 'step')}, ${link(subject.uri)}`,
+    ),
     '',
     '## Parameter types',
     '',
@@ -66,7 +68,16 @@ function renderEntry(entry: CatalogueEntry): string[] {
 function renderExample(keyword: string, example: CatalogueExample | undefined): string[] {
   if (!example) return ['No example: a regular-expression step that no feature uses yet.', ''];
   const heading = example.usedAt ? `Example, from ${place(example.usedAt)}:` : 'Not used by any feature yet. Synthesized example:';
-  return [heading, '', '```gherkin', `${keyword} ${example.text}`, ...tableLines(example.dataTable), ...docStringLines(example.docString), '```', ''];
+  return [
+    heading,
+    '',
+    '```gherkin',
+    `${keyword} ${example.text}`,
+    ...tableLines(example.dataTable),
+    ...docStringLines(example.docString),
+    '```',
+    '',
+  ];
 }
 
 function tableLines(rows: string[][] | undefined): string[] {

@@ -154,7 +154,10 @@ function viewOfDefinition(definition: LoadedStepDefinition): StepDefinitionView 
 /** `async function (alias, count) {…}` → alias, count; empty when the list is not plain names. */
 function argumentNamesOf(code: (...args: unknown[]) => unknown): string[] {
   const list = /^[^(]*\(([^)]*)\)/.exec(code.toString())?.[1] ?? '';
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   return names.every((name) => /^[A-Za-z_$][\w$]*$/.test(name)) ? names : [];
 }
 
@@ -183,7 +186,12 @@ function matchesOf(envelopes: Envelope[]): Pick<Suite, 'uses' | 'problems'> {
       const definitionIds = testStep.stepDefinitionIds ?? [];
       const [definitionId] = definitionIds;
       if (definitionIds.length !== 1 || definitionId === undefined) {
-        problems.push({ kind: definitionIds.length === 0 ? 'undefined' : 'ambiguous', step, text: pickleStep.text, definitionIds: [...definitionIds] });
+        problems.push({
+          kind: definitionIds.length === 0 ? 'undefined' : 'ambiguous',
+          step,
+          text: pickleStep.text,
+          definitionIds: [...definitionIds],
+        });
         continue;
       }
       uses.push({

@@ -42,7 +42,8 @@ export function topologyDir(name: string): string {
 /** The topology named by a scenario's tags (its Feature's tags included), else the default. */
 export function topologyOfTags(tags: readonly string[]): string {
   const named = [...new Set(tags.filter((tag) => tag.startsWith(TOPOLOGY_TAG_PREFIX)).map((tag) => tag.slice(TOPOLOGY_TAG_PREFIX.length)))];
-  if (named.length > 1) throw new Error(`a scenario names more than one topology: ${named.map((name) => TOPOLOGY_TAG_PREFIX + name).join(', ')}`);
+  if (named.length > 1)
+    throw new Error(`a scenario names more than one topology: ${named.map((name) => TOPOLOGY_TAG_PREFIX + name).join(', ')}`);
   return named[0] ?? DEFAULT_TOPOLOGY;
 }
 
@@ -53,7 +54,8 @@ export function topologyOfTags(tags: readonly string[]): string {
  */
 export function labNameFor(runLab: string, topology: string): string {
   const name = topology === DEFAULT_TOPOLOGY ? runLab : `${runLab}-${topology}`;
-  if (name.length > 63) throw new UsageError(`the lab of topology ${topology} would be named "${name}", longer than 63 characters; choose a shorter --lab`);
+  if (name.length > 63)
+    throw new UsageError(`the lab of topology ${topology} would be named "${name}", longer than 63 characters; choose a shorter --lab`);
   return name;
 }
 

@@ -45,7 +45,10 @@ export interface ClabTopology {
 export type ExecCommand = { kind: 'ip'; line: string } | { kind: 'sysctl'; setting: string };
 
 export function parseClabTopology(text: string, file = 'topology.clab.yaml'): ClabTopology {
-  const doc = parse(text) as { name?: unknown; topology?: { nodes?: Record<string, Record<string, unknown>>; links?: { endpoints?: unknown; mtu?: unknown }[] } } | null;
+  const doc = parse(text) as {
+    name?: unknown;
+    topology?: { nodes?: Record<string, Record<string, unknown>>; links?: { endpoints?: unknown; mtu?: unknown }[] };
+  } | null;
   if (!doc?.topology?.nodes) throw new Error(`${file}: no topology.nodes`);
   const nodes = Object.entries(doc.topology.nodes).map(([name, node]) => ({
     name,
@@ -58,7 +61,8 @@ export function parseClabTopology(text: string, file = 'topology.clab.yaml'): Cl
     const endpoints = link.endpoints;
     if (!Array.isArray(endpoints) || endpoints.length !== 2) throw new Error(`${file}: link ${index + 1} must have two endpoints`);
     const [a, b] = endpoints.map((endpoint) => parseEndpoint(String(endpoint), file)) as [ClabEndpoint, ClabEndpoint];
-    for (const end of [a, b]) if (!nodes.some((node) => node.name === end.node)) throw new Error(`${file}: link ${index + 1} names unknown node "${end.node}"`);
+    for (const end of [a, b])
+      if (!nodes.some((node) => node.name === end.node)) throw new Error(`${file}: link ${index + 1} names unknown node "${end.node}"`);
     return { a, b, mtu: link.mtu === undefined ? CLAB_DEFAULT_LINK_MTU : Number(link.mtu) };
   });
   return { name: String(doc.name ?? 'clab'), nodes, links };
@@ -74,7 +78,8 @@ function parseEndpoint(text: string, file: string): ClabEndpoint {
 export function parseExec(line: string, where: string): ExecCommand {
   const words = line.trim().split(/\s+/);
   if (words[0] === 'ip' && words.length > 1) return { kind: 'ip', line: words.slice(1).join(' ') };
-  if (words[0] === 'sysctl' && words[1] === '-w' && words.length === 3 && words[2]?.includes('=')) return { kind: 'sysctl', setting: words[2] };
+  if (words[0] === 'sysctl' && words[1] === '-w' && words.length === 3 && words[2]?.includes('='))
+    return { kind: 'sysctl', setting: words[2] };
   throw new Error(`${where}: exec line "${line}" is not one the lab runs (only "ip …" and "sysctl -w key=value")`);
 }
 

@@ -54,7 +54,9 @@ export class TopologyClusters {
     if (!fit) {
       const spec = topologySpec(topology);
       const router = routerContainer(spec, this.env);
-      fit = observedFacts(cluster, router ? { name: router } : undefined).then((observed) => mismatch(topology, expectedFacts(spec), observed, router));
+      fit = observedFacts(cluster, router ? { name: router } : undefined).then((observed) =>
+        mismatch(topology, expectedFacts(spec), observed, router),
+      );
       this.fits.set(topology, fit);
     }
     return fit;

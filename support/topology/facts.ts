@@ -35,12 +35,17 @@ export function expectedFacts(spec: Pick<LabSpec, 'nodes' | 'nodeNetwork' | 'rou
 }
 
 /** The facts of a live cluster: its nodes' roles, the subnets of Calico's node addresses, whether the router answers. */
-export async function observedFacts(cluster: Cluster, router: { name: string } | undefined): Promise<TopologyFacts & { missingAddresses: string[] }> {
+export async function observedFacts(
+  cluster: Cluster,
+  router: { name: string } | undefined,
+): Promise<TopologyFacts & { missingAddresses: string[] }> {
   const nodes = await cluster.nodes();
   const subnets = [...new Set(nodes.flatMap((node) => (node.calico?.ipv4Address ? [subnetOf(node.calico.ipv4Address)] : [])))].sort();
   let reachable = false;
   if (router) {
-    const result = await cluster.exec({ kind: 'router', name: router.name }, ['ip', '-j', 'link', 'show'], { timeoutMs: 10_000 }).catch(() => undefined);
+    const result = await cluster
+      .exec({ kind: 'router', name: router.name }, ['ip', '-j', 'link', 'show'], { timeoutMs: 10_000 })
+      .catch(() => undefined);
     reachable = result?.exitCode === 0;
   }
   return {
@@ -54,17 +59,31 @@ export async function observedFacts(cluster: Cluster, router: { name: string } |
 }
 
 /** Why the cluster does not fit the topology, or undefined when it does. */
-export function mismatch(topology: string, expected: TopologyFacts, observed: TopologyFacts & { missingAddresses?: string[] }, routerName?: string): string | undefined {
+export function mismatch(
+  topology: string,
+  expected: TopologyFacts,
+  observed: TopologyFacts & { missingAddresses?: string[] },
+  routerName?: string,
+): string | undefined {
   const reasons: string[] = [];
   if (expected.controlPlanes !== observed.controlPlanes || expected.workers !== observed.workers) {
-    reasons.push(`it needs ${expected.controlPlanes} control-plane and ${expected.workers} worker node(s), the cluster has ${observed.controlPlanes} and ${observed.workers}`);
+    reasons.push(
+      `it needs ${expected.controlPlanes} control-plane and ${expected.workers} worker node(s), the cluster has ${observed.controlPlanes} and ${observed.workers}`,
+    );
   }
   if (observed.missingAddresses?.length) {
     reasons.push(`Calico records no node address (annotation projectcalico.org/IPv4Address) for ${observed.missingAddresses.join(', ')}`);
-  } else if (expected.subnets ? expected.subnets.join(',') !== (observed.subnets ?? []).join(',') : expected.subnetCount !== observed.subnetCount) {
-    reasons.push(`it needs Calico's node addresses on ${expected.subnets ? expected.subnets.join(' and ') : `${expected.subnetCount} subnet(s)`}, the cluster's are on ${observed.subnets?.join(' and ') || 'none'}`);
+  } else if (
+    expected.subnets ? expected.subnets.join(',') !== (observed.subnets ?? []).join(',') : expected.subnetCount !== observed.subnetCount
+  ) {
+    reasons.push(
+      `it needs Calico's node addresses on ${expected.subnets ? expected.subnets.join(' and ') : `${expected.subnetCount} subnet(s)`}, the cluster's are on ${observed.subnets?.join(' and ') || 'none'}`,
+    );
   }
-  if (expected.router && !observed.router) reasons.push(`it needs its router, and ${routerName ? `container ${routerName}` : 'no router'} answers (set E2E_ROUTER to the router's container)`);
+  if (expected.router && !observed.router)
+    reasons.push(
+      `it needs its router, and ${routerName ? `container ${routerName}` : 'no router'} answers (set E2E_ROUTER to the router's container)`,
+    );
   return reasons.length ? `topology ${topology}: ${reasons.join('; ')}` : undefined;
 }
 

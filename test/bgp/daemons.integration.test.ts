@@ -24,7 +24,9 @@ const nodes = [
   { name: 'node-b', ip: '10.10.10.12', block: '192.168.2.0/26' },
 ];
 
-function manifests(extra: { peerAs?: number; selector?: string; lb?: boolean; exportPool?: boolean; communities?: boolean } = {}): string[] {
+function manifests(
+  extra: { peerAs?: number; selector?: string; lb?: boolean; exportPool?: boolean; communities?: boolean } = {},
+): string[] {
   return [
     `apiVersion: projectcalico.org/v3
 kind: BGPConfiguration
@@ -48,7 +50,13 @@ function plan(objects = manifests(), routerAs = 65001, labels: Record<string, Re
   return {
     labName: LAB,
     objects: calicoBgpObjectsFrom(objects),
-    nodes: nodes.map((node) => ({ name: node.name, ip: node.ip, netns: `${prefix}node-${node.name}`, labels: labels[node.name] ?? {}, blocks: [node.block] })),
+    nodes: nodes.map((node) => ({
+      name: node.name,
+      ip: node.ip,
+      netns: `${prefix}node-${node.name}`,
+      labels: labels[node.name] ?? {},
+      blocks: [node.block],
+    })),
     router: {
       name: 'router',
       netns: routerNetns,
@@ -72,18 +80,30 @@ function plan(objects = manifests(), routerAs = 65001, labels: Record<string, Re
 async function buildTopology(): Promise<void> {
   const names = [routerNetns, ...nodes.map((node) => `${prefix}node-${node.name}`)];
   await runBatch({ netns: undefined, lines: names.map((name) => `netns add ${name}`) });
-  await runBatch({ netns: routerNetns, lines: ['link set lo up', 'link add br10 type bridge', 'addr add 10.10.10.1/24 dev br10', 'link set br10 up'] });
+  await runBatch({
+    netns: routerNetns,
+    lines: ['link set lo up', 'link add br10 type bridge', 'addr add 10.10.10.1/24 dev br10', 'link set br10 up'],
+  });
   for (const [index, node] of nodes.entries()) {
     const netns = `${prefix}node-${node.name}`;
-    await runBatch({ netns: routerNetns, lines: [`link add port${index} type veth peer name eth1 netns ${netns}`, `link set port${index} master br10`, `link set port${index} up`] });
+    await runBatch({
+      netns: routerNetns,
+      lines: [
+        `link add port${index} type veth peer name eth1 netns ${netns}`,
+        `link set port${index} master br10`,
+        `link set port${index} up`,
+      ],
+    });
     await runBatch({ netns, lines: ['link set lo up', `addr add ${node.ip}/24 dev eth1`, 'link set eth1 up'] });
   }
   await run(['ip', 'netns', 'exec', routerNetns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { where: routerNetns });
 }
 
 const summary = async () => parseFrrBgpSummary((await vtysh(LAB, 'router', 'show bgp summary json')).stdout);
-const birdSessions = async (node: string) => parseBirdProtocols((await birdc(LAB, node, ['show', 'protocols'])).stdout).filter((p) => p.proto === 'BGP');
-const routerRoute = async (prefixText: string) => parseFrrIpRoutes((await vtysh(LAB, 'router', 'show ip route json')).stdout).find((route) => route.prefix === prefixText);
+const birdSessions = async (node: string) =>
+  parseBirdProtocols((await birdc(LAB, node, ['show', 'protocols'])).stdout).filter((p) => p.proto === 'BGP');
+const routerRoute = async (prefixText: string) =>
+  parseFrrIpRoutes((await vtysh(LAB, 'router', 'show ip route json')).stdout).find((route) => route.prefix === prefixText);
 
 async function fresh(lab: BgpLabPlan): Promise<number> {
   await labDown(LAB);
@@ -99,17 +119,24 @@ describe('BGP daemons in the lab', { skip: process.getuid?.() !== 0 && 'needs ro
     await fresh(plan());
     for (const node of nodes) {
       const sessions = await birdSessions(node.name);
-      assert.deepEqual(sessions.map((p) => [p.name, bgpSessionState(p)]), [['Node_10_10_10_1', 'Established']]);
+      assert.deepEqual(
+        sessions.map((p) => [p.name, bgpSessionState(p)]),
+        [['Node_10_10_10_1', 'Established']],
+      );
     }
     const peers = (await summary()).peers;
     assert.deepEqual(peers.map((p) => [p.address, p.state, p.remoteAs, p.prefixesReceived]).sort(), [
       ['10.10.10.11', 'Established', 65010, 0],
       ['10.10.10.12', 'Established', 65010, 0],
     ]);
-    assert.ok(parseFrrAdvertisedRoutes((await vtysh(LAB, 'router', 'show bgp ipv4 neighbors 10.10.10.11 advertised-routes json')).stdout).includes('10.10.10.0/24'));
+    assert.ok(
+      parseFrrAdvertisedRoutes((await vtysh(LAB, 'router', 'show bgp ipv4 neighbors 10.10.10.11 advertised-routes json')).stdout).includes(
+        '10.10.10.0/24',
+      ),
+    );
     const kernel = await run(['ip', '-n', `${prefix}node-node-a`, 'route', 'show', 'proto', 'bird'], { where: 'node-a' });
     assert.match(kernel.stdout, /blackhole 192\.168\.1\.0\/26/);
-    assert.doesNotMatch(kernel.stdout, /10\.10\.10\.0\/24 dev eth1/, 'device routes stay out of the kernel, as with Calico\'s BIRD 1.6');
+    assert.doesNotMatch(kernel.stdout, /10\.10\.10\.0\/24 dev eth1/, "device routes stay out of the kernel, as with Calico's BIRD 1.6");
   });
 
   it('LoadBalancer range as in lesson 08: advertised by every node once set, one path, then ECMP with maximum-paths', async () => {
@@ -117,7 +144,10 @@ describe('BGP daemons in the lab', { skip: process.getuid?.() !== 0 && 'needs ro
     const configs = renderedConfigs(lab);
     lab.objects = calicoBgpObjectsFrom(manifests({ lb: true }));
     await rerender(lab, configs);
-    assert.deepEqual((await summary()).peers.map((p) => p.prefixesReceived), [1, 1]);
+    assert.deepEqual(
+      (await summary()).peers.map((p) => p.prefixesReceived),
+      [1, 1],
+    );
     assert.equal((await routerRoute('172.16.0.240/28'))?.nextHops.length, 1);
     await configureFrr(LAB, 'router', ['router bgp 65001', 'address-family ipv4 unicast', 'maximum-paths 4']);
     await settle(lab);
@@ -133,14 +163,20 @@ describe('BGP daemons in the lab', { skip: process.getuid?.() !== 0 && 'needs ro
       assert.notEqual(bgpSessionState(session!), 'Established');
       assert.match(session!.info, /Bad peer AS/);
     }
-    assert.deepEqual((await summary()).peers.filter((p) => p.state === 'Established'), []);
+    assert.deepEqual(
+      (await summary()).peers.filter((p) => p.state === 'Established'),
+      [],
+    );
   });
 
   it('selective peering as in lesson 15: a label opens the session, removing it closes it', async () => {
     const lab = plan(manifests({ selector: 'bgp-peer == "true"' }), 65001, { 'node-a': { 'bgp-peer': 'true' } });
     await fresh(lab);
     assert.deepEqual((await birdSessions('node-b')).length, 0);
-    assert.deepEqual((await summary()).peers.map((p) => p.address), ['10.10.10.11']);
+    assert.deepEqual(
+      (await summary()).peers.map((p) => p.address),
+      ['10.10.10.11'],
+    );
     const configs = renderedConfigs(lab);
     lab.nodes[1]!.labels = { 'bgp-peer': 'true' };
     await rerender(lab, configs);
@@ -151,12 +187,18 @@ describe('BGP daemons in the lab', { skip: process.getuid?.() !== 0 && 'needs ro
     const labelled = renderedConfigs(lab);
     lab.nodes[1]!.labels = {};
     await rerender(lab, labelled);
-    assert.deepEqual((await summary()).peers.filter((p) => p.state === 'Established').map((p) => p.address), ['10.10.10.11']);
+    assert.deepEqual(
+      (await summary()).peers.filter((p) => p.state === 'Established').map((p) => p.address),
+      ['10.10.10.11'],
+    );
   });
 
   it('iBGP to a route reflector with next-hop-self as in lesson 10: blocks with their community, reflected via the router', async () => {
     await fresh(plan(manifests({ peerAs: 65010, exportPool: true, lb: true, communities: true }), 65010));
-    assert.deepEqual((await summary()).peers.map((p) => p.prefixesReceived), [2, 2]);
+    assert.deepEqual(
+      (await summary()).peers.map((p) => p.prefixesReceived),
+      [2, 2],
+    );
     const [path] = parseFrrPrefixPaths((await vtysh(LAB, 'router', 'show bgp ipv4 192.168.1.0/26 json')).stdout);
     assert.deepEqual(path?.communities, ['65010:100']);
     assert.equal(path?.internal, true);

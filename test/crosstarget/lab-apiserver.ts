@@ -33,6 +33,8 @@ import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
 import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
+import { routerNetns } from '../../support/lab/naming.ts';
+import { routerContainer } from '../../support/topology/facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
@@ -63,13 +65,19 @@ export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
  */
 export function dockerShimScript(state: LabState): string {
   const nodes = state.nodes;
-  const names = nodes.map((n) => shellQuote(n.name)).join('|');
+  // The router's container as the kind target names it (E2E_ROUTER unset: containerlab's clab-<topology>-<router>),
+  // run in the lab's router namespace as the netns target runs it.
+  const router = routerContainer(state.spec, {});
+  const names = [...nodes.map((n) => shellQuote(n.name)), ...(router ? [shellQuote(router)] : [])].join('|');
   const execCases = nodes
     .map((n) => {
       const prefix = nodeArgvPrefix(n).map(shellQuote).join(' ');
-      const alive = n.holderPid ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; ` : '';
+      const alive = n.holderPid
+        ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; `
+        : '';
       return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
     })
+    .concat(router ? [`      ${shellQuote(router)}) exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;`] : [])
     .join('\n');
   return `#!/bin/sh
 # A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded
@@ -137,7 +145,11 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
           const lab = findPod(s, obj.metadata.namespace, obj.metadata.name) as LabPod;
           obj.metadata = existing.metadata;
           obj.spec = { ...existing.spec, nodeName: lab.node };
-          obj.status = podStatus(s, lab, (existing.spec.containers ?? []).map((c: Obj) => c.name));
+          obj.status = podStatus(
+            s,
+            lab,
+            (existing.spec.containers ?? []).map((c: Obj) => c.name),
+          );
         }
         if (existing?.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
       }
@@ -154,7 +166,15 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   const exec = (call: ExecCall): ExecPlan => {
     const pod = findPod(state(), call.namespace, call.pod);
     if (!pod) {
-      return { status: { metadata: {}, status: 'Failure', reason: 'NotFound', message: `pods "${call.pod}" not found in lab ${labName}`, code: 404 } };
+      return {
+        status: {
+          metadata: {},
+          status: 'Failure',
+          reason: 'NotFound',
+          message: `pods "${call.pod}" not found in lab ${labName}`,
+          code: 404,
+        },
+      };
     }
     const netns = pod.containerNetns?.[call.container] || pod.netns;
     // As the netns target runs it (support/exec/run.ts sets LC_ALL=C).

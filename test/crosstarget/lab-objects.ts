@@ -26,6 +26,7 @@ import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
 import { TUNNEL_HOLDER_PREFIX, endpointSlices, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
+import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 
 export type Obj = Record<string, any>;
 
@@ -50,7 +51,6 @@ export function ipamBlockName(cidr: string): string {
   return cidr.replace(/[./:]/g, '-');
 }
 
-
 function timestamp(state: LabState): string {
   return state.createdAt.replace(/\.\d+Z$/, 'Z');
 }
@@ -68,7 +68,17 @@ function meta(state: LabState, kind: string, name: string, namespace?: string, e
 // --- core -----------------------------------------------------------------------------------
 
 export function namespaceObjects(state: LabState): Obj[] {
-  const names = [...new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'calico-system', 'tigera-operator', ...state.pods.map((p) => p.namespace)])].sort();
+  const names = [
+    ...new Set([
+      'default',
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      'calico-system',
+      'tigera-operator',
+      ...state.pods.map((p) => p.namespace),
+    ]),
+  ].sort();
   return names.map((name) => ({
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -87,7 +97,12 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
   // node lifecycle controller's unreachable taints.
   const taints = [
     ...(controlPlane ? [{ key: CONTROL_PLANE_LABEL, effect: 'NoSchedule' }] : []),
-    ...(ready ? [] : [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }]),
+    ...(ready
+      ? []
+      : [
+          { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+          { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+        ]),
   ];
   return {
     apiVersion: 'v1',
@@ -103,8 +118,11 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
       },
       annotations: {
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
-        'projectcalico.org/IPv4Address': `${node.ip}/${prefix}`,
+        // What calico-node writes (libcalico-go k8s/resources/node.go): the autodetected address with
+        // its prefix (eth1's in the containerlab family), the VXLAN tunnel address and its MAC.
+        'projectcalico.org/IPv4Address': node.calicoAddress?.cidr ?? `${node.ip}/${prefix}`,
         ...(node.tunnelIP ? { 'projectcalico.org/IPv4VXLANTunnelAddr': node.tunnelIP } : {}),
+        ...(node.tunnelMac ? { 'projectcalico.org/VXLANTunnelMACAddr': node.tunnelMac } : {}),
       },
     }),
     spec: {
@@ -113,16 +131,43 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
     },
     status: {
       addresses: [
-        { address: node.ip, type: 'InternalIP' },
+        { address: node.nodeIP ?? node.ip, type: 'InternalIP' },
         { address: node.name, type: 'Hostname' },
       ],
       conditions: [
-        { type: 'NetworkUnavailable', status: 'False', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'CalicoIsUp', message: 'Calico is running on this node' },
+        {
+          type: 'NetworkUnavailable',
+          status: 'False',
+          lastHeartbeatTime: at,
+          lastTransitionTime: at,
+          reason: 'CalicoIsUp',
+          message: 'Calico is running on this node',
+        },
         ready
-          ? { type: 'Ready', status: 'True', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'KubeletReady', message: 'kubelet is posting ready status' }
-          : { type: 'Ready', status: 'Unknown', lastHeartbeatTime: at, lastTransitionTime: at, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' },
+          ? {
+              type: 'Ready',
+              status: 'True',
+              lastHeartbeatTime: at,
+              lastTransitionTime: at,
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+            }
+          : {
+              type: 'Ready',
+              status: 'Unknown',
+              lastHeartbeatTime: at,
+              lastTransitionTime: at,
+              reason: 'NodeStatusUnknown',
+              message: 'Kubelet stopped posting node status.',
+            },
       ],
-      nodeInfo: { architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.1', kubeletVersion: 'v1.28.0', operatingSystem: 'linux', osImage: 'Debian GNU/Linux 11 (bullseye)' },
+      nodeInfo: {
+        architecture: 'amd64',
+        containerRuntimeVersion: 'containerd://1.7.1',
+        kubeletVersion: 'v1.28.0',
+        operatingSystem: 'linux',
+        osImage: 'Debian GNU/Linux 11 (bullseye)',
+      },
     },
   };
 }
@@ -154,8 +199,20 @@ export function podStatus(state: LabState, pod: LabPod, containers: string[]): O
     phase: 'Running',
     conditions: [
       { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-      { type: 'Ready', status: flag, lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
-      { type: 'ContainersReady', status: flag, lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }) },
+      {
+        type: 'Ready',
+        status: flag,
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }),
+      },
+      {
+        type: 'ContainersReady',
+        status: flag,
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containers.join(' ')}]` }),
+      },
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
     ],
     hostIP: node?.ip,
@@ -188,23 +245,67 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: meta(state, 'Pod', pod.name, pod.namespace, {
-      labels: { ...pod.labels, ...(daemonSet ? { 'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10), 'pod-template-generation': '1' } : {}) },
+      labels: { ...pod.labels, ...controllerLabels(pod) },
       ...(daemonSet ? { generateName: `${pod.workload}-` } : {}),
       ...(daemonSet
-        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: pod.workload, uid: daemonSetUid(state, pod.namespace, pod.workload), controller: true, blockOwnerDeletion: true }] }
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'DaemonSet',
+                name: pod.workload,
+                uid: daemonSetUid(state, pod.namespace, pod.workload),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
         : {}),
       ...(pod.ownerKind === 'ReplicaSet' && pod.ownerName
         ? {
             generateName: `${pod.ownerName}-`,
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: pod.ownerName, uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName), controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: pod.ownerName,
+                uid: stableUid(state.name, state.createdAt, 'ReplicaSet', pod.namespace, pod.ownerName),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
+        : {}),
+      ...(pod.ownerKind === 'StatefulSet'
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'StatefulSet',
+                name: pod.workload,
+                uid: stableUid(state.name, state.createdAt, 'StatefulSet', pod.namespace, pod.workload),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
           }
         : {}),
       annotations,
     }),
     spec: {
-      containers: pod.containers.map((name) => ({ name, image: MULTITOOL_IMAGE, imagePullPolicy: 'Always' })),
-      dnsPolicy: pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
+      containers: pod.containers.map((name, index) => ({
+        name,
+        image: MULTITOOL_IMAGE,
+        imagePullPolicy: 'Always',
+        // The pod's named ports (a Service's named targetPort resolves through them).
+        ...(index === 0 && pod.ports
+          ? { ports: Object.entries(pod.ports).map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })) }
+          : {}),
+      })),
+      dnsPolicy: pod.dnsPolicy ?? (pod.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst'),
       enableServiceLinks: true,
+      ...(pod.hostname ? { hostname: pod.hostname } : {}),
+      ...(pod.subdomain ? { subdomain: pod.subdomain } : {}),
       ...(pod.hostNetwork ? { hostNetwork: true } : {}),
       nodeName: pod.node,
       restartPolicy: 'Always',
@@ -217,6 +318,37 @@ export function podObject(state: LabState, pod: LabPod): Obj {
   };
 }
 
+/**
+ * The labels a controller adds to its pods: the DaemonSet's controller-revision-hash and
+ * pod-template-generation; the ReplicaSet's pod-template-hash (its name's suffix); the
+ * StatefulSet's controller-revision-hash, statefulset.kubernetes.io/pod-name and, from
+ * Kubernetes 1.28 (PodIndexLabel, beta), apps.kubernetes.io/pod-index
+ * (pkg/controller/statefulset/stateful_set_utils.go).
+ */
+export function controllerLabels(pod: LabPod): Record<string, string> {
+  switch (pod.ownerKind) {
+    case 'DaemonSet':
+      return {
+        'controller-revision-hash': createHash('sha1').update(pod.workload).digest('hex').slice(0, 10),
+        'pod-template-generation': '1',
+      };
+    case 'ReplicaSet': {
+      const owner = pod.ownerName ?? pod.workload;
+      return owner.startsWith(`${pod.workload}-`) ? { 'pod-template-hash': owner.slice(pod.workload.length + 1) } : {};
+    }
+    case 'StatefulSet': {
+      const ordinal = pod.name.slice(pod.workload.length + 1);
+      return {
+        'controller-revision-hash': `${pod.workload}-${createHash('sha1').update(`${pod.namespace}/${pod.workload}`).digest('hex').slice(0, 10)}`,
+        'statefulset.kubernetes.io/pod-name': pod.name,
+        ...(/^\d+$/.test(ordinal) ? { 'apps.kubernetes.io/pod-index': ordinal } : {}),
+      };
+    }
+    default:
+      return {};
+  }
+}
+
 function daemonSetUid(state: LabState, namespace: string, name: string): string {
   return stableUid(state.name, state.createdAt, 'DaemonSet', namespace, name);
 }
@@ -225,13 +357,20 @@ function daemonSetUid(state: LabState, namespace: string, name: string): string 
 export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
   const controlPlane = toleratesControlPlane(state, workload);
   const eligible = state.nodes.filter((node) => node.role === 'worker' || controlPlane);
-  const pods = state.pods.filter((pod) => pod.ownerKind === 'DaemonSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const pods = state.pods.filter(
+    (pod) => pod.ownerKind === 'DaemonSet' && pod.workload === workload.name && pod.namespace === workload.namespace,
+  );
   const ready = pods.filter((pod) => pod.ready !== false).length;
   const selector = workload.labels.app ? { app: workload.labels.app } : { ...workload.labels };
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { ...meta(state, 'DaemonSet', workload.name, workload.namespace), uid: daemonSetUid(state, workload.namespace, workload.name), generation: 1, labels: { ...workload.labels } },
+    metadata: {
+      ...meta(state, 'DaemonSet', workload.name, workload.namespace),
+      uid: daemonSetUid(state, workload.namespace, workload.name),
+      generation: 1,
+      labels: { ...workload.labels },
+    },
     spec: {
       selector: { matchLabels: selector },
       template: {
@@ -263,7 +402,13 @@ export function serviceObjects(state: LabState): Obj[] {
     kind: 'Service',
     metadata: meta(state, 'Service', service.name, service.namespace, { labels: { ...service.labels } }),
     spec: {
-      ports: service.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), protocol: port.protocol, port: port.port, targetPort: port.targetPort, ...(port.nodePort ? { nodePort: port.nodePort } : {}) })),
+      ports: service.ports.map((port) => ({
+        ...(port.name ? { name: port.name } : {}),
+        protocol: port.protocol,
+        port: port.port,
+        targetPort: port.targetPort,
+        ...(port.nodePort ? { nodePort: port.nodePort } : {}),
+      })),
       ...(service.selector ? { selector: { ...service.selector } } : {}),
       clusterIP: service.clusterIP,
       clusterIPs: [service.clusterIP],
@@ -289,7 +434,16 @@ export function endpointSliceObjects(state: LabState): Obj[] {
       conditions: { ...endpoint.conditions },
       ...(endpoint.hostname ? { hostname: endpoint.hostname } : {}),
       nodeName: endpoint.nodeName,
-      ...(endpoint.targetRef ? { targetRef: { kind: 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name, uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name) } } : {}),
+      ...(endpoint.targetRef
+        ? {
+            targetRef: {
+              kind: 'Pod',
+              namespace: endpoint.targetRef.namespace,
+              name: endpoint.targetRef.name,
+              uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name),
+            },
+          }
+        : {}),
     })),
     ports: slice.ports.map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port, protocol: port.protocol })),
   }));
@@ -297,7 +451,9 @@ export function endpointSliceObjects(state: LabState): Obj[] {
 
 /** A Deployment per Deployment workload, with the status its controller reports. */
 export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
-  const pods = state.pods.filter((pod) => pod.ownerKind === 'ReplicaSet' && pod.workload === workload.name && pod.namespace === workload.namespace);
+  const pods = state.pods.filter(
+    (pod) => pod.ownerKind === 'ReplicaSet' && pod.workload === workload.name && pod.namespace === workload.namespace,
+  );
   const ready = pods.filter((pod) => pod.ready !== false).length;
   const replicas = workload.replicas ?? 1;
   return {
@@ -307,7 +463,10 @@ export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
     spec: {
       replicas,
       selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
-      template: { metadata: { labels: { ...workload.labels } }, spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) } },
+      template: {
+        metadata: { labels: { ...workload.labels } },
+        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+      },
     },
     status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
   };
@@ -396,7 +555,16 @@ export function installationObject(state: LabState): Obj {
     metadata: meta(state, 'Installation', 'default', undefined, { generation: 1 }),
     spec: {
       calicoNetwork: {
-        ipPools: [{ name: pool.name, cidr: pool.cidr, blockSize: pool.blockSize, encapsulation: pool.encapsulation, natOutgoing: pool.natOutgoing ? 'Enabled' : 'Disabled', nodeSelector: 'all()' }],
+        ipPools: [
+          {
+            name: pool.name,
+            cidr: pool.cidr,
+            blockSize: pool.blockSize,
+            encapsulation: pool.encapsulation,
+            natOutgoing: pool.natOutgoing ? 'Enabled' : 'Disabled',
+            nodeSelector: 'all()',
+          },
+        ],
       },
       cni: { type: 'Calico', ipam: { type: 'Calico' } },
       variant: 'Calico',
@@ -407,19 +575,20 @@ export function installationObject(state: LabState): Obj {
 
 export function ipPoolObject(state: LabState): Obj {
   const { pool } = state.spec;
+  // As the operator writes it (support/lab/ipam/pool-resource.ts); disableBGPExport is omitempty in Calico's IPPoolSpec.
+  const resource = operatorIpPool(pool);
+  const spec = Object.fromEntries(
+    Object.entries(resource.spec).filter(([key, value]) => value !== undefined && !(key === 'disableBGPExport' && value === false)),
+  );
   return {
     apiVersion: 'crd.projectcalico.org/v1',
     kind: 'IPPool',
-    metadata: meta(state, 'IPPool', pool.name, undefined, { generation: 1, annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` } }),
-    spec: {
-      allowedUses: ['Workload', 'Tunnel'],
-      assignmentMode: 'Automatic',
-      blockSize: pool.blockSize,
-      cidr: pool.cidr,
-      ...poolModes(pool.encapsulation),
-      natOutgoing: pool.natOutgoing,
-      nodeSelector: 'all()',
-    },
+    metadata: meta(state, 'IPPool', pool.name, undefined, {
+      generation: 1,
+      labels: { ...resource.labels },
+      annotations: { 'projectcalico.org/metadata': `{"creationTimestamp":"${timestamp(state)}"}` },
+    }),
+    spec,
   };
 }
 
@@ -451,7 +620,9 @@ export function ipamBlockObjects(state: LabState): Obj[] {
     const ordinals = Object.keys(block.allocations)
       .map(Number)
       .sort((a, b) => a - b);
-    const attributes = ordinals.map((ordinal) => attributeFor(state, block.allocations[ordinal] as string, block.node, block.attributes?.[ordinal]));
+    const attributes = ordinals.map((ordinal) =>
+      attributeFor(state, block.allocations[ordinal] as string, block.node, block.attributes?.[ordinal]),
+    );
     const allocations: Array<number | null> = Array.from({ length: size }, () => null);
     ordinals.forEach((ordinal, index) => {
       allocations[ordinal] = index;
@@ -459,7 +630,9 @@ export function ipamBlockObjects(state: LabState): Obj[] {
     return {
       apiVersion: 'crd.projectcalico.org/v1',
       kind: 'IPAMBlock',
-      metadata: meta(state, 'IPAMBlock', ipamBlockName(block.cidr), undefined, { annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' } }),
+      metadata: meta(state, 'IPAMBlock', ipamBlockName(block.cidr), undefined, {
+        annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' },
+      }),
       spec: {
         affinity: `host:${block.node}`,
         allocations,

@@ -75,6 +75,31 @@ function everythingIn(dir: string): string {
     .join('\n');
 }
 
+/** The `@live-only:<reason>` tags the feature files use (a claim the lab cannot answer honestly). */
+export function liveOnlyTags(dir = join(ROOT, 'features')): string[] {
+  const tags = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.feature')) continue;
+    const text = readFileSync(join(entry.parentPath ?? entry.path, entry.name), 'utf8');
+    for (const match of text.matchAll(/@live-only(:[^\s]+)?/g)) tags.add(match[0]);
+  }
+  return [...tags].sort();
+}
+
+/** Several runs of one target read as one: every result of each, the worst exit code. */
+export function combineRuns(runs: SuiteRun[]): SuiteRun {
+  const [first] = runs;
+  assert.ok(first, 'no run to combine');
+  return {
+    target: first.target,
+    exitCode: Math.max(...runs.map((run) => run.exitCode)),
+    results: runs.flatMap((run) => run.results),
+    output: runs.map((run) => run.output).join('\n'),
+    reports: runs.map((run) => run.reports).join('\n'),
+    ms: runs.reduce((sum, run) => sum + run.ms, 0),
+  };
+}
+
 export const scenarioKey = (r: ScenarioResult) => `[${r.claim ?? '?'}] ${r.name}`;
 export const firstLine = (message: string | undefined) => (message ?? '').split('\n')[0] ?? '';
 
@@ -109,6 +134,14 @@ export function assertSameVerdicts(netns: SuiteRun, kind: SuiteRun): void {
   assert.ok(netns.results.length > 0, `the ${netns.target} run produced no results\n${tail(netns)}`);
   assert.ok(kind.results.length > 0, `the ${kind.target} run produced no results\n${tail(kind)}`);
   const table = verdictTable(netns, kind);
-  assert.deepEqual(table.differ, [], `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${tail(netns)}\n${tail(kind)}`);
-  assert.equal(kind.exitCode, netns.exitCode, `exit codes differ: ${netns.target} ${netns.exitCode}, ${kind.target} ${kind.exitCode}\n${tail(netns)}\n${tail(kind)}`);
+  assert.deepEqual(
+    table.differ,
+    [],
+    `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${tail(netns)}\n${tail(kind)}`,
+  );
+  assert.equal(
+    kind.exitCode,
+    netns.exitCode,
+    `exit codes differ: ${netns.target} ${netns.exitCode}, ${kind.target} ${kind.exitCode}\n${tail(netns)}\n${tail(kind)}`,
+  );
 }

@@ -6,7 +6,9 @@ import { parseBirdProtocols } from '../../support/probes/parse/bird.ts';
 import { parseFrrBgpSummary } from '../../support/probes/parse/frr.ts';
 import { fixture } from '../probes/helpers.ts';
 
-const objects = calicoBgpObjectsFrom(['kind: IPPool\nmetadata: {name: default-ipv4-ippool}\nspec: {cidr: 192.168.0.0/16, disableBGPExport: true}\n']);
+const objects = calicoBgpObjectsFrom([
+  'kind: IPPool\nmetadata: {name: default-ipv4-ippool}\nspec: {cidr: 192.168.0.0/16, disableBGPExport: true}\n',
+]);
 const node = { name: 'worker2', role: 'worker' as const, internalIP: '10.10.10.12', ready: true };
 
 describe('the BGP diagnosis', () => {
@@ -25,8 +27,15 @@ describe('the BGP diagnosis', () => {
 
   it('names pod blocks advertised from a pool whose export is disabled', () => {
     const peers = parseFrrBgpSummary(fixture('frr-bgp-summary.json')).peers;
-    const picture: BgpPicture = { objects, nodes: [], router: { peers, advertised: new Map([['10.10.10.11', ['192.168.1.0/26', '172.16.0.240/28']]]) }, blocks: ['192.168.1.0/26'] };
-    assert.deepEqual(bgpCauses(picture), ['10.10.10.11 advertises pod blocks (192.168.1.0/26) although every pod pool has disableBGPExport']);
+    const picture: BgpPicture = {
+      objects,
+      nodes: [],
+      router: { peers, advertised: new Map([['10.10.10.11', ['192.168.1.0/26', '172.16.0.240/28']]]) },
+      blocks: ['192.168.1.0/26'],
+    };
+    assert.deepEqual(bgpCauses(picture), [
+      '10.10.10.11 advertises pod blocks (192.168.1.0/26) although every pod pool has disableBGPExport',
+    ]);
     assert.match(formatBgpPicture(picture), /10\.10\.10\.11 AS65010 Established, PfxRcd 2: 192\.168\.1\.0\/26, 172\.16\.0\.240\/28/);
   });
 });

@@ -19,11 +19,42 @@ const pod = (name: string, nodeName: string, ip: string | undefined, annotations
   labels: {},
   annotations,
 });
-const pool = (name: string, cidr: string, nodeSelector = 'all()'): IpPool => ({ name, cidr, blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true, nodeSelector, allowedUses: ['Workload', 'Tunnel'], disableBGPExport: false, mtu: 1450 });
-const view = (name: string, ip: string, natOutgoingRules: string[]): NodeView => ({ node: node(name, ip), routes: [], interfaces: [], natRules: [], proxyArp: {}, cniConfigs: [], natOutgoingRules });
+const pool = (name: string, cidr: string, nodeSelector = 'all()'): IpPool => ({
+  name,
+  cidr,
+  blockSize: 26,
+  encapsulation: 'VXLANCrossSubnet',
+  natOutgoing: true,
+  nodeSelector,
+  allowedUses: ['Workload', 'Tunnel'],
+  disableBGPExport: false,
+  mtu: 1450,
+});
+const view = (name: string, ip: string, natOutgoingRules: string[]): NodeView => ({
+  node: node(name, ip),
+  routes: [],
+  interfaces: [],
+  natRules: [],
+  proxyArp: {},
+  cniConfigs: [],
+  natOutgoingRules,
+});
 
 function evidence(over: Partial<Gathered>): Gathered {
-  return { source: undefined, target: undefined, nodes: [], sourcePodRoutes: undefined, sourcePodInterfaces: undefined, lookup: undefined, pods: [], blocks: [], events: undefined, ipam: { pools: [], installationPools: [], affinities: [], reservations: [] }, evidence: [], ...over };
+  return {
+    source: undefined,
+    target: undefined,
+    nodes: [],
+    sourcePodRoutes: undefined,
+    sourcePodInterfaces: undefined,
+    lookup: undefined,
+    pods: [],
+    blocks: [],
+    events: undefined,
+    ipam: { pools: [], installationPools: [], affinities: [], reservations: [] },
+    evidence: [],
+    ...over,
+  };
 }
 
 function causes(claim: string, gathered: Gathered): string[] {
@@ -33,15 +64,29 @@ function causes(claim: string, gathered: Gathered): string[] {
 test('natOutgoing: a missing rule, and a rule without the pools exclusion', () => {
   const off = causes('L01-08', evidence({ nodes: [view('w1', '172.18.0.3', [])] }));
   assert.match(off.join('\n'), /w1 has no MASQUERADE rule in cali-nat-outgoing/);
-  const broad = causes('L01-08', evidence({ nodes: [view('w1', '172.18.0.3', ['-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -j MASQUERADE --random-fully'])] }));
+  const broad = causes(
+    'L01-08',
+    evidence({
+      nodes: [view('w1', '172.18.0.3', ['-A cali-nat-outgoing -m set --match-set cali40masq-ipam-pools src -j MASQUERADE --random-fully'])],
+    }),
+  );
   assert.match(broad.join('\n'), /masquerades without excluding destinations inside the pools/);
 });
 
 test('IPAM objects: an IPPool edited after install, an affinity named off the rule or pointing at the wrong node', () => {
   const pools = [pool('default-ipv4-ippool', '192.168.0.0/16', '!all()')];
   const installationPools = [{ ...pool('default-ipv4-ippool', '192.168.0.0/16'), mtu: undefined }];
-  const affinities: BlockAffinity[] = [{ name: 'ipam-block-affinity-192-168-1-0-26', node: 'w2', cidr: '192.168.1.0/26', state: 'confirmed', deleted: 'false', type: 'host' }];
-  const found = causes('L01-06', evidence({ ipam: { pools, installationPools, affinities, reservations: [] }, blocks: [{ cidr: '192.168.1.0/26', node: 'w2', allocations: [{ ip: '192.168.1.1', holder: 'default/a' }] }], pods: [pod('a', 'w1', '192.168.1.1')] })).join('\n');
+  const affinities: BlockAffinity[] = [
+    { name: 'ipam-block-affinity-192-168-1-0-26', node: 'w2', cidr: '192.168.1.0/26', state: 'confirmed', deleted: 'false', type: 'host' },
+  ];
+  const found = causes(
+    'L01-06',
+    evidence({
+      ipam: { pools, installationPools, affinities, reservations: [] },
+      blocks: [{ cidr: '192.168.1.0/26', node: 'w2', allocations: [{ ip: '192.168.1.1', holder: 'default/a' }] }],
+      pods: [pod('a', 'w1', '192.168.1.1')],
+    }),
+  ).join('\n');
   assert.match(found, /nodeSelector !all\(\) where the Installation declares all\(\)/);
   assert.match(found, /not named <node>-<cidr>: for w2 192\.168\.1\.0\/26 Calico would name it w2-192-168-1-0-26/);
   assert.match(found, /affine to w2, but its pods run on w1: the BlockAffinity points at the wrong node/);
@@ -51,7 +96,12 @@ test('fixed addresses: a reserved address handed out automatically, an ipAddrs r
   const found = causes(
     'L16-04',
     evidence({
-      ipam: { pools: [pool('default-ipv4-ippool', '192.168.0.0/16')], installationPools: [], affinities: [], reservations: [{ name: 'reserved-ips', reservedCIDRs: ['192.168.100.8/29'] }] },
+      ipam: {
+        pools: [pool('default-ipv4-ippool', '192.168.0.0/16')],
+        installationPools: [],
+        affinities: [],
+        reservations: [{ name: 'reserved-ips', reservedCIDRs: ['192.168.100.8/29'] }],
+      },
       pods: [
         pod('auto', 'w1', '192.168.100.9'),
         pod('static', 'w1', '192.168.7.3', { 'cni.projectcalico.org/ipAddrs': '["192.168.100.10"]' }),

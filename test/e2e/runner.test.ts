@@ -101,14 +101,21 @@ test('a @live-only scenario is skipped on the embedded lab with its reason, neve
   const dir = mkdtempSync(join(tmpdir(), 'podnet-live-only-'));
   try {
     const feature = join(dir, 'live-only.feature');
-    writeFileSync(feature, '@lesson-02\nFeature: only live\n\n  @claim:L02-01 @live-only:needs-real-kubelets\n  Scenario: a claim only a real cluster can answer\n    Then every node is Ready\n');
+    writeFileSync(
+      feature,
+      '@lesson-02\nFeature: only live\n\n  @claim:L02-01 @live-only:needs-real-kubelets\n  Scenario: a claim only a real cluster can answer\n    Then every node is Ready\n',
+    );
     const { code, out } = e2e(['--lab', 'pnlive', '--target', 'netns', '--no-report', feature]);
     assert.equal(code, 0, out);
     assert.match(out, /1 scenario \(1 skipped\)/);
     const results = readdirSync(join(reports, 'allure-results')).filter((file) => file.endsWith('-result.json'));
     const result = JSON.parse(readFileSync(join(reports, 'allure-results', results[0] as string), 'utf8')) as { status: string };
     assert.equal(result.status, 'skipped');
-    assert.ok(readdirSync(join(reports, 'allure-results')).some((file) => readFileSync(join(reports, 'allure-results', file), 'utf8').includes('skipped on the embedded lab: needs real kubelets')));
+    assert.ok(
+      readdirSync(join(reports, 'allure-results')).some((file) =>
+        readFileSync(join(reports, 'allure-results', file), 'utf8').includes('skipped on the embedded lab: needs real kubelets'),
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

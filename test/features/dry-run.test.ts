@@ -12,10 +12,14 @@ import { test } from 'node:test';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 function dryRun(extraPaths: string[] = []) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/@cucumber/cucumber/bin/cucumber.js', '--profile', 'dry', ...extraPaths], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'node_modules/@cucumber/cucumber/bin/cucumber.js', '--profile', 'dry', ...extraPaths],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -90,18 +90,24 @@ describe('kind target: exec in a pod (as a v1.28 API server speaks it: v4 channe
   });
 
   it('reports a pod that does not exist as an environment error with a remedy', async () => {
-    await assert.rejects(h.cluster().exec({ kind: 'pod', namespace: 'default', name: 'gone', container: 'multitool' }, ['true']), (err: Error) => {
-      assert.ok(err instanceof ExecTransportError);
-      assert.match(err.message, /404/);
-      assert.match(err.message, /kubectl get pod -n default gone/);
-      return true;
-    });
+    await assert.rejects(
+      h.cluster().exec({ kind: 'pod', namespace: 'default', name: 'gone', container: 'multitool' }, ['true']),
+      (err: Error) => {
+        assert.ok(err instanceof ExecTransportError);
+        assert.match(err.message, /404/);
+        assert.match(err.message, /kubectl get pod -n default gone/);
+        return true;
+      },
+    );
   });
 
   it('reports a stream that closes without a status as a transport fault', async () => {
     const scripted = await harness({ exec: () => ({ stdout: 'partial', closeWithoutStatus: true }) });
     try {
-      await assert.rejects(scripted.cluster().exec(pod, ['anything']), (err: Error) => err instanceof ExecTransportError && /without reporting an exit status/.test(err.message));
+      await assert.rejects(
+        scripted.cluster().exec(pod, ['anything']),
+        (err: Error) => err instanceof ExecTransportError && /without reporting an exit status/.test(err.message),
+      );
     } finally {
       await scripted.close();
     }
@@ -110,7 +116,12 @@ describe('kind target: exec in a pod (as a v1.28 API server speaks it: v4 channe
   it('reads exit codes from V1Status as the API server writes them', () => {
     assert.deepEqual(exitCodeFromStatus({ metadata: {}, status: 'Success' }), { exitCode: 0 });
     assert.deepEqual(
-      exitCodeFromStatus({ status: 'Failure', reason: 'NonZeroExitCode', message: 'command terminated with non-zero exit code', details: { causes: [{ reason: 'ExitCode', message: '42' }] } }),
+      exitCodeFromStatus({
+        status: 'Failure',
+        reason: 'NonZeroExitCode',
+        message: 'command terminated with non-zero exit code',
+        details: { causes: [{ reason: 'ExitCode', message: '42' }] },
+      }),
       { exitCode: 42 },
     );
     assert.ok('failure' in exitCodeFromStatus({ status: 'Failure', reason: 'InternalError', message: 'container not found ("x")' }));
@@ -125,7 +136,8 @@ describe('kind target: background processes in a pod', () => {
   after(() => h.close());
 
   it('resolves once a stderr line matches, and stop() interrupts the process (SIGINT) and returns its evidence', async () => {
-    const script = 'trap "echo interrupted; exit 0" INT; echo "listening on eth0, link-type EN10MB" >&2; while :; do echo packet; sleep 0.05; done';
+    const script =
+      'trap "echo interrupted; exit 0" INT; echo "listening on eth0, link-type EN10MB" >&2; while :; do echo packet; sleep 0.05; done';
     const proc = await h.cluster().startBackground(pod, ['sh', '-c', script], { readyPattern: /listening on/, readyTimeoutMs: 5000 });
     assert.equal(proc.readyLine, 'listening on eth0, link-type EN10MB');
     assert.equal(proc.where, 'pod default/multitool-1-vmn9d');
@@ -154,7 +166,9 @@ describe('kind target: background processes in a pod', () => {
 
   it('rejects and cleans up when no line matches within readyTimeoutMs', async () => {
     await assert.rejects(
-      h.cluster().startBackground(pod, ['sh', '-c', 'echo warming up >&2; exec sleep 30'], { readyPattern: /listening/, readyTimeoutMs: 300 }),
+      h
+        .cluster()
+        .startBackground(pod, ['sh', '-c', 'echo warming up >&2; exec sleep 30'], { readyPattern: /listening/, readyTimeoutMs: 300 }),
       (err: Error) => {
         assert.ok(err instanceof EnvironmentError);
         assert.match(err.message, /did not become ready/);
@@ -170,13 +184,19 @@ describe('kind target: background processes in a pod', () => {
 
   it('rejects when the process exits before it is ready, quoting its stderr', async () => {
     await assert.rejects(
-      h.cluster().startBackground(pod, ['sh', '-c', 'echo "tcpdump: eth0: You do not have permission to capture" >&2; exit 1'], { readyPattern: /listening/, readyTimeoutMs: 5000 }),
-      (err: Error) => err instanceof EnvironmentError && /exited with code 1/.test(err.message) && /do not have permission/.test(err.message),
+      h.cluster().startBackground(pod, ['sh', '-c', 'echo "tcpdump: eth0: You do not have permission to capture" >&2; exit 1'], {
+        readyPattern: /listening/,
+        readyTimeoutMs: 5000,
+      }),
+      (err: Error) =>
+        err instanceof EnvironmentError && /exited with code 1/.test(err.message) && /do not have permission/.test(err.message),
     );
   });
 
   it('ends a process that outlives timeoutMs and marks it timed out', async () => {
-    const proc = await h.cluster().startBackground(pod, ['sh', '-c', 'echo ready; exec sleep 30'], { readyPattern: /ready/, timeoutMs: 300 });
+    const proc = await h
+      .cluster()
+      .startBackground(pod, ['sh', '-c', 'echo ready; exec sleep 30'], { readyPattern: /ready/, timeoutMs: 300 });
     await waitFor(() => h.fake.liveChildren() === 0, 5000);
     const r = await proc.stop();
     assert.equal(r.timedOut, true);

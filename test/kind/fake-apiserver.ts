@@ -90,8 +90,7 @@ export interface ExecCall {
 
 /** What to do with an exec: run an argv locally, or answer from a script. */
 export type ExecPlan =
-  | { argv: string[] }
-  | { stdout?: string; stderr?: string; exitCode?: number; status?: Obj; closeWithoutStatus?: boolean };
+  { argv: string[] } | { stdout?: string; stderr?: string; exitCode?: number; status?: Obj; closeWithoutStatus?: boolean };
 
 export interface FakeApiServerOptions {
   /** Bearer token every request must carry (401 otherwise). */
@@ -327,7 +326,10 @@ export class FakeApiServer {
     const spec = block.spec;
     const ordinal: number | undefined = spec.unallocated.shift();
     if (ordinal === undefined) return undefined;
-    spec.attributes.push({ handle_id: `k8s-pod-network.${randomBytes(32).toString('hex')}`, secondary: { namespace, node, pod, timestamp: new Date().toISOString() } });
+    spec.attributes.push({
+      handle_id: `k8s-pod-network.${randomBytes(32).toString('hex')}`,
+      secondary: { namespace, node, pod, timestamp: new Date().toISOString() },
+    });
     spec.allocations[ordinal] = spec.attributes.length - 1;
     const [base = ''] = String(spec.cidr).split('/');
     const octets = base.split('.').map(Number);
@@ -361,9 +363,20 @@ export class FakeApiServer {
       hostIP: nodeIP,
       podIP: ip,
       podIPs: ip ? [{ ip }] : [],
-      containerStatuses: spec.containers.map((c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } })),
+      containerStatuses: spec.containers.map((c: Obj) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      })),
     };
-    pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), 'podnet-fake/ready-at': String(Date.now() + (this.options.readyAfterMs ?? 0)) };
+    pod.metadata.annotations = {
+      ...(pod.metadata.annotations ?? {}),
+      'podnet-fake/ready-at': String(Date.now() + (this.options.readyAfterMs ?? 0)),
+    };
   }
 
   private reconcilePod(pod: Obj): void {
@@ -377,13 +390,33 @@ export class FakeApiServer {
     if (!readyAt || Date.now() < readyAt || pod.status.phase === 'Running') return;
     const broken = pod.spec.containers.some((c: Obj) => this.options.brokenImages?.includes(c.image));
     if (broken) {
-      pod.status.containerStatuses = pod.spec.containers.map((c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } } }));
+      pod.status.containerStatuses = pod.spec.containers.map((c: Obj) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
+      }));
       return;
     }
     const now = new Date().toISOString();
     pod.status.phase = 'Running';
-    pod.status.conditions = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastTransitionTime: now }));
-    pod.status.containerStatuses = pod.spec.containers.map((c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } }));
+    pod.status.conditions = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+      type,
+      status: 'True',
+      lastTransitionTime: now,
+    }));
+    pod.status.containerStatuses = pod.spec.containers.map((c: Obj) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: { running: { startedAt: now } },
+    }));
   }
 
   private eligibleNodes(ds: Obj): Obj[] {
@@ -395,7 +428,9 @@ export class FakeApiServer {
 
   private reconcileDaemonSet(ds: Obj): void {
     const eligible = this.eligibleNodes(ds);
-    const pods = this.list2('v1|pods|', ds.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o: Obj) => o.uid === ds.metadata.uid));
+    const pods = this.list2('v1|pods|', ds.metadata.namespace).filter((p) =>
+      p.metadata.ownerReferences?.some((o: Obj) => o.uid === ds.metadata.uid),
+    );
     for (const node of eligible) {
       if (pods.some((p) => p.spec.nodeName === node.metadata.name)) continue;
       const name = `${ds.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`;
@@ -407,14 +442,25 @@ export class FakeApiServer {
           generateName: `${ds.metadata.name}-`,
           namespace: ds.metadata.namespace,
           labels: { ...(ds.spec.template.metadata?.labels ?? {}), 'pod-template-generation': String(ds.metadata.generation) },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'DaemonSet',
+              name: ds.metadata.name,
+              uid: ds.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         },
         spec: { ...structuredClone(ds.spec.template.spec), nodeName: node.metadata.name },
       };
       this.put(pod);
       this.scheduleAndStart(pod);
     }
-    const owned = this.list2('v1|pods|', ds.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o: Obj) => o.uid === ds.metadata.uid));
+    const owned = this.list2('v1|pods|', ds.metadata.namespace).filter((p) =>
+      p.metadata.ownerReferences?.some((o: Obj) => o.uid === ds.metadata.uid),
+    );
     owned.forEach((p) => this.reconcilePod(p));
     ds.status = {
       currentNumberScheduled: owned.length,
@@ -441,11 +487,24 @@ export class FakeApiServer {
     pod.status = {
       phase: 'Pending',
       conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: new Date().toISOString() }],
-      containerStatuses: (pod.spec?.containers ?? []).map((c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } })),
+      containerStatuses: (pod.spec?.containers ?? []).map((c: Obj) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      })),
     };
     kubelet.start(pod).catch((err: unknown) => {
       const current = this.store.get(this.key(this.typeOf('v1', 'pods'), pod.metadata.namespace, pod.metadata.name)) ?? pod;
-      current.status = { ...current.status, phase: 'Failed', reason: 'FailedCreatePodSandBox', message: String(err instanceof Error ? err.message : err) };
+      current.status = {
+        ...current.status,
+        phase: 'Failed',
+        reason: 'FailedCreatePodSandBox',
+        message: String(err instanceof Error ? err.message : err),
+      };
     });
   }
 
@@ -459,13 +518,19 @@ export class FakeApiServer {
           if (current?.metadata.uid === uid) this.remove('v1', 'pods', namespace, name);
         },
         (err: unknown) => {
-          pod.status = { ...pod.status, message: `the kubelet could not stop the pod: ${String(err instanceof Error ? err.message : err)}` };
+          pod.status = {
+            ...pod.status,
+            message: `the kubelet could not stop the pod: ${String(err instanceof Error ? err.message : err)}`,
+          };
         },
       );
       return;
     }
     pod.metadata.deletionTimestamp = new Date().toISOString();
-    pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), 'podnet-fake/gone-at': String(Date.now() + (this.options.deleteAfterMs ?? 0)) };
+    pod.metadata.annotations = {
+      ...(pod.metadata.annotations ?? {}),
+      'podnet-fake/gone-at': String(Date.now() + (this.options.deleteAfterMs ?? 0)),
+    };
     this.reconcilePod(pod);
   }
 
@@ -506,7 +571,9 @@ export class FakeApiServer {
       this.options.beforeRequest?.(this);
       const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
       if (log && (req.method ?? 'GET') === 'GET') {
-        const text = this.get('v1', 'pods', log[1], log[2] as string) ? this.options.logs?.(log[1] as string, log[2] as string, url.searchParams.get('container') ?? undefined) : undefined;
+        const text = this.get('v1', 'pods', log[1], log[2] as string)
+          ? this.options.logs?.(log[1] as string, log[2] as string, url.searchParams.get('container') ?? undefined)
+          : undefined;
         if (text === undefined) return send(404, status(404, 'NotFound', `pods "${log[2]}" not found`));
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end(text);
@@ -531,7 +598,21 @@ export class FakeApiServer {
     const groupTypes = RESOURCES.filter((t) => apiVersionOf(t) === r.apiVersion && this.served(t));
     if (groupTypes.length === 0) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
     if (r.rest.length === 0) {
-      return [200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: r.apiVersion, resources: groupTypes.map((t) => ({ name: t.resource, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] })) }];
+      return [
+        200,
+        {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: r.apiVersion,
+          resources: groupTypes.map((t) => ({
+            name: t.resource,
+            singularName: t.kind.toLowerCase(),
+            namespaced: t.namespaced,
+            kind: t.kind,
+            verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+          })),
+        },
+      ];
     }
     // namespaces/<ns>/<resource>[/<name>[/<sub>]] or <resource>[/<name>[/<sub>]]
     let namespace: string | undefined;
@@ -543,13 +624,20 @@ export class FakeApiServer {
     const [resource = '', name, sub] = rest;
     const t = groupTypes.find((x) => x.resource === resource);
     if (!t || sub) return [404, status(404, 'NotFound', 'the server could not find the requested resource')];
-    const notFound = () => status(404, 'NotFound', `${t.resource}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name, group: t.group, kind: t.resource });
+    const notFound = () =>
+      status(404, 'NotFound', `${t.resource}${t.group ? `.${t.group}` : ''} "${name}" not found`, {
+        name,
+        group: t.group,
+        kind: t.resource,
+      });
 
     if (!name) {
       if (method === 'GET') return [200, this.listResponse(t, namespace, url.searchParams.get('labelSelector') ?? undefined)];
       if (method === 'POST') return this.create(t, namespace, JSON.parse(body));
       if (method === 'DELETE') {
-        for (const o of this.list(apiVersionOf(t), t.resource, namespace).filter((o) => matchesSelector(o.metadata.labels, url.searchParams.get('labelSelector') ?? undefined))) {
+        for (const o of this.list(apiVersionOf(t), t.resource, namespace).filter((o) =>
+          matchesSelector(o.metadata.labels, url.searchParams.get('labelSelector') ?? undefined),
+        )) {
           this.deleteObject(t, o);
         }
         return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }];
@@ -560,7 +648,18 @@ export class FakeApiServer {
       if (method === 'DELETE') {
         if (!existing) return [404, notFound()];
         this.deleteObject(t, existing);
-        return [200, t.kind === 'Pod' || t.kind === 'Namespace' ? this.wire(t, existing) : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: t.resource, uid: existing.metadata.uid } }];
+        return [
+          200,
+          t.kind === 'Pod' || t.kind === 'Namespace'
+            ? this.wire(t, existing)
+            : {
+                kind: 'Status',
+                apiVersion: 'v1',
+                metadata: {},
+                status: 'Success',
+                details: { name, kind: t.resource, uid: existing.metadata.uid },
+              },
+        ];
       }
       if (method === 'PATCH') return this.apply(t, namespace, name, url, body, existing);
     }
@@ -601,7 +700,8 @@ export class FakeApiServer {
         return [400, status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')];
       }
       obj.metadata.namespace = namespace;
-      if (!this.get('v1', 'namespaces', undefined, namespace!)) return [404, status(404, 'NotFound', `namespaces "${namespace}" not found`)];
+      if (!this.get('v1', 'namespaces', undefined, namespace!))
+        return [404, status(404, 'NotFound', `namespaces "${namespace}" not found`)];
     }
     if (this.get(apiVersionOf(t), t.resource, namespace, obj.metadata.name)) {
       return [409, status(409, 'AlreadyExists', `${t.resource} "${obj.metadata.name}" already exists`)];
@@ -619,13 +719,31 @@ export class FakeApiServer {
   }
 
   /** Server-side apply, as far as the target needs it: content type, field manager, namespace. */
-  private apply(t: ResourceType, namespace: string | undefined, name: string, url: URL, body: string, existing: Obj | undefined): [number, Obj] {
+  private apply(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    url: URL,
+    body: string,
+    existing: Obj | undefined,
+  ): [number, Obj] {
     const contentType = this.requests.at(-1)?.contentType;
     if (contentType !== 'application/apply-patch+yaml') {
-      return [415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml (got ${contentType})`)];
+      return [
+        415,
+        status(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml (got ${contentType})`,
+        ),
+      ];
     }
     const manager = url.searchParams.get('fieldManager');
-    if (!manager) return [422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')];
+    if (!manager)
+      return [
+        422,
+        status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'),
+      ];
     const obj = parseYaml(body) as Obj;
     if (t.namespaced && obj.metadata?.namespace !== namespace) {
       return [400, status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request')];
@@ -662,13 +780,21 @@ export class FakeApiServer {
 
   private review(body: Obj): Obj {
     const a = body.spec?.resourceAttributes ?? {};
-    const denied = (this.options.deny ?? []).some((d) => d.verb === a.verb && d.resource === a.resource && (d.subresource ?? '') === (a.subresource ?? ''));
+    const denied = (this.options.deny ?? []).some(
+      (d) => d.verb === a.verb && d.resource === a.resource && (d.subresource ?? '') === (a.subresource ?? ''),
+    );
     return {
       kind: 'SelfSubjectAccessReview',
       apiVersion: 'authorization.k8s.io/v1',
       metadata: { creationTimestamp: null },
       spec: body.spec,
-      status: denied ? { allowed: false, reason: '' } : { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole "cluster-admin" to Group "kubeadm:cluster-admins"' },
+      status: denied
+        ? { allowed: false, reason: '' }
+        : {
+            allowed: true,
+            reason:
+              'RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole "cluster-admin" to Group "kubeadm:cluster-admins"',
+          },
     };
   }
 
@@ -679,9 +805,17 @@ export class FakeApiServer {
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
     const refuse = (code: number, text: string, obj: Obj) => {
       const payload = JSON.stringify(obj);
-      socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`);
+      socket.end(
+        `HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+      );
     };
-    this.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), contentType: undefined, body: '' });
+    this.requests.push({
+      method: 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      contentType: undefined,
+      body: '',
+    });
     if (!this.authorized(req)) return refuse(401, 'Unauthorized', status(401, 'Unauthorized', 'Unauthorized'));
     if (!m) return refuse(404, 'Not Found', status(404, 'NotFound', 'the server could not find the requested resource'));
     try {
@@ -713,9 +847,17 @@ export class FakeApiServer {
     const frame = (channel: number, data: Buffer | string) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
     frame(1, ''); // wsstream: an empty message on the lowest writable channel says the streams are open
     const finish = (exitCode: number | undefined, failure?: Obj) => {
-      const s = failure ?? (exitCode === 0
-        ? { metadata: {}, status: 'Success' }
-        : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${call.argv.join(' ')}], exit code ${exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] } });
+      const s =
+        failure ??
+        (exitCode === 0
+          ? { metadata: {}, status: 'Success' }
+          : {
+              metadata: {},
+              status: 'Failure',
+              message: `command terminated with non-zero exit code: error executing command [${call.argv.join(' ')}], exit code ${exitCode}`,
+              reason: 'NonZeroExitCode',
+              details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
+            });
       frame(3, JSON.stringify(s));
       ws.close(1000);
     };
@@ -735,7 +877,14 @@ export class FakeApiServer {
     child.on('error', (err: NodeJS.ErrnoException) => {
       this.children.delete(child);
       const message = `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${randomBytes(32).toString('hex')}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${file}": executable file not found in $PATH: unknown`;
-      finish(undefined, { metadata: {}, status: 'Failure', message, reason: 'InternalError', details: { causes: [{ message: err.code === 'ENOENT' ? message : String(err) }] }, code: 500 });
+      finish(undefined, {
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason: 'InternalError',
+        details: { causes: [{ message: err.code === 'ENOENT' ? message : String(err) }] },
+        code: 500,
+      });
     });
     child.on('close', (code, signal) => {
       this.children.delete(child);

@@ -56,7 +56,9 @@ interface Exchange {
 
 /** Listener in a fresh network namespace; once it says it listens (or exits), the client joins that namespace. */
 async function exchange(listen: string[], connect: string[]): Promise<Exchange> {
-  const listener: ChildProcess = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'nc-under-test', ...listen], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const listener: ChildProcess = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'nc-under-test', ...listen], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let said = '';
   const ready = await new Promise<boolean>((resolve) => {
     const lines = createInterface({ input: listener.stderr! });
@@ -70,7 +72,11 @@ async function exchange(listen: string[], connect: string[]): Promise<Exchange> 
   try {
     if (!ready) return { listenerSaid: said, clientExit: -1, clientSaid: '' };
     try {
-      const out = execFileSync('nsenter', ['-t', String(listener.pid), '-n', ...connect], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+      const out = execFileSync('nsenter', ['-t', String(listener.pid), '-n', ...connect], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 10_000,
+      });
       return { listenerSaid: said, clientExit: 0, clientSaid: out };
     } catch (error) {
       const e = error as { status?: number; stderr?: string; stdout?: string };
@@ -94,10 +100,22 @@ describe('nc_bloaty as Alpine builds it (grammar written from busybox 1.36.1 nc_
 
   it('reads the suite’s listener as 127.0.0.1:18081 with no peer filter, and its client as a zero-I/O connect', () => {
     assert.deepEqual(parseNcBloaty(ncListenArgv('127.0.0.1', PORT)), {
-      mode: 'listen', localAddress: '127.0.0.1', localPort: PORT, peer: undefined, verbose: 1, zeroIo: false, waitSeconds: undefined,
+      mode: 'listen',
+      localAddress: '127.0.0.1',
+      localPort: PORT,
+      peer: undefined,
+      verbose: 1,
+      zeroIo: false,
+      waitSeconds: undefined,
     });
     assert.deepEqual(parseNcBloaty(ncConnectArgv('127.0.0.1', PORT, 2)), {
-      mode: 'connect', localAddress: undefined, localPort: 0, peer: { host: '127.0.0.1', port: PORT }, verbose: 1, zeroIo: true, waitSeconds: 2,
+      mode: 'connect',
+      localAddress: undefined,
+      localPort: 0,
+      peer: { host: '127.0.0.1', port: PORT },
+      verbose: 1,
+      zeroIo: true,
+      waitSeconds: 2,
     });
   });
 
@@ -126,22 +144,33 @@ describe('nc_bloaty as Alpine builds it (grammar written from busybox 1.36.1 nc_
 });
 
 describe('the suite’s nc forms against real binaries', () => {
-  it('netcat-openbsd (the lab’s and this machine’s nc) listens, says so, and accepts the client', { skip: !isRoot || !openbsdNc ? 'needs root, unshare, nsenter and netcat-openbsd' : false }, async () => {
-    const seen = await exchange(ncListenArgv('127.0.0.1', PORT), ncConnectArgv('127.0.0.1', PORT, 2));
-    assert.match(seen.listenerSaid, NC_LISTENING);
-    assert.equal(seen.clientExit, 0, seen.clientSaid);
-  });
+  it(
+    'netcat-openbsd (the lab’s and this machine’s nc) listens, says so, and accepts the client',
+    { skip: !isRoot || !openbsdNc ? 'needs root, unshare, nsenter and netcat-openbsd' : false },
+    async () => {
+      const seen = await exchange(ncListenArgv('127.0.0.1', PORT), ncConnectArgv('127.0.0.1', PORT, 2));
+      assert.match(seen.listenerSaid, NC_LISTENING);
+      assert.equal(seen.clientExit, 0, seen.clientSaid);
+    },
+  );
 
-  it('busybox nc_bloaty (NC_110_COMPAT, the multitool image’s nc) does the same, and refuses the client under the old form', {
-    skip: !isRoot || !bloatyPath ? 'no nc_bloaty build at hand (test/kind/tools/build-alpine-nc.sh); the recorded transcripts stand in' : false,
-  }, async () => {
-    const bb = [bloatyPath as string, 'nc'];
-    const good = await exchange(withBinary(ncListenArgv('127.0.0.1', PORT), bb), withBinary(ncConnectArgv('127.0.0.1', PORT, 2), bb));
-    assert.match(good.listenerSaid, /listening on 127\.0\.0\.1:18081/);
-    assert.equal(good.clientExit, 0, good.clientSaid);
-    const old = await exchange(withBinary(OLD_LISTEN, bb), withBinary(ncConnectArgv('127.0.0.1', PORT, 2), bb));
-    assert.match(old.listenerSaid, NC_LISTENING);
-    assert.doesNotMatch(old.listenerSaid, /:18081 /);
-    assert.notEqual(old.clientExit, 0);
-  });
+  it(
+    'busybox nc_bloaty (NC_110_COMPAT, the multitool image’s nc) does the same, and refuses the client under the old form',
+    {
+      skip:
+        !isRoot || !bloatyPath
+          ? 'no nc_bloaty build at hand (test/kind/tools/build-alpine-nc.sh); the recorded transcripts stand in'
+          : false,
+    },
+    async () => {
+      const bb = [bloatyPath as string, 'nc'];
+      const good = await exchange(withBinary(ncListenArgv('127.0.0.1', PORT), bb), withBinary(ncConnectArgv('127.0.0.1', PORT, 2), bb));
+      assert.match(good.listenerSaid, /listening on 127\.0\.0\.1:18081/);
+      assert.equal(good.clientExit, 0, good.clientSaid);
+      const old = await exchange(withBinary(OLD_LISTEN, bb), withBinary(ncConnectArgv('127.0.0.1', PORT, 2), bb));
+      assert.match(old.listenerSaid, NC_LISTENING);
+      assert.doesNotMatch(old.listenerSaid, /:18081 /);
+      assert.notEqual(old.clientExit, 0);
+    },
+  );
 });

@@ -21,7 +21,7 @@ function fakeDocker(dir: string, daemonUp: boolean): { bin: string; calls: () =>
     `#!/bin/sh
 printf '%s\\n' "$*" >> '${log}'
 case "$1" in
-  version) ${daemonUp ? "echo 28.2.2; exit 0" : "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1"} ;;
+  version) ${daemonUp ? 'echo 28.2.2; exit 0' : "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1"} ;;
   inspect) for last; do :; done; case "$last" in pod-routing-*) echo true; exit 0 ;; *) echo "Error: No such container: $last" >&2; exit 1 ;; esac ;;
   exec) shift; shift; exec "$@" ;;
 esac
@@ -58,9 +58,13 @@ describe('node shell: docker exec', () => {
   it('runs background commands through docker exec and stops them by PID', async () => {
     const docker = fakeDocker(dir, true);
     const c = h.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });
-    const proc = await c.startBackground({ kind: 'node', name: 'pod-routing-worker2' }, ['sh', '-c', 'trap "echo bye; exit 0" INT; echo listening; while :; do sleep 0.05; done'], {
-      readyPattern: /listening/,
-    });
+    const proc = await c.startBackground(
+      { kind: 'node', name: 'pod-routing-worker2' },
+      ['sh', '-c', 'trap "echo bye; exit 0" INT; echo listening; while :; do sleep 0.05; done'],
+      {
+        readyPattern: /listening/,
+      },
+    );
     const r = await proc.stop();
     assert.equal(r.exitCode, 0);
     assert.match(r.stdout, /listening\nbye\n/);
@@ -75,7 +79,13 @@ describe('node shell: docker exec', () => {
       const c = pods.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });
       const r = await c.exec({ kind: 'node', name: 'pod-routing-worker' }, ['echo', 'via-pod']);
       assert.equal(r.stdout, 'via-pod\n');
-      assert.ok(pods.logs.some((l) => /node shell for pod-routing-worker: privileged pod podnet-e2e\/podnet-e2e-node-shell-pod-routing-worker with nsenter \(Docker path unusable: the Docker CLI reaches no daemon\)/.test(l)));
+      assert.ok(
+        pods.logs.some((l) =>
+          /node shell for pod-routing-worker: privileged pod podnet-e2e\/podnet-e2e-node-shell-pod-routing-worker with nsenter \(Docker path unusable: the Docker CLI reaches no daemon\)/.test(
+            l,
+          ),
+        ),
+      );
       assert.ok(!docker.calls().some((l) => l.startsWith('exec')));
     } finally {
       await pods.close();
@@ -128,7 +138,10 @@ describe('node shell: privileged pod with nsenter', () => {
 
   it("reads Calico's detected MTU from a node when nothing configures it", async () => {
     const scripted = await harness({
-      exec: (call) => (call.argv.join(' ') === 'nsenter -t 1 -n -m -- cat /var/lib/calico/mtu' ? { stdout: '1450\n', exitCode: 0 } : runNodeCommandsLocally(call)),
+      exec: (call) =>
+        call.argv.join(' ') === 'nsenter -t 1 -n -m -- cat /var/lib/calico/mtu'
+          ? { stdout: '1450\n', exitCode: 0 }
+          : runNodeCommandsLocally(call),
     });
     try {
       scripted.fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'podnet-e2e' }, status: { phase: 'Active' } });

@@ -18,14 +18,11 @@ describe('kind target: nodes and pods', () => {
 
   it('reads the three nodes with their role, InternalIP and readiness', async () => {
     const nodes = await h.cluster().nodes();
-    assert.deepEqual(
-      nodes.map((n) => [n.name, n.role, n.internalIP, n.ready]).sort(),
-      [
-        ['pod-routing-control-plane', 'control-plane', '172.18.0.4', true],
-        ['pod-routing-worker', 'worker', '172.18.0.2', true],
-        ['pod-routing-worker2', 'worker', '172.18.0.3', true],
-      ],
-    );
+    assert.deepEqual(nodes.map((n) => [n.name, n.role, n.internalIP, n.ready]).sort(), [
+      ['pod-routing-control-plane', 'control-plane', '172.18.0.4', true],
+      ['pod-routing-worker', 'worker', '172.18.0.2', true],
+      ['pod-routing-worker2', 'worker', '172.18.0.3', true],
+    ]);
   });
 
   it('reports a node whose Ready condition is not True as not ready', async () => {
@@ -66,12 +63,16 @@ describe('kind target: nodes and pods', () => {
     assert.equal(pods.filter((p) => p.workload === 'kube-proxy').length, 3);
     // What every operator install on Kind has (tigera/operator v1.38.0 render code, Kind's node image).
     assert.equal(pods.filter((p) => p.workload === 'csi-node-driver').length, 3, 'csi-node-driver on every node');
-    assert.ok(pods.filter((p) => p.workload === 'csi-node-driver').every((p) => !p.hostNetwork), 'on the pod network: it holds block addresses');
+    assert.ok(
+      pods.filter((p) => p.workload === 'csi-node-driver').every((p) => !p.hostNetwork),
+      'on the pod network: it holds block addresses',
+    );
     assert.equal(pods.filter((p) => p.workload === 'calico-apiserver').length, 2);
     assert.equal(byName.get('local-path-provisioner-6f8956fb48-hxl7b')?.workload, 'local-path-provisioner');
     assert.equal(byName.get('calico-typha-5b9c4d7f8b-wq2lz')?.hostNetwork, true);
     assert.equal(byName.get('tigera-operator-7d68577dc5-8gm2n')?.hostNetwork, true);
-    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) assert.equal(byName.get(`${component}-pod-routing-control-plane`)?.hostNetwork, true);
+    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'])
+      assert.equal(byName.get(`${component}-pod-routing-control-plane`)?.hostNetwork, true);
     assert.equal(pods.length, 27);
   });
 
@@ -97,7 +98,17 @@ describe('kind target: Calico objects', () => {
   it('reads the IP pool: CIDR, block size, VXLANCrossSubnet, natOutgoing', async () => {
     const pools = (await h.cluster({ mtuFromNodeFile: false }).ipPools()).map(({ resource: _, ...pool }) => pool);
     assert.deepEqual(pools, [
-      { name: 'default-ipv4-ippool', cidr: '192.168.0.0/16', blockSize: 26, encapsulation: 'VXLANCrossSubnet', natOutgoing: true, nodeSelector: 'all()', allowedUses: ['Workload', 'Tunnel'], disableBGPExport: false, mtu: undefined },
+      {
+        name: 'default-ipv4-ippool',
+        cidr: '192.168.0.0/16',
+        blockSize: 26,
+        encapsulation: 'VXLANCrossSubnet',
+        natOutgoing: true,
+        nodeSelector: 'all()',
+        allowedUses: ['Workload', 'Tunnel'],
+        disableBGPExport: false,
+        mtu: undefined,
+      },
     ]);
   });
 
@@ -125,12 +136,27 @@ describe('kind target: Calico objects', () => {
   });
 
   it('takes the MTU from calico-config veth_mtu, else the Installation, else the node file', async () => {
-    h.fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-config', namespace: 'kube-system' }, data: { veth_mtu: '1440' } });
+    h.fake.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'calico-config', namespace: 'kube-system' },
+      data: { veth_mtu: '1440' },
+    });
     assert.equal((await h.cluster().ipPools())[0]?.mtu, 1440);
 
     // veth_mtu "0" means auto-detect: fall through to the Installation.
-    h.fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-config', namespace: 'kube-system' }, data: { veth_mtu: '0' } });
-    h.fake.put({ apiVersion: 'operator.tigera.io/v1', kind: 'Installation', metadata: { name: 'default' }, spec: { calicoNetwork: { mtu: 1410 } } });
+    h.fake.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'calico-config', namespace: 'kube-system' },
+      data: { veth_mtu: '0' },
+    });
+    h.fake.put({
+      apiVersion: 'operator.tigera.io/v1',
+      kind: 'Installation',
+      metadata: { name: 'default' },
+      spec: { calicoNetwork: { mtu: 1410 } },
+    });
     assert.equal((await h.cluster().ipPools())[0]?.mtu, 1410);
 
     h.fake.remove('operator.tigera.io/v1', 'installations', undefined, 'default');
@@ -142,20 +168,35 @@ describe('kind target: Calico objects', () => {
     const blocks = await h.cluster().ipamBlocks();
     const worker = blocks.find((b) => b.node === 'pod-routing-worker');
     assert.equal(worker?.cidr, '192.168.93.192/26');
-    assert.deepEqual(worker?.allocations[0]?.attributes, { handle_id: 'vxlan-tunnel-addr-pod-routing-worker', node: 'pod-routing-worker', type: 'vxlanTunnelAddress' });
-    assert.deepEqual(worker?.allocations.map(({ ip, holder }) => ({ ip, holder })), [
-      { ip: '192.168.93.192', holder: 'vxlan-tunnel-addr:pod-routing-worker' },
-      { ip: '192.168.93.193', holder: 'calico-system/calico-kube-controllers-6b9f4c7d8b-q7mzx' },
-      { ip: '192.168.93.201', holder: 'default/multitool-1-vmn9d' },
-      { ip: '192.168.93.202', holder: 'default/multitool-2-mf8vt' },
-      { ip: '192.168.93.203', holder: 'calico-system/csi-node-driver-m8w4p' },
-      { ip: '192.168.93.204', holder: 'calico-apiserver/calico-apiserver-7c9d5b8f6d-2vqlx' },
-    ]);
+    assert.deepEqual(worker?.allocations[0]?.attributes, {
+      handle_id: 'vxlan-tunnel-addr-pod-routing-worker',
+      node: 'pod-routing-worker',
+      type: 'vxlanTunnelAddress',
+    });
+    assert.deepEqual(
+      worker?.allocations.map(({ ip, holder }) => ({ ip, holder })),
+      [
+        { ip: '192.168.93.192', holder: 'vxlan-tunnel-addr:pod-routing-worker' },
+        { ip: '192.168.93.193', holder: 'calico-system/calico-kube-controllers-6b9f4c7d8b-q7mzx' },
+        { ip: '192.168.93.201', holder: 'default/multitool-1-vmn9d' },
+        { ip: '192.168.93.202', holder: 'default/multitool-2-mf8vt' },
+        { ip: '192.168.93.203', holder: 'calico-system/csi-node-driver-m8w4p' },
+        { ip: '192.168.93.204', holder: 'calico-apiserver/calico-apiserver-7c9d5b8f6d-2vqlx' },
+      ],
+    );
     // Calico's own record of each allocation: the handle and the attributes its IPAM stores.
     const vmn9d = worker?.allocations.find((a) => a.ip === '192.168.93.201');
     assert.match(vmn9d?.handle ?? '', /^k8s-pod-network\.[0-9a-f]{64}$/);
-    assert.deepEqual({ ...vmn9d?.attributes, timestamp: undefined }, { namespace: 'default', node: 'pod-routing-worker', pod: 'multitool-1-vmn9d', timestamp: undefined });
-    assert.deepEqual(worker?.allocations[0]?.attributes, { node: 'pod-routing-worker', type: 'vxlanTunnelAddress' });
+    // The attributes keep handle_id beside the secondary ones, as the IPAM block stores them.
+    assert.deepEqual(
+      { ...vmn9d?.attributes, timestamp: undefined },
+      { handle_id: vmn9d?.handle, namespace: 'default', node: 'pod-routing-worker', pod: 'multitool-1-vmn9d', timestamp: undefined },
+    );
+    assert.deepEqual(worker?.allocations[0]?.attributes, {
+      handle_id: worker?.allocations[0]?.handle,
+      node: 'pod-routing-worker',
+      type: 'vxlanTunnelAddress',
+    });
     assert.deepEqual(blocks.map((b) => [b.node, b.cidr, b.allocations.length]).sort(), [
       ['pod-routing-control-plane', '192.168.116.0/26', 7],
       ['pod-routing-worker', '192.168.93.192/26', 6],
@@ -172,7 +213,7 @@ describe('kind target: Calico objects', () => {
 
   // Calico v3.30 has no WorkloadEndpoint CRD and its API server serves none: the record is the
   // CNI plugin's pod annotations plus the IPAM allocation of handle k8s-pod-network.<containerID>.
-  it('reads Calico\'s records of each endpoint: the pod annotations and the IPAM allocation of its handle, never a naming rule', async () => {
+  it("reads Calico's records of each endpoint: the pod annotations and the IPAM allocation of its handle, never a naming rule", async () => {
     const weps = await h.cluster().workloadEndpoints();
     const podNetwork = (await h.cluster().pods()).filter((p) => !p.hostNetwork);
     assert.equal(weps.length, podNetwork.length, 'one per pod on the pod network, csi-node-driver and calico-apiserver included');
@@ -196,7 +237,10 @@ describe('kind target: Calico objects', () => {
     const stale = await harness();
     try {
       const pod = stale.fake.get('v1', 'pods', 'default', 'multitool-1-vmn9d')!;
-      stale.fake.put({ ...pod, metadata: { ...pod.metadata, annotations: { ...pod.metadata.annotations, 'cni.projectcalico.org/containerID': 'f'.repeat(64) } } });
+      stale.fake.put({
+        ...pod,
+        metadata: { ...pod.metadata, annotations: { ...pod.metadata.annotations, 'cni.projectcalico.org/containerID': 'f'.repeat(64) } },
+      });
       const wep = (await stale.cluster().workloadEndpoints()).find((w) => w.pod === 'multitool-1-vmn9d');
       assert.equal(wep?.allocation, undefined);
       assert.equal(wep?.node, undefined);
@@ -211,11 +255,32 @@ describe('kind target: Calico objects', () => {
     const calicoctl = async (args: string[]) => {
       calls.push(args);
       // A projectcalico.org/v3 WorkloadEndpointList as calicoctl prints it (libcalico-go api v3 WorkloadEndpointSpec fields).
-      return { exitCode: 0, stderr: '', stdout: JSON.stringify({ kind: 'WorkloadEndpointList', apiVersion: 'projectcalico.org/v3', items: [{
-        kind: 'WorkloadEndpoint', apiVersion: 'projectcalico.org/v3',
-        metadata: { name: 'pod--routing--worker-k8s-multitool--1--vmn9d-eth0', namespace: 'default' },
-        spec: { orchestrator: 'k8s', node: 'pod-routing-worker', containerID: (await h.cluster().workloadEndpoints()).find((w) => w.pod === 'multitool-1-vmn9d')?.containerID, pod: 'multitool-1-vmn9d', endpoint: 'eth0', serviceAccountName: 'default', ipNetworks: ['192.168.93.201/32'], profiles: ['kns.default', 'ksa.default.default'], interfaceName: 'calif3ebb4c6889' },
-      }] }) };
+      return {
+        exitCode: 0,
+        stderr: '',
+        stdout: JSON.stringify({
+          kind: 'WorkloadEndpointList',
+          apiVersion: 'projectcalico.org/v3',
+          items: [
+            {
+              kind: 'WorkloadEndpoint',
+              apiVersion: 'projectcalico.org/v3',
+              metadata: { name: 'pod--routing--worker-k8s-multitool--1--vmn9d-eth0', namespace: 'default' },
+              spec: {
+                orchestrator: 'k8s',
+                node: 'pod-routing-worker',
+                containerID: (await h.cluster().workloadEndpoints()).find((w) => w.pod === 'multitool-1-vmn9d')?.containerID,
+                pod: 'multitool-1-vmn9d',
+                endpoint: 'eth0',
+                serviceAccountName: 'default',
+                ipNetworks: ['192.168.93.201/32'],
+                profiles: ['kns.default', 'ksa.default.default'],
+                interfaceName: 'calif3ebb4c6889',
+              },
+            },
+          ],
+        }),
+      };
     };
     const weps = await h.cluster({ calicoctl }).workloadEndpoints();
     assert.deepEqual(calls, [['get', 'workloadendpoints', '--all-namespaces', '-o', 'json']]);
@@ -227,7 +292,10 @@ describe('kind target: Calico objects', () => {
   it('says Calico is missing when its CRDs are not served', async () => {
     const bare = await harness({ calico: false });
     try {
-      await assert.rejects(bare.cluster().ipamBlocks(), (err: Error) => err instanceof EnvironmentError && /Calico is not installed/.test(err.message) && /cluster:up/.test(err.message));
+      await assert.rejects(
+        bare.cluster().ipamBlocks(),
+        (err: Error) => err instanceof EnvironmentError && /Calico is not installed/.test(err.message) && /cluster:up/.test(err.message),
+      );
     } finally {
       await bare.close();
     }

@@ -6,14 +6,25 @@ import { parseEndpointSlice, parseService } from '../../support/cluster/kind/par
 // Shaped as `kubectl get -o json` prints the course's nginx-service and its slice (lesson 04).
 const service = {
   metadata: { name: 'nginx-service', namespace: 'default', labels: { app: 'nginx' } },
-  spec: { type: 'ClusterIP', clusterIP: '10.96.204.67', clusterIPs: ['10.96.204.67'], selector: { app: 'nginx' }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80 }] },
+  spec: {
+    type: 'ClusterIP',
+    clusterIP: '10.96.204.67',
+    clusterIPs: ['10.96.204.67'],
+    selector: { app: 'nginx' },
+    ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80 }],
+  },
 } as unknown as V1Service;
 
 const slice = {
   metadata: { name: 'nginx-service-6zrf8', namespace: 'default', labels: { 'kubernetes.io/service-name': 'nginx-service' } },
   addressType: 'IPv4',
   endpoints: [
-    { addresses: ['192.168.156.5'], conditions: { ready: true, serving: true, terminating: false }, nodeName: 'k8-services-worker2', targetRef: { kind: 'Pod', namespace: 'default', name: 'nginx-deployment-55d7bb4b86-vg4lt' } },
+    {
+      addresses: ['192.168.156.5'],
+      conditions: { ready: true, serving: true, terminating: false },
+      nodeName: 'k8-services-worker2',
+      targetRef: { kind: 'Pod', namespace: 'default', name: 'nginx-deployment-55d7bb4b86-vg4lt' },
+    },
     { addresses: ['192.168.202.196'], conditions: {}, nodeName: 'k8-services-worker' },
     { addresses: ['192.168.202.197'], conditions: { ready: false } },
   ],
@@ -27,14 +38,24 @@ test('a Service: type, ClusterIP, ports with their names, selector', () => {
   assert.deepEqual(info.externalIPs, []);
   assert.deepEqual(info.ports, [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80, nodePort: undefined }]);
   assert.deepEqual(info.selector, { app: 'nginx' });
-  const headless = parseService({ metadata: { name: 'h', namespace: 'd' }, spec: { clusterIP: 'None', ports: [{ port: 6379, targetPort: 'redis' }] } } as unknown as V1Service);
+  const headless = parseService({
+    metadata: { name: 'h', namespace: 'd' },
+    spec: { clusterIP: 'None', ports: [{ port: 6379, targetPort: 'redis' }] },
+  } as unknown as V1Service);
   assert.equal(headless.clusterIP, 'None');
   assert.deepEqual(headless.ports[0], { name: undefined, port: 6379, protocol: 'TCP', targetPort: 'redis', nodePort: undefined });
 });
 
 test('an EndpointSlice: a missing ready condition means ready (discovery.k8s.io/v1)', () => {
   const info = parseEndpointSlice(slice);
-  assert.deepEqual(info.endpoints.map((e) => [e.addresses[0], e.ready]), [['192.168.156.5', true], ['192.168.202.196', true], ['192.168.202.197', false]]);
+  assert.deepEqual(
+    info.endpoints.map((e) => [e.addresses[0], e.ready]),
+    [
+      ['192.168.156.5', true],
+      ['192.168.202.196', true],
+      ['192.168.202.197', false],
+    ],
+  );
   assert.deepEqual(info.endpoints[0]?.targetRef, { kind: 'Pod', namespace: 'default', name: 'nginx-deployment-55d7bb4b86-vg4lt' });
   assert.equal(info.endpoints[1]?.targetRef, undefined);
   assert.deepEqual(info.ports, [{ name: 'http', port: 80, protocol: 'TCP' }]);

@@ -55,7 +55,9 @@ describe('preflight', () => {
   it('passes on a healthy cluster and reports the server version and pools', async () => {
     const report = await preflight({ clients: makeClients(h.kc), namespace: 'podnet-e2e' });
     assert.deepEqual(report, { serverVersion: 'v1.28.0', pools: 1 });
-    const reviews = h.fake.requests.filter((r) => r.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews').map((r) => JSON.parse(r.body).spec.resourceAttributes);
+    const reviews = h.fake.requests
+      .filter((r) => r.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews')
+      .map((r) => JSON.parse(r.body).spec.resourceAttributes);
     assert.ok(reviews.some((a) => a.verb === 'get' && a.resource === 'pods' && a.subresource === 'exec' && a.namespace === 'podnet-e2e'));
     assert.ok(reviews.some((a) => a.verb === 'list' && a.resource === 'pods'));
     assert.ok(reviews.some((a) => a.verb === 'list' && a.resource === 'ipamblocks' && a.group === 'crd.projectcalico.org'));
@@ -66,7 +68,10 @@ describe('preflight', () => {
     const clients = makeClients(kubeconfigFor(`http://127.0.0.1:${port}`));
     await assert.rejects(
       preflight({ clients, namespace: 'podnet-e2e' }),
-      isEnvError(new RegExp(`cannot reach the Kubernetes API server at http://127.0.0.1:${port} \\(context "kind-podnet"\\)`), /kind get clusters|cluster:up/),
+      isEnvError(
+        new RegExp(`cannot reach the Kubernetes API server at http://127.0.0.1:${port} \\(context "kind-podnet"\\)`),
+        /kind get clusters|cluster:up/,
+      ),
     );
   });
 
@@ -77,7 +82,10 @@ describe('preflight', () => {
       const port = (silent.address() as { port: number }).port;
       const clients = makeClients(kubeconfigFor(`http://127.0.0.1:${port}`), 300);
       const started = Date.now();
-      await assert.rejects(preflight({ clients, namespace: 'podnet-e2e' }), isEnvError(/cannot reach the Kubernetes API server/, /--context/));
+      await assert.rejects(
+        preflight({ clients, namespace: 'podnet-e2e' }),
+        isEnvError(/cannot reach the Kubernetes API server/, /--context/),
+      );
       assert.ok(Date.now() - started < 3000);
     } finally {
       silent.close();
@@ -88,7 +96,10 @@ describe('preflight', () => {
     const fake = await FakeApiServer.withLab({ token: 'the-right-token-123' });
     try {
       const clients = makeClients(kubeconfigFor(fake.url, { token: 'a-stale-token-456' }));
-      await assert.rejects(preflight({ clients, namespace: 'podnet-e2e' }), isEnvError(/rejected the credentials of context "kind-podnet"/, /kind export kubeconfig/));
+      await assert.rejects(
+        preflight({ clients, namespace: 'podnet-e2e' }),
+        isEnvError(/rejected the credentials of context "kind-podnet"/, /kind export kubeconfig/),
+      );
     } finally {
       await fake.close();
     }
@@ -122,11 +133,18 @@ describe('preflight', () => {
   // kubernetes#78741: a WebSocket exec is an HTTP GET, authorised as `get pods/exec`; only 1.35's
   // AuthorizePodWebsocketUpgradeCreatePermission (kubernetes PR 134577) adds a `create` check.
   it('asks get pods/exec on Kubernetes 1.28 (where create alone does not let a WebSocket exec in), and create as well from 1.35', async () => {
-    const asked = (fake: FakeApiServer) => fake.requests.filter((r) => r.path.endsWith('selfsubjectaccessreviews')).map((r) => {
-      const a = JSON.parse(r.body).spec.resourceAttributes;
-      return `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`;
-    });
-    for (const [serverVersion, expectCreate] of [['v1.28.0', false], ['v1.34.2', false], ['v1.35.0', true]] as const) {
+    const asked = (fake: FakeApiServer) =>
+      fake.requests
+        .filter((r) => r.path.endsWith('selfsubjectaccessreviews'))
+        .map((r) => {
+          const a = JSON.parse(r.body).spec.resourceAttributes;
+          return `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`;
+        });
+    for (const [serverVersion, expectCreate] of [
+      ['v1.28.0', false],
+      ['v1.34.2', false],
+      ['v1.35.0', true],
+    ] as const) {
       const fake = await FakeApiServer.withLab({ serverVersion, deny: [{ verb: 'create', resource: 'pods', subresource: 'exec' }] });
       try {
         const clients = makeClients(kubeconfigFor(fake.url));
@@ -147,7 +165,10 @@ describe('preflight', () => {
     const fake = await FakeApiServer.withLab({ calico: false });
     try {
       const clients = makeClients(kubeconfigFor(fake.url));
-      await assert.rejects(preflight({ clients, namespace: 'podnet-e2e' }), isEnvError(/Calico is not installed.*ippools/, /cluster:up|Tigera operator/));
+      await assert.rejects(
+        preflight({ clients, namespace: 'podnet-e2e' }),
+        isEnvError(/Calico is not installed.*ippools/, /cluster:up|Tigera operator/),
+      );
     } finally {
       await fake.close();
     }
@@ -159,7 +180,14 @@ describe('preflight', () => {
     try {
       const kc = kubeconfigFor(fake.url);
       const clients = makeClients(kc);
-      const shell = new NodeShell({ kc, core: clients.core, namespace: 'default', docker: 'false', podReadyTimeoutMs: 300, pollIntervalMs: 30 });
+      const shell = new NodeShell({
+        kc,
+        core: clients.core,
+        namespace: 'default',
+        docker: 'false',
+        podReadyTimeoutMs: 300,
+        pollIntervalMs: 30,
+      });
       await assert.rejects(preflight({ clients, namespace: 'default', nodeShell: shell }), (err: Error) => {
         assert.ok(err instanceof EnvironmentError);
         assert.match(err.message, /node-shell pod default\/podnet-e2e-node-shell-pod-routing-control-plane to be Ready/);
@@ -167,7 +195,11 @@ describe('preflight', () => {
         return true;
       });
       await shell.close();
-      assert.equal(fake.get('v1', 'pods', 'default', 'podnet-e2e-node-shell-pod-routing-control-plane'), undefined, 'the shell pod it created is deleted');
+      assert.equal(
+        fake.get('v1', 'pods', 'default', 'podnet-e2e-node-shell-pod-routing-control-plane'),
+        undefined,
+        'the shell pod it created is deleted',
+      );
     } finally {
       await fake.close();
     }
@@ -196,7 +228,7 @@ describe('kubeconfig loading', () => {
     }),
   );
 
-  it('uses --kubeconfig and the file\'s current context', () => {
+  it("uses --kubeconfig and the file's current context", () => {
     const loaded = loadKubeConfig({ kubeconfig: file, env: {} });
     assert.equal(loaded.context, 'other');
     assert.equal(loaded.server, 'https://10.0.0.1:6443');
@@ -214,16 +246,26 @@ describe('kubeconfig loading', () => {
   });
 
   it('a missing file: says how to create or export it', () => {
-    assert.throws(() => loadKubeConfig({ kubeconfig: path.join(dir, 'nope'), kindCluster: 'podnet', env: {} }), isEnvError(/does not exist/, /kind export kubeconfig --name podnet/));
+    assert.throws(
+      () => loadKubeConfig({ kubeconfig: path.join(dir, 'nope'), kindCluster: 'podnet', env: {} }),
+      isEnvError(/does not exist/, /kind export kubeconfig --name podnet/),
+    );
   });
 
   it('a missing context: names the contexts there are and how to get the right one', () => {
-    assert.throws(() => loadKubeConfig({ kubeconfig: file, kindCluster: 'lab', env: {} }), isEnvError(/context "kind-lab" is not in kubeconfig .* \(available: kind-podnet, other\)/, /kind get clusters/));
+    assert.throws(
+      () => loadKubeConfig({ kubeconfig: file, kindCluster: 'lab', env: {} }),
+      isEnvError(/context "kind-lab" is not in kubeconfig .* \(available: kind-podnet, other\)/, /kind get clusters/),
+    );
   });
 
   it('nothing configured: no kubeconfig, so the netns target would be chosen', () => {
     assert.equal(kubeconfigConfigured({ env: { HOME: dir } }), false);
-    assert.equal(kubeconfigConfigured({ env: { KUBECONFIG: path.join(dir, 'nope') } }), true, 'configured but broken still means kind (and an error)');
+    assert.equal(
+      kubeconfigConfigured({ env: { KUBECONFIG: path.join(dir, 'nope') } }),
+      true,
+      'configured but broken still means kind (and an error)',
+    );
     assert.throws(() => loadKubeConfig({ env: { HOME: dir } }), isEnvError(/no kubeconfig/, /cluster:up/));
   });
 });

@@ -18,8 +18,10 @@ import { connectKind } from '../../support/cluster/kind/connect.ts';
 import { FakeApiServer } from './fake-apiserver.ts';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZG5ldCJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLXBvZG5ldC1lMmU';
-const KEY_PEM = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPodnetE2eClientKeyMaterialThatMustNeverLeakAAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n';
-const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIBpodnetE2eClientCertificateMaterialForTheTestOnlyAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n';
+const KEY_PEM =
+  '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPodnetE2eClientKeyMaterialThatMustNeverLeakAAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n';
+const CERT_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBpodnetE2eClientCertificateMaterialForTheTestOnlyAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n';
 const KEY_DATA = Buffer.from(KEY_PEM).toString('base64');
 const CERT_DATA = Buffer.from(CERT_PEM).toString('base64');
 const SECRETS = [TOKEN, KEY_PEM.split('\n')[1]!, KEY_DATA, CERT_DATA, CERT_PEM.split('\n')[1]!];
@@ -67,7 +69,9 @@ describe('redaction of credentials', () => {
   it('an exec refused at the WebSocket upgrade (the client error carries the request options)', async () => {
     const { kc } = loadKubeConfig({ kubeconfig, env: {} });
     const cluster = new KindCluster({ kc, nodeShell: { mode: 'pod' } });
-    const err = await cluster.exec({ kind: 'pod', namespace: 'default', name: 'multitool-1-vmn9d', container: 'multitool' }, ['true']).catch((e: unknown) => e);
+    const err = await cluster
+      .exec({ kind: 'pod', namespace: 'default', name: 'multitool-1-vmn9d', container: 'multitool' }, ['true'])
+      .catch((e: unknown) => e);
     assert.match(String((err as Error).message), /401/);
     assertErrorClean(err, 'exec 401');
     await cluster.close();
@@ -76,7 +80,13 @@ describe('redaction of credentials', () => {
   it('an unreachable server', async () => {
     // The same credentials, pointed at a port nothing listens on.
     const unreachable = path.join(dir, 'unreachable');
-    writeFileSync(unreachable, JSON.stringify({ ...JSON.parse(fake.kubeconfig({ token: TOKEN, 'client-key-data': KEY_DATA })), clusters: [{ name: 'kind-podnet', cluster: { server: 'http://127.0.0.1:1', 'insecure-skip-tls-verify': true } }] }));
+    writeFileSync(
+      unreachable,
+      JSON.stringify({
+        ...JSON.parse(fake.kubeconfig({ token: TOKEN, 'client-key-data': KEY_DATA })),
+        clusters: [{ name: 'kind-podnet', cluster: { server: 'http://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+      }),
+    );
     const err = await connectKind({ kubeconfig: unreachable, env: {}, log: () => undefined }).catch((e: unknown) => e);
     assert.match(String((err as Error).message), /cannot reach the Kubernetes API server/);
     assertErrorClean(err, 'unreachable');
@@ -87,7 +97,10 @@ describe('redaction of credentials', () => {
     // Short values: the parser's snippet truncates long lines, which would hide a leak.
     const shortToken = 'kc-t0ken-never-shown';
     const shortPassword = 'kc-passw0rd-never-shown';
-    writeFileSync(broken, `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${shortToken}\n    password: ${shortPassword}\n   bad-indent: [\n`);
+    writeFileSync(
+      broken,
+      `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${shortToken}\n    password: ${shortPassword}\n   bad-indent: [\n`,
+    );
     let err: unknown;
     try {
       loadKubeConfig({ kubeconfig: broken, env: {} });
@@ -95,7 +108,7 @@ describe('redaction of credentials', () => {
       err = e;
     }
     assert.match(String((err as Error).message), /cannot read kubeconfig/);
-    assert.match(String((err as Error).message), /bad indentation/, 'the parser\'s message is kept');
+    assert.match(String((err as Error).message), /bad indentation/, "the parser's message is kept");
     for (const text of [(err as Error).message, inspect(err)]) {
       assert.ok(!text.includes(shortToken) && !text.includes(shortPassword), text);
     }

@@ -12,7 +12,10 @@ import { harness, runNodeCommandsLocally, type Harness } from './helpers.ts';
 describe('kind session', () => {
   let h: Harness;
   before(async () => {
-    h = await harness({ exec: runNodeCommandsLocally, readyAfterMs: 50, token: 'session-token-0123456789' }, { token: 'session-token-0123456789' });
+    h = await harness(
+      { exec: runNodeCommandsLocally, readyAfterMs: 50, token: 'session-token-0123456789' },
+      { token: 'session-token-0123456789' },
+    );
   });
   after(() => h.close());
 
@@ -30,7 +33,13 @@ describe('kind session', () => {
     assert.ok(!logs.join('\n').includes('session-token-0123456789'));
 
     // A worker attaches by namespace and context, and sees the same pods.
-    const worker = await connectKind({ kubeconfig: h.kubeconfigPath, env: {}, context: session.env.E2E_CONTEXT, namespace: session.env.E2E_NAMESPACE, cluster: { nodeShell: { mode: 'pod' } } });
+    const worker = await connectKind({
+      kubeconfig: h.kubeconfigPath,
+      env: {},
+      context: session.env.E2E_CONTEXT,
+      namespace: session.env.E2E_NAMESPACE,
+      cluster: { nodeShell: { mode: 'pod' } },
+    });
     assert.equal(worker.workloadNamespace, 'podnet-e2e');
     const pods = await worker.pods({ namespace: 'podnet-e2e' });
     assert.equal(pods.filter((p) => p.workload === 'multitool-2').length, 3);

@@ -36,13 +36,16 @@ describe('workload manifests', () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'not a manifest');
     try {
       const manifests = await loadManifests(dir);
-      assert.deepEqual(manifests.map((m) => m.metadata.name), ['one', 'two']);
+      assert.deepEqual(
+        manifests.map((m) => m.metadata.name),
+        ['one', 'two'],
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('rewrites the namespace and labels the object and its pod template as the suite\'s', async () => {
+  it("rewrites the namespace and labels the object and its pod template as the suite's", async () => {
     const [ds] = (await loadManifests(DEFAULT_WORKLOADS_DIR)).filter((m) => m.metadata.name === 'multitool-1');
     const prepared = prepareManifest(ds!, 'podnet-e2e');
     assert.equal(prepared.metadata.namespace, 'podnet-e2e');
@@ -63,7 +66,13 @@ describe('applying the suite workloads', () => {
 
   it('creates the namespace, applies server-side with content type, field manager and the rewritten namespace, waits, and deletes', async () => {
     const logs: string[] = [];
-    const w = new SuiteWorkloads({ clients: makeClients(h.kc), namespace: 'podnet-e2e', pollIntervalMs: 30, readyTimeoutMs: 5000, log: (l) => logs.push(l) });
+    const w = new SuiteWorkloads({
+      clients: makeClients(h.kc),
+      namespace: 'podnet-e2e',
+      pollIntervalMs: 30,
+      readyTimeoutMs: 5000,
+      log: (l) => logs.push(l),
+    });
     await w.apply();
 
     const nsCreate = h.fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces');
@@ -94,7 +103,8 @@ describe('applying the suite workloads', () => {
     assert.equal(new Set(pods.filter((p) => p.workload === 'multitool-1').map((p) => p.node)).size, 3);
     // The controller stand-in allocated their IPs from each node's block: the blocks say so.
     const blocks = await cluster.ipamBlocks();
-    for (const p of pods.filter((pod) => !pod.hostNetwork)) assert.equal(blocks.find((b) => b.allocations.some((a) => a.ip === p.ip && a.holder === `podnet-e2e/${p.name}`))?.node, p.node);
+    for (const p of pods.filter((pod) => !pod.hostNetwork))
+      assert.equal(blocks.find((b) => b.allocations.some((a) => a.ip === p.ip && a.holder === `podnet-e2e/${p.name}`))?.node, p.node);
 
     await w.teardown();
     assert.ok(h.fake.requests.some((r) => r.method === 'DELETE' && r.path === '/api/v1/namespaces/podnet-e2e'));
@@ -114,19 +124,37 @@ describe('applying the suite workloads', () => {
   it('in an existing namespace, uses objects it did not create as they are and deletes only its own', async () => {
     // The learner's lab: the multitool DaemonSets already in `default`, not labelled as the suite's.
     const clients = makeClients(h.kc);
-    h.fake.put({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'multitool-1', namespace: 'default', generation: 1, labels: { app: 'multitool-1' } }, spec: { selector: { matchLabels: { app: 'multitool-1' } }, template: { metadata: { labels: { app: 'multitool-1' } }, spec: { containers: [{ name: 'multitool', image: 'praqma/network-multitool:latest' }] } } } });
+    h.fake.put({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'multitool-1', namespace: 'default', generation: 1, labels: { app: 'multitool-1' } },
+      spec: {
+        selector: { matchLabels: { app: 'multitool-1' } },
+        template: {
+          metadata: { labels: { app: 'multitool-1' } },
+          spec: { containers: [{ name: 'multitool', image: 'praqma/network-multitool:latest' }] },
+        },
+      },
+    });
     const logs: string[] = [];
     const w = new SuiteWorkloads({ clients, namespace: 'default', pollIntervalMs: 30, readyTimeoutMs: 5000, log: (l) => logs.push(l) });
     const patchesBefore = h.fake.requests.filter((r) => r.method === 'PATCH').length;
     await w.apply();
-    const patched = h.fake.requests.filter((r) => r.method === 'PATCH').slice(patchesBefore).map((r) => r.path);
-    assert.ok(!patched.includes('/apis/apps/v1/namespaces/default/daemonsets/multitool-1'), 'the learner\'s DaemonSet is not applied over');
+    const patched = h.fake.requests
+      .filter((r) => r.method === 'PATCH')
+      .slice(patchesBefore)
+      .map((r) => r.path);
+    assert.ok(!patched.includes('/apis/apps/v1/namespaces/default/daemonsets/multitool-1'), "the learner's DaemonSet is not applied over");
     assert.ok(patched.includes('/apis/apps/v1/namespaces/default/daemonsets/multitool-2'));
     assert.ok(logs.some((l) => /using DaemonSet default\/multitool-1 as found/.test(l)));
-    assert.ok(!h.fake.requests.some((r) => r.method === 'POST' && r.path === '/api/v1/namespaces' && JSON.parse(r.body).metadata.name === 'default'));
+    assert.ok(
+      !h.fake.requests.some(
+        (r) => r.method === 'POST' && r.path === '/api/v1/namespaces' && JSON.parse(r.body).metadata.name === 'default',
+      ),
+    );
     await w.teardown();
     assert.ok(h.fake.get('apps/v1', 'daemonsets', 'default', 'multitool-1'), 'left in place');
-    assert.equal(h.fake.get('apps/v1', 'daemonsets', 'default', 'multitool-2'), undefined, 'the suite\'s own is deleted');
+    assert.equal(h.fake.get('apps/v1', 'daemonsets', 'default', 'multitool-2'), undefined, "the suite's own is deleted");
     assert.ok(h.fake.get('v1', 'namespaces', undefined, 'default'), 'never the namespace');
   });
 
@@ -168,7 +196,10 @@ describe('createPod and deletePod', () => {
     const sent = JSON.parse(h.fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/podnet-e2e/pods')!.body);
     assert.equal(sent.metadata.labels['app.kubernetes.io/managed-by'], 'podnet-e2e');
     assert.equal(sent.metadata.labels.role, 'source');
-    assert.equal(sent.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator, 'DoesNotExist');
+    assert.equal(
+      sent.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator,
+      'DoesNotExist',
+    );
 
     await c.deletePod('podnet-e2e', 'scenario-a');
     assert.equal(h.fake.get('v1', 'pods', 'podnet-e2e', 'scenario-a'), undefined);

@@ -60,15 +60,27 @@ test('a StatefulSet pod answers under <hostname>.<service>; a Deployment pod onl
 test('SRV for a named port: one record per endpoint, weight 100/n, the targets in the additional section', () => {
   const answer = a('_redis._tcp.redis-headless.default.svc.cluster.local', 'SRV');
   assert.deepEqual(
-    answer.answers.map((record) => (record as { data: { target: string; port: number; weight: number; priority: number } }).data).sort((x, y) => x.target.localeCompare(y.target)),
-    ['redis-0', 'redis-1', 'redis-2'].map((host) => ({ priority: 0, weight: 33, port: 6379, target: `${host}.redis-headless.default.svc.cluster.local` })),
+    answer.answers
+      .map((record) => (record as { data: { target: string; port: number; weight: number; priority: number } }).data)
+      .sort((x, y) => x.target.localeCompare(y.target)),
+    ['redis-0', 'redis-1', 'redis-2'].map((host) => ({
+      priority: 0,
+      weight: 33,
+      port: 6379,
+      target: `${host}.redis-headless.default.svc.cluster.local`,
+    })),
   );
   assert.equal(answer.additionals.length, 3);
   assert.equal(a('_http._udp.redis-headless.default.svc.cluster.local', 'SRV').rcode, 'NXDOMAIN');
 });
 
 test('unknown cluster names are NXDOMAIN with the zone SOA; known names without the type are NODATA', () => {
-  for (const name of ['nginx-service.foo.svc.cluster.local', 'nginx-service.svc.cluster.local', 'nginx-service.cluster.local', 'x.nosuchns.svc.cluster.local']) {
+  for (const name of [
+    'nginx-service.foo.svc.cluster.local',
+    'nginx-service.svc.cluster.local',
+    'nginx-service.cluster.local',
+    'x.nosuchns.svc.cluster.local',
+  ]) {
     const answer = a(name);
     assert.equal(answer.rcode, 'NXDOMAIN', name);
     assert.equal(answer.authorities[0]?.type, 'SOA');

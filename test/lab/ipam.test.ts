@@ -15,7 +15,10 @@ test('a node claims a /26 of the pool when it first needs an address, and alloca
   assert.equal(block.node, 'worker');
   assert.match(block.cidr, /\/26$/);
   assert.ok(cidrContains(block.cidr, first) && cidrContains(block.cidr, second));
-  assert.deepEqual(block.allocations.map((a) => a.holder), ['default/a', 'default/b']);
+  assert.deepEqual(
+    block.allocations.map((a) => a.holder),
+    ['default/a', 'default/b'],
+  );
 });
 
 test('blocks are not simply the first blocks of the pool, and nodes never share one', () => {
@@ -82,8 +85,14 @@ test('a pool whose nodeSelector selects no node is never used automatically, but
   const named = ipam.assign('w1', 'x/named', { pools: ['secondary-ipv4-ippool'] });
   assert.ok(cidrContains('192.168.128.0/17', named));
   assert.equal(ipam.blockOf(named)?.node, 'w1', 'the secondary block is affine to the node that asked');
-  assert.ok(cidrContains('192.168.128.0/17', ipam.assign('w1', 'x/cidr', { pools: ['192.168.128.0/17'] })), 'a pool may be named by its CIDR');
-  assert.throws(() => ipam.assign('w1', 'x/none', { pools: ['no-such-pool'] }), /the given pool \(no-such-pool\) does not exist, or is not enabled/);
+  assert.ok(
+    cidrContains('192.168.128.0/17', ipam.assign('w1', 'x/cidr', { pools: ['192.168.128.0/17'] })),
+    'a pool may be named by its CIDR',
+  );
+  assert.throws(
+    () => ipam.assign('w1', 'x/none', { pools: ['no-such-pool'] }),
+    /the given pool \(no-such-pool\) does not exist, or is not enabled/,
+  );
 });
 
 test('the node’s emptied block of a pool that does not select it is released at its next automatic assignment', () => {
@@ -94,12 +103,21 @@ test('the node’s emptied block of a pool that does not select it is released a
   ipam.release(first);
   assert.equal(ipam.affinities().length, 2, 'a release alone keeps the affinity');
   ipam.assign('w1', 'x/c');
-  assert.deepEqual(ipam.affinities().map((a) => a.cidr).filter((cidr) => cidrContains('192.168.128.0/17', cidr.split('/')[0] as string)), []);
+  assert.deepEqual(
+    ipam
+      .affinities()
+      .map((a) => a.cidr)
+      .filter((cidr) => cidrContains('192.168.128.0/17', cidr.split('/')[0] as string)),
+    [],
+  );
   assert.equal(ipam.affinities().length, 1, 'the block of the selecting pool stays, empty or not');
 });
 
 test('allowedUses: a pool without Tunnel gives no tunnel address', () => {
-  const ipam = new Ipam([{ name: 'lb', cidr: '172.16.0.240/28', blockSize: 28, allowedUses: ['LoadBalancer'] }, { name: 'pods', cidr: '10.1.0.0/16', blockSize: 26 }]);
+  const ipam = new Ipam([
+    { name: 'lb', cidr: '172.16.0.240/28', blockSize: 28, allowedUses: ['LoadBalancer'] },
+    { name: 'pods', cidr: '10.1.0.0/16', blockSize: 26 },
+  ]);
   assert.ok(cidrContains('10.1.0.0/16', ipam.assign('n1', 'vxlan-tunnel-addr:n1', { use: 'Tunnel' })));
   assert.ok(cidrContains('10.1.0.0/16', ipam.assign('n1', 'x/1')));
 });
@@ -111,8 +129,14 @@ test('automatic assignment skips reserved addresses, even inside the node’s ow
   const ipam = new Ipam(pool, [], reserved);
   ipam.assignIP('worker', '192.168.100.1', 'x/explicit');
   const ips = Array.from({ length: 40 }, (_, i) => ipam.assign('worker', `x/${i}`));
-  assert.ok(ips.some((ip) => cidrContains('192.168.100.0/26', ip)), 'the block with the reservation is used');
-  assert.deepEqual(ips.filter((ip) => cidrContains('192.168.100.8/29', ip)), []);
+  assert.ok(
+    ips.some((ip) => cidrContains('192.168.100.0/26', ip)),
+    'the block with the reservation is used',
+  );
+  assert.deepEqual(
+    ips.filter((ip) => cidrContains('192.168.100.8/29', ip)),
+    [],
+  );
 });
 
 test('a block made only of reserved addresses is never claimed for automatic assignment', () => {
@@ -124,12 +148,31 @@ test('a block made only of reserved addresses is never claimed for automatic ass
 test('an explicit address: reserved or not, it is given; its block is claimed for the node; a second request fails as Calico’s', () => {
   const ipam = new Ipam(pool, [], reserved);
   ipam.assign('worker', 'default/dynamic');
-  assert.equal(ipam.assignIP('worker', '192.168.100.10', 'default/static', { handle_id: 'k8s-pod-network.abc', pod: 'static' }), '192.168.100.10');
+  assert.equal(
+    ipam.assignIP('worker', '192.168.100.10', 'default/static', { handle_id: 'k8s-pod-network.abc', pod: 'static' }),
+    '192.168.100.10',
+  );
   const affinity = ipam.affinities().find((a) => a.cidr === '192.168.100.0/26');
-  assert.deepEqual(affinity, { name: 'worker-192-168-100-0-26', node: 'worker', cidr: '192.168.100.0/26', state: 'confirmed', deleted: 'false', type: 'host' });
-  assert.throws(() => ipam.assignIP('worker', '192.168.100.10', 'default/duplicate'), (error: Error) => error instanceof IpamAssignError && error.message === ALREADY_ASSIGNED_MESSAGE);
-  assert.throws(() => ipam.assignIP('worker', '10.10.10.10', 'default/outside'), (error: Error) => error instanceof IpamAssignError && error.message === NOT_IN_POOL_MESSAGE);
-  const held = ipam.view().flatMap((block) => block.allocations).find((a) => a.ip === '192.168.100.10');
+  assert.deepEqual(affinity, {
+    name: 'worker-192-168-100-0-26',
+    node: 'worker',
+    cidr: '192.168.100.0/26',
+    state: 'confirmed',
+    deleted: 'false',
+    type: 'host',
+  });
+  assert.throws(
+    () => ipam.assignIP('worker', '192.168.100.10', 'default/duplicate'),
+    (error: Error) => error instanceof IpamAssignError && error.message === ALREADY_ASSIGNED_MESSAGE,
+  );
+  assert.throws(
+    () => ipam.assignIP('worker', '10.10.10.10', 'default/outside'),
+    (error: Error) => error instanceof IpamAssignError && error.message === NOT_IN_POOL_MESSAGE,
+  );
+  const held = ipam
+    .view()
+    .flatMap((block) => block.allocations)
+    .find((a) => a.ip === '192.168.100.10');
   assert.deepEqual(held?.attributes, { handle_id: 'k8s-pod-network.abc', pod: 'static' });
   ipam.release('192.168.100.10');
   assert.equal(ipam.assignIP('worker', '192.168.100.10', 'default/static-again'), '192.168.100.10');
@@ -154,13 +197,22 @@ test('calicoctl ipam show: pool size, addresses in use, free; per block too', ()
     { name: 'default-ipv4-ippool', cidr: '192.168.0.0/17', total: 32768, inUse: 3, free: 32765 },
     { name: 'secondary-ipv4-ippool', cidr: '192.168.128.0/17', total: 32768, inUse: 0, free: 32768 },
   ]);
-  assert.deepEqual(blocks.map((b) => [b.total, b.inUse, b.free]).sort(), [[64, 1, 63], [64, 2, 62]]);
+  assert.deepEqual(blocks.map((b) => [b.total, b.inUse, b.free]).sort(), [
+    [64, 1, 63],
+    [64, 2, 62],
+  ]);
 });
 
 test('the pod annotations Calico’s CNI plugin reads', () => {
   assert.deepEqual(ipamRequestOf({}), { kind: 'auto' });
-  assert.deepEqual(ipamRequestOf({ 'cni.projectcalico.org/ipv4pools': '["secondary-ipv4-ippool"]' }), { kind: 'auto', pools: ['secondary-ipv4-ippool'] });
-  assert.deepEqual(ipamRequestOf({ 'cni.projectcalico.org/ipAddrs': '["192.168.100.10"]', 'cni.projectcalico.org/ipv4pools': '["x"]' }), { kind: 'explicit', ip: '192.168.100.10' });
+  assert.deepEqual(ipamRequestOf({ 'cni.projectcalico.org/ipv4pools': '["secondary-ipv4-ippool"]' }), {
+    kind: 'auto',
+    pools: ['secondary-ipv4-ippool'],
+  });
+  assert.deepEqual(ipamRequestOf({ 'cni.projectcalico.org/ipAddrs': '["192.168.100.10"]', 'cni.projectcalico.org/ipv4pools': '["x"]' }), {
+    kind: 'explicit',
+    ip: '192.168.100.10',
+  });
   assert.throws(() => ipamRequestOf({ 'cni.projectcalico.org/ipAddrs': '["10.0.0.1","10.0.0.2"]' }), /more than one IPv4/);
   assert.throws(() => ipamRequestOf({ 'cni.projectcalico.org/ipv4pools': 'secondary' }), /not a JSON list/);
 });

@@ -5,7 +5,7 @@ import { probability, proxyRules, syncRestore } from '../../support/lab/kube-pro
 import { natChainsIn } from '../../support/lab/kube-proxy/sync.ts';
 import { endpointSliceOf, type LabService } from '../../support/lab/services/services.ts';
 
-test('chain names are kube-proxy\'s: the course\'s own outputs', () => {
+test("chain names are kube-proxy's: the course's own outputs", () => {
   assert.equal(serviceChainName('default/nginx-service:http', 'tcp'), 'KUBE-SVC-6IM33IEVEEV7U3GP');
   assert.equal(serviceChainName('kube-system/kube-dns:dns', 'UDP'), 'KUBE-SVC-TCOU7JCQXEZGVUNU');
   assert.equal(serviceChainName('kube-system/kube-dns:dns-tcp', 'tcp'), 'KUBE-SVC-ERIFXISQEP7F7OF4');
@@ -19,13 +19,19 @@ test('probabilities are 1/(n-i) with ten decimals', () => {
 });
 
 const nginx: LabService = {
-  namespace: 'default', name: 'nginx-service', type: 'ClusterIP', clusterIP: '10.96.204.67', endpointSliceName: 'nginx-service-6zrf8', labels: {},
-  selector: { app: 'nginx' }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80 }],
+  namespace: 'default',
+  name: 'nginx-service',
+  type: 'ClusterIP',
+  clusterIP: '10.96.204.67',
+  endpointSliceName: 'nginx-service-6zrf8',
+  labels: {},
+  selector: { app: 'nginx' },
+  ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80 }],
 };
 const pod = (name: string, ip: string, node: string) => ({ namespace: 'default', name, ip, node, labels: { app: 'nginx' } });
 const slice = endpointSliceOf(nginx, [pod('b', '192.168.202.196', 'w1'), pod('a', '192.168.156.5', 'w2')])!;
 
-test('the course\'s nginx-service: KUBE-SERVICES jump, masquerade rule, one jump per endpoint, SEP chains', () => {
+test("the course's nginx-service: KUBE-SERVICES jump, masquerade rule, one jump per endpoint, SEP chains", () => {
   const { restore, chains } = proxyRules({ services: [nginx], slices: [slice], clusterCIDR: '192.168.0.0/16' });
   const nat = restore.slice(restore.indexOf('*nat'));
   for (const line of [
@@ -37,7 +43,8 @@ test('the course\'s nginx-service: KUBE-SERVICES jump, masquerade rule, one jump
     '-A KUBE-SEP-M6MI3YLHVX7DA53R -m comment --comment default/nginx-service:http -m tcp -p tcp -j DNAT --to-destination 192.168.156.5:80',
     '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
     '-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000',
-  ]) assert.ok(nat.includes(`${line}\n`), `missing: ${line}`);
+  ])
+    assert.ok(nat.includes(`${line}\n`), `missing: ${line}`);
   assert.ok(chains.nat.includes('KUBE-SEP-MJ46KNWYZBDUIDMY'));
 });
 
@@ -47,7 +54,10 @@ test('headless Services get no rules; a Service without ready endpoints gets a R
   const { restore } = proxyRules({ services: [headless, lonely], slices: [], clusterCIDR: '192.168.0.0/16' });
   assert.doesNotMatch(restore, /redis/);
   assert.doesNotMatch(restore, /KUBE-SVC-/);
-  assert.match(restore, /-A KUBE-SERVICES -m comment --comment "default\/lonely:http has no endpoints" -m tcp -p tcp -d 10\.96\.9\.9 --dport 80 -j REJECT/);
+  assert.match(
+    restore,
+    /-A KUBE-SERVICES -m comment --comment "default\/lonely:http has no endpoints" -m tcp -p tcp -d 10\.96\.9\.9 --dport 80 -j REJECT/,
+  );
 });
 
 test('a sync deletes the chains of endpoints that are gone', () => {

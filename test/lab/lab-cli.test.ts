@@ -31,7 +31,10 @@ test('a fixture with a bad CIDR is refused before anything is created', { skip: 
   const fixtures = mkdtempSync(join(tmpdir(), 'podnet-fixtures-'));
   try {
     cpSync(join(ROOT, 'fixtures/topologies/kind'), fixtures, { recursive: true });
-    writeFileSync(join(fixtures, 'kind-cluster.yaml'), 'kind: Cluster\nname: pnibad\nnetworking:\n  podSubnet: "192.168.1.1/16"\nnodes:\n  - role: control-plane\n');
+    writeFileSync(
+      join(fixtures, 'kind-cluster.yaml'),
+      'kind: Cluster\nname: pnibad\nnetworking:\n  podSubnet: "192.168.1.1/16"\nnodes:\n  - role: control-plane\n',
+    );
     const { code, out } = lab(['up', '--fixtures', fixtures]);
     assert.equal(code, 1, out);
     assert.match(out, /has host bits set; did you mean 192\.168\.0\.0\/16\?/);
@@ -50,24 +53,48 @@ test('missing tools are named with the package to install, exit code 2', { skip:
 
 const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
 
-test('without root or CAP_NET_ADMIN the preflight says so, exit code 2', { skip: (!isRoot && 'needs root to drop privileges') || (!hasSetpriv && 'needs setpriv (util-linux)') }, () => {
-  const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, '--import', 'tsx', join(ROOT, 'bin/lab.ts'), 'up', '--name', 'pninoroot'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, HOME: '/tmp' },
-  });
-  const out = `${result.stdout}${result.stderr}`;
-  assert.equal(result.status, 2, out);
-  assert.match(out, /root, or CAP_NET_ADMIN/);
-});
+test(
+  'without root or CAP_NET_ADMIN the preflight says so, exit code 2',
+  { skip: (!isRoot && 'needs root to drop privileges') || (!hasSetpriv && 'needs setpriv (util-linux)') },
+  () => {
+    const result = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        '--inh-caps=-all',
+        process.execPath,
+        '--import',
+        'tsx',
+        join(ROOT, 'bin/lab.ts'),
+        'up',
+        '--name',
+        'pninoroot',
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: '/tmp' },
+      },
+    );
+    const out = `${result.stdout}${result.stderr}`;
+    assert.equal(result.status, 2, out);
+    assert.match(out, /root, or CAP_NET_ADMIN/);
+  },
+);
 
-test('a lab whose run crashed (no state file) is refused by lab:up and cleared by lab:down', { skip: !isRoot && 'needs root' }, async () => {
-  const name = 'pnicrash';
-  await labDown(name);
-  await labUp({ name });
-  removeState(name); // what a crash before the state was written back would leave
-  await assert.rejects(labUp({ name }), /exist without a state file \(a crashed run\?\)\n.*clear them with npm run lab:down/);
-  const { code, out } = lab(['down', '--name', name]);
-  assert.equal(code, 0, out);
-  assert.deepEqual(await labNamespaces(name), []);
-});
+test(
+  'a lab whose run crashed (no state file) is refused by lab:up and cleared by lab:down',
+  { skip: !isRoot && 'needs root' },
+  async () => {
+    const name = 'pnicrash';
+    await labDown(name);
+    await labUp({ name });
+    removeState(name); // what a crash before the state was written back would leave
+    await assert.rejects(labUp({ name }), /exist without a state file \(a crashed run\?\)\n.*clear them with npm run lab:down/);
+    const { code, out } = lab(['down', '--name', name]);
+    assert.equal(code, 0, out);
+    assert.deepEqual(await labNamespaces(name), []);
+  },
+);

@@ -45,25 +45,53 @@ describe('the embedded lab on the kernel', { skip: !isRoot && 'needs root for ne
   test('a same-node ping is answered with TTL 63 (one routed hop)', async () => {
     const from = pod(pods, 'multitool-1', worker);
     const to = pod(pods, 'multitool-2', worker);
-    const result = await cluster.exec({ kind: 'pod', namespace: from.namespace, name: from.name }, ['ping', '-c', '3', '-i', '0.2', '-W', '1', to.ip!]);
+    const result = await cluster.exec({ kind: 'pod', namespace: from.namespace, name: from.name }, [
+      'ping',
+      '-c',
+      '3',
+      '-i',
+      '0.2',
+      '-W',
+      '1',
+      to.ip!,
+    ]);
     const ping = parsePing(result.stdout);
     assert.equal(ping.received, 3, result.stdout);
-    assert.deepEqual(ping.replies.map((reply) => reply.ttl), [63, 63, 63]);
+    assert.deepEqual(
+      ping.replies.map((reply) => reply.ttl),
+      [63, 63, 63],
+    );
   });
 
   test('a cross-node ping is answered with TTL 62 (two routed hops)', async () => {
     const from = pod(pods, 'multitool-1', worker);
     const to = pod(pods, 'multitool-1', worker2);
-    const result = await cluster.exec({ kind: 'pod', namespace: from.namespace, name: from.name }, ['ping', '-c', '3', '-i', '0.2', '-W', '1', to.ip!]);
-    assert.deepEqual(parsePing(result.stdout).replies.map((reply) => reply.ttl), [62, 62, 62]);
+    const result = await cluster.exec({ kind: 'pod', namespace: from.namespace, name: from.name }, [
+      'ping',
+      '-c',
+      '3',
+      '-i',
+      '0.2',
+      '-W',
+      '1',
+      to.ip!,
+    ]);
+    assert.deepEqual(
+      parsePing(result.stdout).replies.map((reply) => reply.ttl),
+      [62, 62, 62],
+    );
   });
 
   test('a capture on the destination shows the source pod’s own IP', async () => {
     const from = pod(pods, 'multitool-1', worker);
     const to = pod(pods, 'multitool-1', worker2);
-    const capture = await cluster.startBackground({ kind: 'pod', namespace: to.namespace, name: to.name }, ['tcpdump', '-n', '-l', '--immediate-mode', '-i', 'eth0', 'icmp'], {
-      readyPattern: /listening on/,
-    });
+    const capture = await cluster.startBackground(
+      { kind: 'pod', namespace: to.namespace, name: to.name },
+      ['tcpdump', '-n', '-l', '--immediate-mode', '-i', 'eth0', 'icmp'],
+      {
+        readyPattern: /listening on/,
+      },
+    );
     await cluster.exec({ kind: 'pod', namespace: from.namespace, name: from.name }, ['ping', '-c', '2', '-i', '0.2', '-W', '1', to.ip!]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const packets = parseTcpdump((await capture.stop()).stdout);
@@ -85,7 +113,14 @@ describe('the embedded lab on the kernel', { skip: !isRoot && 'needs root for ne
     const created = await cluster.createPod({ namespace: 'default', name: 'lifecycle-probe', node: worker });
     const routes = await cluster.exec({ kind: 'node', name: worker }, ['ip', 'route', 'show', `${created.ip}/32`]);
     assert.match(routes.stdout, /dev cali[0-9a-f]{11} scope link/);
-    const reply = await cluster.exec({ kind: 'pod', namespace: 'default', name: 'lifecycle-probe' }, ['ping', '-c', '1', '-W', '1', pod(pods, 'multitool-1', worker2).ip!]);
+    const reply = await cluster.exec({ kind: 'pod', namespace: 'default', name: 'lifecycle-probe' }, [
+      'ping',
+      '-c',
+      '1',
+      '-W',
+      '1',
+      pod(pods, 'multitool-1', worker2).ip!,
+    ]);
     assert.equal(reply.exitCode, 0, reply.stdout + reply.stderr);
     await cluster.deletePod('default', 'lifecycle-probe');
     const after = await cluster.exec({ kind: 'node', name: worker }, ['ip', 'route', 'show', `${created.ip}/32`]);

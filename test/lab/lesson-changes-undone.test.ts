@@ -45,7 +45,8 @@ function replaceAll(text: string, map: Map<string, string>): string {
   return out;
 }
 
-const emptyBlocks = (state: LabState) => state.ipam.blocks.filter((block) => Object.keys(block.allocations).length === 0).map((block) => block.cidr);
+const emptyBlocks = (state: LabState) =>
+  state.ipam.blocks.filter((block) => Object.keys(block.allocations).length === 0).map((block) => block.cidr);
 
 function model(state: LabState): string {
   const map = tokens(state);
@@ -54,10 +55,14 @@ function model(state: LabState): string {
     JSON.stringify(
       {
         nodes: state.nodes.map(({ holderPid: _, ...node }) => node),
-        pods: state.pods.map(({ annotations: _, ...pod }) => pod).sort((a, b) => `${a.workload}${a.node}`.localeCompare(`${b.workload}${b.node}`)),
+        pods: state.pods
+          .map(({ annotations: _, ...pod }) => pod)
+          .sort((a, b) => `${a.workload}${a.node}`.localeCompare(`${b.workload}${b.node}`)),
         pendingPods: state.pendingPods,
         events: Object.keys(state.events).filter((key) => !state.pods.some((pod) => `${pod.namespace}/${pod.name}` === key)),
-        blocks: state.ipam.blocks.filter((block) => !empty.includes(block.cidr)).map((block) => ({ cidr: block.cidr, node: block.node, held: Object.values(block.allocations).length })),
+        blocks: state.ipam.blocks
+          .filter((block) => !empty.includes(block.cidr))
+          .map((block) => ({ cidr: block.cidr, node: block.node, held: Object.values(block.allocations).length })),
         reservations: state.ipam.reservations,
         spec: state.spec,
       },
@@ -74,36 +79,62 @@ async function kernel(state: LabState): Promise<string> {
   const namespaces = (await labNamespaces(state.name)).map((name) => replaceAll(name, map)).sort();
   const nodes = await Promise.all(
     state.nodes.map(async (node) => {
-      const inNode = (argv: string[]) => run(['ip', 'netns', 'exec', node.netns, ...argv], { where: node.netns }).then((result) => result.stdout);
-      const routes = (await inNode(['ip', 'route', 'show'])).split('\n').filter((line) => line && !empty.some((cidr) => line.includes(cidr)));
-      const links = (await inNode(['ip', '-o', 'link', 'show'])).split('\n').map((line) => line.replace(/^\d+: /, '').replace(/ link-netns \S+| link-netnsid \d+|@if\d+|\\.*$/g, ''));
+      const inNode = (argv: string[]) =>
+        run(['ip', 'netns', 'exec', node.netns, ...argv], { where: node.netns }).then((result) => result.stdout);
+      const routes = (await inNode(['ip', 'route', 'show']))
+        .split('\n')
+        .filter((line) => line && !empty.some((cidr) => line.includes(cidr)));
+      const links = (await inNode(['ip', '-o', 'link', 'show']))
+        .split('\n')
+        .map((line) => line.replace(/^\d+: /, '').replace(/ link-netns \S+| link-netnsid \d+|@if\d+|\\.*$/g, ''));
       const nat = (await inNode(['iptables', '-t', 'nat', '-S'])).split('\n');
       // A hash set lists its members in no fixed order, and each creation draws a new initval.
-      const sets = (await inNode(['ipset', 'list', '-o', 'save'])).split('\n').map((line) => line.replace(/ initval 0x[0-9a-f]+/, '')).filter(Boolean).sort().join('\n');
+      const sets = (await inNode(['ipset', 'list', '-o', 'save']))
+        .split('\n')
+        .map((line) => line.replace(/ initval 0x[0-9a-f]+/, ''))
+        .filter(Boolean)
+        .sort()
+        .join('\n');
       return `${node.name}\n${replaceAll([...routes.sort(), ...links.sort(), ...nat, sets].join('\n'), map)}`;
     }),
   );
   return [namespaces.join('\n'), ...nodes].join('\n\n');
 }
 
-test('the scenarios of lessons 09 and 16 leave their labs as they found them', { skip: !isRoot && 'needs root', timeout: 300_000 }, async () => {
-  for (const lab of [...labs.map((l) => l.name), RUN_LAB]) await labDown(lab);
-  // The run attaches to labs already up (and leaves them up): bring them up first, to look before and after.
-  await labUp({ name: RUN_LAB });
-  const before = new Map<string, { model: string; kernel: string }>();
-  for (const lab of labs) {
-    const { state } = await labUp({ name: lab.name, topology: lab.topology });
-    before.set(lab.name, { model: model(state), kernel: await kernel(state) });
-  }
-  const outcome = await runUnderFault(undefined, RUN_LAB, ['--tags', '@lesson-09 or @lesson-16']);
-  assert.ok(outcome.results.length >= 15, `the lessons' scenarios ran (${outcome.results.length} results${outcome.error ? `: ${outcome.error}` : ''})`);
-  assert.deepEqual(outcome.results.filter((result) => result.status === 'failed' || result.status === 'broken').map((result) => `[${result.claim}] ${result.message?.split('\n')[0]}`), []);
-  for (const lab of labs) {
-    const state = readState(lab.name);
-    assert.ok(state, `lab ${lab.name} is still up`);
-    assert.equal(model(state), before.get(lab.name)?.model, `the model of ${lab.name} changed`);
-    const now = (await kernel(state)).split('\n');
-    const then = (before.get(lab.name)?.kernel ?? '').split('\n');
-    assert.deepEqual({ gone: then.filter((line) => !now.includes(line)), added: now.filter((line) => !then.includes(line)) }, { gone: [], added: [] }, `the kernel of ${lab.name} changed`);
-  }
-});
+test(
+  'the scenarios of lessons 09 and 16 leave their labs as they found them',
+  { skip: !isRoot && 'needs root', timeout: 300_000 },
+  async () => {
+    for (const lab of [...labs.map((l) => l.name), RUN_LAB]) await labDown(lab);
+    // The run attaches to labs already up (and leaves them up): bring them up first, to look before and after.
+    await labUp({ name: RUN_LAB });
+    const before = new Map<string, { model: string; kernel: string }>();
+    for (const lab of labs) {
+      const { state } = await labUp({ name: lab.name, topology: lab.topology });
+      before.set(lab.name, { model: model(state), kernel: await kernel(state) });
+    }
+    const outcome = await runUnderFault(undefined, RUN_LAB, ['--tags', '@lesson-09 or @lesson-16']);
+    assert.ok(
+      outcome.results.length >= 15,
+      `the lessons' scenarios ran (${outcome.results.length} results${outcome.error ? `: ${outcome.error}` : ''})`,
+    );
+    assert.deepEqual(
+      outcome.results
+        .filter((result) => result.status === 'failed' || result.status === 'broken')
+        .map((result) => `[${result.claim}] ${result.message?.split('\n')[0]}`),
+      [],
+    );
+    for (const lab of labs) {
+      const state = readState(lab.name);
+      assert.ok(state, `lab ${lab.name} is still up`);
+      assert.equal(model(state), before.get(lab.name)?.model, `the model of ${lab.name} changed`);
+      const now = (await kernel(state)).split('\n');
+      const then = (before.get(lab.name)?.kernel ?? '').split('\n');
+      assert.deepEqual(
+        { gone: then.filter((line) => !now.includes(line)), added: now.filter((line) => !then.includes(line)) },
+        { gone: [], added: [] },
+        `the kernel of ${lab.name} changed`,
+      );
+    }
+  },
+);

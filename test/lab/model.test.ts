@@ -10,7 +10,10 @@ const spec = loadLabSpec();
 const state = planLab(spec);
 
 test('the fixtures give the course’s cluster: Kind node names, pool, MTU and DNS', () => {
-  assert.deepEqual(state.nodes.map((n) => `${n.name}:${n.role}`), ['podnet-control-plane:control-plane', 'podnet-worker:worker', 'podnet-worker2:worker']);
+  assert.deepEqual(
+    state.nodes.map((n) => `${n.name}:${n.role}`),
+    ['podnet-control-plane:control-plane', 'podnet-worker:worker', 'podnet-worker2:worker'],
+  );
   assert.equal(spec.pool.cidr, '192.168.0.0/16');
   assert.equal(spec.pool.blockSize, 26);
   assert.equal(state.mtu, 1450);
@@ -61,7 +64,16 @@ test('a node gets a blackhole for its own block, a route via the owner for each 
 test('a pod gets one /32 and exactly the two routes via 169.254.1.1, and the kubelet’s resolv.conf', () => {
   const pod = state.pods[0]!;
   const lines = podBatch(pod).lines;
-  assert.deepEqual(lines.filter((l) => l.startsWith('addr')), [`addr add ${pod.ip}/32 dev eth0`]);
-  assert.deepEqual(lines.filter((l) => l.startsWith('route')), ['route add 169.254.1.1 dev eth0 scope link', 'route add default via 169.254.1.1 dev eth0']);
-  assert.equal(resolvConf(state, pod), 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('addr')),
+    [`addr add ${pod.ip}/32 dev eth0`],
+  );
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('route')),
+    ['route add 169.254.1.1 dev eth0 scope link', 'route add default via 169.254.1.1 dev eth0'],
+  );
+  assert.equal(
+    resolvConf(state, pod),
+    'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+  );
 });

@@ -14,7 +14,10 @@ test('a host interface name fits the kernel limit of 15 characters', () => {
 test('generated pod names use the base, a dash and five characters of the Kubernetes alphabet', () => {
   const name = generatedPodName('multitool-1');
   assert.match(name, /^multitool-1-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-  assert.equal(generatedPodName('ds', () => 0), 'ds-bbbbb');
+  assert.equal(
+    generatedPodName('ds', () => 0),
+    'ds-bbbbb',
+  );
 });
 
 test('pod namespaces carry the lab prefix and the pod identity', () => {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocateClusterIP, endpointSliceOf, readyAddresses, staticBandSize, type LabService } from '../../support/lab/services/services.ts';
+import {
+  allocateClusterIP,
+  endpointSliceOf,
+  readyAddresses,
+  staticBandSize,
+  type LabService,
+} from '../../support/lab/services/services.ts';
 import { endpointSlices, planLab } from '../../support/lab/model.ts';
 import { loadLabSpec } from '../../support/lab/spec.ts';
 import { podTemplateHash } from '../../support/lab/naming.ts';
@@ -26,7 +32,10 @@ test('the static band is min(max(16, size/16), 256), as the apiserver computes i
   assert.equal(staticBandSize('10.96.0.0/16'), 256);
   assert.equal(staticBandSize('10.96.0.0/24'), 16);
   assert.equal(staticBandSize('10.96.0.0/29'), 0);
-  assert.equal(allocateClusterIP('10.96.0.0/30', [], () => 0), '10.96.0.1');
+  assert.equal(
+    allocateClusterIP('10.96.0.0/30', [], () => 0),
+    '10.96.0.1',
+  );
   assert.throws(() => allocateClusterIP('10.96.0.0/30', ['10.96.0.1', '10.96.0.2'], () => 0), /full/);
 });
 
@@ -45,30 +54,60 @@ test('a Deployment gets ReplicaSet-style pod names on workers, and its Service a
   // kubernetes has no selector: its slice is the API server's own, the control-plane's address and port 6443.
   const apiserver = endpointSlices(state).find((s) => s.labels['kubernetes.io/service-name'] === 'kubernetes');
   const controlPlane = state.nodes.find((node) => node.role === 'control-plane');
-  assert.deepEqual(apiserver?.endpoints.map((e) => e.addresses[0]), [controlPlane?.ip]);
+  assert.deepEqual(
+    apiserver?.endpoints.map((e) => e.addresses[0]),
+    [controlPlane?.ip],
+  );
   assert.deepEqual(apiserver?.ports, [{ name: 'https', port: 6443, protocol: 'TCP' }]);
 });
 
 test('a not-ready pod stays in the slice with ready false; named target ports resolve per pod; hostname needs the subdomain', () => {
   const service: LabService = {
-    namespace: 'default', name: 'redis', type: 'ClusterIP', clusterIP: 'None', endpointSliceName: 'redis-abcde', labels: {},
-    selector: { app: 'redis' }, ports: [{ name: 'redis', port: 6379, protocol: 'TCP', targetPort: 'redis' }],
+    namespace: 'default',
+    name: 'redis',
+    type: 'ClusterIP',
+    clusterIP: 'None',
+    endpointSliceName: 'redis-abcde',
+    labels: {},
+    selector: { app: 'redis' },
+    ports: [{ name: 'redis', port: 6379, protocol: 'TCP', targetPort: 'redis' }],
   };
   const pods = [
-    { namespace: 'default', name: 'redis-0', node: 'w1', ip: '192.168.1.1', labels: { app: 'redis' }, hostname: 'redis-0', subdomain: 'redis', ports: { redis: { port: 6379, protocol: 'TCP' as const } } },
-    { namespace: 'default', name: 'redis-1', node: 'w2', ip: '192.168.1.2', labels: { app: 'redis' }, ready: false, hostname: 'redis-1', subdomain: 'other' },
+    {
+      namespace: 'default',
+      name: 'redis-0',
+      node: 'w1',
+      ip: '192.168.1.1',
+      labels: { app: 'redis' },
+      hostname: 'redis-0',
+      subdomain: 'redis',
+      ports: { redis: { port: 6379, protocol: 'TCP' as const } },
+    },
+    {
+      namespace: 'default',
+      name: 'redis-1',
+      node: 'w2',
+      ip: '192.168.1.2',
+      labels: { app: 'redis' },
+      ready: false,
+      hostname: 'redis-1',
+      subdomain: 'other',
+    },
     { namespace: 'foo', name: 'redis-2', node: 'w2', ip: '192.168.1.3', labels: { app: 'redis' } },
   ];
   const slice = endpointSliceOf(service, pods)!;
   assert.deepEqual(slice.ports, [{ name: 'redis', port: 6379, protocol: 'TCP' }]);
-  assert.deepEqual(slice.endpoints.map((e) => [e.addresses[0], e.conditions.ready, e.hostname]), [
-    ['192.168.1.1', true, 'redis-0'],
-    ['192.168.1.2', false, undefined],
-  ]);
+  assert.deepEqual(
+    slice.endpoints.map((e) => [e.addresses[0], e.conditions.ready, e.hostname]),
+    [
+      ['192.168.1.1', true, 'redis-0'],
+      ['192.168.1.2', false, undefined],
+    ],
+  );
   assert.deepEqual(readyAddresses(slice), ['192.168.1.1']);
 });
 
-test('the pod-template-hash has the controller\'s form and follows the template', () => {
+test("the pod-template-hash has the controller's form and follows the template", () => {
   const a = podTemplateHash({ spec: { containers: [{ name: 'nginx' }] } });
   assert.match(a, /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
   assert.equal(a, podTemplateHash({ spec: { containers: [{ name: 'nginx' }] } }));

@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { compareMatrix, formatMatrix, type FaultOutcome } from '../../support/mutation/compare.ts';
 import type { ScenarioResult } from '../../support/run/summary.ts';
 
-const scenario = (claim: string, status: ScenarioResult['status'] = 'passed', message?: string): ScenarioResult => ({ name: `scenario ${claim}`, lesson: 'L', claim, status, message });
+const scenario = (claim: string, status: ScenarioResult['status'] = 'passed', message?: string): ScenarioResult => ({
+  name: `scenario ${claim}`,
+  lesson: 'L',
+  claim,
+  status,
+  message,
+});
 const clean: FaultOutcome = { fault: undefined, results: [scenario('A-01'), scenario('A-02')] };
 const table = new Map([
   ['f1', new Map([['A-01', 'TTL 62; saw 61']])],

@@ -10,10 +10,14 @@ import { loadExpectations } from '../../support/mutation/expectations.ts';
 import { runAll } from '../../support/mutation/run.ts';
 import { wholeSuiteSkip } from '../whole-suite.ts';
 
-test('every fault fails exactly its claims and every claim is failed by a fault', { skip: wholeSuiteSkip(), timeout: 3_000_000 }, async () => {
-  const { clean, faulted } = await runAll(FAULTS.map((fault) => fault.name));
-  const report = compareMatrix(loadExpectations(), clean, faulted);
-  console.log(formatMatrix(report));
-  assert.deepEqual(report.problems, []);
-  assert.equal(report.killRate, 1);
-});
+test(
+  'every fault fails exactly its claims and every claim is failed by a fault',
+  { skip: wholeSuiteSkip(), timeout: 3_000_000 },
+  async () => {
+    const { clean, faulted } = await runAll(FAULTS.map((fault) => fault.name));
+    const report = compareMatrix(loadExpectations(), clean, faulted);
+    console.log(formatMatrix(report));
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.killRate, 1);
+  },
+);

@@ -19,21 +19,36 @@ after(async () => {
   if (isRoot) for (const lab of labs) await labDown(lab.name);
 });
 
-test('after each fault is applied and undone, the lab is as it was and every scenario passes', { skip: wholeSuiteSkip(), timeout: 900_000 }, async () => {
-  for (const { topology, name } of labs) {
-    await labDown(name);
-    const { state: before } = await labUp({ topology, name });
-    const model = (state: typeof before) => JSON.stringify({ nodes: state.nodes.map(({ holderPid: _, ...node }) => node), pods: state.pods, ipam: state.ipam, spec: state.spec });
-    for (const fault of FAULTS.filter((candidate) => faultApplies(candidate, topology))) {
-      await labApplyFaults(name, [fault.name]);
-      const mended = await labUndoFaults(name);
-      assert.deepEqual(mended.faults, []);
-      assert.equal(model(mended), model(before), `undoing ${fault.name} on topology ${topology} left the model changed`);
+test(
+  'after each fault is applied and undone, the lab is as it was and every scenario passes',
+  { skip: wholeSuiteSkip(), timeout: 900_000 },
+  async () => {
+    for (const { topology, name } of labs) {
+      await labDown(name);
+      const { state: before } = await labUp({ topology, name });
+      const model = (state: typeof before) =>
+        JSON.stringify({
+          nodes: state.nodes.map(({ holderPid: _, ...node }) => node),
+          pods: state.pods,
+          ipam: state.ipam,
+          spec: state.spec,
+        });
+      for (const fault of FAULTS.filter((candidate) => faultApplies(candidate, topology))) {
+        await labApplyFaults(name, [fault.name]);
+        const mended = await labUndoFaults(name);
+        assert.deepEqual(mended.faults, []);
+        assert.equal(model(mended), model(before), `undoing ${fault.name} on topology ${topology} left the model changed`);
+      }
+      assert.equal(readState(name)?.faults.length, 0);
     }
-    assert.equal(readState(name)?.faults.length, 0);
-  }
-  // The run attaches to the mended lab (and leaves it up for the after hook to remove).
-  const outcome = await runUnderFault(undefined, LAB);
-  assert.deepEqual(outcome.results.filter((result) => result.status !== 'passed' && result.status !== 'skipped').map((result) => `[${result.claim}] ${result.message?.split('\n')[0]}`), []);
-  assert.ok(outcome.results.length > 0);
-});
+    // The run attaches to the mended lab (and leaves it up for the after hook to remove).
+    const outcome = await runUnderFault(undefined, LAB);
+    assert.deepEqual(
+      outcome.results
+        .filter((result) => result.status !== 'passed' && result.status !== 'skipped')
+        .map((result) => `[${result.claim}] ${result.message?.split('\n')[0]}`),
+      [],
+    );
+    assert.ok(outcome.results.length > 0);
+  },
+);

@@ -59,8 +59,20 @@ test('a claim shows its worst scenario in a cell; skipped only when every scenar
 
 test('the table: claims in ID order, one column per cell, and why each cell did not pass', () => {
   const table = renderClaimTable([
-    { cell: 'k8s v1.28.0 · calico v3.30.0 · VXLAN', claims: new Map([['L03-08', { status: 'skipped', reason: 'requires native-routing' }], ['L02-10', { status: 'passed', reason: undefined }]]) },
-    { cell: 'k8s v1.28.0 · calico v3.30.0 · None', claims: new Map([['L03-08', { status: 'passed', reason: undefined }], ['L02-10', { status: 'failed', reason: 'saw eth0' }]]) },
+    {
+      cell: 'k8s v1.28.0 · calico v3.30.0 · VXLAN',
+      claims: new Map([
+        ['L03-08', { status: 'skipped', reason: 'requires native-routing' }],
+        ['L02-10', { status: 'passed', reason: undefined }],
+      ]),
+    },
+    {
+      cell: 'k8s v1.28.0 · calico v3.30.0 · None',
+      claims: new Map([
+        ['L03-08', { status: 'passed', reason: undefined }],
+        ['L02-10', { status: 'failed', reason: 'saw eth0' }],
+      ]),
+    },
   ]);
   const lines = table.split('\n');
   assert.equal(lines[2], '| claim | k8s v1.28.0 · calico v3.30.0 · VXLAN | k8s v1.28.0 · calico v3.30.0 · None |');
@@ -81,17 +93,32 @@ test('one Allure report for the matrix: an environment per cell, history per cel
   const generate = (out: string) =>
     run('node_modules/.bin/allure', ['generate', ...dirs, '--config', 'support/nightly/allurerc.nightly.mjs', '-o', out], {
       env: { ...process.env, NIGHTLY_CELLS: cells.join(','), NIGHTLY_HISTORY: history },
-    }).catch((error: { stdout?: string; stderr?: string }) => assert.fail(`allure generate failed: ${error.stdout ?? ''}${error.stderr ?? ''}`));
+    }).catch((error: { stdout?: string; stderr?: string }) =>
+      assert.fail(`allure generate failed: ${error.stdout ?? ''}${error.stderr ?? ''}`),
+    );
   await generate(join(root, 'night-1'));
   await generate(join(root, 'night-2'));
 
-  const environments = JSON.parse(await readFile(join(root, 'night-2', 'widgets', 'environments.json'), 'utf8')) as { id: string; name: string }[];
-  for (const cell of cells) assert.ok(environments.some((env) => env.name === cell), `environment ${cell} in the report`);
-  const nights = (await readFile(history, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { testResults: Record<string, { environment: string; name: string; status: string }> });
+  const environments = JSON.parse(await readFile(join(root, 'night-2', 'widgets', 'environments.json'), 'utf8')) as {
+    id: string;
+    name: string;
+  }[];
+  for (const cell of cells)
+    assert.ok(
+      environments.some((env) => env.name === cell),
+      `environment ${cell} in the report`,
+    );
+  const nights = (await readFile(history, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { testResults: Record<string, { environment: string; name: string; status: string }> });
   assert.equal(nights.length, 2, 'one history entry per night');
   const entries = Object.values(nights[1]!.testResults);
   assert.equal(entries.length, 4, 'two claims × two cells: no cell overwrites another');
-  assert.deepEqual(entries.filter((entry) => entry.status === 'failed').map((entry) => entry.environment), [cells[1]]);
+  assert.deepEqual(
+    entries.filter((entry) => entry.status === 'failed').map((entry) => entry.environment),
+    [cells[1]],
+  );
 
   const table = await claimTableOf(dirs);
   assert.match(table, /\| claim \| k8s v1\.28\.0 · calico v3\.30\.0 · as-fixture \| k8s v1\.32\.0 · calico v3\.30\.0 · VXLAN \|/);

@@ -23,7 +23,12 @@ import { harness } from '../kind/helpers.ts';
 
 const FEATURES = fileURLToPath(new URL('../../features/', import.meta.url));
 const scenarios = await scenariosOf(FEATURES);
-const facts = (encapsulation: Encapsulation, extra: Partial<ClusterFacts> = {}): ClusterFacts => ({ encapsulations: [encapsulation], workers: 2, nodesShareSubnet: true, ...extra });
+const facts = (encapsulation: Encapsulation, extra: Partial<ClusterFacts> = {}): ClusterFacts => ({
+  encapsulations: [encapsulation],
+  workers: 2,
+  nodesShareSubnet: true,
+  ...extra,
+});
 
 const OPERATOR_POOL: Record<Encapsulation, { vxlanMode: string; ipipMode: string }> = {
   VXLAN: { vxlanMode: 'Always', ipipMode: 'Never' },
@@ -54,7 +59,11 @@ describe('preconditions', () => {
   });
 
   it('the claims that depend on the encapsulation say so: L03-08, L03-11 (routes), NET-04 (vxlan.calico)', () => {
-    const needing = (name: string) => scenarios.filter((scenario) => scenario.tags.includes(`@requires:${name}`)).flatMap((scenario) => scenario.claims).sort();
+    const needing = (name: string) =>
+      scenarios
+        .filter((scenario) => scenario.tags.includes(`@requires:${name}`))
+        .flatMap((scenario) => scenario.claims)
+        .sort();
     assert.deepEqual(needing('native-routing'), ['L03-08', 'L03-11']);
     assert.deepEqual(needing('vxlan-encapsulation'), ['NET-04']);
     assert.ok(unmet(['@claim:L03-08', '@requires:native-routing'], facts('VXLAN')));
@@ -66,7 +75,10 @@ describe('the dry run and the run agree on which claims run, for every encapsula
     it(encapsulation, { timeout: 60_000 }, async () => {
       // The dry run: facts from the plan.
       const fixtures = await loadFixtures();
-      const planned = planFacts(poolEncapsulations(renderInstallation(fixtures.installation, encapsulation)), renderKindConfig(fixtures.kindConfig, { name: 'podnet', image: 'x' }).workerCount);
+      const planned = planFacts(
+        poolEncapsulations(renderInstallation(fixtures.installation, encapsulation)),
+        renderKindConfig(fixtures.kindConfig, { name: 'podnet', image: 'x' }).workerCount,
+      );
       const fromPlan = claimPlan(scenarios, planned);
       assert.match(await renderClaimPlan(planned, FEATURES), new RegExp(`skipped \\(${fromPlan.skipped.size}\\)`));
 
@@ -75,14 +87,30 @@ describe('the dry run and the run agree on which claims run, for every encapsula
         exec: (call) => {
           const node = /^podnet-e2e-node-shell-(.+)$/.exec(call.pod)?.[1];
           if (node && call.argv.includes('addr')) {
-            const ip = h.fake.get('v1', 'nodes', undefined, node)?.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address;
-            return { stdout: JSON.stringify([{ ifindex: 2, ifname: 'eth0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, operstate: 'UP', link_type: 'ether', address: '02:42:ac:12:00:02', addr_info: [{ family: 'inet', local: ip, prefixlen: 16, scope: 'global', label: 'eth0' }] }]) };
+            const ip = h.fake
+              .get('v1', 'nodes', undefined, node)
+              ?.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address;
+            return {
+              stdout: JSON.stringify([
+                {
+                  ifindex: 2,
+                  ifname: 'eth0',
+                  flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
+                  mtu: 1500,
+                  operstate: 'UP',
+                  link_type: 'ether',
+                  address: '02:42:ac:12:00:02',
+                  addr_info: [{ family: 'inet', local: ip, prefixlen: 16, scope: 'global', label: 'eth0' }],
+                },
+              ]),
+            };
           }
           return { argv: call.argv };
         },
       });
       try {
-        for (const pool of h.fake.list('crd.projectcalico.org/v1', 'ippools')) h.fake.put({ ...pool, spec: { ...pool.spec, ...OPERATOR_POOL[encapsulation] } });
+        for (const pool of h.fake.list('crd.projectcalico.org/v1', 'ippools'))
+          h.fake.put({ ...pool, spec: { ...pool.spec, ...OPERATOR_POOL[encapsulation] } });
         const read = await factsOf(h.cluster({ mtuFromNodeFile: false, workloadNamespace: 'default' }));
         assert.deepEqual(read.encapsulations, [encapsulation]);
         const fromCluster = claimPlan(scenarios, read);

@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bgpSessionState, parseBirdProtocols, parseBirdRoutes } from '../../support/probes/parse/bird.ts';
-import { parseFrrAdvertisedRoutes, parseFrrBgpRoutes, parseFrrBgpSummary, parseFrrIpRoutes, parseFrrPrefixPaths } from '../../support/probes/parse/frr.ts';
+import {
+  parseFrrAdvertisedRoutes,
+  parseFrrBgpRoutes,
+  parseFrrBgpSummary,
+  parseFrrIpRoutes,
+  parseFrrPrefixPaths,
+} from '../../support/probes/parse/frr.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('BIRD show protocols', () => {
   it('reads every protocol with its state, and the BGP session state', () => {
     const protocols = parseBirdProtocols(fixture('bird-show-protocols.txt'));
-    assert.deepEqual(protocols.map((p) => p.name), ['kernel1', 'device1', 'direct1', 'static1', 'Node_10_10_10_1']);
+    assert.deepEqual(
+      protocols.map((p) => p.name),
+      ['kernel1', 'device1', 'direct1', 'static1', 'Node_10_10_10_1'],
+    );
     const bgp = protocols.find((p) => p.proto === 'BGP')!;
     assert.equal(bgp.state, 'up');
     assert.equal(bgpSessionState(bgp), 'Established');
@@ -22,11 +31,16 @@ describe('BIRD show protocols', () => {
   });
 
   it('refuses output without the header', () => {
-    assertParseError(() => parseBirdProtocols('BIRD 2.0.12 ready.\nkernel1 Kernel master4 up 13:57:17.534\n'), /bird show protocols/, /header/);
+    assertParseError(
+      () => parseBirdProtocols('BIRD 2.0.12 ready.\nkernel1 Kernel master4 up 13:57:17.534\n'),
+      /bird show protocols/,
+      /header/,
+    );
   });
 
   it('reads BIRD 1.6 columns (calico-node birdcl) the same way', () => {
-    const text = 'BIRD v0.3.3+birdv1.6.8 ready.\nname     proto    table    state  since    info\nNode_10_10_10_1 BGP      master   up     10:01:02  Established   \n';
+    const text =
+      'BIRD v0.3.3+birdv1.6.8 ready.\nname     proto    table    state  since    info\nNode_10_10_10_1 BGP      master   up     10:01:02  Established   \n';
     const [bgp] = parseBirdProtocols(text);
     assert.equal(bgp?.name, 'Node_10_10_10_1');
     assert.equal(bgpSessionState(bgp!), 'Established');
@@ -63,10 +77,13 @@ describe('FRR JSON', () => {
     const summary = parseFrrBgpSummary(fixture('frr-bgp-summary.json'));
     assert.equal(summary.routerId, '10.10.10.1');
     assert.equal(summary.localAs, 65001);
-    assert.deepEqual(summary.peers.map((p) => [p.address, p.state, p.remoteAs, p.version, p.prefixesReceived, p.dynamic]), [
-      ['10.10.10.11', 'Established', 65010, 4, 2, true],
-      ['10.10.10.12', 'Established', 65010, 4, 2, true],
-    ]);
+    assert.deepEqual(
+      summary.peers.map((p) => [p.address, p.state, p.remoteAs, p.version, p.prefixesReceived, p.dynamic]),
+      [
+        ['10.10.10.11', 'Established', 65010, 4, 2, true],
+        ['10.10.10.12', 'Established', 65010, 4, 2, true],
+      ],
+    );
   });
 
   it('bgp summary of a router with no neighbour at all', () => {
@@ -75,10 +92,13 @@ describe('FRR JSON', () => {
 
   it("a neighbour's routes, and what it was sent", () => {
     const routes = parseFrrBgpRoutes(fixture('frr-bgp-neighbor-routes.json'));
-    assert.deepEqual(routes.map((r) => [r.prefix, r.nextHops, r.asPath, r.peer]), [
-      ['172.16.0.240/28', ['10.10.10.11'], '65010', '10.10.10.11'],
-      ['192.168.1.0/26', ['10.10.10.11'], '65010', '10.10.10.11'],
-    ]);
+    assert.deepEqual(
+      routes.map((r) => [r.prefix, r.nextHops, r.asPath, r.peer]),
+      [
+        ['172.16.0.240/28', ['10.10.10.11'], '65010', '10.10.10.11'],
+        ['192.168.1.0/26', ['10.10.10.11'], '65010', '10.10.10.11'],
+      ],
+    );
     assert.ok(parseFrrAdvertisedRoutes(fixture('frr-bgp-neighbor-advertised-routes.json')).includes('10.10.10.0/24'));
     assertParseError(() => parseFrrAdvertisedRoutes('{ "warning": "Inbound soft reconfiguration not enabled" }'), /soft reconfiguration/);
   });

@@ -39,7 +39,12 @@ describe('parseDig', () => {
     assert.ok(addressesOf(parseDig(fixture('netns-dig-forwarded.txt'))).length === 1);
     const srv = parseDig(fixture('netns-dig-srv-headless.txt'));
     assert.equal(srv.answers.length, 3);
-    assert.deepEqual(parseSrvData(srv.answers[0]?.data ?? ''), { priority: 0, weight: 33, port: 6379, target: 'redis-0.redis-headless.default.svc.cluster.local.' });
+    assert.deepEqual(parseSrvData(srv.answers[0]?.data ?? ''), {
+      priority: 0,
+      weight: 33,
+      port: 6379,
+      target: 'redis-0.redis-headless.default.svc.cluster.local.',
+    });
     assert.equal(srv.additional.filter((record) => record.type === 'A').length, 3);
     assert.equal(parseDig(fixture('netns-dig-search-statefulset-pod.txt')).answers.length, 1);
   });

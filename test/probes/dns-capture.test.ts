@@ -9,15 +9,28 @@ describe('DNS in tcpdump summaries', () => {
     const packets = parseTcpdump(fixture('netns-tcpdump-dns-search.txt'));
     assert.deepEqual(
       dnsQueriesOf(packets).map((query) => `${query.type} ${query.name} → ${query.to}`),
-      ['A no-such-name.default.svc.cluster.local.', 'A no-such-name.svc.cluster.local.', 'A no-such-name.cluster.local.', 'A no-such-name.'].map((line) => `${line} → 10.96.0.10`),
+      [
+        'A no-such-name.default.svc.cluster.local.',
+        'A no-such-name.svc.cluster.local.',
+        'A no-such-name.cluster.local.',
+        'A no-such-name.',
+      ].map((line) => `${line} → 10.96.0.10`),
     );
     const responses = dnsResponsesOf(packets);
-    assert.deepEqual(responses.map((response) => response.rcode), ['NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN']);
-    assert.deepEqual(responses.map((response) => response.id), dnsQueriesOf(packets).map((query) => query.id));
+    assert.deepEqual(
+      responses.map((response) => response.rcode),
+      ['NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN'],
+    );
+    assert.deepEqual(
+      responses.map((response) => response.id),
+      dnsQueriesOf(packets).map((query) => query.id),
+    );
   });
 
   it('reads an answered response and ignores what is not DNS', () => {
-    const packets = parseTcpdump('14:53:08.465301 IP 10.96.0.10.53 > 192.168.194.1.48935: 4088* 1/0/1 A 10.96.1.2 (100)\n14:53:09.000000 IP 192.168.194.1 > 192.168.194.2: ICMP echo request, id 1, seq 1, length 64\n');
+    const packets = parseTcpdump(
+      '14:53:08.465301 IP 10.96.0.10.53 > 192.168.194.1.48935: 4088* 1/0/1 A 10.96.1.2 (100)\n14:53:09.000000 IP 192.168.194.1 > 192.168.194.2: ICMP echo request, id 1, seq 1, length 64\n',
+    );
     assert.deepEqual(dnsResponsesOf(packets), [{ id: 4088, rcode: 'NOERROR', answers: 1, from: '10.96.0.10' }]);
     assert.deepEqual(dnsQueriesOf(packets), []);
   });

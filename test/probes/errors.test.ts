@@ -8,7 +8,10 @@ describe('ParseError', () => {
     assert.ok(error instanceof Error);
     assert.equal(error.name, 'ParseError');
     assert.equal(error.message, 'parseIpRoutes: unknown word "x" (line 3: "10.0.0.0/8 x\\t1 ")');
-    assert.deepEqual([error.parser, error.reason, error.lineNumber, error.excerpt], ['parseIpRoutes', 'unknown word "x"', 3, '10.0.0.0/8 x\t1 ']);
+    assert.deepEqual(
+      [error.parser, error.reason, error.lineNumber, error.excerpt],
+      ['parseIpRoutes', 'unknown word "x"', 3, '10.0.0.0/8 x\t1 '],
+    );
   });
 
   it('keeps message and excerpt short when the input is long', () => {

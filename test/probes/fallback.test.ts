@@ -15,10 +15,14 @@ function scripted(answers: Record<string, Partial<ExecResult>>): { cluster: Clus
   return { cluster, asked };
 }
 
-const TEXT = '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n';
+const TEXT =
+  '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n';
 
 test('a tool without -j (busybox ip) is asked again in text, and both answers are evidence', async () => {
-  const { cluster, asked } = scripted({ 'ip -j addr show': { exitCode: 1, stderr: "ip: invalid option -- 'j'" }, 'ip addr show': { stdout: TEXT } });
+  const { cluster, asked } = scripted({
+    'ip -j addr show': { exitCode: 1, stderr: "ip: invalid option -- 'j'" },
+    'ip addr show': { stdout: TEXT },
+  });
   const seen = await interfaces(cluster, { kind: 'pod', namespace: 'd', name: 'x' });
   assert.deepEqual(asked, ['ip -j addr show', 'ip addr show']);
   assert.equal(seen.value[0]?.name, 'lo');

@@ -41,7 +41,10 @@ describe('parseIpAddr on the course outputs (lesson 02)', () => {
 
   it('reads `ip link` as the same interfaces without addresses', () => {
     const links = parseIpAddr(fixture('pod-ip-link.txt'));
-    assert.deepEqual(links, interfaces.map((i) => ({ ...i, addresses: [] })));
+    assert.deepEqual(
+      links,
+      interfaces.map((i) => ({ ...i, addresses: [] })),
+    );
   });
 
   it('reads the host-side cali interface and closes the veth loop with the pod', () => {
@@ -52,7 +55,10 @@ describe('parseIpAddr on the course outputs (lesson 02)', () => {
     assert.equal(cali.mac, 'ee:ee:ee:ee:ee:ee');
     assert.equal(cali.linkNetns, 'cni-03a82789-389d-e76a-7035-f50cab457aa9');
     assert.equal(cali.mtu, 1450);
-    assert.deepEqual(cali.addresses.filter((a) => a.family === 'inet'), []);
+    assert.deepEqual(
+      cali.addresses.filter((a) => a.family === 'inet'),
+      [],
+    );
     const eth0 = byName(interfaces, 'eth0');
     assert.equal(eth0.peerIndex, cali.index);
     assert.equal(cali.peerIndex, eth0.index);
@@ -140,7 +146,10 @@ describe('parseIpAddr on the node side of the netns lab', () => {
       assert.equal(cali.mac, 'ee:ee:ee:ee:ee:ee');
       assert.equal(cali.peerIndex, 2);
       assert.equal(cali.mtu, 1450);
-      assert.deepEqual(cali.addresses.map((a) => a.family), ['inet6']);
+      assert.deepEqual(
+        cali.addresses.map((a) => a.family),
+        ['inet6'],
+      );
     }
   });
 

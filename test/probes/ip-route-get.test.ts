@@ -37,7 +37,12 @@ describe('parseIpRouteGet', () => {
     assert.deepEqual([lookup.type, lookup.dev], ['local', 'lo']);
   });
 
-  for (const base of ['netns-pod-ip-route-get', 'netns-node-ip-route-get', 'netns-node-ip-route-get-local-pod', 'netns-pod-ip-route-get-local']) {
+  for (const base of [
+    'netns-pod-ip-route-get',
+    'netns-node-ip-route-get',
+    'netns-node-ip-route-get-local-pod',
+    'netns-pod-ip-route-get-local',
+  ]) {
     it(`gives the same data from ${base}.txt and .json`, () => {
       assert.deepStrictEqual(parseIpRouteGet(fixture(`${base}.txt`)), parseIpRouteGet(fixture(`${base}.json`)));
     });

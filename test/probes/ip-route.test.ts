@@ -40,7 +40,11 @@ describe('parseIpRoutes on the netns lab node', () => {
 
   it('reads the blackhole for the local block, with Calico protocol 80', () => {
     assert.deepStrictEqual(route(routes, '192.168.10.0/26'), {
-      dst: '192.168.10.0/26', prefix: '192.168.10.0/26', type: 'blackhole', proto: '80', flags: [],
+      dst: '192.168.10.0/26',
+      prefix: '192.168.10.0/26',
+      type: 'blackhole',
+      proto: '80',
+      flags: [],
     });
   });
 
@@ -59,7 +63,10 @@ describe('parseIpRoutes on the netns lab node', () => {
 
   it('reads an ECMP route with its nexthops', () => {
     const [multipath] = parseIpRoutes(fixture('netns-node-ip-route-multipath.txt'));
-    assert.deepEqual(multipath?.nexthops?.map((h) => h.gateway), ['172.30.0.3', '172.30.0.4']);
+    assert.deepEqual(
+      multipath?.nexthops?.map((h) => h.gateway),
+      ['172.30.0.3', '172.30.0.4'],
+    );
     assert.deepEqual(multipath?.nexthops?.[0], { gateway: '172.30.0.3', dev: 'eth0', weight: 1, flags: ['onlink'] });
   });
 });
@@ -83,7 +90,10 @@ describe('formatRoute', () => {
   ];
   for (const name of textFixtures) {
     it(`prints ${name} back as ip route printed it`, () => {
-      const expected = fixture(name).split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+      const expected = fixture(name)
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter((l) => l !== '');
       const printed = parseIpRoutes(fixture(name)).flatMap((r) => formatRoute(r).split('\n'));
       assert.deepEqual(printed, expected);
     });
@@ -99,7 +109,9 @@ describe('formatRoute', () => {
 
 describe('parseIpRoutes normalises prefixes', () => {
   it('makes bare addresses host prefixes and gives default a family', () => {
-    const [v6default, v6host] = parseIpRoutes('default via fe80::1 dev eth0 proto ra metric 1024 pref medium\nfd00::5 dev eth0 metric 1024 pref medium\n');
+    const [v6default, v6host] = parseIpRoutes(
+      'default via fe80::1 dev eth0 proto ra metric 1024 pref medium\nfd00::5 dev eth0 metric 1024 pref medium\n',
+    );
     assert.equal(v6default?.prefix, '::/0');
     assert.equal(v6host?.prefix, 'fd00::5/128');
     assert.equal(parseIpRoutes('default dev eth0 scope link')[0]?.prefix, '0.0.0.0/0');

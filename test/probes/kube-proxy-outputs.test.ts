@@ -9,7 +9,7 @@ import { ParseError } from '../../support/probes/parse/errors.ts';
 
 const output = (name: string) => readFileSync(new URL(`../fixtures/outputs/${name}`, import.meta.url), 'utf8');
 
-test('iptables -S: the course\'s KUBE-SERVICES rule for nginx-service', () => {
+test("iptables -S: the course's KUBE-SERVICES rule for nginx-service", () => {
   const [rule] = parseIptablesRules(output('course-iptables-nat-S-kube-services-grep.txt')).rules;
   assert.equal(rule?.chain, 'KUBE-SERVICES');
   assert.equal(rule?.destination, '10.96.204.67/32');
@@ -35,7 +35,10 @@ test('iptables -S on a lab node: the Service chain, negated source, probability 
 test('iptables -S of a whole table: PREROUTING and OUTPUT reach KUBE-SERVICES; DNAT targets', () => {
   const listing = parseIptablesRules(output('netns-node-iptables-nat-S.txt'));
   for (const chain of ['PREROUTING', 'OUTPUT']) {
-    assert.ok(rulesOfChain(listing, chain).some((rule) => rule.jump === 'KUBE-SERVICES' && rule.comment === 'kubernetes service portals'), chain);
+    assert.ok(
+      rulesOfChain(listing, chain).some((rule) => rule.jump === 'KUBE-SERVICES' && rule.comment === 'kubernetes service portals'),
+      chain,
+    );
   }
   assert.ok(listing.rules.some((rule) => rule.jump === 'DNAT' && /^192\.168\.\d+\.\d+:80$/.test(rule.toDestination ?? '')));
 });
@@ -49,7 +52,16 @@ test('iptables-save -c: counters per rule', () => {
 });
 
 test('iptables: quoted words keep their spaces and escaped quotes; a stray line is a ParseError', () => {
-  assert.deepEqual(tokenize('-A X -m comment --comment "a \\"b\\" c" -j Y'), ['-A', 'X', '-m', 'comment', '--comment', 'a "b" c', '-j', 'Y']);
+  assert.deepEqual(tokenize('-A X -m comment --comment "a \\"b\\" c" -j Y'), [
+    '-A',
+    'X',
+    '-m',
+    'comment',
+    '--comment',
+    'a "b" c',
+    '-j',
+    'Y',
+  ]);
   assert.throws(() => parseIptablesRules('Chain KUBE-SVC (1 references)'), ParseError);
 });
 
@@ -64,13 +76,15 @@ test('conntrack -L on a lab node: the ClusterIP in the original tuple, the backe
   assert.match(entry?.reply.src ?? '', /^192\.168\./);
   assert.equal(entry?.reply.dst, entry?.original.src);
   assert.deepEqual(entry?.flags, ['ASSURED']);
-  const udp = parseConntrack('udp      17 29 src=192.168.1.2 dst=10.96.0.10 sport=40000 dport=53 [UNREPLIED] src=192.168.3.4 dst=192.168.1.2 sport=53 dport=40000 mark=0 use=1\n');
+  const udp = parseConntrack(
+    'udp      17 29 src=192.168.1.2 dst=10.96.0.10 sport=40000 dport=53 [UNREPLIED] src=192.168.3.4 dst=192.168.1.2 sport=53 dport=40000 mark=0 use=1\n',
+  );
   assert.equal(udp[0]?.state, undefined);
   assert.deepEqual(udp[0]?.flags, ['UNREPLIED']);
   assert.throws(() => parseConntrack('tcp 6 1 ESTABLISHED dport=80\n'), ParseError);
 });
 
-test('an HTTP response head: the course\'s nginx 400 and the lab\'s', () => {
+test("an HTTP response head: the course's nginx 400 and the lab's", () => {
   for (const file of ['course-telnet-get-nginx.txt', 'netns-nc-get-nginx.txt']) {
     const head = parseHttpResponse(output(file));
     assert.equal(head.statusLine, 'HTTP/1.1 400 Bad Request');
@@ -80,7 +94,9 @@ test('an HTTP response head: the course\'s nginx 400 and the lab\'s', () => {
 });
 
 test('nginx access log (combined): the client address of each request; other lines skipped', () => {
-  const lines = parseAccessLog(`/docker-entrypoint.sh: Configuration complete; ready for start up\n${output('netns-nginx-access-log.txt')}`);
+  const lines = parseAccessLog(
+    `/docker-entrypoint.sh: Configuration complete; ready for start up\n${output('netns-nginx-access-log.txt')}`,
+  );
   assert.equal(lines.length, 3);
   assert.match(lines[0]?.remoteAddr ?? '', /^192\.168\./);
   assert.equal(lines[0]?.request, 'get');

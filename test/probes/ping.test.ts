@@ -7,7 +7,10 @@ describe('parsePing on the course outputs (lesson 03, `nohup ping … &` read wh
   it('reads same-node replies, every one with TTL 63, and no statistics yet', () => {
     const ping = parsePing(fixture('ping-same-node.txt'));
     assert.equal(ping.target, '192.168.93.202');
-    assert.deepEqual(ping.replies.map((r) => r.ttl), [63, 63, 63, 63, 63]);
+    assert.deepEqual(
+      ping.replies.map((r) => r.ttl),
+      [63, 63, 63, 63, 63],
+    );
     assert.deepEqual(ping.replies[0], { bytes: 64, from: '192.168.93.202', seq: 1, ttl: 63, timeMs: 0.104 });
     assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [undefined, undefined, undefined]);
     assert.deepEqual(ping.errors, []);
@@ -16,7 +19,10 @@ describe('parsePing on the course outputs (lesson 03, `nohup ping … &` read wh
   it('reads cross-node replies, every one with TTL 62', () => {
     const ping = parsePing(fixture('ping-cross-node.txt'));
     assert.equal(ping.target, '192.168.112.197');
-    assert.deepEqual(ping.replies.map((r) => r.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      ping.replies.map((r) => r.seq),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     assert.ok(ping.replies.every((r) => r.ttl === 62 && r.from === '192.168.112.197'));
   });
 });
@@ -24,13 +30,19 @@ describe('parsePing on the course outputs (lesson 03, `nohup ping … &` read wh
 describe('parsePing on iputils outputs from the netns lab', () => {
   it('reads a complete same-node ping: TTL 63, 3 sent, 3 received, no loss', () => {
     const ping = parsePing(fixture('netns-ping-same-node.txt'));
-    assert.deepEqual(ping.replies.map((r) => r.ttl), [63, 63, 63]);
+    assert.deepEqual(
+      ping.replies.map((r) => r.ttl),
+      [63, 63, 63],
+    );
     assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 3, 0]);
   });
 
   it('reads a complete cross-node ping: TTL 62', () => {
     const ping = parsePing(fixture('netns-ping-cross-node.txt'));
-    assert.deepEqual(ping.replies.map((r) => r.ttl), [62, 62, 62]);
+    assert.deepEqual(
+      ping.replies.map((r) => r.ttl),
+      [62, 62, 62],
+    );
     assert.equal(ping.received, 3);
   });
 
@@ -42,7 +54,10 @@ describe('parsePing on iputils outputs from the netns lab', () => {
 
   it('puts ICMP errors into errors, and reads the "+N errors" summary', () => {
     const ping = parsePing(fixture('netns-ping-unreachable.txt'));
-    assert.deepEqual(ping.errors, [1, 2, 3].map((n) => `From 172.30.0.2 icmp_seq=${n} Destination Host Unreachable`));
+    assert.deepEqual(
+      ping.errors,
+      [1, 2, 3].map((n) => `From 172.30.0.2 icmp_seq=${n} Destination Host Unreachable`),
+    );
     assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 0, 100]);
   });
 
@@ -68,7 +83,14 @@ describe('parsePing on other formats', () => {
   it('reads busybox ping (hand-written fixture: seq from 0, "packets received")', () => {
     const ping = parsePing(fixture('ping-busybox.handwritten.txt'));
     assert.equal(ping.target, '192.168.93.202');
-    assert.deepEqual(ping.replies.map((r) => [r.seq, r.ttl]), [[0, 63], [1, 63], [2, 63]]);
+    assert.deepEqual(
+      ping.replies.map((r) => [r.seq, r.ttl]),
+      [
+        [0, 63],
+        [1, 63],
+        [2, 63],
+      ],
+    );
     assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent], [3, 3, 0]);
   });
 

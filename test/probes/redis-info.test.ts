@@ -23,7 +23,10 @@ describe('parseRedisReplication', () => {
   it('reads real redis-server 7.0 output from the lab (CRLF lines, announced DNS names)', () => {
     const master = parseRedisReplication(fixture('netns-redis-info-replication-master.txt'));
     assert.equal(master.role, 'master');
-    assert.deepEqual(master.replicas.map((replica) => replica.ip), ['redis-1.redis-headless.default.svc.cluster.local', 'redis-2.redis-headless.default.svc.cluster.local']);
+    assert.deepEqual(
+      master.replicas.map((replica) => replica.ip),
+      ['redis-1.redis-headless.default.svc.cluster.local', 'redis-2.redis-headless.default.svc.cluster.local'],
+    );
     assert.equal(parseRedisReplication(fixture('netns-redis-info-replication-replica.txt')).fields.master_link_status, 'up');
   });
 

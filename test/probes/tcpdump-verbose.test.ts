@@ -8,8 +8,27 @@ test('VXLAN between subnets: the outer UDP header, the VNI, and the pods’ ICMP
   const packets = parseTcpdumpVerbose(output('netns-overlay-tcpdump-vv-eth1.txt'));
   assert.equal(packets.length, 4);
   const [request, , native] = packets as [any, any, any];
-  assert.deepEqual({ src: request.src, dst: request.dst, dstPort: request.dstPort, vni: request.vxlan?.vni, length: request.ip.length, proto: request.ip.proto }, { src: '10.10.10.11', dst: '10.10.20.20', dstPort: 4789, vni: 4096, length: 134, proto: 'UDP' });
-  assert.deepEqual({ src: request.inner.src, dst: request.inner.dst, icmp: request.inner.icmpType, df: request.inner.ip.df, length: request.inner.ip.length }, { src: '192.168.39.1', dst: '192.168.30.65', icmp: 'echo request', df: true, length: 84 });
+  assert.deepEqual(
+    {
+      src: request.src,
+      dst: request.dst,
+      dstPort: request.dstPort,
+      vni: request.vxlan?.vni,
+      length: request.ip.length,
+      proto: request.ip.proto,
+    },
+    { src: '10.10.10.11', dst: '10.10.20.20', dstPort: 4789, vni: 4096, length: 134, proto: 'UDP' },
+  );
+  assert.deepEqual(
+    {
+      src: request.inner.src,
+      dst: request.inner.dst,
+      icmp: request.inner.icmpType,
+      df: request.inner.ip.df,
+      length: request.inner.ip.length,
+    },
+    { src: '192.168.39.1', dst: '192.168.30.65', icmp: 'echo request', df: true, length: 84 },
+  );
   assert.equal(layers(request).length, 2);
   assert.equal(native.vxlan, undefined);
   assert.equal(native.inner, undefined);
@@ -21,9 +40,18 @@ test('the router’s ICMP "fragmentation needed" (lesson 18): its MTU and the qu
   assert.equal(icmp.iface, 'eth1');
   assert.equal(icmp.src, '172.20.20.2');
   assert.equal(icmp.nextHopMtu, 1500);
-  assert.deepEqual({ src: icmp.inner.src, srcPort: icmp.inner.srcPort, df: icmp.inner.ip.df, length: icmp.inner.ip.length, flags: icmp.inner.tcpFlags }, { src: '10.10.10.10', srcPort: 6443, df: true, length: 1664, flags: 'P.' });
+  assert.deepEqual(
+    { src: icmp.inner.src, srcPort: icmp.inner.srcPort, df: icmp.inner.ip.df, length: icmp.inner.ip.length, flags: icmp.inner.tcpFlags },
+    { src: '10.10.10.10', srcPort: 6443, df: true, length: 1664, flags: 'P.' },
+  );
 });
 
 test('a header without its addresses is refused', () => {
-  assert.throws(() => parseTcpdumpVerbose('10:00:00.000000 IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60)\n10:00:00.000001 IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60)\n'), ParseError);
+  assert.throws(
+    () =>
+      parseTcpdumpVerbose(
+        '10:00:00.000000 IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60)\n10:00:00.000001 IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60)\n',
+      ),
+    ParseError,
+  );
 });

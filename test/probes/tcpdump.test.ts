@@ -31,15 +31,24 @@ describe('parseTcpdump on the course outputs (lesson 03, stdout and stderr toget
     assert.equal(packets.length, 6);
     assert.ok(echo(packets, 'request').every((p) => p.src === '192.168.93.201' && p.dst === '192.168.112.197'));
     // The course output pairs reply seq 2 with a second request seq 1: kept as printed.
-    assert.deepEqual(echo(packets, 'request').map((p) => p.seq), [1, 1, 3]);
-    assert.deepEqual(echo(packets, 'reply').map((p) => p.seq), [1, 2, 3]);
+    assert.deepEqual(
+      echo(packets, 'request').map((p) => p.seq),
+      [1, 1, 3],
+    );
+    assert.deepEqual(
+      echo(packets, 'reply').map((p) => p.seq),
+      [1, 2, 3],
+    );
   });
 });
 
 describe('parseTcpdump on captures from the netns lab', () => {
   it('reads ICMP and ARP (proxy ARP for 169.254.1.1 answered with ee:ee:ee:ee:ee:ee)', () => {
     const packets = parseTcpdump(fixture('netns-tcpdump-cross-node.txt'));
-    assert.deepEqual(packets.map((p) => p.proto), ['ICMP', 'other', 'other', 'ICMP', 'ICMP', 'ICMP']);
+    assert.deepEqual(
+      packets.map((p) => p.proto),
+      ['ICMP', 'other', 'other', 'ICMP', 'ICMP', 'ICMP'],
+    );
     assert.deepEqual(packets[1], {
       time: '02:07:46.461935',
       network: 'ARP',
@@ -80,8 +89,14 @@ describe('parseTcpdump on captures from the netns lab', () => {
       raw: '02:07:54.651889 IP 192.168.10.1.59426 > 192.168.20.65.5300: UDP, length 4',
     });
     const tcp = packets.filter((p) => p.proto === 'TCP');
-    assert.deepEqual(tcp.map((p) => p.tcpFlags), ['S', 'S.', '.', 'P.', '.', 'P.', '.']);
-    assert.deepEqual(tcp.map((p) => p.length), [0, 0, 0, 5, 0, 5, 0]);
+    assert.deepEqual(
+      tcp.map((p) => p.tcpFlags),
+      ['S', 'S.', '.', 'P.', '.', 'P.', '.'],
+    );
+    assert.deepEqual(
+      tcp.map((p) => p.length),
+      [0, 0, 0, 5, 0, 5, 0],
+    );
     assert.ok(tcp.every((p) => p.srcPort === 8080 || p.dstPort === 8080));
   });
 

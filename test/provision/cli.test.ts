@@ -47,7 +47,9 @@ test('--dry-run prints every command and every manifest in full, needs no tools,
     if (step.kind === 'run' && step.stdin) assert.ok(run.stdout.includes(step.stdin.text), `missing manifest: ${step.stdin.source}`);
   }
   // The here-documents are the manifests as the commands will read them: first the Kind config, then the Installation.
-  const heredocs = [...run.stdout.matchAll(/<<'YAML'\n([\s\S]*?)\nYAML\n/g)].map((match) => parse((match[1] ?? '').split('\n---\n')[0] ?? ''));
+  const heredocs = [...run.stdout.matchAll(/<<'YAML'\n([\s\S]*?)\nYAML\n/g)].map((match) =>
+    parse((match[1] ?? '').split('\n---\n')[0] ?? ''),
+  );
   assert.equal(heredocs[0]?.kind, 'Cluster');
   assert.equal(heredocs[1]?.spec.calicoNetwork.ipPools[0].encapsulation, 'VXLAN');
   assert.match(run.stdout, /Dry run: nothing below is executed/);
@@ -90,16 +92,31 @@ test('missing tools: only the missing ones are named', async () => {
 test('a real run (fake tools) executes the plan in order, feeds the manifests and says how to use the cluster', async () => {
   const fakes = await makeFakeTools();
   const run = await cluster(['up', '--encapsulation', 'IPIP', '--kubeconfig', '/tmp/podnet-kc'], {
-    PATH: `${fakes.bin}:${SYSTEM_PATH}`, FAKE_STATE: fakes.state,
+    PATH: `${fakes.bin}:${SYSTEM_PATH}`,
+    FAKE_STATE: fakes.state,
   });
   assert.equal(run.code, 0, run.stderr);
   const calls = (await readFile(`${fakes.state}/calls.log`, 'utf8')).trim().split('\n');
-  assert.deepEqual(calls.map((line) => line.split(' ').slice(0, 2).join(' ')), [
-    'kind version', 'docker info', 'kind get', 'kind create',
-    'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig', 'kubectl --kubeconfig',
-  ]);
+  assert.deepEqual(
+    calls.map((line) => line.split(' ').slice(0, 2).join(' ')),
+    [
+      'kind version',
+      'docker info',
+      'kind get',
+      'kind create',
+      'kubectl --kubeconfig',
+      'kubectl --kubeconfig',
+      'kubectl --kubeconfig',
+      'kubectl --kubeconfig',
+      'kubectl --kubeconfig',
+      'kubectl --kubeconfig',
+    ],
+  );
   assert.equal(parse(await readFile(`${fakes.state}/kind-config.yaml`, 'utf8')).name, 'podnet');
-  assert.equal(parse((await readFile(`${fakes.state}/installation.yaml`, 'utf8')).split('---')[0] ?? '').spec.calicoNetwork.ipPools[0].encapsulation, 'IPIP');
+  assert.equal(
+    parse((await readFile(`${fakes.state}/installation.yaml`, 'utf8')).split('---')[0] ?? '').spec.calicoNetwork.ipPools[0].encapsulation,
+    'IPIP',
+  );
   assert.match(run.stdout, /calico: Available; apiserver: Available/);
   assert.match(run.stdout, /3\/3 nodes Ready/);
   assert.match(run.stdout, /Cluster "podnet" is ready/);
@@ -109,7 +126,9 @@ test('a real run (fake tools) executes the plan in order, feeds the manifests an
 test('a failure half-way exits 1 and says how to clean up', async () => {
   const fakes = await makeFakeTools();
   const run = await cluster(['up', '--name', 'lab2'], {
-    PATH: `${fakes.bin}:${SYSTEM_PATH}`, FAKE_STATE: fakes.state, FAKE_FAIL: 'tigera-operator.yaml',
+    PATH: `${fakes.bin}:${SYSTEM_PATH}`,
+    FAKE_STATE: fakes.state,
+    FAKE_FAIL: 'tigera-operator.yaml',
   });
   assert.equal(run.code, 1);
   assert.match(run.stderr, /step 6 failed: Install Calico v3\.30\.0: tigera-operator\.yaml/);
@@ -119,7 +138,11 @@ test('a failure half-way exits 1 and says how to clean up', async () => {
 
 test('cluster:up with a kind that did not build the chosen node image stops before anything is created (exit 2)', async () => {
   const fakes = await makeFakeTools();
-  const run = await cluster(['up', '--k8s', 'v1.30.6'], { PATH: `${fakes.bin}:${SYSTEM_PATH}`, FAKE_STATE: fakes.state, FAKE_KIND_VERSION: 'v0.20.0' });
+  const run = await cluster(['up', '--k8s', 'v1.30.6'], {
+    PATH: `${fakes.bin}:${SYSTEM_PATH}`,
+    FAKE_STATE: fakes.state,
+    FAKE_KIND_VERSION: 'v0.20.0',
+  });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /kind is v0\.20\.0, but kindest\/node:v1\.30\.6@sha256:b6d08db7\w+ is built by kind v0\.25\.0/);
   assert.match(run.stderr, /install kind v0\.25\.0/);
@@ -153,12 +176,18 @@ test('the dry run of every nightly cell pairs the node image with its kind relea
   const { main } = await import('../../support/provision/cli.ts');
   const workflow = parse(await readFile(new URL('../../.github/workflows/nightly.yml', import.meta.url), 'utf8'));
   const k8sSet = JSON.parse(/'(\[.*\])'/.exec(String(workflow.jobs.e2e.strategy.matrix.k8s))?.[1] ?? '[]') as string[];
-  const encapsulations = (workflow.on.workflow_dispatch.inputs.encapsulation.options as string[]).filter((option) => option !== 'as-fixture');
+  const encapsulations = (workflow.on.workflow_dispatch.inputs.encapsulation.options as string[]).filter(
+    (option) => option !== 'as-fixture',
+  );
   const kindOf: Record<string, string> = { 'v1.28.0': 'v0.20.0', 'v1.30.6': 'v0.25.0', 'v1.32.0': 'v0.26.0' };
   for (const k8s of k8sSet) {
     for (const encapsulation of encapsulations) {
       let out = '';
-      const code = await main(['up', '--dry-run', '--k8s', k8s, '--encapsulation', encapsulation], { out: (text) => (out += `${text}\n`), err: (text) => (out += text), env: {} });
+      const code = await main(['up', '--dry-run', '--k8s', k8s, '--encapsulation', encapsulation], {
+        out: (text) => (out += `${text}\n`),
+        err: (text) => (out += text),
+        env: {},
+      });
       assert.equal(code, 0, out);
       assert.match(out, new RegExp(`^kind version$`, 'm'));
       assert.ok(out.includes(`kind is ${kindOf[k8s]}, the release that built kindest/node:${k8s}`), `${k8s}: ${kindOf[k8s]}`);

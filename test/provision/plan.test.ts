@@ -50,10 +50,13 @@ test('the Kind config is the fixture with the name and node image substituted, a
 test('the waits are bounded and wait for the nodes the fixture asks for', () => {
   const options = { ...defaults(), waitTimeoutMs: 42_000 };
   const waits = planClusterUp(options, fixtures).filter((step) => step.kind === 'wait');
-  assert.deepEqual(waits.map((step) => step.until), [
-    { type: 'tigerastatus-available', names: ['calico', 'apiserver'] },
-    { type: 'nodes-ready', count: parse(fixtures.kindConfig).nodes.length },
-  ]);
+  assert.deepEqual(
+    waits.map((step) => step.until),
+    [
+      { type: 'tigerastatus-available', names: ['calico', 'apiserver'] },
+      { type: 'nodes-ready', count: parse(fixtures.kindConfig).nodes.length },
+    ],
+  );
   for (const step of waits) assert.equal(step.waitTimeoutMs, 42_000);
 });
 
@@ -67,7 +70,10 @@ test('the Installation in the plan carries the --encapsulation override, and onl
   assert.ok(Array.isArray(rendered) && Array.isArray(original));
   const expected = original.map((doc) => doc.toJS());
   expected[0].spec.calicoNetwork.ipPools[0].encapsulation = 'IPIP';
-  assert.deepEqual(rendered.map((doc) => doc.toJS()), expected);
+  assert.deepEqual(
+    rendered.map((doc) => doc.toJS()),
+    expected,
+  );
 });
 
 test('without --encapsulation the Installation is the fixture as written', () => {
@@ -90,7 +96,8 @@ test('Calico before 3.30 ships its CRDs inside tigera-operator.yaml: no operator
 test('--kubeconfig goes to kind and to every kubectl; kubectl never uses the current context', () => {
   const steps = planClusterUp({ ...defaults(), kubeconfig: '/tmp/lab/kubeconfig' }, fixtures);
   for (const step of steps) {
-    if (step.argv[0] === 'kubectl') assert.deepEqual(step.argv.slice(1, 5), ['--kubeconfig', '/tmp/lab/kubeconfig', '--context', 'kind-podnet'], step.description);
+    if (step.argv[0] === 'kubectl')
+      assert.deepEqual(step.argv.slice(1, 5), ['--kubeconfig', '/tmp/lab/kubeconfig', '--context', 'kind-podnet'], step.description);
   }
   const create = steps.find((step) => step.argv.includes('create') && step.argv[0] === 'kind');
   assert.deepEqual(create?.argv.slice(-2), ['--kubeconfig', '/tmp/lab/kubeconfig']);
@@ -99,14 +106,21 @@ test('--kubeconfig goes to kind and to every kubectl; kubectl never uses the cur
 test('every node image is paired with the kind release its notes list it under, and the plan checks that kind first', () => {
   // kind release notes, "Images pre-built for this release": v0.20.0 lists v1.28.0@b7a4cad1…,
   // v0.25.0 lists v1.30.6@b6d08db7…, v0.26.0 lists v1.32.0@c48c62ea… (v0.25.0 has another v1.32.0 build).
-  for (const [k8s, kind, digest] of [['v1.28.0', 'v0.20.0', 'b7a4cad1'], ['v1.30.6', 'v0.25.0', 'b6d08db7'], ['v1.32.0', 'v0.26.0', 'c48c62ea']] as const) {
+  for (const [k8s, kind, digest] of [
+    ['v1.28.0', 'v0.20.0', 'b7a4cad1'],
+    ['v1.30.6', 'v0.25.0', 'b6d08db7'],
+    ['v1.32.0', 'v0.26.0', 'c48c62ea'],
+  ] as const) {
     const steps = planClusterUp({ ...defaults(), k8s }, fixtures);
     const guard = steps[0];
     assert.ok(guard?.kind === 'guard' && guard.guard.type === 'kind-version');
     assert.deepEqual(guard.argv, ['kind', 'version']);
     assert.equal(guard.guard.type === 'kind-version' && guard.guard.expected, kind);
     const create = steps.find((step) => step.argv[0] === 'kind' && step.argv[1] === 'create');
-    assert.ok(create?.argv.some((arg) => arg.startsWith(`kindest/node:${k8s}@sha256:${digest}`)), k8s);
+    assert.ok(
+      create?.argv.some((arg) => arg.startsWith(`kindest/node:${k8s}@sha256:${digest}`)),
+      k8s,
+    );
     assert.match(create?.description ?? '', new RegExp(`built by kind ${kind.replace(/\./g, '\\.')}`));
   }
   assert.throws(() => planClusterUp({ ...defaults(), k8s: 'v1.31.2' }, fixtures), /no node image is paired/);
@@ -119,10 +133,10 @@ test('the tools a real run needs are read off the plan', () => {
 
 test('cluster:down deletes only a cluster that exists', () => {
   const steps = planClusterDown({ name: 'lab2', kubeconfig: '/tmp/k' });
-  assert.deepEqual(steps.map((step) => step.kind === 'guard' ? step.guard : step.argv), [
-    { type: 'cluster-present', cluster: 'lab2' },
-    ['kind', 'delete', 'cluster', '--name', 'lab2', '--kubeconfig', '/tmp/k'],
-  ]);
+  assert.deepEqual(
+    steps.map((step) => (step.kind === 'guard' ? step.guard : step.argv)),
+    [{ type: 'cluster-present', cluster: 'lab2' }, ['kind', 'delete', 'cluster', '--name', 'lab2', '--kubeconfig', '/tmp/k']],
+  );
 });
 
 test('--topology calico-overlay: containerlab deploys the topology file (Kind nodes, FRR router), then Calico with that topology’s Installation', async () => {

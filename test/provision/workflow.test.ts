@@ -18,7 +18,10 @@ const workflow = parse(text);
 // --- GitHub's parser ---------------------------------------------------------------------------
 
 interface WorkflowParser {
-  parseWorkflow(file: { name: string; content: string }, trace: unknown): {
+  parseWorkflow(
+    file: { name: string; content: string },
+    trace: unknown,
+  ): {
     context: { errors: { getErrors(): { message: string }[] } };
     value: unknown;
   };
@@ -46,7 +49,7 @@ async function validate(content: string): Promise<string[]> {
   return (template.errors ?? []).map((error) => error.Message);
 }
 
-test('GitHub\'s workflow parser accepts nightly.yml', async () => {
+test("GitHub's workflow parser accepts nightly.yml", async () => {
   assert.deepEqual(await validate(text), []);
 });
 
@@ -84,11 +87,12 @@ test('a matrix of Kubernetes × Calico versions that does not stop at the first 
   assert.equal(e2e.strategy['fail-fast'], false);
   assert.deepEqual(Object.keys(matrix).sort(), ['calico', 'k8s']);
   const nightlySet = (axis: string) => JSON.parse(/'(\[.*\])'/.exec(String(matrix[axis]))?.[1] ?? '[]') as string[];
-  assert.ok(nightlySet('k8s').includes('v1.28.0'), 'the course\'s Kubernetes version is in the nightly set');
+  assert.ok(nightlySet('k8s').includes('v1.28.0'), "the course's Kubernetes version is in the nightly set");
   assert.ok(nightlySet('k8s').length >= 3);
   assert.ok(nightlySet('calico').includes('v3.30.0'));
   assert.ok(nightlySet('calico').some((v) => v.startsWith('v3.29.')));
-  for (const k8s of nightlySet('k8s')) assert.ok(nodeImage(k8s), `${k8s} has no node image paired with its kind release in support/provision/versions.ts`);
+  for (const k8s of nightlySet('k8s'))
+    assert.ok(nodeImage(k8s), `${k8s} has no node image paired with its kind release in support/provision/versions.ts`);
   for (const calico of nightlySet('calico')) assert.doesNotThrow(() => parseVersion(calico));
 });
 
@@ -180,8 +184,15 @@ test('one Allure report for the whole matrix, an environment per cell, with hist
 // v5.0.0 "Update Node.js version to 24.x", upload-pages-artifact v5.0.0 moves its nested
 // upload-artifact to v7; upload-artifact v6+, download-artifact v7, checkout/setup-node v5, cache v5).
 const NODE24_MAJORS: Record<string, number> = {
-  'actions/checkout': 5, 'actions/setup-node': 5, 'actions/upload-artifact': 6, 'actions/download-artifact': 7,
-  'actions/cache/restore': 5, 'actions/cache/save': 5, 'actions/configure-pages': 6, 'actions/upload-pages-artifact': 5, 'actions/deploy-pages': 5,
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'actions/upload-artifact': 6,
+  'actions/download-artifact': 7,
+  'actions/cache/restore': 5,
+  'actions/cache/save': 5,
+  'actions/configure-pages': 6,
+  'actions/upload-pages-artifact': 5,
+  'actions/deploy-pages': 5,
 };
 
 test('every actions/* step runs on Node 24', () => {

@@ -61,7 +61,12 @@ test('every npm script the guide names exists', () => {
 describe('the worked example on the embedded lab', { skip: !isRoot && 'needs root for network namespaces' }, () => {
   const e2e = (extra: string[]) => {
     runBin('lab.ts', ['down', '--name', LAB]); // a crashed earlier run must not leave a lab to attach to
-    return runBin('e2e.ts', ['--target', 'netns', '--lab', LAB, '--no-report', '--claim', claim, ...extra, featureFile], { PODNET_REPORTS_DIR: join(dir, 'reports') }, 180_000);
+    return runBin(
+      'e2e.ts',
+      ['--target', 'netns', '--lab', LAB, '--no-report', '--claim', claim, ...extra, featureFile],
+      { PODNET_REPORTS_DIR: join(dir, 'reports') },
+      180_000,
+    );
   };
 
   test('it runs green, with no new code', () => {

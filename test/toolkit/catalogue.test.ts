@@ -35,7 +35,8 @@ test('the catalogue lists every step definition of the support library, once', (
   assert.ok(definitions.length > 0);
   assert.equal(entries().length, definitions.length);
   const places = new Set(entries().map((entry) => `${entry.definedAt.uri}:${entry.definedAt.line}`));
-  for (const definition of definitions) assert.ok(places.has(`${definition.uri}:${definition.line}`), `${definition.uri}:${definition.line} is missing`);
+  for (const definition of definitions)
+    assert.ok(places.has(`${definition.uri}:${definition.line}`), `${definition.uri}:${definition.line} is missing`);
   assert.equal(renderCatalogue(catalogue).match(/^### /gm)?.length, definitions.length);
 });
 
@@ -64,11 +65,22 @@ test('a used step takes its example from the first feature that uses it', () => 
 
 test('parameter types say which words they accept', () => {
   const placement = catalogue.parameterTypes.find((type) => type.name === 'placement');
-  assert.deepEqual(placement?.words.phrases, ['a worker node', 'another worker node', 'the control-plane node', 'any node', 'the node of "…"', 'a worker node in another subnet', 'another worker node in the same subnet']);
+  assert.deepEqual(placement?.words.phrases, [
+    'a worker node',
+    'another worker node',
+    'the control-plane node',
+    'any node',
+    'the node of "…"',
+    'a worker node in another subnet',
+    'another worker node in the same subnet',
+  ]);
   assert.equal(placement?.definedAt?.uri, 'support/parameter-types.ts');
   const workload = catalogue.parameterTypes.find((type) => type.name === 'workload');
   assert.equal(workload?.words.phrases, undefined);
   assert.ok(workload?.usedValues.includes('multitool-1'));
   const entry = entries().find((candidate) => candidate.sentence === 'a {workload} pod on {placement}, called {string}');
-  assert.deepEqual(entry?.parameters.map((parameter) => parameter.type), ['workload', 'placement', 'string']);
+  assert.deepEqual(
+    entry?.parameters.map((parameter) => parameter.type),
+    ['workload', 'placement', 'string'],
+  );
 });

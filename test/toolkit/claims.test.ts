@@ -10,7 +10,9 @@ import { ROOT } from './helpers.ts';
 const SHARED_CLAIMS = join(ROOT, '../shared/CLAIMS.md');
 
 test('catalogue rows are read as ID and claim, with their line', () => {
-  const rows = parseClaims('# x\n\n| ID | claim |\n|---|---|\n| L02-01 | The cluster has three nodes. |\n| NET-09 | No block over 80% allocated. |\n');
+  const rows = parseClaims(
+    '# x\n\n| ID | claim |\n|---|---|\n| L02-01 | The cluster has three nodes. |\n| NET-09 | No block over 80% allocated. |\n',
+  );
   assert.deepEqual(rows, [
     { id: 'L02-01', text: 'The cluster has three nodes.', line: 5 },
     { id: 'NET-09', text: 'No block over 80% allocated.', line: 6 },
@@ -21,11 +23,19 @@ test("the project's catalogue lists each claim once", () => {
   assert.ok(readClaimIds(join(ROOT, CLAIMS_FILE)).size > 0);
 });
 
-test("every claim of the course's catalogue (../shared/CLAIMS.md) is in the project's", { skip: !existsSync(SHARED_CLAIMS) && 'no ../shared/CLAIMS.md beside the repository' }, () => {
-  const ours = readClaimIds(join(ROOT, CLAIMS_FILE));
-  const missing = parseClaims(readFileSync(SHARED_CLAIMS, 'utf8')).filter((row) => !ours.has(row.id));
-  assert.deepEqual(missing.map((row) => row.id), [], `add these rows to ${CLAIMS_FILE}`);
-});
+test(
+  "every claim of the course's catalogue (../shared/CLAIMS.md) is in the project's",
+  { skip: !existsSync(SHARED_CLAIMS) && 'no ../shared/CLAIMS.md beside the repository' },
+  () => {
+    const ours = readClaimIds(join(ROOT, CLAIMS_FILE));
+    const missing = parseClaims(readFileSync(SHARED_CLAIMS, 'utf8')).filter((row) => !ours.has(row.id));
+    assert.deepEqual(
+      missing.map((row) => row.id),
+      [],
+      `add these rows to ${CLAIMS_FILE}`,
+    );
+  },
+);
 
 const SAMPLES: [string, string[]][] = [
   ['routes the IP of "10.96.0.10"', ['10.96.0.10']],
@@ -37,7 +47,7 @@ const SAMPLES: [string, string[]][] = [
   ['kindest/node v1.28.0 with MTU 1450', []],
 ];
 
-test('literal addresses are found; only Calico\'s gateway 169.254.1.1 is allowed', () => {
+test("literal addresses are found; only Calico's gateway 169.254.1.1 is allowed", () => {
   for (const [text, found] of SAMPLES) assert.deepEqual(literalIps(text), found, text);
 });
 

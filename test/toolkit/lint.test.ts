@@ -100,9 +100,14 @@ test('each bad feature is reported at its file and line, by its rule', () => {
     expect('two-lessons.feature', 5, 'one-lesson-tag', /2 lesson tags \(@lesson-02, @lesson-03\)/);
     expect('ip-in-step.feature', 7, 'no-restricted-patterns', /192\.168\.112\.197/);
     expect('ip-in-table.feature', 8, 'no-literal-ips-in-step-arguments', /literal IP address 172\.18\.0\.1/);
-    expect('undefined-step.feature', 9, 'undefined-step', /undefined step "Then every echo reply has TTL 62"; nearest step: "Then every reply carries TTL \{int\}"/);
+    expect(
+      'undefined-step.feature',
+      9,
+      'undefined-step',
+      /undefined step "Then every echo reply has TTL 62"; nearest step: "Then every reply carries TTL \{int\}"/,
+    );
     expect('same-names.feature', 9, 'no-dupe-scenario-names', /already used in: .*same-names\.feature:5/);
-    assert.doesNotMatch(stdout, /gateway\.feature/, 'Calico\'s gateway 169.254.1.1 is allowed');
+    assert.doesNotMatch(stdout, /gateway\.feature/, "Calico's gateway 169.254.1.1 is allowed");
     assert.match(stdout, /lint:features: 7 problems in 8 feature files/);
   });
 });

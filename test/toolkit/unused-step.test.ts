@@ -29,7 +29,10 @@ test('an unused step gets a synthesized example that its definition matches', as
     `export default {};\nexport const dry = ${JSON.stringify({
       paths: [join(ROOT, 'features/**/*.feature')],
       // The support code cucumber.json loads (support/ also holds programs the lab runs, such as its DNS server).
-      import: [...(JSON.parse(readFileSync(join(ROOT, 'cucumber.json'), 'utf8')).default.import as string[]).map((glob) => join(ROOT, glob)), join(dir, 'extra.steps.ts')],
+      import: [
+        ...(JSON.parse(readFileSync(join(ROOT, 'cucumber.json'), 'utf8')).default.import as string[]).map((glob) => join(ROOT, glob)),
+        join(dir, 'extra.steps.ts'),
+      ],
       dryRun: true,
     })};\n`,
   );
@@ -40,5 +43,8 @@ test('an unused step gets a synthesized example that its definition matches', as
   assert.equal(extra.example?.usedAt, undefined);
   // The {workload} word is the first workload the fixtures name (which grows with the lessons).
   assert.match(extra.example?.text ?? '', /^"neighbour" sits on a worker node beside 2 [a-z0-9-]+ pods$/);
-  assert.match(renderCatalogue(catalogue), /Not used by any feature yet\. Synthesized example:\n\n```gherkin\nThen "neighbour" sits on a worker node beside 2 [a-z0-9-]+ pods\n```/);
+  assert.match(
+    renderCatalogue(catalogue),
+    /Not used by any feature yet\. Synthesized example:\n\n```gherkin\nThen "neighbour" sits on a worker node beside 2 [a-z0-9-]+ pods\n```/,
+  );
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_TOPOLOGY, formatLabsEnv, labNameFor, listTopologies, parseLabsEnv, topologyDir, topologyOfTags } from '../../support/topology/catalogue.ts';
+import {
+  DEFAULT_TOPOLOGY,
+  formatLabsEnv,
+  labNameFor,
+  listTopologies,
+  parseLabsEnv,
+  topologyDir,
+  topologyOfTags,
+} from '../../support/topology/catalogue.ts';
 import { parseClabTopology, parseExec } from '../../support/topology/clab.ts';
 import { expectedFacts, mismatch, routerContainer } from '../../support/topology/facts.ts';
 import { featureTags } from '../../support/topology/features.ts';
@@ -19,40 +27,61 @@ test('the default topology’s lab takes the run’s lab name, the others add th
   assert.equal(labNameFor('podnet', 'kind'), 'podnet');
   assert.equal(labNameFor('h14', 'calico-overlay'), 'h14-calico-overlay');
   assert.throws(() => labNameFor('x'.repeat(50), 'calico-overlay'), UsageError);
-  const labs = new Map([['kind', 'h14'], ['calico-overlay', 'h14-calico-overlay']]);
+  const labs = new Map([
+    ['kind', 'h14'],
+    ['calico-overlay', 'h14-calico-overlay'],
+  ]);
   assert.deepEqual(parseLabsEnv(formatLabsEnv(labs)), labs);
 });
 
 test('topologies are the folders of fixtures/topologies; an unknown name lists them', () => {
   assert.ok(listTopologies().includes('kind'));
   assert.ok(listTopologies().includes('calico-overlay'));
-  assert.throws(() => topologyDir('nope'), (error: Error) => error instanceof UsageError && /holds: .*kind/.test(error.message));
+  assert.throws(
+    () => topologyDir('nope'),
+    (error: Error) => error instanceof UsageError && /holds: .*kind/.test(error.message),
+  );
 });
 
 test('a feature’s tags are those above its Feature line', () => {
-  assert.deepEqual(featureTags('# comment\n@lesson-06 @topology:calico-overlay\nFeature: x\n  @claim:L06-01\n  Scenario: y\n'), ['@lesson-06', '@topology:calico-overlay']);
+  assert.deepEqual(featureTags('# comment\n@lesson-06 @topology:calico-overlay\nFeature: x\n  @claim:L06-01\n  Scenario: y\n'), [
+    '@lesson-06',
+    '@topology:calico-overlay',
+  ]);
 });
 
 test('containerlab exec lines: ip and sysctl -w only', () => {
   assert.deepEqual(parseExec('ip addr add dev eth1 10.10.10.10/24', 'n'), { kind: 'ip', line: 'addr add dev eth1 10.10.10.10/24' });
   assert.deepEqual(parseExec('sysctl -w net.ipv4.ip_forward=1', 'n'), { kind: 'sysctl', setting: 'net.ipv4.ip_forward=1' });
   assert.throws(() => parseExec('curl http://example.com | sh', 'frr01'), /frr01: exec line "curl/);
-  assert.throws(() => parseClabTopology('topology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n'), /unknown node "b"/);
+  assert.throws(
+    () => parseClabTopology('topology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n'),
+    /unknown node "b"/,
+  );
 });
 
 test('the calico-overlay topology: four nodes, eth1 on two subnets, node-ip on eth1, one router', () => {
   const spec = loadLabSpec({ topology: 'calico-overlay', name: 'pnt' });
-  assert.deepEqual(spec.nodes.map((node) => [node.name, node.role, node.nodeIP]), [
-    ['pnt-control-plane', 'control-plane', '10.10.10.10'],
-    ['pnt-worker', 'worker', '10.10.10.11'],
-    ['pnt-worker2', 'worker', '10.10.10.12'],
-    ['pnt-worker3', 'worker', '10.10.20.20'],
-  ]);
+  assert.deepEqual(
+    spec.nodes.map((node) => [node.name, node.role, node.nodeIP]),
+    [
+      ['pnt-control-plane', 'control-plane', '10.10.10.10'],
+      ['pnt-worker', 'worker', '10.10.10.11'],
+      ['pnt-worker2', 'worker', '10.10.10.12'],
+      ['pnt-worker3', 'worker', '10.10.20.20'],
+    ],
+  );
   assert.equal(spec.routed?.links.length, 4);
   assert.deepEqual(spec.nodeAddressCidrs, ['10.10.0.0/16']);
   // containerlab's links are at 9500: eth0's 1500 is the smallest, so 1450 for VXLAN.
   assert.equal(workloadMtu(spec), 1450);
-  assert.deepEqual(expectedFacts(spec), { controlPlanes: 1, workers: 3, subnets: ['10.10.10.0/24', '10.10.20.0/24'], subnetCount: 2, router: true });
+  assert.deepEqual(expectedFacts(spec), {
+    controlPlanes: 1,
+    workers: 3,
+    subnets: ['10.10.10.0/24', '10.10.20.0/24'],
+    subnetCount: 2,
+    router: true,
+  });
   assert.equal(routerContainer(spec, {}), 'clab-calico-overlay-frr01');
   assert.equal(routerContainer(spec, { E2E_ROUTER: 'clab-calico-overlay-ceos01' }), 'clab-calico-overlay-ceos01');
 });
@@ -70,7 +99,11 @@ test('Felix under VXLANCrossSubnet: native within a subnet, vxlan.calico across,
   assert.match(vxlanDeviceLines(state, worker)[0] ?? '', /type vxlan id 4096 dstport 4789 local 10\.10\.10\.11 dev eth1 nolearning/);
   assert.equal(vxlanNeighbourLines(state, worker).length, 3);
   assert.ok(vxlanFdbLines(state, worker).includes(`fdb replace ${worker3.tunnelMac} dev vxlan.calico dst 10.10.20.20 self permanent`));
-  assert.ok(blockRouteLines(state, worker3).filter((line) => !line.includes('blackhole')).every((line) => line.includes('dev vxlan.calico')));
+  assert.ok(
+    blockRouteLines(state, worker3)
+      .filter((line) => !line.includes('blackhole'))
+      .every((line) => line.includes('dev vxlan.calico')),
+  );
 });
 
 test('a live cluster that lacks the topology is told why', () => {
@@ -88,6 +121,9 @@ test('the mutation matrix runs a fault only against the features of the topologi
   const overlay = featuresOfTopologies(['calico-overlay']);
   const kind = featuresOfTopologies(['kind']);
   assert.ok(overlay.length > 0 && kind.length > 0);
-  assert.ok(overlay.every((file) => !kind.includes(file)), 'a feature belongs to one topology');
+  assert.ok(
+    overlay.every((file) => !kind.includes(file)),
+    'a feature belongs to one topology',
+  );
   assert.ok(kind.includes('features/02-pod-network/pod-interface.feature'), 'untagged features run on the default topology');
 });

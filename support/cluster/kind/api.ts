@@ -122,7 +122,7 @@ export function explain(clients: KubeClients, what: string, err: unknown): Envir
   if (status === 403) {
     return new EnvironmentError(
       `context "${context}" may not ${what}: ${errorText(err)}`,
-      'use a context with cluster-admin rights (Kind\'s own `kind-<cluster>` context has them) or grant the permission',
+      "use a context with cluster-admin rights (Kind's own `kind-<cluster>` context has them) or grant the permission",
     );
   }
   return new EnvironmentError(`failed to ${what}: ${errorText(err)}`);

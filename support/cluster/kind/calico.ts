@@ -9,7 +9,16 @@
  * server serves none): see ../calico-records.ts for what it does record.
  */
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
-import type { BlockAffinity, Encapsulation, IpamAllocation, IpamBlock, IpPool, IpReservation, PodInfo, WorkloadEndpoint } from '../cluster.ts';
+import type {
+  BlockAffinity,
+  Encapsulation,
+  IpamAllocation,
+  IpamBlock,
+  IpPool,
+  IpReservation,
+  PodInfo,
+  WorkloadEndpoint,
+} from '../cluster.ts';
 
 export { addressAt, cidrContains };
 

@@ -23,10 +23,15 @@ export function calicoctlRunner(binary: string, kc: KubeConfig, timeoutMs = 30_0
       const dir = mkdtempSync(join(tmpdir(), 'podnet-calicoctl-'));
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, kc.exportConfig(), { mode: 0o600 });
-      execFile(binary, args, { timeout: timeoutMs, env: { ...process.env, DATASTORE_TYPE: 'kubernetes', KUBECONFIG: kubeconfig }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        rmSync(dir, { recursive: true, force: true });
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
-        resolve({ exitCode: code, stdout: String(stdout), stderr: String(stderr || (error && !stderr ? error.message : '')) });
-      });
+      execFile(
+        binary,
+        args,
+        { timeout: timeoutMs, env: { ...process.env, DATASTORE_TYPE: 'kubernetes', KUBECONFIG: kubeconfig }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          rmSync(dir, { recursive: true, force: true });
+          const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+          resolve({ exitCode: code, stdout: String(stdout), stderr: String(stderr || (error && !stderr ? error.message : '')) });
+        },
+      );
     });
 }

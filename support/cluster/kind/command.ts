@@ -17,7 +17,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { DEFAULT_READY_TIMEOUT_MS, EnvironmentError, TIMED_OUT_EXIT_CODE, type BackgroundOptions, type BackgroundProcess, type ExecResult } from '../cluster.ts';
+import {
+  DEFAULT_READY_TIMEOUT_MS,
+  EnvironmentError,
+  TIMED_OUT_EXIT_CODE,
+  type BackgroundOptions,
+  type BackgroundProcess,
+  type ExecResult,
+} from '../cluster.ts';
 import { errorText } from '../../redact.ts';
 
 export interface OutputSink {
@@ -104,7 +111,10 @@ export async function runCommand(
     const first = await Promise.race([launching, timeout]);
     if (first === 'timeout') {
       // Still connecting: tear down whatever connects later.
-      launching.then((l) => l.abort(), () => undefined);
+      launching.then(
+        (l) => l.abort(),
+        () => undefined,
+      );
       return result(TIMED_OUT_EXIT_CODE, true);
     }
     const outcome = await Promise.race([first.exit, timeout]);
@@ -241,10 +251,13 @@ export async function startBackgroundCommand(
   }
 
   if (options.timeoutMs !== undefined) {
-    lifeTimer = setTimeout(() => {
-      timedOut = true;
-      void end().catch(() => undefined);
-    }, Math.max(0, options.timeoutMs - (Date.now() - started)));
+    lifeTimer = setTimeout(
+      () => {
+        timedOut = true;
+        void end().catch(() => undefined);
+      },
+      Math.max(0, options.timeoutMs - (Date.now() - started)),
+    );
     lifeTimer.unref?.();
   }
 

@@ -102,7 +102,9 @@ export class KindCluster implements Cluster {
   }
 
   describe(): string {
-    return redact(`kind target: context "${this.options.kc.getCurrentContext()}" at ${this.clients.server}, suite namespace ${this.workloadNamespace}`);
+    return redact(
+      `kind target: context "${this.options.kc.getCurrentContext()}" at ${this.clients.server}, suite namespace ${this.workloadNamespace}`,
+    );
   }
 
   // --- objects ---------------------------------------------------------------------------
@@ -114,7 +116,9 @@ export class KindCluster implements Cluster {
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
     const list = filter.namespace
-      ? await call(this.clients, `list pods in ${filter.namespace}`, () => this.clients.core.listNamespacedPod({ namespace: filter.namespace! }))
+      ? await call(this.clients, `list pods in ${filter.namespace}`, () =>
+          this.clients.core.listNamespacedPod({ namespace: filter.namespace! }),
+        )
       : await call(this.clients, 'list pods', () => this.clients.core.listPodForAllNamespaces());
     const pods = list.items.map(parsePod);
     return filter.workload ? pods.filter((p) => p.workload === filter.workload) : pods;
@@ -138,7 +142,10 @@ export class KindCluster implements Cluster {
     );
     const ip = svc?.spec?.clusterIP;
     if (!ip || ip === 'None') {
-      throw new EnvironmentError('the cluster has no kube-dns Service with a ClusterIP in kube-system', 'install cluster DNS (CoreDNS); Kind installs it by default');
+      throw new EnvironmentError(
+        'the cluster has no kube-dns Service with a ClusterIP in kube-system',
+        'install cluster DNS (CoreDNS); Kind installs it by default',
+      );
     }
     return ip;
   }
@@ -150,14 +157,19 @@ export class KindCluster implements Cluster {
     );
     const subnet = /serviceSubnet:\s*"?([0-9./,:a-f]+)"?/.exec(cm?.data?.ClusterConfiguration ?? '')?.[1]?.split(',')[0];
     if (!subnet) {
-      throw new EnvironmentError('the cluster does not say its Service CIDR (no networking.serviceSubnet in kube-system/kubeadm-config)', 'this check reads kubeadm clusters such as Kind');
+      throw new EnvironmentError(
+        'the cluster does not say its Service CIDR (no networking.serviceSubnet in kube-system/kubeadm-config)',
+        'this check reads kubeadm clusters such as Kind',
+      );
     }
     return subnet;
   }
 
   async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
     const list = filter.namespace
-      ? await call(this.clients, `list Services in ${filter.namespace}`, () => this.clients.core.listNamespacedService({ namespace: filter.namespace! }))
+      ? await call(this.clients, `list Services in ${filter.namespace}`, () =>
+          this.clients.core.listNamespacedService({ namespace: filter.namespace! }),
+        )
       : await call(this.clients, 'list Services', () => this.clients.core.listServiceForAllNamespaces());
     return list.items.map(parseService);
   }
@@ -165,13 +177,17 @@ export class KindCluster implements Cluster {
   async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
     const labelSelector = filter.service ? `kubernetes.io/service-name=${filter.service}` : undefined;
     const list = filter.namespace
-      ? await call(this.clients, `list EndpointSlices in ${filter.namespace}`, () => this.clients.discovery.listNamespacedEndpointSlice({ namespace: filter.namespace!, labelSelector }))
+      ? await call(this.clients, `list EndpointSlices in ${filter.namespace}`, () =>
+          this.clients.discovery.listNamespacedEndpointSlice({ namespace: filter.namespace!, labelSelector }),
+        )
       : await call(this.clients, 'list EndpointSlices', () => this.clients.discovery.listEndpointSliceForAllNamespaces({ labelSelector }));
     return list.items.map(parseEndpointSlice);
   }
 
   async podLogs(namespace: string, name: string, container?: string): Promise<string> {
-    return call(this.clients, `read the logs of pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPodLog({ namespace, name, container }));
+    return call(this.clients, `read the logs of pod ${namespace}/${name}`, () =>
+      this.clients.core.readNamespacedPodLog({ namespace, name, container }),
+    );
   }
 
   async ipPools(): Promise<IpPool[]> {
@@ -192,17 +208,31 @@ export class KindCluster implements Cluster {
   async calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]> {
     const list = (await callOr404(this.clients, 'list operator.tigera.io/v1 tigerastatuses', () =>
       this.clients.custom.listClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses' }),
-    )) as { items?: Array<{ metadata?: { name?: string }; status?: { conditions?: Array<{ type?: string; status?: string }> } }> } | undefined;
-    if (!list) throw new EnvironmentError('the cluster serves no operator.tigera.io/v1 tigerastatuses: Calico was not installed by the Tigera operator', 'install Calico through the operator, as the course does');
-    const condition = (item: NonNullable<typeof list.items>[number], type: string) => item.status?.conditions?.find((c) => c.type === type)?.status === 'True';
-    return (list.items ?? []).map((item) => ({ name: item.metadata?.name ?? '', available: condition(item, 'Available'), degraded: condition(item, 'Degraded') }));
+    )) as
+      { items?: Array<{ metadata?: { name?: string }; status?: { conditions?: Array<{ type?: string; status?: string }> } }> } | undefined;
+    if (!list)
+      throw new EnvironmentError(
+        'the cluster serves no operator.tigera.io/v1 tigerastatuses: Calico was not installed by the Tigera operator',
+        'install Calico through the operator, as the course does',
+      );
+    const condition = (item: NonNullable<typeof list.items>[number], type: string) =>
+      item.status?.conditions?.find((c) => c.type === type)?.status === 'True';
+    return (list.items ?? []).map((item) => ({
+      name: item.metadata?.name ?? '',
+      available: condition(item, 'Available'),
+      degraded: condition(item, 'Degraded'),
+    }));
   }
 
   async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
     const installation = (await callOr404(this.clients, 'read operator.tigera.io/v1 Installation default', () =>
       this.clients.custom.getClusterCustomObject({ group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' }),
     )) as { spec?: { calicoNetwork?: { ipPools?: Array<Record<string, unknown>> } } } | undefined;
-    if (!installation) throw new EnvironmentError('the cluster has no Calico Installation "default" (operator.tigera.io/v1)', 'install Calico through the Tigera operator, as the course does');
+    if (!installation)
+      throw new EnvironmentError(
+        'the cluster has no Calico Installation "default" (operator.tigera.io/v1)',
+        'install Calico through the Tigera operator, as the course does',
+      );
     return (installation.spec?.calicoNetwork?.ipPools ?? []).map(parseInstallationPool);
   }
 
@@ -215,14 +245,21 @@ export class KindCluster implements Cluster {
       this.clients.custom.createClusterCustomObject({
         ...CALICO_CRD,
         plural: 'ipreservations',
-        body: { apiVersion: `${CALICO_CRD.group}/${CALICO_CRD.version}`, kind: 'IPReservation', metadata: { name: reservation.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } }, spec: { reservedCIDRs: reservation.reservedCIDRs } },
+        body: {
+          apiVersion: `${CALICO_CRD.group}/${CALICO_CRD.version}`,
+          kind: 'IPReservation',
+          metadata: { name: reservation.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
+          spec: { reservedCIDRs: reservation.reservedCIDRs },
+        },
       }),
     );
     return true;
   }
 
   async deleteIpReservation(name: string): Promise<void> {
-    await callOr404(this.clients, `delete IPReservation ${name}`, () => this.clients.custom.deleteClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name }));
+    await callOr404(this.clients, `delete IPReservation ${name}`, () =>
+      this.clients.custom.deleteClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name }),
+    );
   }
 
   async ipReservations(): Promise<IpReservation[]> {
@@ -238,7 +275,11 @@ export class KindCluster implements Cluster {
     const blocks = await this.ipamBlocks();
     if (this.options.calicoctl) {
       const r = await this.options.calicoctl(['get', 'workloadendpoints', '--all-namespaces', '-o', 'json']);
-      if (r.exitCode !== 0) throw new EnvironmentError(`calicoctl get workloadendpoints failed (exit ${r.exitCode}): ${redact(r.stderr.trim())}`, 'check calicoctl (DATASTORE_TYPE=kubernetes, KUBECONFIG) or run without it');
+      if (r.exitCode !== 0)
+        throw new EnvironmentError(
+          `calicoctl get workloadendpoints failed (exit ${r.exitCode}): ${redact(r.stderr.trim())}`,
+          'check calicoctl (DATASTORE_TYPE=kubernetes, KUBECONFIG) or run without it',
+        );
       return endpointsFromCalicoctl(r.stdout, blocks);
     }
     const list = await call(this.clients, 'list pods', () => this.clients.core.listPodForAllNamespaces());
@@ -253,9 +294,17 @@ export class KindCluster implements Cluster {
 
   /** BGPConfigurations, BGPPeers and IPPools as the datastore holds them (crd.projectcalico.org/v1, the same spec as projectcalico.org/v3). */
   async bgpObjects(): Promise<CalicoBgpObjects> {
-    const [configurations, peers, pools] = await Promise.all([this.listCalicoOptional('bgpconfigurations'), this.listCalicoOptional('bgppeers'), this.listCalico('ippools')]);
+    const [configurations, peers, pools] = await Promise.all([
+      this.listCalicoOptional('bgpconfigurations'),
+      this.listCalicoOptional('bgppeers'),
+      this.listCalico('ippools'),
+    ]);
     const asV3 = (kind: string) => (item: Record<string, unknown>) => ({ ...item, kind });
-    const docs = [...configurations.map(asV3('BGPConfiguration')), ...peers.map(asV3('BGPPeer')), ...(pools.items ?? []).map((item) => asV3('IPPool')(item as Record<string, unknown>))];
+    const docs = [
+      ...configurations.map(asV3('BGPConfiguration')),
+      ...peers.map(asV3('BGPPeer')),
+      ...(pools.items ?? []).map((item) => asV3('IPPool')(item as Record<string, unknown>)),
+    ];
     return calicoBgpObjectsFrom([docs.map((doc) => JSON.stringify(doc)).join('\n---\n')]);
   }
 
@@ -264,25 +313,43 @@ export class KindCluster implements Cluster {
     if (speaker.kind === 'router') return { target: speaker, argv: ['vtysh'], daemon: 'frr' };
     const pods = await this.pods({ namespace: 'calico-system' });
     const calicoNode = pods.find((pod) => pod.node === speaker.name && pod.name.startsWith('calico-node-'));
-    if (!calicoNode) throw new EnvironmentError(`no calico-node pod runs on node ${speaker.name} (namespace calico-system)`, 'install Calico with the Tigera operator, as the course does');
-    return { target: { kind: 'pod', namespace: 'calico-system', name: calicoNode.name, container: 'calico-node' }, argv: ['birdcl', '-s', '/var/run/calico/bird.ctl'], daemon: 'bird' };
+    if (!calicoNode)
+      throw new EnvironmentError(
+        `no calico-node pod runs on node ${speaker.name} (namespace calico-system)`,
+        'install Calico with the Tigera operator, as the course does',
+      );
+    return {
+      target: { kind: 'pod', namespace: 'calico-system', name: calicoNode.name, container: 'calico-node' },
+      argv: ['birdcl', '-s', '/var/run/calico/bird.ctl'],
+      daemon: 'bird',
+    };
   }
 
   /** The course's calico-frr router (FRR in a container): vtysh through docker exec. A cEOS router has no vtysh. */
   async configureRouter(lines: string[]): Promise<void> {
     const control = await this.bgpControl({ kind: 'router', name: process.env.E2E_ROUTER ?? '' });
-    const result = await this.exec(control.target, [...control.argv, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])], { timeoutMs: 15_000 });
-    if (result.exitCode !== 0 || /% /.test(result.stdout)) throw new EnvironmentError(`the router refused ${lines.join('; ')}: ${(result.stdout + result.stderr).trim()}`);
+    const result = await this.exec(
+      control.target,
+      [...control.argv, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])],
+      { timeoutMs: 15_000 },
+    );
+    if (result.exitCode !== 0 || /% /.test(result.stdout))
+      throw new EnvironmentError(`the router refused ${lines.join('; ')}: ${(result.stdout + result.stderr).trim()}`);
   }
 
   async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {
     await call(this.clients, `label node ${name}`, () =>
-      this.clients.core.patchNode({ name, body: { metadata: { labels: changes } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+      this.clients.core.patchNode(
+        { name, body: { metadata: { labels: changes } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
     );
   }
 
   private async listCalicoOptional(plural: string): Promise<Record<string, unknown>[]> {
-    const list = (await callOr404(this.clients, `list ${CALICO_CRD.group}/${CALICO_CRD.version} ${plural}`, () => this.clients.custom.listClusterCustomObject({ ...CALICO_CRD, plural }))) as ObjectList | undefined;
+    const list = (await callOr404(this.clients, `list ${CALICO_CRD.group}/${CALICO_CRD.version} ${plural}`, () =>
+      this.clients.custom.listClusterCustomObject({ ...CALICO_CRD, plural }),
+    )) as ObjectList | undefined;
     return (list?.items ?? []) as Record<string, unknown>[];
   }
 
@@ -304,7 +371,13 @@ export class KindCluster implements Cluster {
     // Felix sets vxlan.calico's MTU, and writes the CNI configuration new pods get.
     await call(this.clients, 'patch the Installation default', () =>
       this.clients.custom.patchClusterCustomObject(
-        { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default', body: { spec: { calicoNetwork: { mtu: mtu ?? null } } } },
+        {
+          group: 'operator.tigera.io',
+          version: 'v1',
+          plural: 'installations',
+          name: 'default',
+          body: { spec: { calicoNetwork: { mtu: mtu ?? null } } },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     );
@@ -438,7 +511,9 @@ export class KindCluster implements Cluster {
       async () => {
         const p = await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name }));
         const phase = parsePod(p).phase;
-        const sandboxFailed = request.allowSandboxFailure === true && (await this.podEvents(namespace, name)).some((event) => event.reason === 'FailedCreatePodSandBox');
+        const sandboxFailed =
+          request.allowSandboxFailure === true &&
+          (await this.podEvents(namespace, name)).some((event) => event.reason === 'FailedCreatePodSandBox');
         return {
           done: podIsReady(p) || sandboxFailed,
           value: p,
@@ -463,8 +538,13 @@ export class KindCluster implements Cluster {
         remedy: `look at \`kubectl -n ${namespace} get pod ${name} -o yaml\` (finalizers, an unreachable node)`,
       },
       async () => {
-        const p = await callOr404(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name }));
-        return { done: p === undefined, seen: p ? `${describePodState(p)}, deletionTimestamp ${p.metadata?.deletionTimestamp?.toISOString?.() ?? 'unset'}` : 'gone' };
+        const p = await callOr404(this.clients, `read pod ${namespace}/${name}`, () =>
+          this.clients.core.readNamespacedPod({ namespace, name }),
+        );
+        return {
+          done: p === undefined,
+          seen: p ? `${describePodState(p)}, deletionTimestamp ${p.metadata?.deletionTimestamp?.toISOString?.() ?? 'unset'}` : 'gone',
+        };
       },
     );
   }
@@ -473,17 +553,31 @@ export class KindCluster implements Cluster {
     const list = await call(this.clients, `list events of pod ${namespace}/${name}`, () =>
       this.clients.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }),
     );
-    const at = (event: (typeof list.items)[number]) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
+    const at = (event: (typeof list.items)[number]) =>
+      new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0).getTime();
     return [...list.items]
       .sort((a, b) => at(a) - at(b))
-      .map((event) => ({ type: event.type === 'Warning' ? 'Warning' : 'Normal', reason: event.reason ?? '', message: event.message ?? '' }));
+      .map((event) => ({
+        type: event.type === 'Warning' ? 'Warning' : 'Normal',
+        reason: event.reason ?? '',
+        message: event.message ?? '',
+      }));
   }
 
   async annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo> {
     await call(this.clients, `annotate pod ${namespace}/${name}`, () =>
-      this.clients.objects.patch({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, annotations } } as never, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch),
+      this.clients.objects.patch(
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, annotations } } as never,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
     );
-    return parsePod(await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name })));
+    return parsePod(
+      await call(this.clients, `read pod ${namespace}/${name}`, () => this.clients.core.readNamespacedPod({ namespace, name })),
+    );
   }
 
   /** `kubectl patch daemonset` of the template's annotations, then a bounded wait for the rollout to replace every pod. */
@@ -491,7 +585,12 @@ export class KindCluster implements Cluster {
     const before = new Set((await this.pods({ namespace, workload: name })).map((pod) => pod.name));
     await call(this.clients, `patch DaemonSet ${namespace}/${name}`, () =>
       this.clients.objects.patch(
-        { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace }, spec: { template: { metadata: { annotations } } } } as never,
+        {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          metadata: { name, namespace },
+          spec: { template: { metadata: { annotations } } },
+        } as never,
         undefined,
         undefined,
         undefined,
@@ -507,12 +606,18 @@ export class KindCluster implements Cluster {
         remedy: `look at \`kubectl -n ${namespace} rollout status daemonset ${name}\``,
       },
       async () => {
-        const ds = await call(this.clients, `read DaemonSet ${namespace}/${name}`, () => this.clients.apps.readNamespacedDaemonSet({ namespace, name }));
+        const ds = await call(this.clients, `read DaemonSet ${namespace}/${name}`, () =>
+          this.clients.apps.readNamespacedDaemonSet({ namespace, name }),
+        );
         const list = await call(this.clients, `list pods in ${namespace}`, () => this.clients.core.listNamespacedPod({ namespace }));
         const pods = list.items.filter((pod) => parsePod(pod).workload === name && parsePod(pod).owner?.kind === 'DaemonSet');
         const fresh = pods.filter((pod) => !before.has(pod.metadata?.name ?? '') && podIsReady(pod));
         const desired = ds.status?.desiredNumberScheduled ?? 0;
-        return { done: fresh.length === desired && pods.length === desired, value: fresh.map(parsePod), seen: `${fresh.length} of ${desired} pods replaced and ready, ${pods.length} pods in all` };
+        return {
+          done: fresh.length === desired && pods.length === desired,
+          value: fresh.map(parsePod),
+          seen: `${fresh.length} of ${desired} pods replaced and ready, ${pods.length} pods in all`,
+        };
       },
     );
   }
@@ -520,7 +625,9 @@ export class KindCluster implements Cluster {
   async close(): Promise<void> {
     const pending = [...this.background];
     this.background.clear();
-    await Promise.all(pending.map((p) => p.stop().catch((err: unknown) => this.log(`stopping ${p.argv.join(' ')} on ${p.where}: ${errorText(err)}`))));
+    await Promise.all(
+      pending.map((p) => p.stop().catch((err: unknown) => this.log(`stopping ${p.argv.join(' ')} on ${p.where}: ${errorText(err)}`))),
+    );
     await this.nodeShell.close();
   }
 }

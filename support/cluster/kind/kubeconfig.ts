@@ -102,7 +102,10 @@ export function loadKubeConfig(options: KubeconfigOptions = {}): LoadedKubeConfi
   kc.setCurrentContext(wanted);
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
-    throw new EnvironmentError(`context "${wanted}" names a cluster that is not in the kubeconfig`, 'repair the kubeconfig or choose another context');
+    throw new EnvironmentError(
+      `context "${wanted}" names a cluster that is not in the kubeconfig`,
+      'repair the kubeconfig or choose another context',
+    );
   }
   return { kc, files, context: wanted, server: redact(cluster.server) };
 }

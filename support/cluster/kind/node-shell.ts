@@ -9,13 +9,7 @@
  */
 import { execa } from 'execa';
 import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
-import {
-  EnvironmentError,
-  type BackgroundOptions,
-  type BackgroundProcess,
-  type ExecOptions,
-  type ExecResult,
-} from '../cluster.ts';
+import { EnvironmentError, type BackgroundOptions, type BackgroundProcess, type ExecOptions, type ExecResult } from '../cluster.ts';
 import { runCommand, startBackgroundCommand, type Launched, type Launcher, type OutputSink } from './command.ts';
 import { parsePod, podIsReady, describePodState } from './parse-core.ts';
 import { podLauncher } from './pod-exec.ts';
@@ -65,7 +59,10 @@ function signalNumber(name: string): number | undefined {
 
 /** Pod names are DNS subdomains of at most 253 characters; node names already are. */
 export function shellPodName(node: string): string {
-  return `podnet-e2e-node-shell-${node}`.slice(0, 253).replace(/[^a-z0-9.-]/g, '-').replace(/[.-]+$/, '');
+  return `podnet-e2e-node-shell-${node}`
+    .slice(0, 253)
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/[.-]+$/, '');
 }
 
 export function shellPodManifest(node: string, namespace: string, image: string): V1Pod {
@@ -140,9 +137,14 @@ export class NodeShell {
         return { kind: 'docker', where: `node ${node} (docker exec)`, launch: dockerLauncher(this.docker, node) };
       }
       if (mode === 'docker') {
-        throw new EnvironmentError(`cannot reach node ${node} through Docker: ${why}`, 'start Docker, or run with the node shell mode "auto"/"pod"');
+        throw new EnvironmentError(
+          `cannot reach node ${node} through Docker: ${why}`,
+          'start Docker, or run with the node shell mode "auto"/"pod"',
+        );
       }
-      this.log(`node shell for ${node}: privileged pod ${this.options.namespace}/${shellPodName(node)} with nsenter (Docker path unusable: ${why})`);
+      this.log(
+        `node shell for ${node}: privileged pod ${this.options.namespace}/${shellPodName(node)} with nsenter (Docker path unusable: ${why})`,
+      );
     } else {
       this.log(`node shell for ${node}: privileged pod ${this.options.namespace}/${shellPodName(node)} with nsenter`);
     }

@@ -3,7 +3,14 @@
  * into the port's NodeInfo and PodInfo.
  */
 import type { V1Node, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
-import { CALICO_NODE_ANNOTATIONS, type CalicoNodeFacts, type ContainerState, type NodeInfo, type OwnerRef, type PodInfo } from '../cluster.ts';
+import {
+  CALICO_NODE_ANNOTATIONS,
+  type CalicoNodeFacts,
+  type ContainerState,
+  type NodeInfo,
+  type OwnerRef,
+  type PodInfo,
+} from '../cluster.ts';
 
 export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
@@ -59,7 +66,11 @@ export function parsePod(pod: V1Pod): PodInfo {
   const containers: ContainerState[] = (pod.spec?.containers ?? []).map((c) => {
     const status = statuses.find((s) => s.name === c.name);
     // Before the sandbox exists the kubelet reports no container status; kubectl shows ContainerCreating then too.
-    const waiting = status ? status.state?.waiting?.reason : pod.status?.phase === 'Pending' && pod.spec?.nodeName ? 'ContainerCreating' : undefined;
+    const waiting = status
+      ? status.state?.waiting?.reason
+      : pod.status?.phase === 'Pending' && pod.spec?.nodeName
+        ? 'ContainerCreating'
+        : undefined;
     return { name: c.name, ready: status?.ready === true, ...(waiting ? { waiting } : {}) };
   });
   const ref = controllerRef(pod);

@@ -14,7 +14,14 @@ export function parseService(service: V1Service): ServiceInfo {
       name: port.name || undefined,
       port: port.port,
       protocol: port.protocol ?? 'TCP',
-      targetPort: port.targetPort === undefined ? port.port : typeof port.targetPort === 'number' ? port.targetPort : /^\d+$/.test(String(port.targetPort)) ? Number(port.targetPort) : String(port.targetPort),
+      targetPort:
+        port.targetPort === undefined
+          ? port.port
+          : typeof port.targetPort === 'number'
+            ? port.targetPort
+            : /^\d+$/.test(String(port.targetPort))
+              ? Number(port.targetPort)
+              : String(port.targetPort),
       nodePort: port.nodePort,
     })),
     selector: spec.selector ? { ...spec.selector } : undefined,
@@ -34,7 +41,9 @@ export function parseEndpointSlice(slice: V1EndpointSlice): EndpointSliceInfo {
       ready: endpoint.conditions?.ready !== false,
       hostname: endpoint.hostname,
       nodeName: endpoint.nodeName,
-      targetRef: endpoint.targetRef?.name ? { kind: endpoint.targetRef.kind ?? 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name } : undefined,
+      targetRef: endpoint.targetRef?.name
+        ? { kind: endpoint.targetRef.kind ?? 'Pod', namespace: endpoint.targetRef.namespace, name: endpoint.targetRef.name }
+        : undefined,
     })),
     ports: (slice.ports ?? []).map((port) => ({ name: port.name || undefined, port: port.port, protocol: port.protocol })),
   };

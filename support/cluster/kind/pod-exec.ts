@@ -28,7 +28,11 @@ import { errorText, redact } from '../../redact.ts';
 
 /** The exec transport failed, or the runtime could not run the command at all. */
 export class ExecTransportError extends EnvironmentError {
-  constructor(message: string, remedy?: string, readonly status?: V1Status) {
+  constructor(
+    message: string,
+    remedy?: string,
+    readonly status?: V1Status,
+  ) {
     super(message, remedy);
   }
 }
@@ -91,13 +95,24 @@ export function podLauncher(kc: KubeConfig, pod: PodRef & { container: string })
           status = s;
           const outcome = exitCodeFromStatus(s);
           if ('exitCode' in outcome) settle.resolve(outcome.exitCode);
-          else settle.reject(new ExecTransportError(`exec of ${JSON.stringify(argv)} in ${where} failed: ${redact(outcome.failure)}`, 'check that the command exists in the container image', s));
+          else
+            settle.reject(
+              new ExecTransportError(
+                `exec of ${JSON.stringify(argv)} in ${where} failed: ${redact(outcome.failure)}`,
+                'check that the command exists in the container image',
+                s,
+              ),
+            );
         },
       )) as unknown as Socket;
     } catch (err) {
       throw new ExecTransportError(
         `cannot exec in ${where}: ${errorText(err)}`,
-        'check that the pod exists and is Running (`kubectl get pod -n ' + pod.namespace + ' ' + pod.name + '`) and that your context may create pods/exec',
+        'check that the pod exists and is Running (`kubectl get pod -n ' +
+          pod.namespace +
+          ' ' +
+          pod.name +
+          '`) and that your context may create pods/exec',
       );
     }
     socket.on('error', (err) => {
@@ -107,9 +122,7 @@ export function podLauncher(kc: KubeConfig, pod: PodRef & { container: string })
       if (status) return;
       settle.reject(
         new ExecTransportError(
-          aborted
-            ? `exec in ${where} was cut off`
-            : `exec stream to ${where} closed (code ${code}) without reporting an exit status`,
+          aborted ? `exec in ${where} was cut off` : `exec stream to ${where} closed (code ${code}) without reporting an exit status`,
           'check the pod and the API server (the container may have been restarted)',
         ),
       );

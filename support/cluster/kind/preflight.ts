@@ -41,7 +41,17 @@ export function requiredPermissions(server: { major: number; minor: number } | u
     { verb: 'create', resource: 'namespaces', why: "create the suite's namespace" },
     { verb: 'delete', resource: 'namespaces', why: "delete the suite's namespace afterwards" },
     { verb: 'get', resource: 'pods', subresource: 'exec', why: 'run probes in pods (exec over WebSocket is a GET)', namespaced: true },
-    ...(createExec ? [{ verb: 'create', resource: 'pods', subresource: 'exec', why: 'run probes in pods (Kubernetes 1.35+ also asks create for a WebSocket exec)', namespaced: true }] : []),
+    ...(createExec
+      ? [
+          {
+            verb: 'create',
+            resource: 'pods',
+            subresource: 'exec',
+            why: 'run probes in pods (Kubernetes 1.35+ also asks create for a WebSocket exec)',
+            namespaced: true,
+          },
+        ]
+      : []),
     { verb: 'create', resource: 'pods', why: 'create scenario pods', namespaced: true },
     { verb: 'patch', resource: 'pods', why: 'apply the multitool pods (server-side apply)', namespaced: true },
     { verb: 'delete', resource: 'pods', why: 'delete scenario pods', namespaced: true },
@@ -52,7 +62,11 @@ export function requiredPermissions(server: { major: number; minor: number } | u
 }
 
 /** `v1.28.0`, `1`/`28+` → { major, minor }. */
-export function parseServerVersion(version: { major?: string; minor?: string; gitVersion?: string }): { major: number; minor: number } | undefined {
+export function parseServerVersion(version: {
+  major?: string;
+  minor?: string;
+  gitVersion?: string;
+}): { major: number; minor: number } | undefined {
   const fromGit = /^v(\d+)\.(\d+)/.exec(version.gitVersion ?? '');
   const major = Number.parseInt(fromGit?.[1] ?? version.major ?? '', 10);
   const minor = Number.parseInt(fromGit?.[2] ?? version.minor ?? '', 10);
@@ -109,13 +123,15 @@ async function checkPermissions(options: PreflightOptions, server: { major?: str
       }),
     );
     if (!review.status?.allowed) {
-      denied.push(`${describe(p)}${p.namespaced ? ` in namespace ${namespace}` : ''} (to ${p.why})${review.status?.reason ? ` — ${review.status.reason}` : ''}`);
+      denied.push(
+        `${describe(p)}${p.namespaced ? ` in namespace ${namespace}` : ''} (to ${p.why})${review.status?.reason ? ` — ${review.status.reason}` : ''}`,
+      );
     }
   }
   if (denied.length > 0) {
     throw new EnvironmentError(
       `context "${clients.kc.getCurrentContext()}" lacks permissions the suite needs:\n    - ${denied.join('\n    - ')}`,
-      'use a context with cluster-admin rights (Kind\'s own `kind-<cluster>` context has them), or bind a role that grants these verbs',
+      "use a context with cluster-admin rights (Kind's own `kind-<cluster>` context has them), or bind a role that grants these verbs",
     );
   }
 }

@@ -35,7 +35,12 @@ export async function openKindSession(options: KindSessionOptions, rawLog: Logge
   const log = redactingLogger(rawLog);
   const loaded = loadKubeConfig(options);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
-  const cluster = new KindCluster({ kc: loaded.kc, workloadNamespace: namespace, log, ...(options.nodeShell ? { nodeShell: options.nodeShell } : {}) });
+  const cluster = new KindCluster({
+    kc: loaded.kc,
+    workloadNamespace: namespace,
+    log,
+    ...(options.nodeShell ? { nodeShell: options.nodeShell } : {}),
+  });
   const workloads = new SuiteWorkloads({
     clients: cluster.clients,
     namespace,

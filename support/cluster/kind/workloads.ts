@@ -60,7 +60,10 @@ export function prepareManifest(manifest: Manifest, namespace: string): Manifest
   copy.metadata.labels = { ...(copy.metadata.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
   const template = (copy.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template;
   if (template) {
-    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } };
+    template.metadata = {
+      ...(template.metadata ?? {}),
+      labels: { ...(template.metadata?.labels ?? {}), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+    };
   }
   return copy;
 }
@@ -101,7 +104,10 @@ export class SuiteWorkloads {
   async apply(): Promise<void> {
     await this.ensureNamespace();
     const { clients } = this.options;
-    const manifests = [await loadManifests(this.options.dir), ...(await Promise.all((this.options.extraDirs ?? []).map((dir) => loadManifests(dir))))].flat();
+    const manifests = [
+      await loadManifests(this.options.dir),
+      ...(await Promise.all((this.options.extraDirs ?? []).map((dir) => loadManifests(dir)))),
+    ].flat();
     for (const raw of manifests) {
       const manifest = prepareManifest(raw, this.namespace);
       const existing = await callOr404(clients, `read ${ref(manifest)}`, () => clients.objects.read(manifestRef(manifest)));
@@ -163,10 +169,15 @@ export class SuiteWorkloads {
     const { clients } = this.options;
     const namespace = this.namespace;
     await this.poll(`StatefulSet ${namespace}/${name} to have all its replicas Ready`, async () => {
-      const set = await call(clients, `read StatefulSet ${namespace}/${name}`, () => clients.apps.readNamespacedStatefulSet({ namespace, name }));
+      const set = await call(clients, `read StatefulSet ${namespace}/${name}`, () =>
+        clients.apps.readNamespacedStatefulSet({ namespace, name }),
+      );
       const wanted = set.spec?.replicas ?? 1;
       const status = set.status ?? { replicas: 0 };
-      return { done: (status.observedGeneration ?? 0) >= (set.metadata?.generation ?? 0) && (status.readyReplicas ?? 0) === wanted, seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready` };
+      return {
+        done: (status.observedGeneration ?? 0) >= (set.metadata?.generation ?? 0) && (status.readyReplicas ?? 0) === wanted,
+        seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready`,
+      };
     });
   }
 
@@ -177,8 +188,11 @@ export class SuiteWorkloads {
       const ds: V1DaemonSet = await call(clients, `read DaemonSet ${namespace}/${name}`, () =>
         clients.apps.readNamespacedDaemonSet({ namespace, name }),
       );
-      const pods = (await call(clients, `list pods in ${namespace}`, () => clients.core.listNamespacedPod({ namespace }))).items.filter((p) =>
-        (p.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' && o.name === name && (!ds.metadata?.uid || o.uid === ds.metadata.uid)),
+      const pods = (await call(clients, `list pods in ${namespace}`, () => clients.core.listNamespacedPod({ namespace }))).items.filter(
+        (p) =>
+          (p.metadata?.ownerReferences ?? []).some(
+            (o) => o.kind === 'DaemonSet' && o.name === name && (!ds.metadata?.uid || o.uid === ds.metadata.uid),
+          ),
       );
       const desired = ds.status?.desiredNumberScheduled ?? 0;
       const readyNodes = new Set(pods.filter(podIsReady).map((p) => p.spec?.nodeName));
@@ -195,12 +209,18 @@ export class SuiteWorkloads {
     const { clients } = this.options;
     const namespace = this.namespace;
     await this.poll(`Deployment ${namespace}/${name} to have all its replicas Ready`, async () => {
-      const deployment: V1Deployment = await call(clients, `read Deployment ${namespace}/${name}`, () => clients.apps.readNamespacedDeployment({ namespace, name }));
+      const deployment: V1Deployment = await call(clients, `read Deployment ${namespace}/${name}`, () =>
+        clients.apps.readNamespacedDeployment({ namespace, name }),
+      );
       const wanted = deployment.spec?.replicas ?? 1;
       const status = deployment.status ?? {};
       const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
       return {
-        done: observed && (status.readyReplicas ?? 0) === wanted && (status.updatedReplicas ?? 0) === wanted && (status.replicas ?? 0) === wanted,
+        done:
+          observed &&
+          (status.readyReplicas ?? 0) === wanted &&
+          (status.updatedReplicas ?? 0) === wanted &&
+          (status.replicas ?? 0) === wanted,
         seen: `${status.readyReplicas ?? 0}/${wanted} replicas Ready (${status.replicas ?? 0} in all, ${status.updatedReplicas ?? 0} updated)`,
       };
     });
@@ -210,7 +230,9 @@ export class SuiteWorkloads {
     const { clients } = this.options;
     const namespace = this.namespace;
     await this.poll(`pod ${namespace}/${name} to be Ready`, async () => {
-      const pod: V1Pod | undefined = await callOr404(clients, `read pod ${namespace}/${name}`, () => clients.core.readNamespacedPod({ namespace, name }));
+      const pod: V1Pod | undefined = await callOr404(clients, `read pod ${namespace}/${name}`, () =>
+        clients.core.readNamespacedPod({ namespace, name }),
+      );
       return { done: pod !== undefined && podIsReady(pod), seen: pod ? describePodState(pod) : 'no such pod yet' };
     });
   }
@@ -227,12 +249,16 @@ export class SuiteWorkloads {
     const { clients } = this.options;
     // A lesson's own namespaces (with everything in them) go first.
     for (const m of this.applied.filter((candidate) => candidate.kind === 'Namespace')) {
-      await callOr404(clients, `delete ${ref(m)}`, () => clients.core.deleteNamespace({ name: m.metadata.name })).catch((err: unknown) => this.log(`could not delete ${ref(m)}: ${errorText(err)}`));
+      await callOr404(clients, `delete ${ref(m)}`, () => clients.core.deleteNamespace({ name: m.metadata.name })).catch((err: unknown) =>
+        this.log(`could not delete ${ref(m)}: ${errorText(err)}`),
+      );
       this.log(`deleted namespace ${m.metadata.name}`);
     }
     if (this.createdNamespace) {
       await callOr404(clients, `delete namespace ${this.namespace}`, () => clients.core.deleteNamespace({ name: this.namespace }));
-      await this.waitNamespaceGone().catch((err: unknown) => this.log(`namespace ${this.namespace} is still terminating: ${errorText(err)}`));
+      await this.waitNamespaceGone().catch((err: unknown) =>
+        this.log(`namespace ${this.namespace} is still terminating: ${errorText(err)}`),
+      );
       this.log(`deleted namespace ${this.namespace}`);
       return;
     }
@@ -246,7 +272,11 @@ export class SuiteWorkloads {
     }
     // Pods the suite made outside the manifests (scenario pods, node shells) carry its label.
     await callOr404(clients, `delete the suite's pods in ${this.namespace}`, () =>
-      clients.core.deleteCollectionNamespacedPod({ namespace: this.namespace, labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, gracePeriodSeconds: 0 }),
+      clients.core.deleteCollectionNamespacedPod({
+        namespace: this.namespace,
+        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+        gracePeriodSeconds: 0,
+      }),
     ).catch((err: unknown) => this.log(`could not delete the suite's pods in ${this.namespace}: ${errorText(err)}`));
   }
 
@@ -262,5 +292,9 @@ export class SuiteWorkloads {
 
 /** The identifying part of a manifest (what read/delete need). */
 function manifestRef(m: Manifest): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
-  return { apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}) } };
+  return {
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    metadata: { name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}) },
+  };
 }

@@ -30,7 +30,17 @@ import { endpointSliceInfo, serviceInfo } from './services.ts';
 import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
-import { labAnnotatePod, labApplyIpReservation, labConfigureRouter, labCreatePod, labDeleteIpReservation, labDeletePod, labLabelNode, labPatchDaemonSet, labSetInstallationMtu } from '../../lab/lab.ts';
+import {
+  labAnnotatePod,
+  labApplyIpReservation,
+  labConfigureRouter,
+  labCreatePod,
+  labDeleteIpReservation,
+  labDeletePod,
+  labLabelNode,
+  labPatchDaemonSet,
+  labSetInstallationMtu,
+} from '../../lab/lab.ts';
 import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
 import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
@@ -44,12 +54,18 @@ export class NetnsCluster implements Cluster {
   readonly target = 'netns' as const;
   private readonly background = new Set<BackgroundProcess>();
 
-  constructor(readonly labName: string, readonly workloadNamespace = 'default') {}
+  constructor(
+    readonly labName: string,
+    readonly workloadNamespace = 'default',
+  ) {}
 
   /** Fails with an environment error when no lab of that name runs. */
   static attach(labName: string): NetnsCluster {
     if (!readState(labName)) {
-      throw new EnvironmentError(`no embedded lab named ${labName} is running (${statePath(labName)} is missing)`, 'start one with npm run lab:up, or let npm run e2e bring it up');
+      throw new EnvironmentError(
+        `no embedded lab named ${labName} is running (${statePath(labName)} is missing)`,
+        'start one with npm run lab:up, or let npm run e2e bring it up',
+      );
     }
     return new NetnsCluster(labName);
   }
@@ -84,12 +100,17 @@ export class NetnsCluster implements Cluster {
 
   async pods(filter: { namespace?: string; workload?: string } = {}): Promise<PodInfo[]> {
     const state = this.state();
-    const wanted = (pod: { namespace: string; workload: string }) => (filter.namespace === undefined || pod.namespace === filter.namespace) && (filter.workload === undefined || pod.workload === filter.workload);
+    const wanted = (pod: { namespace: string; workload: string }) =>
+      (filter.namespace === undefined || pod.namespace === filter.namespace) &&
+      (filter.workload === undefined || pod.workload === filter.workload);
     return [...state.pods.filter(wanted).map(podInfo), ...state.pendingPods.filter(wanted).map(pendingPodInfo)];
   }
 
   async exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return run(this.argvIn(target, argv), { where: describeTarget(target), timeoutMs: options.timeoutMs }).then((result) => ({ ...result, argv }));
+    return run(this.argvIn(target, argv), { where: describeTarget(target), timeoutMs: options.timeoutMs }).then((result) => ({
+      ...result,
+      argv,
+    }));
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
@@ -117,7 +138,10 @@ export class NetnsCluster implements Cluster {
   }
 
   async calicoComponents(): Promise<{ name: string; available: boolean; degraded: boolean }[]> {
-    throw new EnvironmentError('the embedded lab runs no Tigera operator, so it has no TigeraStatus to read', 'claims about the operator are @live-only');
+    throw new EnvironmentError(
+      'the embedded lab runs no Tigera operator, so it has no TigeraStatus to read',
+      'claims about the operator are @live-only',
+    );
   }
 
   async installationPools(): Promise<Omit<IpPool, 'mtu'>[]> {
@@ -142,8 +166,13 @@ export class NetnsCluster implements Cluster {
 
   async bgpControl(speaker: BgpSpeaker): Promise<BgpControl> {
     const state = this.state();
-    if (!state.spec.bgp || !state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) runs no BGP`, 'run the scenario on a topology with BGP (@topology:calico-bgp, …)');
-    if (speaker.kind === 'router') return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).sockets], daemon: 'frr' };
+    if (!state.spec.bgp || !state.spec.routed)
+      throw new EnvironmentError(
+        `lab ${state.name} (topology ${state.spec.topology}) runs no BGP`,
+        'run the scenario on a topology with BGP (@topology:calico-bgp, …)',
+      );
+    if (speaker.kind === 'router')
+      return { target: speaker, argv: [VTYSH, '--vty_socket', frrFiles(state.name, state.spec.routed.router.node).sockets], daemon: 'frr' };
     findNode(state, speaker.name);
     return { target: speaker, argv: [BIRDC, '-s', birdFiles(state.name, speaker.name).socket], daemon: 'bird' };
   }
@@ -163,7 +192,12 @@ export class NetnsCluster implements Cluster {
   /** Calico's records as the lab keeps them: annotations on its pods, attributes on its allocations. */
   async workloadEndpoints(): Promise<WorkloadEndpoint[]> {
     const state = this.state();
-    const pods = state.pods.map((pod) => ({ namespace: pod.namespace, name: pod.name, hostNetwork: pod.hostNetwork, annotations: pod.annotations ?? {} }));
+    const pods = state.pods.map((pod) => ({
+      namespace: pod.namespace,
+      name: pod.name,
+      hostNetwork: pod.hostNetwork,
+      annotations: pod.annotations ?? {},
+    }));
     return endpointsFromRecords(pods, Ipam.fromState(state.ipam).view(), "the lab's pod annotations and IPAM allocations");
   }
 
@@ -180,12 +214,18 @@ export class NetnsCluster implements Cluster {
   }
 
   async services(filter: { namespace?: string } = {}): Promise<ServiceInfo[]> {
-    return (this.state().services ?? []).filter((service) => filter.namespace === undefined || service.namespace === filter.namespace).map(serviceInfo);
+    return (this.state().services ?? [])
+      .filter((service) => filter.namespace === undefined || service.namespace === filter.namespace)
+      .map(serviceInfo);
   }
 
   async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
     return endpointSlices(this.state())
-      .filter((slice) => (filter.namespace === undefined || slice.namespace === filter.namespace) && (filter.service === undefined || slice.labels['kubernetes.io/service-name'] === filter.service))
+      .filter(
+        (slice) =>
+          (filter.namespace === undefined || slice.namespace === filter.namespace) &&
+          (filter.service === undefined || slice.labels['kubernetes.io/service-name'] === filter.service),
+      )
       .map(endpointSliceInfo);
   }
 
@@ -204,7 +244,9 @@ export class NetnsCluster implements Cluster {
     if (request.allowSandboxFailure) return pendingPodInfo(pending);
     const event = state.events[`${request.namespace}/${request.name}`]?.at(-1);
     await labDeletePod(this.labName, request.namespace, request.name);
-    throw new EnvironmentError(`pod ${request.namespace}/${request.name} could not be created in lab ${state.name}: ${event?.message ?? 'no address'}`);
+    throw new EnvironmentError(
+      `pod ${request.namespace}/${request.name} could not be created in lab ${state.name}: ${event?.message ?? 'no address'}`,
+    );
   }
 
   async deletePod(namespace: string, name: string): Promise<void> {
@@ -259,7 +301,12 @@ function podInfo(pod: LabPod): PodInfo {
     phase: 'Running',
     containers: pod.containers.map((name) => ({ name, ready: pod.ready !== false })),
     workload: pod.workload,
-    owner: pod.ownerKind === 'DaemonSet' ? { kind: 'DaemonSet', name: pod.workload } : pod.ownerKind === 'Pod' ? undefined : { kind: pod.ownerKind, name: pod.ownerName ?? pod.workload },
+    owner:
+      pod.ownerKind === 'DaemonSet'
+        ? { kind: 'DaemonSet', name: pod.workload }
+        : pod.ownerKind === 'Pod'
+          ? undefined
+          : { kind: pod.ownerKind, name: pod.ownerName ?? pod.workload },
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
     annotations: { ...pod.annotations },

@@ -9,7 +9,13 @@ export function serviceInfo(service: LabService): ServiceInfo {
     type: service.type,
     clusterIP: service.clusterIP,
     externalIPs: [],
-    ports: service.ports.map((port) => ({ name: port.name, port: port.port, protocol: port.protocol, targetPort: port.targetPort, nodePort: port.nodePort })),
+    ports: service.ports.map((port) => ({
+      name: port.name,
+      port: port.port,
+      protocol: port.protocol,
+      targetPort: port.targetPort,
+      nodePort: port.nodePort,
+    })),
     selector: service.selector ? { ...service.selector } : undefined,
     labels: { ...service.labels },
   };

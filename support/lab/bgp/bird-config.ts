@@ -39,7 +39,9 @@ function applyCommunities(objects: CalicoBgpObjects): string[] {
     lines.push(`  if ( net ~ ${advertisement.cidr} ) then {`);
     for (const community of advertisement.communities) {
       const parts = community.split(':');
-      lines.push(parts.length === 2 ? `    bgp_community.add((${parts.join(', ')}));` : `    bgp_large_community.add((${parts.join(', ')}));`);
+      lines.push(
+        parts.length === 2 ? `    bgp_community.add((${parts.join(', ')}));` : `    bgp_large_community.add((${parts.join(', ')}));`,
+      );
     }
     lines.push('  }');
   }
@@ -81,14 +83,18 @@ function ipamFunctions(input: BirdNodeInput): string[] {
     '  apply_communities();',
     '  calico_aggr();',
     ...(services.length ? ['  # Export static routes.', ...services.map((cidr) => `  if ( net ~ ${cidr} ) then { accept; }`)] : []),
-    ...ipv4Pools.map((pool) => (pool.disableBGPExport ? `  # Skip ${pool.cidr} as BGP export is disabled for it` : `  if ( net ~ ${pool.cidr} ) then { accept; }`)),
+    ...ipv4Pools.map((pool) =>
+      pool.disableBGPExport ? `  # Skip ${pool.cidr} as BGP export is disabled for it` : `  if ( net ~ ${pool.cidr} ) then { accept; }`,
+    ),
     '}',
     '',
     'filter calico_kernel_programming',
     '{',
     '  # BIRD 2 only: keep device routes out of the kernel, as BIRD 1.6 did by default.',
     '  if ( source = RTS_DEVICE ) then { reject; }',
-    ...(services.length ? ["  # Don't program static routes into kernel.", ...services.map((cidr) => `  if ( net ~ ${cidr} ) then { reject; }`)] : []),
+    ...(services.length
+      ? ["  # Don't program static routes into kernel.", ...services.map((cidr) => `  if ( net ~ ${cidr} ) then { reject; }`)]
+      : []),
     ...ipv4Pools.flatMap((pool) => {
       if (pool.ipipMode !== 'Never') throw new Error(`pool ${pool.name}: IPIP pools are not rendered by the lab`);
       return pool.vxlanMode !== 'Never'
@@ -129,7 +135,12 @@ function session(input: BirdNodeInput, peer: BgpSession): string[] {
     lines.push('  ipv4 {', '    import all;', '    export filter { calico_export_to_bgp_peers(true); reject; };', '  };');
   } else {
     lines.push('  ttl security off;', '  multihop;', `  neighbor ${peer.peerIP} as ${peer.peerAS};`);
-    lines.push('  ipv4 {', '    import filter { accept; };', `    export filter { calico_export_to_bgp_peers(${internal}); reject; };`, '  };');
+    lines.push(
+      '  ipv4 {',
+      '    import filter { accept; };',
+      `    export filter { calico_export_to_bgp_peers(${internal}); reject; };`,
+      '  };',
+    );
   }
   lines.push('}');
   return lines;
@@ -140,7 +151,8 @@ export function renderBirdConfig(input: BirdNodeInput): string {
   for (const cidr of input.blocks) parseCidr(cidr);
   const { configuration } = input.objects;
   const sessions = input.sessions;
-  const byKind = (kind: BgpSession['kind']) => sessions.filter((peer) => peer.kind === kind).flatMap((peer) => ['', ...session(input, peer)]);
+  const byKind = (kind: BgpSession['kind']) =>
+    sessions.filter((peer) => peer.kind === kind).flatMap((peer) => ['', ...session(input, peer)]);
   const lines = [
     `# bird.conf of node ${input.node.name}, rendered by the podnet-e2e lab as Calico's confd would (BIRD 2 syntax).`,
     ...applyCommunities(input.objects),

@@ -16,8 +16,16 @@ export interface BgpSpeakers {
   router: string;
 }
 
+/**
+ * A Cease "Other configuration change" from the router (RFC 4486 subcode 6) is the router resetting
+ * the session after its configuration changed, as FRR does when route-reflector-client is removed:
+ * BIRD reconnects, so the session is on its way back, not given up.
+ */
+const TRANSIENT_RESET = 'Received: Other configuration change';
+
 /** Established, or given up with its last error shown after the state ("Idle  BGP Error: Bad peer AS"). */
 function settledSession(protocol: BirdProtocol): boolean {
+  if (protocol.info.includes(TRANSIENT_RESET)) return false;
   return bgpSessionState(protocol) === 'Established' || protocol.info.includes(' ') || protocol.state === 'down';
 }
 
@@ -51,7 +59,7 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
   const steady = (snapshot: string): boolean => {
     const now = performance.now();
     if (snapshot !== last.snapshot) last = { snapshot, since: now };
-    pending = 'the router\'s tables are still changing';
+    pending = "the router's tables are still changing";
     return now - last.since >= STEADY_MS;
   };
   return waitUntil(
@@ -75,7 +83,9 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
         pending = `the initial exchange with ${early.address} is not over (End-of-RIB)`;
         return false;
       }
-      const paths = parseFrrBgpRoutes((await vtysh(speakers.labName, speakers.router, 'show bgp ipv4 json')).stdout).filter((route) => (route.best || route.multipath) && route.peer !== '(unspec)');
+      const paths = parseFrrBgpRoutes((await vtysh(speakers.labName, speakers.router, 'show bgp ipv4 json')).stdout).filter(
+        (route) => (route.best || route.multipath) && route.peer !== '(unspec)',
+      );
       const rib = parseFrrIpRoutes((await vtysh(speakers.labName, speakers.router, 'show ip route json')).stdout);
       const prefixes = [...new Set(paths.map((route) => route.prefix))];
       const missing = prefixes.find((prefix) => {

@@ -89,7 +89,12 @@ function startIn(netns: string, argv: string[], log: string): number {
 }
 
 /** Polls `ready` every 20 ms until it holds or `timeoutMs` passes; says what it waited for. */
-export async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, timeoutMs: number, detail: () => string = () => ''): Promise<number> {
+export async function waitUntil(
+  what: string,
+  ready: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  detail: () => string = () => '',
+): Promise<number> {
   const started = performance.now();
   const deadline = started + timeoutMs;
   for (;;) {
@@ -125,10 +130,14 @@ export async function startBird(labName: string, node: { name: string; netns: st
   rmSync(files.socket, { force: true });
   const pid = startIn(node.netns, [BIRD, '-f', '-c', files.config, '-s', files.socket], files.log);
   try {
-    await waitUntil(`BIRD on node ${node.name}`, () => {
-      if (!isAlive(pid)) throw new Error(`BIRD on node ${node.name} exited: ${tail(files.log)}`);
-      return existsSync(files.socket);
-    }, 5_000);
+    await waitUntil(
+      `BIRD on node ${node.name}`,
+      () => {
+        if (!isAlive(pid)) throw new Error(`BIRD on node ${node.name} exited: ${tail(files.log)}`);
+        return existsSync(files.socket);
+      },
+      5_000,
+    );
   } catch (error) {
     endPid(pid);
     throw error;
@@ -153,7 +162,9 @@ export function birdc(labName: string, node: string, args: string[]): Promise<Ex
 }
 
 function frrUser(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith('frr:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('frr:'));
   const [, , uid, gid] = line?.split(':') ?? [];
   if (uid === undefined || gid === undefined) throw new Error('FRR is not installed (no user frr): apt-get install -y frr');
   return { uid: Number(uid), gid: Number(gid) };
@@ -177,14 +188,30 @@ export async function startFrr(labName: string, router: { name: string; netns: s
   try {
     for (const daemon of FRR_DAEMONS) {
       const log = join(files.dir, `${daemon}.out`);
-      const argv = [join(FRR_DAEMON_DIR, daemon), '-f', files.config, '-i', join(files.dir, `${daemon}.pid`), '-z', files.zserv, '--vty_socket', files.sockets, '-P', '0'];
+      const argv = [
+        join(FRR_DAEMON_DIR, daemon),
+        '-f',
+        files.config,
+        '-i',
+        join(files.dir, `${daemon}.pid`),
+        '-z',
+        files.zserv,
+        '--vty_socket',
+        files.sockets,
+        '-P',
+        '0',
+      ];
       const pid = startIn(router.netns, argv, log);
       pids.push(pid);
       const vty = join(files.sockets, `${daemon}.vty`);
-      await waitUntil(`FRR ${daemon} on ${router.name}`, () => {
-        if (!isAlive(pid)) throw new Error(`FRR ${daemon} on ${router.name} exited: ${tail(log)}`);
-        return existsSync(vty) && (daemon !== 'zebra' || existsSync(files.zserv));
-      }, 10_000);
+      await waitUntil(
+        `FRR ${daemon} on ${router.name}`,
+        () => {
+          if (!isAlive(pid)) throw new Error(`FRR ${daemon} on ${router.name} exited: ${tail(log)}`);
+          return existsSync(vty) && (daemon !== 'zebra' || existsSync(files.zserv));
+        },
+        10_000,
+      );
     }
   } catch (error) {
     await endPids(pids);
@@ -200,9 +227,17 @@ export function vtysh(labName: string, router: string, command: string): Promise
 
 /** Applies configuration lines on the running router (`configure terminal`, then each line). */
 export async function configureFrr(labName: string, router: string, lines: string[]): Promise<ExecResult> {
-  const argv = [VTYSH, '--vty_socket', frrFiles(labName, router).sockets, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])];
+  const argv = [
+    VTYSH,
+    '--vty_socket',
+    frrFiles(labName, router).sockets,
+    '-c',
+    'configure terminal',
+    ...lines.flatMap((line) => ['-c', line]),
+  ];
   const result = await run(argv, { where: `FRR on ${router}`, timeoutMs: 10_000 });
-  if (result.exitCode !== 0 || /% /.test(result.stdout)) throw new Error(`FRR on ${router} refused ${lines.join('; ')}: ${result.stdout.trim()} ${result.stderr.trim()}`);
+  if (result.exitCode !== 0 || /% /.test(result.stdout))
+    throw new Error(`FRR on ${router} refused ${lines.join('; ')}: ${result.stdout.trim()} ${result.stderr.trim()}`);
   return result;
 }
 

@@ -51,12 +51,24 @@ export function sessionsOf(objects: CalicoBgpObjects, node: BgpNodeIdentity, all
   const globalIPs = new Set(objects.peers.filter(isGlobal).map((peer) => peer.peerIP));
   for (const peer of objects.peers.filter(isGlobal)) {
     if (peer.peerIP === node.ip) continue;
-    sessions.push({ kind: 'Global', protocol: protocolName('Global', peer.peerIP), peerIP: peer.peerIP, peerAS: peer.asNumber, from: peer.name });
+    sessions.push({
+      kind: 'Global',
+      protocol: protocolName('Global', peer.peerIP),
+      peerIP: peer.peerIP,
+      peerAS: peer.asNumber,
+      from: peer.name,
+    });
   }
   for (const peer of objects.peers.filter((candidate) => !isGlobal(candidate))) {
     if (!selectsNode(peer, node) || globalIPs.has(peer.peerIP) || peer.peerIP === node.ip) continue;
     if (sessions.some((session) => session.kind === 'Node' && session.peerIP === peer.peerIP)) continue;
-    sessions.push({ kind: 'Node', protocol: protocolName('Node', peer.peerIP), peerIP: peer.peerIP, peerAS: peer.asNumber, from: peer.name });
+    sessions.push({
+      kind: 'Node',
+      protocol: protocolName('Node', peer.peerIP),
+      peerIP: peer.peerIP,
+      peerAS: peer.asNumber,
+      from: peer.name,
+    });
   }
   return sessions;
 }

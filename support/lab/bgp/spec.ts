@@ -22,7 +22,10 @@ export function readBgpSpec(dir: string, clabFile: string): BgpSpec | undefined 
   const resourcesDir = join(dir, CALICO_RESOURCES_DIR);
   const routerConfig = routerFrrConfig(dir, clabFile);
   if (!existsSync(resourcesDir) || routerConfig === undefined || !/^router bgp /m.test(routerConfig)) return undefined;
-  const files = readdirSync(resourcesDir).filter((file) => /\.ya?ml$/.test(file)).sort().map((file) => readFileSync(join(resourcesDir, file), 'utf8'));
+  const files = readdirSync(resourcesDir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort()
+    .map((file) => readFileSync(join(resourcesDir, file), 'utf8'));
   return { objects: calicoBgpObjectsFrom([readFileSync(join(dir, 'calico-installation.yaml'), 'utf8'), ...files]), routerConfig };
 }
 
@@ -37,7 +40,9 @@ type Doc = Record<string, any>;
 
 /** Each Kind node's labels, in the Kind config's order: `labels:` and the kubelet's `node-labels`. */
 export function kindNodeLabels(kindConfigText: string): Record<string, string>[] {
-  const config = parseAllDocuments(kindConfigText).map((doc) => doc.toJS() as Doc).find((doc) => doc?.kind === 'Cluster');
+  const config = parseAllDocuments(kindConfigText)
+    .map((doc) => doc.toJS() as Doc)
+    .find((doc) => doc?.kind === 'Cluster');
   return ((config?.nodes as Doc[] | undefined) ?? []).map((node) => {
     const labels: Record<string, string> = {};
     for (const [key, value] of Object.entries((node.labels ?? {}) as Doc)) labels[key] = String(value);

@@ -61,7 +61,11 @@ export async function cniAdd(state: LabState, request: PodRequest): Promise<LabP
 
 export async function admitPod(state: LabState, workload: WorkloadSpec, name: string, nodeName: string): Promise<LabPod | undefined> {
   const node = findNode(state, nodeName);
-  recordEvent(state, workload.namespace, name, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}` });
+  recordEvent(state, workload.namespace, name, {
+    type: 'Normal',
+    reason: 'Scheduled',
+    message: `Successfully assigned ${workload.namespace}/${name} to ${node.name}`,
+  });
   try {
     return await cniAddPod(state, () => addPod(state, { workload, name, node: node.name }));
   } catch (error) {
@@ -76,7 +80,11 @@ export async function admitPod(state: LabState, workload: WorkloadSpec, name: st
       annotations: { ...workload.annotations },
       containers: workload.containers.length > 0 ? [...workload.containers] : [name],
     });
-    recordEvent(state, workload.namespace, name, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: sandboxFailureMessage(randomBytes(32).toString('hex'), error.message) });
+    recordEvent(state, workload.namespace, name, {
+      type: 'Warning',
+      reason: 'FailedCreatePodSandBox',
+      message: sandboxFailureMessage(randomBytes(32).toString('hex'), error.message),
+    });
     return undefined;
   }
 }
@@ -96,7 +104,10 @@ export async function cniAddPod(state: LabState, admit: () => LabPod): Promise<L
   try {
     await runBatch({ netns: node.netns, lines: podHostSideLines(state, pod) });
     const settings = nodeSysctls(state, node, [pod]);
-    await sysctl(node.netns, state.faults.includes(PROXY_ARP_OFF_FAULT) ? settings.map((setting) => setting.replace(/proxy_arp=1$/, 'proxy_arp=0')) : settings);
+    await sysctl(
+      node.netns,
+      state.faults.includes(PROXY_ARP_OFF_FAULT) ? settings.map((setting) => setting.replace(/proxy_arp=1$/, 'proxy_arp=0')) : settings,
+    );
     await wirePods(state, [pod]);
     await syncBlockRoutes(state, blocksBefore);
     await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]) })));
@@ -123,7 +134,13 @@ export async function syncBlockRoutes(state: LabState, before: string[]): Promis
   if (claimed.length === 0 && released.length === 0) return;
   await Promise.all(
     state.nodes.map((each) =>
-      runBatch({ netns: each.netns, lines: [...released.map((cidr) => `route del ${cidr}`), ...claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node))] }),
+      runBatch({
+        netns: each.netns,
+        lines: [
+          ...released.map((cidr) => `route del ${cidr}`),
+          ...claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)),
+        ],
+      }),
     ),
   );
 }
@@ -132,7 +149,14 @@ export async function syncBlockRoutes(state: LabState, before: string[]): Promis
 export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
   if (!pod.hostNetwork) {
     // A /32 the node may not hold (its block's affinity changed since): gone already is fine.
-    await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]).map((line) => line.replace(/^route replace (\S+) .*$/, 'route del $1')) }).catch(() => undefined)));
+    await Promise.all(
+      state.nodes.map((each) =>
+        runBatch({
+          netns: each.netns,
+          lines: borrowedRouteLines(state, each, [pod]).map((line) => line.replace(/^route replace (\S+) .*$/, 'route del $1')),
+        }).catch(() => undefined),
+      ),
+    );
     const namespaces = [pod.netns, ...Object.values(pod.containerNetns ?? {})];
     await endProcessesIn(namespaces);
     // Delete the pod's eth0 (and with it the host end of the pair) explicitly, as the plugin
@@ -158,7 +182,10 @@ export async function readdressPod(state: LabState, pod: LabPod, ip: string): Pr
   const node = findNode(state, pod.node);
   // Add before delete: an interface that loses its last IPv4 address loses its routes too.
   await runBatch({ netns: pod.netns, lines: [`addr add ${ip}/32 dev eth0`, `addr del ${pod.ip}/32 dev eth0`] });
-  await runBatch({ netns: node.netns, lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route replace ${ip} dev ${pod.hostInterface} scope link`] });
+  await runBatch({
+    netns: node.netns,
+    lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route replace ${ip} dev ${pod.hostInterface} scope link`],
+  });
   pod.ip = ip;
   Object.assign(pod.annotations, { 'cni.projectcalico.org/podIP': `${ip}/32`, 'cni.projectcalico.org/podIPs': `${ip}/32` });
   await syncBlockRoutes(state, blocksBefore);

@@ -66,7 +66,10 @@ export function writeNodeLayer(state: LabState, node: LabNode): void {
   writeFileSync(join(netd, CNI_CONFIG_FILE), calicoConflist(state, node));
   for (const plugin of CNI_BINARIES) {
     const file = join(bin, plugin);
-    writeFileSync(file, `#!/bin/sh\n# ${plugin}: a stand-in of the embedded lab, which wires pods itself.\necho '{"cniVersion":"0.3.1","msg":"${plugin} of the podnet-e2e lab"}'\n`);
+    writeFileSync(
+      file,
+      `#!/bin/sh\n# ${plugin}: a stand-in of the embedded lab, which wires pods itself.\necho '{"cniVersion":"0.3.1","msg":"${plugin} of the podnet-e2e lab"}'\n`,
+    );
     chmodSync(file, 0o755);
   }
 }
@@ -110,7 +113,9 @@ export function startNodeHolder(labName: string, node: LabNode): Promise<number>
       if (chunk.toString().includes('mounted')) finish();
     });
     child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    child.once('exit', (code) => finish(new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said.trim()}`)));
+    child.once('exit', (code) =>
+      finish(new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said.trim()}`)),
+    );
     child.once('error', (error) => finish(error));
   });
 }
@@ -122,7 +127,10 @@ export function startNodeHolder(labName: string, node: LabNode): Promise<number>
  */
 export function onNode(node: Pick<LabNode, 'name' | 'netns' | 'holderPid'>, argv: string[]): string[] {
   if (node.holderPid === undefined || !holdsNetns(node.holderPid, node.netns)) {
-    throw new EnvironmentError(`node ${node.name} of the embedded lab has lost the process that holds its filesystem (PID ${node.holderPid ?? 'none'})`, 'rebuild the lab: npm run lab:down, then npm run lab:up');
+    throw new EnvironmentError(
+      `node ${node.name} of the embedded lab has lost the process that holds its filesystem (PID ${node.holderPid ?? 'none'})`,
+      'rebuild the lab: npm run lab:down, then npm run lab:up',
+    );
   }
   return ['nsenter', `--net=/run/netns/${node.netns}`, `--mount=/proc/${node.holderPid}/ns/mnt`, '--', ...argv];
 }

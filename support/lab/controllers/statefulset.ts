@@ -9,7 +9,9 @@ import { ordinalOf } from '../servers/redis.ts';
 
 export async function recreateOrdinal(state: LabState, deleted: LabPod): Promise<LabPod | undefined> {
   if (deleted.ownerKind !== 'StatefulSet') return undefined;
-  const workload = state.spec.workloads.find((candidate) => candidate.kind === 'StatefulSet' && candidate.namespace === deleted.namespace && candidate.name === deleted.workload);
+  const workload = state.spec.workloads.find(
+    (candidate) => candidate.kind === 'StatefulSet' && candidate.namespace === deleted.namespace && candidate.name === deleted.workload,
+  );
   if (!workload) return undefined;
   return cniAddPod(state, () => addOrdinal(state, workload, ordinalOf(deleted)));
 }

@@ -50,7 +50,13 @@ export function startCoreDnsServer(state: LabState, pod: LabPod): Promise<number
 
 export async function startUpstream(state: LabState): Promise<number> {
   const dir = dnsFilesDir(state.name);
-  return startDaemon({ netns: fabricNetns(state.name), argv: upstreamArgv(state, dir), logFile: join(dir, 'upstream-dnsmasq.log'), readyPattern: /started, version/, what: 'the upstream dnsmasq' });
+  return startDaemon({
+    netns: fabricNetns(state.name),
+    argv: upstreamArgv(state, dir),
+    logFile: join(dir, 'upstream-dnsmasq.log'),
+    readyPattern: /started, version/,
+    what: 'the upstream dnsmasq',
+  });
 }
 
 /** The upstream first (CoreDNS forwards to it), then every coredns pod's server. */

@@ -37,7 +37,11 @@ export function startDaemon(options: DaemonOptions): Promise<number> {
       if (options.readyPattern.test(said)) return resolve(child.pid as number);
       if (exited !== undefined || Date.now() > deadline) {
         if (exited === undefined && child.pid) process.kill(child.pid, 'SIGKILL');
-        return reject(new Error(`${options.what} did not start in ${options.netns} (${exited === undefined ? 'not ready in time' : `exit ${exited}`}): ${said.trim().split('\n').slice(-3).join(' / ')}`));
+        return reject(
+          new Error(
+            `${options.what} did not start in ${options.netns} (${exited === undefined ? 'not ready in time' : `exit ${exited}`}): ${said.trim().split('\n').slice(-3).join(' / ')}`,
+          ),
+        );
       }
       setTimeout(check, 25);
     };

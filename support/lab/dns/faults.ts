@@ -51,14 +51,16 @@ export const DNS_FAULTS: Fault[] = [
     description: "CoreDNS forwards to an upstream that does not answer (the coredns pods' resolv.conf names a dead resolver)",
     apply: async (state) => {
       const dead = intToIp(parseCidr(state.spec.nodeNetwork).base + 254);
-      for (const pod of coreDnsPods(state)) writePodResolvConf(pod.netns, resolvConf(state, pod).replace(/^nameserver .*$/m, `nameserver ${dead}`));
+      for (const pod of coreDnsPods(state))
+        writePodResolvConf(pod.netns, resolvConf(state, pod).replace(/^nameserver .*$/m, `nameserver ${dead}`));
     },
   },
   {
     name: 'dns-search-list-wrong',
     description: "pods' resolv.conf search list lacks their own namespace's domain (<ns>.svc.cluster.local)",
     apply: async (state) => {
-      for (const pod of clusterFirstPods(state)) writePodResolvConf(pod.netns, resolvConf(state, pod).replace(`${pod.namespace}.svc.cluster.local `, ''));
+      for (const pod of clusterFirstPods(state))
+        writePodResolvConf(pod.netns, resolvConf(state, pod).replace(`${pod.namespace}.svc.cluster.local `, ''));
     },
   },
   {
@@ -67,7 +69,12 @@ export const DNS_FAULTS: Fault[] = [
     apply: async (state) => {
       const headless = state.services.filter((service) => service.clusterIP === HEADLESS);
       if (headless.length === 0) throw new Error('the lab has no headless Service to break');
-      for (const service of headless) service.clusterIP = allocateClusterIP(state.spec.serviceSubnet, state.services.map((each) => each.clusterIP), randomInt);
+      for (const service of headless)
+        service.clusterIP = allocateClusterIP(
+          state.spec.serviceSubnet,
+          state.services.map((each) => each.clusterIP),
+          randomInt,
+        );
     },
   },
   {

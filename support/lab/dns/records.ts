@@ -138,7 +138,9 @@ function endpointHostname(endpoint: { addresses: string[]; hostname?: string }, 
 }
 
 function sliceOf(view: ClusterDnsView, service: DnsService): DnsEndpointSlice[] {
-  return view.endpointSlices.filter((slice) => slice.namespace === service.namespace && slice.labels['kubernetes.io/service-name'] === service.name);
+  return view.endpointSlices.filter(
+    (slice) => slice.namespace === service.namespace && slice.labels['kubernetes.io/service-name'] === service.name,
+  );
 }
 
 function findServices(view: ClusterDnsView, request: RecordRequest): Found[] {
@@ -184,7 +186,8 @@ function findPods(view: ClusterDnsView, request: RecordRequest): Found[] {
   if (request.endpoint !== '' || request.port !== '*') throw new NameError('not a pod name');
   const labels = request.service.split('-');
   // pods insecure: the name is trusted to spell an address, without looking for the pod.
-  if (labels.length !== 4 || labels.some((label) => !/^\d{1,3}$/.test(label) || Number(label) > 255)) throw new NameError('not an IPv4 address');
+  if (labels.length !== 4 || labels.some((label) => !/^\d{1,3}$/.test(label) || Number(label) > 255))
+    throw new NameError('not an IPv4 address');
   return [{ host: labels.join('.'), port: 0, target: '' }];
 }
 
@@ -201,7 +204,15 @@ export function soaRecord(view: ClusterDnsView): SoaAnswer {
     name: CLUSTER_ZONE,
     ttl: Math.min(ttl, 300),
     class: 'IN',
-    data: { mname: `ns.dns.${CLUSTER_ZONE}`, rname: `hostmaster.${CLUSTER_ZONE}`, serial: view.serial, refresh: 7200, retry: 1800, expire: 86400, minimum: ttl },
+    data: {
+      mname: `ns.dns.${CLUSTER_ZONE}`,
+      rname: `hostmaster.${CLUSTER_ZONE}`,
+      serial: view.serial,
+      refresh: 7200,
+      retry: 1800,
+      expire: 86400,
+      minimum: ttl,
+    },
   };
 }
 

@@ -41,10 +41,27 @@ function log(line: string): void {
 const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 
 function optFrom(query: DecodedPacket): Answer[] {
-  return query.additionals?.some((record) => record.type === 'OPT') ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] } as unknown as Answer] : [];
+  return query.additionals?.some((record) => record.type === 'OPT')
+    ? [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        } as unknown as Answer,
+      ]
+    : [];
 }
 
-function reply(query: DecodedPacket, rcode: keyof typeof RCODES, parts: { answers?: Answer[]; authorities?: Answer[]; additionals?: Answer[] } = {}): Buffer {
+function reply(
+  query: DecodedPacket,
+  rcode: keyof typeof RCODES,
+  parts: { answers?: Answer[]; authorities?: Answer[]; additionals?: Answer[] } = {},
+): Buffer {
   const recursionDesired = (query.flags ?? 0) & packet.RECURSION_DESIRED;
   const response: Packet = {
     id: query.id,
@@ -99,7 +116,9 @@ async function answer(raw: Buffer, peer: string): Promise<Buffer | undefined> {
     return reply(query, 'SERVFAIL');
   }
   const result = answerClusterQuestion(view, question.name, question.type);
-  log(`${peer} ${question.type} ${question.name} ${result.rcode} ${result.answers.map((record) => JSON.stringify(record.type === 'OPT' ? '' : (record as { data: unknown }).data)).join(' ')}`);
+  log(
+    `${peer} ${question.type} ${question.name} ${result.rcode} ${result.answers.map((record) => JSON.stringify(record.type === 'OPT' ? '' : (record as { data: unknown }).data)).join(' ')}`,
+  );
   return reply(query, result.rcode, result);
 }
 

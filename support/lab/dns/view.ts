@@ -19,7 +19,11 @@ export interface LoadedView extends ClusterDnsView {
 
 /** The cluster as the plugin sees it, from the model. */
 export function clusterDnsView(state: LabState, modifiedMs: number = Date.now()): LoadedView {
-  const namespaces = new Set([...KUBEADM_NAMESPACES, ...state.pods.map((pod) => pod.namespace), ...(state.services ?? []).map((service) => service.namespace)]);
+  const namespaces = new Set([
+    ...KUBEADM_NAMESPACES,
+    ...state.pods.map((pod) => pod.namespace),
+    ...(state.services ?? []).map((service) => service.namespace),
+  ]);
   const faults = dnsFaultsOf(state);
   return {
     namespaces: [...namespaces],

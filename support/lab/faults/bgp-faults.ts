@@ -39,7 +39,10 @@ async function removeRouterLines(state: LabState, pattern: RegExp): Promise<void
   const as = /^router bgp (\d+)/m.exec(bgp.routerConfig)?.[1];
   const lines = bgp.routerConfig.split('\n').filter((line) => line.startsWith('  ') && pattern.test(line.trim())); // statements of the address family, not comments
   if (!as || lines.length === 0) throw new Error(`the router's configuration has no line like ${pattern} to remove`);
-  bgp.routerConfig = bgp.routerConfig.split('\n').filter((line) => !lines.includes(line)).join('\n');
+  bgp.routerConfig = bgp.routerConfig
+    .split('\n')
+    .filter((line) => !lines.includes(line))
+    .join('\n');
   await configureRouter(state, [`router bgp ${as}`, 'address-family ipv4 unicast', ...lines.map((line) => `no ${line.trim()}`)]);
 }
 
@@ -64,7 +67,7 @@ export const BGP_FAULTS: Fault[] = [
   },
   {
     name: 'router-no-network',
-    description: 'the router lost its `network` statement for the nodes\' subnet: it advertises nothing to the nodes',
+    description: "the router lost its `network` statement for the nodes' subnet: it advertises nothing to the nodes",
     topologies: BGP_TOPOLOGIES,
     apply: (state) => removeRouterLines(state, /^network /),
   },
@@ -92,7 +95,8 @@ export const BGP_FAULTS: Fault[] = [
   },
   {
     name: 'router-unequal-paths',
-    description: "an inbound policy on the router gives one node's routes another MED: its paths are no longer equal, so no ECMP whatever maximum-paths says",
+    description:
+      "an inbound policy on the router gives one node's routes another MED: its paths are no longer equal, so no ECMP whatever maximum-paths says",
     topologies: SELECTIVE_TOPOLOGIES,
     apply: async (state) => {
       const bgp = bgpOf(state);
@@ -122,7 +126,7 @@ export const BGP_FAULTS: Fault[] = [
   },
   {
     name: 'router-not-reflector',
-    description: 'the router does not treat the nodes as route-reflector clients: no node learns another node\'s block',
+    description: "the router does not treat the nodes as route-reflector clients: no node learns another node's block",
     topologies: REFLECTOR_TOPOLOGIES,
     apply: (state) => removeRouterLines(state, /route-reflector-client/),
   },
@@ -141,14 +145,24 @@ export const BGP_FAULTS: Fault[] = [
       const as = /^router bgp (\d+)/m.exec(config)?.[1];
       const group = /^ neighbor (\S+) peer-group$/m.exec(config)?.[1];
       if (!as || !group) throw new Error("the router's configuration has no BGP peer group to put a policy on");
-      await configureRouter(state, ['route-map PNL-STRIP permit 10', 'set community none', 'exit', `router bgp ${as}`, 'address-family ipv4 unicast', `neighbor ${group} route-map PNL-STRIP in`]);
+      await configureRouter(state, [
+        'route-map PNL-STRIP permit 10',
+        'set community none',
+        'exit',
+        `router bgp ${as}`,
+        'address-family ipv4 unicast',
+        `neighbor ${group} route-map PNL-STRIP in`,
+      ]);
     },
   },
   {
     name: 'bgp-pool-not-exported',
     description: 'the pod pool has disableBGPExport true: no node advertises its blocks, so nobody learns a route to them',
     topologies: REFLECTOR_TOPOLOGIES,
-    apply: (state) => changeObjects(state, (objects) => objects.pools.filter((pool) => !pool.allowedUses.includes('LoadBalancer')).forEach((pool) => (pool.disableBGPExport = true))),
+    apply: (state) =>
+      changeObjects(state, (objects) =>
+        objects.pools.filter((pool) => !pool.allowedUses.includes('LoadBalancer')).forEach((pool) => (pool.disableBGPExport = true)),
+      ),
   },
   {
     name: 'node-vlan-label-wrong',
@@ -162,7 +176,8 @@ export const BGP_FAULTS: Fault[] = [
   },
   {
     name: 'kubelet-node-ip-eth0',
-    description: "every kubelet registers its node with its eth0 (Docker network) address instead of its eth1 address: the InternalIP is off the router's subnet",
+    description:
+      "every kubelet registers its node with its eth0 (Docker network) address instead of its eth1 address: the InternalIP is off the router's subnet",
     topologies: BGP_TOPOLOGIES,
     apply: async (state) => {
       for (const node of state.nodes) node.nodeIP = node.ip;

@@ -75,7 +75,23 @@ export const FAULTS: Fault[] = [
     description: 'every node masquerades pod traffic leaving eth0 (SNAT of pod-to-pod traffic across nodes)',
     apply: (state) =>
       Promise.all(
-        state.nodes.map((node) => execIn(node.netns, ['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-s', state.spec.pool.cidr, '-d', state.spec.pool.cidr, '-o', 'eth0', '-j', 'MASQUERADE'])),
+        state.nodes.map((node) =>
+          execIn(node.netns, [
+            'iptables',
+            '-t',
+            'nat',
+            '-A',
+            'POSTROUTING',
+            '-s',
+            state.spec.pool.cidr,
+            '-d',
+            state.spec.pool.cidr,
+            '-o',
+            'eth0',
+            '-j',
+            'MASQUERADE',
+          ]),
+        ),
       ).then(() => undefined),
   },
   {
@@ -93,7 +109,12 @@ export const FAULTS: Fault[] = [
   {
     name: 'no-gateway-route',
     description: "pods have a device default route instead of the route via Calico's 169.254.1.1",
-    apply: (state) => eachPod(state, () => [`route del default via ${CALICO_GATEWAY} dev eth0`, `route del ${CALICO_GATEWAY} dev eth0`, 'route add default dev eth0 scope link']),
+    apply: (state) =>
+      eachPod(state, () => [
+        `route del default via ${CALICO_GATEWAY} dev eth0`,
+        `route del ${CALICO_GATEWAY} dev eth0`,
+        'route add default dev eth0 scope link',
+      ]),
   },
   {
     name: 'bridge-cni',
@@ -121,7 +142,12 @@ export const FAULTS: Fault[] = [
               runBatch({
                 netns: pod.netns,
                 // Add before delete: an interface that loses its last IPv4 address loses its routes too.
-                lines: [`addr add ${pod.ip}/${cidr.prefix} dev eth0`, `addr del ${pod.ip}/32 dev eth0`, `route replace default via ${bridgeIP} dev eth0`, `route del ${CALICO_GATEWAY} dev eth0`],
+                lines: [
+                  `addr add ${pod.ip}/${cidr.prefix} dev eth0`,
+                  `addr del ${pod.ip}/32 dev eth0`,
+                  `route replace default via ${bridgeIP} dev eth0`,
+                  `route del ${CALICO_GATEWAY} dev eth0`,
+                ],
               }),
             ),
           );
@@ -134,7 +160,9 @@ export const FAULTS: Fault[] = [
     description: 'nodes reach each other’s pods through a router (the node network’s gateway) instead of directly',
     apply: async (state) => {
       const router = fabricNetns(state.name);
-      await eachNode(state, (node) => remoteBlocks(state, node).map((block) => `route replace ${block.cidr} via ${gatewayOf(state)} dev eth0 proto 80 onlink`));
+      await eachNode(state, (node) =>
+        remoteBlocks(state, node).map((block) => `route replace ${block.cidr} via ${gatewayOf(state)} dev eth0 proto 80 onlink`),
+      );
       await execIn(router, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
       await runBatch({
         netns: router,
@@ -185,11 +213,22 @@ export const FAULTS: Fault[] = [
     apply: async (state) => {
       const pod = bareMultitool(state);
       const node = findNode(state, pod.node);
-      await runBatch({ netns: node.netns, lines: ['link add link eth0 name mvpod type macvlan mode bridge', `link set mvpod netns ${pod.netns}`] });
+      await runBatch({
+        netns: node.netns,
+        lines: ['link add link eth0 name mvpod type macvlan mode bridge', `link set mvpod netns ${pod.netns}`],
+      });
       // Deleting eth0 takes its veth peer, the cali interface, and the host route along.
       await runBatch({
         netns: pod.netns,
-        lines: ['link del eth0', 'link set mvpod name eth0', `link set eth0 mtu ${state.mtu}`, 'link set eth0 up', `addr add ${pod.ip}/32 dev eth0`, `route add ${CALICO_GATEWAY} dev eth0 scope link`, `route add default via ${CALICO_GATEWAY} dev eth0`],
+        lines: [
+          'link del eth0',
+          'link set mvpod name eth0',
+          `link set eth0 mtu ${state.mtu}`,
+          'link set eth0 up',
+          `addr add ${pod.ip}/32 dev eth0`,
+          `route add ${CALICO_GATEWAY} dev eth0 scope link`,
+          `route add default via ${CALICO_GATEWAY} dev eth0`,
+        ],
       });
     },
   },
@@ -213,7 +252,9 @@ export const FAULTS: Fault[] = [
     name: 'no-control-plane-toleration',
     description: 'the DaemonSets do not tolerate the control-plane taint, so the control-plane runs none of their pods',
     apply: async (state) => {
-      const dropped = networkedPods(state).filter((pod) => pod.ownerKind === 'DaemonSet' && findNode(state, pod.node).role === 'control-plane');
+      const dropped = networkedPods(state).filter(
+        (pod) => pod.ownerKind === 'DaemonSet' && findNode(state, pod.node).role === 'control-plane',
+      );
       for (const pod of dropped) await cniDel(state, pod);
     },
   },
@@ -226,7 +267,10 @@ export const FAULTS: Fault[] = [
       if (!twin) throw new Error('no pod on another node to duplicate the address onto');
       const twinNode = findNode(state, twin.node);
       await runBatch({ netns: twin.netns, lines: [`addr add ${original.ip}/32 dev eth0`, `addr del ${twin.ip}/32 dev eth0`] });
-      await runBatch({ netns: twinNode.netns, lines: [`route del ${twin.ip} dev ${twin.hostInterface}`, `route add ${original.ip} dev ${twin.hostInterface} scope link`] });
+      await runBatch({
+        netns: twinNode.netns,
+        lines: [`route del ${twin.ip} dev ${twin.hostInterface}`, `route add ${original.ip} dev ${twin.hostInterface} scope link`],
+      });
       twin.ip = original.ip;
     },
   },
@@ -237,7 +281,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'proxy-arp-off',
-    description: "proxy ARP is off on the host interfaces, so nothing answers for 169.254.1.1",
+    description: 'proxy ARP is off on the host interfaces, so nothing answers for 169.254.1.1',
     apply: async (state) => {
       await Promise.all(
         state.nodes.map((node) => {
@@ -254,7 +298,9 @@ export const FAULTS: Fault[] = [
     apply: async (state) => {
       const wrongServer = intToIp(parseCidr(state.spec.serviceSubnet).base + 53);
       for (const pod of networkedPods(state)) {
-        const text = resolvConf(state, pod).replace(`nameserver ${state.dnsServiceIP}`, `nameserver ${wrongServer}`).replace(`${pod.namespace}.svc.cluster.local `, '');
+        const text = resolvConf(state, pod)
+          .replace(`nameserver ${state.dnsServiceIP}`, `nameserver ${wrongServer}`)
+          .replace(`${pod.namespace}.svc.cluster.local `, '');
         writeFileSync(join('/etc/netns', pod.netns, 'resolv.conf'), text);
       }
     },
@@ -269,7 +315,12 @@ export const FAULTS: Fault[] = [
             netns: node.netns,
             lines: podsOn(state, node).flatMap((pod) => {
               const renamed = `veth${(pod.hostInterface ?? '').slice(4, 12)}`;
-              return [`link set ${pod.hostInterface} down`, `link set ${pod.hostInterface} name ${renamed}`, `link set ${renamed} up`, `route replace ${pod.ip} dev ${renamed} scope link`];
+              return [
+                `link set ${pod.hostInterface} down`,
+                `link set ${pod.hostInterface} name ${renamed}`,
+                `link set ${renamed} up`,
+                `route replace ${pod.ip} dev ${renamed} scope link`,
+              ];
             }),
           }),
         ),
@@ -316,7 +367,8 @@ export const FAULTS: Fault[] = [
     name: 'stale-cni-config',
     description: "a leftover 00-bridge.conflist of another CNI sorts before Calico's configuration on every node",
     apply: async (state) => {
-      for (const node of state.nodes) writeFileSync(join(nodeLayerDir(state.name, node.name), 'etc/cni/net.d/00-bridge.conflist'), STALE_BRIDGE_CONFLIST);
+      for (const node of state.nodes)
+        writeFileSync(join(nodeLayerDir(state.name, node.name), 'etc/cni/net.d/00-bridge.conflist'), STALE_BRIDGE_CONFLIST);
     },
   },
   {
@@ -367,7 +419,10 @@ async function readdress(state: LabState, pod: LabPod, ip: string): Promise<void
   const node = findNode(state, pod.node);
   // Add before delete: an interface that loses its last IPv4 address loses its routes too.
   await runBatch({ netns: pod.netns, lines: [`addr add ${ip}/32 dev eth0`, `addr del ${pod.ip}/32 dev eth0`] });
-  await runBatch({ netns: node.netns, lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route add ${ip} dev ${pod.hostInterface} scope link`] });
+  await runBatch({
+    netns: node.netns,
+    lines: [`route del ${pod.ip} dev ${pod.hostInterface}`, `route add ${ip} dev ${pod.hostInterface} scope link`],
+  });
   await eachNode(state, (each) => (each.name === node.name ? [] : [`route add ${ip}/32 via ${node.ip} dev eth0 onlink`]));
   pod.ip = ip;
 }

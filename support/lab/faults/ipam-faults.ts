@@ -45,21 +45,39 @@ function firstWorkerBlock(state: LabState) {
 export const IPAM_FAULTS: Fault[] = [
   {
     name: 'nat-outgoing-off',
-    description: "Felix on the worker nodes does not program natOutgoing: pods there leave the cluster with their own address",
+    description: 'Felix on the worker nodes does not program natOutgoing: pods there leave the cluster with their own address',
     // The workers only: CoreDNS (on the control-plane) still reaches its upstream, as in a cluster where one Felix lags.
-    apply: (state) => Promise.all(workers(state).map((node) => execIn(node.netns, ['iptables', '-t', 'nat', '-F', NAT_OUTGOING_CHAIN]))).then(() => undefined),
+    apply: (state) =>
+      Promise.all(workers(state).map((node) => execIn(node.netns, ['iptables', '-t', 'nat', '-F', NAT_OUTGOING_CHAIN]))).then(
+        () => undefined,
+      ),
   },
   {
     name: 'nat-outgoing-everything',
     description: 'the natOutgoing rule lacks its "destination not in a pool" exclusion: pod-to-pod traffic across nodes is masqueraded too',
     apply: async (state) => {
       await eachNodeExec(state, ['iptables', '-t', 'nat', '-F', NAT_OUTGOING_CHAIN]);
-      await eachNodeExec(state, ['iptables', '-t', 'nat', '-A', NAT_OUTGOING_CHAIN, '-m', 'set', '--match-set', MASQ_POOLS_IPSET, 'src', '-j', 'MASQUERADE', '--random-fully']);
+      await eachNodeExec(state, [
+        'iptables',
+        '-t',
+        'nat',
+        '-A',
+        NAT_OUTGOING_CHAIN,
+        '-m',
+        'set',
+        '--match-set',
+        MASQ_POOLS_IPSET,
+        'src',
+        '-j',
+        'MASQUERADE',
+        '--random-fully',
+      ]);
     },
   },
   {
     name: 'affinity-wrong-node',
-    description: "the first worker's BlockAffinity names the other worker (a stale object left by a node rename), though the block's pods still run on the first",
+    description:
+      "the first worker's BlockAffinity names the other worker (a stale object left by a node rename), though the block's pods still run on the first",
     apply: async (state) => {
       const { worker, block } = firstWorkerBlock(state);
       const other = workers(state).find((node) => node !== worker) ?? state.nodes.find((node) => node !== worker);
@@ -83,16 +101,21 @@ export const IPAM_FAULTS: Fault[] = [
       const { block } = firstWorkerBlock(state);
       const wide = parseCidr(block.cidr);
       const narrow = { base: wide.base, prefix: wide.prefix + 1, size: wide.size / 2 };
-      if (Object.keys(block.allocations).some((ordinal) => Number(ordinal) >= narrow.size)) throw new Error(`block ${block.cidr} holds addresses beyond its first half`);
+      if (Object.keys(block.allocations).some((ordinal) => Number(ordinal) >= narrow.size))
+        throw new Error(`block ${block.cidr} holds addresses beyond its first half`);
       const before = block.cidr;
       block.cidr = formatCidr(narrow);
       block.unallocated = block.unallocated.filter((ordinal) => ordinal < narrow.size);
-      await Promise.all(state.nodes.map((node) => runBatch({ netns: node.netns, lines: [`route del ${before}`, blockRouteLine(state, node, block.cidr, block.node)] })));
+      await Promise.all(
+        state.nodes.map((node) =>
+          runBatch({ netns: node.netns, lines: [`route del ${before}`, blockRouteLine(state, node, block.cidr, block.node)] }),
+        ),
+      );
     },
   },
   {
     name: 'pool-selector-drift',
-    description: "the default IPPool was edited after install (nodeSelector \"!all()\"), so it no longer is what the Installation declares",
+    description: 'the default IPPool was edited after install (nodeSelector "!all()"), so it no longer is what the Installation declares',
     topologies: [DEFAULT, STATIC_IP, MULTI_IPPOOL],
     apply: async (state) => {
       const [pool] = state.spec.pools;
@@ -136,7 +159,14 @@ export const IPAM_FAULTS: Fault[] = [
     topologies: [STATIC_IP],
     apply: async (state) => {
       const pods = state.pods.filter((pod) => !pod.hostNetwork);
-      await Promise.all(state.nodes.map((node) => sysctl(node.netns, pods.filter((pod) => pod.node === node.name).map((pod) => `net.ipv4.conf.${pod.hostInterface}.proxy_arp=0`))));
+      await Promise.all(
+        state.nodes.map((node) =>
+          sysctl(
+            node.netns,
+            pods.filter((pod) => pod.node === node.name).map((pod) => `net.ipv4.conf.${pod.hostInterface}.proxy_arp=0`),
+          ),
+        ),
+      );
     },
   },
   {
@@ -147,7 +177,7 @@ export const IPAM_FAULTS: Fault[] = [
   },
   {
     name: 'stray-secondary-pod',
-    description: "a multitool-1 pod took its address from the secondary pool (a stray ipv4pools annotation on its namespace)",
+    description: 'a multitool-1 pod took its address from the secondary pool (a stray ipv4pools annotation on its namespace)',
     topologies: [MULTI_IPPOOL],
     apply: async (state) => {
       const secondary = state.spec.pools[1];
@@ -156,7 +186,10 @@ export const IPAM_FAULTS: Fault[] = [
       if (!secondary || !workload || !old) throw new Error('no secondary pool or multitool-1 pod to misplace');
       const blocksBefore = state.ipam.blocks.map((block) => block.cidr);
       await cniDel(state, old);
-      const stray = { ...workload, annotations: { ...workload.annotations, 'cni.projectcalico.org/ipv4pools': JSON.stringify([secondary.name]) } };
+      const stray = {
+        ...workload,
+        annotations: { ...workload.annotations, 'cni.projectcalico.org/ipv4pools': JSON.stringify([secondary.name]) },
+      };
       const pod = await admitPod(state, stray, uniquePodName(state, workload), old.node);
       if (!pod) throw new Error('the stray pod got no address');
       // The namespace's annotation, not the DaemonSet's template: the pod does not show it.

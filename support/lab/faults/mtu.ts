@@ -30,10 +30,13 @@ export const MTU_FAULTS: Fault[] = [
   },
   {
     name: 'router-vlan-1500',
-    description: "the router's interface on the lone worker's subnet is at 1500 from the start (the lesson's misconfiguration, never fixed)",
+    description:
+      "the router's interface on the lone worker's subnet is at 1500 from the start (the lesson's misconfiguration, never fixed)",
     topologies: MTU_LAB,
     apply: async (state) => {
-      const far = state.nodes.filter((node) => node.role === 'worker').find((node) => !state.nodes.some((other) => other !== node && sameSubnet(other.calicoAddress, node.calicoAddress)));
+      const far = state.nodes
+        .filter((node) => node.role === 'worker')
+        .find((node) => !state.nodes.some((other) => other !== node && sameSubnet(other.calicoAddress, node.calicoAddress)));
       const svi = routerAddresses(state.spec).find((address) => far && sameSubnet(address, far.calicoAddress));
       if (!svi) throw new Error("no router interface on the lone worker's subnet");
       await runBatch({ netns: routerNetns(state.name), lines: [`link set ${svi.dev} mtu 1500`] });
@@ -41,18 +44,22 @@ export const MTU_FAULTS: Fault[] = [
   },
   {
     name: 'router-port-1500',
-    description: "the router's port to the lone worker is at 1500 while its VLAN interface says 9000: larger frames are dropped without a word",
+    description:
+      "the router's port to the lone worker is at 1500 while its VLAN interface says 9000: larger frames are dropped without a word",
     topologies: MTU_LAB,
     apply: async (state) => {
-      const far = state.nodes.filter((node) => node.role === 'worker').find((node) => !state.nodes.some((other) => other !== node && sameSubnet(other.calicoAddress, node.calicoAddress)));
+      const far = state.nodes
+        .filter((node) => node.role === 'worker')
+        .find((node) => !state.nodes.some((other) => other !== node && sameSubnet(other.calicoAddress, node.calicoAddress)));
       const link = state.spec.routed?.links.find((candidate) => candidate.node === far?.name);
-      if (!link) throw new Error("no router port to the lone worker");
+      if (!link) throw new Error('no router port to the lone worker');
       await runBatch({ netns: routerNetns(state.name), lines: [`link set ${link.routerIface} mtu 1500`] });
     },
   },
   {
     name: 'ip-no-pmtu-disc',
-    description: 'the control-plane sends without DF (net.ipv4.ip_no_pmtu_disc=1): the router fragments its segments instead of answering "fragmentation needed"',
+    description:
+      'the control-plane sends without DF (net.ipv4.ip_no_pmtu_disc=1): the router fragments its segments instead of answering "fragmentation needed"',
     topologies: MTU_LAB,
     apply: async (state) => {
       const controlPlane = state.nodes.find((node) => node.role === 'control-plane');
@@ -72,7 +79,10 @@ export const MTU_FAULTS: Fault[] = [
         netns: routerNetns(state.name),
         lines: routerAddresses(state.spec)
           .filter((address) => address.dev.startsWith('vlan'))
-          .map((address) => `route replace ${address.cidr.replace(/\.\d+\//, '.0/')} dev ${address.dev} proto kernel scope link src ${address.cidr.split('/')[0]}`),
+          .map(
+            (address) =>
+              `route replace ${address.cidr.replace(/\.\d+\//, '.0/')} dev ${address.dev} proto kernel scope link src ${address.cidr.split('/')[0]}`,
+          ),
       });
     },
   },
@@ -81,7 +91,17 @@ export const MTU_FAULTS: Fault[] = [
     description: 'the router sends no ICMP "fragmentation needed" (a filter drops it): path MTU discovery is blocked whatever the nodes do',
     topologies: MTU_LAB,
     apply: async (state) => {
-      await execIn(routerNetns(state.name), ['iptables', '-A', 'OUTPUT', '-p', 'icmp', '--icmp-type', 'fragmentation-needed', '-j', 'DROP']);
+      await execIn(routerNetns(state.name), [
+        'iptables',
+        '-A',
+        'OUTPUT',
+        '-p',
+        'icmp',
+        '--icmp-type',
+        'fragmentation-needed',
+        '-j',
+        'DROP',
+      ]);
     },
   },
   {
@@ -107,7 +127,10 @@ export const MTU_FAULTS: Fault[] = [
       const server = pod(state, 'netshoot-server');
       const client = pod(state, 'netshoot-client');
       const clientNode = state.nodes.find((node) => node.name === client.node);
-      const beside = state.nodes.find((node) => node.role === 'worker' && node.name !== client.node && clientNode && sameSubnet(node.calicoAddress, clientNode.calicoAddress));
+      const beside = state.nodes.find(
+        (node) =>
+          node.role === 'worker' && node.name !== client.node && clientNode && sameSubnet(node.calicoAddress, clientNode.calicoAddress),
+      );
       if (!beside) throw new Error("no other worker in the client's subnet");
       await cniDel(state, server);
       await cniAdd(state, { namespace: server.namespace, name: server.name, node: beside.name, labels: server.labels });

@@ -27,7 +27,15 @@ const ownBlock = (state: LabState, node: LabNode) => state.ipam.blocks.filter((b
 async function reprogramFelix(state: LabState): Promise<void> {
   await Promise.all(
     state.nodes.map(async (node) => {
-      await runBatch({ netns: node.netns, lines: [`link del ${VXLAN_DEVICE}`, ...vxlanDeviceLines(state, node), ...vxlanNeighbourLines(state, node), ...blockRouteLines(state, node)] });
+      await runBatch({
+        netns: node.netns,
+        lines: [
+          `link del ${VXLAN_DEVICE}`,
+          ...vxlanDeviceLines(state, node),
+          ...vxlanNeighbourLines(state, node),
+          ...blockRouteLines(state, node),
+        ],
+      });
       await runBridgeBatch({ netns: node.netns, lines: vxlanFdbLines(state, node) });
     }),
   );
@@ -40,7 +48,10 @@ export const ROUTED_FAULTS: Fault[] = [
     topologies: ROUTED_TOPOLOGIES,
     apply: async (state) => {
       const [near, far] = crossSubnetPair(state);
-      await runBridgeBatch({ netns: near.netns, lines: [`fdb del ${far.tunnelMac} dev ${VXLAN_DEVICE} dst ${far.calicoAddress.cidr.split('/')[0]} self`] });
+      await runBridgeBatch({
+        netns: near.netns,
+        lines: [`fdb del ${far.tunnelMac} dev ${VXLAN_DEVICE} dst ${far.calicoAddress.cidr.split('/')[0]} self`],
+      });
     },
   },
   {
@@ -54,13 +65,19 @@ export const ROUTED_FAULTS: Fault[] = [
   },
   {
     name: 'cross-subnet-native',
-    description: "the first worker routes the other subnet's worker's block natively through the router, which has no route for pods and drops it",
+    description:
+      "the first worker routes the other subnet's worker's block natively through the router, which has no route for pods and drops it",
     topologies: [...ROUTED_TOPOLOGIES, 'mtu-lab'],
     apply: async (state) => {
       const [near, far] = crossSubnetPair(state);
       const gateway = routerAddresses(state.spec).find((address) => sameSubnet(address, near.calicoAddress));
       if (!gateway) throw new Error('the router has no address on the first worker’s subnet');
-      await runBatch({ netns: near.netns, lines: ownBlock(state, far).map((block) => `route replace ${block.cidr} via ${gateway.cidr.split('/')[0]} dev ${near.calicoAddress.dev} proto 80`) });
+      await runBatch({
+        netns: near.netns,
+        lines: ownBlock(state, far).map(
+          (block) => `route replace ${block.cidr} via ${gateway.cidr.split('/')[0]} dev ${near.calicoAddress.dev} proto 80`,
+        ),
+      });
     },
   },
   {
@@ -73,11 +90,13 @@ export const ROUTED_FAULTS: Fault[] = [
   },
   {
     name: 'autodetect-first-found',
-    description: 'the Installation lost nodeAddressAutodetectionV4: Calico takes the first address it finds, eth0 on the Kind network, for every node',
+    description:
+      'the Installation lost nodeAddressAutodetectionV4: Calico takes the first address it finds, eth0 on the Kind network, for every node',
     topologies: ROUTED_TOPOLOGIES,
     apply: async (state) => {
       state.spec.nodeAddressCidrs = undefined;
-      for (const node of state.nodes) node.calicoAddress = nodeInterfaceAddresses(state.spec, node.name, node.ip)[0] as LabNode['calicoAddress'];
+      for (const node of state.nodes)
+        node.calicoAddress = nodeInterfaceAddresses(state.spec, node.name, node.ip)[0] as LabNode['calicoAddress'];
       await reprogramFelix(state);
     },
   },
@@ -96,7 +115,10 @@ export const ROUTED_FAULTS: Fault[] = [
     topologies: ROUTED_TOPOLOGIES,
     apply: async (state) => {
       const [, far] = crossSubnetPair(state);
-      await runBatch({ netns: routerNetns(state.name), lines: [`route add ${state.spec.pool.cidr} via ${far.calicoAddress.cidr.split('/')[0]}`] });
+      await runBatch({
+        netns: routerNetns(state.name),
+        lines: [`route add ${state.spec.pool.cidr} via ${far.calicoAddress.cidr.split('/')[0]}`],
+      });
     },
   },
   {

@@ -32,7 +32,9 @@ export function natOutgoingIpsets(state: LabState): string {
 
 /** Input for `iptables-restore --noflush`: the nat table's chains, hooked into POSTROUTING. */
 export function natOutgoingRules(masqueradeEverything = false): string {
-  const match = masqueradeEverything ? `-m set --match-set ${MASQ_POOLS_IPSET} src` : `-m set --match-set ${MASQ_POOLS_IPSET} src -m set ! --match-set ${ALL_POOLS_IPSET} dst`;
+  const match = masqueradeEverything
+    ? `-m set --match-set ${MASQ_POOLS_IPSET} src`
+    : `-m set --match-set ${MASQ_POOLS_IPSET} src -m set ! --match-set ${ALL_POOLS_IPSET} dst`;
   return [
     '*nat',
     ':cali-POSTROUTING - [0:0]',

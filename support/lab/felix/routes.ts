@@ -44,13 +44,17 @@ function remoteVteps(state: LabState, node: LabNode): LabNode[] {
 /** One permanent ARP entry per remote VTEP on vxlan.calico: its tunnel address → its MAC. */
 export function vxlanNeighbourLines(state: LabState, node: LabNode): string[] {
   if (!node.tunnelIP) return [];
-  return remoteVteps(state, node).map((other) => `neigh replace ${other.tunnelIP} lladdr ${other.tunnelMac} dev ${VXLAN_DEVICE} nud permanent`);
+  return remoteVteps(state, node).map(
+    (other) => `neigh replace ${other.tunnelIP} lladdr ${other.tunnelMac} dev ${VXLAN_DEVICE} nud permanent`,
+  );
 }
 
 /** `bridge -batch` lines: one FDB entry per remote VTEP, its MAC → its node's Calico address. */
 export function vxlanFdbLines(state: LabState, node: LabNode): string[] {
   if (!node.tunnelIP) return [];
-  return remoteVteps(state, node).map((other) => `fdb replace ${other.tunnelMac} dev ${VXLAN_DEVICE} dst ${other.calicoAddress.cidr.split('/')[0]} self permanent`);
+  return remoteVteps(state, node).map(
+    (other) => `fdb replace ${other.tunnelMac} dev ${VXLAN_DEVICE} dst ${other.calicoAddress.cidr.split('/')[0]} self permanent`,
+  );
 }
 
 /**
@@ -74,7 +78,9 @@ export function blockRouteLine(state: LabState, node: LabNode, cidr: string, own
   const ownerNode = state.nodes.find((candidate) => candidate.name === owner);
   if (!ownerNode) throw new Error(`block ${cidr} belongs to unknown node ${owner}`);
   const encapsulation = state.spec.pool.encapsulation;
-  const tunnelled = ownerNode.tunnelIP && (encapsulation === 'VXLAN' || (encapsulation === 'VXLANCrossSubnet' && !sameSubnet(node.calicoAddress, ownerNode.calicoAddress)));
+  const tunnelled =
+    ownerNode.tunnelIP &&
+    (encapsulation === 'VXLAN' || (encapsulation === 'VXLANCrossSubnet' && !sameSubnet(node.calicoAddress, ownerNode.calicoAddress)));
   if (tunnelled) return `route replace ${cidr} via ${ownerNode.tunnelIP} dev ${VXLAN_DEVICE} onlink`;
   return `route replace ${cidr} via ${ownerNode.calicoAddress.cidr.split('/')[0]} dev ${node.calicoAddress.dev} proto ${CALICO_ROUTE_PROTO} onlink`;
 }
@@ -90,6 +96,10 @@ export function borrowedRouteLines(state: LabState, node: LabNode, pods: LabPod[
     const block = state.ipam.blocks.find((candidate) => cidrContains(candidate.cidr, pod.ip));
     if (!block || block.node === pod.node) return [];
     const podNode = state.nodes.find((candidate) => candidate.name === pod.node);
-    return podNode ? [`route replace ${pod.ip}/32 via ${podNode.calicoAddress.cidr.split('/')[0]} dev ${node.calicoAddress.dev} proto ${CALICO_ROUTE_PROTO} onlink`] : [];
+    return podNode
+      ? [
+          `route replace ${pod.ip}/32 via ${podNode.calicoAddress.cidr.split('/')[0]} dev ${node.calicoAddress.dev} proto ${CALICO_ROUTE_PROTO} onlink`,
+        ]
+      : [];
   });
 }

@@ -139,11 +139,17 @@ export class Ipam {
   private blocks: BlockState[];
   readonly reservations: ReservationConfig[];
 
-  constructor(pools: PoolConfig | PoolConfig[], blocks: BlockState[] = [], reservations: ReservationConfig[] = [], readonly labName?: string) {
+  constructor(
+    pools: PoolConfig | PoolConfig[],
+    blocks: BlockState[] = [],
+    reservations: ReservationConfig[] = [],
+    readonly labName?: string,
+  ) {
     this.pools = (Array.isArray(pools) ? pools : [pools]).map((pool) => ({ ...pool }));
     for (const pool of this.pools) {
       const cidr = parseCidr(pool.cidr);
-      if (pool.blockSize < cidr.prefix || pool.blockSize > 32) throw new Error(`block size /${pool.blockSize} does not fit pool ${pool.cidr}`);
+      if (pool.blockSize < cidr.prefix || pool.blockSize > 32)
+        throw new Error(`block size /${pool.blockSize} does not fit pool ${pool.cidr}`);
     }
     this.blocks = blocks.map(cloneBlock);
     this.reservations = reservations.map((reservation) => ({ ...reservation, cidrs: [...reservation.cidrs] }));
@@ -168,7 +174,9 @@ export class Ipam {
     this.releaseEmptyBlocksOutside(node, pools);
     const inPools = (block: BlockState) => pools.some((pool) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string));
     // In the order the Kubernetes API lists the node's BlockAffinities: by name (getAffineBlocks).
-    const affine = this.blocks.filter((block) => block.node === node && inPools(block)).sort((a, b) => blockAffinityName(a.node, a.cidr).localeCompare(blockAffinityName(b.node, b.cidr)));
+    const affine = this.blocks
+      .filter((block) => block.node === node && inPools(block))
+      .sort((a, b) => blockAffinityName(a.node, a.cidr).localeCompare(blockAffinityName(b.node, b.cidr)));
     const reserved = options.ignoreReservations ? () => false : (ip: string) => this.isReserved(ip);
     for (const block of affine) {
       const ip = this.takeFree(block, holder, options.attributes, reserved);
@@ -226,7 +234,13 @@ export class Ipam {
         cidr: block.cidr,
         node: block.node,
         allocations: Object.entries(block.allocations)
-          .map(([ordinal, holder]) => ({ ip: nthAddress(cidr, Number(ordinal)), holder, ...(block.attributes?.[Number(ordinal)] ? { attributes: { ...block.attributes[Number(ordinal)] } } : {}) }))
+          .map(([ordinal, holder]) => ({
+            ip: nthAddress(cidr, Number(ordinal)),
+            holder,
+            // Calico's handle (k8s-pod-network.<containerID>, vxlan-tunnel-addr-<node>) is the attributes' handle_id.
+            ...(block.attributes?.[Number(ordinal)]?.handle_id ? { handle: block.attributes[Number(ordinal)]?.handle_id } : {}),
+            ...(block.attributes?.[Number(ordinal)] ? { attributes: { ...block.attributes[Number(ordinal)] } } : {}),
+          }))
           .sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip)),
       };
     });
@@ -234,7 +248,14 @@ export class Ipam {
 
   /** The BlockAffinity objects Calico keeps for the blocks, named as its Kubernetes backend names them. */
   affinities(): BlockAffinityView[] {
-    return this.blocks.map((block) => ({ name: block.affinityName ?? blockAffinityName(block.node, block.cidr), node: block.node, cidr: block.cidr, state: 'confirmed', deleted: 'false', type: 'host' }));
+    return this.blocks.map((block) => ({
+      name: block.affinityName ?? blockAffinityName(block.node, block.cidr),
+      node: block.node,
+      cidr: block.cidr,
+      state: 'confirmed',
+      deleted: 'false',
+      type: 'host',
+    }));
   }
 
   /**
@@ -246,7 +267,9 @@ export class Ipam {
     const inUse = (block: BlockState) => Object.keys(block.allocations).length;
     const pools = this.pools.map((pool) => {
       const total = parseCidr(pool.cidr).size;
-      const used = this.blocks.filter((block) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string)).reduce((sum, block) => sum + inUse(block), 0);
+      const used = this.blocks
+        .filter((block) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string))
+        .reduce((sum, block) => sum + inUse(block), 0);
       return { name: poolName(pool), cidr: pool.cidr, total, inUse: used, free: total - used };
     });
     const blocks = this.blocks.map((block) => {
@@ -275,11 +298,19 @@ export class Ipam {
   private releaseEmptyBlocksOutside(node: string, pools: PoolConfig[]): void {
     const selecting = this.pools.filter((pool) => selectsNode(pool.nodeSelector, node) || pools.includes(pool));
     this.blocks = this.blocks.filter(
-      (block) => block.node !== node || Object.keys(block.allocations).length > 0 || selecting.some((pool) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string)),
+      (block) =>
+        block.node !== node ||
+        Object.keys(block.allocations).length > 0 ||
+        selecting.some((pool) => cidrContains(pool.cidr, block.cidr.split('/')[0] as string)),
     );
   }
 
-  private takeFree(block: BlockState, holder: string, attributes: Record<string, string> | undefined, reserved: (ip: string) => boolean): string | undefined {
+  private takeFree(
+    block: BlockState,
+    holder: string,
+    attributes: Record<string, string> | undefined,
+    reserved: (ip: string) => boolean,
+  ): string | undefined {
     const base = parseCidr(block.cidr).base;
     const index = block.unallocated.findIndex((ordinal) => !reserved(intToIp(base + ordinal)));
     if (index < 0) return undefined;

@@ -20,7 +20,8 @@ export function operatorIpPool(pool: PoolSpec): { spec: Record<string, unknown>;
       assignmentMode: 'Automatic',
       blockSize: pool.blockSize,
       cidr: pool.cidr,
-      disableBGPExport: pool.disableBGPExport,
+      // omitempty in Calico's IPPoolSpec: a false value is not stored.
+      ...(pool.disableBGPExport ? { disableBGPExport: true } : {}),
       ...MODES[pool.encapsulation],
       natOutgoing: pool.natOutgoing,
       nodeSelector: pool.nodeSelector,

@@ -32,7 +32,9 @@ export function applyProxyFaults(state: LabState, input: ProxyInput): BentInput 
   if (faults.includes(PROXY_FAULTS.endpointMissing)) {
     const lastWorker = state.nodes.filter((node) => node.role === 'worker').at(-1)?.name;
     bent.slices = input.slices.map((slice) =>
-      slice.namespace === 'kube-system' ? slice : { ...slice, endpoints: slice.endpoints.filter((endpoint) => endpoint.nodeName !== lastWorker) },
+      slice.namespace === 'kube-system'
+        ? slice
+        : { ...slice, endpoints: slice.endpoints.filter((endpoint) => endpoint.nodeName !== lastWorker) },
     );
   }
   if (faults.includes(PROXY_FAULTS.masqueradeAll)) bent.masqueradeAll = true;
@@ -54,9 +56,18 @@ export async function removeKubeProxy(node: LabNode): Promise<void> {
   }
   for (const table of ['nat', 'filter']) {
     const saved = await runChecked(['ip', 'netns', 'exec', node.netns, 'iptables-save', '-t', table], where);
-    const chains = saved.stdout.split('\n').filter((line) => line.startsWith(':KUBE-')).map((line) => line.slice(1).split(' ')[0] as string);
+    const chains = saved.stdout
+      .split('\n')
+      .filter((line) => line.startsWith(':KUBE-'))
+      .map((line) => line.slice(1).split(' ')[0] as string);
     if (chains.length === 0) continue;
-    const restore = [`*${table}`, ...chains.map((chain) => `:${chain} - [0:0]`), ...chains.map((chain) => `-X ${chain}`), 'COMMIT', ''].join('\n');
+    const restore = [
+      `*${table}`,
+      ...chains.map((chain) => `:${chain} - [0:0]`),
+      ...chains.map((chain) => `-X ${chain}`),
+      'COMMIT',
+      '',
+    ].join('\n');
     await runChecked(['ip', 'netns', 'exec', node.netns, 'iptables-restore', '-w', '--noflush'], { ...where, input: restore });
   }
 }
@@ -70,7 +81,8 @@ export const KUBE_PROXY_FAULTS: Fault[] = [
   },
   {
     name: PROXY_FAULTS.masqueradeAll,
-    description: 'kube-proxy runs with --masquerade-all: every connection to a ClusterIP is masqueraded, so backends see a node, not the client pod',
+    description:
+      'kube-proxy runs with --masquerade-all: every connection to a ClusterIP is masqueraded, so backends see a node, not the client pod',
     apply: async () => {},
   },
   {
@@ -80,7 +92,8 @@ export const KUBE_PROXY_FAULTS: Fault[] = [
   },
   {
     name: PROXY_FAULTS.notOnControlPlane,
-    description: "kube-proxy does not run on the control-plane node (its DaemonSet lacks the control-plane toleration): no Service rules there",
+    description:
+      'kube-proxy does not run on the control-plane node (its DaemonSet lacks the control-plane toleration): no Service rules there',
     apply: async (state) => {
       await Promise.all(state.nodes.filter((node) => node.role === 'control-plane').map(removeKubeProxy));
     },

@@ -32,15 +32,102 @@ export interface ProxyRules {
 
 /** The jumps into kube-proxy's chains from the built-in ones, which it ensures once (iptablesJumpChains). */
 export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[] }[] = [
-  { table: 'filter', chain: 'INPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes load balancer firewall', '-j', 'KUBE-PROXY-FIREWALL'] },
-  { table: 'filter', chain: 'INPUT', args: ['-m', 'comment', '--comment', 'kubernetes health check service ports', '-j', 'KUBE-NODEPORTS'] },
-  { table: 'filter', chain: 'INPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'] },
-  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes load balancer firewall', '-j', 'KUBE-PROXY-FIREWALL'] },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes load balancer firewall',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: ['-m', 'comment', '--comment', 'kubernetes health check service ports', '-j', 'KUBE-NODEPORTS'],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes externally-visible service portals',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes load balancer firewall',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
   { table: 'filter', chain: 'FORWARD', args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'] },
-  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'] },
-  { table: 'filter', chain: 'OUTPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes load balancer firewall', '-j', 'KUBE-PROXY-FIREWALL'] },
-  { table: 'filter', chain: 'OUTPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes externally-visible service portals',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes load balancer firewall',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+  },
   { table: 'nat', chain: 'OUTPUT', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
   { table: 'nat', chain: 'PREROUTING', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
   { table: 'nat', chain: 'POSTROUTING', args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'] },
@@ -76,7 +163,9 @@ function servicePorts(input: ProxyInput): PortEndpoints[] {
   return input.services
     .filter((service) => !isHeadless(service))
     .flatMap((service) => {
-      const slice = input.slices.find((candidate) => candidate.namespace === service.namespace && candidate.labels['kubernetes.io/service-name'] === service.name);
+      const slice = input.slices.find(
+        (candidate) => candidate.namespace === service.namespace && candidate.labels['kubernetes.io/service-name'] === service.name,
+      );
       return service.ports.map((port) => {
         const slicePort = slice?.ports.find((candidate) => candidate.name === (port.name ?? '') && candidate.protocol === port.protocol);
         const endpoints = slicePort ? readyAddresses(slice).map((ip) => `${ip}:${slicePort.port}`) : [];
@@ -98,18 +187,23 @@ export function proxyRules(input: ProxyInput): ProxyRules {
   for (const port of servicePorts(input)) {
     const match = ['-m', port.protocol, '-p', port.protocol, '-d', port.service.clusterIP, '--dport', String(port.port)];
     if (port.endpoints.length === 0) {
-      filterRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} has no endpoints`, ...match, '-j', 'REJECT'));
+      filterRules.push(
+        line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} has no endpoints`, ...match, '-j', 'REJECT'),
+      );
       continue;
     }
     const svcChain = serviceChainName(port.name, port.protocol);
     natChains.push(svcChain);
     natRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, '-j', svcChain));
     const notFromPods = input.masqueradeAll ? [] : ['!', '-s', input.clusterCIDR];
-    natRules.push(line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, ...notFromPods, '-j', 'KUBE-MARK-MASQ'));
+    natRules.push(
+      line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, ...notFromPods, '-j', 'KUBE-MARK-MASQ'),
+    );
     const n = port.endpoints.length;
     port.endpoints.forEach((endpoint, i) => {
       const sepChain = endpointChainName(port.name, port.protocol, endpoint);
-      const chance = i < n - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(input.probabilityReversed ? i + 1 : n - i)] : [];
+      const chance =
+        i < n - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(input.probabilityReversed ? i + 1 : n - i)] : [];
       natRules.push(line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} -> ${endpoint}`, ...chance, '-j', sepChain));
     });
     for (const endpoint of port.endpoints) {
@@ -117,20 +211,88 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       natChains.push(sepChain);
       const ip = endpoint.slice(0, endpoint.lastIndexOf(':'));
       natRules.push(line('-A', sepChain, '-m', 'comment', '--comment', port.name, '-s', ip, '-j', 'KUBE-MARK-MASQ'));
-      natRules.push(line('-A', sepChain, '-m', 'comment', '--comment', port.name, '-m', port.protocol, '-p', port.protocol, '-j', 'DNAT', '--to-destination', endpoint));
+      natRules.push(
+        line(
+          '-A',
+          sepChain,
+          '-m',
+          'comment',
+          '--comment',
+          port.name,
+          '-m',
+          port.protocol,
+          '-p',
+          port.protocol,
+          '-j',
+          'DNAT',
+          '--to-destination',
+          endpoint,
+        ),
+      );
     }
   }
-  natRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', 'kubernetes service nodeports; NOTE: this must be the last rule in this chain', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'KUBE-NODEPORTS'));
+  natRules.push(
+    line(
+      '-A',
+      'KUBE-SERVICES',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service nodeports; NOTE: this must be the last rule in this chain',
+      '-m',
+      'addrtype',
+      '--dst-type',
+      'LOCAL',
+      '-j',
+      'KUBE-NODEPORTS',
+    ),
+  );
   natRules.push(
     line('-A', 'KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'RETURN'),
     line('-A', 'KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', MASQUERADE_MARK),
-    line('-A', 'KUBE-POSTROUTING', '-m', 'comment', '--comment', 'kubernetes service traffic requiring SNAT', '-j', 'MASQUERADE', '--random-fully'),
+    line(
+      '-A',
+      'KUBE-POSTROUTING',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service traffic requiring SNAT',
+      '-j',
+      'MASQUERADE',
+      '--random-fully',
+    ),
     line('-A', 'KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', MASQUERADE_MARK),
   );
   filterRules.push(
     line('-A', 'KUBE-FORWARD', '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP'),
-    line('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', 'kubernetes forwarding rules', '-m', 'mark', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'ACCEPT'),
-    line('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', 'kubernetes forwarding conntrack rule', '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT'),
+    line(
+      '-A',
+      'KUBE-FORWARD',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes forwarding rules',
+      '-m',
+      'mark',
+      '--mark',
+      `${MASQUERADE_MARK}/${MASQUERADE_MARK}`,
+      '-j',
+      'ACCEPT',
+    ),
+    line(
+      '-A',
+      'KUBE-FORWARD',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes forwarding conntrack rule',
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'RELATED,ESTABLISHED',
+      '-j',
+      'ACCEPT',
+    ),
   );
   return {
     restore: tableText('filter', FILTER_CHAINS, filterRules) + tableText('nat', natChains, natRules),
@@ -151,7 +313,9 @@ export function syncRestore(rules: ProxyRules, existingNat: string[]): string {
   if (stale.length === 0) return rules.restore;
   const filterEnd = rules.restore.indexOf('COMMIT\n') + 'COMMIT\n'.length;
   const natPart = rules.restore.slice(filterEnd);
-  const withStale = natPart.replace('COMMIT\n', `${stale.map((chain) => `-X ${chain}`).join('\n')}\nCOMMIT\n`).replace('*nat\n', `*nat\n${stale.map((chain) => `:${chain} - [0:0]`).join('\n')}\n`);
+  const withStale = natPart
+    .replace('COMMIT\n', `${stale.map((chain) => `-X ${chain}`).join('\n')}\nCOMMIT\n`)
+    .replace('*nat\n', `*nat\n${stale.map((chain) => `:${chain} - [0:0]`).join('\n')}\n`);
   return rules.restore.slice(0, filterEnd) + withStale;
 }
 

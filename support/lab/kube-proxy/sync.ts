@@ -30,7 +30,10 @@ export function natChainsIn(iptablesSave: string): string[] {
 }
 
 async function inNode(node: LabNode, argv: string[], input?: string) {
-  return runChecked(['ip', 'netns', 'exec', node.netns, ...argv], { where: `node ${node.name}`, ...(input === undefined ? {} : { input }) });
+  return runChecked(['ip', 'netns', 'exec', node.netns, ...argv], {
+    where: `node ${node.name}`,
+    ...(input === undefined ? {} : { input }),
+  });
 }
 
 /** First sync on freshly wired nodes: the chains, then the jumps into them (kube-proxy prepends those). */

@@ -18,7 +18,14 @@ export const APISERVER_PORT = 6443;
 
 /** kubeadm's SANs for the API server certificate, and enough extra names to make the handshake large. */
 function subjectAltNames(state: LabState, node: LabNode): string {
-  const names = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', node.name, 'localhost'];
+  const names = [
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    'kubernetes.default.svc.cluster.local',
+    node.name,
+    'localhost',
+  ];
   for (let i = 1; i <= 40; i++) names.push(`api-${i}.${state.name}.lab.podnet-e2e.invalid`);
   return [...names.map((name) => `DNS:${name}`), `IP:${internalIPOf(node)}`, 'IP:10.96.0.1', 'IP:127.0.0.1'].join(',');
 }
@@ -31,14 +38,48 @@ export async function startApiServer(state: LabState): Promise<number | undefine
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'healthz'), 'ok');
   await runChecked(
-    ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=kube-apiserver', '-addext', `subjectAltName=${subjectAltNames(state, node)}`],
+    [
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=kube-apiserver',
+      '-addext',
+      `subjectAltName=${subjectAltNames(state, node)}`,
+    ],
     { where: 'the host (lab files)' },
   );
-  const child = spawn('ip', ['netns', 'exec', node.netns, 'openssl', 's_server', '-accept', `${internalIPOf(node)}:${APISERVER_PORT}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-WWW'], {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      node.netns,
+      'openssl',
+      's_server',
+      '-accept',
+      `${internalIPOf(node)}:${APISERVER_PORT}`,
+      '-cert',
+      join(dir, 'cert.pem'),
+      '-key',
+      join(dir, 'key.pem'),
+      '-WWW',
+    ],
+    {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let said = '';
     let settled = false;

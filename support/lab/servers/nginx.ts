@@ -55,7 +55,8 @@ http {
 `;
 }
 
-export const WELCOME_PAGE = '<!DOCTYPE html>\n<html>\n<head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1></body>\n</html>\n';
+export const WELCOME_PAGE =
+  '<!DOCTYPE html>\n<html>\n<head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1></body>\n</html>\n';
 
 /** Writes the pod's configuration, page and empty logs; returns the argv that starts nginx with it. */
 export function prepareNginx(files: NginxFiles, port = 80): string[] {

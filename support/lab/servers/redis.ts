@@ -47,19 +47,29 @@ export function redisServerArgv(pod: LabPod, files: { dir: string; log: string }
   const replica = ordinalOf(pod) === 0 ? [] : ['--replicaof', masterName(pod), String(REDIS_PORT)];
   return [
     'redis-server',
-    '--bind', '0.0.0.0',
-    '--protected-mode', 'no',
+    '--bind',
+    '0.0.0.0',
+    '--protected-mode',
+    'no',
     ...replica,
-    '--replica-announce-ip', podDnsName(pod),
-    '--port', String(REDIS_PORT),
-    '--daemonize', 'no',
-    '--dir', files.dir,
-    '--logfile', files.log,
-    '--save', '',
-    '--appendonly', 'no',
+    '--replica-announce-ip',
+    podDnsName(pod),
+    '--port',
+    String(REDIS_PORT),
+    '--daemonize',
+    'no',
+    '--dir',
+    files.dir,
+    '--logfile',
+    files.log,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
     // The image's default waits 5 s for more replicas before a diskless full sync; the lab starts
     // its replicas together, so the wait only delays the moment replication is up.
-    '--repl-diskless-sync-delay', '0',
+    '--repl-diskless-sync-delay',
+    '0',
   ];
 }
 
@@ -94,8 +104,19 @@ async function startOne(state: LabState, pod: LabPod): Promise<number> {
   if (ordinalOf(pod) !== 0 && !(await waitForMaster(pod, files.containerLog))) {
     throw new Error(`the init step of ${pod.namespace}/${pod.name} never saw ${masterName(pod)} answer PING in ${INIT_WAIT_MS / 1000} s`);
   }
-  appendFileSync(files.containerLog, ordinalOf(pod) === 0 ? `Starting as MASTER (${pod.name})\n` : `Starting as REPLICA (${pod.name}), replicating from ${pod.workload}-0.${pod.subdomain}\n`);
-  return startDaemon({ netns: pod.netns, argv: inPodUts(pod, redisServerArgv(pod, files)), logFile: files.log, readyPattern: /Ready to accept connections/, what: `redis in pod ${pod.namespace}/${pod.name}` });
+  appendFileSync(
+    files.containerLog,
+    ordinalOf(pod) === 0
+      ? `Starting as MASTER (${pod.name})\n`
+      : `Starting as REPLICA (${pod.name}), replicating from ${pod.workload}-0.${pod.subdomain}\n`,
+  );
+  return startDaemon({
+    netns: pod.netns,
+    argv: inPodUts(pod, redisServerArgv(pod, files)),
+    logFile: files.log,
+    readyPattern: /Ready to accept connections/,
+    what: `redis in pod ${pod.namespace}/${pod.name}`,
+  });
 }
 
 /** Masters first, then the replicas of each set (in parallel); all of the lab's, or the pods given (a recreated one). */

@@ -9,7 +9,8 @@ import { endpointSlices, type LabPod, type LabState } from '../model.ts';
 import { nginxFiles } from '../servers/nginx.ts';
 import { runsNginx, serverDir } from '../servers/servers.ts';
 
-const nginxPods = (state: LabState): LabPod[] => state.pods.filter((pod) => pod.workload === 'nginx-deployment').sort((a, b) => a.name.localeCompare(b.name));
+const nginxPods = (state: LabState): LabPod[] =>
+  state.pods.filter((pod) => pod.workload === 'nginx-deployment').sort((a, b) => a.name.localeCompare(b.name));
 
 function lastNginxPod(state: LabState): LabPod {
   const pod = nginxPods(state).at(-1);
@@ -36,12 +37,14 @@ export const SERVICE_FAULTS: Fault[] = [
       }
       // Wait, bounded, for the masters to be gone, so the port is closed when the run starts.
       const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline && nginxPods(state).some((pod) => masterAlive(state, pod))) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (Date.now() < deadline && nginxPods(state).some((pod) => masterAlive(state, pod)))
+        await new Promise((resolve) => setTimeout(resolve, 50));
     },
   },
   {
     name: 'endpointslice-stale',
-    description: "the EndpointSlice controller stopped, then an nginx pod was relabelled app=nginx-debug: the Service's slice still lists it",
+    description:
+      "the EndpointSlice controller stopped, then an nginx pod was relabelled app=nginx-debug: the Service's slice still lists it",
     apply: async (state) => {
       state.staleEndpointSlices = endpointSlices(state);
       const pod = lastNginxPod(state);

@@ -24,7 +24,8 @@ export function serviceSpecOf(doc: Doc, file: string): ServiceSpec {
       ...(port.nodePort === undefined ? {} : { nodePort: Number(port.nodePort) }),
     };
   });
-  if (ports.length > 1 && ports.some((port) => !port.name)) throw new Error(`${file}: Service ${name} has several ports, so each needs a name`);
+  if (ports.length > 1 && ports.some((port) => !port.name))
+    throw new Error(`${file}: Service ${name} has several ports, so each needs a name`);
   return {
     namespace: String(doc.metadata?.namespace ?? 'default'),
     name,

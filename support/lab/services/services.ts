@@ -180,9 +180,15 @@ export function admitServices(
     let clusterIP: string;
     if (requested === HEADLESS) clusterIP = HEADLESS;
     else if (requested) {
-      if (services.some((s) => s.clusterIP === requested)) throw new Error(`ClusterIP ${requested} of Service ${spec.namespace}/${spec.name} is already allocated`);
+      if (services.some((s) => s.clusterIP === requested))
+        throw new Error(`ClusterIP ${requested} of Service ${spec.namespace}/${spec.name} is already allocated`);
       clusterIP = requested;
-    } else clusterIP = allocateClusterIP(serviceCidr, services.map((s) => s.clusterIP), random);
+    } else
+      clusterIP = allocateClusterIP(
+        serviceCidr,
+        services.map((s) => s.clusterIP),
+        random,
+      );
     const { clusterIP: _requested, ...rest } = spec;
     services.push({ ...rest, clusterIP, endpointSliceName: sliceName(spec.name) });
   }
@@ -245,9 +251,14 @@ export function apiserverEndpointSlice(controlPlane: { name: string; ip: string 
   return {
     namespace: 'default',
     name: 'kubernetes',
-    labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io' },
+    labels: {
+      'kubernetes.io/service-name': 'kubernetes',
+      'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io',
+    },
     addressType: 'IPv4',
-    endpoints: [{ addresses: [controlPlane.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: controlPlane.name }],
+    endpoints: [
+      { addresses: [controlPlane.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: controlPlane.name },
+    ],
     ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
   };
 }

@@ -13,7 +13,12 @@ export function gatewayOf(state: LabState): string {
 }
 
 export function namespacesToAdd(state: LabState): Batch {
-  const names = [fabricNetns(state.name), ...(state.spec.routed ? [routerNetns(state.name)] : []), ...state.nodes.map((node) => node.netns), ...podNamespaces(state.pods)];
+  const names = [
+    fabricNetns(state.name),
+    ...(state.spec.routed ? [routerNetns(state.name)] : []),
+    ...state.nodes.map((node) => node.netns),
+    ...podNamespaces(state.pods),
+  ];
   return { netns: undefined, lines: names.map((name) => `netns add ${name}`) };
 }
 
@@ -45,5 +50,10 @@ export function fabricBatch(state: LabState): Batch {
 /** A node's own uplink: its eth0 address and the default route through the node network's gateway. */
 export function nodeUplinkLines(state: LabState, node: LabNode): string[] {
   const prefix = parseCidr(state.spec.nodeNetwork).prefix;
-  return ['link set lo up', `addr add ${node.ip}/${prefix} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(state)} dev eth0`];
+  return [
+    'link set lo up',
+    `addr add ${node.ip}/${prefix} dev eth0`,
+    'link set eth0 up',
+    `route add default via ${gatewayOf(state)} dev eth0`,
+  ];
 }

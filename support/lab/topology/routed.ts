@@ -33,10 +33,16 @@ export function nodeInterfaceAddresses(spec: Pick<LabSpec, 'nodeNetwork' | 'rout
  * interface address inside one of them; else the first found, eth0 on a Kind node (Calico
  * v3.30.0, node/pkg/lifecycle/startup/autodetection: AutoDetectCIDR / FirstFound).
  */
-export function calicoAddressOf(spec: Pick<LabSpec, 'nodeNetwork' | 'routed' | 'nodeAddressCidrs'>, node: string, eth0: string): InterfaceAddress {
+export function calicoAddressOf(
+  spec: Pick<LabSpec, 'nodeNetwork' | 'routed' | 'nodeAddressCidrs'>,
+  node: string,
+  eth0: string,
+): InterfaceAddress {
   const addresses = nodeInterfaceAddresses(spec, node, eth0);
   const cidrs = spec.nodeAddressCidrs;
-  const found = cidrs ? addresses.find((address) => cidrs.some((cidr) => cidrContains(cidr, address.cidr.split('/')[0] as string))) : addresses[0];
+  const found = cidrs
+    ? addresses.find((address) => cidrs.some((cidr) => cidrContains(cidr, address.cidr.split('/')[0] as string)))
+    : addresses[0];
   if (!found) throw new Error(`node ${node} has no address inside nodeAddressAutodetectionV4.cidrs ${cidrs?.join(', ')}`);
   return found;
 }
@@ -65,7 +71,11 @@ export function routerAddresses(spec: Pick<LabSpec, 'routed'>): InterfaceAddress
 
 /** The subnets the nodes' second interfaces sit on (10.10.10.0/24, 10.10.20.0/24), in order of first use. */
 export function nodeSubnets(spec: Pick<LabSpec, 'nodeNetwork' | 'routed' | 'nodes'>): string[] {
-  const subnets = spec.nodes.flatMap((node) => nodeInterfaceAddresses(spec, node.name, '0.0.0.0').slice(1).map((address) => subnetOf(address.cidr)));
+  const subnets = spec.nodes.flatMap((node) =>
+    nodeInterfaceAddresses(spec, node.name, '0.0.0.0')
+      .slice(1)
+      .map((address) => subnetOf(address.cidr)),
+  );
   return [...new Set(subnets)];
 }
 
@@ -87,7 +97,10 @@ export function linkBatches(state: LabState): Batch[] {
     if (!node) throw new Error(`link to unknown node ${link.node}`);
     return {
       netns: node.netns,
-      lines: [`link add ${link.nodeIface} mtu ${link.mtu} type veth peer name ${link.routerIface} mtu ${link.mtu} netns ${router}`, `link set ${link.nodeIface} up`],
+      lines: [
+        `link add ${link.nodeIface} mtu ${link.mtu} type veth peer name ${link.routerIface} mtu ${link.mtu} netns ${router}`,
+        `link set ${link.nodeIface} up`,
+      ],
     };
   });
 }
@@ -102,7 +115,13 @@ export function routerBatch(state: LabState): Batch {
   if (!routed) return { netns: undefined, lines: [] };
   return {
     netns: routerNetns(state.name),
-    lines: ['link set lo up', `addr add ${routed.router.mgmtAddress} dev eth0`, 'link set eth0 up', ...routed.links.map((link) => `link set ${link.routerIface} up`), ...ipLines(routed.router.exec)],
+    lines: [
+      'link set lo up',
+      `addr add ${routed.router.mgmtAddress} dev eth0`,
+      'link set eth0 up',
+      ...routed.links.map((link) => `link set ${link.routerIface} up`),
+      ...ipLines(routed.router.exec),
+    ],
   };
 }
 

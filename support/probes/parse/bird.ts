@@ -19,16 +19,22 @@ const BANNER = /^BIRD \S+ ready\.$/;
 const PROTOCOLS_HEADER = /^name\s+proto\s+table\s+state\s+since\s+info$/i;
 
 function contentLines(text: string): string[] {
-  return text.split('\n').map((line) => line.trimEnd()).filter((line) => line !== '' && !BANNER.test(line.trim()));
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '' && !BANNER.test(line.trim()));
 }
 
 export function parseBirdProtocols(text: string): BirdProtocol[] {
   const lines = contentLines(text);
   const header = lines.shift();
-  if (header === undefined || !PROTOCOLS_HEADER.test(header.trim())) throw new ParseError('bird show protocols', 'expected the header "Name Proto Table State Since Info"', text, 1);
+  if (header === undefined || !PROTOCOLS_HEADER.test(header.trim()))
+    throw new ParseError('bird show protocols', 'expected the header "Name Proto Table State Since Info"', text, 1);
   return lines.map((line, index) => {
     // Since is a time (hh:mm:ss[.mmm]) or a date-time "yyyy-mm-dd hh:mm:ss" (BIRD 1.6 with timeformat iso long).
-    const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(up|down|start|stop|feed|flush)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?|\S+)\s*(.*)$/.exec(line);
+    const match = /^(\S+)\s+(\S+)\s+(\S+)\s+(up|down|start|stop|feed|flush)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?|\S+)\s*(.*)$/.exec(
+      line,
+    );
     if (!match) throw new ParseError('bird show protocols', 'expected name, proto, table, state, since and info', line, index + 2);
     const [, name, proto, table, state, since, info] = match as unknown as string[];
     return { name: name!, proto: proto!, table: table!, state: state!, since: since!, info: (info ?? '').replace(/\s+/g, ' ').trim() };
@@ -54,7 +60,8 @@ export interface BirdRoute {
   asPath: string | undefined;
 }
 
-const ROUTE_LINE = /^(?:(\S+\/\d+)\s+)?(?:(unicast|blackhole|unreachable|prohibit|via (\S+) on (\S+))\s+)?\[(\S+?)(?: [^\]]*)?\]\s*(\*)?\s*(?:\((\d+)\))?(?:\s*\[([^\]]*)\])?$/;
+const ROUTE_LINE =
+  /^(?:(\S+\/\d+)\s+)?(?:(unicast|blackhole|unreachable|prohibit|via (\S+) on (\S+))\s+)?\[(\S+?)(?: [^\]]*)?\]\s*(\*)?\s*(?:\((\d+)\))?(?:\s*\[([^\]]*)\])?$/;
 
 export function parseBirdRoutes(text: string): BirdRoute[] {
   const routes: BirdRoute[] = [];

@@ -47,8 +47,16 @@ export function parseConntrack(text: string): ConntrackEntry[] {
       else if (tuples.length === 0 && TCP_STATES.test(word)) state = word;
     }
     const [original, reply] = tuples;
-    if (!original?.src || !original.dst || !reply?.src || !reply.dst) throw new ParseError('conntrack', 'expected an original and a reply tuple', raw, index + 1);
-    entries.push({ protocol, ...(state ? { state } : {}), original: original as ConntrackTuple, reply: reply as ConntrackTuple, flags, raw: line });
+    if (!original?.src || !original.dst || !reply?.src || !reply.dst)
+      throw new ParseError('conntrack', 'expected an original and a reply tuple', raw, index + 1);
+    entries.push({
+      protocol,
+      ...(state ? { state } : {}),
+      original: original as ConntrackTuple,
+      reply: reply as ConntrackTuple,
+      flags,
+      raw: line,
+    });
   });
   return entries;
 }

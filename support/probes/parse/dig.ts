@@ -38,13 +38,31 @@ const RECORD = /^(\S+)\s+(\d+)\s+(IN|CH|HS)\s+([A-Z0-9]+)\s+(.*)$/;
 function parseRecord(line: string, lineNumber: number, input: string): DigRecord {
   const match = RECORD.exec(line);
   if (!match) throw new ParseError('parseDig', `a record line that is not "<name> <ttl> <class> <type> <data>"`, line || input, lineNumber);
-  return { name: match[1] as string, ttl: Number(match[2]), class: match[3] as string, type: match[4] as string, data: (match[5] as string).trim() };
+  return {
+    name: match[1] as string,
+    ttl: Number(match[2]),
+    class: match[3] as string,
+    type: match[4] as string,
+    data: (match[5] as string).trim(),
+  };
 }
 
 export function parseDig(text: string): DigResult {
-  const result: DigResult = { answered: false, status: undefined, flags: [], counts: undefined, question: undefined, answers: [], authority: [], additional: [], server: undefined, errors: [] };
+  const result: DigResult = {
+    answered: false,
+    status: undefined,
+    flags: [],
+    counts: undefined,
+    question: undefined,
+    answers: [],
+    authority: [],
+    additional: [],
+    server: undefined,
+    errors: [],
+  };
   // The course prints dig's output cut down to its sections; the banner is not required.
-  if (!/<<>> DiG|->>HEADER<<-|^;; [A-Z]+ SECTION:$/m.test(text)) throw new ParseError('parseDig', 'not the output of dig (no banner, header or section)', text);
+  if (!/<<>> DiG|->>HEADER<<-|^;; [A-Z]+ SECTION:$/m.test(text))
+    throw new ParseError('parseDig', 'not the output of dig (no banner, header or section)', text);
   let section: string | undefined;
   text.split('\n').forEach((raw, index) => {
     const line = raw.trimEnd();
@@ -92,7 +110,11 @@ export function parseDig(text: string): DigResult {
     }
   });
   if (result.answered && result.counts && result.counts.answer !== result.answers.length) {
-    throw new ParseError('parseDig', `the header counts ${result.counts.answer} answers but the answer section holds ${result.answers.length}`, text);
+    throw new ParseError(
+      'parseDig',
+      `the header counts ${result.counts.answer} answers but the answer section holds ${result.answers.length}`,
+      text,
+    );
   }
   return result;
 }

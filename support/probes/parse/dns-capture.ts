@@ -34,6 +34,8 @@ export function dnsQueriesOf(packets: Packet[]): DnsQuery[] {
 export function dnsResponsesOf(packets: Packet[]): DnsResponse[] {
   return packets.flatMap((packet) => {
     const match = packet.srcPort === 53 ? RESPONSE.exec(packet.raw) : null;
-    return match ? [{ id: Number(match[1]), rcode: match[2] ? match[2].toUpperCase() : 'NOERROR', answers: Number(match[3]), from: packet.src }] : [];
+    return match
+      ? [{ id: Number(match[1]), rcode: match[2] ? match[2].toUpperCase() : 'NOERROR', answers: Number(match[3]), from: packet.src }]
+      : [];
   });
 }

@@ -21,7 +21,8 @@ export function parseFpingSummary(text: string): ProbeSummary[] {
   text.split('\n').forEach((line, index) => {
     const match = SUMMARY.exec(line.trim());
     if (match) summaries.push({ target: match[1] as string, sent: Number(match[2]), received: Number(match[3]) });
-    else if (!NOISE.some((pattern) => pattern.test(line))) throw new ParseError('parseFpingSummary', 'not an fping summary line', line, index + 1);
+    else if (!NOISE.some((pattern) => pattern.test(line)))
+      throw new ParseError('parseFpingSummary', 'not an fping summary line', line, index + 1);
   });
   return summaries;
 }

@@ -152,7 +152,8 @@ export interface FrrNeighbor {
 export function parseFrrNeighbors(text: string): FrrNeighbor[] {
   const root = parseObject('frr show bgp neighbors json', text);
   return Object.entries(root).map(([address, neighbor]: [string, Json]) => {
-    if (typeof neighbor.bgpState !== 'string') throw new ParseError('frr show bgp neighbors json', `neighbour ${address} has no bgpState`, text);
+    if (typeof neighbor.bgpState !== 'string')
+      throw new ParseError('frr show bgp neighbors json', `neighbour ${address} has no bgpState`, text);
     const restart = (neighbor.gracefulRestartInfo ?? {}) as Json;
     return {
       address,

@@ -38,8 +38,19 @@ function fromText(text: string): RouteLookup {
   });
   const words = readRouteWords(PARSER, line, first + 1);
   if (words.dev === undefined) throw new ParseError(PARSER, 'route without "dev"', line, first + 1);
-  const cached = lines.slice(first + 1).map((rest) => /\bmtu (\d+)/.exec(rest)?.[1]).find(Boolean);
-  return compact({ dst: words.dst, type: words.type, gateway: words.gateway, dev: words.dev, src: words.src, uid: words.uid, mtu: cached === undefined ? undefined : Number(cached) });
+  const cached = lines
+    .slice(first + 1)
+    .map((rest) => /\bmtu (\d+)/.exec(rest)?.[1])
+    .find(Boolean);
+  return compact({
+    dst: words.dst,
+    type: words.type,
+    gateway: words.gateway,
+    dev: words.dev,
+    src: words.src,
+    uid: words.uid,
+    mtu: cached === undefined ? undefined : Number(cached),
+  });
 }
 
 function fromJson(text: string): RouteLookup {

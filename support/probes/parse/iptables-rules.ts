@@ -21,7 +21,10 @@ function words(line: string): string[] {
 
 export function parseIptablesRules(text: string): IptablesRule[] {
   const rules: IptablesRule[] = [];
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     if (line.startsWith('-N ') || line.startsWith('-P ')) continue;
     if (!line.startsWith('-A ')) throw new ParseError('parseIptablesRules', 'not a line of iptables -S', line);
     const all = words(line);

@@ -33,7 +33,8 @@ export function parseRedisInfo(text: string): Record<string, string> {
 
 export function parseReplicaLine(value: string): ReplicaLine {
   const parts = Object.fromEntries(value.split(',').map((pair) => pair.split('=') as [string, string]));
-  if (parts.ip === undefined || parts.state === undefined) throw new ParseError('parseReplicaLine', 'a slave line without ip= or state=', value);
+  if (parts.ip === undefined || parts.state === undefined)
+    throw new ParseError('parseReplicaLine', 'a slave line without ip= or state=', value);
   return { ip: parts.ip, port: Number(parts.port), state: parts.state, offset: Number(parts.offset), lag: Number(parts.lag) };
 }
 

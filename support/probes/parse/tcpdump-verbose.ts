@@ -53,7 +53,8 @@ function ipHeader(text: string, raw: string, line: number): IpHeader {
   const ttl = field(text, 'ttl');
   const length = field(text, 'length');
   const proto = /proto (\S+) \(\d+\)/.exec(text)?.[1];
-  if (ttl === undefined || length === undefined || proto === undefined) throw new ParseError(PARSER, 'an IP header without ttl, proto or length', raw, line);
+  if (ttl === undefined || length === undefined || proto === undefined)
+    throw new ParseError(PARSER, 'an IP header without ttl, proto or length', raw, line);
   return { ttl: Number(ttl), df: /flags \[[^\]]*DF[^\]]*\]/.test(text), proto, length: Number(length) };
 }
 

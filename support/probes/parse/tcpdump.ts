@@ -89,7 +89,9 @@ function packetFrom(time: string, afterTime: string, raw: string): Packet {
     head.link = { srcMac, dstMac, ethertype, length: Number(length) };
     const network = ethertype === 'IPv4' ? 'IP' : ethertype === 'IPv6' ? 'IP6' : ethertype;
     const ip = network === 'IP' || network === 'IP6' ? ENDPOINTS.exec(payload) : null;
-    return compact(ip ? ipPacket(head, network, ip[1] as string, ip[2] as string, ip[3] as string, raw) : otherPacket(head, network, payload, raw));
+    return compact(
+      ip ? ipPacket(head, network, ip[1] as string, ip[2] as string, ip[3] as string, raw) : otherPacket(head, network, payload, raw),
+    );
   }
   const ip = IP.exec(rest);
   if (ip) return compact(ipPacket(head, ip[1] as string, ip[2] as string, ip[3] as string, ip[4] as string, raw));

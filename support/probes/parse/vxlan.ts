@@ -66,6 +66,11 @@ export function parseNeighbours(text: string): Neighbour[] {
 export function parseFdb(text: string): FdbEntry[] {
   return parseJsonArray('parseFdb', text).map((entry) => {
     const fields = new JsonFields('parseFdb', entry);
-    return { mac: fields.string('mac'), dst: fields.optString('dst'), flags: fields.strings('flags'), state: fields.optString('state') ?? '' };
+    return {
+      mac: fields.string('mac'),
+      dst: fields.optString('dst'),
+      flags: fields.strings('flags'),
+      state: fields.optString('state') ?? '',
+    };
   });
 }

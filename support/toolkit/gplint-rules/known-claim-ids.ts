@@ -22,7 +22,12 @@ export function run({ feature }: GherkinData, config: Partial<typeof availableCo
       const key = `${scenario.line}:${tag}`;
       if (id === undefined || known.has(id) || reported.has(key)) continue;
       reported.add(key);
-      errors.push({ message: `${tag}: no claim ${id || '(empty)'} in ${file}; add the claim's row there first`, rule: name, line: scenario.line, column: scenario.column });
+      errors.push({
+        message: `${tag}: no claim ${id || '(empty)'} in ${file}; add the claim's row there first`,
+        rule: name,
+        line: scenario.line,
+        column: scenario.column,
+      });
     }
   }
   return errors;

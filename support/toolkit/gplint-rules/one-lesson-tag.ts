@@ -16,8 +16,10 @@ export function run({ feature }: GherkinData): RuleError[] {
     for (const tag of lessonTags.filter((tag) => !KNOWN.includes(tag))) {
       error(`${tag} is not a lesson of support/lessons.ts (known: ${KNOWN.join(', ')})`);
     }
-    if (lessonTags.length === 0) error(`Scenario "${scenario.name}" has no lesson tag: tag it, or its Feature, with one of ${KNOWN.join(', ')}`);
-    if (lessonTags.length > 1) error(`Scenario "${scenario.name}" has ${lessonTags.length} lesson tags (${lessonTags.join(', ')}); it takes exactly one`);
+    if (lessonTags.length === 0)
+      error(`Scenario "${scenario.name}" has no lesson tag: tag it, or its Feature, with one of ${KNOWN.join(', ')}`);
+    if (lessonTags.length > 1)
+      error(`Scenario "${scenario.name}" has ${lessonTags.length} lesson tags (${lessonTags.join(', ')}); it takes exactly one`);
   }
   return errors;
 }

@@ -44,9 +44,17 @@ function hint(text: string, definitions: StepDefinitionView[]): string {
     const score = shared / new Set([...words, ...sentence]).size;
     if (score > (best?.score ?? 0.4)) best = { score, sentence: `${definition.keyword} ${definition.source}` };
   }
-  return best ? `; nearest step: "${best.sentence}" (docs/steps.md lists them all)` : '; no step sentence comes close (docs/steps.md lists them all)';
+  return best
+    ? `; nearest step: "${best.sentence}" (docs/steps.md lists them all)`
+    : '; no step sentence comes close (docs/steps.md lists them all)';
 }
 
 function wordsOf(text: string): Set<string> {
-  return new Set(text.toLowerCase().replace(/"[^"]*"/g, ' ').split(/[^a-z0-9'-]+/).filter((word) => word.length > 1));
+  return new Set(
+    text
+      .toLowerCase()
+      .replace(/"[^"]*"/g, ' ')
+      .split(/[^a-z0-9'-]+/)
+      .filter((word) => word.length > 1),
+  );
 }

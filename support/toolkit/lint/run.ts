@@ -35,7 +35,10 @@ export class LintToolError extends Error {
 export async function lintFeatures(options: LintOptions): Promise<LintResult> {
   const paths = (options.paths.length > 0 ? options.paths : DEFAULT_PATHS).map((path) => resolve(options.root, path));
   const [gplint, suite] = await Promise.all([runGplint(options, paths), loadSuite({ cwd: options.root, paths: featureGlobs(paths) })]);
-  const steps = stepFindings(suite.problems, suite.definitions).map((finding) => ({ ...finding, uri: shownPath(options.root, resolve(options.root, finding.uri)) }));
+  const steps = stepFindings(suite.problems, suite.definitions).map((finding) => ({
+    ...finding,
+    uri: shownPath(options.root, resolve(options.root, finding.uri)),
+  }));
   return { files: gplint.files, findings: sortFindings([...gplint.findings, ...steps]) };
 }
 
@@ -58,7 +61,20 @@ interface GplintFileResult {
 async function runGplint({ root, claimsFile }: LintOptions, paths: string[]): Promise<LintResult> {
   const gplint = join(dirname(createRequire(import.meta.url).resolve('gplint/package.json')), 'bin', 'gplint.js');
   const preload = pathToFileURL(join(root, 'support/toolkit/lint/gplint-preload.ts')).href;
-  const args = ['--import', 'tsx', '--import', preload, gplint, '--config', join(root, '.gplintrc'), '--rulesdir', join(root, RULES_DIR), '--format', 'json', ...paths];
+  const args = [
+    '--import',
+    'tsx',
+    '--import',
+    preload,
+    gplint,
+    '--config',
+    join(root, '.gplintrc'),
+    '--rulesdir',
+    join(root, RULES_DIR),
+    '--format',
+    'json',
+    ...paths,
+  ];
   const env = { ...process.env, ...(claimsFile ? { [CLAIMS_FILE_ENV]: resolve(root, claimsFile) } : {}) };
   const { code, stdout, stderr } = await run(process.execPath, args, root, env);
   let results: GplintFileResult[];
@@ -79,7 +95,12 @@ async function runGplint({ root, claimsFile }: LintOptions, paths: string[]): Pr
   return { files: results.length, findings };
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

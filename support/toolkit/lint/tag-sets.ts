@@ -25,7 +25,12 @@ export function scenarioTagSets(feature: Feature | undefined): ScenarioTags[] {
       if (!scenario) continue;
       const own = [...inherited, ...names(scenario.tags)];
       const blocks = scenario.examples.filter((examples) => examples.tags.length > 0);
-      const at = (tags: string[], location = scenario.location) => ({ name: scenario.name, line: location.line, column: location.column ?? 0, tags });
+      const at = (tags: string[], location = scenario.location) => ({
+        name: scenario.name,
+        line: location.line,
+        column: location.column ?? 0,
+        tags,
+      });
       if (blocks.length === 0) sets.push(at(own));
       for (const examples of blocks) sets.push(at([...own, ...names(examples.tags)], examples.location));
       if (blocks.length > 0 && blocks.length < scenario.examples.length) sets.push(at(own));
