@@ -291,7 +291,12 @@ export async function deleteAndAwaitRecreation(
 }
 
 /** Captures on each pod's eth0 at once, the action running inside the innermost one. */
-async function capturedOnEach<T>(cluster: Cluster, pods: PodInfo[], filter: string[], action: () => Promise<Observation<T>>): Promise<Observation<{ byPod: Packet[][]; during: Observation<T> }>> {
+async function capturedOnEach<T>(
+  cluster: Cluster,
+  pods: PodInfo[],
+  filter: string[],
+  action: () => Promise<Observation<T>>,
+): Promise<Observation<{ byPod: Packet[][]; during: Observation<T> }>> {
   const [first, ...rest] = pods;
   if (!first) {
     const during = await action();
@@ -302,14 +307,21 @@ async function capturedOnEach<T>(cluster: Cluster, pods: PodInfo[], filter: stri
   return { value: { byPod: [seen.value.packets, ...inner.byPod], during: inner.during }, evidence: seen.evidence, files: seen.files ?? [] };
 }
 
-const synsTo = (packets: Packet[], port: number) => packets.filter((packet) => packet.proto === 'TCP' && packet.tcpFlags === 'S' && packet.dstPort === port);
+const synsTo = (packets: Packet[], port: number) =>
+  packets.filter((packet) => packet.proto === 'TCP' && packet.tcpFlags === 'S' && packet.dstPort === port);
 
 /**
  * L11-17: during `redis-cli -h <name> ping` in the client, a capture on the client's eth0 shows
  * its SYN addressed to a redis pod's IP that the DNS answer (`dig +search <name>`) holds, and a
  * capture on that redis pod's eth0 shows the SYN arriving from the client pod's own IP.
  */
-export async function headlessConnectionGoesStraightToPod(cluster: Cluster, client: PodInfo, host: string, serviceName: string, port: number): Promise<Verdict> {
+export async function headlessConnectionGoesStraightToPod(
+  cluster: Cluster,
+  client: PodInfo,
+  host: string,
+  serviceName: string,
+  port: number,
+): Promise<Verdict> {
   const service = await serviceNamed(cluster, serviceName);
   const [answer, members] = await Promise.all([lookup(cluster, podTarget(client), host, { search: true }), readyPodsOf(cluster, service)]);
   const answered = addressesOf(answer.value);
@@ -322,8 +334,15 @@ export async function headlessConnectionGoesStraightToPod(cluster: Cluster, clie
   const to = sent[0]?.dst;
   const server = members.find((member) => member.ip === to);
   const serverIndex = server ? members.indexOf(server) : -1;
-  const arrived = serverIndex < 0 ? [] : synsTo(seen.value.during.value.byPod[serverIndex] ?? [], port).filter((packet) => packet.dst === to);
-  const ok = reply.ok && reply.value === 'PONG' && to !== undefined && answered.includes(to) && server !== undefined && arrived.some((packet) => packet.src === client.ip);
+  const arrived =
+    serverIndex < 0 ? [] : synsTo(seen.value.during.value.byPod[serverIndex] ?? [], port).filter((packet) => packet.dst === to);
+  const ok =
+    reply.ok &&
+    reply.value === 'PONG' &&
+    to !== undefined &&
+    answered.includes(to) &&
+    server !== undefined &&
+    arrived.some((packet) => packet.src === client.ip);
   const podIPs = members.map((member) => `${member.ip} (${member.name})`);
   return verdict(
     ok,
@@ -332,8 +351,12 @@ export async function headlessConnectionGoesStraightToPod(cluster: Cluster, clie
       `DNS answer: ${answer.value.answered ? `status ${answer.value.status}, ${list(answered)}` : `no answer (${answer.value.errors.join('; ') || 'dig reached no server'})`}`,
       `redis-cli: ${replyText(reply)}`,
       `client sent ${to ? `SYN to ${to}:${port}${server ? ` (${server.name})` : ', not a pod of the Service'}` : 'no SYN'}`,
-      server ? `${server.name} saw ${arrived.length ? `SYN from ${list([...new Set(arrived.map((packet) => packet.src ?? '?'))])}` : 'no SYN'}` : '',
-    ].filter(Boolean).join('; '),
+      server
+        ? `${server.name} saw ${arrived.length ? `SYN from ${list([...new Set(arrived.map((packet) => packet.src ?? '?'))])}` : 'no SYN'}`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
     [...answer.evidence, ...seen.evidence],
     seen.files,
   );
