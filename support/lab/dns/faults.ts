@@ -86,4 +86,13 @@ export const DNS_FAULTS: Fault[] = [
       await Promise.all(replicas.map((pod) => execIn(pod.netns, ['redis-cli', 'replicaof', 'no', 'one'])));
     },
   },
+  {
+    name: 'statefulset-pod-not-ready',
+    description: "the StatefulSet's last pod fails its readiness probe: it runs, but is not Ready",
+    apply: async (state) => {
+      const last = state.pods.filter(runsRedis).sort((a, b) => ordinalOf(b) - ordinalOf(a))[0];
+      if (!last) throw new Error('the lab has no StatefulSet pod to break');
+      last.ready = false;
+    },
+  },
 ];
