@@ -17,6 +17,7 @@ import { stateDir } from '../state.ts';
 
 export { CALICO_CNI_CONFIG as CNI_CONFIG_FILE } from '../../net/calico.ts';
 import { CALICO_CNI_CONFIG as CNI_CONFIG_FILE } from '../../net/calico.ts';
+import { whenReady } from '../daemon-ready.ts';
 /** The binaries Calico's conflist names (type of each plugin, and the IPAM type), plus loopback which the runtime uses. */
 const CNI_BINARIES = ['calico', 'calico-ipam', 'portmap', 'bandwidth', 'loopback'];
 
@@ -93,30 +94,11 @@ export function startNodeHolder(labName: string, node: LabNode): Promise<number>
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((resolve, reject) => {
-    let said = '';
-    let settled = false;
-    const timer = setTimeout(() => finish(new Error(`the mount namespace of node ${node.name} was not ready in 5 s`)), 5_000);
-    const finish = (error?: Error) => {
-      if (settled) return; // the holder exits at teardown, long after it was ready
-      settled = true;
-      clearTimeout(timer);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.unref();
-      if (error) {
-        if (child.pid) process.kill(child.pid, 'SIGKILL');
-        reject(error);
-      } else resolve(child.pid as number);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('mounted')) finish();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    child.once('exit', (code) =>
-      finish(new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said.trim()}`)),
-    );
-    child.once('error', (error) => finish(error));
+  return whenReady(child, {
+    marker: 'mounted',
+    timeoutMs: 5_000,
+    what: `the mount namespace of node ${node.name}`,
+    exited: (code, said) => new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said}`),
   });
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { runChecked } from '../../exec/run.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
 import { internalIPOf, type LabNode, type LabState } from '../model.ts';
+import { whenReady } from '../daemon-ready.ts';
 
 export const APISERVER_PORT = 6443;
 
@@ -80,27 +81,5 @@ export async function startApiServer(state: LabState): Promise<number | undefine
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  return new Promise((resolve, reject) => {
-    let said = '';
-    let settled = false;
-    const timer = setTimeout(() => finish(new Error('the API server stand-in did not accept in 10 s')), 10_000);
-    const finish = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.unref();
-      if (error) {
-        if (child.pid) process.kill(child.pid, 'SIGKILL');
-        reject(error);
-      } else resolve(child.pid as number);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ACCEPT')) finish();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    child.once('exit', (code) => finish(new Error(`the API server stand-in exited (${code}): ${said.trim()}`)));
-    child.once('error', (error) => finish(error));
-  });
+  return whenReady(child, { marker: 'ACCEPT', timeoutMs: 10_000, what: 'the API server stand-in' });
 }
