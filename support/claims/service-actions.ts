@@ -169,8 +169,11 @@ export interface Replacement {
 /** Deletes the first pod of the workload (by name) and waits, bounded, until the Deployment has replaced it with a Ready pod. */
 export async function replaceOnePod(cluster: Cluster, workload: string, serviceName: string, timeoutMs = 120_000): Promise<Replacement> {
   const service = await findService(cluster, serviceName);
-  const before = (await cluster.pods({ namespace: cluster.workloadNamespace, workload })).sort((a, b) => a.name.localeCompare(b.name));
-  const deleted = before[0];
+  // The same pod every run: the one on the last node (by name), so that a run can be repeated.
+  const before = (await cluster.pods({ namespace: cluster.workloadNamespace, workload })).sort(
+    (a, b) => byName(a.node, b.node) || byName(a.name, b.name),
+  );
+  const deleted = before.at(-1);
   if (!deleted) throw new EnvironmentError(`no ${workload} pod to delete in namespace ${cluster.workloadNamespace}`);
   await cluster.deletePod(deleted.namespace, deleted.name);
   const deadline = Date.now() + timeoutMs;
@@ -190,4 +193,8 @@ export async function replaceOnePod(cluster: Cluster, workload: string, serviceN
       );
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+function byName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
