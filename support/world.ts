@@ -8,7 +8,7 @@ import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Ve
 import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
-import type { NodePingCapture } from './claims/nat-outgoing.ts';
+import type { OutsidePingCapture } from './claims/nat-outgoing.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology/clusters.ts';
 import { routerContainer } from './topology/facts.ts';
@@ -32,7 +32,7 @@ export class PodNetWorld extends World {
   lastPing: PingSeen | undefined;
   lastCapture: CaptureSeen | undefined;
   /** A ping to a node under a capture at that node (natOutgoing). */
-  lastNodeCapture: NodePingCapture | undefined;
+  lastOutsideCapture: OutsidePingCapture | undefined;
   /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
   lastWireCapture: WireCapture | undefined;
   /**
@@ -73,6 +73,13 @@ export class PodNetWorld extends World {
   /** Keeps how to put back what a step changes, for the After hook. */
   changed(what: string, undo: () => Promise<void>): void {
     this.restorers.push({ what, undo });
+  }
+
+  /** The ping from `alias` to the outside host under capture, which a When step of this scenario ran. */
+  outsideCaptureOf(alias: string): OutsidePingCapture {
+    if (!this.lastOutsideCapture || this.lastOutsideCapture.from !== this.pod(alias))
+      throw new Error(`no capture of a ping from "${alias}" to the outside host has run in this scenario`);
+    return this.lastOutsideCapture;
   }
 
   requireFetch(): { from: string; observation: Observation<Fetched> } {

@@ -1,8 +1,9 @@
 /**
  * L01-08, natOutgoing: Felix's cali-nat-outgoing rule on every node, and what it does to a
- * pod's packet that leaves the pools: the node's address as its source.
+ * pod's packet that leaves the pools for a host outside the cluster: the node's address as its
+ * source, so that the host, which knows no way to the pools, can answer.
  */
-import type { Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import { describeTarget, type Cluster, type OutsideHost, type PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import { runProbe } from '../probes/commands.ts';
@@ -46,33 +47,60 @@ export async function natOutgoingRuleOnEveryNode(cluster: Cluster): Promise<Verd
   );
 }
 
-export interface NodePingCapture {
+export interface OutsidePingCapture {
   from: PodInfo;
-  to: NodeInfo;
+  host: OutsideHost;
+  /** Where the capture ran, for the verdict. */
+  capturedAt: string;
   count: number;
   observation: Observation<Capture<PingResult>>;
 }
 
-/** A pod pings a node's InternalIP while that node captures ICMP on its eth0. */
-export async function pingNodeUnderCapture(cluster: Cluster, from: PodInfo, to: NodeInfo, count: number): Promise<NodePingCapture> {
-  const observation = await captureDuring(cluster, nodeTarget(to.name), ['icmp'], `nat-outgoing-${to.name}`, () =>
-    ping(cluster, podTarget(from), to.internalIP, count),
+/**
+ * A pod pings the outside host while a capture watches what reaches it: on the host itself,
+ * or on the sending node's uplink where the target cannot capture at the host.
+ */
+export async function pingOutsideUnderCapture(cluster: Cluster, from: PodInfo, count: number): Promise<OutsidePingCapture> {
+  const host = await cluster.outsideHost();
+  const at = host.capture === 'sender-uplink' ? { target: nodeTarget(from.node), iface: 'eth0' } : host.capture;
+  const observation = await captureDuring(
+    cluster,
+    at.target,
+    ['icmp', 'and', 'host', host.address],
+    'nat-outgoing-outside',
+    () => ping(cluster, podTarget(from), host.address, count),
+    at.iface,
   );
-  return { from, to, count, observation };
+  return { from, host, capturedAt: `${describeTarget(at.target)} ${at.iface}`, count, observation };
 }
 
-/** The capture at the destination shows the requests coming from the InternalIP of the sender's node. */
-export async function requestsFromSendersNode(cluster: Cluster, seen: NodePingCapture): Promise<Verdict> {
-  const node = (await cluster.nodes()).find((candidate) => candidate.name === seen.from.node);
-  const requests = seen.observation.value.packets.filter(
-    (packet) => packet.proto === 'ICMP' && packet.icmpType === 'echo request' && packet.dst === seen.to.internalIP,
+function echoRequests(seen: OutsidePingCapture) {
+  return seen.observation.value.packets.filter(
+    (packet) => packet.proto === 'ICMP' && packet.icmpType === 'echo request' && packet.dst === seen.host.address,
   );
+}
+
+/** The capture at the outside host shows the requests coming from the InternalIP of the sender's node. */
+export async function requestsFromSendersNode(cluster: Cluster, seen: OutsidePingCapture): Promise<Verdict> {
+  const node = (await cluster.nodes()).find((candidate) => candidate.name === seen.from.node);
+  const requests = echoRequests(seen);
   const sources = [...new Set(requests.map((packet) => String(packet.src)))];
-  const evidence: ExecResult[] = seen.observation.evidence;
   return verdict(
     node !== undefined && requests.length >= seen.count && requests.every((packet) => packet.src === node.internalIP),
-    `the capture on ${seen.to.name} eth0 to show ${seen.count} echo requests from ${describePod(seen.from)}, every one with its node's InternalIP ${node?.internalIP ?? '?'} as source (natOutgoing)`,
+    `the capture (${seen.capturedAt}) of ${seen.count} echo requests from ${describePod(seen.from)} to ${seen.host.what} ${seen.host.address} to show each one with its node's InternalIP ${node?.internalIP ?? '?'} as source (natOutgoing)`,
     requests.length ? `${requests.length} requests from ${sources.join(', ')}` : 'no echo requests in the capture',
-    evidence,
+    seen.observation.evidence,
+  );
+}
+
+/** The outside host, which knows no way to the pools, answered: the answers went to the node's address. */
+export function outsideAnswered(seen: OutsidePingCapture): Verdict {
+  const ping = seen.observation.value.during.value;
+  const answered = ping.replies.length;
+  return verdict(
+    answered >= 1,
+    `${describePod(seen.from)} to get answers from ${seen.host.what} ${seen.host.address}, which has no route to any pool (only a masqueraded request can be answered)`,
+    `${answered} of ${ping.transmitted ?? seen.count} answered${ping.errors.length ? ` (${ping.errors.join('; ')})` : ''}`,
+    seen.observation.evidence,
   );
 }

@@ -82,7 +82,9 @@ export type ExecTarget =
   | { kind: 'pod'; namespace: string; name: string; container?: string }
   | { kind: 'node'; name: string }
   /** The topology's router (containerlab family): a container on a live lab, a namespace in the embedded one. */
-  | { kind: 'router'; name: string };
+  | { kind: 'router'; name: string }
+  /** The embedded lab's outside world: a host beyond the node network's gateway (see OutsideHost). */
+  | { kind: 'outside'; name: string };
 
 export interface ExecOptions {
   /** Hard limit; a command still running then is ended and reported as timed out. */
@@ -288,6 +290,22 @@ export interface BgpControl {
   daemon: 'bird' | 'frr';
 }
 
+/**
+ * A host outside every pool and outside the cluster, that the nodes reach through their
+ * default route: where natOutgoing shows (lesson 01).
+ */
+export interface OutsideHost {
+  address: string;
+  /** What it is, for a verdict: "the lab's outside host", "the Docker network's gateway". */
+  what: string;
+  /**
+   * Where a capture sees what reaches it: on the host itself, or, where the suite cannot
+   * capture there, on the sending node's uplink (the last hop before the host, after the node's
+   * NAT), given as 'sender-uplink'.
+   */
+  capture: { target: ExecTarget; iface: string } | 'sender-uplink';
+}
+
 export interface Cluster {
   readonly target: TargetKind;
   /** One line for the run's log: which cluster, reached how. */
@@ -315,6 +333,8 @@ export interface Cluster {
   deleteIpReservation(name: string): Promise<void>;
   /** The ClusterIP of the cluster DNS Service (kube-dns). */
   dnsServiceIP(): Promise<string>;
+  /** A host beyond the node network's gateway, outside every pool and the cluster. */
+  outsideHost(): Promise<OutsideHost>;
   /** The Service CIDR the API server allocates ClusterIPs from. */
   serviceCIDR(): Promise<string>;
   /** Services, of one namespace or all. */

@@ -14,7 +14,7 @@ import { faultApplies, findFault } from './faults/faults.ts';
 import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
 import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
-import { labObjectPrefix } from './naming.ts';
+import { labObjectPrefix, fabricNetns } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
 import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
 import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
@@ -23,6 +23,7 @@ import { nodeSysctls } from './cni/wiring.ts';
 import { fabricBatch, namespacesToAdd } from './topology/fabric.ts';
 import { nodeBatch, nodeFdbBatch } from './wiring.ts';
 import { linkBatches, mgmtBatch, routerBatch, sysctlsOf } from './topology/routed.ts';
+import { FABRIC_FORWARDING, hasOutsideWorld, outsideFabricBatch, outsideHostBatch } from './topology/outside.ts';
 import { routerNetns } from './naming.ts';
 import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
 import { startServers } from './servers/servers.ts';
@@ -128,6 +129,11 @@ async function allSettled(tasks: Promise<unknown>[]): Promise<void> {
 async function wireLab(state: LabState): Promise<void> {
   await runBatch(namespacesToAdd(state));
   await runBatch(fabricBatch(state));
+  if (hasOutsideWorld(state)) {
+    await runBatch(outsideFabricBatch(state));
+    await runBatch(outsideHostBatch(state));
+    await sysctl(fabricNetns(state.name), FABRIC_FORWARDING);
+  }
   if (state.spec.routed) {
     await runBatch(mgmtBatch(state));
     await allSettled(linkBatches(state).map(runBatch));

@@ -47,6 +47,14 @@ export function routerNetns(labName: string): string {
   return `${labObjectPrefix(labName)}router`;
 }
 
+/**
+ * The outside world of the Kind family of topologies: a host beyond the node network's gateway,
+ * standing for "an address on the internet" (topology/outside.ts).
+ */
+export function outsideNetns(labName: string): string {
+  return `${labObjectPrefix(labName)}outside`;
+}
+
 export function nodeNetns(labName: string, node: string): string {
   return `${labObjectPrefix(labName)}node-${node}`;
 }

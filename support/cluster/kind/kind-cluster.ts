@@ -8,6 +8,7 @@ import { calicoBgpObjectsFrom, type CalicoBgpObjects } from '../../net/calico-bg
 import { PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import {
   EnvironmentError,
+  type OutsideHost,
   type BackgroundOptions,
   type BackgroundProcess,
   type BgpControl,
@@ -151,6 +152,26 @@ export class KindCluster implements Cluster {
   }
 
   /** From kubeadm's ClusterConfiguration (Kind is built with kubeadm). */
+  /**
+   * The Docker network's gateway, where the nodes' default route goes (kind's `kind` network,
+   * 172.18.0.0/16 with the gateway .1: kind v0.20 pkg/cluster/internal/providers/docker/network.go).
+   * It is the machine's own bridge: outside every pool and the cluster, reached without leaving
+   * the machine. The suite does not capture in the machine's own namespace (it would need root
+   * there), so a capture runs on the sending node's eth0, where the packet leaves the node for
+   * that gateway after the node's POSTROUTING NAT.
+   */
+  async outsideHost(): Promise<OutsideHost> {
+    const [node] = await this.nodes();
+    if (!node) throw new EnvironmentError('the cluster has no nodes');
+    const routes = await this.exec({ kind: 'node', name: node.name }, ['ip', '-4', '-j', 'route', 'show', 'default']);
+    const gateway = (JSON.parse(routes.stdout || '[]') as { gateway?: string }[]).find((route) => route.gateway)?.gateway;
+    if (routes.exitCode !== 0 || !gateway)
+      throw new EnvironmentError(
+        `node ${node.name} has no default route through a gateway: ${routes.stderr.trim() || routes.stdout.trim()}`,
+      );
+    return { address: gateway, what: `the Docker network's gateway (the default route of ${node.name})`, capture: 'sender-uplink' };
+  }
+
   async serviceCIDR(): Promise<string> {
     const cm = await callOr404(this.clients, 'read ConfigMap kube-system/kubeadm-config', () =>
       this.clients.core.readNamespacedConfigMap({ namespace: 'kube-system', name: 'kubeadm-config' }),
@@ -432,11 +453,13 @@ export class KindCluster implements Cluster {
   // --- commands --------------------------------------------------------------------------
 
   exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (target.kind === 'outside') return Promise.reject(noOutsideShell());
     // A router is a container of the containerlab topology: reached like a node, by docker exec.
     return target.kind === 'pod' ? this.podExec.exec(target, argv, options) : this.nodeShell.exec(target.name, argv, options);
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
+    if (target.kind === 'outside') throw noOutsideShell();
     const proc =
       target.kind === 'pod'
         ? await this.podExec.startBackground(target, argv, options)
@@ -630,4 +653,11 @@ export class KindCluster implements Cluster {
     );
     await this.nodeShell.close();
   }
+}
+
+function noOutsideShell(): EnvironmentError {
+  return new EnvironmentError(
+    "a live cluster's outside host is the machine's own bridge, where the suite runs no commands",
+    "capture on the sending node's uplink instead (OutsideHost.capture 'sender-uplink')",
+  );
 }

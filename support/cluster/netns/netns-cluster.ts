@@ -5,6 +5,7 @@
 import { run, startBackground } from '../../exec/run.ts';
 import {
   EnvironmentError,
+  type OutsideHost,
   describeTarget,
   type BackgroundOptions,
   type BackgroundProcess,
@@ -45,7 +46,8 @@ import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
 import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
-import { routerNetns } from '../../lab/naming.ts';
+import { outsideNetns, routerNetns } from '../../lab/naming.ts';
+import { hasOutsideWorld, OUTSIDE_HOST_IP } from '../../lab/topology/outside.ts';
 import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
 import { endpointsFromRecords } from '../calico-records.ts';
@@ -209,6 +211,19 @@ export class NetnsCluster implements Cluster {
     return this.state().spec.serviceSubnet;
   }
 
+  async outsideHost(): Promise<OutsideHost> {
+    const state = this.state();
+    if (!hasOutsideWorld(state))
+      throw new EnvironmentError(
+        `lab ${state.name} (topology ${state.spec.topology}) has no outside world: its nodes route through the router`,
+      );
+    return {
+      address: OUTSIDE_HOST_IP,
+      what: "the lab's outside host",
+      capture: { target: { kind: 'outside', name: 'internet' }, iface: 'eth0' },
+    };
+  }
+
   async setInstallationMtu(mtu: number | undefined): Promise<void> {
     await labSetInstallationMtu(this.labName, mtu);
   }
@@ -280,6 +295,11 @@ export class NetnsCluster implements Cluster {
       const state = this.state();
       if (!state.spec.routed) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) has no router`);
       return ['ip', 'netns', 'exec', routerNetns(state.name), ...argv];
+    }
+    if (target.kind === 'outside') {
+      const state = this.state();
+      if (!hasOutsideWorld(state)) throw new EnvironmentError(`lab ${state.name} (topology ${state.spec.topology}) has no outside world`);
+      return ['ip', 'netns', 'exec', outsideNetns(state.name), ...argv];
     }
     return ['ip', 'netns', 'exec', this.podNetns(target), ...argv];
   }

@@ -5,7 +5,8 @@
 import { intToIp, parseCidr } from '../../net/cidr.ts';
 import type { Batch } from '../kernel.ts';
 import type { LabNode, LabPod, LabState } from '../model.ts';
-import { fabricNetns, fabricPortName, routerNetns } from '../naming.ts';
+import { fabricNetns, fabricPortName, outsideNetns, routerNetns } from '../naming.ts';
+import { hasOutsideWorld } from './outside.ts';
 
 /** The node network's first address: Docker's gateway on the kind network. */
 export function gatewayOf(state: LabState): string {
@@ -16,6 +17,7 @@ export function namespacesToAdd(state: LabState): Batch {
   const names = [
     fabricNetns(state.name),
     ...(state.spec.routed ? [routerNetns(state.name)] : []),
+    ...(hasOutsideWorld(state) ? [outsideNetns(state.name)] : []),
     ...state.nodes.map((node) => node.netns),
     ...podNamespaces(state.pods),
   ];
