@@ -1,4 +1,4 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import {
   affinitiesNamedByRule,
   calicoComponentsHealthy,
@@ -17,10 +17,12 @@ import {
 import {
   natOutgoingRuleOnEveryNode,
   outsideAnswered,
+  requestsFromPodItself,
   pingOutsideUnderCapture,
   requestsFromSendersNode,
 } from '../support/claims/nat-outgoing.ts';
-import { chooseNode, type Placement } from '../support/subjects.ts';
+import { describePod } from '../support/subjects.ts';
+import { cidrContains } from '../support/net/cidr.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('every pool of the Calico Installation is an IP pool with the settings it declares', async function (this: PodNetWorld) {
@@ -79,6 +81,24 @@ Then(
   'the outside host sees the echo requests coming from the InternalIP of the node of {string}',
   async function (this: PodNetWorld, alias: string) {
     await this.verify(requestsFromSendersNode(this.cluster, this.outsideCaptureOf(alias)));
+  },
+);
+
+Then('the outside host sees the echo requests coming from the IP of {string} itself', async function (this: PodNetWorld, alias: string) {
+  await this.verify(requestsFromPodItself(this.outsideCaptureOf(alias)));
+});
+
+// The operator rolls nothing for this: each node's Felix changes its masq ipset (up to 90 s on a live cluster).
+Given(
+  'natOutgoing is turned off on the pool {string} has its address from',
+  { timeout: 120_000 },
+  async function (this: PodNetWorld, alias: string) {
+    const pod = this.pod(alias);
+    const pool = (await this.cluster.ipPools()).find((candidate) => pod.ip !== undefined && cidrContains(candidate.cidr, pod.ip));
+    if (!pool) throw new Error(`no IP pool holds ${describePod(pod)}'s address ${pod.ip ?? '(none)'}`);
+    const before = pool.natOutgoing;
+    this.changed(`natOutgoing of the pool ${pool.name}`, () => this.cluster.setPoolNatOutgoing(pool.name, before));
+    await this.cluster.setPoolNatOutgoing(pool.name, false);
   },
 );
 

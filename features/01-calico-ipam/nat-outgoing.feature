@@ -16,3 +16,11 @@ Feature: natOutgoing
     When "source" pings the outside host 3 times while the outside host captures
     Then the outside host sees the echo requests coming from the InternalIP of the node of "source"
     And the outside host answers "source"
+
+  # The pool is put back as it was after the scenario, also when it fails.
+  @claim:L01-09
+  Scenario: From a pool without natOutgoing, a pod's ping to a host outside the cluster keeps the pod's address
+    Given a multitool-1 pod on a worker node, called "source"
+    And natOutgoing is turned off on the pool "source" has its address from
+    When "source" pings the outside host 3 times while the outside host captures
+    Then the outside host sees the echo requests coming from the IP of "source" itself

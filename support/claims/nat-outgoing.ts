@@ -93,6 +93,22 @@ export async function requestsFromSendersNode(cluster: Cluster, seen: OutsidePin
   );
 }
 
+/**
+ * L01-09: from a pool without natOutgoing, the capture at the outside host shows the requests
+ * with the pod's own address (which the host, knowing no way to the pools, cannot answer).
+ */
+export function requestsFromPodItself(seen: OutsidePingCapture): Verdict {
+  const requests = echoRequests(seen);
+  const sources = [...new Set(requests.map((packet) => String(packet.src)))];
+  const ping = seen.observation.value.during.value;
+  return verdict(
+    seen.from.ip !== undefined && requests.length >= seen.count && requests.every((packet) => packet.src === seen.from.ip),
+    `the capture (${seen.capturedAt}) of ${seen.count} echo requests from ${describePod(seen.from)} to ${seen.host.what} ${seen.host.address} to show each one with the pod's own IP ${seen.from.ip ?? '?'} as source (no natOutgoing)`,
+    `${requests.length ? `${requests.length} requests from ${sources.join(', ')}` : 'no echo requests in the capture'}; ${ping.replies.length} answered`,
+    seen.observation.evidence,
+  );
+}
+
 /** The outside host, which knows no way to the pools, answered: the answers went to the node's address. */
 export function outsideAnswered(seen: OutsidePingCapture): Verdict {
   const ping = seen.observation.value.during.value;

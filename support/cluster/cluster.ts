@@ -333,6 +333,11 @@ export interface Cluster {
   deleteIpReservation(name: string): Promise<void>;
   /** The ClusterIP of the cluster DNS Service (kube-dns). */
   dnsServiceIP(): Promise<string>;
+  /**
+   * Sets a pool's natOutgoing as the course does, in the Installation's pool (the operator
+   * renders the IPPool); resolves once every node's Felix has followed (its masq ipset).
+   */
+  setPoolNatOutgoing(pool: string, natOutgoing: boolean): Promise<void>;
   /** A host beyond the node network's gateway, outside every pool and the cluster. */
   outsideHost(): Promise<OutsideHost>;
   /** The Service CIDR the API server allocates ClusterIPs from. */

@@ -127,6 +127,10 @@ function natOutgoingCauses(evidence: Gathered): string[] {
       );
     }
   }
+  for (const pool of evidence.ipam.pools.filter((candidate) => !candidate.natOutgoing))
+    causes.push(
+      `pool ${pool.name} (${pool.cidr}) has natOutgoing false: its pods leave with their own address; if the node's address is seen instead, a node's Felix still holds ${pool.cidr} in cali40masq-ipam-pools (ipset list cali40masq-ipam-pools)`,
+    );
   return causes;
 }
 
@@ -150,8 +154,8 @@ export const IPAM_RUNBOOKS: Runbook[] = [
   },
   {
     title: 'Traffic leaving the pools is not translated to the node address (natOutgoing), or pod traffic is',
-    claims: ['L01-08'],
-    looks: ['iptables -t nat -S cali-nat-outgoing on the nodes', 'NAT rules (iptables -t nat POSTROUTING)'],
+    claims: ['L01-08', 'L01-09'],
+    looks: ['iptables -t nat -S cali-nat-outgoing on the nodes', 'NAT rules (iptables -t nat POSTROUTING)', "the pools' natOutgoing"],
     causes: (evidence) => natOutgoingCauses(evidence),
   },
 ];

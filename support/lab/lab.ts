@@ -29,7 +29,7 @@ import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
 import { startServers } from './servers/servers.ts';
 import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
-import { applyNatOutgoing } from './felix/nat-outgoing.ts';
+import { applyNatOutgoing, syncNatOutgoingIpsets } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
 import { recreateOrdinal } from './controllers/statefulset.ts';
 import { startApiServer } from './servers/apiserver.ts';
@@ -413,4 +413,17 @@ export async function labConfigureRouter(labName: string, lines: string[]): Prom
   const state = readState(labName);
   if (!state) throw new Error(`no lab named ${labName} is running`);
   await configureRouter(state, lines);
+}
+
+/**
+ * Sets a pool's natOutgoing, as a change of the Installation's pool does through the operator;
+ * every node's Felix follows (its masq ipset) before this resolves.
+ */
+export async function labSetPoolNatOutgoing(labName: string, pool: string, natOutgoing: boolean): Promise<void> {
+  await updateState(labName, async (state) => {
+    const found = state.spec.pools.find((candidate) => candidate.name === pool);
+    if (!found) throw new Error(`lab ${labName} has no pool ${pool} (pools: ${state.spec.pools.map((p) => p.name).join(', ')})`);
+    found.natOutgoing = natOutgoing;
+    await allSettled(state.nodes.map((node) => syncNatOutgoingIpsets(state, node)));
+  });
 }

@@ -152,6 +152,41 @@ export class KindCluster implements Cluster {
   }
 
   /** From kubeadm's ClusterConfiguration (Kind is built with kubeadm). */
+  async setPoolNatOutgoing(pool: string, natOutgoing: boolean): Promise<void> {
+    const ref = { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' };
+    const installation = (await call(this.clients, 'read the Installation default', () =>
+      this.clients.custom.getClusterCustomObject(ref),
+    )) as {
+      spec?: { calicoNetwork?: { ipPools?: Array<Record<string, unknown>> } };
+    };
+    const pools = installation.spec?.calicoNetwork?.ipPools ?? [];
+    const index = pools.findIndex((candidate, i) => parseInstallationPool(candidate, i).name === pool);
+    if (index < 0) throw new EnvironmentError(`the Installation default declares no pool ${pool}`);
+    const changed = pools.map((candidate, i) =>
+      i === index ? { ...candidate, natOutgoing: natOutgoing ? 'Enabled' : 'Disabled' } : candidate,
+    );
+    // A merge patch replaces a list whole: the pools go back as they were, but for this one field.
+    await call(this.clients, `patch the Installation's pool ${pool}`, () =>
+      this.clients.custom.patchClusterCustomObject(
+        { ...ref, body: { spec: { calicoNetwork: { ipPools: changed } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    // The operator renders the IPPool; each node's Felix then changes its masq ipset.
+    const cidr = String(pools[index]?.cidr ?? '');
+    const nodes = await this.nodes();
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const sets = await Promise.all(
+        nodes.map((node) => this.exec({ kind: 'node', name: node.name }, ['ipset', 'list', 'cali40masq-ipam-pools'])),
+      );
+      if (sets.every((set) => set.exitCode === 0 && set.stdout.split('\n').some((line) => line.trim() === cidr) === natOutgoing)) return;
+      if (Date.now() > deadline)
+        throw new EnvironmentError(`Felix did not follow natOutgoing ${natOutgoing} of pool ${pool} (${cidr}) in 90 s on every node`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
   /**
    * The Docker network's gateway, where the nodes' default route goes (kind's `kind` network,
    * 172.18.0.0/16 with the gateway .1: kind v0.20 pkg/cluster/internal/providers/docker/network.go).

@@ -41,6 +41,7 @@ import {
   labLabelNode,
   labPatchDaemonSet,
   labSetInstallationMtu,
+  labSetPoolNatOutgoing,
 } from '../../lab/lab.ts';
 import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
 import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
@@ -211,6 +212,10 @@ export class NetnsCluster implements Cluster {
     return this.state().spec.serviceSubnet;
   }
 
+  async setPoolNatOutgoing(pool: string, natOutgoing: boolean): Promise<void> {
+    await labSetPoolNatOutgoing(this.labName, pool, natOutgoing);
+  }
+
   async outsideHost(): Promise<OutsideHost> {
     const state = this.state();
     if (!hasOutsideWorld(state))
@@ -220,7 +225,7 @@ export class NetnsCluster implements Cluster {
     return {
       address: OUTSIDE_HOST_IP,
       what: "the lab's outside host",
-      capture: { target: { kind: 'outside', name: 'internet' }, iface: 'eth0' },
+      capture: { target: { kind: 'outside', name: 'host' }, iface: 'eth0' },
     };
   }
 

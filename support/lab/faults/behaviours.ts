@@ -10,3 +10,4 @@ export const DUPLICATE_FIXED_ADDRESS_FAULT = 'duplicate-fixed-address';
 export const IP_ADDRS_APPLIED_LATE_FAULT = 'ipaddrs-applied-late';
 export const RESERVATION_NARROWED_FAULT = 'reservation-narrowed';
 export const PROXY_ARP_OFF_FAULT = 'proxy-arp-off-new-pods';
+export const NAT_OUTGOING_IGNORES_POOL_FAULT = 'nat-outgoing-ignores-pool-setting';

@@ -8,13 +8,14 @@ import { formatCidr, parseCidr } from '../../net/cidr.ts';
 import { execIn, runBatch, sysctl } from '../kernel.ts';
 import { admitPod, cniDel, syncBlockRoutes } from '../cni/cni.ts';
 import { blockRouteLine } from '../felix/routes.ts';
-import { MASQ_POOLS_IPSET, NAT_OUTGOING_CHAIN } from '../felix/nat-outgoing.ts';
+import { MASQ_POOLS_IPSET, NAT_OUTGOING_CHAIN, syncNatOutgoingIpsets } from '../felix/nat-outgoing.ts';
 import { uniquePodName, type LabState } from '../model.ts';
 import {
   DUPLICATE_FIXED_ADDRESS_FAULT,
   IGNORES_RESERVATIONS_FAULT,
   IP_ADDRS_APPLIED_LATE_FAULT,
   IP_ADDRS_IGNORED_FAULT,
+  NAT_OUTGOING_IGNORES_POOL_FAULT,
   POOLS_ANNOTATION_IGNORED_FAULT,
   PROXY_ARP_OFF_FAULT,
   RESERVATION_NARROWED_FAULT,
@@ -72,6 +73,16 @@ export const IPAM_FAULTS: Fault[] = [
         'MASQUERADE',
         '--random-fully',
       ]);
+    },
+  },
+  {
+    name: NAT_OUTGOING_IGNORES_POOL_FAULT,
+    description:
+      "Felix masquerades every pool's traffic leaving the pools, natOutgoing or not: a pool without natOutgoing still leaves with the node's address",
+    apply: async (state) => {
+      // From now on, as long as the fault lasts (also after a pool's natOutgoing changes).
+      const broken = { ...state, faults: [...state.faults, NAT_OUTGOING_IGNORES_POOL_FAULT] };
+      await Promise.all(state.nodes.map((node) => syncNatOutgoingIpsets(broken, node)));
     },
   },
   {

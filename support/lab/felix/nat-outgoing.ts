@@ -14,17 +14,30 @@
  * every pool, and keeps the pod's address to another pod.
  */
 import { runChecked } from '../../exec/run.ts';
+import { NAT_OUTGOING_IGNORES_POOL_FAULT } from '../faults/behaviours.ts';
 import type { LabNode, LabState } from '../model.ts';
 
 export const MASQ_POOLS_IPSET = 'cali40masq-ipam-pools';
 export const ALL_POOLS_IPSET = 'cali40all-ipam-pools';
 export const NAT_OUTGOING_CHAIN = 'cali-nat-outgoing';
 
-/** Input for `ipset restore`: both sets, filled from the pools. */
+/**
+ * Input for `ipset restore -exist`: both sets, filled from the pools. Felix's masquerade manager
+ * (felix/dataplane/linux/masq_mgr.go, v3.30.0) keeps them in step with the IPPools: a pool's
+ * CIDR is in the masq set while its natOutgoing is true, in the all-pools set while it exists;
+ * a pool update changes the members in place, so the sets are flushed and refilled, never
+ * recreated (the chain that matches them stays as it is).
+ */
 export function natOutgoingIpsets(state: LabState): string {
-  const lines = [`create ${MASQ_POOLS_IPSET} hash:net family inet`, `create ${ALL_POOLS_IPSET} hash:net family inet`];
+  const masqueradeEvery = state.faults.includes(NAT_OUTGOING_IGNORES_POOL_FAULT);
+  const lines = [
+    `create ${MASQ_POOLS_IPSET} hash:net family inet`,
+    `create ${ALL_POOLS_IPSET} hash:net family inet`,
+    `flush ${MASQ_POOLS_IPSET}`,
+    `flush ${ALL_POOLS_IPSET}`,
+  ];
   for (const pool of state.spec.pools) {
-    if (pool.natOutgoing) lines.push(`add ${MASQ_POOLS_IPSET} ${pool.cidr}`);
+    if (pool.natOutgoing || masqueradeEvery) lines.push(`add ${MASQ_POOLS_IPSET} ${pool.cidr}`);
     lines.push(`add ${ALL_POOLS_IPSET} ${pool.cidr}`);
   }
   return `${lines.join('\n')}\n`;
@@ -49,6 +62,14 @@ export function natOutgoingRules(masqueradeEverything = false): string {
 
 /** Felix's natOutgoing on one node: the two ipsets and the cali-nat-outgoing chain. */
 export async function applyNatOutgoing(state: LabState, node: LabNode): Promise<void> {
-  await runChecked(['ip', 'netns', 'exec', node.netns, 'ipset', 'restore'], { where: node.netns, input: natOutgoingIpsets(state) });
+  await syncNatOutgoingIpsets(state, node);
   await runChecked(['ip', 'netns', 'exec', node.netns, 'iptables-restore', '--noflush'], { where: node.netns, input: natOutgoingRules() });
+}
+
+/** The two ipsets of one node, in step with the pools (after a pool's natOutgoing changed). */
+export async function syncNatOutgoingIpsets(state: LabState, node: LabNode): Promise<void> {
+  await runChecked(['ip', 'netns', 'exec', node.netns, 'ipset', 'restore', '-exist'], {
+    where: node.netns,
+    input: natOutgoingIpsets(state),
+  });
 }
