@@ -432,15 +432,20 @@ export class KindCluster implements Cluster {
   // --- commands --------------------------------------------------------------------------
 
   exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    // A router is a container of the containerlab topology: reached like a node, by docker exec.
-    return target.kind === 'pod' ? this.podExec.exec(target, argv, options) : this.nodeShell.exec(target.name, argv, options);
+    if (target.kind === 'pod') return this.podExec.exec(target, argv, options);
+    // A router is a container of the containerlab topology: docker exec only, never a node-shell pod.
+    return target.kind === 'router'
+      ? this.nodeShell.execInContainer(target.name, argv, options)
+      : this.nodeShell.exec(target.name, argv, options);
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
     const proc =
       target.kind === 'pod'
         ? await this.podExec.startBackground(target, argv, options)
-        : await this.nodeShell.startBackground(target.name, argv, options);
+        : target.kind === 'router'
+          ? await this.nodeShell.startBackgroundInContainer(target.name, argv, options)
+          : await this.nodeShell.startBackground(target.name, argv, options);
     this.background.add(proc);
     const stop = proc.stop.bind(proc);
     return {
