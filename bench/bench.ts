@@ -220,8 +220,14 @@ async function benchParallel(): Promise<void> {
     });
     row('all features, serial (attached lab, no report)', serial);
     row('all features, --parallel 2', parallel, `speed-up ${(serial.median / parallel.median).toFixed(2)}×`);
+    const differing = [
+      ...serialStatuses.filter((status) => !parallelStatuses.includes(status)).map((status) => `serial ${status}`),
+      ...parallelStatuses.filter((status) => !serialStatuses.includes(status)).map((status) => `parallel ${status}`),
+    ];
     notes.push(
-      `--parallel 2 gave ${JSON.stringify(serialStatuses) === JSON.stringify(parallelStatuses) ? 'the same' : 'DIFFERENT'} result for each of the ${serialStatuses.length} scenarios as the serial run`,
+      differing.length === 0
+        ? `--parallel 2 gave the same result for each of the ${serialStatuses.length} scenarios as the serial run`
+        : `--parallel 2 gave DIFFERENT results than the serial run (last runs, ${serialStatuses.length} and ${parallelStatuses.length} scenarios): ${differing.slice(0, 6).join('; ')}${differing.length > 6 ? '; …' : ''}`,
     );
   } finally {
     await labDown(labs.par);
@@ -322,8 +328,9 @@ async function benchWholeCourse(): Promise<void> {
     const longestBgp = Math.max(0, ...bgp.map((line) => line.bgpMs as number));
     notes.push(
       `whole course (last run): labs up in ${formatMs(slowest)} (the slowest of ${up.length}, side by side, while the support code loads); ` +
-        `BGP convergence waits ${bgp.map((line) => `${line.topology} ${formatMs(line.bgpMs as number)}`).join(', ') || 'none'} — ` +
-        `they overlap, the longest is ${((longestBgp / whole.median) * 100).toFixed(1)}% of the run's median (waits inside scenarios, after a relabelling or a router change, are not printed by the run)`,
+        `BGP convergence waits in the bring-ups: ${bgp.map((line) => `${line.topology} ${formatMs(line.bgpMs as number)}`).join(', ') || 'none'}; ` +
+        `they run side by side, so the run waits about the longest, ${formatMs(longestBgp)} = ${((longestBgp / whole.median) * 100).toFixed(1)}% of its median ` +
+        `(waits inside scenarios, after a relabelling or a router change, are not printed by the run)`,
     );
   } finally {
     await clear();

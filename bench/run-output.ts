@@ -8,7 +8,8 @@ export interface LabLine {
   bgpMs: number | undefined;
 }
 
-const LAB_LINE = /^embedded lab "([^"]+)" \(topology ([^)]+)\) brought up in (\d+) ms \([^;)]*(?:; BGP settled in (\d+) ms of it)?\)/;
+const LAB_LINE =
+  /^embedded lab "([^"]+)" \(topology ([^)]+)\) brought up in (\d+) ms \([^;)]*(?:; BGP settled in (\d+(?:\.\d+)?) ms of it)?\)/;
 
 export function labLines(output: string): LabLine[] {
   return output.split('\n').flatMap((line) => {
