@@ -102,13 +102,22 @@ function runE2e(args: string[], reports: string) {
   return runNode(['--import', 'tsx', 'bin/e2e.ts', '--target', 'netns', ...args], { PODNET_REPORTS_DIR: reports });
 }
 
-/** The waits the lesson scenarios ask for: pings (count × interval) and capture windows. */
+/**
+ * The waits the scenarios that ran ask for: pings (count × interval) and capture windows.
+ * Cucumber writes a pickle for every scenario it loaded, selected or not; those that ran have a test case.
+ */
 function waitsOf(messagesFile: string): number {
-  let seconds = 0;
+  const pickles = new Map<string, { steps: { text: string }[] }>();
+  const ran = new Set<string>();
   for (const line of readFileSync(messagesFile, 'utf8').split('\n')) {
-    if (!line.includes('"pickle"')) continue;
-    const pickle = (JSON.parse(line) as { pickle?: { steps: { text: string }[] } }).pickle;
-    for (const step of pickle?.steps ?? []) {
+    if (!line.includes('"pickle"') && !line.includes('"testCase"')) continue;
+    const envelope = JSON.parse(line) as { pickle?: { id: string; steps: { text: string }[] }; testCase?: { pickleId: string } };
+    if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle);
+    if (envelope.testCase) ran.add(envelope.testCase.pickleId);
+  }
+  let seconds = 0;
+  for (const id of ran) {
+    for (const step of pickles.get(id)?.steps ?? []) {
       const ping = /pings "[^"]+" (\d+) times/.exec(step.text);
       if (ping) seconds += Number(ping[1]) * PING_INTERVAL_S + (/captures/.test(step.text) ? CAPTURE_GRACE_S : 0);
     }
