@@ -579,6 +579,9 @@ export class KindCluster implements Cluster {
       this.clients.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 1 }),
     );
     if (deleted === undefined) return;
+    // A StatefulSet recreates its pod under the same name as soon as the old one is gone, so a
+    // poll may never see the name absent: the pod is gone once no pod of the name has its UID.
+    const deletedUid = deleted.metadata?.uid;
     await pollUntil(
       {
         what: `pod ${namespace}/${name} to be gone`,
@@ -590,8 +593,9 @@ export class KindCluster implements Cluster {
         const p = await callOr404(this.clients, `read pod ${namespace}/${name}`, () =>
           this.clients.core.readNamespacedPod({ namespace, name }),
         );
+        const replaced = p !== undefined && deletedUid !== undefined && p.metadata?.uid !== deletedUid;
         return {
-          done: p === undefined,
+          done: p === undefined || replaced,
           seen: p ? `${describePodState(p)}, deletionTimestamp ${p.metadata?.deletionTimestamp?.toISOString?.() ?? 'unset'}` : 'gone',
         };
       },
