@@ -95,6 +95,7 @@ describe("setInstallationMtu (kind): waits for calico-node's rollout", () => {
     await h.cluster({ mtuFromNodeFile: false }).setInstallationMtu(1400);
     const installed = h.fake.get('operator.tigera.io/v1', 'installations', undefined, 'default') as Obj;
     assert.equal(installed.spec.calicoNetwork.mtu, 1400);
+    assert.equal(await h.cluster().installationMtu(), 1400, 'read back, for a scenario to put it back after');
     assert.equal(installed.spec.calicoNetwork.ipPools.length, 1, 'a merge patch leaves the rest of the spec');
     assert.equal(ds().metadata.generation, 2, 'the operator rendered the change');
     assert.deepEqual(ds().spec.template.spec.containers[0].env, [{ name: 'FELIX_VXLANMTU', value: '1400' }]);
@@ -106,6 +107,7 @@ describe("setInstallationMtu (kind): waits for calico-node's rollout", () => {
     await h.cluster().setInstallationMtu(undefined);
     const installed = h.fake.get('operator.tigera.io/v1', 'installations', undefined, 'default') as Obj;
     assert.equal('mtu' in installed.spec.calicoNetwork, false);
+    assert.equal(await h.cluster().installationMtu(), undefined);
     assert.equal(ds().metadata.generation, 3);
     assert.equal(ds().status.numberAvailable, NODES);
   });

@@ -77,6 +77,8 @@ interface ObjectList {
   items?: Array<{ metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> }>;
 }
 
+const INSTALLATION = { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' };
+
 export class KindCluster implements Cluster {
   readonly target = 'kind' as const;
   readonly workloadNamespace: string;
@@ -371,11 +373,19 @@ export class KindCluster implements Cluster {
     return list;
   }
 
+  async installationMtu(): Promise<number | undefined> {
+    return (await this.readInstallation()).spec?.calicoNetwork?.mtu ?? undefined;
+  }
+
+  private async readInstallation(): Promise<{ spec?: { calicoNetwork?: { mtu?: number } } }> {
+    return (await call(this.clients, 'read the Installation default', () => this.clients.custom.getClusterCustomObject(INSTALLATION))) as {
+      spec?: { calicoNetwork?: { mtu?: number } };
+    };
+  }
+
   async setInstallationMtu(mtu: number | undefined): Promise<void> {
-    const installation = { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' };
-    const current = (await call(this.clients, 'read the Installation default', () =>
-      this.clients.custom.getClusterCustomObject(installation),
-    )) as { spec?: { calicoNetwork?: { mtu?: number } } };
+    const installation = INSTALLATION;
+    const current = await this.readInstallation();
     const before = await this.readCalicoNode();
     // A JSON merge patch; null removes the field.
     await call(this.clients, 'patch the Installation default', () =>
