@@ -229,6 +229,10 @@ export class NetnsCluster implements Cluster {
     };
   }
 
+  async installationMtu(): Promise<number | undefined> {
+    return this.state().spec.installationMtu;
+  }
+
   async setInstallationMtu(mtu: number | undefined): Promise<void> {
     await labSetInstallationMtu(this.labName, mtu);
   }
