@@ -243,6 +243,8 @@ export interface ServiceInfo {
   /** An address, or 'None' for a headless Service. */
   clusterIP: string;
   externalIPs: string[];
+  /** status.loadBalancer.ingress[].ip: the addresses a LoadBalancer implementation (Calico's LoadBalancer IPAM) gave it. */
+  loadBalancerIngress: string[];
   ports: ServicePortInfo[];
   selector: Record<string, string> | undefined;
   labels: Record<string, string>;
