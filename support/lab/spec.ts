@@ -11,7 +11,7 @@ import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import type { AllowedUse } from './ipam/ipam.ts';
-import { kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
+import { CALICO_RESOURCES_DIR, kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
 import { DEFAULT_TOPOLOGY, FIXTURES_DIR, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
 import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
 import { serviceSpecOf } from './services/manifests.ts';
@@ -272,6 +272,16 @@ function readInstallation(
   };
 }
 
+/** The IPPools a lesson applies with its other Calico resources (calico/*.yaml: lesson 08's LoadBalancer pool), after the Installation's. */
+function withLessonPools<T extends Pick<LabSpec, 'pools'>>(installation: T, dir: string): T {
+  const resources = join(dir, CALICO_RESOURCES_DIR);
+  if (!existsSync(resources)) return installation;
+  const extra = yamlFiles(resources).flatMap((file) => readExtraPools(join(resources, file)));
+  const pools = [...installation.pools];
+  for (const pool of extra) if (!pools.some((known) => known.name === pool.name)) pools.push(pool);
+  return { ...installation, pools };
+}
+
 // The operator names the first pool default-ipv4-ippool when the Installation does not name it.
 function readInstallationPool(file: string, pool: Doc, index: number): PoolSpec {
   const encapsulation = String(pool.encapsulation ?? 'IPIP') as Encapsulation;
@@ -510,7 +520,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodes,
     nodeNetwork: KIND_NODE_NETWORK,
     nodeMtu: NODE_MTU,
-    ...readInstallation(join(dir, 'calico-installation.yaml')),
+    ...withLessonPools(readInstallation(join(dir, 'calico-installation.yaml')), dir),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
     ...objects,
     ...(bgp ? { bgp } : {}),
