@@ -106,7 +106,19 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   });
   await switchBirdProtocol(this.cluster, node.name, protocol, false);
   await untilSession(this, bgpAddressOf(node), false);
+  await untilRouteLeaves(this, loadBalancerRange(objects), bgpAddressOf(node));
 });
+
+/** Waits (bounded) until zebra has taken the node's path out of the router's kernel route, as BGP settling does. */
+async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, address: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const table = await routes(world.cluster, { kind: 'router', name: router(world) });
+    const route = table.value.find((candidate) => candidate.prefix === prefix);
+    const hops = route?.nexthops?.map((hop) => hop.gateway) ?? [route?.gateway];
+    if (!hops.includes(address)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 /** Waits (bounded) until the router sees the node's session Established or not. */
 async function untilSession(world: PodNetWorld, address: string, established: boolean): Promise<void> {

@@ -77,7 +77,11 @@ export async function loadBalancerPoolIs(
 
 /** L08-03: the Service's LoadBalancer address from the LoadBalancer pool, its ClusterIP in the Service CIDR, a nodePort in range. */
 export async function serviceHasLoadBalancerAddress(cluster: Cluster, serviceName: string): Promise<Verdict> {
-  const [service, objects, serviceCidr] = await Promise.all([serviceNamed(cluster, serviceName), cluster.bgpObjects(), cluster.serviceCIDR()]);
+  const [service, objects, serviceCidr] = await Promise.all([
+    serviceNamed(cluster, serviceName),
+    cluster.bgpObjects(),
+    cluster.serviceCIDR(),
+  ]);
   const range = loadBalancerRange(objects) ?? '(no LoadBalancer pool)';
   const ingress = service.loadBalancerIngress[0];
   const port = service.ports[0];
@@ -102,7 +106,8 @@ export async function bgpConfigurationAdvertisesLoadBalancerRange(cluster: Clust
   const objects = await cluster.bgpObjects();
   const config = objects.configuration;
   const range = loadBalancerRange(objects);
-  const ok = range !== undefined && sameSet(config.serviceLoadBalancerIPs, [range]) && config.asNumber === asNumber && !config.nodeToNodeMeshEnabled;
+  const ok =
+    range !== undefined && sameSet(config.serviceLoadBalancerIPs, [range]) && config.asNumber === asNumber && !config.nodeToNodeMeshEnabled;
   return verdict(
     ok,
     `BGPConfiguration default has serviceLoadBalancerIPs [${range ?? '(no LoadBalancer pool)'}], asNumber ${asNumber} and the node-to-node mesh off`,
@@ -111,7 +116,11 @@ export async function bgpConfigurationAdvertisesLoadBalancerRange(cluster: Clust
 }
 
 /** L08-05 (first half): the router's kernel has no route for the LoadBalancer range. */
-export async function routerHasNoRouteFor(cluster: Cluster, router: string, prefix: (objects: CalicoBgpObjects) => string): Promise<Verdict> {
+export async function routerHasNoRouteFor(
+  cluster: Cluster,
+  router: string,
+  prefix: (objects: CalicoBgpObjects) => string,
+): Promise<Verdict> {
   const [objects, table] = await Promise.all([cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
   const target = prefix(objects);
   const covering = table.value.filter((route) => route.prefix !== '0.0.0.0/0' && cidrsOverlap(route.prefix, target));
@@ -130,13 +139,24 @@ export async function routerRoutesViaOtherSpeakers(
   downNode: string,
   rule: { label?: string } = {},
 ): Promise<Verdict> {
-  const [nodes, objects, table] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
+  const [nodes, objects, table] = await Promise.all([
+    cluster.nodes(),
+    cluster.bgpObjects(),
+    routes(cluster, { kind: 'router', name: router }),
+  ]);
   const target = loadBalancerRange(objects) ?? '(no LoadBalancer pool)';
   const rest = nodes.filter((node) => node.name !== downNode && speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
-  const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway as string) : route.gateway ? [route.gateway] : []) : [];
+  const hops = route
+    ? route.nexthops?.length
+      ? route.nexthops.map((hop) => hop.gateway as string)
+      : route.gateway
+        ? [route.gateway]
+        : []
+    : [];
   const down = nodes.find((node) => node.name === downNode);
-  const ok = route?.proto === 'bgp' && hops.length > 0 && hops.every((hop) => rest.includes(hop)) && !hops.includes(down ? bgpAddressOf(down) : '');
+  const ok =
+    route?.proto === 'bgp' && hops.length > 0 && hops.every((hop) => rest.includes(hop)) && !hops.includes(down ? bgpAddressOf(down) : '');
   return verdict(
     ok,
     `the router still routes ${target} by BGP, via the remaining speakers (${list(rest)}) and not via ${downNode}`,
@@ -198,17 +218,22 @@ export async function loadBalancerTranslatedByNodes(cluster: Cluster, router: st
     seen.value.some((entry) => entry.original.dport === port && endpoints.includes(entry.reply.src)),
   );
   const withoutRule = rules
-    .filter(({ seen }) =>
-      !seen.value.rules.some(
-        (rule) =>
-          rule.destination === `${ip}/32` &&
-          rule.args.includes(comment) &&
-          rule.args.includes(String(port)) &&
-          rule.args[rule.args.indexOf('-j') + 1] === chain,
-      ),
+    .filter(
+      ({ seen }) =>
+        !seen.value.rules.some(
+          (rule) =>
+            rule.destination === `${ip}/32` &&
+            rule.args.includes(comment) &&
+            rule.args.includes(String(port)) &&
+            rule.args[rule.args.indexOf('-j') + 1] === chain,
+        ),
     )
     .map(({ node }) => node);
-  const evidence: ExecResult[] = [...exchange.evidence, ...tracked.flatMap(({ seen }) => seen.evidence), ...rules.flatMap(({ seen }) => seen.evidence)];
+  const evidence: ExecResult[] = [
+    ...exchange.evidence,
+    ...tracked.flatMap(({ seen }) => seen.evidence),
+    ...rules.flatMap(({ seen }) => seen.evidence),
+  ];
   return verdict(
     nginxAnswered(exchange.value) && translating.length >= 1 && withoutRule.length === 0,
     `nginx answers "get" on ${ip}:${port}; the node the router picked translated it to an nginx endpoint (${list(endpoints)}); every node's KUBE-SERVICES holds -d ${ip}/32 -p tcp --comment "${comment}" --dport ${port} -j ${chain}`,
@@ -230,7 +255,14 @@ export async function loadBalancerTrafficUnencapsulated(cluster: Cluster, router
       const exchange = await connect();
       return { value: { exchange: exchange.value, vxlan: [] }, evidence: exchange.evidence };
     }
-    const seen = await captureDuring(cluster, { kind: 'node', name: node.name }, ['udp', 'port', VXLAN_PORT], `vxlan-${node.name}`, () => nest(index + 1), 'eth1');
+    const seen = await captureDuring(
+      cluster,
+      { kind: 'node', name: node.name },
+      ['udp', 'port', VXLAN_PORT],
+      `vxlan-${node.name}`,
+      () => nest(index + 1),
+      'eth1',
+    );
     const inner = seen.value.during;
     return {
       value: { exchange: inner.value.exchange, vxlan: [...inner.value.vxlan, { node: node.name, count: seen.value.packets.length }] },

@@ -341,7 +341,12 @@ export class KindCluster implements Cluster {
     // crd.projectcalico.org/v1 BGPConfiguration default: spec.serviceLoadBalancerIPs is a list of {cidr}.
     await call(this.clients, 'patch BGPConfiguration default', () =>
       this.clients.custom.patchClusterCustomObject(
-        { ...CALICO_CRD, plural: 'bgpconfigurations', name: 'default', body: { spec: { serviceLoadBalancerIPs: cidrs.map((cidr) => ({ cidr })) } } },
+        {
+          ...CALICO_CRD,
+          plural: 'bgpconfigurations',
+          name: 'default',
+          body: { spec: { serviceLoadBalancerIPs: cidrs.map((cidr) => ({ cidr })) } },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     );
