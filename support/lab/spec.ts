@@ -28,6 +28,8 @@ export interface PoolSpec {
   nodeSelector: string;
   allowedUses: AllowedUse[];
   disableBGPExport: boolean;
+  /** Calico v3.30's assignmentMode; absent means Automatic. */
+  assignmentMode?: 'Automatic' | 'Manual';
 }
 
 /** crd.projectcalico.org/v1 IPReservation, as a fixture declares it. */
@@ -238,6 +240,7 @@ function readExtraPools(file: string): PoolSpec[] {
         nodeSelector: String(spec.nodeSelector ?? 'all()'),
         allowedUses: ((spec.allowedUses as AllowedUse[] | undefined) ?? ['Workload', 'Tunnel']).map((use) => use),
         disableBGPExport: spec.disableBGPExport === true,
+        ...(spec.assignmentMode === 'Manual' ? { assignmentMode: 'Manual' as const } : {}),
       };
     });
 }
