@@ -24,9 +24,10 @@ import { parseCidr } from '../../support/net/cidr.ts';
 import type { Encapsulation } from '../../support/cluster/cluster.ts';
 import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
-import { TUNNEL_HOLDER_PREFIX, endpointSlices, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
+import { TUNNEL_HOLDER_PREFIX, endpointSlices, findPod, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
 import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
+import { CONTAINER_ID_ANNOTATION } from '../../support/net/calico.ts';
 
 export type Obj = Record<string, any>;
 
@@ -235,6 +236,16 @@ export function podStatus(state: LabState, pod: LabPod, containers: string[]): O
   };
 }
 
+/**
+ * A pod's UID: one per incarnation, as the API server gives each created object a new one. A
+ * StatefulSet's pod recreated under its old name is a new object (the sandbox the lab's CNI
+ * recorded, its containerID, tells the incarnations apart).
+ */
+export function podUid(state: LabState, namespace: string, name: string): string {
+  const incarnation = findPod(state, namespace, name)?.annotations?.[CONTAINER_ID_ANNOTATION] ?? '';
+  return stableUid(state.name, state.createdAt, 'Pod', namespace, name, incarnation);
+}
+
 export function podObject(state: LabState, pod: LabPod): Obj {
   const workload = workloadOf(state, pod);
   const daemonSet = pod.ownerKind === 'DaemonSet';
@@ -245,6 +256,7 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: meta(state, 'Pod', pod.name, pod.namespace, {
+      uid: podUid(state, pod.namespace, pod.name),
       labels: { ...pod.labels, ...controllerLabels(pod) },
       ...(daemonSet ? { generateName: `${pod.workload}-` } : {}),
       ...(daemonSet
@@ -440,7 +452,7 @@ export function endpointSliceObjects(state: LabState): Obj[] {
               kind: 'Pod',
               namespace: endpoint.targetRef.namespace,
               name: endpoint.targetRef.name,
-              uid: stableUid(state.name, state.createdAt, 'Pod', endpoint.targetRef.namespace, endpoint.targetRef.name),
+              uid: podUid(state, endpoint.targetRef.namespace, endpoint.targetRef.name),
             },
           }
         : {}),
@@ -469,6 +481,43 @@ export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
       },
     },
     status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
+  };
+}
+
+/** A StatefulSet per StatefulSet workload, with the status its controller reports (apps/v1 StatefulSetStatus). */
+export function statefulSetObject(state: LabState, workload: WorkloadSpec): Obj {
+  const pods = state.pods.filter(
+    (pod) => pod.ownerKind === 'StatefulSet' && pod.workload === workload.name && pod.namespace === workload.namespace,
+  );
+  const ready = pods.filter((pod) => pod.ready !== false).length;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      ...meta(state, 'StatefulSet', workload.name, workload.namespace),
+      uid: stableUid(state.name, state.createdAt, 'StatefulSet', workload.namespace, workload.name),
+      generation: 1,
+      labels: { ...workload.labels },
+    },
+    spec: {
+      replicas: workload.replicas ?? 1,
+      ...(workload.serviceName ? { serviceName: workload.serviceName } : {}),
+      selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
+      template: {
+        metadata: { labels: { ...workload.labels } },
+        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+      },
+      podManagementPolicy: 'OrderedReady',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+    },
+    status: {
+      observedGeneration: 1,
+      replicas: pods.length,
+      readyReplicas: ready,
+      currentReplicas: pods.length,
+      updatedReplicas: pods.length,
+      availableReplicas: ready,
+    },
   };
 }
 
@@ -657,6 +706,7 @@ export function labObjects(state: LabState, _options: LabObjectsOptions = {}): O
     ...state.nodes.map((node) => nodeObject(state, node)),
     ...daemonSets.map((w) => daemonSetObject(state, w)),
     ...state.spec.workloads.filter((w) => w.kind === 'Deployment').map((w) => deploymentObject(state, w)),
+    ...state.spec.workloads.filter((w) => w.kind === 'StatefulSet').map((w) => statefulSetObject(state, w)),
     ...state.pods.map((pod) => podObject(state, pod)),
     ...(state.services?.length ? serviceObjects(state) : [kubeDnsService(state)]),
     ...endpointSliceObjects(state),

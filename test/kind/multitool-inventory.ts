@@ -33,6 +33,9 @@ export const MULTITOOL_PACKAGE_PROGRAMS = [
   'tcpdump',
   'tcptraceroute',
   'wget',
+  // Not from the Dockerfile's apk add: the Alpine base image's musl-utils (aports main/musl,
+  // subpackage musl-utils: getconf, getent, iconv, ldd), which every alpine image holds.
+  'getent',
 ];
 
 export const ALPINE_BUSYBOX_APPLETS = [

@@ -319,3 +319,30 @@ describe('Calico rules the target recomputes', () => {
     assert.ok(!cidrContains('192.168.93.0/26', '192.168.93.201'));
   });
 });
+
+describe('kind target: deleting a pod', () => {
+  let h: Harness;
+  before(async () => {
+    // A StatefulSet's controller: the pod comes back under its name, a new object, as soon as the old one is gone.
+    h = await harness({
+      kubelet: {
+        start: async () => {},
+        stop: async (pod) => {
+          const again = structuredClone(pod);
+          delete again.metadata.deletionTimestamp;
+          again.metadata.uid = `${pod.metadata.uid}-again`;
+          h.fake.put({ ...again, apiVersion: 'v1', kind: 'Pod' });
+        },
+      },
+    });
+  });
+  after(() => h.close());
+
+  it('is done once no pod of the name has the deleted UID, though a controller recreated the name at once', async () => {
+    const [pod] = await h.cluster().pods({ namespace: 'default', workload: 'multitool-1' });
+    assert.ok(pod);
+    const before = h.fake.get('v1', 'pods', pod.namespace, pod.name)!.metadata.uid;
+    await h.cluster({ podDeleteTimeoutMs: 2_000 }).deletePod(pod.namespace, pod.name);
+    assert.equal(h.fake.get('v1', 'pods', pod.namespace, pod.name)?.metadata.uid, `${before}-again`);
+  });
+});

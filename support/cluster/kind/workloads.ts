@@ -82,7 +82,7 @@ export interface WorkloadsOptions {
 }
 
 const isOurs = (obj: KubernetesObject | undefined) => obj?.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
-const ref = (m: Manifest) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`;
+const ref = (m: Manifest) => `${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`;
 
 export class SuiteWorkloads {
   readonly namespace: string;
