@@ -38,13 +38,15 @@ export const LB_FAULTS: Fault[] = [
   },
   {
     name: PROXY_FAULTS.loadBalancerRuleMissing,
-    description: "kube-proxy on the last node writes no `loadbalancer IP` rule: that node does not translate the Service's LoadBalancer address",
+    description:
+      "kube-proxy on the last node writes no `loadbalancer IP` rule: that node does not translate the Service's LoadBalancer address",
     topologies: LB_SERVICE_TOPOLOGIES,
     apply: async () => {},
   },
   {
     name: 'router-service-cidr-route',
-    description: "the router's operator added a static route for the Service CIDR via the first node: ClusterIPs are reachable from outside",
+    description:
+      "the router's operator added a static route for the Service CIDR via the first node: ClusterIPs are reachable from outside",
     topologies: LB_TOPOLOGIES,
     apply: async (state) => {
       const address = state.nodes[0]?.calicoAddress.cidr;
