@@ -58,7 +58,7 @@ export interface Speakers {
   label?: string;
 }
 
-function speaks(rule: Speakers, objects: CalicoBgpObjects, node: NodeInfo): boolean {
+export function speaks(rule: Speakers, objects: CalicoBgpObjects, node: NodeInfo): boolean {
   if (rule.label) {
     const [key, value] = rule.label.split('=') as [string, string];
     return node.labels?.[key] === value;

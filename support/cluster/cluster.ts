@@ -245,6 +245,8 @@ export interface ServiceInfo {
   /** An address, or 'None' for a headless Service. */
   clusterIP: string;
   externalIPs: string[];
+  /** status.loadBalancer.ingress[].ip: the addresses a LoadBalancer implementation (Calico's LoadBalancer IPAM) gave it. */
+  loadBalancerIngress: string[];
   ports: ServicePortInfo[];
   selector: Record<string, string> | undefined;
   labels: Record<string, string>;
@@ -362,6 +364,11 @@ export interface Cluster {
   bgpControl(speaker: BgpSpeaker): Promise<BgpControl>;
   /** Applies configuration lines on the router's BGP daemon (FRR: `configure terminal`, then each line); resolves once BGP has followed. */
   configureRouter(lines: string[]): Promise<void>;
+  /**
+   * Sets BGPConfiguration default's spec.serviceLoadBalancerIPs (lesson 08's bgpconfiguration-lb.yaml
+   * and -no-lb.yaml differ only there); resolves once BGP has followed.
+   */
+  setServiceLoadBalancerIPs(cidrs: string[]): Promise<void>;
   /** Sets (a value) or removes (null) labels of a node, as `kubectl label node` does. */
   labelNode(name: string, changes: Record<string, string | null>): Promise<void>;
 

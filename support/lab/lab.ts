@@ -33,7 +33,7 @@ import { applyNatOutgoing, syncNatOutgoingIpsets } from './felix/nat-outgoing.ts
 import { startRedis } from './servers/redis.ts';
 import { recreateOrdinal } from './controllers/statefulset.ts';
 import { startApiServer } from './servers/apiserver.ts';
-import { configureRouter, relabelNode, startLabBgp } from './bgp/lab-bgp.ts';
+import { configureRouter, relabelNode, setServiceLoadBalancerIPs, startLabBgp } from './bgp/lab-bgp.ts';
 import { removeBgpSockets } from './bgp/daemons.ts';
 
 export interface UpResult {
@@ -406,6 +406,11 @@ export async function labDeleteIpReservation(labName: string, name: string): Pro
 /** Labels (or, with null, unlabels) a node, as `kubectl label node` does; BGP follows before this resolves. */
 export async function labLabelNode(labName: string, node: string, changes: Record<string, string | null>): Promise<void> {
   await updateState(labName, (state) => relabelNode(state, node, changes));
+}
+
+/** Sets BGPConfiguration default's serviceLoadBalancerIPs; every BIRD follows as confd would, and BGP settles. */
+export async function labSetServiceLoadBalancerIPs(labName: string, cidrs: string[]): Promise<void> {
+  await updateState(labName, (state) => setServiceLoadBalancerIPs(state, cidrs));
 }
 
 /** Configures the router's FRR (as an operator at its CLI); BGP settles before this resolves. */

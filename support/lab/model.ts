@@ -14,6 +14,7 @@ import {
   POOLS_ANNOTATION_IGNORED_FAULT,
 } from './faults/behaviours.ts';
 import { randomInt } from 'node:crypto';
+import { assignLoadBalancerIPs } from './loadbalancer/lb-ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
@@ -202,6 +203,9 @@ export function planLab(spec: LabSpec, random?: (max: number) => number): LabSta
   state.services = admitServices(spec.serviceSubnet, [...builtInServiceSpecs(), ...(spec.services ?? [])], random ?? randomInt, (service) =>
     generatedPodName(service, random),
   );
+  const balanced = assignLoadBalancerIPs(state.services, state.ipam);
+  state.services = balanced.services;
+  state.ipam = balanced.ipam;
   return state;
 }
 

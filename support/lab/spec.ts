@@ -11,7 +11,7 @@ import { intToIp, parseCidr } from '../net/cidr.ts';
 import type { Encapsulation, NodeRole } from '../cluster/cluster.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import type { AllowedUse } from './ipam/ipam.ts';
-import { kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
+import { CALICO_RESOURCES_DIR, kindNodeLabels, readBgpSpec, type BgpSpec } from './bgp/spec.ts';
 import { DEFAULT_TOPOLOGY, FIXTURES_DIR, SHARED_WORKLOADS_DIR, topologyDir } from '../topology/catalogue.ts';
 import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } from '../topology/clab.ts';
 import { serviceSpecOf } from './services/manifests.ts';
@@ -28,6 +28,8 @@ export interface PoolSpec {
   nodeSelector: string;
   allowedUses: AllowedUse[];
   disableBGPExport: boolean;
+  /** Calico v3.30's assignmentMode; absent means Automatic. */
+  assignmentMode?: 'Automatic' | 'Manual';
 }
 
 /** crd.projectcalico.org/v1 IPReservation, as a fixture declares it. */
@@ -238,6 +240,7 @@ function readExtraPools(file: string): PoolSpec[] {
         nodeSelector: String(spec.nodeSelector ?? 'all()'),
         allowedUses: ((spec.allowedUses as AllowedUse[] | undefined) ?? ['Workload', 'Tunnel']).map((use) => use),
         disableBGPExport: spec.disableBGPExport === true,
+        ...(spec.assignmentMode === 'Manual' ? { assignmentMode: 'Manual' as const } : {}),
       };
     });
 }
@@ -270,6 +273,16 @@ function readInstallation(
     nodeAddressCidrs: cidrs?.map(String),
     installationMtu: network.mtu === undefined ? undefined : Number(network.mtu),
   };
+}
+
+/** The IPPools a lesson applies with its other Calico resources (calico/*.yaml: lesson 08's LoadBalancer pool), after the Installation's. */
+function withLessonPools<T extends Pick<LabSpec, 'pools'>>(installation: T, dir: string): T {
+  const resources = join(dir, CALICO_RESOURCES_DIR);
+  if (!existsSync(resources)) return installation;
+  const extra = yamlFiles(resources).flatMap((file) => readExtraPools(join(resources, file)));
+  const pools = [...installation.pools];
+  for (const pool of extra) if (!pools.some((known) => known.name === pool.name)) pools.push(pool);
+  return { ...installation, pools };
 }
 
 // The operator names the first pool default-ipv4-ippool when the Installation does not name it.
@@ -510,7 +523,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodes,
     nodeNetwork: KIND_NODE_NETWORK,
     nodeMtu: NODE_MTU,
-    ...readInstallation(join(dir, 'calico-installation.yaml')),
+    ...withLessonPools(readInstallation(join(dir, 'calico-installation.yaml')), dir),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
     ...objects,
     ...(bgp ? { bgp } : {}),

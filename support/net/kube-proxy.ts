@@ -39,6 +39,11 @@ export function serviceChainName(portName: string, protocol: string): string {
   return `KUBE-SVC-${hash16(portName + protocol.toLowerCase())}`;
 }
 
+/** servicePortExternalChainName: the chain all of a Service port's external destinations (LoadBalancer IP, nodePort) jump to. */
+export function externalChainName(portName: string, protocol: string): string {
+  return `KUBE-EXT-${hash16(portName + protocol.toLowerCase())}`;
+}
+
 export function endpointChainName(portName: string, protocol: string, endpoint: string): string {
   return `KUBE-SEP-${hash16(portName + protocol.toLowerCase() + endpoint)}`;
 }

@@ -65,3 +65,8 @@ export function routerBgpTable(cluster: Cluster, router: string): Promise<Observ
 export function routerPrefixPaths(cluster: Cluster, router: string, prefix: string): Promise<Observation<FrrPrefixPath[]>> {
   return ask(cluster, { kind: 'router', name: router }, ['show', 'bgp', 'ipv4', prefix, 'json'], parseFrrPrefixPaths);
 }
+
+/** `birdc disable|enable <protocol>` on a node: an operator taking one BGP session down or up again. */
+export async function switchBirdProtocol(cluster: Cluster, node: string, protocol: string, on: boolean): Promise<void> {
+  await ask(cluster, { kind: 'node', name: node }, [on ? 'enable' : 'disable', protocol], (text) => text);
+}

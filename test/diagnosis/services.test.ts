@@ -21,6 +21,7 @@ const service: ServiceInfo = {
   type: 'ClusterIP',
   clusterIP,
   externalIPs: [],
+  loadBalancerIngress: [],
   ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80, nodePort: undefined }],
   selector: { app: 'nginx' },
   labels: {},

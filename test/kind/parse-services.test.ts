@@ -60,3 +60,24 @@ test('an EndpointSlice: a missing ready condition means ready (discovery.k8s.io/
   assert.equal(info.endpoints[1]?.targetRef, undefined);
   assert.deepEqual(info.ports, [{ name: 'http', port: 80, protocol: 'TCP' }]);
 });
+
+// Shaped as the API returns the course's lb-nginx-service (lesson 08) once Calico's LoadBalancer IPAM gave it an address.
+const lbService = {
+  metadata: { name: 'lb-nginx-service', namespace: 'default' },
+  spec: {
+    type: 'LoadBalancer',
+    clusterIP: '10.96.81.140',
+    selector: { app: 'nginx' },
+    ports: [{ name: 'default', port: 80, protocol: 'TCP', targetPort: 80, nodePort: 31722 }],
+    externalTrafficPolicy: 'Cluster',
+  },
+  status: { loadBalancer: { ingress: [{ ip: '172.16.0.240', ipMode: 'VIP' }] } },
+} as unknown as V1Service;
+
+test('a LoadBalancer Service: its nodePort and the address in status.loadBalancer.ingress', () => {
+  const info = parseService(lbService);
+  assert.equal(info.type, 'LoadBalancer');
+  assert.deepEqual(info.loadBalancerIngress, ['172.16.0.240']);
+  assert.equal(info.ports[0]?.nodePort, 31722);
+  assert.deepEqual(parseService(service).loadBalancerIngress, []);
+});

@@ -400,6 +400,21 @@ export class KindCluster implements Cluster {
       throw new EnvironmentError(`the router refused ${lines.join('; ')}: ${(result.stdout + result.stderr).trim()}`);
   }
 
+  async setServiceLoadBalancerIPs(cidrs: string[]): Promise<void> {
+    // crd.projectcalico.org/v1 BGPConfiguration default: spec.serviceLoadBalancerIPs is a list of {cidr}.
+    await call(this.clients, 'patch BGPConfiguration default', () =>
+      this.clients.custom.patchClusterCustomObject(
+        {
+          ...CALICO_CRD,
+          plural: 'bgpconfigurations',
+          name: 'default',
+          body: { spec: { serviceLoadBalancerIPs: cidrs.map((cidr) => ({ cidr })) } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
   async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {
     await call(this.clients, `label node ${name}`, () =>
       this.clients.core.patchNode(

@@ -10,6 +10,7 @@ export function parseService(service: V1Service): ServiceInfo {
     type: spec.type ?? 'ClusterIP',
     clusterIP: spec.clusterIP ?? '',
     externalIPs: spec.externalIPs ?? [],
+    loadBalancerIngress: (service.status?.loadBalancer?.ingress ?? []).flatMap((ingress) => (ingress.ip ? [ingress.ip] : [])),
     ports: (spec.ports ?? []).map((port) => ({
       name: port.name || undefined,
       port: port.port,

@@ -39,6 +39,7 @@ import {
   labDeleteIpReservation,
   labDeletePod,
   labLabelNode,
+  labSetServiceLoadBalancerIPs,
   labPatchDaemonSet,
   labSetInstallationMtu,
   labSetPoolNatOutgoing,
@@ -182,6 +183,10 @@ export class NetnsCluster implements Cluster {
 
   async configureRouter(lines: string[]): Promise<void> {
     await labConfigureRouter(this.labName, lines);
+  }
+
+  async setServiceLoadBalancerIPs(cidrs: string[]): Promise<void> {
+    await labSetServiceLoadBalancerIPs(this.labName, cidrs);
   }
 
   async labelNode(name: string, changes: Record<string, string | null>): Promise<void> {

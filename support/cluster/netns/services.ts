@@ -9,6 +9,7 @@ export function serviceInfo(service: LabService): ServiceInfo {
     type: service.type,
     clusterIP: service.clusterIP,
     externalIPs: [],
+    loadBalancerIngress: service.loadBalancerIP ? [service.loadBalancerIP] : [],
     ports: service.ports.map((port) => ({
       name: port.name,
       port: port.port,

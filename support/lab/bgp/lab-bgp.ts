@@ -50,6 +50,15 @@ export async function relabelNode(state: LabState, nodeName: string, changes: Re
   return rerender(after, configs);
 }
 
+/** BGPConfiguration default's serviceLoadBalancerIPs changed: confd re-renders every BIRD; resolves once BGP settles. */
+export async function setServiceLoadBalancerIPs(state: LabState, cidrs: string[]): Promise<number> {
+  const before = bgpPlanOf(state);
+  if (!before || !state.spec.bgp) throw new Error(`lab ${state.name} runs no BGP`);
+  const configs = renderedConfigs(before); // rendered now: the plan shares the objects about to change
+  state.spec.bgp.objects.configuration.serviceLoadBalancerIPs = [...cidrs];
+  return rerender(bgpPlanOf(state) as BgpLabPlan, configs);
+}
+
 /** Applies FRR configuration lines on the router, then waits for BGP to settle. */
 export async function configureRouter(state: LabState, lines: string[]): Promise<number> {
   const plan = bgpPlanOf(state);

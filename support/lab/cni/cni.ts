@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PodRequest } from '../../cluster/cluster.ts';
-import { Ipam, IpamAssignError } from '../ipam/ipam.ts';
+import { Ipam, IpamAssignError, isHostBlock } from '../ipam/ipam.ts';
 import { PROXY_ARP_OFF_FAULT } from '../faults/behaviours.ts';
 import { endProcessesIn, runBatch, sysctl } from '../kernel.ts';
 import { addPod, findNode, recordEvent, removePod, scheduleOnWorker, type LabPod, type LabState } from '../model.ts';
@@ -138,7 +138,7 @@ export async function syncBlockRoutes(state: LabState, before: string[]): Promis
         netns: each.netns,
         lines: [
           ...released.map((cidr) => `route del ${cidr}`),
-          ...claimed.map((block) => blockRouteLine(state, each, block.cidr, block.node)),
+          ...claimed.filter(isHostBlock).map((block) => blockRouteLine(state, each, block.cidr, block.node)),
         ],
       }),
     ),

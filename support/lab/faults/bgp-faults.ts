@@ -80,7 +80,7 @@ export const BGP_FAULTS: Fault[] = [
   {
     name: 'bgp-lb-not-advertised',
     description: 'BGPConfiguration default lost serviceLoadBalancerIPs: no node advertises the LoadBalancer range',
-    topologies: SELECTIVE_TOPOLOGIES,
+    topologies: [...SELECTIVE_TOPOLOGIES, 'calico-bgp-lb'],
     apply: (state) => changeObjects(state, (objects) => (objects.configuration.serviceLoadBalancerIPs = [])),
   },
   {
@@ -97,7 +97,7 @@ export const BGP_FAULTS: Fault[] = [
     name: 'router-unequal-paths',
     description:
       "an inbound policy on the router gives one node's routes another MED: its paths are no longer equal, so no ECMP whatever maximum-paths says",
-    topologies: SELECTIVE_TOPOLOGIES,
+    topologies: [...SELECTIVE_TOPOLOGIES, 'calico-bgp-lb'],
     apply: async (state) => {
       const bgp = bgpOf(state);
       const plan = bgpPlanOf(state);

@@ -24,6 +24,7 @@ import { SERVICE_FAULTS } from '../services/faults.ts';
 import { ROUTED_FAULTS } from './routed.ts';
 import { MTU_FAULTS } from './mtu.ts';
 import { BGP_FAULTS } from './bgp-faults.ts';
+import { LB_FAULTS } from './lb-faults.ts';
 
 export interface Fault {
   name: string;
@@ -397,6 +398,7 @@ export const FAULTS: Fault[] = [
   // Lessons 01, 09 and 16: IPAM, pod annotations, natOutgoing.
   ...IPAM_FAULTS,
   ...BGP_FAULTS,
+  ...LB_FAULTS,
 ];
 
 FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);

@@ -7,6 +7,7 @@
  * updateNeighborsAndAllowedSources with felix/vxlanfdb/vxlan_fdb.go (neighbours, FDB).
  */
 import { cidrContains } from '../../net/cidr.ts';
+import { isHostBlock } from '../ipam/ipam.ts';
 import type { LabNode, LabPod, LabState } from '../model.ts';
 import { sameSubnet } from '../topology/routed.ts';
 
@@ -64,7 +65,7 @@ export function vxlanFdbLines(state: LabState, node: LabNode): string[] {
  */
 export function blockRouteLines(state: LabState, node: LabNode): string[] {
   if (state.spec.bgp && state.spec.pool.encapsulation === 'None') return [];
-  return state.ipam.blocks.map((block) => blockRouteLine(state, node, block.cidr, block.node));
+  return state.ipam.blocks.filter(isHostBlock).map((block) => blockRouteLine(state, node, block.cidr, block.node));
 }
 
 /**

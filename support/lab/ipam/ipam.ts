@@ -87,7 +87,20 @@ export interface BlockAffinityView {
   cidr: string;
   state: 'confirmed';
   deleted: 'false';
-  type: 'host';
+  type: 'host' | 'virtual';
+}
+
+/**
+ * The node name Calico's LoadBalancer IPAM allocates under (api.VirtualLoadBalancer): kube-controllers'
+ * loadbalancer controller (calico v3.30, kube-controllers/pkg/controllers/loadbalancer/loadbalancer_controller.go
+ * assignIP) auto-assigns with Hostname "load-balancer" and IntendedUse LoadBalancer, so the block is
+ * affine to that name with affinity type `virtual` (block affinity `virtual:load-balancer`).
+ */
+export const LOAD_BALANCER_NODE = 'load-balancer';
+
+/** A block of a real node (not the LoadBalancer IPAM's virtual one): Felix routes it, BIRD exports it. */
+export function isHostBlock(block: Pick<BlockState, 'node'>): boolean {
+  return block.node !== LOAD_BALANCER_NODE;
 }
 
 export interface Utilization {
@@ -254,7 +267,7 @@ export class Ipam {
       cidr: block.cidr,
       state: 'confirmed',
       deleted: 'false',
-      type: 'host',
+      type: isHostBlock(block) ? 'host' : 'virtual',
     }));
   }
 

@@ -17,7 +17,7 @@ export function operatorIpPool(pool: PoolSpec): { spec: Record<string, unknown>;
   return {
     spec: {
       allowedUses: [...pool.allowedUses],
-      assignmentMode: 'Automatic',
+      assignmentMode: pool.assignmentMode ?? 'Automatic',
       blockSize: pool.blockSize,
       cidr: pool.cidr,
       // omitempty in Calico's IPPoolSpec: a false value is not stored.

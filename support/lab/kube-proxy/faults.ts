@@ -17,6 +17,10 @@ export const PROXY_FAULTS = {
   masqueradeAll: 'service-masquerade-all',
   /** kube-proxy writes 1/(i+1) instead of 1/(n-i): the first endpoint takes every connection. */
   probabilityReversed: 'service-probability-reversed',
+  /** kube-proxy on the last node writes no `loadbalancer IP` rule. */
+  loadBalancerRuleMissing: 'lb-rule-missing-on-one-node',
+  /** kube-proxy writes KUBE-EXT chains without their masquerade rule. */
+  externalWithoutMasquerade: 'kube-ext-no-masquerade',
   /** kube-proxy does not run on the control-plane node. */
   notOnControlPlane: 'kube-proxy-not-on-control-plane',
 } as const;
@@ -39,7 +43,15 @@ export function applyProxyFaults(state: LabState, input: ProxyInput): BentInput 
   }
   if (faults.includes(PROXY_FAULTS.masqueradeAll)) bent.masqueradeAll = true;
   if (faults.includes(PROXY_FAULTS.probabilityReversed)) bent.probabilityReversed = true;
+  if (faults.includes(PROXY_FAULTS.externalWithoutMasquerade)) bent.externalWithoutMasquerade = true;
   return bent;
+}
+
+/** What kube-proxy on one node writes differently (the lab's other nodes get the common rules). */
+export function applyNodeProxyFaults(state: LabState, node: LabNode, input: BentInput): BentInput {
+  if (state.faults.includes(PROXY_FAULTS.loadBalancerRuleMissing) && node.name === state.nodes.at(-1)?.name)
+    return { ...input, withoutLoadBalancerRules: true };
+  return input;
 }
 
 /** The nodes kube-proxy runs on. */

@@ -1,14 +1,18 @@
 /**
  * The rules kube-proxy writes in iptables mode, as a pure function of the Services and their
  * EndpointSlices. Follows syncProxyRules in pkg/proxy/iptables/proxier.go of Kubernetes v1.28
- * for what this lab has (ClusterIP Services, clusterCIDR set, no session affinity, no
- * NodePorts yet): the chain layout, the comments, the rule arguments in kube-proxy's order,
+ * for what this lab has (ClusterIP, NodePort and LoadBalancer Services with externalTrafficPolicy
+ * Cluster, clusterCIDR set, no session affinity, no loadBalancerSourceRanges): the chain layout, the comments, the rule arguments in kube-proxy's order,
  * the masquerade mark 0x4000, and the statistic probabilities 1/(n-i) printed with "%0.10f".
  * Headless Services (clusterIP None) get no rules. A Service port without ready endpoints
  * gets a REJECT in the filter table's KUBE-SERVICES instead of a KUBE-SVC chain.
+ * A port with external destinations (its LoadBalancer IP, its nodePort) gets a KUBE-EXT chain:
+ * KUBE-SERVICES sends `-d <LB IP>` ("<port> loadbalancer IP") and KUBE-NODEPORTS sends the
+ * nodePort to it; it marks the connection for masquerade ("masquerade traffic for <port> external
+ * destinations", the Cluster policy) and jumps to the KUBE-SVC chain.
  */
 import { isHeadless, readyAddresses, type LabEndpointSlice, type LabService } from '../services/services.ts';
-import { endpointChainName, serviceChainName, servicePortName } from '../../net/kube-proxy.ts';
+import { endpointChainName, externalChainName, serviceChainName, servicePortName } from '../../net/kube-proxy.ts';
 
 export const MASQUERADE_MARK = '0x4000';
 
@@ -21,6 +25,10 @@ export interface ProxyInput {
   masqueradeAll?: boolean;
   /** Probabilities 1/(i+1) instead of 1/(n-i) (a fault here). */
   probabilityReversed?: boolean;
+  /** No masquerade rule in the KUBE-EXT chains (a fault here: externalTrafficPolicy Cluster without SNAT). */
+  externalWithoutMasquerade?: boolean;
+  /** No `loadbalancer IP` rules in KUBE-SERVICES (a fault here, on one node). */
+  withoutLoadBalancerRules?: boolean;
 }
 
 export interface ProxyRules {
@@ -155,6 +163,7 @@ interface PortEndpoints {
   name: string;
   protocol: string;
   port: number;
+  nodePort: number | undefined;
   /** `ip:port`, sorted as kube-proxy orders them. */
   endpoints: string[];
 }
@@ -174,6 +183,7 @@ function servicePorts(input: ProxyInput): PortEndpoints[] {
           name: servicePortName(service.namespace, service.name, port.name),
           protocol: port.protocol.toLowerCase(),
           port: port.port,
+          nodePort: port.nodePort,
           endpoints: [...new Set(endpoints)].sort(),
         };
       });
@@ -195,10 +205,71 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     const svcChain = serviceChainName(port.name, port.protocol);
     natChains.push(svcChain);
     natRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, '-j', svcChain));
+    const extChain = externalChainName(port.name, port.protocol);
+    const lbIP = port.service.type === 'LoadBalancer' ? port.service.loadBalancerIP : undefined;
+    if (lbIP && !input.withoutLoadBalancerRules) {
+      natRules.push(
+        line(
+          '-A',
+          'KUBE-SERVICES',
+          '-m',
+          'comment',
+          '--comment',
+          `${port.name} loadbalancer IP`,
+          '-m',
+          port.protocol,
+          '-p',
+          port.protocol,
+          '-d',
+          lbIP,
+          '--dport',
+          String(port.port),
+          '-j',
+          extChain,
+        ),
+      );
+    }
+    if (port.nodePort !== undefined) {
+      natRules.push(
+        line(
+          '-A',
+          'KUBE-NODEPORTS',
+          '-m',
+          'comment',
+          '--comment',
+          port.name,
+          '-m',
+          port.protocol,
+          '-p',
+          port.protocol,
+          '--dport',
+          String(port.nodePort),
+          '-j',
+          extChain,
+        ),
+      );
+    }
     const notFromPods = input.masqueradeAll ? [] : ['!', '-s', input.clusterCIDR];
     natRules.push(
       line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, ...notFromPods, '-j', 'KUBE-MARK-MASQ'),
     );
+    if (lbIP !== undefined || port.nodePort !== undefined) {
+      natChains.push(extChain);
+      if (!input.externalWithoutMasquerade)
+        natRules.push(
+          line(
+            '-A',
+            extChain,
+            '-m',
+            'comment',
+            '--comment',
+            `masquerade traffic for ${port.name} external destinations`,
+            '-j',
+            'KUBE-MARK-MASQ',
+          ),
+        );
+      natRules.push(line('-A', extChain, '-j', svcChain));
+    }
     const n = port.endpoints.length;
     port.endpoints.forEach((endpoint, i) => {
       const sepChain = endpointChainName(port.name, port.protocol, endpoint);

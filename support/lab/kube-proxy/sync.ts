@@ -10,7 +10,7 @@
 import { run, runChecked } from '../../exec/run.ts';
 import { endpointSlices, type LabNode, type LabState } from '../model.ts';
 import { jumpRuleCommands, proxyRules, syncRestore, type ProxyInput } from './rules.ts';
-import { FROZEN_FAULT, applyProxyFaults, proxyFaultNodes } from './faults.ts';
+import { FROZEN_FAULT, applyNodeProxyFaults, applyProxyFaults, proxyFaultNodes } from './faults.ts';
 
 /** What kube-proxy on `node` sees and is configured with. */
 export function proxyInputFor(state: LabState): ProxyInput {
@@ -49,9 +49,10 @@ export async function startKubeProxy(state: LabState): Promise<void> {
 /** A sync on every node kube-proxy runs on (all of them unless a fault says otherwise). */
 export async function syncKubeProxy(state: LabState, { force = false } = {}): Promise<void> {
   if (!force && state.faults.includes(FROZEN_FAULT)) return;
-  const rules = proxyRules(applyProxyFaults(state, proxyInputFor(state)));
+  const input = applyProxyFaults(state, proxyInputFor(state));
   await Promise.all(
     proxyFaultNodes(state).map(async (node) => {
+      const rules = proxyRules(applyNodeProxyFaults(state, node, input));
       const saved = await run(['ip', 'netns', 'exec', node.netns, 'iptables-save', '-t', 'nat'], { where: `node ${node.name}` });
       await inNode(node, ['iptables-restore', '-w', '--noflush'], syncRestore(rules, natChainsIn(saved.stdout)));
     }),

@@ -47,6 +47,8 @@ export interface LabService extends Omit<ServiceSpec, 'clusterIP'> {
   clusterIP: string;
   /** The generated name of its one EndpointSlice (`<service>-<5 chars>`), fixed at creation. */
   endpointSliceName: string;
+  /** status.loadBalancer.ingress[0].ip, once a LoadBalancer IPAM gave the (LoadBalancer) Service one. */
+  loadBalancerIP?: string;
 }
 
 export const HEADLESS = 'None';
@@ -163,6 +165,44 @@ export function allocateClusterIP(serviceCidr: string, taken: Iterable<string>, 
   throw new Error(`the Service CIDR ${serviceCidr} is full`);
 }
 
+/** The API server's default --service-node-port-range. */
+export const NODE_PORT_RANGE = { first: 30000, last: 32767 };
+
+/**
+ * A free nodePort, as kube-apiserver v1.28 picks one (pkg/registry/core/service/portallocator:
+ * the range's lower band of min(max(16, size/32), 128) ports is kept for static requests; a
+ * dynamic port is a random free one of the upper band first). `random(n)` returns [0, n).
+ */
+export function allocateNodePort(taken: Iterable<number>, random: (max: number) => number): number {
+  const size = NODE_PORT_RANGE.last - NODE_PORT_RANGE.first + 1;
+  const band = Math.min(128, Math.max(16, Math.floor(size / 32)));
+  const used = new Set(taken);
+  for (const [from, to] of [
+    [band, size],
+    [0, band],
+  ] as const) {
+    const span = to - from;
+    const start = random(span);
+    for (let i = 0; i < span; i++) {
+      const port = NODE_PORT_RANGE.first + from + ((start + i) % span);
+      if (!used.has(port)) return port;
+    }
+  }
+  throw new Error(`the node port range ${NODE_PORT_RANGE.first}-${NODE_PORT_RANGE.last} is full`);
+}
+
+/** A NodePort or LoadBalancer Service's ports, each with its requested nodePort or one allocated. */
+function withNodePorts(spec: ServiceSpec, services: LabService[], random: (max: number) => number): ServicePortSpec[] {
+  if (spec.type === 'ClusterIP') return spec.ports;
+  const taken = services.flatMap((service) => service.ports.flatMap((port) => (port.nodePort ? [port.nodePort] : [])));
+  return spec.ports.map((port) => {
+    if (port.nodePort !== undefined) return port;
+    const nodePort = allocateNodePort(taken, random);
+    taken.push(nodePort);
+    return { ...port, nodePort };
+  });
+}
+
 /** Admits Services in order: kubeadm's fixed addresses, a requested address, 'None', or one allocated. */
 export function admitServices(
   serviceCidr: string,
@@ -190,7 +230,7 @@ export function admitServices(
         random,
       );
     const { clusterIP: _requested, ...rest } = spec;
-    services.push({ ...rest, clusterIP, endpointSliceName: sliceName(spec.name) });
+    services.push({ ...rest, ports: withNodePorts(spec, services, random), clusterIP, endpointSliceName: sliceName(spec.name) });
   }
   return services;
 }

@@ -1,0 +1,157 @@
+import { Then, When } from '@cucumber/cucumber';
+import {
+  bgpConfigurationAdvertisesLoadBalancerRange,
+  clusterIPUnreachableFromRouter,
+  loadBalancerPoolIs,
+  loadBalancerRange,
+  loadBalancerTrafficUnencapsulated,
+  loadBalancerTranslatedByNodes,
+  routerHasNoRouteFor,
+  routerReachesLoadBalancer,
+  routerRoutesViaOtherSpeakers,
+  serviceHasLoadBalancerAddress,
+} from '../support/claims/loadbalancer.ts';
+import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
+import { routes } from '../support/probes/routes.ts';
+import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
+import { topologySpec } from '../support/topology/clusters.ts';
+import { routerContainer } from '../support/topology/facts.ts';
+import type { PodNetWorld } from '../support/world.ts';
+
+/** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
+const BGP_CHANGE = { timeout: 60_000 };
+
+function router(world: PodNetWorld): string {
+  const name = routerContainer(topologySpec(world.topology));
+  if (!name) throw new Error(`topology ${world.topology} has no router`);
+  return name;
+}
+
+/** Nodes the scenario named (the one whose session it took down). */
+const named = new WeakMap<PodNetWorld, Map<string, string>>();
+function nodeCalled(world: PodNetWorld, alias: string): string {
+  const node = named.get(world)?.get(alias);
+  if (!node) throw new Error(`no node called "${alias}" in this scenario`);
+  return node;
+}
+
+Then(
+  "a TCP connection from the router to Service {string}'s ClusterIP fails, and the router has no route covering the Service CIDR",
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(clusterIPUnreachableFromRouter(this.cluster, router(this), service));
+  },
+);
+
+Then(
+  'IP pool {string} is one \\/{int} block with block size {int}, allowed uses {string} and assignment mode {string}, beside the default pool, and no pod has an address from it',
+  async function (this: PodNetWorld, name: string, prefix: number, blockSize: number, uses: string, assignmentMode: string) {
+    await this.verify(loadBalancerPoolIs(this.cluster, name, { prefix, blockSize, allowedUses: uses.split(/,\s*/), assignmentMode }));
+  },
+);
+
+Then(
+  'Service {string} has a LoadBalancer address from the LoadBalancer pool, a ClusterIP in the Service CIDR and a nodePort in 30000-32767',
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(serviceHasLoadBalancerAddress(this.cluster, service));
+  },
+);
+
+Then(
+  'the BGP configuration advertises the LoadBalancer range, with AS number {int} and the node-to-node mesh off',
+  async function (this: PodNetWorld, asNumber: number) {
+    await this.verify(bgpConfigurationAdvertisesLoadBalancerRange(this.cluster, asNumber));
+  },
+);
+
+When('the BGP configuration leaves serviceLoadBalancerIPs out', BGP_CHANGE, async function (this: PodNetWorld) {
+  const before = (await this.cluster.bgpObjects()).configuration.serviceLoadBalancerIPs;
+  this.changed('BGPConfiguration default serviceLoadBalancerIPs', () => this.cluster.setServiceLoadBalancerIPs(before));
+  await this.cluster.setServiceLoadBalancerIPs([]);
+});
+
+When('the BGP configuration advertises the LoadBalancer range again', BGP_CHANGE, async function (this: PodNetWorld) {
+  const range = loadBalancerRange(await this.cluster.bgpObjects());
+  if (!range) throw new Error('the cluster has no IPPool with allowedUses LoadBalancer');
+  await this.cluster.setServiceLoadBalancerIPs([range]);
+});
+
+Then('the router has no route for the LoadBalancer range', async function (this: PodNetWorld) {
+  await this.verify(routerHasNoRouteFor(this.cluster, router(this), (objects) => loadBalancerRange(objects) ?? '(no LoadBalancer pool)'));
+});
+
+When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_CHANGE, async function (this: PodNetWorld, alias: string) {
+  const [nodes, objects, table] = await Promise.all([
+    this.cluster.nodes(),
+    this.cluster.bgpObjects(),
+    routes(this.cluster, { kind: 'router', name: router(this) }),
+  ]);
+  // The node the router sends the LoadBalancer range to now, so that losing it matters.
+  const route = table.value.find((candidate) => candidate.prefix === loadBalancerRange(objects));
+  const via = route?.nexthops?.[0]?.gateway ?? route?.gateway;
+  const speakers = nodes.filter((candidate) => speaks({}, objects, candidate));
+  const node = speakers.find((candidate) => bgpAddressOf(candidate) === via) ?? speakers.at(-1);
+  if (!node) throw new Error('no node speaks BGP');
+  const sessions = await birdBgpSessions(this.cluster, node.name);
+  const protocol = sessions.value[0]?.name;
+  if (!protocol) throw new Error(`node ${node.name} runs no BGP session to take down`);
+  if (!named.has(this)) named.set(this, new Map());
+  named.get(this)?.set(alias, node.name);
+  this.attach(`"${alias}" is node ${node.name}, BGP address ${bgpAddressOf(node)}, session ${protocol}`, {
+    mediaType: 'text/plain',
+    fileName: `subject-${alias}.txt`,
+  });
+  this.changed(`BGP session ${protocol} of ${node.name}`, async () => {
+    await switchBirdProtocol(this.cluster, node.name, protocol, true);
+    await untilSession(this, bgpAddressOf(node), true);
+  });
+  await switchBirdProtocol(this.cluster, node.name, protocol, false);
+  await untilSession(this, bgpAddressOf(node), false);
+  await untilRouteLeaves(this, loadBalancerRange(objects), bgpAddressOf(node));
+});
+
+/** Waits (bounded) until zebra has taken the node's path out of the router's kernel route, as BGP settling does. */
+async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, address: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const table = await routes(world.cluster, { kind: 'router', name: router(world) });
+    const route = table.value.find((candidate) => candidate.prefix === prefix);
+    const hops = route?.nexthops?.map((hop) => hop.gateway) ?? [route?.gateway];
+    if (!hops.includes(address)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits (bounded) until the router sees the node's session Established or not. */
+async function untilSession(world: PodNetWorld, address: string, established: boolean): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const summary = await routerBgpSummary(world.cluster, router(world));
+    const up = summary.value.peers.some((peer) => peer.address === address && peer.state === 'Established');
+    if (up === established) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the router's session with ${address} did not become ${established ? 'Established' : 'down'} within 50 s`);
+}
+
+Then(
+  'the router routes the LoadBalancer range via the other BGP-speaking nodes, not via {string}',
+  async function (this: PodNetWorld, alias: string) {
+    await this.verify(routerRoutesViaOtherSpeakers(this.cluster, router(this), nodeCalled(this, alias)));
+  },
+);
+
+Then("from the router, Service {string}'s LoadBalancer address answers as nginx", async function (this: PodNetWorld, service: string) {
+  await this.verify(routerReachesLoadBalancer(this.cluster, router(this), service));
+});
+
+Then(
+  "from the router, Service {string}'s LoadBalancer address answers as nginx, translated by the node the router picked with kube-proxy's loadbalancer IP rule, which every node holds",
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(loadBalancerTranslatedByNodes(this.cluster, router(this), service));
+  },
+);
+
+Then(
+  "a connection from the router to Service {string}'s LoadBalancer address crosses no node's eth1 encapsulated in VXLAN",
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(loadBalancerTrafficUnencapsulated(this.cluster, router(this), service));
+  },
+);

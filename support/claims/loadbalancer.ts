@@ -1,0 +1,280 @@
+/**
+ * Lesson 08 (and 15): LoadBalancer Services advertised with BGP, read as a learner reads them: the
+ * Service from the API, the router's kernel routes, kube-proxy's rules with iptables, conntrack on
+ * the nodes, a real TCP connection from the router, and tcpdump on the nodes' links.
+ */
+import type { Cluster, ExecResult, ServiceInfo } from '../cluster/cluster.ts';
+import type { Verdict } from '../evidence.ts';
+import { cidrContains, cidrsOverlap } from '../net/cidr.ts';
+import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
+import { externalChainName, servicePortName } from '../net/kube-proxy.ts';
+import { captureDuring } from '../probes/capture.ts';
+import type { Observation } from '../probes/observation.ts';
+import { routes } from '../probes/routes.ts';
+import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
+import { bgpAddressOf, speaks } from './bgp.ts';
+import { list, sameSet, verdict } from './verdict.ts';
+
+/** The kube-apiserver's default --service-node-port-range. */
+const NODE_PORTS = { first: 30000, last: 32767 };
+const VXLAN_PORT = '4789';
+
+/** The LoadBalancer range: the CIDR of the pool with allowedUses LoadBalancer. */
+export function loadBalancerRange(objects: CalicoBgpObjects): string | undefined {
+  return objects.pools.find((pool) => pool.allowedUses.includes('LoadBalancer'))?.cidr;
+}
+
+async function serviceNamed(cluster: Cluster, name: string, namespace = 'default'): Promise<ServiceInfo> {
+  const service = (await cluster.services({ namespace })).find((candidate) => candidate.name === name);
+  if (!service) throw new Error(`Service ${namespace}/${name} does not exist; the lesson applies it`);
+  return service;
+}
+
+/** L08-01: the router has no route covering the Service CIDR, and a TCP connection to the Service's ClusterIP fails. */
+export async function clusterIPUnreachableFromRouter(cluster: Cluster, router: string, serviceName: string): Promise<Verdict> {
+  const [service, cidr] = await Promise.all([serviceNamed(cluster, serviceName), cluster.serviceCIDR()]);
+  const port = service.ports[0]?.port ?? 80;
+  const [table, exchange] = await Promise.all([
+    routes(cluster, { kind: 'router', name: router }),
+    sendLine(cluster, { kind: 'router', name: router }, service.clusterIP, port, 'get'),
+  ]);
+  const covering = table.value.filter((route) => route.prefix !== '0.0.0.0/0' && cidrsOverlap(route.prefix, cidr));
+  const answered = exchange.value.exitCode === 0 && exchange.value.reply.length > 0;
+  return verdict(
+    covering.length === 0 && !answered,
+    `the router has no route covering the Service CIDR ${cidr}, and a TCP connection to ${serviceName}'s ClusterIP ${service.clusterIP}:${port} fails`,
+    `${covering.length ? `routes ${list(covering.map((route) => `${route.dst} via ${route.gateway ?? route.dev}`))}` : 'no route covering it'}; the connection ${answered ? `was answered: ${firstLine(exchange.value)}` : `failed (nc exit ${exchange.value.exitCode})`}`,
+    [...table.evidence, ...exchange.evidence],
+  );
+}
+
+/** L08-02: the LoadBalancer pool as the lesson applies it, listed beside the default pool, and no pod holds an address from it. */
+export async function loadBalancerPoolIs(
+  cluster: Cluster,
+  name: string,
+  expected: { prefix: number; blockSize: number; allowedUses: string[]; assignmentMode: string },
+): Promise<Verdict> {
+  const [pools, pods] = await Promise.all([cluster.ipPools(), cluster.pods()]);
+  const pool = pools.find((candidate) => candidate.name === name);
+  const mode = String(pool?.resource?.spec?.assignmentMode ?? 'Automatic');
+  const inPool = pool ? pods.filter((pod) => pod.ip && cidrContains(pool.cidr, pod.ip)) : [];
+  const ok =
+    pool !== undefined &&
+    pool.cidr.endsWith(`/${expected.prefix}`) &&
+    pool.blockSize === expected.blockSize &&
+    sameSet(pool.allowedUses, expected.allowedUses) &&
+    mode === expected.assignmentMode &&
+    pools.some((candidate) => candidate.name === 'default-ipv4-ippool') &&
+    inPool.length === 0;
+  return verdict(
+    ok,
+    `IPPool ${name} is a /${expected.prefix} with blockSize ${expected.blockSize}, allowedUses [${list(expected.allowedUses)}] and assignmentMode ${expected.assignmentMode}, beside default-ipv4-ippool, and no pod has an address from it`,
+    pool
+      ? `pools ${list(pools.map((candidate) => candidate.name))}; ${name}: cidr ${pool.cidr}, blockSize ${pool.blockSize}, allowedUses [${list(pool.allowedUses)}], assignmentMode ${mode}; pods in it: ${list(inPool.map((pod) => `${pod.name} ${pod.ip}`))}`
+      : `no IPPool ${name} among ${list(pools.map((candidate) => candidate.name))}`,
+  );
+}
+
+/** L08-03: the Service's LoadBalancer address from the LoadBalancer pool, its ClusterIP in the Service CIDR, a nodePort in range. */
+export async function serviceHasLoadBalancerAddress(cluster: Cluster, serviceName: string): Promise<Verdict> {
+  const [service, objects, serviceCidr] = await Promise.all([
+    serviceNamed(cluster, serviceName),
+    cluster.bgpObjects(),
+    cluster.serviceCIDR(),
+  ]);
+  const range = loadBalancerRange(objects) ?? '(no LoadBalancer pool)';
+  const ingress = service.loadBalancerIngress[0];
+  const port = service.ports[0];
+  const nodePort = port?.nodePort;
+  const ok =
+    service.type === 'LoadBalancer' &&
+    ingress !== undefined &&
+    cidrContains(range, ingress) &&
+    cidrContains(serviceCidr, service.clusterIP) &&
+    nodePort !== undefined &&
+    nodePort >= NODE_PORTS.first &&
+    nodePort <= NODE_PORTS.last;
+  return verdict(
+    ok,
+    `${serviceName} is a LoadBalancer Service with status.loadBalancer.ingress[0].ip in ${range}, a clusterIP in ${serviceCidr} and a nodePort in ${NODE_PORTS.first}-${NODE_PORTS.last} for port ${port?.port}`,
+    `type ${service.type}, ingress ${list(service.loadBalancerIngress)}, clusterIP ${service.clusterIP}, nodePort ${nodePort ?? 'none'}`,
+  );
+}
+
+/** L08-04: BGPConfiguration default advertises the LoadBalancer range, with the AS and the mesh as lesson 07 left them. */
+export async function bgpConfigurationAdvertisesLoadBalancerRange(cluster: Cluster, asNumber: number): Promise<Verdict> {
+  const objects = await cluster.bgpObjects();
+  const config = objects.configuration;
+  const range = loadBalancerRange(objects);
+  const ok =
+    range !== undefined && sameSet(config.serviceLoadBalancerIPs, [range]) && config.asNumber === asNumber && !config.nodeToNodeMeshEnabled;
+  return verdict(
+    ok,
+    `BGPConfiguration default has serviceLoadBalancerIPs [${range ?? '(no LoadBalancer pool)'}], asNumber ${asNumber} and the node-to-node mesh off`,
+    `serviceLoadBalancerIPs [${list(config.serviceLoadBalancerIPs)}], asNumber ${config.asNumber}, mesh ${config.nodeToNodeMeshEnabled ? 'on' : 'off'}`,
+  );
+}
+
+/** L08-05 (first half): the router's kernel has no route for the LoadBalancer range. */
+export async function routerHasNoRouteFor(
+  cluster: Cluster,
+  router: string,
+  prefix: (objects: CalicoBgpObjects) => string,
+): Promise<Verdict> {
+  const [objects, table] = await Promise.all([cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
+  const target = prefix(objects);
+  const covering = table.value.filter((route) => route.prefix !== '0.0.0.0/0' && cidrsOverlap(route.prefix, target));
+  return verdict(
+    covering.length === 0,
+    `the router has no route for ${target}`,
+    covering.length ? list(covering.map((route) => `${route.dst} proto ${route.proto} via ${route.gateway ?? route.dev}`)) : 'none',
+    table.evidence,
+  );
+}
+
+/** L08-08 / L15-08: the router routes the range via every speaker but the one whose session is down. */
+export async function routerRoutesViaOtherSpeakers(
+  cluster: Cluster,
+  router: string,
+  downNode: string,
+  rule: { label?: string } = {},
+): Promise<Verdict> {
+  const [nodes, objects, table] = await Promise.all([
+    cluster.nodes(),
+    cluster.bgpObjects(),
+    routes(cluster, { kind: 'router', name: router }),
+  ]);
+  const target = loadBalancerRange(objects) ?? '(no LoadBalancer pool)';
+  const rest = nodes.filter((node) => node.name !== downNode && speaks(rule, objects, node)).map(bgpAddressOf);
+  const route = table.value.find((candidate) => candidate.prefix === target);
+  const hops = route
+    ? route.nexthops?.length
+      ? route.nexthops.map((hop) => hop.gateway as string)
+      : route.gateway
+        ? [route.gateway]
+        : []
+    : [];
+  const down = nodes.find((node) => node.name === downNode);
+  const ok =
+    route?.proto === 'bgp' && hops.length > 0 && hops.every((hop) => rest.includes(hop)) && !hops.includes(down ? bgpAddressOf(down) : '');
+  return verdict(
+    ok,
+    `the router still routes ${target} by BGP, via the remaining speakers (${list(rest)}) and not via ${downNode}`,
+    route ? `${target} proto ${route.proto} via ${list(hops)}` : `no route for ${target}`,
+    table.evidence,
+  );
+}
+
+function firstLine(exchange: LineExchange): string {
+  return exchange.reply.split('\n')[0]?.trim() || '(nothing)';
+}
+
+function nginxAnswered(exchange: LineExchange): boolean {
+  return exchange.exitCode === 0 && /^HTTP\/1\.1 400 Bad Request\r?$/m.test(exchange.reply) && /^Server: nginx\//m.test(exchange.reply);
+}
+
+async function loadBalancerTarget(cluster: Cluster, serviceName: string): Promise<{ service: ServiceInfo; ip: string; port: number }> {
+  const service = await serviceNamed(cluster, serviceName);
+  const ip = service.loadBalancerIngress[0];
+  if (!ip) throw new Error(`Service ${serviceName} has no LoadBalancer address (status.loadBalancer.ingress is empty)`);
+  return { service, ip, port: service.ports[0]?.port ?? 80 };
+}
+
+/** L08-08 / L08-09 / L15-06: from the router, `get` to the LoadBalancer address is answered by nginx. */
+export async function routerReachesLoadBalancer(cluster: Cluster, router: string, serviceName: string): Promise<Verdict> {
+  const service = await serviceNamed(cluster, serviceName);
+  const ip = service.loadBalancerIngress[0];
+  if (!ip)
+    return verdict(false, `${serviceName} has a LoadBalancer address the router can connect to`, 'status.loadBalancer.ingress is empty');
+  const port = service.ports[0]?.port ?? 80;
+  const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+  return verdict(
+    nginxAnswered(exchange.value),
+    `a TCP connection from the router to ${ip}:${port} is answered "HTTP/1.1 400 Bad Request" with a "Server: nginx/…" header`,
+    exchange.value.exitCode === 0 ? firstLine(exchange.value) : `the connection failed (nc exit ${exchange.value.exitCode})`,
+    exchange.evidence,
+  );
+}
+
+/**
+ * L08-09: the answer comes from nginx, the node the router picked holds the connection in conntrack
+ * translated to an nginx endpoint, and every node's KUBE-SERVICES holds kube-proxy's
+ * `loadbalancer IP` rule for the address, jumping to the port's KUBE-EXT chain.
+ */
+export async function loadBalancerTranslatedByNodes(cluster: Cluster, router: string, serviceName: string): Promise<Verdict> {
+  const { service, ip, port } = await loadBalancerTarget(cluster, serviceName);
+  const nodes = await cluster.nodes();
+  const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+  const [slices, tracked, rules] = await Promise.all([
+    cluster.endpointSlices({ namespace: service.namespace, service: service.name }),
+    Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await conntrackTo(cluster, node.name, ip) }))),
+    Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await natRules(cluster, node.name, 'KUBE-SERVICES') }))),
+  ]);
+  const endpoints = slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses));
+  const portName = servicePortName(service.namespace, service.name, service.ports[0]?.name);
+  const chain = externalChainName(portName, service.ports[0]?.protocol ?? 'TCP');
+  const comment = `${portName} loadbalancer IP`;
+  const translating = tracked.filter(({ seen }) =>
+    seen.value.some((entry) => entry.original.dport === port && endpoints.includes(entry.reply.src)),
+  );
+  const withoutRule = rules
+    .filter(
+      ({ seen }) =>
+        !seen.value.rules.some(
+          (rule) =>
+            rule.destination === `${ip}/32` &&
+            rule.args.includes(comment) &&
+            rule.args.includes(String(port)) &&
+            rule.args[rule.args.indexOf('-j') + 1] === chain,
+        ),
+    )
+    .map(({ node }) => node);
+  const evidence: ExecResult[] = [
+    ...exchange.evidence,
+    ...tracked.flatMap(({ seen }) => seen.evidence),
+    ...rules.flatMap(({ seen }) => seen.evidence),
+  ];
+  return verdict(
+    nginxAnswered(exchange.value) && translating.length >= 1 && withoutRule.length === 0,
+    `nginx answers "get" on ${ip}:${port}; the node the router picked translated it to an nginx endpoint (${list(endpoints)}); every node's KUBE-SERVICES holds -d ${ip}/32 -p tcp --comment "${comment}" --dport ${port} -j ${chain}`,
+    `${exchange.value.exitCode === 0 ? firstLine(exchange.value) : `connection failed (nc exit ${exchange.value.exitCode})`}; translated on ${list(translating.map(({ node }) => node))}; nodes without the rule: ${list(withoutRule)}`,
+    evidence,
+  );
+}
+
+/** L08-10: during a connection from the router to the LoadBalancer address, no VXLAN packet crosses any node's eth1. */
+export async function loadBalancerTrafficUnencapsulated(cluster: Cluster, router: string, serviceName: string): Promise<Verdict> {
+  const { ip, port } = await loadBalancerTarget(cluster, serviceName);
+  const nodes = await cluster.nodes();
+  const connect = () => sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+  type Nested = Observation<{ exchange: LineExchange; vxlan: { node: string; count: number }[] }>;
+  // One capture per node, nested, so that all of them listen during the one connection.
+  const nest = async (index: number): Promise<Nested> => {
+    const node = nodes[index];
+    if (!node) {
+      const exchange = await connect();
+      return { value: { exchange: exchange.value, vxlan: [] }, evidence: exchange.evidence };
+    }
+    const seen = await captureDuring(
+      cluster,
+      { kind: 'node', name: node.name },
+      ['udp', 'port', VXLAN_PORT],
+      `vxlan-${node.name}`,
+      () => nest(index + 1),
+      'eth1',
+    );
+    const inner = seen.value.during;
+    return {
+      value: { exchange: inner.value.exchange, vxlan: [...inner.value.vxlan, { node: node.name, count: seen.value.packets.length }] },
+      evidence: [...seen.evidence, ...inner.evidence],
+    };
+  };
+  const seen = await nest(0);
+  const encapsulated = seen.value.vxlan.filter((entry) => entry.count > 0);
+  return verdict(
+    nginxAnswered(seen.value.exchange) && encapsulated.length === 0 && seen.value.vxlan.length === nodes.length,
+    `the connection to ${ip}:${port} is answered by nginx, and no UDP ${VXLAN_PORT} packet crosses any node's eth1 meanwhile`,
+    `${seen.value.exchange.exitCode === 0 ? firstLine(seen.value.exchange) : `connection failed (nc exit ${seen.value.exchange.exitCode})`}; VXLAN packets: ${list(seen.value.vxlan.map((entry) => `${entry.node} ${entry.count}`))}`,
+    seen.evidence,
+  );
+}
