@@ -2,7 +2,7 @@
  * npm run bench — the suite's own overhead, measured on this machine with the embedded lab.
  * Every figure is the median (and spread) of several runs; nothing here asserts a target.
  *
- *   npm run bench [-- --runs 3] [--only lab,lessons,scale,parallel,course,bgp]
+ *   npm run bench [-- --runs 3] [--lab pnbench] [--only lab,lessons,scale,parallel,course,bgp,all]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../support/cli/table.ts';
 import { labDown, labLabelNode, labUp } from '../support/lab/lab.ts';
+import { loadLabSpec } from '../support/lab/spec.ts';
 import { NetnsCluster } from '../support/cluster/netns/netns-cluster.ts';
 import { probeMesh } from '../support/probes/mesh.ts';
 import { PING_INTERVAL_S } from '../support/probes/ping.ts';
 import { readResults } from '../support/run/summary.ts';
+import { labNameFor, listTopologies } from '../support/topology/catalogue.ts';
 import { courseWayScript } from './course-way.ts';
+import { labLines } from './run-output.ts';
 import { treeRssSampler } from './rss.ts';
 import { formatMs, stats, timed, type Stats } from './stats.ts';
 
@@ -23,10 +26,54 @@ const ROOT = resolve(import.meta.dirname, '..');
 const LESSONS = '@lesson-02 or @lesson-03';
 /** How long a capture step waits after its traffic for the last packets (support/probes/capture.ts). */
 const CAPTURE_GRACE_S = 0.1;
+const SECTIONS = ['bgp', 'lab', 'lessons', 'scale', 'parallel', 'course', 'all'];
+const USAGE = `npm run bench -- [options]
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
+  --runs N       how many times each measure is taken (default 3; the median and spread are shown)
+  --lab NAME     the prefix of the labs the bench brings up (default pnbench): NAME, NAME-scale,
+                 NAME-par, NAME-course, NAME-bgp; each run's other topologies get NAME…-<topology>.
+                 Give one no other run uses: the bench tears its labs down before and after.
+  --only LIST    the sections to run, comma-separated (default all of them):
+                   bgp       each BGP topology's bring-up and the share of it BGP convergence takes
+                   lab       the default lab's bring-up and teardown
+                   lessons   lessons 02+03 against their floor (bare start + the waits they ask for)
+                   scale     a 10-node, 100-pod lab and its full mesh
+                   parallel  every feature, serial and --parallel 2
+                   course    lessons 02+03 as a shell script vs the suite
+                   all       the whole course run (npm run e2e: every lesson, every topology's lab)
+  --help         this text`;
+
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let values: { runs?: string; only?: string; lab?: string; help?: boolean };
+try {
+  values = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      only: { type: 'string' },
+      lab: { type: 'string', default: 'pnbench' },
+      help: { type: 'boolean' },
+    },
+  }).values;
+} catch (error) {
+  usageError((error as Error).message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const runs = Number(values.runs);
-const only = new Set((values.only ?? 'lab,lessons,scale,parallel,course,bgp').split(','));
+if (!Number.isInteger(runs) || runs < 1) usageError(`--runs wants a whole number of at least 1, got "${values.runs}"`);
+const only = new Set((values.only ?? SECTIONS.join(',')).split(','));
+const unknown = [...only].filter((name) => !SECTIONS.includes(name));
+if (unknown.length) usageError(`--only: no section named ${unknown.join(', ')} (there are ${SECTIONS.join(', ')})`);
+const LAB = values.lab as string;
+if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(LAB) || LAB.length > 20)
+  usageError(`--lab wants a short DNS label (lower-case letters, digits, dashes; at most 20 characters), got "${LAB}"`);
+const labs = { bench: LAB, scale: `${LAB}-scale`, par: `${LAB}-par`, course: `${LAB}-course`, all: `${LAB}-all`, bgp: `${LAB}-bgp` };
 const rows: string[][] = [];
 const notes: string[] = [];
 
@@ -55,13 +102,22 @@ function runE2e(args: string[], reports: string) {
   return runNode(['--import', 'tsx', 'bin/e2e.ts', '--target', 'netns', ...args], { PODNET_REPORTS_DIR: reports });
 }
 
-/** The waits the lesson scenarios ask for: pings (count × interval) and capture windows. */
+/**
+ * The waits the scenarios that ran ask for: pings (count × interval) and capture windows.
+ * Cucumber writes a pickle for every scenario it loaded, selected or not; those that ran have a test case.
+ */
 function waitsOf(messagesFile: string): number {
-  let seconds = 0;
+  const pickles = new Map<string, { steps: { text: string }[] }>();
+  const ran = new Set<string>();
   for (const line of readFileSync(messagesFile, 'utf8').split('\n')) {
-    if (!line.includes('"pickle"')) continue;
-    const pickle = (JSON.parse(line) as { pickle?: { steps: { text: string }[] } }).pickle;
-    for (const step of pickle?.steps ?? []) {
+    if (!line.includes('"pickle"') && !line.includes('"testCase"')) continue;
+    const envelope = JSON.parse(line) as { pickle?: { id: string; steps: { text: string }[] }; testCase?: { pickleId: string } };
+    if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle);
+    if (envelope.testCase) ran.add(envelope.testCase.pickleId);
+  }
+  let seconds = 0;
+  for (const id of ran) {
+    for (const step of pickles.get(id)?.steps ?? []) {
       const ping = /pings "[^"]+" (\d+) times/.exec(step.text);
       if (ping) seconds += Number(ping[1]) * PING_INTERVAL_S + (/captures/.test(step.text) ? CAPTURE_GRACE_S : 0);
     }
@@ -72,10 +128,10 @@ function waitsOf(messagesFile: string): number {
 async function benchLab(): Promise<void> {
   const up: number[] = [];
   const down: number[] = [];
-  await labDown('pnbench');
+  await labDown(labs.bench);
   for (let i = 0; i < runs; i++) {
-    up.push((await timed(() => labUp({ name: 'pnbench' })))[1]);
-    down.push((await timed(() => labDown('pnbench')))[1]);
+    up.push((await timed(() => labUp({ name: labs.bench })))[1]);
+    down.push((await timed(() => labDown(labs.bench)))[1]);
   }
   row('lab bring-up: 3 nodes, lesson workloads', stats(up), 'target < 1 s');
   row('lab teardown', stats(down), 'target < 0.5 s');
@@ -93,7 +149,7 @@ async function benchLessons(): Promise<void> {
     rmSync(bare, { recursive: true, force: true });
     row('bare start of Node and cucumber (no support code)', start);
     const withReport = await repeat(runs, async () => {
-      const run = await runE2e(['--lab', 'pnbench', '--tags', LESSONS], reports);
+      const run = await runE2e(['--lab', labs.bench, '--tags', LESSONS], reports);
       if (run.code !== 0) throw new Error(`the lesson run failed:\n${run.out}`);
       return run.ms;
     });
@@ -104,7 +160,7 @@ async function benchLessons(): Promise<void> {
       withReport,
       `floor ${formatMs(floor)}, ratio ${(withReport.median / floor).toFixed(2)}`,
     );
-    const noReport = await repeat(runs, async () => (await runE2e(['--lab', 'pnbench', '--tags', LESSONS, '--no-report'], reports)).ms);
+    const noReport = await repeat(runs, async () => (await runE2e(['--lab', labs.bench, '--tags', LESSONS, '--no-report'], reports)).ms);
     row('lessons 02+03: the same with --no-report', noReport, `ratio ${(noReport.median / floor).toFixed(2)}`);
     notes.push(
       `floor = bare start ${formatMs(start.median)} + waits the scenarios ask for ${formatMs(waits)} (ping count × ${PING_INTERVAL_S} s, ${CAPTURE_GRACE_S} s per capture)`,
@@ -121,12 +177,12 @@ async function benchScale(): Promise<void> {
   let execs = 0;
   let pairs = 0;
   let peakRss = 0;
-  await labDown('pnscale');
+  await labDown(labs.scale);
   try {
     for (let i = 0; i < runs; i++) {
-      const [{ state }, upMs] = await timed(() => labUp({ name: 'pnscale', workers: 9, podsPerNode: 10 }));
+      const [{ state }, upMs] = await timed(() => labUp({ name: labs.scale, workers: 9, podsPerNode: 10 }));
       up.push(upMs);
-      const cluster = NetnsCluster.attach('pnscale');
+      const cluster = NetnsCluster.attach(labs.scale);
       const pods = await cluster.pods();
       const sampler = treeRssSampler(process.pid);
       const [seen, meshMs] = await timed(() => probeMesh(cluster, pods, { capture: false }));
@@ -136,11 +192,11 @@ async function benchScale(): Promise<void> {
       pairs = seen.value.length;
       const unreachable = seen.value.filter((cell) => !cell.reachable).length;
       if (unreachable) notes.push(`scale run ${i + 1}: ${unreachable} pairs unreachable`);
-      down.push((await timed(() => labDown('pnscale')))[1]);
+      down.push((await timed(() => labDown(labs.scale)))[1]);
       if (i === 0) notes.push(`scale lab: ${state.nodes.length} nodes, ${state.pods.length} pods`);
     }
   } finally {
-    await labDown('pnscale');
+    await labDown(labs.scale);
   }
   row('scale lab bring-up: 10 nodes, 100 pods', stats(up), 'target < 3 s');
   row(`full mesh: ${pairs} ordered pairs, ${execs} execs`, stats(mesh), 'target < 3 s');
@@ -153,31 +209,37 @@ async function benchScale(): Promise<void> {
 async function benchParallel(): Promise<void> {
   const reports = mkdtempSync(join(tmpdir(), 'podnet-bench-'));
   try {
-    await labDown('pnpar');
-    await labUp({ name: 'pnpar' });
+    await labDown(labs.par);
+    await labUp({ name: labs.par });
     const statuses = (dir: string) =>
       readResults(join(dir, 'allure-results'))
         .map((result) => `${result.name}=${result.status}`)
         .sort();
     let serialStatuses: string[] = [];
     const serial = await repeat(runs, async () => {
-      const run = await runE2e(['--lab', 'pnpar', '--no-report'], reports);
+      const run = await runE2e(['--lab', labs.par, '--no-report'], reports);
       serialStatuses = statuses(reports);
       return run.ms;
     });
     let parallelStatuses: string[] = [];
     const parallel = await repeat(runs, async () => {
-      const run = await runE2e(['--lab', 'pnpar', '--no-report', '--parallel', '2'], reports);
+      const run = await runE2e(['--lab', labs.par, '--no-report', '--parallel', '2'], reports);
       parallelStatuses = statuses(reports);
       return run.ms;
     });
     row('all features, serial (attached lab, no report)', serial);
     row('all features, --parallel 2', parallel, `speed-up ${(serial.median / parallel.median).toFixed(2)}×`);
+    const differing = [
+      ...serialStatuses.filter((status) => !parallelStatuses.includes(status)).map((status) => `serial ${status}`),
+      ...parallelStatuses.filter((status) => !serialStatuses.includes(status)).map((status) => `parallel ${status}`),
+    ];
     notes.push(
-      `--parallel 2 gave ${JSON.stringify(serialStatuses) === JSON.stringify(parallelStatuses) ? 'the same' : 'DIFFERENT'} result for each of the ${serialStatuses.length} scenarios as the serial run`,
+      differing.length === 0
+        ? `--parallel 2 gave the same result for each of the ${serialStatuses.length} scenarios as the serial run`
+        : `--parallel 2 gave DIFFERENT results than the serial run (last runs, ${serialStatuses.length} and ${parallelStatuses.length} scenarios): ${differing.slice(0, 6).join('; ')}${differing.length > 6 ? '; …' : ''}`,
     );
   } finally {
-    await labDown('pnpar');
+    await labDown(labs.par);
     rmSync(reports, { recursive: true, force: true });
   }
 }
@@ -185,8 +247,8 @@ async function benchParallel(): Promise<void> {
 async function benchCourseWay(): Promise<void> {
   const reports = mkdtempSync(join(tmpdir(), 'podnet-bench-'));
   try {
-    await labDown('pncourse');
-    const { state } = await labUp({ name: 'pncourse' });
+    await labDown(labs.course);
+    const { state } = await labUp({ name: labs.course });
     const script = join(reports, 'course-way.sh');
     writeFileSync(script, courseWayScript(state));
     const byHand = await repeat(runs, async () => {
@@ -196,7 +258,7 @@ async function benchCourseWay(): Promise<void> {
       if (code !== 0) throw new Error(`the course-way script failed (${code}); run bash ${script} to see why`);
       return ms;
     });
-    const suite = await repeat(runs, async () => (await runE2e(['--lab', 'pncourse', '--tags', LESSONS, '--no-report'], reports)).ms);
+    const suite = await repeat(runs, async () => (await runE2e(['--lab', labs.course, '--tags', LESSONS, '--no-report'], reports)).ms);
     row("lessons 02+03 the course's way: a shell script, one process per check", byHand);
     row(
       'lessons 02+03 by the suite on the same lab (parsing, evidence, JUnit, Allure results)',
@@ -204,15 +266,15 @@ async function benchCourseWay(): Promise<void> {
       `${(suite.median / byHand.median).toFixed(2)}× the script`,
     );
   } finally {
-    await labDown('pncourse');
+    await labDown(labs.course);
     rmSync(reports, { recursive: true, force: true });
   }
 }
 
 /** BGP: each BGP topology's bring-up, the share of it spent waiting for BGP to settle, and a relabelling's convergence. */
 async function benchBgp(): Promise<void> {
-  for (const topology of ['calico-bgp', 'calico-bgp-ippool', 'selective-bgp-peering']) {
-    const name = `pnbgp-${topology}`;
+  for (const topology of listTopologies().filter((candidate) => loadLabSpec({ topology: candidate }).bgp)) {
+    const name = labNameFor(labs.bgp, topology);
     const total: number[] = [];
     const converge: number[] = [];
     const relabel: number[] = [];
@@ -243,6 +305,48 @@ async function benchBgp(): Promise<void> {
   notes.push("BGP convergence includes BIRD's `connect delay time 2` (Calico's template), a floor of 2 s per session start");
 }
 
+/**
+ * The whole course run as a user starts it (`npm run e2e`: every feature, one lab per topology
+ * brought up side by side, the report), and the BGP convergence waits it printed for its labs.
+ */
+async function benchWholeCourse(): Promise<void> {
+  const reports = mkdtempSync(join(tmpdir(), 'podnet-bench-'));
+  const topologies = listTopologies();
+  const clear = () => Promise.all(topologies.map((topology) => labDown(labNameFor(labs.all, topology))));
+  try {
+    await clear();
+    let last = { out: '', code: null as number | null, counts: '' };
+    const whole = await repeat(runs, async () => {
+      const run = await runE2e(['--lab', labs.all], reports);
+      const results = readResults(join(reports, 'allure-results'));
+      const count = (status: string) => results.filter((result) => result.status === status).length;
+      last = {
+        out: run.out,
+        code: run.code,
+        counts: `${results.length} scenarios: ${count('passed')} passed, ${count('skipped')} skipped, ${count('failed') + count('broken')} failed`,
+      };
+      return run.ms;
+    });
+    const up = labLines(last.out);
+    const missing = topologies.filter((topology) => !up.some((line) => line.topology === topology));
+    row(`the whole course: npm run e2e, ${up.length} labs side by side, report`, whole, last.counts);
+    if (missing.length) notes.push(`the whole-course run brought up no lab for ${missing.join(', ')}`);
+    if (last.code !== 0) notes.push(`the whole-course run exited ${last.code}: see its output with npm run e2e -- --lab ${labs.all}`);
+    const slowest = Math.max(...up.map((line) => line.upMs));
+    const bgp = up.filter((line) => line.bgpMs !== undefined);
+    const longestBgp = Math.max(0, ...bgp.map((line) => line.bgpMs as number));
+    notes.push(
+      `whole course (last run): labs up in ${formatMs(slowest)} (the slowest of ${up.length}, side by side, while the support code loads); ` +
+        `BGP convergence waits in the bring-ups: ${bgp.map((line) => `${line.topology} ${formatMs(line.bgpMs as number)}`).join(', ') || 'none'}; ` +
+        `they run side by side, so the run waits about the longest, ${formatMs(longestBgp)} = ${((longestBgp / whole.median) * 100).toFixed(1)}% of its median ` +
+        `(waits inside scenarios, after a relabelling or a router change, are not printed by the run)`,
+    );
+  } finally {
+    await clear();
+    rmSync(reports, { recursive: true, force: true });
+  }
+}
+
 const sections: [string, () => Promise<void>][] = [
   ['bgp', benchBgp],
   ['lab', benchLab],
@@ -250,6 +354,7 @@ const sections: [string, () => Promise<void>][] = [
   ['scale', benchScale],
   ['parallel', benchParallel],
   ['course', benchCourseWay],
+  ['all', benchWholeCourse],
 ];
 for (const [name, section] of sections) if (only.has(name)) await section();
 

@@ -63,8 +63,10 @@ Then("on every node vxlan.calico's MTU is {int}", function (this: PodNetWorld, m
   return this.verify(vxlanMtuEverywhere(this.cluster, mtu));
 });
 
-When("the Installation's MTU is set to {int}", async function (this: PodNetWorld, mtu: number) {
-  this.changed("the Installation's MTU", () => this.cluster.setInstallationMtu(undefined));
+// On a live cluster the operator then rolls calico-node out, node by node (setInstallationMtu waits up to 5 min).
+When("the Installation's MTU is set to {int}", { timeout: 360_000 }, async function (this: PodNetWorld, mtu: number) {
+  const before = await this.cluster.installationMtu();
+  this.changed("the Installation's MTU", () => this.cluster.setInstallationMtu(before));
   await this.cluster.setInstallationMtu(mtu);
 });
 

@@ -95,7 +95,8 @@ After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async func
 });
 
 // Defined early, so it runs late: a diagnosis still finds what the scenario changed.
-After({ name: 'put back what the scenario changed' }, async function (this: PodNetWorld) {
+// Long enough for a change that rolls a DaemonSet back out (the Installation's MTU on a live cluster).
+After({ name: 'put back what the scenario changed', timeout: 360_000 }, async function (this: PodNetWorld) {
   const failures: string[] = [];
   for (const change of this.restorers.splice(0).reverse()) {
     await change.undo().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));

@@ -1,19 +1,22 @@
 /**
- * Which scenarios may run side by side under --parallel. A scenario that creates or deletes
- * pods changes what every "all pods" claim sees (NET-01's unique IPs, NET-02's mesh, the IPAM
- * claims), so it runs alone: it starts only when no other scenario runs, and none starts beside it.
+ * Which scenarios may run side by side under --parallel. Only scenarios that just look run
+ * together: a scenario with a Given or When step sets something up or changes it (a pod created
+ * or replaced, a sysctl, a BGP session, the Installation), and one that captures packets would
+ * see the traffic of the scenarios beside it. Such a scenario runs alone: it starts only when no
+ * other scenario runs, and none starts beside it. (Cucumber gives each pickle step its type:
+ * Context for Given, Action for When, Outcome for Then; And and But take the type before them.)
  */
 import type { setParallelCanAssign } from '@cucumber/cucumber';
 
 type Validator = Parameters<typeof setParallelCanAssign>[0];
 type Pickle = Parameters<Validator>[0];
 
-/** The sentences of the steps that create or delete a pod (steps/network-model.steps.ts). */
-const CHANGES_PODS = [/^a new pod is created on .+, called "[^"]+"$/, /^"[^"]+" is deleted$/];
+/** A Then step that captures packets while it acts (a redis PING or a DNS lookup under capture). */
+const CAPTURES = /\bcaptur/i;
 
-export function changesPods(pickle: Pickle): boolean {
-  return pickle.steps.some((step) => CHANGES_PODS.some((sentence) => sentence.test(step.text)));
+export function runsAlone(pickle: Pickle): boolean {
+  return pickle.steps.some((step) => step.type === 'Context' || step.type === 'Action' || CAPTURES.test(step.text));
 }
 
 export const assignScenario: Validator = (pickle, inProgress) =>
-  changesPods(pickle) ? inProgress.length === 0 : !inProgress.some(changesPods);
+  runsAlone(pickle) ? inProgress.length === 0 : !inProgress.some(runsAlone);

@@ -4,9 +4,9 @@
  * ordered start, the replicas' logs. They read what a learner reads: kubectl on the
  * control-plane node (kubeadm's admin.conf), curl from a pod, `cat` on a node, the pod logs.
  */
-import { EnvironmentError, type Cluster, type PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type Cluster, type NodeInfo, type PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
-import { nthAddress, parseCidr } from '../net/cidr.ts';
+import { nthAddress, parseInterfaceAddress } from '../net/cidr.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { expandName } from './cluster-dns.ts';
@@ -56,13 +56,24 @@ export async function coreDnsMetrics(cluster: Cluster, client: PodInfo): Promise
   );
 }
 
+/**
+ * The gateway of a node's network: the first address of the network of the node's interface
+ * address. That address is what calico-node records (spec.bgp.ipv4Address, 172.18.0.2/16: an
+ * interface address, host bits set) when it sits on the InternalIP; else Kind's default /16.
+ */
+function nodeNetworkGateway(node: NodeInfo): string {
+  const recorded = node.calico?.ipv4Address;
+  const onInternalIP = recorded && parseInterfaceAddress(recorded).address === node.internalIP ? recorded : `${node.internalIP}/16`;
+  return nthAddress(parseInterfaceAddress(onInternalIP).network, 1);
+}
+
 /** L05-05: a node's resolv.conf names the node network's gateway, no cluster.local, and ndots:0. */
 export async function nodeResolvConfIsDockers(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
   const seen = await Promise.all(nodes.map((node) => resolvConf(cluster, nodeTarget(node.name))));
   const wrong = nodes.flatMap((node, index) => {
     const conf = seen[index]?.value;
-    const gateway = nthAddress(parseCidr(`${node.internalIP}/16`), 1);
+    const gateway = nodeNetworkGateway(node);
     const ok =
       conf &&
       conf.nameservers[0] === gateway &&

@@ -329,6 +329,8 @@ export interface Cluster {
    * MTU again). Pods created afterwards get it; Felix sets vxlan.calico to it (lesson 18).
    */
   setInstallationMtu(mtu: number | undefined): Promise<void>;
+  /** The Installation's spec.calicoNetwork.mtu as set, undefined where none is (Calico derives it). */
+  installationMtu(): Promise<number | undefined>;
   /** Calico's BGP resources as the API holds them: BGPConfiguration `default`, BGPPeers, IPPools. */
   bgpObjects(): Promise<CalicoBgpObjects>;
   /** How to reach the BGP daemon of a node or of the router. */

@@ -41,6 +41,16 @@ export function parseCidr(text: string, { loose = false } = {}): Cidr {
   return { base, prefix, size };
 }
 
+/**
+ * An interface address with its prefix length (`172.18.0.2/16`, as `ip addr` and Calico's
+ * projectcalico.org/IPv4Address / spec.bgp.ipv4Address write it): host bits are expected, so
+ * this keeps the host address and gives its network beside it. A bare address counts as /32.
+ */
+export function parseInterfaceAddress(text: string): { address: string; network: Cidr } {
+  const network = parseCidr(text, { loose: true });
+  return { address: text.split('/')[0] as string, network };
+}
+
 export function formatCidr(cidr: Cidr): string {
   return `${intToIp(cidr.base)}/${cidr.prefix}`;
 }

@@ -76,7 +76,7 @@ async function openLabSession(options: E2eOptions, log: (line: string) => void, 
   let closed = false;
   return {
     description: created
-      ? `embedded lab "${state.name}" (topology ${topology}) brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods)${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
+      ? `embedded lab "${state.name}" (topology ${topology}) brought up in ${ms} ms (${state.nodes.length} nodes, ${state.pods.length} pods${state.bgp ? `; BGP settled in ${Math.round(state.bgp.convergenceMs)} ms of it` : ''})${state.faults.length ? `, broken on purpose: ${state.faults.join(', ')}` : ''}${options.keep ? ', kept after the run (--keep)' : ''}`
       : `embedded lab "${state.name}" (topology ${topology}) already running (kept on purpose): attached, and left up after the run`,
     env: { [TARGET_ENV.target]: 'netns', [TARGET_ENV.lab]: state.name },
     async close() {

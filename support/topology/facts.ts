@@ -5,7 +5,7 @@
  * never passed.
  */
 import type { Cluster, NodeInfo } from '../cluster/cluster.ts';
-import type { LabSpec } from '../lab/spec.ts';
+import { CLAB_TOPOLOGY_FILE, type LabSpec } from '../lab/spec.ts';
 import { subnetOf } from './clab.ts';
 import { nodeSubnets } from '../lab/topology/routed.ts';
 
@@ -34,21 +34,32 @@ export function expectedFacts(spec: Pick<LabSpec, 'nodes' | 'nodeNetwork' | 'rou
   };
 }
 
+export interface ObservedFacts extends TopologyFacts {
+  missingAddresses: string[];
+  /** Why the router does not answer (its container is missing, say), when it does not. */
+  routerProblem?: string;
+}
+
 /** The facts of a live cluster: its nodes' roles, the subnets of Calico's node addresses, whether the router answers. */
-export async function observedFacts(
-  cluster: Cluster,
-  router: { name: string } | undefined,
-): Promise<TopologyFacts & { missingAddresses: string[] }> {
+export async function observedFacts(cluster: Cluster, router: { name: string } | undefined): Promise<ObservedFacts> {
   const nodes = await cluster.nodes();
   const subnets = [...new Set(nodes.flatMap((node) => (node.calico?.ipv4Address ? [subnetOf(node.calico.ipv4Address)] : [])))].sort();
   let reachable = false;
+  let routerProblem: string | undefined;
   if (router) {
+    // The kind target reaches a router by docker exec only: a missing container is an error naming it.
     const result = await cluster
       .exec({ kind: 'router', name: router.name }, ['ip', '-j', 'link', 'show'], { timeoutMs: 10_000 })
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        // Its first line: the remedy this check gives is the topology's own.
+        routerProblem = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        return undefined;
+      });
     reachable = result?.exitCode === 0;
+    if (result && !reachable) routerProblem = `\`ip -j link show\` there exited ${result.exitCode}: ${result.stderr.trim()}`;
   }
   return {
+    ...(routerProblem ? { routerProblem } : {}),
     controlPlanes: nodes.filter((node) => node.role === 'control-plane').length,
     workers: nodes.filter((node) => node.role === 'worker').length,
     subnets,
@@ -62,7 +73,7 @@ export async function observedFacts(
 export function mismatch(
   topology: string,
   expected: TopologyFacts,
-  observed: TopologyFacts & { missingAddresses?: string[] },
+  observed: TopologyFacts & Partial<Pick<ObservedFacts, 'missingAddresses' | 'routerProblem'>>,
   routerName?: string,
 ): string | undefined {
   const reasons: string[] = [];
@@ -82,7 +93,7 @@ export function mismatch(
   }
   if (expected.router && !observed.router)
     reasons.push(
-      `it needs its router, and ${routerName ? `container ${routerName}` : 'no router'} answers (set E2E_ROUTER to the router's container)`,
+      `it needs its router, and ${routerName ? `container ${routerName}` : 'no router'} does not answer${observed.routerProblem ? ` (${observed.routerProblem})` : ''}: deploy the topology's lab with \`npm run cluster:up -- --topology ${topology}\` (containerlab deploy -t fixtures/topologies/${topology}/${CLAB_TOPOLOGY_FILE}), or set ${ROUTER_ENV} to the router's container`,
     );
   return reasons.length ? `topology ${topology}: ${reasons.join('; ')}` : undefined;
 }

@@ -4,6 +4,7 @@
  *
  *  - discovery (/api/v1, /apis/<group>/<version>), GET /version;
  *  - list / get / create (POST) / server-side apply (PATCH application/apply-patch+yaml) /
+ *    JSON merge patch (PATCH application/merge-patch+json) /
  *    delete / deletecollection of nodes, namespaces, pods, services, configmaps, daemonsets,
  *    Calico's ippools and ipamblocks, installations (no workloadendpoints: Calico v3.30 has no
  *    WorkloadEndpoint CRD and its API server serves none);
@@ -662,6 +663,8 @@ export class FakeApiServer {
               },
         ];
       }
+      if (method === 'PATCH' && this.requests.at(-1)?.contentType === 'application/merge-patch+json')
+        return this.mergePatch(t, body, existing, notFound);
       if (method === 'PATCH') return this.apply(t, namespace, name, url, body, existing);
     }
     return [405, status(405, 'MethodNotAllowed', `${method} is not supported here`)];
@@ -717,6 +720,30 @@ export class FakeApiServer {
       if (t.kind === 'DaemonSet') this.reconcileDaemonSet(obj);
     }
     return [201, this.wire(t, obj)];
+  }
+
+  /**
+   * A JSON merge patch (RFC 7386: objects merge, null removes, anything else replaces). As the
+   * API server does, metadata.generation moves only when the spec changes.
+   */
+  private mergePatch(t: ResourceType, body: string, existing: Obj | undefined, notFound: () => Obj): [number, Obj] {
+    if (!existing) return [404, notFound()];
+    const merge = (target: unknown, patch: unknown): unknown => {
+      if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+      const out: Obj = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Obj) } : {};
+      for (const [key, value] of Object.entries(patch as Obj)) {
+        if (value === null) delete out[key];
+        else out[key] = merge(out[key], value);
+      }
+      return out;
+    };
+    const specBefore = JSON.stringify(existing.spec);
+    const patched = merge(existing, JSON.parse(body)) as Obj;
+    existing.spec = patched.spec;
+    existing.metadata = { ...existing.metadata, labels: patched.metadata?.labels, annotations: patched.metadata?.annotations };
+    if (JSON.stringify(existing.spec) !== specBefore) existing.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    this.put(existing);
+    return [200, this.wire(t, existing)];
   }
 
   /** Server-side apply, as far as the target needs it: content type, field manager, namespace. */

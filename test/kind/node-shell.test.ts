@@ -9,6 +9,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { TopologyClusters } from '../../support/topology/clusters.ts';
 import { harness, runNodeCommandsLocally, type Harness } from './helpers.ts';
 
 /** A `docker` that "reaches a daemon" running containers named pod-routing-*, and logs its calls. */
@@ -150,5 +152,57 @@ describe('node shell: privileged pod with nsenter', () => {
     } finally {
       await scripted.close();
     }
+  });
+});
+
+describe('routers: docker exec only', () => {
+  let h: Harness;
+  let dir: string;
+  before(async () => {
+    // A node-shell pod would start and run its command here: the tests show none is tried.
+    h = await harness({ exec: runNodeCommandsLocally, readyAfterMs: 50 });
+    h.fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'podnet-e2e' }, status: { phase: 'Active' } });
+    dir = mkdtempSync(path.join(tmpdir(), 'podnet-docker-'));
+  });
+  after(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const podCreates = () => h.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pods')).length;
+
+  it('runs a router command by docker exec into its container, even where nodes take the pod path', async () => {
+    const docker = fakeDocker(dir, true);
+    const c = h.cluster({ nodeShell: { mode: 'pod', docker: docker.bin } });
+    const r = await c.exec({ kind: 'router', name: 'pod-routing-frr01' }, ['echo', 'on-router']);
+    assert.deepEqual([r.exitCode, r.stdout, r.where], [0, 'on-router\n', 'container pod-routing-frr01 (docker exec)']);
+    assert.ok(docker.calls().includes('exec pod-routing-frr01 echo on-router'));
+    assert.equal(podCreates(), 0);
+  });
+
+  it('a missing router container is an error naming it, and no node-shell pod is tried', async () => {
+    const docker = fakeDocker(dir, true);
+    const c = h.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });
+    await assert.rejects(
+      c.exec({ kind: 'router', name: 'clab-calico-overlay-frr01' }, ['ip', '-j', 'link', 'show']),
+      (error: Error) => error instanceof EnvironmentError && /no container named clab-calico-overlay-frr01/.test(error.message),
+    );
+    assert.equal(podCreates(), 0);
+    assert.ok(!docker.calls().some((l) => l.startsWith('exec')));
+  });
+
+  it('the topology fit check reports the missing router container and how to deploy the lab', async () => {
+    const docker = fakeDocker(dir, true);
+    const c = h.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });
+    const reason = await new TopologyClusters({}).unfit('calico-overlay', c);
+    assert.match(
+      reason ?? '',
+      /container clab-calico-overlay-frr01 does not answer \(cannot reach container clab-calico-overlay-frr01 through Docker: no container named clab-calico-overlay-frr01\)/,
+    );
+    assert.match(
+      reason ?? '',
+      /npm run cluster:up -- --topology calico-overlay.*fixtures\/topologies\/calico-overlay\/topology\.clab\.yaml/,
+    );
+    assert.equal(podCreates(), 0);
   });
 });

@@ -5,7 +5,7 @@
  * there); pod commands run over exec WebSockets; node commands through the NodeShell.
  */
 import { calicoBgpObjectsFrom, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
-import { PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type KubeConfig, type V1DaemonSet, type V1Pod } from '@kubernetes/client-node';
 import {
   EnvironmentError,
   type BackgroundOptions,
@@ -39,6 +39,7 @@ import { NodeShell, type NodeShellOptions } from './node-shell.ts';
 import { PodExec } from './pod-exec.ts';
 import { errorText, httpStatus, redact, type Logger } from '../../redact.ts';
 import { pollUntil } from './wait.ts';
+import { daemonSetRolloutStatus } from './rollout.ts';
 
 export interface KindClusterOptions {
   kc: KubeConfig;
@@ -64,13 +65,19 @@ export interface KindClusterOptions {
    * node shell. Default true.
    */
   mtuFromNodeFile?: boolean;
+  /** How long setInstallationMtu waits for calico-node's rollout (default 5 min). */
+  calicoRolloutTimeoutMs?: number;
 }
 
 const CALICO_CRD = { group: 'crd.projectcalico.org', version: 'v1' };
+/** The operator's calico-node DaemonSet. */
+const CALICO_NODE = { namespace: 'calico-system', name: 'calico-node' };
 
 interface ObjectList {
   items?: Array<{ metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> }>;
 }
+
+const INSTALLATION = { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' };
 
 export class KindCluster implements Cluster {
   readonly target = 'kind' as const;
@@ -366,22 +373,69 @@ export class KindCluster implements Cluster {
     return list;
   }
 
+  async installationMtu(): Promise<number | undefined> {
+    return (await this.readInstallation()).spec?.calicoNetwork?.mtu ?? undefined;
+  }
+
+  private async readInstallation(): Promise<{ spec?: { calicoNetwork?: { mtu?: number } } }> {
+    return (await call(this.clients, 'read the Installation default', () => this.clients.custom.getClusterCustomObject(INSTALLATION))) as {
+      spec?: { calicoNetwork?: { mtu?: number } };
+    };
+  }
+
   async setInstallationMtu(mtu: number | undefined): Promise<void> {
-    // A JSON merge patch; null removes the field. The operator then rolls calico-node, whose
-    // Felix sets vxlan.calico's MTU, and writes the CNI configuration new pods get.
+    const installation = INSTALLATION;
+    const current = await this.readInstallation();
+    const before = await this.readCalicoNode();
+    // A JSON merge patch; null removes the field.
     await call(this.clients, 'patch the Installation default', () =>
       this.clients.custom.patchClusterCustomObject(
-        {
-          group: 'operator.tigera.io',
-          version: 'v1',
-          plural: 'installations',
-          name: 'default',
-          body: { spec: { calicoNetwork: { mtu: mtu ?? null } } },
-        },
+        { ...installation, body: { spec: { calicoNetwork: { mtu: mtu ?? null } } } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     );
     this.mtu = undefined;
+    // The operator renders the MTU into calico-node's template (tigera/operator at 40788b9b,
+    // pkg/render/node.go: FELIX_VXLANMTU and the CNI configuration's hash annotation), so a new
+    // MTU shows first as a new generation of the DaemonSet, then as its rollout.
+    const changed = (current.spec?.calicoNetwork?.mtu ?? undefined) !== mtu;
+    await this.waitCalicoNodeRollout(changed ? (before.metadata?.generation ?? 0) : undefined);
+  }
+
+  private async readCalicoNode(): Promise<V1DaemonSet> {
+    const ds = await callOr404(this.clients, `read DaemonSet ${CALICO_NODE.namespace}/${CALICO_NODE.name}`, () =>
+      this.clients.apps.readNamespacedDaemonSet(CALICO_NODE),
+    );
+    if (!ds)
+      throw new EnvironmentError(
+        `there is no DaemonSet ${CALICO_NODE.namespace}/${CALICO_NODE.name}: the Installation's MTU reaches the nodes through it`,
+        'install Calico with the Tigera operator (`npm run cluster:up` does)',
+      );
+    return ds;
+  }
+
+  /**
+   * Waits until the operator has updated calico-node (its generation passed `generationBefore`,
+   * when the change should make it) and the DaemonSet has rolled out, as
+   * `kubectl rollout status` judges it.
+   */
+  private async waitCalicoNodeRollout(generationBefore: number | undefined): Promise<void> {
+    const { namespace, name } = CALICO_NODE;
+    await pollUntil(
+      {
+        what: `the operator to roll DaemonSet ${namespace}/${name} out with the Installation's new MTU`,
+        timeoutMs: this.options.calicoRolloutTimeoutMs ?? 300_000,
+        intervalMs: this.options.pollIntervalMs ?? 2_000,
+        remedy: `look at \`kubectl -n ${namespace} rollout status daemonset ${name}\` and \`kubectl get tigerastatus\``,
+      },
+      async () => {
+        const ds = await this.readCalicoNode();
+        const generation = ds.metadata?.generation ?? 0;
+        if (generationBefore !== undefined && generation <= generationBefore)
+          return { done: false, seen: `the operator has not updated the DaemonSet yet (generation ${generation})` };
+        return daemonSetRolloutStatus(ds);
+      },
+    );
   }
 
   /** The workload MTU Calico uses: configured (calico-config, Installation) or detected on a node. */
@@ -432,15 +486,20 @@ export class KindCluster implements Cluster {
   // --- commands --------------------------------------------------------------------------
 
   exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    // A router is a container of the containerlab topology: reached like a node, by docker exec.
-    return target.kind === 'pod' ? this.podExec.exec(target, argv, options) : this.nodeShell.exec(target.name, argv, options);
+    if (target.kind === 'pod') return this.podExec.exec(target, argv, options);
+    // A router is a container of the containerlab topology: docker exec only, never a node-shell pod.
+    return target.kind === 'router'
+      ? this.nodeShell.execInContainer(target.name, argv, options)
+      : this.nodeShell.exec(target.name, argv, options);
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
     const proc =
       target.kind === 'pod'
         ? await this.podExec.startBackground(target, argv, options)
-        : await this.nodeShell.startBackground(target.name, argv, options);
+        : target.kind === 'router'
+          ? await this.nodeShell.startBackgroundInContainer(target.name, argv, options)
+          : await this.nodeShell.startBackground(target.name, argv, options);
     this.background.add(proc);
     const stop = proc.stop.bind(proc);
     return {

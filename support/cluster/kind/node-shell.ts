@@ -6,6 +6,8 @@
  *    of that name (Kind and containerlab nodes are containers);
  *  - otherwise a privileged hostNetwork + hostPID pod pinned to the node (spec.nodeName),
  *    running `nsenter -t 1 -n -m -- <argv>`, created on first use and deleted at close().
+ * A router (a containerlab container, not a Kubernetes node) has only the first path: a pod
+ * pinned to a node that does not exist would never start.
  */
 import { execa } from 'execa';
 import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
@@ -113,19 +115,40 @@ export class NodeShell {
     return this.pathFor(node).then((p) => startBackgroundCommand(p, argv, options));
   }
 
+  /** A command in a router's container (docker exec only); a missing container is an EnvironmentError naming it. */
+  execInContainer(container: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.pathFor(container, 'container').then((p) => runCommand(p.where, p.launch, argv, options.timeoutMs));
+  }
+
+  startBackgroundInContainer(container: string, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
+    return this.pathFor(container, 'container').then((p) => startBackgroundCommand(p, argv, options));
+  }
+
   /** Which path serves a node: 'docker' or 'pod' (chosen on first use). */
   async pathKind(node: string): Promise<'docker' | 'pod'> {
     return (await this.pathFor(node)).kind;
   }
 
-  private pathFor(node: string): Promise<Path> {
-    let p = this.paths.get(node);
+  private pathFor(node: string, what: 'node' | 'container' = 'node'): Promise<Path> {
+    const key = `${what} ${node}`;
+    let p = this.paths.get(key);
     if (!p) {
-      p = this.choose(node);
-      this.paths.set(node, p);
-      p.catch(() => this.paths.delete(node));
+      p = what === 'node' ? this.choose(node) : this.containerPath(node);
+      this.paths.set(key, p);
+      p.catch(() => this.paths.delete(key));
     }
     return p;
+  }
+
+  private async containerPath(container: string): Promise<Path> {
+    const why = await this.dockerUnusable(container);
+    if (why)
+      throw new EnvironmentError(
+        `cannot reach container ${container} through Docker: ${why}`,
+        'deploy the containerlab topology that holds it (`containerlab deploy -t <topology>.clab.yaml`) on the Docker host the CLI reaches',
+      );
+    this.log(`container ${container}: docker exec ${container}`);
+    return { kind: 'docker', where: `container ${container} (docker exec)`, launch: dockerLauncher(this.docker, container) };
   }
 
   private async choose(node: string): Promise<Path> {

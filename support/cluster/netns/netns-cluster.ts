@@ -209,6 +209,10 @@ export class NetnsCluster implements Cluster {
     return this.state().spec.serviceSubnet;
   }
 
+  async installationMtu(): Promise<number | undefined> {
+    return this.state().spec.installationMtu;
+  }
+
   async setInstallationMtu(mtu: number | undefined): Promise<void> {
     await labSetInstallationMtu(this.labName, mtu);
   }
