@@ -116,6 +116,8 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
         'kubernetes.io/hostname': node.name,
         'kubernetes.io/os': 'linux',
         ...(controlPlane ? { [CONTROL_PLANE_LABEL]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+        // The labels the lab's model gives the node (the Kind config's, or set by a scenario).
+        ...(node.labels ?? {}),
       },
       annotations: {
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
