@@ -34,6 +34,7 @@ import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts'
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
 import { routerNetns } from '../../support/lab/naming.ts';
+import { frrFiles, VTYSH } from '../../support/lab/bgp/daemons.ts';
 import { routerContainer } from '../../support/topology/facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
@@ -77,7 +78,7 @@ export function dockerShimScript(state: LabState): string {
         : '';
       return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
     })
-    .concat(router ? [`      ${shellQuote(router)}) exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;`] : [])
+    .concat(router && state.spec.routed ? [routerExecCase(state, router, state.spec.routed.router.node)] : [])
     .join('\n');
   return `#!/bin/sh
 # A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded
@@ -103,6 +104,21 @@ esac
 echo "podnet-lab docker stand-in: docker $* is not supported" >&2
 exit 2
 `;
+}
+
+/**
+ * The router's case of the stand-in: argv in the lab's router namespace. The lab's FRR keeps its
+ * vty sockets in the lab's own folder, so vtysh is pointed there (`--vty_socket`), as the netns
+ * target calls it (support/lab/bgp/daemons.ts); in the course's FRR container they sit at vtysh's default.
+ */
+function routerExecCase(state: LabState, container: string, routerNode: string): string {
+  const netns = shellQuote(routerNetns(state.name));
+  const sockets = shellQuote(frrFiles(state.name, routerNode).sockets);
+  return [
+    `      ${shellQuote(container)})`,
+    `        if [ "$1" = ${VTYSH} ]; then shift; exec ip netns exec ${netns} ${VTYSH} --vty_socket ${sockets} "$@"; fi`,
+    `        exec ip netns exec ${netns} "$@" ;;`,
+  ].join('\n');
 }
 
 export interface LabApiServer {

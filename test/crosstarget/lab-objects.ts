@@ -116,6 +116,8 @@ export function nodeObject(state: LabState, node: LabNode): Obj {
         'kubernetes.io/hostname': node.name,
         'kubernetes.io/os': 'linux',
         ...(controlPlane ? { [CONTROL_PLANE_LABEL]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+        // The labels the lab's model gives the node (the Kind config's, or set by a scenario).
+        ...(node.labels ?? {}),
       },
       annotations: {
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
@@ -714,5 +716,46 @@ export function labObjects(state: LabState, _options: LabObjectsOptions = {}): O
     installationObject(state),
     ipPoolObject(state),
     ...ipamBlockObjects(state),
+    ...bgpObjects(state),
   ];
 }
+
+/**
+ * Calico's BGPConfiguration and BGPPeers as the Kubernetes datastore stores them
+ * (crd.projectcalico.org/v1, the spec of projectcalico.org/v3), from the resources the topology
+ * applied (state.spec.bgp). Each BGP topology of the course applies a `default` BGPConfiguration.
+ */
+export function bgpObjects(state: LabState): Obj[] {
+  const bgp = state.spec.bgp?.objects;
+  if (!bgp) return [];
+  const c = bgp.configuration;
+  const cidrs = (list: string[]) => (list.length ? list.map((cidr) => ({ cidr })) : undefined);
+  const configuration: Obj = {
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'BGPConfiguration',
+    metadata: meta(state, 'BGPConfiguration', 'default'),
+    spec: omitUndefined({
+      asNumber: c.asNumber,
+      nodeToNodeMeshEnabled: c.nodeToNodeMeshEnabled,
+      logSeverityScreen: c.logSeverityScreen,
+      serviceLoadBalancerIPs: cidrs(c.serviceLoadBalancerIPs),
+      serviceClusterIPs: cidrs(c.serviceClusterIPs),
+      serviceExternalIPs: cidrs(c.serviceExternalIPs),
+      prefixAdvertisements: c.prefixAdvertisements.length ? c.prefixAdvertisements.map((p) => ({ ...p })) : undefined,
+    }),
+  };
+  const peers = bgp.peers.map((peer) => ({
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'BGPPeer',
+    metadata: meta(state, 'BGPPeer', peer.name),
+    spec: omitUndefined({
+      peerIP: peer.peerIP,
+      asNumber: peer.asNumber,
+      nodeSelector: peer.nodeSelector || undefined,
+      node: peer.node || undefined,
+    }),
+  }));
+  return [configuration, ...peers];
+}
+
+const omitUndefined = (obj: Obj): Obj => Object.fromEntries(Object.entries(obj).filter(([, value]) => value !== undefined));

@@ -65,6 +65,11 @@ const LAB = process.env.PODNET_CROSS_LAB || 'pncross';
  * applies as DaemonSets while the lab's API server has no DaemonSet controller to run them;
  * multi-ippool, static-ip and the BGP topologies, whose port operations (pool annotations,
  * reservations, BGP daemons through docker exec) the lab's API server does not serve yet.
+ * For the BGP topologies (07, 10, 15) served so far: the router's vtysh through the docker
+ * stand-in, node labels from the lab's model, BGPConfiguration and BGPPeers. Still missing:
+ * calico-node pods in calico-system (hostNetwork, exec in the node's namespaces, BIRD's socket at
+ * /var/run/calico/bird.ctl in the node's mount namespace), and a node label set through the API
+ * reaching the lab's model (its BIRD peerings): the sync rewrites Nodes from the lab's state.
  */
 const COMPARED_TOPOLOGIES = ['calico-overlay'];
 /**
