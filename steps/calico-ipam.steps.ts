@@ -7,6 +7,7 @@ import {
   everyNodeHasConfirmedAffinity,
   ipamShowAccountsForPodsAndTunnels,
   oneAffinityPerNodeIn,
+  loadBalancerBlockIsVirtual,
   podsAndTunnelsIn,
   poolUnused,
   poolsAreExactly,
@@ -114,6 +115,13 @@ Then(
   'every node has exactly one BlockAffinity, in the pool {string}, besides any LoadBalancer pool',
   async function (this: PodNetWorld, pool: string) {
     await this.verify(oneAffinityPerNodeIn(this.cluster, pool));
+  },
+);
+
+Then(
+  "the LoadBalancer pool's block belongs to no node: its BlockAffinity is virtual, for load-balancer, named after its CIDR",
+  async function (this: PodNetWorld) {
+    await this.verify(loadBalancerBlockIsVirtual(this.cluster));
   },
 );
 

@@ -12,6 +12,7 @@ import {
   serviceHasLoadBalancerAddress,
 } from '../support/claims/loadbalancer.ts';
 import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
+import { list } from '../support/claims/verdict.ts';
 import { routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
 import { topologySpec } from '../support/topology/clusters.ts';
@@ -92,8 +93,12 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   const node = speakers.find((candidate) => bgpAddressOf(candidate) === via) ?? speakers.at(-1);
   if (!node) throw new Error('no node speaks BGP');
   const sessions = await birdBgpSessions(this.cluster, node.name);
-  const protocol = sessions.value[0]?.name;
-  if (!protocol) throw new Error(`node ${node.name} runs no BGP session to take down`);
+  // The session to the router: confd names a BGPPeer's protocol after its address
+  // (Global_10_10_10_1, Node_10_10_10_1), a mesh session after the other node's (Mesh_…).
+  const peerSuffixes = objects.peers.map((peer) => `_${peer.peerIP.replaceAll('.', '_')}`);
+  const protocol = sessions.value.find((session) => peerSuffixes.some((suffix) => session.name.endsWith(suffix)))?.name;
+  if (!protocol)
+    throw new Error(`node ${node.name} runs no BGP session to the router (${list(objects.peers.map((peer) => peer.peerIP))}) to take down`);
   if (!named.has(this)) named.set(this, new Map());
   named.get(this)?.set(alias, node.name);
   this.attach(`"${alias}" is node ${node.name}, BGP address ${bgpAddressOf(node)}, session ${protocol}`, {

@@ -9,6 +9,11 @@ Feature: The pod pool advertised to a route-reflecting router, with no overlay
   Scenario: The pool routes natively and is advertised
     Then IP pool "default-ipv4-ippool" routes natively: no encapsulation, no outgoing NAT, BGP export on
 
+  @claim:L10-02
+  Scenario: One block per node from the pod pool; the LoadBalancer pool's block is virtual
+    Then every node has exactly one BlockAffinity, in the pool "default-ipv4-ippool", besides any LoadBalancer pool
+    And the LoadBalancer pool's block belongs to no node: its BlockAffinity is virtual, for load-balancer, named after its CIDR
+
   @claim:L10-03
   Scenario: BGP advertises the LoadBalancer range and tags the pool's prefix
     Then the BGP configuration has AS number 65010, the node-to-node mesh off and log severity "Info"

@@ -37,6 +37,12 @@ Feature: Only the nodes labelled for it peer with the top-of-rack router
     When the label "bgp-peer" is removed from "newcomer"
     Then the router holds no session from "newcomer"
 
+  @claim:L15-08
+  Scenario: When one speaker's session goes down, the range stays routed via the other and the address reachable
+    When the BGP session of one BGP-speaking node goes down, called "lost"
+    Then the router routes the LoadBalancer range via the other BGP-speaking nodes, not via "lost"
+    And from the router, Service "lb-nginx-service"'s LoadBalancer address answers as nginx
+
   @claim:L15-09 @live-only:ceos-cli-text
   Scenario: cEOS prints the two speakers in its BGP summary and routes
     Then the router holds one Established session from each node labelled "bgp-peer=true", and from no other

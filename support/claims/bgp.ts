@@ -512,15 +512,24 @@ export async function routerReceivesOwnBlocks(cluster: Cluster, router: string):
   );
 }
 
+/**
+ * The blocks affine to a node of the cluster: not a LoadBalancer pool's, whose affinity is
+ * `virtual:load-balancer` (Calico's kube-controllers), nor one no node holds.
+ */
+function podBlocksOfNodes<T extends { node: string | undefined }>(blocks: T[], nodes: { name: string }[]): T[] {
+  return blocks.filter((block) => nodes.some((node) => node.name === block.node));
+}
+
 /** The router's kernel routes each block to its node's address, and to nothing else. */
 export async function routerRoutesBlocksToNodes(cluster: Cluster, router: string): Promise<Verdict> {
-  const [nodes, blocks, table] = await Promise.all([
+  const [nodes, allBlocks, table] = await Promise.all([
     cluster.nodes(),
     cluster.ipamBlocks(),
     routes(cluster, { kind: 'router', name: router }),
   ]);
   const findings: string[] = [];
-  for (const block of blocks.filter((candidate) => candidate.node)) {
+  const blocks = podBlocksOfNodes(allBlocks, nodes);
+  for (const block of blocks) {
     const owner = nodes.find((node) => node.name === block.node);
     const route = table.value.find((candidate) => candidate.prefix === block.cidr);
     const hops = route ? (route.nexthops?.length ? route.nexthops.map((hop) => hop.gateway) : [route.gateway]) : [];
@@ -566,14 +575,15 @@ export async function communitiesOnAdvertisedPrefixes(cluster: Cluster, router: 
 
 /** On every node: its own blocks are BIRD's blackholes, every other block goes via the router's address on the node's subnet, by BIRD, on eth1. */
 export async function nodesRouteBlocksViaRouter(cluster: Cluster, router: string): Promise<Verdict> {
-  const [nodes, blocks, seenRouter] = await Promise.all([cluster.nodes(), cluster.ipamBlocks(), routerAddresses(cluster, router)]);
+  const [nodes, allBlocks, seenRouter] = await Promise.all([cluster.nodes(), cluster.ipamBlocks(), routerAddresses(cluster, router)]);
+  const blocks = podBlocksOfNodes(allBlocks, nodes);
   const evidence = [...seenRouter.evidence];
   const findings: string[] = [];
   for (const node of nodes) {
     const gateway = routerAddressFor(seenRouter.addresses, node);
     const table = await routes(cluster, nodeTarget(node.name));
     evidence.push(...table.evidence);
-    for (const block of blocks.filter((candidate) => candidate.node)) {
+    for (const block of blocks) {
       const route = table.value.find((candidate) => candidate.prefix === block.cidr);
       const own = block.node === node.name;
       const ok = own

@@ -385,3 +385,32 @@ export async function calicoComponentsHealthy(cluster: Cluster, names: string[])
     [listing('tigerastatus', components)],
   );
 }
+
+/**
+ * L10-02 (and L09-02's exception): the LoadBalancer pool's block is held by Calico's
+ * kube-controllers, not by a node: one BlockAffinity per LoadBalancer pool block, of type
+ * `virtual`, for the node name `load-balancer`, named `load-balancer-<cidr with dashes>`.
+ */
+export async function loadBalancerBlockIsVirtual(cluster: Cluster): Promise<Verdict> {
+  const [pools, affinities] = await Promise.all([cluster.ipPools(), cluster.blockAffinities()]);
+  const lbPools = pools.filter((pool) => pool.allowedUses.includes('LoadBalancer'));
+  const held = affinities.filter((affinity) => lbPools.some((pool) => cidrContains(pool.cidr, network(affinity.cidr))));
+  const wrong = held.filter(
+    (affinity) =>
+      affinity.type !== 'virtual' ||
+      affinity.node !== LOAD_BALANCER_NODE ||
+      affinity.name !== blockAffinityName(LOAD_BALANCER_NODE, affinity.cidr),
+  );
+  return verdict(
+    lbPools.length > 0 && held.length > 0 && wrong.length === 0,
+    `the LoadBalancer pool's block (${list(lbPools.map((pool) => pool.cidr))}) has a BlockAffinity of type virtual for node ${LOAD_BALANCER_NODE}, named ${LOAD_BALANCER_NODE}-<cidr with dashes>`,
+    held.length
+      ? list(held.map((a) => `${a.name} (type ${a.type}, node ${a.node}, ${a.cidr})`))
+      : 'no BlockAffinity in the LoadBalancer pool',
+    [],
+    [listing('block-affinities', affinities)],
+  );
+}
+
+/** The node name Calico's kube-controllers give the LoadBalancer pool's block affinity. */
+const LOAD_BALANCER_NODE = 'load-balancer';

@@ -168,3 +168,23 @@ describe('isListening', () => {
     assert.equal(isListening('6 packets captured'), false);
   });
 });
+
+describe('parseTcpdump on VXLAN', () => {
+  it('a VXLAN packet carries the packet tcpdump prints on the next line, without a timestamp', () => {
+    const packets = parseTcpdump(fixture('netns-tcpdump-vxlan-inner.txt'));
+    assert.equal(packets.length, 8, 'one per outer packet: the inner ones are not counted twice');
+    const [syn] = packets;
+    assert.deepEqual([syn?.src, syn?.dst, syn?.dstPort], ['10.10.10.10', '10.10.10.11', 4789]);
+    assert.deepEqual(
+      [syn?.inner?.proto, syn?.inner?.src, syn?.inner?.dst, syn?.inner?.dstPort, syn?.inner?.tcpFlags],
+      ['TCP', '192.168.151.128', '192.168.108.131', 80, 'S'],
+    );
+    assert.equal(syn?.inner?.time, syn?.time);
+    assert.deepEqual(
+      packets.map((packet) => packet.inner?.tcpFlags),
+      ['S', 'S.', '.', 'P.', '.', 'F.', 'F.', '.'],
+    );
+    // A line without a timestamp that is not a packet is still an error.
+    assert.throws(() => parseTcpdump(`${fixture('netns-tcpdump-vxlan-inner.txt')}\nnot a packet\n`), /not a tcpdump -n packet line/);
+  });
+});

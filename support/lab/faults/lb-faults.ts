@@ -3,7 +3,7 @@
  * rules for the address, the router's routes and the pod network's encapsulation, each broken as an
  * operator might get it wrong, so that every L08 claim (and L15-06, L15-08) can be seen to fail.
  */
-import { Ipam } from '../ipam/ipam.ts';
+import { Ipam, LOAD_BALANCER_NODE } from '../ipam/ipam.ts';
 import { runBatch } from '../kernel.ts';
 import type { LabState } from '../model.ts';
 import { blockRouteLines } from '../felix/routes.ts';
@@ -14,7 +14,7 @@ import type { Fault } from './faults.ts';
 /** Lesson 08's topology. */
 export const LB_TOPOLOGIES = ['calico-bgp-lb'];
 /** The topologies with a LoadBalancer Service advertised by BGP. */
-export const LB_SERVICE_TOPOLOGIES = ['calico-bgp-lb', 'selective-bgp-peering'];
+export const LB_SERVICE_TOPOLOGIES = ['calico-bgp-lb', 'selective-bgp-peering', 'calico-bgp-ippool'];
 
 export const LB_FAULTS: Fault[] = [
   {
@@ -42,6 +42,17 @@ export const LB_FAULTS: Fault[] = [
       "kube-proxy on the last node writes no `loadbalancer IP` rule: that node does not translate the Service's LoadBalancer address",
     topologies: LB_SERVICE_TOPOLOGIES,
     apply: async () => {},
+  },
+  {
+    name: 'lb-block-affine-to-a-node',
+    description:
+      "the LoadBalancer pool's block is recorded as a host block of the first node, not as kube-controllers' virtual load-balancer block",
+    topologies: ['calico-bgp-ippool'],
+    apply: async (state) => {
+      const node = state.nodes[0]?.name;
+      if (!node) throw new Error(`lab ${state.name} has no node`);
+      for (const block of state.ipam.blocks) if (block.node === LOAD_BALANCER_NODE) block.node = node;
+    },
   },
   {
     name: 'router-service-cidr-route',

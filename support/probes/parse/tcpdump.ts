@@ -35,6 +35,8 @@ export interface Packet {
   tcpFlags?: string;
   /** The length tcpdump printed for the protocol (ICMP/UDP/TCP payload, ARP packet). */
   length?: number;
+  /** An encapsulated packet (VXLAN's), which tcpdump prints on the next line, without a timestamp. */
+  inner?: Packet;
   raw: string;
 }
 
@@ -55,7 +57,8 @@ const ENDPOINTS = /^(\S+) > (\S+): (.*)$/;
 const SUMMARY = /^(\d+) packets? (captured|received by filter|dropped by kernel|dropped by interface)$/;
 
 /**
- * Parses `tcpdump -n` (optionally `-e`, `-i any`) output into packets. tcpdump's own stderr lines
+ * Parses `tcpdump -n` (optionally `-e`, `-i any`) output into packets; a packet tcpdump decodes
+ * inside another (VXLAN on UDP 4789) is the outer packet's `inner`. tcpdump's own stderr lines
  * (verbose notice, `listening on`, the closing counts) are skipped, so merged output is fine;
  * any other `tcpdump: …` line is an error tcpdump reported.
  */
@@ -65,6 +68,11 @@ export function parseTcpdump(text: string): Packet[] {
     const line = raw.trim();
     if (line === '' || isListening(line) || SUMMARY.test(line) || line.startsWith('tcpdump: verbose output suppressed')) return;
     const timed = TIME.exec(line);
+    const outer = packets.at(-1);
+    if (!timed && outer && !outer.inner && (IP.test(line) || ETHER.test(line))) {
+      outer.inner = packetFrom(outer.time, line, line);
+      return;
+    }
     if (!timed) {
       const reason = line.startsWith('tcpdump:') ? 'tcpdump reported an error' : 'not a tcpdump -n packet line';
       throw new ParseError(PARSER, reason, raw, i + 1);
