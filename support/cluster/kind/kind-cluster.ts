@@ -158,9 +158,9 @@ export class KindCluster implements Cluster {
     return ip;
   }
 
-  /** From kubeadm's ClusterConfiguration (Kind is built with kubeadm). */
+  /** Turns natOutgoing of one of the Installation's pools on or off, and waits until every node's Felix follows. */
   async setPoolNatOutgoing(pool: string, natOutgoing: boolean): Promise<void> {
-    const ref = { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' };
+    const ref = INSTALLATION;
     const installation = (await call(this.clients, 'read the Installation default', () =>
       this.clients.custom.getClusterCustomObject(ref),
     )) as {
@@ -214,6 +214,7 @@ export class KindCluster implements Cluster {
     return { address: gateway, what: `the Docker network's gateway (the default route of ${node.name})`, capture: 'sender-uplink' };
   }
 
+  /** From kubeadm's ClusterConfiguration (Kind is built with kubeadm). */
   async serviceCIDR(): Promise<string> {
     const cm = await callOr404(this.clients, 'read ConfigMap kube-system/kubeadm-config', () =>
       this.clients.core.readNamespacedConfigMap({ namespace: 'kube-system', name: 'kubeadm-config' }),
