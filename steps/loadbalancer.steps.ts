@@ -2,6 +2,7 @@ import { Then, When } from '@cucumber/cucumber';
 import {
   bgpConfigurationAdvertisesLoadBalancerRange,
   clusterIPUnreachableFromRouter,
+  loadBalancerMasqueradedBySpeaker,
   loadBalancerPoolIs,
   loadBalancerRange,
   loadBalancerTrafficUnencapsulated,
@@ -158,5 +159,12 @@ Then(
   "a connection from the router to Service {string}'s LoadBalancer address crosses no node's eth1 encapsulated in VXLAN",
   async function (this: PodNetWorld, service: string) {
     await this.verify(loadBalancerTrafficUnencapsulated(this.cluster, router(this), service));
+  },
+);
+
+Then(
+  "from the router, Service {string}'s LoadBalancer address answers as nginx, and the nginx pod that took the connection saw it from a BGP-speaking node, not from the router",
+  async function (this: PodNetWorld, service: string) {
+    await this.verify(loadBalancerMasqueradedBySpeaker(this.cluster, router(this), service));
   },
 );

@@ -30,6 +30,10 @@ Feature: Only the nodes labelled for it peer with the top-of-rack router
     When the router installs up to 4 equal-cost BGP paths
     Then the router routes the LoadBalancer range via every node labelled "bgp-peer=true", and no other
 
+  @claim:L15-06
+  Scenario: A connection from the router reaches nginx through a speaker, which masquerades it
+    Then from the router, Service "lb-nginx-service"'s LoadBalancer address answers as nginx, and the nginx pod that took the connection saw it from a BGP-speaking node, not from the router
+
   @claim:L15-07
   Scenario: Labelling a node makes it a speaker; removing the label stops it
     When a node without a BGP session is labelled "bgp-peer=true", called "newcomer"

@@ -10,7 +10,9 @@ import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { externalChainName, servicePortName } from '../net/kube-proxy.ts';
 import { captureDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
+import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { routes } from '../probes/routes.ts';
+import { nodeTarget } from '../subjects.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
 import { bgpAddressOf, speaks } from './bgp.ts';
 import { list, sameSet, verdict } from './verdict.ts';
@@ -297,5 +299,71 @@ export async function loadBalancerTrafficUnencapsulated(cluster: Cluster, router
     `${CONNECTIONS_PER_CAPTURE} connections to ${ip}:${port} are answered by nginx, and no UDP ${VXLAN_PORT} packet crosses any node's eth1 meanwhile`,
     `${seen.value.exchange.exitCode === 0 ? firstLine(seen.value.exchange) : `connection failed (nc exit ${seen.value.exchange.exitCode})`}; VXLAN packets: ${list(seen.value.vxlan.map((entry) => `${entry.node} ${entry.count}`))}`,
     seen.evidence,
+  );
+}
+
+/**
+ * L15-06: from the router, the LoadBalancer address answers as nginx, and the nginx pod that took
+ * the connection saw it come from a BGP speaker's address, not the router's: the speaker the
+ * router picked translated it with kube-proxy's rule and masqueraded it (externalTrafficPolicy
+ * Cluster), whatever node the pod runs on.
+ */
+export async function loadBalancerMasqueradedBySpeaker(cluster: Cluster, router: string, serviceName: string): Promise<Verdict> {
+  const target = await loadBalancerTarget(cluster, serviceName);
+  if (!('ip' in target)) return target;
+  const { service, ip, port } = target;
+  const [nodes, objects, slices, pods] = await Promise.all([
+    cluster.nodes(),
+    cluster.bgpObjects(),
+    cluster.endpointSlices({ namespace: service.namespace, service: service.name }),
+    cluster.pods({ namespace: service.namespace }),
+  ]);
+  const speakers = nodes.filter((node) => speaks({}, objects, node));
+  // Every address of a speaker, as `ip addr` on it shows them: MASQUERADE takes the one the
+  // kernel picks for the way out (eth1 towards another node; for a pod on the speaker itself,
+  // whichever address the kernel prefers, eth0's on a Kind node).
+  const speakerInterfaces = await Promise.all(speakers.map((node) => interfaces(cluster, nodeTarget(node.name))));
+  const speakerAddresses = new Set(
+    speakerInterfaces.flatMap((seen) =>
+      seen.value
+        .flatMap((iface) => ipv4Addresses(iface).map((cidr) => cidr.split('/')[0] as string))
+        .filter((address) => !address.startsWith('127.')),
+    ),
+  );
+  const endpointIPs = new Set(slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses)));
+  const backends = pods.filter((pod) => pod.ip && endpointIPs.has(pod.ip));
+  const targetPort = slices[0]?.ports[0]?.port ?? port;
+  type Nested = Observation<{ exchange: LineExchange; sources: { pod: string; from: string[] }[] }>;
+  // One capture per backend, nested, so that every backend listens during the one connection.
+  const nest = async (index: number): Promise<Nested> => {
+    const pod = backends[index];
+    if (!pod) {
+      const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+      return { value: { exchange: exchange.value, sources: [] }, evidence: exchange.evidence };
+    }
+    const seen = await captureDuring(
+      cluster,
+      { kind: 'pod', namespace: pod.namespace, name: pod.name },
+      ['tcp', 'dst', 'port', String(targetPort)],
+      `lb-${pod.name}`,
+      () => nest(index + 1),
+    );
+    const syns = seen.value.packets.filter((packet) => packet.tcpFlags === 'S' && packet.src);
+    const inner = seen.value.during;
+    return {
+      value: {
+        exchange: inner.value.exchange,
+        sources: [...inner.value.sources, { pod: pod.name, from: syns.map((packet) => packet.src as string) }],
+      },
+      evidence: [...seen.evidence, ...inner.evidence],
+    };
+  };
+  const seen = await nest(0);
+  const from = seen.value.sources.flatMap((source) => source.from);
+  return verdict(
+    nginxAnswered(seen.value.exchange) && from.length > 0 && from.every((address) => speakerAddresses.has(address)),
+    `nginx answers "get" on ${ip}:${port}, and the nginx pod that took it saw the connection from an address of a BGP speaker (${list(speakers.map((node) => node.name))}: ${list([...speakerAddresses])}), not from the router`,
+    `${seen.value.exchange.exitCode === 0 ? firstLine(seen.value.exchange) : `connection failed (nc exit ${seen.value.exchange.exitCode})`}; SYNs seen: ${list(seen.value.sources.map((source) => `${source.pod} from ${list(source.from)}`))}`,
+    [...speakerInterfaces.flatMap((interfacesSeen) => interfacesSeen.evidence), ...seen.evidence],
   );
 }

@@ -103,6 +103,13 @@ export const KUBE_PROXY_FAULTS: Fault[] = [
     apply: async () => {},
   },
   {
+    name: PROXY_FAULTS.externalWithoutMasquerade,
+    description:
+      'kube-proxy writes the KUBE-EXT chains without their masquerade rule: a connection from outside reaches the backend with its own source address',
+    topologies: ['selective-bgp-peering'],
+    apply: async () => {},
+  },
+  {
     name: PROXY_FAULTS.notOnControlPlane,
     description:
       'kube-proxy does not run on the control-plane node (its DaemonSet lacks the control-plane toleration): no Service rules there',
