@@ -14,7 +14,7 @@ import {
 } from '../support/claims/loadbalancer.ts';
 import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
 import { list } from '../support/claims/verdict.ts';
-import { routes } from '../support/probes/routes.ts';
+import { gatewaysOf, routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
 import { topologySpec } from '../support/topology/clusters.ts';
 import { routerContainer } from '../support/topology/facts.ts';
@@ -89,7 +89,7 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   ]);
   // The node the router sends the LoadBalancer range to now, so that losing it matters.
   const route = table.value.find((candidate) => candidate.prefix === loadBalancerRange(objects));
-  const via = route?.nexthops?.[0]?.gateway ?? route?.gateway;
+  const via = gatewaysOf(route)[0];
   const speakers = nodes.filter((candidate) => speaks({}, objects, candidate));
   const node = speakers.find((candidate) => bgpAddressOf(candidate) === via) ?? speakers.at(-1);
   if (!node) throw new Error('no node speaks BGP');
@@ -120,7 +120,7 @@ async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, 
   for (let attempt = 0; attempt < 40; attempt++) {
     const table = await routes(world.cluster, { kind: 'router', name: router(world) });
     const route = table.value.find((candidate) => candidate.prefix === prefix);
-    const hops = route?.nexthops?.map((hop) => hop.gateway) ?? [route?.gateway];
+    const hops = gatewaysOf(route);
     if (!hops.includes(address)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -21,7 +21,7 @@ import { ping } from '../probes/ping.ts';
 import { ProbeFailure } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { bgpSessionState } from '../probes/parse/bird.ts';
-import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
+import { describeRouteAnswer, gatewaysOf, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
@@ -358,13 +358,7 @@ export async function routerRouteVia(
   const target = prefix(objects);
   const speakers = nodes.filter((node) => speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
-  const hops = route
-    ? route.nexthops?.length
-      ? route.nexthops.map((hop) => hop.gateway as string)
-      : route.gateway
-        ? [route.gateway]
-        : []
-    : [];
+  const hops = gatewaysOf(route);
   const fromSpeakers = hops.every((hop) => speakers.includes(hop));
   const ok =
     route !== undefined && fromSpeakers && (paths === 'one' ? hops.length === 1 : sameSet(hops, speakers)) && route.proto === 'bgp';

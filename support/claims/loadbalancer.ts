@@ -3,15 +3,15 @@
  * Service from the API, the router's kernel routes, kube-proxy's rules with iptables, conntrack on
  * the nodes, a real TCP connection from the router, and tcpdump on the nodes' links.
  */
-import type { Cluster, ExecResult, ServiceInfo } from '../cluster/cluster.ts';
+import type { Cluster, ExecResult, ExecTarget, ServiceInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap } from '../net/cidr.ts';
 import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { externalChainName, servicePortName } from '../net/kube-proxy.ts';
-import { captureDuring } from '../probes/capture.ts';
+import { captureEachDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
-import { routes } from '../probes/routes.ts';
+import { gatewaysOf, routes } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
 import { bgpAddressOf, speaks } from './bgp.ts';
@@ -149,13 +149,7 @@ export async function routerRoutesViaOtherSpeakers(
   const target = loadBalancerRange(objects) ?? '(no LoadBalancer pool)';
   const rest = nodes.filter((node) => node.name !== downNode && speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
-  const hops = route
-    ? route.nexthops?.length
-      ? route.nexthops.map((hop) => hop.gateway as string)
-      : route.gateway
-        ? [route.gateway]
-        : []
-    : [];
+  const hops = gatewaysOf(route);
   const down = nodes.find((node) => node.name === downNode);
   const ok =
     route?.proto === 'bgp' && hops.length > 0 && hops.every((hop) => rest.includes(hop)) && !hops.includes(down ? bgpAddressOf(down) : '');
@@ -270,34 +264,21 @@ export async function loadBalancerTrafficUnencapsulated(cluster: Cluster, router
     }
     return { value: last as LineExchange, evidence };
   };
-  type Nested = Observation<{ exchange: LineExchange; vxlan: { node: string; count: number }[] }>;
-  // One capture per node, nested, so that all of them listen during the one connection.
-  const nest = async (index: number): Promise<Nested> => {
-    const node = nodes[index];
-    if (!node) {
-      const exchange = await connect();
-      return { value: { exchange: exchange.value, vxlan: [] }, evidence: exchange.evidence };
-    }
-    const seen = await captureDuring(
-      cluster,
-      { kind: 'node', name: node.name },
-      ['udp', 'port', VXLAN_PORT],
-      `vxlan-${node.name}`,
-      () => nest(index + 1),
-      'eth1',
-    );
-    const inner = seen.value.during;
-    return {
-      value: { exchange: inner.value.exchange, vxlan: [...inner.value.vxlan, { node: node.name, count: seen.value.packets.length }] },
-      evidence: [...seen.evidence, ...inner.evidence],
-    };
-  };
-  const seen = await nest(0);
-  const encapsulated = seen.value.vxlan.filter((entry) => entry.count > 0);
+  const seen = await captureEachDuring(
+    cluster,
+    nodes.map((node): ExecTarget => ({ kind: 'node', name: node.name })),
+    ['udp', 'port', VXLAN_PORT],
+    (_, index) => `vxlan-${nodes[index]?.name}`,
+    connect,
+    'eth1',
+  );
+  const exchange = seen.value.during.value;
+  const vxlan = nodes.map((node, index) => ({ node: node.name, count: seen.value.packets[index]?.length ?? 0 }));
+  const encapsulated = vxlan.filter((entry) => entry.count > 0);
   return verdict(
-    nginxAnswered(seen.value.exchange) && encapsulated.length === 0 && seen.value.vxlan.length === nodes.length,
+    nginxAnswered(exchange) && encapsulated.length === 0 && seen.value.packets.length === nodes.length,
     `${CONNECTIONS_PER_CAPTURE} connections to ${ip}:${port} are answered by nginx, and no UDP ${VXLAN_PORT} packet crosses any node's eth1 meanwhile`,
-    `${seen.value.exchange.exitCode === 0 ? firstLine(seen.value.exchange) : `connection failed (nc exit ${seen.value.exchange.exitCode})`}; VXLAN packets: ${list(seen.value.vxlan.map((entry) => `${entry.node} ${entry.count}`))}`,
+    `${exchange.exitCode === 0 ? firstLine(exchange) : `connection failed (nc exit ${exchange.exitCode})`}; VXLAN packets: ${list(vxlan.map((entry) => `${entry.node} ${entry.count}`))}`,
     seen.evidence,
   );
 }
@@ -333,37 +314,24 @@ export async function loadBalancerMasqueradedBySpeaker(cluster: Cluster, router:
   const endpointIPs = new Set(slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses)));
   const backends = pods.filter((pod) => pod.ip && endpointIPs.has(pod.ip));
   const targetPort = slices[0]?.ports[0]?.port ?? port;
-  type Nested = Observation<{ exchange: LineExchange; sources: { pod: string; from: string[] }[] }>;
-  // One capture per backend, nested, so that every backend listens during the one connection.
-  const nest = async (index: number): Promise<Nested> => {
-    const pod = backends[index];
-    if (!pod) {
-      const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
-      return { value: { exchange: exchange.value, sources: [] }, evidence: exchange.evidence };
-    }
-    const seen = await captureDuring(
-      cluster,
-      { kind: 'pod', namespace: pod.namespace, name: pod.name },
-      ['tcp', 'dst', 'port', String(targetPort)],
-      `lb-${pod.name}`,
-      () => nest(index + 1),
-    );
-    const syns = seen.value.packets.filter((packet) => packet.tcpFlags === 'S' && packet.src);
-    const inner = seen.value.during;
-    return {
-      value: {
-        exchange: inner.value.exchange,
-        sources: [...inner.value.sources, { pod: pod.name, from: syns.map((packet) => packet.src as string) }],
-      },
-      evidence: [...seen.evidence, ...inner.evidence],
-    };
-  };
-  const seen = await nest(0);
-  const from = seen.value.sources.flatMap((source) => source.from);
+  const seen = await captureEachDuring(
+    cluster,
+    backends.map((pod): ExecTarget => ({ kind: 'pod', namespace: pod.namespace, name: pod.name })),
+    ['tcp', 'dst', 'port', String(targetPort)],
+    (_, index) => `lb-${backends[index]?.name}`,
+    () => sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get'),
+  );
+  const exchange = seen.value.during.value;
+  // The SYNs each backend saw, by their source address.
+  const sources = backends.map((pod, index) => ({
+    pod: pod.name,
+    from: (seen.value.packets[index] ?? []).filter((packet) => packet.tcpFlags === 'S' && packet.src).map((packet) => packet.src as string),
+  }));
+  const from = sources.flatMap((source) => source.from);
   return verdict(
-    nginxAnswered(seen.value.exchange) && from.length > 0 && from.every((address) => speakerAddresses.has(address)),
+    nginxAnswered(exchange) && from.length > 0 && from.every((address) => speakerAddresses.has(address)),
     `nginx answers "get" on ${ip}:${port}, and the nginx pod that took it saw the connection from an address of a BGP speaker (${list(speakers.map((node) => node.name))}: ${list([...speakerAddresses])}), not from the router`,
-    `${seen.value.exchange.exitCode === 0 ? firstLine(seen.value.exchange) : `connection failed (nc exit ${seen.value.exchange.exitCode})`}; SYNs seen: ${list(seen.value.sources.map((source) => `${source.pod} from ${list(source.from)}`))}`,
+    `${exchange.exitCode === 0 ? firstLine(exchange) : `connection failed (nc exit ${exchange.exitCode})`}; SYNs seen: ${list(sources.map((source) => `${source.pod} from ${list(source.from)}`))}`,
     [...speakerInterfaces.flatMap((interfacesSeen) => interfacesSeen.evidence), ...seen.evidence],
   );
 }

@@ -65,3 +65,36 @@ async function around<P, T>(
     files: [...(seen.files ?? []), ...(during.files ?? [])],
   };
 }
+
+/**
+ * One capture on each target, all listening during the one action: each capture runs around the
+ * next, the action inside the last. The packets come back in the targets' order; the evidence
+ * holds every capture's and the action's.
+ */
+export async function captureEachDuring<T>(
+  cluster: Cluster,
+  on: ExecTarget[],
+  filter: string[],
+  label: (target: ExecTarget, index: number) => string,
+  action: () => Promise<Observation<T>>,
+  iface = 'eth0',
+): Promise<Observation<{ packets: Packet[][]; during: Observation<T> }>> {
+  const target = on[0];
+  if (!target) {
+    const during = await action();
+    return { value: { packets: [], during }, evidence: during.evidence };
+  }
+  const seen = await captureDuring(
+    cluster,
+    target,
+    filter,
+    label(target, 0),
+    () => captureEachDuring(cluster, on.slice(1), filter, (next, index) => label(next, index + 1), action, iface),
+    iface,
+  );
+  const inner = seen.value.during;
+  return {
+    value: { packets: [seen.value.packets, ...inner.value.packets], during: inner.value.during },
+    evidence: [...seen.evidence, ...inner.evidence],
+  };
+}

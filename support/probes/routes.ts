@@ -45,6 +45,13 @@ export async function routeGet(cluster: Cluster, target: ExecTarget, ip: string)
   }
 }
 
+/** The gateways a route sends through: each next hop of a multipath route, else its one gateway (none for a direct route). */
+export function gatewaysOf(route: Route | undefined): string[] {
+  if (!route) return [];
+  if (route.nexthops?.length) return route.nexthops.map((hop) => hop.gateway as string);
+  return route.gateway ? [route.gateway] : [];
+}
+
 /** The route with the longest prefix: the one the kernel applies. */
 export function mostSpecific(candidates: Route[]): Route | undefined {
   const length = (route: Route) => parseCidr(route.prefix, { loose: true }).prefix;
