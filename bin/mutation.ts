@@ -1,18 +1,22 @@
 /**
- * npm run mutation — the lesson features against the clean lab and against every fault:
- * prints the matrix (faults × claims), the kill rate, and every difference from the table in
- * test/mutation/expected-failures.yaml. Exit code 1 when the table does not hold.
+ * npm run mutation — the lesson features against the clean embedded lab and against every
+ * fault: prints the matrix (faults × claims), the kill rate, and every difference from the table
+ * in test/mutation/expected-failures.yaml; each fault is undone on a lab kept for the whole run
+ * and the lab checked to be back as it was. With --fault, only those faults' rows are checked.
+ * Exit code 1 when the table (or an undo) does not hold.
  */
 import { parseArgs } from 'node:util';
 import { runCli } from '../support/cli/main.ts';
 import { UsageError } from '../support/cli/usage-error.ts';
 import { FAULTS, findFault, UnknownFaultError } from '../support/lab/faults/faults.ts';
-import { compareMatrix, formatMatrix } from '../support/mutation/compare.ts';
-import { loadExpectations } from '../support/mutation/expectations.ts';
-import { runAll } from '../support/mutation/run.ts';
+import { checkMatrix, formatMatrix } from '../support/mutation/check.ts';
+import { EXPECTATIONS_FILE, loadExpectations } from '../support/mutation/expectations.ts';
+import { runMatrix } from '../support/mutation/run.ts';
 
-const USAGE = `usage: npm run mutation [-- --fault <name>]… [--verbose]
-  --fault <name>   run only this fault against the clean lab (repeatable; npm run lab:fault -- --list)
+const USAGE = `usage: npm run mutation [-- --fault <name>]… [--table <file>] [--workers <n>] [--verbose]
+  --fault <name>   run only this fault (and its topologies' clean labs), and check its row alone (repeatable; npm run lab:fault -- --list)
+  --table <file>   the mutation table to check against (default: test/mutation/expected-failures.yaml)
+  --workers <n>    how many labs of a topology run side by side (default 2, one per core)
   --verbose        print every failed scenario's message`;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     options: {
       fault: { type: 'string', multiple: true },
+      table: { type: 'string', default: EXPECTATIONS_FILE },
+      workers: { type: 'string', default: '2' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -29,27 +35,36 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers takes a whole number from 1, not "${values.workers}"`);
   values.fault?.forEach(findFault); // an unknown name is bad input, said before any lab is built
+  const expectations = loadExpectations(values.table);
   const faults = values.fault ?? FAULTS.map((fault) => fault.name);
   const started = performance.now();
-  const { clean, faulted } = await runAll(faults, 2, (outcome) => {
-    const failed = outcome.results.filter((result) => result.status === 'failed' || result.status === 'broken');
-    console.log(`${(outcome.fault ?? 'clean lab').padEnd(20)} ${failed.length} of ${outcome.results.length} scenarios failed`);
-    if (values.verbose)
-      for (const result of failed) console.log(`    [${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
+  const run = await runMatrix(faults, {
+    everyTopology: !values.fault,
+    workers,
+    onOutcome: (outcome) => {
+      const failed = outcome.results.filter((result) => result.status === 'failed' || result.status === 'broken');
+      const label = `${outcome.fault ?? 'clean lab'} (${outcome.topology})`;
+      console.log(
+        `${label.padEnd(48)} ${failed.length} of ${outcome.results.length} scenarios failed${outcome.error ? `: ${outcome.error}` : ''}`,
+      );
+      if (values.verbose)
+        for (const result of failed) console.log(`    [${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
+    },
   });
-  const expectations = loadExpectations();
-  const report = compareMatrix(
-    values.fault ? new Map([...expectations].filter(([fault]) => faults.includes(fault))) : expectations,
-    clean,
-    faulted,
-  );
+  const { report, problems } = checkMatrix(expectations, run, { complete: !values.fault });
   console.log(`\n${formatMatrix(report)}  (${Math.round((performance.now() - started) / 1000)} s)`);
-  if (report.problems.length) {
-    console.log(`\nthe mutation table does not hold:\n${report.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  if (problems.length) {
+    console.log(`\nthe mutation table does not hold:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     return 1;
   }
-  console.log('the mutation table holds: every fault fails exactly its claims, and every claim is failed by a fault');
+  console.log(
+    values.fault
+      ? `the rows of ${faults.join(', ')} hold: each fails exactly its claims, and every lab was back to clean after its undo`
+      : 'the mutation table holds: every fault fails exactly its claims, every claim is failed by a fault, and every undo brought its lab back to clean',
+  );
   return 0;
 }
 

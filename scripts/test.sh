@@ -1,13 +1,63 @@
 #!/usr/bin/env bash
-# The project's own tests: type check, then every test/**/*.test.ts with Node's test runner.
+# The project's own tests.
+#   npm test              the whole proof (what CI runs): type check, format, then every
+#                         test/**/*.test.ts, the whole-suite ones (the mutation matrix with its
+#                         undo and diagnosis checks, the cross-target comparison) included.
+#   npm run test:quick    the inner loop: type check, format, the tests that need no lab, and the
+#                         scenarios of the lessons the working tree changes (scripts/changed-lessons.ts).
 # (Node 20 does not expand globs given to --test, so the files are listed here.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tier="${1:-whole}"
+case "$tier" in whole | --whole) tier=whole ;; quick | --quick) tier=quick ;; *) echo "usage: scripts/test.sh [--quick]" >&2; exit 2 ;; esac
+
+started=$SECONDS
 npx tsc --noEmit
 # Formatting (Prettier, pinned): the files .prettier-checked lists.
 bash scripts/format-check.sh
-# The lab's tests need iproute2, ping, tcpdump and iptables; as root this installs what is missing.
+# The lab's tests need iproute2, ping, tcpdump, iptables and the daemons; as root this installs what is missing.
 node --import tsx bin/lab.ts preflight
+echo "test: type check, format and preflight took $((SECONDS - started)) s"
+
+if [ "$tier" = quick ]; then
+  # The tests that build no lab: every file but those that need root for a lab or run the suite.
+  mapfile -t files < <(grep -L -E "isRoot|wholeSuiteSkip|needs root" $(find test -name '*.test.ts' | sort))
+  node --import tsx --test "${files[@]}"
+  mapfile -t lessons < <(node --import tsx scripts/changed-lessons.ts)
+  if [ "${#lessons[@]}" -gt 0 ]; then
+    tags="$(printf ' or %s' "${lessons[@]}")"
+    echo "test: the scenarios of ${lessons[*]}"
+    node --import tsx bin/e2e.ts --target netns --lab pnquick --no-report --tags "${tags:4}"
+  fi
+  echo "test: quick tier done in $((SECONDS - started)) s"
+  exit 0
+fi
+
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found under test/" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency=1 "${files[@]}"
+# Where the time goes, for npm run bench: one line per step, `<seconds> <what>`.
+times=reports/npm-test-times.txt
+mkdir -p reports && : >"$times"
+passed=0 failed=0 status=0
+# Runs test files with Node's runner, keeping its TAP output, the counts and the time.
+run_tests() {
+  local what="$1" concurrency="$2"; shift 2
+  local out; out="$(mktemp)"; local began=$SECONDS
+  node --import tsx --test --test-reporter=tap --test-concurrency="$concurrency" "$@" | tee "$out" || status=1
+  local p f; p="$(sed -n 's/^# pass //p' "$out" | tail -1)"; f="$(sed -n 's/^# fail //p' "$out" | tail -1)"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  [ -n "$p" ] || { echo "test: $what printed no counts" >&2; status=1; }
+  echo "$((SECONDS - began)) $what" >>"$times"
+  rm -f "$out"
+}
+# The whole-suite files take the machine's two cores for themselves (the matrix runs two
+# workers): they run after the rest, one at a time. The rest run two files at a time: a lab
+# test waits on the kernel and its daemons as much as on the CPU.
+mapfile -t whole < <(grep -l "wholeSuiteSkip" "${files[@]}")
+mapfile -t rest < <(grep -L "wholeSuiteSkip" "${files[@]}")
+run_tests "the ${#rest[@]} files that run no whole suite" 2 "${rest[@]}"
+for file in "${whole[@]}"; do run_tests "$file" 1 "$file"; done
+echo "$((SECONDS - started)) npm test in all" >>"$times"
+echo "test: where the time went (seconds):"; sed 's/^/  /' "$times"
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,53 +1,56 @@
 /**
- * Runs the lesson features against the clean embedded lab and against each fault, each run in
- * its own lab and reports folder, two at a time (the machine has two cores). A fault breaks
- * the labs of its own topologies only, so under a fault only the features of those topologies
- * run: the others meet a lab the fault never touched, exactly as in the clean run.
+ * The mutation matrix: the lesson features against the clean embedded lab and against every
+ * fault. Two workers (the machine has two cores), each a Node process that loads the support
+ * code once and keeps one lab per topology it holds (support/mutation/worker.ts): a fault
+ * breaks the labs of its own topologies only, so under a fault only those topologies'
+ * features run; the others would meet a lab the fault never touched, as in the clean run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
-import { readResults } from '../run/summary.ts';
 import type { FaultOutcome } from './compare.ts';
-import { findFault, faultTopologies } from '../lab/faults/faults.ts';
+import { findFault, faultApplies } from '../lab/faults/faults.ts';
+import { listTopologies } from '../topology/catalogue.ts';
 import { featuresOfTopologies } from '../topology/features.ts';
+import { planMatrix, type TopologyWork } from './plan.ts';
+import type { WorkerMessage, WorkerOrder } from './protocol.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const WORKER = resolve(import.meta.dirname, 'worker.ts');
 
-export async function runUnderFault(fault: string | undefined, labName: string, extraArgs: string[] = []): Promise<FaultOutcome> {
-  const reports = mkdtempSync(join(tmpdir(), 'podnet-mutation-'));
-  try {
-    const args = [
-      '--import',
-      'tsx',
-      join(ROOT, 'bin/e2e.ts'),
-      '--target',
-      'netns',
-      '--no-report',
-      '--lab',
-      labName,
-      ...(fault ? ['--fault', fault] : []),
-      ...extraArgs,
-    ];
-    const result = await execa(process.execPath, args, {
-      cwd: ROOT,
-      reject: false,
-      env: { PODNET_REPORTS_DIR: reports },
-      all: true,
-      timeout: 900_000,
-    });
-    const results = readResults(join(reports, 'allure-results'));
-    if (results.length === 0)
-      return {
-        fault,
-        results,
-        error: `no results (exit ${result.exitCode}): ${String(result.all).trim().split('\n').slice(-3).join(' / ')}`,
-      };
-    return { fault, results };
-  } finally {
-    rmSync(reports, { recursive: true, force: true });
-  }
+export interface MatrixRun {
+  /** Every topology's scenarios on its clean lab. */
+  clean: FaultOutcome;
+  /** Per fault, the scenarios of every topology it breaks. */
+  faulted: FaultOutcome[];
+  /** Faults whose undo did not bring a lab back to clean, with what differed. */
+  undoProblems: string[];
+  /** Per fault, the text of every diagnosis its failed scenarios carried. */
+  diagnoses: Map<string, string[]>;
+  /** Each fault's time on each of its topologies (apply, run, undo, check), in ms. */
+  timings: { fault: string; topology: string; ms: number }[];
+}
+
+const SCENARIO_LINE = /^\s*Scenario( Outline)?:/gm;
+
+function scenarioCount(topology: string): number {
+  return featuresOfTopologies([topology]).reduce(
+    (sum, path) => sum + (readFileSync(resolve(ROOT, path), 'utf8').match(SCENARIO_LINE)?.length ?? 0),
+    0,
+  );
+}
+
+/** The work of each topology that the chosen faults reach (every topology when all faults are chosen). */
+export function matrixWork(faults: string[], everyTopology: boolean): TopologyWork[] {
+  const chosen = faults.map(findFault);
+  return listTopologies()
+    .map((topology) => ({
+      topology,
+      scenarios: scenarioCount(topology),
+      faults: chosen.filter((fault) => faultApplies(fault, topology)).map((fault) => fault.name),
+    }))
+    .filter((work) => work.scenarios > 0 && (everyTopology || work.faults.length > 0));
 }
 
 /** The labs of a matrix run are named `pnmut<pid>s<slot>[-<topology>]`. */
@@ -80,25 +83,60 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export async function runAll(
-  faults: string[],
-  concurrency = 2,
-  onDone: (outcome: FaultOutcome) => void = () => {},
-): Promise<{ clean: FaultOutcome; faulted: FaultOutcome[] }> {
+export interface MatrixOptions {
+  /** Run every topology on its clean lab, also those no chosen fault reaches (the whole matrix does). */
+  everyTopology?: boolean;
+  workers?: number;
+  onOutcome?: (message: Extract<WorkerMessage, { kind: 'outcome' }>) => void;
+}
+
+export async function runMatrix(faults: string[], options: MatrixOptions = {}): Promise<MatrixRun> {
   await clearOrphanedMatrixLabs();
-  const jobs: (string | undefined)[] = [undefined, ...faults];
-  const outcomes = new Array<FaultOutcome>(jobs.length);
-  let next = 0;
-  const worker = async (slot: number) => {
-    while (next < jobs.length) {
-      const index = next++;
-      // Lab names unique to this process: a second matrix run at the same time keeps to its own labs.
-      const fault = jobs[index];
-      const scope = fault === undefined ? [] : featuresOfTopologies(faultTopologies(findFault(fault)));
-      outcomes[index] = await runUnderFault(fault, `pnmut${process.pid}s${slot}`, scope);
-      onDone(outcomes[index] as FaultOutcome);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, (_, slot) => worker(slot)));
-  return { clean: outcomes[0] as FaultOutcome, faulted: outcomes.slice(1) };
+  const lanes = planMatrix(matrixWork(faults, options.everyTopology ?? true), options.workers ?? 2).filter((jobs) => jobs.length);
+  const messages = await Promise.all(
+    lanes.map((jobs, slot) => runWorker({ labBase: `pnmut${process.pid}s${slot}`, jobs }, options.onOutcome)),
+  );
+  const outcomes = messages.flat();
+  const byFault = new Map<string, FaultOutcome>(faults.map((fault) => [fault, { fault, results: [] }]));
+  const clean: FaultOutcome = { fault: undefined, results: [] };
+  const undoProblems: string[] = [];
+  const diagnoses = new Map<string, string[]>();
+  const timings: MatrixRun['timings'] = [];
+  for (const outcome of outcomes) {
+    const target = outcome.fault === undefined ? clean : (byFault.get(outcome.fault) as FaultOutcome);
+    target.results.push(...outcome.results);
+    if (outcome.error) target.error = [target.error, `${outcome.topology}: ${outcome.error}`].filter(Boolean).join('; ');
+    if (outcome.fault === undefined) continue;
+    for (const problem of outcome.undo ?? []) undoProblems.push(`${outcome.fault} on ${outcome.topology}: ${problem}`);
+    diagnoses.set(outcome.fault, [...(diagnoses.get(outcome.fault) ?? []), ...outcome.diagnoses]);
+    if (outcome.ms !== undefined) timings.push({ fault: outcome.fault, topology: outcome.topology, ms: outcome.ms });
+  }
+  return { clean, faulted: [...byFault.values()], undoProblems, diagnoses, timings };
+}
+
+/** Forks a worker, hands it its jobs and collects what it reports until it is done. */
+function runWorker(order: WorkerOrder, onOutcome: MatrixOptions['onOutcome']): Promise<Extract<WorkerMessage, { kind: 'outcome' }>[]> {
+  return new Promise((resolvePromise, reject) => {
+    const outcomes: Extract<WorkerMessage, { kind: 'outcome' }>[] = [];
+    const child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let failure: string | undefined;
+    let done = false;
+    child.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'outcome') {
+        outcomes.push(message);
+        onOutcome?.(message);
+      } else if (message.kind === 'failed') failure = message.message;
+      else done = true;
+    });
+    child.on('exit', (code, signal) => {
+      if (done) resolvePromise(outcomes);
+      else
+        reject(
+          new Error(
+            `matrix worker ${order.labBase} ended (${signal ?? `exit ${code}`}) before its work was done${failure ? `: ${failure}` : ''}`,
+          ),
+        );
+    });
+    child.send(order);
+  });
 }

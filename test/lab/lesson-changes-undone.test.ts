@@ -14,7 +14,7 @@ import { labDown, labNamespaces, labUp } from '../../support/lab/lab.ts';
 import type { LabState } from '../../support/lab/model.ts';
 import { readState } from '../../support/lab/state.ts';
 import { cidrContains } from '../../support/net/cidr.ts';
-import { runUnderFault } from '../../support/mutation/run.ts';
+import { runE2eProcess } from '../e2e-process.ts';
 import { labNameFor } from '../../support/topology/catalogue.ts';
 
 const RUN_LAB = 'pnh13undo';
@@ -113,7 +113,7 @@ test(
       const { state } = await labUp({ name: lab.name, topology: lab.topology });
       before.set(lab.name, { model: model(state), kernel: await kernel(state) });
     }
-    const outcome = await runUnderFault(undefined, RUN_LAB, ['--tags', '@lesson-01 or @lesson-09 or @lesson-16']);
+    const outcome = await runE2eProcess(undefined, RUN_LAB, ['--tags', '@lesson-01 or @lesson-09 or @lesson-16']);
     assert.ok(
       outcome.results.length >= 15,
       `the lessons' scenarios ran (${outcome.results.length} results${outcome.error ? `: ${outcome.error}` : ''})`,

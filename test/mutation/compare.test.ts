@@ -43,3 +43,20 @@ test('a claim no fault fails and a fault that fails nothing are findings', () =>
   assert.match(report.problems.join('\n'), /\[A-01\] is failed by no fault/);
   assert.equal(report.killRate, 0);
 });
+
+test('a run of chosen faults checks their rows alone: claims they do not reach are no survivors', () => {
+  const report = compareMatrix(
+    new Map([['f1', new Map([['A-01', '']])]]),
+    clean,
+    [{ fault: 'f1', results: [scenario('A-01', 'failed', 'x'), scenario('A-02')] }],
+    false,
+  );
+  assert.deepEqual(report.problems, []);
+  const wrongRow = compareMatrix(
+    new Map([['f1', new Map([['A-02', '']])]]),
+    clean,
+    [{ fault: 'f1', results: [scenario('A-01', 'failed', 'x'), scenario('A-02')] }],
+    false,
+  );
+  assert.match(wrongRow.problems.join('\n'), /f1: unexpected failure of \[A-01\][^]*f1: expected \[A-02\] to fail, but it passed/);
+});
