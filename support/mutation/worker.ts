@@ -21,7 +21,6 @@ let ending = false;
 
 async function takeDownLabs(): Promise<void> {
   await Promise.allSettled([...labs].map((lab) => labDown(lab)));
-  labs.clear();
 }
 
 async function freshLab(topology: string, lab: string): Promise<void> {
@@ -86,6 +85,7 @@ async function work(order: WorkerOrder): Promise<void> {
     }
   } finally {
     await takeDownLabs();
+    labs.clear();
   }
   await send({ kind: 'done' });
 }
@@ -93,6 +93,8 @@ async function work(order: WorkerOrder): Promise<void> {
 async function stop(): Promise<void> {
   if (ending) return;
   ending = true;
+  await takeDownLabs();
+  // A scenario still running may have created a pod while the first sweep ran: sweep again.
   await takeDownLabs();
   process.exit(1);
 }
