@@ -19,7 +19,7 @@ Feature: Calico peers with the top-of-rack router over BGP
     Then BGPPeer "bgppeer-arista" peers with the router in AS 65001 for the nodes selected by "all()"
 
   @claim:L07-04
-  Scenario: Every node runs one Established session, to the router, and no mesh
+  Scenario: Every node runs one Established session to the router, node specific (Node_10_10_10_1), and no mesh
     Then every node a BGPPeer selects runs one Established session to the router, and every other node none
 
   @claim:L07-05

@@ -77,8 +77,13 @@ function selectedBy(peer: BgpPeer, node: NodeInfo): boolean {
   return selects(peer.nodeSelector, node.labels ?? {});
 }
 
-/** The BIRD protocol name confd gives a session: Global_ for a peer of every node, Node_ for one chosen by node or selector. */
-function expectedProtocol(peer: BgpPeer): string {
+/**
+ * The BIRD protocol name confd gives a session: Global_ only for a peer with neither node nor
+ * nodeSelector, Node_ for one chosen by node or selector, `all()` included (confd client.go
+ * puts a peer on the global pass only when NodeSelector and Node are both empty; calicoctl then
+ * shows its type as `node specific`).
+ */
+export function expectedProtocol(peer: BgpPeer): string {
   return `${peer.node || peer.nodeSelector ? 'Node' : 'Global'}_${peer.peerIP.split('.').join('_')}`;
 }
 
@@ -225,7 +230,7 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string, 
   }
   return verdict(
     findings.length === 0,
-    `every ${describeSpeakers(rule)} runs exactly one Established session per BGPPeer, to the router (BIRD protocol Node_<router IP> for a selector peer), every other node none, and no node-to-node mesh`,
+    `every ${describeSpeakers(rule)} runs exactly one Established session per BGPPeer, to the router (BIRD protocol Node_<router IP>, type node specific, for a peer with a nodeSelector, all() included), every other node none, and no node-to-node mesh`,
     findings.length ? findings.join('; ') : rows.join('; '),
     evidence,
   );

@@ -280,8 +280,36 @@ export async function answerComesFromDnsService(cluster: Cluster, pod: PodInfo, 
 }
 
 /**
+ * The queries `dig +search <name>` sends for a name with fewer dots than ndots: one per entry of
+ * the pod's own search list, in order, then the name itself. The scenario's rows name the
+ * cluster's suffixes and the bare name; they must be the head of the pod's list. What follows
+ * them there is the node's own search domains, which the kubelet appends after the cluster
+ * ones (pkg/kubelet/network/dns/dns.go, generateSearchesForDNSClusterFirst) and kind passes
+ * from the host unless networking.dnsSearch is set: a GitHub-hosted runner adds its
+ * `…internal.cloudapp.net`. Those are expected too, answered with whatever the upstream says.
+ * The suite reads the list rather than setting `dnsSearch: []` in its Kind configs, so the
+ * cluster stays the one the course builds and the claim holds on any runner (T3-06).
+ */
+export function searchWalkExpected(
+  name: string,
+  podSearch: string[],
+  rows: { query: string; rcode: string }[],
+): { want: { query: string; rcode: string }[]; problem?: string } {
+  const bare = rows.at(-1);
+  const suffixes = rows
+    .slice(0, -1)
+    .map((row) => (row.query.startsWith(`${name}.`) ? row.query.slice(name.length + 1).replace(/\.$/, '') : row.query));
+  const head = podSearch.slice(0, suffixes.length);
+  if (!bare || suffixes.some((suffix, index) => head[index] !== suffix))
+    return { want: rows, problem: `the pod's search list is ${list(podSearch)}, which does not begin with ${list(suffixes)}` };
+  const fromNode = podSearch.slice(suffixes.length).map((domain) => ({ query: `${name}.${domain}.`, rcode: 'any' }));
+  return { want: [...rows.slice(0, -1), ...fromNode, bare] };
+}
+
+/**
  * L05-12: a capture on the pod's eth0 during `dig +search <name>` shows the queries in the
- * order expected (`rcode` "any" for the last), each answered by the cluster DNS's ClusterIP.
+ * order expected (`rcode` "any" for the last), each answered by the cluster DNS's ClusterIP,
+ * with the node's own search domains, read from the pod's resolv.conf, before the bare name.
  */
 export async function searchWalkSeen(
   cluster: Cluster,
@@ -289,19 +317,21 @@ export async function searchWalkSeen(
   name: string,
   expected: { query: string; rcode: string }[],
 ): Promise<Verdict> {
-  const dnsIP = await cluster.dnsServiceIP();
+  const [dnsIP, conf] = await Promise.all([cluster.dnsServiceIP(), resolvConf(cluster, podTarget(pod))]);
   const seen = await captureDuring(cluster, podTarget(pod), ['udp', 'port', '53'], pod.name, () =>
     dig(cluster, pod, name, { search: true }),
   );
   const packets = seen.value.packets;
   const queries = dnsQueriesOf(packets);
   const responses = dnsResponsesOf(packets);
-  const want = expected.map((row) => ({ query: expandName(cluster, pod, row.query), rcode: row.rcode }));
+  const rows = expected.map((row) => ({ query: expandName(cluster, pod, row.query), rcode: row.rcode }));
+  const { want, problem } = searchWalkExpected(name, conf.value.search, rows);
   const walk = queries.map((query) => {
     const response = responses.find((candidate) => candidate.id === query.id);
     return { query: query.name, to: query.to, rcode: response?.rcode ?? 'no answer', from: response?.from };
   });
   const ok =
+    !problem &&
     walk.length === want.length &&
     want.every(
       (row, index) =>
@@ -313,10 +343,15 @@ export async function searchWalkSeen(
   return verdict(
     ok,
     `a capture on ${describePod(pod)} during \`dig +search ${name}\` to show, in order, ${list(want.map((row) => `${row.query} (${row.rcode === 'any' ? 'answered' : row.rcode})`))}, each sent to and answered by ${dnsIP}`,
-    walk.length
-      ? list(walk.map((step) => `${step.query} to ${step.to} → ${step.rcode}${step.from ? ` from ${step.from}` : ''}`))
-      : 'no DNS query',
-    seen.evidence,
+    [
+      problem,
+      walk.length
+        ? list(walk.map((step) => `${step.query} to ${step.to} → ${step.rcode}${step.from ? ` from ${step.from}` : ''}`))
+        : 'no DNS query',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    [...conf.evidence, ...seen.evidence],
   );
 }
 

@@ -4,7 +4,8 @@
  * ordered start, the replicas' logs. They read what a learner reads: kubectl on the
  * control-plane node (kubeadm's admin.conf), curl from a pod, `cat` on a node, the pod logs.
  */
-import { EnvironmentError, type Cluster, type NodeInfo, type PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type Cluster, type ExecResult, type NodeInfo, type PodInfo } from '../cluster/cluster.ts';
+import { ProbeFailure } from '../probes/commands.ts';
 import type { Verdict } from '../evidence.ts';
 import { nthAddress, parseInterfaceAddress } from '../net/cidr.ts';
 import { resolvConf } from '../probes/resolv.ts';
@@ -67,29 +68,62 @@ function nodeNetworkGateway(node: NodeInfo): string {
   return nthAddress(parseInterfaceAddress(onInternalIP).network, 1);
 }
 
-/** L05-05: a node's resolv.conf names the node network's gateway, no cluster.local, and ndots:0. */
+/**
+ * The address kind's entrypoint gives a node as its nameserver when `host.docker.internal`
+ * resolves there (Docker Desktop), read as the entrypoint reads it: the first address of
+ * `getent ahostsv4 host.docker.internal`, a loopback answer not counted (kind
+ * images/base/files/usr/local/bin/entrypoint, v0.20.0 lines 452-456: else the default gateway).
+ * Asked only when the nameserver is not the gateway; undefined where the name does not resolve.
+ */
+async function dockerHostAddress(cluster: Cluster, node: string): Promise<{ address?: string; evidence: ExecResult }> {
+  const seen = await cluster.exec(nodeTarget(node), ['timeout', '5', 'getent', 'ahostsv4', 'host.docker.internal'], { timeoutMs: 15_000 });
+  // getent exits 2 for a name it cannot find; the timeout exits 124.
+  if (seen.exitCode !== 0) return { evidence: seen };
+  const first = seen.stdout.split('\n')[0]?.split(/\s+/)[0] ?? '';
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(first))
+    throw new ProbeFailure(
+      `\`getent ahostsv4 host.docker.internal\` on ${node} printed ${JSON.stringify(seen.stdout.split('\n')[0])}, not an address first`,
+      seen,
+      'unreadable',
+    );
+  return { address: first.startsWith('127.') ? undefined : first, evidence: seen };
+}
+
+/**
+ * L05-05: a node's resolv.conf names the node network's gateway (or, on Docker Desktop, what
+ * host.docker.internal resolves to on the node), no cluster.local, and ndots:0.
+ */
 export async function nodeResolvConfIsDockers(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
   const seen = await Promise.all(nodes.map((node) => resolvConf(cluster, nodeTarget(node.name))));
-  const wrong = nodes.flatMap((node, index) => {
-    const conf = seen[index]?.value;
-    const gateway = nodeNetworkGateway(node);
-    const ok =
-      conf &&
-      conf.nameservers[0] === gateway &&
-      !conf.search.some((domain) => domain.endsWith('cluster.local')) &&
-      conf.options.ndots === '0';
-    return ok
-      ? []
-      : [
-          `${node.name}: nameserver ${conf?.nameservers.join(' ') || 'none'}, search ${conf?.search.join(' ') || 'none'}, ndots ${conf?.options.ndots ?? 'unset'} (gateway ${gateway})`,
-        ];
-  });
+  const asked: ExecResult[] = [];
+  const wrong = (
+    await Promise.all(
+      nodes.map(async (node, index) => {
+        const conf = seen[index]?.value;
+        const gateway = nodeNetworkGateway(node);
+        let nameserverOk = conf?.nameservers[0] === gateway;
+        let dockerHost: string | undefined;
+        if (conf && !nameserverOk) {
+          const host = await dockerHostAddress(cluster, node.name);
+          asked.push(host.evidence);
+          dockerHost = host.address;
+          nameserverOk = dockerHost !== undefined && conf.nameservers[0] === dockerHost;
+        }
+        const ok = conf && nameserverOk && !conf.search.some((domain) => domain.endsWith('cluster.local')) && conf.options.ndots === '0';
+        return ok
+          ? []
+          : [
+              `${node.name}: nameserver ${conf?.nameservers.join(' ') || 'none'}, search ${conf?.search.join(' ') || 'none'}, ndots ${conf?.options.ndots ?? 'unset'} (gateway ${gateway}${dockerHost ? `, host.docker.internal ${dockerHost}` : ''})`,
+            ];
+      }),
+    )
+  ).flat();
   return verdict(
     wrong.length === 0,
-    "every node's /etc/resolv.conf to name its network's gateway, search no cluster.local domain and set ndots:0",
+    "every node's /etc/resolv.conf to name its network's gateway (or what host.docker.internal resolves to on the node), search no cluster.local domain and set ndots:0",
     wrong.length ? wrong.join('; ') : 'so on every node',
-    seen.flatMap((each) => each.evidence),
+    [...seen.flatMap((each) => each.evidence), ...asked],
   );
 }
 

@@ -26,7 +26,7 @@ export function loadBalancerRange(objects: CalicoBgpObjects): string | undefined
   return objects.pools.find((pool) => pool.allowedUses.includes('LoadBalancer'))?.cidr;
 }
 
-async function serviceNamed(cluster: Cluster, name: string, namespace = 'default'): Promise<ServiceInfo> {
+async function serviceNamed(cluster: Cluster, name: string, namespace = cluster.workloadNamespace): Promise<ServiceInfo> {
   const service = (await cluster.services({ namespace })).find((candidate) => candidate.name === name);
   if (!service) throw new Error(`Service ${namespace}/${name} does not exist; the lesson applies it`);
   return service;

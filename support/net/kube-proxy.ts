@@ -48,7 +48,22 @@ export function endpointChainName(portName: string, protocol: string, endpoint: 
   return `KUBE-SEP-${hash16(portName + protocol.toLowerCase() + endpoint)}`;
 }
 
-/** kube-proxy's statistic probability for jump i of n, 1/(n-i), as `iptables -S` prints it (11 decimals). */
+/**
+ * The probability kube-proxy writes for a jump that has `remaining` endpoints left (jump i of n:
+ * n-i): computeProbability in pkg/proxy/iptables/proxier.go, `fmt.Sprintf("%0.10f", 1.0/float64(n))`.
+ */
+export function writtenProbability(remaining: number): string {
+  return (1 / remaining).toFixed(10);
+}
+
+/**
+ * That probability as `iptables -S` prints it back. The statistic match keeps it as a 31-bit
+ * fraction, lround(0x80000000 * p), and prints that fraction with `%.11f` (iptables
+ * extensions/libxt_statistic.c, statistic_parse and statistic_print), so 1/3 comes back as
+ * 0.33333333349, not 0.33333333333 (measured with this machine's iptables in a private netns:
+ * 0.50000000000, 0.33333333349, 0.20000000019, 0.16666666651 for 2, 3, 5 and 6).
+ */
 export function printedProbability(remaining: number): string {
-  return (1 / remaining).toFixed(11);
+  const stored = Math.round(0x80000000 * Number(writtenProbability(remaining)));
+  return (stored / 0x80000000).toFixed(11);
 }

@@ -3,6 +3,7 @@
  * check the tools and execute it. Exit codes: 0 done, 1 a step failed, 2 usage or environment.
  */
 import { EnvironmentError } from '../cluster/cluster.ts';
+import { DEFAULT_NAMESPACE } from '../cluster/kind/labels.ts';
 import { executePlan, execaRunner, StepFailure, type Runner } from './executor.ts';
 import { loadFixtures, poolEncapsulations, renderKindConfig } from './manifests.ts';
 import { planFacts, renderClaimPlan } from './claims-under-plan.ts';
@@ -94,7 +95,7 @@ async function up(options: UpOptions, dryRun: boolean, io: Io, runner: Runner, o
       '',
       `Cluster "${options.name}" is ready: Kubernetes ${options.k8s}, Calico ${options.calico}.`,
       `  Look at it:        kubectl${options.kubeconfig ? ` --kubeconfig ${shellQuote(options.kubeconfig)}` : ''} --context ${kindContext(options.name)} get nodes -o wide`,
-      `  Run the suite:     ${file}E2E_TARGET=kind npm run e2e`,
+      `  Run the suite:     ${file}E2E_TARGET=kind npm run e2e${options.namespace === DEFAULT_NAMESPACE ? '' : ` -- --namespace ${options.namespace}`}`,
       `  Delete it:         ${cleanupCommand(options)}`,
     ].join('\n'),
   );

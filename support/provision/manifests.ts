@@ -3,7 +3,7 @@
  * the Calico Installation with its pool encapsulation. Comments and layout of the fixtures are
  * kept, so what a dry run prints reads like the files in fixtures/.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { isMap, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { Encapsulation } from '../cluster/cluster.ts';
 
@@ -17,6 +17,16 @@ export interface Fixtures {
   installationFile?: string;
   /** The containerlab family: the topology file (path from the repository root) and its text. */
   clab?: { file: string; text: string };
+  /** The topology's Calico objects (calico/*.yaml: BGPConfiguration, BGPPeers, pools), in file-name order. */
+  calicoObjects?: FixtureFile[];
+  /** The topology's workloads (lessons/<lesson>/*.yaml, then workloads/*.yaml), in file-name order. */
+  workloads?: FixtureFile[];
+}
+
+/** A fixture file: its path from the repository root and its text. */
+export interface FixtureFile {
+  file: string;
+  text: string;
 }
 
 const repoRoot = new URL('../../', import.meta.url);
@@ -32,7 +42,76 @@ export async function loadFixtures(topology = 'kind'): Promise<Fixtures> {
     (text) => ({ file: clabFile, text }),
     () => undefined,
   );
-  return { kindConfig, installation, installationFile: `${dir}/calico-installation.yaml`, ...(clab ? { clab } : {}) };
+  const lessons = (await yamlDirs(dir, 'lessons')).map((lesson) => `lessons/${lesson}`);
+  const [calicoObjects, workloads] = await Promise.all([
+    yamlFiles(`${dir}/calico`),
+    Promise.all([...lessons, 'workloads'].map((sub) => yamlFiles(`${dir}/${sub}`))).then((lists) => lists.flat()),
+  ]);
+  return {
+    kindConfig,
+    installation,
+    installationFile: `${dir}/calico-installation.yaml`,
+    ...(clab ? { clab } : {}),
+    ...(calicoObjects.length ? { calicoObjects } : {}),
+    ...(workloads.length ? { workloads } : {}),
+  };
+}
+
+/** The sub-folders of `<dir>/<sub>`, sorted; none when it does not exist. */
+async function yamlDirs(dir: string, sub: string): Promise<string[]> {
+  const entries = await readdir(new URL(`${dir}/${sub}/`, repoRoot), { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The *.yaml files of a folder (path from the repository root), in file-name order; none when it does not exist. */
+async function yamlFiles(dir: string): Promise<FixtureFile[]> {
+  const names = await readdir(new URL(`${dir}/`, repoRoot)).catch(() => [] as string[]);
+  const files = names.filter((name) => /\.ya?ml$/.test(name)).sort();
+  return Promise.all(
+    files.map(async (name) => ({ file: `${dir}/${name}`, text: await readFile(new URL(`${dir}/${name}`, repoRoot), 'utf8') })),
+  );
+}
+
+/** One object of a manifest: what the plan names and waits for. */
+export interface ManifestObject {
+  kind: string;
+  name: string;
+  /** Undefined for a cluster-scoped object. */
+  namespace?: string;
+}
+
+/** The objects of a manifest, in order. */
+export function objectsOf(text: string, file: string): ManifestObject[] {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return [];
+  docs.forEach((doc) => assertParsed(doc, file));
+  return docs
+    .map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
+    .filter((obj) => obj !== null && obj !== undefined)
+    .map((obj) => {
+      if (!obj.kind || !obj.metadata?.name) throw new Error(`${file}: a document without kind or metadata.name`);
+      return { kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
+    });
+}
+
+/**
+ * A workload manifest in the suite's namespace: the course writes `namespace: default` (or
+ * none); the scenarios read one namespace, so every such object goes there, as the kind target
+ * moves its own workloads (support/cluster/kind/workloads.ts). Comments and layout are kept.
+ */
+export function renderWorkload(text: string, file: string, namespace: string): string {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) throw new Error(`${file} holds no YAML documents`);
+  for (const doc of docs) {
+    assertParsed(doc, file);
+    if (doc.contents === null || doc.get('kind') === 'Namespace') continue;
+    const current = doc.getIn(['metadata', 'namespace']);
+    if (current === undefined || current === 'default') doc.setIn(['metadata', 'namespace'], namespace);
+  }
+  return docs.map((doc) => doc.toString()).join('');
 }
 
 export interface KindConfig {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Encapsulation } from '../cluster/cluster.ts';
 import type { DownOptions, UpOptions } from './plan.ts';
 import { DEFAULT_TOPOLOGY, topologyDir } from '../topology/catalogue.ts';
+import { DEFAULT_NAMESPACE } from '../cluster/kind/labels.ts';
 import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S, nodeImage, pairedK8sVersions } from './versions.ts';
 
 export const ENCAPSULATIONS: readonly Encapsulation[] = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'];
@@ -30,6 +31,8 @@ Options of up:
   --kubeconfig <path>      kubeconfig file to write the cluster's context to
                            (default: $KUBECONFIG or ~/.kube/config)
   --wait-timeout <s>       upper bound of each wait, in seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
+  --namespace <ns>         where the topology's workloads go: the namespace the scenarios read
+                           (default ${DEFAULT_NAMESPACE}, as npm run e2e's --namespace)
   --dry-run                print every command and manifest, run nothing
   -h, --help               this text
 
@@ -55,6 +58,7 @@ const upOnly = {
   calico: { type: 'string' },
   encapsulation: { type: 'string' },
   'wait-timeout': { type: 'string' },
+  namespace: { type: 'string' },
 } as const;
 
 export function parseCommand(argv: string[]): Command {
@@ -88,6 +92,7 @@ function parseUp(args: string[]): Command {
       encapsulation: encapsulation(values.encapsulation),
       kubeconfig: kubeconfig(values.kubeconfig),
       waitTimeoutMs: waitTimeout(values['wait-timeout']) * 1000,
+      namespace: namespaceName(values.namespace),
     },
   };
 }
@@ -106,6 +111,14 @@ function topologyName(value: string | undefined): string {
   if (value === undefined) return DEFAULT_TOPOLOGY;
   topologyDir(value); // a UsageError naming the known topologies
   return value;
+}
+
+function namespaceName(value: string | undefined): string {
+  const namespace = value ?? DEFAULT_NAMESPACE;
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw new UsageError(`--namespace "${namespace}": a DNS label (lower-case letters, digits and "-", at most 63 characters)`);
+  }
+  return namespace;
 }
 
 function clusterName(value: string | undefined): string {

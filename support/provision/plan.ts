@@ -3,7 +3,15 @@
  * Nothing here runs a command; the executor runs a plan, a dry run prints it.
  */
 import type { Encapsulation } from '../cluster/cluster.ts';
-import { renderInstallation, renderKindConfig, type Fixtures, KIND_CONFIG_FIXTURE, INSTALLATION_FIXTURE } from './manifests.ts';
+import {
+  objectsOf,
+  renderInstallation,
+  renderKindConfig,
+  renderWorkload,
+  type Fixtures,
+  KIND_CONFIG_FIXTURE,
+  INSTALLATION_FIXTURE,
+} from './manifests.ts';
 import { calicoOperatorManifests, nodeImage, type NodeImage } from './versions.ts';
 import { parseClabTopology } from '../topology/clab.ts';
 import type { WaitCondition } from './waits.ts';
@@ -20,6 +28,8 @@ export interface UpOptions {
   kubeconfig: string | undefined;
   /** Upper bound of each wait step. */
   waitTimeoutMs: number;
+  /** The one namespace the scenarios read: where the topology's workloads go. */
+  namespace: string;
 }
 
 export interface DownOptions {
@@ -250,7 +260,78 @@ export function planClusterUp(options: UpOptions, fixtures: Fixtures): Step[] {
       intervalMs: POLL_INTERVAL_MS,
       diagnose: kubectl(options, 'describe', 'nodes'),
     },
+    ...topologyObjectSteps(options, fixtures),
   ];
+}
+
+/** What each workload kind is waited for with, as the course's deploy scripts wait (kubectl wait / rollout status). */
+const READY_WAITS: Record<string, (name: string, seconds: number) => string[]> = {
+  Deployment: (name, seconds) => ['rollout', 'status', `deployment/${name}`, `--timeout=${seconds}s`],
+  DaemonSet: (name, seconds) => ['rollout', 'status', `daemonset/${name}`, `--timeout=${seconds}s`],
+  StatefulSet: (name, seconds) => ['rollout', 'status', `statefulset/${name}`, `--timeout=${seconds}s`],
+  Pod: (name, seconds) => ['wait', '--for=condition=Ready', `pod/${name}`, `--timeout=${seconds}s`],
+};
+
+/**
+ * After Calico and its API server are Available (the course's deploy scripts wait for
+ * `tigerastatus apiserver` and `calico` first, as projectcalico.org/v3 is served only then):
+ * the topology's Calico objects (calico/*.yaml: BGPConfiguration, BGPPeers, the LoadBalancer
+ * pool), then its workloads (lessons/<lesson>/, workloads/) in the one namespace the scenarios
+ * read, then a wait for each workload to be Ready. Cluster-scoped and Calico objects are
+ * applied as written; the workloads carry no suite label, so a run uses them as found and
+ * leaves them in place.
+ */
+function topologyObjectSteps(options: UpOptions, fixtures: Fixtures): Step[] {
+  const calico: Step[] = (fixtures.calicoObjects ?? []).map((fixture) => ({
+    kind: 'run',
+    description: `Apply ${fixture.file}: ${describeObjects(objectsOf(fixture.text, fixture.file))}`,
+    argv: kubectl(options, 'apply', '-f', '-'),
+    stdin: { source: fixture.file, text: fixture.text },
+    timeoutMs: MINUTE,
+  }));
+  const workloads = fixtures.workloads ?? [];
+  if (workloads.length === 0) return calico;
+  const namespace = options.namespace;
+  const objects = workloads.flatMap((fixture) => objectsOf(fixture.text, fixture.file));
+  const seconds = Math.round(options.waitTimeoutMs / SECOND);
+  const waits: Step[] = objects.flatMap((object) => {
+    const wait = READY_WAITS[object.kind];
+    if (!wait) return [];
+    const where = object.namespace && object.namespace !== 'default' ? object.namespace : namespace;
+    return [
+      {
+        kind: 'run',
+        description: `Wait until ${object.kind} ${where}/${object.name} is Ready`,
+        argv: kubectl(options, '-n', where, ...wait(object.name, seconds)),
+        timeoutMs: options.waitTimeoutMs + 30 * SECOND,
+      } satisfies Step,
+    ];
+  });
+  return [
+    ...calico,
+    {
+      kind: 'run',
+      description: `Namespace ${namespace}, where the scenarios read the topology's workloads`,
+      argv: kubectl(options, 'apply', '-f', '-'),
+      stdin: {
+        source: `namespace ${namespace}`,
+        text: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`,
+      },
+      timeoutMs: MINUTE,
+    },
+    ...workloads.map((fixture): Step => ({
+      kind: 'run',
+      description: `Apply ${fixture.file} in namespace ${namespace}: ${describeObjects(objectsOf(fixture.text, fixture.file))}`,
+      argv: kubectl(options, 'apply', '-f', '-'),
+      stdin: { source: `${fixture.file}, namespace default → ${namespace}`, text: renderWorkload(fixture.text, fixture.file, namespace) },
+      timeoutMs: MINUTE,
+    })),
+    ...waits,
+  ];
+}
+
+function describeObjects(objects: { kind: string; name: string }[]): string {
+  return objects.map((object) => `${object.kind} ${object.name}`).join(', ');
 }
 
 export function planClusterDown(options: DownOptions): Step[] {

@@ -8,20 +8,21 @@ import { fixture } from '../probes/helpers.ts';
 const NODE_RESOLV_CONF = fixture('course-05-node-resolv.conf.txt');
 
 /** Nodes as a live Kind cluster lists them: calico-node records eth0's address with its prefix. */
-function kindCluster(nodes: NodeInfo[], resolvConf = NODE_RESOLV_CONF): Cluster {
+function kindCluster(nodes: NodeInfo[], resolvConf = NODE_RESOLV_CONF, getent?: string): Cluster {
   return {
     nodes: async () => nodes,
-    exec: async (_target: ExecTarget, argv: string[]): Promise<ExecResult> => ({
-      where: 'node',
-      argv,
-      exitCode: 0,
-      stdout: resolvConf,
-      stderr: '',
-      ms: 1,
-      timedOut: false,
-    }),
+    exec: async (_target: ExecTarget, argv: string[]): Promise<ExecResult> => {
+      const lookup = argv.includes('getent');
+      // On Linux host.docker.internal does not resolve: getent exits 2 and prints nothing.
+      const stdout = lookup ? (getent ?? '') : resolvConf;
+      return { where: 'node', argv, exitCode: lookup && getent === undefined ? 2 : 0, stdout, stderr: '', ms: 1, timedOut: false };
+    },
   } as unknown as Cluster;
 }
+
+/** Docker Desktop: kind's entrypoint names the address host.docker.internal resolves to. */
+const DESKTOP_RESOLV_CONF = 'nameserver 192.168.65.254\noptions ndots:0\n';
+const DESKTOP_GETENT = '192.168.65.254  STREAM host.docker.internal\n192.168.65.254  DGRAM  \n192.168.65.254  RAW    \n';
 
 const worker = (name: string, ip: string, calicoAddress?: string): NodeInfo =>
   ({ name, role: 'worker', internalIP: ip, ...(calicoAddress ? { calico: { ipv4Address: calicoAddress } } : {}) }) as NodeInfo;
@@ -58,5 +59,22 @@ describe('L05-05 nodeResolvConfIsDockers', () => {
     );
     assert.equal(seen.ok, false);
     assert.match(seen.observed, /n1: nameserver 10\.96\.0\.10.*gateway 172\.18\.0\.1/);
+  });
+
+  it('T3-16: on Docker Desktop, accepts the nameserver host.docker.internal resolves to on the node', async () => {
+    const seen = await nodeResolvConfIsDockers(
+      kindCluster([worker('n1', '172.18.0.2', '172.18.0.2/16')], DESKTOP_RESOLV_CONF, DESKTOP_GETENT),
+    );
+    assert.equal(seen.ok, true, seen.observed);
+  });
+
+  it('T3-16: that address only where host.docker.internal resolves to it; elsewhere the gateway', async () => {
+    const linux = await nodeResolvConfIsDockers(kindCluster([worker('n1', '172.18.0.2', '172.18.0.2/16')], DESKTOP_RESOLV_CONF));
+    assert.equal(linux.ok, false);
+    const other = await nodeResolvConfIsDockers(
+      kindCluster([worker('n1', '172.18.0.2', '172.18.0.2/16')], DESKTOP_RESOLV_CONF, '192.168.65.2  STREAM host.docker.internal\n'),
+    );
+    assert.equal(other.ok, false);
+    assert.match(other.observed, /host\.docker\.internal 192\.168\.65\.2/);
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base32, endpointChainName, serviceChainName } from '../../support/net/kube-proxy.ts';
-import { probability, proxyRules, syncRestore } from '../../support/lab/kube-proxy/rules.ts';
+import { base32, endpointChainName, serviceChainName, writtenProbability } from '../../support/net/kube-proxy.ts';
+import { proxyRules, syncRestore } from '../../support/lab/kube-proxy/rules.ts';
 import { natChainsIn } from '../../support/lab/kube-proxy/sync.ts';
 import { endpointSliceOf, type LabService } from '../../support/lab/services/services.ts';
 
@@ -15,7 +15,7 @@ test("chain names are kube-proxy's: the course's own outputs", () => {
 });
 
 test('probabilities are 1/(n-i) with ten decimals', () => {
-  assert.deepEqual([3, 2].map(probability), ['0.3333333333', '0.5000000000']);
+  assert.deepEqual([3, 2].map(writtenProbability), ['0.3333333333', '0.5000000000']);
 });
 
 const nginx: LabService = {

@@ -118,3 +118,23 @@ test("kube-proxy's rules for a LoadBalancer Service: loadbalancer IP and nodePor
   assert.doesNotMatch(bent.restore, /masquerade traffic for/);
   assert.doesNotMatch(bent.restore, /loadbalancer IP/);
 });
+
+const second: LabService = { ...lbService, name: 'lb-second', clusterIP: '10.96.1.3', endpointSliceName: 'lb-second-abcde' };
+
+test("LoadBalancer IPAM hands out a new block's ordinals front first, network address included (Calico v3.30.0 newBlock, assignIP without HostReservedAttr)", () => {
+  const { services } = assignLoadBalancerIPs([lbService, second], new Ipam(pools).toState());
+  assert.deepEqual(
+    services.map((service) => service.loadBalancerIP),
+    ['172.16.0.240', '172.16.0.241'],
+    "the pool's first address first: the course's .241 needs .240 held before",
+  );
+});
+
+test('LoadBalancer IPAM: .241 comes first only when .240 is reserved, and a released .240 goes to the back of the list', () => {
+  const reserved = new Ipam(pools, [], [{ name: 'hold-240', cidrs: ['172.16.0.240/32'] }]).toState();
+  assert.equal(assignLoadBalancerIPs([lbService], reserved).services[0]?.loadBalancerIP, '172.16.0.241');
+  const first = assignLoadBalancerIPs([lbService], new Ipam(pools).toState());
+  const ipam = Ipam.fromState(first.ipam);
+  ipam.release('172.16.0.240');
+  assert.equal(assignLoadBalancerIPs([second], ipam.toState()).services[0]?.loadBalancerIP, '172.16.0.241');
+});

@@ -15,6 +15,7 @@ test('up without options: the course defaults', () => {
       encapsulation: undefined,
       kubeconfig: undefined,
       waitTimeoutMs: 600_000,
+      namespace: 'podnet-e2e',
     },
   });
 });
@@ -35,6 +36,8 @@ test('up with every option', () => {
       'out/kc',
       '--wait-timeout',
       '90',
+      '--namespace',
+      'lab-ns',
       '--dry-run',
     ]),
     {
@@ -48,6 +51,7 @@ test('up with every option', () => {
         encapsulation: 'None',
         kubeconfig: resolve('out/kc'),
         waitTimeoutMs: 90_000,
+        namespace: 'lab-ns',
       },
     },
   );

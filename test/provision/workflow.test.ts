@@ -55,7 +55,7 @@ test("GitHub's workflow parser accepts nightly.yml", async () => {
 
 test('the validator is not blind: it rejects broken copies of nightly.yml', async () => {
   assert.notDeepEqual(await validate(text.replace('runs-on: ubuntu-24.04', 'runs_on: ubuntu-24.04')), []);
-  assert.notDeepEqual(await validate(text.replace('needs: e2e', 'needs: e2ee')), []);
+  assert.notDeepEqual(await validate(text.replace('needs: [e2e, topologies]', 'needs: [e2ee, topologies]')), []);
   assert.notDeepEqual(await validate(text.replace('timeout-minutes: 60', 'timeout-minutes: soon')), []);
 });
 
@@ -152,7 +152,7 @@ test('always deletes the cluster, as the last step', () => {
 
 test('publishes to Pages only from the default branch, where the repository opted in, in a job of its own', () => {
   const pages = jobs.pages!;
-  assert.deepEqual(pages.needs, ['e2e', 'report']);
+  assert.deepEqual(pages.needs, ['e2e', 'topologies', 'report']);
   assert.match(pages.if, /github\.event\.repository\.default_branch/);
   assert.match(pages.if, /vars\.PUBLISH_ALLURE_PAGES == 'true'/);
   assert.match(pages.if, /!cancelled\(\)/, "a failing night's report is published too");
@@ -165,7 +165,7 @@ test('one Allure report for the whole matrix, an environment per cell, with hist
   assert.match(stepRunning(/tag-cell\.ts/)?.run ?? '', /tag-cell\.ts reports\/allure-results "\$CELL"/);
   assert.match(String(e2e.env.CELL), /\$\{\{ matrix\.k8s \}\}.*\$\{\{ matrix\.calico \}\}/);
   const report = jobs.report!;
-  assert.equal(report.needs, 'e2e');
+  assert.deepEqual(report.needs, ['e2e', 'topologies']);
   assert.match(report.if, /!cancelled\(\)/);
   const build = report.steps.find((step) => step.run?.includes('allure generate'));
   assert.match(build?.run ?? '', /--config support\/nightly\/allurerc\.nightly\.mjs/);
@@ -209,4 +209,52 @@ test('actions are pinned by major version, and no expression is spliced into a s
     if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w.-]+(\/[\w.-]+)?@v\d+$/, step.uses);
     if (step.run) assert.doesNotMatch(step.run, /\$\{\{/, `${step.name}: pass values through env, not \${{ }} in run`);
   }
+});
+
+// --- the course's other topologies (issue 18) --------------------------------------------------
+
+const topologies = jobs.topologies!;
+const topologyStep = (pattern: RegExp) => topologies.steps.find((step) => step.run !== undefined && pattern.test(step.run));
+
+test("every topology but kind is built and run nightly, each with its own lesson's scenarios, in the same one report", async () => {
+  const { listTopologies } = await import('../../support/topology/catalogue.ts');
+  assert.deepEqual(
+    [...topologies.strategy.matrix.topology].sort(),
+    listTopologies()
+      .filter((name) => name !== 'kind')
+      .sort(),
+  );
+  assert.equal(topologies.strategy['fail-fast'], false);
+  const build = topologies.steps.indexOf(topologyStep(/npm run cluster:up -- /)!);
+  const run = topologies.steps.indexOf(topologyStep(/npm run e2e -- --tags "@topology:\$TOPOLOGY"/)!);
+  assert.ok(build >= 0 && run > build, 'cluster:up --topology, then the scenarios of that topology');
+  assert.match(topologies.steps[build]!.run!, /--topology "\$TOPOLOGY"/);
+  assert.equal(topologies.steps[run]!.env?.E2E_TARGET, 'kind');
+  assert.equal(topologies.env.TOPOLOGY, '${{ matrix.topology }}');
+  // The same artifact prefix as the matrix cells: the report job folds them into one report.
+  const upload = topologies.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+  assert.match(String(upload?.with?.name), /^e2e-reports-/);
+  assert.equal(upload?.if, 'always()');
+  assert.match(topologyStep(/tag-cell\.ts/)?.run ?? '', /"\$CELL"/);
+  assert.match(String(topologies.env.CELL), /topology \$\{\{ matrix\.topology \}\}/);
+});
+
+test('a topology built by containerlab gets containerlab; one that cannot be built says why in the summary', () => {
+  const install = topologies.steps.find((step) => step.run?.includes('get.containerlab.dev'));
+  assert.match(install?.if ?? '', /topology\.clab\.yaml/);
+  const why = topologies.steps.find((step) => step.run?.includes('could not be built'));
+  assert.equal(why?.if, "failure() && steps.build.outcome == 'failure'");
+  assert.match(why?.run ?? '', /GITHUB_STEP_SUMMARY/);
+  assert.match(why?.run ?? '', /reports\/build-failure\.md/);
+  assert.ok(
+    String(topologies.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with?.path).includes(
+      'reports/build-failure.md',
+    ),
+  );
+  const report = jobs.report!.steps.find((step) => step.run?.includes('allure generate'));
+  assert.match(report?.run ?? '', /cells\/\*\/build-failure\.md.*GITHUB_STEP_SUMMARY/);
+  const last = topologies.steps.at(-1);
+  assert.equal(last?.if, 'always()');
+  assert.match(last?.run ?? '', /containerlab destroy/);
+  assert.match(last?.run ?? '', /npm run cluster:down/);
 });

@@ -12,7 +12,7 @@
  * destinations", the Cluster policy) and jumps to the KUBE-SVC chain.
  */
 import { isHeadless, readyAddresses, type LabEndpointSlice, type LabService } from '../services/services.ts';
-import { endpointChainName, externalChainName, serviceChainName, servicePortName } from '../../net/kube-proxy.ts';
+import { endpointChainName, externalChainName, serviceChainName, servicePortName, writtenProbability } from '../../net/kube-proxy.ts';
 
 export const MASQUERADE_MARK = '0x4000';
 
@@ -144,11 +144,6 @@ export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[
 const FILTER_CHAINS = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'];
 const NAT_CHAINS = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];
 
-/** kube-proxy's probability for jump i of n: 1/(n-i), with ten decimals. */
-export function probability(remaining: number): string {
-  return (1 / remaining).toFixed(10);
-}
-
 /** An argument as iptables-restore reads it: quoted when it holds a space. */
 function arg(value: string): string {
   return /[\s"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
@@ -274,7 +269,9 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     port.endpoints.forEach((endpoint, i) => {
       const sepChain = endpointChainName(port.name, port.protocol, endpoint);
       const chance =
-        i < n - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(input.probabilityReversed ? i + 1 : n - i)] : [];
+        i < n - 1
+          ? ['-m', 'statistic', '--mode', 'random', '--probability', writtenProbability(input.probabilityReversed ? i + 1 : n - i)]
+          : [];
       natRules.push(line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} -> ${endpoint}`, ...chance, '-j', sepChain));
     });
     for (const endpoint of port.endpoints) {

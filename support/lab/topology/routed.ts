@@ -106,9 +106,10 @@ export function linkBatches(state: LabState): Batch[] {
 }
 
 /**
- * The router: its management interface on containerlab's network (no default route: the
- * course's router has none), its ports up, then the topology file's exec lines (bridges per
- * VLAN, SVI addresses, MTUs).
+ * The router: its management interface on containerlab's network with the default route Docker
+ * gives a container there (via the bridge's gateway, inside the lab's fabric), its ports up, then
+ * the topology file's exec lines: the first removes that route, as the course's router has none,
+ * then bridges per VLAN, SVI addresses, MTUs.
  */
 export function routerBatch(state: LabState): Batch {
   const routed = state.spec.routed;
@@ -119,10 +120,16 @@ export function routerBatch(state: LabState): Batch {
       'link set lo up',
       `addr add ${routed.router.mgmtAddress} dev eth0`,
       'link set eth0 up',
+      `route add default via ${mgmtGateway(routed.router.mgmtAddress)}`,
       ...routed.links.map((link) => `link set ${link.routerIface} up`),
       ...ipLines(routed.router.exec),
     ],
   };
+}
+
+/** The management network's gateway (the `clab` bridge's address): its first address. */
+function mgmtGateway(mgmtAddress: string): string {
+  return intToIp(parseCidr(mgmtAddress, { loose: true }).base + 1);
 }
 
 /** containerlab's management network: a bridge in the fabric namespace, the router's eth0 on it. */
