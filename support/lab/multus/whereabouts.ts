@@ -5,29 +5,8 @@
  * held by any pod on any node. The gateway is never handed out either: the lab refuses it even
  * where a NAD forgets to exclude it. Pure: addresses in, an address out.
  */
-import { cidrContains, intToIp, ipToInt, parseCidr } from '../../net/cidr.ts';
-
-export interface WhereaboutsRange {
-  first: number;
-  last: number;
-  prefix: number;
-}
-
-/** `10.10.20.100-10.10.20.200/24` or `10.10.20.0/24`. */
-export function parseRange(range: string): WhereaboutsRange {
-  const dashed = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(range);
-  if (dashed) {
-    const prefix = Number(dashed[3]);
-    const network = parseCidr(`${dashed[1]}/${prefix}`, { loose: true });
-    const first = ipToInt(dashed[1] as string);
-    const last = ipToInt(dashed[2] as string);
-    if (last < first || !cidrContains(network, dashed[2] as string))
-      throw new Error(`whereabouts range "${range}": the last address must follow the first inside the /${prefix}`);
-    return { first: Math.max(first, network.base + 1), last: Math.min(last, network.base + network.size - 2), prefix };
-  }
-  const cidr = parseCidr(range, { loose: true });
-  return { first: cidr.base + 1, last: cidr.base + cidr.size - 2, prefix: cidr.prefix };
-}
+import { cidrContains, intToIp, parseCidr } from '../../net/cidr.ts';
+import { parseRange } from '../../net/whereabouts-range.ts';
 
 export interface AllocationRequest {
   range: string;
