@@ -128,7 +128,14 @@ async function pingOverSecondary(world: PodNetWorld, from: PodInfo, to: string, 
     ['icmp'],
     `${PARENT} of node ${from.node}`,
     () =>
-      captureDuring(world.cluster, node, ['icmp'], `eth1 of node ${from.node}`, () => ping(world.cluster, podTarget(from), to, count), 'eth1'),
+      captureDuring(
+        world.cluster,
+        node,
+        ['icmp'],
+        `eth1 of node ${from.node}`,
+        () => ping(world.cluster, podTarget(from), to, count),
+        'eth1',
+      ),
     PARENT,
   );
   const inner = outer.value.during;
@@ -239,9 +246,12 @@ Then(
   },
 );
 
-Then('on every node \\/etc\\/cni\\/net.d holds {string}, and {string} sorts first', function (this: PodNetWorld, entries: string, first: string) {
-  return this.verify(cniConfDir(this.cluster, entries.split(/,\s*/), first));
-});
+Then(
+  'on every node \\/etc\\/cni\\/net.d holds {string}, and {string} sorts first',
+  function (this: PodNetWorld, entries: string, first: string) {
+    return this.verify(cniConfDir(this.cluster, entries.split(/,\s*/), first));
+  },
+);
 
 Then(
   'on every node the Multus configuration {string} has type multus, name {string}, kubeconfig {string}, and delegates first to {string} with the plugins {string}',
@@ -261,7 +271,8 @@ Then('the CustomResourceDefinitions {string} exist', function (this: PodNetWorld
 Then('neither eth2 nor eth1 of the node carried any of the ICMP', function (this: PodNetWorld) {
   const seen = lastSecondaryPing(this);
   const icmp = [PARENT, 'eth1'].map(
-    (iface) => `${iface}: ${(seen.captured[iface] ?? []).filter((packet) => packet.proto === 'ICMP' && [packet.src, packet.dst].includes(seen.to)).length}`,
+    (iface) =>
+      `${iface}: ${(seen.captured[iface] ?? []).filter((packet) => packet.proto === 'ICMP' && [packet.src, packet.dst].includes(seen.to)).length}`,
   );
   return this.verify(
     verdict(

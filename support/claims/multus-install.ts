@@ -122,5 +122,10 @@ export async function crdsExist(cluster: Cluster, names: string[]): Promise<Verd
     .filter(Boolean)
     .map((line) => line.replace(/^customresourcedefinition\.apiextensions\.k8s\.io\//, ''));
   const missing = names.filter((name) => !present.includes(name));
-  return verdict(result.exitCode === 0 && missing.length === 0, `the CRDs ${list(names)}`, missing.length ? `missing ${list(missing)}` : 'present', [result]);
+  return verdict(
+    result.exitCode === 0 && missing.length === 0,
+    `the CRDs ${list(names)}`,
+    missing.length ? `missing ${list(missing)}` : 'present',
+    [result],
+  );
 }

@@ -26,7 +26,9 @@ type Json = Record<string, unknown>;
 /** L21-01, L22-01: on every node `dev` is UP with its carrier (LOWER_UP) and holds no IPv4 address. */
 export async function upWithoutAddress(cluster: Cluster, dev: string): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const seen = await Promise.all(nodes.map(async (node) => ({ node: node.name, ifaces: await interfaces(cluster, nodeTarget(node.name)) })));
+  const seen = await Promise.all(
+    nodes.map(async (node) => ({ node: node.name, ifaces: await interfaces(cluster, nodeTarget(node.name)) })),
+  );
   const rows = seen.map(({ node, ifaces }) => {
     const iface = interfaceNamed(ifaces.value, dev);
     if (!iface) return { node, ok: false, text: `${node}: no ${dev}` };
@@ -58,7 +60,11 @@ export async function clusterNad(cluster: Cluster, name: string, namespace: stri
 }
 
 /** What a NAD's IPAM hands out: its range, what it excludes, its gateway. */
-export async function nadIpam(cluster: Cluster, name: string, namespace: string): Promise<{ range: string; exclude: string[]; gateway: string }> {
+export async function nadIpam(
+  cluster: Cluster,
+  name: string,
+  namespace: string,
+): Promise<{ range: string; exclude: string[]; gateway: string }> {
   const { config } = await clusterNad(cluster, name, namespace);
   const ipam = (config.ipam ?? {}) as Json;
   if (typeof ipam.range !== 'string' || typeof ipam.gateway !== 'string')
@@ -91,9 +97,13 @@ export async function nadAsCourse(cluster: Cluster, name: string, namespace: str
       observed = `spec.config is not JSON: ${nad.config}`;
     }
   }
-  return verdict(observed === expected, `NetworkAttachmentDefinition ${namespace}/${name} with the configuration ${expected}`, observed, [], [
-    listing('network-attachment-definitions', nads),
-  ]);
+  return verdict(
+    observed === expected,
+    `NetworkAttachmentDefinition ${namespace}/${name} with the configuration ${expected}`,
+    observed,
+    [],
+    [listing('network-attachment-definitions', nads)],
+  );
 }
 
 /** A pod's secondary interface address: exactly one IPv4, with its prefix. */
@@ -185,7 +195,9 @@ export async function ownMac(cluster: Cluster, pod: PodInfo, ifname: string, par
   return verdict(
     clashes.length === 0,
     `${ifname} of ${describePod(pod)} with a MAC of its own, not ${parent}'s (${parentMac ?? '?'}) nor another pod's ${ifname}`,
-    clashes.length ? `${mine.value.mac}, the same as ${list(clashes)}` : `${mine.value.mac}; others ${list(theirs.map((seen) => seen.value.mac))}`,
+    clashes.length
+      ? `${mine.value.mac}, the same as ${list(clashes)}`
+      : `${mine.value.mac}; others ${list(theirs.map((seen) => seen.value.mac))}`,
     [...mine.evidence, ...node.evidence, ...theirs.flatMap((seen) => seen.evidence)],
   );
 }
@@ -213,7 +225,8 @@ export async function parentMacShared(cluster: Cluster, pods: PodInfo[], ifname:
 /** L21-09: the routing table, with `<net1 subnet>` and `<net1 IP>` read from the pod's net1. */
 export async function routesWithSecondary(cluster: Cluster, pod: PodInfo, ifname: string, table: string[]): Promise<Verdict> {
   const address = await secondaryAddress(cluster, pod, ifname);
-  if (address.cidrs.length !== 1) return verdict(false, `${ifname} of ${describePod(pod)} with one IPv4 address`, list(address.cidrs), address.evidence);
+  if (address.cidrs.length !== 1)
+    return verdict(false, `${ifname} of ${describePod(pod)} with one IPv4 address`, list(address.cidrs), address.evidence);
   const [ip, prefix] = (address.cidrs[0] as string).split('/') as [string, string];
   const range = parseRange(`${ip}/${prefix}`);
   const subnet = `${intToDotted(range.first - 1)}/${prefix}`;
@@ -260,7 +273,9 @@ export interface SecondaryPingSeen {
 }
 
 function echoes(packets: Packet[], from: string, to: string): Packet[] {
-  return packets.filter((packet) => packet.proto === 'ICMP' && packet.src === from && packet.dst === to && packet.icmpType === 'echo request');
+  return packets.filter(
+    (packet) => packet.proto === 'ICMP' && packet.src === from && packet.dst === to && packet.icmpType === 'echo request',
+  );
 }
 
 /**
@@ -336,17 +351,29 @@ export async function routerSeesParentMacs(
       const [address, node] = await Promise.all([secondaryAddress(cluster, pod, ifname), interfaces(cluster, nodeTarget(pod.node))]);
       const ip = address.cidrs[0]?.split('/')[0];
       const pinged = ip ? await ping(cluster, router, ip, 1) : undefined;
-      return { pod, ip, mac: interfaceNamed(node.value, parent)?.mac, evidence: [...address.evidence, ...node.evidence, ...(pinged?.evidence ?? [])] };
+      return {
+        pod,
+        ip,
+        mac: interfaceNamed(node.value, parent)?.mac,
+        evidence: [...address.evidence, ...node.evidence, ...(pinged?.evidence ?? [])],
+      };
     }),
   );
   const [fdb, neigh] = await Promise.all([
-    runProbe(cluster, router, ['bridge', '-j', 'fdb', 'show'], (text) => JSON.parse(text || '[]') as Array<{ mac?: string; ifname?: string; master?: string; flags?: string[] }>),
+    runProbe(
+      cluster,
+      router,
+      ['bridge', '-j', 'fdb', 'show'],
+      (text) => JSON.parse(text || '[]') as Array<{ mac?: string; ifname?: string; master?: string; flags?: string[] }>,
+    ),
     runProbe(cluster, router, ['ip', '-j', 'neigh', 'show'], parseNeighbours),
   ]);
   const problems: string[] = [];
   for (const node of [...new Set(pods.map((pod) => pod.node))]) {
     const port = portOf(node);
-    const macs = fdb.value.filter((entry) => entry.ifname === port && entry.master && !(entry.flags ?? []).includes('self')).map((entry) => entry.mac);
+    const macs = fdb.value
+      .filter((entry) => entry.ifname === port && entry.master && !(entry.flags ?? []).includes('self'))
+      .map((entry) => entry.mac);
     const own = rows.find((row) => row.pod.node === node)?.mac;
     if (macs.some((mac) => mac !== own)) problems.push(`${port} (${node}) learnt ${list(macs as string[])}, not only ${own}`);
   }
@@ -384,7 +411,9 @@ export async function ceosTables(
   pods: { pod: PodInfo; ip: string; mac: string; port: string | undefined }[],
   expect: 'own-mac-per-pod' | 'node-mac-per-port',
 ): Promise<Verdict> {
-  const pinged = await Promise.all(pods.map((row) => runProbe(cluster, router, ['Cli', '-p', '15', '-c', `ping ${row.ip}`], (text) => text)));
+  const pinged = await Promise.all(
+    pods.map((row) => runProbe(cluster, router, ['Cli', '-p', '15', '-c', `ping ${row.ip}`], (text) => text)),
+  );
   const [table, arp] = await Promise.all([ceos(cluster, router, `show mac address-table vlan ${vlan}`), ceos(cluster, router, 'show arp')]);
   const entries = ((table.value.unicastTable?.tableEntries ?? []) as CeosJson[]).map((entry) => ({
     mac: ceosMac(String(entry.macAddress)),
@@ -399,9 +428,11 @@ export async function ceosTables(
   const problems: string[] = [];
   pods.forEach((row, index) => {
     const entry = entries.find((candidate) => candidate.mac === row.mac);
-    if (!entry || entry.type !== 'dynamic' || entry.port !== row.port) problems.push(`${row.mac} ${entry ? `${entry.type} on ${entry.port}` : 'not learnt'}`);
+    if (!entry || entry.type !== 'dynamic' || entry.port !== row.port)
+      problems.push(`${row.mac} ${entry ? `${entry.type} on ${entry.port}` : 'not learnt'}`);
     const neighbour = neighbours.find((candidate) => candidate.ip === row.ip);
-    if (neighbour?.mac !== row.mac || !neighbour.iface.startsWith(`Vlan${vlan}`)) problems.push(`${row.ip} → ${neighbour ? `${neighbour.mac} on ${neighbour.iface}` : 'nothing'}`);
+    if (neighbour?.mac !== row.mac || !neighbour.iface.startsWith(`Vlan${vlan}`))
+      problems.push(`${row.ip} → ${neighbour ? `${neighbour.mac} on ${neighbour.iface}` : 'nothing'}`);
     if (!/ 0% packet loss/.test(pinged[index]?.value ?? '')) problems.push(`ping ${row.ip} lost packets`);
   });
   if (expect === 'node-mac-per-port') {

@@ -18,7 +18,8 @@ export function parseRange(range: string): AddressRange {
       throw new Error(`whereabouts range "${range}": the last address must follow the first inside the /${prefix}`);
     return { first: Math.max(first, network.base + 1), last: Math.min(last, network.base + network.size - 2), prefix };
   }
-  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(range)) throw new Error(`"${range}" is not a whereabouts range (<first>-<last>/<prefix> or a CIDR)`);
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(range))
+    throw new Error(`"${range}" is not a whereabouts range (<first>-<last>/<prefix> or a CIDR)`);
   const cidr = parseCidr(range, { loose: true });
   return { first: cidr.base + 1, last: cidr.base + cidr.size - 2, prefix: cidr.prefix };
 }

@@ -36,7 +36,9 @@ export const MULTUS_BEHAVIOURS = {
       nodeLocal: has(NODE_LOCAL_IPAM_FAULT),
       overrides: () => ({}),
       inPod: (nad, secondary) => [
-        ...(has(DEFAULT_ROUTE_FAULT) && nad.ipam.gateway ? [`ip route replace default via ${nad.ipam.gateway} dev ${secondary.ifname}`] : []),
+        ...(has(DEFAULT_ROUTE_FAULT) && nad.ipam.gateway
+          ? [`ip route replace default via ${nad.ipam.gateway} dev ${secondary.ifname}`]
+          : []),
         ...(has(NAT_FAULT)
           ? [
               `iptables -t nat -A POSTROUTING -o ${secondary.ifname} -j SNAT --to-source ${intToIp(ipToInt(secondary.cidr.split('/')[0] as string) + 50)}`,

@@ -33,7 +33,11 @@ export function nadSpecOf(doc: Doc, file: string): NadSpec {
   if (!name) throw new Error(`${file}: a NetworkAttachmentDefinition without metadata.name`);
   const config = (doc.spec as Doc | undefined)?.config;
   if (typeof config !== 'string') throw new Error(`${file}: NetworkAttachmentDefinition ${name} has no spec.config string`);
-  return { name, namespace: String(metadata.namespace ?? 'default'), ...parseNadConfig(config, `${file}: NetworkAttachmentDefinition ${name}`) };
+  return {
+    name,
+    namespace: String(metadata.namespace ?? 'default'),
+    ...parseNadConfig(config, `${file}: NetworkAttachmentDefinition ${name}`),
+  };
 }
 
 /** The fields of a NAD's CNI configuration the lab acts on. */
@@ -73,6 +77,8 @@ export function requestedNetworks(annotations: Record<string, string> | undefine
   const names = value.split(',').map((name) => name.trim());
   for (const name of names)
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
-      throw new Error(`${NETWORKS_ANNOTATION}: "${name}" is not a NAD name the lab understands (only names of the pod's namespace, no JSON form)`);
+      throw new Error(
+        `${NETWORKS_ANNOTATION}: "${name}" is not a NAD name the lab understands (only names of the pod's namespace, no JSON form)`,
+      );
   return names;
 }
