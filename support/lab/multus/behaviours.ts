@@ -24,6 +24,16 @@ export interface MultusBehaviour {
   inPod(nad: NadSpec, secondary: SecondaryNetwork): string[];
 }
 
+/** A second address on net1 and a SNAT to it: the pings still come back (to that address), translated. */
+function natLines(secondary: SecondaryNetwork): string[] {
+  const [ip, prefix] = secondary.cidr.split('/') as [string, string];
+  const other = intToIp(ipToInt(ip) + 50);
+  return [
+    `ip addr add ${other}/${prefix} dev ${secondary.ifname}`,
+    `iptables -t nat -A POSTROUTING -o ${secondary.ifname} -j SNAT --to-source ${other}`,
+  ];
+}
+
 export const MULTUS_BEHAVIOURS = {
   from(state: LabState): MultusBehaviour {
     const has = (fault: string) => state.faults.includes(fault);
@@ -39,11 +49,7 @@ export const MULTUS_BEHAVIOURS = {
         ...(has(DEFAULT_ROUTE_FAULT) && nad.ipam.gateway
           ? [`ip route replace default via ${nad.ipam.gateway} dev ${secondary.ifname}`]
           : []),
-        ...(has(NAT_FAULT)
-          ? [
-              `iptables -t nat -A POSTROUTING -o ${secondary.ifname} -j SNAT --to-source ${intToIp(ipToInt(secondary.cidr.split('/')[0] as string) + 50)}`,
-            ]
-          : []),
+        ...(has(NAT_FAULT) ? natLines(secondary) : []),
       ],
     };
   },
