@@ -22,6 +22,8 @@ export const LESSONS: Lesson[] = [
   { tag: '@lesson-15', title: 'Lesson 15 — Selective BGP peering with node labels', url: `${COURSE}/15-selective-bgp-peering` },
   { tag: '@lesson-16', title: 'Lesson 16 — IP reservations and static pod IPs', url: `${COURSE}/16-static-ip` },
   { tag: '@lesson-18', title: 'Lesson 18 — MTU, jumbo frames and path MTU discovery', url: `${COURSE}/18-mtu` },
+  { tag: '@lesson-21', title: 'Lesson 21 — A second network with Multus and macvlan', url: `${COURSE}/21-macvlan` },
+  { tag: '@lesson-22', title: 'Lesson 22 — IPvlan L2 and L3', url: `${COURSE}/22-ipvlan` },
   {
     tag: '@network-model',
     title: 'The Kubernetes network model and CNI',

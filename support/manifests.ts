@@ -57,3 +57,11 @@ export function requestedAddress(annotations: Record<string, string>): string | 
     return undefined;
   }
 }
+
+/** A NetworkAttachmentDefinition of the course (lessons 21, 22): its name and spec.config, the JSON text as the course writes it. */
+export function nadFrom(name: string): { name: string; config: string } {
+  const doc = readManifest(name, 'NetworkAttachmentDefinition');
+  const config = doc.spec?.config;
+  if (typeof config !== 'string') throw new Error(`fixtures/manifests/${name}.yaml has no spec.config string`);
+  return { name: String(doc.metadata?.name ?? name), config };
+}

@@ -177,6 +177,13 @@ export interface BlockAffinity {
 }
 
 /** crd.projectcalico.org/v1 IPReservation. */
+/** A Multus NetworkAttachmentDefinition: its CNI configuration, the JSON text of spec.config. */
+export interface NetworkAttachmentDefinition {
+  name: string;
+  namespace: string;
+  config: string;
+}
+
 export interface IpReservation {
   name: string;
   reservedCIDRs: string[];
@@ -388,6 +395,9 @@ export interface Cluster {
 
   /** Recent events of a namespace, where the target keeps them (a live cluster; the lab has none). */
   events?(namespace: string): Promise<ClusterEvent[]>;
+
+  /** `kubectl get network-attachment-definitions -n <namespace> -o json`: each NAD's name and spec.config as applied (lessons 21, 22). */
+  networkAttachmentDefinitions(namespace: string): Promise<NetworkAttachmentDefinition[]>;
 
   /** Releases what this handle holds (connections, background processes). Never tears a lab down. */
   close(): Promise<void>;

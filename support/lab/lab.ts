@@ -35,6 +35,7 @@ import { recreateOrdinal } from './controllers/statefulset.ts';
 import { startApiServer } from './servers/apiserver.ts';
 import { configureRouter, relabelNode, setServiceLoadBalancerIPs, startLabBgp } from './bgp/lab-bgp.ts';
 import { removeBgpSockets } from './bgp/daemons.ts';
+import { attachSecondary } from './multus/multus.ts';
 
 export interface UpResult {
   state: LabState;
@@ -148,6 +149,7 @@ async function wireLab(state: LabState): Promise<void> {
     ),
     wirePods(state, state.pods),
   ]);
+  await attachSecondary(state, state.pods);
   await allSettled(
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have

@@ -6,6 +6,7 @@
 import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
 import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
+import type { SecondaryNetwork } from './multus/multus.ts';
 import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
 import {
   DUPLICATE_FIXED_ADDRESS_FAULT,
@@ -83,6 +84,8 @@ export interface LabPod {
   containerNetns?: Record<string, string>;
   /** The pod's annotations: its manifest's, and those Calico's CNI plugin writes (podIP, podIPs, containerID). */
   annotations: Record<string, string>;
+  /** Multus' secondary interfaces (net1, …) of the NADs its annotation names, with their addresses. */
+  secondary?: SecondaryNetwork[];
 }
 
 /** A pod whose sandbox could not be created (the CNI plugin refused it): no address, no namespace. */

@@ -50,6 +50,12 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
     what: "FRR's zebra, bgpd, staticd and vtysh (frr, the router's BGP in lessons 07, 08, 10, 15)",
     debianPackage: 'frr',
   },
+  {
+    command: '/usr/lib/cni/macvlan',
+    args: [],
+    what: "the reference CNI plugins macvlan and static (containernetworking-plugins, Multus' net1 in lessons 21, 22)",
+    debianPackage: 'containernetworking-plugins',
+  },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -17,6 +17,7 @@ import { CLAB_MGMT_NETWORK, parseClabTopology, parseExec, type ExecCommand } fro
 import { serviceSpecOf } from './services/manifests.ts';
 import type { PodPorts, ServiceSpec } from './services/services.ts';
 import { coreDnsWorkload } from './dns/coredns.ts';
+import { nadSpecOf, type NadSpec } from './multus/nad.ts';
 
 export interface PoolSpec {
   name: string;
@@ -127,6 +128,8 @@ export interface LabSpec {
   services: ServiceSpec[];
   /** BGP between the nodes' BIRD and the router's FRR, for the topologies that configure it (lessons 07, 08, 10, 15). */
   bgp?: BgpSpec;
+  /** The NetworkAttachmentDefinitions the fixtures apply (lessons 21, 22): Multus' secondary networks. */
+  nads?: NadSpec[];
 }
 
 const KIND_NODE_NETWORK = '172.18.0.0/16';
@@ -366,16 +369,24 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
   };
 }
 
-function readObjects(dir: string, lesson?: string): { workloads: WorkloadSpec[]; services: ServiceSpec[] } {
+interface Objects {
+  workloads: WorkloadSpec[];
+  services: ServiceSpec[];
+  nads: NadSpec[];
+}
+
+function readObjects(dir: string, lesson?: string): Objects {
   const workloads: WorkloadSpec[] = [];
   const services: ServiceSpec[] = [];
+  const nads: NadSpec[] = [];
   for (const file of yamlFiles(dir)) {
     for (const doc of readDocs(join(dir, file))) {
       if (WORKLOAD_KINDS.includes(doc.kind)) workloads.push(workloadSpecOf(doc, file, lesson));
       else if (doc.kind === 'Service') services.push(serviceSpecOf(doc, file));
+      else if (doc.kind === 'NetworkAttachmentDefinition') nads.push(nadSpecOf(doc, file));
     }
   }
-  return { workloads, services };
+  return { workloads, services, nads };
 }
 
 /**
@@ -389,7 +400,7 @@ function lessonsDirOf(topologyFolder: string, topology: string): string | undefi
 }
 
 /** The suite's own workloads (fixtures/workloads/), then each lesson's (<lessons>/<lesson>/), in name order. */
-function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): { workloads: WorkloadSpec[]; services: ServiceSpec[] } {
+function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): Objects {
   const all = readObjects(workloadsDir);
   let lessons: string[] = [];
   try {
@@ -405,6 +416,7 @@ function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): {
     const objects = readObjects(join(lessonsDir as string, lesson), lesson);
     all.workloads.push(...objects.workloads);
     all.services.push(...objects.services);
+    all.nads.push(...objects.nads);
   }
   return all;
 }
@@ -512,7 +524,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const objects =
     options.podsPerNode === undefined
       ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology))
-      : { workloads: probeDaemonSets(options.podsPerNode), services: [] };
+      : { workloads: probeDaemonSets(options.podsPerNode), services: [], nads: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
   if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());
   objects.workloads = objects.workloads.map((workload) => renamePreferred(workload, kind.name, name));
@@ -525,7 +537,9 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
     nodeMtu: NODE_MTU,
     ...withLessonPools(readInstallation(join(dir, 'calico-installation.yaml')), dir),
     routed: existsSync(clabFile) ? readRouted(clabFile, kind.name, nodes, name) : undefined,
-    ...objects,
+    workloads: objects.workloads,
+    services: objects.services,
+    ...(objects.nads.length ? { nads: objects.nads } : {}),
     ...(bgp ? { bgp } : {}),
   };
 }

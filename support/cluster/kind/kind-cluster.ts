@@ -21,6 +21,7 @@ import {
   type BlockAffinity,
   type IpamBlock,
   type IpReservation,
+  NetworkAttachmentDefinition,
   type PodEvent,
   type IpPool,
   type NodeInfo,
@@ -324,6 +325,27 @@ export class KindCluster implements Cluster {
     await callOr404(this.clients, `delete IPReservation ${name}`, () =>
       this.clients.custom.deleteClusterCustomObject({ ...CALICO_CRD, plural: 'ipreservations', name }),
     );
+  }
+
+  async networkAttachmentDefinitions(namespace: string): Promise<NetworkAttachmentDefinition[]> {
+    const list = (await callOr404(this.clients, 'list k8s.cni.cncf.io/v1 network-attachment-definitions', () =>
+      this.clients.custom.listNamespacedCustomObject({
+        group: 'k8s.cni.cncf.io',
+        version: 'v1',
+        namespace,
+        plural: 'network-attachment-definitions',
+      }),
+    )) as { items?: Array<{ metadata?: { name?: string; namespace?: string }; spec?: { config?: unknown } }> } | undefined;
+    if (!list)
+      throw new EnvironmentError(
+        'the cluster serves no k8s.cni.cncf.io/v1 network-attachment-definitions: Multus is not installed',
+        "install Multus v4.0.2 as the lesson does (multus-daemonset.yml), then apply the lesson's NADs",
+      );
+    return (list.items ?? []).map((item) => ({
+      name: String(item.metadata?.name),
+      namespace: String(item.metadata?.namespace ?? namespace),
+      config: typeof item.spec?.config === 'string' ? item.spec.config : JSON.stringify(item.spec?.config ?? null),
+    }));
   }
 
   async ipReservations(): Promise<IpReservation[]> {

@@ -18,6 +18,7 @@ import {
   type BlockAffinity,
   type IpPool,
   type IpReservation,
+  NetworkAttachmentDefinition,
   type IpamBlock,
   type PodEvent,
   type NodeInfo,
@@ -158,6 +159,12 @@ export class NetnsCluster implements Cluster {
 
   async deleteIpReservation(name: string): Promise<void> {
     await labDeleteIpReservation(this.labName, name);
+  }
+
+  async networkAttachmentDefinitions(namespace: string): Promise<NetworkAttachmentDefinition[]> {
+    return (this.state().spec.nads ?? [])
+      .filter((nad) => nad.namespace === namespace)
+      .map((nad) => ({ name: nad.name, namespace: nad.namespace, config: nad.config }));
   }
 
   async ipReservations(): Promise<IpReservation[]> {

@@ -1,0 +1,284 @@
+/** Lessons 21 and 22: Multus' second network (macvlan, ipvlan) on each node's eth2. */
+import { Then, When, type DataTable } from '@cucumber/cucumber';
+import type { PodInfo } from '../support/cluster/cluster.ts';
+import {
+  ceosTables,
+  distinctInRange,
+  nadAsCourse,
+  nadIpam,
+  onlyOnSecondary,
+  ownMac,
+  parentMacShared,
+  podsAttachedTo,
+  routerLearnsSecondary,
+  routerPortOf,
+  routerSeesParentMacs,
+  routesWithSecondary,
+  secondaryAddress,
+  secondaryOnParent,
+  upWithoutAddress,
+  type SecondaryPingSeen,
+} from '../support/claims/multus.ts';
+import { verdict } from '../support/claims/verdict.ts';
+import { cniBinaries, cniConfDir, crdsExist, multusConfig, onePodPerNode } from '../support/claims/multus-install.ts';
+import { captureDuring } from '../support/probes/capture.ts';
+import { ping } from '../support/probes/ping.ts';
+import { secondaryLink } from '../support/probes/secondary.ts';
+import { nodeTarget, podTarget } from '../support/subjects.ts';
+import { topologySpec } from '../support/topology/clusters.ts';
+import type { PodNetWorld } from '../support/world.ts';
+
+// The course's names: Multus calls the first secondary interface net1; the nodes' VLAN link is eth2.
+const NET1 = 'net1';
+const PARENT = 'eth2';
+
+const secondaryPings = new WeakMap<PodNetWorld, SecondaryPingSeen>();
+
+function lastSecondaryPing(world: PodNetWorld): SecondaryPingSeen {
+  const seen = secondaryPings.get(world);
+  if (!seen) throw new Error('no ping on the second network has run in this scenario yet; add a When step that pings over net1');
+  return seen;
+}
+
+function routerLinks(world: PodNetWorld) {
+  const routed = topologySpec(world.topology).routed;
+  if (!routed) throw new Error(`topology ${world.topology} has no router`);
+  return routed.links;
+}
+
+Then('on every node eth2 is UP with its carrier and holds no IPv4 address', function (this: PodNetWorld) {
+  return this.verify(upWithoutAddress(this.cluster, PARENT));
+});
+
+Then(
+  "the NetworkAttachmentDefinition {string} exists in namespace {string} with the configuration of the course's manifest",
+  function (this: PodNetWorld, name: string, namespace: string) {
+    return this.verify(nadAsCourse(this.cluster, name, namespace === 'default' ? this.cluster.workloadNamespace : namespace));
+  },
+);
+
+Then(
+  "net1 of {pod} is an {word} link in mode {word} on its node's eth2, at its MTU, with one address of the range of {string} and not its gateway",
+  function (this: PodNetWorld, pod: PodInfo, kind: string, mode: string, nad: string) {
+    return this.verify(secondaryOnParent(this.cluster, pod, NET1, kind, mode, PARENT, nad));
+  },
+);
+
+Then(
+  "net1 of {pod} has a MAC of its own: neither its node's eth2 MAC nor the net1 MAC of another pod attached to {string}",
+  function (this: PodNetWorld, pod: PodInfo, nad: string) {
+    return this.verify(ownMac(this.cluster, pod, NET1, PARENT, nad));
+  },
+);
+
+Then("net1 of {pod} has its node's eth2 MAC", function (this: PodNetWorld, pod: PodInfo) {
+  return this.verify(parentMacShared(this.cluster, [pod], NET1, PARENT));
+});
+
+Then(
+  "every pod attached to {string} or {string} has its node's eth2 MAC on net1, and no two net1 addresses are the same",
+  async function (this: PodNetWorld, a: string, b: string) {
+    const pods = [
+      ...(await podsAttachedTo(this.cluster, a, this.cluster.workloadNamespace)),
+      ...(await podsAttachedTo(this.cluster, b, this.cluster.workloadNamespace)),
+    ];
+    await this.verify(parentMacShared(this.cluster, pods, NET1, PARENT));
+    const addresses = await Promise.all(pods.map((pod) => secondaryAddress(this.cluster, pod, NET1)));
+    const all = addresses.map((seen) => seen.cidrs.join(' '));
+    await this.verify(
+      verdict(
+        new Set(all).size === all.length && all.every(Boolean),
+        `the net1 addresses of ${pods.map((pod) => pod.name).join(', ')} all different`,
+        all.join(', '),
+        addresses.flatMap((seen) => seen.evidence),
+      ),
+    );
+  },
+);
+
+Then(
+  'the routing table of {pod} is exactly, with <net1 subnet> and <net1 IP> read from its net1:',
+  function (this: PodNetWorld, pod: PodInfo, table: DataTable) {
+    return this.verify(
+      routesWithSecondary(
+        this.cluster,
+        pod,
+        NET1,
+        table.raw().map((row) => row.join(' ')),
+      ),
+    );
+  },
+);
+
+Then(
+  'every {workload} pod holds on net1 one address of the range of {string}, and no two the same',
+  async function (this: PodNetWorld, workload: string, nad: string) {
+    const pods = await this.cluster.pods({ namespace: this.cluster.workloadNamespace, workload });
+    await this.verify(distinctInRange(this.cluster, pods, NET1, nad));
+  },
+);
+
+async function pingOverSecondary(world: PodNetWorld, from: PodInfo, to: string, toWhat: string, count: number): Promise<void> {
+  const source = (await secondaryAddress(world.cluster, from, NET1)).cidrs[0]?.split('/')[0];
+  if (!source) throw new Error(`${from.name} has no address on net1`);
+  const node = nodeTarget(from.node);
+  const outer = await captureDuring(
+    world.cluster,
+    node,
+    ['icmp'],
+    `${PARENT} of node ${from.node}`,
+    () =>
+      captureDuring(
+        world.cluster,
+        node,
+        ['icmp'],
+        `eth1 of node ${from.node}`,
+        () => ping(world.cluster, podTarget(from), to, count),
+        'eth1',
+      ),
+    PARENT,
+  );
+  const inner = outer.value.during;
+  secondaryPings.set(world, {
+    from,
+    to,
+    toWhat,
+    source,
+    count,
+    ping: inner.value.during,
+    captured: { [PARENT]: outer.value.packets, eth1: inner.value.packets },
+  });
+  world.record(outer.evidence);
+  world.attachFiles([...(outer.files ?? []), ...(inner.files ?? [])]);
+}
+
+When(
+  '{pod} pings the gateway of {string} {int} times while the eth2 and eth1 of its node are captured',
+  async function (this: PodNetWorld, from: PodInfo, nad: string, count: number) {
+    const { gateway } = await nadIpam(this.cluster, nad, from.namespace);
+    await pingOverSecondary(this, from, gateway, `the gateway of ${nad}`, count);
+  },
+);
+
+When(
+  '{pod} pings the net1 address of {pod} {int} times while the eth2 and eth1 of its node are captured',
+  async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number) {
+    const address = (await secondaryAddress(this.cluster, to, NET1)).cidrs[0]?.split('/')[0];
+    if (!address) throw new Error(`${to.name} has no address on net1`);
+    await pingOverSecondary(this, from, address, `the net1 address of ${to.name}`, count);
+  },
+);
+
+Then('every echo request over net1 is answered with TTL {int}', function (this: PodNetWorld, ttl: number) {
+  const seen = lastSecondaryPing(this);
+  const replies = seen.ping.value.replies;
+  const answered = new Set(replies.map((reply) => reply.seq)).size;
+  return this.verify(
+    verdict(
+      answered === seen.count && replies.every((reply) => reply.ttl === ttl),
+      `each of ${seen.count} echo requests from ${seen.from.name} to ${seen.toWhat} ${seen.to} answered with TTL ${ttl}`,
+      `${answered} answered, TTLs ${[...new Set(replies.map((reply) => reply.ttl))].join(', ') || 'none'}${seen.ping.value.errors.length ? `; ${seen.ping.value.errors.join('; ')}` : ''}`,
+      seen.ping.evidence,
+    ),
+  );
+});
+
+Then('the echo requests left by eth2 from the net1 address, and eth1 carried none of the ICMP', function (this: PodNetWorld) {
+  return this.verify(onlyOnSecondary(lastSecondaryPing(this), PARENT, 'eth1'));
+});
+
+Then(
+  "the router answers a ping to the net1 address of {pod}, has learnt net1's MAC on the port facing its node's eth2, and maps the address to it",
+  function (this: PodNetWorld, pod: PodInfo) {
+    return this.verify(routerLearnsSecondary(this.cluster, this.router(), pod, NET1, routerPortOf(routerLinks(this), pod.node, PARENT)));
+  },
+);
+
+Then(
+  "the router learns on each node's port only that node's eth2 MAC, and maps the net1 address of every pod attached to {string} or {string} to it",
+  async function (this: PodNetWorld, a: string, b: string) {
+    const pods = [
+      ...(await podsAttachedTo(this.cluster, a, this.cluster.workloadNamespace)),
+      ...(await podsAttachedTo(this.cluster, b, this.cluster.workloadNamespace)),
+    ];
+    const links = routerLinks(this);
+    await this.verify(routerSeesParentMacs(this.cluster, this.router(), pods, NET1, PARENT, (node) => routerPortOf(links, node, PARENT)));
+  },
+);
+
+async function ceosRows(world: PodNetWorld, pods: PodInfo[], useParentMac: boolean) {
+  const links = routerLinks(world);
+  return Promise.all(
+    pods.map(async (pod) => {
+      const ip = (await secondaryAddress(world.cluster, pod, NET1)).cidrs[0]?.split('/')[0] ?? '';
+      const mac = useParentMac
+        ? ((await secondaryLink(world.cluster, nodeTarget(pod.node), PARENT)).value.mac as string)
+        : (await secondaryLink(world.cluster, podTarget(pod), NET1)).value.mac;
+      // cEOS names its ports Ethernet<N> where containerlab wired eth<N>.
+      const port = routerPortOf(links, pod.node, PARENT)?.replace(/^eth/, 'Ethernet');
+      return { pod, ip, mac, port };
+    }),
+  );
+}
+
+Then(
+  "the switch's JSON tables for VLAN {int} list net1's MAC of {pod} as dynamic on its node's port, map the net1 address to it, and its ping of that address loses nothing",
+  async function (this: PodNetWorld, vlan: number, pod: PodInfo) {
+    await this.verify(ceosTables(this.cluster, this.router(), vlan, await ceosRows(this, [pod], false), 'own-mac-per-pod'));
+  },
+);
+
+Then(
+  "the switch's JSON tables for VLAN {int} hold one MAC per port with pods attached to {string} or {string}, and map their net1 addresses to their node's eth2 MAC",
+  async function (this: PodNetWorld, vlan: number, a: string, b: string) {
+    const pods = [
+      ...(await podsAttachedTo(this.cluster, a, this.cluster.workloadNamespace)),
+      ...(await podsAttachedTo(this.cluster, b, this.cluster.workloadNamespace)),
+    ];
+    await this.verify(ceosTables(this.cluster, this.router(), vlan, await ceosRows(this, pods, true), 'node-mac-per-port'));
+  },
+);
+
+Then(
+  'in namespace {string} the pods labelled {string} run one per node, each Running and ready',
+  function (this: PodNetWorld, namespace: string, label: string) {
+    return this.verify(onePodPerNode(this.cluster, namespace, label));
+  },
+);
+
+Then(
+  'on every node \\/etc\\/cni\\/net.d holds {string}, and {string} sorts first',
+  function (this: PodNetWorld, entries: string, first: string) {
+    return this.verify(cniConfDir(this.cluster, entries.split(/,\s*/), first));
+  },
+);
+
+Then(
+  'on every node the Multus configuration {string} has type multus, name {string}, kubeconfig {string}, and delegates first to {string} with the plugins {string}',
+  function (this: PodNetWorld, file: string, name: string, kubeconfig: string, delegate: string, plugins: string) {
+    return this.verify(multusConfig(this.cluster, file, { name, kubeconfig, delegate, plugins: plugins.split(/,\s*/) }));
+  },
+);
+
+Then('on every node \\/opt\\/cni\\/bin holds the executables {string}', function (this: PodNetWorld, binaries: string) {
+  return this.verify(cniBinaries(this.cluster, binaries.split(/,\s*/)));
+});
+
+Then('the CustomResourceDefinitions {string} exist', function (this: PodNetWorld, names: string) {
+  return this.verify(crdsExist(this.cluster, names.split(/,\s*/)));
+});
+
+Then('neither eth2 nor eth1 of the node carried any of the ICMP', function (this: PodNetWorld) {
+  const seen = lastSecondaryPing(this);
+  const icmp = [PARENT, 'eth1'].map(
+    (iface) =>
+      `${iface}: ${(seen.captured[iface] ?? []).filter((packet) => packet.proto === 'ICMP' && [packet.src, packet.dst].includes(seen.to)).length}`,
+  );
+  return this.verify(
+    verdict(
+      icmp.every((row) => row.endsWith(': 0')),
+      `no ICMP to or from ${seen.to} on the node's ${PARENT} or eth1`,
+      icmp.join(', '),
+    ),
+  );
+});
