@@ -81,5 +81,5 @@ export async function startApiServer(state: LabState): Promise<number | undefine
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  return whenReady(child, { marker: 'ACCEPT', timeoutMs: 10_000, what: 'the API server stand-in' });
+  return whenReady(child, { marker: 'ACCEPT', timeoutMs: 30_000, what: 'the API server stand-in' });
 }

@@ -79,7 +79,8 @@ function inPodUts(pod: LabPod, argv: string[]): string[] {
   return ['unshare', '--uts', 'sh', '-c', `hostname ${pod.name} && exec ${quoted}`];
 }
 
-const INIT_WAIT_MS = 20_000;
+// Over as soon as redis-0 answers; long enough for a loaded two-core machine.
+const INIT_WAIT_MS = 60_000;
 
 /** The init container: until the master answers PING by its DNS name (bounded), as the manifest's loop does. */
 async function waitForMaster(pod: LabPod, containerLog: string): Promise<boolean> {
