@@ -63,12 +63,54 @@ describe('BIRD show route', () => {
     assert.equal(routes[2]!.asPath, 'AS65001i');
   });
 
-  it('skips the attributes of show route all', () => {
+  it('reads the attributes of show route all as belonging to the route above (and nothing else)', () => {
     assert.deepEqual(parseBirdRoutes(fixture('bird-show-route-all.txt')), parseBirdRoutes(fixture('bird-show-route.txt')));
+    assert.deepEqual(
+      parseBirdRoutes(fixture('netns-bird2-show-route-all-v4-v6.txt')),
+      parseBirdRoutes(fixture('netns-bird2-show-route-v4-v6.txt')),
+    );
   });
 
-  it('refuses a line it does not understand', () => {
-    assertParseError(() => parseBirdRoutes('Table master4:\n10.0.0.0/8 ??? nonsense\n'), /bird show route/);
+  it('BIRD 2, IPv4 and IPv6 tables: device next hops, a recursive iBGP route with its peer, blackholes', () => {
+    const routes = parseBirdRoutes(fixture('netns-bird2-show-route-v4-v6.txt'));
+    assert.equal(routes.length, 8);
+    const kernel = routes.find((route) => route.prefix === 'fd00:99::/64');
+    assert.deepEqual([kernel?.type, kernel?.protocol, kernel?.nextHops], ['unicast', 'k6', [{ iface: 'eth0' }]]);
+    const bgp6 = routes.find((route) => route.prefix === 'fd00:168:2::/122');
+    assert.deepEqual(bgp6?.nextHops, [{ via: 'fd00:10::2', iface: 'eth0' }]);
+    assert.equal(bgp6?.from, '10.10.10.2');
+    assert.equal(bgp6?.asPath, 'i');
+    assert.equal(bgp6?.preference, 100);
+    assert.deepEqual(parseBirdRoutes(fixture('netns-bird2-show-route-table-master6.txt')), routes.slice(4));
+  });
+
+  it('BIRD 1.6 as calico-node prints it (T3-09): inline via and dev, (100/0), (100/?), (100/-), [i], [AS65001?]', () => {
+    const routes = parseBirdRoutes(fixture('calico-bird16-show-route.handwritten.txt'));
+    assert.deepEqual(
+      routes.map((r) => [r.prefix, r.type, r.protocol, r.best, r.preference, r.igpMetric, r.asPath]),
+      [
+        ['0.0.0.0/0', 'unicast', 'kernel1', true, 10, undefined, undefined],
+        ['192.168.36.64/26', 'unicast', 'Mesh_172_18_0_4', true, 100, '0', 'i'],
+        ['192.168.36.64/26', 'unicast', 'Node_10_10_10_1', false, 100, '?', 'AS65001?'],
+        ['192.168.36.64/26', 'unreachable', 'Mesh_172_18_0_5', false, 100, '-', 'i'],
+        ['192.168.69.128/26', 'blackhole', 'static1', true, 200, undefined, undefined],
+        ['192.168.69.128/26', 'blackhole', 'kernel1', false, 10, undefined, undefined],
+        ['192.168.69.128/32', 'unicast', 'direct1', true, 240, undefined, undefined],
+        ['192.168.69.129/32', 'unicast', 'kernel1', true, 10, undefined, undefined],
+        ['172.18.0.0/16', 'unicast', 'direct1', true, 240, undefined, undefined],
+      ],
+    );
+    assert.deepEqual(routes[1]?.nextHops, [{ via: '172.18.0.4', iface: 'eth0' }]);
+    assert.equal(routes[2]?.from, '10.10.10.1');
+    assert.deepEqual(routes[7]?.nextHops, [{ iface: 'cali3f1b2c4d5e6' }]);
+  });
+
+  it('refuses a line it does not understand, naming it', () => {
+    assertParseError(() => parseBirdRoutes('Table master4:\n10.0.0.0/8 ??? nonsense\n'), /bird show route/, /line 2/);
+    assertParseError(() => parseBirdRoutes(fixture('netns-bird2-show-route-count.txt')), /line 2/);
+    assertParseError(() => parseBirdRoutes('BIRD 2.0.12 ready.\n\tvia 10.0.0.1 on eth0\n'), /before any route/);
+    assertParseError(() => parseBirdRoutes('10.0.0.0/8 unicast [static1 10:00:00] * (200) [AS1x]\n'), /line 1/);
+    assertParseError(() => parseBirdRoutes('10.0.0.0/8 unicast [static1 10:00:00] * (200/x)\n'), /line 1/);
   });
 });
 
