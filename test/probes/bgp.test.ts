@@ -6,6 +6,7 @@ import {
   parseFrrBgpRoutes,
   parseFrrBgpSummary,
   parseFrrIpRoutes,
+  parseFrrNeighbors,
   parseFrrPrefixPaths,
 } from '../../support/probes/parse/frr.ts';
 import { assertParseError, fixture } from './helpers.ts';
@@ -178,5 +179,64 @@ describe('FRR neighbours JSON', () => {
       ['10.10.10.11', 'Established', 65010, true, true],
       ['10.10.10.12', 'Established', 65010, true, true],
     ]);
+  });
+});
+
+describe('FRR JSON of neighbouring commands and IPv6 (FRR 8.4.4)', () => {
+  it('show bgp summary json with IPv4 and IPv6 families; show ip bgp summary json reads the same', () => {
+    const summary = parseFrrBgpSummary(fixture('netns-frr-bgp-summary-dual.json'));
+    assert.equal(summary.routerId, '10.10.10.1');
+    assert.equal(summary.localAs, 65001);
+    assert.deepEqual(
+      summary.peers.map((peer) => [peer.address, peer.state, peer.remoteAs]),
+      [
+        ['10.10.10.2', 'Established', 65010],
+        ['fd00:10::2', 'Established', 65010],
+      ],
+    );
+    assert.equal(summary.peers[0]?.prefixesReceived, 2);
+    assert.deepEqual(
+      parseFrrBgpSummary(fixture('netns-frr-ip-bgp-summary.json')).peers.map((peer) => peer.address),
+      ['10.10.10.2', 'fd00:10::2'],
+    );
+  });
+
+  it('refuses the one-family summary (no wrapper) and the per-VRF summary instead of reading "no peers"', () => {
+    for (const file of ['netns-frr-bgp-ipv4-unicast-summary.json', 'netns-frr-bgp-ipv6-unicast-summary.json'])
+      assertParseError(() => parseFrrBgpSummary(fixture(file)), /one address family/);
+    assertParseError(() => parseFrrBgpSummary(fixture('netns-frr-bgp-vrf-all-summary.json')), /"default" is not an address family/);
+  });
+
+  it('show ip route json: a recursive next hop and the one resolving it are one path', () => {
+    const rib = parseFrrIpRoutes(fixture('netns-frr-ip-route-recursive.json'));
+    const bgp = rib.find((route) => route.prefix === '192.168.2.0/26');
+    assert.deepEqual([bgp?.protocol, bgp?.installed, bgp?.nextHops, bgp?.resolvedVia], ['bgp', true, ['10.20.0.5'], ['10.10.10.2']]);
+    const paths = parseFrrBgpRoutes(fixture('netns-frr-bgp-ipv4-recursive.json')).filter((route) => route.prefix === '192.168.2.0/26');
+    assert.equal(paths.length, bgp?.nextHops.length, 'as many installed next hops as BGP paths');
+    assert.deepEqual(parseFrrPrefixPaths(fixture('netns-frr-bgp-prefix-recursive.json'))[0]?.nextHops, ['10.20.0.5']);
+    assert.deepEqual(
+      parseFrrBgpRoutes(fixture('netns-frr-bgp-neighbor-routes-recursive.json')).map((route) => route.prefix),
+      ['192.168.2.0/26', '192.168.3.0/26'],
+    );
+    assert.ok(parseFrrAdvertisedRoutes(fixture('netns-frr-bgp-neighbor-advertised-routes-dual.json')).includes('172.20.0.0/24'));
+  });
+
+  it('IPv6: a path has one global next hop and its link-local one; zebra installs the link-local', () => {
+    for (const file of ['netns-frr-bgp-ipv6.json', 'netns-frr-bgp-ipv6-neighbor-routes.json']) {
+      const [path] = parseFrrBgpRoutes(fixture(file));
+      assert.deepEqual(path?.nextHops, ['fd00:20::5'], file);
+      assert.match(path?.linkLocalNextHop ?? '', /^fe80::/);
+    }
+    const route = parseFrrIpRoutes(fixture('netns-frr-ipv6-route.json')).find((entry) => entry.prefix === 'fd00:168:2::/122');
+    assert.equal(route?.nextHops.length, 1);
+    assert.match(route?.nextHops[0] ?? '', /^fe80::/);
+  });
+
+  it('refuses JSON of another command', () => {
+    assertParseError(() => parseFrrBgpRoutes(fixture('netns-frr-bgp-summary-dual.json')), /no "routes" object/);
+    assertParseError(() => parseFrrIpRoutes(fixture('netns-frr-bgp-summary-dual.json')), /is not a prefix/);
+    assertParseError(() => parseFrrPrefixPaths(fixture('netns-frr-bgp-summary-dual.json')), /"paths" list/);
+    assertParseError(() => parseFrrAdvertisedRoutes(fixture('netns-frr-bgp-ipv6.json')), /advertisedRoutes/);
+    assert.equal(parseFrrNeighbors(fixture('netns-frr-bgp-neighbors-dual.json')).length, 2);
   });
 });
