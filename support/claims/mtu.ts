@@ -80,7 +80,7 @@ export async function podMtuFollowsHost(cluster: Cluster, pod: PodInfo, overhead
   const eth0 = interfaceNamed(inPod.value, 'eth0')?.mtu;
   const smallest = smallestHostMtu(onNode.value);
   const hosts = onNode.value
-    .filter((iface) => iface.up && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== 'vxlan.calico')
+    .filter((iface) => iface.operUp && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== 'vxlan.calico')
     .map((iface) => `${iface.name} ${iface.mtu}`);
   return verdict(
     smallest !== undefined && eth0 === smallest - overhead,

@@ -8,7 +8,7 @@ import type { Verdict } from '../evidence.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import { runProbe } from '../probes/commands.ts';
 import type { Observation } from '../probes/observation.ts';
-import { parseIptablesRules } from '../probes/parse/iptables-rules.ts';
+import { parseIptablesRules } from '../probes/parse/iptables.ts';
 import type { PingResult } from '../probes/parse/ping.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
@@ -23,11 +23,16 @@ export async function natOutgoingRuleOnEveryNode(cluster: Cluster): Promise<Verd
   const seen = await Promise.all(
     nodes.map(async (node) => ({
       node: node.name,
-      rules: await runProbe(cluster, nodeTarget(node.name), ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], parseIptablesRules),
+      rules: await runProbe(
+        cluster,
+        nodeTarget(node.name),
+        ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'],
+        (text) => parseIptablesRules(text).rules,
+      ),
     })),
   );
   const findings = seen.flatMap(({ node, rules }) => {
-    const masquerade = rules.value.filter((rule) => rule.target === 'MASQUERADE');
+    const masquerade = rules.value.filter((rule) => rule.jump === 'MASQUERADE');
     const exact = masquerade.some(
       (rule) =>
         rule.sets.some((set) => set.name === MASQ_SET && set.direction === 'src' && !set.negated) &&
@@ -36,7 +41,7 @@ export async function natOutgoingRuleOnEveryNode(cluster: Cluster): Promise<Verd
     const loose = masquerade.filter((rule) => !rule.sets.some((set) => set.name === ALL_SET && set.negated));
     return [
       ...(exact ? [] : [`${node}: no MASQUERADE for source ${MASQ_SET} and destination not in ${ALL_SET}`]),
-      ...loose.map((rule) => `${node}: MASQUERADE without the ${ALL_SET} exclusion: ${rule.words.join(' ')}`),
+      ...loose.map((rule) => `${node}: MASQUERADE without the ${ALL_SET} exclusion: ${rule.text}`),
     ];
   });
   return verdict(

@@ -260,9 +260,13 @@ export async function vxlanDeviceShape(cluster: Cluster, vni: number, port: numb
   );
 }
 
-/** L06-07, L18-04: the smallest MTU of a node's up host interfaces (Felix's mtuIfacePattern). */
-export function smallestHostMtu(list: { name: string; up: boolean; mtu: number }[]): number | undefined {
-  const mtus = list.filter((iface) => iface.up && MTU_IFACE_PATTERN.test(iface.name)).map((iface) => iface.mtu);
+/**
+ * L06-07, L18-04: the smallest MTU of a node's oper-up host interfaces matching Felix's
+ * mtuIfacePattern. Felix's interface monitor skips an interface without IFF_RUNNING, so an
+ * admin-up interface with no carrier does not count.
+ */
+export function smallestHostMtu(list: { name: string; operUp: boolean; mtu: number }[]): number | undefined {
+  const mtus = list.filter((iface) => iface.operUp && MTU_IFACE_PATTERN.test(iface.name)).map((iface) => iface.mtu);
   return mtus.length ? Math.min(...mtus) : undefined;
 }
 

@@ -260,7 +260,8 @@ async function everyNodesNat(cluster: Cluster, chain?: string): Promise<NodeTabl
     nodes.map(async (node) => {
       const observation = await natRules(cluster, node.name, chain).catch((error: Error) => {
         // A node without the chain (kube-proxy absent there) prints an error: that is a finding about the node.
-        if (/No chain|does not exist/i.test(error.message)) return { value: { chains: [], rules: [] }, evidence: [] as ExecResult[] };
+        if (/No chain|does not exist/i.test(error.message))
+          return { value: { tables: [], chains: [], rules: [] }, evidence: [] as ExecResult[] };
         throw error;
       });
       return { node: node.name, listing: observation.value, evidence: observation.evidence };

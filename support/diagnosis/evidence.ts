@@ -93,10 +93,10 @@ async function viewOf(cluster: Cluster, node: NodeInfo, evidence: ExecResult[]):
     node,
     routes: table ?? [],
     interfaces: ifaces ?? [],
-    natRules: nat ?? [],
+    natRules: (nat ?? []).map((rule) => rule.text),
     proxyArp: arp ?? {},
     cniConfigs: cni ?? [],
-    natOutgoingRules: natOutgoing ?? [],
+    natOutgoingRules: (natOutgoing ?? []).map((rule) => rule.text),
     ...(neigh ? { vxlanNeighbours: neigh } : {}),
     ...(fdb ? { vxlanFdb: fdb } : {}),
   };

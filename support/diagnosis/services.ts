@@ -54,9 +54,9 @@ export function serviceCauses(evidence: ServiceEvidence): string[] {
           continue;
         }
         const masq = rules[0];
-        if (evidence.clusterCIDR && !(masq?.jump === 'KUBE-MARK-MASQ' && masq.sourceNegated && masq.source === evidence.clusterCIDR)) {
+        if (evidence.clusterCIDR && !(masq?.jump === 'KUBE-MARK-MASQ' && masq.notSource === evidence.clusterCIDR)) {
           causes.push(
-            `node ${node}: ${chain} marks ${masq?.jump === 'KUBE-MARK-MASQ' ? `traffic from ${masq.source ? `${masq.sourceNegated ? '! ' : ''}${masq.source}` : 'every source'}` : 'nothing'} for masquerade, not only clients outside ${evidence.clusterCIDR}: pods' connections would be SNATed`,
+            `node ${node}: ${chain} marks ${masq?.jump === 'KUBE-MARK-MASQ' ? `traffic from ${masq.notSource ? `! ${masq.notSource}` : (masq.source ?? 'every source')}` : 'nothing'} for masquerade, not only clients outside ${evidence.clusterCIDR}: pods' connections would be SNATed`,
           );
         }
         const jumps = rules.filter((rule) => rule.jump?.startsWith('KUBE-SEP-'));

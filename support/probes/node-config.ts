@@ -2,7 +2,8 @@
 import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
 import { runJsonProbe, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
-import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseIptablesRules, parseProxyArp } from './parse/node-config.ts';
+import { parseIptablesRules, type IptablesRule } from './parse/iptables.ts';
+import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseProxyArp } from './parse/node-config.ts';
 
 /** Interface → proxy ARP on, from `ip -4 netconf show` (one command, no shell loop over /proc). */
 export async function proxyArp(cluster: Cluster, target: ExecTarget): Promise<Observation<Record<string, boolean>>> {
@@ -10,8 +11,8 @@ export async function proxyArp(cluster: Cluster, target: ExecTarget): Promise<Ob
 }
 
 /** The rules of the nat table's POSTROUTING chain: where SNAT or MASQUERADE would rewrite pod traffic. */
-export async function natPostrouting(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
-  return runProbe(cluster, target, ['iptables', '-t', 'nat', '-S', 'POSTROUTING'], parseIptablesRules);
+export async function natPostrouting(cluster: Cluster, target: ExecTarget): Promise<Observation<IptablesRule[]>> {
+  return runProbe(cluster, target, ['iptables', '-t', 'nat', '-S', 'POSTROUTING'], (text) => parseIptablesRules(text).rules);
 }
 
 /** The CNI configurations in /etc/cni/net.d, first (the one the runtime uses) first. */
@@ -30,6 +31,6 @@ export async function cniExecutables(cluster: Cluster, target: ExecTarget): Prom
 }
 
 /** The rules of Felix's natOutgoing chain, cali-nat-outgoing (absent chain: the command fails). */
-export async function natOutgoingChain(cluster: Cluster, target: ExecTarget): Promise<Observation<string[]>> {
-  return runProbe(cluster, target, ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], parseIptablesRules);
+export async function natOutgoingChain(cluster: Cluster, target: ExecTarget): Promise<Observation<IptablesRule[]>> {
+  return runProbe(cluster, target, ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'], (text) => parseIptablesRules(text).rules);
 }

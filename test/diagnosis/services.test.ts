@@ -50,7 +50,7 @@ test('a ready endpoint without a jump, a stale jump, a missing chain, masquerade
     slices: [sliceOf([ips[0] as string, '192.168.9.9'])],
     tables: [
       { node: 'n1', listing },
-      { node: 'n2', listing: { chains: [], rules: [] } },
+      { node: 'n2', listing: { tables: [], chains: [], rules: [] } },
     ],
     clusterCIDR: '10.244.0.0/16',
   });

@@ -6,6 +6,7 @@ import {
   parseFrrBgpRoutes,
   parseFrrBgpSummary,
   parseFrrIpRoutes,
+  parseFrrNeighbors,
   parseFrrPrefixPaths,
 } from '../../support/probes/parse/frr.ts';
 import { assertParseError, fixture } from './helpers.ts';
@@ -63,12 +64,54 @@ describe('BIRD show route', () => {
     assert.equal(routes[2]!.asPath, 'AS65001i');
   });
 
-  it('skips the attributes of show route all', () => {
+  it('reads the attributes of show route all as belonging to the route above (and nothing else)', () => {
     assert.deepEqual(parseBirdRoutes(fixture('bird-show-route-all.txt')), parseBirdRoutes(fixture('bird-show-route.txt')));
+    assert.deepEqual(
+      parseBirdRoutes(fixture('netns-bird2-show-route-all-v4-v6.txt')),
+      parseBirdRoutes(fixture('netns-bird2-show-route-v4-v6.txt')),
+    );
   });
 
-  it('refuses a line it does not understand', () => {
-    assertParseError(() => parseBirdRoutes('Table master4:\n10.0.0.0/8 ??? nonsense\n'), /bird show route/);
+  it('BIRD 2, IPv4 and IPv6 tables: device next hops, a recursive iBGP route with its peer, blackholes', () => {
+    const routes = parseBirdRoutes(fixture('netns-bird2-show-route-v4-v6.txt'));
+    assert.equal(routes.length, 8);
+    const kernel = routes.find((route) => route.prefix === 'fd00:99::/64');
+    assert.deepEqual([kernel?.type, kernel?.protocol, kernel?.nextHops], ['unicast', 'k6', [{ iface: 'eth0' }]]);
+    const bgp6 = routes.find((route) => route.prefix === 'fd00:168:2::/122');
+    assert.deepEqual(bgp6?.nextHops, [{ via: 'fd00:10::2', iface: 'eth0' }]);
+    assert.equal(bgp6?.from, '10.10.10.2');
+    assert.equal(bgp6?.asPath, 'i');
+    assert.equal(bgp6?.preference, 100);
+    assert.deepEqual(parseBirdRoutes(fixture('netns-bird2-show-route-table-master6.txt')), routes.slice(4));
+  });
+
+  it('BIRD 1.6 as calico-node prints it (T3-09): inline via and dev, (100/0), (100/?), (100/-), [i], [AS65001?]', () => {
+    const routes = parseBirdRoutes(fixture('calico-bird16-show-route.handwritten.txt'));
+    assert.deepEqual(
+      routes.map((r) => [r.prefix, r.type, r.protocol, r.best, r.preference, r.igpMetric, r.asPath]),
+      [
+        ['0.0.0.0/0', 'unicast', 'kernel1', true, 10, undefined, undefined],
+        ['192.168.36.64/26', 'unicast', 'Mesh_172_18_0_4', true, 100, '0', 'i'],
+        ['192.168.36.64/26', 'unicast', 'Node_10_10_10_1', false, 100, '?', 'AS65001?'],
+        ['192.168.36.64/26', 'unreachable', 'Mesh_172_18_0_5', false, 100, '-', 'i'],
+        ['192.168.69.128/26', 'blackhole', 'static1', true, 200, undefined, undefined],
+        ['192.168.69.128/26', 'blackhole', 'kernel1', false, 10, undefined, undefined],
+        ['192.168.69.128/32', 'unicast', 'direct1', true, 240, undefined, undefined],
+        ['192.168.69.129/32', 'unicast', 'kernel1', true, 10, undefined, undefined],
+        ['172.18.0.0/16', 'unicast', 'direct1', true, 240, undefined, undefined],
+      ],
+    );
+    assert.deepEqual(routes[1]?.nextHops, [{ via: '172.18.0.4', iface: 'eth0' }]);
+    assert.equal(routes[2]?.from, '10.10.10.1');
+    assert.deepEqual(routes[7]?.nextHops, [{ iface: 'cali3f1b2c4d5e6' }]);
+  });
+
+  it('refuses a line it does not understand, naming it', () => {
+    assertParseError(() => parseBirdRoutes('Table master4:\n10.0.0.0/8 ??? nonsense\n'), /bird show route/, /line 2/);
+    assertParseError(() => parseBirdRoutes(fixture('netns-bird2-show-route-count.txt')), /line 2/);
+    assertParseError(() => parseBirdRoutes('BIRD 2.0.12 ready.\n\tvia 10.0.0.1 on eth0\n'), /before any route/);
+    assertParseError(() => parseBirdRoutes('10.0.0.0/8 unicast [static1 10:00:00] * (200) [AS1x]\n'), /line 1/);
+    assertParseError(() => parseBirdRoutes('10.0.0.0/8 unicast [static1 10:00:00] * (200/x)\n'), /line 1/);
   });
 });
 
@@ -136,5 +179,64 @@ describe('FRR neighbours JSON', () => {
       ['10.10.10.11', 'Established', 65010, true, true],
       ['10.10.10.12', 'Established', 65010, true, true],
     ]);
+  });
+});
+
+describe('FRR JSON of neighbouring commands and IPv6 (FRR 8.4.4)', () => {
+  it('show bgp summary json with IPv4 and IPv6 families; show ip bgp summary json reads the same', () => {
+    const summary = parseFrrBgpSummary(fixture('netns-frr-bgp-summary-dual.json'));
+    assert.equal(summary.routerId, '10.10.10.1');
+    assert.equal(summary.localAs, 65001);
+    assert.deepEqual(
+      summary.peers.map((peer) => [peer.address, peer.state, peer.remoteAs]),
+      [
+        ['10.10.10.2', 'Established', 65010],
+        ['fd00:10::2', 'Established', 65010],
+      ],
+    );
+    assert.equal(summary.peers[0]?.prefixesReceived, 2);
+    assert.deepEqual(
+      parseFrrBgpSummary(fixture('netns-frr-ip-bgp-summary.json')).peers.map((peer) => peer.address),
+      ['10.10.10.2', 'fd00:10::2'],
+    );
+  });
+
+  it('refuses the one-family summary (no wrapper) and the per-VRF summary instead of reading "no peers"', () => {
+    for (const file of ['netns-frr-bgp-ipv4-unicast-summary.json', 'netns-frr-bgp-ipv6-unicast-summary.json'])
+      assertParseError(() => parseFrrBgpSummary(fixture(file)), /one address family/);
+    assertParseError(() => parseFrrBgpSummary(fixture('netns-frr-bgp-vrf-all-summary.json')), /"default" is not an address family/);
+  });
+
+  it('show ip route json: a recursive next hop and the one resolving it are one path', () => {
+    const rib = parseFrrIpRoutes(fixture('netns-frr-ip-route-recursive.json'));
+    const bgp = rib.find((route) => route.prefix === '192.168.2.0/26');
+    assert.deepEqual([bgp?.protocol, bgp?.installed, bgp?.nextHops, bgp?.resolvedVia], ['bgp', true, ['10.20.0.5'], ['10.10.10.2']]);
+    const paths = parseFrrBgpRoutes(fixture('netns-frr-bgp-ipv4-recursive.json')).filter((route) => route.prefix === '192.168.2.0/26');
+    assert.equal(paths.length, bgp?.nextHops.length, 'as many installed next hops as BGP paths');
+    assert.deepEqual(parseFrrPrefixPaths(fixture('netns-frr-bgp-prefix-recursive.json'))[0]?.nextHops, ['10.20.0.5']);
+    assert.deepEqual(
+      parseFrrBgpRoutes(fixture('netns-frr-bgp-neighbor-routes-recursive.json')).map((route) => route.prefix),
+      ['192.168.2.0/26', '192.168.3.0/26'],
+    );
+    assert.ok(parseFrrAdvertisedRoutes(fixture('netns-frr-bgp-neighbor-advertised-routes-dual.json')).includes('172.20.0.0/24'));
+  });
+
+  it('IPv6: a path has one global next hop and its link-local one; zebra installs the link-local', () => {
+    for (const file of ['netns-frr-bgp-ipv6.json', 'netns-frr-bgp-ipv6-neighbor-routes.json']) {
+      const [path] = parseFrrBgpRoutes(fixture(file));
+      assert.deepEqual(path?.nextHops, ['fd00:20::5'], file);
+      assert.match(path?.linkLocalNextHop ?? '', /^fe80::/);
+    }
+    const route = parseFrrIpRoutes(fixture('netns-frr-ipv6-route.json')).find((entry) => entry.prefix === 'fd00:168:2::/122');
+    assert.equal(route?.nextHops.length, 1);
+    assert.match(route?.nextHops[0] ?? '', /^fe80::/);
+  });
+
+  it('refuses JSON of another command', () => {
+    assertParseError(() => parseFrrBgpRoutes(fixture('netns-frr-bgp-summary-dual.json')), /no "routes" object/);
+    assertParseError(() => parseFrrIpRoutes(fixture('netns-frr-bgp-summary-dual.json')), /is not a prefix/);
+    assertParseError(() => parseFrrPrefixPaths(fixture('netns-frr-bgp-summary-dual.json')), /"paths" list/);
+    assertParseError(() => parseFrrAdvertisedRoutes(fixture('netns-frr-bgp-ipv6.json')), /advertisedRoutes/);
+    assert.equal(parseFrrNeighbors(fixture('netns-frr-bgp-neighbors-dual.json')).length, 2);
   });
 });

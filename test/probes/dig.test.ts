@@ -63,3 +63,45 @@ describe('parseDig', () => {
     assertParseError(() => parseSrvData('0 33 redis-0.'), /SRV data/);
   });
 });
+
+describe('dig 9.18 with neighbouring options, IPv6 and TCP (issue 24)', () => {
+  it('an IPv6 server, an AAAA answer, +tcp, +nocmd, TXT and two A records read as the default output', () => {
+    const aaaa = parseDig(fixture('netns-dig-ipv6-server-aaaa.txt'));
+    assert.deepEqual(aaaa.server, { address: '::1', port: 53 });
+    assert.deepEqual(
+      aaaa.answers.map((record) => [record.type, record.data]),
+      [['AAAA', 'fd00:96::b8']],
+    );
+    for (const file of ['netns-dig-tcp.txt', 'netns-dig-nocmd.txt']) {
+      const result = parseDig(fixture(file));
+      assert.equal(result.status, 'NOERROR', file);
+      assert.deepEqual(addressesOf(result), ['10.96.223.184'], file);
+    }
+    assert.deepEqual(addressesOf(parseDig(fixture('netns-dig-two-a.txt'))).sort(), ['192.168.1.5', '192.168.2.6']);
+    assert.equal(parseDig(fixture('netns-dig-txt.txt')).answers[0]?.data, '"\\"a" "b"');
+  });
+
+  it('+multiline: a record continued in parentheses is one record, its comments dropped', () => {
+    const soa = parseDig(fixture('netns-dig-multiline-soa.txt'));
+    assert.deepEqual(soa.answers, [
+      {
+        name: 'cluster.local.',
+        ttl: 30,
+        class: 'IN',
+        type: 'SOA',
+        data: 'ns.dns.cluster.local. hostmaster.cluster.local. 1764000000 7200 1800 86400 30',
+      },
+    ]);
+    const nx = parseDig(fixture('netns-dig-multiline-nxdomain.txt'));
+    assert.equal(nx.status, 'NXDOMAIN');
+    assert.equal(nx.authority[0]?.type, 'SOA');
+  });
+
+  it('refuses outputs without dig comments or with records it cannot read, naming the line', () => {
+    assertParseError(() => parseDig(fixture('netns-dig-short.txt')), /not the output of dig/);
+    assertParseError(() => parseDig(fixture('netns-dig-noall-answer.txt')), /not the output of dig/);
+    assertParseError(() => parseDig(fixture('netns-dig-nocomments.txt')), /outside its section/, /line 5/);
+    assertParseError(() => parseDig(fixture('netns-dig-nottlid.txt')), /<name> <ttl> <class> <type> <data>/);
+    assertParseError(() => parseDig(fixture('netns-dig-multiline-soa.txt').replace(/\t+\)\n/, '')), /closing parenthesis/);
+  });
+});

@@ -35,3 +35,28 @@ describe('DNS in tcpdump summaries', () => {
     assert.deepEqual(dnsQueriesOf(packets), []);
   });
 });
+
+describe('DNS over TCP and IPv6 in tcpdump summaries (issue 24)', () => {
+  it('reads a query and its answer carried in TCP segments, over IPv4 and IPv6, beside UDP over IPv6', () => {
+    const packets = parseTcpdump(fixture('netns-tcpdump-dns-tcp-ipv4-ipv6.txt'));
+    assert.deepEqual(
+      dnsQueriesOf(packets).map((query) => `${query.id} ${query.type} ${query.name} ${query.from} → ${query.to}`),
+      [
+        '895 A nginx-service.default.svc.cluster.local. 127.0.0.1 → 127.0.0.1',
+        '19990 AAAA nginx-service.default.svc.cluster.local. ::1 → ::1',
+        '24344 A no-such.default.svc.cluster.local. ::1 → ::1',
+      ],
+    );
+    assert.deepEqual(
+      dnsResponsesOf(packets).map((response) => `${response.id} ${response.rcode} ${response.answers}`),
+      ['895 NOERROR 1', '19990 NOERROR 1', '24344 NXDOMAIN 0'],
+    );
+  });
+
+  it('refuses a message of port 53 it cannot read', () => {
+    const packets = parseTcpdump('11:27:09.239652 IP 127.0.0.1.44139 > 127.0.0.1.53: Flags [P.], seq 1:83, ack 1, win 64, length 82\n');
+    assert.throws(() => dnsQueriesOf(packets), /did not decode as DNS/);
+    const udp = parseTcpdump('11:27:10.148315 IP6 ::1.45544 > ::1.53: 24344+ [1au] A?\n');
+    assert.throws(() => dnsQueriesOf(udp), /neither a DNS query nor a response/);
+  });
+});

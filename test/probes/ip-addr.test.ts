@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseIpAddr, type Interface } from '../../support/probes/parse/ip-addr.ts';
+import { smallestHostMtu } from '../../support/claims/overlay.ts';
 import { assertParseError, fixture, without } from './helpers.ts';
 
 function byName(interfaces: Interface[], name: string): Interface {
@@ -162,4 +163,23 @@ describe('parseIpAddr on the node side of the netns lab', () => {
     assert.ok(noCarrier.flags.includes('NO-CARRIER'));
     assert.equal(down.peerIndex, undefined);
   });
+});
+
+it('oper-up as the kernel sets IFF_RUNNING: an admin-up veth without carrier is not up; the smallest host MTU ignores it (T3-14)', () => {
+  for (const file of ['netns-node-ip-addr-no-carrier.json', 'netns-node-ip-addr-no-carrier.txt']) {
+    const list = parseIpAddr(fixture(file));
+    const byName = (name: string) => list.find((iface) => iface.name === name);
+    assert.equal(byName('eth1')?.up, true, file);
+    assert.equal(byName('eth1')?.operUp, false, file);
+    assert.equal(byName('eth1')?.operState, 'LOWERLAYERDOWN');
+    assert.equal(byName('eth2')?.operUp, false);
+    assert.equal(byName('eth0')?.operUp, true);
+    assert.equal(byName('vxlan.calico')?.operUp, true, 'state UNKNOWN with LOWER_UP is oper-up');
+    assert.equal(byName('lo')?.operUp, true);
+    assert.equal(smallestHostMtu(list), 1500, 'eth1 (1280, no carrier) and eth2 (1300, down) do not count');
+  }
+  assertParseError(
+    () => parseIpAddr('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    vxlan id 4096 local 10.0.0.1\n'),
+    /line 2/,
+  );
 });

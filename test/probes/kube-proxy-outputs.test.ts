@@ -15,16 +15,16 @@ test("iptables -S: the course's KUBE-SERVICES rule for nginx-service", () => {
   assert.equal(rule?.destination, '10.96.204.67/32');
   assert.equal(rule?.protocol, 'tcp');
   assert.equal(rule?.comment, 'default/nginx-service:http cluster IP');
-  assert.equal(rule?.dport, 80);
+  assert.equal(rule?.dport, '80');
   assert.equal(rule?.jump, 'KUBE-SVC-6IM33IEVEEV7U3GP');
 });
 
 test('iptables -S on a lab node: the Service chain, negated source, probability as iptables prints it', () => {
   const listing = parseIptablesRules(output('netns-node-iptables-nat-S-kube-svc.txt'));
-  assert.deepEqual(listing.chains, ['KUBE-SVC-6IM33IEVEEV7U3GP']);
+  assert.deepEqual(listing.chains, [{ name: 'KUBE-SVC-6IM33IEVEEV7U3GP' }]);
   const [masq, first, last] = listing.rules;
-  assert.equal(masq?.source, '192.168.0.0/16');
-  assert.equal(masq?.sourceNegated, true);
+  assert.equal(masq?.notSource, '192.168.0.0/16');
+  assert.equal(masq?.source, undefined);
   assert.equal(masq?.jump, 'KUBE-MARK-MASQ');
   assert.equal(first?.probability, '0.50000000000');
   assert.match(first?.comment ?? '', /^default\/nginx-service:http -> 192\.168\.\d+\.\d+:80$/);
@@ -48,7 +48,7 @@ test('iptables-save -c: counters per rule', () => {
   const dnat = listing.rules.filter((rule) => rule.jump === 'DNAT');
   assert.ok(dnat.length > 0);
   assert.ok(dnat.every((rule) => typeof rule.packets === 'number' && typeof rule.bytes === 'number'));
-  assert.ok(listing.chains.includes('KUBE-SERVICES'));
+  assert.ok(listing.chains.some((chain) => chain.name === 'KUBE-SERVICES' && chain.table === 'nat'));
 });
 
 test('iptables: quoted words keep their spaces and escaped quotes; a stray line is a ParseError', () => {
@@ -101,4 +101,37 @@ test('nginx access log (combined): the client address of each request; other lin
   assert.match(lines[0]?.remoteAddr ?? '', /^192\.168\./);
   assert.equal(lines[0]?.request, 'get');
   assert.equal(lines[0]?.status, 400);
+});
+
+test('conntrack -L of IPv4 and IPv6 flows, with and without -o extended, counters, ids and timestamps', () => {
+  const plain = parseConntrack(output('netns-conntrack-L-v4-v6.txt'));
+  const extended = parseConntrack(output('netns-conntrack-L-o-extended.txt'));
+  assert.deepEqual(
+    extended.map((entry) => entry.protocol),
+    plain.map((entry) => entry.protocol),
+  );
+  assert.deepEqual(
+    extended.map((entry) => entry.family),
+    plain.map((entry) => (entry.original.src.includes(':') ? 'ipv6' : 'ipv4')),
+  );
+  assert.deepEqual([...new Set(plain.map((entry) => entry.protocol))].sort(), ['icmp', 'icmpv6', 'tcp', 'udp']);
+  const tcp6 = plain.find((entry) => entry.protocol === 'tcp' && entry.original.src === '::1');
+  assert.equal(tcp6?.state, 'TIME_WAIT');
+  assert.equal(tcp6?.reply.sport, 8081);
+  for (const file of ['netns-conntrack-L-o-extended-id-acct.txt', 'netns-conntrack-L-o-ktimestamp-acct.txt']) {
+    const entries = parseConntrack(output(file));
+    assert.equal(entries.length, 6, file);
+    assert.ok(entries.every((entry) => typeof entry.original.packets === 'number'));
+  }
+  const [v6] = parseConntrack(output('netns-conntrack-L-f-ipv6-p-tcp.txt'));
+  assert.equal(v6?.original.dport, 8081);
+  assert.equal(parseConntrack(output('netns-conntrack-L-p-tcp-orig-dst.txt'))[0]?.original.dport, 8080);
+  for (const bad of [
+    'ipv4     2 tcp      6 118 TIME_WAIT src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1 frob=1 use=1',
+    'ipv4     10 tcp      6 118 src=1.2.3.4 dst=1.2.3.5 src=1.2.3.5 dst=1.2.3.4',
+    'tcp 6 118 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=x dport=2 src=1.2.3.5 dst=1.2.3.4',
+    'tcp 6 118 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 [ASSURED] src=1.2.3.5 dst=1.2.3.4',
+    'tcp 6 118 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2',
+  ])
+    assert.throws(() => parseConntrack(`${bad}\n`), /conntrack: .*line 1/);
 });

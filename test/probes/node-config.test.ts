@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  parseCniConfigFiles,
-  parseCniPluginTypes,
-  parseExecutables,
-  parseIptablesRules,
-  parseProxyArp,
-} from '../../support/probes/parse/node-config.ts';
+import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseProxyArp } from '../../support/probes/parse/node-config.ts';
 import { parseRouteRefusal } from '../../support/probes/parse/route-refusal.ts';
 import { parseIpRoutes } from '../../support/probes/parse/ip-route.ts';
 import { mostSpecific } from '../../support/probes/routes.ts';
@@ -21,14 +15,6 @@ test('proxy ARP per interface: JSON and text give the same answer, cali interfac
   assert.equal(cali.length, 4);
   assert.ok(cali.every(([, on]) => on));
   assertParseError(() => parseProxyArp('inet eth0 forwarding on'), /proxy_neigh/);
-});
-
-test('NAT rules: the -A lines of iptables -S, none on a clean lab node', () => {
-  assert.deepEqual(parseIptablesRules(fixture('netns-node-iptables-nat-postrouting.txt')), []);
-  assert.deepEqual(parseIptablesRules('-P POSTROUTING ACCEPT\n-A POSTROUTING -s 192.168.0.0/16 -j MASQUERADE\n'), [
-    '-A POSTROUTING -s 192.168.0.0/16 -j MASQUERADE',
-  ]);
-  assertParseError(() => parseIptablesRules('Chain POSTROUTING (policy ACCEPT)'), /iptables -S/);
 });
 
 test('CNI: the configurations in order, the plugins a conflist names, the executables', () => {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { layers, parseTcpdumpVerbose } from '../../support/probes/parse/tcpdump-verbose.ts';
 import { ParseError } from '../../support/probes/parse/errors.ts';
 import { fixture as output } from './helpers.ts';
+
+const fixture = output;
 
 test('VXLAN between subnets: the outer UDP header, the VNI, and the pods’ ICMP inside; plain ICMP within a subnet', () => {
   const packets = parseTcpdumpVerbose(output('netns-overlay-tcpdump-vv-eth1.txt'));
@@ -54,4 +56,41 @@ test('a header without its addresses is refused', () => {
       ),
     ParseError,
   );
+});
+
+describe('tcpdump -vv with IPv6 (issue 24)', () => {
+  it('an IPv6 packet is a packet of its own, its header read (hop limit, next header, length), beside IPv4 ones', () => {
+    const packets = parseTcpdumpVerbose(fixture('netns-tcpdump-vv-ipv6-ipv4-dns-icmp.txt'));
+    assert.equal(packets.length, 12);
+    assert.deepEqual(
+      packets.slice(0, 8).map((packet) => [packet.ip.version, packet.ip.proto, packet.src, packet.dstPort]),
+      [
+        [6, 'UDP', '::1', 53],
+        [6, 'UDP', '::1', 50215],
+        [4, 'UDP', '127.0.0.1', 53],
+        [4, 'UDP', '127.0.0.1', 39853],
+        [6, 'ICMPv6', '::1', undefined],
+        [6, 'ICMPv6', '::1', undefined],
+        [4, 'ICMP', '127.0.0.1', undefined],
+        [4, 'ICMP', '127.0.0.1', undefined],
+      ],
+    );
+    assert.deepEqual(packets[0]?.ip, { version: 6, ttl: 64, df: false, proto: 'UDP', length: 128 });
+    assert.equal(packets[6]?.icmpType, 'echo request');
+    assert.equal(packets[6]?.ip.df, true);
+    assert.deepEqual(
+      packets.slice(8).map((packet) => [packet.ip.version, packet.tcpFlags, packet.mss]),
+      [
+        [4, 'S', 1220],
+        [4, 'S.', 65495],
+        [4, '.', undefined],
+        [4, 'P.', undefined],
+      ],
+    );
+  });
+
+  it('refuses a timestamped packet it does not read instead of folding it into the one before', () => {
+    const text = `${fixture('netns-tcpdump-vv-ipv6-ipv4-dns-icmp.txt')}11:16:57.000000 ARP, Ethernet (len 6), IPv4 (len 4), Request who-has 10.0.0.1 tell 10.0.0.2, length 28\n`;
+    assert.throws(() => parseTcpdumpVerbose(text), /neither IP nor IPv6.*line 21/);
+  });
 });

@@ -16,6 +16,7 @@ test('vxlan.calico as Felix configures it: VNI, local address, parent, port, no 
       operState: 'UNKNOWN',
       vni: 4096,
       local: '10.10.10.11',
+      remote: undefined,
       parent: 'eth1',
       port: 4789,
       learning: false,
@@ -40,4 +41,25 @@ test('permanent neighbours and FDB entries of vxlan.calico', () => {
     flags: ['self'],
     state: 'permanent',
   });
+});
+
+test('IPv6 VXLAN devices: local6 and remote6 read as the local and remote address; IPv6 neighbours and FDB', () => {
+  const v6 = parseVxlanLink(fixture('netns-vxlan-v6-link.json'));
+  assert.equal(v6.local, 'fd00:10::1');
+  assert.equal(v6.remote, undefined);
+  assert.equal(v6.parent, 'veth0');
+  assert.equal(v6.learning, false);
+  const v4 = parseVxlanLink(fixture('netns-vxlan-v4-link.json'));
+  assert.equal(v4.local, '10.10.0.1');
+  const remote = parseVxlanLink(fixture('netns-vxlan-remote6-link.json'));
+  assert.equal(remote.remote, 'fd00:10::2');
+  assert.equal(remote.local, undefined);
+  assert.equal(remote.learning, true);
+  assert.deepEqual(parseNeighbours(fixture('netns-vxlan-v6-neigh.json')), [
+    { ip: 'fd00:20::2', mac: '66:aa:bb:cc:dd:02', state: ['PERMANENT'] },
+  ]);
+  assert.equal(parseFdb(fixture('netns-vxlan-v6-fdb.json'))[0]?.dst, 'fd00:10::2');
+  const both = fixture('netns-vxlan-v6-link.json').replace('"local6":', '"local":"10.0.0.1","local6":');
+  assert.throws(() => parseVxlanLink(both), /both "local" and "local6"/);
+  assert.throws(() => parseVxlanLink(fixture('netns-vxlan-v6-link.json').replace('"learning":false,', '')), /learning/);
 });

@@ -46,49 +46,103 @@ export function bgpSessionState(protocol: BirdProtocol): string {
   return protocol.info.split(' ')[0] || protocol.state;
 }
 
+export interface BirdNextHop {
+  /** The gateway; absent for a device route (`dev eth0`). */
+  via?: string;
+  iface: string;
+  /** `weight N` of a multipath next hop. */
+  weight?: number;
+}
+
 export interface BirdRoute {
   prefix: string;
-  /** unicast, blackhole, unreachable, prohibit (BIRD 2); BIRD 1.6 prints the gateway instead. */
+  /** unicast, blackhole, unreachable, prohibited (BIRD 2's words; BIRD 1.6's `via`/`dev`/`multipath` are unicast). */
   type: string;
   /** The protocol the route came from (static1, direct1, Node_10_10_10_1, …). */
   protocol: string;
-  /** Whether BIRD selected it (`*`). */
+  /** Whether BIRD selected it (`*`; `!` is a selected route that failed to sync). */
   best: boolean;
-  /** `via <gw> on <iface>` lines (BIRD 2) or the inline `via` (BIRD 1.6). */
-  nextHops: { via: string; iface: string }[];
-  /** The bracketed AS path summary, e.g. `AS65001i`, when learned by BGP. */
+  /** Next hops: inline (BIRD 1.6 `via … on …`, `dev …`) or on the lines below (BIRD 2, multipath). */
+  nextHops: BirdNextHop[];
+  preference: number;
+  /**
+   * BGP's IGP metric of the next hop after the preference: a number, `?` (unknown, as for a
+   * recursive gateway in BIRD 1.6: `(100/?)`) or `-` (unresolvable: `(100/-)`); absent when not printed.
+   */
+  igpMetric?: string;
+  /** `from <address>` in the brackets: the BGP peer, when it is not the gateway. */
+  from?: string;
+  /** The bracketed AS path summary, e.g. `AS65001i`, `i`, `AS65001?`, when learned by BGP. */
   asPath: string | undefined;
 }
 
-const ROUTE_LINE =
-  /^(?:(\S+\/\d+)\s+)?(?:(unicast|blackhole|unreachable|prohibit|via (\S+) on (\S+))\s+)?\[(\S+?)(?: [^\]]*)?\]\s*(\*)?\s*(?:\((\d+)\))?(?:\s*\[([^\]]*)\])?$/;
+const PREFIX = String.raw`[0-9a-fA-F.:]+\/\d+`;
+/** BIRD 2: the route type; BIRD 1.6: the destination itself (rt_format_via). */
+const DESTINATION = String.raw`unicast|blackhole|unreachable|prohibited|multipath|via (\S+) on (\S+)|dev (\S+)`;
+const ROUTE_LINE = new RegExp(
+  String.raw`^(${PREFIX})?\s+(${DESTINATION}) \[(\S+) ([^\]]*?)(?: from (\S+))?\]( \*| !)? \((\d+)(-)?(?:\/(\d+|\?|-))?\)(?: \[((?:AS\d+)?[ie?])\])?$`,
+);
+const NEXT_HOP_LINE = /^\t(?:via (\S+) on (\S+)(?: weight (\d+))?|dev (\S+))$/;
+/** `show route all`: `\tType: …`, `\tBGP.as_path: …`, `\tKernel.metric: …`. */
+const ATTRIBUTE_LINE = /^\t[A-Za-z][\w.]*:(?: .*)?$/;
 
+/**
+ * `show route` and `show route all` of BIRD 2 (`birdc`) and BIRD 1.6 (`birdcl` in calico-node).
+ *
+ * Checked against BIRD 2.0.12 (IPv4 and IPv6 tables, direct, kernel, static blackhole and iBGP
+ * routes with `gateway recursive`, `show route`, `show route all`, `show route table master6`) and
+ * against BIRD 1.6's printer as Calico's node status reads it (v0.3.3+birdv1.6.8:
+ * `via … on … [proto time] * (100/0) [i]`, `(100/?) [AS65001?]`, `(100/-)`, `dev eth0 [direct1 …]`,
+ * `dev cali… [kernel1 …]`, `blackhole`, `unreachable`, `from <peer>`). A line that is none of a
+ * banner, a `Table <name>:` header, a route, a next hop or an attribute of the route above it
+ * is an error naming the line (`show route count` is refused).
+ */
 export function parseBirdRoutes(text: string): BirdRoute[] {
   const routes: BirdRoute[] = [];
   let prefix: string | undefined;
-  contentLines(text).forEach((raw, index) => {
-    const line = raw.trim();
-    if (/^Table \S+:$/.test(line)) return;
-    const nextHop = /^via (\S+) on (\S+)$/.exec(line);
-    if (nextHop) {
-      const last = routes.at(-1);
-      if (!last) throw new ParseError('bird show route', 'a next hop before any route', raw, index + 1);
-      last.nextHops.push({ via: nextHop[1]!, iface: nextHop[2]! });
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((raw, index) => {
+    const fail = (reason: string): never => {
+      throw new ParseError('bird show route', reason, raw, index + 1);
+    };
+    const line = raw.trimEnd();
+    if (BANNER.test(line)) return;
+    // BIRD 2 prints an empty line between tables.
+    if (line === '') return;
+    if (/^Table \S+:$/.test(line)) {
+      prefix = undefined;
       return;
     }
-    if (/^dev \S+$/.test(line) || /^Type: /.test(line) || /^BGP\.\S+:/.test(line) || /^\S+: /.test(line)) return; // `show route all` attributes
+    const hop = NEXT_HOP_LINE.exec(line);
+    if (hop) {
+      const last = routes.at(-1) ?? fail('a next hop before any route');
+      last.nextHops.push(
+        hop[4] ? { iface: hop[4] } : { via: hop[1] as string, iface: hop[2] as string, ...(hop[3] ? { weight: Number(hop[3]) } : {}) },
+      );
+      return;
+    }
+    if (ATTRIBUTE_LINE.test(line)) {
+      if (!routes.length) fail('a route attribute before any route');
+      return;
+    }
     const match = ROUTE_LINE.exec(line);
-    if (!match) throw new ParseError('bird show route', 'expected "<prefix> <type> [<protocol> <since>] [*] (<pref>)"', raw, index + 1);
-    if (match[1]) prefix = match[1];
-    if (!prefix) throw new ParseError('bird show route', 'a route without a prefix', raw, index + 1);
-    const inlineVia = match[3] ? [{ via: match[3], iface: match[4]! }] : [];
+    if (!match)
+      return fail('expected "<prefix> <type or destination> [<protocol> <since>[ from <peer>]] [*] (<pref>[/<igp metric>]) [<AS path>]"');
+    const [, own, destination = '', via, on, dev, protocol = '', , from, best, preference, , igpMetric, asPath] = match;
+    if (own) prefix = own;
+    if (!prefix) return fail('a route without a prefix');
+    const inline: BirdNextHop[] = via ? [{ via, iface: on as string }] : dev ? [{ iface: dev }] : [];
     routes.push({
       prefix,
-      type: match[3] ? 'unicast' : (match[2] ?? 'unicast'),
-      protocol: match[5]!,
-      best: match[6] === '*',
-      nextHops: inlineVia,
-      asPath: match[8],
+      type: via || dev || destination === 'multipath' ? 'unicast' : destination,
+      protocol,
+      best: best !== undefined,
+      nextHops: inline,
+      preference: Number(preference),
+      ...(igpMetric !== undefined ? { igpMetric } : {}),
+      ...(from !== undefined ? { from } : {}),
+      asPath,
     });
   });
   return routes;

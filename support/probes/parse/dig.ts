@@ -3,6 +3,13 @@
  * (status, flags, section counts), the question, the answer, authority and additional
  * sections, and the server that answered. A dig that reached no server says so instead of a
  * header ("no servers could be reached"), which is data here, not a parse error.
+ *
+ * Checked against dig 9.18.49 (Debian) asking unbound over IPv4 and IPv6 (`@::1`), UDP and
+ * `+tcp`, with the project's `+time=2 +tries=1 [+search]` and the neighbouring `+multiline`
+ * (records continued in parentheses, with `; serial` comments: joined into one record),
+ * `+nocmd`, A, AAAA, SRV, SOA and TXT answers. Outputs without dig's comments (`+short`,
+ * `+noall +answer`, `+nocomments`) carry no status, so they are refused, as is any line that
+ * is none of dig's (a record without a TTL from `+nottlid`, for one).
  */
 import { ParseError } from './errors.ts';
 
@@ -31,6 +38,21 @@ export interface DigResult {
   /** dig's own complaints (`;; communications error to …: timed out`, `;; no servers could be reached`). */
   errors: string[];
 }
+
+/** dig's other comment lines: the command echoed, progress and warnings. */
+const DIG_NOTES = [
+  /^; <<>> DiG \S+ <<>> /,
+  /^; \(\d+ servers? found\)$/,
+  /^;; global options: /,
+  /^;; Got answer:$/,
+  /^;; WARNING: /,
+  /^;; You are currently testing what happens when an mDNS query is leaked to DNS$/,
+  /^;; Truncated, retrying in TCP mode\.$/,
+  /^;; BADCOOKIE, retrying\.$/,
+  /^;; Query time: \d+ msec$/,
+  /^;; WHEN: /,
+  /^;; MSG SIZE {2}rcvd: \d+$/,
+];
 
 const SECTION = /^;; (QUESTION|ANSWER|AUTHORITY|ADDITIONAL) SECTION:$/;
 const RECORD = /^(\S+)\s+(\d+)\s+(IN|CH|HS)\s+([A-Z0-9]+)\s+(.*)$/;
@@ -64,9 +86,28 @@ export function parseDig(text: string): DigResult {
   if (!/<<>> DiG|->>HEADER<<-|^;; [A-Z]+ SECTION:$/m.test(text))
     throw new ParseError('parseDig', 'not the output of dig (no banner, header or section)', text);
   let section: string | undefined;
+  // A +multiline record: its first line and the lines up to the closing parenthesis.
+  let pending: { text: string; lineNumber: number; section: string } | undefined;
+  const addRecord = (line: string, lineNumber: number, into: string) => {
+    const record = parseRecord(line, lineNumber, text);
+    (into === 'ANSWER' ? result.answers : into === 'AUTHORITY' ? result.authority : result.additional).push(record);
+  };
   text.split('\n').forEach((raw, index) => {
     const line = raw.trimEnd();
     const lineNumber = index + 1;
+    const fail = (reason: string): never => {
+      throw new ParseError('parseDig', reason, line, lineNumber);
+    };
+    if (pending) {
+      // Inside the parentheses, `;` starts dig's explanatory comment.
+      const body = line.replace(/\s*;.*$/, '').trim();
+      pending.text += ` ${body}`;
+      if (body.endsWith(')')) {
+        addRecord(pending.text.replace(/[()]/g, ' ').replace(/\s+/g, ' ').trim(), pending.lineNumber, pending.section);
+        pending = undefined;
+      }
+      return;
+    }
     if (line === '') {
       section = undefined;
       return;
@@ -89,7 +130,11 @@ export function parseDig(text: string): DigResult {
       result.answered = true;
       return;
     }
-    const server = /^;; SERVER: ([^#]+)#(\d+)/.exec(line);
+    if (line === ';; OPT PSEUDOSECTION:') {
+      section = 'OPT';
+      return;
+    }
+    const server = /^;; SERVER: ([^#]+)#(\d+)\(\S*\)(?: \((UDP|TCP)\))?$/.exec(line);
     if (server) {
       result.server = { address: server[1] as string, port: Number(server[2]) };
       return;
@@ -98,17 +143,25 @@ export function parseDig(text: string): DigResult {
       result.errors.push(line.slice(3));
       return;
     }
+    if (DIG_NOTES.some((note) => note.test(line))) return;
+    if (section === 'OPT') {
+      if (!/^; [A-Z-]+:/.test(line)) fail('an OPT pseudosection line that is not "; <OPTION>: …"');
+      return;
+    }
     if (section === 'QUESTION') {
       const question = /^;(\S+)\s+(\S+)\s+(\S+)$/.exec(line);
-      if (!question) throw new ParseError('parseDig', 'a question line that is not ";<name> <class> <type>"', line, lineNumber);
+      if (!question) return fail('a question line that is not ";<name> <class> <type>"');
       result.question = { name: question[1] as string, class: question[2] as string, type: question[3] as string };
       return;
     }
-    if (section && !line.startsWith(';')) {
-      const record = parseRecord(line, lineNumber, text);
-      (section === 'ANSWER' ? result.answers : section === 'AUTHORITY' ? result.authority : result.additional).push(record);
+    if (section === 'ANSWER' || section === 'AUTHORITY' || section === 'ADDITIONAL') {
+      if (/\($/.test(line) && !/"[^"]*\($/.test(line)) pending = { text: line, lineNumber, section };
+      else addRecord(line, lineNumber, section);
+      return;
     }
+    fail("not a line of dig's default output (a record outside its section: +nocomments? +noall?)");
   });
+  if (pending) throw new ParseError('parseDig', 'a +multiline record without its closing parenthesis', pending.text, pending.lineNumber);
   if (result.answered && result.counts && result.counts.answer !== result.answers.length) {
     throw new ParseError(
       'parseDig',

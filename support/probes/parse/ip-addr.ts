@@ -1,3 +1,9 @@
+/**
+ * `ip addr` / `ip link` output, text or `-j` JSON. Checked against iproute2 6.1.0 (`ip addr`,
+ * `ip -j addr`, `ip link`, `ip -j link`) on loopback, veth (with the peer up, down, and itself
+ * admin-down), VXLAN and pod interfaces, IPv4 and IPv6 addresses, and the lines the course prints
+ * (iproute2 of kindest/node and the multitool image).
+ */
 import { compact } from './compact.ts';
 import { ParseError } from './errors.ts';
 import { JsonFields, looksLikeJson, parseJsonArray, type JsonObject } from './json.ts';
@@ -27,6 +33,12 @@ export interface Interface {
   flags: string[];
   /** Administratively up: the UP flag (operState says whether the link actually works). */
   up: boolean;
+  /**
+   * Operationally up, as the kernel sets IFF_RUNNING (netif_oper_up: admin up and operstate UP or
+   * UNKNOWN) and as Felix's interface monitor reads it; an admin-up interface without carrier
+   * (`NO-CARRIER`, `state LOWERLAYERDOWN`) is not.
+   */
+  operUp: boolean;
   operState: string;
   mtu: number;
   /** `ether`, `loopback`, `ipip`, `none`…; absent when the output has no link line (`ip -4 addr`). */
@@ -65,6 +77,7 @@ function interfaceFromJson(obj: JsonObject): Interface {
     linkNetnsId: f.optNumber('link_netnsid'),
     flags,
     up: flags.includes('UP'),
+    operUp: operUp(flags, f.string('operstate')),
     operState: f.string('operstate'),
     mtu: f.number('mtu'),
     linkType: f.optString('link_type'),
@@ -86,6 +99,10 @@ function addressFromJson(obj: JsonObject): InterfaceAddress {
     scope: f.string('scope'),
     peer: f.optString('address'),
   });
+}
+
+function operUp(flags: string[], operState: string): boolean {
+  return flags.includes('UP') && (operState === 'UP' || operState === 'UNKNOWN');
 }
 
 // ---- text ----------------------------------------------------------------------------------
@@ -121,7 +138,13 @@ function fromText(text: string): Interface[] {
     }
     const address = ADDRESS.exec(line);
     if (address) current.addresses.push(addressFromText(address, line, lineNumber));
-    // Anything else (valid_lft, altname, `-d` details) carries nothing we report.
+    else if (!DETAIL.test(trimmed))
+      throw new ParseError(
+        PARSER,
+        'expected a link/, inet, inet6, valid_lft or altname line (ip -d details are not read)',
+        line,
+        lineNumber,
+      );
   });
   return result;
 }
@@ -143,6 +166,7 @@ function headerFromText(m: RegExpExecArray, line: string, lineNumber: number): I
     link: peer || at === 'NONE' ? undefined : at, // @NONE: a tunnel with no underlying device
     flags,
     up: flags.includes('UP'),
+    operUp: operUp(flags, operState),
     operState,
     mtu,
     addresses: [],
@@ -167,6 +191,9 @@ function linkLineFromText(trimmed: string, lineNumber: number): Partial<Interfac
     linkNetns: attrs.get('link-netns'),
   });
 }
+
+// Lines that carry nothing reported: an address's lifetimes, an interface's other names, an SR-IOV VF.
+const DETAIL = /^(valid_lft \S+ preferred_lft \S+|altname \S+|vf \d+ .*)$/;
 
 const LINK_KEYWORDS = new Set(['brd', 'peer', 'link-netnsid', 'link-netns', 'permaddr', 'promiscuity']);
 

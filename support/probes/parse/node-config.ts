@@ -1,6 +1,6 @@
 /**
  * Parsers for what a node's configuration shows: `ip -4 netconf show` (proxy ARP per
- * interface), `iptables -S` rules, `ls -1 /etc/cni/net.d`, `ls -l /opt/cni/bin`, a CNI
+ * interface), `ls -1 /etc/cni/net.d`, `ls -l /opt/cni/bin`, a CNI
  * configuration's plugin types.
  */
 import { CNI_CONFIG_EXTENSIONS } from '../../net/calico.ts';
@@ -31,15 +31,6 @@ export function parseProxyArp(text: string): Record<string, boolean> {
     entries[match[1] as string] = match[2] === 'on';
   });
   return entries;
-}
-
-/** The rules (`-A …` lines) of `iptables -t <table> -S <chain>`; policy and chain lines are read and left out. */
-export function parseIptablesRules(text: string): string[] {
-  return text.split('\n').flatMap((line, index) => {
-    if (line.trim() === '') return [];
-    if (!/^-[APN] /.test(line)) throw new ParseError('parseIptablesRules', 'expected -P, -N or -A lines (iptables -S)', line, index + 1);
-    return line.startsWith('-A ') ? [line.trimEnd()] : [];
-  });
 }
 
 /** The CNI configurations of `ls -1 /etc/cni/net.d`, in the order the runtime reads them (the first wins). */

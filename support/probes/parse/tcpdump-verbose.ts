@@ -3,15 +3,24 @@
  * carries, and the packets nested inside — a VXLAN packet's inner frame, the packet an ICMP
  * error quotes. The plain `-n` form is parsed by tcpdump.ts; this form is needed where a
  * claim is about the IP header (DF, an outer length, a TCP MSS) or about encapsulation.
+ *
+ * Checked against tcpdump 4.99.3 / libpcap 1.10.3 with `-n -vv` (and `-i any`): IPv4, whose header
+ * is on its own line and the addresses on the next; IPv6, whose header (`IP6 (flowlabel …, hlim N,
+ * next-header P (n) payload length: L)`) and addresses share one line; VXLAN and ICMP quotes nested
+ * without a timestamp; UDP, TCP, DNS, ICMP and ICMPv6. A timestamped line that is no IP or IPv6
+ * packet (ARP, for one) is an error, never folded into the packet before.
  */
 import { ParseError } from './errors.ts';
 
 export interface IpHeader {
+  version: 4 | 6;
+  /** TTL, or IPv6's hop limit. */
   ttl: number;
+  /** Don't Fragment (IPv4 only: IPv6 routers never fragment). */
   df: boolean;
   /** `UDP`, `TCP`, `ICMP`, … as tcpdump names the protocol. */
   proto: string;
-  /** The IP total length (header included). */
+  /** The IP total length (header included; for IPv6 the payload length plus the 40-byte header). */
   length: number;
 }
 
@@ -43,6 +52,9 @@ export interface VerbosePacket {
 const PARSER = 'parseTcpdumpVerbose';
 const HEADER = /^(?:((?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+) )?(?:(\S+)\s+(In|Out|B|M|P)\s+)?IP \((.*)\)$/;
 const BODY = /^(\S+) > (\S+): (.*)$/;
+const IP6_LINE =
+  /^(?:((?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+) )?(?:(\S+)\s+(In|Out|B|M|P)\s+)?IP6 \(((?:[^()]|\([^()]*\))*)\) (\S+) > (\S+): (.*)$/;
+const TIMESTAMPED = /^(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+ /;
 const SKIPPED = /^(tcpdump: |listening on |\d+ packets? (captured|received by filter|dropped by kernel|dropped by interface)$)/;
 
 function field(header: string, name: string): string | undefined {
@@ -55,11 +67,17 @@ function ipHeader(text: string, raw: string, line: number): IpHeader {
   const proto = /proto (\S+) \(\d+\)/.exec(text)?.[1];
   if (ttl === undefined || length === undefined || proto === undefined)
     throw new ParseError(PARSER, 'an IP header without ttl, proto or length', raw, line);
-  return { ttl: Number(ttl), df: /flags \[[^\]]*DF[^\]]*\]/.test(text), proto, length: Number(length) };
+  return { version: 4, ttl: Number(ttl), df: /flags \[[^\]]*DF[^\]]*\]/.test(text), proto, length: Number(length) };
+}
+
+function ip6Header(text: string, raw: string, line: number): IpHeader {
+  const m = /^(?:flowlabel \S+, )?hlim (\d+), next-header (\S+) \(\d+\),? payload length: (\d+)$/.exec(text);
+  if (!m) throw new ParseError(PARSER, 'an IPv6 header without hlim, next-header or payload length', raw, line);
+  return { version: 6, ttl: Number(m[1]), df: false, proto: m[2] as string, length: Number(m[3]) + 40 };
 }
 
 function endpoint(text: string): { address: string; port?: number } {
-  const m = /^(\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?$/.exec(text);
+  const m = text.includes(':') ? /^(.*:.*?)(?:\.(\d+))?$/.exec(text) : /^(\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?$/.exec(text);
   return m ? { address: m[1] as string, ...(m[2] ? { port: Number(m[2]) } : {}) } : { address: text };
 }
 
@@ -91,6 +109,23 @@ export function parseTcpdumpVerbose(text: string): VerbosePacket[] {
   const packets: VerbosePacket[] = [];
   let innermost: VerbosePacket | undefined;
   let pending: { header: RegExpExecArray; raw: string; line: number } | undefined;
+  const add = (time: string | undefined, iface: string | undefined, direction: string | undefined, ip: IpHeader, body: string[]) => {
+    const from = endpoint(body[0] as string);
+    const to = endpoint(body[1] as string);
+    const packet = describe({
+      ...(time ? { time } : {}),
+      ...(iface ? { iface, direction } : {}),
+      ip,
+      src: from.address,
+      dst: to.address,
+      ...(from.port !== undefined ? { srcPort: from.port } : {}),
+      ...(to.port !== undefined ? { dstPort: to.port } : {}),
+      info: body[2] as string,
+    });
+    if (time || !innermost) packets.push(packet);
+    else innermost.inner = packet;
+    innermost = packet;
+  };
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || SKIPPED.test(line)) return;
@@ -100,31 +135,23 @@ export function parseTcpdumpVerbose(text: string): VerbosePacket[] {
       pending = { header, raw, line: index + 1 };
       return;
     }
+    const ip6 = IP6_LINE.exec(line);
+    if (ip6) {
+      if (pending) throw new ParseError(PARSER, 'an IP header without its addresses', pending.raw, pending.line);
+      const [, time, iface, direction, headerText, src, dst, info] = ip6;
+      add(time, iface, direction, ip6Header(headerText as string, raw, index + 1), [src as string, dst as string, info as string]);
+      return;
+    }
     const body = BODY.exec(line);
     if (pending && body) {
       const [, time, iface, direction, ipText] = pending.header;
-      const from = endpoint(body[1] as string);
-      const to = endpoint(body[2] as string);
-      const packet = describe({
-        ...(time ? { time } : {}),
-        ...(iface ? { iface, direction } : {}),
-        ip: ipHeader(ipText as string, pending.raw, pending.line),
-        src: from.address,
-        dst: to.address,
-        ...(from.port !== undefined ? { srcPort: from.port } : {}),
-        ...(to.port !== undefined ? { dstPort: to.port } : {}),
-        info: body[3] as string,
-      });
-      if (time || !innermost) {
-        packets.push(packet);
-      } else {
-        innermost.inner = packet;
-      }
-      innermost = packet;
+      add(time, iface, direction, ipHeader(ipText as string, pending.raw, pending.line), body.slice(1));
       pending = undefined;
       return;
     }
-    if (innermost && !pending) {
+    if (TIMESTAMPED.test(line))
+      throw new ParseError(PARSER, 'a packet that is neither IP nor IPv6 as tcpdump -vv prints them', raw, index + 1);
+    if (innermost && !pending && /^\s/.test(raw)) {
       innermost.info += ` ${line}`; // a continuation line of the packet before
       return;
     }
