@@ -230,7 +230,9 @@ async function configure(state: LabState, node: LabNode): Promise<void> {
   // One process per node: `wg set`, then the ip batch on its stdin.
   const [wg, ...wgArgs] = wgSetArgs(config, `/run/wireguard/${WIREGUARD_DEVICE}.key`);
   const lines = wireguardIpLines(config, !state.faults.includes(WIREGUARD_BEHAVIOUR_FAULTS.noAddress));
-  await runChecked(onNode(node, ['sh', '-c', `${wg} "$@" && ip -batch -`, 'sh', ...wgArgs]), {
+  // Felix owns its rule's priority: a rule found there (one left behind) is replaced.
+  const script = `${wg} "$@" && { ip rule del priority ${WIREGUARD_RULE_PRIORITY} 2>/dev/null; ip -batch -; }`;
+  await runChecked(onNode(node, ['sh', '-c', script, 'sh', ...wgArgs]), {
     where: `node ${node.name}`,
     input: `${lines.join('\n')}\n`,
   });
