@@ -135,12 +135,15 @@ When(
   '{pod} fetches from {pod} directly while the eth0 of their node is captured',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo) {
     if (from.node !== to.node) throw new Error(`"${from.name}" and "${to.name}" are on different nodes; this step is about one node`);
-    const seen = await captureNodeLink(this.cluster, to.node, [], ['-A'], () =>
-      fetchPath(this.cluster, from, `http://${to.ip}:8080/api/health`),
-    );
+    let answer = '';
+    const seen = await captureNodeLink(this.cluster, to.node, [], ['-A'], async () => {
+      const fetched = await fetchPath(this.cluster, from, `http://${to.ip}:8080/api/health`);
+      answer = fetched.value;
+      return fetched;
+    });
     this.record(seen.evidence);
     this.attachFiles(seen.files);
-    captures.set(this, { node: to.node, client: from, backend: to, ...seen.value });
+    captures.set(this, { node: to.node, client: from, backend: to, answered: answer !== '', ...seen.value });
   },
 );
 

@@ -9,7 +9,7 @@ import type { BlockAffinity, Cluster, ExecResult, NodeInfo, PodInfo } from '../c
 import type { Verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
-import { runProbe } from '../probes/commands.ts';
+import { probeFailure, runProbe } from '../probes/commands.ts';
 import { interfaceNamed, interfaces } from '../probes/interfaces.ts';
 import type { Observation } from '../probes/observation.ts';
 import { parseIpRoutes, type Route } from '../probes/parse/ip-route.ts';
@@ -192,6 +192,8 @@ export interface LinkCapture {
   packets: DumpedPacket[];
   /** What tcpdump printed, for the secrets grep. */
   text: string;
+  /** Whether the request made during the capture was answered, where the step checks it. */
+  answered?: boolean;
 }
 
 /** Captures the node's eth0 (all of it, or `filter`) while `action` runs, read back with `readOptions`. */
@@ -302,17 +304,20 @@ export function nothingBetweenOnLink(capture: LinkCapture): Verdict {
   const b = capture.backend.ip as string;
   const seen = capture.packets.filter((packet) => between(packet, a, b));
   return verdict(
-    seen.length === 0,
-    `no packet between ${describePod(capture.client)} and ${describePod(capture.backend)} on eth0 of ${capture.node}`,
-    seen.length === 0 ? 'none' : list(seen.slice(0, 3).map((packet) => packet.summary)),
+    seen.length === 0 && capture.answered !== false,
+    `an answered request and no packet between ${describePod(capture.client)} and ${describePod(capture.backend)} on eth0 of ${capture.node}`,
+    `${capture.answered === false ? 'no answer; ' : ''}${seen.length === 0 ? 'no packet' : list(seen.slice(0, 3).map((packet) => packet.summary))}`,
   );
 }
 
 // ---- the device, its peers, the routing ----------------------------------------------------
 
+/** `wg show wireguard.cali`; undefined where wg says the interface is not there (exit 1, "Unable to access interface"). */
 export async function wgShow(cluster: Cluster, node: string): Promise<Observation<WgInterface | undefined>> {
-  const seen = await runProbe(cluster, nodeTarget(node), ['wg', 'show', WIREGUARD_DEVICE], parseWgShow);
-  return { ...seen, value: seen.value[0] };
+  const result = await cluster.exec(nodeTarget(node), ['wg', 'show', WIREGUARD_DEVICE], { timeoutMs: 15_000 });
+  if (result.exitCode === 1 && /Unable to access interface/.test(result.stderr)) return { value: undefined, evidence: [result] };
+  if (result.exitCode !== 0) throw probeFailure(result);
+  return { value: parseWgShow(result.stdout)[0], evidence: [result] };
 }
 
 /** Polls a check until it holds or `seconds` pass: "within seconds" in the lesson's words. */
@@ -553,9 +558,11 @@ export async function transferWith(
 ): Promise<Observation<{ rx: number; tx: number } | undefined>> {
   const nodes = await cluster.nodes();
   const key = nodes.find((candidate) => candidate.name === peerNode)?.calico?.wireguardPublicKey;
-  const seen = await runProbe(cluster, nodeTarget(node), ['wg', 'show', WIREGUARD_DEVICE, 'transfer'], parseWgTransfer);
-  const peer = seen.value.find((candidate) => candidate.publicKey === key);
-  return { ...seen, value: peer ? { rx: peer.rxBytes, tx: peer.txBytes } : undefined };
+  const result = await cluster.exec(nodeTarget(node), ['wg', 'show', WIREGUARD_DEVICE, 'transfer'], { timeoutMs: 15_000 });
+  if (result.exitCode === 1 && /Unable to access interface/.test(result.stderr)) return { value: undefined, evidence: [result] };
+  if (result.exitCode !== 0) throw probeFailure(result);
+  const peer = parseWgTransfer(result.stdout).find((candidate) => candidate.publicKey === key);
+  return { value: peer ? { rx: peer.rxBytes, tx: peer.txBytes } : undefined, evidence: [result] };
 }
 
 /** L13-14: the counters of the backend node's peer on the client's node grew both ways. */
