@@ -57,15 +57,18 @@ export function clientScriptOf(manifestFile: string): string {
 
 /**
  * Runs one round of the client's requests in its pod. The course's curls set no timeout: where
- * the network drops them the round is cut off after ROUND_TIMEOUT_MS, and what crossed the link
+ * the network drops them each is cut off after CURL_TIMEOUT_S, and what crossed the link
  * until then is the finding, not the round's exit code.
  */
 export async function sendClientRound(cluster: Cluster, client: PodInfo, round: string): Promise<Observation<ExecResult>> {
-  const result = await cluster.exec(podTarget(client), ['sh', '-c', round], { timeoutMs: ROUND_TIMEOUT_MS });
+  // Each curl bounded (-m), so that a dropped request ends the round rather than holding its pipes open.
+  const bounded = round.replace(/\bcurl /g, `curl -m ${CURL_TIMEOUT_S} `);
+  const result = await cluster.exec(podTarget(client), ['sh', '-c', bounded], { timeoutMs: ROUND_TIMEOUT_MS });
   return { value: result, evidence: [result] };
 }
 
-const ROUND_TIMEOUT_MS = 8_000;
+const ROUND_TIMEOUT_MS = 15_000;
+const CURL_TIMEOUT_S = 3;
 
 /** `curl -s http://<service>:<port><path>` from a pod: the body; a curl that fails answers nothing, which the claim judges. */
 export async function fetchPath(cluster: Cluster, from: PodInfo, url: string): Promise<Observation<string>> {
