@@ -33,6 +33,10 @@ export interface CalicoNodeFacts {
   vxlanTunnelAddr?: string;
   /** spec.vxlanTunnelMACAddr. */
   vxlanTunnelMac?: string;
+  /** status.wireguardPublicKey: what Felix publishes once the node's WireGuard device is up. */
+  wireguardPublicKey?: string;
+  /** spec.wireguard.interfaceIPv4Address: the address calico-node allocated for wireguard.cali. */
+  wireguardInterfaceIPv4Address?: string;
 }
 
 /** The Kubernetes Node annotations the Calico Node resource lives in (libcalico-go k8s/resources/node.go). */
@@ -40,6 +44,8 @@ export const CALICO_NODE_ANNOTATIONS = {
   ipv4Address: 'projectcalico.org/IPv4Address',
   vxlanTunnelAddr: 'projectcalico.org/IPv4VXLANTunnelAddr',
   vxlanTunnelMac: 'projectcalico.org/VXLANTunnelMACAddr',
+  wireguardPublicKey: 'projectcalico.org/WireguardPublicKey',
+  wireguardInterfaceIPv4Address: 'projectcalico.org/IPv4WireguardInterfaceAddr',
 } as const;
 
 export interface OwnerRef {
@@ -365,6 +371,10 @@ export interface Cluster {
   setInstallationMtu(mtu: number | undefined): Promise<void>;
   /** The Installation's spec.calicoNetwork.mtu as set, undefined where none is (Calico derives it). */
   installationMtu(): Promise<number | undefined>;
+  /** FelixConfiguration `default`'s spec, as `kubectl get felixconfiguration default -o yaml` shows it. */
+  felixConfiguration(): Promise<Record<string, unknown>>;
+  /** `kubectl patch felixconfiguration default --type=merge` of its spec (null removes a field); Felix follows on every node (lesson 13). */
+  patchFelixConfiguration(patch: Record<string, unknown>): Promise<void>;
   /** Calico's BGP resources as the API holds them: BGPConfiguration `default`, BGPPeers, IPPools. */
   bgpObjects(): Promise<CalicoBgpObjects>;
   /** How to reach the BGP daemon of a node or of the router. */

@@ -6,6 +6,7 @@ import { runbooksFor, type Runbook } from './runbooks.ts';
 import { SERVICE_CLAIMS, diagnoseServices } from './services.ts';
 import { DNS_CLAIMS, diagnoseDns } from './dns.ts';
 import { MULTUS_CLAIMS, diagnoseMultus } from './multus.ts';
+import { WIREGUARD_CLAIMS, diagnoseWireguard } from './wireguard.ts';
 
 export interface Diagnosis {
   text: string;
@@ -59,6 +60,7 @@ export async function diagnose(
     claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined,
     claims.some((claim) => DNS_CLAIMS.test(claim)) ? await diagnoseDns(cluster, source) : undefined,
     claims.some((claim) => MULTUS_CLAIMS.test(claim)) ? await diagnoseMultus(cluster, source) : undefined,
+    claims.some((claim) => WIREGUARD_CLAIMS.test(claim)) ? await diagnoseWireguard(cluster) : undefined,
   );
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);

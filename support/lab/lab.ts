@@ -8,7 +8,7 @@ import { runChecked } from '../exec/run.ts';
 import { formatCidr, parseCidr } from '../net/cidr.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
 import { NETNS_ETC, admitPod, cniAdd, cniDel, readdressPod, wirePods } from './cni/cni.ts';
-import { IP_ADDRS_APPLIED_LATE_FAULT, RESERVATION_NARROWED_FAULT } from './faults/behaviours.ts';
+import { IP_ADDRS_APPLIED_LATE_FAULT, OPERATOR_REVERTS_FELIX_FAULT, RESERVATION_NARROWED_FAULT } from './faults/behaviours.ts';
 import { ipamRequestOf } from './ipam/request.ts';
 import { faultApplies, findFault } from './faults/faults.ts';
 import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
@@ -36,6 +36,8 @@ import { startApiServer } from './servers/apiserver.ts';
 import { configureRouter, relabelNode, setServiceLoadBalancerIPs, startLabBgp } from './bgp/lab-bgp.ts';
 import { removeBgpSockets } from './bgp/daemons.ts';
 import { attachSecondary } from './multus/multus.ts';
+import { startPythonServers } from './servers/python-script.ts';
+import { startWireguard, syncWireguard, wireguardEnabled } from './felix/wireguard.ts';
 
 export interface UpResult {
   state: LabState;
@@ -160,12 +162,15 @@ async function wireLab(state: LabState): Promise<void> {
   );
   await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
   await startClusterDns(state);
-  await allSettled([startServers(state.name, state.pods), startKubeProxy(state)]);
+  await allSettled([startServers(state.name, state.pods), startPythonServers(state, state.pods), startKubeProxy(state)]);
   // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
   await startRedis(state);
   // The containerlab family's lessons talk to the API server across the router (lesson 18).
   if (state.spec.routed) state.apiServerPid = await startApiServer(state);
   await startLabBgp(state);
+  // A rebuilt lab (faults undone) brings WireGuard back as the FelixConfiguration says, with the nodes' keys.
+  for (const node of state.nodes) if (node.wireguard) delete node.wireguard.pid;
+  if (wireguardEnabled(state)) await startWireguard(state);
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -432,5 +437,24 @@ export async function labSetPoolNatOutgoing(labName: string, pool: string, natOu
     if (!found) throw new Error(`lab ${labName} has no pool ${pool} (pools: ${state.spec.pools.map((p) => p.name).join(', ')})`);
     found.natOutgoing = natOutgoing;
     await allSettled(state.nodes.map((node) => syncNatOutgoingIpsets(state, node)));
+  });
+}
+
+/**
+ * A merge patch of FelixConfiguration `default` (null removes a field), as
+ * `kubectl patch felixconfiguration default --type=merge` applies it; Felix then follows it
+ * (WireGuard on or off on every node).
+ */
+export async function labPatchFelixConfiguration(labName: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return updateState(labName, async (state) => {
+    if (state.faults.includes(OPERATOR_REVERTS_FELIX_FAULT)) return { ...(state.felixConfiguration ?? {}) };
+    const spec = { ...(state.felixConfiguration ?? {}) };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete spec[key];
+      else spec[key] = value;
+    }
+    state.felixConfiguration = spec;
+    await syncWireguard(state);
+    return { ...spec };
   });
 }

@@ -19,6 +19,7 @@ import { assignLoadBalancerIPs } from './loadbalancer/lb-ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
 import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
+import type { NodeWireguard } from './felix/wireguard.ts';
 import {
   admitServices,
   apiserverEndpointSlice,
@@ -53,6 +54,8 @@ export interface LabNode {
   labels?: Record<string, string>;
   /** PID of the process holding the node's mount namespace (its /etc/cni and /opt/cni); see node-fs.ts. */
   holderPid?: number;
+  /** Felix's WireGuard on the node, while the FelixConfiguration enables it (felix/wireguard.ts). */
+  wireguard?: NodeWireguard;
 }
 
 export interface LabPod {
@@ -128,6 +131,8 @@ export interface LabState {
   kept?: boolean;
   /** The lab's BGP daemons (BIRD per node, FRR on the router), when the topology configures BGP. */
   bgp?: { pids: number[]; convergenceMs: number };
+  /** FelixConfiguration `default`'s spec as the API holds it (absent: as the operator wrote it). */
+  felixConfiguration?: Record<string, unknown>;
   /** The model as it was before the first fault, to undo faults by rebuilding from it. */
   pristine?: { nodes: LabNode[]; pods: LabPod[]; ipam: IpamState; spec: LabSpec; services?: LabService[] };
 }

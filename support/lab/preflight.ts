@@ -56,6 +56,24 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
     what: "the reference CNI plugins macvlan and static (containernetworking-plugins, Multus' net1 in lessons 21, 22)",
     debianPackage: 'containernetworking-plugins',
   },
+  {
+    command: 'wireguard-go',
+    args: ['--version'],
+    what: "wireguard-go (WireGuard in user space: each node's wireguard.cali in lesson 13)",
+    debianPackage: 'wireguard-go',
+  },
+  {
+    command: 'wg',
+    args: ['--version'],
+    what: "wg (wireguard-tools: Felix's keys and peers, wg show, lesson 13)",
+    debianPackage: 'wireguard-tools',
+  },
+  {
+    command: 'python3',
+    args: ['--version'],
+    what: "python3 (lesson 13's backend-api runs its manifest's script)",
+    debianPackage: 'python3',
+  },
 ];
 
 const CAP_NET_ADMIN = 12n;

@@ -64,6 +64,8 @@ export interface WorkloadSpec {
   serviceName?: string;
   /** The pod's dnsPolicy; absent means ClusterFirst (a coredns pod has Default: its node's resolv.conf). */
   dnsPolicy?: 'ClusterFirst' | 'Default';
+  /** The first container's command and args, where the manifest gives them (lesson 13's servers run their own). */
+  command?: string[];
 }
 
 export interface NodeSpec {
@@ -360,6 +362,7 @@ function workloadSpecOf(doc: Doc, file: string, lesson: string | undefined): Wor
     ...(deployment ? { replicas, templateHash: podTemplateHash(doc.spec?.template) } : {}),
     ...(doc.kind === 'StatefulSet' ? { replicas, serviceName: String(doc.spec?.serviceName ?? '') } : {}),
     ...(podSpec?.dnsPolicy === 'Default' ? { dnsPolicy: 'Default' as const } : {}),
+    ...commandOf(podSpec),
     ...(lesson ? { lesson } : {}),
     ...preferredHostnames(podSpec),
     annotations: {
@@ -373,6 +376,14 @@ interface Objects {
   workloads: WorkloadSpec[];
   services: ServiceSpec[];
   nads: NadSpec[];
+}
+
+function commandOf(podSpec: Doc | undefined): Pick<WorkloadSpec, 'command'> {
+  const container = (podSpec?.containers as Doc[] | undefined)?.[0];
+  const argv = [...((container?.command as unknown[] | undefined) ?? []), ...((container?.args as unknown[] | undefined) ?? [])].map(
+    String,
+  );
+  return argv.length ? { command: argv } : {};
 }
 
 function readObjects(dir: string, lesson?: string): Objects {

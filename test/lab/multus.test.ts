@@ -86,6 +86,7 @@ describe('claims and diagnosis of lesson 21', () => {
       flags: ['UP', 'LOWER_UP'],
       up: true,
       operState: 'UP',
+      operUp: true,
       mtu: 9500,
       addresses: [{ family: 'inet' as const, local: '10.10.20.10', prefixLen: 24, scope: 'global' }],
     };

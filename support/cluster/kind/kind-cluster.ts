@@ -79,6 +79,8 @@ interface ObjectList {
   items?: Array<{ metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> }>;
 }
 
+/** Felix's configuration, as `kubectl patch felixconfiguration default` reaches it. */
+const FELIX_CONFIGURATION = { ...CALICO_CRD, plural: 'felixconfigurations', name: 'default' };
 const INSTALLATION = { group: 'operator.tigera.io', version: 'v1', plural: 'installations', name: 'default' };
 
 export class KindCluster implements Cluster {
@@ -465,6 +467,22 @@ export class KindCluster implements Cluster {
       );
     }
     return list;
+  }
+
+  async felixConfiguration(): Promise<Record<string, unknown>> {
+    const object = (await call(this.clients, 'read FelixConfiguration default', () =>
+      this.clients.custom.getClusterCustomObject(FELIX_CONFIGURATION),
+    )) as { spec?: Record<string, unknown> };
+    return object.spec ?? {};
+  }
+
+  async patchFelixConfiguration(patch: Record<string, unknown>): Promise<void> {
+    await call(this.clients, 'patch FelixConfiguration default', () =>
+      this.clients.custom.patchClusterCustomObject(
+        { ...FELIX_CONFIGURATION, body: { spec: patch } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
   }
 
   async installationMtu(): Promise<number | undefined> {

@@ -43,12 +43,14 @@ import {
   labSetServiceLoadBalancerIPs,
   labPatchDaemonSet,
   labSetInstallationMtu,
+  labPatchFelixConfiguration,
   labSetPoolNatOutgoing,
 } from '../../lab/lab.ts';
 import { BIRDC, VTYSH, birdFiles, frrFiles } from '../../lab/bgp/daemons.ts';
 import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico-bgp.ts';
 import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
+import { OPERATOR_FELIX_CONFIGURATION } from '../../lab/felix/felix-configuration.ts';
 import { outsideNetns, routerNetns } from '../../lab/naming.ts';
 import { hasOutsideWorld, OUTSIDE_HOST_IP } from '../../lab/topology/outside.ts';
 import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
@@ -99,6 +101,9 @@ export class NetnsCluster implements Cluster {
         ipv4Address: node.calicoAddress.cidr,
         ...(node.tunnelIP ? { vxlanTunnelAddr: node.tunnelIP } : {}),
         ...(node.tunnelMac ? { vxlanTunnelMac: node.tunnelMac } : {}),
+        ...(node.wireguard
+          ? { wireguardPublicKey: node.wireguard.publicKey, wireguardInterfaceIPv4Address: node.wireguard.interfaceIP }
+          : {}),
       },
     }));
   }
@@ -239,6 +244,14 @@ export class NetnsCluster implements Cluster {
       what: "the lab's outside host",
       capture: { target: { kind: 'outside', name: 'host' }, iface: 'eth0' },
     };
+  }
+
+  async felixConfiguration(): Promise<Record<string, unknown>> {
+    return { ...OPERATOR_FELIX_CONFIGURATION, ...(this.state().felixConfiguration ?? {}) };
+  }
+
+  async patchFelixConfiguration(patch: Record<string, unknown>): Promise<void> {
+    await labPatchFelixConfiguration(this.labName, patch);
   }
 
   async installationMtu(): Promise<number | undefined> {

@@ -89,7 +89,8 @@ export function removeLabFiles(labName: string): void {
  */
 export function startNodeHolder(labName: string, node: LabNode): Promise<number> {
   const layer = nodeLayerDir(labName, node.name);
-  const script = `mount -t overlay ${labObjectPrefix(labName)}etc -o lowerdir=${layer}/etc:/etc /etc && mount -t overlay ${labObjectPrefix(labName)}opt -o lowerdir=${layer}/opt:/opt /opt && echo mounted && exec sleep infinity`;
+  // /run/wireguard: the node's own, so that its wireguard-go's UAPI socket (felix/wireguard.ts) is its alone.
+  const script = `mount -t overlay ${labObjectPrefix(labName)}etc -o lowerdir=${layer}/etc:/etc /etc && mount -t overlay ${labObjectPrefix(labName)}opt -o lowerdir=${layer}/opt:/opt /opt && mkdir -p /run/wireguard && mount -t tmpfs ${labObjectPrefix(labName)}wg /run/wireguard && echo mounted && exec sleep infinity`;
   const child = spawn('ip', ['netns', 'exec', node.netns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

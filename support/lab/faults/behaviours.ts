@@ -11,3 +11,5 @@ export const IP_ADDRS_APPLIED_LATE_FAULT = 'ipaddrs-applied-late';
 export const RESERVATION_NARROWED_FAULT = 'reservation-narrowed';
 export const PROXY_ARP_OFF_FAULT = 'proxy-arp-off-new-pods';
 export const NAT_OUTGOING_IGNORES_POOL_FAULT = 'nat-outgoing-ignores-pool-setting';
+/** Lesson 13: the operator puts FelixConfiguration `default` back as it wrote it, dropping the learner's patch. */
+export const OPERATOR_REVERTS_FELIX_FAULT = 'operator-reverts-felix-config';
