@@ -2,7 +2,7 @@
  * npm run bench — the suite's own overhead, measured on this machine with the embedded lab.
  * Every figure is the median (and spread) of several runs; nothing here asserts a target.
  *
- *   npm run bench [-- --runs 3] [--lab pnbench] [--only lab,lessons,scale,parallel,course,bgp,all]
+ *   npm run bench [-- --runs 3] [--lab pnbench] [--only lab,lessons,scale,parallel,course,bgp,all,suite]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,27 +20,43 @@ import { labNameFor, listTopologies } from '../support/topology/catalogue.ts';
 import { courseWayScript } from './course-way.ts';
 import { labLines } from './run-output.ts';
 import { treeRssSampler } from './rss.ts';
-import { formatMs, stats, timed, type Stats } from './stats.ts';
+import { againstGoal, formatMs, stats, timed, type Stats } from './stats.ts';
+import { phasesOf } from '../support/lab/phases.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LESSONS = '@lesson-02 or @lesson-03';
 /** How long a capture step waits after its traffic for the last packets (support/probes/capture.ts). */
 const CAPTURE_GRACE_S = 0.1;
-const SECTIONS = ['bgp', 'lab', 'lessons', 'scale', 'parallel', 'course', 'all'];
+const SECTIONS = ['bgp', 'lab', 'lessons', 'scale', 'parallel', 'course', 'all', 'suite'];
+/** The sections a bench without --only runs: `suite` runs the whole-suite tests, tens of minutes, only when asked. */
+const DEFAULT_SECTIONS = SECTIONS.filter((name) => name !== 'suite');
+/** The issue's goals (issue 19), each printed beside its figure. */
+const GOALS = { wholeCourseMs: 30_000, lessonsRatio: 1.3, parallelSpeedUp: 1.5 };
+/**
+ * Where `npm test` spends its time: the whole-suite tests, each timed alone by `--only suite`.
+ * The hook for the whole-suite tests as they are reorganised: list each one's file here.
+ */
+const WHOLE_SUITE_TESTS: string[] = [
+  'test/mutation/matrix.test.ts',
+  'test/mutation/undo.test.ts',
+  'test/diagnosis/every-failure.test.ts',
+  'test/crosstarget/same-answers.test.ts',
+];
 const USAGE = `npm run bench -- [options]
 
   --runs N       how many times each measure is taken (default 3; the median and spread are shown)
   --lab NAME     the prefix of the labs the bench brings up (default pnbench): NAME, NAME-scale,
                  NAME-par, NAME-course, NAME-bgp; each run's other topologies get NAME…-<topology>.
                  Give one no other run uses: the bench tears its labs down before and after.
-  --only LIST    the sections to run, comma-separated (default all of them):
+  --only LIST    the sections to run, comma-separated (default all of them but suite):
                    bgp       each BGP topology's bring-up and the share of it BGP convergence takes
-                   lab       the default lab's bring-up and teardown
+                   lab       each topology's lab: bring-up and teardown, alone, and its slowest phases
                    lessons   lessons 02+03 against their floor (bare start + the waits they ask for)
                    scale     a 10-node, 100-pod lab and its full mesh
-                   parallel  every feature, serial and --parallel 2
+                   parallel  the whole course, serial and --parallel 2 (each bringing its labs up), and the speed-up
                    course    lessons 02+03 as a shell script vs the suite
                    all       the whole course run (npm run e2e: every lesson, every topology's lab)
+                   suite     where npm test spends its time: each whole-suite test alone (tens of minutes)
   --help         this text`;
 
 function usageError(message: string): never {
@@ -67,7 +83,7 @@ if (values.help) {
 }
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) usageError(`--runs wants a whole number of at least 1, got "${values.runs}"`);
-const only = new Set((values.only ?? SECTIONS.join(',')).split(','));
+const only = new Set((values.only ?? DEFAULT_SECTIONS.join(',')).split(','));
 const unknown = [...only].filter((name) => !SECTIONS.includes(name));
 if (unknown.length) usageError(`--only: no section named ${unknown.join(', ')} (there are ${SECTIONS.join(', ')})`);
 const LAB = values.lab as string;
@@ -125,16 +141,33 @@ function waitsOf(messagesFile: string): number {
   return seconds * 1000;
 }
 
+/** Each topology's lab alone: bring-up and teardown, and where the bring-up's time goes (its phases, lab/phases.ts). */
 async function benchLab(): Promise<void> {
-  const up: number[] = [];
-  const down: number[] = [];
-  await labDown(labs.bench);
-  for (let i = 0; i < runs; i++) {
-    up.push((await timed(() => labUp({ name: labs.bench })))[1]);
-    down.push((await timed(() => labDown(labs.bench)))[1]);
+  for (const topology of listTopologies()) {
+    const name = labNameFor(labs.bench, topology);
+    const up: number[] = [];
+    const down: number[] = [];
+    let slowest = '';
+    await labDown(name);
+    try {
+      for (let i = 0; i < runs; i++) {
+        const before = phasesOf(name).length;
+        up.push((await timed(() => labUp({ name, topology, keep: false })))[1]);
+        const phases = phasesOf(name).slice(before);
+        down.push((await timed(() => labDown(name)))[1]);
+        slowest = [...phases]
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 3)
+          .map((phase) => `${phase.phase} ${formatMs(phase.ms)}`)
+          .join(', ');
+      }
+    } finally {
+      await labDown(name);
+    }
+    row(`lab up, topology ${topology}`, stats(up), `slowest phases (last run): ${slowest}`);
+    row(`lab down, topology ${topology}`, stats(down));
   }
-  row('lab bring-up: 3 nodes, lesson workloads', stats(up), 'target < 1 s');
-  row('lab teardown', stats(down), 'target < 0.5 s');
+  notes.push('a lab alone; in a run the labs of every topology come up side by side (the whole course below)');
 }
 
 async function benchLessons(): Promise<void> {
@@ -158,10 +191,14 @@ async function benchLessons(): Promise<void> {
     row(
       'lessons 02+03: npm run e2e (bring-up, report, teardown)',
       withReport,
-      `floor ${formatMs(floor)}, ratio ${(withReport.median / floor).toFixed(2)}`,
+      `floor ${formatMs(floor)}, ratio ${(withReport.median / floor).toFixed(2)}, ${againstGoal(withReport.median / floor, { atMost: GOALS.lessonsRatio, unit: 'x' })}`,
     );
     const noReport = await repeat(runs, async () => (await runE2e(['--lab', labs.bench, '--tags', LESSONS, '--no-report'], reports)).ms);
-    row('lessons 02+03: the same with --no-report', noReport, `ratio ${(noReport.median / floor).toFixed(2)}`);
+    row(
+      'lessons 02+03: the same with --no-report',
+      noReport,
+      `ratio ${(noReport.median / floor).toFixed(2)}, ${againstGoal(noReport.median / floor, { atMost: GOALS.lessonsRatio, unit: 'x' })}`,
+    );
     notes.push(
       `floor = bare start ${formatMs(start.median)} + waits the scenarios ask for ${formatMs(waits)} (ping count × ${PING_INTERVAL_S} s, ${CAPTURE_GRACE_S} s per capture)`,
     );
@@ -206,11 +243,13 @@ async function benchScale(): Promise<void> {
   );
 }
 
+/** The whole course serial and with --parallel 2, each run bringing its labs up and down as a user's does; the verdicts compared. */
 async function benchParallel(): Promise<void> {
   const reports = mkdtempSync(join(tmpdir(), 'podnet-bench-'));
+  const topologies = listTopologies();
+  const clear = () => Promise.all(topologies.map((topology) => labDown(labNameFor(labs.par, topology))));
   try {
-    await labDown(labs.par);
-    await labUp({ name: labs.par });
+    await clear();
     const statuses = (dir: string) =>
       readResults(join(dir, 'allure-results'))
         .map((result) => `${result.name}=${result.status}`)
@@ -227,8 +266,13 @@ async function benchParallel(): Promise<void> {
       parallelStatuses = statuses(reports);
       return run.ms;
     });
-    row('all features, serial (attached lab, no report)', serial);
-    row('all features, --parallel 2', parallel, `speed-up ${(serial.median / parallel.median).toFixed(2)}×`);
+    const speedUp = serial.median / parallel.median;
+    row('the whole course, serial (labs up and down, no report)', serial, againstGoal(serial.median, { atMost: GOALS.wholeCourseMs }));
+    row(
+      'the whole course, --parallel 2',
+      parallel,
+      `speed-up ${speedUp.toFixed(2)}×, ${againstGoal(speedUp, { atLeast: GOALS.parallelSpeedUp, unit: 'x' })}`,
+    );
     const differing = [
       ...serialStatuses.filter((status) => !parallelStatuses.includes(status)).map((status) => `serial ${status}`),
       ...parallelStatuses.filter((status) => !serialStatuses.includes(status)).map((status) => `parallel ${status}`),
@@ -239,7 +283,7 @@ async function benchParallel(): Promise<void> {
         : `--parallel 2 gave DIFFERENT results than the serial run (last runs, ${serialStatuses.length} and ${parallelStatuses.length} scenarios): ${differing.slice(0, 6).join('; ')}${differing.length > 6 ? '; …' : ''}`,
     );
   } finally {
-    await labDown(labs.par);
+    await clear();
     rmSync(reports, { recursive: true, force: true });
   }
 }
@@ -329,7 +373,11 @@ async function benchWholeCourse(): Promise<void> {
     });
     const up = labLines(last.out);
     const missing = topologies.filter((topology) => !up.some((line) => line.topology === topology));
-    row(`the whole course: npm run e2e, ${up.length} labs side by side, report`, whole, last.counts);
+    row(
+      `the whole course: npm run e2e, ${up.length} labs side by side, report`,
+      whole,
+      `${last.counts}; ${againstGoal(whole.median, { atMost: GOALS.wholeCourseMs })}`,
+    );
     if (missing.length) notes.push(`the whole-course run brought up no lab for ${missing.join(', ')}`);
     if (last.code !== 0) notes.push(`the whole-course run exited ${last.code}: see its output with npm run e2e -- --lab ${labs.all}`);
     const slowest = Math.max(...up.map((line) => line.upMs));
@@ -347,6 +395,14 @@ async function benchWholeCourse(): Promise<void> {
   }
 }
 
+/** Where npm test spends its time: each whole-suite test file (WHOLE_SUITE_TESTS) run alone, once. */
+async function benchSuite(): Promise<void> {
+  for (const file of WHOLE_SUITE_TESTS) {
+    const run = await runNode(['--import', 'tsx', '--test', file]);
+    row(`npm test: ${file}`, stats([run.ms]), run.code === 0 ? 'passed' : `exited ${run.code}`);
+  }
+}
+
 const sections: [string, () => Promise<void>][] = [
   ['bgp', benchBgp],
   ['lab', benchLab],
@@ -355,6 +411,7 @@ const sections: [string, () => Promise<void>][] = [
   ['parallel', benchParallel],
   ['course', benchCourseWay],
   ['all', benchWholeCourse],
+  ['suite', benchSuite],
 ];
 for (const [name, section] of sections) if (only.has(name)) await section();
 

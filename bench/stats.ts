@@ -22,3 +22,17 @@ export async function timed<T>(action: () => Promise<T>): Promise<[T, number]> {
   const value = await action();
   return [value, performance.now() - started];
 }
+
+/** Where a measured figure stands against its goal: `goal ≤ 30.00 s: met` or `goal ≤ 30.00 s: NOT met (2.10×)`. */
+export function againstGoal(value: number, goal: { atMost?: number; atLeast?: number; unit?: 'ms' | 'x' }): string {
+  const show = (figure: number) => (goal.unit === 'x' ? `${figure.toFixed(2)}×` : formatMs(figure));
+  if (goal.atMost !== undefined) {
+    const met = value <= goal.atMost;
+    return `goal ≤ ${show(goal.atMost)}: ${met ? 'met' : `NOT met (${(value / goal.atMost).toFixed(2)}× the goal)`}`;
+  }
+  if (goal.atLeast !== undefined) {
+    const met = value >= goal.atLeast;
+    return `goal ≥ ${show(goal.atLeast)}: ${met ? 'met' : 'NOT met'}`;
+  }
+  throw new Error('againstGoal: a goal needs atMost or atLeast');
+}

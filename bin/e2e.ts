@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   try {
     // The topologies the selected scenarios need: one lab each on the embedded target.
-    opening = openSession(choice, options, log, plan.topologies);
+    opening = openSession(choice, options, log, plan.topologies, plan.lessons);
     // The target's set-up and the loading of the support code overlap.
     const [opened, cucumber] = await settledBoth(opening, prepareCucumber(plan));
     log(opened.description);

@@ -1,12 +1,17 @@
 /**
- * Which scenarios may run side by side under --parallel. Only scenarios that just look run
- * together: a scenario with a Given or When step sets something up or changes it (a pod created
- * or replaced, a sysctl, a BGP session, the Installation), and one that captures packets would
- * see the traffic of the scenarios beside it. Such a scenario runs alone: it starts only when no
- * other scenario runs, and none starts beside it. (Cucumber gives each pickle step its type:
- * Context for Given, Action for When, Outcome for Then; And and But take the type before them.)
+ * Which scenarios may run side by side under --parallel. The unit of isolation is the
+ * topology: each topology has a lab of its own, never connected to another's, so scenarios of
+ * different topologies run side by side whatever they do. Within one topology (one lab), only
+ * scenarios that just look run together: a scenario with a Given or When step sets something
+ * up or changes it (a pod created or replaced, a sysctl, a BGP session, the Installation), and
+ * one that captures packets would see the traffic of the scenarios beside it. Such a scenario
+ * runs alone on its lab: it starts only when no other scenario of its topology runs, and none
+ * of its topology starts beside it. (Cucumber gives each pickle step its type: Context for
+ * Given, Action for When, Outcome for Then; And and But take the type before them. A pickle's
+ * tags include its Feature's, where the topology is named.)
  */
 import type { setParallelCanAssign } from '@cucumber/cucumber';
+import { topologyOfTags } from './topology/catalogue.ts';
 
 type Validator = Parameters<typeof setParallelCanAssign>[0];
 type Pickle = Parameters<Validator>[0];
@@ -18,5 +23,12 @@ export function runsAlone(pickle: Pickle): boolean {
   return pickle.steps.some((step) => step.type === 'Context' || step.type === 'Action' || CAPTURES.test(step.text));
 }
 
-export const assignScenario: Validator = (pickle, inProgress) =>
-  runsAlone(pickle) ? inProgress.length === 0 : !inProgress.some(runsAlone);
+export function topologyOfPickle(pickle: Pickle): string {
+  return topologyOfTags((pickle.tags ?? []).map((tag) => tag.name));
+}
+
+export const assignScenario: Validator = (pickle, inProgress) => {
+  const topology = topologyOfPickle(pickle);
+  const onSameLab = inProgress.filter((other) => topologyOfPickle(other) === topology);
+  return runsAlone(pickle) ? onSameLab.length === 0 : !onSameLab.some(runsAlone);
+};

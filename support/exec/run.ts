@@ -39,13 +39,15 @@ export async function run(argv: string[], options: RunOptions): Promise<ExecResu
     // The command could not be started at all (ENOENT, EACCES): not a finding about the network.
     throw new Error(`cannot run ${file}: ${result.originalMessage ?? result.message}`);
   }
+  const ms = Math.round(performance.now() - started);
+  if (process.env.PODNET_EXEC_LOG) process.stderr.write(`[exec ${ms} ms] ${argv.join(' ').slice(0, 160)}\n`);
   return {
     where: options.where,
     argv,
     exitCode: result.exitCode ?? (result.timedOut ? TIMED_OUT_EXIT_CODE : 128),
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),
-    ms: Math.round(performance.now() - started),
+    ms,
     timedOut: Boolean(result.timedOut),
   };
 }

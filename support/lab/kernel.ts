@@ -1,5 +1,7 @@
 /** The few ways the lab touches the kernel: `ip -batch` per namespace, sysctls, a command inside a namespace. */
-import { run, runChecked } from '../exec/run.ts';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecked } from '../exec/run.ts';
 import type { ExecResult } from '../cluster/cluster.ts';
 
 /** Lines for `ip -n <netns> -batch -`; `netns` undefined means the batch only adds/deletes namespaces. */
@@ -28,10 +30,41 @@ export async function execIn(netns: string, argv: string[]): Promise<ExecResult>
   return runChecked(['ip', 'netns', 'exec', netns, ...argv], { where: netns });
 }
 
+/** Where `ip netns add` puts the named namespaces. */
+export const NETNS_RUN = '/run/netns';
+
+/**
+ * The PIDs of the processes inside the given named namespaces, as `ip netns pids` finds them
+ * (a process whose /proc/<pid>/ns/net is the namespace's file), in one pass over /proc for all
+ * of them: `ip netns pids` per namespace walks the whole of /proc each time.
+ */
+export function pidsInNamespaces(namespaces: string[]): number[] {
+  const wanted = new Set<string>();
+  for (const name of namespaces) {
+    try {
+      const stat = statSync(join(NETNS_RUN, name));
+      wanted.add(`${stat.dev}:${stat.ino}`);
+    } catch {
+      // already gone
+    }
+  }
+  if (wanted.size === 0) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = statSync(`/proc/${entry}/ns/net`);
+      if (wanted.has(`${stat.dev}:${stat.ino}`)) pids.push(Number(entry));
+    } catch {
+      // ended while we looked, or a kernel thread
+    }
+  }
+  return pids;
+}
+
 /** Ends every process inside the given namespaces, by PID: TERM, then KILL after 2 s. Returns the PIDs. */
 export async function endProcessesIn(namespaces: string[]): Promise<number[]> {
-  const listings = await Promise.all(namespaces.map((name) => run(['ip', 'netns', 'pids', name], { where: name })));
-  const pids = [...new Set(listings.flatMap((listing) => listing.stdout.split('\n').filter(Boolean).map(Number)))];
+  const pids = pidsInNamespaces(namespaces);
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + 2_000;
   while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -4,7 +4,6 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runChecked } from '../exec/run.ts';
 import { formatCidr, parseCidr } from '../net/cidr.ts';
 import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
 import { NETNS_ETC, admitPod, cniAdd, cniDel, readdressPod, wirePods } from './cni/cni.ts';
@@ -12,7 +11,7 @@ import { IP_ADDRS_APPLIED_LATE_FAULT, OPERATOR_REVERTS_FELIX_FAULT, RESERVATION_
 import { ipamRequestOf } from './ipam/request.ts';
 import { faultApplies, findFault } from './faults/faults.ts';
 import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
-import { endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
+import { NETNS_RUN, endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
 import { labObjectPrefix, fabricNetns } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
@@ -38,6 +37,8 @@ import { removeBgpSockets } from './bgp/daemons.ts';
 import { attachSecondary } from './multus/multus.ts';
 import { startPythonServers } from './servers/python-script.ts';
 import { startWireguard, syncWireguard, wireguardEnabled } from './felix/wireguard.ts';
+import { timePhase } from './phases.ts';
+import { dnsServerCode } from './dns/bundle.ts';
 
 export interface UpResult {
   state: LabState;
@@ -130,47 +131,67 @@ async function allSettled(tasks: Promise<unknown>[]): Promise<void> {
 
 /** Builds every kernel object of the lab from its model. */
 async function wireLab(state: LabState): Promise<void> {
-  await runBatch(namespacesToAdd(state));
-  await runBatch(fabricBatch(state));
+  const phase = <T>(name: string, work: () => Promise<T>) => timePhase(state.name, name, work);
+  dnsServerCode().catch(() => undefined); // bundled while the kernel objects are made; its error shows where it is awaited
+  await phase('namespaces', () => runBatch(namespacesToAdd(state)));
+  await phase('fabric', () => runBatch(fabricBatch(state)));
   if (hasOutsideWorld(state)) {
-    await runBatch(outsideFabricBatch(state));
-    await runBatch(outsideHostBatch(state));
-    await sysctl(fabricNetns(state.name), FABRIC_FORWARDING);
+    await phase('outside', async () => {
+      await runBatch(outsideFabricBatch(state));
+      await runBatch(outsideHostBatch(state));
+      await sysctl(fabricNetns(state.name), FABRIC_FORWARDING);
+    });
   }
   if (state.spec.routed) {
-    await runBatch(mgmtBatch(state));
-    await allSettled(linkBatches(state).map(runBatch));
-    await runBatch(routerBatch(state));
-    await sysctl(routerNetns(state.name), sysctlsOf(state.spec.routed.router.exec));
+    const routed = state.spec.routed;
+    await phase('router', async () => {
+      await runBatch(mgmtBatch(state));
+      await allSettled(linkBatches(state).map(runBatch));
+      await runBatch(routerBatch(state));
+      await sysctl(routerNetns(state.name), sysctlsOf(routed.router.exec));
+    });
   }
-  await allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node))));
-  await allSettled(state.nodes.map((node) => runBridgeBatch(nodeFdbBatch(state, node))));
-  await allSettled([
-    ...state.nodes.map((node) =>
-      sysctl(node.netns, [...nodeSysctls(state, node), ...sysctlsOf(state.spec.routed?.nodeExec[node.name] ?? [])]),
-    ),
-    wirePods(state, state.pods),
-  ]);
-  await attachSecondary(state, state.pods);
-  await allSettled(
-    state.nodes.map(async (node) => {
-      removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
-      writeNodeLayer(state, node);
-      writeNodeResolvConf(state, node);
-      node.holderPid = await startNodeHolder(state.name, node);
-    }),
+  await phase('nodes', () => allSettled(state.nodes.map((node) => runBatch(nodeBatch(state, node)))));
+  await phase('fdb', () => allSettled(state.nodes.map((node) => runBridgeBatch(nodeFdbBatch(state, node)))));
+  await phase('sysctls+pods', () =>
+    allSettled([
+      ...state.nodes.map((node) =>
+        sysctl(node.netns, [...nodeSysctls(state, node), ...sysctlsOf(state.spec.routed?.nodeExec[node.name] ?? [])]),
+      ),
+      wirePods(state, state.pods),
+    ]),
   );
-  await allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)));
-  await startClusterDns(state);
-  await allSettled([startServers(state.name, state.pods), startPythonServers(state, state.pods), startKubeProxy(state)]);
-  // After kube-proxy: the replicas find their master through the cluster DNS's ClusterIP.
-  await startRedis(state);
-  // The containerlab family's lessons talk to the API server across the router (lesson 18).
-  if (state.spec.routed) state.apiServerPid = await startApiServer(state);
-  await startLabBgp(state);
+  await phase('secondary networks', () => attachSecondary(state, state.pods));
+  // From here on the lab's processes start side by side, each after only what it needs.
+  await allSettled([
+    phase('node holders', () =>
+      allSettled(
+        state.nodes.map(async (node) => {
+          removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
+          writeNodeLayer(state, node);
+          writeNodeResolvConf(state, node);
+          node.holderPid = await startNodeHolder(state.name, node);
+        }),
+      ),
+    ),
+    // Both write the nodes' nat table: one after the other.
+    phase('nat-outgoing', () => allSettled(state.nodes.map((node) => applyNatOutgoing(state, node)))).then(() =>
+      phase('kube-proxy', () => startKubeProxy(state)),
+    ),
+    phase('cluster dns', () => startClusterDns(state)),
+    phase('servers', () => allSettled([startServers(state.name, state.pods), startPythonServers(state, state.pods)])),
+  ]);
+  await allSettled([
+    // After kube-proxy and the cluster DNS: the replicas find their master through the DNS's ClusterIP.
+    phase('redis', () => startRedis(state)),
+    // The containerlab family's lessons talk to the API server across the router (lesson 18).
+    ...(state.spec.routed ? [phase('apiserver', () => startApiServer(state)).then((pid) => void (state.apiServerPid = pid))] : []),
+    phase('bgp', () => startLabBgp(state)),
+  ]);
   // A rebuilt lab (faults undone) brings WireGuard back as the FelixConfiguration says, with the nodes' keys.
+  // (After the node holders: each node's wireguard-go runs in its node's mount namespace.)
   for (const node of state.nodes) if (node.wireguard) delete node.wireguard.pid;
-  if (wireguardEnabled(state)) await startWireguard(state);
+  if (wireguardEnabled(state)) await phase('wireguard', () => startWireguard(state));
 }
 
 async function applyFaultsTo(state: LabState, names: string[]): Promise<void> {
@@ -223,11 +244,7 @@ export async function labUndoFaults(labName: string, names: string[] = []): Prom
 /** The lab's network namespaces on this machine, found by prefix (also those of a crashed run). */
 export async function labNamespaces(labName: string): Promise<string[]> {
   const prefix = labObjectPrefix(labName);
-  const listing = await runChecked(['ip', 'netns', 'list'], { where: 'the host' });
-  return listing.stdout
-    .split('\n')
-    .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith(prefix));
+  return safeReaddir(NETNS_RUN).filter((name) => name.startsWith(prefix));
 }
 
 export interface DownReport {
@@ -240,7 +257,7 @@ export interface DownReport {
  * its runs; ended by PID), the namespaces, /etc/netns entries and the state file.
  */
 export async function labDown(labName: string): Promise<DownReport> {
-  const report = await unwireLab(labName);
+  const report = await timePhase(labName, 'down', () => unwireLab(labName));
   removeLabFiles(labName);
   removeBgpSockets(labName);
   removeState(labName);

@@ -410,8 +410,8 @@ function lessonsDirOf(topologyFolder: string, topology: string): string | undefi
   return topology === DEFAULT_TOPOLOGY ? join(FIXTURES_DIR, 'lessons') : undefined;
 }
 
-/** The suite's own workloads (fixtures/workloads/), then each lesson's (<lessons>/<lesson>/), in name order. */
-function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): Objects {
+/** The suite's own workloads (fixtures/workloads/), then each lesson's (<lessons>/<lesson>/), in name order; of the lessons in `only` when given. */
+function readAllObjects(workloadsDir: string, lessonsDir: string | undefined, only: readonly string[] | undefined): Objects {
   const all = readObjects(workloadsDir);
   let lessons: string[] = [];
   try {
@@ -423,7 +423,7 @@ function readAllObjects(workloadsDir: string, lessonsDir: string | undefined): O
   } catch {
     lessons = [];
   }
-  for (const lesson of lessons) {
+  for (const lesson of lessons.filter((name) => !only || only.includes(name))) {
     const objects = readObjects(join(lessonsDir as string, lesson), lesson);
     all.workloads.push(...objects.workloads);
     all.services.push(...objects.services);
@@ -443,6 +443,12 @@ export interface SpecOptions {
   workers?: number;
   /** Replaces the fixtures' workloads by this many probe pods on every node (the scale lab). */
   podsPerNode?: number;
+  /**
+   * Only these lessons' workloads (`lesson-04`…), as the kind target applies only the selected
+   * lessons' (run/lessons-selected.ts): a run of lessons 02+03 builds no nginx, redis or
+   * lesson-05 pods. Every lesson's when absent.
+   */
+  lessons?: readonly string[];
 }
 
 /** `count` DaemonSets that tolerate the control-plane: `count` pods on every node. */
@@ -534,7 +540,7 @@ export function loadLabSpec(options: SpecOptions = {}): LabSpec {
   const workloadsDir = existsSync(join(dir, 'workloads')) ? join(dir, 'workloads') : SHARED_WORKLOADS_DIR;
   const objects =
     options.podsPerNode === undefined
-      ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology))
+      ? readAllObjects(workloadsDir, lessonsDirOf(dir, topology), options.lessons)
       : { workloads: probeDaemonSets(options.podsPerNode), services: [], nads: [] };
   // kubeadm's CoreDNS runs on every cluster (after the fixtures' pods, so their addresses stay as they were).
   if (options.podsPerNode === undefined) objects.workloads.push(coreDnsWorkload());

@@ -12,6 +12,7 @@ import { tagExpression } from './options.ts';
 import { RERUN_FILE } from './report.ts';
 import { topologyOfTags } from '../topology/catalogue.ts';
 import { featureTags } from '../topology/features.ts';
+import { labLessonsFor } from './lessons-selected.ts';
 
 export interface PreparedRun {
   /** How many scenarios the run selected. */
@@ -33,6 +34,8 @@ export interface CucumberPlan {
   scenarios: number;
   /** The topologies of the selected scenarios, in first-use order: one lab each on the embedded target. */
   topologies: string[];
+  /** The lessons whose workloads the embedded labs carry (run/lessons-selected.ts); undefined: every lesson's. */
+  lessons: string[] | undefined;
 }
 
 /** The run's configuration and the scenarios it selects: quick, and done before anything is set up, so bad input builds nothing. */
@@ -52,7 +55,7 @@ export async function planCucumber(options: E2eOptions): Promise<CucumberPlan> {
   const pickles = await selectedScenarios(runConfiguration.sources, options);
   const features = [...new Set(pickles.map((pickle) => pickle.uri))];
   const topologies = [...new Set(features.map((uri) => topologyOfTags(featureTags(readFileSync(uri, 'utf8')))))];
-  return { configuration: runConfiguration, scenarios: pickles.length, topologies };
+  return { configuration: runConfiguration, scenarios: pickles.length, topologies, lessons: labLessonsFor(features) };
 }
 
 /** Loads the support code (the slow part), to overlap the target's set-up. */

@@ -23,7 +23,22 @@ export async function selectedLessons(options: Pick<E2eOptions, 'tags' | 'claims
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
   const { plan } = await loadSources(runConfiguration.sources);
   const lessons = plan.map((pickle) => lessonOfFeature(pickle.uri)).filter((lesson): lesson is string => Boolean(lesson));
+  return withNeeds(lessons);
+}
+
+function withNeeds(lessons: string[]): string[] {
   return [...new Set(lessons.flatMap((lesson) => [...(LESSON_NEEDS[lesson] ?? []), lesson]))].sort();
+}
+
+/**
+ * The lessons whose workloads the embedded lab must carry for scenarios of these feature files;
+ * undefined (every lesson's) when one of them is outside a numbered lesson folder, whose
+ * needs no folder name tells.
+ */
+export function labLessonsFor(featureUris: string[]): string[] | undefined {
+  const lessons = featureUris.map(lessonOfFeature);
+  if (lessons.some((lesson) => lesson === undefined)) return undefined;
+  return withNeeds(lessons as string[]);
 }
 
 /** Lessons built on another's workloads: 05 asks the DNS for lesson 04's nginx-service, 11 adds Services to its nginx-deployment. */

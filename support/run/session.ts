@@ -22,6 +22,7 @@ export async function openSession(
   options: E2eOptions,
   log: (line: string) => void,
   topologies: string[] = [DEFAULT_TOPOLOGY],
+  lessons?: string[],
 ): Promise<TargetSession> {
   if (!TARGETS[choice.kind].breaksOnPurpose && options.faults.length > 0) {
     throw new EnvironmentError(
@@ -29,24 +30,36 @@ export async function openSession(
       'add --target netns, or drop --fault',
     );
   }
-  return OPENERS[choice.kind](options, log, topologies);
+  return OPENERS[choice.kind](options, log, topologies, lessons);
 }
 
-type Opener = (options: E2eOptions, log: (line: string) => void, topologies: string[]) => Promise<TargetSession>;
+type Opener = (options: E2eOptions, log: (line: string) => void, topologies: string[], lessons?: string[]) => Promise<TargetSession>;
 
 const OPENERS: Record<TargetChoice['kind'], Opener> = {
   netns: openLabSessions,
   kind: (options, log) => openClusterSession(options, log),
 };
 
-/** One lab per topology, brought up side by side; if one cannot be built, the others are taken down again. */
-async function openLabSessions(options: E2eOptions, log: (line: string) => void, topologies: string[]): Promise<TargetSession> {
+/**
+ * One lab per topology, brought up side by side; if one cannot be built, the others are taken
+ * down again. A lab carries the workloads of the selected lessons only, except under faults:
+ * a fault is defined against the lab as the whole course builds it.
+ */
+async function openLabSessions(
+  options: E2eOptions,
+  log: (line: string) => void,
+  topologies: string[],
+  lessons?: string[],
+): Promise<TargetSession> {
   const { ensurePreflight } = await import('../lab/preflight.ts');
   const { loadLabSpec } = await import('../lab/spec.ts');
   await ensurePreflight(log);
   const base = options.lab ?? loadLabSpec({ topology: DEFAULT_TOPOLOGY }).name;
   const wanted = topologies.length > 0 ? topologies : [DEFAULT_TOPOLOGY];
-  const outcomes = await Promise.allSettled(wanted.map((topology) => openLabSession(options, log, topology, labNameFor(base, topology))));
+  const only = options.faults.length > 0 ? undefined : lessons;
+  const outcomes = await Promise.allSettled(
+    wanted.map((topology) => openLabSession(options, log, topology, labNameFor(base, topology), only)),
+  );
   const sessions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failed) {
@@ -67,10 +80,22 @@ async function openLabSessions(options: E2eOptions, log: (line: string) => void,
   };
 }
 
-async function openLabSession(options: E2eOptions, log: (line: string) => void, topology: string, name: string): Promise<TargetSession> {
+async function openLabSession(
+  options: E2eOptions,
+  log: (line: string) => void,
+  topology: string,
+  name: string,
+  lessons: string[] | undefined,
+): Promise<TargetSession> {
   const { labDown, labUp } = await import('../lab/lab.ts');
   const started = performance.now();
-  const { state, created, cleared } = await labUp({ topology, name, faults: options.faults, keep: options.keep });
+  const { state, created, cleared } = await labUp({
+    topology,
+    name,
+    faults: options.faults,
+    keep: options.keep,
+    ...(lessons ? { lessons } : {}),
+  });
   const ms = Math.round(performance.now() - started);
   if (cleared) log(cleared);
   let closed = false;

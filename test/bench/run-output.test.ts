@@ -16,3 +16,12 @@ test("the bench reads each lab's bring-up and BGP wait from the run's own lines"
     { lab: 'hb-calico-bgp-ippool', topology: 'calico-bgp-ippool', upMs: 4605, bgpMs: 3149.40404 },
   ]);
 });
+
+test('the bench says where each figure stands against its goal', async () => {
+  const { againstGoal } = await import('../../bench/stats.ts');
+  assert.equal(againstGoal(29_000, { atMost: 30_000 }), 'goal ≤ 30.00 s: met');
+  assert.equal(againstGoal(60_000, { atMost: 30_000 }), 'goal ≤ 30.00 s: NOT met (2.00× the goal)');
+  assert.equal(againstGoal(1.62, { atLeast: 1.5, unit: 'x' }), 'goal ≥ 1.50×: met');
+  assert.equal(againstGoal(1.2, { atLeast: 1.5, unit: 'x' }), 'goal ≥ 1.50×: NOT met');
+  assert.equal(againstGoal(1.25, { atMost: 1.3, unit: 'x' }), 'goal ≤ 1.30×: met');
+});

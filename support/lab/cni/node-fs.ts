@@ -97,7 +97,7 @@ export function startNodeHolder(labName: string, node: LabNode): Promise<number>
   });
   return whenReady(child, {
     marker: 'mounted',
-    // Bounded, and over at the marker: a loaded two-core machine (CI beside a matrix) took over 5 s.
+    // Two mounts take milliseconds; on a machine busy with other labs, a spawn alone can take seconds.
     timeoutMs: 30_000,
     what: `the mount namespace of node ${node.name}`,
     exited: (code, said) => new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said}`),

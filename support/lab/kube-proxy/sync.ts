@@ -9,7 +9,7 @@
  */
 import { run, runChecked } from '../../exec/run.ts';
 import { endpointSlices, type LabNode, type LabState } from '../model.ts';
-import { jumpRuleCommands, proxyRules, syncRestore, type ProxyInput } from './rules.ts';
+import { jumpRulesRestore, proxyRules, syncRestore, type ProxyInput } from './rules.ts';
 import { FROZEN_FAULT, applyNodeProxyFaults, applyProxyFaults, proxyFaultNodes } from './faults.ts';
 
 /** What kube-proxy on `node` sees and is configured with. */
@@ -39,11 +39,7 @@ async function inNode(node: LabNode, argv: string[], input?: string) {
 /** First sync on freshly wired nodes: the chains, then the jumps into them (kube-proxy prepends those). */
 export async function startKubeProxy(state: LabState): Promise<void> {
   await syncKubeProxy(state, { force: true });
-  await Promise.all(
-    proxyFaultNodes(state).map(async (node) => {
-      for (const argv of jumpRuleCommands()) await inNode(node, argv);
-    }),
-  );
+  await Promise.all(proxyFaultNodes(state).map((node) => inNode(node, ['iptables-restore', '-w', '--noflush'], jumpRulesRestore())));
 }
 
 /** A sync on every node kube-proxy runs on (all of them unless a fault says otherwise). */

@@ -31,6 +31,22 @@ function subjectAltNames(state: LabState, node: LabNode): string {
   return [...names.map((name) => `DNS:${name}`), `IP:${internalIPOf(node)}`, 'IP:10.96.0.1', 'IP:127.0.0.1'].join(',');
 }
 
+let key: Promise<string> | undefined;
+
+/**
+ * The server's RSA key, made once per process: a 2048-bit key takes a prime search of up to a
+ * second of CPU, several on a busy machine, and seven topologies' labs come up at once. Each
+ * lab's certificate is its own (its node's name and address); the key is only the size of the
+ * handshake the lesson measures.
+ */
+function serverKey(): Promise<string> {
+  key ??= runChecked(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], {
+    where: 'the host (lab files)',
+  }).then((result) => result.stdout);
+  key.catch(() => (key = undefined)); // a failure is reported once, and tried again by the next lab
+  return key;
+}
+
 /** Writes the key, the self-signed certificate and the /healthz answer; starts the server in the control-plane's namespace. Resolves with its PID once it accepts. */
 export async function startApiServer(state: LabState): Promise<number | undefined> {
   const node = state.nodes.find((candidate) => candidate.role === 'control-plane');
@@ -38,15 +54,13 @@ export async function startApiServer(state: LabState): Promise<number | undefine
   const dir = join(labFilesDir(state.name), 'apiserver');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'healthz'), 'ok');
+  writeFileSync(join(dir, 'key.pem'), await serverKey(), { mode: 0o600 });
   await runChecked(
     [
       'openssl',
       'req',
       '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
+      '-key',
       join(dir, 'key.pem'),
       '-out',
       join(dir, 'cert.pem'),
