@@ -25,7 +25,7 @@
  * their readiness from the statuses the lab's model gives, and deletes nothing at the end.
  * No apply is faked, and nothing the suite did not create is touched.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +39,38 @@ import { routerContainer } from '../../support/topology/facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { labObjects, podStatus, type Obj } from './lab-objects.ts';
+import { FRR_IMAGE, KIND_NODE_IMAGE, KIND_NODE_PROGRAMS, missingProgram, programsOf } from '../kind/image-inventory.ts';
+import { unwrapBackground } from '../kind/multitool-inventory.ts';
+import { NSENTER_PREFIX } from '../../support/cluster/kind/node-shell.ts';
+
+const REFUSED_LOG = 'refused.log';
+
+/**
+ * Why a command cannot run in that container of that pod, or undefined when it can. Its image is
+ * the container's (the lab's pods show the image of their fixture manifest; a pod created
+ * through the API, the one its creator asked for). `nsenter -t 1 -n -m --` from a node-shell pod
+ * runs the node's own program (the node's mount namespace): that is checked against kindest/node.
+ */
+export function refusedInPod(pod: Obj | undefined, call: ExecCall): string | undefined {
+  const containers: Obj[] = pod?.spec?.containers ?? [];
+  const container = containers.find((c) => c.name === call.container) ?? (call.container ? undefined : containers[0]);
+  const where = `pod ${call.namespace}/${call.pod} (container ${call.container || container?.name || '?'})`;
+  if (!container?.image) return `${where}: no such container in the pod's spec`;
+  const argv = unwrapBackground(call.argv);
+  const nsenter = NSENTER_PREFIX.every((word, index) => argv[index] === word);
+  const image = nsenter ? KIND_NODE_IMAGE : (container.image as string);
+  const command = nsenter ? argv.slice(NSENTER_PREFIX.length) : argv;
+  try {
+    const missing = nsenter
+      ? KIND_NODE_PROGRAMS.has(command[0] ?? '')
+        ? undefined
+        : `${image} has no ${command[0]} (\`${command.join(' ')}\`)`
+      : missingProgram(image, command);
+    return missing ? `${where}: ${missing}` : undefined;
+  } catch (error) {
+    return `${where}: ${(error as Error).message}`;
+  }
+}
 
 /** Kinds whose objects come and go with the lab (pods by CNI ADD/DEL, blocks as nodes claim them). */
 const VOLATILE: Array<[apiVersion: string, resource: string]> = [
@@ -64,7 +96,7 @@ export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
  * no interpreter start-up). The PIDs of the node holders come from the state file; a holder
  * that has gone makes the node "not running".
  */
-export function dockerShimScript(state: LabState): string {
+export function dockerShimScript(state: LabState, refusedLog = '/dev/null'): string {
   const nodes = state.nodes;
   // The router's container as the kind target names it (E2E_ROUTER unset: containerlab's clab-<topology>-<router>),
   // run in the lab's router namespace as the netns target runs it.
@@ -76,9 +108,9 @@ export function dockerShimScript(state: LabState): string {
       const alive = n.holderPid
         ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; `
         : '';
-      return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
+      return `      ${shellQuote(n.name)}) ${alive}${imageHas(KIND_NODE_IMAGE, KIND_NODE_PROGRAMS, n.name, refusedLog)}exec ${prefix} "$@" ;;`;
     })
-    .concat(router && state.spec.routed ? [routerExecCase(state, router, state.spec.routed.router.node)] : [])
+    .concat(router && state.spec.routed ? [routerExecCase(state, router, state.spec.routed.router.node, refusedLog)] : [])
     .join('\n');
   return `#!/bin/sh
 # A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded
@@ -107,15 +139,25 @@ exit 2
 }
 
 /**
+ * The shell test that refuses a `docker exec` whose program the container's image lacks, as Docker
+ * does ("executable file not found", exit 127), naming the image, and logs the refusal for the test.
+ */
+function imageHas(image: string, programs: Set<string>, container: string, refusedLog: string): string {
+  const names = [...programs].sort().map(shellQuote).join('|');
+  const why = `container ${container}: ${image} has no`;
+  return `case "\${1##*/}" in ${names}) ;; *) echo "OCI runtime exec failed: exec failed: ${why} $1 ($*)" >&2; echo "${why} $1 ($*)" >> ${shellQuote(refusedLog)}; exit 127 ;; esac; `;
+}
+
+/**
  * The router's case of the stand-in: argv in the lab's router namespace. The lab's FRR keeps its
  * vty sockets in the lab's own folder, so vtysh is pointed there (`--vty_socket`), as the netns
  * target calls it (support/lab/bgp/daemons.ts); in the course's FRR container they sit at vtysh's default.
  */
-function routerExecCase(state: LabState, container: string, routerNode: string): string {
+function routerExecCase(state: LabState, container: string, routerNode: string, refusedLog: string): string {
   const netns = shellQuote(routerNetns(state.name));
   const sockets = shellQuote(frrFiles(state.name, routerNode).sockets);
   return [
-    `      ${shellQuote(container)})`,
+    `      ${shellQuote(container)}) ${imageHas(FRR_IMAGE, programsOf(FRR_IMAGE), container, refusedLog)}`,
     `        if [ "$1" = ${VTYSH} ]; then shift; exec ip netns exec ${netns} ${VTYSH} --vty_socket ${sockets} "$@"; fi`,
     `        exec ip netns exec ${netns} "$@" ;;`,
   ].join('\n');
@@ -133,6 +175,11 @@ export interface LabApiServer {
   readonly binDir: string;
   /** The environment a kind-target run needs to reach this server and the lab's nodes. */
   env(base?: NodeJS.ProcessEnv): Record<string, string>;
+  /**
+   * Every command the stand-in refused because the image it would run in (a pod's container, a
+   * kindest/node node, the FRR router) lacks its program: "<where>: <image> has no <program> (`argv`)".
+   */
+  refusals(): string[];
   /** Rewrites the docker stand-in from the state file (after something restarted the node holders). */
   refreshNodeShells(): void;
   close(): Promise<void>;
@@ -161,10 +208,12 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
           const lab = findPod(s, obj.metadata.namespace, obj.metadata.name) as LabPod;
           obj.metadata = existing.metadata;
           obj.spec = { ...existing.spec, nodeName: lab.node };
+          const containers: Obj[] = existing.spec.containers ?? [];
           obj.status = podStatus(
             s,
             lab,
-            (existing.spec.containers ?? []).map((c: Obj) => c.name),
+            containers.map((c) => c.name),
+            (name) => containers.find((c) => c.name === name)?.image,
           );
         }
         if (existing?.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
@@ -192,11 +241,18 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
         },
       };
     }
+    const refusal = refusedInPod(fake.get('v1', 'pods', call.namespace, call.pod), call);
+    if (refusal) {
+      refused.push(refusal);
+      return { stderr: `OCI runtime exec failed: exec failed: ${refusal}\n`, exitCode: 127 };
+    }
     const netns = pod.containerNetns?.[call.container] || pod.netns;
     // As the netns target runs it (support/exec/run.ts sets LC_ALL=C).
     return { argv: ['env', 'LC_ALL=C', 'ip', 'netns', 'exec', netns, ...call.argv] };
   };
 
+  // Commands refused because their image lacks the program: a run must have none.
+  const refused: string[] = [];
   const token = `lab-${randomBytes(12).toString('hex')}`;
   const fake = await FakeApiServer.start({
     token,
@@ -244,7 +300,7 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   writeFileSync(kubeconfigPath, fake.kubeconfig({ token }, `kind-${labName}`), { mode: 0o600 });
   const refreshNodeShells = () => {
     const docker = path.join(binDir, 'docker');
-    writeFileSync(docker, dockerShimScript(state()));
+    writeFileSync(docker, dockerShimScript(state(), path.join(dir, REFUSED_LOG)));
     chmodSync(docker, 0o755);
   };
   try {
@@ -265,6 +321,10 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
     binDir,
     env(base = process.env) {
       return { KUBECONFIG: kubeconfigPath, PATH: `${binDir}${path.delimiter}${base.PATH ?? ''}` };
+    },
+    refusals() {
+      const log = path.join(dir, REFUSED_LOG);
+      return [...refused, ...(existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [])];
     },
     refreshNodeShells,
     async close() {

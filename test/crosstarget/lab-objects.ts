@@ -22,10 +22,10 @@
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../../support/net/cidr.ts';
 import type { Encapsulation } from '../../support/cluster/cluster.ts';
-import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
 import { TUNNEL_HOLDER_PREFIX, endpointSlices, findPod, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
+import { imageOf } from './workload-images.ts';
 import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 import { CONTAINER_ID_ANNOTATION } from '../../support/net/calico.ts';
 
@@ -193,7 +193,12 @@ function tolerations(controlPlane: boolean): Obj[] {
 }
 
 /** The status the kubelet reports for a lab pod: Running (the lab's pods always run), ready unless a fault says otherwise. */
-export function podStatus(state: LabState, pod: LabPod, containers: string[]): Obj {
+export function podStatus(
+  state: LabState,
+  pod: LabPod,
+  containers: string[],
+  imageFor: (container: string) => string = (container) => imageOf(pod.workload, container),
+): Obj {
   const at = timestamp(state);
   const node = state.nodes.find((n) => n.name === pod.node);
   const ready = pod.ready !== false;
@@ -229,7 +234,7 @@ export function podStatus(state: LabState, pod: LabPod, containers: string[]): O
       ready,
       restartCount: 0,
       started: true,
-      image: MULTITOOL_IMAGE,
+      image: imageFor(name),
       imageID: '',
       containerID: `containerd://${createHash('sha256').update(`${pod.namespace}/${pod.name}/${name}`).digest('hex')}`,
       lastState: {},
@@ -309,7 +314,7 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     spec: {
       containers: pod.containers.map((name, index) => ({
         name,
-        image: MULTITOOL_IMAGE,
+        image: imageOf(pod.workload, name),
         imagePullPolicy: 'Always',
         // The pod's named ports (a Service's named targetPort resolves through them).
         ...(index === 0 && pod.ports
@@ -390,7 +395,7 @@ export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
       template: {
         metadata: { labels: { ...workload.labels } },
         spec: {
-          containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })),
+          containers: workload.containers.map((name) => ({ name, image: imageOf(workload.name, name) })),
           ...(workload.hostNetwork ? { hostNetwork: true } : {}),
           tolerations: controlPlane ? [{ key: CONTROL_PLANE_LABEL, operator: 'Exists', effect: 'NoSchedule' }] : [],
         },
@@ -479,7 +484,7 @@ export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
       selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
       template: {
         metadata: { labels: { ...workload.labels } },
-        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+        spec: { containers: workload.containers.map((name) => ({ name, image: imageOf(workload.name, name) })) },
       },
     },
     status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
@@ -507,7 +512,7 @@ export function statefulSetObject(state: LabState, workload: WorkloadSpec): Obj 
       selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
       template: {
         metadata: { labels: { ...workload.labels } },
-        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+        spec: { containers: workload.containers.map((name) => ({ name, image: imageOf(workload.name, name) })) },
       },
       podManagementPolicy: 'OrderedReady',
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
