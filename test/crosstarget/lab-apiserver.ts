@@ -29,16 +29,16 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
+import { labCreatePod, labDeletePod, labLabelNode, labSetServiceLoadBalancerIPs } from '../../support/lab/lab.ts';
 import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
 import { routerNetns } from '../../support/lab/naming.ts';
-import { frrFiles, VTYSH } from '../../support/lab/bgp/daemons.ts';
+import { BIRDC, birdFiles, frrFiles, VTYSH } from '../../support/lab/bgp/daemons.ts';
 import { routerContainer } from '../../support/topology/facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
-import { labObjects, podStatus, type Obj } from './lab-objects.ts';
+import { calicoNodePodName, labObjects, podStatus, type Obj } from './lab-objects.ts';
 import { FRR_IMAGE, KIND_NODE_IMAGE, KIND_NODE_PROGRAMS, missingProgram, programsOf } from '../kind/image-inventory.ts';
 import { unwrapBackground } from '../kind/multitool-inventory.ts';
 import { NSENTER_PREFIX } from '../../support/cluster/kind/node-shell.ts';
@@ -163,6 +163,38 @@ function routerExecCase(state: LabState, container: string, routerNode: string, 
   ].join('\n');
 }
 
+/**
+ * An exec in a calico-node pod (lab-objects.ts calicoNodePods) as a command on its node: BIRD's
+ * client on calico-node's socket becomes the lab's birdc on that node's BIRD socket (the lab runs
+ * BIRD 2, whose birdc the netns target calls too); anything else runs in the node's namespaces
+ * (hostNetwork; Felix's ipsets are the node's). Undefined for any other pod.
+ */
+function calicoNodeExec(state: LabState, call: ExecCall): string[] | undefined {
+  const node = state.nodes.find((candidate) => calicoNodePodName(state, candidate.name) === call.pod);
+  if (!node) return undefined;
+  const [program, flag, socket, ...rest] = call.argv;
+  if (program === 'birdcl' && flag === '-s' && socket === '/var/run/calico/bird.ctl')
+    return [BIRDC, '-s', birdFiles(state.name, node.name).socket, ...rest];
+  return onNode(node, call.argv);
+}
+
+/**
+ * Writes through the API that a controller of a real cluster would carry out, handed to the lab
+ * (which then shows them through its state): a node's labels (BIRD's peerings follow them), the
+ * BGPConfiguration's LoadBalancer ranges.
+ */
+async function labWrite(labName: string, write: { method: string; path: string; contentType: string | undefined; body: string }) {
+  if (write.method !== 'PATCH' || write.contentType !== 'application/merge-patch+json') return;
+  const body = JSON.parse(write.body || '{}') as Obj;
+  const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(write.path);
+  if (node && body.metadata?.labels) return labLabelNode(labName, node[1] as string, body.metadata.labels);
+  if (/^\/apis\/crd\.projectcalico\.org\/v1\/bgpconfigurations\/default$/.test(write.path) && body.spec?.serviceLoadBalancerIPs)
+    return labSetServiceLoadBalancerIPs(
+      labName,
+      (body.spec.serviceLoadBalancerIPs as Array<{ cidr: string }>).map((entry) => entry.cidr),
+    );
+}
+
 export interface LabApiServer {
   readonly labName: string;
   readonly fake: FakeApiServer;
@@ -229,6 +261,15 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   };
 
   const exec = (call: ExecCall): ExecPlan => {
+    const calicoNode = call.namespace === 'calico-system' ? calicoNodeExec(state(), call) : undefined;
+    if (calicoNode) {
+      const refusal = refusedInPod(fake.get('v1', 'pods', call.namespace, call.pod), call);
+      if (refusal) {
+        refused.push(refusal);
+        return { stderr: `OCI runtime exec failed: exec failed: ${refusal}\n`, exitCode: 127 };
+      }
+      return { argv: ['env', 'LC_ALL=C', ...calicoNode] };
+    }
     const pod = findPod(state(), call.namespace, call.pod);
     if (!pod) {
       return {
@@ -263,6 +304,7 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
     // it timed out on (the exec contract); until it does, this lab ends them as before.
     keepProcessOnClientClose: false,
     beforeRequest: sync,
+    beforeWrite: (write) => labWrite(labName, write),
     // `kubectl logs`: what the pod's server wrote to its stdout, as the netns target reads it.
     logs: (namespace, name) => {
       const pod = findPod(state(), namespace, name);

@@ -722,7 +722,70 @@ export function labObjects(state: LabState, _options: LabObjectsOptions = {}): O
     ipPoolObject(state),
     ...ipamBlockObjects(state),
     ...bgpObjects(state),
+    ...calicoNodePods(state),
   ];
+}
+
+export const CALICO_NODE_IMAGE = 'quay.io/calico/node:v3.30.0';
+
+/** The calico-node pod's name on a node: the DaemonSet's name and a stable suffix, as its controller names them. */
+export function calicoNodePodName(state: LabState, node: string): string {
+  return `calico-node-${createHash('sha1').update(`${state.name}\0${node}`).digest('hex').slice(0, 5)}`;
+}
+
+/**
+ * On a BGP topology, the calico-node pods the operator runs (calico-system, one per node,
+ * hostNetwork): the kind target reaches each node's BIRD, and reads Felix's ipsets, through its
+ * container `calico-node`. The lab runs BIRD per node; lab-apiserver.ts turns an exec in these
+ * pods into a command on that node. Only on BGP topologies: the others' claims never reach them.
+ */
+export function calicoNodePods(state: LabState): Obj[] {
+  if (!state.spec.bgp) return [];
+  const at = timestamp(state);
+  return state.nodes.map((node) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...meta(state, 'Pod', calicoNodePodName(state, node.name), 'calico-system'),
+      labels: { 'k8s-app': 'calico-node' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          name: 'calico-node',
+          uid: daemonSetUid(state, 'calico-system', 'calico-node'),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      nodeName: node.name,
+      hostNetwork: true,
+      containers: [{ name: 'calico-node', image: CALICO_NODE_IMAGE }],
+    },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: at }],
+      hostIP: node.ip,
+      podIP: node.ip,
+      podIPs: [{ ip: node.ip }],
+      startTime: at,
+      containerStatuses: [
+        {
+          name: 'calico-node',
+          ready: true,
+          restartCount: 0,
+          started: true,
+          image: CALICO_NODE_IMAGE,
+          imageID: '',
+          containerID: `containerd://${createHash('sha256').update(`calico-node/${node.name}`).digest('hex')}`,
+          lastState: {},
+          state: { running: { startedAt: at } },
+        },
+      ],
+    },
+  }));
 }
 
 /**
