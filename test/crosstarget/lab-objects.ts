@@ -437,7 +437,8 @@ export function serviceObjects(state: LabState): Obj[] {
       ipFamilyPolicy: 'SingleStack',
       internalTrafficPolicy: 'Cluster',
     },
-    status: { loadBalancer: {} },
+    // What Calico's LoadBalancer IPAM gave a LoadBalancer Service, as the lab's model holds it.
+    status: { loadBalancer: service.loadBalancerIP ? { ingress: [{ ip: service.loadBalancerIP }] } : {} },
   }));
 }
 
@@ -629,8 +630,12 @@ export function installationObject(state: LabState): Obj {
   };
 }
 
-export function ipPoolObject(state: LabState): Obj {
-  const { pool } = state.spec;
+/** Every pool of the lab (the default one, a LoadBalancer pool, lesson 09's extra ones), as IPPools. */
+export function ipPoolObjects(state: LabState): Obj[] {
+  return state.spec.pools.map((pool) => ipPoolObject(state, pool));
+}
+
+export function ipPoolObject(state: LabState, pool: LabState['spec']['pool'] = state.spec.pool): Obj {
   // As the operator writes it (support/lab/ipam/pool-resource.ts); disableBGPExport is omitempty in Calico's IPPoolSpec.
   const resource = operatorIpPool(pool);
   const spec = Object.fromEntries(
@@ -719,7 +724,7 @@ export function labObjects(state: LabState, _options: LabObjectsOptions = {}): O
     ...endpointSliceObjects(state),
     kubeadmConfig(state),
     installationObject(state),
-    ipPoolObject(state),
+    ...ipPoolObjects(state),
     ...ipamBlockObjects(state),
     ...bgpObjects(state),
     ...calicoNodePods(state),
