@@ -54,6 +54,15 @@ export function nodeTarget(node: string): ExecTarget {
 }
 
 /**
+ * A node's network seen with the suite's tools image: where a probe runs tcpdump or dig on a
+ * node. A real node image has neither (kindest/node: kind's images/base/Dockerfile), so on a
+ * live cluster this is a hostNetwork multitool pod on the node, with the image's own programs.
+ */
+export function nodeToolsTarget(node: string): ExecTarget {
+  return { kind: 'node', name: node, tools: true };
+}
+
+/**
  * Picks a Running pod with an IP of `workload` that fits `placement`, given the pods already
  * named in the scenario. Deterministic: the first fitting pod by node name.
  */

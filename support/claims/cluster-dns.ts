@@ -17,7 +17,7 @@ import { probeFailure } from '../probes/commands.ts';
 import { addressesOf, parseSrvData, type DigResult } from '../probes/parse/dig.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import type { Observation } from '../probes/observation.ts';
-import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { describePod, nodeTarget, nodeToolsTarget, podTarget } from '../subjects.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const DNS_NAMESPACE = 'kube-system';
@@ -176,7 +176,9 @@ export async function lookupMatchesUpstream(cluster: Cluster, pod: PodInfo, name
   const upstream = nodeConf.value.nameservers[0];
   if (!upstream) throw new EnvironmentError(`node ${pod.node}'s /etc/resolv.conf names no nameserver`);
   const [fromUpstream, fromPod] = await Promise.all([
-    lookup(cluster, nodeTarget(pod.node), name, { server: upstream }),
+    // kindest/node has no dig: ask from the node's network with the tools image (kind's DNAT for
+    // the node's nameserver is in that network's OUTPUT chain, so the answer is the node's).
+    lookup(cluster, nodeToolsTarget(pod.node), name, { server: upstream }),
     dig(cluster, pod, name, {}),
   ]);
   const want = addressesOf(fromUpstream.value);

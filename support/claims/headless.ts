@@ -13,6 +13,7 @@ import { addressesOf } from '../probes/parse/dig.ts';
 import type { Packet } from '../probes/parse/tcpdump.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { probeFailure } from '../probes/commands.ts';
 import { expandName, readyPodsOf, serviceNamed } from './cluster-dns.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
@@ -290,7 +291,10 @@ export async function deleteAndAwaitRecreation(
   throw new EnvironmentError(`StatefulSet ${statefulSet} did not recreate a Ready ${name} within ${seconds} s`);
 }
 
-/** Captures on each pod's eth0 at once, the action running inside the innermost one. */
+/**
+ * Captures on each pod at once, the action running inside the innermost one. redis:7-alpine has
+ * no tcpdump (busybox has no such applet): each pod's traffic is captured on its veth's host side.
+ */
 async function capturedOnEach<T>(
   cluster: Cluster,
   pods: PodInfo[],
@@ -302,9 +306,21 @@ async function capturedOnEach<T>(
     const during = await action();
     return { value: { byPod: [], during }, evidence: during.evidence, files: during.files ?? [] };
   }
-  const seen = await captureDuring(cluster, podTarget(first), filter, first.name, () => capturedOnEach(cluster, rest, filter, action));
+  const point = await hostSideCapturePoint(cluster, first);
+  const seen = await captureDuring(
+    cluster,
+    point.value.target,
+    filter,
+    first.name,
+    () => capturedOnEach(cluster, rest, filter, action),
+    point.value.iface,
+  );
   const inner = seen.value.during.value;
-  return { value: { byPod: [seen.value.packets, ...inner.byPod], during: inner.during }, evidence: seen.evidence, files: seen.files ?? [] };
+  return {
+    value: { byPod: [seen.value.packets, ...inner.byPod], during: inner.during },
+    evidence: [...point.evidence, ...seen.evidence],
+    files: seen.files ?? [],
+  };
 }
 
 const synsTo = (packets: Packet[], port: number) =>

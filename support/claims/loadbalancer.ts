@@ -13,6 +13,7 @@ import type { Observation } from '../probes/observation.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { gatewaysOf, routes } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
+import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
 import { bgpAddressOf, speaks } from './bgp.ts';
 import { list, sameSet, verdict } from './verdict.ts';
@@ -314,9 +315,11 @@ export async function loadBalancerMasqueradedBySpeaker(cluster: Cluster, router:
   const endpointIPs = new Set(slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses)));
   const backends = pods.filter((pod) => pod.ip && endpointIPs.has(pod.ip));
   const targetPort = slices[0]?.ports[0]?.port ?? port;
+  // nginx:stable has no tcpdump: each backend's SYNs are captured on its veth's host side.
+  const points = await Promise.all(backends.map((pod) => hostSideCapturePoint(cluster, pod)));
   const seen = await captureEachDuring(
     cluster,
-    backends.map((pod): ExecTarget => ({ kind: 'pod', namespace: pod.namespace, name: pod.name })),
+    points.map((point) => point.value),
     ['tcp', 'dst', 'port', String(targetPort)],
     (_, index) => `lb-${backends[index]?.name}`,
     () => sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get'),
@@ -332,6 +335,10 @@ export async function loadBalancerMasqueradedBySpeaker(cluster: Cluster, router:
     nginxAnswered(exchange) && from.length > 0 && from.every((address) => speakerAddresses.has(address)),
     `nginx answers "get" on ${ip}:${port}, and the nginx pod that took it saw the connection from an address of a BGP speaker (${list(speakers.map((node) => node.name))}: ${list([...speakerAddresses])}), not from the router`,
     `${exchange.exitCode === 0 ? firstLine(exchange) : `connection failed (nc exit ${exchange.exitCode})`}; SYNs seen: ${list(sources.map((source) => `${source.pod} from ${list(source.from)}`))}`,
-    [...speakerInterfaces.flatMap((interfacesSeen) => interfacesSeen.evidence), ...seen.evidence],
+    [
+      ...speakerInterfaces.flatMap((interfacesSeen) => interfacesSeen.evidence),
+      ...points.flatMap((point) => point.evidence),
+      ...seen.evidence,
+    ],
   );
 }

@@ -86,7 +86,13 @@ export interface PodEvent {
 /** Where a command runs: inside a pod's first (or named) container, or in a node's root namespaces. */
 export type ExecTarget =
   | { kind: 'pod'; namespace: string; name: string; container?: string }
-  | { kind: 'node'; name: string }
+  /**
+   * A node. With `tools`, the node's network namespace with the suite's tools image (tcpdump,
+   * dig), for a program a node image need not have (kindest/node has neither); the node's own
+   * files are not there. Each adapter decides how: the lab's nodes have every program, the kind
+   * target runs it in a hostNetwork multitool pod on that node.
+   */
+  | { kind: 'node'; name: string; tools?: boolean }
   /** The topology's router (containerlab family): a container on a live lab, a namespace in the embedded one. */
   | { kind: 'router'; name: string }
   /** The embedded lab's outside world: a host beyond the node network's gateway (see OutsideHost). */
@@ -430,5 +436,5 @@ export class EnvironmentError extends Error {
 
 export function describeTarget(target: ExecTarget): string {
   if (target.kind === 'pod') return `pod ${target.namespace}/${target.name}${target.container ? ` (container ${target.container})` : ''}`;
-  return `${target.kind} ${target.name}`;
+  return `${target.kind} ${target.name}${target.kind === 'node' && target.tools ? ' (tools image)' : ''}`;
 }

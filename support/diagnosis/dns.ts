@@ -9,7 +9,7 @@ import type { Cluster, EndpointSliceInfo, ExecResult, PodInfo } from '../cluster
 import { lookup } from '../probes/dns.ts';
 import { addressesOf, type DigResult } from '../probes/parse/dig.ts';
 import { parseResolvConf, type ResolvConf } from '../probes/parse/resolv-conf.ts';
-import { nodeTarget, podTarget } from '../subjects.ts';
+import { nodeTarget, nodeToolsTarget, podTarget } from '../subjects.ts';
 
 export const DNS_CLAIMS = /^(L05-|L11-(0[4-9]|1[0-4]|18))/;
 
@@ -121,7 +121,7 @@ export async function diagnoseDns(cluster: Cluster, pod: PodInfo | undefined): P
       evidence.push(nodeConf);
       upstream = parseResolvConf(nodeConf.stdout).nameservers[0];
       if (upstream)
-        outsideFromUpstream = await quietly(lookup(cluster, nodeTarget(pod.node), OUTSIDE_NAME, { server: upstream }), evidence);
+        outsideFromUpstream = await quietly(lookup(cluster, nodeToolsTarget(pod.node), OUTSIDE_NAME, { server: upstream }), evidence);
     }
   }
   const causes = dnsCauses({ pod, resolv, dnsServiceIP, slices, viaService, direct, outsideFromPod, outsideFromUpstream, upstream });

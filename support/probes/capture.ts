@@ -6,6 +6,7 @@ import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
 import type { Packet } from './parse/tcpdump.ts';
 import type { Observation } from './observation.ts';
 import { startPcap, startRawPcap, type PcapCapture } from './pcap.ts';
+import type { CapturePoint } from './host-side.ts';
 
 export interface Capture<T> {
   packets: Packet[];
@@ -73,24 +74,26 @@ async function around<P, T>(
  */
 export async function captureEachDuring<T>(
   cluster: Cluster,
-  on: ExecTarget[],
+  on: Array<ExecTarget | CapturePoint>,
   filter: string[],
   label: (target: ExecTarget, index: number) => string,
   action: () => Promise<Observation<T>>,
   iface = 'eth0',
 ): Promise<Observation<{ packets: Packet[][]; during: Observation<T> }>> {
-  const target = on[0];
-  if (!target) {
+  const first = on[0];
+  if (!first) {
     const during = await action();
     return { value: { packets: [], during }, evidence: during.evidence };
   }
+  // A capture point names its own interface; a bare target listens on `iface`.
+  const point = 'iface' in first ? first : { target: first, iface };
   const seen = await captureDuring(
     cluster,
-    target,
+    point.target,
     filter,
-    label(target, 0),
+    label(point.target, 0),
     () => captureEachDuring(cluster, on.slice(1), filter, (next, index) => label(next, index + 1), action, iface),
-    iface,
+    point.iface,
   );
   const inner = seen.value.during;
   return {

@@ -52,6 +52,7 @@ export async function startRawPcap(
   label: string,
   options: PcapOptions & { readOptions?: string[] } = {},
 ): Promise<PcapCapture<string>> {
+  on = withTcpdump(on);
   const file = `/tmp/podnet-e2e-capture-${randomBytes(6).toString('hex')}.pcap`;
   // --immediate-mode and -U: every packet is handed over and written as it comes, so none waits in a
   // buffer (and is lost) when the capture stops.
@@ -78,6 +79,15 @@ export async function startRawPcap(
       }
     },
   };
+}
+
+/**
+ * A capture "on a node" listens on the node's network with the tools image's tcpdump: a real
+ * node image has none (kindest/node: kind's images/base/Dockerfile installs no tcpdump), and the
+ * course itself installs it only before lesson 18. The file is written, read and removed there.
+ */
+function withTcpdump(on: ExecTarget): ExecTarget {
+  return on.kind === 'node' ? { ...on, tools: true } : on;
 }
 
 async function remove(cluster: Cluster, on: ExecTarget, file: string): Promise<ExecResult | undefined> {

@@ -25,20 +25,52 @@
  * their readiness from the statuses the lab's model gives, and deletes nothing at the end.
  * No apply is faked, and nothing the suite did not create is touched.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { labCreatePod, labDeletePod } from '../../support/lab/lab.ts';
+import { labCreatePod, labDeletePod, labLabelNode, labSetServiceLoadBalancerIPs } from '../../support/lab/lab.ts';
 import { findPod, type LabPod, type LabState } from '../../support/lab/model.ts';
 import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
 import { routerNetns } from '../../support/lab/naming.ts';
-import { frrFiles, VTYSH } from '../../support/lab/bgp/daemons.ts';
+import { BIRDC, birdFiles, frrFiles, VTYSH } from '../../support/lab/bgp/daemons.ts';
 import { routerContainer } from '../../support/topology/facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
-import { labObjects, podStatus, type Obj } from './lab-objects.ts';
+import { calicoNodePodName, labObjects, podStatus, type Obj } from './lab-objects.ts';
+import { FRR_IMAGE, KIND_NODE_IMAGE, KIND_NODE_PROGRAMS, missingProgram, programsOf } from '../kind/image-inventory.ts';
+import { unwrapBackground } from '../kind/multitool-inventory.ts';
+import { NSENTER_PREFIX } from '../../support/cluster/kind/node-shell.ts';
+
+const REFUSED_LOG = 'refused.log';
+
+/**
+ * Why a command cannot run in that container of that pod, or undefined when it can. Its image is
+ * the container's (the lab's pods show the image of their fixture manifest; a pod created
+ * through the API, the one its creator asked for). `nsenter -t 1 -n -m --` from a node-shell pod
+ * runs the node's own program (the node's mount namespace): that is checked against kindest/node.
+ */
+export function refusedInPod(pod: Obj | undefined, call: ExecCall): string | undefined {
+  const containers: Obj[] = pod?.spec?.containers ?? [];
+  const container = containers.find((c) => c.name === call.container) ?? (call.container ? undefined : containers[0]);
+  const where = `pod ${call.namespace}/${call.pod} (container ${call.container || container?.name || '?'})`;
+  if (!container?.image) return `${where}: no such container in the pod's spec`;
+  const argv = unwrapBackground(call.argv);
+  const nsenter = NSENTER_PREFIX.every((word, index) => argv[index] === word);
+  const image = nsenter ? KIND_NODE_IMAGE : (container.image as string);
+  const command = nsenter ? argv.slice(NSENTER_PREFIX.length) : argv;
+  try {
+    const missing = nsenter
+      ? KIND_NODE_PROGRAMS.has(command[0] ?? '')
+        ? undefined
+        : `${image} has no ${command[0]} (\`${command.join(' ')}\`)`
+      : missingProgram(image, command);
+    return missing ? `${where}: ${missing}` : undefined;
+  } catch (error) {
+    return `${where}: ${(error as Error).message}`;
+  }
+}
 
 /** Kinds whose objects come and go with the lab (pods by CNI ADD/DEL, blocks as nodes claim them). */
 const VOLATILE: Array<[apiVersion: string, resource: string]> = [
@@ -64,7 +96,7 @@ export function nodeArgvPrefix(node: LabState['nodes'][number]): string[] {
  * no interpreter start-up). The PIDs of the node holders come from the state file; a holder
  * that has gone makes the node "not running".
  */
-export function dockerShimScript(state: LabState): string {
+export function dockerShimScript(state: LabState, refusedLog = '/dev/null'): string {
   const nodes = state.nodes;
   // The router's container as the kind target names it (E2E_ROUTER unset: containerlab's clab-<topology>-<router>),
   // run in the lab's router namespace as the netns target runs it.
@@ -76,9 +108,9 @@ export function dockerShimScript(state: LabState): string {
       const alive = n.holderPid
         ? `[ -d /proc/${n.holderPid} ] || { echo "Error response from daemon: container ${n.name} is not running" >&2; exit 1; }; `
         : '';
-      return `      ${shellQuote(n.name)}) ${alive}exec ${prefix} "$@" ;;`;
+      return `      ${shellQuote(n.name)}) ${alive}${imageHas(KIND_NODE_IMAGE, KIND_NODE_PROGRAMS, n.name, refusedLog)}exec ${prefix} "$@" ;;`;
     })
-    .concat(router && state.spec.routed ? [routerExecCase(state, router, state.spec.routed.router.node)] : [])
+    .concat(router && state.spec.routed ? [routerExecCase(state, router, state.spec.routed.router.node, refusedLog)] : [])
     .join('\n');
   return `#!/bin/sh
 # A stand-in for the Docker CLI (written by test/crosstarget/lab-apiserver.ts) for the embedded
@@ -107,18 +139,60 @@ exit 2
 }
 
 /**
+ * The shell test that refuses a `docker exec` whose program the container's image lacks, as Docker
+ * does ("executable file not found", exit 127), naming the image, and logs the refusal for the test.
+ */
+function imageHas(image: string, programs: Set<string>, container: string, refusedLog: string): string {
+  const names = [...programs].sort().map(shellQuote).join('|');
+  const why = `container ${container}: ${image} has no`;
+  return `case "\${1##*/}" in ${names}) ;; *) echo "OCI runtime exec failed: exec failed: ${why} $1 ($*)" >&2; echo "${why} $1 ($*)" >> ${shellQuote(refusedLog)}; exit 127 ;; esac; `;
+}
+
+/**
  * The router's case of the stand-in: argv in the lab's router namespace. The lab's FRR keeps its
  * vty sockets in the lab's own folder, so vtysh is pointed there (`--vty_socket`), as the netns
  * target calls it (support/lab/bgp/daemons.ts); in the course's FRR container they sit at vtysh's default.
  */
-function routerExecCase(state: LabState, container: string, routerNode: string): string {
+function routerExecCase(state: LabState, container: string, routerNode: string, refusedLog: string): string {
   const netns = shellQuote(routerNetns(state.name));
   const sockets = shellQuote(frrFiles(state.name, routerNode).sockets);
   return [
-    `      ${shellQuote(container)})`,
+    `      ${shellQuote(container)}) ${imageHas(FRR_IMAGE, programsOf(FRR_IMAGE), container, refusedLog)}`,
     `        if [ "$1" = ${VTYSH} ]; then shift; exec ip netns exec ${netns} ${VTYSH} --vty_socket ${sockets} "$@"; fi`,
     `        exec ip netns exec ${netns} "$@" ;;`,
   ].join('\n');
+}
+
+/**
+ * An exec in a calico-node pod (lab-objects.ts calicoNodePods) as a command on its node: BIRD's
+ * client on calico-node's socket becomes the lab's birdc on that node's BIRD socket (the lab runs
+ * BIRD 2, whose birdc the netns target calls too); anything else runs in the node's namespaces
+ * (hostNetwork; Felix's ipsets are the node's). Undefined for any other pod.
+ */
+function calicoNodeExec(state: LabState, call: ExecCall): string[] | undefined {
+  const node = state.nodes.find((candidate) => calicoNodePodName(state, candidate.name) === call.pod);
+  if (!node) return undefined;
+  const [program, flag, socket, ...rest] = call.argv;
+  if (program === 'birdcl' && flag === '-s' && socket === '/var/run/calico/bird.ctl')
+    return [BIRDC, '-s', birdFiles(state.name, node.name).socket, ...rest];
+  return onNode(node, call.argv);
+}
+
+/**
+ * Writes through the API that a controller of a real cluster would carry out, handed to the lab
+ * (which then shows them through its state): a node's labels (BIRD's peerings follow them), the
+ * BGPConfiguration's LoadBalancer ranges.
+ */
+async function labWrite(labName: string, write: { method: string; path: string; contentType: string | undefined; body: string }) {
+  if (write.method !== 'PATCH' || write.contentType !== 'application/merge-patch+json') return;
+  const body = JSON.parse(write.body || '{}') as Obj;
+  const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(write.path);
+  if (node && body.metadata?.labels) return labLabelNode(labName, node[1] as string, body.metadata.labels);
+  if (/^\/apis\/crd\.projectcalico\.org\/v1\/bgpconfigurations\/default$/.test(write.path) && body.spec?.serviceLoadBalancerIPs)
+    return labSetServiceLoadBalancerIPs(
+      labName,
+      (body.spec.serviceLoadBalancerIPs as Array<{ cidr: string }>).map((entry) => entry.cidr),
+    );
 }
 
 export interface LabApiServer {
@@ -133,6 +207,11 @@ export interface LabApiServer {
   readonly binDir: string;
   /** The environment a kind-target run needs to reach this server and the lab's nodes. */
   env(base?: NodeJS.ProcessEnv): Record<string, string>;
+  /**
+   * Every command the stand-in refused because the image it would run in (a pod's container, a
+   * kindest/node node, the FRR router) lacks its program: "<where>: <image> has no <program> (`argv`)".
+   */
+  refusals(): string[];
   /** Rewrites the docker stand-in from the state file (after something restarted the node holders). */
   refreshNodeShells(): void;
   close(): Promise<void>;
@@ -161,10 +240,12 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
           const lab = findPod(s, obj.metadata.namespace, obj.metadata.name) as LabPod;
           obj.metadata = existing.metadata;
           obj.spec = { ...existing.spec, nodeName: lab.node };
+          const containers: Obj[] = existing.spec.containers ?? [];
           obj.status = podStatus(
             s,
             lab,
-            (existing.spec.containers ?? []).map((c: Obj) => c.name),
+            containers.map((c) => c.name),
+            (name) => containers.find((c) => c.name === name)?.image,
           );
         }
         if (existing?.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
@@ -180,6 +261,15 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   };
 
   const exec = (call: ExecCall): ExecPlan => {
+    const calicoNode = call.namespace === 'calico-system' ? calicoNodeExec(state(), call) : undefined;
+    if (calicoNode) {
+      const refusal = refusedInPod(fake.get('v1', 'pods', call.namespace, call.pod), call);
+      if (refusal) {
+        refused.push(refusal);
+        return { stderr: `OCI runtime exec failed: exec failed: ${refusal}\n`, exitCode: 127 };
+      }
+      return { argv: ['env', 'LC_ALL=C', ...calicoNode] };
+    }
     const pod = findPod(state(), call.namespace, call.pod);
     if (!pod) {
       return {
@@ -192,11 +282,18 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
         },
       };
     }
+    const refusal = refusedInPod(fake.get('v1', 'pods', call.namespace, call.pod), call);
+    if (refusal) {
+      refused.push(refusal);
+      return { stderr: `OCI runtime exec failed: exec failed: ${refusal}\n`, exitCode: 127 };
+    }
     const netns = pod.containerNetns?.[call.container] || pod.netns;
     // As the netns target runs it (support/exec/run.ts sets LC_ALL=C).
     return { argv: ['env', 'LC_ALL=C', 'ip', 'netns', 'exec', netns, ...call.argv] };
   };
 
+  // Commands refused because their image lacks the program: a run must have none.
+  const refused: string[] = [];
   const token = `lab-${randomBytes(12).toString('hex')}`;
   const fake = await FakeApiServer.start({
     token,
@@ -207,6 +304,7 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
     // it timed out on (the exec contract); until it does, this lab ends them as before.
     keepProcessOnClientClose: false,
     beforeRequest: sync,
+    beforeWrite: (write) => labWrite(labName, write),
     // `kubectl logs`: what the pod's server wrote to its stdout, as the netns target reads it.
     logs: (namespace, name) => {
       const pod = findPod(state(), namespace, name);
@@ -244,7 +342,7 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
   writeFileSync(kubeconfigPath, fake.kubeconfig({ token }, `kind-${labName}`), { mode: 0o600 });
   const refreshNodeShells = () => {
     const docker = path.join(binDir, 'docker');
-    writeFileSync(docker, dockerShimScript(state()));
+    writeFileSync(docker, dockerShimScript(state(), path.join(dir, REFUSED_LOG)));
     chmodSync(docker, 0o755);
   };
   try {
@@ -265,6 +363,10 @@ export async function startLabApiServer(labName: string): Promise<LabApiServer> 
     binDir,
     env(base = process.env) {
       return { KUBECONFIG: kubeconfigPath, PATH: `${binDir}${path.delimiter}${base.PATH ?? ''}` };
+    },
+    refusals() {
+      const log = path.join(dir, REFUSED_LOG);
+      return [...refused, ...(existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [])];
     },
     refreshNodeShells,
     async close() {

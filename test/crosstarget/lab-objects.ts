@@ -22,10 +22,10 @@
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../../support/net/cidr.ts';
 import type { Encapsulation } from '../../support/cluster/cluster.ts';
-import { MULTITOOL_IMAGE } from '../../support/cluster/kind/labels.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
 import { TUNNEL_HOLDER_PREFIX, endpointSlices, findPod, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';
+import { imageOf } from './workload-images.ts';
 import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 import { CONTAINER_ID_ANNOTATION } from '../../support/net/calico.ts';
 
@@ -193,7 +193,12 @@ function tolerations(controlPlane: boolean): Obj[] {
 }
 
 /** The status the kubelet reports for a lab pod: Running (the lab's pods always run), ready unless a fault says otherwise. */
-export function podStatus(state: LabState, pod: LabPod, containers: string[]): Obj {
+export function podStatus(
+  state: LabState,
+  pod: LabPod,
+  containers: string[],
+  imageFor: (container: string) => string = (container) => imageOf(pod.workload, container),
+): Obj {
   const at = timestamp(state);
   const node = state.nodes.find((n) => n.name === pod.node);
   const ready = pod.ready !== false;
@@ -229,7 +234,7 @@ export function podStatus(state: LabState, pod: LabPod, containers: string[]): O
       ready,
       restartCount: 0,
       started: true,
-      image: MULTITOOL_IMAGE,
+      image: imageFor(name),
       imageID: '',
       containerID: `containerd://${createHash('sha256').update(`${pod.namespace}/${pod.name}/${name}`).digest('hex')}`,
       lastState: {},
@@ -309,7 +314,7 @@ export function podObject(state: LabState, pod: LabPod): Obj {
     spec: {
       containers: pod.containers.map((name, index) => ({
         name,
-        image: MULTITOOL_IMAGE,
+        image: imageOf(pod.workload, name),
         imagePullPolicy: 'Always',
         // The pod's named ports (a Service's named targetPort resolves through them).
         ...(index === 0 && pod.ports
@@ -390,7 +395,7 @@ export function daemonSetObject(state: LabState, workload: WorkloadSpec): Obj {
       template: {
         metadata: { labels: { ...workload.labels } },
         spec: {
-          containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })),
+          containers: workload.containers.map((name) => ({ name, image: imageOf(workload.name, name) })),
           ...(workload.hostNetwork ? { hostNetwork: true } : {}),
           tolerations: controlPlane ? [{ key: CONTROL_PLANE_LABEL, operator: 'Exists', effect: 'NoSchedule' }] : [],
         },
@@ -432,7 +437,8 @@ export function serviceObjects(state: LabState): Obj[] {
       ipFamilyPolicy: 'SingleStack',
       internalTrafficPolicy: 'Cluster',
     },
-    status: { loadBalancer: {} },
+    // What Calico's LoadBalancer IPAM gave a LoadBalancer Service, as the lab's model holds it.
+    status: { loadBalancer: service.loadBalancerIP ? { ingress: [{ ip: service.loadBalancerIP }] } : {} },
   }));
 }
 
@@ -479,7 +485,7 @@ export function deploymentObject(state: LabState, workload: WorkloadSpec): Obj {
       selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
       template: {
         metadata: { labels: { ...workload.labels } },
-        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+        spec: { containers: workload.containers.map((name) => ({ name, image: imageOf(workload.name, name) })) },
       },
     },
     status: { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready },
@@ -507,7 +513,7 @@ export function statefulSetObject(state: LabState, workload: WorkloadSpec): Obj 
       selector: { matchLabels: workload.labels.app ? { app: workload.labels.app } : { ...workload.labels } },
       template: {
         metadata: { labels: { ...workload.labels } },
-        spec: { containers: workload.containers.map((name) => ({ name, image: MULTITOOL_IMAGE })) },
+        spec: { containers: workload.containers.map((name) => ({ name, image: imageOf(workload.name, name) })) },
       },
       podManagementPolicy: 'OrderedReady',
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
@@ -624,8 +630,12 @@ export function installationObject(state: LabState): Obj {
   };
 }
 
-export function ipPoolObject(state: LabState): Obj {
-  const { pool } = state.spec;
+/** Every pool of the lab (the default one, a LoadBalancer pool, lesson 09's extra ones), as IPPools. */
+export function ipPoolObjects(state: LabState): Obj[] {
+  return state.spec.pools.map((pool) => ipPoolObject(state, pool));
+}
+
+export function ipPoolObject(state: LabState, pool: LabState['spec']['pool'] = state.spec.pool): Obj {
   // As the operator writes it (support/lab/ipam/pool-resource.ts); disableBGPExport is omitempty in Calico's IPPoolSpec.
   const resource = operatorIpPool(pool);
   const spec = Object.fromEntries(
@@ -714,10 +724,73 @@ export function labObjects(state: LabState, _options: LabObjectsOptions = {}): O
     ...endpointSliceObjects(state),
     kubeadmConfig(state),
     installationObject(state),
-    ipPoolObject(state),
+    ...ipPoolObjects(state),
     ...ipamBlockObjects(state),
     ...bgpObjects(state),
+    ...calicoNodePods(state),
   ];
+}
+
+export const CALICO_NODE_IMAGE = 'quay.io/calico/node:v3.30.0';
+
+/** The calico-node pod's name on a node: the DaemonSet's name and a stable suffix, as its controller names them. */
+export function calicoNodePodName(state: LabState, node: string): string {
+  return `calico-node-${createHash('sha1').update(`${state.name}\0${node}`).digest('hex').slice(0, 5)}`;
+}
+
+/**
+ * On a BGP topology, the calico-node pods the operator runs (calico-system, one per node,
+ * hostNetwork): the kind target reaches each node's BIRD, and reads Felix's ipsets, through its
+ * container `calico-node`. The lab runs BIRD per node; lab-apiserver.ts turns an exec in these
+ * pods into a command on that node. Only on BGP topologies: the others' claims never reach them.
+ */
+export function calicoNodePods(state: LabState): Obj[] {
+  if (!state.spec.bgp) return [];
+  const at = timestamp(state);
+  return state.nodes.map((node) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...meta(state, 'Pod', calicoNodePodName(state, node.name), 'calico-system'),
+      labels: { 'k8s-app': 'calico-node' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          name: 'calico-node',
+          uid: daemonSetUid(state, 'calico-system', 'calico-node'),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      nodeName: node.name,
+      hostNetwork: true,
+      containers: [{ name: 'calico-node', image: CALICO_NODE_IMAGE }],
+    },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: at }],
+      hostIP: node.ip,
+      podIP: node.ip,
+      podIPs: [{ ip: node.ip }],
+      startTime: at,
+      containerStatuses: [
+        {
+          name: 'calico-node',
+          ready: true,
+          restartCount: 0,
+          started: true,
+          image: CALICO_NODE_IMAGE,
+          imageID: '',
+          containerID: `containerd://${createHash('sha256').update(`calico-node/${node.name}`).digest('hex')}`,
+          lastState: {},
+          state: { running: { startedAt: at } },
+        },
+      ],
+    },
+  }));
 }
 
 /**

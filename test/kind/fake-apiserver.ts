@@ -133,6 +133,12 @@ export interface FakeApiServerOptions {
    */
   beforeRequest?: (fake: FakeApiServer) => void;
   /**
+   * Called, and awaited, before a write (POST, PATCH, PUT, DELETE) is answered, with what was
+   * asked: the cross-target test hands a node label or a BGPConfiguration change to the lab,
+   * whose state the next beforeRequest then shows. An exception is answered as a 500.
+   */
+  beforeWrite?: (write: { method: string; path: string; contentType: string | undefined; body: string }) => Promise<void>;
+  /**
    * Replaces the stand-in controllers with a real "kubelet": a pod created through the API is
    * stored Pending and handed to `start` (a rejection turns it Failed, with the reason); a pod
    * deleted through the API gets a deletionTimestamp and is handed to `stop`, and goes from the
@@ -579,6 +585,8 @@ export class FakeApiServer {
     };
     if (!this.authorized(req)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     try {
+      if (this.options.beforeWrite && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(req.method ?? 'GET'))
+        await this.options.beforeWrite({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'], body });
       this.options.beforeRequest?.(this);
       const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
       if (log && (req.method ?? 'GET') === 'GET') {

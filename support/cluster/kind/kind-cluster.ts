@@ -187,8 +187,10 @@ export class KindCluster implements Cluster {
     const nodes = await this.nodes();
     const deadline = Date.now() + 90_000;
     for (;;) {
+      // kindest/node has no ipset program; the calico-node container (whose Felix writes the set,
+      // in the node's network namespace: hostNetwork) has, so the set is read there.
       const sets = await Promise.all(
-        nodes.map((node) => this.exec({ kind: 'node', name: node.name }, ['ipset', 'list', 'cali40masq-ipam-pools'])),
+        nodes.map(async (node) => this.exec(await this.calicoNodeTarget(node.name), ['ipset', 'list', 'cali40masq-ipam-pools'])),
       );
       if (sets.every((set) => set.exitCode === 0 && set.stdout.split('\n').some((line) => line.trim() === cidr) === natOutgoing)) return;
       if (Date.now() > deadline)
@@ -399,18 +401,19 @@ export class KindCluster implements Cluster {
   /** BIRD runs inside the calico-node pod of the node (birdcl, its control socket); the router is a container (docker exec). */
   async bgpControl(speaker: BgpSpeaker): Promise<BgpControl> {
     if (speaker.kind === 'router') return { target: speaker, argv: ['vtysh'], daemon: 'frr' };
+    return { target: await this.calicoNodeTarget(speaker.name), argv: ['birdcl', '-s', '/var/run/calico/bird.ctl'], daemon: 'bird' };
+  }
+
+  /** The calico-node container on a node: Felix and BIRD, with their tools (ipset, birdcl). */
+  private async calicoNodeTarget(node: string): Promise<ExecTarget> {
     const pods = await this.pods({ namespace: 'calico-system' });
-    const calicoNode = pods.find((pod) => pod.node === speaker.name && pod.name.startsWith('calico-node-'));
+    const calicoNode = pods.find((pod) => pod.node === node && pod.name.startsWith('calico-node-'));
     if (!calicoNode)
       throw new EnvironmentError(
-        `no calico-node pod runs on node ${speaker.name} (namespace calico-system)`,
+        `no calico-node pod runs on node ${node} (namespace calico-system)`,
         'install Calico with the Tigera operator, as the course does',
       );
-    return {
-      target: { kind: 'pod', namespace: 'calico-system', name: calicoNode.name, container: 'calico-node' },
-      argv: ['birdcl', '-s', '/var/run/calico/bird.ctl'],
-      daemon: 'bird',
-    };
+    return { kind: 'pod', namespace: 'calico-system', name: calicoNode.name, container: 'calico-node' };
   }
 
   /** The course's calico-frr router (FRR in a container): vtysh through docker exec. A cEOS router has no vtysh. */
@@ -601,6 +604,7 @@ export class KindCluster implements Cluster {
     if (target.kind === 'outside') return Promise.reject(noOutsideShell());
     if (target.kind === 'pod') return this.podExec.exec(target, argv, options);
     // A router is a container of the containerlab topology: docker exec only, never a node-shell pod.
+    if (target.kind === 'node' && target.tools) return this.nodeShell.execWithTools(target.name, argv, options);
     return target.kind === 'router'
       ? this.nodeShell.execInContainer(target.name, argv, options)
       : this.nodeShell.exec(target.name, argv, options);
@@ -613,7 +617,9 @@ export class KindCluster implements Cluster {
         ? await this.podExec.startBackground(target, argv, options)
         : target.kind === 'router'
           ? await this.nodeShell.startBackgroundInContainer(target.name, argv, options)
-          : await this.nodeShell.startBackground(target.name, argv, options);
+          : target.tools
+            ? await this.nodeShell.startBackgroundWithTools(target.name, argv, options)
+            : await this.nodeShell.startBackground(target.name, argv, options);
     this.background.add(proc);
     const stop = proc.stop.bind(proc);
     return {

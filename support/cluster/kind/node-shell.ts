@@ -124,6 +124,38 @@ export class NodeShell {
     return this.pathFor(container, 'container').then((p) => startBackgroundCommand(p, argv, options));
   }
 
+  /**
+   * A command in the node's network namespace with the tools image's own programs (tcpdump, dig):
+   * run straight in the node-shell pod (hostNetwork, the multitool image), without nsenter into
+   * the node's mount namespace, whose image (kindest/node) has neither. Whatever path serves the
+   * node's own commands, this one is always the pod: Docker can only run what the node image has.
+   */
+  execWithTools(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.toolsPathFor(node).then((p) => runCommand(p.where, p.launch, argv, options.timeoutMs));
+  }
+
+  startBackgroundWithTools(node: string, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
+    return this.toolsPathFor(node).then((p) => startBackgroundCommand(p, argv, options));
+  }
+
+  private toolsPathFor(node: string): Promise<Path> {
+    const key = `tools ${node}`;
+    let p = this.paths.get(key);
+    if (!p) {
+      p = this.toolsPath(node);
+      this.paths.set(key, p);
+      p.catch(() => this.paths.delete(key));
+    }
+    return p;
+  }
+
+  private async toolsPath(node: string): Promise<Path> {
+    const pod = await this.ensureShellPod(node);
+    this.log(`tools on node ${node}: hostNetwork pod ${this.options.namespace}/${pod} (${this.options.image ?? DEFAULT_NODE_SHELL_IMAGE})`);
+    const launch = podLauncher(this.options.kc, { namespace: this.options.namespace, name: pod, container: 'shell' });
+    return { kind: 'pod', pod, where: `node ${node}'s network (pod ${this.options.namespace}/${pod})`, launch };
+  }
+
   /** Which path serves a node: 'docker' or 'pod' (chosen on first use). */
   async pathKind(node: string): Promise<'docker' | 'pod'> {
     return (await this.pathFor(node)).kind;
