@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'podnet-kubelet-'));
 process.env.PODNET_STATE_DIR = stateDir;
-const { containerStatus, containerStatusDir } = await import('../../support/lab/kubelet/kubelet.ts');
+const { containerStatus, containerStatusDir, withKubeletReadiness } = await import('../../support/lab/kubelet/kubelet.ts');
 const { shimArgv } = await import('../../support/lab/kubelet/shim.ts');
 
 const LAB = 'kubelet-test';
@@ -134,6 +134,22 @@ describe("the lab's kubelet", () => {
     // The kubelet's back-off: the second restart waits 10 s, so the count stays.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.equal(statusOf(pod)?.restartCount, 1);
+    // What the EndpointSlice controller reads: this pod not Ready, a pod the lab runs no process for as the model says.
+    const model = {
+      name: LAB,
+      pods: [
+        { ...pod, containers: ['c'] },
+        { namespace: 'default', name: 'multitool', containers: ['multitool'] },
+      ],
+    };
+    const seen = withKubeletReadiness(model as unknown as Parameters<typeof withKubeletReadiness>[0]);
+    assert.deepEqual(
+      seen.pods.map((each) => [each.name, each.ready]),
+      [
+        ['crashing', false],
+        ['multitool', undefined],
+      ],
+    );
   });
 
   it('ends the container and restarts nothing when the shim is told to stop (teardown)', async () => {
