@@ -48,7 +48,13 @@ export function startContainer(options: ContainerStart): Promise<number> {
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     const check = () => {
-      const status = containerStatus(options.labName, options.pod, options.container);
+      let status: ContainerStatus | undefined;
+      try {
+        status = containerStatus(options.labName, options.pod, options.container);
+      } catch (error) {
+        stop(child.pid, undefined);
+        return reject(error);
+      }
       if (status && status.running && options.started()) return resolve(child.pid as number);
       if (status?.lastExitCode !== undefined || (status && !status.sandbox) || Date.now() > deadline) {
         stop(child.pid, readNumbers(shimFiles(dir).containerPid)?.[0]);

@@ -35,7 +35,7 @@ export const BACKOFF_INITIAL_S = 10;
 export const BACKOFF_MAX_S = 300;
 
 const SCRIPT = `dir=$1; shift
-echo $$ > "$dir/${SHIM_PID}"
+echo $$ > "$dir/${SHIM_PID}.tmp" && mv -f "$dir/${SHIM_PID}.tmp" "$dir/${SHIM_PID}"
 child=; stop=; restarts=0; delay=${FIRST_RESTART_S}
 trap 'stop=1; [ -z "$child" ] || kill -15 "-$child" 2>/dev/null' TERM INT HUP
 reap() { wait "$child"; code=$?; while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done; }
