@@ -104,7 +104,7 @@ describe("the lab's kubelet", () => {
     process.kill(first, 'SIGKILL');
     const down = await until('the kubelet sees it down', () => {
       const status = statusOf(pod);
-      return status && !status.running ? status : undefined;
+      return status && !status.running && status.lastExitCode !== undefined ? status : undefined;
     });
     assert.equal(down.ready, false);
     assert.equal(down.waiting, 'CrashLoopBackOff');

@@ -104,7 +104,9 @@ export function containerStatus(labName: string, pod: Pick<LabPod, 'namespace' |
     restartCount,
     ...(lastExitCode === undefined ? {} : { lastExitCode }),
     ...(running ? {} : { waiting: sandbox ? 'CrashLoopBackOff' : 'Error' }),
-    ready: running,
+    // Starting for the first time counts as the model says (the lab's bring-up waits for it, and
+    // kube-proxy's first sync runs meanwhile); once it has exited, Ready only while it runs again.
+    ready: running || (sandbox && lastExitCode === undefined),
   };
 }
 
