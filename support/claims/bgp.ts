@@ -11,6 +11,9 @@ import type { BgpPeer, CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
 import {
   birdBgpSessions,
+  DaemonSilent,
+  describeSpeaker,
+  heard,
   routerAdvertisedTo,
   routerBgpSummary,
   routerBgpTable,
@@ -202,8 +205,14 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string, 
     const peers = speaks(rule, objects, node)
       ? objects.peers.filter((peer) => (rule.label ? peer.peerIP === routerIP : selectedBy(peer, node)))
       : [];
-    const sessions = await birdBgpSessions(cluster, node.name);
+    const sessions = await heard(birdBgpSessions(cluster, node.name));
     evidence.push(...sessions.evidence);
+    if (!sessions.answered) {
+      // No BIRD answering: the node runs no session at all, which is what the claim denies.
+      rows.push(`${node.name}: ${sessions.silence.message}`);
+      findings.push(`${node.name} runs no BGP session: ${sessions.silence.message}`);
+      continue;
+    }
     const seen = sessions.value.map(
       (protocol) => `${protocol.name} ${bgpSessionState(protocol)}${protocol.info.includes(' ') ? ` (${protocol.info})` : ''}`,
     );
@@ -239,11 +248,32 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string, 
 // --- the router's side ----------------------------------------------------------------------
 
 /**
+ * The router's claims are about what it runs: with no FRR answering (bgpd not running), it holds
+ * no session and no route, so the claim fails with the client's words as evidence. A router
+ * the transport cannot reach stays an environment error.
+ */
+function aboutWhatRuns<A extends unknown[]>(claim: (...args: A) => Promise<Verdict>): (...args: A) => Promise<Verdict> {
+  return async (...args) => {
+    try {
+      return await claim(...args);
+    } catch (error) {
+      if (!(error instanceof DaemonSilent)) throw error;
+      return verdict(
+        false,
+        `${describeSpeaker(error.daemon, error.speaker)} to run and answer on its control socket`,
+        `${error.said}: no ${error.daemon} runs there, so it holds no BGP session and no route`,
+        [error.result],
+      );
+    }
+  };
+}
+
+/**
  * The router holds one Established session per BGP-speaking node (exactly the nodes the
  * BGPPeers select), each a dynamic neighbour (from a listen range), remote AS the cluster's,
  * BGP version 4; its own identifier is the peered address and its AS the BGPPeer's.
  */
-export async function routerSessionsFromNodes(cluster: Cluster, router: string, rule: Speakers = {}): Promise<Verdict> {
+async function routerSessionsFromNodesSeen(cluster: Cluster, router: string, rule: Speakers = {}): Promise<Verdict> {
   const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
   const speakers = nodes.filter((node) => speaks(rule, objects, node));
   const expected = speakers.map(bgpAddressOf);
@@ -279,7 +309,7 @@ export async function routerSessionsFromNodes(cluster: Cluster, router: string, 
 }
 
 /** What the router received, per speaking node, equals `expected` (prefixes), and no pod block reached its BGP table unless `blocksAdvertised`. */
-export async function routerReceives(
+async function routerReceivesSeen(
   cluster: Cluster,
   router: string,
   expected: { prefixes: (objects: CalicoBgpObjects) => string[] },
@@ -320,7 +350,7 @@ export async function routerReceives(
 }
 
 /** The router advertises the subnet of each speaking node to it. */
-export async function routerAdvertisesNodeSubnet(cluster: Cluster, router: string): Promise<Verdict> {
+async function routerAdvertisesNodeSubnetSeen(cluster: Cluster, router: string): Promise<Verdict> {
   const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
   const evidence = [...summary.evidence];
   const findings: string[] = [];
@@ -376,16 +406,21 @@ export async function routerRouteVia(
 }
 
 /** The router's session with one node: Established and advertising `prefixes`, or absent (no neighbour, or not Established). */
-export async function routerSessionWith(
+async function routerSessionWithSeen(
   cluster: Cluster,
   router: string,
   nodeName: string,
   expected: { present: boolean; prefixes: (objects: CalicoBgpObjects) => string[] },
 ): Promise<Verdict> {
-  const [nodes, objects, summary] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routerBgpSummary(cluster, router)]);
+  const [nodes, objects, asked] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), heard(routerBgpSummary(cluster, router))]);
   const node = nodes.find((candidate) => candidate.name === nodeName);
   if (!node) throw new Error(`no node ${nodeName}`);
   const address = bgpAddressOf(node);
+  // A router whose bgpd does not run holds no session: the absence is seen; a presence fails.
+  if (!asked.answered && !expected.present)
+    return verdict(true, `no Established session between the router and ${nodeName} (${address})`, asked.silence.message, asked.evidence);
+  if (!asked.answered) throw asked.silence;
+  const summary = asked;
   const peer = summary.value.peers.find((candidate) => candidate.address === address);
   const evidence = [...summary.evidence];
   if (!expected.present) {
@@ -475,7 +510,7 @@ export async function nodesCarryLabel(cluster: Cluster, label: string, expectedC
 }
 
 /** From every node, the router receives exactly that node's own blocks and the LoadBalancer range. */
-export async function routerReceivesOwnBlocks(cluster: Cluster, router: string): Promise<Verdict> {
+async function routerReceivesOwnBlocksSeen(cluster: Cluster, router: string): Promise<Verdict> {
   const [nodes, objects, summary, blocks] = await Promise.all([
     cluster.nodes(),
     cluster.bgpObjects(),
@@ -547,7 +582,7 @@ export async function routerRoutesBlocksToNodes(cluster: Cluster, router: string
 }
 
 /** Every path the router holds inside an advertised prefix carries that prefix's communities; no other path carries any. */
-export async function communitiesOnAdvertisedPrefixes(cluster: Cluster, router: string): Promise<Verdict> {
+async function communitiesOnAdvertisedPrefixesSeen(cluster: Cluster, router: string): Promise<Verdict> {
   const [objects, table] = await Promise.all([cluster.bgpObjects(), routerBgpTable(cluster, router)]);
   const evidence = [...table.evidence];
   const findings: string[] = [];
@@ -628,3 +663,10 @@ export async function routerPingsPod(cluster: Cluster, router: string, pod: PodI
     seen.evidence,
   );
 }
+
+export const routerSessionsFromNodes = aboutWhatRuns(routerSessionsFromNodesSeen);
+export const routerReceives = aboutWhatRuns(routerReceivesSeen);
+export const routerAdvertisesNodeSubnet = aboutWhatRuns(routerAdvertisesNodeSubnetSeen);
+export const routerSessionWith = aboutWhatRuns(routerSessionWithSeen);
+export const routerReceivesOwnBlocks = aboutWhatRuns(routerReceivesOwnBlocksSeen);
+export const communitiesOnAdvertisedPrefixes = aboutWhatRuns(communitiesOnAdvertisedPrefixesSeen);

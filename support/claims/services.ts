@@ -28,7 +28,9 @@ export async function replicasReadyOnWorkers(cluster: Cluster, workload: string,
   const problems = pods.flatMap((pod) => [
     ...(isReady(pod)
       ? []
-      : [`${pod.name} is ${pod.phase}, ${pod.containers.filter((c) => c.ready).length}/${pod.containers.length} ready`]),
+      : [
+          `${pod.name} is ${pod.phase}, ${pod.containers.filter((c) => c.ready).length}/${pod.containers.length} ready${containerNotes(pod)}`,
+        ]),
     ...(pod.ip && pools.some((pool) => cidrContains(pool.cidr, pod.ip as string))
       ? []
       : [`${pod.name} has IP ${pod.ip ?? 'none'}, outside the pool`]),
@@ -41,6 +43,18 @@ export async function replicasReadyOnWorkers(cluster: Cluster, workload: string,
     [],
     [listing('pods', pods)],
   );
+}
+
+/** kubectl's STATUS and RESTARTS where they say more than Running: " (nginx CrashLoopBackOff, 3 restarts)". */
+function containerNotes(pod: PodInfo): string {
+  const notes = pod.containers
+    .filter((container) => container.waiting || container.restartCount)
+    .map((container) =>
+      [container.name, container.waiting, container.restartCount ? `${container.restartCount} restart(s)` : undefined]
+        .filter(Boolean)
+        .join(' '),
+    );
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
 /** L04-02 */

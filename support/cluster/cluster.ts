@@ -58,6 +58,8 @@ export interface ContainerState {
   ready: boolean;
   /** Why a container that does not run yet waits, as kubectl's STATUS shows it (`ContainerCreating`). */
   waiting?: string;
+  /** How often the kubelet restarted it (kubectl's RESTARTS); absent where nothing reports it. */
+  restartCount?: number;
 }
 
 export interface PodInfo {

@@ -1,7 +1,8 @@
 /** `npm run lab:status`: the lab's nodes, blocks and pods, laid out like kubectl's wide output. */
 import { formatTable } from '../cli/table.ts';
 import { Ipam } from './ipam/ipam.ts';
-import { internalIPOf, type LabState } from './model.ts';
+import { containerStatus } from './kubelet/kubelet.ts';
+import { internalIPOf, type LabPod, type LabState } from './model.ts';
 
 export function formatLabStatus(state: LabState): string {
   const nodes = formatTable(
@@ -22,12 +23,11 @@ export function formatLabStatus(state: LabState): string {
       .map((block) => [block.cidr, block.node ?? '<none>', String(block.allocations.length)]),
   );
   const pods = formatTable(
-    ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'IP', 'NODE', 'HOST-INTERFACE'],
+    ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'IP', 'NODE', 'HOST-INTERFACE'],
     state.pods.map((pod) => [
       pod.namespace,
       pod.name,
-      `${pod.containers.length}/${pod.containers.length}`,
-      'Running',
+      ...kubeletColumns(state.name, pod),
       pod.ip,
       pod.node,
       pod.hostInterface ?? '<host network>',
@@ -35,4 +35,13 @@ export function formatLabStatus(state: LabState): string {
   );
   const faults = state.faults.length > 0 ? `\nfaults applied: ${state.faults.join(', ')}` : '';
   return `lab ${state.name} (pool ${state.spec.pool.cidr}, /${state.spec.pool.blockSize} blocks, ${state.spec.pool.encapsulation}, MTU ${state.mtu}, DNS ${state.dnsServiceIP})${faults}\n\n${nodes}\n\n${blocks}\n\n${pods}`;
+}
+
+/** READY, STATUS and RESTARTS as kubectl shows them, from what the lab's kubelet reports. */
+function kubeletColumns(labName: string, pod: LabPod): [string, string, string] {
+  const statuses = pod.containers.map((name) => containerStatus(labName, pod, name));
+  const ready = statuses.filter((status) => pod.ready !== false && status?.ready !== false).length;
+  const waiting = statuses.find((status) => status?.waiting)?.waiting;
+  const restarts = statuses.reduce((sum, status) => sum + (status?.restartCount ?? 0), 0);
+  return [`${ready}/${pod.containers.length}`, waiting ?? 'Running', String(restarts)];
 }

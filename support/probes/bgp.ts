@@ -3,7 +3,8 @@
  * live cluster) and FRR on the router (vtysh, JSON). One command each, parsed by a tested parser.
  */
 import type { BgpSpeaker, Cluster } from '../cluster/cluster.ts';
-import { runProbe } from './commands.ts';
+import type { ExecResult } from '../cluster/cluster.ts';
+import { ProbeFailure, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseBirdProtocols, parseBirdRoutes, type BirdProtocol, type BirdRoute } from './parse/bird.ts';
 import {
@@ -16,10 +17,67 @@ import {
   type FrrPrefixPath,
 } from './parse/frr.ts';
 
+/**
+ * The daemon's client reached the speaker and found no daemon behind the control socket: BIRD's
+ * client (birdc 2.0, calico-node's birdcl 1.6) says "Unable to connect to server control socket
+ * (<path>): Connection refused | No such file or directory"; FRR 8's vtysh says "bgpd is not
+ * running", or "Exiting: failed to connect to any daemons." when none runs. The command itself
+ * ran (the node, the pod, the container answered), so this is what runs there, not a failure to
+ * look; a claim about what runs reads it as a finding (see `heard`). A timeout, a missing client
+ * or a speaker the transport cannot reach stays a ProbeFailure: could not look.
+ */
+export class DaemonSilent extends ProbeFailure {
+  constructor(
+    readonly daemon: 'BIRD' | 'FRR',
+    readonly speaker: BgpSpeaker,
+    readonly said: string,
+    result: ExecResult,
+  ) {
+    super(`${describeSpeaker(daemon, speaker)} does not answer: ${said}`, result, 'exit');
+  }
+}
+
+const SILENT: Record<'bird' | 'frr', RegExp> = {
+  bird: /^Unable to connect to server control socket \(.*\): (?:Connection refused|No such file or directory)$/m,
+  frr: /^(?:bgpd is not running|Exiting: failed to connect to any daemons\.)$/m,
+};
+
+export function describeSpeaker(daemon: 'BIRD' | 'FRR', speaker: BgpSpeaker): string {
+  return `${daemon} on ${speaker.kind === 'node' ? `node ${speaker.name}` : `router ${speaker.name}`}`;
+}
+
+/** The line a silent daemon's client printed, if that is what `result` shows. */
+export function silenceOf(daemon: 'bird' | 'frr', result: ExecResult): string | undefined {
+  if (result.exitCode === 0 || result.timedOut) return undefined;
+  return SILENT[daemon].exec(`${result.stderr}\n${result.stdout}`)?.[0];
+}
+
 async function ask<T>(cluster: Cluster, speaker: BgpSpeaker, command: string[], parse: (text: string) => T): Promise<Observation<T>> {
   const control = await cluster.bgpControl(speaker);
   const argv = control.daemon === 'frr' ? [...control.argv, '-c', command.join(' ')] : [...control.argv, ...command];
-  return runProbe(cluster, control.target, argv, parse);
+  try {
+    return await runProbe(cluster, control.target, argv, parse);
+  } catch (error) {
+    const said = error instanceof ProbeFailure && error.reason === 'exit' ? silenceOf(control.daemon, error.result) : undefined;
+    if (said === undefined) throw error;
+    throw new DaemonSilent(control.daemon === 'frr' ? 'FRR' : 'BIRD', speaker, said, (error as ProbeFailure).result);
+  }
+}
+
+/** What a daemon answered, or the evidence that no daemon answered its control socket. */
+export type Heard<T> = ({ answered: true } & Observation<T>) | { answered: false; silence: DaemonSilent; evidence: ExecResult[] };
+
+/**
+ * For claims about what runs: a daemon that does not answer is a finding (it runs no session and
+ * holds no route), kept with the client's output as evidence; every other failure to look is thrown.
+ */
+export async function heard<T>(probe: Promise<Observation<T>>): Promise<Heard<T>> {
+  try {
+    return { answered: true, ...(await probe) };
+  } catch (error) {
+    if (!(error instanceof DaemonSilent)) throw error;
+    return { answered: false, silence: error, evidence: [error.result] };
+  }
 }
 
 /** BIRD's BGP protocols on a node (its sessions), with their state. */

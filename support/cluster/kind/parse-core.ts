@@ -71,7 +71,12 @@ export function parsePod(pod: V1Pod): PodInfo {
       : pod.status?.phase === 'Pending' && pod.spec?.nodeName
         ? 'ContainerCreating'
         : undefined;
-    return { name: c.name, ready: status?.ready === true, ...(waiting ? { waiting } : {}) };
+    return {
+      name: c.name,
+      ready: status?.ready === true,
+      ...(waiting ? { waiting } : {}),
+      ...(status?.restartCount === undefined ? {} : { restartCount: status.restartCount }),
+    };
   });
   const ref = controllerRef(pod);
   const owner: OwnerRef | undefined = ref ? { kind: ref.kind, name: ref.name } : undefined;

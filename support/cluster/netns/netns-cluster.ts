@@ -9,6 +9,7 @@ import {
   describeTarget,
   type BackgroundOptions,
   type BackgroundProcess,
+  type ContainerState,
   type BgpControl,
   type BgpSpeaker,
   type Cluster,
@@ -31,6 +32,7 @@ import {
 import { endpointSliceInfo, serviceInfo } from './services.ts';
 import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';
+import { containerStatus, withKubeletReadiness } from '../../lab/kubelet/kubelet.ts';
 import { Ipam } from '../../lab/ipam/ipam.ts';
 import {
   labAnnotatePod,
@@ -113,7 +115,7 @@ export class NetnsCluster implements Cluster {
     const wanted = (pod: { namespace: string; workload: string }) =>
       (filter.namespace === undefined || pod.namespace === filter.namespace) &&
       (filter.workload === undefined || pod.workload === filter.workload);
-    return [...state.pods.filter(wanted).map(podInfo), ...state.pendingPods.filter(wanted).map(pendingPodInfo)];
+    return [...state.pods.filter(wanted).map((pod) => podInfo(pod, state.name)), ...state.pendingPods.filter(wanted).map(pendingPodInfo)];
   }
 
   async exec(target: ExecTarget, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -269,7 +271,8 @@ export class NetnsCluster implements Cluster {
   }
 
   async endpointSlices(filter: { namespace?: string; service?: string } = {}): Promise<EndpointSliceInfo[]> {
-    return endpointSlices(this.state())
+    // As the EndpointSlice controller does, from the pods' Ready condition as the kubelet reports it.
+    return endpointSlices(withKubeletReadiness(this.state()))
       .filter(
         (slice) =>
           (filter.namespace === undefined || slice.namespace === filter.namespace) &&
@@ -287,7 +290,7 @@ export class NetnsCluster implements Cluster {
 
   async createPod(request: PodRequest): Promise<PodInfo> {
     const pod = await labCreatePod(this.labName, request);
-    if (pod) return podInfo(pod);
+    if (pod) return podInfo(pod, this.labName);
     const state = this.state();
     const pending = findPendingPod(state, request.namespace, request.name) as PendingPod;
     if (request.allowSandboxFailure) return pendingPodInfo(pending);
@@ -308,11 +311,11 @@ export class NetnsCluster implements Cluster {
 
   async annotatePod(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo> {
     const pod = await labAnnotatePod(this.labName, namespace, name, annotations);
-    return 'ip' in pod ? podInfo(pod) : pendingPodInfo(pod);
+    return 'ip' in pod ? podInfo(pod, this.labName) : pendingPodInfo(pod);
   }
 
   async patchDaemonSetPodAnnotations(namespace: string, name: string, annotations: Record<string, string | null>): Promise<PodInfo[]> {
-    return (await labPatchDaemonSet(this.labName, namespace, name, annotations)).map(podInfo);
+    return (await labPatchDaemonSet(this.labName, namespace, name, annotations)).map((pod) => podInfo(pod, this.labName));
   }
 
   async close(): Promise<void> {
@@ -346,14 +349,14 @@ export class NetnsCluster implements Cluster {
   }
 }
 
-function podInfo(pod: LabPod): PodInfo {
+function podInfo(pod: LabPod, labName: string): PodInfo {
   return {
     namespace: pod.namespace,
     name: pod.name,
     node: pod.node,
     ip: pod.ip,
     phase: 'Running',
-    containers: pod.containers.map((name) => ({ name, ready: pod.ready !== false })),
+    containers: pod.containers.map((name) => containerInfo(labName, pod, name)),
     workload: pod.workload,
     owner:
       pod.ownerKind === 'DaemonSet'
@@ -364,6 +367,22 @@ function podInfo(pod: LabPod): PodInfo {
     hostNetwork: pod.hostNetwork,
     labels: pod.labels,
     annotations: { ...pod.annotations },
+  };
+}
+
+/**
+ * A container as the kubelet reports it: for one the lab runs a process for, its process's state
+ * and restarts, Ready only while it runs (and the model does not hold it unready); for the
+ * others, the model's readiness.
+ */
+function containerInfo(labName: string, pod: LabPod, name: string): ContainerState {
+  const status = containerStatus(labName, pod, name);
+  if (!status) return { name, ready: pod.ready !== false };
+  return {
+    name,
+    ready: pod.ready !== false && status.ready,
+    ...(status.waiting ? { waiting: status.waiting } : {}),
+    restartCount: status.restartCount,
   };
 }
 

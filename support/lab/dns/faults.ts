@@ -11,11 +11,12 @@ import { intToIp, parseCidr } from '../../net/cidr.ts';
 import { NETNS_ETC } from '../cni/cni.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import type { Fault } from '../faults/faults.ts';
-import { endProcessesIn, execIn } from '../kernel.ts';
+import { execIn } from '../kernel.ts';
+import { killContainer, restartsOf, untilCrashLooping } from '../kubelet/kubelet.ts';
 import type { LabState } from '../model.ts';
 import { ordinalOf, runsRedis } from '../servers/redis.ts';
 import { allocateClusterIP, HEADLESS } from '../services/services.ts';
-import { coreDnsPods } from './cluster-dns.ts';
+import { coreDnsPods, corefileErrorPath } from './cluster-dns.ts';
 import { DNS_PODS_DISABLED_FAULT, DNS_WRONG_TTL_FAULT } from './fault-names.ts';
 
 function writePodResolvConf(netns: string, text: string): void {
@@ -28,11 +29,15 @@ const clusterFirstPods = (state: LabState) => state.pods.filter((pod) => !pod.ho
 export const DNS_FAULTS: Fault[] = [
   {
     name: 'dns-server-gone',
-    description: 'the CoreDNS containers have crashed: nothing listens in the coredns pods, which fail their readiness probe',
+    description:
+      "the coredns ConfigMap's Corefile has a typo (kubernets) and CoreDNS was restarted: it exits at every start, the kubelet restarts it in back-off (CrashLoopBackOff), nothing answers on :53 and the pods are not Ready",
     apply: async (state) => {
       const pods = coreDnsPods(state);
-      await endProcessesIn(pods.map((pod) => pod.netns));
-      for (const pod of pods) pod.ready = false;
+      const containers = pods.map((pod) => ({ pod, container: 'coredns', before: restartsOf(state.name, pod, 'coredns') }));
+      // CoreDNS 1.10's words for a Corefile it cannot load, on stderr, before it exits 1.
+      writeFileSync(corefileErrorPath(state.name), "/etc/coredns/Corefile:4 - Error during parsing: Unknown directive 'kubernets'\n");
+      for (const pod of pods) killContainer(state.name, pod, 'coredns');
+      await untilCrashLooping(state.name, containers);
     },
   },
   {

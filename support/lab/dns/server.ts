@@ -10,20 +10,25 @@
  * dnsPolicy Default, so that is its node's upstream). dnsmasq was the other candidate; it
  * cannot give SRV weights, the SOA on NXDOMAIN, or follow the model without a restart.
  *
- * Usage: node --import tsx support/lab/dns/server.ts <lab name> <query log file>
+ * Usage: node --import tsx support/lab/dns/server.ts <lab name> <query log file> [<Corefile error file>]
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import * as packet from 'dns-packet';
 import type { Answer, DecodedPacket, Packet } from 'dns-packet';
 import { answerClusterQuestion, isClusterName, type ClusterDnsView } from './records.ts';
 import { loadClusterView } from './view.ts';
 
-const [labName, logFile] = process.argv.slice(2);
+const [labName, logFile, corefileError] = process.argv.slice(2);
 if (!labName || !logFile) {
-  process.stderr.write('usage: server.ts <lab name> <query log file>\n');
+  process.stderr.write('usage: server.ts <lab name> <query log file> [<file holding a Corefile error>]\n');
   process.exit(2);
+}
+// A Corefile CoreDNS cannot load: it says why and exits at start, and so does every restart.
+if (corefileError && existsSync(corefileError)) {
+  process.stderr.write(readFileSync(corefileError, 'utf8'));
+  process.exit(1);
 }
 
 // Shorter than the 2 s a probe's dig waits, so that a dead upstream shows as SERVFAIL, not as silence.

@@ -4,6 +4,7 @@
  * way), so that Services and pods created or deleted during a run are answered at once.
  */
 import { statSync } from 'node:fs';
+import { withKubeletReadiness } from '../kubelet/kubelet.ts';
 import { endpointSlices, type LabState } from '../model.ts';
 import { readState, statePath } from '../state.ts';
 import { CLUSTER_TTL, type ClusterDnsView } from './records.ts';
@@ -28,7 +29,7 @@ export function clusterDnsView(state: LabState, modifiedMs: number = Date.now())
   return {
     namespaces: [...namespaces],
     services: state.services ?? [],
-    endpointSlices: endpointSlices(state),
+    endpointSlices: endpointSlices(withKubeletReadiness(state)),
     serial: Math.floor(modifiedMs / 1000),
     ttl: faults.ttl ?? CLUSTER_TTL,
     ...(faults.podRecords === false ? { podRecords: false } : {}),

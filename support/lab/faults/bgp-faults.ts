@@ -4,7 +4,9 @@
  * router's configuration file) first, then lets the daemons follow as they would on a cluster:
  * confd re-renders bird.conf and reloads BIRD; the router's operator types the line at its CLI.
  */
+import { readFileSync } from 'node:fs';
 import type { BgpPeer } from '../../net/calico-bgp.ts';
+import { FRR_DAEMONS, isAlive, waitUntil } from '../bgp/daemons.ts';
 import { bgpPlanOf, configureRouter, relabelNode } from '../bgp/lab-bgp.ts';
 import { renderedConfigs, rerender } from '../bgp/speakers.ts';
 import type { LabState } from '../model.ts';
@@ -44,6 +46,28 @@ async function removeRouterLines(state: LabState, pattern: RegExp): Promise<void
     .filter((line) => !lines.includes(line))
     .join('\n');
   await configureRouter(state, [`router bgp ${as}`, 'address-family ipv4 unicast', ...lines.map((line) => `no ${line.trim()}`)]);
+}
+
+/**
+ * Kills one of the lab's BGP daemons by the PID it was started with (FRR's daemons first, then
+ * BIRD per node, as startBgp records them), as a crash would: SIGKILL, so the control socket
+ * stays behind and refuses. Resolves once the process is gone.
+ */
+async function killDaemon(state: LabState, index: number, name: string): Promise<void> {
+  const pid = state.bgp?.pids[index];
+  const comm = pid === undefined ? '' : readComm(pid);
+  if (pid === undefined || comm !== name)
+    throw new Error(`lab ${state.name} has no running ${name} at its place ${index} (found ${comm || 'none'})`);
+  process.kill(pid, 'SIGKILL');
+  await waitUntil(`${name} (PID ${pid}) to be gone`, () => !isAlive(pid), 5_000);
+}
+
+function readComm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 export const BGP_FAULTS: Fault[] = [
@@ -182,5 +206,23 @@ export const BGP_FAULTS: Fault[] = [
     apply: async (state) => {
       for (const node of state.nodes) node.nodeIP = node.ip;
     },
+  },
+  {
+    name: 'bird-dead',
+    description: 'BIRD has crashed on the last worker: nothing answers its control socket, and the node runs no BGP session',
+    topologies: ['calico-bgp'],
+    apply: async (state) => {
+      const plan = bgpPlanOf(state);
+      const worker = state.nodes.filter((node) => node.role === 'worker').at(-1);
+      const index = plan?.nodes.findIndex((node) => node.name === worker?.name) ?? -1;
+      if (index < 0) throw new Error(`lab ${state.name} runs no BIRD on a worker`);
+      await killDaemon(state, FRR_DAEMONS.length + index, 'bird');
+    },
+  },
+  {
+    name: 'router-bgpd-dead',
+    description: "the router's bgpd has crashed (zebra still runs): vtysh finds no bgpd, and the router holds no BGP session",
+    topologies: ['calico-bgp'],
+    apply: (state) => killDaemon(state, FRR_DAEMONS.indexOf('bgpd'), 'bgpd'),
   },
 ];

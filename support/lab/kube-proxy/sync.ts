@@ -8,6 +8,7 @@
  * fault list, so that every later sync (a pod replaced, a Service changed) misbehaves the same way.
  */
 import { run, runChecked } from '../../exec/run.ts';
+import { withKubeletReadiness } from '../kubelet/kubelet.ts';
 import { endpointSlices, type LabNode, type LabState } from '../model.ts';
 import { jumpRulesRestore, proxyRules, syncRestore, type ProxyInput } from './rules.ts';
 import { FROZEN_FAULT, applyNodeProxyFaults, applyProxyFaults, proxyFaultNodes } from './faults.ts';
@@ -16,7 +17,7 @@ import { FROZEN_FAULT, applyNodeProxyFaults, applyProxyFaults, proxyFaultNodes }
 export function proxyInputFor(state: LabState): ProxyInput {
   return {
     services: state.services ?? [],
-    slices: endpointSlices(state),
+    slices: endpointSlices(withKubeletReadiness(state)),
     clusterCIDR: state.spec.podSubnet,
   };
 }

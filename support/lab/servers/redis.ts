@@ -10,10 +10,10 @@
  * server runs in the pod's network namespace and in a UTS namespace of its own named after
  * the pod (the container's hostname), and is ended by PID with the lab's other processes.
  */
-import { mkdirSync, appendFileSync } from 'node:fs';
+import { mkdirSync, appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../exec/run.ts';
-import { startDaemon } from '../dns/daemon.ts';
+import { startContainer } from '../kubelet/kubelet.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { serverDir } from './servers.ts';
 
@@ -111,11 +111,13 @@ async function startOne(state: LabState, pod: LabPod): Promise<number> {
       ? `Starting as MASTER (${pod.name})\n`
       : `Starting as REPLICA (${pod.name}), replicating from ${pod.workload}-0.${pod.subdomain}\n`,
   );
-  return startDaemon({
-    netns: pod.netns,
+  return startContainer({
+    labName: state.name,
+    pod,
+    container: 'redis',
     argv: inPodUts(pod, redisServerArgv(pod, files)),
-    logFile: files.log,
-    readyPattern: /Ready to accept connections/,
+    logFile: files.containerLog,
+    started: () => said(files.log, /Ready to accept connections/),
     what: `redis in pod ${pod.namespace}/${pod.name}`,
   });
 }
@@ -138,5 +140,13 @@ async function waitForLink(pod: LabPod): Promise<void> {
     const info = await run(['ip', 'netns', 'exec', pod.netns, 'redis-cli', 'info', 'replication'], { where: pod.netns, timeoutMs: 3_000 });
     if (/^master_link_status:up\r?$/m.test(info.stdout)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function said(file: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
   }
 }

@@ -3,10 +3,10 @@
  * knows (nginx) runs that server, started inside the pod's network namespace with its files
  * under the lab's directory. Teardown ends it by PID with every process in the lab's namespaces.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runChecked } from '../../exec/run.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
+import { startContainer } from '../kubelet/kubelet.ts';
 import type { LabPod } from '../model.ts';
 import { nginxFiles, nginxPid, prepareNginx } from './nginx.ts';
 
@@ -18,13 +18,25 @@ export function runsNginx(pod: Pick<LabPod, 'containers' | 'hostNetwork'>): bool
   return !pod.hostNetwork && pod.containers.includes('nginx');
 }
 
-/** Starts nginx in each pod that runs it; resolves once every master has written its pid file. */
+/**
+ * Starts nginx in each pod that runs it, in the foreground as the image's CMD does (`daemon off`),
+ * as the pod's container under the lab's kubelet; resolves once every master has written its
+ * pid file (nginx writes it once its sockets listen).
+ */
 export async function startServers(labName: string, pods: LabPod[]): Promise<void> {
   await Promise.all(
     pods.filter(runsNginx).map(async (pod) => {
       const files = nginxFiles(serverDir(labName, pod));
-      await runChecked(['ip', 'netns', 'exec', pod.netns, ...prepareNginx(files)], { where: `pod ${pod.namespace}/${pod.name}` });
-      if (nginxPid(files) === undefined) throw new Error(`nginx in pod ${pod.namespace}/${pod.name} wrote no pid file (${files.pid})`);
+      rmSync(files.pid, { force: true });
+      await startContainer({
+        labName,
+        pod,
+        container: 'nginx',
+        argv: [...prepareNginx(files), '-g', 'daemon off;'],
+        logFile: files.errorLog,
+        started: () => nginxPid(files) !== undefined,
+        what: `nginx in pod ${pod.namespace}/${pod.name}`,
+      });
     }),
   );
 }

@@ -1,9 +1,10 @@
 /**
  * Faults of the Services' side that are not kube-proxy's: a backend that stops serving or
- * fails readiness, an EndpointSlice controller that stopped. Each changes the model (and, for
+ * fails readiness or cannot start, an EndpointSlice controller that stopped. Each changes the model (and, for
  * the server, the pods' processes); kube-proxy then follows the model as it would.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { killContainer, restartsOf, untilCrashLooping } from '../kubelet/kubelet.ts';
 import type { Fault } from '../faults/faults.ts';
 import { endpointSlices, type LabPod, type LabState } from '../model.ts';
 import { nginxFiles } from '../servers/nginx.ts';
@@ -28,17 +29,17 @@ export const SERVICE_FAULTS: Fault[] = [
   },
   {
     name: 'nginx-stopped',
-    description: 'nginx has stopped in every nginx-deployment pod while the pods stay Ready (no readiness probe): connections are refused',
+    description:
+      "nginx's configuration no longer loads (a typo in its server block) and nginx was restarted: it exits at every start, the kubelet restarts it in back-off (CrashLoopBackOff), the pods are not Ready and connections are refused",
     apply: async (state) => {
-      for (const pod of nginxPods(state).filter(runsNginx)) {
-        const pid = Number(readFileSync(nginxFiles(serverDir(state.name, pod)).pid, 'utf8').trim());
-        // The master is the lab's own process, ended by its PID; its workers follow it.
-        if (pid > 0) process.kill(pid, 'SIGTERM');
+      const pods = nginxPods(state).filter(runsNginx);
+      const containers = pods.map((pod) => ({ pod, container: 'nginx', before: restartsOf(state.name, pod, 'nginx') }));
+      for (const pod of pods) {
+        const files = nginxFiles(serverDir(state.name, pod));
+        writeFileSync(files.config, readFileSync(files.config, 'utf8').replace(/^(\s*)listen /m, '$1listn '));
+        killContainer(state.name, pod, 'nginx');
       }
-      // Wait, bounded, for the masters to be gone, so the port is closed when the run starts.
-      const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline && nginxPods(state).some((pod) => masterAlive(state, pod)))
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await untilCrashLooping(state.name, containers);
     },
   },
   {
@@ -52,13 +53,3 @@ export const SERVICE_FAULTS: Fault[] = [
     },
   },
 ];
-
-function masterAlive(state: LabState, pod: LabPod): boolean {
-  try {
-    const pid = Number(readFileSync(nginxFiles(serverDir(state.name, pod)).pid, 'utf8').trim());
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
