@@ -29,6 +29,7 @@ import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
 import { startServers } from './servers/servers.ts';
 import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
+import { applyQos } from './felix/qos.ts';
 import { applyNatOutgoing, syncNatOutgoingIpsets } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
 import { recreateOrdinal } from './controllers/statefulset.ts';
@@ -148,6 +149,7 @@ async function wireLab(state: LabState): Promise<void> {
     ),
     wirePods(state, state.pods),
   ]);
+  await applyQos(state, state.pods);
   await allSettled(
     state.nodes.map(async (node) => {
       removeNodeLayer(state.name, node.name); // a rebuild starts from the files the node should have
@@ -267,6 +269,7 @@ function safeReaddir(dir: string): string[] {
 export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod | undefined> {
   return updateState(labName, async (state) => {
     const pod = await cniAdd(state, request);
+    if (pod) await startServers(labName, [pod]);
     if (pod) await syncKubeProxy(state);
     return pod;
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runChecked } from '../../exec/run.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
 import type { LabPod } from '../model.ts';
+import { runsIperfServer, startIperfServer } from './iperf.ts';
 import { nginxFiles, nginxPid, prepareNginx } from './nginx.ts';
 
 export function serverDir(labName: string, pod: Pick<LabPod, 'namespace' | 'name'>): string {
@@ -18,8 +19,9 @@ export function runsNginx(pod: Pick<LabPod, 'containers' | 'hostNetwork'>): bool
   return !pod.hostNetwork && pod.containers.includes('nginx');
 }
 
-/** Starts nginx in each pod that runs it; resolves once every master has written its pid file. */
+/** Starts nginx and iperf3 in each pod that runs them; resolves once every one is serving. */
 export async function startServers(labName: string, pods: LabPod[]): Promise<void> {
+  await Promise.all(pods.filter(runsIperfServer).map((pod) => startIperfServer(pod, serverDir(labName, pod))));
   await Promise.all(
     pods.filter(runsNginx).map(async (pod) => {
       const files = nginxFiles(serverDir(labName, pod));
