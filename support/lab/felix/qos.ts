@@ -23,12 +23,12 @@
  *     added to bytes, as upstream does). `tc` takes the burst in bytes, so the lab hands it the
  *     burst that gives Felix's buffer back.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { runChecked } from '../../exec/run.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { findNode } from '../model.ts';
 import { runBatch } from '../kernel.ts';
+import { ifbDeviceName } from '../../net/calico.ts';
 
 export const INGRESS_BANDWIDTH_ANNOTATION = 'qos.projectcalico.org/ingressBandwidth';
 export const EGRESS_BANDWIDTH_ANNOTATION = 'qos.projectcalico.org/egressBandwidth';
@@ -40,8 +40,6 @@ export const DEFAULT_BURST_BITS = 4 * 1024 ** 3;
 /** qos.go's latencyMillis. */
 const LATENCY_MS = 25;
 const U32_MAX = 2 ** 32 - 1;
-const IFB_PREFIX = 'bwcali';
-const IFB_NAME_LENGTH = 15;
 
 // Faults of lesson 12 that change what Felix does (faults/qos.ts describes them).
 export const QOS_IGNORED_FAULT = 'qos-annotations-ignored';
@@ -114,11 +112,6 @@ export function tokenBucket(rateBits: number, burstBits: number, tick: number): 
 export function tbfArgs(bucket: TokenBucket, tick: number): string {
   const burstBytes = Math.floor(((bucket.buffer / tick) * bucket.rate) / 1_000_000);
   return `tbf rate ${bucket.rate * 8}bit burst ${burstBytes}b limit ${bucket.limit}b`;
-}
-
-/** GetIfbDeviceName: `bwcali` and the SHA-1 of the workload interface's name, 15 characters. */
-export function ifbDeviceName(workloadInterface: string): string {
-  return `${IFB_PREFIX}${createHash('sha1').update(workloadInterface).digest('hex')}`.slice(0, IFB_NAME_LENGTH);
 }
 
 export interface QosPlan {
