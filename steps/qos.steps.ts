@@ -20,13 +20,14 @@ import {
 import { ifbDeviceName } from '../support/net/calico.ts';
 import type { Observation } from '../support/probes/observation.ts';
 import type { IperfReport } from '../support/probes/parse/iperf3.ts';
-import { iperf3 } from '../support/probes/qos.ts';
+import { drainBuckets, ingressFiltersOf, iperf3, qdiscsShaped } from '../support/probes/qos.ts';
+import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** What this lesson's When steps saw, per scenario. */
 interface QosSeen {
   run?: Observation<IperfReport>;
-  counters?: { dev: string; before: Observation<TbfCounters | undefined>; after: Observation<TbfCounters | undefined> };
+  counters?: { dev: string | undefined; before: Observation<TbfCounters | undefined>; after: Observation<TbfCounters | undefined> };
   deleted?: { node: string; devices: string[] };
 }
 const seen = new WeakMap<PodNetWorld, QosSeen>();
@@ -75,7 +76,15 @@ When(
   IPERF,
   async function (this: PodNetWorld, client: string, server: string, seconds: number) {
     const pod = await podNamed(this.cluster, client);
-    const dev = ifbDeviceName(hostInterfaceOf(pod));
+    // The bwcali device as a learner finds it: where the cali interface's filter redirects to.
+    const filters = await ingressFiltersOf(this.cluster, nodeTarget(pod.node), hostInterfaceOf(pod));
+    this.record(filters.evidence);
+    const dev = filters.value.flatMap((filter) => filter.mirred.map((mirred) => mirred.toDev))[0];
+    // The tbfs the traffic meets: the client's bwcali (egress) and the server's cali (ingress).
+    const serverPod = await podNamed(this.cluster, server);
+    const shapers = [{ node: serverPod.node, dev: hostInterfaceOf(serverPod) }, ...(dev ? [{ node: pod.node, dev }] : [])];
+    const shaped = await qdiscsShaped(this.cluster, shapers);
+    if (shaped.length) await drainBuckets(this.cluster, pod, server, shaped);
     const before = await tbfCounters(this.cluster, pod.node, dev);
     const run = await iperf3(this.cluster, pod, server, seconds);
     const after = await tbfCounters(this.cluster, pod.node, dev);

@@ -273,7 +273,8 @@ export interface TbfCounters {
   overlimits: number;
 }
 
-export async function tbfCounters(cluster: Cluster, node: string, dev: string): Promise<Observation<TbfCounters | undefined>> {
+export async function tbfCounters(cluster: Cluster, node: string, dev: string | undefined): Promise<Observation<TbfCounters | undefined>> {
+  if (dev === undefined) return { value: undefined, evidence: [] };
   const seen = await qdiscsOf(cluster, nodeTarget(node), dev, true);
   const stats = rootTbf(seen.value)?.stats;
   return { value: stats ? { bytes: stats.bytes, overlimits: stats.overlimits } : undefined, evidence: seen.evidence };
@@ -281,7 +282,7 @@ export async function tbfCounters(cluster: Cluster, node: string, dev: string): 
 
 /** L12-09: during the run, the IFB's tbf sent at least what the receiver got, and its overlimits grew. */
 export function shapedByIfb(
-  dev: string,
+  dev: string | undefined,
   before: Observation<TbfCounters | undefined>,
   after: Observation<TbfCounters | undefined>,
   run: Observation<IperfReport>,
@@ -291,7 +292,7 @@ export function shapedByIfb(
   const overlimits = before.value && after.value ? after.value.overlimits - before.value.overlimits : undefined;
   return verdict(
     run.value.error === undefined && received > 0 && sent !== undefined && sent >= received && (overlimits ?? 0) > 0,
-    `the tbf on ${dev} to send at least the ${received} bytes iperf3 received, and its overlimits to grow`,
+    `the tbf on ${dev ?? "the client's bwcali device"} to send at least the ${received} bytes iperf3 received, and its overlimits to grow`,
     sent === undefined
       ? `${dev} has no root tbf`
       : `Sent grew by ${sent} bytes, overlimits by ${overlimits}; iperf3 received ${received} bytes`,

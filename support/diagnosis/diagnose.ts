@@ -5,6 +5,7 @@ import { gather } from './evidence.ts';
 import { runbooksFor, type Runbook } from './runbooks.ts';
 import { SERVICE_CLAIMS, diagnoseServices } from './services.ts';
 import { DNS_CLAIMS, diagnoseDns } from './dns.ts';
+import { QOS_CLAIMS, diagnoseQos } from './qos.ts';
 
 export interface Diagnosis {
   text: string;
@@ -57,6 +58,7 @@ export async function diagnose(
   const specific = merge(
     claims.some((claim) => SERVICE_CLAIMS.test(claim)) ? await diagnoseServices(cluster, source) : undefined,
     claims.some((claim) => DNS_CLAIMS.test(claim)) ? await diagnoseDns(cluster, source) : undefined,
+    claims.some((claim) => QOS_CLAIMS.test(claim)) ? await diagnoseQos(cluster) : undefined,
   );
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);
