@@ -24,7 +24,7 @@
  *     burst that gives Felix's buffer back.
  */
 import { readFileSync } from 'node:fs';
-import { runChecked } from '../../exec/run.ts';
+import { run, runChecked } from '../../exec/run.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { findNode } from '../model.ts';
 import { runBatch } from '../kernel.ts';
@@ -153,7 +153,10 @@ export async function applyQos(state: LabState, pods: LabPod[]): Promise<void> {
       .map(async (pod) => {
         const plan = qosPlan(state, pod);
         const netns = findNode(state, pod.node).netns;
-        await runBatch({ netns, lines: plan.links });
+        // CreateIfb takes an IFB that exists already (EEXIST) as it is.
+        const ifb = plan.links[0]?.split(' ')[2];
+        const exists = ifb !== undefined && (await run(['ip', '-n', netns, 'link', 'show', 'dev', ifb], { where: netns })).exitCode === 0;
+        await runBatch({ netns, lines: exists ? plan.links.slice(1) : plan.links });
         await runTcBatch(netns, plan.tc);
       }),
   );
