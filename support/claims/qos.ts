@@ -293,9 +293,11 @@ export function shapedByIfb(
   return verdict(
     run.value.error === undefined && received > 0 && sent !== undefined && sent >= received && (overlimits ?? 0) > 0,
     `the tbf on ${dev ?? "the client's bwcali device"} to send at least the ${received} bytes iperf3 received, and its overlimits to grow`,
-    sent === undefined
-      ? `${dev} has no root tbf`
-      : `Sent grew by ${sent} bytes, overlimits by ${overlimits}; iperf3 received ${received} bytes`,
+    dev === undefined
+      ? "no filter on the client's cali interface redirects to a bwcali device"
+      : sent === undefined
+        ? `${dev} has no root tbf`
+        : `Sent grew by ${sent} bytes, overlimits by ${overlimits}; iperf3 received ${received} bytes`,
     [...before.evidence, ...after.evidence, ...run.evidence],
   );
 }

@@ -27,7 +27,7 @@ describe('parseTcQdiscs on a lab node with two QoS pods', () => {
 
   it('reads the counters of -s', () => {
     const [tbf] = parseTcQdiscs(fixture('netns-qos-tc-s-qdisc-bwcali.json'));
-    assert.deepEqual(tbf?.stats, { bytes: 461_310_620, packets: 315_550, drops: 0, overlimits: 791 });
+    assert.deepEqual(tbf?.stats, { bytes: 461_310_620, packets: 315_550, drops: 0, overlimits: 791, backlog: 0, qlen: 0 });
   });
 
   it('refuses a key it does not know, naming it', () => {

@@ -18,7 +18,7 @@ export interface Qdisc {
   /** tbf: bytes. */
   burst: number | undefined;
   /** With -s: what the qdisc sent and how often it had to hold packets back. */
-  stats: { bytes: number; packets: number; drops: number; overlimits: number } | undefined;
+  stats: { bytes: number; packets: number; drops: number; overlimits: number; backlog: number; qlen: number } | undefined;
 }
 
 export interface Mirred {
@@ -97,7 +97,14 @@ export function parseTcQdiscs(text: string): Qdisc[] {
       stats:
         bytes === undefined
           ? undefined
-          : { bytes, packets: fields.number('packets'), drops: fields.number('drops'), overlimits: fields.number('overlimits') },
+          : {
+              bytes,
+              packets: fields.number('packets'),
+              drops: fields.number('drops'),
+              overlimits: fields.number('overlimits'),
+              backlog: fields.number('backlog'),
+              qlen: fields.number('qlen'),
+            },
     };
   });
 }
