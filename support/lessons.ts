@@ -19,6 +19,7 @@ export const LESSONS: Lesson[] = [
   { tag: '@lesson-09', title: 'Lesson 09 — Multiple IP pools', url: `${COURSE}/09-multi-ippool` },
   { tag: '@lesson-10', title: 'Lesson 10 — Pool advertised with BGP to a route-reflector ToR', url: `${COURSE}/10-calico-bgp-ippool` },
   { tag: '@lesson-11', title: 'Lesson 11 — Headless Services and StatefulSet DNS', url: `${COURSE}/11-headless-services` },
+  { tag: '@lesson-12', title: 'Lesson 12 — Calico QoS: bandwidth limits from pod annotations', url: `${COURSE}/12-calico-qos` },
   { tag: '@lesson-13', title: 'Lesson 13 — WireGuard encryption between nodes', url: `${COURSE}/13-wireguard` },
   { tag: '@lesson-15', title: 'Lesson 15 — Selective BGP peering with node labels', url: `${COURSE}/15-selective-bgp-peering` },
   { tag: '@lesson-16', title: 'Lesson 16 — IP reservations and static pod IPs', url: `${COURSE}/16-static-ip` },

@@ -7,6 +7,7 @@ import { SERVICE_CLAIMS, diagnoseServices } from './services.ts';
 import { DNS_CLAIMS, diagnoseDns } from './dns.ts';
 import { MULTUS_CLAIMS, diagnoseMultus } from './multus.ts';
 import { WIREGUARD_CLAIMS, diagnoseWireguard } from './wireguard.ts';
+import { QOS_CLAIMS, diagnoseQos } from './qos.ts';
 
 export interface Diagnosis {
   text: string;
@@ -61,6 +62,7 @@ export async function diagnose(
     claims.some((claim) => DNS_CLAIMS.test(claim)) ? await diagnoseDns(cluster, source) : undefined,
     claims.some((claim) => MULTUS_CLAIMS.test(claim)) ? await diagnoseMultus(cluster, source) : undefined,
     claims.some((claim) => WIREGUARD_CLAIMS.test(claim)) ? await diagnoseWireguard(cluster) : undefined,
+    claims.some((claim) => QOS_CLAIMS.test(claim)) ? await diagnoseQos(cluster) : undefined,
   );
   const evidence = await gather(cluster, source, target);
   const text = formatDiagnosis(runbooks, evidence);

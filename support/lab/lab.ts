@@ -28,6 +28,7 @@ import { startKubeProxy, syncKubeProxy } from './kube-proxy/sync.ts';
 import { startServers } from './servers/servers.ts';
 import { replaceReplica } from './controllers/deployment.ts';
 import { startClusterDns, writeNodeResolvConf } from './dns/cluster-dns.ts';
+import { applyQos } from './felix/qos.ts';
 import { applyNatOutgoing, syncNatOutgoingIpsets } from './felix/nat-outgoing.ts';
 import { startRedis } from './servers/redis.ts';
 import { recreateOrdinal } from './controllers/statefulset.ts';
@@ -162,6 +163,7 @@ async function wireLab(state: LabState): Promise<void> {
     ]),
   );
   await phase('secondary networks', () => attachSecondary(state, state.pods));
+  await phase('qos', () => applyQos(state, state.pods));
   // From here on the lab's processes start side by side, each after only what it needs.
   await allSettled([
     phase('node holders', () =>
@@ -291,6 +293,7 @@ function safeReaddir(dir: string): string[] {
 export async function labCreatePod(labName: string, request: PodRequest): Promise<LabPod | undefined> {
   return updateState(labName, async (state) => {
     const pod = await cniAdd(state, request);
+    if (pod) await startServers(labName, [pod]);
     if (pod) await syncKubeProxy(state);
     return pod;
   });

@@ -29,6 +29,7 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   { command: 'redis-cli', args: ['--version'], what: 'redis-cli (redis-tools, lesson 11)', debianPackage: 'redis-tools' },
   { command: 'nginx', args: ['-v'], what: "nginx (nginx-light, lesson 04's nginx pods)", debianPackage: 'nginx-light' },
   { command: 'conntrack', args: ['--version'], what: 'conntrack (conntrack-tools, lesson 04)', debianPackage: 'conntrack' },
+  { command: 'iperf3', args: ['--version'], what: "iperf3 (lesson 12's servers and clients)", debianPackage: 'iperf3' },
   { command: 'getent', args: ['--version'], what: 'getent (libc-bin, name resolution in pods)', debianPackage: 'libc-bin' },
   {
     command: 'openssl',

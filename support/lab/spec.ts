@@ -470,8 +470,10 @@ export const CLAB_TOPOLOGY_FILE = 'topology.clab.yaml';
  * The containerlab part: the Kind nodes (ext-containers named <kind cluster>-<role><n>) mapped
  * to the lab's node names, the one router (any other node but the k8s-kind one), the links.
  */
-function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: string): RoutedSpec {
+function readRouted(file: string, kindName: string, nodes: NodeSpec[], labName: string): RoutedSpec | undefined {
   const topology = parseClabTopology(readFileSync(file, 'utf8'), file);
+  // containerlab only starting the Kind cluster (lesson 12): no router, no link, the Kind family's network.
+  if (topology.links.length === 0 && topology.nodes.every((node) => node.kind === 'k8s-kind')) return undefined;
   const labNodeOf = (clabNode: string): string | undefined => {
     if (!clabNode.startsWith(`${kindName}-`)) return undefined;
     const name = `${labName}-${clabNode.slice(kindName.length + 1)}`;

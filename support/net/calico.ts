@@ -65,3 +65,12 @@ export const IP_ADDRS_ANNOTATION = 'cni.projectcalico.org/ipAddrs';
 export const POD_IP_ANNOTATION = 'cni.projectcalico.org/podIP';
 export const POD_IPS_ANNOTATION = 'cni.projectcalico.org/podIPs';
 export const CONTAINER_ID_ANNOTATION = 'cni.projectcalico.org/containerID';
+
+/**
+ * The IFB device Felix shapes a pod's egress on (felix/dataplane/linux/qos/qos.go
+ * GetIfbDeviceName): `bwcali` and the SHA-1 of the workload interface's name in hex, cut to 15
+ * characters (the CNI plugins' utils.MustFormatHashWithPrefix).
+ */
+export function ifbDeviceName(workloadInterface: string): string {
+  return `bwcali${createHash('sha1').update(workloadInterface).digest('hex')}`.slice(0, 15);
+}

@@ -2,6 +2,7 @@
  * A pod joining and leaving the lab's network, as Calico's CNI plugin does it on ADD and DEL:
  * address, veth pair, host route, proxy ARP, resolv.conf; and all of it undone.
  */
+import { applyQos, removeQos } from '../felix/qos.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,6 +112,7 @@ export async function cniAddPod(state: LabState, admit: () => LabPod): Promise<L
     );
     await wirePods(state, [pod]);
     await attachSecondary(state, [pod]);
+    await applyQos(state, [pod]);
     await syncBlockRoutes(state, blocksBefore);
     await Promise.all(state.nodes.map((each) => runBatch({ netns: each.netns, lines: borrowedRouteLines(state, each, [pod]) })));
   } catch (error) {
@@ -162,6 +164,7 @@ export async function cniDel(state: LabState, pod: LabPod): Promise<void> {
     const namespaces = [pod.netns, ...Object.values(pod.containerNetns ?? {})];
     await endProcessesIn(namespaces);
     await detachSecondary(state, pod);
+    await removeQos(state, pod);
     // Delete the pod's eth0 (and with it the host end of the pair) explicitly, as the plugin
     // does: a deleted namespace takes its interfaces along only when the kernel gets round to it.
     await runBatch({ netns: pod.netns, lines: ['link del eth0'] });

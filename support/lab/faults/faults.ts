@@ -24,6 +24,7 @@ import { SERVICE_FAULTS } from '../services/faults.ts';
 import { ROUTED_FAULTS } from './routed.ts';
 import { MTU_FAULTS } from './mtu.ts';
 import { MULTUS_FAULTS } from '../multus/faults.ts';
+import { QOS_FAULTS } from './qos.ts';
 import { BGP_FAULTS } from './bgp-faults.ts';
 import { LB_FAULTS } from './lb-faults.ts';
 import { WIREGUARD_FAULTS } from './wireguard.ts';
@@ -406,6 +407,7 @@ export const FAULTS: Fault[] = [
 FAULTS.push(...ROUTED_FAULTS, ...MTU_FAULTS);
 FAULTS.push(...MULTUS_FAULTS);
 FAULTS.push(...WIREGUARD_FAULTS);
+FAULTS.push(...QOS_FAULTS);
 
 // A bridge CNI's configuration, as a previous install would leave it behind.
 const STALE_BRIDGE_CONFLIST = `${JSON.stringify({ cniVersion: '0.3.1', name: 'bridge', plugins: [{ type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', subnet: '10.244.0.0/16' } }] }, null, 2)}\n`;

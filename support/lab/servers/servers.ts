@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { labFilesDir } from '../cni/node-fs.ts';
 import { startContainer } from '../kubelet/kubelet.ts';
 import type { LabPod } from '../model.ts';
+import { runsIperfServer, startIperfServer } from './iperf.ts';
 import { nginxFiles, nginxPid, prepareNginx } from './nginx.ts';
 
 export function serverDir(labName: string, pod: Pick<LabPod, 'namespace' | 'name'>): string {
@@ -19,11 +20,12 @@ export function runsNginx(pod: Pick<LabPod, 'containers' | 'hostNetwork'>): bool
 }
 
 /**
- * Starts nginx in each pod that runs it, in the foreground as the image's CMD does (`daemon off`),
- * as the pod's container under the lab's kubelet; resolves once every master has written its
- * pid file (nginx writes it once its sockets listen).
+ * Starts iperf3 in each pod that serves it, and nginx in each pod that runs it, in the
+ * foreground as the image's CMD does (`daemon off`), as the pod's container under the lab's
+ * kubelet; resolves once every one is serving (nginx writes its pid file once its sockets listen).
  */
 export async function startServers(labName: string, pods: LabPod[]): Promise<void> {
+  await Promise.all(pods.filter(runsIperfServer).map((pod) => startIperfServer(pod, serverDir(labName, pod))));
   await Promise.all(
     pods.filter(runsNginx).map(async (pod) => {
       const files = nginxFiles(serverDir(labName, pod));
