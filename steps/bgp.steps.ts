@@ -153,7 +153,7 @@ When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async f
   const summary = [`router bgp ${peerAs}`, 'address-family ipv4 unicast'];
   const internal = peerAs === objects.configuration.asNumber ? ' ibgp' : '';
   changesOf(this).router.push([...summary, `maximum-paths${internal} 1`]);
-  await this.cluster.configureRouter([...summary, `maximum-paths${internal} ${paths}`]);
+  await this.cluster.configureRouter({ kind: 'router', name: router(this) }, [...summary, `maximum-paths${internal} ${paths}`]);
 });
 
 When(
@@ -239,7 +239,7 @@ After(
     const done = changes.get(this);
     if (!done) return;
     for (const { node, undo } of done.labels.reverse()) await this.cluster.labelNode(node, undo);
-    for (const lines of done.router.reverse()) await this.cluster.configureRouter(lines);
+    for (const lines of done.router.reverse()) await this.cluster.configureRouter({ kind: 'router', name: router(this) }, lines);
   },
 );
 

@@ -388,7 +388,7 @@ export interface Cluster {
   /** How to reach the BGP daemon of a node or of the router. */
   bgpControl(speaker: BgpSpeaker): Promise<BgpControl>;
   /** Applies configuration lines on the router's BGP daemon (FRR: `configure terminal`, then each line); resolves once BGP has followed. */
-  configureRouter(lines: string[]): Promise<void>;
+  configureRouter(router: Extract<BgpSpeaker, { kind: 'router' }>, lines: string[]): Promise<void>;
   /**
    * Sets BGPConfiguration default's spec.serviceLoadBalancerIPs (lesson 08's bgpconfiguration-lb.yaml
    * and -no-lb.yaml differ only there); resolves once BGP has followed.

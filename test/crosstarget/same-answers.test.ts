@@ -68,10 +68,8 @@ const LAB = process.env.PODNET_CROSS_LAB || 'pncross';
  * workloads the kind session applies as DaemonSets while the lab's API server has no DaemonSet
  * controller to run them; multi-ippool and static-ip, whose port operations (pool annotations,
  * reservations) the lab's API server does not serve yet; calico-bgp-lb and selective-bgp-peering,
- * where every scenario but two passes through it: the kind target's configureRouter names the
- * router only through E2E_ROUTER (L08-07), and a BGPConfiguration patch that the lab carries out
- * while the request waits can outlast the client under load (L08-05); calico-bgp-ippool (not run
- * through it yet).
+ * where a BGPConfiguration patch that the lab carries out while the request waits can outlast
+ * the client under load (L08-05); calico-bgp-ippool (not run through it yet).
  */
 const COMPARED_TOPOLOGIES = ['calico-overlay', 'calico-bgp'];
 /**

@@ -180,6 +180,20 @@ describe('routers: docker exec only', () => {
     assert.equal(podCreates(), 0);
   });
 
+  it('configures the router the scenario names (vtysh through docker exec), with no E2E_ROUTER set', async () => {
+    const docker = fakeDocker(dir, true);
+    const c = h.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });
+    const saved = process.env.E2E_ROUTER;
+    delete process.env.E2E_ROUTER;
+    try {
+      // The stand-in runs vtysh on this machine, where no FRR of this test answers: only the call is checked.
+      await c.configureRouter({ kind: 'router', name: 'pod-routing-frr01' }, ['router bgp 65001']).catch(() => undefined);
+    } finally {
+      if (saved !== undefined) process.env.E2E_ROUTER = saved;
+    }
+    assert.ok(docker.calls().includes('exec pod-routing-frr01 vtysh -c configure terminal -c router bgp 65001'), docker.calls().join('\n'));
+  });
+
   it('a missing router container is an error naming it, and no node-shell pod is tried', async () => {
     const docker = fakeDocker(dir, true);
     const c = h.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });

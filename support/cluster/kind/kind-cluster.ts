@@ -417,8 +417,8 @@ export class KindCluster implements Cluster {
   }
 
   /** The course's calico-frr router (FRR in a container): vtysh through docker exec. A cEOS router has no vtysh. */
-  async configureRouter(lines: string[]): Promise<void> {
-    const control = await this.bgpControl({ kind: 'router', name: process.env.E2E_ROUTER ?? '' });
+  async configureRouter(router: Extract<BgpSpeaker, { kind: 'router' }>, lines: string[]): Promise<void> {
+    const control = await this.bgpControl(router);
     const result = await this.exec(
       control.target,
       [...control.argv, '-c', 'configure terminal', ...lines.flatMap((line) => ['-c', line])],

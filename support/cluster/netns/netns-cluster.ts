@@ -195,7 +195,8 @@ export class NetnsCluster implements Cluster {
     return { target: speaker, argv: [BIRDC, '-s', birdFiles(state.name, speaker.name).socket], daemon: 'bird' };
   }
 
-  async configureRouter(lines: string[]): Promise<void> {
+  /** The lab has one router per topology: the one its lab was built with. */
+  async configureRouter(_router: Extract<BgpSpeaker, { kind: 'router' }>, lines: string[]): Promise<void> {
     await labConfigureRouter(this.labName, lines);
   }
 
