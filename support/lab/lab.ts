@@ -236,6 +236,10 @@ export async function labUndoFaults(labName: string, names: string[] = []): Prom
     }
     state.pristine = undefined;
     state.faults = [];
+    // The lab's own processes read the model from the state file while it is rebuilt (the
+    // cluster DNS answers redis-0's name to its replicas' init): they must read the mended one,
+    // not the broken lab's, whose pods a scenario may have recreated at other addresses.
+    writeState(state);
     await unwireLab(labName);
     await wireLab(state);
     await applyFaultsTo(state, remaining);
