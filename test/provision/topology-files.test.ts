@@ -34,7 +34,7 @@ test("T3-11: each router's first exec line removes Docker's default route, as th
   for (const file of clabFiles) {
     const doc = parse(readFileSync(file, 'utf8')) as ClabDoc;
     const routers = Object.entries(doc.topology.nodes).filter(([, node]) => node.kind === 'linux');
-    assert.equal(routers.length, 1, `${file}: one router`);
+    assert.ok(routers.length <= 1, `${file}: at most one router (a topology of one Kind cluster has none)`);
     for (const [name, node] of routers) assert.equal(node.exec?.[0], 'ip route del default', `${file}: router ${name}`);
   }
 });
