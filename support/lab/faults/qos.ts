@@ -65,7 +65,7 @@ export const QOS_FAULTS: Fault[] = [
   },
   {
     name: QOS_EVERY_POD_FAULT,
-    description: 'Felix shapes the traffic to every pod at 10 Mbit/s, annotated or not',
+    description: 'Felix shapes the traffic to every pod at 10 Mbit/s with a small bucket, annotated or not',
     topologies: CALICO_QOS,
     apply: (state) => reprogramQos(state, QOS_EVERY_POD_FAULT),
   },

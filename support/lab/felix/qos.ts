@@ -116,8 +116,10 @@ export function qosPlan(state: Pick<LabState, 'faults' | 'mtu'>, pod: Pick<LabPo
   const cali = pod.hostInterface;
   if (!cali || state.faults.includes(QOS_IGNORED_FAULT)) return { links: [], tc: [] };
   let controls = qosControlsOf(pod.annotations);
+  // The fault shapes with a small bucket (1 Mbit): with the default 4 Gi bits, a new bucket's burst
+  // would carry a one-second baseline above 100 Mbit/s and hide it.
   if (state.faults.includes(QOS_EVERY_POD_FAULT) && controls.ingressBandwidth === undefined)
-    controls = { ...controls, ingressBandwidth: 10_000_000, ingressBurst: DEFAULT_BURST_BITS };
+    controls = { ...controls, ingressBandwidth: 10_000_000, ingressBurst: 1_000_000 };
   const tick = tickInUsec();
   const bits = (rate: number) => (state.faults.includes(QOS_RATE_IN_BYTES_FAULT) ? rate * 8 : rate);
   const plan: QosPlan = { links: [], tc: [] };
