@@ -50,8 +50,13 @@ async function main(argv: string[]): Promise<number> {
       console.log(
         `${label.padEnd(48)} ${failed.length} of ${outcome.results.length} scenarios failed${outcome.error ? `: ${outcome.error}` : ''}`,
       );
-      if (values.verbose)
-        for (const result of failed) console.log(`    [${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
+      const row = outcome.fault === undefined ? undefined : expectations.get(outcome.fault);
+      for (const result of failed) {
+        // A failure the row does not name is said at once; the whole check follows at the end.
+        const unexpected = outcome.fault !== undefined && (result.claim === undefined || !row?.has(result.claim));
+        if (values.verbose || unexpected)
+          console.log(`    ${unexpected ? 'unexpected: ' : ''}[${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
+      }
     },
   });
   const { report, problems } = checkMatrix(expectations, run, { complete: !values.fault });
