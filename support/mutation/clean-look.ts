@@ -44,7 +44,24 @@ function links(text: string): string[] {
  * follow the MAC a rebuilt interface draws afresh, which no claim depends on.
  */
 function routes(text: string): string[] {
-  return text.split('\n').filter((line) => line && !/\bfe80:/.test(line));
+  const joined: string[] = [];
+  for (const line of text.split('\n').filter(Boolean)) {
+    // A multipath route's next hops are continuation lines of it.
+    if (/^\s/.test(line) && joined.length) joined[joined.length - 1] += ` ${line.trim()}`;
+    else joined.push(line);
+  }
+  return joined.filter((line) => !/\bfe80:/.test(line)).map(normalRoute);
+}
+
+/**
+ * A route as a rebuild must give it back: without the kernel's next-hop object id (numbered in
+ * the order routes arrive), and a route a BGP daemon installed by its prefix alone — which
+ * speaker's path wins depends on which session came up first.
+ */
+function normalRoute(line: string): string {
+  const withoutId = line.replace(/\bnhid \d+ /, '');
+  const learned = /^(\S+(?: table \S+)?).*\bproto (bgp|bird)\b/.exec(withoutId);
+  return learned ? `${learned[1]} proto ${learned[2]}` : withoutId;
 }
 
 /** iptables-save without its comment lines and counters. */

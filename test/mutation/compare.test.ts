@@ -60,3 +60,24 @@ test('a run of chosen faults checks their rows alone: claims they do not reach a
   );
   assert.match(wrongRow.problems.join('\n'), /f1: unexpected failure of \[A-01\][^]*f1: expected \[A-02\] to fail, but it passed/);
 });
+
+test('a row marked "may pass: " lets that claim pass under its fault, and still checks the message when it fails', () => {
+  const rows = new Map([
+    [
+      'f1',
+      new Map([
+        ['A-01', 'may pass: the connection failed'],
+        ['A-02', ''],
+      ]),
+    ],
+  ]);
+  const passed = compareMatrix(rows, clean, [{ fault: 'f1', results: [scenario('A-01'), scenario('A-02', 'failed', 'x')] }], false);
+  assert.deepEqual(passed.problems, []);
+  const wrong = compareMatrix(
+    rows,
+    clean,
+    [{ fault: 'f1', results: [scenario('A-01', 'failed', 'timed out'), scenario('A-02', 'failed', 'x')] }],
+    false,
+  );
+  assert.match(wrong.problems.join('\n'), /f1: \[A-01\] failed, but its message lacks "the connection failed"/);
+});
