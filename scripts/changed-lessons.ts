@@ -43,4 +43,7 @@ export function lessonsOf(files: string[]): string[] {
   return [...tags].sort();
 }
 
-if (process.argv[1]?.endsWith('changed-lessons.ts')) console.log(lessonsOf(changedFiles()).join('\n'));
+if (process.argv[1]?.endsWith('changed-lessons.ts')) {
+  const lessons = lessonsOf(changedFiles());
+  if (lessons.length) console.log(lessons.join('\n')); // nothing at all when no lesson is touched
+}

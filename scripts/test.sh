@@ -23,11 +23,13 @@ if [ "$tier" = quick ]; then
   # The tests that build no lab: every file but those that need root for a lab or run the suite.
   mapfile -t files < <(grep -L -E "isRoot|wholeSuiteSkip|needs root" $(find test -name '*.test.ts' | sort))
   node --import tsx --test "${files[@]}"
-  mapfile -t lessons < <(node --import tsx scripts/changed-lessons.ts)
+  mapfile -t lessons < <(node --import tsx scripts/changed-lessons.ts | grep -v '^$')
   if [ "${#lessons[@]}" -gt 0 ]; then
     tags="$(printf ' or %s' "${lessons[@]}")"
     echo "test: the scenarios of ${lessons[*]}"
     node --import tsx bin/e2e.ts --target netns --lab pnquick --no-report --tags "${tags:4}"
+  else
+    echo "test: the change touches no lesson's scenarios"
   fi
   echo "test: quick tier done in $((SECONDS - started)) s"
   exit 0
