@@ -3,6 +3,7 @@
  * rules for the address, the router's routes and the pod network's encapsulation, each broken as an
  * operator might get it wrong, so that every L08 claim (and L15-06, L15-08) can be seen to fail.
  */
+import { setPoolEncapsulation } from './pool.ts';
 import { Ipam, LOAD_BALANCER_NODE } from '../ipam/ipam.ts';
 import { runBatch } from '../kernel.ts';
 import type { LabState } from '../model.ts';
@@ -70,7 +71,7 @@ export const LB_FAULTS: Fault[] = [
     description: 'the pod pool has vxlanMode Always instead of CrossSubnet: traffic between nodes of one subnet is encapsulated in VXLAN',
     topologies: LB_TOPOLOGIES,
     apply: async (state) => {
-      state.spec.pool.encapsulation = 'VXLAN';
+      setPoolEncapsulation(state, 'VXLAN');
       const first = state.spec.pools[0];
       if (first) first.encapsulation = 'VXLAN';
       await Promise.all(state.nodes.map((node) => runBatch({ netns: node.netns, lines: blockRouteLines(state, node) })));

@@ -2,6 +2,7 @@
  * Faults of the containerlab family of topologies (nodes on two subnets behind a router):
  * what breaks Felix's VXLAN CrossSubnet wiring or the router, as an operator meets it.
  */
+import { setPoolEncapsulation } from './pool.ts';
 import { nthAddress, parseCidr } from '../../net/cidr.ts';
 import { runBatch, runBridgeBatch } from '../kernel.ts';
 import type { LabNode, LabState } from '../model.ts';
@@ -105,7 +106,7 @@ export const ROUTED_FAULTS: Fault[] = [
     description: 'the IP pool is set to vxlanMode Always: pod traffic within a subnet is encapsulated too',
     topologies: ROUTED_TOPOLOGIES,
     apply: async (state) => {
-      state.spec.pool.encapsulation = 'VXLAN';
+      setPoolEncapsulation(state, 'VXLAN');
       await reprogramFelix(state);
     },
   },
