@@ -47,9 +47,17 @@ async function main(argv: string[]): Promise<number> {
     onOutcome: (outcome) => {
       const failed = outcome.results.filter((result) => result.status === 'failed' || result.status === 'broken');
       const label = `${outcome.fault ?? 'clean lab'} (${outcome.topology})`;
+      const phases = Object.entries(outcome.phases ?? {})
+        .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`)
+        .join(', ');
+      const seconds = outcome.ms === undefined ? '' : ` in ${(outcome.ms / 1000).toFixed(1)} s${phases ? ` (${phases})` : ''}`;
       console.log(
-        `${label.padEnd(48)} ${failed.length} of ${outcome.results.length} scenarios failed${outcome.error ? `: ${outcome.error}` : ''}`,
+        `${label.padEnd(48)} ${failed.length} of ${outcome.results.length} scenarios failed${seconds}${outcome.error ? `: ${outcome.error}` : ''}`,
       );
+      if (values.verbose && outcome.fault === undefined) {
+        const slowest = [...outcome.results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 12);
+        for (const result of slowest) console.log(`    slow: ${((result.ms ?? 0) / 1000).toFixed(1)} s [${result.claim}] ${result.name}`);
+      }
       const row = outcome.fault === undefined ? undefined : expectations.get(outcome.fault);
       for (const result of failed) {
         // A failure the row does not name is said at once; the whole check follows at the end.

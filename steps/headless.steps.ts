@@ -135,7 +135,7 @@ Then(
   'within {int} s, {string} looking up {string} with its search list gets exactly the IP of pod {string}',
   { timeout: 180_000 },
   async function (this: PodNetWorld, seconds: number, alias: string, name: string, pod: string) {
-    await this.verify(within(seconds, () => lookupGetsPodIP(this.cluster, this.pod(alias), name, pod)));
+    await this.verify(within(this.cluster, seconds, () => lookupGetsPodIP(this.cluster, this.pod(alias), name, pod)));
   },
 );
 
@@ -143,7 +143,7 @@ Then(
   'within {int} s, redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up',
   { timeout: 180_000 },
   async function (this: PodNetWorld, seconds: number, host: string, alias: string, master: string, port: number) {
-    await this.verify(within(seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
+    await this.verify(within(this.cluster, seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
   },
 );
 

@@ -5,6 +5,7 @@
  */
 import { EnvironmentError, type Cluster, type PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { eventually, waitUntil } from '../eventually.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { captureDuring } from '../probes/capture.ts';
 import { lookup } from '../probes/dns.ts';
@@ -262,14 +263,10 @@ export async function noNatRuleMentions(cluster: Cluster, serviceName: string): 
   );
 }
 
-/** A verdict that may take time to come true (a TTL to run out, a replica to reconnect): asked again until it holds or `seconds` pass. */
-export async function within(seconds: number, check: () => Promise<Verdict>): Promise<Verdict> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const seen = await check();
-    if (seen.ok || Date.now() > deadline) return { ...seen, expected: `within ${seconds} s, ${seen.expected}` };
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+/** A verdict that may take time to come true (a TTL to run out, a replica to reconnect), in the claim's words "within N s". */
+export async function within(cluster: Cluster, seconds: number, check: () => Promise<Verdict>): Promise<Verdict> {
+  const seen = await eventually(check, { withinMs: seconds * 1000, everyMs: 1000, settlesWithinMs: cluster.settlesWithinMs });
+  return { ...seen, expected: `within ${seconds} s, ${seen.expected}` };
 }
 
 /** L11-18: deletes a StatefulSet pod and waits (bounded) until the controller has a Ready pod of that name again. */
@@ -282,13 +279,20 @@ export async function deleteAndAwaitRecreation(
   const before = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
   if (!before) throw new EnvironmentError(`StatefulSet ${statefulSet} has no pod ${name}`);
   await cluster.deletePod(before.namespace, name);
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const after = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name && isReady(pod) && pod.ip);
-    if (after) return { before, after };
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new EnvironmentError(`StatefulSet ${statefulSet} did not recreate a Ready ${name} within ${seconds} s`);
+  const after = await waitUntil(
+    `StatefulSet ${statefulSet} to recreate a Ready ${name}`,
+    async () => {
+      const now = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
+      return now && isReady(now) && now.ip
+        ? { done: true, value: now }
+        : {
+            done: false,
+            seen: now ? `${name} ${now.phase}, ${now.ip ?? 'no IP'}, ${isReady(now) ? 'Ready' : 'not Ready'}` : `no pod ${name}`,
+          };
+    },
+    { withinMs: seconds * 1000, everyMs: 1000 },
+  );
+  return { before, after };
 }
 
 /**

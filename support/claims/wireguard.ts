@@ -323,16 +323,6 @@ export async function wgShow(cluster: Cluster, node: string): Promise<Observatio
   return { value: parseWgShow(result.stdout)[0], evidence: [result] };
 }
 
-/** Polls a check until it holds or `seconds` pass: "within seconds" in the lesson's words. */
-export async function eventually(check: () => Promise<Verdict>, seconds: number): Promise<Verdict> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const seen = await check();
-    if (seen.ok || Date.now() > deadline) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** L13-06: every node has wireguard.cali, UP, with eth0's MTU less 60. */
 export async function deviceUpWithMtu(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();

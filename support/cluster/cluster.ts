@@ -335,6 +335,12 @@ export interface Cluster {
   describe(): string;
   /** The namespace the suite's own workloads live in. */
   readonly workloadNamespace: string;
+  /**
+   * How long after a change this target is known to have settled, in ms: what has not happened
+   * by then will not (the embedded lab's controllers act when the change is made). Undefined
+   * where no such bound is known (a real cluster): a wait runs the claim's whole window.
+   */
+  readonly settlesWithinMs: number | undefined;
 
   nodes(): Promise<NodeInfo[]>;
   pods(filter?: { namespace?: string; workload?: string }): Promise<PodInfo[]>;

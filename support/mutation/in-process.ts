@@ -64,17 +64,20 @@ function discard(): Writable {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
 
+/** An Allure item's attachments, its steps' included (allure-cucumberjs files a hook's attachments under a step of their own). */
+interface Attaching {
+  attachments?: { name: string; source: string }[];
+  steps?: Attaching[];
+}
+const attachmentsOf = (items: Attaching[] = []): { name: string; source: string }[] =>
+  items.flatMap((item) => [...(item.attachments ?? []), ...attachmentsOf(item.steps)]);
+
 /** The text of every diagnosis attached to a scenario of the run (the After hook names it diagnosis.txt). */
 function diagnosesIn(resultsDir: string): string[] {
   const files = readdirSync(resultsDir);
   const sources = files
     .filter((name) => name.endsWith('-container.json'))
-    .flatMap((file) => {
-      const container = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as {
-        afters?: { attachments?: { name: string; source: string }[] }[];
-      };
-      return (container.afters ?? []).flatMap((after) => after.attachments ?? []);
-    })
+    .flatMap((file) => attachmentsOf((JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as { afters?: Attaching[] }).afters))
     .filter((attachment) => attachment.name === 'diagnosis.txt')
     .map((attachment) => attachment.source);
   return sources.map((source) => readFileSync(join(resultsDir, source), 'utf8'));

@@ -21,6 +21,8 @@ export type WorkerMessage =
       /** The run could not happen. */
       error?: string;
       ms?: number;
+      /** Where a fault's time went: look (the clean checks), apply, run, undo; in ms. */
+      phases?: Record<string, number>;
     }
   | { kind: 'done' }
   | { kind: 'failed'; message: string };

@@ -46,18 +46,31 @@ async function runJob(cucumber: InProcessCucumber, job: MatrixJob, base: string)
       await send({ kind: 'outcome', topology: job.topology, fault, results: [], diagnoses: [], error: message });
     return;
   }
-  if (job.clean) await send({ kind: 'outcome', topology: job.topology, ...(await cucumber.run(paths)) });
+  if (job.clean) {
+    const started = performance.now();
+    const outcome = await cucumber.run(paths);
+    await send({ kind: 'outcome', topology: job.topology, ...outcome, ms: performance.now() - started });
+  }
   for (const fault of job.faults) {
     if (ending) return;
     const started = performance.now();
     let undone: string[] = [];
+    const phases: Record<string, number> = {};
+    const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+      const began = performance.now();
+      try {
+        return await work();
+      } finally {
+        phases[phase] = (phases[phase] ?? 0) + performance.now() - began;
+      }
+    };
     try {
-      const before = await lookAtLab(lab);
-      await labApplyFaults(lab, [fault]);
-      const outcome = await cucumber.run(paths);
-      await labUndoFaults(lab);
-      undone = differences(before, await lookAtLab(lab));
-      await send({ kind: 'outcome', topology: job.topology, fault, ...outcome, undo: undone, ms: performance.now() - started });
+      const before = await timed('look', () => lookAtLab(lab));
+      await timed('apply', () => labApplyFaults(lab, [fault]));
+      const outcome = await timed('run', () => cucumber.run(paths));
+      await timed('undo', () => labUndoFaults(lab));
+      undone = differences(before, await timed('look', () => lookAtLab(lab)));
+      await send({ kind: 'outcome', topology: job.topology, fault, ...outcome, undo: undone, ms: performance.now() - started, phases });
     } catch (error) {
       await send({
         kind: 'outcome',

@@ -18,6 +18,8 @@ export interface ScenarioResult {
   attempts?: number;
   /** The names of its attachments, its hooks' included (diagnosis.txt, capture-….pcap, …). */
   attachments?: string[];
+  /** How long its last attempt took, in ms (absent when the reporter did not say). */
+  ms?: number;
 }
 
 interface Attached {
@@ -49,6 +51,7 @@ interface AllureResult {
   name?: string;
   historyId?: string;
   uuid?: string;
+  start?: number;
   stop?: number;
   status?: string;
   statusDetails?: { message?: string };
@@ -88,6 +91,7 @@ export function readResults(resultsDir: string): ScenarioResult[] {
       message: result.statusDetails?.message,
       attempts: tries.length,
       attachments: [...attachmentNames([result]), ...(hooks.get(result.uuid ?? '') ?? [])],
+      ...(result.start !== undefined && result.stop !== undefined ? { ms: result.stop - result.start } : {}),
     };
   });
 }

@@ -85,6 +85,8 @@ const INSTALLATION = { group: 'operator.tigera.io', version: 'v1', plural: 'inst
 
 export class KindCluster implements Cluster {
   readonly target = 'kind' as const;
+  /** A real cluster settles in its own time: a wait runs the claim's whole window. */
+  readonly settlesWithinMs = undefined;
   readonly workloadNamespace: string;
   readonly clients: KubeClients;
   readonly nodeShell: NodeShell;

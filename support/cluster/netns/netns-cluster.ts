@@ -59,8 +59,16 @@ import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
 import { endpointsFromRecords } from '../calico-records.ts';
 
+/**
+ * The lab's controllers, kube-proxy, Felix and DNS server act when a change is made, and its
+ * redis replicas reconnect within a second or two: by 15 s (on a busy 2-core machine) it has
+ * settled, where a real cluster takes the course's windows (CoreDNS's 30 s cache, for one).
+ */
+export const LAB_SETTLES_WITHIN_MS = 15_000;
+
 export class NetnsCluster implements Cluster {
   readonly target = 'netns' as const;
+  readonly settlesWithinMs = LAB_SETTLES_WITHIN_MS;
   private readonly background = new Set<BackgroundProcess>();
 
   constructor(
@@ -378,7 +386,8 @@ function podInfo(pod: LabPod, labName: string): PodInfo {
  */
 function containerInfo(labName: string, pod: LabPod, name: string): ContainerState {
   const status = containerStatus(labName, pod, name);
-  if (!status) return { name, ready: pod.ready !== false };
+  // A container the lab runs no process for never restarts; a kubelet reports its count all the same.
+  if (!status) return { name, ready: pod.ready !== false, restartCount: 0 };
   return {
     name,
     ready: pod.ready !== false && status.ready,

@@ -15,6 +15,7 @@ import { parseNadConfig } from './nad.ts';
 import { intToIp, parseCidr } from '../../net/cidr.ts';
 
 const MACVLAN = ['macvlan'];
+const IPVLAN = ['ipvlan'];
 const MULTUS_TOPOLOGIES = ['macvlan', 'ipvlan'];
 
 /** Every attached pod through CNI DEL, then ADD again under what the fault changed (the behaviour is in state.faults by then). */
@@ -55,6 +56,15 @@ export const MULTUS_FAULTS: Fault[] = [
     description: 'the NAD asks for macvlan mode private instead of bridge',
     topologies: MACVLAN,
     apply: (state) => editNads(state, 'macvlan-mode-private', (config) => (config.mode = 'private')),
+  },
+  {
+    name: 'ipvlan-modes-swapped',
+    description: 'the two ipvlan NADs were applied with each other\'s mode: vlan30-ipvlan-l2 asks for l3, vlan30-ipvlan-l3 for l2',
+    topologies: IPVLAN,
+    apply: (state) =>
+      editNads(state, 'ipvlan-modes-swapped', (config) => {
+        config.mode = config.mode === 'l2' ? 'l3' : 'l2';
+      }),
   },
   {
     name: GATEWAY_HANDED_OUT_FAULT,

@@ -1,0 +1,72 @@
+/**
+ * Waiting for the network to settle, written once. `eventually` asks a check again until it
+ * holds or its window closes and returns the last verdict, evidence and all; `waitUntil` does the
+ * same for an action that needs a state before it can go on (a pod Ready again), and throws an
+ * EnvironmentError that carries the last thing it saw.
+ *
+ * The window is the claim's: "within 35 s" is the course's bound on a real cluster, where
+ * CoreDNS's cache, kube-proxy's sync period and redis's reconnect take their time. A target may
+ * know that it settles sooner: the embedded lab's controllers, kube-proxy and DNS server act
+ * when the change is made, so what has not happened by its settle bound will not happen
+ * (`Cluster.settlesWithinMs`). There the wait ends at that bound, and the verdict says so.
+ */
+import { EnvironmentError } from './cluster/cluster.ts';
+import type { Verdict } from './evidence.ts';
+
+export interface Window {
+  /** The claim's bound, in ms. */
+  withinMs: number;
+  /** How long to pause between two looks, in ms. */
+  everyMs: number;
+  /** The target's own bound, when it knows one (the lab's); the wait ends at the sooner of the two. */
+  settlesWithinMs?: number | undefined;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long to keep looking: the claim's window, or the target's settle bound when that is sooner. */
+export function patience(window: Window): { ms: number; cutShort: boolean } {
+  const settles = window.settlesWithinMs;
+  return settles !== undefined && settles < window.withinMs ? { ms: settles, cutShort: true } : { ms: window.withinMs, cutShort: false };
+}
+
+/**
+ * Asks `check` until it holds or the window closes; returns the first verdict that holds, or the
+ * last one seen. A verdict that failed at the lab's settle bound says that it was asked until then.
+ */
+export async function eventually(check: () => Promise<Verdict>, window: Window): Promise<Verdict> {
+  const { ms, cutShort } = patience(window);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const seen = await check();
+    if (seen.ok) return seen;
+    if (Date.now() + window.everyMs > deadline) {
+      return cutShort
+        ? { ...seen, observed: `${seen.observed} (still so after ${Math.round(ms / 1000)} s, by when this target has settled)` }
+        : seen;
+    }
+    await pause(window.everyMs);
+  }
+}
+
+/** One look of a `waitUntil`: done with its value, or not yet with a line saying what it saw. */
+export type Look<T> = { done: true; value: T } | { done: false; seen: string; fatal?: string };
+
+/**
+ * Looks until `look` is done; throws an EnvironmentError naming `what` and the last thing seen
+ * when the window closes, or at once when a look reports a state that cannot turn good.
+ */
+export async function waitUntil<T>(what: string, look: () => Promise<Look<T>>, window: Window & { remedy?: string }): Promise<T> {
+  const { ms } = patience(window);
+  const deadline = Date.now() + ms;
+  let last = 'nothing yet';
+  for (;;) {
+    const seen = await look();
+    if (seen.done) return seen.value;
+    last = seen.seen;
+    if (seen.fatal) throw new EnvironmentError(`gave up waiting for ${what}: ${seen.fatal}; last seen: ${last}`, window.remedy);
+    if (Date.now() + window.everyMs > deadline) break;
+    await pause(window.everyMs);
+  }
+  throw new EnvironmentError(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}; last seen: ${last}`, window.remedy);
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EnvironmentError } from '../support/cluster/cluster.ts';
+import type { Verdict } from '../support/evidence.ts';
+import { eventually, patience, waitUntil } from '../support/eventually.ts';
+
+const verdictAfter = (holdsOnLook: number) => {
+  let looks = 0;
+  const check = async (): Promise<Verdict> => {
+    looks += 1;
+    return { ok: looks >= holdsOnLook, expected: 'the replica to be up', observed: `look ${looks}`, evidence: [] };
+  };
+  return { check, looks: () => looks };
+};
+
+test('eventually returns the first verdict that holds, without waiting out the window', async () => {
+  const { check, looks } = verdictAfter(3);
+  const started = Date.now();
+  const seen = await eventually(check, { withinMs: 60_000, everyMs: 10 });
+  assert.equal(seen.ok, true);
+  assert.equal(seen.observed, 'look 3');
+  assert.equal(looks(), 3);
+  assert.ok(Date.now() - started < 5_000);
+});
+
+test("without a settle bound, a verdict that never holds is asked for the claim's whole window, and the last one returned", async () => {
+  const { check, looks } = verdictAfter(Infinity);
+  const started = Date.now();
+  const seen = await eventually(check, { withinMs: 300, everyMs: 20 });
+  assert.equal(seen.ok, false);
+  assert.ok(Date.now() - started >= 280, 'it waited the window');
+  assert.equal(seen.observed, `look ${looks()}`, 'the last look, unchanged');
+});
+
+test("a target's settle bound ends the wait sooner, and the verdict says it was asked until then", async () => {
+  const { check } = verdictAfter(Infinity);
+  const started = Date.now();
+  const seen = await eventually(check, { withinMs: 60_000, everyMs: 20, settlesWithinMs: 200 });
+  assert.equal(seen.ok, false);
+  assert.ok(Date.now() - started < 5_000, 'ended at the settle bound, not the claim window');
+  assert.match(seen.observed, /^look \d+ \(still so after 0 s, by when this target has settled\)$/);
+});
+
+test('a settle bound longer than the claim window leaves the window as it is', () => {
+  assert.deepEqual(patience({ withinMs: 10_000, everyMs: 500, settlesWithinMs: 15_000 }), { ms: 10_000, cutShort: false });
+  assert.deepEqual(patience({ withinMs: 60_000, everyMs: 500, settlesWithinMs: 15_000 }), { ms: 15_000, cutShort: true });
+});
+
+test('waitUntil returns the value once done, and otherwise throws an EnvironmentError with the last thing it saw', async () => {
+  let looks = 0;
+  const value = await waitUntil(
+    'redis-0 to be Ready',
+    async () => (++looks < 2 ? { done: false, seen: 'Pending' } : { done: true, value: 'ok' }),
+    {
+      withinMs: 5_000,
+      everyMs: 10,
+    },
+  );
+  assert.equal(value, 'ok');
+  await assert.rejects(
+    waitUntil('redis-0 to be Ready', async () => ({ done: false, seen: 'redis-0 Pending, no IP' }), { withinMs: 100, everyMs: 20 }),
+    (error: Error) =>
+      error instanceof EnvironmentError && /waiting for redis-0 to be Ready; last seen: redis-0 Pending, no IP/.test(error.message),
+  );
+  await assert.rejects(
+    waitUntil('redis-0 to be Ready', async () => ({ done: false, seen: 'ImagePullBackOff', fatal: 'the image cannot be pulled' }), {
+      withinMs: 60_000,
+      everyMs: 20,
+    }),
+    /gave up waiting for redis-0 to be Ready: the image cannot be pulled; last seen: ImagePullBackOff/,
+  );
+});
