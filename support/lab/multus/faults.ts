@@ -59,7 +59,7 @@ export const MULTUS_FAULTS: Fault[] = [
   },
   {
     name: 'ipvlan-modes-swapped',
-    description: 'the two ipvlan NADs were applied with each other\'s mode: vlan30-ipvlan-l2 asks for l3, vlan30-ipvlan-l3 for l2',
+    description: "the two ipvlan NADs were applied with each other's mode: vlan30-ipvlan-l2 asks for l3, vlan30-ipvlan-l3 for l2",
     topologies: IPVLAN,
     apply: (state) =>
       editNads(state, 'ipvlan-modes-swapped', (config) => {
