@@ -63,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
         // A failure the row does not name is said at once; the whole check follows at the end.
         const unexpected = outcome.fault !== undefined && (result.claim === undefined || !row?.has(result.claim));
         if (values.verbose || unexpected)
-          console.log(`    ${unexpected ? 'unexpected: ' : ''}[${result.claim}] ${result.status}: ${result.message?.split('\n')[0]}`);
+          console.log(
+            `    ${unexpected ? 'unexpected: ' : ''}[${result.claim}] ${result.status}${result.ms === undefined ? '' : ` after ${(result.ms / 1000).toFixed(1)} s`}: ${result.message?.split('\n')[0]}`,
+          );
       }
     },
   });

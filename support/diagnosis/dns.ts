@@ -78,13 +78,12 @@ export function dnsCauses(evidence: DnsEvidence): string[] {
   return causes;
 }
 
-async function quietly<T>(task: Promise<{ value: T; evidence: ExecResult[] }>, evidence: ExecResult[]): Promise<T | undefined> {
+/** A probe's value, or undefined where it could not run; its evidence is kept for the report. */
+async function quietly<T>(task: Promise<{ value: T; evidence: ExecResult[] }>): Promise<{ value: T | undefined; evidence: ExecResult[] }> {
   try {
-    const seen = await task;
-    evidence.push(...seen.evidence);
-    return seen.value;
+    return await task;
   } catch {
-    return undefined;
+    return { value: undefined, evidence: [] };
   }
 }
 
@@ -104,24 +103,35 @@ export async function diagnoseDns(cluster: Cluster, pod: PodInfo | undefined): P
   const direct: DnsEvidence['direct'] = [];
   if (pod) {
     const target = podTarget(pod);
-    const conf = await cluster.exec(target, ['cat', '/etc/resolv.conf'], { timeoutMs: 5_000 }).catch(() => undefined);
+    // The looks are independent and each may wait out dig's timeout when DNS is broken: they run
+    // side by side, and their evidence is filed in the runbook's order.
+    const [conf, service, servers, outside, nodeConf] = await Promise.all([
+      cluster.exec(target, ['cat', '/etc/resolv.conf'], { timeoutMs: 5_000 }).catch(() => undefined),
+      quietly(lookup(cluster, target, PROBE_NAME)),
+      Promise.all(coreDns.map((server) => quietly(lookup(cluster, target, PROBE_NAME, { server: server.ip as string })))),
+      quietly(lookup(cluster, target, OUTSIDE_NAME)),
+      cluster.exec(nodeTarget(pod.node), ['cat', '/etc/resolv.conf'], { timeoutMs: 5_000 }).catch(() => undefined),
+    ]);
     if (conf) {
       evidence.push(conf);
       resolv = conf.exitCode === 0 ? parseResolvConf(conf.stdout) : undefined;
     }
-    viaService = await quietly(lookup(cluster, target, PROBE_NAME), evidence);
-    for (const server of coreDns)
-      direct.push({
-        ip: server.ip as string,
-        answer: await quietly(lookup(cluster, target, PROBE_NAME, { server: server.ip as string }), evidence),
-      });
-    outsideFromPod = await quietly(lookup(cluster, target, OUTSIDE_NAME), evidence);
-    const nodeConf = await cluster.exec(nodeTarget(pod.node), ['cat', '/etc/resolv.conf'], { timeoutMs: 5_000 }).catch(() => undefined);
+    viaService = service.value;
+    evidence.push(...service.evidence);
+    servers.forEach((answer, index) => {
+      direct.push({ ip: coreDns[index]?.ip as string, answer: answer.value });
+      evidence.push(...answer.evidence);
+    });
+    outsideFromPod = outside.value;
+    evidence.push(...outside.evidence);
     if (nodeConf?.exitCode === 0) {
       evidence.push(nodeConf);
       upstream = parseResolvConf(nodeConf.stdout).nameservers[0];
-      if (upstream)
-        outsideFromUpstream = await quietly(lookup(cluster, nodeToolsTarget(pod.node), OUTSIDE_NAME, { server: upstream }), evidence);
+      if (upstream) {
+        const fromUpstream = await quietly(lookup(cluster, nodeToolsTarget(pod.node), OUTSIDE_NAME, { server: upstream }));
+        outsideFromUpstream = fromUpstream.value;
+        evidence.push(...fromUpstream.evidence);
+      }
     }
   }
   const causes = dnsCauses({ pod, resolv, dnsServiceIP, slices, viaService, direct, outsideFromPod, outsideFromUpstream, upstream });

@@ -10,6 +10,7 @@ import { parseFpingSummary } from './parse/fping.ts';
 import type { Packet } from './parse/tcpdump.ts';
 import { startPcap, type PcapCapture } from './pcap.ts';
 import { podTarget } from '../subjects.ts';
+import { hostSideCapturePoint } from './host-side.ts';
 
 export interface MeshCell {
   from: PodInfo;
@@ -89,9 +90,19 @@ function requestFrom(src: string | undefined, from: PodInfo, pods: PodInfo[]): b
 
 const ECHO_REQUESTS = ['icmp[icmptype] == icmp-echo'];
 
-/** One capture per destination, all listening before the first probe; if one fails to start, the others are stopped. */
+/**
+ * One capture per destination, all listening before the first probe; if one fails to start, the
+ * others are stopped. Each listens on the host side of the destination's veth (with the node's
+ * tools): every request reaches the pod through it with its addresses as the pod receives them,
+ * and it needs no tcpdump in the pod's image (nginx:stable and redis:7-alpine have none).
+ */
 async function startCaptures(cluster: Cluster, pods: PodInfo[]): Promise<Map<PodInfo, PcapCapture>> {
-  const started = await Promise.allSettled(pods.map((pod) => startPcap(cluster, podTarget(pod), ECHO_REQUESTS, pod.name)));
+  const started = await Promise.allSettled(
+    pods.map(async (pod) => {
+      const point = await hostSideCapturePoint(cluster, pod);
+      return startPcap(cluster, point.value.target, ECHO_REQUESTS, pod.name, { iface: point.value.iface });
+    }),
+  );
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop().catch(() => undefined) : undefined)));
