@@ -38,13 +38,13 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
   const evidence: ExecResult[] = [];
   const files: EvidenceFile[] = [];
   const seenBy = new Map<PodInfo, Packet[]>();
-  let probes: { from: PodInfo; result: ExecResult }[];
+  let probes: { from: PodInfo; destinations: string[]; result: ExecResult }[];
   try {
     probes = await Promise.all(
       pods.map(async (from) => {
         const destinations = pods.filter((to) => to !== from).map((to) => to.ip as string);
         const result = await cluster.exec(podTarget(from), meshArgv(destinations), { timeoutMs: REPLY_TIMEOUT_MS + 10_000 });
-        return { from, result };
+        return { from, destinations, result };
       }),
     );
   } finally {
@@ -57,9 +57,9 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
     }
   }
   const cells: MeshCell[] = [];
-  for (const { from, result } of probes) {
+  for (const { from, destinations, result } of probes) {
     evidence.push(result);
-    const summaries = parseFpingSummary(`${result.stdout}\n${result.stderr}`);
+    const summaries = parseFpingSummary(`${result.stdout}\n${result.stderr}`, destinations);
     for (const to of pods.filter((candidate) => candidate !== from)) {
       const summary = summaries.find((candidate) => candidate.target === to.ip);
       const packets = seenBy.get(to);

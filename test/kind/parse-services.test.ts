@@ -81,3 +81,45 @@ test('a LoadBalancer Service: its nodePort and the address in status.loadBalance
   assert.equal(info.ports[0]?.nodePort, 31722);
   assert.deepEqual(parseService(service).loadBalancerIngress, []);
 });
+
+// Issue 24: what a real API server never sends, or sends in a shape this reading does not model, is refused.
+test('a Service refused where the reading would be wrong: no port number, a port out of range, an unknown protocol or type, a hostname ingress, no name', () => {
+  const withPorts = (ports: unknown[]) => ({ ...service, spec: { ...service.spec, ports } }) as unknown as V1Service;
+  assert.throws(
+    () => parseService(withPorts([{ name: 'http', protocol: 'TCP', targetPort: 80 }])),
+    /parseService: Service nginx-service: port undefined is not a port number/,
+  );
+  assert.throws(() => parseService(withPorts([{ port: 70000 }])), /port 70000 is not a port number/);
+  assert.throws(() => parseService(withPorts([{ port: 80, targetPort: 0 }])), /targetPort 0 is not a port number/);
+  assert.throws(() => parseService(withPorts([{ port: 80, protocol: 'ICMP' }])), /protocol "ICMP" is not TCP, UDP or SCTP/);
+  assert.throws(() => parseService({ ...service, spec: { ...service.spec, type: 'Headless' } } as unknown as V1Service), /type "Headless"/);
+  assert.throws(
+    () => parseService({ ...service, status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } } } as unknown as V1Service),
+    /ingress without an IP/,
+  );
+  assert.throws(() => parseService({ ...service, metadata: { namespace: 'default' } } as unknown as V1Service), /without metadata.name/);
+  // What the server's defaulting fills in is read with its default.
+  assert.deepEqual(parseService(withPorts([{ port: 53, protocol: 'UDP' }])).ports[0], {
+    name: undefined,
+    port: 53,
+    protocol: 'UDP',
+    targetPort: 53,
+    nodePort: undefined,
+  });
+});
+
+test('an EndpointSlice refused where the reading would be wrong: an unknown address type, an endpoint without addresses, a bad port', () => {
+  assert.throws(() => parseEndpointSlice({ ...slice, addressType: 'IPv5' } as unknown as V1EndpointSlice), /addressType "IPv5"/);
+  assert.throws(
+    () => parseEndpointSlice({ ...slice, endpoints: [{ addresses: [], conditions: {} }] } as unknown as V1EndpointSlice),
+    /an endpoint without addresses/,
+  );
+  assert.throws(
+    () => parseEndpointSlice({ ...slice, ports: [{ name: 'http', port: -1 }] } as unknown as V1EndpointSlice),
+    /port -1 is not a port number/,
+  );
+  // A port without a number means every port (discovery.k8s.io/v1): read as such, not refused.
+  assert.deepEqual(parseEndpointSlice({ ...slice, ports: [{ name: '' }] } as unknown as V1EndpointSlice).ports, [
+    { name: undefined, port: undefined, protocol: undefined },
+  ]);
+});

@@ -66,3 +66,62 @@ describe('parseIpRouteGet with a path MTU the kernel learnt (lesson 18)', () => 
     assert.equal(parseIpRouteGet(fixture('netns-mtu-route-get-pmtu.json')).mtu, 1500);
   });
 });
+
+describe('parseIpRouteGet on iproute2 6.1.0 in two namespaces (netns-h24c-*, issue 24)', () => {
+  it('reads a plain IPv4 lookup, with -d (type and table printed) the same', () => {
+    const expected = { dst: '10.24.0.2', type: 'unicast', dev: 'veth0', src: '10.24.0.1', uid: 0 };
+    assert.deepStrictEqual(parseIpRouteGet(fixture('netns-h24c-ip-route-get.txt')), expected);
+    assert.deepStrictEqual(parseIpRouteGet(fixture('netns-h24c-ip-route-get.json')), expected);
+    assert.deepStrictEqual(parseIpRouteGet(fixture('netns-h24c-ip-d-route-get.txt')), expected);
+  });
+
+  it('reads an IPv6 lookup (`from ::`, proto, metric, pref; no cache line)', () => {
+    const expected = { dst: 'fd00:24::2', type: 'unicast', dev: 'veth0', src: 'fd00:24::1' };
+    assert.deepStrictEqual(parseIpRouteGet(fixture('netns-h24c-ip-6-route-get.txt')), expected);
+    assert.deepStrictEqual(parseIpRouteGet(fixture('netns-h24c-ip-6-route-get.json')), expected);
+  });
+
+  it('reads the one path the kernel picked from a multipath route, IPv4 and IPv6', () => {
+    assert.deepEqual(
+      [
+        parseIpRouteGet(fixture('netns-h24c-ip-route-get-multipath.txt')).gateway,
+        parseIpRouteGet(fixture('netns-h24c-ip-route-get-multipath.txt')).dev,
+      ],
+      ['10.24.1.2', 'veth1'],
+    );
+    assert.equal(parseIpRouteGet(fixture('netns-h24c-ip-6-route-get-multipath.txt')).gateway, 'fd00:25::2');
+  });
+
+  for (const base of ['netns-h24c-ip-route-get-from', 'netns-h24c-ip-route-get-iif', 'netns-h24c-ip-route-get-mark']) {
+    it(`reads ${base} (the lookup's own inputs recognised), text = JSON`, () => {
+      assert.deepStrictEqual(parseIpRouteGet(fixture(`${base}.txt`)), parseIpRouteGet(fixture(`${base}.json`)));
+    });
+  }
+
+  it('reads a lookup with a mark through the rule to table 100, and an input lookup out of veth1', () => {
+    assert.equal(parseIpRouteGet(fixture('netns-h24c-ip-route-get-mark.txt')).gateway, '10.24.0.2');
+    assert.equal(parseIpRouteGet(fixture('netns-h24c-ip-route-get-iif.txt')).dev, 'veth1');
+  });
+
+  it('reads a lookup of an own address (`cache <local>`) and `fibmatch` (the matching route)', () => {
+    assert.equal(parseIpRouteGet(fixture('netns-h24c-ip-route-get-local.txt')).type, 'local');
+    assert.equal(parseIpRouteGet(fixture('netns-h24c-ip-route-get-fibmatch.txt')).dev, 'veth0');
+  });
+
+  it("refuses the kernel's refusal, an unknown cache word, and a JSON key it does not know", () => {
+    assertParseError(() => parseIpRouteGet(fixture('netns-h24c-ip-route-get-unreachable.txt')), /the lookup failed/, /line 1/);
+    assertParseError(
+      () => parseIpRouteGet('10.24.0.2 dev veth0 src 10.24.0.1 uid 0 \n    cache redirected-to 10.0.0.1 \n'),
+      /unknown word "redirected-to" in a cache line/,
+      /line 2/,
+    );
+    assertParseError(() => parseIpRouteGet('[{"dst":"10.24.0.2","dev":"veth0","encap":"ip","flags":[]}]'), /"encap"/);
+  });
+
+  it('reads a gateway of another family (`via inet6`) from JSON', () => {
+    const lookup = parseIpRouteGet(
+      '[{"dst":"10.24.0.2","via":{"family":"inet6","host":"fe80::1"},"dev":"veth0","flags":[],"uid":0,"cache":[]}]',
+    );
+    assert.equal(lookup.gateway, 'fe80::1');
+  });
+});

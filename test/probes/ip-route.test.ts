@@ -144,3 +144,111 @@ describe('parseIpRoutes rejects what is not a routing table', () => {
     assertParseError(() => parseIpRoutes('[{"dst": "default", "flags": "onlink"}]'), /"flags" is not an array of strings/);
   });
 });
+
+describe('parseIpRoutes on iproute2 6.1.0 in two namespaces (netns-h24c-*, issue 24)', () => {
+  it('reads the IPv4 main table: default, connected, weighted multipath, onlink with mtu, prohibit/unreachable/blackhole', () => {
+    const routes = parseIpRoutes(fixture('netns-h24c-ip-route.txt'));
+    assert.deepEqual(
+      routes.map((r) => `${r.type} ${r.prefix}`),
+      [
+        'unicast 0.0.0.0/0',
+        'unicast 10.24.0.0/24',
+        'unicast 10.24.1.0/24',
+        'unicast 10.30.0.0/24',
+        'unicast 10.40.0.0/24',
+        'prohibit 10.96.9.0/24',
+        'unreachable 10.97.0.0/24',
+        'blackhole 10.98.0.0/26',
+      ],
+    );
+    assert.deepEqual(route(routes, '10.30.0.0/24').nexthops, [
+      { gateway: '10.24.0.2', dev: 'veth0', weight: 1, flags: [] },
+      { gateway: '10.24.1.2', dev: 'veth1', weight: 2, flags: [] },
+    ]);
+    assert.deepEqual(route(routes, '10.40.0.0/24').flags, ['onlink']);
+  });
+
+  it('reads the IPv6 main table: ::/0 via fd00:24::2, multipath, a fe80 gateway with pref high, a blackhole on lo', () => {
+    const routes = parseIpRoutes(fixture('netns-h24c-ip-6-route.txt'));
+    assert.equal(route(routes, '::/0').gateway, 'fd00:24::2');
+    assert.deepEqual(
+      route(routes, 'fd00:30::/64').nexthops?.map((h) => h.gateway),
+      ['fd00:24::2', 'fd00:25::2'],
+    );
+    assert.deepEqual([route(routes, 'fd00:40::/64').gateway, route(routes, 'fd00:40::/64').pref], ['fe80::1', 'high']);
+    assert.equal(route(routes, 'fd00:98::/64').type, 'blackhole');
+  });
+
+  for (const [text, json] of <[string, string][]>[
+    ['netns-h24c-ip-route.txt', 'netns-h24c-ip-route.json'],
+    ['netns-h24c-ip-d-route.txt', 'netns-h24c-ip-d-route.json'],
+    ['netns-h24c-ip-6-route.txt', 'netns-h24c-ip-6-route.json'],
+    ['netns-h24c-ip-route-table-all.txt', 'netns-h24c-ip-route-table-all.json'],
+  ]) {
+    it(`${text} = ${json}`, () => {
+      assert.deepStrictEqual(parseIpRoutes(fixture(text)), parseIpRoutes(fixture(json)));
+    });
+  }
+
+  it('reads `-d` (every type, proto and scope printed) as the plain form, less what -d adds', () => {
+    const plain = parseIpRoutes(fixture('netns-h24c-ip-route.txt'));
+    const detailed = parseIpRoutes(fixture('netns-h24c-ip-d-route.txt'));
+    assert.deepEqual(
+      detailed.map((r) => [r.type, r.prefix, r.gateway, r.dev, r.nexthops]),
+      plain.map((r) => [r.type, r.prefix, r.gateway, r.dev, r.nexthops]),
+    );
+    assert.deepEqual(
+      parseIpRoutes(fixture('netns-h24c-ip-6-d-route.txt')).map((r) => r.prefix),
+      parseIpRoutes(fixture('netns-h24c-ip-6-route.txt')).map((r) => r.prefix),
+    );
+  });
+
+  it('reads `table all`: the local table routes with their type and table, main without', () => {
+    const routes = parseIpRoutes(fixture('netns-h24c-ip-route-table-all.txt'));
+    assert.deepEqual(
+      routes.filter((r) => r.table === 'local').map((r) => r.type),
+      [
+        'local',
+        'broadcast',
+        'local',
+        'broadcast',
+        'local',
+        'local',
+        'broadcast',
+        'local',
+        'local',
+        'local',
+        'local',
+        'local',
+        'multicast',
+        'multicast',
+      ],
+    );
+    assert.equal(route(routes, '10.50.0.0/24').table, '100');
+    assert.equal(parseIpRoutes(fixture('netns-h24c-ip-route-table-100.txt'))[0]?.gateway, '10.24.0.2');
+  });
+
+  it('refuses a source-specific route (`from`), naming the line', () => {
+    assertParseError(
+      () => parseIpRoutes('fd00:50::/64 from fd00:1::/64 via fd00:24::2 dev veth0 metric 1024 pref medium\n'),
+      /source-specific/,
+      /line 1/,
+    );
+    assertParseError(
+      () => parseIpRoutes('[{"dst":"fd00:50::/64","from":"fd00:1::/64","gateway":"fd00:24::2","dev":"veth0","flags":[]}]'),
+      /"from"/,
+    );
+  });
+
+  it('refuses a route with an encapsulation or a TOS it would drop, and `ip route get` words', () => {
+    assertParseError(() => parseIpRoutes('10.60.0.0/24 encap mpls 100 via 10.24.0.2 dev veth0\n'), /unknown word "encap"/, /line 1/);
+    assertParseError(() => parseIpRoutes('10.60.0.0/24 tos 0x10 via 10.24.0.2 dev veth0\n'), /unknown word "tos"/);
+    assertParseError(() => parseIpRoutes(fixture('netns-h24c-ip-route-get-mark.txt')), /ip route get/, /line 1/);
+    assertParseError(() => parseIpRoutes('[{"dst":"10.60.0.0/24","encap":"mpls","dev":"veth0","flags":[]}]'), /"encap"/);
+    assertParseError(() => parseIpRoutes(fixture('netns-h24c-ip-route-get.json')), /"uid", "cache"/);
+  });
+
+  it('refuses a JSON flag iproute2 does not print', () => {
+    assertParseError(() => parseIpRoutes('[{"dst":"10.60.0.0/24","dev":"veth0","flags":["sticky"]}]'), /unknown flag "sticky"/);
+  });
+});

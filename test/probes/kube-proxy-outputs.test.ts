@@ -135,3 +135,62 @@ test('conntrack -L of IPv4 and IPv6 flows, with and without -o extended, counter
   ])
     assert.throws(() => parseConntrack(`${bad}\n`), /conntrack: .*line 1/);
 });
+
+test('nginx 1.22.1 logs (issue 24): every access over IPv4 and IPv6 read, error-log and entrypoint lines recognised, anything else refused', () => {
+  const lines = parseAccessLog(output('netns-h24c-nginx-access.log.txt'));
+  assert.deepEqual(
+    lines.map((line) => [line.remoteAddr, line.status]),
+    [
+      ['10.24.0.1', 200],
+      ['10.24.0.1', 200],
+      ['fd00:24::1', 404],
+      ['10.24.0.1', 301],
+      ['10.24.0.1', 301],
+      ['10.24.0.1', 200],
+      ['10.24.0.1', 200],
+      ['10.24.1.1', 200],
+      ['10.24.0.1', 200],
+      ['10.24.0.1', 400],
+      ['fd00:24::1', 400],
+    ],
+  );
+  assert.equal(lines[10]?.request, '\\x16\\x03\\x01garbage');
+  // kubectl logs interleaves the image's stderr (entrypoint, error log) with the access log.
+  const merged = [
+    '/docker-entrypoint.sh: Configuration complete; ready for start up',
+    '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
+    output('netns-h24c-nginx-error.log.txt'),
+    output('netns-h24c-nginx-access.log.txt'),
+  ].join('\n');
+  assert.equal(parseAccessLog(merged).length, 11);
+  assert.throws(() => parseAccessLog('10.24.0.1 - - [06/Dec/2026:14:11:00 +0000] "GET / HTTP/1.1" 200 117\n'), /parseAccessLog: .*line 1/);
+  assert.throws(
+    () => parseAccessLog('10.24.0.1 - - [06/Dec/2026:14:11:00 +0000] "GET / HTTP/1.1" 200 117 "-" "curl/7.88.1" 0.001\n'),
+    /line 1/,
+  );
+  assert.throws(() => parseAccessLog('{"remote_addr":"10.24.0.1","status":200}\n'), /line 1/);
+});
+
+test('HTTP/1.x response heads from curl 7.88.1 and nc against nginx 1.22.1 (issue 24)', () => {
+  const ok = parseHttpResponse(output('netns-h24c-curl-i.txt'));
+  assert.deepEqual(
+    [ok.statusLine, ok.headers.server, ok.headers['content-length'], ok.headers.etag],
+    ['HTTP/1.1 200 OK', 'nginx/1.22.1', '117', '"6b156cf3-75"'],
+  );
+  assert.deepEqual(parseHttpResponse(output('netns-h24c-curl-I.txt')).headers, ok.headers);
+  assert.equal(parseHttpResponse(output('netns-h24c-curl-i-404-v6.txt')).status, 404);
+  assert.equal(parseHttpResponse(output('netns-h24c-curl-i-301.txt')).headers.location, 'http://10.24.0.2/');
+  assert.equal(parseHttpResponse(output('netns-h24c-curl-i-http10.txt')).headers.connection, 'close');
+  assert.equal(parseHttpResponse(output('netns-h24c-nc-get-http10.txt')).status, 200);
+  assert.equal(parseHttpResponse(`HTTP/1.1 100 Continue\r\n\r\n${output('netns-h24c-curl-i.txt')}`).status, 200);
+  assert.equal(parseHttpResponse('HTTP/1.1 200 OK\r\nVary: a\r\nVary: b\r\n\r\n').headers.vary, 'a, b');
+});
+
+test('HTTP response heads refused, naming the line: a followed redirect, HTTP/2, folding, not a header, cut off, curl errors', () => {
+  assert.throws(() => parseHttpResponse(output('netns-h24c-curl-i-L-redirect.txt')), /second response head.*line 9/);
+  assert.throws(() => parseHttpResponse('HTTP/2 200 \r\nserver: nginx\r\n\r\n'), /HTTP\/2 or HTTP\/3 status line.*line 1/);
+  assert.throws(() => parseHttpResponse('HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\n\r\n'), /folded header line.*line 3/);
+  assert.throws(() => parseHttpResponse('HTTP/1.1 200 OK\r\nnot a header\r\n\r\n'), /not a "Name: value" header line.*line 2/);
+  assert.throws(() => parseHttpResponse('HTTP/1.1 200 OK\r\nServer: nginx\r\n'), /head does not end/);
+  assert.throws(() => parseHttpResponse(output('netns-h24c-curl-no-route.txt')), /no HTTP\/1.x status line.*line 1/);
+});

@@ -159,3 +159,77 @@ describe('parsePing on a don’t-fragment ping larger than the pod’s MTU (less
     assert.deepEqual(ping.errors, Array(3).fill('ping: local error: message too long, mtu=1450'));
   });
 });
+
+describe('parsePing on iputils 20221126 in two namespaces (netns-h24c-ping-*, issue 24)', () => {
+  it('reads IPv4 and IPv6 (with -6 and without) alike', () => {
+    for (const [name, target] of [
+      ['netns-h24c-ping.txt', '10.24.0.2'],
+      ['netns-h24c-ping-6.txt', 'fd00:24::2'],
+      ['netns-h24c-ping-v6-no-flag.txt', 'fd00:24::2'],
+    ] as const) {
+      const ping = parsePing(fixture(name));
+      assert.equal(ping.target, target, name);
+      assert.deepEqual(
+        ping.replies.map((r) => [r.from, r.seq, r.ttl]),
+        [1, 2, 3].map((seq) => [target, seq, 64]),
+        name,
+      );
+      assert.deepEqual([ping.transmitted, ping.received, ping.lossPercent, ping.errors], [3, 3, 0, []], name);
+    }
+  });
+
+  it('reads -D timestamps, and replies without a time (-s 4: no room for a timestamp)', () => {
+    assert.deepEqual(
+      parsePing(fixture('netns-h24c-ping-D.txt')).replies.map((r) => r.seq),
+      [1, 2],
+    );
+    assert.deepEqual(parsePing(fixture('netns-h24c-ping-s4.txt')).replies[0], { bytes: 12, from: '10.24.0.2', seq: 1, ttl: 64 });
+  });
+
+  it('reads unanswered pings: no host on the link (IPv4 and IPv6 errors, "pipe 4"), no forwarding, the broadcast warning', () => {
+    const v4 = parsePing(fixture('netns-h24c-ping-host-unreachable.txt'));
+    assert.deepEqual([v4.received, v4.errors.length, v4.errors[0]], [0, 3, 'From 10.24.0.1 icmp_seq=1 Destination Host Unreachable']);
+    const v6 = parsePing(fixture('netns-h24c-ping-6-host-unreachable.txt'));
+    assert.deepEqual([v6.received, v6.errors[0]], [0, 'From fd00:24::1 icmp_seq=1 Destination unreachable: Address unreachable']);
+    assert.deepEqual(
+      parsePing(fixture('netns-h24c-ping-6-admin-unreachable.txt')).errors[1],
+      'From fd00:24::2 icmp_seq=2 Destination unreachable: No route',
+    );
+    assert.deepEqual(
+      [parsePing(fixture('netns-h24c-ping-timeout.txt')).transmitted, parsePing(fixture('netns-h24c-ping-timeout.txt')).lossPercent],
+      [2, 100],
+    );
+    assert.deepEqual(parsePing(fixture('netns-h24c-ping-broadcast.txt')).errors, ['WARNING: pinging broadcast address']);
+  });
+
+  it("reads ping's own failures: no route, an unknown name, a don't-fragment request over the route's MTU", () => {
+    assert.deepEqual(parsePing(fixture('netns-h24c-ping-net-unreachable.txt')).errors, ['ping: connect: No route to host']);
+    assert.equal(parsePing(fixture('netns-h24c-ping-unknown-name.txt')).target, undefined);
+    assert.deepEqual(
+      parsePing(fixture('netns-h24c-ping-M-do-too-large.txt')).errors,
+      Array(2).fill('ping: local error: message too long, mtu=1400'),
+    );
+  });
+
+  it('refuses a reply with a note it does not know, a changed statistics line, a second run, -v output', () => {
+    const head = 'PING 10.24.0.2 (10.24.0.2) 56(84) bytes of data.\n';
+    assertParseError(
+      () => parsePing(`${head}64 bytes from 10.24.0.2: icmp_seq=1 ttl=64 time=0.1 ms wrong data byte #12\n`),
+      /not a line/,
+      /line 2/,
+    );
+    assertParseError(
+      () => parsePing(`${head}3 packets transmitted, 3 received, 0% packet loss, time 2ms, extra\n`),
+      /not a line/,
+      /line 2/,
+    );
+    assertParseError(() => parsePing(`${head}${head}`), /second "PING" header/, /line 2/);
+    assertParseError(
+      () =>
+        parsePing(
+          'ping: sock4.fd: 3 (socktype: SOCK_DGRAM), sock6.fd: 4\nPING 10.24.0.2 (10.24.0.2) 56(84) bytes of data.\nai->ai_family: AF_INET\n',
+        ),
+      /line 3/,
+    );
+  });
+});

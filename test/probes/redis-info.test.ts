@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRedisReplication } from '../../support/probes/parse/redis-info.ts';
+import { parseRedisInfo, parseRedisReplication, parseReplicaLine } from '../../support/probes/parse/redis-info.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseRedisReplication', () => {
@@ -33,5 +33,45 @@ describe('parseRedisReplication', () => {
   it('refuses output that is not INFO replication', () => {
     assertParseError(() => parseRedisReplication('PONG'), /parseRedisInfo/);
     assertParseError(() => parseRedisReplication('# Server\nredis_version:7.0.15\n'), /no role/);
+  });
+});
+
+describe('parseRedisInfo on redis 7.0.15 in two namespaces (netns-h24c-redis-info-*, issue 24)', () => {
+  it('reads a master with its online replica and that replica', () => {
+    const master = parseRedisReplication(fixture('netns-h24c-redis-info-replication-master.txt'));
+    assert.equal(master.role, 'master');
+    assert.deepEqual(
+      master.replicas.map((r) => [r.ip, r.port, r.state]),
+      [['10.24.0.1', 6379, 'online']],
+    );
+    const replica = parseRedisReplication(fixture('netns-h24c-redis-info-replication-replica.txt'));
+    assert.deepEqual([replica.role, replica.fields.master_host, replica.fields.master_link_status], ['slave', '10.24.0.2', 'up']);
+  });
+
+  it('reads every section of INFO (asked over IPv6), and commandstats (keys with |)', () => {
+    const fields = parseRedisInfo(fixture('netns-h24c-redis-info-all.txt'));
+    assert.equal(fields.redis_version, '7.0.15');
+    assert.equal(fields.role, 'master');
+    assert.ok(Object.keys(parseRedisInfo(fixture('netns-h24c-redis-info-commandstats.txt'))).some((key) => key.includes('|')));
+    assert.equal(parseRedisInfo(fixture('netns-h24c-redis-info-keyspace.txt')).db0, 'keys=1,expires=0,avg_ttl=0');
+    assert.deepEqual(parseRedisInfo(fixture('netns-h24c-redis-info-keyspace-empty.txt')), {});
+  });
+
+  it('refuses what redis-cli prints instead of INFO: protected mode (a line with "NOTE:"), a refused connection, no output', () => {
+    assertParseError(
+      () => parseRedisInfo(fixture('netns-h24c-redis-info-protected-mode.txt')),
+      /not a "# Section" or "key:value" line/,
+      /line 1/,
+      /DENIED/,
+    );
+    assertParseError(() => parseRedisInfo(fixture('netns-h24c-redis-info-refused.txt')), /Could not connect/);
+    assertParseError(() => parseRedisReplication(fixture('netns-h24c-redis-info-unknown-section.txt')), /no role/);
+  });
+
+  it('refuses two replies in one output and a slave line of another shape', () => {
+    const once = fixture('netns-h24c-redis-info-replication-master.txt');
+    assertParseError(() => parseRedisInfo(once + once), /"role" a second time/, /line 15/);
+    assertParseError(() => parseReplicaLine('ip=10.24.0.1,port=6379,state=online,offset=64'), /not ip,port,state,offset,lag/);
+    assertParseError(() => parseReplicaLine('ip=10.24.0.1,port=x,state=online,offset=64,lag=0'), /port "x" is not a number/);
   });
 });

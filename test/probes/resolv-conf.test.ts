@@ -42,3 +42,42 @@ describe('parseResolvConf', () => {
     assertParseError(() => parseResolvConf('nameserver\n'), /"nameserver" without an address/);
   });
 });
+
+describe('parseResolvConf on the forms of resolv.conf(5) (issue 24)', () => {
+  it('reads domain, IPv6 nameservers (with a zone), sortlist and options over two lines', () => {
+    assert.deepStrictEqual(parseResolvConf(fixture('resolv-conf-glibc-forms.handwritten.txt')), {
+      nameservers: ['10.96.0.10', 'fd00:96::a', 'fe80::1%eth0'],
+      search: ['corp.example'],
+      options: {
+        ndots: '2',
+        timeout: '1',
+        attempts: '3',
+        rotate: true,
+        edns0: true,
+        'single-request-reopen': true,
+        'trust-ad': true,
+        'no-aaaa': true,
+      },
+    });
+  });
+
+  it("reads the kubelet's file with dnsConfig options, the Kind node's and this machine's", () => {
+    assert.deepEqual(parseResolvConf(fixture('resolv-conf-kubelet-dnsconfig.handwritten.txt')).options, {
+      ndots: '5',
+      edns0: true,
+      'single-request-reopen': true,
+    });
+    assert.deepEqual(parseResolvConf(fixture('course-05-node-resolv.conf.txt')).options, { edns0: true, 'trust-ad': true, ndots: '0' });
+    assert.equal(parseResolvConf(fixture('host-resolv.conf.txt')).nameservers.length, 1);
+  });
+
+  it('refuses what the resolver would read otherwise or not at all, naming the line', () => {
+    assertParseError(() => parseResolvConf('search a.example\n  nameserver 10.0.0.1\n'), /starts with blanks/, /line 2/);
+    assertParseError(() => parseResolvConf('nameserver dns.example\n'), /not an IP address/, /line 1/);
+    assertParseError(() => parseResolvConf('nameserver 10.0.0.1 # primary\n'), /takes one address/, /line 1/);
+    assertParseError(() => parseResolvConf('domain a.example b.example\n'), /"domain" takes one name/, /line 1/);
+    assertParseError(() => parseResolvConf('options ndots:five\n'), /option "ndots:five"/, /line 1/);
+    assertParseError(() => parseResolvConf('options ndot:5\n'), /option "ndot:5"/);
+    assertParseError(() => parseResolvConf('search\n'), /"search" without a domain/);
+  });
+});

@@ -188,3 +188,88 @@ describe('parseTcpdump on VXLAN', () => {
     assert.throws(() => parseTcpdump(`${fixture('netns-tcpdump-vxlan-inner.txt')}\nnot a packet\n`), /not a tcpdump -n packet line/);
   });
 });
+
+describe('parseTcpdump on tcpdump 4.99.3 in two namespaces (netns-h24c-tcpdump-*, issue 24)', () => {
+  const kinds = (name: string) => parseTcpdump(fixture(name)).map((p) => `${p.network} ${p.proto}`);
+
+  it('reads IPv4 and IPv6 alike: ICMP and ICMPv6 echo, errors and neighbour discovery, TCP, UDP with and without a decoder, ARP', () => {
+    const packets = parseTcpdump(fixture('netns-h24c-tcpdump-plain.txt'));
+    assert.equal(packets.length, 52);
+    const echo6 = packets.find((p) => p.network === 'IP6' && p.icmpType === 'echo request');
+    assert.deepEqual([echo6?.proto, echo6?.src, echo6?.dst, echo6?.seq, echo6?.length], ['ICMP', 'fd00:24::1', 'fd00:24::2', 1, 64]);
+    assert.deepEqual(
+      packets.filter((p) => p.proto === 'ICMP').map((p) => p.icmpType),
+      [
+        'echo request',
+        'echo reply',
+        'echo request',
+        'neighbor solicitation',
+        'neighbor advertisement',
+        'echo reply',
+        '10.24.0.2 udp port 5353 unreachable',
+        'destination unreachable',
+        '10.24.0.2 udp port 53 unreachable',
+        'echo request',
+        'destination unreachable',
+        '10.24.0.2 udp port 9 unreachable',
+      ],
+    );
+    const http6 = packets.find((p) => p.network === 'IP6' && p.tcpFlags === 'S');
+    assert.deepEqual([http6?.proto, http6?.src, http6?.srcPort === undefined, http6?.dstPort], ['TCP', 'fd00:24::1', false, 80]);
+    const dns = packets.find((p) => p.dstPort === 53);
+    assert.deepEqual([dns?.proto, dns?.src], ['UDP', '10.24.0.1']);
+    assert.deepEqual(
+      packets.filter((p) => p.dstPort === 5353).map((p) => [p.network, p.proto]),
+      [
+        ['IP', 'UDP'],
+        ['IP6', 'UDP'],
+      ],
+    );
+    assert.equal(packets.filter((p) => p.network === 'ARP').length, 2);
+  });
+
+  it('reads -e and -i any (interface, direction, the "data link type" notice) to the same IP fields', () => {
+    assert.ok(parseTcpdump(fixture('netns-h24c-tcpdump-e.txt')).every((p) => p.link !== undefined));
+    assert.deepEqual(kinds('netns-h24c-tcpdump-e.txt').filter((k) => k.startsWith('IP6')).length, 16);
+    const any = parseTcpdump(`${fixture('netns-h24c-tcpdump-any.stderr.txt')}\n${fixture('netns-h24c-tcpdump-any.txt')}`);
+    assert.ok(any.every((p) => p.iface === 'veth0' && (p.direction === 'In' || p.direction === 'Out')));
+    assert.equal(any.length, 48);
+  });
+
+  it('reads ARP and IPv6 neighbour discovery with the caches flushed', () => {
+    assert.deepEqual(kinds('netns-h24c-tcpdump-arp-nd.txt'), ['ARP other', 'ARP other', ...Array<string>(7).fill('IP6 ICMP')]);
+  });
+
+  it('reads a hop-by-hop ICMPv6 (MLD) and an IPIP packet, whose carried packet is its inner (hand-written lines)', () => {
+    const [mld, ipip] = parseTcpdump(
+      [
+        '14:11:21.429811 IP6 fe80::5c22:4bff:fe70:4a3c > ff02::16: HBH ICMP6, multicast listener report v2, 1 group record(s), length 28',
+        '14:11:21.429812 IP 172.18.0.2 > 172.18.0.3: IP 192.168.1.1 > 192.168.2.1: ICMP echo request, id 7, seq 1, length 64 (ipip-proto-4)',
+      ].join('\n'),
+    );
+    assert.deepEqual([mld?.proto, mld?.icmpType], ['ICMP', 'multicast listener report v2']);
+    assert.deepEqual([ipip?.proto, ipip?.inner?.src, ipip?.inner?.dst], ['other', '192.168.1.1', '192.168.2.1']);
+  });
+
+  it('refuses -v output, naming its first line, instead of reading "IP (tos …" as a packet', () => {
+    assertParseError(() => parseTcpdump(fixture('netns-h24c-tcpdump-v.txt')), /verbose \(-v\) output/, /line 1/);
+  });
+
+  it('refuses a line without timestamp after a packet that carries none, an endpoint of the wrong family, an unknown ethertype', () => {
+    const [first = '', second = ''] = fixture('netns-h24c-tcpdump-plain.txt').split('\n');
+    assertParseError(() => parseTcpdump(`${first}\n${second.replace(/^\S+ /, '')}\n`), /not a tcpdump -n packet line/, /line 2/);
+    assertParseError(
+      () => parseTcpdump('14:11:21.398112 IP fd00::1 > 10.24.0.2: ICMP echo request, id 1, seq 1, length 64'),
+      /not an IPv4 endpoint/,
+      /line 1/,
+    );
+    assertParseError(
+      () => parseTcpdump('14:11:27.372458 da:2c:67:da:dc:31 > 01:80:c2:00:00:0e, ethertype LLDP (0x88cc), length 60: LLDP, length 46'),
+      /ethertype LLDP/,
+    );
+    assertParseError(
+      () => parseTcpdump('14:11:21.398112 IP 10.24.0.1 > 10.24.0.2: ICMP echo request, id 1, seq 1'),
+      /ICMP message not in the form/,
+    );
+  });
+});

@@ -1,8 +1,13 @@
 /**
  * Pure translations of core Kubernetes objects (as @kubernetes/client-node returns them)
- * into the port's NodeInfo and PodInfo.
+ * into the port's NodeInfo and PodInfo. Checked against @kubernetes/client-node's V1Node and
+ * V1Pod: what the API server always sends (names, a pod's namespace) is required, since a reading
+ * with an empty name would match nothing or the wrong thing; what it may leave out while a pod
+ * starts (status, container statuses, podIP, nodeName) reads as "not yet"; a phase outside the
+ * API's enum is 'Unknown', as kubectl shows it.
  */
 import type { V1Node, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { ParseError } from '../../probes/parse/errors.ts';
 import {
   CALICO_NODE_ANNOTATIONS,
   type CalicoNodeFacts,
@@ -13,6 +18,11 @@ import {
 } from '../cluster.ts';
 
 export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
+
+function required(parser: string, value: string | undefined, what: string, part: unknown): string {
+  if (value) return value;
+  throw new ParseError(parser, `without ${what}`, JSON.stringify(part) ?? 'undefined');
+}
 
 export function parseNode(node: V1Node): NodeInfo {
   const labels = node.metadata?.labels ?? {};
@@ -27,7 +37,7 @@ export function parseNode(node: V1Node): NodeInfo {
     if (annotations[annotation]) calico[key] = annotations[annotation];
   }
   return {
-    name: node.metadata?.name ?? '',
+    name: required('parseNode', node.metadata?.name, 'metadata.name', node.metadata),
     role: CONTROL_PLANE_LABEL in labels ? 'control-plane' : 'worker',
     internalIP,
     ready,
@@ -51,10 +61,10 @@ export function workloadOf(pod: V1Pod): string {
   const ref = controllerRef(pod);
   if (!ref || ref.kind === 'Node') return name;
   if (ref.kind === 'ReplicaSet') {
+    // The Deployment controller labels every pod of its ReplicaSets with the hash the ReplicaSet's
+    // name ends in; without that label the ReplicaSet is not a Deployment's, and is the workload.
     const hash = pod.metadata?.labels?.['pod-template-hash'];
-    if (hash && ref.name.endsWith(`-${hash}`)) return ref.name.slice(0, -hash.length - 1);
-    const cut = ref.name.lastIndexOf('-');
-    return cut > 0 ? ref.name.slice(0, cut) : ref.name;
+    return hash && ref.name.endsWith(`-${hash}`) ? ref.name.slice(0, -hash.length - 1) : ref.name;
   }
   return ref.name;
 }
@@ -82,8 +92,8 @@ export function parsePod(pod: V1Pod): PodInfo {
   const owner: OwnerRef | undefined = ref ? { kind: ref.kind, name: ref.name } : undefined;
   const phase = pod.status?.phase as PodInfo['phase'] | undefined;
   return {
-    namespace: pod.metadata?.namespace ?? '',
-    name: pod.metadata?.name ?? '',
+    namespace: required('parsePod', pod.metadata?.namespace, 'metadata.namespace', pod.metadata),
+    name: required('parsePod', pod.metadata?.name, 'metadata.name', pod.metadata),
     node: pod.spec?.nodeName ?? '',
     ip: pod.status?.podIP || undefined,
     phase: phase && PHASES.has(phase) ? phase : 'Unknown',

@@ -3,6 +3,15 @@ import { compact } from './compact.ts';
 import { ParseError } from './errors.ts';
 import { JsonFields, looksLikeJson, parseJsonArray, type JsonObject } from './json.ts';
 
+/*
+ * Checked against iproute2 6.1.0 (`ip -V`: iproute2-6.1.0): `ip route show`, `ip -d route`,
+ * `ip -6 route`, `ip route show table all|<n>`, `ip route show match <ip>`, each with and without
+ * `-j` (fixtures netns-h24c-ip-*route*), IPv4 and IPv6, multipath, blackhole/unreachable/prohibit,
+ * local/broadcast/multicast. The grammar is iproute.c's print_route: `[type] dst [from src] [tos]
+ * [encap …] [via gw] [dev d] [table t] [proto p] [scope s] [src a] [metric n] [flags] [metrics]
+ * [pref p]`, then one `nexthop` line per path. A word that changes which packets a route carries
+ * and that this model does not keep (a source prefix `from`, `tos`, `encap`) is refused, not dropped.
+ */
 const PARSER = 'parseIpRoutes';
 
 export interface Nexthop {
@@ -81,9 +90,7 @@ function fromText(text: string): Route[] {
       return;
     }
     if (/^\s/.test(line)) throw new ParseError(PARSER, 'unexpected indented line', line, lineNumber);
-    const words = readRouteWords(PARSER, line, lineNumber);
-    if (words.uid !== undefined) throw new ParseError(PARSER, 'this is `ip route get` output, not a routing table', line, lineNumber);
-    const { uid: _uid, ...route } = words;
+    const { uid: _uid, ...route } = readRouteWords(PARSER, line, lineNumber);
     routes.push(route);
   });
   return routes;
@@ -136,19 +143,17 @@ const FLAGS = new Set([
   'rt_trap',
   'rt_offload_failed',
 ]);
-/** Attributes iproute2 may print with one value that this model does not keep. */
+/**
+ * Attributes iproute2 prints with one value that do not change which packets take the route or
+ * where they go (realms, the nexthop object's id beside its resolved gateway, expiry, the error
+ * of an unreachable route, the per-route TCP metrics), so this model does not keep them.
+ */
 const IGNORED = new Set([
-  'from',
-  'tos',
-  'dsfield',
   'realm',
   'realms',
   'nhid',
   'expires',
   'error',
-  'mark',
-  'iif',
-  'oif',
   'hoplimit',
   'mtu',
   'advmss',
@@ -164,8 +169,11 @@ const IGNORED = new Set([
   'features',
   'congctl',
   'fastopen_no_cookie',
+  'rto_min',
   'ttl-propagate',
 ]);
+/** Only in `ip route get` answers: the lookup's own inputs (`from`, `iif`, `oif`, `mark`) and `uid`. */
+const LOOKUP_ONLY = new Set(['from', 'iif', 'oif', 'mark', 'uid']);
 
 export interface RouteWords extends Route {
   /** Only in `ip route get` answers. */
@@ -176,7 +184,7 @@ export interface RouteWords extends Route {
  * Reads one route line of `ip route` or `ip route get`: `[type] dst [via gw] dev d … [flags]`.
  * Unknown words are errors, so that a format change cannot pass unnoticed.
  */
-export function readRouteWords(parser: string, line: string, lineNumber: number): RouteWords {
+export function readRouteWords(parser: string, line: string, lineNumber: number, lookup = false): RouteWords {
   const words = line.trim().split(/\s+/);
   let i = 0;
   const type = TYPES.has(words[0] as string) && words.length > 1 ? (words[i++] as string) : 'unicast';
@@ -204,7 +212,16 @@ export function readRouteWords(parser: string, line: string, lineNumber: number)
     else if (word === 'pref') route.pref = value;
     else if (word === 'metric' || word === 'uid') {
       if (!/^\d+$/.test(value)) throw new ParseError(parser, `${word} "${value}" is not a number`, line, lineNumber);
+      if (word === 'uid' && !lookup) throw new ParseError(parser, 'this is `ip route get` output, not a routing table', line, lineNumber);
       route[word] = Number(value);
+    } else if (LOOKUP_ONLY.has(word)) {
+      if (!lookup) {
+        const why =
+          word === 'from'
+            ? 'a source-specific route ("from"), which this reading does not model'
+            : `"${word}" is printed by \`ip route get\` only`;
+        throw new ParseError(parser, why, line, lineNumber);
+      }
     } else if (!IGNORED.has(word)) {
       throw new ParseError(parser, `unknown word "${word}"`, line, lineNumber);
     }
@@ -229,23 +246,75 @@ function normalisePrefix(route: Omit<Route, 'prefix'>): string {
 
 // ---- JSON ----------------------------------------------------------------------------------
 
-function gatewayFromJson(f: JsonFields, obj: JsonObject): string | undefined {
+export function gatewayFromJson(f: JsonFields, obj: JsonObject, parser = PARSER): string | undefined {
   const via = obj['via'];
   if (via !== null && typeof via === 'object' && !Array.isArray(via)) {
-    return new JsonFields(PARSER, via as JsonObject).string('host'); // `via inet6 fe80::1` on an IPv4 route
+    return new JsonFields(parser, via as JsonObject).string('host'); // `via inet6 fe80::1` on an IPv4 route
   }
   return f.optString('gateway');
 }
 
+/** Keys `ip -j route show` prints (iproute.c print_route) that this model reads or may ignore. */
+const JSON_ROUTE_KEYS = new Set([
+  'type',
+  'dst',
+  'gateway',
+  'via',
+  'dev',
+  'table',
+  'protocol',
+  'scope',
+  'prefsrc',
+  'metric',
+  'pref',
+  'flags',
+  'nexthops',
+  'metrics',
+  'nhid',
+  'expires',
+  'error',
+  'realms',
+  'flow_from',
+  'flow_to',
+  'ttl-propagate',
+]);
+const JSON_NEXTHOP_KEYS = new Set(['gateway', 'via', 'dev', 'weight', 'flags', 'realms', 'flow_from', 'flow_to']);
+
+/** A key this reading does not know (`from`: a source-specific route; `encap`, `tos`; `uid`, `cache`: a lookup) is refused. */
+/** Flags outside iproute2's list (print_rt_flags) are refused like unknown words. */
+export function knownFlags(parser: string, flags: string[], obj: JsonObject): string[] {
+  const unknown = flags.filter((flag) => !FLAGS.has(flag));
+  if (unknown.length > 0) throw new ParseError(parser, `unknown flag ${unknown.map((f) => `"${f}"`).join(', ')}`, JSON.stringify(obj));
+  return flags;
+}
+
+export function checkJsonKeys(parser: string, obj: JsonObject, known: Set<string>, what: string): void {
+  const unknown = Object.keys(obj).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new ParseError(
+      parser,
+      `${what} with ${unknown.map((k) => `"${k}"`).join(', ')}, which this reading does not know`,
+      JSON.stringify(obj),
+    );
+  }
+}
+
 function routeFromJson(obj: JsonObject): Route {
+  checkJsonKeys(PARSER, obj, JSON_ROUTE_KEYS, 'a route');
   const f = new JsonFields(PARSER, obj);
   const dst = f.string('dst');
   if (dst !== 'default' && familyOf(dst) === undefined && !isCidr(dst)) {
     throw new ParseError(PARSER, `"${dst}" is not a route destination`, JSON.stringify(obj));
   }
   const nexthops = f.objects('nexthops')?.map((hop) => {
+    checkJsonKeys(PARSER, hop, JSON_NEXTHOP_KEYS, 'a next hop');
     const h = new JsonFields(PARSER, hop);
-    return compact({ gateway: gatewayFromJson(h, hop), dev: h.optString('dev'), weight: h.optNumber('weight'), flags: h.strings('flags') });
+    return compact({
+      gateway: gatewayFromJson(h, hop),
+      dev: h.optString('dev'),
+      weight: h.optNumber('weight'),
+      flags: knownFlags(PARSER, h.strings('flags'), hop),
+    });
   });
   const route = compact({
     dst,
@@ -259,7 +328,7 @@ function routeFromJson(obj: JsonObject): Route {
     src: f.optString('prefsrc'),
     metric: f.optNumber('metric'),
     pref: f.optString('pref'),
-    flags: f.strings('flags'),
+    flags: knownFlags(PARSER, f.strings('flags'), obj),
     nexthops,
   });
   route.prefix = normalisePrefix(route);

@@ -29,15 +29,40 @@ export interface PingResult {
   errors: string[];
 }
 
-// iputils: `PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.`; busybox: `PING 10.0.0.1 (10.0.0.1): 56 data bytes`
-const HEADER = /^PING \S+? ?\(([^)]+)\)/;
-// `64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.104 ms`, busybox `seq=0`, named `from h (10.0.0.1):`
-const REPLY = /^\d+ bytes from (?:\S+ \(([^)]+)\)|(\S+?)):? (?:icmp_seq|icmp_req|seq)=(\d+) ttl=(\d+)(?: time=([\d.]+) ?ms)?(.*)$/;
-// iputils `3 packets transmitted, 3 received, +1 errors, 0% packet loss, time 2043ms`;
+/*
+ * Checked against iputils 20221126 (`ping -V`: ping from iputils 20221126) with the flags the
+ * probes pass (`-n -c N -i I -W W`, `-s S -M do`) and the neighbouring ones a user may add (`-6`,
+ * `-D`, `-s 4`, `-b`), IPv4 and IPv6, answered, unanswered, ICMP errors and ping's own errors
+ * (fixtures netns-h24c-ping-*); and busybox ping's format (hand-written: busybox is not installed).
+ * The grammar is ping_common.c/ping.c/ping6_common.c's: a `PING` header, one line per reply or
+ * ICMP error, then `--- X ping statistics ---`, the counts, the rtt line and `pipe N`.
+ */
+
+// iputils IPv4 `PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.`, IPv6 `PING fd00::1(fd00::1) 56 data bytes`,
+// either with `from <src> <dev>: ` (-I); busybox `PING 10.0.0.1 (10.0.0.1): 56 data bytes`.
+const HEADER = /^PING \S+? ?\(([^)]+)\)(?::| from \S+ \S+:)? (?:\d+\(\d+\) bytes of data\.|\d+ data bytes)$/;
+// `64 bytes from 10.0.0.1: icmp_seq=1 ttl=63 time=0.104 ms`, busybox `seq=0`, named `from h (10.0.0.1):`;
+// no time when the payload is too small for a timestamp (`-s 4`); then ping's notes on the reply.
+const REPLY =
+  /^(\d+) bytes from (?:\S+ \(([^)]+)\)|(\S+?)):? (?:icmp_seq|icmp_req|seq)=(\d+) ttl=(\d+)(?: time=(\d+(?:\.\d+)?) ?ms)?((?: \((?:DUP!|BAD CHECKSUM!|truncated|DIFFERENT ADDRESS!)\))*)$/;
+// iputils `3 packets transmitted, 3 received, +1 duplicates, +1 errors, 0% packet loss, time 2043ms`;
 // busybox `3 packets transmitted, 3 packets received, 0% packet loss`
-const SUMMARY = /^(\d+) packets transmitted, (\d+) (?:packets )?received,.*?([\d.]+)% packet loss/;
-const NOISE = [/^--- .* ping statistics ---$/, /^(?:rtt|round-trip) min\/avg\/max/, /^pipe \d+$/];
-const ERROR = [/^From \S+.* icmp_seq=\d+ /, /^ping: /i, /^no answer yet for icmp_seq=\d+$/, /^Warning: /i];
+const SUMMARY =
+  /^(\d+) packets transmitted, (\d+) (?:packets )?received,(?: \+\d+ (?:duplicates|corrupted|errors),)* (\d+(?:\.\d+)?)% packet loss(?:, time \d+ms)?$/;
+const NOISE = [
+  /^--- \S+ ping statistics ---$/,
+  /^rtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms(?:, pipe \d+)?(?:, ipg\/ewma [\d.]+\/[\d.]+ ms)?$/,
+  /^round-trip min\/avg\/max = [\d.]+\/[\d.]+\/[\d.]+ ms$/,
+  /^pipe \d+$/,
+];
+// An ICMP error about a request (`From 10.0.0.1 icmp_seq=1 Destination Host Unreachable`), ping's
+// own messages on stderr (`ping: connect: …`, `ping: local error: …`), `-O`'s notice, `-b`'s warning.
+const ERROR = [
+  /^From \S+(?: \([^)]+\))?:? icmp_seq=\d+ \S.*$/,
+  /^ping: \S.*$/,
+  /^no answer yet for icmp_seq=\d+$/,
+  /^WARNING: pinging broadcast address$/,
+];
 
 /** Parses iputils or busybox ping output (stdout, with stderr merged or not). */
 export function parsePing(text: string): PingResult {
@@ -50,14 +75,16 @@ export function parsePing(text: string): PingResult {
     errors: [],
   };
   text.split('\n').forEach((raw, i) => {
-    // `ping -D` prefixes every line with `[epoch.micro] `.
-    const line = raw.trim().replace(/^\[\d+\.\d+\] /, '');
+    // `ping -D` prefixes every reply and error with `[epoch.micro] `.
+    const line = raw.trimEnd().replace(/^\[\d+\.\d+\] /, '');
     if (line === '' || NOISE.some((re) => re.test(line))) return;
     const header = HEADER.exec(line);
     const reply = REPLY.exec(line);
     const summary = SUMMARY.exec(line);
-    if (header) result.target = header[1];
-    else if (reply) result.replies.push(replyFrom(reply));
+    if (header) {
+      if (result.target !== undefined) throw new ParseError(PARSER, 'a second "PING" header (two runs in one output?)', raw, i + 1);
+      result.target = header[1];
+    } else if (reply) result.replies.push(replyFrom(reply));
     else if (summary) {
       result.transmitted = Number(summary[1]);
       result.received = Number(summary[2]);
@@ -72,9 +99,9 @@ export function parsePing(text: string): PingResult {
 }
 
 function replyFrom(m: RegExpExecArray): PingReply {
-  const [line, named, plain, seq, ttl, time, rest = ''] = m;
+  const [, bytes, named, plain, seq, ttl, time, rest = ''] = m;
   return compact({
-    bytes: Number(/^(\d+)/.exec(line)?.[1]),
+    bytes: Number(bytes),
     from: (named ?? plain) as string,
     seq: Number(seq),
     ttl: Number(ttl),
