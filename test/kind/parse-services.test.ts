@@ -83,7 +83,7 @@ test('a LoadBalancer Service: its nodePort and the address in status.loadBalance
 });
 
 // Issue 24: what a real API server never sends, or sends in a shape this reading does not model, is refused.
-test('a Service refused where the reading would be wrong: no port number, a port out of range, an unknown protocol or type, a hostname ingress, no name', () => {
+test('a Service refused where the reading would be wrong: no port number, a port out of range, an unknown protocol or type, an empty ingress, no name', () => {
   const withPorts = (ports: unknown[]) => ({ ...service, spec: { ...service.spec, ports } }) as unknown as V1Service;
   assert.throws(
     () => parseService(withPorts([{ name: 'http', protocol: 'TCP', targetPort: 80 }])),
@@ -94,8 +94,17 @@ test('a Service refused where the reading would be wrong: no port number, a port
   assert.throws(() => parseService(withPorts([{ port: 80, protocol: 'ICMP' }])), /protocol "ICMP" is not TCP, UDP or SCTP/);
   assert.throws(() => parseService({ ...service, spec: { ...service.spec, type: 'Headless' } } as unknown as V1Service), /type "Headless"/);
   assert.throws(
-    () => parseService({ ...service, status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } } } as unknown as V1Service),
-    /ingress without an IP/,
+    () => parseService({ ...service, status: { loadBalancer: { ingress: [{ ports: [] }] } } } as unknown as V1Service),
+    /ingress with neither ip nor hostname/,
+  );
+  // A cloud load balancer's hostname-only ingress is valid API data with no address to read: one
+  // such Service must not make the whole listing fail.
+  assert.deepEqual(
+    parseService({
+      ...service,
+      status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }, { ip: '172.16.0.240' }] } },
+    } as unknown as V1Service).loadBalancerIngress,
+    ['172.16.0.240'],
   );
   assert.throws(() => parseService({ ...service, metadata: { namespace: 'default' } } as unknown as V1Service), /without metadata.name/);
   // What the server's defaulting fills in is read with its default.

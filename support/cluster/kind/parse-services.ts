@@ -4,8 +4,8 @@
  * V1ServicePort, V1LoadBalancerIngress, V1EndpointSlice, DiscoveryV1EndpointPort) and what the API
  * server's defaulting fills in: a field the server always sets (a Service's type, a port's
  * protocol and targetPort) is read with the server's default when a hand-made object lacks it; a
- * field without which the reading would be wrong (a name, a port number, an ingress with a
- * hostname and no IP, an address type or a protocol outside the API's enum) is refused.
+ * field without which the reading would be wrong (a name, a port number, an ingress with neither
+ * ip nor hostname, an address type or a protocol outside the API's enum) is refused.
  */
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { EndpointSliceInfo, ServiceInfo } from '../cluster.ts';
@@ -42,10 +42,13 @@ export function parseService(service: V1Service): ServiceInfo {
     type,
     clusterIP: spec.clusterIP ?? '',
     externalIPs: spec.externalIPs ?? [],
-    loadBalancerIngress: (service.status?.loadBalancer?.ingress ?? []).map(
-      (ingress) =>
-        ingress.ip ||
-        refuse(parser, `Service ${name}: a load-balancer ingress without an IP (a hostname?), which this reading does not model`, ingress),
+    // The ingress addresses: a cloud load balancer's hostname-only ingress (valid API data) has none to give.
+    loadBalancerIngress: (service.status?.loadBalancer?.ingress ?? []).flatMap((ingress) =>
+      ingress.ip
+        ? [ingress.ip]
+        : ingress.hostname
+          ? []
+          : refuse(parser, `Service ${name}: a load-balancer ingress with neither ip nor hostname`, ingress),
     ),
     ports: (spec.ports ?? []).map((port) => {
       const number = portNumber(parser, port.port, `Service ${name}: port`, port);
