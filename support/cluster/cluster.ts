@@ -95,8 +95,12 @@ export type ExecTarget =
    * target runs it in a hostNetwork multitool pod on that node.
    */
   | { kind: 'node'; name: string; tools?: boolean }
-  /** The topology's router (containerlab family): a container on a live lab, a namespace in the embedded one. */
-  | { kind: 'router'; name: string }
+  /**
+   * The topology's router (containerlab family): a container on a live lab, a namespace in the
+   * embedded one. With `tools`, the router's network namespace with the suite's tools image
+   * (tcpdump), which a router image need not have (frrouting/frr has none).
+   */
+  | { kind: 'router'; name: string; tools?: boolean }
   /** The embedded lab's outside world: a host beyond the node network's gateway (see OutsideHost). */
   | { kind: 'outside'; name: string };
 

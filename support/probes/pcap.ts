@@ -82,12 +82,13 @@ export async function startRawPcap(
 }
 
 /**
- * A capture "on a node" listens on the node's network with the tools image's tcpdump: a real
- * node image has none (kindest/node: kind's images/base/Dockerfile installs no tcpdump), and the
- * course itself installs it only before lesson 18. The file is written, read and removed there.
+ * A capture "on a node" or "on the router" listens on its network with the tools image's
+ * tcpdump: a real node image has none (kindest/node: kind's images/base/Dockerfile installs no
+ * tcpdump; the course itself installs it only before lesson 18), nor has the course's router
+ * image (frrouting/frr). The file is written, read and removed there.
  */
 function withTcpdump(on: ExecTarget): ExecTarget {
-  return on.kind === 'node' ? { ...on, tools: true } : on;
+  return on.kind === 'node' || on.kind === 'router' ? { ...on, tools: true } : on;
 }
 
 async function remove(cluster: Cluster, on: ExecTarget, file: string): Promise<ExecResult | undefined> {

@@ -41,7 +41,7 @@ import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiser
 import { calicoNodePodName, labObjects, podStatus, type Obj } from './lab-objects.ts';
 import { FRR_IMAGE, KIND_NODE_IMAGE, KIND_NODE_PROGRAMS, missingProgram, programsOf } from '../kind/image-inventory.ts';
 import { unwrapBackground } from '../kind/multitool-inventory.ts';
-import { NSENTER_PREFIX } from '../../support/cluster/kind/node-shell.ts';
+import { DEFAULT_NODE_SHELL_IMAGE, NSENTER_PREFIX, toolsContainerName } from '../../support/cluster/kind/node-shell.ts';
 
 const REFUSED_LOG = 'refused.log';
 
@@ -102,6 +102,21 @@ export function dockerShimScript(state: LabState, refusedLog = '/dev/null'): str
   // run in the lab's router namespace as the netns target runs it.
   const router = routerContainer(state.spec, {});
   const names = [...nodes.map((n) => shellQuote(n.name)), ...(router ? [shellQuote(router)] : [])].join('|');
+  // The tools container the kind target starts beside the router (docker run --network container:<router>):
+  // it "runs" while its marker file exists, and execs in the router's namespace with the tools image's programs.
+  const tools = router && state.spec.routed ? toolsContainerName(router) : undefined;
+  const toolsCases = tools
+    ? {
+        inspect: `      ${shellQuote(tools)}) [ -f "$running/${tools}" ] && { echo true; exit 0; } ;;
+`,
+        exec: `      ${shellQuote(tools)}) [ -f "$running/${tools}" ] || { echo "Error response from daemon: No such container: ${tools}" >&2; exit 1; }; ${imageHas(DEFAULT_NODE_SHELL_IMAGE, programsOf(DEFAULT_NODE_SHELL_IMAGE), tools, refusedLog)}exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;
+`,
+        run: `    case "$*" in *"--name ${tools} --network container:${router} "*) mkdir -p "$running"; : > "$running/${tools}"; echo "${tools}"; exit 0 ;; esac ;;
+`,
+        rm: `    for last; do :; done; [ "$last" = ${shellQuote(tools)} ] && { rm -f "$running/${tools}"; echo "$last"; exit 0; } ;;
+`,
+      }
+    : { inspect: '', exec: '', run: '', rm: '' };
   const execCases = nodes
     .map((n) => {
       const prefix = nodeArgvPrefix(n).map(shellQuote).join(' ');
@@ -118,20 +133,25 @@ export function dockerShimScript(state: LabState, refusedLog = '/dev/null'): str
 # node's mount and network namespaces, as the netns target does.
 LC_ALL=C
 export LC_ALL
+running="$(dirname "$0")/running"
 case "$1" in
   version) echo "podnet-lab-${state.name}"; exit 0 ;;
   inspect)
     for last; do :; done
     case "$last" in
       ${names}) echo true; exit 0 ;;
-    esac
+${toolsCases.inspect}    esac
     echo "Error: No such container: $last" >&2; exit 1 ;;
   exec)
     shift; node=$1; shift
     case "$node" in
 ${execCases}
-    esac
+${toolsCases.exec}    esac
     echo "Error response from daemon: No such container: $node" >&2; exit 1 ;;
+  run)
+${toolsCases.run}    ;;
+  rm)
+${toolsCases.rm}    ;;
 esac
 echo "podnet-lab docker stand-in: docker $* is not supported" >&2
 exit 2

@@ -26,6 +26,7 @@ case "$1" in
   version) ${daemonUp ? 'echo 28.2.2; exit 0' : "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1"} ;;
   inspect) for last; do :; done; case "$last" in pod-routing-*) echo true; exit 0 ;; *) echo "Error: No such container: $last" >&2; exit 1 ;; esac ;;
   exec) shift; shift; exec "$@" ;;
+  run|rm) exit 0 ;;
 esac
 exit 2
 `,
@@ -177,6 +178,26 @@ describe('routers: docker exec only', () => {
     const r = await c.exec({ kind: 'router', name: 'pod-routing-frr01' }, ['echo', 'on-router']);
     assert.deepEqual([r.exitCode, r.stdout, r.where], [0, 'on-router\n', 'container pod-routing-frr01 (docker exec)']);
     assert.ok(docker.calls().includes('exec pod-routing-frr01 echo on-router'));
+    assert.equal(podCreates(), 0);
+  });
+
+  it('runs a program the router image lacks (tcpdump) in a tools container sharing its network, removed at close', async () => {
+    const docker = fakeDocker(dir, true);
+    const c = h.cluster({ nodeShell: { mode: 'auto', docker: docker.bin } });
+    const r = await c.exec({ kind: 'router', name: 'pod-routing-frr01', tools: true }, ['echo', 'beside']);
+    assert.deepEqual([r.exitCode, r.stdout], [0, 'beside\n']);
+    assert.match(r.where, /pod-routing-frr01's network \(docker exec podnet-tools-pod-routing-frr01\)/);
+    assert.ok(
+      docker
+        .calls()
+        .includes(
+          'run -d --rm --name podnet-tools-pod-routing-frr01 --network container:pod-routing-frr01 --entrypoint sleep praqma/network-multitool:latest infinity',
+        ),
+      docker.calls().join('\n'),
+    );
+    assert.ok(docker.calls().includes('exec podnet-tools-pod-routing-frr01 echo beside'));
+    await c.close();
+    assert.ok(docker.calls().includes('rm -f podnet-tools-pod-routing-frr01'), docker.calls().join('\n'));
     assert.equal(podCreates(), 0);
   });
 

@@ -607,6 +607,7 @@ export class KindCluster implements Cluster {
     if (target.kind === 'pod') return this.podExec.exec(target, argv, options);
     // A router is a container of the containerlab topology: docker exec only, never a node-shell pod.
     if (target.kind === 'node' && target.tools) return this.nodeShell.execWithTools(target.name, argv, options);
+    if (target.kind === 'router' && target.tools) return this.nodeShell.execBesideContainer(target.name, argv, options);
     return target.kind === 'router'
       ? this.nodeShell.execInContainer(target.name, argv, options)
       : this.nodeShell.exec(target.name, argv, options);
@@ -618,7 +619,9 @@ export class KindCluster implements Cluster {
       target.kind === 'pod'
         ? await this.podExec.startBackground(target, argv, options)
         : target.kind === 'router'
-          ? await this.nodeShell.startBackgroundInContainer(target.name, argv, options)
+          ? target.tools
+            ? await this.nodeShell.startBackgroundBesideContainer(target.name, argv, options)
+            : await this.nodeShell.startBackgroundInContainer(target.name, argv, options)
           : target.tools
             ? await this.nodeShell.startBackgroundWithTools(target.name, argv, options)
             : await this.nodeShell.startBackground(target.name, argv, options);

@@ -22,6 +22,11 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './labels.ts';
 export const DEFAULT_NODE_SHELL_IMAGE = 'praqma/network-multitool:latest';
 export const NSENTER_PREFIX = ['nsenter', '-t', '1', '-n', '-m', '--'];
 
+/** The tools container that shares a router container's network (execBesideContainer). */
+export function toolsContainerName(container: string): string {
+  return `podnet-tools-${container}`.slice(0, 63);
+}
+
 export interface NodeShellOptions {
   kc: KubeConfig;
   core: CoreV1Api;
@@ -99,6 +104,7 @@ export class NodeShell {
   private readonly paths = new Map<string, Promise<Path>>();
   private dockerReachable: Promise<boolean> | undefined;
   private readonly createdPods = new Set<string>();
+  private readonly createdContainers = new Set<string>();
   private readonly log: Logger;
   private readonly docker: string;
 
@@ -122,6 +128,52 @@ export class NodeShell {
 
   startBackgroundInContainer(container: string, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
     return this.pathFor(container, 'container').then((p) => startBackgroundCommand(p, argv, options));
+  }
+
+  /**
+   * A command in a router container's network namespace with the tools image's programs
+   * (tcpdump): a router image need not have them (frrouting/frr has no tcpdump). It runs in a
+   * tools container that shares the router's network (`docker run --network container:<router>`),
+   * started on first use, kept for the files a capture writes and reads, and removed at close().
+   */
+  execBesideContainer(container: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.besidePathFor(container).then((p) => runCommand(p.where, p.launch, argv, options.timeoutMs));
+  }
+
+  startBackgroundBesideContainer(container: string, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
+    return this.besidePathFor(container).then((p) => startBackgroundCommand(p, argv, options));
+  }
+
+  private besidePathFor(container: string): Promise<Path> {
+    const key = `beside ${container}`;
+    let p = this.paths.get(key);
+    if (!p) {
+      p = this.besidePath(container);
+      this.paths.set(key, p);
+      p.catch(() => this.paths.delete(key));
+    }
+    return p;
+  }
+
+  private async besidePath(container: string): Promise<Path> {
+    await this.containerPath(container); // the router itself must be there, with the same message as for a plain exec
+    const tools = toolsContainerName(container);
+    const image = this.options.image ?? DEFAULT_NODE_SHELL_IMAGE;
+    if (await this.dockerUnusable(tools)) {
+      const started = await execa(
+        this.docker,
+        ['run', '-d', '--rm', '--name', tools, '--network', `container:${container}`, '--entrypoint', 'sleep', image, 'infinity'],
+        { reject: false, timeout: 120_000 },
+      );
+      if (started.exitCode !== 0 && !/already in use/.test(String(started.stderr)))
+        throw new EnvironmentError(
+          `cannot start the tools container ${tools} in the network of ${container}: ${String(started.stderr).trim() || `exit ${started.exitCode}`}`,
+          `check that Docker can pull ${image} (docker pull ${image})`,
+        );
+      if (started.exitCode === 0) this.createdContainers.add(tools);
+    }
+    this.log(`tools beside container ${container}: docker exec ${tools} (${image}, network of ${container})`);
+    return { kind: 'docker', where: `container ${container}'s network (docker exec ${tools})`, launch: dockerLauncher(this.docker, tools) };
   }
 
   /**
@@ -270,12 +322,20 @@ export class NodeShell {
     return name;
   }
 
-  /** Deletes the debug pods this handle created (not those it found); docker paths hold nothing. */
+  /** Deletes the debug pods and tools containers this handle created (not those it found). */
   async close(): Promise<void> {
     const { core, namespace } = this.options;
     const names = [...this.createdPods];
+    const containers = [...this.createdContainers];
     this.createdPods.clear();
+    this.createdContainers.clear();
     this.paths.clear();
+    await Promise.all(
+      containers.map(async (name) => {
+        const removed = await execa(this.docker, ['rm', '-f', name], { reject: false, timeout: 30_000 });
+        if (removed.exitCode !== 0) this.log(`could not remove tools container ${name}: ${String(removed.stderr).trim()}`);
+      }),
+    );
     await Promise.all(
       names.map(async (name) => {
         try {
