@@ -111,9 +111,9 @@ export function dockerShimScript(state: LabState, refusedLog = '/dev/null'): str
 `,
         exec: `      ${shellQuote(tools)}) [ -f "$running/${tools}" ] || { echo "Error response from daemon: No such container: ${tools}" >&2; exit 1; }; ${imageHas(DEFAULT_NODE_SHELL_IMAGE, programsOf(DEFAULT_NODE_SHELL_IMAGE), tools, refusedLog)}exec ip netns exec ${shellQuote(routerNetns(state.name))} "$@" ;;
 `,
-        run: `    case "$*" in *"--name ${tools} --network container:${router} "*) mkdir -p "$running"; : > "$running/${tools}"; echo "${tools}"; exit 0 ;; esac ;;
+        run: `    case "$*" in *"--name ${tools} --network container:${router} "*) mkdir -p "$running"; : > "$running/${tools}"; echo "${tools}"; exit 0 ;; esac
 `,
-        rm: `    for last; do :; done; [ "$last" = ${shellQuote(tools)} ] && { rm -f "$running/${tools}"; echo "$last"; exit 0; } ;;
+        rm: `    for last; do :; done; [ "$last" = ${shellQuote(tools)} ] && { rm -f "$running/${tools}"; echo "$last"; exit 0; }
 `,
       }
     : { inspect: '', exec: '', run: '', rm: '' };
