@@ -12,3 +12,15 @@ export function wholeSuiteSkip(): string | false {
     return 'whole-suite tests run once per CI run, on its first Node (PODNET_SKIP_WHOLE_SUITE_TESTS is set)';
   return false;
 }
+
+/**
+ * For a test that runs the whole course once through the runner (not many times over): it runs
+ * in the same group as the other files, and CI's second Node skips it, since that pass runs
+ * `npm run e2e` over the whole course itself just before (.ci/run).
+ */
+export function onceInCiSkip(): string | false {
+  if (!isRoot) return 'needs root';
+  if (process.env.PODNET_SKIP_WHOLE_SUITE_TESTS)
+    return "the whole course through the runner runs once per CI run: the second Node's pass runs npm run e2e itself";
+  return false;
+}
