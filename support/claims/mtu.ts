@@ -5,6 +5,7 @@
  */
 import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { VXLAN_DEVICE } from '../net/calico.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { CURL_TIMED_OUT, fetchInsecure, type Fetched } from '../probes/https.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -80,7 +81,7 @@ export async function podMtuFollowsHost(cluster: Cluster, pod: PodInfo, overhead
   const eth0 = interfaceNamed(inPod.value, 'eth0')?.mtu;
   const smallest = smallestHostMtu(onNode.value);
   const hosts = onNode.value
-    .filter((iface) => iface.operUp && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== 'vxlan.calico')
+    .filter((iface) => iface.operUp && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== VXLAN_DEVICE)
     .map((iface) => `${iface.name} ${iface.mtu}`);
   return verdict(
     smallest !== undefined && eth0 === smallest - overhead,

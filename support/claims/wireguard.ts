@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { BlockAffinity, Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { probeFailure, runProbe } from '../probes/commands.ts';
@@ -436,7 +437,7 @@ export async function allowedIpsAreRoutes(cluster: Cluster): Promise<Verdict> {
     evidence.push(...seen.evidence);
     tunnels.set(
       node.name,
-      [WIREGUARD_DEVICE, 'vxlan.calico'].flatMap((name) =>
+      [WIREGUARD_DEVICE, VXLAN_DEVICE].flatMap((name) =>
         (interfaceNamed(seen.value, name)?.addresses ?? [])
           .filter((address) => address.family === 'inet')
           .map((address) => `${address.local}/32`),
