@@ -16,18 +16,13 @@ import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
 import { list } from '../support/claims/verdict.ts';
 import { gatewaysOf, routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
-import { topologySpec } from '../support/topology/clusters.ts';
-import { routerContainer } from '../support/topology/facts.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
 const BGP_CHANGE = { timeout: 60_000 };
 
-function router(world: PodNetWorld): string {
-  const name = routerContainer(topologySpec(world.topology));
-  if (!name) throw new Error(`topology ${world.topology} has no router`);
-  return name;
-}
+/** The name of the scenario's router (PodNetWorld.router() holds where it comes from). */
+const router = (world: PodNetWorld): string => world.router().name;
 
 /** Nodes the scenario named (the one whose session it took down). */
 const named = new WeakMap<PodNetWorld, Map<string, string>>();
