@@ -18,6 +18,7 @@ import { parseIpRules, type IpRule } from '../probes/parse/ip-rule.ts';
 import { hexBytes, parseTcpdumpDump, type DumpedPacket } from '../probes/parse/tcpdump-ascii.ts';
 import { parseWgShow, parseWgTransfer, type WgInterface } from '../probes/parse/wg.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { interfacesOfNodes } from './node-interfaces.ts';
 import { list, listing, verdict } from './verdict.ts';
 
 export const WIREGUARD_DEVICE = 'wireguard.cali';
@@ -327,14 +328,12 @@ export async function wgShow(cluster: Cluster, node: string): Promise<Observatio
 /** L13-06: every node has wireguard.cali, UP, with eth0's MTU less 60. */
 export async function deviceUpWithMtu(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const evidence: ExecResult[] = [];
+  const { seen, evidence } = await interfacesOfNodes(cluster, nodes);
   const rows: string[] = [];
   let ok = nodes.length > 0;
-  for (const node of nodes) {
-    const seen = await interfaces(cluster, nodeTarget(node.name));
-    evidence.push(...seen.evidence);
-    const device = interfaceNamed(seen.value, WIREGUARD_DEVICE);
-    const eth0 = interfaceNamed(seen.value, 'eth0');
+  for (const { node, links } of seen) {
+    const device = interfaceNamed(links, WIREGUARD_DEVICE);
+    const eth0 = interfaceNamed(links, 'eth0');
     const want = eth0 ? eth0.mtu - WIREGUARD_IPV4_OVERHEAD : undefined;
     const good = device !== undefined && device.up && device.flags.includes('LOWER_UP') && device.mtu === want;
     ok &&= good;
