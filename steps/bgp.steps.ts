@@ -20,8 +20,6 @@ import {
   nodesRouteBlocksViaRouter,
   routerPingsPod,
 } from '../support/claims/bgp.ts';
-import { topologySpec } from '../support/topology/clusters.ts';
-import { routerContainer } from '../support/topology/facts.ts';
 import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
 import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
@@ -42,12 +40,8 @@ function changesOf(world: PodNetWorld): BgpChanges {
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
 const BGP_CHANGE = { timeout: 60_000 };
 
-/** The router of the scenario's topology (a namespace in the lab, a container on a live lab). */
-function router(world: PodNetWorld): string {
-  const name = routerContainer(topologySpec(world.topology));
-  if (!name) throw new Error(`topology ${world.topology} has no router`);
-  return name;
-}
+/** The name of the scenario's router (PodNetWorld.router() holds where it comes from). */
+const router = (world: PodNetWorld): string => world.router().name;
 
 function namedNode(world: PodNetWorld, alias: string): string {
   const node = changesOf(world).nodes.get(alias);

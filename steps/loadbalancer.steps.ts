@@ -16,18 +16,15 @@ import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
 import { list } from '../support/claims/verdict.ts';
 import { gatewaysOf, routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
-import { topologySpec } from '../support/topology/clusters.ts';
-import { routerContainer } from '../support/topology/facts.ts';
+import { EnvironmentError } from '../support/cluster/cluster.ts';
+import { waitUntil } from '../support/eventually.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
 const BGP_CHANGE = { timeout: 60_000 };
 
-function router(world: PodNetWorld): string {
-  const name = routerContainer(topologySpec(world.topology));
-  if (!name) throw new Error(`topology ${world.topology} has no router`);
-  return name;
-}
+/** The name of the scenario's router (PodNetWorld.router() holds where it comes from). */
+const router = (world: PodNetWorld): string => world.router().name;
 
 /** Nodes the scenario named (the one whose session it took down). */
 const named = new WeakMap<PodNetWorld, Map<string, string>>();
@@ -115,14 +112,25 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   await untilRouteLeaves(this, loadBalancerRange(objects), bgpAddressOf(node));
 });
 
-/** Waits (bounded) until zebra has taken the node's path out of the router's kernel route, as BGP settling does. */
+/**
+ * Waits (bounded, 10 s) until zebra has taken the node's path out of the router's kernel route, as
+ * BGP settling does. If it has not, the scenario goes on to its Then, which judges the route; the
+ * last route seen is attached so the report shows what the wait saw.
+ */
 async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, address: string): Promise<void> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const table = await routes(world.cluster, { kind: 'router', name: router(world) });
-    const route = table.value.find((candidate) => candidate.prefix === prefix);
-    const hops = gatewaysOf(route);
-    if (!hops.includes(address)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await waitUntil(
+      `the router's route to ${prefix} to lose next hop ${address}`,
+      async () => {
+        const table = await routes(world.cluster, { kind: 'router', name: router(world) });
+        const hops = gatewaysOf(table.value.find((candidate) => candidate.prefix === prefix));
+        return hops.includes(address) ? { done: false, seen: `${prefix} via ${hops.join(', ')}` } : { done: true, value: undefined };
+      },
+      { withinMs: 10_000, everyMs: 250 },
+    );
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    world.attach(error.message, { mediaType: 'text/plain', fileName: 'route-still-there.txt' });
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
-import type { BgpPeer, CalicoBgpObjects } from '../net/calico-bgp.ts';
+import { isMeshProtocol, protocolName, type BgpPeer, type CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
 import {
   birdBgpSessions,
@@ -87,7 +87,7 @@ function selectedBy(peer: BgpPeer, node: NodeInfo): boolean {
  * shows its type as `node specific`).
  */
 export function expectedProtocol(peer: BgpPeer): string {
-  return `${peer.node || peer.nodeSelector ? 'Node' : 'Global'}_${peer.peerIP.split('.').join('_')}`;
+  return protocolName(peer.node || peer.nodeSelector ? 'Node' : 'Global', peer.peerIP);
 }
 
 // --- the API's BGP resources ---------------------------------------------------------------
@@ -218,11 +218,11 @@ export async function nodeSessionsFollowPeers(cluster: Cluster, router: string, 
     );
     rows.push(`${node.name}: ${list(seen)}`);
     const expected = peers.map(expectedProtocol);
-    const mesh = sessions.value.filter((protocol) => protocol.name.startsWith('Mesh_'));
+    const mesh = sessions.value.filter((protocol) => isMeshProtocol(protocol.name));
     if (mesh.length) findings.push(`${node.name} runs node-to-node mesh sessions ${list(mesh.map((p) => p.name))}`);
     if (
       !sameSet(
-        sessions.value.filter((p) => !p.name.startsWith('Mesh_')).map((p) => p.name),
+        sessions.value.filter((p) => !isMeshProtocol(p.name)).map((p) => p.name),
         expected,
       )
     )

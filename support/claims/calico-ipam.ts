@@ -5,14 +5,12 @@
  */
 import type { BlockAffinity, Cluster, IpamBlock, IpPool, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
-import { blockAffinityName } from '../net/calico.ts';
+import { blockAffinityName, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
 import { nodeTarget } from '../subjects.ts';
 import type { ExecResult } from '../cluster/cluster.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
-
-const VXLAN_DEVICE = 'vxlan.calico';
 
 function bare(cidr: string): string {
   return cidr.split('/')[0] as string;

@@ -9,6 +9,7 @@
 import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { nthAddress, parseCidr } from '../net/cidr.ts';
+import { KUBE_SERVICES } from '../net/kube-proxy.ts';
 import { captureDuring } from '../probes/capture.ts';
 import { lookup, type LookupOptions } from '../probes/dns.ts';
 import { dnsQueriesOf, dnsResponsesOf } from '../probes/parse/dns-capture.ts';
@@ -370,7 +371,7 @@ export async function dnsQueryTranslatedOnNode(
   const dnsIP = await cluster.dnsServiceIP();
   const query = await dig(cluster, pod, 'kubernetes.default.svc.cluster.local', {});
   const [rules, flows, slices] = await Promise.all([
-    cluster.exec(nodeTarget(pod.node), ['iptables', '-t', 'nat', '-S', 'KUBE-SERVICES'], { timeoutMs: 15_000 }),
+    cluster.exec(nodeTarget(pod.node), ['iptables', '-t', 'nat', '-S', KUBE_SERVICES], { timeoutMs: 15_000 }),
     cluster.exec(nodeTarget(pod.node), ['conntrack', '-L', '-p', 'udp', '--orig-dst', dnsIP], { timeoutMs: 15_000 }),
     cluster.endpointSlices({ namespace: DNS_NAMESPACE, service: DNS_SERVICE }),
   ]);

@@ -4,7 +4,7 @@
  */
 import type { Cluster, IpReservation, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
-import { IP_ADDRS_ANNOTATION, POD_IP_ANNOTATION } from '../net/calico.ts';
+import { IP_ADDRS_ANNOTATION, POD_IP_ANNOTATION, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { requestedAddress } from '../manifests.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
@@ -40,7 +40,7 @@ export async function reservationKeptFromAutomaticAssignment(cluster: Cluster, n
     nodes.map(async (node) => ({ node: node.name, seen: await interfaces(cluster, nodeTarget(node.name)) })),
   );
   const tunnelIPs = tunnels.flatMap(({ node, seen }) => {
-    const device = interfaceNamed(seen.value, 'vxlan.calico');
+    const device = interfaceNamed(seen.value, VXLAN_DEVICE);
     return (device ? ipv4Addresses(device) : []).map((cidr) => ({ node, ip: cidr.split('/')[0] as string }));
   });
   const inside = [

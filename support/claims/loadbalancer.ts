@@ -7,7 +7,7 @@ import type { Cluster, ExecResult, ExecTarget, ServiceInfo } from '../cluster/cl
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap } from '../net/cidr.ts';
 import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
-import { externalChainName, servicePortName } from '../net/kube-proxy.ts';
+import { externalChainName, KUBE_SERVICES, servicePortName } from '../net/kube-proxy.ts';
 import { captureEachDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -210,7 +210,7 @@ export async function loadBalancerTranslatedByNodes(cluster: Cluster, router: st
   const [slices, tracked, rules] = await Promise.all([
     cluster.endpointSlices({ namespace: service.namespace, service: service.name }),
     Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await conntrackTo(cluster, node.name, ip) }))),
-    Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await natRules(cluster, node.name, 'KUBE-SERVICES') }))),
+    Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await natRules(cluster, node.name, KUBE_SERVICES) }))),
   ]);
   const endpoints = slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses));
   const portName = servicePortName(service.namespace, service.name, service.ports[0]?.name);

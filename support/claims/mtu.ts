@@ -5,6 +5,7 @@
  */
 import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { VXLAN_DEVICE } from '../net/calico.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { CURL_TIMED_OUT, fetchInsecure, type Fetched } from '../probes/https.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -16,6 +17,7 @@ import { vxlanDevice } from '../probes/vxlan.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import type { PingSeen } from './traffic-actions.ts';
 import { calicoNodes, smallestHostMtu } from './overlay.ts';
+import { interfacesOfNodes } from './node-interfaces.ts';
 import { list, listing, verdict } from './verdict.ts';
 
 /** The API server the lesson talks to: the control-plane's InternalIP, port 6443. */
@@ -28,13 +30,11 @@ export async function apiServer(cluster: Cluster): Promise<{ node: string; ip: s
 /** L18-01: every node's `dev` has MTU `mtu`. */
 export async function deviceMtuEverywhere(cluster: Cluster, dev: string, mtu: number, only?: string): Promise<Verdict> {
   const nodes = (await cluster.nodes()).filter((node) => only === undefined || node.name === only);
-  const evidence: ExecResult[] = [];
+  const { seen, evidence } = await interfacesOfNodes(cluster, nodes);
   const rows: string[] = [];
   let ok = nodes.length > 0;
-  for (const node of nodes) {
-    const seen = await interfaces(cluster, nodeTarget(node.name));
-    evidence.push(...seen.evidence);
-    const found = interfaceNamed(seen.value, dev)?.mtu;
+  for (const { node, links } of seen) {
+    const found = interfaceNamed(links, dev)?.mtu;
     ok &&= found === mtu;
     rows.push(`${node.name}: ${found ?? 'no such interface'}`);
   }
@@ -44,12 +44,10 @@ export async function deviceMtuEverywhere(cluster: Cluster, dev: string, mtu: nu
 /** L18-01: every node's InternalIP is the address of its `dev`. */
 export async function internalIPOnDevice(cluster: Cluster, dev: string): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const evidence: ExecResult[] = [];
+  const { seen, evidence } = await interfacesOfNodes(cluster, nodes);
   const wrong: string[] = [];
-  for (const node of nodes) {
-    const seen = await interfaces(cluster, nodeTarget(node.name));
-    evidence.push(...seen.evidence);
-    const own = interfaceNamed(seen.value, dev);
+  for (const { node, links } of seen) {
+    const own = interfaceNamed(links, dev);
     const addresses = own ? ipv4Addresses(own).map((cidr) => cidr.split('/')[0]) : [];
     if (!addresses.includes(node.internalIP))
       wrong.push(`${node.name}: InternalIP ${node.internalIP}, ${dev} ${list(addresses as string[])}`);
@@ -80,7 +78,7 @@ export async function podMtuFollowsHost(cluster: Cluster, pod: PodInfo, overhead
   const eth0 = interfaceNamed(inPod.value, 'eth0')?.mtu;
   const smallest = smallestHostMtu(onNode.value);
   const hosts = onNode.value
-    .filter((iface) => iface.operUp && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== 'vxlan.calico')
+    .filter((iface) => iface.operUp && iface.name !== 'lo' && !iface.name.startsWith('cali') && iface.name !== VXLAN_DEVICE)
     .map((iface) => `${iface.name} ${iface.mtu}`);
   return verdict(
     smallest !== undefined && eth0 === smallest - overhead,

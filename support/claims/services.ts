@@ -6,7 +6,14 @@
 import type { Cluster, ExecResult, PodInfo, ServiceInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
-import { endpointChainName, printedProbability, serviceChainName, servicePortName } from '../net/kube-proxy.ts';
+import {
+  endpointChainName,
+  KUBE_SERVICES,
+  printedProbability,
+  SEP_CHAIN_PREFIX,
+  serviceChainName,
+  servicePortName,
+} from '../net/kube-proxy.ts';
 import type { IptablesListing, IptablesRule } from '../probes/parse/iptables.ts';
 import { parseHttpResponse } from '../probes/parse/http-response.ts';
 import { conntrackTo, natRules, resolveHost } from '../probes/services.ts';
@@ -210,7 +217,7 @@ export async function conntrackShowsTranslation(cluster: Cluster, seen: ServiceE
 }
 
 const sepDnatRules = (listing: IptablesListing, comment: string) =>
-  listing.rules.filter((rule) => rule.chain.startsWith('KUBE-SEP-') && rule.jump === 'DNAT' && rule.comment === comment);
+  listing.rules.filter((rule) => rule.chain.startsWith(SEP_CHAIN_PREFIX) && rule.jump === 'DNAT' && rule.comment === comment);
 const packets = (rules: IptablesRule[]) => rules.reduce((sum, rule) => sum + (rule.packets ?? 0), 0);
 
 /** L04-09: the client's node translated the connection; no other node did. */
@@ -310,13 +317,13 @@ export async function servicesChainJumpsOnEveryNode(cluster: Cluster, serviceNam
     const problems: string[] = [];
     if (!listing.rules.some((rule) => rule.text === expected)) problems.push(`${node} lacks the KUBE-SERVICES rule`);
     for (const hook of ['PREROUTING', 'OUTPUT'])
-      if (!listing.rules.some((rule) => rule.chain === hook && rule.jump === 'KUBE-SERVICES'))
+      if (!listing.rules.some((rule) => rule.chain === hook && rule.jump === KUBE_SERVICES))
         problems.push(`${node}'s ${hook} does not reach KUBE-SERVICES`);
     return problems;
   });
   const seenRules = tables.map(
     ({ node, listing }) =>
-      `${node}: ${listing.rules.find((rule) => rule.chain === 'KUBE-SERVICES' && rule.comment === `${facts.name} cluster IP`)?.text ?? 'no rule for the Service'}`,
+      `${node}: ${listing.rules.find((rule) => rule.chain === KUBE_SERVICES && rule.comment === `${facts.name} cluster IP`)?.text ?? 'no rule for the Service'}`,
   );
   return verdict(
     missing.length === 0,

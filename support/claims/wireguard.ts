@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { BlockAffinity, Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
+import { VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { probeFailure, runProbe } from '../probes/commands.ts';
@@ -17,6 +18,7 @@ import { parseIpRules, type IpRule } from '../probes/parse/ip-rule.ts';
 import { hexBytes, parseTcpdumpDump, type DumpedPacket } from '../probes/parse/tcpdump-ascii.ts';
 import { parseWgShow, parseWgTransfer, type WgInterface } from '../probes/parse/wg.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { interfacesOfNodes } from './node-interfaces.ts';
 import { list, listing, verdict } from './verdict.ts';
 
 export const WIREGUARD_DEVICE = 'wireguard.cali';
@@ -326,14 +328,12 @@ export async function wgShow(cluster: Cluster, node: string): Promise<Observatio
 /** L13-06: every node has wireguard.cali, UP, with eth0's MTU less 60. */
 export async function deviceUpWithMtu(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const evidence: ExecResult[] = [];
+  const { seen, evidence } = await interfacesOfNodes(cluster, nodes);
   const rows: string[] = [];
   let ok = nodes.length > 0;
-  for (const node of nodes) {
-    const seen = await interfaces(cluster, nodeTarget(node.name));
-    evidence.push(...seen.evidence);
-    const device = interfaceNamed(seen.value, WIREGUARD_DEVICE);
-    const eth0 = interfaceNamed(seen.value, 'eth0');
+  for (const { node, links } of seen) {
+    const device = interfaceNamed(links, WIREGUARD_DEVICE);
+    const eth0 = interfaceNamed(links, 'eth0');
     const want = eth0 ? eth0.mtu - WIREGUARD_IPV4_OVERHEAD : undefined;
     const good = device !== undefined && device.up && device.flags.includes('LOWER_UP') && device.mtu === want;
     ok &&= good;
@@ -436,7 +436,7 @@ export async function allowedIpsAreRoutes(cluster: Cluster): Promise<Verdict> {
     evidence.push(...seen.evidence);
     tunnels.set(
       node.name,
-      [WIREGUARD_DEVICE, 'vxlan.calico'].flatMap((name) =>
+      [WIREGUARD_DEVICE, VXLAN_DEVICE].flatMap((name) =>
         (interfaceNamed(seen.value, name)?.addresses ?? [])
           .filter((address) => address.family === 'inet')
           .map((address) => `${address.local}/32`),

@@ -4,7 +4,7 @@
  * The analysis is a pure function of what was gathered.
  */
 import type { Cluster, ExecResult, NodeInfo } from '../cluster/cluster.ts';
-import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
+import { isMeshProtocol, type CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { cidrsOverlap } from '../net/cidr.ts';
 import { birdBgpSessions, routerBgpSummary, routerRoutesFrom } from '../probes/bgp.ts';
 import { bgpSessionState, type BirdProtocol } from '../probes/parse/bird.ts';
@@ -59,7 +59,7 @@ export function bgpCauses(picture: BgpPicture): string[] {
       if (/Bad peer AS/.test(session.info))
         causes.push(`${node.name}: ${session.name} is refused with "Bad peer AS": the BGPPeer's asNumber is not the router's AS`);
       else if (bgpSessionState(session) !== 'Established') causes.push(`${node.name}: ${session.name} is ${session.info || session.state}`);
-      if (session.name.startsWith('Mesh_'))
+      if (isMeshProtocol(session.name))
         causes.push(`${node.name} runs node-to-node mesh session ${session.name}: BGPConfiguration leaves nodeToNodeMeshEnabled on`);
     }
   }

@@ -7,7 +7,7 @@
  * picture says so, and shows a router between the nodes as routing only the outer packet.
  */
 import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
-import { CALICO_GATEWAY } from '../net/calico.ts';
+import { CALICO_GATEWAY, VXLAN_DEVICE } from '../net/calico.ts';
 import type { RouteLookup } from '../probes/parse/ip-route-get.ts';
 import { describeRouteAnswer, routeGet } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
@@ -41,7 +41,7 @@ export interface PathFacts {
   encapsulation?: { device: string; outerSrc: string | undefined; outerDst: string | undefined; underlay: RouteLookup | undefined };
 }
 
-const TUNNEL_DEVICES = new Set(['vxlan.calico']);
+const TUNNEL_DEVICES = new Set([VXLAN_DEVICE]);
 const VXLAN_PORT = 4789;
 
 const INITIAL_TTL = 64;

@@ -140,16 +140,16 @@ function overlayCauses(evidence: Gathered): string[] {
   const [from, to] = [address(sourceView?.node), address(targetNode)];
   if (!sourceView || !targetNode || !from || !to || source?.node === target?.node) return causes;
   const crossSubnet = !cidrContains(parseCidr(from, { loose: true }), to.split('/')[0] as string);
-  if (crossSubnet && lookup && lookup.dev !== 'vxlan.calico') {
+  if (crossSubnet && lookup && lookup.dev !== VXLAN_DEVICE) {
     causes.push(
       `node ${sourceView.node.name} sends traffic for ${target?.ip} natively (${lookup.gateway ? `via ${lookup.gateway} ` : ''}dev ${lookup.dev}) although ${targetNode.name} is on another subnet (${to}): the router between the subnets has no route for pods and drops it`,
     );
   }
-  if (!crossSubnet && lookup?.dev === 'vxlan.calico')
+  if (!crossSubnet && lookup?.dev === VXLAN_DEVICE)
     causes.push(
       `node ${sourceView.node.name} encapsulates traffic for ${target?.ip} although ${targetNode.name} shares its subnet (the pool is not CrossSubnet?)`,
     );
-  if (crossSubnet && lookup?.dev === 'vxlan.calico') {
+  if (crossSubnet && lookup?.dev === VXLAN_DEVICE) {
     const neighbour = sourceView.vxlanNeighbours?.find((entry) => entry.ip === lookup.gateway);
     if (!neighbour)
       causes.push(

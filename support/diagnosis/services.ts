@@ -5,7 +5,15 @@
  * The analysis is a pure function of that evidence and of the API's Services and slices.
  */
 import type { Cluster, EndpointSliceInfo, ExecResult, PodInfo, ServiceInfo } from '../cluster/cluster.ts';
-import { endpointChainName, printedProbability, serviceChainName, servicePortName } from '../net/kube-proxy.ts';
+import {
+  endpointChainName,
+  KUBE_MARK_MASQ,
+  KUBE_SERVICES,
+  printedProbability,
+  SEP_CHAIN_PREFIX,
+  serviceChainName,
+  servicePortName,
+} from '../net/kube-proxy.ts';
 import { parseIptablesRules, type IptablesListing } from '../probes/parse/iptables.ts';
 import { nodeTarget } from '../subjects.ts';
 
@@ -47,19 +55,19 @@ export function serviceCauses(evidence: ServiceEvidence): string[] {
           continue;
         }
         const rules = listing.rules.filter((rule) => rule.chain === chain);
-        if (!listing.rules.some((rule) => rule.chain === 'KUBE-SERVICES' && rule.jump === chain)) {
+        if (!listing.rules.some((rule) => rule.chain === KUBE_SERVICES && rule.jump === chain)) {
           causes.push(
             `node ${node}: KUBE-SERVICES has no rule for ${name} (${service.clusterIP}:${port.port}); is kube-proxy running there?`,
           );
           continue;
         }
         const masq = rules[0];
-        if (evidence.clusterCIDR && !(masq?.jump === 'KUBE-MARK-MASQ' && masq.notSource === evidence.clusterCIDR)) {
+        if (evidence.clusterCIDR && !(masq?.jump === KUBE_MARK_MASQ && masq.notSource === evidence.clusterCIDR)) {
           causes.push(
-            `node ${node}: ${chain} marks ${masq?.jump === 'KUBE-MARK-MASQ' ? `traffic from ${masq.notSource ? `! ${masq.notSource}` : (masq.source ?? 'every source')}` : 'nothing'} for masquerade, not only clients outside ${evidence.clusterCIDR}: pods' connections would be SNATed`,
+            `node ${node}: ${chain} marks ${masq?.jump === KUBE_MARK_MASQ ? `traffic from ${masq.notSource ? `! ${masq.notSource}` : (masq.source ?? 'every source')}` : 'nothing'} for masquerade, not only clients outside ${evidence.clusterCIDR}: pods' connections would be SNATed`,
           );
         }
-        const jumps = rules.filter((rule) => rule.jump?.startsWith('KUBE-SEP-'));
+        const jumps = rules.filter((rule) => rule.jump?.startsWith(SEP_CHAIN_PREFIX));
         const targets = jumps.map((rule) => /-> (\S+)$/.exec(rule.comment ?? '')?.[1] ?? '?');
         const missing = ready.filter((endpoint) => !targets.includes(endpoint));
         const stale = targets.filter((endpoint) => !ready.includes(endpoint));

@@ -43,6 +43,16 @@ export interface BgpPool {
   allowedUses: ('Workload' | 'Tunnel' | 'LoadBalancer')[];
 }
 
+/** How confd's bird.cfg.template names a BGP session's BIRD protocol: `<kind>_<peer IP with underscores>`. */
+export type SessionKind = 'Global' | 'Node' | 'Mesh';
+
+export function protocolName(kind: SessionKind, ip: string): string {
+  return `${kind}_${ip.split('.').join('_')}`;
+}
+
+/** A node-to-node mesh session (`Mesh_<ip>`). */
+export const isMeshProtocol = (name: string): boolean => name.startsWith('Mesh_');
+
 export const DEFAULT_AS_NUMBER = 64512;
 
 export function defaultBgpConfiguration(): BgpConfiguration {

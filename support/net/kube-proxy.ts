@@ -6,6 +6,19 @@
  */
 import { createHash } from 'node:crypto';
 
+/** kube-proxy's fixed chains (pkg/proxy/iptables/proxier.go). */
+export const KUBE_SERVICES = 'KUBE-SERVICES';
+export const KUBE_NODEPORTS = 'KUBE-NODEPORTS';
+export const KUBE_POSTROUTING = 'KUBE-POSTROUTING';
+export const KUBE_MARK_MASQ = 'KUBE-MARK-MASQ';
+export const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
+export const KUBE_FORWARD = 'KUBE-FORWARD';
+export const KUBE_PROXY_FIREWALL = 'KUBE-PROXY-FIREWALL';
+/** Prefixes of the per-Service and per-endpoint chains. */
+export const SVC_CHAIN_PREFIX = 'KUBE-SVC-';
+export const EXT_CHAIN_PREFIX = 'KUBE-EXT-';
+export const SEP_CHAIN_PREFIX = 'KUBE-SEP-';
+
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** RFC 4648 base32 with padding, as Go's base32.StdEncoding. */
@@ -36,16 +49,16 @@ function hash16(text: string): string {
 }
 
 export function serviceChainName(portName: string, protocol: string): string {
-  return `KUBE-SVC-${hash16(portName + protocol.toLowerCase())}`;
+  return `${SVC_CHAIN_PREFIX}${hash16(portName + protocol.toLowerCase())}`;
 }
 
 /** servicePortExternalChainName: the chain all of a Service port's external destinations (LoadBalancer IP, nodePort) jump to. */
 export function externalChainName(portName: string, protocol: string): string {
-  return `KUBE-EXT-${hash16(portName + protocol.toLowerCase())}`;
+  return `${EXT_CHAIN_PREFIX}${hash16(portName + protocol.toLowerCase())}`;
 }
 
 export function endpointChainName(portName: string, protocol: string, endpoint: string): string {
-  return `KUBE-SEP-${hash16(portName + protocol.toLowerCase() + endpoint)}`;
+  return `${SEP_CHAIN_PREFIX}${hash16(portName + protocol.toLowerCase() + endpoint)}`;
 }
 
 /**

@@ -4,7 +4,9 @@ import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseFdb, parseNeighbours, parseVxlanLink, type FdbEntry, type Neighbour, type VxlanDevice } from './parse/vxlan.ts';
 
-export const VXLAN_DEVICE = 'vxlan.calico';
+import { VXLAN_DEVICE } from '../net/calico.ts';
+
+export { VXLAN_DEVICE };
 
 export function vxlanDevice(cluster: Cluster, node: ExecTarget): Promise<Observation<VxlanDevice>> {
   return runProbe(cluster, node, ['ip', '-d', '-j', 'link', 'show', VXLAN_DEVICE], parseVxlanLink);

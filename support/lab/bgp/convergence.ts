@@ -5,6 +5,7 @@
  * for a claim to report, not a reason to wait), the router has received from each established
  * node exactly what that node says it exported, and zebra has installed every BGP best path.
  */
+import { isMeshProtocol } from '../../net/calico-bgp.ts';
 import { bgpSessionState, parseBirdProtocols, parseBirdRouteCounts, type BirdProtocol } from '../../probes/parse/bird.ts';
 import { parseFrrBgpSummary, parseFrrIpRoutes, parseFrrBgpRoutes, parseFrrNeighbors } from '../../probes/parse/frr.ts';
 import { birdc, vtysh, waitUntil } from './daemons.ts';
@@ -42,7 +43,7 @@ async function nodeSettled(speakers: BgpSpeakers, node: { name: string; ip: stri
     if (!settledSession(protocol)) return `${node.name} ${protocol.name} ${protocol.info || protocol.state}`;
     const seen = router.peers.get(node.ip);
     // Only the session with the router is compared: that is the side the router reports.
-    if (bgpSessionState(protocol) !== 'Established' || !seen || protocol.name.startsWith('Mesh_')) continue;
+    if (bgpSessionState(protocol) !== 'Established' || !seen || isMeshProtocol(protocol.name)) continue;
     const counts = parseBirdRouteCounts((await birdc(speakers.labName, node.name, ['show', 'protocols', 'all', protocol.name])).stdout);
     if (!counts) return `${node.name} ${protocol.name} shows no route counts`;
     if (seen.received !== counts.exported) return `router has ${seen.received} of the ${counts.exported} routes ${node.name} exported`;

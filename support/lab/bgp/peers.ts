@@ -6,7 +6,7 @@
  * skipped where a global peering to the same address exists. A peer at the node's own address
  * is skipped, as the template does. Mesh sessions (`Mesh_<ip>`) exist only with the mesh on.
  */
-import type { BgpPeer, CalicoBgpObjects } from '../../net/calico-bgp.ts';
+import { protocolName, type BgpPeer, type CalicoBgpObjects, type SessionKind } from '../../net/calico-bgp.ts';
 import { selects } from '../../net/calico-selector.ts';
 
 export interface BgpNodeIdentity {
@@ -15,8 +15,6 @@ export interface BgpNodeIdentity {
   ip: string;
   labels: Record<string, string>;
 }
-
-export type SessionKind = 'Global' | 'Node' | 'Mesh';
 
 export interface BgpSession {
   kind: SessionKind;
@@ -28,9 +26,7 @@ export interface BgpSession {
   from?: string;
 }
 
-export function protocolName(kind: SessionKind, ip: string): string {
-  return `${kind}_${ip.split('.').join('_')}`;
-}
+export { protocolName, type SessionKind };
 
 const isGlobal = (peer: BgpPeer) => peer.nodeSelector === '' && peer.node === '';
 

@@ -13,7 +13,9 @@ import { sameSubnet } from '../topology/routed.ts';
 
 /** Calico's routing-protocol number for the routes Felix programs without encapsulation (dataplanedefs.VXLANDefaultProto). */
 export const CALICO_ROUTE_PROTO = '80';
-export const VXLAN_DEVICE = 'vxlan.calico';
+import { VXLAN_DEVICE } from '../../net/calico.ts';
+
+export { VXLAN_DEVICE };
 /** Felix's defaults (FelixConfiguration vxlanVNI, vxlanPort). */
 export const VXLAN_VNI = '4096';
 export const VXLAN_PORT = '4789';

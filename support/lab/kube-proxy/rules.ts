@@ -12,7 +12,20 @@
  * destinations", the Cluster policy) and jumps to the KUBE-SVC chain.
  */
 import { isHeadless, readyAddresses, type LabEndpointSlice, type LabService } from '../services/services.ts';
-import { endpointChainName, externalChainName, serviceChainName, servicePortName, writtenProbability } from '../../net/kube-proxy.ts';
+import {
+  endpointChainName,
+  externalChainName,
+  KUBE_EXTERNAL_SERVICES,
+  KUBE_FORWARD,
+  KUBE_MARK_MASQ,
+  KUBE_NODEPORTS,
+  KUBE_POSTROUTING,
+  KUBE_PROXY_FIREWALL,
+  KUBE_SERVICES,
+  serviceChainName,
+  servicePortName,
+  writtenProbability,
+} from '../../net/kube-proxy.ts';
 
 export const MASQUERADE_MARK = '0x4000';
 
@@ -53,13 +66,13 @@ export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[
       '--comment',
       'kubernetes load balancer firewall',
       '-j',
-      'KUBE-PROXY-FIREWALL',
+      KUBE_PROXY_FIREWALL,
     ],
   },
   {
     table: 'filter',
     chain: 'INPUT',
-    args: ['-m', 'comment', '--comment', 'kubernetes health check service ports', '-j', 'KUBE-NODEPORTS'],
+    args: ['-m', 'comment', '--comment', 'kubernetes health check service ports', '-j', KUBE_NODEPORTS],
   },
   {
     table: 'filter',
@@ -74,7 +87,7 @@ export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[
       '--comment',
       'kubernetes externally-visible service portals',
       '-j',
-      'KUBE-EXTERNAL-SERVICES',
+      KUBE_EXTERNAL_SERVICES,
     ],
   },
   {
@@ -90,14 +103,14 @@ export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[
       '--comment',
       'kubernetes load balancer firewall',
       '-j',
-      'KUBE-PROXY-FIREWALL',
+      KUBE_PROXY_FIREWALL,
     ],
   },
-  { table: 'filter', chain: 'FORWARD', args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'] },
+  { table: 'filter', chain: 'FORWARD', args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', KUBE_FORWARD] },
   {
     table: 'filter',
     chain: 'FORWARD',
-    args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+    args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', KUBE_SERVICES],
   },
   {
     table: 'filter',
@@ -112,7 +125,7 @@ export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[
       '--comment',
       'kubernetes externally-visible service portals',
       '-j',
-      'KUBE-EXTERNAL-SERVICES',
+      KUBE_EXTERNAL_SERVICES,
     ],
   },
   {
@@ -128,21 +141,21 @@ export const JUMP_RULES: { table: 'nat' | 'filter'; chain: string; args: string[
       '--comment',
       'kubernetes load balancer firewall',
       '-j',
-      'KUBE-PROXY-FIREWALL',
+      KUBE_PROXY_FIREWALL,
     ],
   },
   {
     table: 'filter',
     chain: 'OUTPUT',
-    args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+    args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', KUBE_SERVICES],
   },
-  { table: 'nat', chain: 'OUTPUT', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'nat', chain: 'PREROUTING', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'nat', chain: 'POSTROUTING', args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'] },
+  { table: 'nat', chain: 'OUTPUT', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', KUBE_SERVICES] },
+  { table: 'nat', chain: 'PREROUTING', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', KUBE_SERVICES] },
+  { table: 'nat', chain: 'POSTROUTING', args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', KUBE_POSTROUTING] },
 ];
 
-const FILTER_CHAINS = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'];
-const NAT_CHAINS = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];
+const FILTER_CHAINS = [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL];
+const NAT_CHAINS = [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ];
 
 /** An argument as iptables-restore reads it: quoted when it holds a space. */
 function arg(value: string): string {
@@ -192,21 +205,19 @@ export function proxyRules(input: ProxyInput): ProxyRules {
   for (const port of servicePorts(input)) {
     const match = ['-m', port.protocol, '-p', port.protocol, '-d', port.service.clusterIP, '--dport', String(port.port)];
     if (port.endpoints.length === 0) {
-      filterRules.push(
-        line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} has no endpoints`, ...match, '-j', 'REJECT'),
-      );
+      filterRules.push(line('-A', KUBE_SERVICES, '-m', 'comment', '--comment', `${port.name} has no endpoints`, ...match, '-j', 'REJECT'));
       continue;
     }
     const svcChain = serviceChainName(port.name, port.protocol);
     natChains.push(svcChain);
-    natRules.push(line('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, '-j', svcChain));
+    natRules.push(line('-A', KUBE_SERVICES, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, '-j', svcChain));
     const extChain = externalChainName(port.name, port.protocol);
     const lbIP = port.service.type === 'LoadBalancer' ? port.service.loadBalancerIP : undefined;
     if (lbIP && !input.withoutLoadBalancerRules) {
       natRules.push(
         line(
           '-A',
-          'KUBE-SERVICES',
+          KUBE_SERVICES,
           '-m',
           'comment',
           '--comment',
@@ -228,7 +239,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       natRules.push(
         line(
           '-A',
-          'KUBE-NODEPORTS',
+          KUBE_NODEPORTS,
           '-m',
           'comment',
           '--comment',
@@ -246,7 +257,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     }
     const notFromPods = input.masqueradeAll ? [] : ['!', '-s', input.clusterCIDR];
     natRules.push(
-      line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, ...notFromPods, '-j', 'KUBE-MARK-MASQ'),
+      line('-A', svcChain, '-m', 'comment', '--comment', `${port.name} cluster IP`, ...match, ...notFromPods, '-j', KUBE_MARK_MASQ),
     );
     if (lbIP !== undefined || port.nodePort !== undefined) {
       natChains.push(extChain);
@@ -260,7 +271,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
             '--comment',
             `masquerade traffic for ${port.name} external destinations`,
             '-j',
-            'KUBE-MARK-MASQ',
+            KUBE_MARK_MASQ,
           ),
         );
       natRules.push(line('-A', extChain, '-j', svcChain));
@@ -278,7 +289,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       const sepChain = endpointChainName(port.name, port.protocol, endpoint);
       natChains.push(sepChain);
       const ip = endpoint.slice(0, endpoint.lastIndexOf(':'));
-      natRules.push(line('-A', sepChain, '-m', 'comment', '--comment', port.name, '-s', ip, '-j', 'KUBE-MARK-MASQ'));
+      natRules.push(line('-A', sepChain, '-m', 'comment', '--comment', port.name, '-s', ip, '-j', KUBE_MARK_MASQ));
       natRules.push(
         line(
           '-A',
@@ -302,7 +313,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
   natRules.push(
     line(
       '-A',
-      'KUBE-SERVICES',
+      KUBE_SERVICES,
       '-m',
       'comment',
       '--comment',
@@ -312,15 +323,15 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       '--dst-type',
       'LOCAL',
       '-j',
-      'KUBE-NODEPORTS',
+      KUBE_NODEPORTS,
     ),
   );
   natRules.push(
-    line('-A', 'KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'RETURN'),
-    line('-A', 'KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', MASQUERADE_MARK),
+    line('-A', KUBE_POSTROUTING, '-m', 'mark', '!', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'RETURN'),
+    line('-A', KUBE_POSTROUTING, '-j', 'MARK', '--xor-mark', MASQUERADE_MARK),
     line(
       '-A',
-      'KUBE-POSTROUTING',
+      KUBE_POSTROUTING,
       '-m',
       'comment',
       '--comment',
@@ -329,13 +340,13 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       'MASQUERADE',
       '--random-fully',
     ),
-    line('-A', 'KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', MASQUERADE_MARK),
+    line('-A', KUBE_MARK_MASQ, '-j', 'MARK', '--or-mark', MASQUERADE_MARK),
   );
   filterRules.push(
-    line('-A', 'KUBE-FORWARD', '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP'),
+    line('-A', KUBE_FORWARD, '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP'),
     line(
       '-A',
-      'KUBE-FORWARD',
+      KUBE_FORWARD,
       '-m',
       'comment',
       '--comment',
@@ -349,7 +360,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     ),
     line(
       '-A',
-      'KUBE-FORWARD',
+      KUBE_FORWARD,
       '-m',
       'comment',
       '--comment',
