@@ -19,6 +19,8 @@ const USAGE = `usage: npm run mutation [-- --fault <name>]… [--table <file>] [
   --workers <n>    how many labs of a topology run side by side (default 2, one per core)
   --verbose        print every failed scenario's message`;
 
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -48,15 +50,15 @@ async function main(argv: string[]): Promise<number> {
       const failed = outcome.results.filter((result) => result.status === 'failed' || result.status === 'broken');
       const label = `${outcome.fault ?? 'clean lab'} (${outcome.topology})`;
       const phases = Object.entries(outcome.phases ?? {})
-        .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`)
+        .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
         .join(', ');
-      const seconds = outcome.ms === undefined ? '' : ` in ${(outcome.ms / 1000).toFixed(1)} s${phases ? ` (${phases})` : ''}`;
+      const took = outcome.ms === undefined ? '' : ` in ${seconds(outcome.ms)} s${phases ? ` (${phases})` : ''}`;
       console.log(
-        `${label.padEnd(48)} ${failed.length} of ${outcome.results.length} scenarios failed${seconds}${outcome.error ? `: ${outcome.error}` : ''}`,
+        `${label.padEnd(48)} ${failed.length} of ${outcome.results.length} scenarios failed${took}${outcome.error ? `: ${outcome.error}` : ''}`,
       );
       if (values.verbose && outcome.fault === undefined) {
         const slowest = [...outcome.results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 12);
-        for (const result of slowest) console.log(`    slow: ${((result.ms ?? 0) / 1000).toFixed(1)} s [${result.claim}] ${result.name}`);
+        for (const result of slowest) console.log(`    slow: ${seconds(result.ms ?? 0)} s [${result.claim}] ${result.name}`);
       }
       const row = outcome.fault === undefined ? undefined : expectations.get(outcome.fault);
       for (const result of failed) {
@@ -64,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
         const unexpected = outcome.fault !== undefined && (result.claim === undefined || !row?.has(result.claim));
         if (values.verbose || unexpected)
           console.log(
-            `    ${unexpected ? 'unexpected: ' : ''}[${result.claim}] ${result.status}${result.ms === undefined ? '' : ` after ${(result.ms / 1000).toFixed(1)} s`}: ${result.message?.split('\n')[0]}`,
+            `    ${unexpected ? 'unexpected: ' : ''}[${result.claim}] ${result.status}${result.ms === undefined ? '' : ` after ${seconds(result.ms)} s`}: ${result.message?.split('\n')[0]}`,
           );
       }
     },

@@ -145,14 +145,7 @@ export class NodeShell {
   }
 
   private besidePathFor(container: string): Promise<Path> {
-    const key = `beside ${container}`;
-    let p = this.paths.get(key);
-    if (!p) {
-      p = this.besidePath(container);
-      this.paths.set(key, p);
-      p.catch(() => this.paths.delete(key));
-    }
-    return p;
+    return this.remembered(`beside ${container}`, () => this.besidePath(container));
   }
 
   private async besidePath(container: string): Promise<Path> {
@@ -191,14 +184,7 @@ export class NodeShell {
   }
 
   private toolsPathFor(node: string): Promise<Path> {
-    const key = `tools ${node}`;
-    let p = this.paths.get(key);
-    if (!p) {
-      p = this.toolsPath(node);
-      this.paths.set(key, p);
-      p.catch(() => this.paths.delete(key));
-    }
-    return p;
+    return this.remembered(`tools ${node}`, () => this.toolsPath(node));
   }
 
   private async toolsPath(node: string): Promise<Path> {
@@ -214,10 +200,14 @@ export class NodeShell {
   }
 
   private pathFor(node: string, what: 'node' | 'container' = 'node'): Promise<Path> {
-    const key = `${what} ${node}`;
+    return this.remembered(`${what} ${node}`, () => (what === 'node' ? this.choose(node) : this.containerPath(node)));
+  }
+
+  /** A path chosen once and kept; one that could not be made is forgotten, so the next use tries again. */
+  private remembered(key: string, make: () => Promise<Path>): Promise<Path> {
     let p = this.paths.get(key);
     if (!p) {
-      p = what === 'node' ? this.choose(node) : this.containerPath(node);
+      p = make();
       this.paths.set(key, p);
       p.catch(() => this.paths.delete(key));
     }
