@@ -42,7 +42,8 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
   try {
     probes = await Promise.all(
       pods.map(async (from) => {
-        const destinations = pods.filter((to) => to !== from).map((to) => to.ip as string);
+        // Each address once: two pods that share one (a duplicate IP) are one destination to ping.
+        const destinations = [...new Set(pods.filter((to) => to !== from).map((to) => to.ip as string))];
         const result = await cluster.exec(podTarget(from), meshArgv(destinations), { timeoutMs: REPLY_TIMEOUT_MS + 10_000 });
         return { from, destinations, result };
       }),

@@ -47,6 +47,15 @@ describe('parseFpingSummary on fping 5.1 in two namespaces (netns-h24c-fping-*, 
     );
   });
 
+  it('reads an address named twice as fping prints it, one summary per entry, and refuses a missing one', () => {
+    const repeated = fixture('netns-fping-repeated-target.txt');
+    assert.deepEqual(
+      parseFpingSummary(repeated, ['127.0.0.2', '127.0.0.1', '127.0.0.2']).map((s) => s.target),
+      ['127.0.0.2', '127.0.0.1', '127.0.0.2'],
+    );
+    assertParseError(() => parseFpingSummary(repeated, ['127.0.0.2', '127.0.0.1']), /no single summary for 127\.0\.0\.2/);
+  });
+
   it("refuses fping's own errors and counts that do not add up, naming the line", () => {
     assertParseError(() => parseFpingSummary("fping: can't create socket (must run as root?)\n"), /not an fping summary line/, /line 1/);
     assertParseError(() => parseFpingSummary('10.24.0.2 : xmt/rcv/%loss = 1/1/100%\n'), /do not add up/, /line 1/);

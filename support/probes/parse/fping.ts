@@ -10,7 +10,9 @@
  * (`T : [0], 64 bytes, 0.066 ms (0.066 avg, 0% loss)`, `T : [0], timed out (NaN avg, 100% loss)`),
  * the ICMP errors it received, and a blank line before the summary: recognised, and left out of
  * the summary they repeat. fping prints NOTHING for a target it cannot resolve (exit 2), so when
- * the caller names its targets, a target without exactly one summary is an error, never "no reply".
+ * the caller names its targets, a target without exactly one summary per time it was named (fping
+ * pings and summarises each entry, an address named twice included: netns-fping-repeated-target)
+ * is an error, never "no reply".
  */
 import { ParseError } from './errors.ts';
 
@@ -30,7 +32,7 @@ const RECOGNISED = [
   /^\S+\s* : \[\d+\], (?:\d+ bytes, [\d.]+ ms \([\d.]+ avg, \d+% loss\)|timed out \((?:NaN|[\d.]+) avg, \d+% loss\))$/,
 ];
 
-/** Reads the summary lines; with `targets`, each of them must have exactly one. */
+/** Reads the summary lines; with `targets`, each must have one per time it is named. */
 export function parseFpingSummary(text: string, targets?: string[]): ProbeSummary[] {
   const summaries: ProbeSummary[] = [];
   text.split('\n').forEach((raw, index) => {
@@ -48,7 +50,8 @@ export function parseFpingSummary(text: string, targets?: string[]): ProbeSummar
     }
   });
   if (targets !== undefined) {
-    const missing = targets.filter((target) => summaries.filter((s) => s.target === target).length !== 1);
+    const named = (target: string) => targets.filter((t) => t === target).length;
+    const missing = [...new Set(targets)].filter((target) => summaries.filter((s) => s.target === target).length !== named(target));
     const extra = summaries.filter((s) => !targets.includes(s.target)).map((s) => s.target);
     if (missing.length > 0 || extra.length > 0) {
       const said = [
