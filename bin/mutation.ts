@@ -11,12 +11,12 @@ import { UsageError } from '../support/cli/usage-error.ts';
 import { FAULTS, findFault, UnknownFaultError } from '../support/lab/faults/faults.ts';
 import { checkMatrix, formatMatrix } from '../support/mutation/check.ts';
 import { EXPECTATIONS_FILE, loadExpectations } from '../support/mutation/expectations.ts';
-import { runMatrix } from '../support/mutation/run.ts';
+import { DEFAULT_WORKERS, runMatrix } from '../support/mutation/run.ts';
 
 const USAGE = `usage: npm run mutation [-- --fault <name>]… [--table <file>] [--workers <n>] [--verbose]
   --fault <name>   run only this fault (and its topologies' clean labs), and check its row alone (repeatable; npm run lab:fault -- --list)
   --table <file>   the mutation table to check against (default: test/mutation/expected-failures.yaml)
-  --workers <n>    how many labs of a topology run side by side (default 2, one per core)
+  --workers <n>    how many labs run side by side, each in a worker of its own (default ${DEFAULT_WORKERS})
   --verbose        print every failed scenario's message`;
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       fault: { type: 'string', multiple: true },
       table: { type: 'string', default: EXPECTATIONS_FILE },
-      workers: { type: 'string', default: '2' },
+      workers: { type: 'string', default: String(DEFAULT_WORKERS) },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },

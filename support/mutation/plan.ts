@@ -1,10 +1,12 @@
 /**
- * How the mutation matrix is shared out among its workers. A worker holds one lab per
- * topology it was given and keeps it for the whole matrix: the topology's scenarios run once on
- * the clean lab, then once under each fault, each fault undone before the next. A topology
- * with many faults (the default one carries half of them) is split over several workers, each
- * with a lab of its own, so that no worker waits for the one that drew the big topology.
- * Pure, so it is unit-tested.
+ * How the mutation matrix is shared out among its workers: a queue they pull from, one unit
+ * (a topology's clean run, or one fault on it) at a time. A worker keeps the lab of the
+ * topology it holds and takes that topology's next fault; when none is left it moves to the
+ * topology with the most work per lab, building a lab there. So the big topology (the default
+ * one carries about half the faults) is worked by several labs at once, and a worker that drew
+ * the slow faults (those that make scenarios wait out their timeouts, some ten times a clean
+ * run) does not hold the others back, as a plan fixed in advance did: the faults' costs are
+ * only known once they have run. Pure, so it is unit-tested.
  */
 
 export interface TopologyWork {
@@ -15,49 +17,61 @@ export interface TopologyWork {
   faults: string[];
 }
 
-export interface MatrixJob {
+/** One run of a topology's scenarios: on its clean lab (no fault), or under one fault. */
+export interface MatrixUnit {
   topology: string;
-  /** Whether this job runs the clean lab's scenarios (one job per topology does). */
-  clean: boolean;
-  faults: string[];
+  fault?: string;
 }
 
-/** A lab rebuild (the undo of a fault) costs about as much as this many scenarios. */
+/** A lab build (a worker's move to another topology, or the rebuild after a bad undo) costs about as much as this many scenarios. */
 export const REBUILD_COST_IN_SCENARIOS = 12;
 
-const runCost = (work: TopologyWork) => work.scenarios + REBUILD_COST_IN_SCENARIOS;
+/** Below this many runs left, a topology that a lab already works on gets no second one: its build would cost more than it saves. */
+export const SMALLEST_SHARE = 4;
 
-/** Below this many runs, a topology's work is not split off to another lab: its build would cost more than it saves. */
-const SMALLEST_SPLIT = 4;
+export class MatrixQueue {
+  /** Per topology, the units not yet handed out: its clean run first, so that every lab of it starts from a proven clean run. */
+  private readonly left = new Map<string, MatrixUnit[]>();
+  private readonly scenarios = new Map<string, number>();
+  /** The topology whose lab each worker holds. */
+  private readonly holding = new Map<number, string>();
 
-/** The jobs of each worker, balanced by cost (scenario runs plus rebuilds); every fault of every topology appears once. */
-export function planMatrix(works: TopologyWork[], workers: number): MatrixJob[][] {
-  if (workers < 1) throw new Error(`a matrix needs at least one worker, not ${workers}`);
-  const units = (work: TopologyWork) => work.faults.length + 1;
-  const total = works.reduce((sum, work) => sum + runCost(work) * units(work), 0);
-  const share = total / workers;
-  const lanes: { jobs: MatrixJob[]; cost: number }[] = Array.from({ length: workers }, () => ({ jobs: [], cost: 0 }));
-  const cheapest = () => lanes.reduce((best, lane) => (lane.cost < best.cost ? lane : best));
-  // Biggest topologies first, so that the small ones fill the gaps they leave.
-  const ordered = [...works].sort((a, b) => runCost(b) * units(b) - runCost(a) * units(a));
-  for (const work of ordered) {
-    const cost = runCost(work);
-    let clean = true;
-    let faults = [...work.faults];
-    // Only a topology bigger than half a worker's share is worth a second lab.
-    const splittable = cost * units(work) > share / 2;
-    while (clean || faults.length > 0) {
-      const lane = cheapest();
-      const left = faults.length + (clean ? 1 : 0);
-      const fit = Math.floor((share - lane.cost) / cost);
-      // The whole rest, unless another lab can take a real share of it.
-      const take = !splittable || fit >= left || fit < SMALLEST_SPLIT ? left : fit;
-      const chunk = faults.slice(0, take - (clean ? 1 : 0));
-      faults = faults.slice(chunk.length);
-      lane.jobs.push({ topology: work.topology, clean, faults: chunk });
-      lane.cost += cost * take;
-      clean = false;
+  constructor(works: TopologyWork[]) {
+    for (const work of works) {
+      this.left.set(work.topology, [{ topology: work.topology }, ...work.faults.map((fault) => ({ topology: work.topology, fault }))]);
+      this.scenarios.set(work.topology, work.scenarios);
     }
   }
-  return lanes.map((lane) => lane.jobs);
+
+  /** The next unit for `worker`, or undefined when nothing is left that is worth its while. */
+  next(worker: number): MatrixUnit | undefined {
+    const held = this.holding.get(worker);
+    const own = held === undefined ? undefined : this.left.get(held);
+    if (own?.length) return own.shift();
+    const topology = this.busiest(worker);
+    if (topology === undefined) {
+      this.holding.delete(worker);
+      return undefined;
+    }
+    this.holding.set(worker, topology);
+    return this.left.get(topology)?.shift();
+  }
+
+  /** How many units are not yet handed out. */
+  get remaining(): number {
+    return [...this.left.values()].reduce((sum, units) => sum + units.length, 0);
+  }
+
+  /** The topology with the most work left per lab once this worker joins it (ties: the first given). */
+  private busiest(worker: number): string | undefined {
+    let best: { topology: string; share: number } | undefined;
+    for (const [topology, units] of this.left) {
+      if (units.length === 0) continue;
+      const labs = [...this.holding].filter(([other, held]) => other !== worker && held === topology).length;
+      if (labs > 0 && units.length < SMALLEST_SHARE) continue;
+      const share = (units.length * ((this.scenarios.get(topology) ?? 0) + REBUILD_COST_IN_SCENARIOS)) / (labs + 1);
+      if (best === undefined || share > best.share) best = { topology, share };
+    }
+    return best?.topology;
+  }
 }

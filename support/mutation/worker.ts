@@ -1,10 +1,11 @@
 /**
  * One worker of the mutation matrix, forked by the matrix runner with an IPC channel. It loads
- * cucumber's support code once and keeps one lab per topology it was given: the topology's
- * scenarios run on the clean lab, then under each fault in turn; each fault is undone before
- * the next, and the lab is checked to be back as it was (its model and a look at its kernel) —
- * the undo check, folded into the same pass. Its labs are taken down when it ends, also when its
- * runner goes away.
+ * cucumber's support code once, then asks the runner for work, one unit at a time: a
+ * topology's scenarios on its clean lab, or under one fault. It keeps the lab of the topology
+ * it last worked on (a unit of another topology takes that lab down and builds one for it);
+ * each fault is undone after its run, and the lab is checked to be back as it was (its model
+ * and a look at its kernel) — the undo check, folded into the same pass. Its lab is taken down
+ * when it ends, also when its runner goes away.
  */
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../lab/lab.ts';
 import { TARGET_ENV } from '../target.ts';
@@ -12,8 +13,8 @@ import { LABS_ENV, formatLabsEnv, labNameFor } from '../topology/catalogue.ts';
 import { featuresOfTopologies } from '../topology/features.ts';
 import { differences, lookAtLab } from './clean-look.ts';
 import { InProcessCucumber } from './in-process.ts';
-import type { MatrixJob } from './plan.ts';
-import type { WorkerMessage, WorkerOrder } from './protocol.ts';
+import type { MatrixUnit } from './plan.ts';
+import type { RunnerMessage, WorkerMessage } from './protocol.ts';
 
 const send = (message: WorkerMessage) => new Promise<void>((done) => process.send?.(message, () => done()));
 const labs = new Set<string>();
@@ -29,72 +30,78 @@ async function freshLab(topology: string, lab: string): Promise<void> {
   await labUp({ topology, name: lab, keep: false });
 }
 
-async function runJob(cucumber: InProcessCucumber, job: MatrixJob, base: string): Promise<void> {
-  const lab = labNameFor(base, job.topology);
+/** The lab this worker holds: its topology and name. */
+let held: { topology: string; lab: string } | undefined;
+
+async function holdLabOf(topology: string, base: string): Promise<string> {
+  const lab = labNameFor(base, topology);
+  if (held?.topology === topology) return lab;
+  if (held) {
+    await labDown(held.lab);
+    labs.delete(held.lab);
+    held = undefined;
+  }
   Object.assign(process.env, {
     [TARGET_ENV.target]: 'netns',
     [TARGET_ENV.lab]: lab,
-    [LABS_ENV]: formatLabsEnv(new Map([[job.topology, lab]])),
+    [LABS_ENV]: formatLabsEnv(new Map([[topology, lab]])),
   });
-  const paths = featuresOfTopologies([job.topology]);
-  try {
-    await freshLab(job.topology, lab);
-  } catch (error) {
-    const message = `lab ${lab} could not be built: ${(error as Error).message}`;
-    if (job.clean) await send({ kind: 'outcome', topology: job.topology, results: [], diagnoses: [], error: message });
-    for (const fault of job.faults)
-      await send({ kind: 'outcome', topology: job.topology, fault, results: [], diagnoses: [], error: message });
-    return;
-  }
-  if (job.clean) {
-    const started = performance.now();
-    const outcome = await cucumber.run(paths);
-    await send({ kind: 'outcome', topology: job.topology, ...outcome, ms: performance.now() - started });
-  }
-  for (const fault of job.faults) {
-    if (ending) return;
-    const started = performance.now();
-    let undone: string[] = [];
-    const phases: Record<string, number> = {};
-    const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
-      const began = performance.now();
-      try {
-        return await work();
-      } finally {
-        phases[phase] = (phases[phase] ?? 0) + performance.now() - began;
-      }
-    };
-    try {
-      const before = await timed('look', () => lookAtLab(lab));
-      await timed('apply', () => labApplyFaults(lab, [fault]));
-      const outcome = await timed('run', () => cucumber.run(paths));
-      await timed('undo', () => labUndoFaults(lab));
-      undone = differences(before, await timed('look', () => lookAtLab(lab)));
-      await send({ kind: 'outcome', topology: job.topology, fault, ...outcome, undo: undone, ms: performance.now() - started, phases });
-    } catch (error) {
-      await send({
-        kind: 'outcome',
-        topology: job.topology,
-        fault,
-        results: [],
-        diagnoses: [],
-        error: `${(error as Error).message.split('\n')[0]}`,
-      });
-      undone = ['the fault could not be run and undone'];
-    }
-    // A lab not back to clean would spoil the next fault's verdicts: start the next one afresh.
-    if (undone.length) await freshLab(job.topology, lab);
-  }
+  await freshLab(topology, lab);
+  held = { topology, lab };
+  return lab;
 }
 
-async function work(order: WorkerOrder): Promise<void> {
+type Outcome = Extract<WorkerMessage, { kind: 'outcome' }>;
+
+async function runUnit(cucumber: InProcessCucumber, unit: MatrixUnit, base: string): Promise<Outcome> {
+  const { topology, fault } = unit;
+  let lab: string;
+  try {
+    lab = await holdLabOf(topology, base);
+  } catch (error) {
+    held = undefined;
+    return { kind: 'outcome', topology, fault, results: [], diagnoses: [], error: `lab could not be built: ${(error as Error).message}` };
+  }
+  const paths = featuresOfTopologies([topology]);
+  const started = performance.now();
+  if (fault === undefined) return { kind: 'outcome', topology, ...(await cucumber.run(paths)), ms: performance.now() - started };
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const began = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + performance.now() - began;
+    }
+  };
+  let outcome: Outcome;
+  try {
+    const before = await timed('look', () => lookAtLab(lab));
+    await timed('apply', () => labApplyFaults(lab, [fault]));
+    const run = await timed('run', () => cucumber.run(paths));
+    await timed('undo', () => labUndoFaults(lab));
+    const undo = differences(before, await timed('look', () => lookAtLab(lab)));
+    outcome = { kind: 'outcome', topology, fault, ...run, undo, ms: performance.now() - started, phases };
+  } catch (error) {
+    outcome = { kind: 'outcome', topology, fault, results: [], diagnoses: [], error: (error as Error).message.split('\n')[0] };
+  }
+  // A lab not back to clean would spoil the next fault's verdicts: the next unit starts afresh.
+  if (outcome.error || outcome.undo?.length) {
+    await labDown(lab);
+    labs.delete(lab);
+    held = undefined;
+  }
+  return outcome;
+}
+
+async function work(labBase: string): Promise<void> {
   const cucumber = await InProcessCucumber.load();
   try {
-    for (const job of order.jobs) {
-      if (ending) break;
-      await runJob(cucumber, job, order.labBase);
-      await labDown(labNameFor(order.labBase, job.topology));
-      labs.delete(labNameFor(order.labBase, job.topology));
+    for (;;) {
+      await send({ kind: 'ready' });
+      const message = await nextMessage();
+      if (message.kind !== 'unit' || ending) break;
+      await send(await runUnit(cucumber, message.unit, labBase));
     }
   } finally {
     await takeDownLabs();
@@ -102,6 +109,22 @@ async function work(order: WorkerOrder): Promise<void> {
   }
   await send({ kind: 'done' });
 }
+
+const inbox: RunnerMessage[] = [];
+let waiting: ((message: RunnerMessage) => void) | undefined;
+process.on('message', (message: RunnerMessage) => {
+  if (waiting) {
+    const wake = waiting;
+    waiting = undefined;
+    wake(message);
+  } else inbox.push(message);
+});
+const nextMessage = () =>
+  new Promise<RunnerMessage>((resolve) => {
+    const queued = inbox.shift();
+    if (queued) resolve(queued);
+    else waiting = resolve;
+  });
 
 async function stop(): Promise<void> {
   if (ending) return;
@@ -115,8 +138,9 @@ async function stop(): Promise<void> {
 process.on('disconnect', () => void stop());
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
-process.once('message', (order: WorkerOrder) => {
-  work(order).then(
+void nextMessage().then((message) => {
+  if (message.kind !== 'start') throw new Error(`a matrix worker's first message is start, not ${message.kind}`);
+  work(message.labBase).then(
     () => process.disconnect(),
     async (error: Error) => {
       await send({ kind: 'failed', message: error.stack ?? error.message });

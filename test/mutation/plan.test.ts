@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planMatrix, type TopologyWork } from '../../support/mutation/plan.ts';
+import { MatrixQueue, SMALLEST_SHARE, type MatrixUnit, type TopologyWork } from '../../support/mutation/plan.ts';
 
 const faults = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
 const course: TopologyWork[] = [
@@ -10,39 +10,62 @@ const course: TopologyWork[] = [
   { topology: 'overlay', scenarios: 15, faults: faults('o', 8) },
 ];
 
-const everyFault = (lanes: ReturnType<typeof planMatrix>) =>
-  lanes
-    .flat()
-    .flatMap((job) => job.faults)
-    .sort();
+/** Workers taking turns, as their units end, each asking until the queue says nothing is left: the units in the order handed out. */
+function drain(queue: MatrixQueue, workers: number) {
+  const inOrder: MatrixUnit[] = [];
+  const finished = new Set<number>();
+  for (let turn = 0; finished.size < workers; turn++) {
+    const worker = turn % workers;
+    if (finished.has(worker)) continue;
+    const unit = queue.next(worker);
+    if (unit) inOrder.push(unit);
+    else finished.add(worker);
+  }
+  return inOrder;
+}
 
-test('every fault of every topology is run once, and each topology once on the clean lab', () => {
-  for (const workers of [1, 2, 3]) {
-    const lanes = planMatrix(course, workers);
-    assert.equal(lanes.length, workers);
-    assert.deepEqual(everyFault(lanes), course.flatMap((work) => work.faults).sort());
+test('every fault of every topology is handed out once, and each topology once for its clean lab', () => {
+  for (const workers of [1, 2, 3, 5]) {
+    const queue = new MatrixQueue(course);
+    const units = drain(queue, workers);
+    assert.deepEqual(units.flatMap((unit) => unit.fault ?? []).sort(), course.flatMap((work) => work.faults).sort());
     for (const work of course)
-      assert.equal(lanes.flat().filter((job) => job.topology === work.topology && job.clean).length, 1, work.topology);
+      assert.equal(units.filter((unit) => unit.topology === work.topology && unit.fault === undefined).length, 1, work.topology);
+    assert.equal(queue.remaining, 0);
   }
 });
 
-test('the big topology is split over both workers, so that their loads are close', () => {
-  const lanes = planMatrix(course, 2);
-  assert.ok(lanes.every((jobs) => jobs.some((job) => job.topology === 'kind')));
-  const scenarios = new Map(course.map((work) => [work.topology, work.scenarios]));
-  const load = (jobs: (typeof lanes)[number]) =>
-    jobs.reduce((sum, job) => sum + (job.faults.length + (job.clean ? 1 : 0)) * ((scenarios.get(job.topology) ?? 0) + 12), 0);
-  const [a, b] = lanes.map(load) as [number, number];
-  assert.ok(Math.abs(a - b) / Math.max(a, b) < 0.25, `loads ${a} and ${b}`);
+test("a topology's clean run is its first unit, before any fault of it", () => {
+  const units = drain(new MatrixQueue(course), 3);
+  for (const work of course) assert.equal(units.find((unit) => unit.topology === work.topology)?.fault, undefined, work.topology);
 });
 
-test('a small topology is not split: a second lab would cost more than it saves', () => {
-  const lanes = planMatrix(course, 2);
-  for (const topology of ['bgp', 'static', 'overlay'])
-    assert.equal(lanes.flat().filter((job) => job.topology === topology).length, 1, topology);
+test('a worker stays on its topology while it has work, and the big topology is shared by every worker at first', () => {
+  const queue = new MatrixQueue(course);
+  const first = [0, 1, 2].map((worker) => queue.next(worker)?.topology);
+  assert.deepEqual(first, ['kind', 'kind', 'kind']);
+  assert.equal(queue.next(1)?.topology, 'kind');
 });
 
-test('one fault: its topology once clean and once broken, on one lab', () => {
-  const lanes = planMatrix([{ topology: 'kind', scenarios: 93, faults: ['k1'] }], 2);
-  assert.deepEqual(lanes.flat(), [{ topology: 'kind', clean: true, faults: ['k1'] }]);
+test('a worker whose units are slow does not hold the others back: the others take what is left', () => {
+  const queue = new MatrixQueue([{ topology: 'kind', scenarios: 93, faults: faults('k', 20) }]);
+  assert.ok(queue.next(0)); // worker 0 takes a slow unit and is busy with it…
+  let byWorker1 = 0;
+  while (queue.next(1)) byWorker1 += 1; // …while worker 1 works through the rest
+  assert.equal(byWorker1, 20);
+  assert.equal(queue.next(0), undefined);
+});
+
+test('a topology with only a few runs left gets no second lab', () => {
+  const queue = new MatrixQueue([{ topology: 'bgp', scenarios: 8, faults: faults('b', SMALLEST_SHARE - 2) }]);
+  assert.equal(queue.next(0)?.topology, 'bgp');
+  assert.equal(queue.next(1), undefined, 'a second lab for what one lab finishes soon');
+  assert.ok(queue.next(0));
+});
+
+test('one fault: its topology once clean and once broken', () => {
+  const queue = new MatrixQueue([{ topology: 'kind', scenarios: 93, faults: ['k1'] }]);
+  assert.deepEqual(queue.next(0), { topology: 'kind' });
+  assert.deepEqual(queue.next(0), { topology: 'kind', fault: 'k1' });
+  assert.equal(queue.next(0), undefined);
 });
