@@ -72,7 +72,7 @@ const TOOLS: { command: string; args: string[]; what: string; debianPackage: str
   {
     command: 'python3',
     args: ['--version'],
-    what: "python3 (lesson 13's backend-api runs its manifest's script)",
+    what: "python3 (the lab's command helper, support/exec/spawner.py; lesson 13's backend-api runs its manifest's script)",
     debianPackage: 'python3',
   },
 ];

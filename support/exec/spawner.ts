@@ -1,0 +1,79 @@
+/**
+ * The client of spawner.py: one helper process per Node process, started on first use, that
+ * runs the commands `run()` is given (see spawner.py for why). Requests and replies are JSON
+ * lines matched by id. If the helper dies, every command in flight fails with its words and
+ * the next command starts a new helper.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const HELPER = resolve(import.meta.dirname, 'spawner.py');
+
+export interface SpawnRequest {
+  argv: string[];
+  timeoutMs: number;
+  input?: string;
+}
+
+export interface SpawnReply {
+  exitCode: number | null;
+  /** The number of the signal that ended the command. */
+  signal?: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+interface Pending {
+  resolve: (reply: SpawnReply) => void;
+  reject: (error: Error) => void;
+}
+
+let helper: { child: ChildProcessWithoutNullStreams; pending: Map<number, Pending> } | undefined;
+let nextId = 1;
+
+function startHelper(): NonNullable<typeof helper> {
+  const child = spawn('python3', ['-u', HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const pending = new Map<number, Pending>();
+  const started = { child, pending };
+  let said = '';
+  child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const message = JSON.parse(line) as SpawnReply & { id: number; error?: string };
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if (pending.size === 0) keepAlive(started, false);
+    if (message.error !== undefined) waiting?.reject(new Error(message.error));
+    else waiting?.resolve(message);
+  });
+  const fail = (why: string) => {
+    if (helper === started) helper = undefined;
+    for (const waiting of pending.values())
+      waiting.reject(new Error(`the command helper (${HELPER}) ${why}${said ? `: ${said.trim()}` : ''}`));
+    pending.clear();
+  };
+  child.on('error', (error) => fail(`could not run: ${error.message} (it needs python3)`));
+  child.on('exit', (code, signal) => fail(`ended (${signal ?? `exit ${code}`})`));
+  keepAlive(started, false);
+  return started;
+}
+
+type Refable = { ref?: () => void; unref?: () => void };
+
+/** The helper keeps the suite's process alive while a command is in flight, and never once none is. */
+function keepAlive({ child }: NonNullable<typeof helper>, inFlight: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Refable[]) (inFlight ? handle.ref : handle.unref)?.call(handle);
+}
+
+/** Runs one command through the helper; rejects when it could not be started (ENOENT, EACCES) or the helper died. */
+export function spawnViaHelper(request: SpawnRequest): Promise<SpawnReply> {
+  helper ??= startHelper();
+  const { child, pending } = helper;
+  const id = nextId++;
+  return new Promise<SpawnReply>((resolvePromise, reject) => {
+    if (pending.size === 0) keepAlive(helper as NonNullable<typeof helper>, true);
+    pending.set(id, { resolve: resolvePromise, reject });
+    child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
+  });
+}
