@@ -1,7 +1,8 @@
 /**
- * A bounded poll that remembers what it last saw, so a timeout can say why it timed out.
+ * A bounded poll that remembers what it last saw, so a timeout can say why it timed out: the
+ * kind adapter's observations (the API's state in a line) over the project's one wait.
  */
-import { EnvironmentError } from '../cluster.ts';
+import { waitUntil, type Look } from '../../eventually.ts';
 
 export interface PollOptions {
   timeoutMs: number;
@@ -25,22 +26,19 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Calls `observe` until it reports done, a fatal state, or the deadline passes; the
- * EnvironmentError of a timeout carries the last observation.
+ * Calls `observe` until it reports done, a fatal state, or the deadline passes: the project's one
+ * wait (support/eventually.ts's waitUntil) in the adapter's words. The EnvironmentError of a
+ * timeout carries the last observation. A real cluster has no settle bound: the whole timeout is
+ * waited.
  */
-export async function pollUntil<T>(options: PollOptions, observe: () => Promise<Observation<T>>): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  let last = 'nothing yet';
-  for (;;) {
-    const o = await observe();
-    last = o.seen;
-    if (o.done) return o.value as T;
-    if (o.fatal) throw new EnvironmentError(`gave up waiting for ${options.what}: ${o.fatal}; last seen: ${last}`, options.remedy);
-    if (Date.now() + options.intervalMs > deadline) break;
-    await sleep(options.intervalMs);
-  }
-  throw new EnvironmentError(
-    `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}; last seen: ${last}`,
-    options.remedy,
+export function pollUntil<T>(options: PollOptions, observe: () => Promise<Observation<T>>): Promise<T> {
+  return waitUntil(
+    options.what,
+    async (): Promise<Look<T>> => {
+      const seen = await observe();
+      if (seen.done) return { done: true, value: seen.value as T };
+      return { done: false, seen: seen.seen, ...(seen.fatal === undefined ? {} : { fatal: seen.fatal }) };
+    },
+    { withinMs: options.timeoutMs, everyMs: options.intervalMs, ...(options.remedy === undefined ? {} : { remedy: options.remedy }) },
   );
 }
