@@ -23,6 +23,7 @@ import {
 import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
 import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 /** What a scenario changed on the cluster's BGP, put back by the After hook below. */
 interface BgpChanges {
@@ -221,9 +222,9 @@ Then(
 );
 
 Then(
-  'the router pings {string} and every reply comes from its IP with TTL {int}',
-  async function (this: PodNetWorld, alias: string, ttl: number) {
-    await this.verify(routerPingsPod(this.cluster, router(this), this.pod(alias), ttl));
+  'the router pings {pod} and every reply comes from its IP with TTL {int}',
+  async function (this: PodNetWorld, pod: PodInfo, ttl: number) {
+    await this.verify(routerPingsPod(this.cluster, router(this), pod, ttl));
   },
 );
 

@@ -25,6 +25,7 @@ import {
 import { describePod } from '../support/subjects.ts';
 import { cidrContains } from '../support/net/cidr.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 Then('every pool of the Calico Installation is an IP pool with the settings it declares', async function (this: PodNetWorld) {
   await this.verify(poolsRenderedFromInstallation(this.cluster));
@@ -70,10 +71,10 @@ Then(
 );
 
 When(
-  '{string} pings the outside host {int} times while the outside host captures',
+  '{pod} pings the outside host {int} times while the outside host captures',
   { timeout: 30_000 },
-  async function (this: PodNetWorld, from: string, count: number) {
-    this.lastOutsideCapture = await pingOutsideUnderCapture(this.cluster, this.pod(from), count);
+  async function (this: PodNetWorld, from: PodInfo, count: number) {
+    this.lastOutsideCapture = await pingOutsideUnderCapture(this.cluster, from, count);
     this.record(this.lastOutsideCapture.observation.evidence);
   },
 );
@@ -91,10 +92,10 @@ Then('the outside host sees the echo requests coming from the IP of {string} its
 
 // The operator rolls nothing for this: each node's Felix changes its masq ipset (up to 90 s on a live cluster).
 Given(
-  'natOutgoing is turned off on the pool {string} has its address from',
+  'natOutgoing is turned off on the pool {pod} has its address from',
   { timeout: 120_000 },
-  async function (this: PodNetWorld, alias: string) {
-    const pod = this.pod(alias);
+  async function (this: PodNetWorld, subject: PodInfo) {
+    const pod = subject;
     const pool = (await this.cluster.ipPools()).find((candidate) => pod.ip !== undefined && cidrContains(candidate.cidr, pod.ip));
     if (!pool) throw new Error(`no IP pool holds ${describePod(pod)}'s address ${pod.ip ?? '(none)'}`);
     const before = pool.natOutgoing;

@@ -18,6 +18,7 @@ import {
 import type { Placement } from '../support/subjects.ts';
 import { choosePod } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 /** A lookup that gets no answer waits for dig's or the resolver's bounded retries, longer than cucumber's 5 s default. */
 const DNS_STEP_TIMEOUT = { timeout: 60_000 };
@@ -48,114 +49,114 @@ Then(
 );
 
 Then(
-  '{string} looking up {string} without its search list is answered for {string} with no A record',
+  '{pod} looking up {string} without its search list is answered for {string} with no A record',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, question: string) {
-    await this.verify(lookupGetsNoAddress(this.cluster, this.pod(alias), name, {}, question));
+  async function (this: PodNetWorld, pod: PodInfo, name: string, question: string) {
+    await this.verify(lookupGetsNoAddress(this.cluster, pod, name, {}, question));
   },
 );
 
 Then(
-  '{string} looking up {string} with its search list gets no A record',
+  '{pod} looking up {string} with its search list gets no A record',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string) {
-    await this.verify(lookupGetsNoAddress(this.cluster, this.pod(alias), name, { search: true }));
+  async function (this: PodNetWorld, pod: PodInfo, name: string) {
+    await this.verify(lookupGetsNoAddress(this.cluster, pod, name, { search: true }));
   },
 );
 
-Then('{string} looking up {string} gets NXDOMAIN', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, name: string) {
-  await this.verify(lookupIsNxdomain(this.cluster, this.pod(alias), name));
+Then('{pod} looking up {string} gets NXDOMAIN', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, pod: PodInfo, name: string) {
+  await this.verify(lookupIsNxdomain(this.cluster, pod, name));
 });
 
 Then(
-  '{string} looking up {string} with its search list asks for {string} and gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
+  '{pod} looking up {string} with its search list asks for {string} and gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, question: string, service: string, ttl: number) {
-    await this.verify(lookupGetsClusterIP(this.cluster, this.pod(alias), name, { search: true }, question, service, ttl));
+  async function (this: PodNetWorld, pod: PodInfo, name: string, question: string, service: string, ttl: number) {
+    await this.verify(lookupGetsClusterIP(this.cluster, pod, name, { search: true }, question, service, ttl));
   },
 );
 
 Then(
-  '{string} looking up {string} gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
+  '{pod} looking up {string} gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, service: string, ttl: number) {
-    await this.verify(lookupGetsClusterIP(this.cluster, this.pod(alias), name, {}, undefined, service, ttl));
+  async function (this: PodNetWorld, pod: PodInfo, name: string, service: string, ttl: number) {
+    await this.verify(lookupGetsClusterIP(this.cluster, pod, name, {}, undefined, service, ttl));
   },
 );
 
 Then(
-  '{string} looking up {string} with its search list is answered by the kube-dns ClusterIP on port 53',
+  '{pod} looking up {string} with its search list is answered by the kube-dns ClusterIP on port 53',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string) {
-    await this.verify(answerComesFromDnsService(this.cluster, this.pod(alias), name));
+  async function (this: PodNetWorld, pod: PodInfo, name: string) {
+    await this.verify(answerComesFromDnsService(this.cluster, pod, name));
   },
 );
 
 Then(
-  "{string} looking up {string} gets the same A records as its node's upstream resolver",
+  "{pod} looking up {string} gets the same A records as its node's upstream resolver",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string) {
-    await this.verify(lookupMatchesUpstream(this.cluster, this.pod(alias), name));
+  async function (this: PodNetWorld, pod: PodInfo, name: string) {
+    await this.verify(lookupMatchesUpstream(this.cluster, pod, name));
   },
 );
 
 Then(
-  '{string} looking up the pod record of {string} gets its IP',
+  '{pod} looking up the pod record of {pod} gets its IP',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, target: string) {
-    await this.verify(podRecordResolves(this.cluster, this.pod(alias), this.pod(target)));
+  async function (this: PodNetWorld, pod: PodInfo, target: PodInfo) {
+    await this.verify(podRecordResolves(this.cluster, pod, target));
   },
 );
 
 Then(
-  '{string} looking up {string} with its search list gets one A record per ready pod of Service {string}, and no ClusterIP',
+  '{pod} looking up {string} with its search list gets one A record per ready pod of Service {string}, and no ClusterIP',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, service: string) {
-    await this.verify(lookupGetsReadyPods(this.cluster, this.pod(alias), name, service));
+  async function (this: PodNetWorld, pod: PodInfo, name: string, service: string) {
+    await this.verify(lookupGetsReadyPods(this.cluster, pod, name, service));
   },
 );
 
 Then(
-  '{string} looking up {string} with its search list gets exactly the IP of pod {string}',
+  '{pod} looking up {string} with its search list gets exactly the IP of pod {string}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, pod: string) {
-    await this.verify(lookupGetsPodIP(this.cluster, this.pod(alias), name, pod));
+  async function (this: PodNetWorld, subject: PodInfo, name: string, pod: string) {
+    await this.verify(lookupGetsPodIP(this.cluster, subject, name, pod));
   },
 );
 
 Then(
-  "{string} looking up a selected pod's own name under Service {string} gets NXDOMAIN",
+  "{pod} looking up a selected pod's own name under Service {string} gets NXDOMAIN",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, service: string) {
-    await this.verify(deploymentPodNameIsNxdomain(this.cluster, this.pod(alias), service));
+  async function (this: PodNetWorld, pod: PodInfo, service: string) {
+    await this.verify(deploymentPodNameIsNxdomain(this.cluster, pod, service));
   },
 );
 
 Then(
-  "{string} asking for the SRV records of {string} gets one per pod of StatefulSet {string}, with port {int} and the pod's name under Service {string} as target",
+  "{pod} asking for the SRV records of {string} gets one per pod of StatefulSet {string}, with port {int} and the pod's name under Service {string} as target",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, statefulSet: string, port: number, service: string) {
-    await this.verify(srvPerStatefulSetPod(this.cluster, this.pod(alias), name, statefulSet, service, port));
+  async function (this: PodNetWorld, pod: PodInfo, name: string, statefulSet: string, port: number, service: string) {
+    await this.verify(srvPerStatefulSetPod(this.cluster, pod, name, statefulSet, service, port));
   },
 );
 
 Then(
-  'a capture on {string} during its lookup of {string} with its search list shows, in order, these queries answered by the cluster DNS:',
+  'a capture on {pod} during its lookup of {string} with its search list shows, in order, these queries answered by the cluster DNS:',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, name: string, table: DataTable) {
+  async function (this: PodNetWorld, pod: PodInfo, name: string, table: DataTable) {
     const expected = table.hashes().map((row) => ({ query: row.query as string, rcode: row.answer as string }));
-    await this.verify(searchWalkSeen(this.cluster, this.pod(alias), name, expected));
+    await this.verify(searchWalkSeen(this.cluster, pod, name, expected));
   },
 );
 
 Then(
-  "the node of {string} sends kube-dns's ports to kube-proxy's chains, and its conntrack maps the pod's DNS queries to a kube-dns endpoint:",
+  "the node of {pod} sends kube-dns's ports to kube-proxy's chains, and its conntrack maps the pod's DNS queries to a kube-dns endpoint:",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, table: DataTable) {
+  async function (this: PodNetWorld, pod: PodInfo, table: DataTable) {
     await this.verify(
       dnsQueryTranslatedOnNode(
         this.cluster,
-        this.pod(alias),
+        pod,
         table.hashes().map((row) => ({ port: row.port as string, chain: row.chain as string })),
       ),
     );

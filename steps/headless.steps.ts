@@ -19,6 +19,7 @@ import {
   statefulSetReadyWithOrdinals,
 } from '../support/claims/headless.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 /** A lookup that gets no answer waits for dig's or the resolver's bounded retries, longer than cucumber's 5 s default. */
 const DNS_STEP_TIMEOUT = { timeout: 60_000 };
@@ -75,39 +76,39 @@ Then(
   },
 );
 
-Then('{string} gets PONG from redis at {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, alias: string, host: string) {
-  await this.verify(redisAnswersPing(this.cluster, this.pod(alias), host));
+Then('{pod} gets PONG from redis at {string}', DNS_STEP_TIMEOUT, async function (this: PodNetWorld, pod: PodInfo, host: string) {
+  await this.verify(redisAnswersPing(this.cluster, pod, host));
 });
 
 Then(
-  'redis at {string}, asked from {string}, is a master with online replicas announced as {string} and {string}',
+  'redis at {string}, asked from {pod}, is a master with online replicas announced as {string} and {string}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, host: string, alias: string, a: string, b: string) {
-    await this.verify(redisMasterReplicas(this.cluster, this.pod(alias), host, [a, b]));
+  async function (this: PodNetWorld, host: string, pod: PodInfo, a: string, b: string) {
+    await this.verify(redisMasterReplicas(this.cluster, pod, host, [a, b]));
   },
 );
 
 Then(
-  'redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up',
+  'redis at {string}, asked from {pod}, is a read-only replica of {string} port {int}, its link up',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, host: string, alias: string, master: string, port: number) {
-    await this.verify(redisReplicaOf(this.cluster, this.pod(alias), host, master, port));
+  async function (this: PodNetWorld, host: string, pod: PodInfo, master: string, port: number) {
+    await this.verify(redisReplicaOf(this.cluster, pod, host, master, port));
   },
 );
 
 Then(
-  'a key set through redis at {string} from {string} is read back from {string} and {string}',
+  'a key set through redis at {string} from {pod} is read back from {string} and {string}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, master: string, alias: string, a: string, b: string) {
-    await this.verify(redisWriteReplicates(this.cluster, this.pod(alias), master, [a, b]));
+  async function (this: PodNetWorld, master: string, pod: PodInfo, a: string, b: string) {
+    await this.verify(redisWriteReplicates(this.cluster, pod, master, [a, b]));
   },
 );
 
 Then(
-  'a write through redis at {string} from {string} is refused as READONLY',
+  'a write through redis at {string} from {pod} is refused as READONLY',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, replica: string, alias: string) {
-    await this.verify(redisReplicaRefusesWrites(this.cluster, this.pod(alias), replica));
+  async function (this: PodNetWorld, replica: string, pod: PodInfo) {
+    await this.verify(redisReplicaRefusesWrites(this.cluster, pod, replica));
   },
 );
 
@@ -132,25 +133,25 @@ When(
 );
 
 Then(
-  'within {int} s, {string} looking up {string} with its search list gets exactly the IP of pod {string}',
+  'within {int} s, {pod} looking up {string} with its search list gets exactly the IP of pod {string}',
   { timeout: 180_000 },
-  async function (this: PodNetWorld, seconds: number, alias: string, name: string, pod: string) {
-    await this.verify(within(this.cluster, seconds, () => lookupGetsPodIP(this.cluster, this.pod(alias), name, pod)));
+  async function (this: PodNetWorld, seconds: number, subject: PodInfo, name: string, pod: string) {
+    await this.verify(within(this.cluster, seconds, () => lookupGetsPodIP(this.cluster, subject, name, pod)));
   },
 );
 
 Then(
-  'within {int} s, redis at {string}, asked from {string}, is a read-only replica of {string} port {int}, its link up',
+  'within {int} s, redis at {string}, asked from {pod}, is a read-only replica of {string} port {int}, its link up',
   { timeout: 180_000 },
-  async function (this: PodNetWorld, seconds: number, host: string, alias: string, master: string, port: number) {
-    await this.verify(within(this.cluster, seconds, () => redisReplicaOf(this.cluster, this.pod(alias), host, master, port)));
+  async function (this: PodNetWorld, seconds: number, host: string, pod: PodInfo, master: string, port: number) {
+    await this.verify(within(this.cluster, seconds, () => redisReplicaOf(this.cluster, pod, host, master, port)));
   },
 );
 
 Then(
-  "during a redis PING from {string} to {string}, its capture shows the connection addressed to a pod of Service {string} from the DNS answer, and that pod's capture shows it coming from the client's own IP",
+  "during a redis PING from {pod} to {string}, its capture shows the connection addressed to a pod of Service {string} from the DNS answer, and that pod's capture shows it coming from the client's own IP",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string, host: string, service: string) {
-    await this.verify(headlessConnectionGoesStraightToPod(this.cluster, this.pod(alias), host, service, 6379));
+  async function (this: PodNetWorld, pod: PodInfo, host: string, service: string) {
+    await this.verify(headlessConnectionGoesStraightToPod(this.cluster, pod, host, service, 6379));
   },
 );

@@ -7,6 +7,7 @@ import {
   statefulSetStartedInOrder,
 } from '../support/claims/live-dns.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 /** A lookup that gets no answer waits for dig's or the resolver's bounded retries, longer than cucumber's 5 s default. */
 const DNS_STEP_TIMEOUT = { timeout: 60_000 };
@@ -21,10 +22,10 @@ Then('the Corefile of the cluster DNS holds the lines:', DNS_STEP_TIMEOUT, async
 });
 
 Then(
-  'every CoreDNS pod serves Prometheus metrics with coredns_ families on port 9153 to {string}',
+  'every CoreDNS pod serves Prometheus metrics with coredns_ families on port 9153 to {pod}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, alias: string) {
-    await this.verify(coreDnsMetrics(this.cluster, this.pod(alias)));
+  async function (this: PodNetWorld, pod: PodInfo) {
+    await this.verify(coreDnsMetrics(this.cluster, pod));
   },
 );
 

@@ -31,32 +31,33 @@ import { runProbe } from '../support/probes/commands.ts';
 import { nodeTarget, podTarget } from '../support/subjects.ts';
 import { subnetOf } from '../support/topology/clab.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 Then("every node's {word} has MTU {int}", function (this: PodNetWorld, dev: string, mtu: number) {
   return this.verify(deviceMtuEverywhere(this.cluster, dev, mtu));
 });
 
-Then('the {word} of the node of {string} has MTU {int}', function (this: PodNetWorld, dev: string, alias: string, mtu: number) {
-  return this.verify(deviceMtuEverywhere(this.cluster, dev, mtu, this.pod(alias).node));
+Then('the {word} of the node of {pod} has MTU {int}', function (this: PodNetWorld, dev: string, pod: PodInfo, mtu: number) {
+  return this.verify(deviceMtuEverywhere(this.cluster, dev, mtu, pod.node));
 });
 
 Then("every node's InternalIP is its {word} address", function (this: PodNetWorld, dev: string) {
   return this.verify(internalIPOnDevice(this.cluster, dev));
 });
 
-Then('{string} and {string} run on nodes of different subnets', function (this: PodNetWorld, a: string, b: string) {
-  return this.verify(podsOnDifferentSubnets(this.cluster, this.pod(a), this.pod(b)));
+Then('{pod} and {pod} run on nodes of different subnets', function (this: PodNetWorld, a: PodInfo, b: PodInfo) {
+  return this.verify(podsOnDifferentSubnets(this.cluster, a, b));
 });
 
 Then(
-  "the MTU of {string}'s eth0 is the smallest MTU of its node's up host interfaces less {int} bytes",
-  function (this: PodNetWorld, alias: string, overhead: number) {
-    return this.verify(podMtuFollowsHost(this.cluster, this.pod(alias), overhead));
+  "the MTU of {pod}'s eth0 is the smallest MTU of its node's up host interfaces less {int} bytes",
+  function (this: PodNetWorld, pod: PodInfo, overhead: number) {
+    return this.verify(podMtuFollowsHost(this.cluster, pod, overhead));
   },
 );
 
-Then("the MTU of {string}'s eth0 and of its host side is {int}", function (this: PodNetWorld, alias: string, mtu: number) {
-  return this.verify(podAndHostSideMtu(this.cluster, this.pod(alias), this.hostInterfaces.get(this.pod(alias)), mtu));
+Then("the MTU of {pod}'s eth0 and of its host side is {int}", function (this: PodNetWorld, pod: PodInfo, mtu: number) {
+  return this.verify(podAndHostSideMtu(this.cluster, pod, this.hostInterfaces.get(pod), mtu));
 });
 
 Then("on every node vxlan.calico's MTU is {int}", function (this: PodNetWorld, mtu: number) {
@@ -71,19 +72,17 @@ When("the Installation's MTU is set to {int}", { timeout: 360_000 }, async funct
 });
 
 When(
-  '{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the host side of {string} is captured',
-  async function (this: PodNetWorld, from: string, to: string, count: number, size: number, on: string) {
-    const source = this.pod(from);
-    const target = this.pod(to);
-    const hostSide = this.observe(await hostInterfaceOf(this.cluster, this.pod(on)));
-    if (!hostSide) throw new Error(`"${on}" has no host-side interface`);
+  '{pod} pings {pod} {int} times with {int} bytes of data, not to be fragmented, while the host side of {pod} is captured',
+  async function (this: PodNetWorld, source: PodInfo, target: PodInfo, count: number, size: number, on: PodInfo) {
+    const hostSide = this.observe(await hostInterfaceOf(this.cluster, on));
+    if (!hostSide) throw new Error(`pod ${on.name} has no host-side interface`);
     // A default-size ping first, in the same capture: it proves the capture sees the pod's packets.
     let large: SizedPingSeen | undefined;
     this.lastPacketCapture = await captureVerbose(
       this.cluster,
-      nodeTarget(this.pod(on).node),
+      nodeTarget(on.node),
       hostSide,
-      `${hostSide} on node ${this.pod(on).node}`,
+      `${hostSide} on node ${on.node}`,
       async () => {
         const small = await ping(this.cluster, podTarget(source), target.ip as string, 1);
         const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
@@ -99,11 +98,9 @@ When(
 );
 
 When(
-  '{string} pings {string} {int} times with {int} bytes of data, not to be fragmented, while the {word} of the node of {string} is captured',
-  async function (this: PodNetWorld, from: string, to: string, count: number, size: number, iface: string, on: string) {
-    const source = this.pod(from);
-    const target = this.pod(to);
-    const node = this.pod(on).node;
+  '{pod} pings {pod} {int} times with {int} bytes of data, not to be fragmented, while the {word} of the node of {pod} is captured',
+  async function (this: PodNetWorld, source: PodInfo, target: PodInfo, count: number, size: number, iface: string, on: PodInfo) {
+    const node = on.node;
     let seen: SizedPingSeen | undefined;
     this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(node), iface, `${iface} of node ${node}`, async () => {
       const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
@@ -121,9 +118,9 @@ Then('ping refuses every request in the pod with the kernel\'s "message too long
 });
 
 Then(
-  "the capture shows the default-size request and no echo request longer than the MTU of {string}'s eth0",
-  async function (this: PodNetWorld, alias: string) {
-    const mtu = interfaceNamed(this.observe(await interfaces(this.cluster, podTarget(this.pod(alias)))), 'eth0')?.mtu ?? 0;
+  "the capture shows the default-size request and no echo request longer than the MTU of {pod}'s eth0",
+  async function (this: PodNetWorld, pod: PodInfo) {
+    const mtu = interfaceNamed(this.observe(await interfaces(this.cluster, podTarget(pod))), 'eth0')?.mtu ?? 0;
     const ping = this.requirePing();
     return this.verify(noOversizedRequest(this.requirePacketCapture(), ping.from, ping.to, mtu));
   },
@@ -139,10 +136,10 @@ Then('the capture shows the echo requests as VXLAN packets of IP length {int}', 
 });
 
 Given(
-  "the router's interface on the subnet of the node of {string} has MTU {int}",
-  async function (this: PodNetWorld, alias: string, mtu: number) {
+  "the router's interface on the subnet of the node of {pod} has MTU {int}",
+  async function (this: PodNetWorld, pod: PodInfo, mtu: number) {
     const { nodes } = await calicoNodes(this.cluster);
-    const subnet = nodes.find((node) => node.name === this.pod(alias).node)?.subnet;
+    const subnet = nodes.find((node) => node.name === pod.node)?.subnet;
     const router = this.router();
     const svi = this.observe(await interfaces(this.cluster, router)).find((iface) =>
       ipv4Addresses(iface).some((cidr) => subnetOf(cidr) === subnet),
@@ -168,18 +165,18 @@ Given("the control-plane node's reverse-path filter is {int}", async function (t
   this.observe(await runProbe(this.cluster, nodeTarget(node), ['sysctl', '-w', `${key}=${mode}`], () => undefined));
 });
 
-When("the API server's \\/healthz is fetched over TLS from the node of {string}", async function (this: PodNetWorld, alias: string) {
+When("the API server's \\/healthz is fetched over TLS from the node of {pod}", async function (this: PodNetWorld, pod: PodInfo) {
   const { url } = await apiServer(this.cluster);
-  const node = this.pod(alias).node;
+  const node = pod.node;
   this.lastFetch = { from: `node ${node}`, observation: await fetchFrom(this.cluster, node, url) };
   this.record(this.lastFetch.observation.evidence);
 });
 
 When(
-  "the API server's \\/healthz is fetched over TLS from the node of {string} while the {word} of the control-plane node is captured",
-  async function (this: PodNetWorld, alias: string, iface: string) {
+  "the API server's \\/healthz is fetched over TLS from the node of {pod} while the {word} of the control-plane node is captured",
+  async function (this: PodNetWorld, pod: PodInfo, iface: string) {
     const server = await apiServer(this.cluster);
-    const node = this.pod(alias).node;
+    const node = pod.node;
     this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () =>
       fetchFrom(this.cluster, node, server.url),
     );

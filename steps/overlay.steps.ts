@@ -26,6 +26,7 @@ import { ipPoolReads } from '../support/claims/ippool.ts';
 import { cidrContains } from '../support/net/cidr.ts';
 import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 Then("Calico's node addresses lie on subnets of {int} and {int} nodes", function (this: PodNetWorld, a: number, b: number) {
   return this.verify(subnetSizes(this.cluster, [a, b]));
@@ -115,18 +116,10 @@ Then(
 );
 
 When(
-  '{string} pings {string} {int} times while the {word} of the node of {string} is captured',
-  async function (this: PodNetWorld, from: string, to: string, count: number, iface: string, on: string) {
-    const node = this.pod(on).node;
-    this.lastWireCapture = await pingUnderWireCapture(
-      this.cluster,
-      this.pod(from),
-      this.pod(to),
-      count,
-      nodeTarget(node),
-      iface,
-      `${iface} of node ${node}`,
-    );
+  '{pod} pings {pod} {int} times while the {word} of the node of {pod} is captured',
+  async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, iface: string, on: PodInfo) {
+    const node = on.node;
+    this.lastWireCapture = await pingUnderWireCapture(this.cluster, from, to, count, nodeTarget(node), iface, `${iface} of node ${node}`);
     this.lastPing = this.lastWireCapture.ping;
     this.record(this.lastWireCapture.evidence);
     this.attachFiles(this.lastWireCapture.files);
@@ -134,17 +127,9 @@ When(
 );
 
 When(
-  '{string} pings {string} {int} times while the router is captured',
-  async function (this: PodNetWorld, from: string, to: string, count: number) {
-    this.lastWireCapture = await pingUnderWireCapture(
-      this.cluster,
-      this.pod(from),
-      this.pod(to),
-      count,
-      this.router(),
-      'any',
-      'every interface of the router',
-    );
+  '{pod} pings {pod} {int} times while the router is captured',
+  async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number) {
+    this.lastWireCapture = await pingUnderWireCapture(this.cluster, from, to, count, this.router(), 'any', 'every interface of the router');
     this.lastPing = this.lastWireCapture.ping;
     this.record(this.lastWireCapture.evidence);
     this.attachFiles(this.lastWireCapture.files);
@@ -159,16 +144,10 @@ async function calicoIP(world: PodNetWorld, node: string): Promise<string> {
 }
 
 Then(
-  'the capture shows the ping only as VXLAN with VNI {int} on port {int} between the Calico addresses of the nodes of {string} and {string}',
-  async function (this: PodNetWorld, vni: number, port: number, a: string, b: string) {
+  'the capture shows the ping only as VXLAN with VNI {int} on port {int} between the Calico addresses of the nodes of {pod} and {pod}',
+  async function (this: PodNetWorld, vni: number, port: number, a: PodInfo, b: PodInfo) {
     return this.verify(
-      onlyVxlanBetweenNodes(
-        this.requireWireCapture(),
-        await calicoIP(this, this.pod(a).node),
-        await calicoIP(this, this.pod(b).node),
-        port,
-        vni,
-      ),
+      onlyVxlanBetweenNodes(this.requireWireCapture(), await calicoIP(this, a.node), await calicoIP(this, b.node), port, vni),
     );
   },
 );
@@ -183,11 +162,9 @@ Then('the capture shows the ping encapsulated, with no pod address in an outer h
 });
 
 Then(
-  'the capture shows the echo requests arriving as VXLAN on port {int} from the Calico address of the node of {string}',
-  async function (this: PodNetWorld, port: number, from: string) {
+  'the capture shows the echo requests arriving as VXLAN on port {int} from the Calico address of the node of {pod}',
+  async function (this: PodNetWorld, port: number, from: PodInfo) {
     const capture = this.requireWireCapture();
-    return this.verify(
-      vxlanArrivesFrom(capture, await calicoIP(this, this.pod(from).node), await calicoIP(this, capture.ping.to.node), port),
-    );
+    return this.verify(vxlanArrivesFrom(capture, await calicoIP(this, from.node), await calicoIP(this, capture.ping.to.node), port));
   },
 );

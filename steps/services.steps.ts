@@ -19,6 +19,7 @@ import {
 } from '../support/claims/services.ts';
 import { replaceOnePod, talkToService, type Replacement, type ServiceExchange } from '../support/claims/service-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 // Commands with their own bounds (nc -w, a 100-connection loop, a bounded wait for a replacement) outlast cucumber's 5 s.
 const STEP_TIMEOUT = { timeout: 180_000 };
@@ -67,34 +68,34 @@ Then(
 );
 
 When(
-  '{string} sends the line {string} to port {int} of the Service {string} by its name',
+  '{pod} sends the line {string} to port {int} of the Service {string} by its name',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: true }));
+  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, client, service, port, line, { byName: true }));
   },
 );
 
 When(
-  '{string} sends the line {string} to port {int} of the ClusterIP of {string}',
+  '{pod} sends the line {string} to port {int} of the ClusterIP of {string}',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: false }));
+  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, client, service, port, line, { byName: false }));
   },
 );
 
 When(
-  '{string} sends the line {string} to port {int} of the ClusterIP of {string} while every node is watched',
+  '{pod} sends the line {string} to port {int} of the ClusterIP of {string} while every node is watched',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: string, line: string, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, line, { byName: false, watchNodes: true }));
+  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, client, service, port, line, { byName: false, watchNodes: true }));
   },
 );
 
 When(
-  '{string} opens {int} connections to port {int} of the ClusterIP of {string}',
+  '{pod} opens {int} connections to port {int} of the ClusterIP of {string}',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: string, count: number, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, this.pod(client), service, port, 'get', { byName: false, connections: count }));
+  async function (this: PodNetWorld, client: PodInfo, count: number, port: number, service: string) {
+    exchanges.set(this, await talkToService(this.cluster, client, service, port, 'get', { byName: false, connections: count }));
   },
 );
 

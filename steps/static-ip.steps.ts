@@ -14,6 +14,7 @@ import { IP_ADDRS_ANNOTATION } from '../support/net/calico.ts';
 import { ipReservationFrom, podRequestFrom } from '../support/manifests.ts';
 import type { Placement } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
+import type { PodInfo } from '../support/cluster/cluster.ts';
 
 Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, async function (this: PodNetWorld, name: string) {
   const { cluster } = this;
@@ -50,42 +51,42 @@ Then(
   },
 );
 
-Then('{string} has the address its ipAddrs annotation asks for, as its IP and on eth0', async function (this: PodNetWorld, alias: string) {
-  await this.verify(podHasRequestedAddress(this.cluster, this.pod(alias)));
+Then('{pod} has the address its ipAddrs annotation asks for, as its IP and on eth0', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(podHasRequestedAddress(this.cluster, pod));
 });
 
-Then('the address {string} asks for is reserved by {string}', async function (this: PodNetWorld, alias: string, name: string) {
-  await this.verify(requestedAddressIsReserved(this.cluster, this.pod(alias), name));
+Then('the address {pod} asks for is reserved by {string}', async function (this: PodNetWorld, pod: PodInfo, name: string) {
+  await this.verify(requestedAddressIsReserved(this.cluster, pod, name));
 });
 
 Then(
-  "the annotations of {string} hold its ipAddrs request and Calico's podIP, its IP as a \\/32",
-  async function (this: PodNetWorld, alias: string) {
-    await this.verify(calicoAnnotationsOf(this.cluster, this.pod(alias)));
+  "the annotations of {pod} hold its ipAddrs request and Calico's podIP, its IP as a \\/32",
+  async function (this: PodNetWorld, pod: PodInfo) {
+    await this.verify(calicoAnnotationsOf(this.cluster, pod));
   },
 );
 
-Then('{string} stays ContainerCreating with no IP', async function (this: PodNetWorld, alias: string) {
-  await this.verify(podStuckCreating(this.cluster, this.pod(alias)));
+Then('{pod} stays ContainerCreating with no IP', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(podStuckCreating(this.cluster, pod));
 });
 
 Then(
-  'the events of {string} include {string} saying {string}',
-  async function (this: PodNetWorld, alias: string, reason: string, text: string) {
-    await this.verify(podEventSays(this.cluster, this.pod(alias), reason, text));
+  'the events of {pod} include {string} saying {string}',
+  async function (this: PodNetWorld, pod: PodInfo, reason: string, text: string) {
+    await this.verify(podEventSays(this.cluster, pod, reason, text));
   },
 );
 
 When(
-  "{string} is annotated with the ipAddrs request of the lesson's manifest {string}",
-  async function (this: PodNetWorld, alias: string, manifest: string) {
-    const pod = this.pod(alias);
+  "{pod} is annotated with the ipAddrs request of the lesson's manifest {string}",
+  async function (this: PodNetWorld, subject: PodInfo, manifest: string) {
+    const pod = subject;
     const wanted = podRequestFrom(manifest, pod.namespace).annotations?.[IP_ADDRS_ANNOTATION];
     if (!wanted) throw new Error(`the manifest ${manifest} has no ${IP_ADDRS_ANNOTATION} annotation`);
     await this.cluster.annotatePod(pod.namespace, pod.name, { [IP_ADDRS_ANNOTATION]: wanted });
   },
 );
 
-Then('{string} keeps the IP it had, on eth0 too', async function (this: PodNetWorld, alias: string) {
-  await this.verify(podKeptAddress(this.cluster, this.pod(alias)));
+Then('{pod} keeps the IP it had, on eth0 too', async function (this: PodNetWorld, pod: PodInfo) {
+  await this.verify(podKeptAddress(this.cluster, pod));
 });
