@@ -3,6 +3,7 @@
  * what every backend logged and every node counted around it; delete a replica and wait for
  * its Deployment to replace it.
  */
+import { waitUntil } from '../eventually.ts';
 import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
 import type { ExecResult } from '../cluster/cluster.ts';
 import { captureDuring } from '../probes/capture.ts';
@@ -176,23 +177,23 @@ export async function replaceOnePod(cluster: Cluster, workload: string, serviceN
   const deleted = before.at(-1);
   if (!deleted) throw new EnvironmentError(`no ${workload} pod to delete in namespace ${cluster.workloadNamespace}`);
   await cluster.deletePod(deleted.namespace, deleted.name);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = await cluster.pods({ namespace: cluster.workloadNamespace, workload });
-    const fresh = now.find(
-      (pod) =>
-        !before.some((old) => old.name === pod.name) &&
-        pod.phase === 'Running' &&
-        pod.ip &&
-        pod.containers.every((container) => container.ready),
-    );
-    if (fresh) return { service, deleted, replacement: fresh };
-    if (Date.now() > deadline)
-      throw new EnvironmentError(
-        `the ${workload} Deployment did not replace pod ${deleted.name} with a Ready pod within ${timeoutMs / 1000} s`,
+  return waitUntil(
+    `the ${workload} Deployment to replace pod ${deleted.name} with a Ready pod`,
+    async () => {
+      const now = await cluster.pods({ namespace: cluster.workloadNamespace, workload });
+      const fresh = now.find(
+        (pod) =>
+          !before.some((old) => old.name === pod.name) &&
+          pod.phase === 'Running' &&
+          pod.ip &&
+          pod.containers.every((container) => container.ready),
       );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+      return fresh
+        ? { done: true, value: { service, deleted, replacement: fresh } }
+        : { done: false, seen: now.map((pod) => `${pod.name} ${pod.phase}`).join(', ') || `no ${workload} pod` };
+    },
+    { withinMs: timeoutMs, everyMs: 500 },
+  );
 }
 
 function byName(a: string, b: string): number {

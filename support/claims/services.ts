@@ -3,6 +3,7 @@
  * on every node (read from each node's kernel, never from the lab's model). The expected chain
  * names follow kube-proxy's naming rule (support/net/kube-proxy.ts), which is itself the claim.
  */
+import { eventually } from '../eventually.ts';
 import type { Cluster, ExecResult, PodInfo, ServiceInfo } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
@@ -416,28 +417,27 @@ export async function rulesFollowReplacement(cluster: Cluster, replaced: Replace
   const target = typeof port?.targetPort === 'number' ? port.targetPort : port?.port;
   const newEndpoint = `${replaced.replacement.ip}:${target}`;
   const oldEndpoint = `${replaced.deleted.ip}:${target}`;
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const tables = await everyNodesNat(cluster, undefined);
-    const wrong = tables.flatMap(({ node, listing }) => {
-      const targets = listing.rules
-        .filter((rule) => rule.chain === facts.chain)
-        .map((rule) => /-> (\S+)$/.exec(rule.comment ?? '')?.[1])
-        .filter(Boolean) as string[];
-      return targets.includes(newEndpoint) && !(oldEndpoint !== newEndpoint && targets.includes(oldEndpoint))
-        ? []
-        : [`${node} jumps to ${list(targets)}`];
-    });
-    if (wrong.length === 0 || Date.now() > deadline) {
+  return eventually(
+    async () => {
+      const tables = await everyNodesNat(cluster, undefined);
+      const wrong = tables.flatMap(({ node, listing }) => {
+        const targets = listing.rules
+          .filter((rule) => rule.chain === facts.chain)
+          .map((rule) => /-> (\S+)$/.exec(rule.comment ?? '')?.[1])
+          .filter(Boolean) as string[];
+        return targets.includes(newEndpoint) && !(oldEndpoint !== newEndpoint && targets.includes(oldEndpoint))
+          ? []
+          : [`${node} jumps to ${list(targets)}`];
+      });
       return verdict(
         wrong.length === 0,
         `after ${replaced.deleted.name} (${replaced.deleted.ip}) was replaced by ${replaced.replacement.name} (${replaced.replacement.ip}), every node's ${facts.chain} to jump to ${newEndpoint} and not to ${oldEndpoint}`,
         wrong.length ? wrong.join('; ') : `as expected on ${tables.length} nodes`,
         tables.flatMap((table) => table.evidence),
       );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+    },
+    { withinMs: waitMs, everyMs: 500, settlesWithinMs: cluster.settlesWithinMs },
+  );
 }
 
 /** L04-12: the ClusterIP survives the replacement. */
