@@ -40,7 +40,13 @@ function startHelper(): NonNullable<typeof helper> {
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const message = JSON.parse(line) as SpawnReply & { id: number; error?: string };
+    let message: SpawnReply & { id: number; error?: string };
+    try {
+      message = JSON.parse(line) as typeof message;
+    } catch {
+      said = `${said}\nan unreadable reply: ${line.slice(0, 200)}`;
+      return;
+    }
     const waiting = pending.get(message.id);
     pending.delete(message.id);
     if (pending.size === 0) keepAlive(started, false);
@@ -54,7 +60,10 @@ function startHelper(): NonNullable<typeof helper> {
     pending.clear();
   };
   child.on('error', (error) => fail(`could not run: ${error.message} (it needs python3)`));
-  child.on('exit', (code, signal) => fail(`ended (${signal ?? `exit ${code}`})`));
+  // A write to a helper that has just died fails with EPIPE: its commands fail, the process goes on.
+  child.stdin.on('error', (error) => fail(`stopped reading: ${error.message}`));
+  // 'close', not 'exit': the replies it wrote before it ended are read first.
+  child.on('close', (code, signal) => fail(`ended (${signal ?? `exit ${code}`})`));
   keepAlive(started, false);
   return started;
 }

@@ -30,7 +30,7 @@ export const REBUILD_COST_IN_SCENARIOS = 12;
 export const SMALLEST_SHARE = 4;
 
 export class MatrixQueue {
-  /** Per topology, the units not yet handed out: its clean run first, so that every lab of it starts from a proven clean run. */
+  /** Per topology, the units not yet handed out, its clean run first (other labs of the topology take its faults meanwhile, each built afresh). */
   private readonly left = new Map<string, MatrixUnit[]>();
   private readonly scenarios = new Map<string, number>();
   /** The topology whose lab each worker holds. */

@@ -101,7 +101,9 @@ export const DEFAULT_WORKERS = 3;
 export async function runMatrix(faults: string[], options: MatrixOptions = {}): Promise<MatrixRun> {
   await clearOrphanedMatrixLabs();
   const queue = new MatrixQueue(matrixWork(faults, options.everyTopology ?? true));
-  const workers = Math.min(options.workers ?? DEFAULT_WORKERS, queue.remaining);
+  const wanted = options.workers ?? DEFAULT_WORKERS;
+  if (!Number.isInteger(wanted) || wanted < 1) throw new Error(`a matrix needs at least one worker, not ${wanted}`);
+  const workers = Math.min(wanted, queue.remaining);
   const messages = await Promise.all(
     Array.from({ length: workers }, (_, slot) => runWorker(slot, `pnmut${process.pid}s${slot}`, queue, options.onOutcome)),
   );
@@ -146,8 +148,12 @@ function runWorker(
       } else if (message.kind === 'failed') failure = message.message;
       else done = true;
     });
+    child.on('error', (error) => {
+      failure ??= error.message;
+    });
     child.on('exit', (code, signal) => {
-      if (done) resolvePromise(outcomes);
+      // A worker that was stopped may say done before it exits 1: only a clean exit brings its work home.
+      if (done && code === 0) resolvePromise(outcomes);
       else
         reject(
           new Error(

@@ -140,10 +140,15 @@ process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 void nextMessage().then((message) => {
   if (message.kind !== 'start') throw new Error(`a matrix worker's first message is start, not ${message.kind}`);
+  // Its own disconnect, once the work is done or has failed, is no runner going away: no stop() then.
   work(message.labBase).then(
-    () => process.disconnect(),
+    () => {
+      ending = true;
+      process.disconnect();
+    },
     async (error: Error) => {
       await send({ kind: 'failed', message: error.stack ?? error.message });
+      ending = true;
       process.disconnect();
     },
   );
