@@ -17,37 +17,32 @@ import type { MatrixUnit } from './plan.ts';
 import type { RunnerMessage, WorkerMessage } from './protocol.ts';
 
 const send = (message: WorkerMessage) => new Promise<void>((done) => process.send?.(message, () => done()));
-const labs = new Set<string>();
 let ending = false;
 
-async function takeDownLabs(): Promise<void> {
-  await Promise.allSettled([...labs].map((lab) => labDown(lab)));
-}
+/** The lab this worker holds, from the moment its build starts (so that a failed build is taken down too). */
+let held: { topology: string; lab: string; ready: boolean } | undefined;
 
-async function freshLab(topology: string, lab: string): Promise<void> {
-  await labDown(lab);
-  labs.add(lab);
-  await labUp({ topology, name: lab, keep: false });
+/** Takes the held lab down; returns its name. */
+async function dropLab(): Promise<string | undefined> {
+  const lab = held?.lab;
+  held = undefined;
+  if (lab) await labDown(lab);
+  return lab;
 }
-
-/** The lab this worker holds: its topology and name. */
-let held: { topology: string; lab: string } | undefined;
 
 async function holdLabOf(topology: string, base: string): Promise<string> {
   const lab = labNameFor(base, topology);
-  if (held?.topology === topology) return lab;
-  if (held) {
-    await labDown(held.lab);
-    labs.delete(held.lab);
-    held = undefined;
-  }
+  if (held?.topology === topology && held.ready) return lab;
+  await dropLab();
   Object.assign(process.env, {
     [TARGET_ENV.target]: 'netns',
     [TARGET_ENV.lab]: lab,
     [LABS_ENV]: formatLabsEnv(new Map([[topology, lab]])),
   });
-  await freshLab(topology, lab);
-  held = { topology, lab };
+  await labDown(lab); // one of that name that an earlier, killed run left
+  held = { topology, lab, ready: false };
+  await labUp({ topology, name: lab, keep: false });
+  held.ready = true;
   return lab;
 }
 
@@ -59,7 +54,7 @@ async function runUnit(cucumber: InProcessCucumber, unit: MatrixUnit, base: stri
   try {
     lab = await holdLabOf(topology, base);
   } catch (error) {
-    held = undefined;
+    await dropLab();
     return { kind: 'outcome', topology, fault, results: [], diagnoses: [], error: `lab could not be built: ${(error as Error).message}` };
   }
   const paths = featuresOfTopologies([topology]);
@@ -86,11 +81,7 @@ async function runUnit(cucumber: InProcessCucumber, unit: MatrixUnit, base: stri
     outcome = { kind: 'outcome', topology, fault, results: [], diagnoses: [], error: (error as Error).message.split('\n')[0] };
   }
   // A lab not back to clean would spoil the next fault's verdicts: the next unit starts afresh.
-  if (outcome.error || outcome.undo?.length) {
-    await labDown(lab);
-    labs.delete(lab);
-    held = undefined;
-  }
+  if (outcome.error || outcome.undo?.length) await dropLab();
   return outcome;
 }
 
@@ -104,8 +95,7 @@ async function work(labBase: string): Promise<void> {
       await send(await runUnit(cucumber, message.unit, labBase));
     }
   } finally {
-    await takeDownLabs();
-    labs.clear();
+    await dropLab();
   }
   await send({ kind: 'done' });
 }
@@ -129,9 +119,9 @@ const nextMessage = () =>
 async function stop(): Promise<void> {
   if (ending) return;
   ending = true;
-  await takeDownLabs();
+  const lab = await dropLab();
   // A scenario still running may have created a pod while the first sweep ran: sweep again.
-  await takeDownLabs();
+  if (lab) await labDown(lab);
   process.exit(1);
 }
 
