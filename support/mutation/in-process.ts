@@ -3,12 +3,12 @@
  * executes the given feature files and leaves its Allure results in a folder of its own,
  * read back as the e2e runner reads them (so a matrix result means what a run's result means).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfiguration, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
 import { readResults, type ScenarioResult } from '../run/summary.ts';
+import { newResultsFolder } from './results-folder.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -34,7 +34,8 @@ export class InProcessCucumber {
 
   /** Runs the scenarios of `paths` (relative to the project) and reads back what each ended as. */
   async run(paths: string[]): Promise<RunOutcome> {
-    const resultsDir = mkdtempSync(join(tmpdir(), 'podnet-matrix-'));
+    // A worker's parent is the matrix runner: its pid names the folder (results-folder.ts).
+    const resultsDir = newResultsFolder(process.ppid);
     try {
       await runCucumber(
         {

@@ -14,7 +14,9 @@ import type { FaultOutcome } from './compare.ts';
 import { findFault, faultApplies } from '../lab/faults/faults.ts';
 import { listTopologies } from '../topology/catalogue.ts';
 import { featuresOfTopologies } from '../topology/features.ts';
-import { MatrixQueue, type TopologyWork } from './plan.ts';
+import { loadExpectations } from './expectations.ts';
+import { MatrixQueue, slowestFirst, type TopologyWork } from './plan.ts';
+import { clearOrphanedResults } from './results-folder.ts';
 import type { RunnerMessage, WorkerMessage } from './protocol.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -42,9 +44,10 @@ function scenarioCount(topology: string): number {
   );
 }
 
-/** The work of each topology that the chosen faults reach (every topology when all faults are chosen). */
+/** The work of each topology that the chosen faults reach (every topology when all faults are chosen), each topology's slowest faults first. */
 export function matrixWork(faults: string[], everyTopology: boolean): TopologyWork[] {
-  const chosen = faults.map(findFault);
+  const table = loadExpectations();
+  const chosen = slowestFirst(faults, (fault) => table.get(fault)?.size ?? 0).map(findFault);
   return listTopologies()
     .map((topology) => ({
       topology,
@@ -72,6 +75,7 @@ export async function clearOrphanedMatrixLabs(): Promise<string[]> {
     if (match && !processAlive(Number(match[1]))) orphaned.add(name.slice('pnl-'.length, name.indexOf('.')));
   }
   for (const lab of orphaned) await labDown(lab);
+  clearOrphanedResults(processAlive);
   return [...orphaned];
 }
 

@@ -41,7 +41,11 @@ export interface Connections {
   failed: number;
 }
 
-/** `count` separate connections, each sending one line, from one exec (a shell loop that stops at the first failure). */
+/**
+ * `count` separate connections, each sending one line, from one exec (a shell loop that stops at
+ * the first failure). The line comes from a here-document, not `printf | nc`: a pipeline forks a
+ * subshell for every connection, and 100 connections would start 200 processes instead of 100.
+ */
 export async function openConnections(
   cluster: Cluster,
   from: ExecTarget,
@@ -50,7 +54,7 @@ export async function openConnections(
   count: number,
 ): Promise<Observation<Connections>> {
   const script =
-    'i=0; while [ "$i" -lt "$0" ]; do if printf "get\\n" | nc -w 2 "$1" "$2" >/dev/null 2>&1; then echo ok; else echo failed; break; fi; i=$((i+1)); done';
+    'i=0; while [ "$i" -lt "$0" ]; do if nc -w 2 "$1" "$2" >/dev/null 2>&1 <<EOF\nget\nEOF\n then echo ok; else echo failed; break; fi; i=$((i+1)); done';
   return runProbe(
     cluster,
     from,

@@ -1,9 +1,12 @@
-/** A matrix run killed before its fault runs tore down leaves labs that the next matrix run clears. */
+/** A matrix run killed before its fault runs tore down leaves labs and results folders that the next matrix run clears. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { test } from 'node:test';
 import { labNamespaces } from '../../support/lab/lab.ts';
 import { clearOrphanedMatrixLabs } from '../../support/mutation/run.ts';
+import { clearOrphanedResults, newResultsFolder } from '../../support/mutation/results-folder.ts';
 
 const isRoot = process.getuid?.() === 0;
 // A pid no process has: beyond the kernel's default pid_max.
@@ -22,5 +25,19 @@ test('labs of a dead matrix run are cleared, those of a live one kept', { skip: 
   } finally {
     execFileSync('ip', ['netns', 'delete', `pnl-${ALIVE}.node-a`]);
     if ((await labNamespaces(DEAD)).length) execFileSync('ip', ['netns', 'delete', `pnl-${DEAD}.node-a`]);
+  }
+});
+
+test('results folders of a dead matrix run are cleared, those of a live one kept', () => {
+  const dead = newResultsFolder(9_999_999);
+  const live = newResultsFolder(process.pid);
+  try {
+    const cleared = clearOrphanedResults((pid) => pid === process.pid);
+    assert.ok(cleared.includes(basename(dead)), `cleared ${cleared.join(', ')}`);
+    assert.ok(!existsSync(dead));
+    assert.ok(existsSync(live));
+  } finally {
+    rmSync(live, { recursive: true, force: true });
+    rmSync(dead, { recursive: true, force: true });
   }
 });

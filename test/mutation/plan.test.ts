@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MatrixQueue, SMALLEST_SHARE, type MatrixUnit, type TopologyWork } from '../../support/mutation/plan.ts';
+import { MatrixQueue, SMALLEST_SHARE, slowestFirst, type MatrixUnit, type TopologyWork } from '../../support/mutation/plan.ts';
 
 const faults = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
 const course: TopologyWork[] = [
@@ -68,4 +68,12 @@ test('one fault: its topology once clean and once broken', () => {
   assert.deepEqual(queue.next(0), { topology: 'kind' });
   assert.deepEqual(queue.next(0), { topology: 'kind', fault: 'k1' });
   assert.equal(queue.next(0), undefined);
+});
+
+test('the faults that fail the most claims are handed out first, ties in their given order', () => {
+  const claims: Record<string, number> = { quick: 1, dns: 28, other: 1, routes: 37, mtu: 2 };
+  assert.deepEqual(
+    slowestFirst(Object.keys(claims), (fault) => claims[fault] ?? 0),
+    ['routes', 'dns', 'mtu', 'quick', 'other'],
+  );
 });
