@@ -345,6 +345,12 @@ export interface Cluster {
    * where no such bound is known (a real cluster): a wait runs the claim's whole window.
    */
   readonly settlesWithinMs: number | undefined;
+  /**
+   * Where a capture's file is written, read back and removed, as a path prefix (a random part
+   * and `.pcap` follow). The lab's carries the lab's prefix, so that its teardown removes the file
+   * of a run that was killed mid-capture.
+   */
+  readonly captureFilePrefix: string;
 
   nodes(): Promise<NodeInfo[]>;
   pods(filter?: { namespace?: string; workload?: string }): Promise<PodInfo[]>;

@@ -13,7 +13,7 @@ import { faultApplies, findFault } from './faults/faults.ts';
 import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
 import { NETNS_RUN, endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
-import { labObjectPrefix, fabricNetns } from './naming.ts';
+import { LAB_SCRATCH_DIR, labObjectPrefix, fabricNetns } from './naming.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
 import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
 import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
@@ -265,6 +265,7 @@ export interface DownReport {
 export async function labDown(labName: string): Promise<DownReport> {
   const report = await timePhase(labName, 'down', () => unwireLab(labName));
   removeLabFiles(labName);
+  removeScratchFiles(labName);
   removeBgpSockets(labName);
   removeState(labName);
   return report;
@@ -280,6 +281,14 @@ async function unwireLab(labName: string): Promise<DownReport> {
     if (entry.startsWith(prefix)) rmSync(join(NETNS_ETC, entry), { recursive: true, force: true });
   }
   return { namespaces: namespaces.length, processes };
+}
+
+/** What the lab's commands left in /tmp (a capture's file, when its run was killed mid-capture). */
+function removeScratchFiles(labName: string): void {
+  const prefix = labObjectPrefix(labName);
+  for (const entry of safeReaddir(LAB_SCRATCH_DIR)) {
+    if (entry.startsWith(prefix)) rmSync(join(LAB_SCRATCH_DIR, entry), { force: true });
+  }
 }
 
 function safeReaddir(dir: string): string[] {

@@ -31,6 +31,16 @@ export function podTemplateHash(template: unknown): string {
 export const LAB_PREFIX = 'pnl';
 
 /**
+ * A file the lab's commands leave for a moment in /tmp (a pod or node of the lab shares the
+ * machine's /tmp): named with the lab's prefix, so that lab:down clears one a killed run left.
+ */
+export function labScratchPrefix(labName: string, what: string): string {
+  return `${LAB_SCRATCH_DIR}/${labObjectPrefix(labName)}${what}`;
+}
+
+export const LAB_SCRATCH_DIR = '/tmp';
+
+/**
  * `pnl-<lab>.`: the dot ends the lab's name, and no lab name (a DNS label) contains one, so
  * lab "podnet" never claims the objects of lab "podnet-b".
  */

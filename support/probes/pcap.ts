@@ -53,7 +53,7 @@ export async function startRawPcap(
   options: PcapOptions & { readOptions?: string[] } = {},
 ): Promise<PcapCapture<string>> {
   on = withTcpdump(on);
-  const file = `/tmp/podnet-e2e-capture-${randomBytes(6).toString('hex')}.pcap`;
+  const file = `${cluster.captureFilePrefix}${randomBytes(6).toString('hex')}.pcap`;
   // --immediate-mode and -U: every packet is handed over and written as it comes, so none waits in a
   // buffer (and is lost) when the capture stops.
   // -Z root: write as root, so a tcpdump that drops privileges can still create the file in /tmp.

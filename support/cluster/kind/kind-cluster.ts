@@ -87,6 +87,8 @@ export class KindCluster implements Cluster {
   readonly target = 'kind' as const;
   /** A real cluster settles in its own time: a wait runs the claim's whole window. */
   readonly settlesWithinMs = undefined;
+  /** In the node's or pod's own /tmp, which goes with its container. */
+  readonly captureFilePrefix = '/tmp/podnet-e2e-capture-';
   readonly workloadNamespace: string;
   readonly clients: KubeClients;
   readonly nodeShell: NodeShell;

@@ -53,7 +53,7 @@ import { defaultBgpConfiguration, type CalicoBgpObjects } from '../../net/calico
 import { findNode, findPendingPod, findPod, internalIPOf, type LabPod, type LabState, type PendingPod } from '../../lab/model.ts';
 import { onNode } from '../../lab/cni/node-fs.ts';
 import { OPERATOR_FELIX_CONFIGURATION } from '../../lab/felix/felix-configuration.ts';
-import { outsideNetns, routerNetns } from '../../lab/naming.ts';
+import { labScratchPrefix, outsideNetns, routerNetns } from '../../lab/naming.ts';
 import { hasOutsideWorld, OUTSIDE_HOST_IP } from '../../lab/topology/outside.ts';
 import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
 import { readState, statePath } from '../../lab/state.ts';
@@ -69,12 +69,15 @@ export const LAB_SETTLES_WITHIN_MS = 15_000;
 export class NetnsCluster implements Cluster {
   readonly target = 'netns' as const;
   readonly settlesWithinMs = LAB_SETTLES_WITHIN_MS;
+  readonly captureFilePrefix: string;
   private readonly background = new Set<BackgroundProcess>();
 
   constructor(
     readonly labName: string,
     readonly workloadNamespace = 'default',
-  ) {}
+  ) {
+    this.captureFilePrefix = labScratchPrefix(labName, 'capture-');
+  }
 
   /** Fails with an environment error when no lab of that name runs. */
   static attach(labName: string): NetnsCluster {
