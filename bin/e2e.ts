@@ -21,6 +21,10 @@ let stopping = false;
 
 async function main(): Promise<number> {
   const options = parseE2eArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(E2E_USAGE);
+    return 0;
+  }
   const env = {
     ...process.env,
     ...(options.target ? { E2E_TARGET: options.target } : {}),

@@ -20,6 +20,8 @@ export interface E2eOptions {
   paths: string[];
   /** Run only the scenarios that failed in the last run (cucumber's rerun file). */
   rerun: boolean;
+  /** -h / --help: print the usage and run nothing. */
+  help: boolean;
 }
 
 export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
@@ -35,6 +37,7 @@ export const E2E_USAGE = `usage: npm run e2e [-- options] [feature paths…]
   --fault <name>        embedded lab only: break the lab on purpose (repeatable; npm run lab:fault -- --list)
   --rerun               run only the scenarios that failed last time (reports/rerun.txt)
   --no-report           skip generating the HTML report
+  -h, --help            print this and run nothing
   Scenarios tagged @flaky are retried (up to twice); every attempt shows in the report.
   Reports go to reports/ (PODNET_REPORTS_DIR overrides).`;
 
@@ -62,12 +65,14 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
         'no-report': { type: 'boolean', default: false },
         fault: { type: 'string', multiple: true },
         rerun: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  if (values.help) return { ...NO_OPTIONS, help: true };
   if (values.target !== undefined && !isTargetKind(values.target)) {
     throw new UsageError(`--target takes ${Object.keys(TARGETS).join(' or ')}, got "${values.target}"`);
   }
@@ -94,8 +99,26 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     faults: values.fault ?? [],
     paths: positionals,
     rerun: values.rerun ?? false,
+    help: false,
   };
 }
+
+const NO_OPTIONS: E2eOptions = {
+  target: undefined,
+  tags: undefined,
+  claims: [],
+  keep: false,
+  parallel: 0,
+  lab: undefined,
+  namespace: undefined,
+  context: undefined,
+  kubeconfig: undefined,
+  report: true,
+  faults: [],
+  paths: [],
+  rerun: false,
+  help: false,
+};
 
 /** The tag expression cucumber gets: the user's, narrowed to the claims asked for. */
 export function tagExpression(options: Pick<E2eOptions, 'tags' | 'claims'>): string | undefined {

@@ -96,6 +96,16 @@ test('--rerun with nothing failed last time is a usage error', () => {
   }
 });
 
+test('npm run e2e -- --help (and -h) prints the usage and exits 0, running nothing', () => {
+  for (const flag of ['--help', '-h']) {
+    const { code, out } = e2e([flag]);
+    assert.equal(code, 0, out);
+    assert.match(out, /^usage: npm run e2e/m);
+    assert.match(out, /-h, --help/);
+    assert.doesNotMatch(out, /Unknown option|torn down|LESSON +PASSED/);
+  }
+});
+
 test('npm run mutation with an unknown option prints its usage and exits 2', () => {
   const { code, out } = command('bin/mutation.ts', ['--bogus']);
   assert.equal(code, 2, out);
