@@ -41,6 +41,7 @@ test('a full run on a fresh lab: every claim holds, reports are written, nothing
 });
 
 test('a lab that was already up is attached to and left up', { skip: !isRoot && 'needs root' }, async () => {
+  await labDown('pnattach'); // what a crashed earlier run of this test left must not make it fail
   await labUp({ name: 'pnattach' });
   try {
     const { code, out } = e2e(['--lab', 'pnattach', '--target', 'netns', '--claim', 'L02-03', '--no-report']);
