@@ -3,6 +3,7 @@
  * quick look at the kernel of its nodes and router (links, routes, iptables rules), each
  * compared with what they were before the fault was applied.
  */
+import { eventually } from '../eventually.ts';
 import { execIn } from '../lab/kernel.ts';
 import { labNamespaces } from '../lab/lab.ts';
 import type { LabState } from '../lab/model.ts';
@@ -112,5 +113,27 @@ export function differences(before: CleanLook, after: CleanLook): string[] {
         `${netns}: ${[...missing.slice(0, 3).map((line) => `lost "${line}"`), ...extra.slice(0, 3).map((line) => `gained "${line}"`)].join('; ')}${missing.length + extra.length > 6 ? ' …' : ''}`,
       );
   }
+  return found;
+}
+
+/**
+ * How long the kernel may take to finish its own set-up of a rebuilt lab. The undo returns once
+ * every link is up, but IPv6 adds its part a moment later: the multicast route of the local
+ * table (`multicast ff00::/8 dev vlan10 table local proto kernel`) was seen missing right after
+ * an undo on a loaded machine, once in the whole matrix. A difference that lasts this long is
+ * what the undo left.
+ */
+const KERNEL_SETTLES_WITHIN_MS = 3_000;
+
+/** What differs from `before` once the lab's kernel has settled after an undo (empty: back as it was). */
+export async function differencesAfterUndo(before: CleanLook, labName: string): Promise<string[]> {
+  let found: string[] = [];
+  await eventually(
+    async () => {
+      found = differences(before, await lookAtLab(labName));
+      return { ok: found.length === 0, expected: 'the lab as it was before the fault', observed: found.join('; '), evidence: [] };
+    },
+    { withinMs: KERNEL_SETTLES_WITHIN_MS, everyMs: 250 },
+  );
   return found;
 }

@@ -11,7 +11,7 @@ import { labApplyFaults, labDown, labUndoFaults, labUp } from '../lab/lab.ts';
 import { TARGET_ENV } from '../target.ts';
 import { LABS_ENV, formatLabsEnv, labNameFor } from '../topology/catalogue.ts';
 import { featuresOfTopologies } from '../topology/features.ts';
-import { differences, lookAtLab } from './clean-look.ts';
+import { differencesAfterUndo, lookAtLab } from './clean-look.ts';
 import { InProcessCucumber } from './in-process.ts';
 import type { MatrixUnit } from './plan.ts';
 import type { RunnerMessage, WorkerMessage } from './protocol.ts';
@@ -75,7 +75,7 @@ async function runUnit(cucumber: InProcessCucumber, unit: MatrixUnit, base: stri
     await timed('apply', () => labApplyFaults(lab, [fault]));
     const run = await timed('run', () => cucumber.run(paths));
     await timed('undo', () => labUndoFaults(lab));
-    const undo = differences(before, await timed('look', () => lookAtLab(lab)));
+    const undo = await timed('look', () => differencesAfterUndo(before, lab));
     outcome = { kind: 'outcome', topology, fault, ...run, undo, ms: performance.now() - started, phases };
   } catch (error) {
     outcome = { kind: 'outcome', topology, fault, results: [], diagnoses: [], error: (error as Error).message.split('\n')[0] };
