@@ -72,7 +72,6 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { ...NO_OPTIONS, help: true };
   if (values.target !== undefined && !isTargetKind(values.target)) {
     throw new UsageError(`--target takes ${Object.keys(TARGETS).join(' or ')}, got "${values.target}"`);
   }
@@ -99,26 +98,9 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     faults: values.fault ?? [],
     paths: positionals,
     rerun: values.rerun ?? false,
-    help: false,
+    help: values.help ?? false,
   };
 }
-
-const NO_OPTIONS: E2eOptions = {
-  target: undefined,
-  tags: undefined,
-  claims: [],
-  keep: false,
-  parallel: 0,
-  lab: undefined,
-  namespace: undefined,
-  context: undefined,
-  kubeconfig: undefined,
-  report: true,
-  faults: [],
-  paths: [],
-  rerun: false,
-  help: false,
-};
 
 /** The tag expression cucumber gets: the user's, narrowed to the claims asked for. */
 export function tagExpression(options: Pick<E2eOptions, 'tags' | 'claims'>): string | undefined {
