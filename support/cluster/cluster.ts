@@ -351,6 +351,12 @@ export interface Cluster {
    * of a run that was killed mid-capture.
    */
   readonly captureFilePrefix: string;
+  /**
+   * The bytes of a file the suite wrote on `target` under captureFilePrefix (a capture's
+   * pcap), removed afterwards whether or not it could be read. The lab reads it where its
+   * namespace sees it, starting no process; a cluster reads it with `base64` in the container.
+   */
+  takeScratchFile(target: ExecTarget, path: string): Promise<Buffer>;
 
   nodes(): Promise<NodeInfo[]>;
   pods(filter?: { namespace?: string; workload?: string }): Promise<PodInfo[]>;

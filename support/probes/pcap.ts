@@ -1,14 +1,14 @@
 /**
  * A packet capture that keeps its packets: tcpdump writes a pcap file where it runs
  * (`-w`), and once stopped the file is read twice through the port: as text (`tcpdump -r`,
- * for the parser and the report) and as bytes (`base64`, attached as a .pcap file that
- * Wireshark or `tcpdump -r` opens). The file is removed afterwards.
+ * for the parser and the report) and as bytes (the port's takeScratchFile, attached as a .pcap
+ * file that Wireshark or `tcpdump -r` opens), which removes it.
  */
 import { randomBytes } from 'node:crypto';
-import type { BackgroundProcess, Cluster, ExecResult, ExecTarget } from '../cluster/cluster.ts';
+import { EnvironmentError, type BackgroundProcess, type Cluster, type ExecTarget } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
 import { runProbe } from './commands.ts';
-import { parsePcapBase64 } from './parse/pcap.ts';
+import { checkedPcap } from './parse/pcap.ts';
 import { parseTcpdump, type Packet } from './parse/tcpdump.ts';
 
 const LISTENING = /listening on/;
@@ -67,15 +67,19 @@ export async function startRawPcap(
   }
   return {
     async stop() {
+      let taken = false;
       try {
         const captured = await tcpdump.stop();
         const read = await runProbe(cluster, on, ['tcpdump', '-n', ...(options.readOptions ?? []), '-r', file], (text) => text);
-        const bytes = await runProbe(cluster, on, ['base64', file], parsePcapBase64);
-        const pcap: EvidenceFile = { fileName: `capture-${safe(label)}.pcap`, mediaType: PCAP_MEDIA_TYPE, body: bytes.value };
-        // The base64 text is not evidence a reader wants: the .pcap file is.
+        taken = true;
+        const pcap: EvidenceFile = {
+          fileName: `capture-${safe(label)}.pcap`,
+          mediaType: PCAP_MEDIA_TYPE,
+          body: await pcapBytes(cluster, on, file),
+        };
         return { value: read.value, evidence: [captured, ...read.evidence], files: [pcap] };
       } finally {
-        await remove(cluster, on, file);
+        if (!taken) await remove(cluster, on, file);
       }
     },
   };
@@ -91,8 +95,18 @@ function withTcpdump(on: ExecTarget): ExecTarget {
   return on.kind === 'node' || on.kind === 'router' ? { ...on, tools: true } : on;
 }
 
-async function remove(cluster: Cluster, on: ExecTarget, file: string): Promise<ExecResult | undefined> {
-  return cluster.exec(on, ['rm', '-f', file], { timeoutMs: 10_000 }).catch(() => undefined);
+async function pcapBytes(cluster: Cluster, on: ExecTarget, file: string): Promise<Buffer> {
+  const bytes = await cluster.takeScratchFile(on, file);
+  try {
+    return checkedPcap(bytes);
+  } catch (error) {
+    throw new EnvironmentError(`the capture file ${file} is not what tcpdump writes: ${(error as Error).message}`);
+  }
+}
+
+/** Removes the capture's file (a capture that failed), if it is there. */
+async function remove(cluster: Cluster, on: ExecTarget, file: string): Promise<void> {
+  await cluster.takeScratchFile(on, file).catch(() => undefined);
 }
 
 function safe(label: string): string {

@@ -26,3 +26,23 @@ test(
     }
   },
 );
+
+test(
+  "takeScratchFile gives a capture file's bytes and removes it; a path outside the lab's scratch prefix is refused",
+  { skip: !isRoot && 'needs root' },
+  async () => {
+    const cluster = new NetnsCluster('pnscratch');
+    const file = `${cluster.captureFilePrefix}fedcba987654.pcap`;
+    const router = { kind: 'router', name: 'router' } as const;
+    try {
+      writeFileSync(file, Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 1, 2, 3]));
+      assert.deepEqual([...(await cluster.takeScratchFile(router, file))], [0xd4, 0xc3, 0xb2, 0xa1, 1, 2, 3]);
+      assert.equal(existsSync(file), false, `${file} is left behind`);
+      await assert.rejects(cluster.takeScratchFile(router, file), /ENOENT/);
+      await assert.rejects(cluster.takeScratchFile(router, '/etc/passwd'), /not a scratch file of lab pnscratch/);
+      await assert.rejects(cluster.takeScratchFile(router, `${cluster.captureFilePrefix}x/../../../etc/passwd`), /not a scratch file/);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  },
+);

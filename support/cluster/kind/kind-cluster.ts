@@ -41,6 +41,7 @@ import { NodeShell, type NodeShellOptions } from './node-shell.ts';
 import { PodExec } from './pod-exec.ts';
 import { errorText, httpStatus, redact, type Logger } from '../../redact.ts';
 import { pollUntil } from './wait.ts';
+import { parseBase64 } from '../../probes/parse/pcap.ts';
 import { daemonSetRolloutStatus } from './rollout.ts';
 
 export interface KindClusterOptions {
@@ -613,6 +614,18 @@ export class KindCluster implements Cluster {
     return target.kind === 'router'
       ? this.nodeShell.execInContainer(target.name, argv, options)
       : this.nodeShell.exec(target.name, argv, options);
+  }
+
+  async takeScratchFile(target: ExecTarget, path: string): Promise<Buffer> {
+    if (!path.startsWith(this.captureFilePrefix)) throw new Error(`takeScratchFile: ${path} is not a scratch file of the suite`);
+    try {
+      const read = await this.exec(target, ['base64', path], { timeoutMs: 30_000 });
+      if (read.exitCode !== 0)
+        throw new EnvironmentError(`base64 ${path} on ${read.where} exited ${read.exitCode}: ${(read.stderr || read.stdout).trim()}`);
+      return parseBase64(read.stdout);
+    } finally {
+      await this.exec(target, ['rm', '-f', path], { timeoutMs: 10_000 }).catch(() => undefined);
+    }
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {

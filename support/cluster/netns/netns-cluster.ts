@@ -2,6 +2,7 @@
  * The Cluster port over the embedded lab. It attaches to a running lab through its state
  * file, so any process (a cucumber worker, a second terminal) sees the same lab.
  */
+import { readFile, rm } from 'node:fs/promises';
 import { run, startBackground } from '../../exec/run.ts';
 import {
   EnvironmentError,
@@ -56,7 +57,7 @@ import { OPERATOR_FELIX_CONFIGURATION } from '../../lab/felix/felix-configuratio
 import { labScratchPrefix, outsideNetns, routerNetns } from '../../lab/naming.ts';
 import { hasOutsideWorld, OUTSIDE_HOST_IP } from '../../lab/topology/outside.ts';
 import { operatorIpPool } from '../../lab/ipam/pool-resource.ts';
-import { readState, statePath } from '../../lab/state.ts';
+import { readState, readStateSnapshot, statePath } from '../../lab/state.ts';
 import { endpointsFromRecords } from '../calico-records.ts';
 
 /**
@@ -95,9 +96,9 @@ export class NetnsCluster implements Cluster {
     return `embedded lab "${state.name}": ${state.nodes.length} nodes, ${state.pods.length} pods in network namespaces (state ${statePath(state.name)})`;
   }
 
-  /** Fresh on every call: another process may have created or deleted pods. */
-  state(): LabState {
-    const state = readState(this.labName);
+  /** As the state file holds it now (another process may have created or deleted pods); frozen, for reading. */
+  state(): Readonly<LabState> {
+    const state = readStateSnapshot(this.labName);
     if (!state) throw new EnvironmentError(`the embedded lab ${this.labName} has gone away`, 'bring it up again with npm run lab:up');
     return state;
   }
@@ -134,6 +135,19 @@ export class NetnsCluster implements Cluster {
       ...result,
       argv,
     }));
+  }
+
+  async takeScratchFile(target: ExecTarget, path: string): Promise<Buffer> {
+    if (!path.startsWith(this.captureFilePrefix) || path.includes('/../'))
+      throw new Error(`takeScratchFile: ${path} is not a scratch file of lab ${this.labName}`);
+    // A node's commands run in its own mount namespace (nsenter --mount), which this process
+    // reaches through its holder's root; the other targets' commands see this machine's /tmp.
+    const seenHere = target.kind === 'node' ? `/proc/${this.nodeHolder(target.name)}/root${path}` : path;
+    try {
+      return await readFile(seenHere);
+    } finally {
+      await rm(seenHere, { force: true });
+    }
   }
 
   async startBackground(target: ExecTarget, argv: string[], options: BackgroundOptions): Promise<BackgroundProcess> {
@@ -351,6 +365,13 @@ export class NetnsCluster implements Cluster {
       return ['ip', 'netns', 'exec', outsideNetns(state.name), ...argv];
     }
     return ['ip', 'netns', 'exec', this.podNetns(target), ...argv];
+  }
+
+  /** The PID of the process that holds a node's mount namespace, checked as onNode checks it. */
+  private nodeHolder(name: string): number {
+    const node = findNode(this.state(), name);
+    onNode(node, []); // throws when the holder is gone
+    return node.holderPid as number;
   }
 
   private podNetns(target: Extract<ExecTarget, { kind: 'pod' }>): string {
