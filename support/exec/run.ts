@@ -1,12 +1,11 @@
 /**
  * Runs a local command with a timeout and returns its evidence record; the one place that
  * spawns processes for the lab and for node shells. Commands run through a helper process
- * (spawner.ts), which starts them far faster than Node's own spawn; background processes,
- * which stream their output, start here with execa.
+ * (spawner.ts), which starts them far faster than Node's own spawn; background processes
+ * too, their output streamed back as it is written.
  */
 import { constants } from 'node:os';
-import { execa } from 'execa';
-import { spawnViaHelper, type SpawnReply } from './spawner.ts';
+import { spawnViaHelper, startViaHelper, type SpawnReply } from './spawner.ts';
 import {
   DEFAULT_BACKGROUND_LIFETIME_MS,
   DEFAULT_READY_TIMEOUT_MS,
@@ -65,11 +64,10 @@ export async function runChecked(argv: string[], options: RunOptions): Promise<E
 }
 
 /** The exit code the background contract gives: the timeout's, a signal's as a shell reports it, or the process's own. */
-function backgroundExitCode(result: { exitCode?: number; timedOut?: boolean; signal?: string }): number {
-  if (result.timedOut) return TIMED_OUT_EXIT_CODE;
-  if (result.exitCode !== undefined) return result.exitCode;
-  const number = result.signal ? constants.signals[result.signal as NodeJS.Signals] : undefined;
-  return number === undefined ? TIMED_OUT_EXIT_CODE : 128 + number;
+function backgroundExitCode(reply: SpawnReply): number {
+  if (reply.timedOut) return TIMED_OUT_EXIT_CODE;
+  if (reply.exitCode !== null) return reply.exitCode;
+  return reply.signal === undefined ? TIMED_OUT_EXIT_CODE : 128 + reply.signal;
 }
 
 /**
@@ -78,57 +76,65 @@ function backgroundExitCode(result: { exitCode?: number; timedOut?: boolean; sig
  * process is ended by its own PID, never by name.
  */
 export async function startBackground(argv: string[], where: string, options: BackgroundOptions): Promise<BackgroundProcess> {
-  const [file, ...args] = argv;
-  if (!file) throw new Error('startBackground: empty argv');
+  if (!argv[0]) throw new Error('startBackground: empty argv');
   const started = performance.now();
-  const child = execa(file, args, {
-    reject: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-    timeout: options.timeoutMs ?? DEFAULT_BACKGROUND_LIFETIME_MS,
-    env: { LC_ALL: 'C' },
+  const output = { stdout: '', stderr: '' };
+  let onOutput = () => {};
+  const command = startViaHelper({ argv, timeoutMs: options.timeoutMs ?? DEFAULT_BACKGROUND_LIFETIME_MS }, (stream, data) => {
+    output[stream] += data;
+    onOutput();
   });
+  let ended: SpawnReply | undefined;
+  const endedOrFailed: Promise<SpawnReply> = command.ended.then(
+    (reply) => (ended = reply),
+    (error: Error): SpawnReply =>
+      (ended = { exitCode: null, stdout: '', stderr: `cannot run ${argv[0]}: ${error.message}`, timedOut: false }),
+  );
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const readyLine = await new Promise<string>((resolve, reject) => {
-    let seen = '';
     const timer = setTimeout(() => fail(`not ready after ${readyTimeoutMs} ms`), readyTimeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const line = seen.split('\n').find((candidate) => options.readyPattern.test(candidate));
+    onOutput = () => {
+      const line = `${output.stdout}\n${output.stderr}`.split('\n').find((candidate) => options.readyPattern.test(candidate));
       if (line !== undefined) {
         clearTimeout(timer);
+        onOutput = () => {};
         resolve(line);
       }
     };
     const fail = (why: string) => {
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      command.signal(constants.signals.SIGKILL);
+      const said = `${output.stdout}${output.stderr}${ended?.stderr ?? ''}`.trim();
       reject(
         new EnvironmentError(
-          `${argv.join(' ')} on ${where} did not become ready: ${why}; it said: ${seen.trim() || '(nothing)'}`,
+          `${argv.join(' ')} on ${where} did not become ready: ${why}; it said: ${said || '(nothing)'}`,
           'check that the command exists and may run there (tcpdump needs NET_RAW/NET_ADMIN), or raise readyTimeoutMs',
         ),
       );
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void child.then((result) => fail(`exited ${result.exitCode ?? result.signal} before it was ready`));
+    void endedOrFailed.then((reply) =>
+      fail(
+        reply.exitCode === null && reply.signal === undefined
+          ? 'it could not be started'
+          : `exited ${reply.exitCode ?? `on signal ${reply.signal}`} before it was ready`,
+      ),
+    );
   });
   return {
     where,
     argv,
     readyLine,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGINT');
-      const result = await child;
+      if (!ended) command.signal(constants.signals.SIGINT);
+      const reply = await endedOrFailed;
       return {
         where,
         argv,
-        exitCode: backgroundExitCode(result),
-        stdout: String(result.stdout ?? ''),
-        stderr: String(result.stderr ?? ''),
+        exitCode: backgroundExitCode(reply),
+        stdout: output.stdout,
+        stderr: `${output.stderr}${reply.stderr}`,
         ms: Math.round(performance.now() - started),
-        timedOut: Boolean(result.timedOut),
+        timedOut: reply.timedOut,
       };
     },
   };

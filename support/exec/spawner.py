@@ -9,6 +9,11 @@ some thousands of commands per course run, all through this one helper.
 A request: {"id", "argv", "timeoutMs", "input"?}. A reply: {"id", "exitCode", "signal"?,
 "stdout", "stderr", "timedOut"} or {"id", "error"} when the command could not be started.
 A timed-out command is sent SIGTERM (as execa does), then SIGKILL a second later.
+
+A background command (a capture that runs while a scenario acts): {"id", "argv", "timeoutMs",
+"background": true}. Its output comes as it is written, {"id", "stream": "stdout"|"stderr",
+"data"}, and its reply when it has ended, with empty "stdout" and "stderr" (they were sent
+already). {"signal": <number>, "of": <id>} sends a signal to a background command still running.
 """
 import signal
 
@@ -17,6 +22,7 @@ import signal
 signal.signal(signal.SIGINT, lambda *_: None)
 signal.signal(signal.SIGTERM, lambda *_: None)
 
+import codecs  # noqa: E402
 import json  # noqa: E402 (after the handlers, so that no Ctrl-C falls in the window before them)
 import os  # noqa: E402
 import subprocess  # noqa: E402
@@ -28,6 +34,8 @@ ENV = dict(os.environ, LC_ALL="C")
 replying = threading.Lock()
 # The commands still running, ended when the suite's process goes away (as execa's cleanup did).
 running = set()
+# The background commands still running, by request id (to signal them).
+background = {}
 running_lock = threading.Lock()
 
 
@@ -66,6 +74,69 @@ def finish(child, feed, timeout):
     return out, err, True
 
 
+def stream(request_id, name, pipe):
+    """Sends what a background command writes as it writes it; a chunk may end mid-line."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    while True:
+        data = os.read(pipe.fileno(), 65536)
+        chunk = decoder.decode(data, final=not data)
+        if chunk:
+            reply({"id": request_id, "stream": name, "data": chunk})
+        if not data:
+            return
+
+
+def run_background(request):
+    answer = {"id": request.get("id")}
+    child = None
+    try:
+        child = subprocess.Popen(
+            request["argv"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV
+        )
+        with running_lock:
+            running.add(child)
+            background[request["id"]] = child
+        readers = [
+            threading.Thread(target=stream, args=(request["id"], name, pipe), daemon=True)
+            for name, pipe in (("stdout", child.stdout), ("stderr", child.stderr))
+        ]
+        for reader in readers:
+            reader.start()
+        timed_out = False
+        try:
+            child.wait(timeout=request["timeoutMs"] / 1000)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            child.terminate()
+            try:
+                child.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        for reader in readers:
+            reader.join(timeout=1)
+        code = child.returncode
+        answer.update(stdout="", stderr="", timedOut=timed_out)
+        answer.update(exitCode=None, signal=-code) if code < 0 else answer.update(exitCode=code)
+    except BaseException as error:
+        answer = {"id": request.get("id"), "error": str(error) if isinstance(error, OSError) else repr(error)}
+        if child is not None and child.poll() is None:
+            child.kill()
+    finally:
+        if child is not None:
+            with running_lock:
+                running.discard(child)
+                background.pop(request.get("id"), None)
+    reply(answer)
+
+
+def send_signal(request):
+    with running_lock:
+        child = background.get(request["of"])
+    if child is not None and child.poll() is None:
+        child.send_signal(request["signal"])
+
+
 def run(request):
     answer = {"id": request.get("id")}
     child = None
@@ -99,7 +170,11 @@ def run(request):
 
 
 for line in sys.stdin:
-    threading.Thread(target=run, args=(json.loads(line),), daemon=True).start()
+    request = json.loads(line)
+    if "signal" in request:
+        send_signal(request)
+    else:
+        threading.Thread(target=run_background if request.get("background") else run, args=(request,), daemon=True).start()
 
 # The suite's process has gone: end what it started and is no longer waiting for.
 with running_lock:

@@ -28,6 +28,8 @@ export interface SpawnReply {
 interface Pending {
   resolve: (reply: SpawnReply) => void;
   reject: (error: Error) => void;
+  /** A background command's output, as it comes. */
+  onOutput?: (stream: 'stdout' | 'stderr', data: string) => void;
 }
 
 let helper: { child: ChildProcessWithoutNullStreams; pending: Map<number, Pending> } | undefined;
@@ -40,7 +42,7 @@ function startHelper(): NonNullable<typeof helper> {
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
   createInterface({ input: child.stdout }).on('line', (line) => {
-    let message: SpawnReply & { id: number; error?: string };
+    let message: SpawnReply & { id: number; error?: string; stream?: 'stdout' | 'stderr'; data?: string };
     try {
       message = JSON.parse(line) as typeof message;
     } catch {
@@ -48,6 +50,10 @@ function startHelper(): NonNullable<typeof helper> {
       return;
     }
     const waiting = pending.get(message.id);
+    if (message.stream !== undefined) {
+      waiting?.onOutput?.(message.stream, message.data ?? '');
+      return;
+    }
     pending.delete(message.id);
     if (pending.size === 0) keepAlive(started, false);
     if (message.error !== undefined) waiting?.reject(new Error(message.error));
@@ -77,12 +83,33 @@ function keepAlive({ child }: NonNullable<typeof helper>, inFlight: boolean): vo
 
 /** Runs one command through the helper; rejects when it could not be started (ENOENT, EACCES) or the helper died. */
 export function spawnViaHelper(request: SpawnRequest): Promise<SpawnReply> {
+  return send(request).ended;
+}
+
+export interface HelperBackground {
+  /** Settles when the command has ended (its reply's stdout and stderr are empty: the output came through onOutput). */
+  ended: Promise<SpawnReply>;
+  /** Sends a signal (a number, as in the kernel's list) to the command if it still runs. */
+  signal(number: number): void;
+}
+
+/** Starts a command in the background through the helper; its output comes to `onOutput` as it is written. */
+export function startViaHelper(
+  request: Omit<SpawnRequest, 'input'>,
+  onOutput: (stream: 'stdout' | 'stderr', data: string) => void,
+): HelperBackground {
+  const { id, ended, child } = send({ ...request, background: true }, onOutput);
+  return { ended, signal: (number) => child.stdin.write(`${JSON.stringify({ signal: number, of: id })}\n`) };
+}
+
+function send(request: SpawnRequest & { background?: true }, onOutput?: Pending['onOutput']) {
   helper ??= startHelper();
-  const { child, pending } = helper;
+  const started = helper;
   const id = nextId++;
-  return new Promise<SpawnReply>((resolvePromise, reject) => {
-    if (pending.size === 0) keepAlive(helper as NonNullable<typeof helper>, true);
-    pending.set(id, { resolve: resolvePromise, reject });
-    child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
+  const ended = new Promise<SpawnReply>((resolvePromise, reject) => {
+    if (started.pending.size === 0) keepAlive(started, true);
+    started.pending.set(id, { resolve: resolvePromise, reject, ...(onOutput ? { onOutput } : {}) });
+    started.child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
   });
+  return { id, ended, child: started.child };
 }

@@ -2,12 +2,13 @@
  * run(): every command of the lab goes through the spawner helper (support/exec/spawner.py).
  * What a caller relies on: the exit code, stdout and stderr apart and verbatim, stdin, a
  * bounded wait that ends the command, a signal as a shell reports it, commands side by side,
- * the C locale, and a clear error when the command cannot be started.
+ * the C locale, and a clear error when the command cannot be started; background commands too,
+ * their output streamed while they run.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TIMED_OUT_EXIT_CODE } from '../../support/cluster/cluster.ts';
-import { run, runChecked } from '../../support/exec/run.ts';
+import { EnvironmentError, TIMED_OUT_EXIT_CODE } from '../../support/cluster/cluster.ts';
+import { run, runChecked, startBackground } from '../../support/exec/run.ts';
 
 const where = 'this machine';
 
@@ -63,4 +64,26 @@ test('a request the helper cannot carry out is an error, never a command that ha
 test("a timed-out command's reply does not wait for a grandchild that holds its output", { timeout: 6_000 }, async () => {
   const result = await run(['sh', '-c', 'sleep 8 & echo started; wait'], { where, timeoutMs: 300 });
   assert.equal(result.timedOut, true);
+});
+
+test('a background command: ready on a line of either stream while it runs; stop() gives everything it wrote, in order', async () => {
+  const script = 'echo starting; echo ready >&2; sleep 0.2; echo after; echo late >&2; exec sleep 30';
+  const command = await startBackground(['sh', '-c', script], 'the host', { readyPattern: /^ready$/ });
+  assert.equal(command.readyLine, 'ready');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const result = await command.stop();
+  assert.equal(result.exitCode, 130);
+  assert.equal(result.stdout, 'starting\nafter\n');
+  assert.equal(result.stderr, 'ready\nlate\n');
+});
+
+test('a background command that cannot be started is an environment error that says so', async () => {
+  await assert.rejects(startBackground(['/nonexistent/podnet-command'], 'the host', { readyPattern: /x/ }), (error: unknown) => {
+    assert.ok(error instanceof EnvironmentError, String(error));
+    assert.match(
+      error.message,
+      /did not become ready: it could not be started; it said: cannot run \/nonexistent\/podnet-command: .*No such file/,
+    );
+    return true;
+  });
 });
