@@ -39,19 +39,34 @@ export interface CapturePoint {
  * eth0 names its peer's index in sysfs (`cat` is in every image); the node's list finds it.
  */
 export async function hostSideCapturePoint(cluster: Cluster, pod: PodInfo): Promise<Observation<CapturePoint>> {
-  const [peer, onNode] = await Promise.all([
-    runProbe(cluster, podTarget(pod), ['cat', '/sys/class/net/eth0/iflink'], (text) => {
-      const index = Number(text.trim());
-      if (!Number.isInteger(index) || index <= 0) throw new Error(`expected eth0's peer index, got "${text.trim()}"`);
-      return index;
-    }),
-    interfaces(cluster, nodeTarget(pod.node)),
+  const [point] = await hostSideCapturePoints(cluster, [pod]);
+  return point as Observation<CapturePoint>;
+}
+
+/** The capture points of several pods, in their order: each node's interfaces are listed once. */
+export async function hostSideCapturePoints(cluster: Cluster, pods: PodInfo[]): Promise<Observation<CapturePoint>[]> {
+  const nodes = [...new Set(pods.map((pod) => pod.node))];
+  const [peers, listed] = await Promise.all([
+    Promise.all(
+      pods.map((pod) =>
+        runProbe(cluster, podTarget(pod), ['cat', '/sys/class/net/eth0/iflink'], (text) => {
+          const index = Number(text.trim());
+          if (!Number.isInteger(index) || index <= 0) throw new Error(`expected eth0's peer index, got "${text.trim()}"`);
+          return index;
+        }),
+      ),
+    ),
+    Promise.all(nodes.map((node) => interfaces(cluster, nodeTarget(node)))),
   ]);
-  const host = onNode.value.find((candidate) => candidate.index === peer.value);
-  if (!host)
-    throw new EnvironmentError(
-      `pod ${pod.namespace}/${pod.name}: node ${pod.node} has no interface with index ${peer.value} (its eth0's peer)`,
-      'check that the pod is still running on that node',
-    );
-  return { value: { target: nodeToolsTarget(pod.node), iface: host.name }, evidence: [...peer.evidence, ...onNode.evidence] };
+  return pods.map((pod, index) => {
+    const peer = peers[index] as (typeof peers)[number];
+    const onNode = listed[nodes.indexOf(pod.node)] as (typeof listed)[number];
+    const host = onNode.value.find((candidate) => candidate.index === peer.value);
+    if (!host)
+      throw new EnvironmentError(
+        `pod ${pod.namespace}/${pod.name}: node ${pod.node} has no interface with index ${peer.value} (its eth0's peer)`,
+        'check that the pod is still running on that node',
+      );
+    return { value: { target: nodeToolsTarget(pod.node), iface: host.name }, evidence: [...peer.evidence, ...onNode.evidence] };
+  });
 }

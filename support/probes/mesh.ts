@@ -1,16 +1,17 @@
 /**
  * Full-mesh reachability: every source pod probes every destination in ONE exec (fping, or
  * parallel pings where fping is missing), so the number of execs grows with the pods, not
- * with the pairs. Optionally every destination captures its echo requests meanwhile, to see
- * the source address each request arrived with.
+ * with the pairs. Optionally the echo requests are captured meanwhile, to see the source
+ * address each request arrived with at its destination: one capture per node, on all of its
+ * interfaces, each request read where the node hands it to the destination pod.
  */
 import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
 import { parseFpingSummary } from './parse/fping.ts';
 import type { Packet } from './parse/tcpdump.ts';
 import { startPcap, type PcapCapture } from './pcap.ts';
-import { podTarget } from '../subjects.ts';
-import { hostSideCapturePoint } from './host-side.ts';
+import { nodeToolsTarget, podTarget } from '../subjects.ts';
+import { hostSideCapturePoints } from './host-side.ts';
 
 export interface MeshCell {
   from: PodInfo;
@@ -34,7 +35,7 @@ export function meshArgv(destinations: string[]): string[] {
 }
 
 export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { capture: boolean }): Promise<Observation<MeshCell[]>> {
-  const captures = options.capture ? await startCaptures(cluster, pods) : new Map<PodInfo, PcapCapture>();
+  const captures = options.capture ? await startCaptures(cluster, pods) : undefined;
   const evidence: ExecResult[] = [];
   const files: EvidenceFile[] = [];
   const seenBy = new Map<PodInfo, Packet[]>();
@@ -49,12 +50,21 @@ export async function probeMesh(cluster: Cluster, pods: PodInfo[], options: { ca
       }),
     );
   } finally {
-    await new Promise((resolve) => setTimeout(resolve, captures.size ? 100 : 0));
-    for (const [pod, capture] of captures) {
-      const seen = await capture.stop();
-      seenBy.set(pod, seen.value);
-      evidence.push(...seen.evidence);
-      files.push(...(seen.files ?? []));
+    if (captures) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const [node, capture] of captures.byNode) {
+        const seen = await capture.stop();
+        evidence.push(...seen.evidence);
+        files.push(...(seen.files ?? []));
+        for (const pod of pods.filter((candidate) => candidate.node === node)) {
+          const iface = captures.hostSide.get(pod) as string;
+          // What the node sent out of the pod's host interface: the requests as the pod receives them.
+          seenBy.set(
+            pod,
+            seen.value.filter((packet) => packet.iface === iface && packet.direction === 'Out'),
+          );
+        }
+      }
     }
   }
   const cells: MeshCell[] = [];
@@ -92,22 +102,28 @@ function requestFrom(src: string | undefined, from: PodInfo, pods: PodInfo[]): b
 const ECHO_REQUESTS = ['icmp[icmptype] == icmp-echo'];
 
 /**
- * One capture per destination, all listening before the first probe; if one fails to start, the
- * others are stopped. Each listens on the host side of the destination's veth (with the node's
- * tools): every request reaches the pod through it with its addresses as the pod receives them,
- * and it needs no tcpdump in the pod's image (nginx:stable and redis:7-alpine have none).
+ * One capture per node that runs a destination, on all its interfaces (`-i any`, which prints
+ * each packet's interface and direction), all listening before the first probe; if one fails
+ * to start, the others are stopped. Each destination's requests are read on the host side of
+ * its veth (found from the pod's eth0, with the node's tools): every request reaches the pod
+ * through it with its addresses as the pod receives them, and it needs no tcpdump in the pod's
+ * image (nginx:stable and redis:7-alpine have none). One capture per node rather than per pod:
+ * a tcpdump costs far more to start than the few packets it reads.
  */
-async function startCaptures(cluster: Cluster, pods: PodInfo[]): Promise<Map<PodInfo, PcapCapture>> {
+async function startCaptures(
+  cluster: Cluster,
+  pods: PodInfo[],
+): Promise<{ byNode: Map<string, PcapCapture>; hostSide: Map<PodInfo, string> }> {
+  const points = await hostSideCapturePoints(cluster, pods);
+  const hostSide = new Map(pods.map((pod, index) => [pod, (points[index] as (typeof points)[number]).value.iface]));
+  const nodes = [...new Set(pods.map((pod) => pod.node))];
   const started = await Promise.allSettled(
-    pods.map(async (pod) => {
-      const point = await hostSideCapturePoint(cluster, pod);
-      return startPcap(cluster, point.value.target, ECHO_REQUESTS, pod.name, { iface: point.value.iface });
-    }),
+    nodes.map((node) => startPcap(cluster, nodeToolsTarget(node), ECHO_REQUESTS, `mesh-${node}`, { iface: 'any' })),
   );
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop().catch(() => undefined) : undefined)));
     throw failed.reason;
   }
-  return new Map(pods.map((pod, index) => [pod, (started[index] as PromiseFulfilledResult<PcapCapture>).value]));
+  return { byNode: new Map(nodes.map((node, index) => [node, (started[index] as PromiseFulfilledResult<PcapCapture>).value])), hostSide };
 }
