@@ -22,6 +22,12 @@ export interface PcapCapture<P = Packet[]> {
 export interface PcapOptions {
   /** The interface to listen on (eth0 unless told). */
   iface?: string;
+  /**
+   * How many bytes of each packet to keep (`-s`; tcpdump's default is 262144). A smaller one
+   * lets a busy capture keep up: in immediate mode libpcap's ring holds buffer size / snap
+   * length frames, only about eight at the defaults, and the kernel drops what does not fit.
+   */
+  snapLength?: number;
 }
 
 /** Starts tcpdump on an interface of `on` (eth0 by default) and resolves once it is listening. `label` names the attached file. */
@@ -57,7 +63,8 @@ export async function startRawPcap(
   // --immediate-mode and -U: every packet is handed over and written as it comes, so none waits in a
   // buffer (and is lost) when the capture stops.
   // -Z root: write as root, so a tcpdump that drops privileges can still create the file in /tmp.
-  const argv = ['tcpdump', '-n', '--immediate-mode', '-U', '-Z', 'root', '-i', options.iface ?? 'eth0', '-w', file, ...filter];
+  const snap = options.snapLength === undefined ? [] : ['-s', String(options.snapLength)];
+  const argv = ['tcpdump', '-n', '--immediate-mode', '-U', '-Z', 'root', ...snap, '-i', options.iface ?? 'eth0', '-w', file, ...filter];
   let tcpdump: BackgroundProcess;
   try {
     tcpdump = await cluster.startBackground(on, argv, { readyPattern: LISTENING, readyTimeoutMs: 10_000, timeoutMs: 60_000 });
