@@ -5,10 +5,11 @@
  * file that Wireshark or `tcpdump -r` opens), which removes it.
  */
 import { randomBytes } from 'node:crypto';
-import { EnvironmentError, type BackgroundProcess, type Cluster, type ExecTarget } from '../cluster/cluster.ts';
+import { EnvironmentError, type BackgroundProcess, type Cluster, type ExecResult, type ExecTarget } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
 import { runProbe } from './commands.ts';
 import { checkedPcap } from './parse/pcap.ts';
+import { parseTcpdumpSummary } from './parse/tcpdump.ts';
 import { parseTcpdump, type Packet } from './parse/tcpdump.ts';
 
 const LISTENING = /listening on/;
@@ -76,7 +77,7 @@ export async function startRawPcap(
     async stop() {
       let taken = false;
       try {
-        const captured = await tcpdump.stop();
+        const captured = checkedComplete(await tcpdump.stop());
         const read = await runProbe(cluster, on, ['tcpdump', '-n', ...(options.readOptions ?? []), '-r', file], (text) => text);
         taken = true;
         const pcap: EvidenceFile = {
@@ -109,6 +110,27 @@ async function pcapBytes(cluster: Cluster, on: ExecTarget, file: string): Promis
   } catch (error) {
     throw new EnvironmentError(`the capture file ${file} is not what tcpdump writes: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The stopped tcpdump's record, once its closing counts say it kept every packet its filter
+ * matched. Packets the kernel dropped because tcpdump fell behind (its ring was full) are in no
+ * file: a claim about what did not cross the wire (no SNAT, no plaintext) would read the gap as
+ * an absence, so an incomplete capture is an environment error, never evidence.
+ */
+export function checkedComplete(stopped: ExecResult): ExecResult {
+  let dropped: number;
+  try {
+    dropped = parseTcpdumpSummary(stopped.stderr).droppedByKernel;
+  } catch (error) {
+    throw new EnvironmentError(`the capture on ${stopped.where} did not end with tcpdump's counts: ${(error as Error).message}`);
+  }
+  if (dropped > 0)
+    throw new EnvironmentError(
+      `the capture on ${stopped.where} lost ${dropped} packet(s) its filter matched (dropped by kernel): what it kept is incomplete, so no verdict is drawn from it`,
+      'the machine was too busy for tcpdump to keep up: run the scenario again, or fewer runs side by side',
+    );
+  return stopped;
 }
 
 /** Removes the capture's file (a capture that failed), if it is there. */

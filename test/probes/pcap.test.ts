@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { EnvironmentError, type ExecResult } from '../../support/cluster/cluster.ts';
+import { checkedComplete } from '../../support/probes/pcap.ts';
 import { parsePcapBase64 } from '../../support/probes/parse/pcap.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
@@ -24,4 +26,28 @@ test('base64 of a real capture gives a pcap file that tcpdump -r reads back', ()
 test('anything but a pcap file is refused', () => {
   assertParseError(() => parsePcapBase64('tcpdump: eth0: No such device exists\n'), /not base64/);
   assertParseError(() => parsePcapBase64(Buffer.from('hello, this is not a capture file').toString('base64')), /not a pcap file/);
+});
+
+test('a capture whose tcpdump says the kernel dropped packets it matched is refused as incomplete; a complete one passes', () => {
+  const stopped = (stderr: string): ExecResult => ({
+    where: 'node worker',
+    argv: ['tcpdump'],
+    exitCode: 0,
+    stdout: '',
+    stderr,
+    ms: 1,
+    timedOut: false,
+  });
+  // Recorded: tcpdump 4.99.3 / libpcap 1.10.3 on -i any at the default snap length, behind a flood ping.
+  assert.throws(
+    () => checkedComplete(stopped(fixture('netns-tcpdump-any-dropped.stderr.txt'))),
+    (error: unknown) =>
+      error instanceof EnvironmentError && /lost 37493 packet\(s\) its filter matched \(dropped by kernel\)/.test(error.message),
+  );
+  assert.throws(
+    () => checkedComplete(stopped('tcpdump: listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n')),
+    /did not end with tcpdump's counts/,
+  );
+  const complete = stopped('2 packets captured\n2 packets received by filter\n0 packets dropped by kernel\n');
+  assert.equal(checkedComplete(complete), complete);
 });
