@@ -74,6 +74,19 @@ def finish(child, feed, timeout):
     return out, err, True
 
 
+def ending(code):
+    """How a command ended, as a reply says it: its exit code, or the number of the signal that ended it."""
+    return {"exitCode": None, "signal": -code} if code < 0 else {"exitCode": code}
+
+
+def failure(request, child, error):
+    """The reply to a request that could not be carried out: every request gets one, or its caller
+    would wait forever. A command it started is not left running."""
+    if child is not None and child.poll() is None:
+        child.kill()
+    return {"id": request.get("id"), "error": str(error) if isinstance(error, OSError) else repr(error)}
+
+
 def stream(request_id, name, pipe):
     """Sends what a background command writes as it writes it; a chunk may end mid-line."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -86,48 +99,29 @@ def stream(request_id, name, pipe):
             return
 
 
-def run_background(request):
-    answer = {"id": request.get("id")}
-    child = None
+def run_background(request, track):
+    child = subprocess.Popen(request["argv"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    track(child, signalled=True)
+    readers = [
+        threading.Thread(target=stream, args=(request["id"], name, pipe), daemon=True)
+        for name, pipe in (("stdout", child.stdout), ("stderr", child.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
     try:
-        child = subprocess.Popen(
-            request["argv"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV
-        )
-        with running_lock:
-            running.add(child)
-            background[request["id"]] = child
-        readers = [
-            threading.Thread(target=stream, args=(request["id"], name, pipe), daemon=True)
-            for name, pipe in (("stdout", child.stdout), ("stderr", child.stderr))
-        ]
-        for reader in readers:
-            reader.start()
-        timed_out = False
+        child.wait(timeout=request["timeoutMs"] / 1000)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        child.terminate()
         try:
-            child.wait(timeout=request["timeoutMs"] / 1000)
+            child.wait(timeout=1)
         except subprocess.TimeoutExpired:
-            timed_out = True
-            child.terminate()
-            try:
-                child.wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-        for reader in readers:
-            reader.join(timeout=1)
-        code = child.returncode
-        answer.update(stdout="", stderr="", timedOut=timed_out)
-        answer.update(exitCode=None, signal=-code) if code < 0 else answer.update(exitCode=code)
-    except BaseException as error:
-        answer = {"id": request.get("id"), "error": str(error) if isinstance(error, OSError) else repr(error)}
-        if child is not None and child.poll() is None:
             child.kill()
-    finally:
-        if child is not None:
-            with running_lock:
-                running.discard(child)
-                background.pop(request.get("id"), None)
-    reply(answer)
+            child.wait()
+    for reader in readers:
+        reader.join(timeout=1)
+    return dict(stdout="", stderr="", timedOut=timed_out, **ending(child.returncode))
 
 
 def send_signal(request):
@@ -137,35 +131,41 @@ def send_signal(request):
         child.send_signal(request["signal"])
 
 
-def run(request):
-    answer = {"id": request.get("id")}
-    child = None
-    try:
-        feed = request["input"].encode() if "input" in request else None
-        child = subprocess.Popen(
-            request["argv"],
-            stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=ENV,
-        )
+def run(request, track):
+    feed = request["input"].encode() if "input" in request else None
+    child = subprocess.Popen(
+        request["argv"],
+        stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+    )
+    track(child)
+    out, err, timed_out = finish(child, feed, request["timeoutMs"] / 1000)
+    return dict(stdout=text(out), stderr=text(err), timedOut=timed_out, **ending(child.returncode))
+
+
+def serve(request, carry_out):
+    """Carries out a request and replies; the command it starts is known to the helper (to end it
+    if the suite goes away, and to signal it if it runs in the background) until it has ended."""
+    started = []
+
+    def track(child, signalled=False):
+        started.append(child)
         with running_lock:
             running.add(child)
-        out, err, timed_out = finish(child, feed, request["timeoutMs"] / 1000)
-        code = child.returncode
-        answer.update(stdout=text(out), stderr=text(err), timedOut=timed_out)
-        if code < 0:
-            answer.update(exitCode=None, signal=-code)
-        else:
-            answer.update(exitCode=code)
-    except BaseException as error:  # every request gets a reply, or its caller would wait forever
-        answer = {"id": request.get("id"), "error": str(error) if isinstance(error, OSError) else repr(error)}
-        if child is not None and child.poll() is None:
-            child.kill()
+            if signalled:
+                background[request["id"]] = child
+
+    try:
+        answer = {"id": request.get("id"), **carry_out(request, track)}
+    except BaseException as error:
+        answer = failure(request, started[0] if started else None, error)
     finally:
-        if child is not None:
-            with running_lock:
+        with running_lock:
+            for child in started:
                 running.discard(child)
+            background.pop(request.get("id"), None)
     reply(answer)
 
 
@@ -174,7 +174,7 @@ for line in sys.stdin:
     if "signal" in request:
         send_signal(request)
     else:
-        threading.Thread(target=run_background if request.get("background") else run, args=(request,), daemon=True).start()
+        threading.Thread(target=serve, args=(request, run_background if request.get("background") else run), daemon=True).start()
 
 # The suite's process has gone: end what it started and is no longer waiting for.
 with running_lock:
