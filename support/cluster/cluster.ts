@@ -462,3 +462,9 @@ export function describeTarget(target: ExecTarget): string {
   if (target.kind === 'pod') return `pod ${target.namespace}/${target.name}${target.container ? ` (container ${target.container})` : ''}`;
   return `${target.kind} ${target.name}${target.kind === 'node' && target.tools ? ' (tools image)' : ''}`;
 }
+
+/** Refuses a path that is not one of the suite's scratch files under `prefix` (takeScratchFile removes what it reads). */
+export function checkScratchFile(prefix: string, path: string, owner: string): void {
+  if (!path.startsWith(prefix) || path.slice(prefix.length).includes('/'))
+    throw new Error(`takeScratchFile: ${path} is not a scratch file of ${owner} (${prefix}…)`);
+}

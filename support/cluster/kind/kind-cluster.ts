@@ -8,6 +8,7 @@ import { calicoBgpObjectsFrom, type CalicoBgpObjects } from '../../net/calico-bg
 import { PatchStrategy, setHeaderOptions, type KubeConfig, type V1DaemonSet, type V1Pod } from '@kubernetes/client-node';
 import {
   EnvironmentError,
+  checkScratchFile,
   type OutsideHost,
   type BackgroundOptions,
   type BackgroundProcess,
@@ -617,7 +618,7 @@ export class KindCluster implements Cluster {
   }
 
   async takeScratchFile(target: ExecTarget, path: string): Promise<Buffer> {
-    if (!path.startsWith(this.captureFilePrefix)) throw new Error(`takeScratchFile: ${path} is not a scratch file of the suite`);
+    checkScratchFile(this.captureFilePrefix, path, 'the suite');
     try {
       const read = await this.exec(target, ['base64', path], { timeoutMs: 30_000 });
       if (read.exitCode !== 0)

@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { run, startBackground } from '../../exec/run.ts';
 import {
   EnvironmentError,
+  checkScratchFile,
   type OutsideHost,
   describeTarget,
   type BackgroundOptions,
@@ -138,8 +139,7 @@ export class NetnsCluster implements Cluster {
   }
 
   async takeScratchFile(target: ExecTarget, path: string): Promise<Buffer> {
-    if (!path.startsWith(this.captureFilePrefix) || path.includes('/../'))
-      throw new Error(`takeScratchFile: ${path} is not a scratch file of lab ${this.labName}`);
+    checkScratchFile(this.captureFilePrefix, path, `lab ${this.labName}`);
     // A node's commands run in its own mount namespace (nsenter --mount), which this process
     // reaches through its holder's root; the other targets' commands see this machine's /tmp.
     const seenHere = target.kind === 'node' ? `/proc/${this.nodeHolder(target.name)}/root${path}` : path;
