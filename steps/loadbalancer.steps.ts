@@ -136,13 +136,17 @@ async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, 
 
 /** Waits (bounded) until the router sees the node's session Established or not. */
 async function untilSession(world: PodNetWorld, address: string, established: boolean): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const summary = await routerBgpSummary(world.cluster, router(world));
-    const up = summary.value.peers.some((peer) => peer.address === address && peer.state === 'Established');
-    if (up === established) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the router's session with ${address} did not become ${established ? 'Established' : 'down'} within 50 s`);
+  await waitUntil(
+    `the router's session with ${address} to be ${established ? 'Established' : 'down'}`,
+    async () => {
+      const peer = (await routerBgpSummary(world.cluster, router(world))).value.peers.find((candidate) => candidate.address === address);
+      const up = peer?.state === 'Established';
+      return up === established
+        ? { done: true, value: undefined }
+        : { done: false, seen: peer ? `${address} ${peer.state}` : `no peer ${address}` };
+    },
+    { withinMs: 50_000, everyMs: 500 },
+  );
 }
 
 Then(

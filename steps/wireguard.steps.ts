@@ -113,7 +113,13 @@ Then('no node has an interface wireguard.cali or an ip rule that matches a firew
 Then(
   'within {int} seconds no node has wireguard.cali, an ip rule that matches a firewall mark, or a route through wireguard.cali',
   function (this: PodNetWorld, seconds: number) {
-    return this.verify(eventually(() => noWireguardAnywhere(this.cluster, true), { withinMs: seconds * 1000, everyMs: 250 }));
+    return this.verify(
+      eventually(() => noWireguardAnywhere(this.cluster, true), {
+        withinMs: seconds * 1000,
+        everyMs: 250,
+        settlesWithinMs: this.cluster.settlesWithinMs,
+      }),
+    );
   },
 );
 
@@ -178,7 +184,13 @@ Then(
   "within {int} seconds every node has wireguard.cali UP, with eth0's MTU less {int} bytes",
   function (this: PodNetWorld, seconds: number, overhead: number) {
     if (overhead !== 60) throw new Error("Calico's WireGuard overhead over IPv4 is 60 bytes");
-    return this.verify(eventually(() => deviceUpWithMtu(this.cluster), { withinMs: seconds * 1000, everyMs: 250 }));
+    return this.verify(
+      eventually(() => deviceUpWithMtu(this.cluster), {
+        withinMs: seconds * 1000,
+        everyMs: 250,
+        settlesWithinMs: this.cluster.settlesWithinMs,
+      }),
+    );
   },
 );
 

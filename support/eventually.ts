@@ -16,13 +16,32 @@ import type { Verdict } from './evidence.ts';
 export interface Window {
   /** The claim's bound, in ms. */
   withinMs: number;
-  /** How long to pause between two looks, in ms. */
+  /** How long to pause after the first look, in ms; the pauses then grow (`pauses`). */
   everyMs: number;
   /** The target's own bound, when it knows one (the lab's); the wait ends at the sooner of the two. */
   settlesWithinMs?: number | undefined;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The longest pause between two looks, unless a window asks for longer ones. */
+export const LONGEST_PAUSE_MS = 1_000;
+
+/**
+ * The pauses between looks until `deadline`: `everyMs` first, then half as long again each time
+ * up to LONGEST_PAUSE_MS, the last one ending at the deadline so that the last look is at the end
+ * of the window. What settles at once is seen at once; what never comes costs a few looks a
+ * second rather than four (each look runs commands on every node it reads, which a matrix of a
+ * hundred faults pays for in CPU).
+ */
+export function* pauses(everyMs: number, deadline: number, now: () => number = Date.now): Generator<number> {
+  const longest = Math.max(everyMs, LONGEST_PAUSE_MS);
+  for (let next = everyMs; ; next = Math.min(next * 1.5, longest)) {
+    const left = deadline - now();
+    if (left <= 0) return;
+    yield Math.min(next, left);
+  }
+}
 
 /** How long to keep looking: the claim's window, or the target's settle bound when that is sooner. */
 export function patience(window: Window): { ms: number; cutShort: boolean } {
@@ -36,16 +55,17 @@ export function patience(window: Window): { ms: number; cutShort: boolean } {
  */
 export async function eventually(check: () => Promise<Verdict>, window: Window): Promise<Verdict> {
   const { ms, cutShort } = patience(window);
-  const deadline = Date.now() + ms;
+  const waits = pauses(window.everyMs, Date.now() + ms);
   for (;;) {
     const seen = await check();
     if (seen.ok) return seen;
-    if (Date.now() + window.everyMs > deadline) {
+    const wait = waits.next();
+    if (wait.done) {
       return cutShort
         ? { ...seen, observed: `${seen.observed} (still so after ${Math.round(ms / 1000)} s, by when this target has settled)` }
         : seen;
     }
-    await pause(window.everyMs);
+    await pause(wait.value);
   }
 }
 
@@ -58,15 +78,16 @@ export type Look<T> = { done: true; value: T } | { done: false; seen: string; fa
  */
 export async function waitUntil<T>(what: string, look: () => Promise<Look<T>>, window: Window & { remedy?: string }): Promise<T> {
   const { ms } = patience(window);
-  const deadline = Date.now() + ms;
+  const waits = pauses(window.everyMs, Date.now() + ms);
   let last = 'nothing yet';
   for (;;) {
     const seen = await look();
     if (seen.done) return seen.value;
     last = seen.seen;
     if (seen.fatal) throw new EnvironmentError(`gave up waiting for ${what}: ${seen.fatal}; last seen: ${last}`, window.remedy);
-    if (Date.now() + window.everyMs > deadline) break;
-    await pause(window.everyMs);
+    const wait = waits.next();
+    if (wait.done) break;
+    await pause(wait.value);
   }
   throw new EnvironmentError(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}; last seen: ${last}`, window.remedy);
 }

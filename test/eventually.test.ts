@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EnvironmentError } from '../support/cluster/cluster.ts';
 import type { Verdict } from '../support/evidence.ts';
-import { eventually, patience, waitUntil } from '../support/eventually.ts';
+import { eventually, patience, pauses, waitUntil } from '../support/eventually.ts';
 
 const verdictAfter = (holdsOnLook: number) => {
   let looks = 0;
@@ -69,4 +69,27 @@ test('waitUntil returns the value once done, and otherwise throws an Environment
     }),
     /gave up waiting for redis-0 to be Ready: the image cannot be pulled; last seen: ImagePullBackOff/,
   );
+});
+
+test('the pauses start at the asked interval, grow by half up to a second, and the last one ends at the deadline', () => {
+  let clock = 0;
+  const seen: number[] = [];
+  for (const wait of pauses(100, 3_000, () => clock)) {
+    seen.push(wait);
+    clock += wait;
+  }
+  assert.deepEqual(seen, [100, 150, 225, 337.5, 506.25, 759.375, 921.875]);
+  assert.equal(clock, 3_000, 'the last look is at the end of the window');
+  const slow = pauses(5_000, 12_000, () => 0);
+  assert.deepEqual(
+    [slow.next().value, slow.next().value, slow.next().value],
+    [5_000, 5_000, 5_000],
+    'a window that asks for longer pauses keeps them',
+  );
+});
+
+test('a wait that never ends well looks a few times a second at most, not at its asked interval', async () => {
+  const { check, looks } = verdictAfter(Infinity);
+  await eventually(check, { withinMs: 1_500, everyMs: 10 });
+  assert.ok(looks() < 20, `${looks()} looks in 1.5 s`);
 });
