@@ -14,13 +14,13 @@ export function wholeSuiteSkip(): string | false {
 }
 
 /**
- * For a test that runs the whole course once through the runner (not many times over): it runs
- * in the same group as the other files, and CI's second Node skips it, since that pass runs
+ * For a test of the runner's full path, reports included (not many runs over): it runs in the
+ * same group as the other files, and CI's second Node skips it, since that pass runs
  * `npm run e2e` over the whole course itself just before (.ci/run).
  */
 export function onceInCiSkip(): string | false {
   if (!isRoot) return 'needs root';
   if (process.env.PODNET_SKIP_WHOLE_SUITE_TESTS)
-    return "the whole course through the runner runs once per CI run: the second Node's pass runs npm run e2e itself";
+    return "the runner's full path runs once per CI run: the second Node's pass runs npm run e2e over the whole course itself";
   return false;
 }
