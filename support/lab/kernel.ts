@@ -1,5 +1,5 @@
 /** The few ways the lab touches the kernel: `ip -batch` per namespace, sysctls, a command inside a namespace. */
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
 import type { ExecResult } from '../cluster/cluster.ts';
@@ -65,19 +65,28 @@ export function pidsInNamespaces(namespaces: string[]): number[] {
 /** Ends every process inside the given namespaces, by PID: TERM, then KILL after 2 s. Returns the PIDs. */
 export async function endProcessesIn(namespaces: string[]): Promise<number[]> {
   const pids = pidsInNamespaces(namespaces);
-  for (const pid of pids) signal(pid, 'SIGTERM');
-  const deadline = Date.now() + 2_000;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const pid of pids.filter(isAlive)) signal(pid, 'SIGKILL');
+  await endPids(pids);
   return pids;
 }
 
 /** Ends one process the lab started, by its PID: TERM, then KILL after 2 s. */
 export async function endProcess(pid: number): Promise<void> {
-  signal(pid, 'SIGTERM');
+  await endPids([pid]);
+}
+
+/**
+ * TERM, then KILL what is still running 2 s later. A PID is asked about until it is seen gone,
+ * never after: once gone, its number may be given to a process that is not the lab's.
+ */
+export async function endPids(pids: number[]): Promise<void> {
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  let running = pids.filter(isRunning);
   const deadline = Date.now() + 2_000;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  if (isAlive(pid)) signal(pid, 'SIGKILL');
+  while (running.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running = running.filter(isRunning);
+  }
+  for (const pid of running) signal(pid, 'SIGKILL');
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -88,11 +97,18 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether the process still runs. A zombie has ended: a daemon the lab started through a shell's
+ * `&` is the machine init's child once that shell exits, and init reaps it when it gets to it
+ * (about a second later on this machine), while `kill(pid, 0)` still finds it until then.
+ */
+export function isRunning(pid: number): boolean {
+  let stat: string;
   try {
-    process.kill(pid, 0);
-    return true;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return false;
   }
+  // pid (comm) state …: comm may hold spaces and parentheses, so the state follows the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }

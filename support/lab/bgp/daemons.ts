@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { run } from '../../exec/run.ts';
 import type { ExecResult } from '../../cluster/cluster.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
+import { endPids, isRunning } from '../kernel.ts';
 import { stateDir } from '../state.ts';
 
 export const BIRD = 'bird';
@@ -104,15 +105,6 @@ export async function waitUntil(
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const tail = (file: string) => {
   try {
     return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
@@ -133,13 +125,13 @@ export async function startBird(labName: string, node: { name: string; netns: st
     await waitUntil(
       `BIRD on node ${node.name}`,
       () => {
-        if (!isAlive(pid)) throw new Error(`BIRD on node ${node.name} exited: ${tail(files.log)}`);
+        if (!isRunning(pid)) throw new Error(`BIRD on node ${node.name} exited: ${tail(files.log)}`);
         return existsSync(files.socket);
       },
       5_000,
     );
   } catch (error) {
-    endPid(pid);
+    await endPids([pid]);
     throw error;
   }
   return pid;
@@ -207,7 +199,7 @@ export async function startFrr(labName: string, router: { name: string; netns: s
       await waitUntil(
         `FRR ${daemon} on ${router.name}`,
         () => {
-          if (!isAlive(pid)) throw new Error(`FRR ${daemon} on ${router.name} exited: ${tail(log)}`);
+          if (!isRunning(pid)) throw new Error(`FRR ${daemon} on ${router.name} exited: ${tail(log)}`);
           return existsSync(vty) && (daemon !== 'zebra' || existsSync(files.zserv));
         },
         10_000,
@@ -239,20 +231,4 @@ export async function configureFrr(labName: string, router: string, lines: strin
   if (result.exitCode !== 0 || /% /.test(result.stdout))
     throw new Error(`FRR on ${router} refused ${lines.join('; ')}: ${result.stdout.trim()} ${result.stderr.trim()}`);
   return result;
-}
-
-function endPid(pid: number, name: NodeJS.Signals = 'SIGTERM'): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
-
-/** TERM, then KILL after 2 s: by PID only. */
-export async function endPids(pids: number[]): Promise<void> {
-  for (const pid of pids) endPid(pid);
-  const deadline = Date.now() + 2_000;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const pid of pids.filter(isAlive)) endPid(pid, 'SIGKILL');
 }

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { BgpPeer } from '../../net/calico-bgp.ts';
-import { FRR_DAEMONS, isAlive, waitUntil } from '../bgp/daemons.ts';
+import { FRR_DAEMONS, waitUntil } from '../bgp/daemons.ts';
+import { isRunning } from '../kernel.ts';
 import { bgpPlanOf, configureRouter, relabelNode } from '../bgp/lab-bgp.ts';
 import { renderedConfigs, rerender } from '../bgp/speakers.ts';
 import type { LabState } from '../model.ts';
@@ -59,7 +60,7 @@ async function killDaemon(state: LabState, index: number, name: string): Promise
   if (pid === undefined || comm !== name)
     throw new Error(`lab ${state.name} has no running ${name} at its place ${index} (found ${comm || 'none'})`);
   process.kill(pid, 'SIGKILL');
-  await waitUntil(`${name} (PID ${pid}) to be gone`, () => !isAlive(pid), 5_000);
+  await waitUntil(`${name} (PID ${pid}) to be gone`, () => !isRunning(pid), 5_000);
 }
 
 function readComm(pid: number): string {

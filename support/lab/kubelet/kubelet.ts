@@ -6,12 +6,13 @@
  * process runs (the lab's pods declare no readiness probe it runs; see README).
  *
  * Status is read when asked (the Cluster port's pods and EndpointSlices): a few small files
- * and kill(pid, 0), no process and no polling.
+ * and /proc/<pid>/stat, no process and no polling.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { labFilesDir } from '../cni/node-fs.ts';
+import { isRunning } from '../kernel.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { shimArgv, shimFiles } from './shim.ts';
 
@@ -94,9 +95,9 @@ export function containerStatus(labName: string, pod: Pick<LabPod, 'namespace' |
   const files = shimFiles(containerStatusDir(labName, pod, container));
   const shimPid = readNumbers(files.shimPid)?.[0];
   if (shimPid === undefined) return undefined;
-  const sandbox = alive(shimPid);
+  const sandbox = isRunning(shimPid);
   const pid = readNumbers(files.containerPid)?.[0];
-  const running = sandbox && pid !== undefined && alive(pid);
+  const running = sandbox && pid !== undefined && isRunning(pid);
   const [restartCount = 0, lastExitCode] = readNumbers(files.restarts) ?? [];
   return {
     sandbox,
@@ -122,15 +123,6 @@ function readNumbers(file: string): number[] | undefined {
   return text.trim().split(' ').map(Number);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function tail(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' / ');
@@ -142,7 +134,7 @@ function tail(file: string): string {
 /** Kills a container's process by its PID, as a crash would (SIGKILL); the kubelet's shim restarts it. */
 export function killContainer(labName: string, pod: Pick<LabPod, 'namespace' | 'name'>, container: string): void {
   const pid = readNumbers(shimFiles(containerStatusDir(labName, pod, container)).containerPid)?.[0];
-  if (pid === undefined || !alive(pid))
+  if (pid === undefined || !isRunning(pid))
     throw new Error(`container ${container} of pod ${pod.namespace}/${pod.name} runs no process to kill`);
   process.kill(pid, 'SIGKILL');
 }
