@@ -89,7 +89,16 @@ function startIn(netns: string, argv: string[], log: string): number {
   }
 }
 
-/** Polls `ready` every 20 ms until it holds or `timeoutMs` passes; says what it waited for. */
+/** The first pause of a `waitUntil`, and the longest its pauses grow to. */
+const FIRST_PAUSE_MS = 20;
+const LONGEST_PAUSE_MS = 200;
+
+/**
+ * Polls `ready` until it holds or `timeoutMs` passes; says what it waited for. The pauses start
+ * at 20 ms (a daemon's socket appears within a few) and grow by half up to 200 ms: BGP settles
+ * over seconds of its timers, and one look at it runs birdc on every node and vtysh four times,
+ * so looking every 20 ms kept a core busy for the whole wait.
+ */
 export async function waitUntil(
   what: string,
   ready: () => boolean | Promise<boolean>,
@@ -98,10 +107,10 @@ export async function waitUntil(
 ): Promise<number> {
   const started = performance.now();
   const deadline = started + timeoutMs;
-  for (;;) {
+  for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 1.5, LONGEST_PAUSE_MS)) {
     if (await ready()) return performance.now() - started;
     if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${detail() ? ` (${detail()})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 
