@@ -3,7 +3,7 @@
  * what every backend logged and every node counted around it; delete a replica and wait for
  * its Deployment to replace it.
  */
-import { waitUntil } from '../eventually.ts';
+import { eventually, waitUntil } from '../eventually.ts';
 import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
 import type { ExecResult } from '../cluster/cluster.ts';
 import { captureDuring } from '../probes/capture.ts';
@@ -137,14 +137,17 @@ export async function talkToService(
   const countersAfter = await Promise.all(nodes.map((node) => natCounters(cluster, node)));
   // nginx writes its log line after it has sent the reply: wait, bounded, until every answered request is logged.
   const answered = seen.connections ? seen.connections.value.succeeded : seen.exchange?.value.reply ? 1 : 0;
-  const deadline = Date.now() + LOG_WAIT_MS;
-  let logsAfter = await logsOf(cluster, backends);
-  seen.backends = logDelta(logsBefore, logsAfter, client);
-  while (seen.backends.reduce((sum, backend) => sum + backend.newLines.length, 0) < answered && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    logsAfter = await logsOf(cluster, backends);
-    seen.backends = logDelta(logsBefore, logsAfter, client);
-  }
+  // If they never all are, the Then judges what the logs hold by then.
+  let logsAfter: Awaited<ReturnType<typeof logsOf>> = [];
+  await eventually(
+    async () => {
+      logsAfter = await logsOf(cluster, backends);
+      seen.backends = logDelta(logsBefore, logsAfter, client);
+      const logged = seen.backends.reduce((sum, backend) => sum + backend.newLines.length, 0);
+      return { ok: logged >= answered, expected: `${answered} new log lines`, observed: `${logged}`, evidence: [] };
+    },
+    { withinMs: LOG_WAIT_MS, everyMs: 100 },
+  );
   if (options.watchNodes) {
     seen.counters = nodes.map((node, index) => ({
       node,
