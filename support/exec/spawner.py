@@ -14,6 +14,11 @@ A background command (a capture that runs while a scenario acts): {"id", "argv",
 "background": true}. Its output comes as it is written, {"id", "stream": "stdout"|"stderr",
 "data"}, and its reply when it has ended, with empty "stdout" and "stderr" (they were sent
 already). {"signal": <number>, "of": <id>} sends a signal to a background command still running.
+
+A lab daemon (nginx, a DNS server, BIRD, a namespace holder): {"id", "argv", "detached": true,
+"log", "cwd"?}. It runs in a session of its own with its output appended to "log", and it is not
+the helper's to end: it outlives the suite's process, as a lab that is kept stays up. The reply,
+{"id", "pid"}, comes once it has started; the lab ends it by PID at teardown.
 """
 import signal
 
@@ -124,6 +129,22 @@ def run_background(request, track):
     return dict(stdout="", stderr="", timedOut=timed_out, **ending(child.returncode))
 
 
+def start_detached(request, track):
+    with open(request["log"], "ab") as log:
+        child = subprocess.Popen(
+            request["argv"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=ENV,
+            cwd=request.get("cwd"),
+            start_new_session=True,
+        )
+    # Reaped when it ends, so that it is not left a zombie of this helper.
+    threading.Thread(target=child.wait, daemon=True).start()
+    return {"pid": child.pid}
+
+
 def send_signal(request):
     with running_lock:
         child = background.get(request["of"])
@@ -174,7 +195,8 @@ for line in sys.stdin:
     if "signal" in request:
         send_signal(request)
     else:
-        threading.Thread(target=serve, args=(request, run_background if request.get("background") else run), daemon=True).start()
+        carry_out = start_detached if request.get("detached") else run_background if request.get("background") else run
+        threading.Thread(target=serve, args=(request, carry_out), daemon=True).start()
 
 # The suite's process has gone: end what it started and is no longer waiting for.
 with running_lock:

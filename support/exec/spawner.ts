@@ -102,7 +102,20 @@ export function startViaHelper(
   return { ended, signal: (number) => child.stdin.write(`${JSON.stringify({ signal: number, of: id })}\n`) };
 }
 
-function send(request: SpawnRequest & { background?: true }, onOutput?: Pending['onOutput']) {
+/**
+ * Starts a lab daemon through the helper: in a session of its own, its output appended to `log`,
+ * left running when the suite's process ends. Resolves with its PID once it has started.
+ */
+export async function startDetachedViaHelper(request: { argv: string[]; log: string; cwd?: string }): Promise<number> {
+  const reply = (await send({ ...request, timeoutMs: 0, detached: true }).ended) as SpawnReply & { pid?: number };
+  if (typeof reply.pid !== 'number') throw new Error(`the command helper started ${request.argv[0]} but named no PID`);
+  return reply.pid;
+}
+
+function send(
+  request: (SpawnRequest & { background?: true }) | (SpawnRequest & { detached: true; log: string; cwd?: string }),
+  onOutput?: Pending['onOutput'],
+) {
   helper ??= startHelper();
   const started = helper;
   const id = nextId++;

@@ -1,43 +1,71 @@
 /**
- * A lab process started in the background is ready once its stdout says so. Resolves with its
- * PID (the lab ends it by PID at teardown); on a timeout, an early exit or a spawn error the
- * process is killed and the promise rejects with what it said on stderr.
+ * Starting a long-running process of the lab (a namespace holder, a DNS server, nginx under the
+ * kubelet's shim, BIRD, wireguard-go, the API server stand-in), written once: it starts
+ * through the command helper (exec/spawner.py), detached, in a session of its own, its output
+ * appended to a log file, and it outlives the process that started it (a kept lab stays up).
+ * The lab never waits for it again: teardown ends every process inside the lab's namespaces by
+ * PID. Starting through the helper, not Node's spawn, spares a fork of the suite's heap per
+ * daemon: about 16 of them per lab, at every bring-up and every undo of the mutation matrix.
  */
-import type { ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { startDetachedViaHelper } from '../exec/spawner.ts';
+import { isRunning } from './kernel.ts';
+
+/** Starts `argv` (already placed in its namespace: `ip netns exec …`) detached; resolves with its PID. */
+export function startLabDaemon(argv: string[], logFile: string, options: { cwd?: string } = {}): Promise<number> {
+  return startDetachedViaHelper({ argv, log: logFile, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+}
 
 export interface ReadyWait {
-  /** A piece of stdout that means ready. */
-  marker: string;
+  /** Whether it is ready (its log says so, its socket is there). */
+  ready: () => boolean | Promise<boolean>;
   timeoutMs: number;
   /** What is waited for, for the error messages: "the mount namespace of node x". */
   what: string;
-  /** The error for an early exit; the default names `what`, the exit code and stderr. */
-  exited?: (code: number | null, said: string) => Error;
+  /** Its log, whose last lines an error quotes. */
+  logFile: string;
 }
 
-export function whenReady(child: ChildProcessByStdio<null, Readable, Readable>, wait: ReadyWait): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let said = '';
-    let settled = false;
-    const timer = setTimeout(() => finish(new Error(`${wait.what} was not ready in ${wait.timeoutMs / 1000} s`)), wait.timeoutMs);
-    const finish = (error?: Error) => {
-      if (settled) return; // the process exits at teardown, long after it was ready
-      settled = true;
-      clearTimeout(timer);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.unref();
-      if (error) {
-        if (child.pid) process.kill(child.pid, 'SIGKILL');
-        reject(error);
-      } else resolve(child.pid as number);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(wait.marker)) finish();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    child.once('exit', (code) => finish(wait.exited?.(code, said.trim()) ?? new Error(`${wait.what} exited (${code}): ${said.trim()}`)));
-    child.once('error', (error) => finish(error));
-  });
+/**
+ * Resolves with `pid` once `ready` holds. When the process has ended first, or the wait timed
+ * out, it is killed (by PID) and the promise rejects with what its log said last.
+ */
+export async function whenReady(pid: number, wait: ReadyWait): Promise<number> {
+  const deadline = Date.now() + wait.timeoutMs;
+  for (let pause = 10; ; pause = Math.min(pause * 1.5, 100)) {
+    if (await wait.ready()) return pid;
+    const ended = !isRunning(pid);
+    if (ended || Date.now() > deadline) {
+      if (!ended) kill(pid);
+      throw new Error(
+        `${wait.what} ${ended ? 'exited' : `was not ready in ${wait.timeoutMs / 1000} s`}: ${lastLines(wait.logFile) || '(it said nothing)'}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** Whether the log file holds `pattern` yet. */
+export function logSays(logFile: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(readFileSync(logFile, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function lastLines(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' / ');
+  } catch {
+    return '';
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
 }

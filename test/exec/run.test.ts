@@ -3,12 +3,17 @@
  * What a caller relies on: the exit code, stdout and stderr apart and verbatim, stdin, a
  * bounded wait that ends the command, a signal as a shell reports it, commands side by side,
  * the C locale, and a clear error when the command cannot be started; background commands too,
- * their output streamed while they run.
+ * their output streamed while they run; and the lab's daemons, started detached.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EnvironmentError, TIMED_OUT_EXIT_CODE } from '../../support/cluster/cluster.ts';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run, runChecked, startBackground } from '../../support/exec/run.ts';
+import { startLabDaemon } from '../../support/lab/daemon-ready.ts';
+import { isRunning } from '../../support/lab/kernel.ts';
 
 const where = 'this machine';
 
@@ -87,3 +92,32 @@ test('a background command that cannot be started is an environment error that s
     return true;
   });
 });
+
+test('a lab daemon: started detached in its own session, its output in its log, its cwd the one asked for, reaped when it ends', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podnet-detached-'));
+  try {
+    const log = join(dir, 'daemon.log');
+    const pid = await startLabDaemon(['sh', '-c', 'pwd; echo said >&2; exec sleep 30'], log, { cwd: dir });
+    await waitFor(() => readFileSync(log, 'utf8') === `${dir}\nsaid\n`);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state, ppid, pgrp, session, …
+    assert.equal(Number(fields[3]), pid, 'it leads a session of its own (its session id is its PID)');
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => !isRunning(pid));
+    assert.equal(existsSync(`/proc/${pid}`), false, 'gone, not a zombie of the helper');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a lab daemon that cannot be started is an error naming it', async () => {
+  await assert.rejects(startLabDaemon(['/nonexistent/daemon'], '/dev/null'), /nonexistent\/daemon/);
+});
+
+async function waitFor(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('not within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

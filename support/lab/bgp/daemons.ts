@@ -10,8 +10,8 @@
  * drop to the `frr` user as packaged, and their directory belongs to that user. vtysh finds
  * them through `--vty_socket <dir>`; zebra and bgpd meet at `-z <dir>/zserv.api`.
  */
-import { spawn } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { startLabDaemon } from '../daemon-ready.ts';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { run } from '../../exec/run.ts';
@@ -75,18 +75,10 @@ export function frrFiles(labName: string, router: string): FrrFiles {
   return { dir, config: join(dir, 'frr.conf'), sockets, zserv: join(sockets, 'zserv.api') };
 }
 
-/** Starts `argv` inside `netns`, detached, its output appended to `log`; returns its PID. */
-function startIn(netns: string, argv: string[], log: string): number {
+/** Starts `argv` inside `netns`, detached, its output in `log` (a file, not a pipe: the daemon outlives this process); returns its PID. */
+function startIn(netns: string, argv: string[], log: string): Promise<number> {
   writeFileSync(log, '');
-  const out = openSync(log, 'a'); // a file, not a pipe: the daemon outlives this process
-  try {
-    const child = spawn('ip', ['netns', 'exec', netns, ...argv], { detached: true, stdio: ['ignore', out, out] });
-    child.unref();
-    if (!child.pid) throw new Error(`could not start ${argv[0]} in ${netns}`);
-    return child.pid;
-  } finally {
-    closeSync(out);
-  }
+  return startLabDaemon(['ip', 'netns', 'exec', netns, ...argv], log);
 }
 
 /** The first pause of a `waitUntil`, and the longest its pauses grow to. */
@@ -129,7 +121,7 @@ export async function startBird(labName: string, node: { name: string; netns: st
   mkdirSync(dirname(files.socket), { recursive: true });
   writeFileSync(files.config, config);
   rmSync(files.socket, { force: true });
-  const pid = startIn(node.netns, [BIRD, '-f', '-c', files.config, '-s', files.socket], files.log);
+  const pid = await startIn(node.netns, [BIRD, '-f', '-c', files.config, '-s', files.socket], files.log);
   try {
     await waitUntil(
       `BIRD on node ${node.name}`,
@@ -202,7 +194,7 @@ export async function startFrr(labName: string, router: { name: string; netns: s
         '-P',
         '0',
       ];
-      const pid = startIn(router.netns, argv, log);
+      const pid = await startIn(router.netns, argv, log);
       pids.push(pid);
       const vty = join(files.sockets, `${daemon}.vty`);
       await waitUntil(

@@ -7,7 +7,6 @@
  * process started by the lab. Commands "on the node" enter that process's mount namespace
  * and the node's network namespace; the host's /etc and /opt are never touched.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { EnvironmentError } from '../../cluster/cluster.ts';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { stateDir } from '../state.ts';
 
 export { CALICO_CNI_CONFIG as CNI_CONFIG_FILE } from '../../net/calico.ts';
 import { CALICO_CNI_CONFIG as CNI_CONFIG_FILE } from '../../net/calico.ts';
-import { whenReady } from '../daemon-ready.ts';
+import { logSays, startLabDaemon, whenReady } from '../daemon-ready.ts';
 /** The binaries Calico's conflist names (type of each plugin, and the IPAM type), plus loopback which the runtime uses. */
 const CNI_BINARIES = ['calico', 'calico-ipam', 'portmap', 'bandwidth', 'loopback'];
 
@@ -87,20 +86,22 @@ export function removeLabFiles(labName: string): void {
  * Starts the process that holds the node's mount namespace (overlays of the node's layer on
  * /etc and /opt) inside the node's network namespace. Resolves with its PID once mounted.
  */
-export function startNodeHolder(labName: string, node: LabNode): Promise<number> {
+export async function startNodeHolder(labName: string, node: LabNode): Promise<number> {
   const layer = nodeLayerDir(labName, node.name);
   // /run/wireguard: the node's own, so that its wireguard-go's UAPI socket (felix/wireguard.ts) is its alone.
   const script = `mount -t overlay ${labObjectPrefix(labName)}etc -o lowerdir=${layer}/etc:/etc /etc && mount -t overlay ${labObjectPrefix(labName)}opt -o lowerdir=${layer}/opt:/opt /opt && mkdir -p /run/wireguard && mount -t tmpfs ${labObjectPrefix(labName)}wg /run/wireguard && echo mounted && exec sleep infinity`;
-  const child = spawn('ip', ['netns', 'exec', node.netns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return whenReady(child, {
-    marker: 'mounted',
-    // Two mounts take milliseconds; on a machine busy with other labs, a spawn alone can take seconds.
+  const logFile = `${layer}.holder.log`;
+  writeFileSync(logFile, '');
+  const pid = await startLabDaemon(
+    ['ip', 'netns', 'exec', node.netns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script],
+    logFile,
+  );
+  return whenReady(pid, {
+    ready: () => logSays(logFile, /^mounted$/m),
+    // Two mounts take milliseconds; on a machine busy with other labs, a start alone can take seconds.
     timeoutMs: 30_000,
     what: `the mount namespace of node ${node.name}`,
-    exited: (code, said) => new Error(`the mount namespace of node ${node.name} could not be set up (exit ${code}): ${said}`),
+    logFile,
   });
 }
 

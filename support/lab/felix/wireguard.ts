@@ -24,8 +24,8 @@
  * Turning it off removes all of it: the device (wireguard-go ended by PID), the rule, the
  * table, the interface addresses and the published keys.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { startLabDaemon } from '../daemon-ready.ts';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../../exec/run.ts';
 import { Ipam, isHostBlock } from '../ipam/ipam.ts';
@@ -202,17 +202,7 @@ async function startDevice(state: LabState, node: LabNode): Promise<number> {
   const dir = join(labFilesDir(state.name), 'wireguard');
   mkdirSync(dir, { recursive: true });
   // Its log goes to a file: a pipe closed after start-up would end it on its next line.
-  const log = openSync(join(dir, `${node.name}.log`), 'a');
-  let pid: number | undefined;
-  try {
-    const [command, ...args] = onNode(node, ['wireguard-go', '-f', WIREGUARD_DEVICE]);
-    const child = spawn(command as string, args, { detached: true, stdio: ['ignore', log, log] });
-    child.unref();
-    pid = child.pid;
-  } finally {
-    closeSync(log);
-  }
-  if (pid === undefined) throw new Error(`wireguard-go could not be started on node ${node.name}`);
+  const pid = await startLabDaemon(onNode(node, ['wireguard-go', '-f', WIREGUARD_DEVICE]), join(dir, `${node.name}.log`));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!existsSync(socketOf(node))) {
     if (Date.now() > deadline)

@@ -8,10 +8,10 @@
  * Status is read when asked (the Cluster port's pods and EndpointSlices): a few small files
  * and /proc/<pid>/stat, no process and no polling.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { labFilesDir } from '../cni/node-fs.ts';
+import { startLabDaemon } from '../daemon-ready.ts';
 import { isRunning } from '../kernel.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { shimArgv, shimFiles } from './shim.ts';
@@ -34,31 +34,24 @@ export interface ContainerStart {
 }
 
 /** Starts a container under the shim; resolves with the shim's PID once `started` holds. */
-export function startContainer(options: ContainerStart): Promise<number> {
+export async function startContainer(options: ContainerStart): Promise<number> {
   const dir = containerStatusDir(options.labName, options.pod, options.container);
   rmSync(dir, { recursive: true, force: true }); // a rebuilt lab starts its containers afresh
   mkdirSync(dir, { recursive: true });
-  const log = openSync(options.logFile, 'a');
-  const child = spawn('ip', ['netns', 'exec', options.pod.netns, ...shimArgv(dir, options.argv)], {
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  child.unref();
+  const shimPid = await startLabDaemon(['ip', 'netns', 'exec', options.pod.netns, ...shimArgv(dir, options.argv)], options.logFile);
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
     const check = () => {
       let status: ContainerStatus | undefined;
       try {
         status = containerStatus(options.labName, options.pod, options.container);
       } catch (error) {
-        stop(child.pid, undefined);
+        stop(shimPid, undefined);
         return reject(error);
       }
-      if (status && status.running && options.started()) return resolve(child.pid as number);
+      if (status && status.running && options.started()) return resolve(shimPid);
       if (status?.lastExitCode !== undefined || (status && !status.sandbox) || Date.now() > deadline) {
-        stop(child.pid, readNumbers(shimFiles(dir).containerPid)?.[0]);
+        stop(shimPid, readNumbers(shimFiles(dir).containerPid)?.[0]);
         return reject(new Error(`${options.what} did not start in ${options.pod.netns}: ${tail(options.logFile)}`));
       }
       setTimeout(check, 25);

@@ -7,13 +7,12 @@
  * The lab has no Kubernetes API server of its own; the lesson's claims are about the path
  * its TLS answers take, which this server's answers take alike.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../../exec/run.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
 import { internalIPOf, type LabNode, type LabState } from '../model.ts';
-import { whenReady } from '../daemon-ready.ts';
+import { logSays, startLabDaemon, whenReady } from '../daemon-ready.ts';
 
 export const APISERVER_PORT = 6443;
 
@@ -73,9 +72,11 @@ export async function startApiServer(state: LabState): Promise<number | undefine
     ],
     { where: 'the host (lab files)' },
   );
-  const child = spawn(
-    'ip',
+  const logFile = join(dir, 's_server.log');
+  writeFileSync(logFile, '');
+  const pid = await startLabDaemon(
     [
+      'ip',
       'netns',
       'exec',
       node.netns,
@@ -89,11 +90,8 @@ export async function startApiServer(state: LabState): Promise<number | undefine
       join(dir, 'key.pem'),
       '-WWW',
     ],
-    {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    logFile,
+    { cwd: dir },
   );
-  return whenReady(child, { marker: 'ACCEPT', timeoutMs: 30_000, what: 'the API server stand-in' });
+  return whenReady(pid, { ready: () => logSays(logFile, /^ACCEPT$/m), timeoutMs: 30_000, what: 'the API server stand-in', logFile });
 }

@@ -4,8 +4,8 @@
  * namespace, its output in a file under the lab's directory. Ready once the pod has a socket
  * listening; ended by PID with every process of the lab's namespaces at teardown.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { startLabDaemon } from '../daemon-ready.ts';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../exec/run.ts';
 import type { LabPod, LabState } from '../model.ts';
@@ -39,14 +39,8 @@ export async function startPythonServers(state: LabState, pods: LabPod[]): Promi
 async function startOne(labName: string, pod: LabPod, script: string): Promise<void> {
   const dir = serverDir(labName, pod);
   mkdirSync(dir, { recursive: true });
-  const log = openSync(join(dir, 'stdout.log'), 'a');
-  try {
-    // -u: its print reaches the log as the container's would reach kubectl logs.
-    const child = spawn('ip', ['netns', 'exec', pod.netns, 'python3', '-u', '-c', script], { detached: true, stdio: ['ignore', log, log] });
-    child.unref();
-  } finally {
-    closeSync(log);
-  }
+  // -u: its print reaches the log as the container's would reach kubectl logs.
+  await startLabDaemon(['ip', 'netns', 'exec', pod.netns, 'python3', '-u', '-c', script], join(dir, 'stdout.log'));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const listening = await run(['ip', 'netns', 'exec', pod.netns, 'ss', '-Hltn'], { where: `pod ${pod.namespace}/${pod.name}` });
