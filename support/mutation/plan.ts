@@ -15,8 +15,6 @@ export interface TopologyWork {
   scenarios: number;
   /** The faults that break this topology's lab. */
   faults: string[];
-  /** Those of them that mostly wait (their failed scenarios wait out timeouts): at most one runs at a time. */
-  waiting?: string[];
 }
 
 /** One run of a topology's scenarios: on its clean lab (no fault), or under one fault. */
@@ -46,61 +44,32 @@ export function slowestFirst(faults: string[], claimsFailed: (fault: string) => 
     .map(({ fault }) => fault);
 }
 
-/**
- * A fault that fails this many claims mostly waits: about 30 scenarios each wait out a probe's
- * timeout (dig, the resolver, ping), using little CPU for three minutes. Measured (vmstat, four
- * workers): with the four such faults handed out first, all at once, the CPU stood 30–55% idle
- * for the matrix's first four minutes. One at a time, beside three workers whose faults keep the
- * cores busy, their waits cost nothing.
- */
-export const WAITING_FAULT_CLAIMS = 20;
-
 export class MatrixQueue {
   /** Per topology, the units not yet handed out, its clean run first (other labs of the topology take its faults meanwhile, each built afresh). */
   private readonly left = new Map<string, MatrixUnit[]>();
   private readonly scenarios = new Map<string, number>();
   /** The topology whose lab each worker holds. */
   private readonly holding = new Map<number, string>();
-  private readonly waiting = new Set<string>();
-  /** The workers running a waiting fault (a worker asks for its next unit once its last one is done). */
-  private readonly waitingOn = new Set<number>();
 
   constructor(works: TopologyWork[]) {
     for (const work of works) {
       this.left.set(work.topology, [{ topology: work.topology }, ...work.faults.map((fault) => ({ topology: work.topology, fault }))]);
       this.scenarios.set(work.topology, work.scenarios);
-      for (const fault of work.waiting ?? []) this.waiting.add(`${work.topology}/${fault}`);
     }
   }
 
   /** The next unit for `worker`, or undefined when nothing is left that is worth its while. */
   next(worker: number): MatrixUnit | undefined {
-    this.waitingOn.delete(worker);
     const held = this.holding.get(worker);
     const own = held === undefined ? undefined : this.left.get(held);
-    if (own?.length) return this.take(worker, own);
+    if (own?.length) return own.shift();
     const topology = this.busiest(worker);
     if (topology === undefined) {
       this.holding.delete(worker);
       return undefined;
     }
     this.holding.set(worker, topology);
-    return this.take(worker, this.left.get(topology) ?? []);
-  }
-
-  /** The first of `units`, or, while another worker runs a waiting fault, the first that does not wait (if any). */
-  private take(worker: number, units: MatrixUnit[]): MatrixUnit | undefined {
-    const waits = (unit: MatrixUnit) => unit.fault !== undefined && this.waiting.has(`${unit.topology}/${unit.fault}`);
-    const index =
-      this.waitingOn.size > 0
-        ? Math.max(
-            0,
-            units.findIndex((unit) => !waits(unit)),
-          )
-        : 0;
-    const [unit] = units.splice(index, 1);
-    if (unit && waits(unit)) this.waitingOn.add(worker);
-    return unit;
+    return this.left.get(topology)?.shift();
   }
 
   /** How many units are not yet handed out. */

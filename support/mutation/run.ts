@@ -15,7 +15,7 @@ import { findFault, faultApplies } from '../lab/faults/faults.ts';
 import { listTopologies } from '../topology/catalogue.ts';
 import { featuresOfTopologies } from '../topology/features.ts';
 import { loadExpectations } from './expectations.ts';
-import { MatrixQueue, WAITING_FAULT_CLAIMS, slowestFirst, type TopologyWork } from './plan.ts';
+import { MatrixQueue, slowestFirst, type TopologyWork } from './plan.ts';
 import { clearOrphanedResults } from './results-folder.ts';
 import type { RunnerMessage, WorkerMessage } from './protocol.ts';
 
@@ -53,9 +53,6 @@ export function matrixWork(faults: string[], everyTopology: boolean): TopologyWo
       topology,
       scenarios: scenarioCount(topology),
       faults: chosen.filter((fault) => faultApplies(fault, topology)).map((fault) => fault.name),
-      waiting: chosen
-        .filter((fault) => faultApplies(fault, topology) && (table.get(fault.name)?.size ?? 0) >= WAITING_FAULT_CLAIMS)
-        .map((fault) => fault.name),
     }))
     .filter((work) => work.scenarios > 0 && (everyTopology || work.faults.length > 0));
 }

@@ -77,14 +77,3 @@ test('the faults that fail the most claims are handed out first, ties in their g
     ['routes', 'dns', 'mtu', 'quick', 'other'],
   );
 });
-
-test('a fault that mostly waits is handed out while no other worker runs one; the others fill the cores meanwhile', () => {
-  const queue = new MatrixQueue([
-    { topology: 'kind', scenarios: 93, faults: ['w1', 'w2', 'w3', 'q1', 'q2', 'q3'], waiting: ['w1', 'w2', 'w3'] },
-  ]);
-  const first = [0, 1, 2, 3].map((worker) => queue.next(worker)?.fault);
-  assert.deepEqual(first, [undefined, 'w1', 'q1', 'q2'], 'the clean run, one waiting fault, then quick ones');
-  assert.equal(queue.next(2)?.fault, 'q3', 'while w1 runs, a free worker takes a quick fault');
-  assert.equal(queue.next(1)?.fault, 'w2', 'the worker done with w1 takes the next waiting one');
-  assert.equal(queue.next(3)?.fault, 'w3', 'with only waiting faults left, they are handed out anyway');
-});
