@@ -12,6 +12,9 @@
  */
 import { EnvironmentError } from './cluster/cluster.ts';
 import type { Verdict } from './evidence.ts';
+import { pauses } from './pacing.ts';
+
+export { pauses } from './pacing.ts';
 
 export interface Window {
   /** The claim's bound, in ms. */
@@ -23,25 +26,6 @@ export interface Window {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The longest pause between two looks, unless a window asks for longer ones. */
-export const LONGEST_PAUSE_MS = 1_000;
-
-/**
- * The pauses between looks until `deadline`: `everyMs` first, then half as long again each time
- * up to LONGEST_PAUSE_MS, the last one ending at the deadline so that the last look is at the end
- * of the window. What settles at once is seen at once; what never comes costs a few looks a
- * second rather than four (each look runs commands on every node it reads, which a matrix of a
- * hundred faults pays for in CPU).
- */
-export function* pauses(everyMs: number, deadline: number, now: () => number = Date.now): Generator<number> {
-  const longest = Math.max(everyMs, LONGEST_PAUSE_MS);
-  for (let next = everyMs; ; next = Math.min(next * 1.5, longest)) {
-    const left = deadline - now();
-    if (left <= 0) return;
-    yield Math.min(next, left);
-  }
-}
 
 /** How long to keep looking: the claim's window, or the target's settle bound when that is sooner. */
 export function patience(window: Window): { ms: number; cutShort: boolean } {

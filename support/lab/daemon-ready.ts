@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { startDetachedViaHelper } from '../exec/spawner.ts';
 import { isRunning } from './kernel.ts';
+import { pauses } from '../pacing.ts';
 
 /** Starts `argv` (already placed in its namespace: `ip netns exec …`) detached; resolves with its PID. */
 export function startLabDaemon(argv: string[], logFile: string, options: { cwd?: string } = {}): Promise<number> {
@@ -31,17 +32,18 @@ export interface ReadyWait {
  * out, it is killed (by PID) and the promise rejects with what its log said last.
  */
 export async function whenReady(pid: number, wait: ReadyWait): Promise<number> {
-  const deadline = Date.now() + wait.timeoutMs;
-  for (let pause = 10; ; pause = Math.min(pause * 1.5, 100)) {
+  const waits = pauses(10, Date.now() + wait.timeoutMs, Date.now, 100);
+  for (;;) {
     if (await wait.ready()) return pid;
     const ended = !isRunning(pid);
-    if (ended || Date.now() > deadline) {
+    const next = ended ? undefined : waits.next();
+    if (ended || next?.done) {
       if (!ended) kill(pid);
       throw new Error(
         `${wait.what} ${ended ? 'exited' : `was not ready in ${wait.timeoutMs / 1000} s`}: ${lastLines(wait.logFile) || '(it said nothing)'}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    await new Promise((resolve) => setTimeout(resolve, next?.value));
   }
 }
 

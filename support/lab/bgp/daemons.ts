@@ -18,6 +18,7 @@ import { run } from '../../exec/run.ts';
 import type { ExecResult } from '../../cluster/cluster.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
 import { endPids, isRunning } from '../kernel.ts';
+import { pauses } from '../../pacing.ts';
 import { stateDir } from '../state.ts';
 
 export const BIRD = 'bird';
@@ -81,13 +82,9 @@ function startIn(netns: string, argv: string[], log: string): Promise<number> {
   return startLabDaemon(['ip', 'netns', 'exec', netns, ...argv], log);
 }
 
-/** The first pause of a `waitUntil`, and the longest its pauses grow to. */
-const FIRST_PAUSE_MS = 20;
-const LONGEST_PAUSE_MS = 200;
-
 /**
  * Polls `ready` until it holds or `timeoutMs` passes; says what it waited for. The pauses start
- * at 20 ms (a daemon's socket appears within a few) and grow by half up to 200 ms: BGP settles
+ * at 20 ms (a daemon's socket appears within a few) and grow up to 200 ms (pacing.ts): BGP settles
  * over seconds of its timers, and one look at it runs birdc on every node and vtysh four times,
  * so looking every 20 ms kept a core busy for the whole wait.
  */
@@ -98,11 +95,12 @@ export async function waitUntil(
   detail: () => string = () => '',
 ): Promise<number> {
   const started = performance.now();
-  const deadline = started + timeoutMs;
-  for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 1.5, LONGEST_PAUSE_MS)) {
+  const waits = pauses(20, Date.now() + timeoutMs, Date.now, 200);
+  for (;;) {
     if (await ready()) return performance.now() - started;
-    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${detail() ? ` (${detail()})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    const wait = waits.next();
+    if (wait.done) throw new Error(`${what}: not within ${timeoutMs} ms${detail() ? ` (${detail()})` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, wait.value));
   }
 }
 
