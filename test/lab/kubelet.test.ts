@@ -13,7 +13,8 @@ import { after, before, describe, it } from 'node:test';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'podnet-kubelet-'));
 process.env.PODNET_STATE_DIR = stateDir;
-const { containerStatus, containerStatusDir, withKubeletReadiness } = await import('../../support/lab/kubelet/kubelet.ts');
+const { PLEG_RELIST_MS, containerStatus, containerStatusDir, untilCrashLooping, withKubeletReadiness } =
+  await import('../../support/lab/kubelet/kubelet.ts');
 const { shimArgv } = await import('../../support/lab/kubelet/shim.ts');
 
 const LAB = 'kubelet-test';
@@ -31,13 +32,13 @@ function runUnderShim(name: string, argv: string[]): { pod: { namespace: string;
   return { pod, shim: child.pid as number };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const seen = probe();
     if (seen !== undefined) return seen;
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
@@ -108,11 +109,20 @@ describe("the lab's kubelet", () => {
     });
     assert.equal(down.ready, false);
     assert.equal(down.waiting, 'CrashLoopBackOff');
-    const back = await until('it runs again', () => {
-      const status = statusOf(pod);
-      return status?.running ? status : undefined;
-    });
-    assert.deepEqual(back, { sandbox: true, running: true, restartCount: 1, lastExitCode: 137, ready: true });
+    const back = await until(
+      'it runs again',
+      () => {
+        const status = statusOf(pod);
+        return status?.running && status.restartCount === 1 ? status : undefined;
+      },
+      20_000,
+      5,
+    );
+    const backAt = Date.now();
+    assert.deepEqual(back, { sandbox: true, running: true, restartCount: 1, lastExitCode: 137, ready: false });
+    // Ready again once it has run for the kubelet's relist period, not the moment it starts.
+    const readyAgain = await until('it is Ready again', () => (statusOf(pod)?.ready ? Date.now() : undefined));
+    assert.ok(readyAgain - backAt >= PLEG_RELIST_MS - 100, `Ready ${readyAgain - backAt} ms after it ran again`);
     assert.notEqual(pidOf(pod), first);
     assert.deepEqual(group.filter(running), [], 'what the killed process left went with it');
   });
@@ -150,6 +160,27 @@ describe("the lab's kubelet", () => {
         ['multitool', undefined],
       ],
     );
+  });
+
+  it('counts a crash loop only once the restarted run has exited, and never reports that short run Ready', async () => {
+    // Runs 300 ms, then fails: long enough to be seen running, far shorter than the kubelet's relist period.
+    const { pod } = runUnderShim('short-lived', ['sh', '-c', 'sleep 0.3; exit 1']);
+    const readiness: boolean[] = [];
+    const watching = setInterval(() => {
+      const status = statusOf(pod);
+      if (status && status.lastExitCode !== undefined) readiness.push(status.ready);
+    }, 10);
+    try {
+      await untilCrashLooping(LAB, [{ pod, container: 'c', before: 0 }]);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const status = statusOf(pod);
+      assert.equal(status?.running, false, 'the restarted run had exited when the wait returned');
+      assert.equal(status?.restartCount, 1);
+    } finally {
+      clearInterval(watching);
+    }
+    assert.ok(readiness.length > 10, `looked ${readiness.length} times`);
+    assert.deepEqual([...new Set(readiness)], [false]);
   });
 
   it('ends the container and restarts nothing when the shim is told to stop (teardown)', async () => {

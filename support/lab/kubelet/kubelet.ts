@@ -8,7 +8,7 @@
  * Status is read when asked (the Cluster port's pods and EndpointSlices): a few small files
  * and /proc/<pid>/stat, no process and no polling.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { labFilesDir } from '../cni/node-fs.ts';
 import { startLabDaemon } from '../daemon-ready.ts';
@@ -92,6 +92,7 @@ export function containerStatus(labName: string, pod: Pick<LabPod, 'namespace' |
   const pid = readNumbers(files.containerPid)?.[0];
   const running = sandbox && pid !== undefined && isRunning(pid);
   const [restartCount = 0, lastExitCode] = readNumbers(files.restarts) ?? [];
+  const runningForMs = running ? startedAgo(files.containerPid) : 0;
   return {
     sandbox,
     running,
@@ -99,9 +100,24 @@ export function containerStatus(labName: string, pod: Pick<LabPod, 'namespace' |
     ...(lastExitCode === undefined ? {} : { lastExitCode }),
     ...(running ? {} : { waiting: sandbox ? 'CrashLoopBackOff' : 'Error' }),
     // Starting for the first time counts as the model says (the lab's bring-up waits for it, and
-    // kube-proxy's first sync runs meanwhile); once it has exited, Ready only while it runs again.
-    ready: running || (sandbox && lastExitCode === undefined),
+    // kube-proxy's first sync runs meanwhile). Once it has exited, Ready only once the kubelet
+    // has seen it run again: its PLEG relists containers every second (plegRelistPeriod in
+    // pkg/kubelet/kubelet.go), so a run that ends within milliseconds, as a crash loop's does,
+    // is never reported Ready and its pod never flaps into the EndpointSlice.
+    ready: lastExitCode === undefined ? sandbox : runningForMs >= PLEG_RELIST_MS,
   };
+}
+
+/** The kubelet's PLEG relist period: how soon it sees that a container started or exited. */
+export const PLEG_RELIST_MS = 1_000;
+
+/** How long ago the running process's PID file was put in place, that is, since it started. */
+function startedAgo(pidFile: string): number {
+  try {
+    return Date.now() - statSync(pidFile).mtimeMs;
+  } catch {
+    return 0; // it exited between the two reads
+  }
 }
 
 function readNumbers(file: string): number[] | undefined {

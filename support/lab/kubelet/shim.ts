@@ -13,7 +13,9 @@
  *   shim.pid       its own PID (the container's sandbox, in effect: gone means nothing restarts);
  *   container.pid  the running process's PID, present only while one runs;
  *   restarts       "<restart count> <exit code of the last run>", written when it exits and again
- *                  as it is restarted (the kubelet counts a restart when it starts the container again).
+ *                  as it is restarted (the kubelet counts a restart when it starts the container again),
+ *                  after the new process's PID is on file: a count above the last one with no PID
+ *                  on file means the restarted run has exited too, never that it is about to start.
  *
  * The container is a process group of its own (setsid; a shell without a terminal has no job
  * control to give it one): when its first process exits, what it
@@ -43,6 +45,7 @@ while :; do
   setsid "$@" &
   child=$!
   echo "$child" > "$dir/${CONTAINER_PID}.tmp" && mv -f "$dir/${CONTAINER_PID}.tmp" "$dir/${CONTAINER_PID}"
+  [ "$restarts" -eq 0 ] || { echo "$restarts $exited" > "$dir/${RESTARTS}.tmp" && mv -f "$dir/${RESTARTS}.tmp" "$dir/${RESTARTS}"; }
   reap
   exited=$code
   kill -9 "-$child" 2>/dev/null
@@ -54,7 +57,6 @@ while :; do
   reap
   [ -z "$stop" ] || exit 0
   restarts=$((restarts + 1))
-  echo "$restarts $exited" > "$dir/${RESTARTS}.tmp" && mv -f "$dir/${RESTARTS}.tmp" "$dir/${RESTARTS}"
   if [ "$delay" -lt ${BACKOFF_INITIAL_S} ]; then delay=${BACKOFF_INITIAL_S}; else delay=$((delay * 2)); fi
   [ "$delay" -le ${BACKOFF_MAX_S} ] || delay=${BACKOFF_MAX_S}
 done`;
