@@ -5,6 +5,7 @@
  * too, their output streamed back as it is written.
  */
 import { constants } from 'node:os';
+import { netnsShortcut } from './netns-shortcut.ts';
 import { spawnViaHelper, startViaHelper, type SpawnReply } from './spawner.ts';
 import {
   DEFAULT_BACKGROUND_LIFETIME_MS,
@@ -35,6 +36,7 @@ export async function run(argv: string[], options: RunOptions): Promise<ExecResu
       argv,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(options.input === undefined ? {} : { input: options.input }),
+      ...netnsShortcut(argv),
     });
   } catch (error) {
     // The command could not be started at all (ENOENT, EACCES): not a finding about the network.

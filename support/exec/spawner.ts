@@ -14,6 +14,9 @@ export interface SpawnRequest {
   argv: string[];
   timeoutMs: number;
   input?: string;
+  /** Run `inNetns` from inside this lab network namespace instead (see spawner.py); `argv` says the same the long way. */
+  netns?: string;
+  inNetns?: string[];
 }
 
 export interface SpawnReply {
