@@ -120,7 +120,10 @@ describe("setInstallationMtu (kind): waits for calico-node's rollout", () => {
 
   it('a rollout that does not finish is a timeout that says where it stands and what to look at', async () => {
     operator.stuck = true;
-    await assert.rejects(h.cluster({ calicoRolloutTimeoutMs: 500 }).setInstallationMtu(1300), (error: Error) => {
+    // The stand-in moves one step per request and needs about nine to reach its stuck state; the
+    // wait's pauses grow from the harness's interval, so 3 s leaves room for a dozen looks also
+    // on a loaded machine (500 ms was about nine, and fell short beside the mutation matrix).
+    await assert.rejects(h.cluster({ calicoRolloutTimeoutMs: 3_000 }).setInstallationMtu(1300), (error: Error) => {
       assert.ok(error instanceof EnvironmentError);
       assert.match(error.message, /timed out after \d+ s waiting for the operator to roll DaemonSet calico-system\/calico-node out/);
       assert.match(error.message, /last seen: 2 of 3 updated pods available/);
