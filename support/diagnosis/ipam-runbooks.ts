@@ -6,7 +6,7 @@
 import { blockAffinityName, IP_ADDRS_ANNOTATION, POOLS_ANNOTATION } from '../net/calico.ts';
 import { cidrContains, parseCidr } from '../net/cidr.ts';
 import type { Gathered } from './evidence.ts';
-import type { Runbook } from './runbooks.ts';
+import type { Runbook } from './runbook.ts';
 
 const network = (cidr: string) => cidr.split('/')[0] as string;
 

@@ -8,15 +8,9 @@ import { cidrContains, parseCidr } from '../net/cidr.ts';
 import { formatRoute, type Route } from '../probes/parse/ip-route.ts';
 import type { Gathered, NodeView } from './evidence.ts';
 import { IPAM_RUNBOOKS } from './ipam-runbooks.ts';
+import type { Runbook } from './runbook.ts';
 
-export interface Runbook {
-  title: string;
-  /** The claims whose failure is this runbook's symptom. */
-  claims: string[];
-  /** What to look at, in order; each item is gathered automatically. */
-  looks: string[];
-  causes(evidence: Gathered): string[];
-}
+export type { Runbook } from './runbook.ts';
 
 const nodeOf = (evidence: Gathered, name: string | undefined): NodeView | undefined =>
   evidence.nodes.find((view) => view.node.name === name);

@@ -6,7 +6,6 @@
 import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
 import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
-import type { SecondaryNetwork } from './multus/multus.ts';
 import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
 import {
   DUPLICATE_FIXED_ADDRESS_FAULT,
@@ -18,8 +17,7 @@ import { randomInt } from 'node:crypto';
 import { assignLoadBalancerIPs } from './loadbalancer/lb-ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
 import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
-import { calicoAddressOf, tunnelMacOf } from './topology/routed.ts';
-import type { NodeWireguard } from './felix/wireguard.ts';
+import { calicoAddressOf, tunnelMacOf } from './topology/addresses.ts';
 import {
   admitServices,
   apiserverEndpointSlice,
@@ -89,6 +87,22 @@ export interface LabPod {
   annotations: Record<string, string>;
   /** Multus' secondary interfaces (net1, …) of the NADs its annotation names, with their addresses. */
   secondary?: SecondaryNetwork[];
+}
+
+/** One secondary interface of a pod, as Multus records it in the network-status annotation (multus/multus.ts). */
+export interface SecondaryNetwork {
+  network: string;
+  ifname: string;
+  /** The address with its prefix, as the IPAM handed it out. */
+  cidr: string;
+}
+
+/** What a node's WireGuard holds in the model: keys, interface address, the process (felix/wireguard.ts). */
+export interface NodeWireguard {
+  privateKey: string;
+  publicKey: string;
+  interfaceIP: string;
+  pid?: number;
 }
 
 /** A pod whose sandbox could not be created (the CNI plugin refused it): no address, no namespace. */

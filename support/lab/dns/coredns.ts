@@ -5,7 +5,7 @@
  * resolve through their node's resolv.conf, which `forward . /etc/resolv.conf` uses), ports
  * dns 53/UDP, dns-tcp 53/TCP and metrics 9153/TCP. The kube-dns Service selects them.
  */
-import type { WorkloadSpec } from '../spec.ts';
+import type { WorkloadSpec } from '../workload-spec.ts';
 
 export const COREDNS_NAMESPACE = 'kube-system';
 export const COREDNS_LABEL = { 'k8s-app': 'kube-dns' };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { intToIp, parseCidr } from '../../net/cidr.ts';
 import { NETNS_ETC } from '../cni/cni.ts';
 import { resolvConf } from '../cni/wiring.ts';
-import type { Fault } from '../faults/faults.ts';
+import type { Fault } from '../faults/fault.ts';
 import { execIn } from '../kernel.ts';
 import { killContainer, restartsOf, untilCrashLooping } from '../kubelet/kubelet.ts';
 import type { LabState } from '../model.ts';

@@ -11,7 +11,7 @@ import { isRunning } from '../kernel.ts';
 import { bgpPlanOf, configureRouter, relabelNode } from '../bgp/lab-bgp.ts';
 import { renderedConfigs, rerender } from '../bgp/speakers.ts';
 import type { LabState } from '../model.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from './fault.ts';
 
 /** The BGP topologies of the lab. */
 export const BGP_TOPOLOGIES = ['calico-bgp', 'selective-bgp-peering'];

@@ -16,7 +16,6 @@ import { nodeLayerDir } from '../cni/node-fs.ts';
 import { CALICO_GATEWAY } from '../../net/calico.ts';
 import { resolvConf } from '../cni/wiring.ts';
 import { gatewayOf } from '../topology/fabric.ts';
-import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
 import { IPAM_FAULTS } from './ipam-faults.ts';
 import { DNS_FAULTS } from '../dns/faults.ts';
 import { KUBE_PROXY_FAULTS } from '../kube-proxy/faults.ts';
@@ -28,26 +27,9 @@ import { QOS_FAULTS } from './qos.ts';
 import { BGP_FAULTS } from './bgp-faults.ts';
 import { LB_FAULTS } from './lb-faults.ts';
 import { WIREGUARD_FAULTS } from './wireguard.ts';
+import type { Fault } from './fault.ts';
 
-export interface Fault {
-  name: string;
-  /** What breaks, in a learner's words. */
-  description: string;
-  /** Changes the model first (optional), then the kernel. */
-  apply(state: LabState): Promise<void>;
-  /** The topologies whose labs it breaks (default: the default topology's only); other labs of a run are left whole. */
-  topologies?: string[];
-}
-
-/** The topologies whose labs a fault breaks. */
-export function faultTopologies(fault: Fault): string[] {
-  return fault.topologies ?? [DEFAULT_TOPOLOGY];
-}
-
-/** Whether a fault breaks the lab of a topology. */
-export function faultApplies(fault: Fault, topology: string): boolean {
-  return faultTopologies(fault).includes(topology);
-}
+export { faultApplies, faultTopologies, type Fault } from './fault.ts';
 
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
 const workers = (state: LabState) => state.nodes.filter((node) => node.role === 'worker');

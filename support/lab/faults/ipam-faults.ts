@@ -20,7 +20,7 @@ import {
   PROXY_ARP_OFF_FAULT,
   RESERVATION_NARROWED_FAULT,
 } from './behaviours.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from './fault.ts';
 
 const DEFAULT = DEFAULT_TOPOLOGY;
 const STATIC_IP = 'static-ip';

@@ -6,11 +6,10 @@
 import { setPoolEncapsulation } from './pool.ts';
 import { Ipam, LOAD_BALANCER_NODE } from '../ipam/ipam.ts';
 import { runBatch } from '../kernel.ts';
-import type { LabState } from '../model.ts';
 import { blockRouteLines } from '../felix/routes.ts';
 import { configureRouter } from '../bgp/lab-bgp.ts';
 import { PROXY_FAULTS } from '../kube-proxy/faults.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from './fault.ts';
 
 /** Lesson 08's topology. */
 export const LB_TOPOLOGIES = ['calico-bgp-lb'];

@@ -18,7 +18,7 @@ import {
   applyQos,
 } from '../felix/qos.ts';
 import { findNode, type LabPod, type LabState } from '../model.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from './fault.ts';
 
 const CALICO_QOS = ['calico-qos'];
 

@@ -11,7 +11,7 @@ import { WIREGUARD_BEHAVIOUR_FAULTS, WIREGUARD_FWMARK, WIREGUARD_RULE_PRIORITY, 
 import { runBatch } from '../kernel.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { OPERATOR_REVERTS_FELIX_FAULT } from './behaviours.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from './fault.ts';
 
 const WIREGUARD_LAB = ['wireguard'];
 

@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { runChecked } from '../../exec/run.ts';
 import { Ipam, isHostBlock } from '../ipam/ipam.ts';
 import { runBatch } from '../kernel.ts';
-import type { LabNode, LabState } from '../model.ts';
+import type { LabNode, LabState, NodeWireguard } from '../model.ts';
 import { labFilesDir, onNode } from '../cni/node-fs.ts';
 import { hostMtu } from '../spec.ts';
 
@@ -44,14 +44,6 @@ export const WIREGUARD_OVERHEAD = 60;
 export const WIREGUARD_HANDLE_PREFIX = 'wireguard-tunnel-addr-';
 const WIREGUARD_HOLDER_PREFIX = 'wireguard-tunnel-addr:';
 const READY_TIMEOUT_MS = 10_000;
-
-/** What a node's WireGuard holds in the model: keys, interface address, the process. */
-export interface NodeWireguard {
-  privateKey: string;
-  publicKey: string;
-  interfaceIP: string;
-  pid?: number;
-}
 
 export interface WireguardPeer {
   node: string;

@@ -3,7 +3,7 @@
  * each one bends what a sync writes, so that it stays bent through later syncs.
  */
 import { run, runChecked } from '../../exec/run.ts';
-import type { Fault } from '../faults/faults.ts';
+import type { Fault } from '../faults/fault.ts';
 import type { LabNode, LabState } from '../model.ts';
 import { JUMP_RULES, type ProxyInput } from './rules.ts';
 

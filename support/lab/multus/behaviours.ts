@@ -3,10 +3,9 @@
  * them by name): what IPAM is asked, what the plugin is handed, what ends up inside the pod.
  */
 import { intToIp, ipToInt, parseCidr, formatCidr } from '../../net/cidr.ts';
-import type { LabState } from '../model.ts';
+import type { LabState, SecondaryNetwork } from '../model.ts';
 import type { NadSpec } from './nad.ts';
 import type { AllocationRequest } from './whereabouts.ts';
-import type { SecondaryNetwork } from './multus.ts';
 
 export const GATEWAY_HANDED_OUT_FAULT = 'whereabouts-gateway-handed-out';
 export const NODE_LOCAL_IPAM_FAULT = 'whereabouts-node-local';

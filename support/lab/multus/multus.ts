@@ -15,7 +15,7 @@
 import { run } from '../../exec/run.ts';
 import type { ExecResult } from '../../cluster/cluster.ts';
 import { execIn } from '../kernel.ts';
-import { findNode, type LabPod, type LabState } from '../model.ts';
+import { findNode, type LabPod, type LabState, type SecondaryNetwork } from '../model.ts';
 import { CONTAINER_ID_ANNOTATION } from '../../net/calico.ts';
 import { allocate } from './whereabouts.ts';
 import { requestedNetworks, type NadSpec } from './nad.ts';
@@ -23,14 +23,6 @@ import { MULTUS_BEHAVIOURS } from './behaviours.ts';
 
 /** Where Debian installs the reference plugins (containernetworking-plugins). */
 export const CNI_PLUGIN_DIR = '/usr/lib/cni';
-
-/** One secondary interface of a pod, as Multus records it (the network-status annotation). */
-export interface SecondaryNetwork {
-  network: string;
-  ifname: string;
-  /** The address with its prefix, as the IPAM handed it out. */
-  cidr: string;
-}
 
 export function nadOf(state: LabState, namespace: string, name: string): NadSpec {
   const nad = (state.spec.nads ?? []).find((candidate) => candidate.namespace === namespace && candidate.name === name);

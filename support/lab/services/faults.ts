@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { killContainer, restartsOf, untilCrashLooping } from '../kubelet/kubelet.ts';
-import type { Fault } from '../faults/faults.ts';
+import type { Fault } from '../faults/fault.ts';
 import { endpointSlices, type LabPod, type LabState } from '../model.ts';
 import { nginxFiles } from '../servers/nginx.ts';
 import { runsNginx, serverDir } from '../servers/servers.ts';
