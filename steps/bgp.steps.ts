@@ -23,7 +23,7 @@ import {
 import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
 import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 /** What a scenario changed on the cluster's BGP, put back by the After hook below. */
 interface BgpChanges {

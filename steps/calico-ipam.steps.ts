@@ -25,7 +25,7 @@ import {
 import { describePod } from '../support/subjects.ts';
 import { cidrContains } from '../support/net/cidr.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 Then('every pool of the Calico Installation is an IP pool with the settings it declares', async function (this: PodNetWorld) {
   await this.verify(poolsRenderedFromInstallation(this.cluster));

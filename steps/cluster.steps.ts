@@ -1,6 +1,6 @@
 import { Then } from '@cucumber/cucumber';
 import { allNodesReady, daemonSetOnEveryNode, nodeShape, podRunningAndReady, workloadEndpointMatches } from '../support/claims/cluster.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then(

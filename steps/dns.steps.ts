@@ -1,6 +1,6 @@
 import { Then } from '@cucumber/cucumber';
 import { nameserverIsClusterDns, resolvOption, searchListStartsWith } from '../support/claims/dns.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('{pod} uses the cluster DNS Service IP as its only nameserver', async function (this: PodNetWorld, pod: PodInfo) {

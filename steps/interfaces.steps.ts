@@ -7,7 +7,7 @@ import {
   eth0IsVethToNode,
   podMtuIsNodeMtuLessOverhead,
 } from '../support/claims/pod-interface.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then(

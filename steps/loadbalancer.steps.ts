@@ -16,7 +16,7 @@ import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
 import { list } from '../support/claims/verdict.ts';
 import { gatewaysOf, routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
-import { EnvironmentError } from '../support/cluster/cluster.ts';
+import { EnvironmentError } from '../support/domain.ts';
 import { waitUntil } from '../support/eventually.ts';
 import type { PodNetWorld } from '../support/world.ts';
 

@@ -31,7 +31,7 @@ import { runProbe } from '../support/probes/commands.ts';
 import { nodeTarget, podTarget } from '../support/subjects.ts';
 import { subnetOf } from '../support/topology/clab.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 Then("every node's {word} has MTU {int}", function (this: PodNetWorld, dev: string, mtu: number) {
   return this.verify(deviceMtuEverywhere(this.cluster, dev, mtu));

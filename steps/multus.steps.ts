@@ -1,6 +1,6 @@
 /** Lessons 21 and 22: Multus' second network (macvlan, ipvlan) on each node's eth2. */
 import { Then, When, type DataTable } from '@cucumber/cucumber';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 import {
   ceosTables,
   distinctInRange,

@@ -14,7 +14,7 @@ import {
   poolUsesVxlan,
 } from '../support/claims/network-model.ts';
 import type { Placement } from '../support/subjects.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('no two pods share an IP address', async function (this: PodNetWorld) {

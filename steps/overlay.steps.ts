@@ -26,7 +26,7 @@ import { ipPoolReads } from '../support/claims/ippool.ts';
 import { cidrContains } from '../support/net/cidr.ts';
 import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 Then("Calico's node addresses lie on subnets of {int} and {int} nodes", function (this: PodNetWorld, a: number, b: number) {
   return this.verify(subnetSizes(this.cluster, [a, b]));

@@ -23,7 +23,7 @@ import type { IperfReport } from '../support/probes/parse/iperf3.ts';
 import { drainBuckets, ingressFiltersOf, iperf3, qdiscsShaped } from '../support/probes/qos.ts';
 import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 /** What this lesson's When steps saw, per scenario. */
 interface QosSeen {

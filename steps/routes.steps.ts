@@ -2,7 +2,7 @@ import { Then, type DataTable } from '@cucumber/cucumber';
 import { hostRouteToPod } from '../support/claims/host-interface.ts';
 import { podRoutesAreExactly } from '../support/claims/pod-interface.ts';
 import { routeGetViaNode, routesPerRemoteBlock } from '../support/claims/routing.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 Then('the routing table of {pod} is exactly:', async function (this: PodNetWorld, pod: PodInfo, table: DataTable) {

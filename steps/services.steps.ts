@@ -19,7 +19,7 @@ import {
 } from '../support/claims/services.ts';
 import { replaceOnePod, talkToService, type Replacement, type ServiceExchange } from '../support/claims/service-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 // Commands with their own bounds (nc -w, a 100-connection loop, a bounded wait for a replacement) outlast cucumber's 5 s.
 const STEP_TIMEOUT = { timeout: 180_000 };

@@ -14,7 +14,7 @@ import { IP_ADDRS_ANNOTATION } from '../support/net/calico.ts';
 import { ipReservationFrom, podRequestFrom } from '../support/manifests.ts';
 import type { Placement } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
 
 Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, async function (this: PodNetWorld, name: string) {
   const { cluster } = this;

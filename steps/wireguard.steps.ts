@@ -1,7 +1,8 @@
 /** Lesson 13: WireGuard between the nodes, turned on and off in the FelixConfiguration. */
 import { AfterAll, Given, Then, When } from '@cucumber/cucumber';
 import { join } from 'node:path';
-import type { Cluster, PodInfo } from '../support/cluster/cluster.ts';
+import type { PodInfo } from '../support/domain.ts';
+import type { Cluster } from '../support/cluster/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import {
   allowedIpsAreRoutes,

@@ -10,7 +10,7 @@
  * when the change is made, so what has not happened by its settle bound will not happen
  * (`Cluster.settlesWithinMs`). There the wait ends at that bound, and the verdict says so.
  */
-import { EnvironmentError } from './cluster/cluster.ts';
+import { EnvironmentError } from './domain.ts';
 import type { Verdict } from './evidence.ts';
 import { pauses } from './pacing.ts';
 

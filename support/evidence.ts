@@ -3,7 +3,7 @@
  * report. Kept apart from the World so that checks and probes stay plain functions.
  */
 import { AssertionError } from 'chai';
-import type { ExecResult } from './cluster/cluster.ts';
+import type { ExecResult } from './domain.ts';
 import { redact } from './redact.ts';
 
 /** The outcome of one check: what the claim expects, what was seen, and the commands behind it. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { IP_ADDRS_ANNOTATION } from './net/calico.ts';
-import type { IpReservation, PodRequest } from './cluster/cluster.ts';
+import type { IpReservation, PodRequest } from './domain.ts';
 
 export const MANIFESTS_DIR = resolve(import.meta.dirname, '../fixtures/manifests');
 

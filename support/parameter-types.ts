@@ -1,6 +1,6 @@
 /** Words of the scenarios turned into typed values, so that step bodies stay one expression. */
 import { defineParameterType } from '@cucumber/cucumber';
-import type { PodInfo } from './cluster/cluster.ts';
+import type { PodInfo } from './domain.ts';
 import { PLACEMENT_PATTERN, parsePlacement } from './subjects.ts';
 import type { PodNetWorld } from './world.ts';
 

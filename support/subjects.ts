@@ -2,7 +2,8 @@
  * Pods and nodes named by role, as scenarios speak of them: "a multitool-1 pod on another
  * worker node", "the node of \"source\"". Never by literal name or address.
  */
-import { EnvironmentError, type Cluster, type ExecTarget, type NodeInfo, type PodInfo } from './cluster/cluster.ts';
+import { EnvironmentError, type ExecTarget, type NodeInfo, type PodInfo } from './domain.ts';
+import { type Cluster } from './cluster/cluster.ts';
 import { subnetOf } from './topology/clab.ts';
 import { ClaimAssertionError } from './evidence.ts';
 import { list, verdict } from './claims/verdict.ts';

@@ -7,7 +7,8 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
-import { EnvironmentError, type Cluster, type TargetKind } from './cluster/cluster.ts';
+import { EnvironmentError, type TargetKind } from './domain.ts';
+import { type Cluster } from './cluster/cluster.ts';
 
 export interface TargetChoice {
   kind: TargetKind;

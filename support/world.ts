@@ -3,7 +3,8 @@
  * and the evidence it attaches. Small on purpose; logic lives in probes and claims.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { Cluster, ExecResult, ExecTarget, PodInfo } from './cluster/cluster.ts';
+import type { ExecResult, ExecTarget, PodInfo } from './domain.ts';
+import type { Cluster } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
 import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EnvironmentError } from '../support/cluster/cluster.ts';
+import { EnvironmentError } from '../support/domain.ts';
 import type { Verdict } from '../support/evidence.ts';
 import { eventually, patience, pauses, waitUntil } from '../support/eventually.ts';
 

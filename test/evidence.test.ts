@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EnvironmentError } from '../support/cluster/cluster.ts';
+import { EnvironmentError } from '../support/domain.ts';
 import { formatExec, formatVerdict, verdictMessage } from '../support/evidence.ts';
 import { clearRegisteredSecrets, registerSecret } from '../support/redact.ts';
 

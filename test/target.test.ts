@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EnvironmentError } from '../support/cluster/cluster.ts';
+import { EnvironmentError } from '../support/domain.ts';
 import { chooseTarget } from '../support/target.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'podnet-target-'));

@@ -4,7 +4,8 @@
  * from Calico's BGP resources; the expected values come from those resources and the nodes,
  * never from the lab's rendering.
  */
-import type { Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, NodeInfo, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { isMeshProtocol, protocolName, type BgpPeer, type CalicoBgpObjects } from '../net/calico-bgp.ts';

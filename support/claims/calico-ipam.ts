@@ -3,13 +3,14 @@
  * the operator renders the Installation's pools, BlockAffinities, IPAM blocks, and the
  * accounting `calicoctl ipam show` prints.
  */
-import type { BlockAffinity, Cluster, IpamBlock, IpPool, PodInfo } from '../cluster/cluster.ts';
+import type { BlockAffinity, IpamBlock, IpPool, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { blockAffinityName, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
 import { nodeTarget } from '../subjects.ts';
-import type { ExecResult } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 import { list, listing, sameSet, verdict } from './verdict.ts';
 
 function bare(cidr: string): string {

@@ -6,7 +6,8 @@
  * In names, `<pod namespace>` stands for the asking pod's namespace and `<service namespace>`
  * for the namespace of the suite's workloads (`default` on the lab, as in the course).
  */
-import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type PodInfo, type ServiceInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { nthAddress, parseCidr } from '../net/cidr.ts';
 import { KUBE_SERVICES } from '../net/kube-proxy.ts';

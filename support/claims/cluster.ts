@@ -1,5 +1,6 @@
 /** Claims about the cluster's shape and objects: nodes, pods, DaemonSets, Calico's datastore. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { describePod } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';

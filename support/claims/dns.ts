@@ -1,5 +1,6 @@
 /** Claims about a pod's DNS configuration. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import { podTarget } from '../subjects.ts';

@@ -4,7 +4,8 @@
  * another shows, between subnets, only VXLAN between the nodes' addresses carrying the pods'
  * ICMP, and within a subnet the pods' ICMP itself.
  */
-import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile } from '../probes/observation.ts';
 import type { Verdict } from '../evidence.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';

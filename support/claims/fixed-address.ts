@@ -2,7 +2,8 @@
  * Claims of lesson 16: IPReservations kept out of automatic assignment, pods that ask for a
  * fixed address with `cni.projectcalico.org/ipAddrs`, and what happens when they cannot have it.
  */
-import type { Cluster, IpReservation, PodInfo } from '../cluster/cluster.ts';
+import type { IpReservation, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { IP_ADDRS_ANNOTATION, POD_IP_ANNOTATION, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';

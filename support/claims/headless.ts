@@ -3,7 +3,8 @@
  * EndpointSlices of headless Services; and what redis-cli sees of the replication between the
  * StatefulSet's pods (names resolved by the cluster DNS from inside a client pod).
  */
-import { EnvironmentError, type Cluster, type PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type PodInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { eventually, waitUntil } from '../eventually.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';

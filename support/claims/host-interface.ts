@@ -1,5 +1,6 @@
 /** Claims about the node's side of a pod: its cali interface and host route. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { caliInterfaceName } from '../net/calico.ts';
 import type { Verdict } from '../evidence.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';

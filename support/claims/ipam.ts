@@ -1,5 +1,6 @@
 /** Claims about Calico's IPAM: per-node blocks, and pods inside their node's block. */
-import type { Cluster, IpamBlock, PodInfo } from '../cluster/cluster.ts';
+import type { IpamBlock, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { list, listing, verdict } from './verdict.ts';

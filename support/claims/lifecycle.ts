@@ -1,6 +1,7 @@
 /** NET-07: CNI ADD gives a new pod a host interface and route; DEL takes both away and releases the IP. */
 import { randomBytes } from 'node:crypto';
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { Verdict } from '../evidence.ts';
 import { interfaces } from '../probes/interfaces.ts';

@@ -4,7 +4,8 @@
  * ordered start, the replicas' logs. They read what a learner reads: kubectl on the
  * control-plane node (kubeadm's admin.conf), curl from a pod, `cat` on a node, the pod logs.
  */
-import { EnvironmentError, type Cluster, type ExecResult, type NodeInfo, type PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type ExecResult, type NodeInfo, type PodInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import { ProbeFailure } from '../probes/commands.ts';
 import type { Verdict } from '../evidence.ts';
 import { nthAddress, parseInterfaceAddress } from '../net/cidr.ts';

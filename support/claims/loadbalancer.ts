@@ -3,7 +3,8 @@
  * Service from the API, the router's kernel routes, kube-proxy's rules with iptables, conntrack on
  * the nodes, a real TCP connection from the router, and tcpdump on the nodes' links.
  */
-import type { Cluster, ExecResult, ExecTarget, ServiceInfo } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget, ServiceInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap } from '../net/cidr.ts';
 import type { CalicoBgpObjects } from '../net/calico-bgp.ts';

@@ -3,7 +3,8 @@
  * don't-fragment pings, and path MTU discovery across the router for the API server's TLS
  * answers (refused by strict reverse-path filtering, learnt with loose filtering).
  */
-import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { VXLAN_DEVICE } from '../net/calico.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';

@@ -3,7 +3,8 @@
  * nodes (the DaemonSet's pods, /etc/cni/net.d, /opt/cni/bin, the CRDs). The embedded lab runs the
  * plugins but has no Multus or Whereabouts to install, so these claims are tagged @live-only.
  */
-import type { Cluster, ExecResult } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { runProbe } from '../probes/commands.ts';
 import { nodeTarget } from '../subjects.ts';

@@ -4,7 +4,8 @@
  * as a learner reads it: `ip -d -j link` and `ip -j addr` in the pod and on its node, `ip route`,
  * captures on the node's eth2 and eth1, and the router's `bridge fdb` and `ip neigh`.
  */
-import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { nadFrom } from '../manifests.ts';
 import { inRange, parseRange } from '../net/whereabouts-range.ts';

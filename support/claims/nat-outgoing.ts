@@ -3,7 +3,8 @@
  * pod's packet that leaves the pools for a host outside the cluster: the node's address as its
  * source, so that the host, which knows no way to the pools, can answer.
  */
-import { describeTarget, type Cluster, type OutsideHost, type PodInfo } from '../cluster/cluster.ts';
+import { describeTarget, type OutsideHost, type PodInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import { runProbe } from '../probes/commands.ts';

@@ -2,7 +2,8 @@
  * Each node's interfaces as `ip addr show` lists them, read one node after another, with the
  * commands' evidence: the one loop the per-node interface claims (MTU, WireGuard) share.
  */
-import type { Cluster, ExecResult, NodeInfo } from '../cluster/cluster.ts';
+import type { ExecResult, NodeInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import type { Interface } from '../probes/parse/ip-addr.ts';
 import { nodeTarget } from '../subjects.ts';

@@ -4,7 +4,8 @@
  * and its neighbours and FDB on every node — and compares it with what Calico records for the
  * nodes (their Node resources: address, tunnel address, tunnel MAC) and with the IPAM blocks.
  */
-import { EnvironmentError, type Cluster, type ExecResult, type ExecTarget, type NodeInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type ExecResult, type ExecTarget, type NodeInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { MTU_IFACE_PATTERN } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';

@@ -1,5 +1,6 @@
 /** Claims about the pod's side of its network: eth0, its address, MTU and routes. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { ENCAPSULATION_OVERHEAD } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';

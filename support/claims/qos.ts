@@ -3,7 +3,8 @@
  * its host-side cali interface and traffic from it with a tbf on an IFB device that the cali
  * interface's ingress qdisc redirects every packet to. Read with tc, ip link and iperf3.
  */
-import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { caliInterfaceName, ifbDeviceName } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';

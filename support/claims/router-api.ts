@@ -3,7 +3,8 @@
  * (`Cli -p 15 -c "<show command> | json"`), never its CLI tables. The embedded lab's router is
  * FRR on Linux and has no such CLI, so the claim is tagged @live-only.
  */
-import type { Cluster, ExecResult, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { runProbe } from '../probes/commands.ts';
 import { list, verdict } from './verdict.ts';

@@ -1,5 +1,6 @@
 /** Claims about how nodes route to pods: per-block routes between nodes, the kernel's pick. */
-import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { NodeInfo, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';

@@ -4,8 +4,9 @@
  * its Deployment to replace it.
  */
 import { eventually, waitUntil } from '../eventually.ts';
-import { EnvironmentError, type Cluster, type PodInfo, type ServiceInfo } from '../cluster/cluster.ts';
-import type { ExecResult } from '../cluster/cluster.ts';
+import { EnvironmentError, type PodInfo, type ServiceInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 import { captureDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { Packet } from '../probes/parse/tcpdump.ts';

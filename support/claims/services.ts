@@ -4,7 +4,8 @@
  * names follow kube-proxy's naming rule (support/net/kube-proxy.ts), which is itself the claim.
  */
 import { eventually } from '../eventually.ts';
-import type { Cluster, ExecResult, PodInfo, ServiceInfo } from '../cluster/cluster.ts';
+import type { ExecResult, PodInfo, ServiceInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
 import {

@@ -1,5 +1,6 @@
 /** The When side of traffic claims: send pings, optionally under a capture, and keep what was seen. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { PingResult } from '../probes/parse/ping.ts';

@@ -1,6 +1,6 @@
 /** Claims about traffic between pods: answered pings, hop counts, what a capture saw. */
 import type { Verdict } from '../evidence.ts';
-import type { PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
 import { describePod } from '../subjects.ts';
 import type { CaptureSeen, PingSeen } from './traffic-actions.ts';
 import { list, verdict } from './verdict.ts';

@@ -1,4 +1,4 @@
-import type { ExecResult } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 import type { Verdict } from '../evidence.ts';
 
 export function verdict(

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { BlockAffinity, Cluster, ExecResult, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { BlockAffinity, ExecResult, NodeInfo, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Verdict } from '../evidence.ts';
 import { VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';

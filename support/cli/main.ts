@@ -3,7 +3,7 @@
  * error (the machine, the cluster, a lab's state) → exit 2 with its remedy; anything else → 1.
  * No stack trace for either kind of bad input; PODNET_DEBUG=1 prints one for the rest.
  */
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface CliEnding {

@@ -6,7 +6,7 @@
  * targets: the kind target reads the annotations from the API and the blocks from the CRDs; the
  * embedded lab keeps the same facts on its pods and allocations.
  */
-import type { IpamBlock, WorkloadEndpoint } from './cluster.ts';
+import type { IpamBlock, WorkloadEndpoint } from '../domain.ts';
 
 export const CALICO_ANNOTATIONS = {
   containerID: 'cni.projectcalico.org/containerID',

@@ -3,7 +3,8 @@
  * router's neighbours and who advertised what to it, and the likely causes read from them.
  * The analysis is a pure function of what was gathered.
  */
-import type { Cluster, ExecResult, NodeInfo } from '../cluster/cluster.ts';
+import type { ExecResult, NodeInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { isMeshProtocol, type CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { cidrsOverlap } from '../net/cidr.ts';
 import { birdBgpSessions, routerBgpSummary, routerRoutesFrom } from '../probes/bgp.ts';

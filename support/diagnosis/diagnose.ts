@@ -1,5 +1,6 @@
 /** The diagnosis attached to a failed scenario: the runbooks that fit, what they looked at, the likely causes. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Gathered } from './evidence.ts';
 import { gather } from './evidence.ts';
 import { runbooksFor, type Runbook } from './runbooks.ts';

@@ -5,7 +5,8 @@
  * node's upstream for a name outside the cluster. Every DNS answer is attached as evidence;
  * the causes are a pure function of what was gathered.
  */
-import type { Cluster, EndpointSliceInfo, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { EndpointSliceInfo, ExecResult, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { lookup } from '../probes/dns.ts';
 import { addressesOf, type DigResult } from '../probes/parse/dig.ts';
 import { parseResolvConf, type ResolvConf } from '../probes/parse/resolv-conf.ts';

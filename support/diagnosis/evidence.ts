@@ -3,17 +3,8 @@
  * parsed: both nodes' routes and interfaces, the kernel's pick for the destination, NAT rules,
  * proxy ARP on the host interfaces, the pods the cluster reports, IPAM, the CNI directory.
  */
-import type {
-  BlockAffinity,
-  Cluster,
-  ClusterEvent,
-  ExecResult,
-  IpamBlock,
-  IpPool,
-  IpReservation,
-  NodeInfo,
-  PodInfo,
-} from '../cluster/cluster.ts';
+import type { BlockAffinity, ClusterEvent, ExecResult, IpamBlock, IpPool, IpReservation, NodeInfo, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { cniConfigFiles, natOutgoingChain, natPostrouting, proxyArp } from '../probes/node-config.ts';
 import type { Observation } from '../probes/observation.ts';

@@ -4,7 +4,8 @@
  * and NAT rules, as the lesson's steps 3, 8 and 13 read them. The causes are a pure function of
  * what was gathered.
  */
-import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { parseIpAddr, type Interface } from '../probes/parse/ip-addr.ts';
 import { parseIpRoutes } from '../probes/parse/ip-route.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';

@@ -6,7 +6,8 @@
  * not from what the path should be. Where the source node encapsulates (vxlan.calico), the
  * picture says so, and shows a router between the nodes as routing only the outer packet.
  */
-import type { Cluster, NodeInfo, PodInfo } from '../cluster/cluster.ts';
+import type { NodeInfo, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { CALICO_GATEWAY, VXLAN_DEVICE } from '../net/calico.ts';
 import type { RouteLookup } from '../probes/parse/ip-route-get.ts';
 import { describeRouteAnswer, routeGet } from '../probes/routes.ts';

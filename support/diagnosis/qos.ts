@@ -4,7 +4,8 @@
  * them (`tc -s qdisc show`, `tc filter show dev <cali> ingress`, `ip -br link show type ifb`).
  * The analysis is a pure function of what tc printed (in JSON) and of the pods' annotations.
  */
-import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { caliInterfaceName } from '../net/calico.ts';
 import { parseQuantity } from '../net/quantity.ts';
 import { parseTcFilters, parseTcQdiscs, type Filter, type Qdisc } from '../probes/parse/tc.ts';

@@ -4,7 +4,8 @@
  * learner would type: `iptables -t nat -S` on each node, `conntrack -L` on the client's node.
  * The analysis is a pure function of that evidence and of the API's Services and slices.
  */
-import type { Cluster, EndpointSliceInfo, ExecResult, PodInfo, ServiceInfo } from '../cluster/cluster.ts';
+import type { EndpointSliceInfo, ExecResult, PodInfo, ServiceInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import {
   endpointChainName,
   KUBE_MARK_MASQ,

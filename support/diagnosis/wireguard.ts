@@ -4,7 +4,8 @@
  * missing device, keys that differ from what the Calico Nodes publish, no mark rule, an MTU
  * that is not eth0's less 60, a peer whose allowed IPs lack its node's blocks).
  */
-import type { BlockAffinity, Cluster, ExecResult, NodeInfo } from '../cluster/cluster.ts';
+import type { BlockAffinity, ExecResult, NodeInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { parseIpRules, type IpRule } from '../probes/parse/ip-rule.ts';
 import { parseWgShow, type WgInterface } from '../probes/parse/wg.ts';
 import { nodeTarget } from '../subjects.ts';

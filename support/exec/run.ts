@@ -15,7 +15,7 @@ import {
   type BackgroundOptions,
   type BackgroundProcess,
   type ExecResult,
-} from '../cluster/cluster.ts';
+} from '../domain.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

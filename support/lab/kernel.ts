@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from '../exec/run.ts';
-import type { ExecResult } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 
 /** Lines for `ip -n <netns> -batch -`; `netns` undefined means the batch only adds/deletes namespaces. */
 export interface Batch {

@@ -5,7 +5,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCidr, parseCidr } from '../net/cidr.ts';
-import { EnvironmentError, type PodRequest } from '../cluster/cluster.ts';
+import { EnvironmentError, type PodRequest } from '../domain.ts';
 import { NETNS_ETC, admitPod, cniAdd, cniDel, readdressPod, wirePods } from './cni/cni.ts';
 import { IP_ADDRS_APPLIED_LATE_FAULT, OPERATOR_REVERTS_FELIX_FAULT, RESERVATION_NARROWED_FAULT } from './faults/behaviours.ts';
 import { ipamRequestOf } from './ipam/request.ts';

@@ -4,7 +4,7 @@
  * keeps it for other processes.
  */
 import { intToIp, nthAddress, parseCidr } from '../net/cidr.ts';
-import type { NodeRole, PodEvent } from '../cluster/cluster.ts';
+import type { NodeRole, PodEvent } from '../domain.ts';
 import { Ipam, type IpamState } from './ipam/ipam.ts';
 import { calicoPodAnnotations, handleOf, ipamRequestOf, newContainerID } from './ipam/request.ts';
 import {

@@ -4,7 +4,7 @@
  * to do; as root with apt-get, the missing Debian packages may be installed on request.
  */
 import { readFileSync } from 'node:fs';
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 import { execa } from 'execa';
 
 export interface Requirement {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 import type { LabState } from './model.ts';
 
 export function stateDir(): string {

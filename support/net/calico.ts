@@ -6,7 +6,9 @@
  * (the CNI configuration's file name).
  */
 import { createHash } from 'node:crypto';
-import type { Encapsulation } from '../cluster/cluster.ts';
+
+/** How an IP pool carries traffic between nodes (the IPPool's and the Installation's encapsulation). */
+export type Encapsulation = 'VXLAN' | 'VXLANCrossSubnet' | 'IPIP' | 'IPIPCrossSubnet' | 'None';
 
 /** The link-local next hop of every pod's routes, answered by proxy ARP on the host veth. */
 export const CALICO_GATEWAY = '169.254.1.1';

@@ -7,7 +7,7 @@
  * encapsulation (vxlanMode/ipipMode), the worker count, whether the nodes share one subnet.
  * The facts come from the cluster (facts.ts) or, for `cluster:up --dry-run`, from the plan.
  */
-import type { Encapsulation } from '../cluster/cluster.ts';
+import type { Encapsulation } from '../net/calico.ts';
 
 export interface ClusterFacts {
   /** Of every IP pool. */

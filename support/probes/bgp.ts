@@ -2,8 +2,9 @@
  * What the BGP daemons say: BIRD on a node (birdc in the lab, birdcl inside calico-node on a
  * live cluster) and FRR on the router (vtysh, JSON). One command each, parsed by a tested parser.
  */
-import type { BgpSpeaker, Cluster } from '../cluster/cluster.ts';
-import type { ExecResult } from '../cluster/cluster.ts';
+import type { BgpSpeaker } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 import { ProbeFailure, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseBirdProtocols, parseBirdRoutes, type BirdProtocol, type BirdRoute } from './parse/bird.ts';

@@ -2,7 +2,8 @@
  * A packet capture around an action: tcpdump starts, the action runs only once it says it
  * is listening, then the capture is stopped and read, its packets kept as a .pcap file.
  */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Packet } from './parse/tcpdump.ts';
 import type { Observation } from './observation.ts';
 import { startPcap, startRawPcap, type PcapCapture } from './pcap.ts';

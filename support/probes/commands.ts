@@ -2,7 +2,8 @@
  * Runs one command through the Cluster port and parses its output. A failed command or
  * unparseable output is an environment fault (the probe could not look), never a finding.
  */
-import { EnvironmentError, type Cluster, type ExecResult, type ExecTarget } from '../cluster/cluster.ts';
+import { EnvironmentError, type ExecResult, type ExecTarget } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import type { Observation } from './observation.ts';
 
 /** The probe could not look: the command failed, or said something its parser cannot read. */

@@ -1,5 +1,6 @@
 /** DNS lookups as a learner makes them in a pod: dig, with or without the pod's search list. */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import { parseDig, type DigResult } from './parse/dig.ts';
 import type { Observation } from './observation.ts';

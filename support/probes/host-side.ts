@@ -2,7 +2,8 @@
  * The pod's veth pair as the kernel shows it: the pod's eth0 and, on the pod's node, the
  * interface whose index eth0's `@ifN` names. Ground truth for the host-side claims.
  */
-import { EnvironmentError, type Cluster, type ExecResult, type ExecTarget, type PodInfo } from '../cluster/cluster.ts';
+import { EnvironmentError, type ExecResult, type ExecTarget, type PodInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from './interfaces.ts';

@@ -1,5 +1,6 @@
 /** An HTTPS request from a node or pod, as the lesson makes it: `curl -k` with a bounded wait. */
-import type { Cluster, ExecResult, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { Observation } from './observation.ts';
 
 export interface Fetched {

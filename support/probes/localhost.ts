@@ -1,5 +1,6 @@
 /** Two containers of one pod talking over 127.0.0.1: a listener in one, a connection attempt from the other. */
-import type { Cluster, PodInfo } from '../cluster/cluster.ts';
+import type { PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { podTarget } from '../subjects.ts';
 import { NC_LISTENING, ncConnectArgv, ncListenArgv } from './netcat.ts';
 import type { Observation } from './observation.ts';

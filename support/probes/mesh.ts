@@ -5,7 +5,8 @@
  * address each request arrived with at its destination: one capture per node, on all of its
  * interfaces, each request read where the node hands it to the destination pod.
  */
-import type { Cluster, ExecResult, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
 import { parseFpingSummary } from './parse/fping.ts';
 import type { Packet } from './parse/tcpdump.ts';

@@ -1,5 +1,6 @@
 /** A node's configuration as a learner would read it: proxy ARP, NAT rules, the CNI directories. */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { runJsonProbe, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseIptablesRules, type IptablesRule } from './parse/iptables.ts';

@@ -1,4 +1,4 @@
-import type { ExecResult } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 
 /** A file a probe brings back besides command outputs (a capture's packets as a .pcap). */
 export interface EvidenceFile {

@@ -5,7 +5,8 @@
  * file that Wireshark or `tcpdump -r` opens), which removes it.
  */
 import { randomBytes } from 'node:crypto';
-import { EnvironmentError, type BackgroundProcess, type Cluster, type ExecResult, type ExecTarget } from '../cluster/cluster.ts';
+import { EnvironmentError, type BackgroundProcess, type ExecResult, type ExecTarget } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
 import { runProbe } from './commands.ts';
 import { checkedPcap } from './parse/pcap.ts';

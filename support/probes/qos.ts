@@ -2,7 +2,8 @@
  * What a learner runs for lesson 12: `tc` on the pod's node, `ip link` for the IFB devices,
  * and iperf3 in the client pod.
  */
-import type { Cluster, ExecResult, ExecTarget, PodInfo } from '../cluster/cluster.ts';
+import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseIperfClientJson, type IperfReport } from './parse/iperf3.ts';

@@ -3,7 +3,8 @@
  * redis-cli that cannot reach its server (a name that does not resolve, a refused connection)
  * exits 1 and says why on stderr: that is a finding about the network, returned as such.
  */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { probeFailure } from './commands.ts';
 import { parseRedisReplication, type RedisReplication } from './parse/redis-info.ts';
 import type { Observation } from './observation.ts';

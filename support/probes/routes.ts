@@ -1,5 +1,6 @@
 /** Routing tables and route look-ups of pods and nodes. */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { parseCidr } from '../net/cidr.ts';
 import { formatRoute, parseIpRoutes, type Route } from './parse/ip-route.ts';
 import { parseIpRouteGet, type RouteLookup } from './parse/ip-route-get.ts';

@@ -1,5 +1,6 @@
 /** A pod's secondary interfaces (Multus' net1, …) and what they hang off on the node. */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseSecondaryLink, type SecondaryLink } from './parse/secondary-link.ts';

@@ -2,7 +2,8 @@
  * What a learner runs to look at a Service: a raw TCP client in a pod, name resolution, the
  * node's nat table and conntrack, and a backend's `kubectl logs`. One command each.
  */
-import { TIMED_OUT_EXIT_CODE, type Cluster, type ExecResult, type ExecTarget, type PodInfo } from '../cluster/cluster.ts';
+import { TIMED_OUT_EXIT_CODE, type ExecResult, type ExecTarget, type PodInfo } from '../domain.ts';
+import { type Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseConntrack, type ConntrackEntry } from './parse/conntrack.ts';

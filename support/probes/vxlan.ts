@@ -1,5 +1,6 @@
 /** Felix's VXLAN state on a node: the device, its permanent neighbours, its FDB. */
-import type { Cluster, ExecTarget } from '../cluster/cluster.ts';
+import type { ExecTarget } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseFdb, parseNeighbours, parseVxlanLink, type FdbEntry, type Neighbour, type VxlanDevice } from './parse/vxlan.ts';

@@ -4,7 +4,7 @@
  * they share a subnet) judged by the same preconditions the run applies (support/preconditions/).
  */
 import { fileURLToPath } from 'node:url';
-import type { Encapsulation } from '../cluster/cluster.ts';
+import type { Encapsulation } from '../net/calico.ts';
 import type { ClusterFacts } from '../preconditions/preconditions.ts';
 import { claimPlan, scenariosOf } from '../preconditions/scenarios.ts';
 

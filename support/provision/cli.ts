@@ -2,7 +2,7 @@
  * `cluster:up` / `cluster:down`: parse the command line, plan, then print the plan (dry run) or
  * check the tools and execute it. Exit codes: 0 done, 1 a step failed, 2 usage or environment.
  */
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 import { DEFAULT_NAMESPACE } from '../cluster/kind/labels.ts';
 import { executePlan, execaRunner, StepFailure, type Runner } from './executor.ts';
 import { loadFixtures, poolEncapsulations, renderKindConfig } from './manifests.ts';

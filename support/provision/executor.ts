@@ -4,7 +4,7 @@
  * The command runner is injected: execa in real life, a fake in tests.
  */
 import { execa } from 'execa';
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 import type { Guard, Step } from './plan.ts';
 import { commandLine } from './render.ts';
 import { describeCondition, judge } from './waits.ts';

@@ -5,7 +5,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { isMap, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
-import type { Encapsulation } from '../cluster/cluster.ts';
+import type { Encapsulation } from '../net/calico.ts';
 
 export const KIND_CONFIG_FIXTURE = 'fixtures/topologies/kind/kind-cluster.yaml';
 export const INSTALLATION_FIXTURE = 'fixtures/topologies/kind/calico-installation.yaml';

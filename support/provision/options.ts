@@ -5,7 +5,7 @@
 import { UsageError } from '../cli/usage-error.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Encapsulation } from '../cluster/cluster.ts';
+import type { Encapsulation } from '../net/calico.ts';
 import type { DownOptions, UpOptions } from './plan.ts';
 import { DEFAULT_TOPOLOGY, topologyDir } from '../topology/catalogue.ts';
 import { DEFAULT_NAMESPACE } from '../cluster/kind/labels.ts';

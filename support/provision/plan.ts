@@ -2,7 +2,7 @@
  * Pure planners: options in, the list of steps `cluster:up` / `cluster:down` would take out.
  * Nothing here runs a command; the executor runs a plan, a dry run prints it.
  */
-import type { Encapsulation } from '../cluster/cluster.ts';
+import type { Encapsulation } from '../net/calico.ts';
 import {
   objectsOf,
   renderInstallation,

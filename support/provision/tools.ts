@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 
 export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   kind: 'install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), e.g. the release binary or `go install sigs.k8s.io/kind@latest`',

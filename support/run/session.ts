@@ -3,7 +3,7 @@
  * up (and will tear down) or one it attached to (and will leave); for a cluster, the suite's
  * workloads. `env` tells cucumber workers how to reach the same target.
  */
-import { EnvironmentError } from '../cluster/cluster.ts';
+import { EnvironmentError } from '../domain.ts';
 import type { TargetChoice } from '../target.ts';
 import { TARGETS, TARGET_ENV } from '../target.ts';
 import type { E2eOptions } from './options.ts';

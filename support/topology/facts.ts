@@ -4,7 +4,8 @@
  * nodes on two subnets behind a router, say) is skipped with the reason, never failed and
  * never passed.
  */
-import type { Cluster, NodeInfo } from '../cluster/cluster.ts';
+import type { NodeInfo } from '../domain.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import { CLAB_TOPOLOGY_FILE, type LabSpec } from '../lab/spec.ts';
 import { subnetOf } from './clab.ts';
 import { nodeSubnets } from '../lab/topology/routed.ts';

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EnvironmentError, type Cluster, type ExecResult, type ExecTarget, type NodeInfo } from '../../support/cluster/cluster.ts';
+import { EnvironmentError, type ExecResult, type ExecTarget, type NodeInfo } from '../../support/domain.ts';
+import { type Cluster } from '../../support/cluster/cluster.ts';
 import { nodeSessionsFollowPeers, routerSessionWith, routerSessionsFromNodes } from '../../support/claims/bgp.ts';
 import { DaemonSilent, silenceOf } from '../../support/probes/bgp.ts';
 import { ProbeFailure } from '../../support/probes/commands.ts';

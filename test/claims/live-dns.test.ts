@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Cluster, ExecResult, ExecTarget, NodeInfo } from '../../support/cluster/cluster.ts';
+import type { ExecResult, ExecTarget, NodeInfo } from '../../support/domain.ts';
+import type { Cluster } from '../../support/cluster/cluster.ts';
 import { nodeResolvConfIsDockers } from '../../support/claims/live-dns.ts';
 import { fixture } from '../probes/helpers.ts';
 

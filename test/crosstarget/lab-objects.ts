@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../../support/net/cidr.ts';
-import type { Encapsulation } from '../../support/cluster/cluster.ts';
+import type { Encapsulation } from '../../support/net/calico.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
 import { TUNNEL_HOLDER_PREFIX, endpointSlices, findPod, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
 import type { WorkloadSpec } from '../../support/lab/spec.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import type { PodInfo } from '../../support/cluster/cluster.ts';
+import type { PodInfo } from '../../support/domain.ts';
 import { diagnose } from '../../support/diagnosis/diagnose.ts';
 import { routeGetViaNode } from '../../support/claims/routing.ts';
 import { ClaimAssertionError } from '../../support/evidence.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { PodInfo } from '../../support/cluster/cluster.ts';
+import type { PodInfo } from '../../support/domain.ts';
 import { dnsCauses, type DnsEvidence } from '../../support/diagnosis/dns.ts';
 import { parseDig } from '../../support/probes/parse/dig.ts';
 

@@ -1,7 +1,7 @@
 /** The IPAM runbooks' causes, from evidence as the lab's faults leave it. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BlockAffinity, IpPool, NodeInfo, PodInfo } from '../../support/cluster/cluster.ts';
+import type { BlockAffinity, IpPool, NodeInfo, PodInfo } from '../../support/domain.ts';
 import type { Gathered, NodeView } from '../../support/diagnosis/evidence.ts';
 import { runbooksFor } from '../../support/diagnosis/runbooks.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { NodeInfo, PodInfo } from '../../support/cluster/cluster.ts';
+import type { NodeInfo, PodInfo } from '../../support/domain.ts';
 import { buildPath, renderPathSvg } from '../../support/diagnosis/path.ts';
 
 const pod = (name: string, node: string, ip: string): PodInfo => ({

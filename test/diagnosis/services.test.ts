@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { EndpointSliceInfo, ServiceInfo } from '../../support/cluster/cluster.ts';
+import type { EndpointSliceInfo, ServiceInfo } from '../../support/domain.ts';
 import { parseIptablesRules } from '../../support/probes/parse/iptables.ts';
 import { serviceCauses } from '../../support/diagnosis/services.ts';
 

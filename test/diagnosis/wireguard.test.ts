@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BlockAffinity, NodeInfo } from '../../support/cluster/cluster.ts';
+import type { BlockAffinity, NodeInfo } from '../../support/domain.ts';
 import { wireguardCauses, type WireguardView } from '../../support/diagnosis/wireguard.ts';
 import { parseIpRules } from '../../support/probes/parse/ip-rule.ts';
 import type { WgInterface } from '../../support/probes/parse/wg.ts';

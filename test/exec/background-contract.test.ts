@@ -15,7 +15,7 @@ import {
   TIMED_OUT_EXIT_CODE,
   type BackgroundOptions,
   type BackgroundProcess,
-} from '../../support/cluster/cluster.ts';
+} from '../../support/domain.ts';
 import { DEFAULT_READY_TIMEOUT_MS as KIND_READY_TIMEOUT_MS, startBackgroundCommand } from '../../support/cluster/kind/command.ts';
 import { dockerLauncher } from '../../support/cluster/kind/node-shell.ts';
 import { startBackground } from '../../support/exec/run.ts';

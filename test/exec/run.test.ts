@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EnvironmentError, TIMED_OUT_EXIT_CODE } from '../../support/cluster/cluster.ts';
+import { EnvironmentError, TIMED_OUT_EXIT_CODE } from '../../support/domain.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

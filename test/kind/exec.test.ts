@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { ExecTransportError, exitCodeFromStatus } from '../../support/cluster/kind/pod-exec.ts';
 import { TIMED_OUT_EXIT_CODE } from '../../support/cluster/kind/command.ts';
 import { harness, type Harness } from './helpers.ts';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import type { FakeApiServer } from './fake-apiserver.ts';
 import { harness, type Harness } from './helpers.ts';
 

@@ -9,7 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { TopologyClusters } from '../../support/topology/clusters.ts';
 import { harness, runNodeCommandsLocally, type Harness } from './helpers.ts';
 

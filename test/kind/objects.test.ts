@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addressAt, cidrContains } from '../../support/cluster/kind/calico.ts';
 import { caliInterfaceName } from '../../support/net/calico.ts';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { harness, type Harness } from './helpers.ts';
 
 describe('kind target: nodes and pods', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { makeClients } from '../../support/cluster/kind/api.ts';
 import { kubeconfigConfigured, loadKubeConfig } from '../../support/cluster/kind/kubeconfig.ts';
 import { NodeShell } from '../../support/cluster/kind/node-shell.ts';

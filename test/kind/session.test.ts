@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { connectKind } from '../../support/cluster/kind/connect.ts';
 import { openKindSession } from '../../support/cluster/kind/session.ts';
 import { harness, runNodeCommandsLocally, type Harness } from './helpers.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { DEFAULT_WORKLOADS_DIR, SuiteWorkloads, loadManifests, prepareManifest } from '../../support/cluster/kind/workloads.ts';
 import { makeClients } from '../../support/cluster/kind/api.ts';
 import { harness, type Harness } from './helpers.ts';

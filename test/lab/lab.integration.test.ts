@@ -10,7 +10,7 @@ import { labDown, labNamespaces, labUp } from '../../support/lab/lab.ts';
 import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
 import { labObjectPrefix } from '../../support/lab/naming.ts';
 import { statePath } from '../../support/lab/state.ts';
-import type { PodInfo } from '../../support/cluster/cluster.ts';
+import type { PodInfo } from '../../support/domain.ts';
 import { parsePing } from '../../support/probes/parse/ping.ts';
 import { parseTcpdump } from '../../support/probes/parse/tcpdump.ts';
 import { parseIpRouteGet } from '../../support/probes/parse/ip-route-get.ts';

@@ -18,7 +18,7 @@ import { PRECONDITIONS, requirementsOf, unmet, type ClusterFacts } from '../../s
 import { claimPlan, scenariosOf } from '../../support/preconditions/scenarios.ts';
 import { planFacts, renderClaimPlan } from '../../support/provision/claims-under-plan.ts';
 import { loadFixtures, poolEncapsulations, renderInstallation, renderKindConfig } from '../../support/provision/manifests.ts';
-import type { Encapsulation } from '../../support/cluster/cluster.ts';
+import type { Encapsulation } from '../../support/net/calico.ts';
 import { harness } from '../kind/helpers.ts';
 
 const FEATURES = fileURLToPath(new URL('../../features/', import.meta.url));

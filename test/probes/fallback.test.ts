@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Cluster, ExecResult, ExecTarget } from '../../support/cluster/cluster.ts';
+import type { ExecResult, ExecTarget } from '../../support/domain.ts';
+import type { Cluster } from '../../support/cluster/cluster.ts';
 import { interfaces } from '../../support/probes/interfaces.ts';
 
 /** A cluster whose exec answers from a table of argv → result, and records what was asked. */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { EnvironmentError, type ExecResult } from '../../support/cluster/cluster.ts';
+import { EnvironmentError, type ExecResult } from '../../support/domain.ts';
 import { checkedComplete } from '../../support/probes/pcap.ts';
 import { parsePcapBase64 } from '../../support/probes/parse/pcap.ts';
 import { assertParseError, fixture } from './helpers.ts';

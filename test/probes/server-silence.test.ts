@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Cluster, ExecResult } from '../../support/cluster/cluster.ts';
+import type { ExecResult } from '../../support/domain.ts';
+import type { Cluster } from '../../support/cluster/cluster.ts';
 import { ProbeFailure } from '../../support/probes/commands.ts';
 import { lookup } from '../../support/probes/dns.ts';
 import { redisCommand } from '../../support/probes/redis.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EnvironmentError } from '../../support/cluster/cluster.ts';
+import { EnvironmentError } from '../../support/domain.ts';
 import { executePlan, StepFailure, type CommandResult, type Runner } from '../../support/provision/executor.ts';
 import { loadFixtures } from '../../support/provision/manifests.ts';
 import { parseCommand } from '../../support/provision/options.ts';

@@ -16,7 +16,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { EnvironmentError } from '../cluster.ts';
+import { EnvironmentError } from '../../domain.ts';
 import { errorText, httpStatus, redact } from '../../redact.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;

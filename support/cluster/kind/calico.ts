@@ -9,16 +9,8 @@
  * server serves none): see ../calico-records.ts for what it does record.
  */
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
-import type {
-  BlockAffinity,
-  Encapsulation,
-  IpamAllocation,
-  IpamBlock,
-  IpPool,
-  IpReservation,
-  PodInfo,
-  WorkloadEndpoint,
-} from '../cluster.ts';
+import type { BlockAffinity, IpamAllocation, IpamBlock, IpPool, IpReservation, PodInfo, WorkloadEndpoint } from '../../domain.ts';
+import type { Encapsulation } from '../../net/calico.ts';
 
 export { addressAt, cidrContains };
 

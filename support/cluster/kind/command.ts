@@ -24,7 +24,7 @@ import {
   type BackgroundOptions,
   type BackgroundProcess,
   type ExecResult,
-} from '../cluster.ts';
+} from '../../domain.ts';
 import { errorText } from '../../redact.ts';
 
 export interface OutputSink {

@@ -14,7 +14,6 @@ import {
   type BackgroundProcess,
   type BgpControl,
   type BgpSpeaker,
-  type Cluster,
   type ClusterEvent,
   type ExecOptions,
   type ExecResult,
@@ -31,7 +30,8 @@ import {
   type WorkloadEndpoint,
   type EndpointSliceInfo,
   type ServiceInfo,
-} from '../cluster.ts';
+} from '../../domain.ts';
+import { type Cluster } from '../cluster.ts';
 import { parseEndpointSlice, parseService } from './parse-services.ts';
 import { call, callOr404, explain, makeClients, type KubeClients } from './api.ts';
 import { parseInstallationPool, parseBlockAffinity, parseIpamBlock, parseIpPool, parseIpReservation } from './calico.ts';

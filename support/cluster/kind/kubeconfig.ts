@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { EnvironmentError } from '../cluster.ts';
+import { EnvironmentError } from '../../domain.ts';
 import { errorText, redact, registerKubeConfigSecrets } from '../../redact.ts';
 
 export interface KubeconfigOptions {

@@ -11,7 +11,7 @@
  */
 import { execa } from 'execa';
 import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { EnvironmentError, type BackgroundOptions, type BackgroundProcess, type ExecOptions, type ExecResult } from '../cluster.ts';
+import { EnvironmentError, type BackgroundOptions, type BackgroundProcess, type ExecOptions, type ExecResult } from '../../domain.ts';
 import { runCommand, startBackgroundCommand, type Launched, type Launcher, type OutputSink } from './command.ts';
 import { parsePod, podIsReady, describePodState } from './parse-core.ts';
 import { podLauncher } from './pod-exec.ts';

@@ -15,7 +15,7 @@ import {
   type NodeInfo,
   type OwnerRef,
   type PodInfo,
-} from '../cluster.ts';
+} from '../../domain.ts';
 
 export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 

@@ -8,7 +8,7 @@
  * ip nor hostname, an address type or a protocol outside the API's enum) is refused.
  */
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
-import type { EndpointSliceInfo, ServiceInfo } from '../cluster.ts';
+import type { EndpointSliceInfo, ServiceInfo } from '../../domain.ts';
 import { ParseError } from '../../probes/parse/errors.ts';
 
 const SERVICE_TYPES = new Set(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);

@@ -22,7 +22,7 @@ import {
   type BackgroundProcess,
   type ExecOptions,
   type ExecResult,
-} from '../cluster.ts';
+} from '../../domain.ts';
 import { runCommand, startBackgroundCommand, type Launched, type Launcher, type OutputSink } from './command.ts';
 import { errorText, redact } from '../../redact.ts';
 

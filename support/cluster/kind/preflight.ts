@@ -7,7 +7,7 @@
  *  3. Calico is installed (its ippools CRD is served and holds a pool);
  *  4. a node can be reached through the node shell (when one is given).
  */
-import { EnvironmentError } from '../cluster.ts';
+import { EnvironmentError } from '../../domain.ts';
 import { call, callOr404, type KubeClients } from './api.ts';
 import type { NodeShell } from './node-shell.ts';
 import { errorText } from '../../redact.ts';

@@ -3,7 +3,7 @@
  * (applied and awaited), node shells warmed up on every node, and their removal at the end.
  * `env` tells cucumber workers how to reach the same cluster and namespace.
  */
-import { EnvironmentError } from '../cluster.ts';
+import { EnvironmentError } from '../../domain.ts';
 import { KindCluster } from './kind-cluster.ts';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.ts';
 import { DEFAULT_NAMESPACE } from './labels.ts';

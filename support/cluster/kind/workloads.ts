@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchStrategy, type KubernetesObject, type V1DaemonSet, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { EnvironmentError } from '../cluster.ts';
+import { EnvironmentError } from '../../domain.ts';
 import { call, callOr404, type KubeClients } from './api.ts';
 import { DEFAULT_NAMESPACE, FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './labels.ts';
 import { describePodState, podIsReady } from './parse-core.ts';

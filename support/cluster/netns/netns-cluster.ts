@@ -14,7 +14,6 @@ import {
   type ContainerState,
   type BgpControl,
   type BgpSpeaker,
-  type Cluster,
   type ExecOptions,
   type ExecResult,
   type ExecTarget,
@@ -30,7 +29,8 @@ import {
   type WorkloadEndpoint,
   type EndpointSliceInfo,
   type ServiceInfo,
-} from '../cluster.ts';
+} from '../../domain.ts';
+import { type Cluster } from '../cluster.ts';
 import { endpointSliceInfo, serviceInfo } from './services.ts';
 import { endpointSlices } from '../../lab/model.ts';
 import { serverLogs } from '../../lab/servers/servers.ts';

@@ -1,5 +1,5 @@
 /** The lab's Services and EndpointSlices as the port's ServiceInfo and EndpointSliceInfo. */
-import type { EndpointSliceInfo, ServiceInfo } from '../cluster.ts';
+import type { EndpointSliceInfo, ServiceInfo } from '../../domain.ts';
 import type { LabEndpointSlice, LabService } from '../../lab/services/services.ts';
 
 export function serviceInfo(service: LabService): ServiceInfo {

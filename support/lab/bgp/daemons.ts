@@ -15,7 +15,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { run } from '../../exec/run.ts';
-import type { ExecResult } from '../../cluster/cluster.ts';
+import type { ExecResult } from '../../domain.ts';
 import { labFilesDir } from '../cni/node-fs.ts';
 import { endPids, isRunning } from '../kernel.ts';
 import { pauses } from '../../pacing.ts';

@@ -6,7 +6,7 @@ import { applyQos, removeQos } from '../felix/qos.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PodRequest } from '../../cluster/cluster.ts';
+import type { PodRequest } from '../../domain.ts';
 import { Ipam, IpamAssignError, isHostBlock } from '../ipam/ipam.ts';
 import { PROXY_ARP_OFF_FAULT } from '../faults/behaviours.ts';
 import { endProcessesIn, runBatch, sysctl } from '../kernel.ts';

@@ -8,7 +8,7 @@
  * and the node's network namespace; the host's /etc and /opt are never touched.
  */
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { EnvironmentError } from '../../cluster/cluster.ts';
+import { EnvironmentError } from '../../domain.ts';
 import { join } from 'node:path';
 import { labObjectPrefix } from '../naming.ts';
 import type { LabNode, LabState } from '../model.ts';

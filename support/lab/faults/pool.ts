@@ -1,5 +1,5 @@
 /** Changes to the lab's IP pool that faults make. */
-import type { Encapsulation } from '../../cluster/cluster.ts';
+import type { Encapsulation } from '../../net/calico.ts';
 import type { LabState } from '../model.ts';
 
 /**

@@ -30,7 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cidrContains, formatCidr, intToIp, ipToInt, nthAddress, parseCidr, subBlock, type Cidr } from '../../net/cidr.ts';
-import type { IpamBlock } from '../../cluster/cluster.ts';
+import type { IpamBlock } from '../../domain.ts';
 import { blockAffinityName } from '../../net/calico.ts';
 
 export type AllowedUse = 'Workload' | 'Tunnel' | 'LoadBalancer';

@@ -13,7 +13,7 @@
  * the same first address) and continues after the last address it gave rather than the lowest free.
  */
 import { run } from '../../exec/run.ts';
-import type { ExecResult } from '../../cluster/cluster.ts';
+import type { ExecResult } from '../../domain.ts';
 import { execIn } from '../kernel.ts';
 import { findNode, type LabPod, type LabState, type SecondaryNetwork } from '../model.ts';
 import { CONTAINER_ID_ANNOTATION } from '../../net/calico.ts';
