@@ -10,8 +10,6 @@ import type { Gathered, NodeView } from './evidence.ts';
 import { IPAM_RUNBOOKS } from './ipam-runbooks.ts';
 import type { Runbook } from './runbook.ts';
 
-export type { Runbook } from './runbook.ts';
-
 const nodeOf = (evidence: Gathered, name: string | undefined): NodeView | undefined =>
   evidence.nodes.find((view) => view.node.name === name);
 

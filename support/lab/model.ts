@@ -16,7 +16,8 @@ import {
 import { randomInt } from 'node:crypto';
 import { assignLoadBalancerIPs } from './loadbalancer/lb-ipam.ts';
 import { caliInterfaceName, generatedPodName, nodeNetns, podNetns } from './naming.ts';
-import { usesVxlanTunnel, workloadMtu, type LabSpec, type WorkloadSpec } from './spec.ts';
+import { usesVxlanTunnel, workloadMtu, type LabSpec } from './spec.ts';
+import { type WorkloadSpec } from './workload-spec.ts';
 import { calicoAddressOf, tunnelMacOf } from './topology/addresses.ts';
 import {
   admitServices,

@@ -41,8 +41,6 @@ export interface ReservationSpec {
   reservedCIDRs: string[];
 }
 
-export type { WorkloadSpec } from './workload-spec.ts';
-
 export interface NodeSpec {
   name: string;
   role: NodeRole;

@@ -8,7 +8,7 @@ import type { NodeInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { CLAB_TOPOLOGY_FILE, type LabSpec } from '../lab/spec.ts';
 import { subnetOf } from './clab.ts';
-import { nodeSubnets } from '../lab/topology/routed.ts';
+import { nodeSubnets } from '../lab/topology/addresses.ts';
 
 export interface TopologyFacts {
   controlPlanes: number;

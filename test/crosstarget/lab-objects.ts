@@ -24,7 +24,7 @@ import { parseCidr } from '../../support/net/cidr.ts';
 import type { Encapsulation } from '../../support/net/calico.ts';
 import { CONTROL_PLANE_LABEL } from '../../support/cluster/kind/parse-core.ts';
 import { TUNNEL_HOLDER_PREFIX, endpointSlices, findPod, type LabNode, type LabPod, type LabState } from '../../support/lab/model.ts';
-import type { WorkloadSpec } from '../../support/lab/spec.ts';
+import type { WorkloadSpec } from '../../support/lab/workload-spec.ts';
 import { imageOf } from './workload-images.ts';
 import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
 import { CONTAINER_ID_ANNOTATION } from '../../support/net/calico.ts';

@@ -11,7 +11,7 @@ import { Ipam, IpamAssignError, isHostBlock } from '../ipam/ipam.ts';
 import { PROXY_ARP_OFF_FAULT } from '../faults/behaviours.ts';
 import { endProcessesIn, runBatch, sysctl } from '../kernel.ts';
 import { addPod, findNode, recordEvent, removePod, scheduleOnWorker, type LabPod, type LabState } from '../model.ts';
-import type { WorkloadSpec } from '../spec.ts';
+import type { WorkloadSpec } from '../workload-spec.ts';
 import { blockRouteLine, borrowedRouteLines } from '../felix/routes.ts';
 import { nodeSysctls, podBatch, podHostSideLines, resolvConf } from './wiring.ts';
 import { attachSecondary, detachSecondary } from '../multus/multus.ts';

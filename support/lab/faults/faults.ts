@@ -29,8 +29,6 @@ import { LB_FAULTS } from './lb-faults.ts';
 import { WIREGUARD_FAULTS } from './wireguard.ts';
 import type { Fault } from './fault.ts';
 
-export { faultApplies, faultTopologies, type Fault } from './fault.ts';
-
 const networkedPods = (state: LabState) => state.pods.filter((pod) => !pod.hostNetwork);
 const workers = (state: LabState) => state.nodes.filter((node) => node.role === 'worker');
 const podsOn = (state: LabState, node: LabNode) => networkedPods(state).filter((pod) => pod.node === node.name);

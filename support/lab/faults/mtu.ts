@@ -8,7 +8,7 @@ import type { LabState } from '../model.ts';
 import { routerNetns } from '../naming.ts';
 import { cniAdd, cniDel } from '../cni/cni.ts';
 import { VXLAN_MTU_STUCK_FAULT } from '../felix/routes.ts';
-import { routerAddresses, sameSubnet } from '../topology/routed.ts';
+import { routerAddresses, sameSubnet } from '../topology/addresses.ts';
 import type { Fault } from './fault.ts';
 
 const MTU_LAB = ['mtu-lab'];

@@ -8,7 +8,7 @@ import { runBatch, runBridgeBatch } from '../kernel.ts';
 import type { LabNode, LabState } from '../model.ts';
 import { routerNetns } from '../naming.ts';
 import { blockRouteLines, vxlanDeviceLines, vxlanFdbLines, vxlanNeighbourLines, VXLAN_DEVICE } from '../felix/routes.ts';
-import { nodeInterfaceAddresses, routerAddresses, sameSubnet } from '../topology/routed.ts';
+import { nodeInterfaceAddresses, routerAddresses, sameSubnet } from '../topology/addresses.ts';
 import type { Fault } from './fault.ts';
 
 export const ROUTED_TOPOLOGIES = ['calico-overlay'];

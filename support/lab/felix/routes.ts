@@ -9,7 +9,7 @@
 import { cidrContains } from '../../net/cidr.ts';
 import { isHostBlock } from '../ipam/ipam.ts';
 import type { LabNode, LabPod, LabState } from '../model.ts';
-import { sameSubnet } from '../topology/routed.ts';
+import { sameSubnet } from '../topology/addresses.ts';
 
 /** Calico's routing-protocol number for the routes Felix programs without encapsulation (dataplanedefs.VXLANDefaultProto). */
 export const CALICO_ROUTE_PROTO = '80';

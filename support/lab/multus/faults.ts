@@ -7,7 +7,7 @@
 import { runBatch } from '../kernel.ts';
 import type { LabState } from '../model.ts';
 import { routerNetns } from '../naming.ts';
-import { routerAddresses } from '../topology/routed.ts';
+import { routerAddresses } from '../topology/addresses.ts';
 import type { Fault } from '../faults/fault.ts';
 import { DEFAULT_ROUTE_FAULT, GATEWAY_HANDED_OUT_FAULT, NAT_FAULT, NODE_LOCAL_IPAM_FAULT } from './behaviours.ts';
 import { attachSecondary, detachSecondary } from './multus.ts';

@@ -10,16 +10,6 @@ import type { Batch } from '../kernel.ts';
 import type { LabState } from '../model.ts';
 import { fabricNetns, routerNetns } from '../naming.ts';
 
-export {
-  calicoAddressOf,
-  nodeInterfaceAddresses,
-  nodeSubnets,
-  routerAddresses,
-  sameSubnet,
-  tunnelMacOf,
-  type InterfaceAddress,
-} from './addresses.ts';
-
 function ipLines(commands: ExecCommand[]): string[] {
   return commands.flatMap((command) => (command.kind === 'ip' ? [command.line] : []));
 }
