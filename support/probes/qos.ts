@@ -22,16 +22,38 @@ export function ifbDevices(cluster: Cluster, node: ExecTarget): Promise<Observat
   return runProbe(cluster, node, ['ip', '-j', 'link', 'show', 'type', 'ifb'], parseIfbDevices);
 }
 
+/** How long a run that failed for a passing reason is tried again; every attempt is in the evidence. */
+const RETRY_WINDOW_MS = 10_000;
+
+/**
+ * The errors a learner meets once and gets past by running iperf3 again, as the last attempt shows when they last:
+ * - "the server is busy": the server is still closing the previous test;
+ * - "unable to connect to server": iperf3 3.12's server closes its listening socket when a test ends and opens a
+ *   new one for the next (cleanup_server, then iperf_server_listen in iperf_run_server), so a connect in between
+ *   is refused; and a name lookup that failed ends the same way. The text after the colon is strerror(errno) read
+ *   after the client's cleanup, so it may not be the connect's or the lookup's own error (once "Resource
+ *   temporarily unavailable", the errno a resolver's non-blocking read leaves).
+ * A Service that does not forward, or a wrong port, fails every attempt and is reported with the last one.
+ */
+function passing(error: string | undefined): boolean {
+  return /busy|unable to connect to server/.test(error ?? '');
+}
+
 /**
  * `iperf3 -c <server> -t <seconds> -w 64K -J --get-server-output` in the client pod. The socket
  * buffer keeps what waits in the shaper's queue small, so the run ends soon after its window
  * instead of draining a deep queue at the shaped rate. iperf3 exits 1 on its own errors and
  * says which in the JSON: that is the test's outcome, read from the report.
  */
-export async function iperf3(cluster: Cluster, client: PodInfo, server: string, seconds: number): Promise<Observation<IperfReport>> {
+export async function iperf3(
+  cluster: Cluster,
+  client: PodInfo,
+  server: string,
+  seconds: number,
+  retryWindowMs = RETRY_WINDOW_MS,
+): Promise<Observation<IperfReport>> {
   const evidence: ExecResult[] = [];
-  // A server still closing the previous test answers "busy" for a moment: ask again until it takes this one.
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + retryWindowMs;
   for (;;) {
     const run = await runProbe(
       cluster,
@@ -41,7 +63,7 @@ export async function iperf3(cluster: Cluster, client: PodInfo, server: string, 
       { timeoutMs: (seconds + 20) * 1000, acceptExitCodes: [0, 1] },
     );
     evidence.push(...run.evidence);
-    if (!/busy/.test(run.value.error ?? '') || Date.now() > deadline) return { value: run.value, evidence };
+    if (!passing(run.value.error) || Date.now() > deadline) return { value: run.value, evidence };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
