@@ -13,7 +13,7 @@ import {
   serviceHasLoadBalancerAddress,
 } from '../support/claims/loadbalancer.ts';
 import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
-import { list } from '../support/claims/verdict.ts';
+import { list } from '../support/evidence.ts';
 import { gatewaysOf, routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
 import { EnvironmentError } from '../support/domain.ts';

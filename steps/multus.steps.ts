@@ -19,13 +19,13 @@ import {
   upWithoutAddress,
   type SecondaryPingSeen,
 } from '../support/claims/multus.ts';
-import { verdict } from '../support/claims/verdict.ts';
+import { verdict } from '../support/evidence.ts';
 import { cniBinaries, cniConfDir, crdsExist, multusConfig, onePodPerNode } from '../support/claims/multus-install.ts';
 import { captureDuring } from '../support/probes/capture.ts';
 import { ping } from '../support/probes/ping.ts';
 import { secondaryLink } from '../support/probes/secondary.ts';
 import { nodeTarget, podTarget } from '../support/subjects.ts';
-import { topologySpec } from '../support/topology/clusters.ts';
+import { topologySpec } from '../support/topology-clusters.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 // The course's names: Multus calls the first secondary interface net1; the nodes' VLAN link is eth2.

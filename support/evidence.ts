@@ -18,6 +18,29 @@ export interface Verdict {
   details?: { fileName: string; mediaType: string; body: string | Buffer }[];
 }
 
+export function verdict(
+  ok: boolean,
+  expected: string,
+  observed: string,
+  evidence: ExecResult[] = [],
+  details?: Verdict['details'],
+): Verdict {
+  return { ok, expected, observed, evidence, ...(details ? { details } : {}) };
+}
+
+export function list(values: readonly (string | number)[]): string {
+  return values.length === 0 ? 'none' : values.join(', ');
+}
+
+export function sameSet<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item)) && b.every((item) => a.includes(item));
+}
+
+/** What the cluster's API answered, attached to a verdict that rests on it rather than on a command. */
+export function listing(name: string, value: unknown): NonNullable<Verdict['details']>[number] {
+  return { fileName: `${name}.json`, mediaType: 'application/json', body: JSON.stringify(value, null, 2) };
+}
+
 /**
  * A claim that does not hold: the network finding, as opposed to an environment fault.
  * Allure marks errors named *Assertion* as failed (a finding) and any other error as broken

@@ -9,7 +9,7 @@ import { lessonOf } from './lessons.ts';
 import { assignScenario } from './parallel.ts';
 import { INTERRUPTED_LABEL, wasInterrupted } from './run/interrupt.ts';
 import { TARGETS } from './target.ts';
-import { TopologyClusters } from './topology/clusters.ts';
+import { TopologyClusters } from './topology-clusters.ts';
 import { topologyOfTags } from './topology/catalogue.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
 import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';

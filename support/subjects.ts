@@ -5,8 +5,7 @@
 import { EnvironmentError, type ExecTarget, type NodeInfo, type PodInfo } from './domain.ts';
 import { type Cluster } from './cluster/cluster.ts';
 import { subnetOf } from './topology/clab.ts';
-import { ClaimAssertionError } from './evidence.ts';
-import { list, verdict } from './claims/verdict.ts';
+import { ClaimAssertionError, list, verdict } from './evidence.ts';
 
 export type Placement =
   | { kind: 'role'; role: 'worker' | 'control-plane'; other: boolean }

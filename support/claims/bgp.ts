@@ -6,7 +6,7 @@
  */
 import type { ExecResult, NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { isMeshProtocol, protocolName, type BgpPeer, type CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
@@ -27,7 +27,6 @@ import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { bgpSessionState } from '../probes/parse/bird.ts';
 import { describeRouteAnswer, gatewaysOf, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
-import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const addressOf = (cidr: string) => cidr.split('/')[0] as string;
 

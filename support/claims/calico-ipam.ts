@@ -5,13 +5,12 @@
  */
 import type { BlockAffinity, IpamBlock, IpPool, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { blockAffinityName, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
 import { nodeTarget } from '../subjects.ts';
 import type { ExecResult } from '../domain.ts';
-import { list, listing, sameSet, verdict } from './verdict.ts';
 
 function bare(cidr: string): string {
   return cidr.split('/')[0] as string;

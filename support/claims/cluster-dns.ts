@@ -8,7 +8,7 @@
  */
 import { EnvironmentError, type PodInfo, type ServiceInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { nthAddress, parseCidr } from '../net/cidr.ts';
 import { KUBE_SERVICES } from '../net/kube-proxy.ts';
 import { captureDuring } from '../probes/capture.ts';
@@ -20,7 +20,6 @@ import { addressesOf, parseSrvData, type DigResult } from '../probes/parse/dig.t
 import { resolvConf } from '../probes/resolv.ts';
 import type { Observation } from '../probes/observation.ts';
 import { describePod, nodeTarget, nodeToolsTarget, podTarget } from '../subjects.ts';
-import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const DNS_NAMESPACE = 'kube-system';
 const DNS_SERVICE = 'kube-dns';

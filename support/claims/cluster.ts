@@ -1,10 +1,9 @@
 /** Claims about the cluster's shape and objects: nodes, pods, DaemonSets, Calico's datastore. */
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { describePod } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 export async function nodeShape(cluster: Cluster, controlPlanes: number, workers: number): Promise<Verdict> {
   const nodes = await cluster.nodes();

@@ -1,10 +1,9 @@
 /** Claims about a pod's DNS configuration. */
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import { podTarget } from '../subjects.ts';
-import { list, verdict } from './verdict.ts';
 
 export async function nameserverIsClusterDns(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
   const [dnsIP, seen] = await Promise.all([cluster.dnsServiceIP(), resolvConf(cluster, podTarget(pod))]);

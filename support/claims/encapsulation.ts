@@ -7,13 +7,12 @@
 import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile } from '../probes/observation.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../probes/parse/tcpdump-verbose.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, podTarget } from '../subjects.ts';
 import type { PingSeen } from './traffic-actions.ts';
-import { list, verdict } from './verdict.ts';
 
 export interface WireCapture {
   /** Where it ran, in words: `eth1 of node x`, `the router`. */

@@ -4,13 +4,12 @@
  */
 import type { IpReservation, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { IP_ADDRS_ANNOTATION, POD_IP_ANNOTATION, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { requestedAddress } from '../manifests.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
-import { list, listing, sameSet, verdict } from './verdict.ts';
 
 async function reservationNamed(cluster: Cluster, name: string): Promise<{ reservation: IpReservation | undefined; all: IpReservation[] }> {
   const all = await cluster.ipReservations();

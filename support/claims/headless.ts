@@ -5,7 +5,7 @@
  */
 import { EnvironmentError, type PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { eventually, waitUntil } from '../eventually.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { captureDuring } from '../probes/capture.ts';
@@ -18,7 +18,6 @@ import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { probeFailure } from '../probes/commands.ts';
 import { expandName, readyPodsOf, serviceNamed } from './cluster-dns.ts';
-import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const isReady = (pod: PodInfo) => pod.phase === 'Running' && pod.containers.every((container) => container.ready);
 

@@ -2,13 +2,12 @@
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { caliInterfaceName } from '../net/calico.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { ipv4Addresses } from '../probes/interfaces.ts';
 import { routes } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';
-import { list, verdict } from './verdict.ts';
 
 export async function hostRouteToPod(cluster: Cluster, pod: PodInfo): Promise<Verdict> {
   const [side, table] = await Promise.all([hostSideOf(cluster, pod), routes(cluster, nodeTarget(pod.node))]);

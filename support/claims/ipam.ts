@@ -1,9 +1,8 @@
 /** Claims about Calico's IPAM: per-node blocks, and pods inside their node's block. */
 import type { IpamBlock, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 function blockOf(blocks: IpamBlock[], ip: string | undefined): IpamBlock | undefined {
   return ip === undefined ? undefined : blocks.find((block) => cidrContains(block.cidr, ip));

@@ -1,7 +1,6 @@
 /** L06-04: the IPPool resource as the API holds it (what `kubectl get ippools -o yaml` shows). */
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
-import { list, listing, verdict } from './verdict.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 
 function shown(value: unknown): string {
   return Array.isArray(value) ? value.map(String).join(', ') : String(value);

@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import type { Observation } from '../probes/observation.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { chooseNode, nodeTarget, type Placement } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 /** A fresh name for a pod the suite creates; labelled as the suite's by the target. */
 export function probePodName(): string {

@@ -7,12 +7,11 @@
 import { EnvironmentError, type ExecResult, type NodeInfo, type PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
 import { ProbeFailure } from '../probes/commands.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { nthAddress, parseInterfaceAddress } from '../net/cidr.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { expandName } from './cluster-dns.ts';
-import { list, verdict } from './verdict.ts';
 
 const KUBECTL = ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf'];
 

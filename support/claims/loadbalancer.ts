@@ -5,7 +5,7 @@
  */
 import type { ExecResult, ExecTarget, ServiceInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap } from '../net/cidr.ts';
 import type { CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { externalChainName, KUBE_SERVICES, servicePortName } from '../net/kube-proxy.ts';
@@ -17,7 +17,6 @@ import { nodeTarget } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
 import { bgpAddressOf, speaks } from './bgp.ts';
-import { list, sameSet, verdict } from './verdict.ts';
 
 /** The kube-apiserver's default --service-node-port-range. */
 const NODE_PORTS = { first: 30000, last: 32767 };

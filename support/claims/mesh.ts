@@ -1,9 +1,8 @@
 /** NET-02: every pod reaches every other pod at its own IP, without NAT — checked as a full mesh. */
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { type Verdict, verdict } from '../evidence.ts';
 import { probeMesh, type MeshCell } from '../probes/mesh.ts';
-import { verdict } from './verdict.ts';
 
 type CellState = 'ok' | 'unreachable' | 'nat' | 'unseen';
 

@@ -5,7 +5,7 @@
  */
 import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { VXLAN_DEVICE } from '../net/calico.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
 import { CURL_TIMED_OUT, fetchInsecure, type Fetched } from '../probes/https.ts';
@@ -19,7 +19,6 @@ import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import type { PingSeen } from './traffic-actions.ts';
 import { calicoNodes, smallestHostMtu } from './overlay.ts';
 import { interfacesOfNodes } from './node-interfaces.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 /** The API server the lesson talks to: the control-plane's InternalIP, port 6443. */
 export async function apiServer(cluster: Cluster): Promise<{ node: string; ip: string; url: string }> {

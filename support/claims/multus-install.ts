@@ -5,10 +5,9 @@
  */
 import type { ExecResult } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { runProbe } from '../probes/commands.ts';
 import { nodeTarget } from '../subjects.ts';
-import { list, verdict } from './verdict.ts';
 
 /** L21-02: in `namespace`, the pods labelled `label` (`app=multus`): one per node, each Running with its containers ready. */
 export async function onePodPerNode(cluster: Cluster, namespace: string, label: string): Promise<Verdict> {

@@ -6,7 +6,7 @@
  */
 import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { nadFrom } from '../manifests.ts';
 import { inRange, parseRange } from '../net/whereabouts-range.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -20,7 +20,6 @@ import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import type { LinkSpec } from '../lab/spec.ts';
 import { podRoutesAreExactly } from './pod-interface.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  */
 import { describeTarget, type OutsideHost, type PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { type Verdict, verdict } from '../evidence.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import { runProbe } from '../probes/commands.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -13,7 +13,6 @@ import { parseIptablesRules } from '../probes/parse/iptables.ts';
 import type { PingResult } from '../probes/parse/ping.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
-import { verdict } from './verdict.ts';
 
 const MASQ_SET = 'cali40masq-ipam-pools';
 const ALL_SET = 'cali40all-ipam-pools';

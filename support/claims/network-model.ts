@@ -1,7 +1,7 @@
 /** Claims of the Kubernetes network model and of CNI (NET-01, 03, 04, 05, 06, 08, 09). */
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { VXLAN_DEVICE, usesVxlan } from '../net/calico.ts';
 import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -10,7 +10,6 @@ import { NC_LISTENING, ncConnectArgv, ncListenArgv } from '../probes/netcat.ts';
 import { cniConfigFiles, cniExecutables, cniPluginTypes } from '../probes/node-config.ts';
 import { LOCALHOST_PORT, connectOverLocalhost } from '../probes/localhost.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 export async function podIPsAreUnique(cluster: Cluster): Promise<Verdict> {
   const pods = (await cluster.pods()).filter((pod) => !pod.hostNetwork && pod.ip);

@@ -6,7 +6,7 @@
  */
 import { EnvironmentError, type ExecResult, type ExecTarget, type NodeInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { MTU_IFACE_PATTERN } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
@@ -14,7 +14,6 @@ import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
 import { VXLAN_DEVICE, vxlanDevice, vxlanFdb, vxlanNeighbours } from '../probes/vxlan.ts';
 import { nodeTarget } from '../subjects.ts';
 import { subnetOf } from '../topology/clab.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 export interface CalicoNode {
   name: string;

@@ -1,7 +1,7 @@
 /** Claims about the pod's side of its network: eth0, its address, MTU and routes. */
 import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { ENCAPSULATION_OVERHEAD } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -9,7 +9,6 @@ import { formatRoute } from '../probes/parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';
-import { list, sameSet, verdict } from './verdict.ts';
 
 export async function eth0HoldsOneAddress(cluster: Cluster, pod: PodInfo, prefixLen: number): Promise<Verdict> {
   const seen = await interfaces(cluster, podTarget(pod));

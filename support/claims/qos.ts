@@ -5,7 +5,7 @@
  */
 import type { ExecResult, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { caliInterfaceName, ifbDeviceName } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import type { IperfInterval, IperfReport } from '../probes/parse/iperf3.ts';
@@ -14,7 +14,6 @@ import { interfaceNamed, interfaces } from '../probes/interfaces.ts';
 import { ifbDevices, ingressFiltersOf, qdiscsOf } from '../probes/qos.ts';
 import type { Observation } from '../probes/observation.ts';
 import { nodeTarget } from '../subjects.ts';
-import { list, verdict } from './verdict.ts';
 
 export const MBIT = 1_000_000;
 

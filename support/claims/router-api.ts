@@ -5,9 +5,8 @@
  */
 import type { ExecResult, ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import { runProbe } from '../probes/commands.ts';
-import { list, verdict } from './verdict.ts';
 
 type Json = Record<string, any>;
 

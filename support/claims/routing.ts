@@ -1,12 +1,11 @@
 /** Claims about how nodes route to pods: per-block routes between nodes, the kernel's pick. */
 import type { NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { type Verdict, verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { formatRoute } from '../probes/parse/ip-route.ts';
 import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
-import { verdict } from './verdict.ts';
 
 function nodeNamed(nodes: NodeInfo[], name: string): NodeInfo | undefined {
   return nodes.find((node) => node.name === name);

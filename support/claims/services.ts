@@ -6,7 +6,7 @@
 import { eventually } from '../eventually.ts';
 import type { ExecResult, PodInfo, ServiceInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
 import {
   endpointChainName,
@@ -21,7 +21,6 @@ import { parseHttpResponse } from '../probes/parse/http-response.ts';
 import { conntrackTo, natRules, resolveHost } from '../probes/services.ts';
 import { podTarget } from '../subjects.ts';
 import { findService, selectedPods, type Replacement, type ServiceExchange } from './service-actions.ts';
-import { list, listing, sameSet, verdict } from './verdict.ts';
 
 const isReady = (pod: PodInfo) =>
   pod.phase === 'Running' && pod.containers.length > 0 && pod.containers.every((container) => container.ready);

@@ -1,9 +1,8 @@
 /** Claims about traffic between pods: answered pings, hop counts, what a capture saw. */
-import type { Verdict } from '../evidence.ts';
+import { list, type Verdict, verdict } from '../evidence.ts';
 import type { PodInfo } from '../domain.ts';
 import { describePod } from '../subjects.ts';
 import type { CaptureSeen, PingSeen } from './traffic-actions.ts';
-import { list, verdict } from './verdict.ts';
 
 export function everyRequestAnswered(ping: PingSeen): Verdict {
   const result = ping.observation.value;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { BlockAffinity, ExecResult, NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Verdict } from '../evidence.ts';
+import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
@@ -20,7 +20,6 @@ import { hexBytes, parseTcpdumpDump, type DumpedPacket } from '../probes/parse/t
 import { parseWgShow, parseWgTransfer, type WgInterface } from '../probes/parse/wg.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { interfacesOfNodes } from './node-interfaces.ts';
-import { list, listing, verdict } from './verdict.ts';
 
 export const WIREGUARD_DEVICE = 'wireguard.cali';
 export const WIREGUARD_PORT = 51820;

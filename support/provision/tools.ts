@@ -2,29 +2,14 @@
  * Preflight of a real run: are the programs a plan needs on PATH? A missing one is an
  * EnvironmentError that says how to install it.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { EnvironmentError } from '../domain.ts';
+import { findOnPath } from '../exec/on-path.ts';
 
 export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   kind: 'install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), e.g. the release binary or `go install sigs.k8s.io/kind@latest`',
   kubectl: 'install kubectl (https://kubernetes.io/docs/tasks/tools/#kubectl), ideally the minor version of the cluster',
   docker: 'install Docker Engine or Docker Desktop (https://docs.docker.com/engine/install/) and start it',
 };
-
-export function findOnPath(tool: string, path: string | undefined): string | undefined {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, tool);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 export function assertToolsPresent(tools: string[], path: string | undefined): void {
   const missing = tools.filter((tool) => findOnPath(tool, path) === undefined);

@@ -35,7 +35,7 @@ import { onNode } from '../../support/lab/cni/node-fs.ts';
 import { readState } from '../../support/lab/state.ts';
 import { routerNetns } from '../../support/lab/naming.ts';
 import { BIRDC, birdFiles, frrFiles, VTYSH } from '../../support/lab/bgp/daemons.ts';
-import { routerContainer } from '../../support/topology/facts.ts';
+import { routerContainer } from '../../support/topology-facts.ts';
 import { serverLogs } from '../../support/lab/servers/servers.ts';
 import { FakeApiServer, type ExecCall, type ExecPlan } from '../kind/fake-apiserver.ts';
 import { calicoNodePodName, labObjects, podStatus, type Obj } from './lab-objects.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EnvironmentError } from '../../support/domain.ts';
-import { TopologyClusters } from '../../support/topology/clusters.ts';
+import { TopologyClusters } from '../../support/topology-clusters.ts';
 import { harness, runNodeCommandsLocally, type Harness } from './helpers.ts';
 
 /** A `docker` that "reaches a daemon" running containers named pod-routing-*, and logs its calls. */

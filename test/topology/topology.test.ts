@@ -10,7 +10,7 @@ import {
   topologyOfTags,
 } from '../../support/topology/catalogue.ts';
 import { parseClabTopology, parseExec } from '../../support/topology/clab.ts';
-import { expectedFacts, mismatch, routerContainer } from '../../support/topology/facts.ts';
+import { expectedFacts, mismatch, routerContainer } from '../../support/topology-facts.ts';
 import { featureTags } from '../../support/topology/features.ts';
 import { loadLabSpec, workloadMtu } from '../../support/lab/spec.ts';
 import { planLab } from '../../support/lab/model.ts';

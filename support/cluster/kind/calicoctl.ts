@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { findOnPath } from '../../provision/tools.ts';
+import { findOnPath } from '../../exec/on-path.ts';
 
 export type CalicoctlRunner = (args: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 

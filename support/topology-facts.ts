@@ -4,11 +4,11 @@
  * nodes on two subnets behind a router, say) is skipped with the reason, never failed and
  * never passed.
  */
-import type { NodeInfo } from '../domain.ts';
-import type { Cluster } from '../cluster/cluster.ts';
-import { CLAB_TOPOLOGY_FILE, type LabSpec } from '../lab/spec.ts';
-import { subnetOf } from './clab.ts';
-import { nodeSubnets } from '../lab/topology/addresses.ts';
+import type { NodeInfo } from './domain.ts';
+import type { Cluster } from './cluster/cluster.ts';
+import { CLAB_TOPOLOGY_FILE, type LabSpec } from './lab/spec.ts';
+import { subnetOf } from './topology/clab.ts';
+import { nodeSubnets } from './lab/topology/addresses.ts';
 
 export interface TopologyFacts {
   controlPlanes: number;

@@ -4,11 +4,11 @@
  * target every topology shares the user's one cluster, and a scenario whose topology the
  * cluster does not fit is skipped with the reason.
  */
-import type { Cluster } from '../cluster/cluster.ts';
-import { loadLabSpec, type LabSpec } from '../lab/spec.ts';
-import { chooseTarget, connect, TARGET_ENV } from '../target.ts';
-import { DEFAULT_TOPOLOGY, LABS_ENV, labNameFor, parseLabsEnv } from './catalogue.ts';
-import { expectedFacts, mismatch, observedFacts, routerContainer } from './facts.ts';
+import type { Cluster } from './cluster/cluster.ts';
+import { loadLabSpec, type LabSpec } from './lab/spec.ts';
+import { chooseTarget, connect, TARGET_ENV } from './target.ts';
+import { DEFAULT_TOPOLOGY, LABS_ENV, labNameFor, parseLabsEnv } from './topology/catalogue.ts';
+import { expectedFacts, mismatch, observedFacts, routerContainer } from './topology-facts.ts';
 
 const specs = new Map<string, LabSpec>();
 
