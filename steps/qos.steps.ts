@@ -19,7 +19,7 @@ import {
 } from '../support/claims/qos.ts';
 import { ifbDeviceName } from '../support/net/calico.ts';
 import type { Observation } from '../support/probes/observation.ts';
-import type { IperfReport } from '../support/probes/parse/iperf3.ts';
+import type { IperfReport } from '../support/parse/iperf3.ts';
 import { drainBuckets, ingressFiltersOf, iperf3, qdiscsShaped } from '../support/probes/qos.ts';
 import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';

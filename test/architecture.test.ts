@@ -4,6 +4,11 @@
  * pre-processor lists them) lead only to modules that do not import it back. A circle is where
  * a module's vocabulary ended up above its users (issue 20): the shared part goes down into a
  * module of its own, as lab/faults/fault.ts, diagnosis/runbook.ts or lab/workload-spec.ts did.
+ *
+ * The same holds one level up, for support/'s rooms (each folder, and each file directly in
+ * support/): the floors import downwards only. A room that imports one above it, however few
+ * its arrows, ties the floors into one knot (issue 20 found nine rooms in it): the parsers, which
+ * the lab and the kind adapter read with, live in parse/, not under probes/.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -104,4 +109,61 @@ test('no module of the project imports, through others, a module that imports it
   assert.ok((graph.get(join(ROOT, 'support/lab/lab.ts'))?.length ?? 0) > 10, 'the imports are read');
   const circles = importCircles(graph).map((circle) => circle.map((module) => relative(ROOT, module)).join(' ⇄ '));
   assert.deepEqual(circles, []);
+});
+
+/** The room of a module under support/: its folder there, or the file itself when it sits in support/. */
+export function roomOf(supportDir: string, module: string): string {
+  const [first, ...rest] = relative(supportDir, module).split('/');
+  return rest.length > 0 ? (first as string) : (first as string).replace(/\.ts$/, '');
+}
+
+/** The rooms' graph: room → the other rooms its modules import, with the imports behind each arrow. */
+export function roomGraph(
+  supportDir: string,
+  graph: Map<string, string[]>,
+): { rooms: Map<string, string[]>; arrows: Map<string, string[]> } {
+  const rooms = new Map<string, string[]>();
+  const arrows = new Map<string, string[]>();
+  for (const [module, targets] of graph) {
+    const from = roomOf(supportDir, module);
+    if (!rooms.has(from)) rooms.set(from, []);
+    for (const target of targets) {
+      const to = roomOf(supportDir, target);
+      if (to === from) continue;
+      if (!rooms.get(from)?.includes(to)) rooms.get(from)?.push(to);
+      const key = `${from} → ${to}`;
+      arrows.set(key, [...(arrows.get(key) ?? []), `${relative(supportDir, module)} → ${relative(supportDir, target)}`]);
+    }
+  }
+  return { rooms, arrows };
+}
+
+test("support/'s rooms import one another without a circle: every arrow points down a floor", () => {
+  const supportDir = join(ROOT, 'support');
+  const { rooms, arrows } = roomGraph(supportDir, importGraph(sourceFiles(supportDir)));
+  assert.ok(rooms.size > 20, `read ${rooms.size} rooms`);
+  const knots = importCircles(rooms).map((knot) => {
+    const inside = [...arrows].filter(
+      ([key]) => knot.includes(key.split(' → ')[0] as string) && knot.includes(key.split(' → ')[1] as string),
+    );
+    return `${knot.join(', ')}: ${inside.map(([key, imports]) => `${key} (${imports.length}: ${imports.slice(0, 2).join('; ')})`).join(' | ')}`;
+  });
+  assert.deepEqual(knots, []);
+});
+
+test('a single arrow up a floor is a knot: found, with the import that makes it', () => {
+  const supportDir = '/s';
+  const graph = new Map([
+    ['/s/claims/a.ts', ['/s/probes/b.ts']],
+    ['/s/probes/b.ts', ['/s/lab/c.ts']],
+    ['/s/lab/c.ts', ['/s/probes/parse.ts', '/s/domain.ts']],
+    ['/s/probes/parse.ts', []],
+    ['/s/domain.ts', []],
+  ]);
+  const { rooms, arrows } = roomGraph(supportDir, graph);
+  assert.deepEqual(importCircles(rooms), [['lab', 'probes']]);
+  assert.deepEqual(arrows.get('lab → probes'), ['lab/c.ts → probes/parse.ts']);
+  graph.set('/s/lab/c.ts', ['/s/parse.ts', '/s/domain.ts']);
+  graph.set('/s/parse.ts', []);
+  assert.deepEqual(importCircles(roomGraph(supportDir, graph).rooms), []);
 });

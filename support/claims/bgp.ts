@@ -24,7 +24,7 @@ import {
 import { ping } from '../probes/ping.ts';
 import { ProbeFailure } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
-import { bgpSessionState } from '../probes/parse/bird.ts';
+import { bgpSessionState } from '../parse/bird.ts';
 import { describeRouteAnswer, gatewaysOf, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
 

@@ -9,7 +9,7 @@ import type { Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile } from '../probes/observation.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
-import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../probes/parse/tcpdump-verbose.ts';
+import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../parse/tcpdump-verbose.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, podTarget } from '../subjects.ts';
 import type { PingSeen } from './traffic-actions.ts';

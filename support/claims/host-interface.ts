@@ -3,7 +3,7 @@ import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { caliInterfaceName } from '../net/calico.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
-import { formatRoute } from '../probes/parse/ip-route.ts';
+import { formatRoute } from '../parse/ip-route.ts';
 import { ipv4Addresses } from '../probes/interfaces.ts';
 import { routes } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';

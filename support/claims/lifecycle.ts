@@ -5,7 +5,7 @@ import type { Cluster } from '../cluster/cluster.ts';
 import type { Observation } from '../probes/observation.ts';
 import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { interfaces } from '../probes/interfaces.ts';
-import { formatRoute } from '../probes/parse/ip-route.ts';
+import { formatRoute } from '../parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { chooseNode, nodeTarget, type Placement } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';

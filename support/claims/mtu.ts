@@ -11,7 +11,7 @@ import { rawCaptureDuring } from '../probes/capture.ts';
 import { CURL_TIMED_OUT, fetchInsecure, type Fetched } from '../probes/https.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import type { EvidenceFile, Observation } from '../probes/observation.ts';
-import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../probes/parse/tcpdump-verbose.ts';
+import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../parse/tcpdump-verbose.ts';
 import { pingDontFragment, ping } from '../probes/ping.ts';
 import { routeGet } from '../probes/routes.ts';
 import { vxlanDevice } from '../probes/vxlan.ts';

@@ -13,9 +13,9 @@ import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.
 import { secondaryLink } from '../probes/secondary.ts';
 import { runProbe } from '../probes/commands.ts';
 import type { Observation } from '../probes/observation.ts';
-import type { Packet } from '../probes/parse/tcpdump.ts';
-import type { PingResult } from '../probes/parse/ping.ts';
-import { parseFdb, parseNeighbours } from '../probes/parse/vxlan.ts';
+import type { Packet } from '../parse/tcpdump.ts';
+import type { PingResult } from '../parse/ping.ts';
+import { parseFdb, parseNeighbours } from '../parse/vxlan.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import type { LinkSpec } from '../lab/spec.ts';

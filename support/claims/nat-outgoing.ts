@@ -9,8 +9,8 @@ import { type Verdict, verdict } from '../evidence.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import { runProbe } from '../probes/commands.ts';
 import type { Observation } from '../probes/observation.ts';
-import { parseIptablesRules } from '../probes/parse/iptables.ts';
-import type { PingResult } from '../probes/parse/ping.ts';
+import { parseIptablesRules } from '../parse/iptables.ts';
+import type { PingResult } from '../parse/ping.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 

@@ -5,7 +5,7 @@
 import type { ExecResult, NodeInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
-import type { Interface } from '../probes/parse/ip-addr.ts';
+import type { Interface } from '../parse/ip-addr.ts';
 import { nodeTarget } from '../subjects.ts';
 
 export interface NodeInterfaces {

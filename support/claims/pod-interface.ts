@@ -5,7 +5,7 @@ import { list, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { ENCAPSULATION_OVERHEAD } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
-import { formatRoute } from '../probes/parse/ip-route.ts';
+import { formatRoute } from '../parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';

@@ -3,7 +3,7 @@ import type { NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { type Verdict, verdict } from '../evidence.ts';
 import { cidrContains } from '../net/cidr.ts';
-import { formatRoute } from '../probes/parse/ip-route.ts';
+import { formatRoute } from '../parse/ip-route.ts';
 import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
 import { describePod, nodeTarget } from '../subjects.ts';
 

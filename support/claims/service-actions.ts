@@ -9,8 +9,8 @@ import { type Cluster } from '../cluster/cluster.ts';
 import type { ExecResult } from '../domain.ts';
 import { captureDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
-import type { Packet } from '../probes/parse/tcpdump.ts';
-import type { IptablesListing } from '../probes/parse/iptables.ts';
+import type { Packet } from '../parse/tcpdump.ts';
+import type { IptablesListing } from '../parse/iptables.ts';
 import { accessLog, natCounters, openConnections, sendLine, type Connections, type LineExchange } from '../probes/services.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 

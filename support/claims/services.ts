@@ -16,8 +16,8 @@ import {
   serviceChainName,
   servicePortName,
 } from '../net/kube-proxy.ts';
-import type { IptablesListing, IptablesRule } from '../probes/parse/iptables.ts';
-import { parseHttpResponse } from '../probes/parse/http-response.ts';
+import type { IptablesListing, IptablesRule } from '../parse/iptables.ts';
+import { parseHttpResponse } from '../parse/http-response.ts';
 import { conntrackTo, natRules, resolveHost } from '../probes/services.ts';
 import { podTarget } from '../subjects.ts';
 import { findService, selectedPods, type Replacement, type ServiceExchange } from './service-actions.ts';

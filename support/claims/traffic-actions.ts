@@ -3,7 +3,7 @@ import type { PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
-import type { PingResult } from '../probes/parse/ping.ts';
+import type { PingResult } from '../parse/ping.ts';
 import { ping } from '../probes/ping.ts';
 import { podTarget } from '../subjects.ts';
 

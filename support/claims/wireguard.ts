@@ -14,10 +14,10 @@ import { rawCaptureDuring } from '../probes/capture.ts';
 import { probeFailure, runProbe } from '../probes/commands.ts';
 import { interfaceNamed, interfaces } from '../probes/interfaces.ts';
 import type { Observation } from '../probes/observation.ts';
-import { parseIpRoutes, type Route } from '../probes/parse/ip-route.ts';
-import { parseIpRules, type IpRule } from '../probes/parse/ip-rule.ts';
-import { hexBytes, parseTcpdumpDump, type DumpedPacket } from '../probes/parse/tcpdump-ascii.ts';
-import { parseWgShow, parseWgTransfer, type WgInterface } from '../probes/parse/wg.ts';
+import { parseIpRoutes, type Route } from '../parse/ip-route.ts';
+import { parseIpRules, type IpRule } from '../parse/ip-rule.ts';
+import { hexBytes, parseTcpdumpDump, type DumpedPacket } from '../parse/tcpdump-ascii.ts';
+import { parseWgShow, parseWgTransfer, type WgInterface } from '../parse/wg.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { interfacesOfNodes } from './node-interfaces.ts';
 

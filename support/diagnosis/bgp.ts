@@ -8,8 +8,8 @@ import type { Cluster } from '../cluster/cluster.ts';
 import { isMeshProtocol, type CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { cidrsOverlap } from '../net/cidr.ts';
 import { birdBgpSessions, routerBgpSummary, routerRoutesFrom } from '../probes/bgp.ts';
-import { bgpSessionState, type BirdProtocol } from '../probes/parse/bird.ts';
-import type { FrrBgpPeer } from '../probes/parse/frr.ts';
+import { bgpSessionState, type BirdProtocol } from '../parse/bird.ts';
+import type { FrrBgpPeer } from '../parse/frr.ts';
 
 export interface BgpPicture {
   objects: CalicoBgpObjects;

@@ -8,8 +8,8 @@
 import type { EndpointSliceInfo, ExecResult, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { lookup } from '../probes/dns.ts';
-import { addressesOf, type DigResult } from '../probes/parse/dig.ts';
-import { parseResolvConf, type ResolvConf } from '../probes/parse/resolv-conf.ts';
+import { addressesOf, type DigResult } from '../parse/dig.ts';
+import { parseResolvConf, type ResolvConf } from '../parse/resolv-conf.ts';
 import { nodeTarget, nodeToolsTarget, podTarget } from '../subjects.ts';
 
 export const DNS_CLAIMS = /^(L05-|L11-(0[4-9]|1[0-4]|18))/;

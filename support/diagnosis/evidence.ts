@@ -8,11 +8,11 @@ import type { Cluster } from '../cluster/cluster.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { cniConfigFiles, natOutgoingChain, natPostrouting, proxyArp } from '../probes/node-config.ts';
 import type { Observation } from '../probes/observation.ts';
-import type { Interface } from '../probes/parse/ip-addr.ts';
-import type { Route } from '../probes/parse/ip-route.ts';
+import type { Interface } from '../parse/ip-addr.ts';
+import type { Route } from '../parse/ip-route.ts';
 import { routeGet, routes, type RouteAnswer } from '../probes/routes.ts';
 import { vxlanFdb, vxlanNeighbours } from '../probes/vxlan.ts';
-import type { FdbEntry, Neighbour } from '../probes/parse/vxlan.ts';
+import type { FdbEntry, Neighbour } from '../parse/vxlan.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export interface NodeView {

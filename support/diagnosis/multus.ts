@@ -6,8 +6,8 @@
  */
 import type { ExecResult, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import { parseIpAddr, type Interface } from '../probes/parse/ip-addr.ts';
-import { parseIpRoutes } from '../probes/parse/ip-route.ts';
+import { parseIpAddr, type Interface } from '../parse/ip-addr.ts';
+import { parseIpRoutes } from '../parse/ip-route.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export const MULTUS_CLAIMS = /^L2[12]-/;

@@ -9,7 +9,7 @@
 import type { NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { CALICO_GATEWAY, VXLAN_DEVICE } from '../net/calico.ts';
-import type { RouteLookup } from '../probes/parse/ip-route-get.ts';
+import type { RouteLookup } from '../parse/ip-route-get.ts';
 import { describeRouteAnswer, routeGet } from '../probes/routes.ts';
 import { nodeTarget } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';

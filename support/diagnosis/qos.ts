@@ -8,7 +8,7 @@ import type { ExecResult, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { caliInterfaceName } from '../net/calico.ts';
 import { parseQuantity } from '../net/quantity.ts';
-import { parseTcFilters, parseTcQdiscs, type Filter, type Qdisc } from '../probes/parse/tc.ts';
+import { parseTcFilters, parseTcQdiscs, type Filter, type Qdisc } from '../parse/tc.ts';
 import { nodeTarget } from '../subjects.ts';
 
 export const QOS_CLAIMS = /^L12-/;

@@ -5,7 +5,7 @@
  */
 import { CALICO_CNI_CONFIG, CALICO_GATEWAY, VXLAN_DEVICE, VXLAN_OVERHEAD } from '../net/calico.ts';
 import { cidrContains, parseCidr } from '../net/cidr.ts';
-import { formatRoute, type Route } from '../probes/parse/ip-route.ts';
+import { formatRoute, type Route } from '../parse/ip-route.ts';
 import type { Gathered, NodeView } from './evidence.ts';
 import { IPAM_RUNBOOKS } from './ipam-runbooks.ts';
 import type { Runbook } from './runbook.ts';

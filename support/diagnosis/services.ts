@@ -15,7 +15,7 @@ import {
   serviceChainName,
   servicePortName,
 } from '../net/kube-proxy.ts';
-import { parseIptablesRules, type IptablesListing } from '../probes/parse/iptables.ts';
+import { parseIptablesRules, type IptablesListing } from '../parse/iptables.ts';
 import { nodeTarget } from '../subjects.ts';
 
 export const SERVICE_CLAIMS = /^L04-/;

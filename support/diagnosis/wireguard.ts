@@ -6,8 +6,8 @@
  */
 import type { BlockAffinity, ExecResult, NodeInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import { parseIpRules, type IpRule } from '../probes/parse/ip-rule.ts';
-import { parseWgShow, type WgInterface } from '../probes/parse/wg.ts';
+import { parseIpRules, type IpRule } from '../parse/ip-rule.ts';
+import { parseWgShow, type WgInterface } from '../parse/wg.ts';
 import { nodeTarget } from '../subjects.ts';
 
 export const WIREGUARD_CLAIMS = /^L13-/;

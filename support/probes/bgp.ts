@@ -7,7 +7,7 @@ import type { Cluster } from '../cluster/cluster.ts';
 import type { ExecResult } from '../domain.ts';
 import { ProbeFailure, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
-import { parseBirdProtocols, parseBirdRoutes, type BirdProtocol, type BirdRoute } from './parse/bird.ts';
+import { parseBirdProtocols, parseBirdRoutes, type BirdProtocol, type BirdRoute } from '../parse/bird.ts';
 import {
   parseFrrAdvertisedRoutes,
   parseFrrBgpRoutes,
@@ -16,7 +16,7 @@ import {
   type FrrBgpRoute,
   type FrrBgpSummary,
   type FrrPrefixPath,
-} from './parse/frr.ts';
+} from '../parse/frr.ts';
 
 /**
  * The daemon's client reached the speaker and found no daemon behind the control socket: BIRD's

@@ -4,7 +4,7 @@
  */
 import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import type { Packet } from './parse/tcpdump.ts';
+import type { Packet } from '../parse/tcpdump.ts';
 import type { Observation } from './observation.ts';
 import { startPcap, startRawPcap, type PcapCapture } from './pcap.ts';
 import type { CapturePoint } from './host-side.ts';

@@ -2,7 +2,7 @@
 import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
-import { parseDig, type DigResult } from './parse/dig.ts';
+import { parseDig, type DigResult } from '../parse/dig.ts';
 import type { Observation } from './observation.ts';
 
 /** dig exits 0 for any answer (NXDOMAIN too) and 9 when no server answered: both are findings. */

@@ -7,7 +7,7 @@ import { type Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from './interfaces.ts';
-import type { Interface } from './parse/ip-addr.ts';
+import type { Interface } from '../parse/ip-addr.ts';
 import { nodeTarget, nodeToolsTarget, podTarget } from '../subjects.ts';
 
 export interface HostSide {

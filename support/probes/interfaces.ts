@@ -1,7 +1,7 @@
 /** The interfaces of a pod or node: `ip -j addr`, with the text format as fallback. */
 import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import { parseIpAddr, type Interface } from './parse/ip-addr.ts';
+import { parseIpAddr, type Interface } from '../parse/ip-addr.ts';
 import { runJsonProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 

@@ -8,8 +8,8 @@
 import type { ExecResult, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
-import { parseFpingSummary } from './parse/fping.ts';
-import type { Packet } from './parse/tcpdump.ts';
+import { parseFpingSummary } from '../parse/fping.ts';
+import type { Packet } from '../parse/tcpdump.ts';
 import { startPcap, type PcapCapture } from './pcap.ts';
 import { nodeToolsTarget, podTarget } from '../subjects.ts';
 import { hostSideCapturePoints } from './host-side.ts';

@@ -3,8 +3,8 @@ import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { runJsonProbe, runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
-import { parseIptablesRules, type IptablesRule } from './parse/iptables.ts';
-import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseProxyArp } from './parse/node-config.ts';
+import { parseIptablesRules, type IptablesRule } from '../parse/iptables.ts';
+import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseProxyArp } from '../parse/node-config.ts';
 
 /** Interface → proxy ARP on, from `ip -4 netconf show` (one command, no shell loop over /proc). */
 export async function proxyArp(cluster: Cluster, target: ExecTarget): Promise<Observation<Record<string, boolean>>> {

@@ -9,9 +9,9 @@ import { EnvironmentError, type BackgroundProcess, type ExecResult, type ExecTar
 import { type Cluster } from '../cluster/cluster.ts';
 import type { EvidenceFile, Observation } from './observation.ts';
 import { runProbe } from './commands.ts';
-import { checkedPcap } from './parse/pcap.ts';
-import { parseTcpdumpSummary } from './parse/tcpdump.ts';
-import { parseTcpdump, type Packet } from './parse/tcpdump.ts';
+import { checkedPcap } from '../parse/pcap.ts';
+import { parseTcpdumpSummary } from '../parse/tcpdump.ts';
+import { parseTcpdump, type Packet } from '../parse/tcpdump.ts';
 
 const LISTENING = /listening on/;
 export const PCAP_MEDIA_TYPE = 'application/vnd.tcpdump.pcap';

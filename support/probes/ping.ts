@@ -1,7 +1,7 @@
 /** Echo requests from a pod, with every reply's TTL. */
 import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import { parsePing, type PingResult } from './parse/ping.ts';
+import { parsePing, type PingResult } from '../parse/ping.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 

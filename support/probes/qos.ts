@@ -6,8 +6,8 @@ import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
-import { parseIperfClientJson, type IperfReport } from './parse/iperf3.ts';
-import { parseIfbDevices, parseTcFilters, parseTcQdiscs, type Filter, type IfbDevice, type Qdisc } from './parse/tc.ts';
+import { parseIperfClientJson, type IperfReport } from '../parse/iperf3.ts';
+import { parseIfbDevices, parseTcFilters, parseTcQdiscs, type Filter, type IfbDevice, type Qdisc } from '../parse/tc.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export function qdiscsOf(cluster: Cluster, node: ExecTarget, dev: string, stats = false): Promise<Observation<Qdisc[]>> {

@@ -6,7 +6,7 @@
 import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { probeFailure } from './commands.ts';
-import { parseRedisReplication, type RedisReplication } from './parse/redis-info.ts';
+import { parseRedisReplication, type RedisReplication } from '../parse/redis-info.ts';
 import type { Observation } from './observation.ts';
 
 export type RedisReply<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -2,9 +2,9 @@
 import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { parseCidr } from '../net/cidr.ts';
-import { formatRoute, parseIpRoutes, type Route } from './parse/ip-route.ts';
-import { parseIpRouteGet, type RouteLookup } from './parse/ip-route-get.ts';
-import { parseRouteRefusal } from './parse/route-refusal.ts';
+import { formatRoute, parseIpRoutes, type Route } from '../parse/ip-route.ts';
+import { parseIpRouteGet, type RouteLookup } from '../parse/ip-route-get.ts';
+import { parseRouteRefusal } from '../parse/route-refusal.ts';
 import { ProbeFailure, probeFailure, runJsonProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 

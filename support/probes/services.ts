@@ -6,9 +6,9 @@ import { TIMED_OUT_EXIT_CODE, type ExecResult, type ExecTarget, type PodInfo } f
 import { type Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
-import { parseConntrack, type ConntrackEntry } from './parse/conntrack.ts';
-import { parseIptablesRules, type IptablesListing } from './parse/iptables.ts';
-import { parseAccessLog, type AccessLogLine } from './parse/nginx-log.ts';
+import { parseConntrack, type ConntrackEntry } from '../parse/conntrack.ts';
+import { parseIptablesRules, type IptablesListing } from '../parse/iptables.ts';
+import { parseAccessLog, type AccessLogLine } from '../parse/nginx-log.ts';
 
 export interface LineExchange {
   host: string;

@@ -3,7 +3,7 @@ import type { ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
-import { parseFdb, parseNeighbours, parseVxlanLink, type FdbEntry, type Neighbour, type VxlanDevice } from './parse/vxlan.ts';
+import { parseFdb, parseNeighbours, parseVxlanLink, type FdbEntry, type Neighbour, type VxlanDevice } from '../parse/vxlan.ts';
 
 import { VXLAN_DEVICE } from '../net/calico.ts';
 

@@ -12,8 +12,8 @@ import { calicoBgpObjectsFrom } from '../../support/net/calico-bgp.ts';
 import { renderFrrConfig } from '../../support/lab/bgp/frr-config.ts';
 import { birdc, configureFrr, vtysh } from '../../support/lab/bgp/daemons.ts';
 import { renderedConfigs, rerender, settle, startBgp, type BgpLabPlan } from '../../support/lab/bgp/speakers.ts';
-import { bgpSessionState, parseBirdProtocols } from '../../support/probes/parse/bird.ts';
-import { parseFrrAdvertisedRoutes, parseFrrBgpSummary, parseFrrIpRoutes, parseFrrPrefixPaths } from '../../support/probes/parse/frr.ts';
+import { bgpSessionState, parseBirdProtocols } from '../../support/parse/bird.ts';
+import { parseFrrAdvertisedRoutes, parseFrrBgpSummary, parseFrrIpRoutes, parseFrrPrefixPaths } from '../../support/parse/frr.ts';
 import { run } from '../../support/exec/run.ts';
 
 const LAB = 'bgp-daemons';

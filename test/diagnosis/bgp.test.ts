@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bgpCauses, formatBgpPicture, type BgpPicture } from '../../support/diagnosis/bgp.ts';
 import { calicoBgpObjectsFrom } from '../../support/net/calico-bgp.ts';
-import { parseBirdProtocols } from '../../support/probes/parse/bird.ts';
-import { parseFrrBgpSummary } from '../../support/probes/parse/frr.ts';
+import { parseBirdProtocols } from '../../support/parse/bird.ts';
+import { parseFrrBgpSummary } from '../../support/parse/frr.ts';
 import { fixture } from '../probes/helpers.ts';
 
 const objects = calicoBgpObjectsFrom([

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { PodInfo } from '../../support/domain.ts';
 import { dnsCauses, type DnsEvidence } from '../../support/diagnosis/dns.ts';
-import { parseDig } from '../../support/probes/parse/dig.ts';
+import { parseDig } from '../../support/parse/dig.ts';
 
 const output = (name: string) => parseDig(readFileSync(new URL(`../fixtures/outputs/${name}`, import.meta.url), 'utf8'));
 const pod = { name: 'multitool-1-abcde', namespace: 'default', node: 'podnet-worker', ip: '192.168.1.2' } as PodInfo;

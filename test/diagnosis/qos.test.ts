@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { qosCauses, type QosPodEvidence } from '../../support/diagnosis/qos.ts';
-import { parseTcFilters, parseTcQdiscs } from '../../support/probes/parse/tc.ts';
+import { parseTcFilters, parseTcQdiscs } from '../../support/parse/tc.ts';
 import { fixture } from '../probes/helpers.ts';
 
 const ANNOTATED = { 'qos.projectcalico.org/ingressBandwidth': '10M', 'qos.projectcalico.org/egressBandwidth': '10M' };

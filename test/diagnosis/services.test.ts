@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { EndpointSliceInfo, ServiceInfo } from '../../support/domain.ts';
-import { parseIptablesRules } from '../../support/probes/parse/iptables.ts';
+import { parseIptablesRules } from '../../support/parse/iptables.ts';
 import { serviceCauses } from '../../support/diagnosis/services.ts';
 
 // A lab node's whole nat table (real output), and the Service and slice it was written for.

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BlockAffinity, NodeInfo } from '../../support/domain.ts';
 import { wireguardCauses, type WireguardView } from '../../support/diagnosis/wireguard.ts';
-import { parseIpRules } from '../../support/probes/parse/ip-rule.ts';
-import type { WgInterface } from '../../support/probes/parse/wg.ts';
+import { parseIpRules } from '../../support/parse/ip-rule.ts';
+import type { WgInterface } from '../../support/parse/wg.ts';
 
 const KEY_A = 'VLWgtWUJC2FPBz/6pPGP5n0Z1EN2R2UabusvOIdCM0I=';
 const KEY_B = 'RMCJQpHSQJcK0uzLNmd7qVkgsTCsAuKnkXzIT4UOlD4=';

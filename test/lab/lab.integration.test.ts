@@ -11,9 +11,9 @@ import { NetnsCluster } from '../../support/cluster/netns/netns-cluster.ts';
 import { labObjectPrefix } from '../../support/lab/naming.ts';
 import { statePath } from '../../support/lab/state.ts';
 import type { PodInfo } from '../../support/domain.ts';
-import { parsePing } from '../../support/probes/parse/ping.ts';
-import { parseTcpdump } from '../../support/probes/parse/tcpdump.ts';
-import { parseIpRouteGet } from '../../support/probes/parse/ip-route-get.ts';
+import { parsePing } from '../../support/parse/ping.ts';
+import { parseTcpdump } from '../../support/parse/tcpdump.ts';
+import { parseIpRouteGet } from '../../support/parse/ip-route-get.ts';
 
 const LAB = 'pnitest';
 const isRoot = process.getuid?.() === 0;

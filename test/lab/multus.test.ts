@@ -7,7 +7,7 @@ import { loadLabSpec } from '../../support/lab/spec.ts';
 import { inRange, parseRange } from '../../support/net/whereabouts-range.ts';
 import { routerPortOf } from '../../support/claims/multus.ts';
 import { multusCauses } from '../../support/diagnosis/multus.ts';
-import { parseSecondaryLink } from '../../support/probes/parse/secondary-link.ts';
+import { parseSecondaryLink } from '../../support/parse/secondary-link.ts';
 
 const COURSE_RANGE = { range: '10.10.20.100-10.10.20.200/24', exclude: ['10.10.20.1/32'], gateway: '10.10.20.1' };
 

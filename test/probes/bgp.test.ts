@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bgpSessionState, parseBirdProtocols, parseBirdRoutes } from '../../support/probes/parse/bird.ts';
+import { bgpSessionState, parseBirdProtocols, parseBirdRoutes } from '../../support/parse/bird.ts';
 import {
   parseFrrAdvertisedRoutes,
   parseFrrBgpRoutes,
@@ -8,7 +8,7 @@ import {
   parseFrrIpRoutes,
   parseFrrNeighbors,
   parseFrrPrefixPaths,
-} from '../../support/probes/parse/frr.ts';
+} from '../../support/parse/frr.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('BIRD show protocols', () => {
@@ -173,7 +173,7 @@ describe('FRR JSON', () => {
 
 describe('FRR neighbours JSON', () => {
   it('reads each neighbour with its End-of-RIB markers', async () => {
-    const { parseFrrNeighbors } = await import('../../support/probes/parse/frr.ts');
+    const { parseFrrNeighbors } = await import('../../support/parse/frr.ts');
     const neighbors = parseFrrNeighbors(fixture('frr-bgp-neighbors.json'));
     assert.deepEqual(neighbors.map((n) => [n.address, n.state, n.remoteAs, n.endOfRibSent, n.endOfRibReceived]).sort(), [
       ['10.10.10.11', 'Established', 65010, true, true],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addressesOf, parseDig, parseSrvData } from '../../support/probes/parse/dig.ts';
+import { addressesOf, parseDig, parseSrvData } from '../../support/parse/dig.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseDig', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dnsQueriesOf, dnsResponsesOf } from '../../support/probes/parse/dns-capture.ts';
-import { parseTcpdump } from '../../support/probes/parse/tcpdump.ts';
+import { dnsQueriesOf, dnsResponsesOf } from '../../support/parse/dns-capture.ts';
+import { parseTcpdump } from '../../support/parse/tcpdump.ts';
 import { fixture } from './helpers.ts';
 
 describe('DNS in tcpdump summaries', () => {

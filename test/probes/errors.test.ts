@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParseError } from '../../support/probes/parse/errors.ts';
+import { ParseError } from '../../support/parse/errors.ts';
 
 describe('ParseError', () => {
   it('names the parser, the reason, the line and quotes the input with visible whitespace', () => {

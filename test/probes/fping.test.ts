@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFpingSummary } from '../../support/probes/parse/fping.ts';
+import { parseFpingSummary } from '../../support/parse/fping.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseFpingSummary on fping 5.1 in two namespaces (netns-h24c-fping-*, issue 24)', () => {

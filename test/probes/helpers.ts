@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ParseError } from '../../support/probes/parse/errors.ts';
+import { ParseError } from '../../support/parse/errors.ts';
 
 const OUTPUTS = new URL('../fixtures/outputs/', import.meta.url);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIpAddr, type Interface } from '../../support/probes/parse/ip-addr.ts';
+import { parseIpAddr, type Interface } from '../../support/parse/ip-addr.ts';
 import { smallestHostMtu } from '../../support/claims/overlay.ts';
 import { assertParseError, fixture, without } from './helpers.ts';
 

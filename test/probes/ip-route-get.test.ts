@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIpRouteGet } from '../../support/probes/parse/ip-route-get.ts';
+import { parseIpRouteGet } from '../../support/parse/ip-route-get.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseIpRouteGet', () => {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { parseIpRoutes, type Route } from '../../support/probes/parse/ip-route.ts';
+import { parseIpRoutes, type Route } from '../../support/parse/ip-route.ts';
 
 type Family = 4 | 6;
 interface Generated {

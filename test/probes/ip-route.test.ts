@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatRoute, parseIpRoutes, type Route } from '../../support/probes/parse/ip-route.ts';
+import { formatRoute, parseIpRoutes, type Route } from '../../support/parse/ip-route.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 function route(routes: Route[], prefix: string): Route {

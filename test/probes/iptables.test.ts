@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { parseIptablesRules, rulesOfChain, tokenize, type IptablesListing } from '../../support/probes/parse/iptables.ts';
+import { parseIptablesRules, rulesOfChain, tokenize, type IptablesListing } from '../../support/parse/iptables.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 const only = (listing: IptablesListing, chain: string, table?: string) => rulesOfChain(listing, chain, table);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseIptablesRules, rulesOfChain, tokenize } from '../../support/probes/parse/iptables.ts';
-import { parseConntrack } from '../../support/probes/parse/conntrack.ts';
-import { parseHttpResponse } from '../../support/probes/parse/http-response.ts';
-import { parseAccessLog } from '../../support/probes/parse/nginx-log.ts';
-import { ParseError } from '../../support/probes/parse/errors.ts';
+import { parseIptablesRules, rulesOfChain, tokenize } from '../../support/parse/iptables.ts';
+import { parseConntrack } from '../../support/parse/conntrack.ts';
+import { parseHttpResponse } from '../../support/parse/http-response.ts';
+import { parseAccessLog } from '../../support/parse/nginx-log.ts';
+import { ParseError } from '../../support/parse/errors.ts';
 
 const output = (name: string) => readFileSync(new URL(`../fixtures/outputs/${name}`, import.meta.url), 'utf8');
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseProxyArp } from '../../support/probes/parse/node-config.ts';
-import { parseRouteRefusal } from '../../support/probes/parse/route-refusal.ts';
-import { parseIpRoutes } from '../../support/probes/parse/ip-route.ts';
+import { parseCniConfigFiles, parseCniPluginTypes, parseExecutables, parseProxyArp } from '../../support/parse/node-config.ts';
+import { parseRouteRefusal } from '../../support/parse/route-refusal.ts';
+import { parseIpRoutes } from '../../support/parse/ip-route.ts';
 import { mostSpecific } from '../../support/probes/routes.ts';
 import { assertParseError, fixture } from './helpers.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { EnvironmentError, type ExecResult } from '../../support/domain.ts';
 import { checkedComplete } from '../../support/probes/pcap.ts';
-import { parsePcapBase64 } from '../../support/probes/parse/pcap.ts';
+import { parsePcapBase64 } from '../../support/parse/pcap.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 test('base64 of a real capture gives a pcap file that tcpdump -r reads back', () => {

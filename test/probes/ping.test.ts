@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePing } from '../../support/probes/parse/ping.ts';
+import { parsePing } from '../../support/parse/ping.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parsePing on the course outputs (lesson 03, `nohup ping … &` read while running)', () => {

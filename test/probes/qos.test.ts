@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIfbDevices, parseTcFilters, parseTcQdiscs } from '../../support/probes/parse/tc.ts';
-import { parseIperfClientJson, parseIperfServerText } from '../../support/probes/parse/iperf3.ts';
+import { parseIfbDevices, parseTcFilters, parseTcQdiscs } from '../../support/parse/tc.ts';
+import { parseIperfClientJson, parseIperfServerText } from '../../support/parse/iperf3.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseTcQdiscs on a lab node with two QoS pods', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRedisInfo, parseRedisReplication, parseReplicaLine } from '../../support/probes/parse/redis-info.ts';
+import { parseRedisInfo, parseRedisReplication, parseReplicaLine } from '../../support/parse/redis-info.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseRedisReplication', () => {

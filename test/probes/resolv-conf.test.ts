@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseResolvConf } from '../../support/probes/parse/resolv-conf.ts';
+import { parseResolvConf } from '../../support/parse/resolv-conf.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('parseResolvConf', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { layers, parseTcpdumpVerbose } from '../../support/probes/parse/tcpdump-verbose.ts';
-import { ParseError } from '../../support/probes/parse/errors.ts';
+import { layers, parseTcpdumpVerbose } from '../../support/parse/tcpdump-verbose.ts';
+import { ParseError } from '../../support/parse/errors.ts';
 import { fixture as output } from './helpers.ts';
 
 const fixture = output;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isListening, parseTcpdump, parseTcpdumpSummary, type Packet } from '../../support/probes/parse/tcpdump.ts';
+import { isListening, parseTcpdump, parseTcpdumpSummary, type Packet } from '../../support/parse/tcpdump.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 const echo = (packets: Packet[], type: string) => packets.filter((p) => p.icmpType === `echo ${type}`);

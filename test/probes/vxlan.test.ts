@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFdb, parseNeighbours, parseVxlanLink } from '../../support/probes/parse/vxlan.ts';
-import { ParseError } from '../../support/probes/parse/errors.ts';
+import { parseFdb, parseNeighbours, parseVxlanLink } from '../../support/parse/vxlan.ts';
+import { ParseError } from '../../support/parse/errors.ts';
 import { fixture } from './helpers.ts';
 
 test('vxlan.calico as Felix configures it: VNI, local address, parent, port, no learning', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseWgDump, parseWgPublicKey, parseWgShow, parseWgTransfer } from '../../support/probes/parse/wg.ts';
-import { parseIpRules } from '../../support/probes/parse/ip-rule.ts';
-import { hexBytes, parseTcpdumpDump } from '../../support/probes/parse/tcpdump-ascii.ts';
-import { ParseError } from '../../support/probes/parse/errors.ts';
+import { parseWgDump, parseWgPublicKey, parseWgShow, parseWgTransfer } from '../../support/parse/wg.ts';
+import { parseIpRules } from '../../support/parse/ip-rule.ts';
+import { hexBytes, parseTcpdumpDump } from '../../support/parse/tcpdump-ascii.ts';
+import { ParseError } from '../../support/parse/errors.ts';
 import { fixture } from './helpers.ts';
 
 test("wg show as wireguard-go and wireguard-tools print it: the interface, its mark, one peer's handshake and transfer", () => {

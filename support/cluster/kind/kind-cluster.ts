@@ -42,7 +42,7 @@ import { NodeShell, type NodeShellOptions } from './node-shell.ts';
 import { PodExec } from './pod-exec.ts';
 import { errorText, httpStatus, redact, type Logger } from '../../redact.ts';
 import { pollUntil } from './wait.ts';
-import { parseBase64 } from '../../probes/parse/pcap.ts';
+import { parseBase64 } from '../../parse/pcap.ts';
 import { daemonSetRolloutStatus } from './rollout.ts';
 
 export interface KindClusterOptions {

@@ -7,7 +7,7 @@
  * API's enum is 'Unknown', as kubectl shows it.
  */
 import type { V1Node, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
-import { ParseError } from '../../probes/parse/errors.ts';
+import { ParseError } from '../../parse/errors.ts';
 import {
   CALICO_NODE_ANNOTATIONS,
   type CalicoNodeFacts,

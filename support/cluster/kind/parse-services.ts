@@ -9,7 +9,7 @@
  */
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { EndpointSliceInfo, ServiceInfo } from '../../domain.ts';
-import { ParseError } from '../../probes/parse/errors.ts';
+import { ParseError } from '../../parse/errors.ts';
 
 const SERVICE_TYPES = new Set(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);

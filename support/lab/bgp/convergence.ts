@@ -6,8 +6,8 @@
  * node exactly what that node says it exported, and zebra has installed every BGP best path.
  */
 import { isMeshProtocol } from '../../net/calico-bgp.ts';
-import { bgpSessionState, parseBirdProtocols, parseBirdRouteCounts, type BirdProtocol } from '../../probes/parse/bird.ts';
-import { parseFrrBgpSummary, parseFrrIpRoutes, parseFrrBgpRoutes, parseFrrNeighbors } from '../../probes/parse/frr.ts';
+import { bgpSessionState, parseBirdProtocols, parseBirdRouteCounts, type BirdProtocol } from '../../parse/bird.ts';
+import { parseFrrBgpSummary, parseFrrIpRoutes, parseFrrBgpRoutes, parseFrrNeighbors } from '../../parse/frr.ts';
 import { birdc, vtysh, waitUntil } from './daemons.ts';
 
 export interface BgpSpeakers {

@@ -3,7 +3,7 @@
  * interface), `ls -1 /etc/cni/net.d`, `ls -l /opt/cni/bin`, a CNI
  * configuration's plugin types.
  */
-import { CNI_CONFIG_EXTENSIONS } from '../../net/calico.ts';
+import { CNI_CONFIG_EXTENSIONS } from '../net/calico.ts';
 import { ParseError } from './errors.ts';
 import { looksLikeJson, parseJsonArray } from './json.ts';
 
