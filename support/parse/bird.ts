@@ -1,6 +1,8 @@
 /**
  * BIRD's `show protocols` and `show route` text (birdc on the lab's BIRD 2, birdcl inside
  * calico-node's BIRD 1.6: the columns are the same, the header's capitalisation differs).
+ * Checked against Debian's BIRD 2.0.12 (`birdc show protocols`, `show route`, `show route all`,
+ * IPv4 and IPv6 channels) and BIRD 1.6.8's form as Calico's own route scanner tests print it.
  */
 import { ParseError } from './errors.ts';
 

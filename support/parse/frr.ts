@@ -135,14 +135,17 @@ export function parseFrrBgpRoutes(text: string): FrrBgpRoute[] {
       throw new ParseError(parser, `routes.${prefix} is not a prefix's list of paths`, text);
     return (paths as Json[]).map((path) => {
       const { nextHops, linkLocal } = pathNextHops(parser, path);
+      // Every path prints its AS path ("" when originated here) and its peer ("(unspec)" when local).
+      if (typeof path.path !== 'string' || typeof path.peerId !== 'string')
+        throw new ParseError(parser, `a path of ${prefix} without "path" or "peerId" (another FRR's form?)`, JSON.stringify(path));
       return {
         prefix,
         nextHops,
         ...(linkLocal ? { linkLocalNextHop: linkLocal } : {}),
-        asPath: String(path.path ?? ''),
+        asPath: path.path,
         best: path.bestpath === true,
         multipath: path.multipath === true,
-        peer: String(path.peerId ?? ''),
+        peer: path.peerId,
       };
     });
   });
@@ -170,12 +173,26 @@ export function parseFrrPrefixPaths(text: string): FrrPrefixPath[] {
   if (Object.keys(root).length === 0) return [];
   if (typeof root.prefix !== 'string' || !Array.isArray(root.paths))
     throw new ParseError(parser, 'expected "prefix" and a "paths" list', text);
-  return (root.paths as Json[]).map((path) => ({
-    peer: String(path.peer?.peerId ?? ''),
-    nextHops: pathNextHops(parser, path).nextHops,
-    communities: ((path.community?.list as unknown[] | undefined) ?? []).map(String),
-    internal: path.peer?.type === 'internal',
-  }));
+  return (root.paths as Json[]).map((path) => {
+    if (typeof path.peer?.peerId !== 'string')
+      throw new ParseError(parser, `a path of ${root.prefix} without "peer.peerId"`, JSON.stringify(path));
+    return {
+      peer: path.peer.peerId,
+      nextHops: pathNextHops(parser, path).nextHops,
+      // Standard communities (aa:nn) and large ones (aa:nn:mm) alike: a BGPConfiguration may give either.
+      communities: [...communityList(parser, path, 'community'), ...communityList(parser, path, 'largeCommunity')],
+      internal: path.peer.type === 'internal',
+    };
+  });
+}
+
+/** A path's `community` or `largeCommunity` as FRR prints it: absent, or `{string, list}`. */
+function communityList(parser: string, path: Json, key: 'community' | 'largeCommunity'): string[] {
+  const value = path[key];
+  if (value === undefined) return [];
+  if (!isObject(value) || !Array.isArray(value.list) || !value.list.every((item: unknown) => typeof item === 'string'))
+    throw new ParseError(parser, `"${key}" without a list of strings`, JSON.stringify(value));
+  return value.list as string[];
 }
 
 export interface FrrRibRoute {
@@ -203,6 +220,7 @@ export function parseFrrIpRoutes(text: string): FrrRibRoute[] {
     return (entries as Json[]).map((entry) => {
       if (typeof entry.protocol !== 'string' || !Array.isArray(entry.nexthops ?? []))
         throw new ParseError(parser, `a route of ${prefix} without a protocol or with nexthops that are not a list`, JSON.stringify(entry));
+      // A directly connected next hop has an interface and no address; one zebra marks inactive carries nothing.
       const hops = ((entry.nexthops ?? []) as Json[]).filter((hop) => hop.ip && hop.active !== false);
       return {
         prefix,
@@ -233,11 +251,17 @@ export function parseFrrNeighbors(text: string): FrrNeighbor[] {
     if (!isObject(neighbor)) throw new ParseError('frr show bgp neighbors json', `"${address}" is not a neighbour object`, text);
     if (typeof neighbor.bgpState !== 'string')
       throw new ParseError('frr show bgp neighbors json', `neighbour ${address} has no bgpState`, text);
+    if (!Number.isInteger(neighbor.remoteAs))
+      throw new ParseError(
+        'frr show bgp neighbors json',
+        `neighbour ${address}'s remoteAs is not an AS number`,
+        JSON.stringify(neighbor.remoteAs),
+      );
     const restart = (neighbor.gracefulRestartInfo ?? {}) as Json;
     return {
       address,
       state: neighbor.bgpState,
-      remoteAs: Number(neighbor.remoteAs),
+      remoteAs: neighbor.remoteAs as number,
       endOfRibSent: restart.endOfRibSend?.ipv4Unicast === true,
       endOfRibReceived: restart.endOfRibRecv?.ipv4Unicast === true,
     };

@@ -3,7 +3,8 @@
  * connected, what it sent, and the receiver's one-second intervals, from the server's own
  * output (`server_output_json` when the server runs with -J, else `server_output_text`, the
  * text `iperf3 -s` prints). Strict: a line of the server's text that is none of iperf3's is an
- * error naming the line.
+ * error naming the line. Checked against Debian's iperf 3.12: a measured run, a shaped one and a
+ * refused connect (the course's networkstatic/iperf3 image is not checked here).
  */
 import { ParseError } from './errors.ts';
 import { JsonFields, type JsonObject } from './json.ts';

@@ -1,3 +1,8 @@
+/**
+ * A capture file fetched as text: `base64 <file>` (GNU coreutils 9.1, 76-character lines) of a
+ * pcap that tcpdump 4.99.3 with libpcap 1.10.3 wrote (`-w`, microsecond or nanosecond, either
+ * byte order). Anything that is not base64, or not a pcap once decoded, is an error.
+ */
 import { ParseError } from './errors.ts';
 
 /** pcap's magic number, as the first four bytes read: microsecond and nanosecond files, either byte order. */

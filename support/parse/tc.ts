@@ -2,7 +2,8 @@
  * Traffic control as iproute2's `tc -j` prints it: qdiscs (`tc -j [-s] qdisc show dev <dev>`),
  * filters (`tc -j filter show dev <dev> ingress`), and the IFB devices (`ip -j link show type
  * ifb`). Strict: a key the parser does not know is an error naming the element and the key, so
- * that an output of another shape is never read as "no shaping".
+ * that an output of another shape is never read as "no shaping". Checked against iproute2
+ * 6.1.0 (`tc -j`, `tc -j -s`; tbf, ingress, noqueue, u32 with a mirred action; ifb links).
  */
 import { ParseError } from './errors.ts';
 import { JsonFields, parseJsonArray, type JsonObject } from './json.ts';

@@ -43,8 +43,10 @@ export interface FdbEntry {
 
 export function parseVxlanLink(text: string): VxlanDevice {
   const parser = 'parseVxlanLink';
-  const [link] = parseJsonArray(parser, text);
-  if (!link) throw new ParseError(parser, 'no device', text);
+  const links = parseJsonArray(parser, text);
+  // `ip -d -j link show <dev>` prints one device; several (`ip -d -j link show type vxlan`) are not one reading.
+  if (links.length !== 1) throw new ParseError(parser, links.length === 0 ? 'no device' : `${links.length} devices, not one`, text);
+  const link = links[0] as JsonObject;
   const fields = new JsonFields(parser, link);
   const linkinfo = link.linkinfo as JsonObject | undefined;
   if (linkinfo?.info_kind !== 'vxlan') throw new ParseError(parser, `not a vxlan device (kind ${String(linkinfo?.info_kind)})`, text);

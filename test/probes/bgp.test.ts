@@ -158,6 +158,29 @@ describe('FRR JSON', () => {
     assert.deepEqual(parseFrrPrefixPaths('{}'), []);
   });
 
+  // Derived from the recorded frr-bgp-prefix.json: the shapes FRR 8.4 prints for a large community, and for paths cut short.
+  const prefixWith = (edit: (path: Record<string, unknown>) => void): string => {
+    const root = JSON.parse(fixture('frr-bgp-prefix.json')) as { paths: Record<string, unknown>[] };
+    for (const path of root.paths) edit(path);
+    return JSON.stringify(root);
+  };
+
+  it('a large community (aa:nn:mm, as a BGPConfiguration may give) is one of the communities, not none', () => {
+    const text = prefixWith((path) => (path.largeCommunity = { string: '65010:100:200', list: ['65010:100:200'] }));
+    assert.deepEqual(parseFrrPrefixPaths(text)[0]?.communities, ['65010:100', '65010:100:200']);
+  });
+
+  it('refuses a path without its peer, a community without its list, and a route path without its AS path', () => {
+    assertParseError(() => parseFrrPrefixPaths(prefixWith((path) => delete path.peer)), /peer\.peerId/);
+    assertParseError(
+      () => parseFrrPrefixPaths(prefixWith((path) => (path.community = { string: '65010:100' }))),
+      /"community" without a list/,
+    );
+    const routes = JSON.parse(fixture('frr-bgp-ipv4.json')) as { routes: Record<string, Record<string, unknown>[]> };
+    for (const paths of Object.values(routes.routes)) for (const path of paths) delete path.path;
+    assertParseError(() => parseFrrBgpRoutes(JSON.stringify(routes)), /without "path" or "peerId"/);
+  });
+
   it("zebra's table: an ECMP route has every next hop", () => {
     const routes = parseFrrIpRoutes(fixture('frr-ip-route.json'));
     const lb = routes.find((r) => r.prefix === '172.16.0.240/28')!;
@@ -179,6 +202,13 @@ describe('FRR neighbours JSON', () => {
       ['10.10.10.11', 'Established', 65010, true, true],
       ['10.10.10.12', 'Established', 65010, true, true],
     ]);
+  });
+
+  it('refuses a neighbour whose remote AS is not a number', async () => {
+    const { parseFrrNeighbors } = await import('../../support/parse/frr.ts');
+    const neighbors = JSON.parse(fixture('frr-bgp-neighbors.json')) as Record<string, Record<string, unknown>>;
+    for (const neighbor of Object.values(neighbors)) neighbor.remoteAs = 'external';
+    assertParseError(() => parseFrrNeighbors(JSON.stringify(neighbors)), /remoteAs is not an AS number/);
   });
 });
 

@@ -29,6 +29,12 @@ test('vxlan.calico as Felix configures it: VNI, local address, parent, port, no 
   );
 });
 
+test('two devices (`ip -d -j link show type vxlan` on a dual-stack node) are not one reading', () => {
+  const [v4, v6] = [fixture('netns-vxlan-v4-link.json'), fixture('netns-vxlan-v6-link.json')].map((text) => JSON.parse(text) as unknown[]);
+  assert.throws(() => parseVxlanLink(JSON.stringify([...(v4 ?? []), ...(v6 ?? [])])), /2 devices, not one/);
+  assert.throws(() => parseVxlanLink('[]'), /no device/);
+});
+
 test('permanent neighbours and FDB entries of vxlan.calico', () => {
   assert.deepEqual(parseNeighbours(fixture('netns-overlay-vxlan-neigh.json'))[0], {
     ip: '192.168.30.64',
