@@ -55,7 +55,10 @@ const BODY = /^(\S+) > (\S+): (.*)$/;
 const IP6_LINE =
   /^(?:((?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+) )?(?:(\S+)\s+(In|Out|B|M|P)\s+)?IP6 \(((?:[^()]|\([^()]*\))*)\) (\S+) > (\S+): (.*)$/;
 const TIMESTAMPED = /^(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d+ /;
-const SKIPPED = /^(tcpdump: |listening on |\d+ packets? (captured|received by filter|dropped by kernel|dropped by interface)$)/;
+// What tcpdump 4.99 prints about the capture itself (on stderr, which a capture's text may hold); any other
+// `tcpdump: ` line is an error of tcpdump's ("tcpdump: eth9: No such device exists"), never a capture with no packets.
+const SKIPPED =
+  /^(tcpdump: (listening on |data link type |verbose output suppressed)|listening on |\d+ packets? (captured|received by filter|dropped by kernel|dropped by interface)$)/;
 
 function field(header: string, name: string): string | undefined {
   return new RegExp(`(?:^|, )${name} ([^,]+)`).exec(header)?.[1];
@@ -76,9 +79,11 @@ function ip6Header(text: string, raw: string, line: number): IpHeader {
   return { version: 6, ttl: Number(m[1]), df: false, proto: m[2] as string, length: Number(m[3]) + 40 };
 }
 
-function endpoint(text: string): { address: string; port?: number } {
-  const m = text.includes(':') ? /^(.*:.*?)(?:\.(\d+))?$/.exec(text) : /^(\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?$/.exec(text);
-  return m ? { address: m[1] as string, ...(m[2] ? { port: Number(m[2]) } : {}) } : { address: text };
+/** `10.0.0.1`, `10.0.0.1.80`, `fd00::1`, `fd00::1.53`: with -n tcpdump prints addresses, never names. */
+function endpoint(text: string, raw: string, line: number): { address: string; port?: number } {
+  const m = text.includes(':') ? /^([0-9a-f:.]*:[0-9a-f:]*?)(?:\.(\d+))?$/i.exec(text) : /^(\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) throw new ParseError(PARSER, `"${text}" is not an address (a capture without -n?)`, raw, line);
+  return { address: m[1] as string, ...(m[2] ? { port: Number(m[2]) } : {}) };
 }
 
 function describe(packet: VerbosePacket): VerbosePacket {
@@ -109,9 +114,16 @@ export function parseTcpdumpVerbose(text: string): VerbosePacket[] {
   const packets: VerbosePacket[] = [];
   let innermost: VerbosePacket | undefined;
   let pending: { header: RegExpExecArray; raw: string; line: number } | undefined;
-  const add = (time: string | undefined, iface: string | undefined, direction: string | undefined, ip: IpHeader, body: string[]) => {
-    const from = endpoint(body[0] as string);
-    const to = endpoint(body[1] as string);
+  const add = (
+    time: string | undefined,
+    iface: string | undefined,
+    direction: string | undefined,
+    ip: IpHeader,
+    body: string[],
+    where: { raw: string; line: number },
+  ) => {
+    const from = endpoint(body[0] as string, where.raw, where.line);
+    const to = endpoint(body[1] as string, where.raw, where.line);
     const packet = describe({
       ...(time ? { time } : {}),
       ...(iface ? { iface, direction } : {}),
@@ -139,13 +151,16 @@ export function parseTcpdumpVerbose(text: string): VerbosePacket[] {
     if (ip6) {
       if (pending) throw new ParseError(PARSER, 'an IP header without its addresses', pending.raw, pending.line);
       const [, time, iface, direction, headerText, src, dst, info] = ip6;
-      add(time, iface, direction, ip6Header(headerText as string, raw, index + 1), [src as string, dst as string, info as string]);
+      add(time, iface, direction, ip6Header(headerText as string, raw, index + 1), [src as string, dst as string, info as string], {
+        raw,
+        line: index + 1,
+      });
       return;
     }
     const body = BODY.exec(line);
     if (pending && body) {
       const [, time, iface, direction, ipText] = pending.header;
-      add(time, iface, direction, ipHeader(ipText as string, pending.raw, pending.line), body.slice(1));
+      add(time, iface, direction, ipHeader(ipText as string, pending.raw, pending.line), body.slice(1), { raw, line: index + 1 });
       pending = undefined;
       return;
     }

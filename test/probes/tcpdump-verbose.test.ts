@@ -94,3 +94,19 @@ describe('tcpdump -vv with IPv6 (issue 24)', () => {
     assert.throws(() => parseTcpdumpVerbose(text), /neither IP nor IPv6.*line 21/);
   });
 });
+
+// tcpdump 4.99.3 here: `tcpdump -i any -n -vv` prints the first two lines on stderr; `-i eth9` the error.
+test("tcpdump's own lines about the capture are not packets, and its error is not a capture with none", () => {
+  const packet =
+    '10:46:23.538603 IP (tos 0x0, ttl 64, id 527, offset 0, flags [DF], proto ICMP (1), length 84)\n    127.0.0.1 > 127.0.0.1: ICMP echo request, id 28590, seq 1, length 64\n';
+  const started =
+    'tcpdump: data link type LINUX_SLL2\ntcpdump: listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n';
+  assert.equal(parseTcpdumpVerbose(`${started}${packet}1 packet captured\n`).length, 1);
+  assert.throws(() => parseTcpdumpVerbose('tcpdump: eth9: No such device exists\n(No such device exists)\n'), /line 1/);
+});
+
+test('an endpoint that is not an address (a capture without -n prints names) is refused, not taken as one', () => {
+  const named =
+    '10:46:23.538603 IP (tos 0x0, ttl 64, id 527, offset 0, flags [DF], proto ICMP (1), length 84)\n    localhost > localhost: ICMP echo request, id 28590, seq 1, length 64\n';
+  assert.throws(() => parseTcpdumpVerbose(named), /"localhost" is not an address/);
+});
