@@ -11,7 +11,8 @@ import { captureDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { Packet } from '../parse/tcpdump.ts';
 import type { IptablesListing } from '../parse/iptables.ts';
-import { accessLog, natCounters, openConnections, sendLine, type Connections, type LineExchange } from '../probes/services.ts';
+import type { Connections } from '../parse/connection-loop.ts';
+import { accessLog, natCounters, openConnections, sendLine, type LineExchange } from '../probes/services.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 /** How many requests each backend pod has logged: before and after an exchange, to see who answered. */

@@ -151,12 +151,35 @@ export function parseBirdRoutes(text: string): BirdRoute[] {
 }
 
 export interface BirdRouteCounts {
+  /** BIRD 2's channel (`ipv4`, `ipv6`); undefined for BIRD 1.6, one daemon per family and no channels. */
+  channel: string | undefined;
   imported: number;
   exported: number;
 }
 
-/** The `Routes:` line of `show protocols all <name>` (BIRD 1.6 and 2): how many routes a session took and gave. */
-export function parseBirdRouteCounts(text: string): BirdRouteCounts | undefined {
-  const match = /Routes:\s+(\d+) imported,(?: (\d+) filtered,)? (\d+) exported/.exec(text);
-  return match ? { imported: Number(match[1]), exported: Number(match[3]) } : undefined;
+const ROUTES_LINE = /^Routes:\s+(\d+) imported, (?:\d+ filtered, )?(\d+) exported(?:, \d+ preferred)?$/;
+
+/**
+ * The `Routes:` lines of `show protocols all <name>`: how many routes a session took and gave,
+ * per channel (BIRD 2 prints one under each `Channel ipv4`/`ipv6`; BIRD 1.6 one for the
+ * protocol). Checked against BIRD 2.0.12 (`Routes: 1 imported, 0 exported, 0 preferred`, and
+ * the `N filtered,` an import filter adds). A `Routes:` line of another form, or two in one
+ * channel, is an error naming the line.
+ */
+export function parseBirdRouteCounts(text: string): BirdRouteCounts[] {
+  const parser = 'parseBirdRouteCounts';
+  const counts: BirdRouteCounts[] = [];
+  let channel: string | undefined;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    const opened = /^Channel (\S+)$/.exec(line);
+    if (opened) channel = opened[1];
+    if (!line.startsWith('Routes:')) return;
+    const match = ROUTES_LINE.exec(line);
+    if (!match) throw new ParseError(parser, 'a Routes: line of another form', raw, index + 1);
+    if (counts.some((seen) => seen.channel === channel))
+      throw new ParseError(parser, `a second Routes: line for ${channel ? `channel ${channel}` : 'the protocol'}`, raw, index + 1);
+    counts.push({ channel, imported: Number(match[1]), exported: Number(match[2]) });
+  });
+  return counts;
 }

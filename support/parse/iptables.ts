@@ -360,7 +360,9 @@ export function parseIptablesRules(text: string): IptablesListing {
   let format: 'save' | 'S' | undefined;
   let table: string | undefined;
   let lastTableLine = 0;
-  const lines = text.split('\n');
+  // No text at all is no rules: `iptables-save` without -t prints nothing where no table is in use
+  // (iptables 1.8.9, nf_tables and legacy, in a new network namespace). `-S` always prints the -P lines.
+  const lines = text === '' ? [] : text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   lines.forEach((raw, index) => {
     const fail = (reason: string): never => {

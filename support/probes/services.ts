@@ -9,6 +9,8 @@ import type { Observation } from './observation.ts';
 import { parseConntrack, type ConntrackEntry } from '../parse/conntrack.ts';
 import { parseIptablesRules, type IptablesListing } from '../parse/iptables.ts';
 import { parseAccessLog, type AccessLogLine } from '../parse/nginx-log.ts';
+import { parseConnectionLoop, type Connections } from '../parse/connection-loop.ts';
+import { parseGetentHosts } from '../parse/getent.ts';
 
 export interface LineExchange {
   host: string;
@@ -37,11 +39,6 @@ export async function sendLine(
   }).then((observation) => ({ ...observation, value: { ...observation.value, exitCode: observation.evidence[0]?.exitCode ?? 0 } }));
 }
 
-export interface Connections {
-  succeeded: number;
-  failed: number;
-}
-
 /**
  * `count` separate connections, each sending one line, from one exec (a shell loop that stops at
  * the first failure). The line comes from a here-document, not `printf | nc`: a pipeline forks a
@@ -56,34 +53,15 @@ export async function openConnections(
 ): Promise<Observation<Connections>> {
   const script =
     'i=0; while [ "$i" -lt "$0" ]; do if nc -w 2 "$1" "$2" >/dev/null 2>&1 <<EOF\nget\nEOF\n then echo ok; else echo failed; break; fi; i=$((i+1)); done';
-  return runProbe(
-    cluster,
-    from,
-    ['sh', '-c', script, String(count), host, String(port)],
-    (stdout) => {
-      const words = stdout.split('\n').filter(Boolean);
-      return { succeeded: words.filter((word) => word === 'ok').length, failed: words.filter((word) => word === 'failed').length };
-    },
-    { timeoutMs: 120_000 },
-  );
+  return runProbe(cluster, from, ['sh', '-c', script, String(count), host, String(port)], parseConnectionLoop, { timeoutMs: 120_000 });
 }
 
 /** `getent hosts <name>`: the addresses the pod's resolver gives (none: exit 2). */
 export async function resolveHost(cluster: Cluster, from: ExecTarget, name: string): Promise<Observation<string[]>> {
-  return runProbe(
-    cluster,
-    from,
-    ['getent', 'hosts', name],
-    (stdout) =>
-      stdout
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/)[0] ?? '')
-        .filter(Boolean),
-    {
-      acceptExitCodes: [0, 2, TIMED_OUT_EXIT_CODE],
-      timeoutMs: 6_000,
-    },
-  );
+  return runProbe(cluster, from, ['getent', 'hosts', name], parseGetentHosts, {
+    acceptExitCodes: [0, 2, TIMED_OUT_EXIT_CODE],
+    timeoutMs: 6_000,
+  });
 }
 
 /** `iptables -t nat -S [chain]` on a node. */

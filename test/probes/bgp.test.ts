@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bgpSessionState, parseBirdProtocols, parseBirdRoutes } from '../../support/parse/bird.ts';
+import { bgpSessionState, parseBirdProtocols, parseBirdRouteCounts, parseBirdRoutes } from '../../support/parse/bird.ts';
 import {
   parseFrrAdvertisedRoutes,
   parseFrrBgpRoutes,
@@ -268,5 +268,26 @@ describe('FRR JSON of neighbouring commands and IPv6 (FRR 8.4.4)', () => {
     assertParseError(() => parseFrrPrefixPaths(fixture('netns-frr-bgp-summary-dual.json')), /"paths" list/);
     assertParseError(() => parseFrrAdvertisedRoutes(fixture('netns-frr-bgp-ipv6.json')), /advertisedRoutes/);
     assert.equal(parseFrrNeighbors(fixture('netns-frr-bgp-neighbors-dual.json')).length, 2);
+  });
+});
+
+describe("BIRD's route counts per channel (show protocols all <name>)", () => {
+  const recorded = fixture('netns-bird2-show-protocols-all-bgp.txt');
+
+  it("reads the ipv4 channel's Routes: line", () => {
+    assert.deepEqual(parseBirdRouteCounts(recorded), [{ channel: 'ipv4', imported: 1, exported: 0 }]);
+  });
+
+  it('keeps each channel of a dual-stack session apart, and reads the filtered count an import filter adds', () => {
+    const ipv6 = '  Channel ipv6\n    State:          UP\n    Routes:         2 imported, 1 filtered, 3 exported, 2 preferred\n';
+    assert.deepEqual(parseBirdRouteCounts(`${recorded}${ipv6}`), [
+      { channel: 'ipv4', imported: 1, exported: 0 },
+      { channel: 'ipv6', imported: 2, exported: 3 },
+    ]);
+  });
+
+  it('refuses a Routes: line of another form, or a second one in a channel, instead of reading the first', () => {
+    assertParseError(() => parseBirdRouteCounts(recorded.replace('0 exported', 'none exported')), /another form/);
+    assertParseError(() => parseBirdRouteCounts(recorded.replace(/( +Routes: .*\n)/, '$1$1')), /a second Routes: line for channel ipv4/);
   });
 });

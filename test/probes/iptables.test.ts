@@ -9,6 +9,11 @@ import { assertParseError, fixture } from './helpers.ts';
 const only = (listing: IptablesListing, chain: string, table?: string) => rulesOfChain(listing, chain, table);
 
 describe('iptables: recorded outputs, nft and legacy, IPv4 and IPv6', () => {
+  it('reads no text as no tables (iptables-save in a namespace where none is in use prints nothing), and a blank line not at all', () => {
+    assert.deepEqual(parseIptablesRules(''), { tables: [], chains: [], rules: [] });
+    assertParseError(() => parseIptablesRules('\n'), /an empty line/);
+  });
+
   it("-S of a whole table (nft): the NodePort jump's negated destination is not its destination", () => {
     for (const [file, loopback] of [
       ['netns-iptables-nft-nat-S.txt', '127.0.0.0/8'],

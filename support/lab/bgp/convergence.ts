@@ -44,8 +44,10 @@ async function nodeSettled(speakers: BgpSpeakers, node: { name: string; ip: stri
     const seen = router.peers.get(node.ip);
     // Only the session with the router is compared: that is the side the router reports.
     if (bgpSessionState(protocol) !== 'Established' || !seen || isMeshProtocol(protocol.name)) continue;
-    const counts = parseBirdRouteCounts((await birdc(speakers.labName, node.name, ['show', 'protocols', 'all', protocol.name])).stdout);
-    if (!counts) return `${node.name} ${protocol.name} shows no route counts`;
+    const channels = parseBirdRouteCounts((await birdc(speakers.labName, node.name, ['show', 'protocols', 'all', protocol.name])).stdout);
+    // The router's summary counts IPv4 unicast: BIRD 2's ipv4 channel (BIRD 1.6 has no channels).
+    const counts = channels.find((seen) => seen.channel === 'ipv4' || seen.channel === undefined);
+    if (!counts) return `${node.name} ${protocol.name} shows no IPv4 route counts`;
     if (seen.received !== counts.exported) return `router has ${seen.received} of the ${counts.exported} routes ${node.name} exported`;
   }
   return undefined;
