@@ -28,6 +28,7 @@ const node = (name: string, ip: string): NodeInfo => ({
   internalIP: ip,
   ready: true,
   calico: { ipv4Address: `${ip}/24` },
+  labels: { 'kubernetes.io/hostname': name },
 });
 const nodes = [node('worker', '10.10.10.11'), node('worker2', '10.10.10.12')];
 
@@ -57,10 +58,10 @@ const result = (argv: string[], where: string, exitCode: number, stdout: string,
 type Answer = (argv: string[], where: string) => ExecResult;
 
 /** A cluster that answers the router's `ip addr`, each node's birdc and the router's vtysh as told. */
-function fakeCluster(answers: { bird: Record<string, Answer>; vtysh: Answer }): Cluster {
+function fakeCluster(answers: { bird: Record<string, Answer>; vtysh: Answer }, bgpObjects = objects): Cluster {
   const cluster = {
     nodes: async () => nodes,
-    bgpObjects: async () => structuredClone(objects),
+    bgpObjects: async () => structuredClone(bgpObjects),
     bgpControl: async (speaker: { kind: 'node' | 'router'; name: string }) =>
       speaker.kind === 'router'
         ? { target: speaker, argv: ['vtysh', '--vty_socket', '/s'], daemon: 'frr' }
@@ -117,6 +118,18 @@ describe('a BGP daemon that does not answer', () => {
     );
     assert.doesNotMatch(seen.observed, /worker runs no/);
     assert.ok(seen.evidence.some((evidence) => evidence.stderr.includes(BIRD_REFUSED)));
+  });
+
+  it('holds with BIRD dead on a node that no BGPPeer selects: that node runs no session, as the claim says it should', async () => {
+    const workerOnly = calicoBgpObjectsFrom([
+      "apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata: {name: bgppeer-arista}\nspec: {peerIP: 10.10.10.1, asNumber: 65001, nodeSelector: kubernetes.io/hostname == 'worker'}\n",
+    ]);
+    const seen = await nodeSessionsFollowPeers(
+      fakeCluster({ bird: { worker: established, worker2: refused }, vtysh: summary }, workerOnly),
+      'frr01',
+    );
+    assert.equal(seen.ok, true, seen.observed);
+    assert.match(seen.observed, /worker2: BIRD on node worker2 does not answer/);
   });
 
   it('holds with BIRD answering on every node', async () => {
