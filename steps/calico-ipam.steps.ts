@@ -74,8 +74,7 @@ When(
   '{pod} pings the outside host {int} times while the outside host captures',
   { timeout: 30_000 },
   async function (this: PodNetWorld, from: PodInfo, count: number) {
-    this.lastOutsideCapture = await pingOutsideUnderCapture(this.cluster, from, count);
-    this.record(this.lastOutsideCapture.observation.evidence);
+    this.record(this.saw('outsideCapture', await pingOutsideUnderCapture(this.cluster, from, count)).observation.evidence);
   },
 );
 

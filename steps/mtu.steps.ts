@@ -32,6 +32,26 @@ import { nodeTarget, podTarget } from '../support/subjects.ts';
 import { subnetOf } from '../support/topology/clab.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
+import type { PacketCapture } from '../support/claims/mtu.ts';
+
+declare module '../support/seen.ts' {
+  interface Seen {
+    /** A ping of a given size, not to be fragmented (the capture around it is packetCapture). */
+    sizedPing: SizedPingSeen;
+  }
+}
+
+/** Keeps the capture and the sized ping it surrounded (as a ping too: the path picture and the diagnosis read pings). */
+function keepSizedPing(world: PodNetWorld, capture: PacketCapture<unknown>, ping: SizedPingSeen | undefined): void {
+  world.saw('packetCapture', capture);
+  if (ping) world.saw('ping', world.saw('sizedPing', ping));
+  world.record(capture.evidence);
+  world.attachFiles(capture.files);
+}
+
+const SIZED_PING = 'a When step that pings with a size, not to be fragmented';
+const CAPTURED = 'a When step that captures';
+const FETCHED = "a When step that fetches the API server's /healthz";
 
 Then("every node's {word} has MTU {int}", function (this: PodNetWorld, dev: string, mtu: number) {
   return this.verify(deviceMtuEverywhere(this.cluster, dev, mtu));
@@ -78,7 +98,7 @@ When(
     if (!hostSide) throw new Error(`pod ${on.name} has no host-side interface`);
     // A default-size ping first, in the same capture: it proves the capture sees the pod's packets.
     let large: SizedPingSeen | undefined;
-    this.lastPacketCapture = await captureVerbose(
+    const capture = await captureVerbose(
       this.cluster,
       nodeTarget(on.node),
       hostSide,
@@ -91,9 +111,7 @@ When(
       },
       ['icmp'],
     );
-    this.lastPing = large;
-    this.record(this.lastPacketCapture.evidence);
-    this.attachFiles(this.lastPacketCapture.files);
+    keepSizedPing(this, capture, large);
   },
 );
 
@@ -102,37 +120,35 @@ When(
   async function (this: PodNetWorld, source: PodInfo, target: PodInfo, count: number, size: number, iface: string, on: PodInfo) {
     const node = on.node;
     let seen: SizedPingSeen | undefined;
-    this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(node), iface, `${iface} of node ${node}`, async () => {
+    const capture = await captureVerbose(this.cluster, nodeTarget(node), iface, `${iface} of node ${node}`, async () => {
       const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
       seen = { from: source, to: target, count, size, observation };
       return observation;
     });
-    this.lastPing = seen;
-    this.record(this.lastPacketCapture.evidence);
-    this.attachFiles(this.lastPacketCapture.files);
+    keepSizedPing(this, capture, seen);
   },
 );
 
 Then('ping refuses every request in the pod with the kernel\'s "message too long" and the MTU of its eth0', function (this: PodNetWorld) {
-  return this.verify(refusedLocally(this.cluster, this.requirePing() as SizedPingSeen));
+  return this.verify(refusedLocally(this.cluster, this.seen('sizedPing', SIZED_PING)));
 });
 
 Then(
   "the capture shows the default-size request and no echo request longer than the MTU of {pod}'s eth0",
   async function (this: PodNetWorld, pod: PodInfo) {
     const mtu = interfaceNamed(this.observe(await interfaces(this.cluster, podTarget(pod))), 'eth0')?.mtu ?? 0;
-    const ping = this.requirePing();
-    return this.verify(noOversizedRequest(this.requirePacketCapture(), ping.from, ping.to, mtu));
+    const ping = this.seen('sizedPing', SIZED_PING);
+    return this.verify(noOversizedRequest(this.seen('packetCapture', CAPTURED), ping.from, ping.to, mtu));
   },
 );
 
 Then('every reply is {int} bytes and carries TTL {int}', function (this: PodNetWorld, bytes: number, ttl: number) {
-  return this.verify(repliesSized(this.requirePing(), bytes, ttl));
+  return this.verify(repliesSized(this.seen('sizedPing', SIZED_PING), bytes, ttl));
 });
 
 Then('the capture shows the echo requests as VXLAN packets of IP length {int}', async function (this: PodNetWorld, length: number) {
-  const ping = this.requirePing();
-  return this.verify(vxlanRequestsOfLength(this.requirePacketCapture(), ping.from, ping.to, length));
+  const ping = this.seen('sizedPing', SIZED_PING);
+  return this.verify(vxlanRequestsOfLength(this.seen('packetCapture', CAPTURED), ping.from, ping.to, length));
 });
 
 Given(
@@ -168,8 +184,7 @@ Given("the control-plane node's reverse-path filter is {int}", async function (t
 When("the API server's \\/healthz is fetched over TLS from the node of {pod}", async function (this: PodNetWorld, pod: PodInfo) {
   const { url } = await apiServer(this.cluster);
   const node = pod.node;
-  this.lastFetch = { from: `node ${node}`, observation: await fetchFrom(this.cluster, node, url) };
-  this.record(this.lastFetch.observation.evidence);
+  this.record(this.saw('fetch', { from: `node ${node}`, observation: await fetchFrom(this.cluster, node, url) }).observation.evidence);
 });
 
 When(
@@ -177,22 +192,25 @@ When(
   async function (this: PodNetWorld, pod: PodInfo, iface: string) {
     const server = await apiServer(this.cluster);
     const node = pod.node;
-    this.lastPacketCapture = await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () =>
-      fetchFrom(this.cluster, node, server.url),
+    const capture = this.saw(
+      'packetCapture',
+      await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () =>
+        fetchFrom(this.cluster, node, server.url),
+      ),
     );
-    this.lastFetch = { from: `node ${node}`, observation: this.lastPacketCapture.during as Awaited<ReturnType<typeof fetchFrom>> };
-    this.record(this.lastPacketCapture.evidence);
-    this.attachFiles(this.lastPacketCapture.files);
+    this.saw('fetch', { from: `node ${node}`, observation: capture.during as Awaited<ReturnType<typeof fetchFrom>> });
+    this.record(capture.evidence);
+    this.attachFiles(capture.files);
   },
 );
 
 Then('the answer is {string}', function (this: PodNetWorld, body: string) {
-  const fetch = this.requireFetch();
+  const fetch = this.seen('fetch', FETCHED);
   return this.verify(answered(fetch.observation, fetch.from, body));
 });
 
 Then("the fetch times out with curl's exit code for a timeout", function (this: PodNetWorld) {
-  const fetch = this.requireFetch();
+  const fetch = this.seen('fetch', FETCHED);
   return this.verify(timedOut(fetch.observation, fetch.from));
 });
 
@@ -207,7 +225,7 @@ Then(
   'the capture shows the router\'s ICMP "fragmentation needed" with MTU {int} to the API server, quoting its TCP segment to the node of {string} with DF set',
   async function (this: PodNetWorld, mtu: number, alias: string) {
     const server = await apiServer(this.cluster);
-    return this.verify(fragNeededSeen(this.requirePacketCapture(), server.ip, 6443, await calicoIPOf(this, alias), mtu));
+    return this.verify(fragNeededSeen(this.seen('packetCapture', CAPTURED), server.ip, 6443, await calicoIPOf(this, alias), mtu));
   },
 );
 
@@ -215,7 +233,7 @@ Then(
   'the capture shows every TCP segment between the node of {string} and the API server with DF set',
   async function (this: PodNetWorld, alias: string) {
     const server = await apiServer(this.cluster);
-    return this.verify(tcpCarriesDf(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias)));
+    return this.verify(tcpCarriesDf(this.seen('packetCapture', CAPTURED), server.ip, await calicoIPOf(this, alias)));
   },
 );
 
@@ -223,13 +241,13 @@ Then(
   "the capture shows the SYN from the node of {string} with MSS {int} and the API server's SYN-ACK with MSS {int}",
   async function (this: PodNetWorld, alias: string, syn: number, synAck: number) {
     const server = await apiServer(this.cluster);
-    return this.verify(handshakeMss(this.requirePacketCapture(), server.ip, await calicoIPOf(this, alias), syn, synAck));
+    return this.verify(handshakeMss(this.seen('packetCapture', CAPTURED), server.ip, await calicoIPOf(this, alias), syn, synAck));
   },
 );
 
 Then("the control-plane node routes the ICMP's source via {word}", async function (this: PodNetWorld, dev: string) {
   const server = await apiServer(this.cluster);
-  return this.verify(icmpSourceRoutedVia(this.cluster, this.requirePacketCapture(), server.node, dev));
+  return this.verify(icmpSourceRoutedVia(this.cluster, this.seen('packetCapture', CAPTURED), server.node, dev));
 });
 
 Then('the control-plane node caches no path MTU for the node of {string}', async function (this: PodNetWorld, alias: string) {

@@ -32,13 +32,14 @@ import type { PodNetWorld } from '../support/world.ts';
 const NET1 = 'net1';
 const PARENT = 'eth2';
 
-const secondaryPings = new WeakMap<PodNetWorld, SecondaryPingSeen>();
-
-function lastSecondaryPing(world: PodNetWorld): SecondaryPingSeen {
-  const seen = secondaryPings.get(world);
-  if (!seen) throw new Error('no ping on the second network has run in this scenario yet; add a When step that pings over net1');
-  return seen;
+declare module '../support/seen.ts' {
+  interface Seen {
+    /** A ping over net1, with the captures on the node's eth2 and eth1 around it. */
+    secondaryPing: SecondaryPingSeen;
+  }
 }
+
+const lastSecondaryPing = (world: PodNetWorld): SecondaryPingSeen => world.seen('secondaryPing', 'a When step that pings over net1');
 
 function routerLinks(world: PodNetWorld) {
   const routed = topologySpec(world.topology).routed;
@@ -139,7 +140,7 @@ async function pingOverSecondary(world: PodNetWorld, from: PodInfo, to: string, 
     PARENT,
   );
   const inner = outer.value.during;
-  secondaryPings.set(world, {
+  world.saw('secondaryPing', {
     from,
     to,
     toWhat,

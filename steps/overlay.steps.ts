@@ -18,6 +18,7 @@ import {
   noPodAddressOutside,
   onlyVxlanBetweenNodes,
   pingUnderWireCapture,
+  type WireCapture,
   plainIcmpNoVxlan,
   vxlanArrivesFrom,
 } from '../support/claims/encapsulation.ts';
@@ -119,22 +120,25 @@ When(
   '{pod} pings {pod} {int} times while the {word} of the node of {pod} is captured',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, iface: string, on: PodInfo) {
     const node = on.node;
-    this.lastWireCapture = await pingUnderWireCapture(this.cluster, from, to, count, nodeTarget(node), iface, `${iface} of node ${node}`);
-    this.lastPing = this.lastWireCapture.ping;
-    this.record(this.lastWireCapture.evidence);
-    this.attachFiles(this.lastWireCapture.files);
+    keepWireCapture(this, await pingUnderWireCapture(this.cluster, from, to, count, nodeTarget(node), iface, `${iface} of node ${node}`));
   },
 );
 
 When(
   '{pod} pings {pod} {int} times while the router is captured',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number) {
-    this.lastWireCapture = await pingUnderWireCapture(this.cluster, from, to, count, this.router(), 'any', 'every interface of the router');
-    this.lastPing = this.lastWireCapture.ping;
-    this.record(this.lastWireCapture.evidence);
-    this.attachFiles(this.lastWireCapture.files);
+    keepWireCapture(this, await pingUnderWireCapture(this.cluster, from, to, count, this.router(), 'any', 'every interface of the router'));
   },
 );
+
+/** Keeps the capture and the ping it surrounded (the path picture and the diagnosis read pings). */
+function keepWireCapture(world: PodNetWorld, capture: WireCapture): void {
+  world.saw('ping', world.saw('wireCapture', capture).ping);
+  world.record(capture.evidence);
+  world.attachFiles(capture.files);
+}
+
+const CAPTURED_ON_A_LINK = 'a When step that pings while a link is captured';
 
 async function calicoIP(world: PodNetWorld, node: string): Promise<string> {
   const { nodes } = await calicoNodes(world.cluster);
@@ -147,24 +151,32 @@ Then(
   'the capture shows the ping only as VXLAN with VNI {int} on port {int} between the Calico addresses of the nodes of {pod} and {pod}',
   async function (this: PodNetWorld, vni: number, port: number, a: PodInfo, b: PodInfo) {
     return this.verify(
-      onlyVxlanBetweenNodes(this.requireWireCapture(), await calicoIP(this, a.node), await calicoIP(this, b.node), port, vni),
+      onlyVxlanBetweenNodes(
+        this.seen('wireCapture', CAPTURED_ON_A_LINK),
+        await calicoIP(this, a.node),
+        await calicoIP(this, b.node),
+        port,
+        vni,
+      ),
     );
   },
 );
 
 Then('the capture shows the ping as plain ICMP between the pods and no UDP on port {int}', function (this: PodNetWorld, port: number) {
-  return this.verify(plainIcmpNoVxlan(this.requireWireCapture(), port));
+  return this.verify(plainIcmpNoVxlan(this.seen('wireCapture', CAPTURED_ON_A_LINK), port));
 });
 
 Then('the capture shows the ping encapsulated, with no pod address in an outer header', async function (this: PodNetWorld) {
   const pools = await this.cluster.ipPools();
-  return this.verify(noPodAddressOutside(this.requireWireCapture(), (ip) => pools.some((pool) => cidrContains(pool.cidr, ip))));
+  return this.verify(
+    noPodAddressOutside(this.seen('wireCapture', CAPTURED_ON_A_LINK), (ip) => pools.some((pool) => cidrContains(pool.cidr, ip))),
+  );
 });
 
 Then(
   'the capture shows the echo requests arriving as VXLAN on port {int} from the Calico address of the node of {pod}',
   async function (this: PodNetWorld, port: number, from: PodInfo) {
-    const capture = this.requireWireCapture();
+    const capture = this.seen('wireCapture', CAPTURED_ON_A_LINK);
     return this.verify(vxlanArrivesFrom(capture, await calicoIP(this, from.node), await calicoIP(this, capture.ping.to.node), port));
   },
 );

@@ -25,23 +25,18 @@ import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
-/** What this lesson's When steps saw, per scenario. */
-interface QosSeen {
-  run?: Observation<IperfReport>;
-  counters?: { dev: string | undefined; before: Observation<TbfCounters | undefined>; after: Observation<TbfCounters | undefined> };
-  deleted?: { node: string; devices: string[] };
+declare module '../support/seen.ts' {
+  interface Seen {
+    /** An iperf3 client's run: the receiver's rates. */
+    iperf: Observation<IperfReport>;
+    /** The client's bwcali tbf counters before and after a run (the run itself is iperf). */
+    tbfCounters: { dev: string | undefined; before: Observation<TbfCounters | undefined>; after: Observation<TbfCounters | undefined> };
+    /** QoS pods deleted: their node, and their cali and bwcali devices. */
+    deletedQosPods: { node: string; devices: string[] };
+  }
 }
-const seen = new WeakMap<PodNetWorld, QosSeen>();
-function qosSeen(world: PodNetWorld): QosSeen {
-  let value = seen.get(world);
-  if (!value) seen.set(world, (value = {}));
-  return value;
-}
-function lastRun(world: PodNetWorld): Observation<IperfReport> {
-  const run = qosSeen(world).run;
-  if (!run) throw new Error('no iperf3 run in this scenario yet; add a When step that runs iperf3');
-  return run;
-}
+
+const lastRun = (world: PodNetWorld): Observation<IperfReport> => world.seen('iperf', 'a When step that runs iperf3');
 
 const names = (text: string) => text.split(',').map((name) => name.trim().replace(/^"|"$/g, ''));
 
@@ -68,7 +63,7 @@ When(
   async function (this: PodNetWorld, client: string, server: string, seconds: number) {
     const run = await iperf3(this.cluster, await podNamed(this.cluster, client), server, seconds);
     this.record(run.evidence);
-    qosSeen(this).run = run;
+    this.saw('iperf', run);
   },
 );
 
@@ -104,7 +99,7 @@ When(
     const { pod } = await emptyBucketsOnTheWay(this, client, server);
     const run = await iperf3(this.cluster, pod, server, seconds);
     this.record(run.evidence);
-    qosSeen(this).run = run;
+    this.saw('iperf', run);
   },
 );
 
@@ -117,7 +112,8 @@ When(
     const run = await iperf3(this.cluster, pod, server, seconds);
     const after = await tbfCounters(this.cluster, pod.node, dev);
     this.record(run.evidence);
-    Object.assign(qosSeen(this), { run, counters: { dev, before, after } });
+    this.saw('iperf', run);
+    this.saw('tbfCounters', { dev, before, after });
   },
 );
 
@@ -172,8 +168,7 @@ Then(
 Then(
   "the tbf on the client's bwcali device sent at least the bytes iperf3 received, and counted overlimits",
   async function (this: PodNetWorld) {
-    const counters = qosSeen(this).counters;
-    if (!counters) throw new Error('no counted iperf3 run in this scenario yet');
+    const counters = this.seen('tbfCounters', "a When step that runs iperf3 while the client's bwcali tbf is counted");
     await this.verify(shapedByIfb(counters.dev, counters.before, counters.after, lastRun(this)));
   },
 );
@@ -191,11 +186,10 @@ When('the pods {string} are deleted', { timeout: 120_000 }, async function (this
       await cluster.createPod({ namespace: pod.namespace, name: pod.name, node: pod.node, labels: pod.labels, annotations });
     });
   }
-  qosSeen(this).deleted = { node, devices };
+  this.saw('deletedQosPods', { node, devices });
 });
 
 Then('their host interfaces and bwcali devices are gone from their node', async function (this: PodNetWorld) {
-  const deleted = qosSeen(this).deleted;
-  if (!deleted) throw new Error('no pods were deleted in this scenario yet');
+  const deleted = this.seen('deletedQosPods', 'the When step that deletes the QoS pods');
   await this.verify(goneFromNode(this.cluster, deleted.node, deleted.devices));
 });

@@ -24,21 +24,17 @@ import type { PodInfo } from '../support/domain.ts';
 // Commands with their own bounds (nc -w, a 100-connection loop, a bounded wait for a replacement) outlast cucumber's 5 s.
 const STEP_TIMEOUT = { timeout: 180_000 };
 
-// What this scenario's When steps saw; kept beside the World, which stays small.
-const exchanges = new WeakMap<PodNetWorld, ServiceExchange>();
-const replacements = new WeakMap<PodNetWorld, Replacement>();
-
-function lastExchange(world: PodNetWorld): ServiceExchange {
-  const seen = exchanges.get(world);
-  if (!seen) throw new Error('no pod has talked to a Service in this scenario yet; add a When step that sends to a Service');
-  return seen;
+declare module '../support/seen.ts' {
+  interface Seen {
+    /** A pod's exchange with a Service: what it sent and got, the access logs, conntrack, captures. */
+    serviceExchange: ServiceExchange;
+    /** A Service's pod deleted and replaced by its controller: the old and the new. */
+    replacement: Replacement;
+  }
 }
 
-function lastReplacement(world: PodNetWorld): Replacement {
-  const seen = replacements.get(world);
-  if (!seen) throw new Error('no pod has been replaced in this scenario yet; add the When step that deletes one');
-  return seen;
-}
+const lastExchange = (world: PodNetWorld): ServiceExchange => world.seen('serviceExchange', 'a When step that sends to a Service');
+const lastReplacement = (world: PodNetWorld): Replacement => world.seen('replacement', 'the When step that deletes a pod of the Service');
 
 /** `port 80/TCP named "http"` */
 const portSpec = (port: number, protocol: string, name: string) => ({ name, port, protocol });
@@ -71,7 +67,7 @@ When(
   '{pod} sends the line {string} to port {int} of the Service {string} by its name',
   STEP_TIMEOUT,
   async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, client, service, port, line, { byName: true }));
+    this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, line, { byName: true }));
   },
 );
 
@@ -79,7 +75,7 @@ When(
   '{pod} sends the line {string} to port {int} of the ClusterIP of {string}',
   STEP_TIMEOUT,
   async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, client, service, port, line, { byName: false }));
+    this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, line, { byName: false }));
   },
 );
 
@@ -87,7 +83,7 @@ When(
   '{pod} sends the line {string} to port {int} of the ClusterIP of {string} while every node is watched',
   STEP_TIMEOUT,
   async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, client, service, port, line, { byName: false, watchNodes: true }));
+    this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, line, { byName: false, watchNodes: true }));
   },
 );
 
@@ -95,7 +91,7 @@ When(
   '{pod} opens {int} connections to port {int} of the ClusterIP of {string}',
   STEP_TIMEOUT,
   async function (this: PodNetWorld, client: PodInfo, count: number, port: number, service: string) {
-    exchanges.set(this, await talkToService(this.cluster, client, service, port, 'get', { byName: false, connections: count }));
+    this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, 'get', { byName: false, connections: count }));
   },
 );
 
@@ -180,7 +176,7 @@ When(
   STEP_TIMEOUT,
   async function (this: PodNetWorld, workload: string, service: string) {
     const replaced = await replaceOnePod(this.cluster, workload, service);
-    replacements.set(this, replaced);
+    this.saw('replacement', replaced);
     this.attach(
       `deleted ${replaced.deleted.name} (${replaced.deleted.ip}); replaced by ${replaced.replacement.name} (${replaced.replacement.ip}) on ${replaced.replacement.node}`,
       { mediaType: 'text/plain', fileName: 'replacement.txt' },

@@ -4,32 +4,34 @@ import { pingPod, pingPodUnderCapture } from '../support/claims/traffic-actions.
 import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
+const PINGS = 'a When step that pings';
+const CAPTURES = 'a When step that pings while a pod captures';
+
 When('{pod} pings {pod} {int} times', async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number) {
-  this.lastPing = await pingPod(this.cluster, from, to, count);
-  this.record(this.lastPing.observation.evidence);
+  this.record(this.saw('ping', await pingPod(this.cluster, from, to, count)).observation.evidence);
 });
 
 When(
   '{pod} pings {pod} {int} times while {pod} captures its traffic',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, on: PodInfo) {
-    this.lastCapture = await pingPodUnderCapture(this.cluster, from, to, count, on);
-    this.lastPing = this.lastCapture.ping;
-    this.observe(this.lastCapture.observation);
+    const capture = this.saw('capture', await pingPodUnderCapture(this.cluster, from, to, count, on));
+    this.saw('ping', capture.ping);
+    this.observe(capture.observation);
   },
 );
 
 Then('every echo request is answered', function (this: PodNetWorld) {
-  return this.verify(everyRequestAnswered(this.requirePing()));
+  return this.verify(everyRequestAnswered(this.seen('ping', PINGS)));
 });
 
 Then('every reply carries TTL {int}', function (this: PodNetWorld, ttl: number) {
-  return this.verify(everyReplyHasTtl(this.requirePing(), ttl));
+  return this.verify(everyReplyHasTtl(this.seen('ping', PINGS), ttl));
 });
 
 Then('the capture shows the echo requests coming from the IP of {pod}', function (this: PodNetWorld, source: PodInfo) {
-  return this.verify(requestsFromSourceIP(this.requireCapture(), source));
+  return this.verify(requestsFromSourceIP(this.seen('capture', CAPTURES), source));
 });
 
 Then('the capture shows the echo replies going to the IP of {pod}', function (this: PodNetWorld, source: PodInfo) {
-  return this.verify(repliesToSourceIP(this.requireCapture(), source));
+  return this.verify(repliesToSourceIP(this.seen('capture', CAPTURES), source));
 });

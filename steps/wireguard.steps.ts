@@ -37,13 +37,14 @@ import type { PodNetWorld } from '../support/world.ts';
 const CLIENT_MANIFEST = join('workloads', 'frontend-client.yaml');
 const WIREGUARD_CHANGE = { timeout: 120_000 };
 
-const captures = new WeakMap<PodNetWorld, LinkCapture>();
-
-function lastCapture(world: PodNetWorld): LinkCapture {
-  const capture = captures.get(world);
-  if (!capture) throw new Error('no capture of a node link has run in this scenario yet; add a When step that captures one');
-  return capture;
+declare module '../support/seen.ts' {
+  interface Seen {
+    /** A capture on a node's link around the course's client round or a direct fetch, with the pods it was about. */
+    linkCapture: LinkCapture;
+  }
 }
+
+const lastCapture = (world: PodNetWorld): LinkCapture => world.seen('linkCapture', "a When step that captures a node's link");
 
 /**
  * WireGuard stays as the scenarios leave it while the feature runs (turning it on and off is
@@ -70,7 +71,7 @@ async function captureRound(world: PodNetWorld, client: PodInfo, backend: PodInf
   const seen = await captureNodeLink(world.cluster, on, filter, read, () => sendClientRound(world.cluster, client, body));
   world.record(seen.evidence);
   world.attachFiles(seen.files);
-  captures.set(world, { node: on, client, backend, ...seen.value });
+  world.saw('linkCapture', { node: on, client, backend, ...seen.value });
 }
 
 Given('WireGuard was never enabled in the FelixConfiguration', WIREGUARD_CHANGE, async function (this: PodNetWorld) {
@@ -124,6 +125,11 @@ Then(
   },
 );
 
+// Traffic only, for a claim about what it leaves behind (a handshake): nothing to keep for a Then.
+When('{pod} sends its requests to {pod}', async function (this: PodNetWorld, client: PodInfo, _backend: PodInfo) {
+  this.record((await sendClientRound(this.cluster, client, round(this))).evidence);
+});
+
 When(
   '{pod} sends its requests to {pod} while the eth0 of the node of {pod} is captured',
   async function (this: PodNetWorld, client: PodInfo, backend: PodInfo, on: PodInfo) {
@@ -150,7 +156,7 @@ When(
     });
     this.record(seen.evidence);
     this.attachFiles(seen.files);
-    captures.set(this, { node: to.node, client: from, backend: to, answered: answer !== '', ...seen.value });
+    this.saw('linkCapture', { node: to.node, client: from, backend: to, answered: answer !== '', ...seen.value });
   },
 );
 

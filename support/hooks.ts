@@ -3,7 +3,7 @@
  * target cannot answer, gather evidence on failure, and clean up what a scenario created.
  */
 import 'allure-cucumberjs';
-import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setParallelCanAssign } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, Status, setDefaultTimeout, setParallelCanAssign } from '@cucumber/cucumber';
 import * as allure from 'allure-js-commons';
 import { lessonOf } from './lessons.ts';
 import { assignScenario } from './parallel.ts';
@@ -130,11 +130,24 @@ After({ name: 'diagnose a failed claim with the runbook that fits' }, async func
 });
 
 After({ name: 'draw the path of the ping' }, async function (this: PodNetWorld) {
-  const ping = this.lastPing;
+  const ping = this.seenIfAny('ping');
   if (!ping) return;
   const ttls = ping.observation.value.replies.map((reply) => reply.ttl);
   const facts = await pathFacts(this.cluster, ping.from, ping.to, ttls).catch(() => undefined);
   if (facts) this.attach(renderPathSvg(buildPath(facts), ttls), { mediaType: 'image/svg+xml', fileName: 'path.svg' });
+});
+
+BeforeStep(function (this: PodNetWorld) {
+  this.records.step += 1;
+});
+
+// Defined last, so that cucumber runs it first among the After hooks: it judges the steps alone.
+After({ name: 'fail a scenario whose When saw what no Then read' }, function (this: PodNetWorld, { result, pickle }) {
+  if (result?.status !== Status.PASSED) return;
+  const unread = this.records.unread();
+  if (unread.length === 0) return;
+  const steps = unread.map(({ step, kinds }) => `step ${step} ("${pickle.steps[step - 1]?.text ?? '?'}") kept ${kinds.join(', ')}`);
+  throw new Error(`a When saw what no Then read: ${steps.join('; ')}. Add the Then that checks it, or drop the When.`);
 });
 
 AfterAll(async function () {

@@ -1,21 +1,20 @@
 /**
  * The Cucumber World: the target, the pods a scenario has named, what its When steps saw,
  * and the evidence it attaches. Small on purpose; logic lives in probes and claims.
+ *
+ * What a When saw is one record per kind (`saw`), which the Thens read (`seen`): see seen.ts.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import type { ExecResult, ExecTarget, PodInfo } from './domain.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
-import type { CaptureSeen, PingSeen } from './claims/traffic-actions.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
 import { choosePod, namedPod } from './subjects.ts';
 import type { OutsidePingCapture } from './claims/nat-outgoing.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology-clusters.ts';
 import { routerContainer } from './topology-facts.ts';
-import type { WireCapture } from './claims/encapsulation.ts';
-import type { PacketCapture } from './claims/mtu.ts';
-import type { Fetched } from './probes/https.ts';
+import { SeenRecords, type Seen } from './seen.ts';
 
 let sharedCluster: Cluster | undefined;
 
@@ -30,24 +29,17 @@ export class PodNetWorld extends World {
   readonly createdPods: PodInfo[] = [];
   /** Host interfaces seen when the scenario created a pod, to look for them after its deletion. */
   readonly hostInterfaces = new Map<PodInfo, string | undefined>();
-  lastPing: PingSeen | undefined;
-  lastCapture: CaptureSeen | undefined;
-  /** A ping to a node under a capture at that node (natOutgoing). */
-  lastOutsideCapture: OutsidePingCapture | undefined;
-  /** The last capture on a node's link or on the router (tcpdump -vv: headers and what they carry). */
-  lastWireCapture: WireCapture | undefined;
   /**
    * What the scenario changed in the cluster beyond its own pods (an IPReservation, a DaemonSet's
    * template, the router's MTU, sysctls, the Installation), each with the action that puts it
    * back; an After hook runs them last first, also when the scenario failed.
    */
   readonly restorers: { what: string; undo: () => Promise<void> }[] = [];
-  /** The last HTTPS fetch, and a capture around it, if one ran. */
-  lastFetch: { from: string; observation: Observation<Fetched> } | undefined;
-  lastPacketCapture: PacketCapture<unknown> | undefined;
   /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
   topology = DEFAULT_TOPOLOGY;
   private topologyCluster: Cluster | undefined;
+  /** What this scenario's When steps saw; `step` is counted by a BeforeStep hook. */
+  readonly records = new SeenRecords();
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -76,27 +68,27 @@ export class PodNetWorld extends World {
     this.restorers.push({ what, undo });
   }
 
+  /** Keeps what this When step saw, for the Thens after it; a later When of the same kind replaces it. */
+  saw<K extends keyof Seen>(kind: K, record: Seen[K]): Seen[K] {
+    return this.records.keep(kind, record);
+  }
+
+  /** What the scenario's last When of this kind saw; without one, an error that says which When to add. */
+  seen<K extends keyof Seen>(kind: K, whenToAdd: string): Seen[K] {
+    return this.records.read(kind, whenToAdd);
+  }
+
+  /** The record of this kind if a When kept one (for the report's pictures and the diagnosis, which are no Then). */
+  seenIfAny<K extends keyof Seen>(kind: K): Seen[K] | undefined {
+    return this.records.peek(kind);
+  }
+
   /** The ping from `alias` to the outside host under capture, which a When step of this scenario ran. */
   outsideCaptureOf(alias: string): OutsidePingCapture {
-    if (!this.lastOutsideCapture || this.lastOutsideCapture.from !== this.pod(alias))
+    const capture = this.seen('outsideCapture', 'a When step that pings the outside host under a capture');
+    if (capture.from !== this.pod(alias))
       throw new Error(`no capture of a ping from "${alias}" to the outside host has run in this scenario`);
-    return this.lastOutsideCapture;
-  }
-
-  requireFetch(): { from: string; observation: Observation<Fetched> } {
-    if (!this.lastFetch) throw new Error('no HTTPS fetch has run in this scenario yet; add a When step that fetches');
-    return this.lastFetch;
-  }
-
-  requirePacketCapture(): PacketCapture<unknown> {
-    if (!this.lastPacketCapture) throw new Error('no capture has run in this scenario yet; add a When step with a capture');
-    return this.lastPacketCapture;
-  }
-
-  requireWireCapture(): WireCapture {
-    if (!this.lastWireCapture)
-      throw new Error('no capture on a link has run in this scenario yet; add a When step that captures on a link');
-    return this.lastWireCapture;
+    return capture;
   }
 
   pod(alias: string): PodInfo {
@@ -156,7 +148,8 @@ export class PodNetWorld extends World {
    * else a multitool-1 pod on a worker and one on another worker.
    */
   async trafficSubjects(): Promise<[PodInfo | undefined, PodInfo | undefined]> {
-    if (this.lastPing) return [this.lastPing.from, this.lastPing.to];
+    const ping = this.seenIfAny('ping');
+    if (ping) return [ping.from, ping.to];
     const named = [...this.pods.values()];
     if (named.length > 0) return [named[0], named[1]];
     const picked = new Map<string, PodInfo>();
@@ -167,16 +160,6 @@ export class PodNetWorld extends World {
       // a cluster without the suite's workloads: diagnose what can be diagnosed without them
     }
     return [picked.get('source'), picked.get('target')];
-  }
-
-  requirePing(): PingSeen {
-    if (!this.lastPing) throw new Error('no ping has run in this scenario yet; add a When step that pings');
-    return this.lastPing;
-  }
-
-  requireCapture(): CaptureSeen {
-    if (!this.lastCapture) throw new Error('no capture has run in this scenario yet; add a When step with a capture');
-    return this.lastCapture;
   }
 }
 
