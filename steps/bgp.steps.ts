@@ -25,18 +25,8 @@ import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
-/** What a scenario changed on the cluster's BGP, put back by the After hook below. */
-interface BgpChanges {
-  labels: { node: string; undo: Record<string, string | null> }[];
-  router: string[][];
-  nodes: Map<string, string>;
-}
-const changes = new WeakMap<PodNetWorld, BgpChanges>();
-function changesOf(world: PodNetWorld): BgpChanges {
-  let found = changes.get(world);
-  if (!found) changes.set(world, (found = { labels: [], router: [], nodes: new Map() }));
-  return found;
-}
+/** The nodes a scenario named ("called …"), by alias. */
+const namedNodes = new WeakMap<PodNetWorld, Map<string, string>>();
 
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
 const BGP_CHANGE = { timeout: 60_000 };
@@ -45,7 +35,7 @@ const BGP_CHANGE = { timeout: 60_000 };
 const router = (world: PodNetWorld): string => world.router().name;
 
 function namedNode(world: PodNetWorld, alias: string): string {
-  const node = changesOf(world).nodes.get(alias);
+  const node = namedNodes.get(world)?.get(alias);
   if (!node) throw new Error(`no node called "${alias}" in this scenario`);
   return node;
 }
@@ -147,8 +137,11 @@ When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async f
   const peerAs = objects.peers[0]?.asNumber;
   const summary = [`router bgp ${peerAs}`, 'address-family ipv4 unicast'];
   const internal = peerAs === objects.configuration.asNumber ? ' ibgp' : '';
-  changesOf(this).router.push([...summary, `maximum-paths${internal} 1`]);
-  await this.cluster.configureRouter({ kind: 'router', name: router(this) }, [...summary, `maximum-paths${internal} ${paths}`]);
+  const target = { kind: 'router', name: router(this) } as const;
+  this.changed("the router's maximum-paths", async () => {
+    await this.cluster.configureRouter(target, [...summary, `maximum-paths${internal} 1`]);
+  });
+  await this.cluster.configureRouter(target, [...summary, `maximum-paths${internal} ${paths}`]);
 });
 
 When(
@@ -159,8 +152,11 @@ When(
     const nodes = await this.cluster.nodes();
     const quiet = nodes.find((node) => node.role === 'worker' && node.labels?.[key] === undefined);
     if (!quiet) throw new Error(`no worker node is without the label ${key}`);
-    changesOf(this).nodes.set(alias, quiet.name);
-    changesOf(this).labels.push({ node: quiet.name, undo: { [key]: null } });
+    if (!namedNodes.has(this)) namedNodes.set(this, new Map());
+    namedNodes.get(this)?.set(alias, quiet.name);
+    this.changed(`node ${quiet.name}'s label ${key}`, async () => {
+      await this.cluster.labelNode(quiet.name, { [key]: null });
+    });
     this.attach(`"${alias}" is node ${quiet.name}, BGP address ${bgpAddressOf(quiet)}`, {
       mediaType: 'text/plain',
       fileName: `subject-${alias}.txt`,
@@ -225,16 +221,6 @@ Then(
   'the router pings {pod} and every reply comes from its IP with TTL {int}',
   async function (this: PodNetWorld, pod: PodInfo, ttl: number) {
     await this.verify(routerPingsPod(this.cluster, router(this), pod, ttl));
-  },
-);
-
-After(
-  { name: "put back the nodes' labels and the router's configuration the scenario changed", ...BGP_CHANGE },
-  async function (this: PodNetWorld) {
-    const done = changes.get(this);
-    if (!done) return;
-    for (const { node, undo } of done.labels.reverse()) await this.cluster.labelNode(node, undo);
-    for (const lines of done.router.reverse()) await this.cluster.configureRouter({ kind: 'router', name: router(this) }, lines);
   },
 );
 
