@@ -8,6 +8,7 @@ import type { Cluster } from '../cluster/cluster.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
 import { runProbe } from '../probes/commands.ts';
 import { nodeTarget } from '../subjects.ts';
+import { parseJsonObject } from '../parse/json.ts';
 
 /** L21-02: in `namespace`, the pods labelled `label` (`app=multus`): one per node, each Running with its containers ready. */
 export async function onePodPerNode(cluster: Cluster, namespace: string, label: string): Promise<Verdict> {
@@ -56,7 +57,12 @@ export async function multusConfig(
   const evidence: ExecResult[] = [];
   const problems: string[] = [];
   for (const node of nodes) {
-    const seen = await runProbe(cluster, nodeTarget(node.name), ['cat', `/etc/cni/net.d/${file}`], (text) => JSON.parse(text) as Json);
+    const seen = await runProbe(
+      cluster,
+      nodeTarget(node.name),
+      ['cat', `/etc/cni/net.d/${file}`],
+      (text) => parseJsonObject(`/etc/cni/net.d/${file}`, text) as Json,
+    );
     evidence.push(...seen.evidence);
     const config = seen.value;
     const delegate = (config.delegates ?? [])[0] ?? {};

@@ -25,6 +25,18 @@ export function parseJsonArray(parser: string, text: string): JsonObject[] {
   });
 }
 
+/** Parses a JSON document that must be one object (a CNI configuration file), or throws a ParseError naming `parser`. */
+export function parseJsonObject(parser: string, text: string): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ParseError(parser, `invalid JSON (${(error as Error).message})`, text);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ParseError(parser, 'expected a JSON object', text);
+  return value as JsonObject;
+}
+
 /** Typed field readers: a present field of the wrong type is an error, an absent one is undefined. */
 export class JsonFields {
   constructor(

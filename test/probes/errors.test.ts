@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { ParseError } from '../../support/parse/errors.ts';
 
 describe('ParseError', () => {
@@ -20,4 +20,11 @@ describe('ParseError', () => {
     assert.match(error.message, /\(input: "x+…"\)$/);
     assert.ok(error.excerpt.length <= 160);
   });
+});
+
+test('parseJsonObject: one JSON object, else an error naming the reader (a CNI configuration file that is a list is no configuration)', async () => {
+  const { parseJsonObject } = await import('../../support/parse/json.ts');
+  assert.deepEqual(parseJsonObject('/etc/cni/net.d/00-multus.conf', '{"type":"multus"}'), { type: 'multus' });
+  assert.throws(() => parseJsonObject('/etc/cni/net.d/00-multus.conf', '[{"type":"multus"}]'), /00-multus\.conf.*expected a JSON object/s);
+  assert.throws(() => parseJsonObject('/etc/cni/net.d/00-multus.conf', '{"type":'), /invalid JSON/);
 });
