@@ -13,19 +13,12 @@
  * object of another shape is an error, never read as "nothing there".
  */
 import { ParseError } from './errors.ts';
+import { parseJsonObject } from './json.ts';
 
 type Json = Record<string, any>;
 
-function parseObject(parser: string, text: string): Json {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ParseError(parser, `invalid JSON (${(error as Error).message})`, text);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ParseError(parser, 'expected a JSON object', text);
-  return value as Json;
-}
+/** FRR's JSON: one object (typed loosely; every reader below checks the fields it takes). */
+const parseObject = (parser: string, text: string): Json => parseJsonObject(parser, text) as Json;
 
 export interface FrrBgpPeer {
   address: string;
