@@ -14,11 +14,10 @@ import { KUBE_SERVICES } from '../net/kube-proxy.ts';
 import { captureDuring } from '../probes/capture.ts';
 import { lookup, type LookupOptions } from '../probes/dns.ts';
 import { dnsQueriesOf, dnsResponsesOf } from '../parse/dns-capture.ts';
-import { parseConntrack } from '../parse/conntrack.ts';
-import { probeFailure } from '../probes/commands.ts';
 import { addressesOf, parseSrvData, type DigResult } from '../parse/dig.ts';
 import { resolvConf } from '../probes/resolv.ts';
 import type { Observation } from '../probes/observation.ts';
+import { conntrackTo, natRules } from '../probes/services.ts';
 import { describePod, nodeTarget, nodeToolsTarget, podTarget } from '../subjects.ts';
 
 const DNS_NAMESPACE = 'kube-system';
@@ -371,32 +370,26 @@ export async function dnsQueryTranslatedOnNode(
   const dnsIP = await cluster.dnsServiceIP();
   const query = await dig(cluster, pod, 'kubernetes.default.svc.cluster.local', {});
   const [rules, flows, slices] = await Promise.all([
-    cluster.exec(nodeTarget(pod.node), ['iptables', '-t', 'nat', '-S', KUBE_SERVICES], { timeoutMs: 15_000 }),
-    cluster.exec(nodeTarget(pod.node), ['conntrack', '-L', '-p', 'udp', '--orig-dst', dnsIP], { timeoutMs: 15_000 }),
+    natRules(cluster, pod.node, KUBE_SERVICES),
+    conntrackTo(cluster, pod.node, dnsIP, 'udp'),
     cluster.endpointSlices({ namespace: DNS_NAMESPACE, service: DNS_SERVICE }),
   ]);
-  if (rules.exitCode !== 0) throw probeFailure(rules);
-  if (flows.exitCode !== 0) throw probeFailure(flows);
   const endpoints = slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses));
   const missing = chains.filter(
     ({ port, chain }) =>
-      !rules.stdout
-        .split('\n')
-        .some(
-          (rule) =>
-            rule.includes(`-d ${dnsIP}/32`) &&
-            rule.includes(`"${DNS_NAMESPACE}/${DNS_SERVICE}:${port} cluster IP"`) &&
-            rule.endsWith(`-j ${chain}`),
-        ),
+      !rules.value.rules.some(
+        (rule) =>
+          rule.destination === `${dnsIP}/32` &&
+          rule.comment === `${DNS_NAMESPACE}/${DNS_SERVICE}:${port} cluster IP` &&
+          rule.jump === chain,
+      ),
   );
-  const mine = parseConntrack(flows.stdout).filter(
-    (entry) => entry.original.src === pod.ip && entry.original.dst === dnsIP && entry.original.dport === 53,
-  );
+  const mine = flows.value.filter((entry) => entry.original.src === pod.ip && entry.original.dst === dnsIP && entry.original.dport === 53);
   const translated = mine.filter((entry) => endpoints.includes(entry.reply.src));
   return verdict(
     missing.length === 0 && translated.length > 0,
     `on node ${pod.node}, KUBE-SERVICES to send ${list(chains.map(({ port, chain }) => `${DNS_NAMESPACE}/${DNS_SERVICE}:${port} to ${chain}`))}, and conntrack to show ${describePod(pod)}'s query to ${dnsIP}:53 answered by a kube-dns endpoint (${list(endpoints)})`,
     `${missing.length ? `no jump for ${list(missing.map(({ port, chain }) => `${port} → ${chain}`))}; ` : ''}${mine.length ? `flows: ${list(mine.map((entry) => `${entry.original.dst}:${entry.original.dport} → reply from ${entry.reply.src}`))}` : `no flow from ${pod.ip} to ${dnsIP}:53`}`,
-    [...query.evidence, rules, flows],
+    [...query.evidence, ...rules.evidence, ...flows.evidence],
   );
 }

@@ -14,9 +14,9 @@ import type { Observation } from '../probes/observation.ts';
 import { addressesOf } from '../parse/dig.ts';
 import type { Packet } from '../parse/tcpdump.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
+import { natRules } from '../probes/services.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
-import { probeFailure } from '../probes/commands.ts';
 import { expandName, readyPodsOf, serviceNamed } from './cluster-dns.ts';
 
 const isReady = (pod: PodInfo) => pod.phase === 'Running' && pod.containers.every((container) => container.ready);
@@ -241,25 +241,21 @@ export async function redisReplicaRefusesWrites(cluster: Cluster, client: PodInf
 /** L11-16: kube-proxy programs nothing for a headless Service: no rule of any node's nat table names it. */
 export async function noNatRuleMentions(cluster: Cluster, serviceName: string): Promise<Verdict> {
   const nodes = await cluster.nodes();
-  const listings = await Promise.all(
-    nodes.map((node) => cluster.exec(nodeTarget(node.name), ['iptables', '-t', 'nat', '-S'], { timeoutMs: 15_000 })),
-  );
-  const unreadable = listings.filter((listing) => listing.exitCode !== 0);
-  if (unreadable[0]) throw probeFailure(unreadable[0]);
+  const listings = await Promise.all(nodes.map((node) => natRules(cluster, node.name)));
   const name = `${cluster.workloadNamespace}/${serviceName}`;
+  // kube-proxy names a Service in its rules' comments: "<namespace>/<name>:<port> …" or "<namespace>/<name> …".
   const mentions = listings.flatMap((listing, index) =>
-    listing.stdout
-      .split('\n')
-      .filter((rule) => rule.includes(`"${name}:`) || rule.includes(`"${name} `))
-      .map((rule) => `${nodes[index]?.name}: ${rule}`),
+    listing.value.rules
+      .filter((rule) => rule.comments.some((comment) => comment.startsWith(`${name}:`) || comment.startsWith(`${name} `)))
+      .map((rule) => `${nodes[index]?.name}: ${rule.text}`),
   );
   return verdict(
     mentions.length === 0,
     `no rule of any node's nat table to mention ${name}`,
     mentions.length
       ? mentions.join(' | ')
-      : `none among ${listings.reduce((sum, listing) => sum + listing.stdout.split('\n').filter((line) => line.startsWith('-A')).length, 0)} rules on ${nodes.length} nodes`,
-    listings,
+      : `none among ${listings.reduce((sum, listing) => sum + listing.value.rules.length, 0)} rules on ${nodes.length} nodes`,
+    listings.flatMap((listing) => listing.evidence),
   );
 }
 

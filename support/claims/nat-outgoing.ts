@@ -7,10 +7,9 @@ import { describeTarget, type OutsideHost, type PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
 import { type Verdict, verdict } from '../evidence.ts';
 import { captureDuring, type Capture } from '../probes/capture.ts';
-import { runProbe } from '../probes/commands.ts';
 import type { Observation } from '../probes/observation.ts';
-import { parseIptablesRules } from '../parse/iptables.ts';
 import type { PingResult } from '../parse/ping.ts';
+import { natOutgoingChain } from '../probes/node-config.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 
@@ -23,12 +22,7 @@ export async function natOutgoingRuleOnEveryNode(cluster: Cluster): Promise<Verd
   const seen = await Promise.all(
     nodes.map(async (node) => ({
       node: node.name,
-      rules: await runProbe(
-        cluster,
-        nodeTarget(node.name),
-        ['iptables', '-t', 'nat', '-S', 'cali-nat-outgoing'],
-        (text) => parseIptablesRules(text).rules,
-      ),
+      rules: await natOutgoingChain(cluster, nodeTarget(node.name)),
     })),
   );
   const findings = seen.flatMap(({ node, rules }) => {
