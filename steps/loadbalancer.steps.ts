@@ -14,6 +14,7 @@ import {
 } from '../support/claims/loadbalancer.ts';
 import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
 import { list } from '../support/evidence.ts';
+import { protocolName } from '../support/net/calico-bgp.ts';
 import { gatewaysOf, routes } from '../support/probes/routes.ts';
 import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
 import { EnvironmentError } from '../support/domain.ts';
@@ -91,10 +92,9 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   const node = speakers.find((candidate) => bgpAddressOf(candidate) === via) ?? speakers.at(-1);
   if (!node) throw new Error('no node speaks BGP');
   const sessions = await birdBgpSessions(this.cluster, node.name);
-  // The session to the router: confd names a BGPPeer's protocol after its address
-  // (Global_10_10_10_1, Node_10_10_10_1), a mesh session after the other node's (Mesh_…).
-  const peerSuffixes = objects.peers.map((peer) => `_${peer.peerIP.replaceAll('.', '_')}`);
-  const protocol = sessions.value.find((session) => peerSuffixes.some((suffix) => session.name.endsWith(suffix)))?.name;
+  // The session to the router: confd names a BGPPeer's protocol after its address (Global_… or Node_…).
+  const toRouter = objects.peers.flatMap((peer) => (['Global', 'Node'] as const).map((kind) => protocolName(kind, peer.peerIP)));
+  const protocol = sessions.value.find((session) => toRouter.includes(session.name))?.name;
   if (!protocol)
     throw new Error(`node ${node.name} runs no BGP session to the router (${list(objects.peers.map((peer) => peer.peerIP))}) to take down`);
   if (!named.has(this)) named.set(this, new Map());
