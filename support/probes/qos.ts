@@ -8,6 +8,7 @@ import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseIperfClientJson, type IperfReport } from '../parse/iperf3.ts';
 import { parseIfbDevices, parseTcFilters, parseTcQdiscs, type Filter, type IfbDevice, type Qdisc } from '../parse/tc.ts';
+import { waitUntil } from '../eventually.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export function qdiscsOf(cluster: Cluster, node: ExecTarget, dev: string, stats = false): Promise<Observation<Qdisc[]>> {
@@ -100,27 +101,34 @@ export async function drainBuckets(
     readyTimeoutMs: 10_000,
     timeoutMs: 130_000,
   });
-  const deadline = Date.now() + 120_000;
+  const devices = shapers.map((shaper) => shaper.dev).join(', ');
   try {
-    for (;;) {
-      const now = await stats();
-      // Traffic meets the shapers one after another at the same rate: once the first holds packets back, the
-      // ones after it see no more than the rate and never need to, their buckets as empty as its.
-      if (now.some((seen, index) => (seen?.overlimits ?? 0) > (before[index]?.overlimits ?? 0))) break;
-      if (Date.now() > deadline)
-        throw new Error(`the token buckets of ${shapers.map((shaper) => shaper.dev).join(', ')} did not empty in 120 s of iperf3`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // Traffic meets the shapers one after another at the same rate: once the first holds packets back, the
+    // ones after it see no more than the rate and never need to, their buckets as empty as its.
+    await waitUntil(
+      `the token buckets of ${devices} to empty under iperf3`,
+      async () => {
+        const now = await stats();
+        return now.some((seen, index) => (seen?.overlimits ?? 0) > (before[index]?.overlimits ?? 0))
+          ? { done: true, value: undefined }
+          : { done: false, seen: `overlimits ${now.map((seen) => seen?.overlimits ?? 'none').join(', ')}` };
+      },
+      { withinMs: 120_000, everyMs: 50 },
+    );
   } finally {
     await load.stop();
   }
   // What the stopped run left queued goes out at the shaped rate; the measurement starts once the queues are empty.
-  for (;;) {
-    const now = await stats();
-    if (now.every((seen) => (seen?.qlen ?? 0) === 0)) break;
-    if (Date.now() > deadline + 30_000) throw new Error(`the queues of ${shapers.map((shaper) => shaper.dev).join(', ')} did not empty`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(
+    `the queues of ${devices} to empty`,
+    async () => {
+      const now = await stats();
+      return now.every((seen) => (seen?.qlen ?? 0) === 0)
+        ? { done: true, value: undefined }
+        : { done: false, seen: `qlen ${now.map((seen) => seen?.qlen ?? 'none').join(', ')}` };
+    },
+    { withinMs: 30_000, everyMs: 50 },
+  );
   return [];
 }
 
