@@ -76,6 +76,7 @@ export function refusedInPod(pod: Obj | undefined, call: ExecCall): string | und
 const VOLATILE: Array<[apiVersion: string, resource: string]> = [
   ['v1', 'pods'],
   ['crd.projectcalico.org/v1', 'ipamblocks'],
+  ['crd.projectcalico.org/v1', 'blockaffinities'],
   ['discovery.k8s.io/v1', 'endpointslices'],
 ];
 

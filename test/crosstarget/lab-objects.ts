@@ -27,6 +27,7 @@ import { TUNNEL_HOLDER_PREFIX, endpointSlices, findPod, type LabNode, type LabPo
 import type { WorkloadSpec } from '../../support/lab/workload-spec.ts';
 import { imageOf } from './workload-images.ts';
 import { operatorIpPool } from '../../support/lab/ipam/pool-resource.ts';
+import { Ipam, isHostBlock } from '../../support/lab/ipam/ipam.ts';
 import { CONTAINER_ID_ANNOTATION } from '../../support/net/calico.ts';
 
 export type Obj = Record<string, any>;
@@ -695,7 +696,7 @@ export function ipamBlockObjects(state: LabState): Obj[] {
         annotations: { 'projectcalico.org/metadata': '{"creationTimestamp":null}' },
       }),
       spec: {
-        affinity: `host:${block.node}`,
+        affinity: `${isHostBlock(block) ? 'host' : 'virtual'}:${block.node}`,
         allocations,
         attributes,
         cidr: block.cidr,
@@ -708,6 +709,18 @@ export function ipamBlockObjects(state: LabState): Obj[] {
       },
     };
   });
+}
+
+/** Calico's BlockAffinity per block (crd.projectcalico.org/v1): its node, CIDR, state and type, as the lab's IPAM keeps them. */
+export function blockAffinityObjects(state: LabState): Obj[] {
+  return Ipam.fromState(state.ipam)
+    .affinities()
+    .map((affinity) => ({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'BlockAffinity',
+      metadata: meta(state, 'BlockAffinity', affinity.name),
+      spec: { cidr: affinity.cidr, deleted: affinity.deleted, node: affinity.node, state: affinity.state, type: affinity.type },
+    }));
 }
 
 /** Every object the kind target reads, for the lab as its state file describes it now. */
@@ -726,6 +739,7 @@ export function labObjects(state: LabState, _options: LabObjectsOptions = {}): O
     installationObject(state),
     ...ipPoolObjects(state),
     ...ipamBlockObjects(state),
+    ...blockAffinityObjects(state),
     ...bgpObjects(state),
     ...calicoNodePods(state),
   ];

@@ -134,10 +134,14 @@ export function assertSameVerdicts(netns: SuiteRun, kind: SuiteRun): void {
   assert.ok(netns.results.length > 0, `the ${netns.target} run produced no results\n${tail(netns)}`);
   assert.ok(kind.results.length > 0, `the ${kind.target} run produced no results\n${tail(kind)}`);
   const table = verdictTable(netns, kind);
+  // What each target said where they disagree: the scenario's first line of error, if it had one.
+  const said = (run: SuiteRun, key: string) =>
+    run.results.filter((r) => scenarioKey(r) === key).map((r) => `${run.target} ${r.status}: ${firstLine(r.message) || '(no message)'}`);
+  const why = table.differ.flatMap((key) => [key, ...said(netns, key), ...said(kind, key)].map((line, i) => (i ? `    ${line}` : line)));
   assert.deepEqual(
     table.differ,
     [],
-    `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${tail(netns)}\n${tail(kind)}`,
+    `the targets disagree on ${table.differ.length} scenario(s):\n${table.text}\n${why.join('\n')}\n${tail(netns)}\n${tail(kind)}`,
   );
   assert.equal(
     kind.exitCode,

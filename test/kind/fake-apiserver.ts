@@ -77,6 +77,7 @@ const RESOURCES: ResourceType[] = [
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, builtIn: true },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ippools', kind: 'IPPool', namespaced: false, builtIn: false },
   { group: 'crd.projectcalico.org', version: 'v1', resource: 'ipamblocks', kind: 'IPAMBlock', namespaced: false, builtIn: false },
+  { group: 'crd.projectcalico.org', version: 'v1', resource: 'blockaffinities', kind: 'BlockAffinity', namespaced: false, builtIn: false },
   {
     group: 'crd.projectcalico.org',
     version: 'v1',
