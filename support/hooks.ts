@@ -141,7 +141,8 @@ BeforeStep(function (this: PodNetWorld) {
   this.records.step += 1;
 });
 
-// Defined last, so that cucumber runs it first among the After hooks: it judges the steps alone.
+// Defined after this file's other After hooks, so that cucumber runs it before them: it judges the steps,
+// not the clean-up. (The step files' After hooks only add to the report on a failure.)
 After({ name: 'fail a scenario whose When saw what no Then read' }, function (this: PodNetWorld, { result, pickle }) {
   if (result?.status !== Status.PASSED) return;
   const unread = this.records.unread();
