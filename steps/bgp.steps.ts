@@ -25,20 +25,11 @@ import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
-/** The nodes a scenario named ("called …"), by alias. */
-const namedNodes = new WeakMap<PodNetWorld, Map<string, string>>();
-
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
 const BGP_CHANGE = { timeout: 60_000 };
 
 /** The name of the scenario's router (PodNetWorld.router() holds where it comes from). */
 const router = (world: PodNetWorld): string => world.router().name;
-
-function namedNode(world: PodNetWorld, alias: string): string {
-  const node = namedNodes.get(world)?.get(alias);
-  if (!node) throw new Error(`no node called "${alias}" in this scenario`);
-  return node;
-}
 
 /** The LoadBalancer range: the CIDR of the pool Calico's LoadBalancer IPAM allocates from (allowedUses LoadBalancer). */
 const lbRange = (objects: CalicoBgpObjects) =>
@@ -152,32 +143,27 @@ When(
     const nodes = await this.cluster.nodes();
     const quiet = nodes.find((node) => node.role === 'worker' && node.labels?.[key] === undefined);
     if (!quiet) throw new Error(`no worker node is without the label ${key}`);
-    if (!namedNodes.has(this)) namedNodes.set(this, new Map());
-    namedNodes.get(this)?.set(alias, quiet.name);
     this.changed(`node ${quiet.name}'s label ${key}`, async () => {
       await this.cluster.labelNode(quiet.name, { [key]: null });
     });
-    this.attach(`"${alias}" is node ${quiet.name}, BGP address ${bgpAddressOf(quiet)}`, {
-      mediaType: 'text/plain',
-      fileName: `subject-${alias}.txt`,
-    });
+    this.nameNode(alias, quiet.name, `BGP address ${bgpAddressOf(quiet)}`);
     await this.cluster.labelNode(quiet.name, { [key]: value });
   },
 );
 
 When('the label {string} is removed from {string}', BGP_CHANGE, async function (this: PodNetWorld, key: string, alias: string) {
-  await this.cluster.labelNode(namedNode(this, alias), { [key]: null });
+  await this.cluster.labelNode(this.node(alias), { [key]: null });
 });
 
 Then(
   'the router holds an Established session from {string}, which advertises the LoadBalancer range',
   async function (this: PodNetWorld, alias: string) {
-    await this.verify(routerSessionWith(this.cluster, router(this), namedNode(this, alias), { present: true, prefixes: lbRange }));
+    await this.verify(routerSessionWith(this.cluster, router(this), this.node(alias), { present: true, prefixes: lbRange }));
   },
 );
 
 Then('the router holds no session from {string}', async function (this: PodNetWorld, alias: string) {
-  await this.verify(routerSessionWith(this.cluster, router(this), namedNode(this, alias), { present: false, prefixes: () => [] }));
+  await this.verify(routerSessionWith(this.cluster, router(this), this.node(alias), { present: false, prefixes: () => [] }));
 });
 
 Then(

@@ -27,14 +27,6 @@ const BGP_CHANGE = { timeout: 60_000 };
 /** The name of the scenario's router (PodNetWorld.router() holds where it comes from). */
 const router = (world: PodNetWorld): string => world.router().name;
 
-/** Nodes the scenario named (the one whose session it took down). */
-const named = new WeakMap<PodNetWorld, Map<string, string>>();
-function nodeCalled(world: PodNetWorld, alias: string): string {
-  const node = named.get(world)?.get(alias);
-  if (!node) throw new Error(`no node called "${alias}" in this scenario`);
-  return node;
-}
-
 Then(
   "a TCP connection from the router to Service {string}'s ClusterIP fails, and the router has no route covering the Service CIDR",
   async function (this: PodNetWorld, service: string) {
@@ -97,12 +89,7 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   const protocol = sessions.value.find((session) => toRouter.includes(session.name))?.name;
   if (!protocol)
     throw new Error(`node ${node.name} runs no BGP session to the router (${list(objects.peers.map((peer) => peer.peerIP))}) to take down`);
-  if (!named.has(this)) named.set(this, new Map());
-  named.get(this)?.set(alias, node.name);
-  this.attach(`"${alias}" is node ${node.name}, BGP address ${bgpAddressOf(node)}, session ${protocol}`, {
-    mediaType: 'text/plain',
-    fileName: `subject-${alias}.txt`,
-  });
+  this.nameNode(alias, node.name, `BGP address ${bgpAddressOf(node)}, session ${protocol}`);
   this.changed(`BGP session ${protocol} of ${node.name}`, async () => {
     await switchBirdProtocol(this.cluster, node.name, protocol, true);
     await untilSession(this, bgpAddressOf(node), true);
@@ -152,7 +139,7 @@ async function untilSession(world: PodNetWorld, address: string, established: bo
 Then(
   'the router routes the LoadBalancer range via the other BGP-speaking nodes, not via {string}',
   async function (this: PodNetWorld, alias: string) {
-    await this.verify(routerRoutesViaOtherSpeakers(this.cluster, router(this), nodeCalled(this, alias)));
+    await this.verify(routerRoutesViaOtherSpeakers(this.cluster, router(this), this.node(alias)));
   },
 );
 

@@ -25,6 +25,8 @@ export function useCluster(cluster: Cluster | undefined): void {
 
 export class PodNetWorld extends World {
   readonly pods = new Map<string, PodInfo>();
+  /** Nodes the scenario named ("called …"), by alias: their names. */
+  readonly nodes = new Map<string, string>();
   /** Pods this scenario created (lifecycle claims), deleted by the After hook. */
   readonly createdPods: PodInfo[] = [];
   /** Host interfaces seen when the scenario created a pod, to look for them after its deletion. */
@@ -101,6 +103,18 @@ export class PodNetWorld extends World {
       mediaType: 'text/plain',
       fileName: `subject-${alias}.txt`,
     });
+  }
+
+  /** Names a node for the scenario's later steps, and says in the report which it is (`detail`: its BGP address, …). */
+  nameNode(alias: string, node: string, detail: string): void {
+    this.nodes.set(alias, node);
+    this.attach(`"${alias}" is node ${node}, ${detail}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
+  }
+
+  node(alias: string): string {
+    const node = this.nodes.get(alias);
+    if (!node) throw new Error(`no node called "${alias}" in this scenario`);
+    return node;
   }
 
   /** Keeps a pod the scenario created, named, for the After hook to delete if the scenario does not. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ENCAPSULATION_OVERHEAD, usesVxlan } from '../net/calico.ts';
 import { intToIp, parseCidr } from '../net/cidr.ts';
-import type { NodeRole } from '../domain.ts';
+import type { IpPool, NodeRole } from '../domain.ts';
 import type { Encapsulation } from '../net/calico.ts';
 import { assertDnsLabel, podTemplateHash } from './naming.ts';
 import type { AllowedUse } from './ipam/ipam.ts';
@@ -21,16 +21,9 @@ import { coreDnsWorkload } from './dns/coredns.ts';
 import type { WorkloadSpec } from './workload-spec.ts';
 import { nadSpecOf, type NadSpec } from './multus/nad.ts';
 
-export interface PoolSpec {
-  name: string;
-  cidr: string;
-  blockSize: number;
-  encapsulation: Encapsulation;
-  natOutgoing: boolean;
-  /** Calico selector of the nodes that use the pool automatically; `all()` unless the fixture says otherwise. */
-  nodeSelector: string;
+/** A pool as a fixture declares it: the port's IpPool without what only a running cluster knows (its MTU, its resource). */
+export interface PoolSpec extends Omit<IpPool, 'allowedUses' | 'mtu' | 'resource'> {
   allowedUses: AllowedUse[];
-  disableBGPExport: boolean;
   /** Calico v3.30's assignmentMode; absent means Automatic. */
   assignmentMode?: 'Automatic' | 'Manual';
 }

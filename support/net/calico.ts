@@ -40,6 +40,9 @@ export const ENCAPSULATION_OVERHEAD: Record<Encapsulation, number> = {
   None: 0,
 };
 
+/** Every encapsulation an IP pool (or the operator's Installation) can name. */
+export const ENCAPSULATIONS = Object.keys(ENCAPSULATION_OVERHEAD) as readonly Encapsulation[];
+
 /** The VXLAN header and its outer IPv4/UDP/Ethernet headers: what vxlan.calico's MTU leaves room for. */
 export const VXLAN_OVERHEAD = ENCAPSULATION_OVERHEAD.VXLAN;
 

@@ -81,16 +81,11 @@ export async function drainBuckets(
   client: PodInfo,
   server: string,
   shapers: { node: string; dev: string }[],
-): Promise<ExecResult[]> {
+): Promise<void> {
   const stats = async () =>
     Promise.all(
       shapers.map(async (shaper) => {
-        const seen = await runProbe(
-          cluster,
-          nodeTarget(shaper.node),
-          ['tc', '-j', '-s', 'qdisc', 'show', 'dev', shaper.dev],
-          parseTcQdiscs,
-        );
+        const seen = await qdiscsOf(cluster, nodeTarget(shaper.node), shaper.dev, true);
         return seen.value.find((qdisc) => qdisc.root && qdisc.kind === 'tbf')?.stats;
       }),
     );
@@ -129,7 +124,6 @@ export async function drainBuckets(
     },
     { withinMs: 30_000, everyMs: 50 },
   );
-  return [];
 }
 
 /** The devices among `candidates` that have a root tbf (a device that is not there has none). */

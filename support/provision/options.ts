@@ -5,13 +5,12 @@
 import { UsageError } from '../cli/usage-error.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Encapsulation } from '../net/calico.ts';
+import { ENCAPSULATIONS, type Encapsulation } from '../net/calico.ts';
 import type { DownOptions, UpOptions } from './plan.ts';
 import { DEFAULT_TOPOLOGY, topologyDir } from '../topology/catalogue.ts';
 import { DEFAULT_NAMESPACE } from '../cluster/kind/labels.ts';
 import { DEFAULT_CALICO, DEFAULT_CLUSTER_NAME, DEFAULT_K8S, nodeImage, pairedK8sVersions } from './versions.ts';
 
-export const ENCAPSULATIONS: readonly Encapsulation[] = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'];
 const DEFAULT_WAIT_TIMEOUT_S = 600;
 
 export const USAGE = `Usage:

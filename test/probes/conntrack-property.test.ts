@@ -5,9 +5,9 @@
  * reply (issue 24). The namespace is deleted afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { throwawayNetns } from './throwaway-netns.ts';
 import { parseConntrack, type ConntrackEntry } from '../../support/parse/conntrack.ts';
 
 interface Flow {
@@ -23,9 +23,8 @@ interface Flow {
   mark: number;
 }
 
-const NETNS = `pnct-${process.pid}`;
-const inNetns = (argv: string[]) =>
-  execFileSync('ip', ['netns', 'exec', NETNS, ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const netns = throwawayNetns('pnct');
+const inNetns = netns.run;
 
 const address = (family: Flow['family']) =>
   family === 'ipv4'
@@ -97,8 +96,8 @@ function compare(read: ConntrackEntry | undefined, flow: Flow, extended: boolean
 }
 
 describe('conntrack: generated flows inserted with the real conntrack and read back from -L and -L -o extended', () => {
-  before(() => execFileSync('ip', ['netns', 'add', NETNS]));
-  after(() => execFileSync('ip', ['netns', 'delete', NETNS]));
+  before(() => netns.create());
+  after(() => netns.remove());
 
   it('IPv4 and IPv6, TCP with its state and UDP, translated or not', () => {
     fc.assert(

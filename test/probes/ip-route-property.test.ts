@@ -4,9 +4,9 @@
  * was added (issue 24). The namespace holds a veth pair of its own and is deleted afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { throwawayNetns } from './throwaway-netns.ts';
 import ipaddr from 'ipaddr.js';
 import { parseIpRoutes, type Route } from '../../support/parse/ip-route.ts';
 
@@ -22,9 +22,8 @@ interface Generated {
 
 // A fresh table for every generated set: `ip route flush` of a table the kernel has not made yet is an error.
 let table = 1000;
-const NETNS = `pnroute-${process.pid}`;
-const inNetns = (argv: string[]) =>
-  execFileSync('ip', ['netns', 'exec', NETNS, ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const netns = throwawayNetns('pnroute');
+const inNetns = netns.run;
 
 function cidrArb(family: Family): fc.Arbitrary<string> {
   const bytes = family === 4 ? 4 : 16;
@@ -87,17 +86,16 @@ function compare(read: Route | undefined, route: Generated, family: Family): voi
 }
 
 describe('ip route: generated routes added with the real ip and read back from text and -j', () => {
-  before(() => {
-    execFileSync('ip', ['netns', 'add', NETNS]);
-    inNetns(['ip', 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
-    inNetns(['ip', 'addr', 'add', '10.77.0.1/24', 'dev', 'veth0']);
-    inNetns(['ip', 'addr', 'add', 'fd00:77::1/64', 'dev', 'veth0', 'nodad']);
-    inNetns(['ip', 'link', 'set', 'veth1', 'up']);
-    inNetns(['ip', 'link', 'set', 'veth0', 'up']);
-  });
-  after(() => {
-    execFileSync('ip', ['netns', 'delete', NETNS]);
-  });
+  before(() =>
+    netns.create([
+      ['ip', 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1'],
+      ['ip', 'addr', 'add', '10.77.0.1/24', 'dev', 'veth0'],
+      ['ip', 'addr', 'add', 'fd00:77::1/64', 'dev', 'veth0', 'nodad'],
+      ['ip', 'link', 'set', 'veth1', 'up'],
+      ['ip', 'link', 'set', 'veth0', 'up'],
+    ]),
+  );
+  after(() => netns.remove());
 
   for (const family of [4, 6] as const) {
     it(`IPv${family}: unicast (on link, via, multipath), blackhole, unreachable, prohibit, metric and proto`, () => {

@@ -4,9 +4,9 @@
  * IPv6 (issue 24). The namespace is deleted afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { throwawayNetns } from './throwaway-netns.ts';
 import ipaddr from 'ipaddr.js';
 import { parseIpRules } from '../../support/parse/ip-rule.ts';
 
@@ -20,9 +20,8 @@ interface Generated {
   table: number;
 }
 
-const NETNS = `pnrule-${process.pid}`;
-const inNetns = (argv: string[]) =>
-  execFileSync('ip', ['netns', 'exec', NETNS, ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const netns = throwawayNetns('pnrule');
+const inNetns = netns.run;
 
 function cidrArb(family: Family): fc.Arbitrary<string> {
   const bytes = family === 4 ? 4 : 16;
@@ -72,8 +71,8 @@ function addArgv(rule: Generated, family: Family): string[] {
 }
 
 describe('ip rule: generated rules added with the real ip and read back', () => {
-  before(() => execFileSync('ip', ['netns', 'add', NETNS]));
-  after(() => execFileSync('ip', ['netns', 'delete', NETNS]));
+  before(() => netns.create());
+  after(() => netns.remove());
 
   for (const family of [4, 6] as const) {
     it(`IPv${family}: priority, not, from, to, fwmark with and without a mask, table`, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { throwawayNetns } from './throwaway-netns.ts';
 import ipaddr from 'ipaddr.js';
 import { parseIptablesRules, rulesOfChain, tokenize, type IptablesListing } from '../../support/parse/iptables.ts';
 import { assertParseError, fixture } from './helpers.ts';
@@ -249,19 +249,17 @@ function compare(parsed: ReturnType<typeof parseIptablesRules>['rules'][number] 
   }
 }
 
-const NETNS = `pnprop-${process.pid}`;
-const inNetns = (argv: string[], input?: string) =>
-  execFileSync('ip', ['netns', 'exec', NETNS, ...argv], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+const netns = throwawayNetns('pnprop');
+const inNetns = netns.run;
 
 describe('iptables: generated rules printed by the real iptables and read back', () => {
-  before(() => {
-    execFileSync('ip', ['netns', 'add', NETNS]);
-    inNetns(['ipset', 'create', 'prop4', 'hash:net']);
-    inNetns(['ipset', 'create', 'prop6', 'hash:net', 'family', 'inet6']);
-  });
-  after(() => {
-    execFileSync('ip', ['netns', 'delete', NETNS]);
-  });
+  before(() =>
+    netns.create([
+      ['ipset', 'create', 'prop4', 'hash:net'],
+      ['ipset', 'create', 'prop6', 'hash:net', 'family', 'inet6'],
+    ]),
+  );
+  after(() => netns.remove());
 
   for (const backend of ['nft', 'legacy'] as const) {
     for (const family of [4, 6] as const) {

@@ -5,22 +5,22 @@
  * namespace is deleted afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { throwawayNetns } from './throwaway-netns.ts';
 import { parseTcQdiscs } from '../../support/parse/tc.ts';
 
-const NETNS = `pntc-${process.pid}`;
-const inNetns = (argv: string[]) =>
-  execFileSync('ip', ['netns', 'exec', NETNS, ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const netns = throwawayNetns('pntc');
+const inNetns = netns.run;
 
 describe('tc: generated tbf qdiscs set with the real tc and read back', () => {
-  before(() => {
-    execFileSync('ip', ['netns', 'add', NETNS]);
-    inNetns(['ip', 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
-    inNetns(['ip', 'link', 'set', 'veth0', 'up']);
-  });
-  after(() => execFileSync('ip', ['netns', 'delete', NETNS]));
+  before(() =>
+    netns.create([
+      ['ip', 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1'],
+      ['ip', 'link', 'set', 'veth0', 'up'],
+    ]),
+  );
+  after(() => netns.remove());
 
   it('rate (bytes/s), burst and the -s counters of a root tbf 1:', () => {
     fc.assert(

@@ -4,9 +4,9 @@
  * every field made must be read as made (issue 24). The namespace is deleted afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { throwawayNetns } from './throwaway-netns.ts';
 import { parseVxlanLink } from '../../support/parse/vxlan.ts';
 
 interface Device {
@@ -17,9 +17,8 @@ interface Device {
   learning: boolean;
 }
 
-const NETNS = `pnvx-${process.pid}`;
-const inNetns = (argv: string[]) =>
-  execFileSync('ip', ['netns', 'exec', NETNS, ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const netns = throwawayNetns('pnvx');
+const inNetns = netns.run;
 
 const address = (family: 4 | 6) =>
   family === 4
@@ -41,8 +40,8 @@ const deviceArb = fc.constantFrom(4 as const, 6 as const).chain((family) =>
 );
 
 describe('VXLAN: generated devices made with the real ip and read back from ip -d -j link show', () => {
-  before(() => execFileSync('ip', ['netns', 'add', NETNS]));
-  after(() => execFileSync('ip', ['netns', 'delete', NETNS]));
+  before(() => netns.create());
+  after(() => netns.remove());
 
   it('IPv4 and IPv6 underlays: VNI, port, local, remote, learning', () => {
     fc.assert(

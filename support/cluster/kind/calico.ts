@@ -14,7 +14,7 @@
  */
 import { addressAtAnyFamily as addressAt, containsAnyFamily as cidrContains } from '../../net/cidr.ts';
 import type { BlockAffinity, IpamAllocation, IpamBlock, IpPool, IpReservation, PodInfo, WorkloadEndpoint } from '../../domain.ts';
-import type { Encapsulation } from '../../net/calico.ts';
+import { ENCAPSULATIONS, type Encapsulation } from '../../net/calico.ts';
 import { isCidr } from '../../parse/address.ts';
 import { ParseError } from '../../parse/errors.ts';
 
@@ -43,7 +43,6 @@ function cidrOf(kind: string, obj: unknown, value: unknown, field: string): stri
 }
 
 const MODES = [undefined, 'Never', 'Always', 'CrossSubnet'];
-const ENCAPSULATIONS: readonly string[] = ['IPIP', 'IPIPCrossSubnet', 'VXLAN', 'VXLANCrossSubnet', 'None'];
 
 function encapsulationOf(obj: CalicoObject, vxlanMode: unknown, ipipMode: unknown): Encapsulation {
   if (!MODES.includes(vxlanMode as string) || !MODES.includes(ipipMode as string))
@@ -82,7 +81,7 @@ export function parseInstallationPool(pool: Record<string, unknown>, index: numb
   const cidr = cidrOf('Installation', pool, pool.cidr, `spec.calicoNetwork.ipPools[${index}].cidr`);
   // The operator's default encapsulation is IPIP.
   const encapsulation = pool.encapsulation ?? 'IPIP';
-  if (typeof encapsulation !== 'string' || !ENCAPSULATIONS.includes(encapsulation))
+  if (typeof encapsulation !== 'string' || !(ENCAPSULATIONS as readonly string[]).includes(encapsulation))
     refuse('Installation', pool, `encapsulation ${JSON.stringify(encapsulation)} is none of ${ENCAPSULATIONS.join(', ')}`);
   return {
     name: typeof pool.name === 'string' ? pool.name : index === 0 ? 'default-ipv4-ippool' : `ipv4-ippool-${index}`,
