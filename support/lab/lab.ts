@@ -15,6 +15,7 @@ import { DEFAULT_TOPOLOGY } from '../topology/catalogue.ts';
 import { NETNS_RUN, endProcessesIn, runBatch, runBridgeBatch, sysctl } from './kernel.ts';
 import { findPendingPod, findPod, planLab, uniquePodName, type LabPod, type LabState, type PendingPod } from './model.ts';
 import { LAB_SCRATCH_DIR, labObjectPrefix, fabricNetns } from './naming.ts';
+import { forgetContainers } from './kubelet/kubelet.ts';
 import { removeLabFiles, removeNodeLayer, startNodeHolder, writeNodeLayer } from './cni/node-fs.ts';
 import { loadLabSpec, workloadMtu, type SpecOptions } from './spec.ts';
 import { VXLAN_DEVICE, VXLAN_MTU_STUCK_FAULT } from './felix/routes.ts';
@@ -276,6 +277,7 @@ export async function labDown(labName: string): Promise<DownReport> {
 async function unwireLab(labName: string): Promise<DownReport> {
   const namespaces = await labNamespaces(labName);
   const processes = await endProcessesIn(namespaces);
+  forgetContainers(labName);
   if (namespaces.length > 0) await runBatch({ netns: undefined, lines: namespaces.map((name) => `netns delete ${name}`) });
   const prefix = labObjectPrefix(labName);
   for (const entry of safeReaddir(NETNS_ETC)) {

@@ -20,6 +20,16 @@ export function containerStatusDir(labName: string, pod: Pick<LabPod, 'namespace
   return join(labFilesDir(labName), 'kubelet', `${pod.namespace}.${pod.name}`, container);
 }
 
+/**
+ * Forgets every container of the lab: its processes are gone (teardown, or the rebuild of an
+ * undo), so is their status. A status file left behind would name a dead shim, and whatever read
+ * it before the container started again (kube-proxy's first sync of a rebuilt lab) would take the
+ * pod for not Ready.
+ */
+export function forgetContainers(labName: string): void {
+  rmSync(join(labFilesDir(labName), 'kubelet'), { recursive: true, force: true });
+}
+
 export interface ContainerStart {
   labName: string;
   pod: Pick<LabPod, 'namespace' | 'name' | 'netns'>;
