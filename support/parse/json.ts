@@ -37,6 +37,36 @@ export function parseJsonObject(parser: string, text: string): JsonObject {
   return value as JsonObject;
 }
 
+/**
+ * Splits output that holds `count` JSON documents one after another (vtysh given several `-c`
+ * commands prints each answer in turn), returning each document's text; anything else between
+ * or around them, or another number of them, is refused.
+ */
+export function splitJsonDocuments(parser: string, text: string, count: number): string[] {
+  const documents: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"' && depth > 0) inString = true;
+    else if (char === '{' || char === '[') {
+      if (depth++ === 0) start = i;
+    } else if (char === '}' || char === ']') {
+      if (depth === 0) throw new ParseError(parser, `a closing "${char}" outside any document, at offset ${i}`, text);
+      if (--depth === 0) documents.push(text.slice(start, i + 1));
+    } else if (depth === 0 && !/\s/.test(char)) {
+      throw new ParseError(parser, `text outside the JSON documents at offset ${i}: ${JSON.stringify(text.slice(i, i + 60))}`, text);
+    }
+  }
+  if (depth !== 0) throw new ParseError(parser, 'the last document is cut short', text);
+  if (documents.length !== count) throw new ParseError(parser, `expected ${count} JSON documents, found ${documents.length}`, text);
+  return documents;
+}
+
 /** Typed field readers: a present field of the wrong type is an error, an absent one is undefined. */
 export class JsonFields {
   constructor(

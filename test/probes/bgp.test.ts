@@ -9,6 +9,7 @@ import {
   parseFrrNeighbors,
   parseFrrPrefixPaths,
 } from '../../support/parse/frr.ts';
+import { splitJsonDocuments } from '../../support/parse/json.ts';
 import { assertParseError, fixture } from './helpers.ts';
 
 describe('BIRD show protocols', () => {
@@ -127,6 +128,44 @@ describe('FRR JSON', () => {
         ['10.10.10.12', 'Established', 65010, 4, 2, true],
       ],
     );
+  });
+
+  it("one vtysh call's four answers, split and each read by its own reader", () => {
+    const [summary, neighbors, paths, rib] = splitJsonDocuments('frr tables', fixture('netns-frr-router-tables.txt'), 4) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    assert.deepEqual(
+      parseFrrBgpSummary(summary).peers.map((peer) => [peer.address, peer.state]),
+      [
+        ['10.10.10.10', 'Established'],
+        ['10.10.10.11', 'Established'],
+        ['10.10.10.12', 'Established'],
+      ],
+    );
+    assert.equal(parseFrrNeighbors(neighbors).length, 3);
+    assert.deepEqual(
+      parseFrrBgpRoutes(paths).map((route) => route.prefix),
+      ['10.10.10.0/24'],
+    );
+    assert.deepEqual(
+      parseFrrIpRoutes(rib).map((route) => [route.prefix, route.protocol]),
+      [
+        ['10.10.10.0/24', 'connected'],
+        ['172.20.20.0/24', 'connected'],
+      ],
+    );
+  });
+
+  it('refuses output with another number of answers, or text between them', () => {
+    const text = fixture('netns-frr-router-tables.txt');
+    assertParseError(() => splitJsonDocuments('frr tables', text, 3), /expected 3 JSON documents, found 4/);
+    assertParseError(() => splitJsonDocuments('frr tables', `${text}% bgpd is not running\n`, 4), /text outside the JSON documents/);
+    assertParseError(() => splitJsonDocuments('frr tables', text.slice(0, -20), 4), /cut short/);
+    assertParseError(() => splitJsonDocuments('frr tables', '{"a":"}{"}\n}', 1), /outside any document/);
+    assert.deepEqual(splitJsonDocuments('t', '{"a":"}\\"{"}\n[1]', 2), ['{"a":"}\\"{"}', '[1]']);
   });
 
   it('bgp summary of a router with no neighbour at all', () => {

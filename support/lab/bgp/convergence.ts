@@ -8,6 +8,7 @@
 import { isMeshProtocol } from '../../net/calico-bgp.ts';
 import { bgpSessionState, parseBirdProtocols, parseBirdRouteCounts, type BirdProtocol } from '../../parse/bird.ts';
 import { parseFrrBgpSummary, parseFrrIpRoutes, parseFrrBgpRoutes, parseFrrNeighbors } from '../../parse/frr.ts';
+import { splitJsonDocuments } from '../../parse/json.ts';
 import { birdc, vtysh, waitUntil } from './daemons.ts';
 
 export interface BgpSpeakers {
@@ -55,6 +56,14 @@ async function nodeSettled(speakers: BgpSpeakers, node: { name: string; ip: stri
 
 const STEADY_MS = 250;
 
+const ROUTER_TABLES = ['show bgp summary json', 'show bgp neighbors json', 'show bgp ipv4 json', 'show ip route json'];
+
+/** The router's summary, neighbours, BGP table and RIB, read together in one vtysh call. */
+async function routerTables(speakers: BgpSpeakers): Promise<[string, string, string, string]> {
+  const answer = await vtysh(speakers.labName, speakers.router, ROUTER_TABLES);
+  return splitJsonDocuments(`frr ${ROUTER_TABLES.join(' + ')}`, answer.stdout, ROUTER_TABLES.length) as [string, string, string, string];
+}
+
 /** Resolves with the time BGP took to settle; throws after `timeoutMs` naming what had not. */
 export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Promise<number> {
   let pending = '';
@@ -68,7 +77,8 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
   return waitUntil(
     'BGP in the lab to settle',
     async () => {
-      const summary = parseFrrBgpSummary((await vtysh(speakers.labName, speakers.router, 'show bgp summary json')).stdout);
+      const [summaryText, neighborsText, pathsText, ribText] = await routerTables(speakers);
+      const summary = parseFrrBgpSummary(summaryText);
       const established = summary.peers.filter((peer) => peer.state === 'Established');
       const router: RouterView = {
         peers: new Map(established.map((peer) => [peer.address, { received: peer.prefixesReceived }])),
@@ -80,16 +90,14 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
           return false;
         }
       }
-      const neighbors = parseFrrNeighbors((await vtysh(speakers.labName, speakers.router, 'show bgp neighbors json')).stdout);
+      const neighbors = parseFrrNeighbors(neighborsText);
       const early = neighbors.find((neighbor) => neighbor.state === 'Established' && !(neighbor.endOfRibSent && neighbor.endOfRibReceived));
       if (early) {
         pending = `the initial exchange with ${early.address} is not over (End-of-RIB)`;
         return false;
       }
-      const paths = parseFrrBgpRoutes((await vtysh(speakers.labName, speakers.router, 'show bgp ipv4 json')).stdout).filter(
-        (route) => (route.best || route.multipath) && route.peer !== '(unspec)',
-      );
-      const rib = parseFrrIpRoutes((await vtysh(speakers.labName, speakers.router, 'show ip route json')).stdout);
+      const paths = parseFrrBgpRoutes(pathsText).filter((route) => (route.best || route.multipath) && route.peer !== '(unspec)');
+      const rib = parseFrrIpRoutes(ribText);
       const prefixes = [...new Set(paths.map((route) => route.prefix))];
       const missing = prefixes.find((prefix) => {
         const installed = rib.find((entry) => entry.prefix === prefix && entry.protocol === 'bgp' && entry.installed);
