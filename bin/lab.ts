@@ -2,16 +2,17 @@
  * npm run lab:up | lab:status | lab:down — the embedded lab by hand.
  * Exit codes: 0 done, 1 the lab failed to build, 2 the machine cannot run it (or bad usage).
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runCli } from '../support/cli/main.ts';
 import { UsageError } from '../support/cli/usage-error.ts';
 import { FAULTS, UnknownFaultError } from '../support/lab/faults/faults.ts';
 import { labApplyFaults, labDown, labUndoFaults, labUp } from '../support/lab/lab.ts';
 import { ensurePreflight } from '../support/lab/preflight.ts';
-import { formatLabStatus } from '../support/lab/status.ts';
+import { formatLabStatus, noLabNamed } from '../support/lab/status.ts';
 import { assertDnsLabel } from '../support/lab/naming.ts';
 import { loadLabSpec } from '../support/lab/spec.ts';
-import { listStates, readState } from '../support/lab/state.ts';
+import { listStates, readState, statePath } from '../support/lab/state.ts';
 import { DEFAULT_TOPOLOGY, labNameFor, topologyDir } from '../support/topology/catalogue.ts';
 
 const USAGE = `usage: npm run lab:up        [-- --name <lab>] [--topology <name>] [--fixtures <dir>] [--workers <n>] [--fault <name>]…
@@ -111,13 +112,18 @@ async function main(argv: string[]): Promise<number> {
       }
       for (const name of names) {
         const state = readState(name);
-        console.log(state ? formatLabStatus(state) : `no embedded lab named ${name} is running`);
+        console.log(state ? formatLabStatus(state) : noLabNamed(name, listStates()));
       }
       return 0;
     }
     case 'down': {
       const name = labName();
+      const hadState = existsSync(statePath(name));
       const report = await labDown(name);
+      if (!hadState && report.namespaces === 0 && report.processes.length === 0) {
+        console.log(`${noLabNamed(name, listStates())}; nothing removed`);
+        return 0;
+      }
       console.log(
         `lab ${name} is down: ${report.namespaces} namespace(s) removed${report.processes.length ? `, ${report.processes.length} process(es) ended` : ''}`,
       );

@@ -45,3 +45,15 @@ function kubeletColumns(labName: string, pod: LabPod): [string, string, string] 
   const restarts = statuses.reduce((sum, status) => sum + (status?.restartCount ?? 0), 0);
   return [`${ready}/${pod.containers.length}`, waiting ?? 'Running', String(restarts)];
 }
+
+/**
+ * What to say when no lab has this name. A run names its labs `<name>-<topology>` beside `<name>`
+ * (the default topology's), so a short name often means one of those: they are listed, with the
+ * two ways to name one.
+ */
+export function noLabNamed(name: string, running: string[]): string {
+  const under = running.filter((other) => other.startsWith(`${name}-`)).sort();
+  const first = under[0];
+  if (first === undefined) return `no embedded lab named ${name} is running (npm run lab:status lists those that are)`;
+  return `no embedded lab named ${name} is running, but a run named so brought up ${under.join(', ')}: name one in full (--name ${first}) or by its topology (--name ${name} --topology ${first.slice(name.length + 1)})`;
+}

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -98,3 +98,26 @@ test(
     assert.deepEqual(await labNamespaces(name), []);
   },
 );
+
+test('lab:down and lab:status on a short name say which labs a run of that name brought up, and remove nothing', () => {
+  const states = mkdtempSync(join(tmpdir(), 'podnet-states-'));
+  try {
+    writeFileSync(join(states, 'pnishort-calico-qos.json'), '{}');
+    const env = { ...process.env, PODNET_STATE_DIR: states };
+    const down = lab(['down', '--name', 'pnishort'], env);
+    assert.equal(down.code, 0, down.out);
+    assert.match(
+      down.out,
+      /no embedded lab named pnishort is running, but a run named so brought up pnishort-calico-qos: name one in full \(--name pnishort-calico-qos\) or by its topology \(--name pnishort --topology calico-qos\); nothing removed/,
+    );
+    assert.ok(existsSync(join(states, 'pnishort-calico-qos.json')), 'the other lab is left alone');
+    const status = lab(['status', '--name', 'pnishort'], env);
+    assert.match(status.out, /a run named so brought up pnishort-calico-qos/);
+    assert.match(
+      lab(['down', '--name', 'pninone'], env).out,
+      /no embedded lab named pninone is running \(npm run lab:status lists those that are\); nothing removed/,
+    );
+  } finally {
+    rmSync(states, { recursive: true, force: true });
+  }
+});
