@@ -13,8 +13,28 @@ export const TOPOLOGIES_DIR = join(FIXTURES_DIR, 'topologies');
 /** The workloads every topology shares (a topology folder may hold its own workloads/ instead). */
 export const SHARED_WORKLOADS_DIR = join(FIXTURES_DIR, 'workloads');
 
+/**
+ * The topologies by name, for code that names one (the labs a fault breaks): one home for the
+ * names, checked against the folders of fixtures/topologies/ (test/topology/topology.test.ts).
+ */
+export const TOPOLOGY = {
+  kind: 'kind',
+  calicoOverlay: 'calico-overlay',
+  calicoBgp: 'calico-bgp',
+  calicoBgpLb: 'calico-bgp-lb',
+  multiIppool: 'multi-ippool',
+  calicoBgpIppool: 'calico-bgp-ippool',
+  calicoQos: 'calico-qos',
+  wireguard: 'wireguard',
+  selectiveBgpPeering: 'selective-bgp-peering',
+  staticIp: 'static-ip',
+  mtuLab: 'mtu-lab',
+  macvlan: 'macvlan',
+  ipvlan: 'ipvlan',
+} as const;
+
 /** Lessons 02-05: Kind on one Docker network, one control-plane and two workers. */
-export const DEFAULT_TOPOLOGY = 'kind';
+export const DEFAULT_TOPOLOGY: string = TOPOLOGY.kind;
 export const TOPOLOGY_TAG_PREFIX = '@topology:';
 
 const TOPOLOGY_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -8,7 +8,10 @@ import {
   parseLabsEnv,
   topologyDir,
   topologyOfTags,
+  TOPOLOGY,
 } from '../../support/topology/catalogue.ts';
+import { FAULTS } from '../../support/lab/faults/faults.ts';
+import { faultTopologies } from '../../support/lab/faults/fault.ts';
 import { parseClabTopology, parseExec } from '../../support/topology/clab.ts';
 import { expectedFacts, mismatch, routerContainer } from '../../support/topology-facts.ts';
 import { featureTags } from '../../support/topology/features.ts';
@@ -32,6 +35,12 @@ test('the default topology’s lab takes the run’s lab name, the others add th
     ['calico-overlay', 'h14-calico-overlay'],
   ]);
   assert.deepEqual(parseLabsEnv(formatLabsEnv(labs)), labs);
+});
+
+test('the names code gives topologies are the folders of fixtures/topologies, and every fault breaks labs of known ones', () => {
+  assert.deepEqual(Object.values(TOPOLOGY).sort(), listTopologies());
+  for (const fault of FAULTS)
+    for (const topology of faultTopologies(fault)) assert.ok(listTopologies().includes(topology), `${fault.name}: ${topology}`);
 });
 
 test('topologies are the folders of fixtures/topologies; an unknown name lists them', () => {

@@ -12,13 +12,14 @@ import { bgpPlanOf, configureRouter, relabelNode } from '../bgp/lab-bgp.ts';
 import { renderedConfigs, rerender } from '../bgp/speakers.ts';
 import type { LabState } from '../model.ts';
 import type { Fault } from './fault.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
 /** The BGP topologies of the lab. */
-export const BGP_TOPOLOGIES = ['calico-bgp', 'selective-bgp-peering'];
+export const BGP_TOPOLOGIES = [TOPOLOGY.calicoBgp, TOPOLOGY.selectiveBgpPeering];
 /** Lesson 10's topology: iBGP to a route-reflecting router, the pool advertised. */
-export const REFLECTOR_TOPOLOGIES = ['calico-bgp-ippool'];
+export const REFLECTOR_TOPOLOGIES = [TOPOLOGY.calicoBgpIppool];
 /** The topologies whose BGPPeer selects nodes by label, and whose nodes advertise a LoadBalancer range. */
-export const SELECTIVE_TOPOLOGIES = ['selective-bgp-peering'];
+export const SELECTIVE_TOPOLOGIES = [TOPOLOGY.selectiveBgpPeering];
 
 function bgpOf(state: LabState) {
   if (!state.spec.bgp) throw new Error(`lab ${state.name} runs no BGP`);
@@ -105,7 +106,7 @@ export const BGP_FAULTS: Fault[] = [
   {
     name: 'bgp-lb-not-advertised',
     description: 'BGPConfiguration default lost serviceLoadBalancerIPs: no node advertises the LoadBalancer range',
-    topologies: [...SELECTIVE_TOPOLOGIES, 'calico-bgp-lb'],
+    topologies: [...SELECTIVE_TOPOLOGIES, TOPOLOGY.calicoBgpLb],
     apply: (state) => changeObjects(state, (objects) => (objects.configuration.serviceLoadBalancerIPs = [])),
   },
   {
@@ -122,7 +123,7 @@ export const BGP_FAULTS: Fault[] = [
     name: 'router-unequal-paths',
     description:
       "an inbound policy on the router gives one node's routes another MED: its paths are no longer equal, so no ECMP whatever maximum-paths says",
-    topologies: [...SELECTIVE_TOPOLOGIES, 'calico-bgp-lb'],
+    topologies: [...SELECTIVE_TOPOLOGIES, TOPOLOGY.calicoBgpLb],
     apply: async (state) => {
       const bgp = bgpOf(state);
       const plan = bgpPlanOf(state);
@@ -211,7 +212,7 @@ export const BGP_FAULTS: Fault[] = [
   {
     name: 'bird-dead',
     description: 'BIRD has crashed on the last worker: nothing answers its control socket, and the node runs no BGP session',
-    topologies: ['calico-bgp'],
+    topologies: [TOPOLOGY.calicoBgp],
     apply: async (state) => {
       const plan = bgpPlanOf(state);
       const worker = state.nodes.filter((node) => node.role === 'worker').at(-1);
@@ -223,7 +224,7 @@ export const BGP_FAULTS: Fault[] = [
   {
     name: 'router-bgpd-dead',
     description: "the router's bgpd has crashed (zebra still runs): vtysh finds no bgpd, and the router holds no BGP session",
-    topologies: ['calico-bgp'],
+    topologies: [TOPOLOGY.calicoBgp],
     apply: (state) => killDaemon(state, FRR_DAEMONS.indexOf('bgpd'), 'bgpd'),
   },
 ];

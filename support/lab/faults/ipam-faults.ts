@@ -3,7 +3,7 @@
  * breakage an operator meets, so that every claim of those lessons can be seen to fail.
  */
 import { blockAffinityName } from '../../net/calico.ts';
-import { DEFAULT_TOPOLOGY } from '../../topology/catalogue.ts';
+import { DEFAULT_TOPOLOGY, TOPOLOGY } from '../../topology/catalogue.ts';
 import { formatCidr, parseCidr } from '../../net/cidr.ts';
 import { execIn, runBatch, sysctl } from '../kernel.ts';
 import { admitPod, cniDel, syncBlockRoutes } from '../cni/cni.ts';
@@ -23,8 +23,8 @@ import {
 import type { Fault } from './fault.ts';
 
 const DEFAULT = DEFAULT_TOPOLOGY;
-const STATIC_IP = 'static-ip';
-const MULTI_IPPOOL = 'multi-ippool';
+const STATIC_IP = TOPOLOGY.staticIp;
+const MULTI_IPPOOL = TOPOLOGY.multiIppool;
 
 const workers = (state: LabState) => state.nodes.filter((node) => node.role === 'worker');
 

@@ -10,11 +10,12 @@ import { blockRouteLines } from '../felix/routes.ts';
 import { configureRouter } from '../bgp/lab-bgp.ts';
 import { PROXY_FAULTS } from '../kube-proxy/faults.ts';
 import type { Fault } from './fault.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
 /** Lesson 08's topology. */
-export const LB_TOPOLOGIES = ['calico-bgp-lb'];
+export const LB_TOPOLOGIES = [TOPOLOGY.calicoBgpLb];
 /** The topologies with a LoadBalancer Service advertised by BGP. */
-export const LB_SERVICE_TOPOLOGIES = ['calico-bgp-lb', 'selective-bgp-peering', 'calico-bgp-ippool'];
+export const LB_SERVICE_TOPOLOGIES = [TOPOLOGY.calicoBgpLb, TOPOLOGY.selectiveBgpPeering, TOPOLOGY.calicoBgpIppool];
 
 export const LB_FAULTS: Fault[] = [
   {
@@ -47,7 +48,7 @@ export const LB_FAULTS: Fault[] = [
     name: 'lb-block-affine-to-a-node',
     description:
       "the LoadBalancer pool's block is recorded as a host block of the first node, not as kube-controllers' virtual load-balancer block",
-    topologies: ['calico-bgp-ippool'],
+    topologies: [TOPOLOGY.calicoBgpIppool],
     apply: async (state) => {
       const node = state.nodes[0]?.name;
       if (!node) throw new Error(`lab ${state.name} has no node`);

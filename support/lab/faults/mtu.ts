@@ -10,8 +10,9 @@ import { cniAdd, cniDel } from '../cni/cni.ts';
 import { VXLAN_MTU_STUCK_FAULT } from '../felix/routes.ts';
 import { routerAddresses, sameSubnet } from '../topology/addresses.ts';
 import type { Fault } from './fault.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
-const MTU_LAB = ['mtu-lab'];
+const MTU_LAB = [TOPOLOGY.mtuLab];
 
 function pod(state: LabState, name: string) {
   const found = state.pods.find((candidate) => candidate.name === name);

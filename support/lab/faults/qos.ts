@@ -19,8 +19,9 @@ import {
 } from '../felix/qos.ts';
 import { findNode, type LabPod, type LabState } from '../model.ts';
 import type { Fault } from './fault.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
-const CALICO_QOS = ['calico-qos'];
+const CALICO_QOS = [TOPOLOGY.calicoQos];
 
 function pod(state: LabState, name: string): LabPod {
   const found = state.pods.find((candidate) => candidate.name === name);

@@ -10,8 +10,9 @@ import { routerNetns } from '../naming.ts';
 import { blockRouteLines, vxlanDeviceLines, vxlanFdbLines, vxlanNeighbourLines, VXLAN_DEVICE } from '../felix/routes.ts';
 import { nodeInterfaceAddresses, routerAddresses, sameSubnet } from '../topology/addresses.ts';
 import type { Fault } from './fault.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
-export const ROUTED_TOPOLOGIES = ['calico-overlay'];
+export const ROUTED_TOPOLOGIES = [TOPOLOGY.calicoOverlay];
 
 /** The first worker, and the first worker on another subnet: the pair scenarios pick ("a worker node", "a worker node in another subnet"). */
 function crossSubnetPair(state: LabState): [LabNode, LabNode] {
@@ -68,7 +69,7 @@ export const ROUTED_FAULTS: Fault[] = [
     name: 'cross-subnet-native',
     description:
       "the first worker routes the other subnet's worker's block natively through the router, which has no route for pods and drops it",
-    topologies: [...ROUTED_TOPOLOGIES, 'mtu-lab'],
+    topologies: [...ROUTED_TOPOLOGIES, TOPOLOGY.mtuLab],
     apply: async (state) => {
       const [near, far] = crossSubnetPair(state);
       const gateway = routerAddresses(state.spec).find((address) => sameSubnet(address, near.calicoAddress));

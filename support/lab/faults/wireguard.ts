@@ -12,8 +12,9 @@ import { runBatch } from '../kernel.ts';
 import type { LabPod, LabState } from '../model.ts';
 import { OPERATOR_REVERTS_FELIX_FAULT } from './behaviours.ts';
 import type { Fault } from './fault.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
-const WIREGUARD_LAB = ['wireguard'];
+const WIREGUARD_LAB = [TOPOLOGY.wireguard];
 
 function pod(state: LabState, name: string): LabPod {
   const found = state.pods.find((candidate) => candidate.name === name);

@@ -6,6 +6,7 @@ import { run, runChecked } from '../../exec/run.ts';
 import type { Fault } from '../faults/fault.ts';
 import type { LabNode, LabState } from '../model.ts';
 import { JUMP_RULES, type ProxyInput } from './rules.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
 /** The fault under which kube-proxy stopped following changes (its rules stay as they were). */
 export const FROZEN_FAULT = 'kube-proxy-stale';
@@ -106,7 +107,7 @@ export const KUBE_PROXY_FAULTS: Fault[] = [
     name: PROXY_FAULTS.externalWithoutMasquerade,
     description:
       'kube-proxy writes the KUBE-EXT chains without their masquerade rule: a connection from outside reaches the backend with its own source address',
-    topologies: ['selective-bgp-peering'],
+    topologies: [TOPOLOGY.selectiveBgpPeering],
     apply: async () => {},
   },
   {

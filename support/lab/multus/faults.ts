@@ -13,10 +13,11 @@ import { DEFAULT_ROUTE_FAULT, GATEWAY_HANDED_OUT_FAULT, NAT_FAULT, NODE_LOCAL_IP
 import { attachSecondary, detachSecondary } from './multus.ts';
 import { parseNadConfig } from './nad.ts';
 import { intToIp, parseCidr } from '../../net/cidr.ts';
+import { TOPOLOGY } from '../../topology/catalogue.ts';
 
-const MACVLAN = ['macvlan'];
-const IPVLAN = ['ipvlan'];
-const MULTUS_TOPOLOGIES = ['macvlan', 'ipvlan'];
+const MACVLAN = [TOPOLOGY.macvlan];
+const IPVLAN = [TOPOLOGY.ipvlan];
+const MULTUS_TOPOLOGIES = [TOPOLOGY.macvlan, TOPOLOGY.ipvlan];
 
 /** Every attached pod through CNI DEL, then ADD again under what the fault changed (the behaviour is in state.faults by then). */
 async function reattach(state: LabState, behaviour: string): Promise<void> {
