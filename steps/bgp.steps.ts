@@ -128,7 +128,7 @@ When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async f
   const peerAs = objects.peers[0]?.asNumber;
   const summary = [`router bgp ${peerAs}`, 'address-family ipv4 unicast'];
   const internal = peerAs === objects.configuration.asNumber ? ' ibgp' : '';
-  const target = { kind: 'router', name: router(this) } as const;
+  const target = this.router();
   this.changed("the router's maximum-paths", async () => {
     await this.cluster.configureRouter(target, [...summary, `maximum-paths${internal} 1`]);
   });

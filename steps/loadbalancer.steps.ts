@@ -72,11 +72,7 @@ Then('the router has no route for the LoadBalancer range', async function (this:
 });
 
 When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_CHANGE, async function (this: PodNetWorld, alias: string) {
-  const [nodes, objects, table] = await Promise.all([
-    this.cluster.nodes(),
-    this.cluster.bgpObjects(),
-    routes(this.cluster, { kind: 'router', name: router(this) }),
-  ]);
+  const [nodes, objects, table] = await Promise.all([this.cluster.nodes(), this.cluster.bgpObjects(), routes(this.cluster, this.router())]);
   // The node the router sends the LoadBalancer range to now, so that losing it matters.
   const route = table.value.find((candidate) => candidate.prefix === loadBalancerRange(objects));
   const via = gatewaysOf(route)[0];
@@ -109,7 +105,7 @@ async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, 
     await waitUntil(
       `the router's route to ${prefix} to lose next hop ${address}`,
       async () => {
-        const table = await routes(world.cluster, { kind: 'router', name: router(world) });
+        const table = await routes(world.cluster, world.router());
         const hops = gatewaysOf(table.value.find((candidate) => candidate.prefix === prefix));
         return hops.includes(address) ? { done: false, seen: `${prefix} via ${hops.join(', ')}` } : { done: true, value: undefined };
       },

@@ -53,6 +53,11 @@ export function nodeTarget(node: string): ExecTarget {
   return { kind: 'node', name: node };
 }
 
+/** The topology's router by its name (its container on a live lab, its namespace in the embedded one). */
+export function routerTarget(router: string): { kind: 'router'; name: string } {
+  return { kind: 'router', name: router };
+}
+
 /**
  * A node's network seen with the suite's tools image: where a probe runs tcpdump or dig on a
  * node. A real node image has neither (kindest/node: kind's images/base/Dockerfile), so on a

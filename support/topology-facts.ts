@@ -9,6 +9,7 @@ import type { Cluster } from './cluster/cluster.ts';
 import { CLAB_TOPOLOGY_FILE, type LabSpec } from './lab/spec.ts';
 import { subnetOf } from './topology/clab.ts';
 import { nodeSubnets } from './lab/topology/addresses.ts';
+import { routerTarget } from './subjects.ts';
 
 export interface TopologyFacts {
   controlPlanes: number;
@@ -50,7 +51,7 @@ export async function observedFacts(cluster: Cluster, router: { name: string } |
   if (router) {
     // The kind target reaches a router by docker exec only: a missing container is an error naming it.
     const result = await cluster
-      .exec({ kind: 'router', name: router.name }, ['ip', '-j', 'link', 'show'], { timeoutMs: 10_000 })
+      .exec(routerTarget(router.name), ['ip', '-j', 'link', 'show'], { timeoutMs: 10_000 })
       .catch((error: unknown) => {
         // Its first line: the remedy this check gives is the topology's own.
         routerProblem = (error instanceof Error ? error.message : String(error)).split('\n')[0];

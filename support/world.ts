@@ -5,11 +5,11 @@
  * What a When saw is one record per kind (`saw`), which the Thens read (`seen`): see seen.ts.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { ExecResult, ExecTarget, PodInfo } from './domain.ts';
+import type { ExecResult, PodInfo } from './domain.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
-import { choosePod, namedPod } from './subjects.ts';
+import { choosePod, namedPod, routerTarget } from './subjects.ts';
 import type { OutsidePingCapture } from './claims/nat-outgoing.ts';
 import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology-clusters.ts';
@@ -59,10 +59,10 @@ export class PodNetWorld extends World {
   }
 
   /** The topology's router, as a place to run commands (its container on a live lab, its namespace in the embedded one). */
-  router(): ExecTarget {
+  router(): ReturnType<typeof routerTarget> {
     const name = routerContainer(topologySpec(this.topology));
     if (!name) throw new Error(`topology ${this.topology} has no router; tag the feature with a topology that has one`);
-    return { kind: 'router', name };
+    return routerTarget(name);
   }
 
   /** Keeps how to put back what a step changes, for the After hook. */

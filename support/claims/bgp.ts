@@ -26,7 +26,7 @@ import { ProbeFailure } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { bgpSessionState } from '../parse/bird.ts';
 import { describeRouteAnswer, gatewaysOf, routeGet, routes } from '../probes/routes.ts';
-import { describePod, nodeTarget } from '../subjects.ts';
+import { describePod, nodeTarget, routerTarget } from '../subjects.ts';
 
 const addressOf = (cidr: string) => cidr.split('/')[0] as string;
 
@@ -42,7 +42,7 @@ function subnetOfNode(node: NodeInfo): string | undefined {
 
 /** The router's addresses (ip addr on the router), with prefixes. */
 async function routerAddresses(cluster: Cluster, router: string): Promise<{ addresses: string[]; evidence: ExecResult[] }> {
-  const seen = await interfaces(cluster, { kind: 'router', name: router });
+  const seen = await interfaces(cluster, routerTarget(router));
   return { addresses: seen.value.flatMap(ipv4Addresses).filter((cidr) => !cidr.startsWith('127.')), evidence: seen.evidence };
 }
 
@@ -386,11 +386,7 @@ export async function routerRouteVia(
   paths: 'one' | 'every-speaker',
   rule: Speakers = {},
 ): Promise<Verdict> {
-  const [nodes, objects, table] = await Promise.all([
-    cluster.nodes(),
-    cluster.bgpObjects(),
-    routes(cluster, { kind: 'router', name: router }),
-  ]);
+  const [nodes, objects, table] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routes(cluster, routerTarget(router))]);
   const target = prefix(objects);
   const speakers = nodes.filter((node) => speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
@@ -557,11 +553,7 @@ function podBlocksOfNodes<T extends { node: string | undefined }>(blocks: T[], n
 
 /** The router's kernel routes each block to its node's address, and to nothing else. */
 export async function routerRoutesBlocksToNodes(cluster: Cluster, router: string): Promise<Verdict> {
-  const [nodes, allBlocks, table] = await Promise.all([
-    cluster.nodes(),
-    cluster.ipamBlocks(),
-    routes(cluster, { kind: 'router', name: router }),
-  ]);
+  const [nodes, allBlocks, table] = await Promise.all([cluster.nodes(), cluster.ipamBlocks(), routes(cluster, routerTarget(router))]);
   const findings: string[] = [];
   const blocks = podBlocksOfNodes(allBlocks, nodes);
   for (const block of blocks) {
@@ -642,7 +634,7 @@ export async function nodesRouteBlocksViaRouter(cluster: Cluster, router: string
 export async function routerPingsPod(cluster: Cluster, router: string, pod: PodInfo, ttl: number): Promise<Verdict> {
   let seen;
   try {
-    seen = await ping(cluster, { kind: 'router', name: router }, pod.ip as string, 3);
+    seen = await ping(cluster, routerTarget(router), pod.ip as string, 3);
   } catch (error) {
     // ping exits 2 when the router has no route at all: that is what the claim is about.
     if (!(error instanceof ProbeFailure) || error.reason !== 'exit' || error.result.timedOut) throw error;

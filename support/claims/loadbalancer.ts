@@ -13,7 +13,7 @@ import { captureEachDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { gatewaysOf, routes } from '../probes/routes.ts';
-import { nodeTarget } from '../subjects.ts';
+import { nodeTarget, routerTarget } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
 import { bgpAddressOf, speaks } from './bgp.ts';
@@ -38,8 +38,8 @@ export async function clusterIPUnreachableFromRouter(cluster: Cluster, router: s
   const [service, cidr] = await Promise.all([serviceNamed(cluster, serviceName), cluster.serviceCIDR()]);
   const port = service.ports[0]?.port ?? 80;
   const [table, exchange] = await Promise.all([
-    routes(cluster, { kind: 'router', name: router }),
-    sendLine(cluster, { kind: 'router', name: router }, service.clusterIP, port, 'get'),
+    routes(cluster, routerTarget(router)),
+    sendLine(cluster, routerTarget(router), service.clusterIP, port, 'get'),
   ]);
   const covering = table.value.filter((route) => route.prefix !== '0.0.0.0/0' && cidrsOverlap(route.prefix, cidr));
   const answered = exchange.value.exitCode === 0 && exchange.value.reply.length > 0;
@@ -124,7 +124,7 @@ export async function routerHasNoRouteFor(
   router: string,
   prefix: (objects: CalicoBgpObjects) => string,
 ): Promise<Verdict> {
-  const [objects, table] = await Promise.all([cluster.bgpObjects(), routes(cluster, { kind: 'router', name: router })]);
+  const [objects, table] = await Promise.all([cluster.bgpObjects(), routes(cluster, routerTarget(router))]);
   const target = prefix(objects);
   const covering = table.value.filter((route) => route.prefix !== '0.0.0.0/0' && cidrsOverlap(route.prefix, target));
   return verdict(
@@ -142,11 +142,7 @@ export async function routerRoutesViaOtherSpeakers(
   downNode: string,
   rule: { label?: string } = {},
 ): Promise<Verdict> {
-  const [nodes, objects, table] = await Promise.all([
-    cluster.nodes(),
-    cluster.bgpObjects(),
-    routes(cluster, { kind: 'router', name: router }),
-  ]);
+  const [nodes, objects, table] = await Promise.all([cluster.nodes(), cluster.bgpObjects(), routes(cluster, routerTarget(router))]);
   const target = loadBalancerRange(objects) ?? '(no LoadBalancer pool)';
   const rest = nodes.filter((node) => node.name !== downNode && speaks(rule, objects, node)).map(bgpAddressOf);
   const route = table.value.find((candidate) => candidate.prefix === target);
@@ -187,7 +183,7 @@ export async function routerReachesLoadBalancer(cluster: Cluster, router: string
   const target = await loadBalancerTarget(cluster, serviceName);
   if (!('ip' in target)) return target;
   const { ip, port } = target;
-  const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+  const exchange = await sendLine(cluster, routerTarget(router), ip, port, 'get');
   return verdict(
     nginxAnswered(exchange.value),
     `a TCP connection from the router to ${ip}:${port} is answered "HTTP/1.1 400 Bad Request" with a "Server: nginx/…" header`,
@@ -206,7 +202,7 @@ export async function loadBalancerTranslatedByNodes(cluster: Cluster, router: st
   if (!('ip' in target)) return target;
   const { service, ip, port } = target;
   const nodes = await cluster.nodes();
-  const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+  const exchange = await sendLine(cluster, routerTarget(router), ip, port, 'get');
   const [slices, tracked, rules] = await Promise.all([
     cluster.endpointSlices({ namespace: service.namespace, service: service.name }),
     Promise.all(nodes.map(async (node) => ({ node: node.name, seen: await conntrackTo(cluster, node.name, ip) }))),
@@ -258,7 +254,7 @@ export async function loadBalancerTrafficUnencapsulated(cluster: Cluster, router
     const evidence: ExecResult[] = [];
     let last: LineExchange | undefined;
     for (let attempt = 0; attempt < CONNECTIONS_PER_CAPTURE; attempt++) {
-      const exchange = await sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get');
+      const exchange = await sendLine(cluster, routerTarget(router), ip, port, 'get');
       evidence.push(...exchange.evidence);
       last = exchange.value;
       if (!nginxAnswered(exchange.value)) break;
@@ -322,7 +318,7 @@ export async function loadBalancerMasqueradedBySpeaker(cluster: Cluster, router:
     points.map((point) => point.value),
     ['tcp', 'dst', 'port', String(targetPort)],
     (_, index) => `lb-${backends[index]?.name}`,
-    () => sendLine(cluster, { kind: 'router', name: router }, ip, port, 'get'),
+    () => sendLine(cluster, routerTarget(router), ip, port, 'get'),
   );
   const exchange = seen.value.during.value;
   // The SYNs each backend saw, by their source address.

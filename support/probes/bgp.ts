@@ -17,6 +17,7 @@ import {
   type FrrBgpSummary,
   type FrrPrefixPath,
 } from '../parse/frr.ts';
+import { routerTarget } from '../subjects.ts';
 
 /**
  * The daemon's client reached the speaker and found no daemon behind the control socket: BIRD's
@@ -92,24 +93,19 @@ export function birdRoutes(cluster: Cluster, node: string): Promise<Observation<
 }
 
 export function routerBgpSummary(cluster: Cluster, router: string): Promise<Observation<FrrBgpSummary>> {
-  return ask(cluster, { kind: 'router', name: router }, ['show', 'bgp', 'summary', 'json'], parseFrrBgpSummary);
+  return ask(cluster, routerTarget(router), ['show', 'bgp', 'summary', 'json'], parseFrrBgpSummary);
 }
 
 /** What the router learned from one neighbour. */
 export function routerRoutesFrom(cluster: Cluster, router: string, neighbor: string): Promise<Observation<FrrBgpRoute[]>> {
-  return ask(
-    cluster,
-    { kind: 'router', name: router },
-    ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'routes', 'json'],
-    parseFrrBgpRoutes,
-  );
+  return ask(cluster, routerTarget(router), ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'routes', 'json'], parseFrrBgpRoutes);
 }
 
 /** The prefixes the router advertises to one neighbour. */
 export function routerAdvertisedTo(cluster: Cluster, router: string, neighbor: string): Promise<Observation<string[]>> {
   return ask(
     cluster,
-    { kind: 'router', name: router },
+    routerTarget(router),
     ['show', 'bgp', 'ipv4', 'neighbors', neighbor, 'advertised-routes', 'json'],
     parseFrrAdvertisedRoutes,
   );
@@ -117,12 +113,12 @@ export function routerAdvertisedTo(cluster: Cluster, router: string, neighbor: s
 
 /** Every path of the router's BGP table. */
 export function routerBgpTable(cluster: Cluster, router: string): Promise<Observation<FrrBgpRoute[]>> {
-  return ask(cluster, { kind: 'router', name: router }, ['show', 'bgp', 'ipv4', 'json'], parseFrrBgpRoutes);
+  return ask(cluster, routerTarget(router), ['show', 'bgp', 'ipv4', 'json'], parseFrrBgpRoutes);
 }
 
 /** One prefix's paths on the router, with their communities. */
 export function routerPrefixPaths(cluster: Cluster, router: string, prefix: string): Promise<Observation<FrrPrefixPath[]>> {
-  return ask(cluster, { kind: 'router', name: router }, ['show', 'bgp', 'ipv4', prefix, 'json'], parseFrrPrefixPaths);
+  return ask(cluster, routerTarget(router), ['show', 'bgp', 'ipv4', prefix, 'json'], parseFrrPrefixPaths);
 }
 
 /** `birdc disable|enable <protocol>` on a node: an operator taking one BGP session down or up again. */
