@@ -102,7 +102,7 @@ export function hasCommand(command: string, path = process.env.PATH ?? ''): bool
   });
 }
 
-export async function checkRequirements(path = process.env.PATH ?? ''): Promise<Requirement[]> {
+export function checkRequirements(path = process.env.PATH ?? ''): Requirement[] {
   const caps = effectiveCapabilities();
   const privileged = (caps >> CAP_NET_ADMIN) & 1n && (caps >> CAP_SYS_ADMIN) & 1n;
   const requirements: Requirement[] = [
@@ -143,9 +143,9 @@ export async function installMissing(requirements: Requirement[], log: (line: st
 
 /** Checks the machine; installs what apt-get can (as root), or throws an EnvironmentError naming what is missing. */
 export async function ensurePreflight(log: (line: string) => void): Promise<void> {
-  let requirements = await checkRequirements();
+  let requirements = checkRequirements();
   if (requirements.every((requirement) => requirement.ok)) return;
-  if (await installMissing(requirements, log)) requirements = await checkRequirements();
+  if (await installMissing(requirements, log)) requirements = checkRequirements();
   const missing = describeMissing(requirements);
   if (missing) throw new EnvironmentError(`the embedded lab cannot run on this machine:\n${missing}`);
 }

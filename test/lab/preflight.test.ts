@@ -22,8 +22,8 @@ test('a tool is there when an executable file of its name is in a folder of PATH
   }
 });
 
-test('with a PATH that lacks the lab tools, the preflight names each with its Debian package', async () => {
-  const missing = describeMissing(await checkRequirements('/nonexistent'));
+test('with a PATH that lacks the lab tools, the preflight names each with its Debian package', () => {
+  const missing = describeMissing(checkRequirements('/nonexistent'));
   assert.match(missing, /missing: ip \(iproute2\)\n\s+→ install it: apt-get install -y iproute2/);
   assert.match(missing, /missing: dig \(bind9-dnsutils, the DNS probe\)/);
 });
