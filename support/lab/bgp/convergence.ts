@@ -36,12 +36,21 @@ interface RouterView {
   peers: Map<string, { received: number }>;
 }
 
-async function nodeSettled(speakers: BgpSpeakers, node: { name: string; ip: string }, router: RouterView): Promise<string | undefined> {
+/** A node's BGP sessions as its BIRD lists them; a string says why they are not readable. */
+async function bgpSessionsOf(speakers: BgpSpeakers, node: { name: string }): Promise<BirdProtocol[] | string> {
   const listing = await birdc(speakers.labName, node.name, ['show', 'protocols']);
   if (listing.exitCode !== 0) return `BIRD on ${node.name} does not answer`;
-  const protocols = parseBirdProtocols(listing.stdout).filter((protocol) => protocol.proto === 'BGP');
-  for (const protocol of protocols) {
-    if (!settledSession(protocol)) return `${node.name} ${protocol.name} ${protocol.info || protocol.state}`;
+  return parseBirdProtocols(listing.stdout).filter((protocol) => protocol.proto === 'BGP');
+}
+
+/** Whether the router holds every route that each of `node`'s established sessions with it exported. */
+async function routerHasExports(
+  speakers: BgpSpeakers,
+  node: { name: string; ip: string },
+  sessions: BirdProtocol[],
+  router: RouterView,
+): Promise<string | undefined> {
+  for (const protocol of sessions) {
     const seen = router.peers.get(node.ip);
     // Only the session with the router is compared: that is the side the router reports.
     if (bgpSessionState(protocol) !== 'Established' || !seen || isMeshProtocol(protocol.name)) continue;
@@ -77,14 +86,27 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
   return waitUntil(
     'BGP in the lab to settle',
     async () => {
+      // The nodes' sessions first: birdc costs a few milliseconds, the router's vtysh ten times
+      // that, and while a session is still connecting (most of a bring-up's wait) the router's
+      // tables cannot be settled anyway.
+      const sessions: BirdProtocol[][] = [];
+      for (const node of speakers.nodes) {
+        const listed = await bgpSessionsOf(speakers, node);
+        const unsettled = typeof listed === 'string' ? undefined : listed.find((protocol) => !settledSession(protocol));
+        if (typeof listed === 'string' || unsettled) {
+          pending = typeof listed === 'string' ? listed : `${node.name} ${unsettled?.name} ${unsettled?.info || unsettled?.state}`;
+          return false;
+        }
+        sessions.push(listed);
+      }
       const [summaryText, neighborsText, pathsText, ribText] = await routerTables(speakers);
       const summary = parseFrrBgpSummary(summaryText);
       const established = summary.peers.filter((peer) => peer.state === 'Established');
       const router: RouterView = {
         peers: new Map(established.map((peer) => [peer.address, { received: peer.prefixesReceived }])),
       };
-      for (const node of speakers.nodes) {
-        const waiting = await nodeSettled(speakers, node, router);
+      for (const [index, node] of speakers.nodes.entries()) {
+        const waiting = await routerHasExports(speakers, node, sessions[index] ?? [], router);
         if (waiting) {
           pending = waiting;
           return false;
