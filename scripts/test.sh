@@ -20,11 +20,59 @@ bash scripts/format-check.sh
 node --import tsx bin/lab.ts preflight
 echo "test: type check, format and preflight took $((SECONDS - started)) s"
 
+mapfile -t files < <(find test -name '*.test.ts' | sort)
+if [ "${#files[@]}" -eq 0 ]; then echo "no test files found under test/" >&2; exit 1; fi
+# The tests that build no lab: every file but those that need root for a lab or run the suite.
+mapfile -t unit < <(grep -L -E "isRoot|wholeSuiteSkip|needs root" "${files[@]}")
+# Where the time goes, for npm run bench: one line per step, `<seconds> <what>`.
+times=reports/npm-test-times.txt
+mkdir -p reports && : >"$times"
+passed=0 failed=0 status=0
+# Adds the counts of a TAP output to the totals; a run that printed none is a failure.
+count() {
+  local what="$1" out="$2" p f
+  p="$(sed -n 's/^# pass //p' "$out" | tail -1)"; f="$(sed -n 's/^# fail //p' "$out" | tail -1)"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  [ -n "$p" ] || { echo "test: $what printed no counts" >&2; status=1; }
+}
+# Runs test files with Node's runner, a process per file, keeping its TAP output, the counts and the time.
+run_tests() {
+  local what="$1" concurrency="$2"; shift 2
+  local out; out="$(mktemp)"; local began=$SECONDS
+  node --import tsx --test --test-reporter=tap --test-concurrency="$concurrency" "$@" | tee "$out" || status=1
+  count "$what" "$out"
+  echo "$((SECONDS - began)) $what" >>"$times"
+  rm -f "$out"
+}
+# Runs the given files two processes, half the files each, every file of a half in one process
+# (scripts/tests-together.ts says why), but for the files that say they need a process of their
+# own (`// own process: <why>`), which run one process each. The outputs are printed whole, one
+# after the other.
+run_together() {
+  local what="$1"; shift
+  local began=$SECONDS half0=() half1=() alone=() file i=0
+  for file in "$@"; do
+    if grep -q "^// own process:" "$file"; then alone+=("$file")
+    elif [ $((i++ % 2)) -eq 0 ]; then half0+=("$file")
+    else half1+=("$file"); fi
+  done
+  local out0 out1; out0="$(mktemp)"; out1="$(mktemp)"
+  node --import tsx --test-reporter=tap scripts/tests-together.ts "${half0[@]}" >"$out0" 2>&1 &
+  local first=$!
+  node --import tsx --test-reporter=tap scripts/tests-together.ts "${half1[@]}" >"$out1" 2>&1 || status=1
+  wait "$first" || status=1
+  cat "$out0" "$out1"
+  count "$what (first half)" "$out0"
+  count "$what (second half)" "$out1"
+  rm -f "$out0" "$out1"
+  echo "$((SECONDS - began)) $what, in two processes" >>"$times"
+  if [ "${#alone[@]}" -gt 0 ]; then run_tests "the ${#alone[@]} of them that run alone" 2 "${alone[@]}"; fi
+}
+
 if [ "$tier" != whole ]; then
-  # The tests that build no lab: every file but those that need root for a lab or run the suite.
-  mapfile -t files < <(grep -L -E "isRoot|wholeSuiteSkip|needs root" $(find test -name '*.test.ts' | sort))
-  # Two files at a time: many of them start the suite's CLIs, which wait on Node's start as much as on the CPU.
-  node --import tsx --test --test-concurrency=2 "${files[@]}"
+  run_together "the ${#unit[@]} files that build no lab" "${unit[@]}"
+  echo "tests: ${passed} passed, ${failed} failed"
+  if [ "$status" -ne 0 ]; then exit "$status"; fi
   if [ "$tier" = unit ]; then echo "test: unit tier done in $((SECONDS - started)) s"; exit 0; fi
   mapfile -t lessons < <(node --import tsx scripts/changed-lessons.ts | grep -v '^$')
   if [ "${#lessons[@]}" -gt 0 ]; then
@@ -38,28 +86,6 @@ if [ "$tier" != whole ]; then
   exit 0
 fi
 
-mapfile -t files < <(find test -name '*.test.ts' | sort)
-if [ "${#files[@]}" -eq 0 ]; then echo "no test files found under test/" >&2; exit 1; fi
-# Where the time goes, for npm run bench: one line per step, `<seconds> <what>`.
-times=reports/npm-test-times.txt
-mkdir -p reports && : >"$times"
-passed=0 failed=0 status=0
-# Adds the counts of a TAP output to the totals; a run that printed none is a failure.
-count() {
-  local what="$1" out="$2" p f
-  p="$(sed -n 's/^# pass //p' "$out" | tail -1)"; f="$(sed -n 's/^# fail //p' "$out" | tail -1)"
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-  [ -n "$p" ] || { echo "test: $what printed no counts" >&2; status=1; }
-}
-# Runs test files with Node's runner, keeping its TAP output, the counts and the time.
-run_tests() {
-  local what="$1" concurrency="$2"; shift 2
-  local out; out="$(mktemp)"; local began=$SECONDS
-  node --import tsx --test --test-reporter=tap --test-concurrency="$concurrency" "$@" | tee "$out" || status=1
-  count "$what" "$out"
-  echo "$((SECONDS - began)) $what" >>"$times"
-  rm -f "$out"
-}
 # The mutation matrix is the longest file by far, and its workers leave the CPU idle for about
 # a fifth of its run (they wait out DNS timeouts and BGP convergence): it starts first, in the
 # background, and the other files run meanwhile and fill that idle time. Every lab, results
@@ -67,14 +93,15 @@ run_tests() {
 # is printed whole when it ends, not mixed with the others'.
 matrix=test/mutation/matrix.test.ts
 mapfile -t whole < <(grep -l "wholeSuiteSkip" "${files[@]}" | grep -vxF "$matrix")
-mapfile -t rest < <(grep -L "wholeSuiteSkip" "${files[@]}")
+mapfile -t lab < <(grep -L "wholeSuiteSkip" "${files[@]}" | grep -E -l "isRoot|needs root")
 matrix_out="$(mktemp)"
 matrix_began=$SECONDS
 node --import tsx --test --test-reporter=tap --test-concurrency=1 "$matrix" >"$matrix_out" 2>&1 &
 matrix_pid=$!
 # Ctrl-C or a failure here ends the matrix too (it tears down its labs on SIGTERM).
 trap 'kill -TERM "$matrix_pid" 2>/dev/null || true; wait "$matrix_pid" 2>/dev/null || true; rm -f "$matrix_out"' EXIT
-run_tests "the ${#rest[@]} files that run no whole suite" 2 "${rest[@]}"
+run_together "the ${#unit[@]} files that build no lab" "${unit[@]}"
+run_tests "the ${#lab[@]} files that build a lab but run no whole suite" 2 "${lab[@]}"
 for file in "${whole[@]}"; do run_tests "$file" 1 "$file"; done
 echo "test: waiting for $matrix (started with the others; its output follows)"
 wait "$matrix_pid" || status=1

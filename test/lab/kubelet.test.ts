@@ -4,6 +4,7 @@
  * it is down; one that exits at every start stays in CrashLoopBackOff; what the killed process
  * left behind goes with it; a TERM (the lab's teardown) ends the container and restarts nothing.
  */
+// own process: it points PODNET_STATE_DIR, which every lab module reads, at a folder of its own (scripts/tests-together.ts)
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -2,6 +2,7 @@
  * The catalogue against cucumber's own support library: one entry per step definition, each
  * with its place, its parameters and an example that the definition matches.
  */
+// own process: it loads the suite's support code, which ES modules load once per process (scripts/tests-together.ts)
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';

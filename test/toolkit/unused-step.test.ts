@@ -2,6 +2,7 @@
  * A step that no feature uses still gets an example, synthesized from its parameter types and
  * matched by its own definition. The suite's support code is loaded with one extra step file.
  */
+// own process: it loads the suite's support code with one more step file, which ES modules load once per process (scripts/tests-together.ts)
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
