@@ -24,6 +24,7 @@ mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found under test/" >&2; exit 1; fi
 # The tests that build no lab: every file but those that need root for a lab or run the suite.
 mapfile -t unit < <(grep -L -E "isRoot|wholeSuiteSkip|needs root" "${files[@]}")
+if [ "${#unit[@]}" -eq 0 ]; then echo "test: found no test file that builds no lab" >&2; exit 1; fi
 # Where the time goes, for npm run bench: one line per step, `<seconds> <what>`.
 times=reports/npm-test-times.txt
 mkdir -p reports && : >"$times"
@@ -93,7 +94,9 @@ fi
 # is printed whole when it ends, not mixed with the others'.
 matrix=test/mutation/matrix.test.ts
 mapfile -t whole < <(grep -l "wholeSuiteSkip" "${files[@]}" | grep -vxF "$matrix")
-mapfile -t lab < <(grep -L "wholeSuiteSkip" "${files[@]}" | grep -E -l "isRoot|needs root")
+mapfile -t lab < <(grep -L "wholeSuiteSkip" "${files[@]}" | xargs grep -E -l "isRoot|needs root")
+# A list that came out empty is a mistake here, not a pass.
+if [ "${#whole[@]}" -eq 0 ] || [ "${#lab[@]}" -eq 0 ]; then echo "test: found no whole-suite test or no lab test besides $matrix" >&2; exit 1; fi
 matrix_out="$(mktemp)"
 matrix_began=$SECONDS
 node --import tsx --test --test-reporter=tap --test-concurrency=1 "$matrix" >"$matrix_out" 2>&1 &
