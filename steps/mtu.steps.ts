@@ -25,11 +25,10 @@ import {
 } from '../support/claims/mtu.ts';
 import { calicoNodes } from '../support/claims/overlay.ts';
 import { hostInterfaceOf } from '../support/claims/lifecycle.ts';
-import { interfaces, interfaceNamed, ipv4Addresses } from '../support/probes/interfaces.ts';
+import { interfaces, interfaceNamed } from '../support/probes/interfaces.ts';
 import { ping, pingDontFragment } from '../support/probes/ping.ts';
-import { runProbe } from '../support/probes/commands.ts';
+import { setReversePathFilter, setRouterMtuTowards } from '../support/claims/mtu-actions.ts';
 import { nodeTarget, podTarget } from '../support/subjects.ts';
-import { subnetOf } from '../support/topology/clab.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 import type { PacketCapture } from '../support/claims/mtu.ts';
@@ -154,31 +153,13 @@ Then('the capture shows the echo requests as VXLAN packets of IP length {int}', 
 Given(
   "the router's interface on the subnet of the node of {pod} has MTU {int}",
   async function (this: PodNetWorld, pod: PodInfo, mtu: number) {
-    const { nodes } = await calicoNodes(this.cluster);
-    const subnet = nodes.find((node) => node.name === pod.node)?.subnet;
-    const router = this.router();
-    const svi = this.observe(await interfaces(this.cluster, router)).find((iface) =>
-      ipv4Addresses(iface).some((cidr) => subnetOf(cidr) === subnet),
-    );
-    if (!svi) throw new Error(`the router has no interface on ${subnet}`);
-    const before = svi.mtu;
-    this.changed(`the router's ${svi.name} MTU`, async () => {
-      await runProbe(this.cluster, router, ['ip', 'link', 'set', svi.name, 'mtu', String(before)], () => undefined);
-    });
-    this.observe(await runProbe(this.cluster, router, ['ip', 'link', 'set', svi.name, 'mtu', String(mtu)], () => undefined));
+    this.observe(await setRouterMtuTowards(this.cluster, this.router(), pod, mtu, (what, undo) => this.changed(what, undo)));
   },
 );
 
 Given("the control-plane node's reverse-path filter is {int}", async function (this: PodNetWorld, mode: number) {
   const { node } = await apiServer(this.cluster);
-  const key = 'net.ipv4.conf.all.rp_filter';
-  const before = this.observe(await runProbe(this.cluster, nodeTarget(node), ['sysctl', '-n', key], (text) => text.trim()));
-  // Put back the filter, and forget what the kernel learnt meanwhile (cached path MTUs).
-  this.changed(`${key} on ${node}`, async () => {
-    await runProbe(this.cluster, nodeTarget(node), ['sysctl', '-w', `${key}=${before}`], () => undefined);
-    await runProbe(this.cluster, nodeTarget(node), ['ip', 'route', 'flush', 'cache'], () => undefined);
-  });
-  this.observe(await runProbe(this.cluster, nodeTarget(node), ['sysctl', '-w', `${key}=${mode}`], () => undefined));
+  this.observe(await setReversePathFilter(this.cluster, node, mode, (what, undo) => this.changed(what, undo)));
 });
 
 When("the API server's \\/healthz is fetched over TLS from the node of {pod}", async function (this: PodNetWorld, pod: PodInfo) {
