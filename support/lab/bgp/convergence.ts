@@ -43,7 +43,7 @@ async function bgpSessionsOf(speakers: BgpSpeakers, node: { name: string }): Pro
   return parseBirdProtocols(listing.stdout).filter((protocol) => protocol.proto === 'BGP');
 }
 
-/** Whether the router holds every route that each of `node`'s established sessions with it exported. */
+/** What the router still lacks of the routes `node` exported on its established session with it; undefined when it has them all. */
 async function routerHasExports(
   speakers: BgpSpeakers,
   node: { name: string; ip: string },
@@ -92,9 +92,13 @@ export async function waitForBgp(speakers: BgpSpeakers, timeoutMs = 20_000): Pro
       const sessions: BirdProtocol[][] = [];
       for (const node of speakers.nodes) {
         const listed = await bgpSessionsOf(speakers, node);
-        const unsettled = typeof listed === 'string' ? undefined : listed.find((protocol) => !settledSession(protocol));
-        if (typeof listed === 'string' || unsettled) {
-          pending = typeof listed === 'string' ? listed : `${node.name} ${unsettled?.name} ${unsettled?.info || unsettled?.state}`;
+        if (typeof listed === 'string') {
+          pending = listed;
+          return false;
+        }
+        const unsettled = listed.find((protocol) => !settledSession(protocol));
+        if (unsettled) {
+          pending = `${node.name} ${unsettled.name} ${unsettled.info || unsettled.state}`;
           return false;
         }
         sessions.push(listed);
