@@ -1,16 +1,10 @@
 /** Lesson 13: WireGuard between the nodes, turned on and off in the FelixConfiguration. */
 import { AfterAll, Given, Then, When } from '@cucumber/cucumber';
-import { join } from 'node:path';
 import type { PodInfo } from '../support/domain.ts';
-import type { Cluster } from '../support/cluster/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import {
   allowedIpsAreRoutes,
-  captureNodeLink,
-  clientRound,
-  clientScriptOf,
   deviceUpWithMtu,
-  fetchPath,
   healthyAndUsers,
   interfaceAddressOfNode,
   kernelWireguardDevice,
@@ -22,19 +16,28 @@ import {
   plaintextSeen,
   podsOnDifferentNodes,
   policyRouting,
-  sendClientRound,
   transferGrew,
-  transferWith,
   wireguardEnabledField,
-  wireguardFields,
   wireguardMessages,
   type LinkCapture,
 } from '../support/claims/wireguard.ts';
-import { topologyDir } from '../support/topology/catalogue.ts';
+import {
+  captureClientRound,
+  clientRoundOf,
+  fetchUnderCapture,
+  keepWireguardEnabled,
+  leaveWireguardUnset,
+  putWireguardBack,
+  sendClientRound,
+  setWireguardEnabled,
+  transferAroundRound,
+  type LinkCaptureSeen,
+} from '../support/claims/wireguard-actions.ts';
+import { WIREGUARD_PORT } from '../support/net/calico.ts';
+import { httpBody } from '../support/probes/http.ts';
+import { podTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
-/** The course's frontend-client manifest: its loop is what the client sends. */
-const CLIENT_MANIFEST = join('workloads', 'frontend-client.yaml');
 const WIREGUARD_CHANGE = { timeout: 120_000 };
 
 declare module '../support/seen.ts' {
@@ -46,45 +49,28 @@ declare module '../support/seen.ts' {
 
 const lastCapture = (world: PodNetWorld): LinkCapture => world.seen('linkCapture', "a When step that captures a node's link");
 
-/**
- * WireGuard stays as the scenarios leave it while the feature runs (turning it on and off is
- * the lesson's dearest step); the FelixConfiguration is put back as the run found it at the end.
- */
-const foundEnabled = new Map<Cluster, unknown>();
+AfterAll({ timeout: 120_000 }, putWireguardBack);
 
-async function patchWireguard(cluster: Cluster, value: boolean | null): Promise<void> {
-  if (!foundEnabled.has(cluster)) foundEnabled.set(cluster, (await cluster.felixConfiguration()).wireguardEnabled ?? null);
-  await cluster.patchFelixConfiguration({ wireguardEnabled: value });
-}
-
-AfterAll({ timeout: 120_000 }, async function () {
-  for (const [cluster, value] of foundEnabled) await cluster.patchFelixConfiguration({ wireguardEnabled: value });
-  foundEnabled.clear();
-});
-
-function round(world: PodNetWorld): string {
-  return clientRound(clientScriptOf(join(topologyDir(world.topology), CLIENT_MANIFEST)));
-}
-
-async function captureRound(world: PodNetWorld, client: PodInfo, backend: PodInfo, on: string, filter: string[], read: string[]) {
-  const body = round(world);
-  const seen = await captureNodeLink(world.cluster, on, filter, read, () => sendClientRound(world.cluster, client, body));
+/** Keeps a link capture for the Then steps: its commands, its pcap, what it saw. */
+function keepCapture(world: PodNetWorld, seen: LinkCaptureSeen): void {
   world.record(seen.evidence);
   world.attachFiles(seen.files);
-  world.saw('linkCapture', { node: on, client, backend, ...seen.value });
+  world.saw('linkCapture', seen.value);
 }
 
-Given('WireGuard was never enabled in the FelixConfiguration', WIREGUARD_CHANGE, async function (this: PodNetWorld) {
-  if ('wireguardEnabled' in (await wireguardFields(this.cluster)).fields) await patchWireguard(this.cluster, null);
+/** The requests of one turn of the client's loop, from the scenario's topology. */
+const exchange = (world: PodNetWorld, client: PodInfo, backend: PodInfo) => ({ client, backend, round: clientRoundOf(world.topology) });
+
+Given('WireGuard was never enabled in the FelixConfiguration', WIREGUARD_CHANGE, function (this: PodNetWorld) {
+  return leaveWireguardUnset(this.cluster);
 });
 
-Given('WireGuard is enabled in the FelixConfiguration', WIREGUARD_CHANGE, async function (this: PodNetWorld) {
-  if ((await wireguardFields(this.cluster)).fields.wireguardEnabled !== true) await patchWireguard(this.cluster, true);
+Given('WireGuard is enabled in the FelixConfiguration', WIREGUARD_CHANGE, function (this: PodNetWorld) {
+  return keepWireguardEnabled(this.cluster);
 });
 
-When('the FelixConfiguration is patched with wireguardEnabled {word}', WIREGUARD_CHANGE, async function (this: PodNetWorld, value: string) {
-  if (value !== 'true' && value !== 'false') throw new Error(`wireguardEnabled is true or false, not "${value}"`);
-  await patchWireguard(this.cluster, value === 'true');
+When('the FelixConfiguration is patched with wireguardEnabled {word}', WIREGUARD_CHANGE, function (this: PodNetWorld, value: string) {
+  return setWireguardEnabled(this.cluster, value);
 });
 
 Then('{pod} and {pod} are Running on two different nodes', function (this: PodNetWorld, a: PodInfo, b: PodInfo) {
@@ -94,8 +80,8 @@ Then('{pod} and {pod} are Running on two different nodes', function (this: PodNe
 Then(
   'from {pod}, {string} answers \\/api\\/health as healthy and \\/api\\/users with the users and their passwords',
   async function (this: PodNetWorld, from: PodInfo, base: string) {
-    const health = await fetchPath(this.cluster, from, `${base}/api/health`);
-    const users = await fetchPath(this.cluster, from, `${base}/api/users`);
+    const health = await httpBody(this.cluster, podTarget(from), `${base}/api/health`);
+    const users = await httpBody(this.cluster, podTarget(from), `${base}/api/users`);
     await this.verify(healthyAndUsers(health, users));
   },
 );
@@ -127,36 +113,30 @@ Then(
 
 // Traffic only, for a claim about what it leaves behind (a handshake): nothing to keep for a Then.
 When('{pod} sends its requests to {pod}', async function (this: PodNetWorld, client: PodInfo, _backend: PodInfo) {
-  this.record((await sendClientRound(this.cluster, client, round(this))).evidence);
+  this.record((await sendClientRound(this.cluster, client, clientRoundOf(this.topology))).evidence);
 });
 
 When(
   '{pod} sends its requests to {pod} while the eth0 of the node of {pod} is captured',
   async function (this: PodNetWorld, client: PodInfo, backend: PodInfo, on: PodInfo) {
-    await captureRound(this, client, backend, on.node, [], ['-A']);
+    keepCapture(this, await captureClientRound(this.cluster, exchange(this, client, backend), on.node, [], ['-A']));
   },
 );
 
 When(
   '{pod} sends its requests to {pod} while the WireGuard packets on the eth0 of the node of {pod} are captured',
   async function (this: PodNetWorld, client: PodInfo, backend: PodInfo, on: PodInfo) {
-    await captureRound(this, client, backend, on.node, ['udp', 'port', '51820'], ['-x']);
+    keepCapture(
+      this,
+      await captureClientRound(this.cluster, exchange(this, client, backend), on.node, ['udp', 'port', String(WIREGUARD_PORT)], ['-x']),
+    );
   },
 );
 
 When(
   '{pod} fetches from {pod} directly while the eth0 of their node is captured',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo) {
-    if (from.node !== to.node) throw new Error(`"${from.name}" and "${to.name}" are on different nodes; this step is about one node`);
-    let answer = '';
-    const seen = await captureNodeLink(this.cluster, to.node, [], ['-A'], async () => {
-      const fetched = await fetchPath(this.cluster, from, `http://${to.ip}:8080/api/health`);
-      answer = fetched.value;
-      return fetched;
-    });
-    this.record(seen.evidence);
-    this.attachFiles(seen.files);
-    this.saw('linkCapture', { node: to.node, client: from, backend: to, answered: answer !== '', ...seen.value });
+    keepCapture(this, await fetchUnderCapture(this.cluster, from, to));
   },
 );
 
@@ -227,10 +207,7 @@ Then("every node sends unmarked traffic through a table of the other nodes' bloc
 Then(
   'while {pod} sends its requests to {pod}, the transfer counters of its node for the node of {pod} grow',
   async function (this: PodNetWorld, client: PodInfo, _backend: PodInfo, peer: PodInfo) {
-    const before = this.observe(await transferWith(this.cluster, client.node, peer.node));
-    const sent = await sendClientRound(this.cluster, client, round(this));
-    this.record(sent.evidence);
-    const after = await transferWith(this.cluster, client.node, peer.node);
-    await this.verify(transferGrew(client.node, peer.node, before, after.value, after.evidence));
+    const seen = await transferAroundRound(this.cluster, client, peer.node, clientRoundOf(this.topology));
+    await this.verify(transferGrew(seen));
   },
 );

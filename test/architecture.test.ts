@@ -167,3 +167,60 @@ test('a single arrow up a floor is a knot: found, with the import that makes it'
   graph.set('/s/parse.ts', []);
   assert.deepEqual(importCircles(roomGraph(supportDir, graph).rooms), []);
 });
+
+/**
+ * The commands a claim or a step runs, found in its syntax: a call `<x>.exec(target, argv…)` or
+ * `<x>.startBackground(…)` (the Cluster port's; RegExp's exec takes one argument), or a use of
+ * the probes' command runners. Probes run commands; a claim judges what they saw and a step
+ * names the action or the claim (issue 20); the When side's actions (`*-actions.ts`) may run
+ * what they change.
+ */
+export function commandsRunIn(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const name = node.expression.name.text;
+      if ((name === 'exec' && node.arguments.length >= 2) || name === 'startBackground')
+        found.push(node.getText(source).split('\n')[0] as string);
+    }
+    if (
+      ts.isImportDeclaration(node) &&
+      ts.isStringLiteral(node.moduleSpecifier) &&
+      node.moduleSpecifier.text.endsWith('probes/commands.ts')
+    ) {
+      const names = node.importClause?.namedBindings;
+      const runners =
+        names && ts.isNamedImports(names) ? names.elements.map((element) => element.name.text).filter((n) => /^run/.test(n)) : [];
+      if (runners.length) found.push(`import { ${runners.join(', ')} } from ${node.moduleSpecifier.text}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+test('finds a command a claim runs, and not a regular expression’s exec', () => {
+  const text = [
+    "import { runProbe, ProbeFailure } from '../probes/commands.ts';",
+    'const a = /x/.exec(name);',
+    "const b = await cluster.exec(nodeTarget(node), ['cat', '/kind/version']);",
+    "const c = await this.cluster.startBackground(target, ['tcpdump'], options);",
+  ].join('\n');
+  assert.deepEqual(commandsRunIn('x.ts', text), [
+    'import { runProbe } from ../probes/commands.ts',
+    "cluster.exec(nodeTarget(node), ['cat', '/kind/version'])",
+    "this.cluster.startBackground(target, ['tcpdump'], options)",
+  ]);
+});
+
+test('no step and no claim runs a command: probes do, and the actions that change something', () => {
+  const files = [...sourceFiles(join(ROOT, 'steps')), ...sourceFiles(join(ROOT, 'support/claims'))].filter(
+    (file) => !file.endsWith('-actions.ts'),
+  );
+  assert.ok(files.length > 40, `read ${files.length} files`);
+  const running = files.flatMap((file) =>
+    commandsRunIn(file, readFileSync(file, 'utf8')).map((call) => `${relative(ROOT, file)}: ${call}`),
+  );
+  assert.deepEqual(running, []);
+});

@@ -9,6 +9,7 @@ import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { blockAffinityName, VXLAN_DEVICE } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
+import { kindVersion } from '../probes/identity.ts';
 import { nodeTarget } from '../subjects.ts';
 import type { ExecResult } from '../domain.ts';
 
@@ -351,11 +352,11 @@ export async function nodesAreKindContainers(cluster: Cluster, kindNetwork = KIN
   const seen = await Promise.all(
     nodes.map(async (node) => ({
       node,
-      result: await cluster.exec(nodeTarget(node.name), ['cat', '/kind/version'], { timeoutMs: 15_000 }),
+      version: await kindVersion(cluster, nodeTarget(node.name)),
     })),
   );
-  const findings = seen.flatMap(({ node, result }) => [
-    ...(result.exitCode === 0 ? [] : [`${node.name} has no /kind/version`]),
+  const findings = seen.flatMap(({ node, version }) => [
+    ...(version.value !== undefined ? [] : [`${node.name} has no /kind/version`]),
     ...(cidrContains(kindNetwork, node.internalIP) ? [] : [`${node.name} InternalIP ${node.internalIP} is outside ${kindNetwork}`]),
   ]);
   return verdict(
@@ -363,8 +364,8 @@ export async function nodesAreKindContainers(cluster: Cluster, kindNetwork = KIN
     `every node (${nodes.length}) to be a Kind node container with its InternalIP on the kind network ${kindNetwork}`,
     findings.length
       ? findings.join('; ')
-      : seen.map(({ node, result }) => `${node.name} ${node.internalIP} kindest/node ${result.stdout.trim()}`).join('; '),
-    seen.map(({ result }) => result),
+      : seen.map(({ node, version }) => `${node.name} ${node.internalIP} kindest/node ${version.value}`).join('; '),
+    seen.flatMap(({ version }) => version.evidence),
   );
 }
 

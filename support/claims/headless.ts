@@ -11,11 +11,12 @@ import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { captureDuring } from '../probes/capture.ts';
 import { lookup } from '../probes/dns.ts';
 import type { Observation } from '../probes/observation.ts';
+import { hostname } from '../probes/identity.ts';
 import { addressesOf } from '../parse/dig.ts';
 import type { Packet } from '../parse/tcpdump.ts';
 import { redisCommand, redisReplication, replyText } from '../probes/redis.ts';
 import { natRules } from '../probes/services.ts';
-import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { describePod, podTarget } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { expandName, readyPodsOf, serviceNamed } from './cluster-dns.ts';
 
@@ -46,13 +47,13 @@ export async function statefulSetReadyWithOrdinals(cluster: Cluster, statefulSet
 /** L11-01: inside each pod of the StatefulSet, `hostname` prints the pod's name. */
 export async function statefulSetHostnames(cluster: Cluster, statefulSet: string): Promise<Verdict> {
   const pods = await statefulSetPods(cluster, statefulSet);
-  const seen = await Promise.all(pods.map((pod) => cluster.exec(podTarget(pod), ['hostname'])));
-  const wrong = pods.filter((pod, index) => seen[index]?.stdout.trim() !== pod.name);
+  const seen = await Promise.all(pods.map((pod) => hostname(cluster, podTarget(pod))));
+  const wrong = pods.filter((pod, index) => seen[index]?.value !== pod.name);
   return verdict(
     pods.length > 0 && wrong.length === 0,
     `\`hostname\` in each pod of StatefulSet ${statefulSet} to print the pod's name`,
-    list(pods.map((pod, index) => `${pod.name}: ${seen[index]?.stdout.trim() || '(nothing)'}`)),
-    seen,
+    list(pods.map((pod, index) => `${pod.name}: ${seen[index]?.value || '(nothing)'}`)),
+    seen.flatMap((one) => one.evidence),
   );
 }
 

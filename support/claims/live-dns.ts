@@ -4,56 +4,40 @@
  * ordered start, the replicas' logs. They read what a learner reads: kubectl on the
  * control-plane node (kubeadm's admin.conf), curl from a pod, `cat` on a node, the pod logs.
  */
-import { EnvironmentError, type ExecResult, type NodeInfo, type PodInfo } from '../domain.ts';
+import type { ExecResult, NodeInfo, PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
-import { ProbeFailure } from '../probes/commands.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
 import { nthAddress, parseInterfaceAddress } from '../net/cidr.ts';
-import { resolvConf } from '../probes/resolv.ts';
+import { httpBody } from '../probes/http.ts';
+import { corefileLines, podManagementPolicy, statefulSetPodTimes } from '../probes/kubectl.ts';
+import { firstHostAddress, resolvConf } from '../probes/resolv.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import { expandName } from './cluster-dns.ts';
 
-const KUBECTL = ['kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf'];
-
-async function controlPlane(cluster: Cluster): Promise<string> {
-  const node = (await cluster.nodes()).find((candidate) => candidate.role === 'control-plane');
-  if (!node) throw new EnvironmentError('the cluster has no control-plane node');
-  return node.name;
-}
-
 /** L05-03: every expected line is a line of the Corefile in ConfigMap kube-system/coredns. */
 export async function corefileHolds(cluster: Cluster, lines: string[]): Promise<Verdict> {
-  const seen = await cluster.exec(
-    nodeTarget(await controlPlane(cluster)),
-    [...KUBECTL, '-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}'],
-    { timeoutMs: 20_000 },
-  );
-  const present = new Set(seen.stdout.split('\n').map((line) => line.trim()));
-  const missing = lines.filter((line) => !present.has(line));
+  const corefile = await corefileLines(cluster);
+  const missing = lines.filter((line) => !corefile.value.includes(line));
   return verdict(
-    seen.exitCode === 0 && missing.length === 0,
+    missing.length === 0,
     `the Corefile to hold the lines ${list(lines)}`,
-    seen.exitCode === 0 ? (missing.length ? `no ${list(missing)}` : 'all of them') : seen.stderr.trim(),
-    [seen],
+    missing.length ? `no ${list(missing)}` : 'all of them',
+    corefile.evidence,
   );
 }
 
 /** L05-04: each CoreDNS pod serves Prometheus text with coredns_ families on 9153. */
 export async function coreDnsMetrics(cluster: Cluster, client: PodInfo): Promise<Verdict> {
   const pods = (await cluster.pods({ namespace: 'kube-system' })).filter((pod) => pod.labels['k8s-app'] === 'kube-dns' && pod.ip);
-  const seen = await Promise.all(
-    pods.map((pod) =>
-      cluster.exec(podTarget(client), ['curl', '-s', '--max-time', '5', `http://${pod.ip}:9153/metrics`], { timeoutMs: 15_000 }),
-    ),
-  );
-  const without = pods.filter((_, index) => !/^coredns_\w+/m.test(seen[index]?.stdout ?? ''));
+  const seen = await Promise.all(pods.map((pod) => httpBody(cluster, podTarget(client), `http://${pod.ip}:9153/metrics`)));
+  const without = pods.filter((_, index) => !/^coredns_\w+/m.test(seen[index]?.value ?? ''));
   return verdict(
     pods.length > 0 && without.length === 0,
     `GET http://<CoreDNS pod IP>:9153/metrics from ${describePod(client)} to return coredns_ metric families for every CoreDNS pod`,
     without.length
       ? `none from ${list(without.map((pod) => pod.ip as string))}`
       : `coredns_ families from ${list(pods.map((pod) => pod.ip as string))}`,
-    seen,
+    seen.flatMap((one) => one.evidence),
   );
 }
 
@@ -75,18 +59,9 @@ function nodeNetworkGateway(node: NodeInfo): string {
  * images/base/files/usr/local/bin/entrypoint, v0.20.0 lines 452-456: else the default gateway).
  * Asked only when the nameserver is not the gateway; undefined where the name does not resolve.
  */
-async function dockerHostAddress(cluster: Cluster, node: string): Promise<{ address?: string; evidence: ExecResult }> {
-  const seen = await cluster.exec(nodeTarget(node), ['timeout', '5', 'getent', 'ahostsv4', 'host.docker.internal'], { timeoutMs: 15_000 });
-  // getent exits 2 for a name it cannot find; the timeout exits 124.
-  if (seen.exitCode !== 0) return { evidence: seen };
-  const first = seen.stdout.split('\n')[0]?.split(/\s+/)[0] ?? '';
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(first))
-    throw new ProbeFailure(
-      `\`getent ahostsv4 host.docker.internal\` on ${node} printed ${JSON.stringify(seen.stdout.split('\n')[0])}, not an address first`,
-      seen,
-      'unreadable',
-    );
-  return { address: first.startsWith('127.') ? undefined : first, evidence: seen };
+async function dockerHostAddress(cluster: Cluster, node: string): Promise<{ address?: string; evidence: ExecResult[] }> {
+  const seen = await firstHostAddress(cluster, nodeTarget(node), 'host.docker.internal');
+  return { address: seen.value?.startsWith('127.') ? undefined : seen.value, evidence: seen.evidence };
 }
 
 /**
@@ -106,7 +81,7 @@ export async function nodeResolvConfIsDockers(cluster: Cluster): Promise<Verdict
         let dockerHost: string | undefined;
         if (conf && !nameserverOk) {
           const host = await dockerHostAddress(cluster, node.name);
-          asked.push(host.evidence);
+          asked.push(...host.evidence);
           dockerHost = host.address;
           nameserverOk = dockerHost !== undefined && conf.nameservers[0] === dockerHost;
         }
@@ -129,33 +104,17 @@ export async function nodeResolvConfIsDockers(cluster: Cluster): Promise<Verdict
 
 /** L11-02: OrderedReady, and each pod of the set (ordinal ≥ 1) was created after the one before was Ready. */
 export async function statefulSetStartedInOrder(cluster: Cluster, statefulSet: string): Promise<Verdict> {
-  const node = nodeTarget(await controlPlane(cluster));
   const ns = cluster.workloadNamespace;
-  const policy = await cluster.exec(
-    node,
-    [...KUBECTL, '-n', ns, 'get', 'statefulset', statefulSet, '-o', 'jsonpath={.spec.podManagementPolicy}'],
-    { timeoutMs: 20_000 },
-  );
-  const template = `{range .items[?(@.metadata.ownerReferences[0].name=="${statefulSet}")]}{.metadata.name} {.metadata.creationTimestamp} {.status.conditions[?(@.type=="Ready")].lastTransitionTime}{"\\n"}{end}`;
-  const pods = await cluster.exec(node, [...KUBECTL, '-n', ns, 'get', 'pods', '-o', `jsonpath=${template}`], { timeoutMs: 20_000 });
-  const rows = pods.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(' '))
-    .map(([name, created, ready]) => ({
-      name: name ?? '',
-      ordinal: Number(/-(\d+)$/.exec(name ?? '')?.[1]),
-      created: Date.parse(created ?? ''),
-      ready: Date.parse(ready ?? ''),
-    }));
+  const [policy, pods] = await Promise.all([podManagementPolicy(cluster, ns, statefulSet), statefulSetPodTimes(cluster, ns, statefulSet)]);
+  const rows = pods.value;
   const byOrdinal = new Map(rows.map((row) => [row.ordinal, row]));
   // Ordinal 0 may have been recreated since (L11-18); the order of the first start shows from ordinal 1 on.
   const early = rows.filter((row) => row.ordinal >= 2 && !(row.created >= (byOrdinal.get(row.ordinal - 1)?.ready ?? Infinity)));
   return verdict(
-    policy.stdout.trim() === 'OrderedReady' && rows.length > 0 && early.length === 0,
+    policy.value === 'OrderedReady' && rows.length > 0 && early.length === 0,
     `StatefulSet ${statefulSet} to have podManagementPolicy OrderedReady and to create each pod only after the one before it was Ready`,
-    `policy ${policy.stdout.trim() || '(none)'}; ${early.length ? `created early: ${list(early.map((row) => row.name))}` : `${rows.length} pods in order`}`,
-    [policy, pods],
+    `policy ${policy.value || '(none)'}; ${early.length ? `created early: ${list(early.map((row) => row.name))}` : `${rows.length} pods in order`}`,
+    [...policy.evidence, ...pods.evidence],
   );
 }
 

@@ -6,9 +6,9 @@
 import type { ExecResult } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
-import { runProbe } from '../probes/commands.ts';
+import { crdNames } from '../probes/kubectl.ts';
+import { cniConfigJson, cniExecutables, directoryEntries } from '../probes/node-config.ts';
 import { nodeTarget } from '../subjects.ts';
-import { parseJsonObject } from '../parse/json.ts';
 
 /** L21-02: in `namespace`, the pods labelled `label` (`app=multus`): one per node, each Running with its containers ready. */
 export async function onePodPerNode(cluster: Cluster, namespace: string, label: string): Promise<Verdict> {
@@ -30,7 +30,7 @@ export async function cniConfDir(cluster: Cluster, entries: string[], first: str
   const seen = await Promise.all(
     nodes.map(async (node) => ({
       node: node.name,
-      listing: await runProbe(cluster, nodeTarget(node.name), ['ls', '-1', '/etc/cni/net.d'], (text) => text.split('\n').filter(Boolean)),
+      listing: await directoryEntries(cluster, nodeTarget(node.name), '/etc/cni/net.d'),
     })),
   );
   const problems = seen.flatMap(({ node, listing }) => [
@@ -57,14 +57,9 @@ export async function multusConfig(
   const evidence: ExecResult[] = [];
   const problems: string[] = [];
   for (const node of nodes) {
-    const seen = await runProbe(
-      cluster,
-      nodeTarget(node.name),
-      ['cat', `/etc/cni/net.d/${file}`],
-      (text) => parseJsonObject(`/etc/cni/net.d/${file}`, text) as Json,
-    );
+    const seen = await cniConfigJson(cluster, nodeTarget(node.name), file);
     evidence.push(...seen.evidence);
-    const config = seen.value;
+    const config = seen.value as Json;
     const delegate = (config.delegates ?? [])[0] ?? {};
     const plugins = ((delegate.plugins ?? []) as Json[]).map((plugin) => String(plugin.type));
     const calico = ((delegate.plugins ?? []) as Json[]).find((plugin) => plugin.type === 'calico');
@@ -87,51 +82,22 @@ export async function multusConfig(
 export async function cniBinaries(cluster: Cluster, binaries: string[]): Promise<Verdict> {
   const nodes = await cluster.nodes();
   const seen = await Promise.all(
-    nodes.map(async (node) => ({
-      node: node.name,
-      result: await cluster.exec(nodeTarget(node.name), [
-        'sh',
-        '-c',
-        binaries.map((binary) => `test -x /opt/cni/bin/${binary} || echo missing ${binary}`).join('; '),
-      ]),
-    })),
+    nodes.map(async (node) => ({ node: node.name, listing: await cniExecutables(cluster, nodeTarget(node.name)) })),
   );
-  const missing = seen.flatMap(({ node, result }) =>
-    result.stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => `${node}: ${line}`),
+  const missing = seen.flatMap(({ node, listing }) =>
+    binaries.filter((binary) => !listing.value.includes(binary)).map((binary) => `${node}: missing ${binary}`),
   );
   return verdict(
-    nodes.length > 0 && missing.length === 0 && seen.every(({ result }) => result.exitCode === 0),
+    nodes.length > 0 && missing.length === 0,
     `${list(binaries)} executable in /opt/cni/bin on every node`,
     missing.length ? list(missing) : 'all there',
-    seen.map(({ result }) => result),
+    seen.flatMap(({ listing }) => listing.evidence),
   );
 }
 
 /** L21-06: the CRDs exist (kubectl on the control-plane node, with its admin kubeconfig). */
 export async function crdsExist(cluster: Cluster, names: string[]): Promise<Verdict> {
-  const control = (await cluster.nodes()).find((node) => node.role === 'control-plane');
-  if (!control) throw new Error('the cluster has no control-plane node');
-  const result = await cluster.exec(nodeTarget(control.name), [
-    'kubectl',
-    '--kubeconfig',
-    '/etc/kubernetes/admin.conf',
-    'get',
-    'crd',
-    '-o',
-    'name',
-  ]);
-  const present = result.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.replace(/^customresourcedefinition\.apiextensions\.k8s\.io\//, ''));
-  const missing = names.filter((name) => !present.includes(name));
-  return verdict(
-    result.exitCode === 0 && missing.length === 0,
-    `the CRDs ${list(names)}`,
-    missing.length ? `missing ${list(missing)}` : 'present',
-    [result],
-  );
+  const crds = await crdNames(cluster);
+  const missing = names.filter((name) => !crds.value.includes(name));
+  return verdict(missing.length === 0, `the CRDs ${list(names)}`, missing.length ? `missing ${list(missing)}` : 'present', crds.evidence);
 }

@@ -11,11 +11,11 @@ import { nadFrom } from '../manifests.ts';
 import { inRange, parseRange } from '../net/whereabouts-range.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { secondaryLink } from '../probes/secondary.ts';
-import { runProbe } from '../probes/commands.ts';
+import { bridgeFdb, neighbours } from '../probes/bridge.ts';
+import { ceosPing, ceosShow, type CeosJson } from '../probes/ceos.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { Packet } from '../parse/tcpdump.ts';
 import type { PingResult } from '../parse/ping.ts';
-import { parseFdb, parseNeighbours } from '../parse/vxlan.ts';
 import { ping } from '../probes/ping.ts';
 import { describePod, nodeTarget, podTarget } from '../subjects.ts';
 import type { LinkSpec } from '../lab/spec.ts';
@@ -318,12 +318,8 @@ export async function routerLearnsSecondary(
   const ip = address.cidrs[0]?.split('/')[0];
   if (!ip) return verdict(false, `${ifname} of ${describePod(pod)} with an address`, 'none', [...link.evidence, ...address.evidence]);
   const pinged = await ping(cluster, router, ip, 3);
-  const [fdb, neigh] = await Promise.all([
-    runProbe(cluster, router, ['bridge', '-j', 'fdb', 'show'], parseFdb),
-    runProbe(cluster, router, ['ip', '-j', 'neigh', 'show', ip], parseNeighbours),
-  ]);
-  const raw = JSON.parse(fdb.evidence[0]?.stdout || '[]') as Array<{ mac?: string; ifname?: string; master?: string }>;
-  const learnt = raw.filter((entry) => entry.mac === link.value.mac && entry.master).map((entry) => entry.ifname ?? '?');
+  const [fdb, neigh] = await Promise.all([bridgeFdb(cluster, router), neighbours(cluster, router, ip)]);
+  const learnt = fdb.value.filter((entry) => entry.mac === link.value.mac && entry.master).map((entry) => entry.port ?? '?');
   const mapped = neigh.value.filter((entry) => entry.ip === ip).map((entry) => entry.mac ?? 'incomplete');
   const answered = new Set(pinged.value.replies.map((reply) => reply.seq)).size;
   return verdict(
@@ -359,20 +355,12 @@ export async function routerSeesParentMacs(
       };
     }),
   );
-  const [fdb, neigh] = await Promise.all([
-    runProbe(
-      cluster,
-      router,
-      ['bridge', '-j', 'fdb', 'show'],
-      (text) => JSON.parse(text || '[]') as Array<{ mac?: string; ifname?: string; master?: string; flags?: string[] }>,
-    ),
-    runProbe(cluster, router, ['ip', '-j', 'neigh', 'show'], parseNeighbours),
-  ]);
+  const [fdb, neigh] = await Promise.all([bridgeFdb(cluster, router), neighbours(cluster, router)]);
   const problems: string[] = [];
   for (const node of [...new Set(pods.map((pod) => pod.node))]) {
     const port = portOf(node);
     const macs = fdb.value
-      .filter((entry) => entry.ifname === port && entry.master && !(entry.flags ?? []).includes('self'))
+      .filter((entry) => entry.port === port && entry.master && !entry.flags.includes('self'))
       .map((entry) => entry.mac);
     const own = rows.find((row) => row.pod.node === node)?.mac;
     if (macs.some((mac) => mac !== own)) problems.push(`${port} (${node}) learnt ${list(macs as string[])}, not only ${own}`);
@@ -387,12 +375,6 @@ export async function routerSeesParentMacs(
     problems.length ? list(problems) : 'as expected',
     [...rows.flatMap((row) => row.evidence), ...fdb.evidence, ...neigh.evidence],
   );
-}
-
-type CeosJson = Record<string, any>;
-
-function ceos(cluster: Cluster, router: ExecTarget, command: string) {
-  return runProbe(cluster, router, ['Cli', '-p', '15', '-c', `${command} | json`], (text) => JSON.parse(text) as CeosJson);
 }
 
 /** Arista writes MACs as 0242.0a0a.1464. */
@@ -411,16 +393,17 @@ export async function ceosTables(
   pods: { pod: PodInfo; ip: string; mac: string; port: string | undefined }[],
   expect: 'own-mac-per-pod' | 'node-mac-per-port',
 ): Promise<Verdict> {
-  const pinged = await Promise.all(
-    pods.map((row) => runProbe(cluster, router, ['Cli', '-p', '15', '-c', `ping ${row.ip}`], (text) => text)),
-  );
-  const [table, arp] = await Promise.all([ceos(cluster, router, `show mac address-table vlan ${vlan}`), ceos(cluster, router, 'show arp')]);
+  const pinged = await Promise.all(pods.map((row) => ceosPing(cluster, router, row.ip)));
+  const [table, arp] = await Promise.all([
+    ceosShow(cluster, router, `show mac address-table vlan ${vlan}`),
+    ceosShow(cluster, router, 'show arp'),
+  ]);
   const entries = ((table.value.unicastTable?.tableEntries ?? []) as CeosJson[]).map((entry) => ({
     mac: ceosMac(String(entry.macAddress)),
     type: String(entry.entryType),
     port: String(entry.interface),
   }));
-  const neighbours = ((arp.value.ipV4Neighbors ?? []) as CeosJson[]).map((entry) => ({
+  const mapped = ((arp.value.ipV4Neighbors ?? []) as CeosJson[]).map((entry) => ({
     ip: String(entry.address),
     mac: ceosMac(String(entry.hwAddress)),
     iface: String(entry.interface),
@@ -430,7 +413,7 @@ export async function ceosTables(
     const entry = entries.find((candidate) => candidate.mac === row.mac);
     if (!entry || entry.type !== 'dynamic' || entry.port !== row.port)
       problems.push(`${row.mac} ${entry ? `${entry.type} on ${entry.port}` : 'not learnt'}`);
-    const neighbour = neighbours.find((candidate) => candidate.ip === row.ip);
+    const neighbour = mapped.find((candidate) => candidate.ip === row.ip);
     if (neighbour?.mac !== row.mac || !neighbour.iface.startsWith(`Vlan${vlan}`))
       problems.push(`${row.ip} → ${neighbour ? `${neighbour.mac} on ${neighbour.iface}` : 'nothing'}`);
     if (!/ 0% packet loss/.test(pinged[index]?.value ?? '')) problems.push(`ping ${row.ip} lost packets`);

@@ -5,8 +5,6 @@ import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { VXLAN_DEVICE, usesVxlan } from '../net/calico.ts';
 import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { interfaceNamed, interfaces, ipv4Addresses } from '../probes/interfaces.ts';
-import { runProbe } from '../probes/commands.ts';
-import { NC_LISTENING, ncConnectArgv, ncListenArgv } from '../probes/netcat.ts';
 import { cniConfigFiles, cniExecutables, cniPluginTypes } from '../probes/node-config.ts';
 import { LOCALHOST_PORT, connectOverLocalhost } from '../probes/localhost.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';

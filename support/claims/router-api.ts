@@ -1,24 +1,14 @@
-/**
- * L06-03 (live only): the course's Arista cEOS switch, read through its own JSON output
- * (`Cli -p 15 -c "<show command> | json"`), never its CLI tables. The embedded lab's router is
- * FRR on Linux and has no such CLI, so the claim is tagged @live-only.
- */
+/** L06-03 (live only): the course's Arista cEOS switch as its own JSON output shows it (probes/ceos.ts). */
 import type { ExecResult, ExecTarget } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
-import { runProbe } from '../probes/commands.ts';
-
-type Json = Record<string, any>;
-
-function cli(cluster: Cluster, router: ExecTarget, command: string) {
-  return runProbe(cluster, router, ['Cli', '-p', '15', '-c', `${command} | json`], (text) => JSON.parse(text) as Json);
-}
+import { ceosShow, type CeosJson as Json } from '../probes/ceos.ts';
 
 export async function ceosSwitchState(cluster: Cluster, router: ExecTarget, mtu: number): Promise<Verdict> {
   const [status, brief, route] = await Promise.all([
-    cli(cluster, router, 'show interfaces status'),
-    cli(cluster, router, 'show ip interface brief'),
-    cli(cluster, router, 'show ip route'),
+    ceosShow(cluster, router, 'show interfaces status'),
+    ceosShow(cluster, router, 'show ip interface brief'),
+    ceosShow(cluster, router, 'show ip route'),
   ]);
   const evidence: ExecResult[] = [...status.evidence, ...brief.evidence, ...route.evidence];
   const ports = Object.entries((status.value.interfaceStatuses ?? {}) as Json).filter(([name]) => name.startsWith('Ethernet'));

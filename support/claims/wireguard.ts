@@ -8,21 +8,17 @@ import { parseDocument } from 'yaml';
 import type { BlockAffinity, ExecResult, NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { list, listing, type Verdict, verdict } from '../evidence.ts';
-import { VXLAN_DEVICE } from '../net/calico.ts';
+import { VXLAN_DEVICE, WIREGUARD_DEVICE, WIREGUARD_PORT } from '../net/calico.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { rawCaptureDuring } from '../probes/capture.ts';
-import { probeFailure, runProbe } from '../probes/commands.ts';
 import { interfaceNamed, interfaces } from '../probes/interfaces.ts';
 import type { Observation } from '../probes/observation.ts';
-import { parseIpRoutes, type Route } from '../parse/ip-route.ts';
-import { parseIpRules, type IpRule } from '../parse/ip-rule.ts';
 import { hexBytes, parseTcpdumpDump, type DumpedPacket } from '../parse/tcpdump-ascii.ts';
-import { parseWgShow, parseWgTransfer, type WgInterface } from '../parse/wg.ts';
-import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import type { WgInterface } from '../parse/wg.ts';
+import { ipRules, routesOfTable, routesThroughDevice, wgShow, wgTransfer, wireguardLinks } from '../probes/wireguard.ts';
+import { describePod, nodeTarget } from '../subjects.ts';
 import { interfacesOfNodes } from './node-interfaces.ts';
 
-export const WIREGUARD_DEVICE = 'wireguard.cali';
-export const WIREGUARD_PORT = 51820;
 /** WireGuard's overhead over IPv4, as Calico counts it: the device's MTU is eth0's less this. */
 export const WIREGUARD_IPV4_OVERHEAD = 60;
 /** The README's grep over `tcpdump -A`. */
@@ -55,27 +51,6 @@ export function clientScriptOf(manifestFile: string): string {
   const script = command[command.length - 1];
   if (command[1] !== '-c' || typeof script !== 'string') throw new Error(`${manifestFile}: the frontend-client is not a \`sh -c\` script`);
   return script;
-}
-
-/**
- * Runs one round of the client's requests in its pod. The course's curls set no timeout: where
- * the network drops them each is cut off after CURL_TIMEOUT_S, and what crossed the link
- * until then is the finding, not the round's exit code.
- */
-export async function sendClientRound(cluster: Cluster, client: PodInfo, round: string): Promise<Observation<ExecResult>> {
-  // Each curl bounded (-m), so that a dropped request ends the round rather than holding its pipes open.
-  const bounded = round.replace(/\bcurl /g, `curl -m ${CURL_TIMEOUT_S} `);
-  const result = await cluster.exec(podTarget(client), ['sh', '-c', bounded], { timeoutMs: ROUND_TIMEOUT_MS });
-  return { value: result, evidence: [result] };
-}
-
-const ROUND_TIMEOUT_MS = 15_000;
-const CURL_TIMEOUT_S = 3;
-
-/** `curl -s http://<service>:<port><path>` from a pod: the body; a curl that fails answers nothing, which the claim judges. */
-export async function fetchPath(cluster: Cluster, from: PodInfo, url: string): Promise<Observation<string>> {
-  const result = await cluster.exec(podTarget(from), ['curl', '-s', '-m', '5', url], { timeoutMs: 15_000 });
-  return { value: result.exitCode === 0 ? result.stdout : '', evidence: [result] };
 }
 
 export function podsOnDifferentNodes(a: PodInfo, b: PodInfo): Verdict {
@@ -153,15 +128,6 @@ export async function wireguardEnabledField(cluster: Cluster): Promise<Verdict> 
   );
 }
 
-export async function ipRules(cluster: Cluster, node: string): Promise<Observation<IpRule[]>> {
-  return runProbe(cluster, nodeTarget(node), ['ip', 'rule'], parseIpRules);
-}
-
-export async function routesOfTable(cluster: Cluster, node: string, table: string): Promise<Observation<Route[]>> {
-  // A table nothing was ever put in: iproute2 says so on stderr and exits 2.
-  return runProbe(cluster, nodeTarget(node), ['ip', 'route', 'show', 'table', table], parseIpRoutes, { acceptExitCodes: [0, 2] });
-}
-
 /** L13-03, L13-16: no node has wireguard.cali, a rule matching a mark, or a route through wireguard.cali in any table. */
 export async function noWireguardAnywhere(cluster: Cluster, withRoutes: boolean): Promise<Verdict> {
   const nodes = await cluster.nodes();
@@ -173,11 +139,9 @@ export async function noWireguardAnywhere(cluster: Cluster, withRoutes: boolean)
     if (interfaceNamed(links.value, WIREGUARD_DEVICE)) found.push(`${node.name}: interface ${WIREGUARD_DEVICE}`);
     for (const rule of rules.value.filter((candidate) => candidate.fwmark !== undefined)) found.push(`${node.name}: rule "${rule.text}"`);
     if (withRoutes) {
-      const all = await runProbe(cluster, nodeTarget(node.name), ['ip', 'route', 'show', 'table', 'all'], (text) =>
-        text.split('\n').filter((line) => line.includes(` dev ${WIREGUARD_DEVICE}`)),
-      );
-      evidence.push(...all.evidence);
-      for (const line of all.value) found.push(`${node.name}: route "${line.trim()}"`);
+      const through = await routesThroughDevice(cluster, node.name, WIREGUARD_DEVICE);
+      evidence.push(...through.evidence);
+      for (const line of through.value) found.push(`${node.name}: route "${line}"`);
     }
   }
   return verdict(
@@ -317,14 +281,6 @@ export function nothingBetweenOnLink(capture: LinkCapture): Verdict {
 
 // ---- the device, its peers, the routing ----------------------------------------------------
 
-/** `wg show wireguard.cali`; undefined where wg says the interface is not there (exit 1, "Unable to access interface"). */
-export async function wgShow(cluster: Cluster, node: string): Promise<Observation<WgInterface | undefined>> {
-  const result = await cluster.exec(nodeTarget(node), ['wg', 'show', WIREGUARD_DEVICE], { timeoutMs: 15_000 });
-  if (result.exitCode === 1 && /Unable to access interface/.test(result.stderr)) return { value: undefined, evidence: [result] };
-  if (result.exitCode !== 0) throw probeFailure(result);
-  return { value: parseWgShow(result.stdout)[0], evidence: [result] };
-}
-
 /** L13-06: every node has wireguard.cali, UP, with eth0's MTU less 60. */
 export async function deviceUpWithMtu(cluster: Cluster): Promise<Verdict> {
   const nodes = await cluster.nodes();
@@ -350,7 +306,7 @@ export async function kernelWireguardDevice(cluster: Cluster): Promise<Verdict> 
   const evidence: ExecResult[] = [];
   const wrong: string[] = [];
   for (const node of nodes) {
-    const seen = await runProbe(cluster, nodeTarget(node.name), ['ip', 'link', 'show', 'type', 'wireguard'], (text) => text);
+    const seen = await wireguardLinks(cluster, node.name);
     evidence.push(...seen.evidence);
     const line = seen.value.split('\n').find((candidate) => candidate.includes(`${WIREGUARD_DEVICE}:`));
     const eth0 = interfaceNamed((await interfaces(cluster, nodeTarget(node.name))).value, 'eth0')?.mtu ?? 1500;
@@ -551,21 +507,22 @@ export async function transferWith(
 ): Promise<Observation<{ rx: number; tx: number } | undefined>> {
   const nodes = await cluster.nodes();
   const key = nodes.find((candidate) => candidate.name === peerNode)?.calico?.wireguardPublicKey;
-  const result = await cluster.exec(nodeTarget(node), ['wg', 'show', WIREGUARD_DEVICE, 'transfer'], { timeoutMs: 15_000 });
-  if (result.exitCode === 1 && /Unable to access interface/.test(result.stderr)) return { value: undefined, evidence: [result] };
-  if (result.exitCode !== 0) throw probeFailure(result);
-  const peer = parseWgTransfer(result.stdout).find((candidate) => candidate.publicKey === key);
-  return { value: peer ? { rx: peer.rxBytes, tx: peer.txBytes } : undefined, evidence: [result] };
+  const transfer = await wgTransfer(cluster, node);
+  const peer = transfer.value?.find((candidate) => candidate.publicKey === key);
+  return { value: peer ? { rx: peer.rxBytes, tx: peer.txBytes } : undefined, evidence: transfer.evidence };
+}
+
+/** What the counters of the peer `peerNode` on the client's node read before and after one round of the client's requests. */
+export interface TransferSeen {
+  node: string;
+  peerNode: string;
+  before: { rx: number; tx: number } | undefined;
+  after: { rx: number; tx: number } | undefined;
+  evidence: ExecResult[];
 }
 
 /** L13-14: the counters of the backend node's peer on the client's node grew both ways. */
-export function transferGrew(
-  node: string,
-  peerNode: string,
-  before: { rx: number; tx: number } | undefined,
-  after: { rx: number; tx: number } | undefined,
-  evidence: ExecResult[],
-): Verdict {
+export function transferGrew({ node, peerNode, before, after, evidence }: TransferSeen): Verdict {
   return verdict(
     before !== undefined && after !== undefined && after.rx > before.rx && after.tx > before.tx,
     `on ${node} the received and sent bytes of the peer ${peerNode} to grow while the client's requests run`,

@@ -2,7 +2,7 @@
  * Calico's facts, in one place: the wiring of the embedded lab, the claims, the runbooks and
  * the path picture all read them from here. Sources: Calico v3.30 cni-plugin
  * (pkg/dataplane/linux/dataplane_linux.go: the host veth's MAC, the 169.254.1.1 gateway and
- * proxy ARP), felix (the VXLAN device name and its MTU overhead) and the calico-node install
+ * proxy ARP), felix (the VXLAN and WireGuard device names, the VXLAN MTU overhead) and the calico-node install
  * (the CNI configuration's file name).
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +18,10 @@ export const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee';
 
 /** Felix's VXLAN device on every node. */
 export const VXLAN_DEVICE = 'vxlan.calico';
+
+/** Felix's WireGuard device on every node, and the UDP port it listens on (WireguardListeningPort's default). */
+export const WIREGUARD_DEVICE = 'wireguard.cali';
+export const WIREGUARD_PORT = 51820;
 
 /** The CNI configuration Calico installs; the runtime uses the first file of /etc/cni/net.d. */
 export const CALICO_CNI_CONFIG = '10-calico.conflist';

@@ -39,6 +39,9 @@ export interface FdbEntry {
   dst: string | undefined;
   flags: string[];
   state: string;
+  /** The bridge port or device the entry is on, and its bridge: listed when `bridge fdb show` is not given a device. */
+  port?: string;
+  master?: string;
 }
 
 export function parseVxlanLink(text: string): VxlanDevice {
@@ -83,11 +86,15 @@ export function parseNeighbours(text: string): Neighbour[] {
 export function parseFdb(text: string): FdbEntry[] {
   return parseJsonArray('parseFdb', text).map((entry) => {
     const fields = new JsonFields('parseFdb', entry);
+    const port = fields.optString('ifname');
+    const master = fields.optString('master');
     return {
       mac: fields.string('mac'),
       dst: fields.optString('dst'),
       flags: fields.strings('flags'),
       state: fields.optString('state') ?? '',
+      ...(port === undefined ? {} : { port }),
+      ...(master === undefined ? {} : { master }),
     };
   });
 }

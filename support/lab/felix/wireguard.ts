@@ -33,9 +33,8 @@ import { runBatch } from '../kernel.ts';
 import type { LabNode, LabState, NodeWireguard } from '../model.ts';
 import { labFilesDir, onNode } from '../cni/node-fs.ts';
 import { hostMtu } from '../spec.ts';
+import { WIREGUARD_DEVICE, WIREGUARD_PORT } from '../../net/calico.ts';
 
-export const WIREGUARD_DEVICE = 'wireguard.cali';
-export const WIREGUARD_PORT = 51820;
 export const WIREGUARD_FWMARK = 0x200000;
 export const WIREGUARD_TABLE = 1;
 export const WIREGUARD_RULE_PRIORITY = 99;
