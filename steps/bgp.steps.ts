@@ -146,7 +146,7 @@ When(
     this.changed(`node ${quiet.name}'s label ${key}`, async () => {
       await this.cluster.labelNode(quiet.name, { [key]: null });
     });
-    this.nameNode(alias, quiet.name, `BGP address ${bgpAddressOf(quiet)}`);
+    this.nameNode(alias, { node: quiet.name, detail: `BGP address ${bgpAddressOf(quiet)}` });
     await this.cluster.labelNode(quiet.name, { [key]: value });
   },
 );

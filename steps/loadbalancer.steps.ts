@@ -85,7 +85,7 @@ When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_
   const protocol = sessions.value.find((session) => toRouter.includes(session.name))?.name;
   if (!protocol)
     throw new Error(`node ${node.name} runs no BGP session to the router (${list(objects.peers.map((peer) => peer.peerIP))}) to take down`);
-  this.nameNode(alias, node.name, `BGP address ${bgpAddressOf(node)}, session ${protocol}`);
+  this.nameNode(alias, { node: node.name, detail: `BGP address ${bgpAddressOf(node)}, session ${protocol}` });
   this.changed(`BGP session ${protocol} of ${node.name}`, async () => {
     await switchBirdProtocol(this.cluster, node.name, protocol, true);
     await untilSession(this, bgpAddressOf(node), true);

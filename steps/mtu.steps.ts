@@ -153,13 +153,13 @@ Then('the capture shows the echo requests as VXLAN packets of IP length {int}', 
 Given(
   "the router's interface on the subnet of the node of {pod} has MTU {int}",
   async function (this: PodNetWorld, pod: PodInfo, mtu: number) {
-    this.observe(await setRouterMtuTowards(this.cluster, this.router(), pod, mtu, (what, undo) => this.changed(what, undo)));
+    this.observe(await setRouterMtuTowards(this.cluster, this.router(), pod, mtu, this.keepUndo));
   },
 );
 
 Given("the control-plane node's reverse-path filter is {int}", async function (this: PodNetWorld, mode: number) {
   const { node } = await apiServer(this.cluster);
-  this.observe(await setReversePathFilter(this.cluster, node, mode, (what, undo) => this.changed(what, undo)));
+  this.observe(await setReversePathFilter(this.cluster, node, mode, this.keepUndo));
 });
 
 When("the API server's \\/healthz is fetched over TLS from the node of {pod}", async function (this: PodNetWorld, pod: PodInfo) {

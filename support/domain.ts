@@ -357,3 +357,16 @@ export function checkScratchFile(prefix: string, path: string, owner: string): v
   if (!path.startsWith(prefix) || path.slice(prefix.length).includes('/'))
     throw new Error(`takeScratchFile: ${path} is not a scratch file of ${owner} (${prefix}…)`);
 }
+
+/**
+ * Where an action that changes the cluster leaves how to put the change back, before it makes
+ * it (the World's `keepUndo`: the scenario's After hook runs every undo, last first, also when
+ * the scenario failed).
+ */
+export type KeepUndo = (what: string, undo: () => Promise<void>) => void;
+
+/** A node an action picked for the scenario to name, with what the report says of it (its BGP address, …). */
+export interface NamedNode {
+  node: string;
+  detail: string;
+}

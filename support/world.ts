@@ -5,7 +5,7 @@
  * What a When saw is one record per kind (`saw`), which the Thens read (`seen`): see seen.ts.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { ExecResult, PodInfo } from './domain.ts';
+import type { ExecResult, KeepUndo, NamedNode, PodInfo } from './domain.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
@@ -70,6 +70,9 @@ export class PodNetWorld extends World {
     this.restorers.push({ what, undo });
   }
 
+  /** `changed`, to hand to an action that changes the cluster: it names its undo before it changes anything. */
+  readonly keepUndo: KeepUndo = (what, undo) => this.changed(what, undo);
+
   /** Keeps what this When step saw, for the Thens after it; a later When of the same kind replaces it. */
   saw<K extends keyof Seen>(kind: K, record: Seen[K]): Seen[K] {
     return this.records.keep(kind, record);
@@ -106,7 +109,7 @@ export class PodNetWorld extends World {
   }
 
   /** Names a node for the scenario's later steps, and says in the report which it is (`detail`: its BGP address, …). */
-  nameNode(alias: string, node: string, detail: string): void {
+  nameNode(alias: string, { node, detail }: NamedNode): void {
     this.nodes.set(alias, node);
     this.attach(`"${alias}" is node ${node}, ${detail}`, { mediaType: 'text/plain', fileName: `subject-${alias}.txt` });
   }

@@ -4,7 +4,7 @@
  * back before it changes anything (so a change that fails halfway is put back too) and returns
  * the commands it ran.
  */
-import type { ExecResult, PodInfo } from '../domain.ts';
+import type { ExecResult, KeepUndo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { runProbe } from '../probes/commands.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
@@ -12,9 +12,6 @@ import type { Observation } from '../probes/observation.ts';
 import { nodeTarget, type routerTarget } from '../subjects.ts';
 import { subnetOf } from '../topology/clab.ts';
 import { calicoNodes } from './overlay.ts';
-
-/** Where a change leaves how to undo it (the World's `changed`, which the After hook runs). */
-export type KeepUndo = (what: string, undo: () => Promise<void>) => void;
 
 /** Sets the MTU of the router's interface on the subnet of `pod`'s node. */
 export async function setRouterMtuTowards(
