@@ -1,6 +1,5 @@
 import { After, Status, Then, When } from '@cucumber/cucumber';
 import {
-  bgpAddressOf,
   bgpConfigurationIs,
   bgpPeerIs,
   nodeSessionsFollowPeers,
@@ -20,6 +19,7 @@ import {
   nodesRouteBlocksViaRouter,
   routerPingsPod,
 } from '../support/claims/bgp.ts';
+import { labelQuietNode, setRouterMaximumPaths } from '../support/claims/bgp-actions.ts';
 import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
 import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
@@ -124,30 +124,14 @@ Then(
 );
 
 When('the router installs up to {int} equal-cost BGP paths', BGP_CHANGE, async function (this: PodNetWorld, paths: number) {
-  const objects = await this.cluster.bgpObjects();
-  const peerAs = objects.peers[0]?.asNumber;
-  const summary = [`router bgp ${peerAs}`, 'address-family ipv4 unicast'];
-  const internal = peerAs === objects.configuration.asNumber ? ' ibgp' : '';
-  const target = this.router();
-  this.changed("the router's maximum-paths", async () => {
-    await this.cluster.configureRouter(target, [...summary, `maximum-paths${internal} 1`]);
-  });
-  await this.cluster.configureRouter(target, [...summary, `maximum-paths${internal} ${paths}`]);
+  await setRouterMaximumPaths(this.cluster, this.router(), paths, this.keepUndo);
 });
 
 When(
   'a node without a BGP session is labelled {string}, called {string}',
   BGP_CHANGE,
   async function (this: PodNetWorld, label: string, alias: string) {
-    const [key, value] = label.split('=') as [string, string];
-    const nodes = await this.cluster.nodes();
-    const quiet = nodes.find((node) => node.role === 'worker' && node.labels?.[key] === undefined);
-    if (!quiet) throw new Error(`no worker node is without the label ${key}`);
-    this.changed(`node ${quiet.name}'s label ${key}`, async () => {
-      await this.cluster.labelNode(quiet.name, { [key]: null });
-    });
-    this.nameNode(alias, { node: quiet.name, detail: `BGP address ${bgpAddressOf(quiet)}` });
-    await this.cluster.labelNode(quiet.name, { [key]: value });
+    this.nameNode(alias, await labelQuietNode(this.cluster, label, this.keepUndo));
   },
 );
 

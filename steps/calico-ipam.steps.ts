@@ -22,8 +22,7 @@ import {
   pingOutsideUnderCapture,
   requestsFromSendersNode,
 } from '../support/claims/nat-outgoing.ts';
-import { describePod } from '../support/subjects.ts';
-import { cidrContains } from '../support/net/cidr.ts';
+import { sendDaemonSetToPool, turnOffNatOutgoingOfPoolOf } from '../support/claims/pool-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
@@ -90,18 +89,9 @@ Then('the outside host sees the echo requests coming from the IP of {string} its
 });
 
 // The operator rolls nothing for this: each node's Felix changes its masq ipset (up to 90 s on a live cluster).
-Given(
-  'natOutgoing is turned off on the pool {pod} has its address from',
-  { timeout: 120_000 },
-  async function (this: PodNetWorld, subject: PodInfo) {
-    const pod = subject;
-    const pool = (await this.cluster.ipPools()).find((candidate) => pod.ip !== undefined && cidrContains(candidate.cidr, pod.ip));
-    if (!pool) throw new Error(`no IP pool holds ${describePod(pod)}'s address ${pod.ip ?? '(none)'}`);
-    const before = pool.natOutgoing;
-    this.changed(`natOutgoing of the pool ${pool.name}`, () => this.cluster.setPoolNatOutgoing(pool.name, before));
-    await this.cluster.setPoolNatOutgoing(pool.name, false);
-  },
-);
+Given('natOutgoing is turned off on the pool {pod} has its address from', { timeout: 120_000 }, function (this: PodNetWorld, pod: PodInfo) {
+  return turnOffNatOutgoingOfPoolOf(this.cluster, pod, this.keepUndo);
+});
 
 Then('the outside host answers {string}', async function (this: PodNetWorld, alias: string) {
   await this.verify(outsideAnswered(this.outsideCaptureOf(alias)));
@@ -134,18 +124,7 @@ When(
   'the pod template of the DaemonSet {workload} is annotated to take addresses from the pool {string}',
   { timeout: 300_000 },
   async function (this: PodNetWorld, daemonSet: string, pool: string) {
-    const { cluster } = this;
-    const namespace = cluster.workloadNamespace;
-    const annotation = 'cni.projectcalico.org/ipv4pools';
-    this.changed(
-      `the ${annotation} annotation of DaemonSet ${daemonSet}`,
-      async () => void (await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: null })),
-    );
-    const replaced = await cluster.patchDaemonSetPodAnnotations(namespace, daemonSet, { [annotation]: JSON.stringify([pool]) });
-    this.attach(`DaemonSet ${daemonSet}: ${replaced.map((pod) => `${pod.name} on ${pod.node}, IP ${pod.ip}`).join('; ')}`, {
-      mediaType: 'text/plain',
-      fileName: `replaced-${daemonSet}.txt`,
-    });
+    this.note(`replaced-${daemonSet}.txt`, await sendDaemonSetToPool(this.cluster, daemonSet, pool, this.keepUndo));
   },
 );
 

@@ -3,7 +3,6 @@ import { lookupGetsPodIP } from '../support/claims/cluster-dns.ts';
 import {
   kubernetesServiceAtFirstAddress,
   noNatRuleMentions,
-  deleteAndAwaitRecreation,
   headlessConnectionGoesStraightToPod,
   within,
   redisAnswersPing,
@@ -18,6 +17,7 @@ import {
   statefulSetHostnames,
   statefulSetReadyWithOrdinals,
 } from '../support/claims/headless.ts';
+import { recreateStatefulSetPod } from '../support/claims/pod-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
@@ -124,11 +124,7 @@ When(
   'the pod {string} of StatefulSet {string} is deleted and the StatefulSet has recreated it',
   { timeout: 180_000 },
   async function (this: PodNetWorld, name: string, statefulSet: string) {
-    const { before, after } = await deleteAndAwaitRecreation(this.cluster, statefulSet, name);
-    this.attach(`${name} was ${before.ip} on ${before.node}; recreated as ${after.ip} on ${after.node}`, {
-      mediaType: 'text/plain',
-      fileName: `recreated-${name}.txt`,
-    });
+    this.note(`recreated-${name}.txt`, await recreateStatefulSetPod(this.cluster, statefulSet, name));
   },
 );
 

@@ -12,13 +12,12 @@ import {
   routerRoutesViaOtherSpeakers,
   serviceHasLoadBalancerAddress,
 } from '../support/claims/loadbalancer.ts';
-import { bgpAddressOf, speaks } from '../support/claims/bgp.ts';
-import { list } from '../support/evidence.ts';
-import { protocolName } from '../support/net/calico-bgp.ts';
-import { gatewaysOf, routes } from '../support/probes/routes.ts';
-import { birdBgpSessions, routerBgpSummary, switchBirdProtocol } from '../support/probes/bgp.ts';
-import { EnvironmentError } from '../support/domain.ts';
-import { waitUntil } from '../support/eventually.ts';
+import {
+  advertiseLoadBalancerRange,
+  leaveLoadBalancerRangeOut,
+  takeDownSpeakerSession,
+  type DownedSession,
+} from '../support/claims/bgp-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
@@ -56,15 +55,11 @@ Then(
 );
 
 When('the BGP configuration leaves serviceLoadBalancerIPs out', BGP_CHANGE, async function (this: PodNetWorld) {
-  const before = (await this.cluster.bgpObjects()).configuration.serviceLoadBalancerIPs;
-  this.changed('BGPConfiguration default serviceLoadBalancerIPs', () => this.cluster.setServiceLoadBalancerIPs(before));
-  await this.cluster.setServiceLoadBalancerIPs([]);
+  await leaveLoadBalancerRangeOut(this.cluster, this.keepUndo);
 });
 
 When('the BGP configuration advertises the LoadBalancer range again', BGP_CHANGE, async function (this: PodNetWorld) {
-  const range = loadBalancerRange(await this.cluster.bgpObjects());
-  if (!range) throw new Error('the cluster has no IPPool with allowedUses LoadBalancer');
-  await this.cluster.setServiceLoadBalancerIPs([range]);
+  await advertiseLoadBalancerRange(this.cluster);
 });
 
 Then('the router has no route for the LoadBalancer range', async function (this: PodNetWorld) {
@@ -72,64 +67,17 @@ Then('the router has no route for the LoadBalancer range', async function (this:
 });
 
 When('the BGP session of one BGP-speaking node goes down, called {string}', BGP_CHANGE, async function (this: PodNetWorld, alias: string) {
-  const [nodes, objects, table] = await Promise.all([this.cluster.nodes(), this.cluster.bgpObjects(), routes(this.cluster, this.router())]);
-  // The node the router sends the LoadBalancer range to now, so that losing it matters.
-  const route = table.value.find((candidate) => candidate.prefix === loadBalancerRange(objects));
-  const via = gatewaysOf(route)[0];
-  const speakers = nodes.filter((candidate) => speaks({}, objects, candidate));
-  const node = speakers.find((candidate) => bgpAddressOf(candidate) === via) ?? speakers.at(-1);
-  if (!node) throw new Error('no node speaks BGP');
-  const sessions = await birdBgpSessions(this.cluster, node.name);
-  // The session to the router: confd names a BGPPeer's protocol after its address (Global_… or Node_…).
-  const toRouter = objects.peers.flatMap((peer) => (['Global', 'Node'] as const).map((kind) => protocolName(kind, peer.peerIP)));
-  const protocol = sessions.value.find((session) => toRouter.includes(session.name))?.name;
-  if (!protocol)
-    throw new Error(`node ${node.name} runs no BGP session to the router (${list(objects.peers.map((peer) => peer.peerIP))}) to take down`);
-  this.nameNode(alias, { node: node.name, detail: `BGP address ${bgpAddressOf(node)}, session ${protocol}` });
-  this.changed(`BGP session ${protocol} of ${node.name}`, async () => {
-    await switchBirdProtocol(this.cluster, node.name, protocol, true);
-    await untilSession(this, bgpAddressOf(node), true);
-  });
-  await switchBirdProtocol(this.cluster, node.name, protocol, false);
-  await untilSession(this, bgpAddressOf(node), false);
-  await untilRouteLeaves(this, loadBalancerRange(objects), bgpAddressOf(node));
+  nameDownedNode(this, alias, await takeDownSpeakerSession(this.cluster, this.router(), this.keepUndo));
 });
 
 /**
- * Waits (bounded, 10 s) until zebra has taken the node's path out of the router's kernel route, as
- * BGP settling does. If it has not, the scenario goes on to its Then, which judges the route; the
- * last route seen is attached so the report shows what the wait saw.
+ * Names the node whose session went down; if the router still routed via it when the wait gave
+ * up, attaches what the wait last saw, so the report shows it beside the Then that judges the route.
  */
-async function untilRouteLeaves(world: PodNetWorld, prefix: string | undefined, address: string): Promise<void> {
-  try {
-    await waitUntil(
-      `the router's route to ${prefix} to lose next hop ${address}`,
-      async () => {
-        const table = await routes(world.cluster, world.router());
-        const hops = gatewaysOf(table.value.find((candidate) => candidate.prefix === prefix));
-        return hops.includes(address) ? { done: false, seen: `${prefix} via ${hops.join(', ')}` } : { done: true, value: undefined };
-      },
-      { withinMs: 10_000, everyMs: 250 },
-    );
-  } catch (error) {
-    if (!(error instanceof EnvironmentError)) throw error;
-    world.attach(error.message, { mediaType: 'text/plain', fileName: 'route-still-there.txt' });
-  }
-}
-
-/** Waits (bounded) until the router sees the node's session Established or not. */
-async function untilSession(world: PodNetWorld, address: string, established: boolean): Promise<void> {
-  await waitUntil(
-    `the router's session with ${address} to be ${established ? 'Established' : 'down'}`,
-    async () => {
-      const peer = (await routerBgpSummary(world.cluster, router(world))).value.peers.find((candidate) => candidate.address === address);
-      const up = peer?.state === 'Established';
-      return up === established
-        ? { done: true, value: undefined }
-        : { done: false, seen: peer ? `${address} ${peer.state}` : `no peer ${address}` };
-    },
-    { withinMs: 50_000, everyMs: 500 },
-  );
+function nameDownedNode(world: PodNetWorld, alias: string, downed: DownedSession): void {
+  world.nameNode(alias, downed);
+  if (downed.routeStillThere !== undefined)
+    world.attach(downed.routeStillThere, { mediaType: 'text/plain', fileName: 'route-still-there.txt' });
 }
 
 Then(

@@ -4,9 +4,7 @@ import {
   answered,
   apiServer,
   cachedPathMtu,
-  captureVerbose,
   deviceMtuEverywhere,
-  fetchFrom,
   fragNeededSeen,
   handshakeMss,
   icmpSourceRoutedVia,
@@ -24,14 +22,22 @@ import {
   type SizedPingSeen,
 } from '../support/claims/mtu.ts';
 import { calicoNodes } from '../support/claims/overlay.ts';
-import { hostInterfaceOf } from '../support/claims/lifecycle.ts';
 import { interfaces, interfaceNamed } from '../support/probes/interfaces.ts';
-import { ping, pingDontFragment } from '../support/probes/ping.ts';
-import { setReversePathFilter, setRouterMtuTowards } from '../support/claims/mtu-actions.ts';
-import { nodeTarget, podTarget } from '../support/subjects.ts';
+import {
+  fetchHealthz,
+  fetchHealthzWhileCaptured,
+  pingSizedWhileCaptured,
+  pingSizedWhileHostSideCaptured,
+  setControlPlaneReversePathFilter,
+  setInstallationMtu,
+  setRouterMtuTowards,
+  type HealthzFetchUnderCapture,
+  type SizedPingUnderCapture,
+} from '../support/claims/mtu-actions.ts';
+import type { Observation } from '../support/probes/observation.ts';
+import { podTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
-import type { PacketCapture } from '../support/claims/mtu.ts';
 
 declare module '../support/seen.ts' {
   interface Seen {
@@ -41,11 +47,17 @@ declare module '../support/seen.ts' {
 }
 
 /** Keeps the capture and the sized ping it surrounded (as a ping too: the path picture and the diagnosis read pings). */
-function keepSizedPing(world: PodNetWorld, capture: PacketCapture<unknown>, ping: SizedPingSeen | undefined): void {
+function keepSizedPing(world: PodNetWorld, seen: Observation<SizedPingUnderCapture>): void {
+  const { capture, ping } = world.observe(seen);
   world.saw('packetCapture', capture);
   if (ping) world.saw('ping', world.saw('sizedPing', ping));
-  world.record(capture.evidence);
-  world.attachFiles(capture.files);
+}
+
+/** Keeps the capture and the fetch it surrounded. */
+function keepCapturedFetch(world: PodNetWorld, seen: Observation<HealthzFetchUnderCapture>): void {
+  const { capture, fetch } = world.observe(seen);
+  world.saw('packetCapture', capture);
+  world.saw('fetch', fetch);
 }
 
 const SIZED_PING = 'a When step that pings with a size, not to be fragmented';
@@ -84,47 +96,21 @@ Then("on every node vxlan.calico's MTU is {int}", function (this: PodNetWorld, m
 });
 
 // On a live cluster the operator then rolls calico-node out, node by node (setInstallationMtu waits up to 5 min).
-When("the Installation's MTU is set to {int}", { timeout: 360_000 }, async function (this: PodNetWorld, mtu: number) {
-  const before = await this.cluster.installationMtu();
-  this.changed("the Installation's MTU", () => this.cluster.setInstallationMtu(before));
-  await this.cluster.setInstallationMtu(mtu);
+When("the Installation's MTU is set to {int}", { timeout: 360_000 }, function (this: PodNetWorld, mtu: number) {
+  return setInstallationMtu(this.cluster, mtu, this.keepUndo);
 });
 
 When(
   '{pod} pings {pod} {int} times with {int} bytes of data, not to be fragmented, while the host side of {pod} is captured',
   async function (this: PodNetWorld, source: PodInfo, target: PodInfo, count: number, size: number, on: PodInfo) {
-    const hostSide = this.observe(await hostInterfaceOf(this.cluster, on));
-    if (!hostSide) throw new Error(`pod ${on.name} has no host-side interface`);
-    // A default-size ping first, in the same capture: it proves the capture sees the pod's packets.
-    let large: SizedPingSeen | undefined;
-    const capture = await captureVerbose(
-      this.cluster,
-      nodeTarget(on.node),
-      hostSide,
-      `${hostSide} on node ${on.node}`,
-      async () => {
-        const small = await ping(this.cluster, podTarget(source), target.ip as string, 1);
-        const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
-        large = { from: source, to: target, count, size, observation };
-        return { value: undefined, evidence: [...small.evidence, ...observation.evidence] };
-      },
-      ['icmp'],
-    );
-    keepSizedPing(this, capture, large);
+    keepSizedPing(this, await pingSizedWhileHostSideCaptured(this.cluster, { from: source, to: target, count, size }, on));
   },
 );
 
 When(
   '{pod} pings {pod} {int} times with {int} bytes of data, not to be fragmented, while the {word} of the node of {pod} is captured',
   async function (this: PodNetWorld, source: PodInfo, target: PodInfo, count: number, size: number, iface: string, on: PodInfo) {
-    const node = on.node;
-    let seen: SizedPingSeen | undefined;
-    const capture = await captureVerbose(this.cluster, nodeTarget(node), iface, `${iface} of node ${node}`, async () => {
-      const observation = await pingDontFragment(this.cluster, podTarget(source), target.ip as string, count, size);
-      seen = { from: source, to: target, count, size, observation };
-      return observation;
-    });
-    keepSizedPing(this, capture, seen);
+    keepSizedPing(this, await pingSizedWhileCaptured(this.cluster, { from: source, to: target, count, size }, iface, on.node));
   },
 );
 
@@ -158,30 +144,17 @@ Given(
 );
 
 Given("the control-plane node's reverse-path filter is {int}", async function (this: PodNetWorld, mode: number) {
-  const { node } = await apiServer(this.cluster);
-  this.observe(await setReversePathFilter(this.cluster, node, mode, this.keepUndo));
+  this.observe(await setControlPlaneReversePathFilter(this.cluster, mode, this.keepUndo));
 });
 
 When("the API server's \\/healthz is fetched over TLS from the node of {pod}", async function (this: PodNetWorld, pod: PodInfo) {
-  const { url } = await apiServer(this.cluster);
-  const node = pod.node;
-  this.record(this.saw('fetch', { from: `node ${node}`, observation: await fetchFrom(this.cluster, node, url) }).observation.evidence);
+  this.saw('fetch', this.observe(await fetchHealthz(this.cluster, pod.node)));
 });
 
 When(
   "the API server's \\/healthz is fetched over TLS from the node of {pod} while the {word} of the control-plane node is captured",
   async function (this: PodNetWorld, pod: PodInfo, iface: string) {
-    const server = await apiServer(this.cluster);
-    const node = pod.node;
-    const capture = this.saw(
-      'packetCapture',
-      await captureVerbose(this.cluster, nodeTarget(server.node), iface, `${iface} of node ${server.node}`, () =>
-        fetchFrom(this.cluster, node, server.url),
-      ),
-    );
-    this.saw('fetch', { from: `node ${node}`, observation: capture.during as Awaited<ReturnType<typeof fetchFrom>> });
-    this.record(capture.evidence);
-    this.attachFiles(capture.files);
+    keepCapturedFetch(this, await fetchHealthzWhileCaptured(this.cluster, pod.node, iface));
   },
 );
 

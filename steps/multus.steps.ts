@@ -3,26 +3,26 @@ import { Then, When, type DataTable } from '@cucumber/cucumber';
 import type { PodInfo } from '../support/domain.ts';
 import {
   ceosTables,
-  distinctInRange,
   nadAsCourse,
-  nadIpam,
   onlyOnSecondary,
   ownMac,
   parentMacShared,
-  podsAttachedTo,
+  podsAttachedToAny,
+  noIcmpOn,
+  secondaryAddressesDistinct,
   routerLearnsSecondary,
   routerPortOf,
   routerSeesParentMacs,
   routesWithSecondary,
   secondaryAddress,
   secondaryOnParent,
+  secondaryPingAnswered,
   upWithoutAddress,
+  workloadDistinctInRange,
   type SecondaryPingSeen,
 } from '../support/claims/multus.ts';
-import { verdict } from '../support/evidence.ts';
 import { cniBinaries, cniConfDir, crdsExist, multusConfig, onePodPerNode } from '../support/claims/multus-install.ts';
-import { captureDuring } from '../support/probes/capture.ts';
-import { ping } from '../support/probes/ping.ts';
+import { pingNadGateway, pingNet1Of } from '../support/claims/multus-actions.ts';
 import { secondaryLink } from '../support/probes/secondary.ts';
 import { nodeTarget, podTarget } from '../support/subjects.ts';
 import { topologySpec } from '../support/topology-clusters.ts';
@@ -79,21 +79,9 @@ Then("net1 of {pod} has its node's eth2 MAC", function (this: PodNetWorld, pod: 
 Then(
   "every pod attached to {string} or {string} has its node's eth2 MAC on net1, and no two net1 addresses are the same",
   async function (this: PodNetWorld, a: string, b: string) {
-    const pods = [
-      ...(await podsAttachedTo(this.cluster, a, this.cluster.workloadNamespace)),
-      ...(await podsAttachedTo(this.cluster, b, this.cluster.workloadNamespace)),
-    ];
+    const pods = await podsAttachedToAny(this.cluster, [a, b]);
     await this.verify(parentMacShared(this.cluster, pods, NET1, PARENT));
-    const addresses = await Promise.all(pods.map((pod) => secondaryAddress(this.cluster, pod, NET1)));
-    const all = addresses.map((seen) => seen.cidrs.join(' '));
-    await this.verify(
-      verdict(
-        new Set(all).size === all.length && all.every(Boolean),
-        `the net1 addresses of ${pods.map((pod) => pod.name).join(', ')} all different`,
-        all.join(', '),
-        addresses.flatMap((seen) => seen.evidence),
-      ),
-    );
+    await this.verify(secondaryAddressesDistinct(this.cluster, pods, NET1));
   },
 );
 
@@ -114,74 +102,26 @@ Then(
 Then(
   'every {workload} pod holds on net1 one address of the range of {string}, and no two the same',
   async function (this: PodNetWorld, workload: string, nad: string) {
-    const pods = await this.cluster.pods({ namespace: this.cluster.workloadNamespace, workload });
-    await this.verify(distinctInRange(this.cluster, pods, NET1, nad));
+    await this.verify(workloadDistinctInRange(this.cluster, workload, NET1, nad));
   },
 );
-
-async function pingOverSecondary(world: PodNetWorld, from: PodInfo, to: string, toWhat: string, count: number): Promise<void> {
-  const source = (await secondaryAddress(world.cluster, from, NET1)).cidrs[0]?.split('/')[0];
-  if (!source) throw new Error(`${from.name} has no address on net1`);
-  const node = nodeTarget(from.node);
-  const outer = await captureDuring(
-    world.cluster,
-    node,
-    ['icmp'],
-    `${PARENT} of node ${from.node}`,
-    () =>
-      captureDuring(
-        world.cluster,
-        node,
-        ['icmp'],
-        `eth1 of node ${from.node}`,
-        () => ping(world.cluster, podTarget(from), to, count),
-        'eth1',
-      ),
-    PARENT,
-  );
-  const inner = outer.value.during;
-  world.saw('secondaryPing', {
-    from,
-    to,
-    toWhat,
-    source,
-    count,
-    ping: inner.value.during,
-    captured: { [PARENT]: outer.value.packets, eth1: inner.value.packets },
-  });
-  world.record(outer.evidence);
-  world.attachFiles([...(outer.files ?? []), ...(inner.files ?? [])]);
-}
 
 When(
   '{pod} pings the gateway of {string} {int} times while the eth2 and eth1 of its node are captured',
   async function (this: PodNetWorld, from: PodInfo, nad: string, count: number) {
-    const { gateway } = await nadIpam(this.cluster, nad, from.namespace);
-    await pingOverSecondary(this, from, gateway, `the gateway of ${nad}`, count);
+    this.saw('secondaryPing', this.observe(await pingNadGateway(this.cluster, from, nad, count)));
   },
 );
 
 When(
   '{pod} pings the net1 address of {pod} {int} times while the eth2 and eth1 of its node are captured',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number) {
-    const address = (await secondaryAddress(this.cluster, to, NET1)).cidrs[0]?.split('/')[0];
-    if (!address) throw new Error(`${to.name} has no address on net1`);
-    await pingOverSecondary(this, from, address, `the net1 address of ${to.name}`, count);
+    this.saw('secondaryPing', this.observe(await pingNet1Of(this.cluster, from, to, count)));
   },
 );
 
 Then('every echo request over net1 is answered with TTL {int}', function (this: PodNetWorld, ttl: number) {
-  const seen = lastSecondaryPing(this);
-  const replies = seen.ping.value.replies;
-  const answered = new Set(replies.map((reply) => reply.seq)).size;
-  return this.verify(
-    verdict(
-      answered === seen.count && replies.every((reply) => reply.ttl === ttl),
-      `each of ${seen.count} echo requests from ${seen.from.name} to ${seen.toWhat} ${seen.to} answered with TTL ${ttl}`,
-      `${answered} answered, TTLs ${[...new Set(replies.map((reply) => reply.ttl))].join(', ') || 'none'}${seen.ping.value.errors.length ? `; ${seen.ping.value.errors.join('; ')}` : ''}`,
-      seen.ping.evidence,
-    ),
-  );
+  return this.verify(secondaryPingAnswered(lastSecondaryPing(this), ttl));
 });
 
 Then('the echo requests left by eth2 from the net1 address, and eth1 carried none of the ICMP', function (this: PodNetWorld) {
@@ -198,10 +138,7 @@ Then(
 Then(
   "the router learns on each node's port only that node's eth2 MAC, and maps the net1 address of every pod attached to {string} or {string} to it",
   async function (this: PodNetWorld, a: string, b: string) {
-    const pods = [
-      ...(await podsAttachedTo(this.cluster, a, this.cluster.workloadNamespace)),
-      ...(await podsAttachedTo(this.cluster, b, this.cluster.workloadNamespace)),
-    ];
+    const pods = await podsAttachedToAny(this.cluster, [a, b]);
     const links = routerLinks(this);
     await this.verify(routerSeesParentMacs(this.cluster, this.router(), pods, NET1, PARENT, (node) => routerPortOf(links, node, PARENT)));
   },
@@ -232,10 +169,7 @@ Then(
 Then(
   "the switch's JSON tables for VLAN {int} hold one MAC per port with pods attached to {string} or {string}, and map their net1 addresses to their node's eth2 MAC",
   async function (this: PodNetWorld, vlan: number, a: string, b: string) {
-    const pods = [
-      ...(await podsAttachedTo(this.cluster, a, this.cluster.workloadNamespace)),
-      ...(await podsAttachedTo(this.cluster, b, this.cluster.workloadNamespace)),
-    ];
+    const pods = await podsAttachedToAny(this.cluster, [a, b]);
     await this.verify(ceosTables(this.cluster, this.router(), vlan, await ceosRows(this, pods, true), 'node-mac-per-port'));
   },
 );
@@ -270,16 +204,5 @@ Then('the CustomResourceDefinitions {string} exist', function (this: PodNetWorld
 });
 
 Then('neither eth2 nor eth1 of the node carried any of the ICMP', function (this: PodNetWorld) {
-  const seen = lastSecondaryPing(this);
-  const icmp = [PARENT, 'eth1'].map(
-    (iface) =>
-      `${iface}: ${(seen.captured[iface] ?? []).filter((packet) => packet.proto === 'ICMP' && [packet.src, packet.dst].includes(seen.to)).length}`,
-  );
-  return this.verify(
-    verdict(
-      icmp.every((row) => row.endsWith(': 0')),
-      `no ICMP to or from ${seen.to} on the node's ${PARENT} or eth1`,
-      icmp.join(', '),
-    ),
-  );
+  return this.verify(noIcmpOn(lastSecondaryPing(this), [PARENT, 'eth1']));
 });

@@ -1,5 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import { addressReleased, createPodOn, hostInterfaceOf, nodeForgotPod } from '../support/claims/lifecycle.ts';
+import { addressReleased, nodeForgotPod } from '../support/claims/lifecycle.ts';
+import { createPodSeenFromItsNode } from '../support/claims/pod-actions.ts';
 import { suiteMesh } from '../support/claims/mesh.ts';
 import {
   blocksBelowUtilisation,
@@ -36,8 +37,7 @@ Then('the pod CIDR, the Service CIDR and the node network do not overlap', async
 });
 
 Given('the IP pool encapsulates with VXLAN', async function (this: PodNetWorld) {
-  if (!(await poolUsesVxlan(this.cluster))) return 'skipped';
-  return undefined;
+  return (await poolUsesVxlan(this.cluster)) ? undefined : 'skipped';
 });
 
 Then("on every node the VXLAN interface's MTU is eth0's MTU less {int} bytes", async function (this: PodNetWorld, overhead: number) {
@@ -60,9 +60,7 @@ Then(
 );
 
 When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
-  const pod = await createPodOn(this.cluster, placement, this.pods);
-  this.created(alias, pod);
-  this.hostInterfaces.set(pod, this.observe(await hostInterfaceOf(this.cluster, pod)));
+  this.createdWithHostSide(alias, this.observe(await createPodSeenFromItsNode(this.cluster, placement, this.pods)));
 });
 
 When('{pod} is deleted', async function (this: PodNetWorld, pod: PodInfo) {

@@ -119,8 +119,10 @@ Then(
 When(
   '{pod} pings {pod} {int} times while the {word} of the node of {pod} is captured',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, iface: string, on: PodInfo) {
-    const node = on.node;
-    keepWireCapture(this, await pingUnderWireCapture(this.cluster, from, to, count, nodeTarget(node), iface, `${iface} of node ${node}`));
+    keepWireCapture(
+      this,
+      await pingUnderWireCapture(this.cluster, from, to, count, nodeTarget(on.node), iface, `${iface} of node ${on.node}`),
+    );
   },
 );
 

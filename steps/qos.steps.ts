@@ -6,37 +6,50 @@ import {
   egressShaped,
   fastThroughService,
   goneFromNode,
-  hostInterfaceOf,
   ingressShaped,
   notShaped,
-  podNamed,
   podsReadyOnWorker,
   serviceOfPod,
   settlesAtLimit,
   shapedByIfb,
-  tbfCounters,
-  type TbfCounters,
 } from '../support/claims/qos.ts';
-import { ifbDeviceName } from '../support/net/calico.ts';
+import {
+  deleteQosPods,
+  runIperf,
+  runIperfCountingTbfOnceBucketsEmpty,
+  runIperfOnceBucketsEmpty,
+  type DeletedQosPods,
+  type IperfRun,
+  type TbfCountersSeen,
+} from '../support/claims/qos-actions.ts';
 import type { Observation } from '../support/probes/observation.ts';
-import type { IperfReport } from '../support/parse/iperf3.ts';
-import { drainBuckets, ingressFiltersOf, iperf3, qdiscsShaped } from '../support/probes/qos.ts';
-import { nodeTarget } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
-import type { PodInfo } from '../support/domain.ts';
 
 declare module '../support/seen.ts' {
   interface Seen {
     /** An iperf3 client's run: the receiver's rates. */
-    iperf: Observation<IperfReport>;
+    iperf: IperfRun;
     /** The client's bwcali tbf counters before and after a run (the run itself is iperf). */
-    tbfCounters: { dev: string | undefined; before: Observation<TbfCounters | undefined>; after: Observation<TbfCounters | undefined> };
+    tbfCounters: TbfCountersSeen;
     /** QoS pods deleted: their node, and their cali and bwcali devices. */
-    deletedQosPods: { node: string; devices: string[] };
+    deletedQosPods: DeletedQosPods;
   }
 }
 
-const lastRun = (world: PodNetWorld): Observation<IperfReport> => world.seen('iperf', 'a When step that runs iperf3');
+const lastRun = (world: PodNetWorld): IperfRun => world.seen('iperf', 'a When step that runs iperf3');
+
+/** Keeps an iperf3 run for the Thens, its commands in the report. */
+function keepRun(world: PodNetWorld, run: IperfRun): void {
+  world.record(run.evidence);
+  world.saw('iperf', run);
+}
+
+/** Keeps a run and the tbf counters around it, after what emptied the buckets before it. */
+function keepCountedRun(world: PodNetWorld, seen: Observation<{ run: IperfRun; counters: TbfCountersSeen }>): void {
+  const { run, counters } = world.observe(seen);
+  keepRun(world, run);
+  world.saw('tbfCounters', counters);
+}
 
 const names = (text: string) => text.split(',').map((name) => name.trim().replace(/^"|"$/g, ''));
 
@@ -61,45 +74,15 @@ When(
   '{string} runs iperf3 against {string} for {int} second(s)',
   IPERF,
   async function (this: PodNetWorld, client: string, server: string, seconds: number) {
-    const run = await iperf3(this.cluster, await podNamed(this.cluster, client), server, seconds);
-    this.record(run.evidence);
-    this.saw('iperf', run);
+    keepRun(this, await runIperf(this.cluster, client, server, seconds));
   },
 );
-
-/**
- * Empties the token buckets between the QoS client and server (the client's bwcali, found as a
- * learner finds it: where its cali interface's filter redirects to; the server's cali), so
- * that the run that follows measures the limit rather than Felix's default burst.
- */
-async function emptyBucketsOnTheWay(
-  world: PodNetWorld,
-  client: string,
-  server: string,
-): Promise<{ pod: PodInfo; dev: string | undefined }> {
-  const pod = await podNamed(world.cluster, client);
-  const filters = await ingressFiltersOf(world.cluster, nodeTarget(pod.node), hostInterfaceOf(pod));
-  world.record(filters.evidence);
-  const dev = filters.value.flatMap((filter) => filter.mirred.map((mirred) => mirred.toDev))[0];
-  const serverPod = await podNamed(world.cluster, server);
-  const shapers = [{ node: serverPod.node, dev: hostInterfaceOf(serverPod) }, ...(dev ? [{ node: pod.node, dev }] : [])];
-  const shaped = await qdiscsShaped(world.cluster, shapers);
-  // A server iperf3 cannot reach leaves the buckets as they are: the measurement then reports why.
-  if (shaped.length)
-    await drainBuckets(world.cluster, pod, server, shaped).catch((error: Error) =>
-      world.attach(`the token buckets were not emptied: ${error.message}`, { mediaType: 'text/plain', fileName: 'drain.txt' }),
-    );
-  return { pod, dev };
-}
 
 When(
   '{string} runs iperf3 against {string} for {int} seconds once the token buckets on the way are empty',
   IPERF,
   async function (this: PodNetWorld, client: string, server: string, seconds: number) {
-    const { pod } = await emptyBucketsOnTheWay(this, client, server);
-    const run = await iperf3(this.cluster, pod, server, seconds);
-    this.record(run.evidence);
-    this.saw('iperf', run);
+    keepRun(this, this.observe(await runIperfOnceBucketsEmpty(this.cluster, client, server, seconds)));
   },
 );
 
@@ -107,13 +90,7 @@ When(
   '{string} runs iperf3 against {string} for {int} seconds once the token buckets on the way are empty, while the tbf on its bwcali device is counted',
   IPERF,
   async function (this: PodNetWorld, client: string, server: string, seconds: number) {
-    const { pod, dev } = await emptyBucketsOnTheWay(this, client, server);
-    const before = await tbfCounters(this.cluster, pod.node, dev);
-    const run = await iperf3(this.cluster, pod, server, seconds);
-    const after = await tbfCounters(this.cluster, pod.node, dev);
-    this.record(run.evidence);
-    this.saw('iperf', run);
-    this.saw('tbfCounters', { dev, before, after });
+    keepCountedRun(this, await runIperfCountingTbfOnceBucketsEmpty(this.cluster, client, server, seconds));
   },
 );
 
@@ -174,19 +151,7 @@ Then(
 );
 
 When('the pods {string} are deleted', { timeout: 120_000 }, async function (this: PodNetWorld, list: string) {
-  const { cluster } = this;
-  const pods = await Promise.all(names(list).map((name) => podNamed(cluster, name)));
-  const node = pods[0]?.node as string;
-  const devices = pods.flatMap((pod) => [hostInterfaceOf(pod), ifbDeviceName(hostInterfaceOf(pod))]);
-  for (const pod of pods) {
-    await cluster.deletePod(pod.namespace, pod.name);
-    // Put back as the learner applied it: same name, labels, QoS annotations, node.
-    const annotations = Object.fromEntries(Object.entries(pod.annotations).filter(([key]) => key.startsWith('qos.projectcalico.org/')));
-    this.changed(`pod ${pod.name}`, async () => {
-      await cluster.createPod({ namespace: pod.namespace, name: pod.name, node: pod.node, labels: pod.labels, annotations });
-    });
-  }
-  this.saw('deletedQosPods', { node, devices });
+  this.saw('deletedQosPods', await deleteQosPods(this.cluster, names(list), this.keepUndo));
 });
 
 Then('their host interfaces and bwcali devices are gone from their node', async function (this: PodNetWorld) {

@@ -36,6 +36,15 @@ declare module '../support/seen.ts' {
 const lastExchange = (world: PodNetWorld): ServiceExchange => world.seen('serviceExchange', 'a When step that sends to a Service');
 const lastReplacement = (world: PodNetWorld): Replacement => world.seen('replacement', 'the When step that deletes a pod of the Service');
 
+/** Keeps a replacement for the Thens, and says in the report which pod replaced which. */
+function keepReplacement(world: PodNetWorld, replaced: Replacement): void {
+  world.saw('replacement', replaced);
+  world.note(
+    'replacement.txt',
+    `deleted ${replaced.deleted.name} (${replaced.deleted.ip}); replaced by ${replaced.replacement.name} (${replaced.replacement.ip}) on ${replaced.replacement.node}`,
+  );
+}
+
 /** `port 80/TCP named "http"` */
 const portSpec = (port: number, protocol: string, name: string) => ({ name, port, protocol });
 
@@ -175,12 +184,7 @@ When(
   'a {workload} pod of the Service {string} is deleted and its Deployment replaces it',
   STEP_TIMEOUT,
   async function (this: PodNetWorld, workload: string, service: string) {
-    const replaced = await replaceOnePod(this.cluster, workload, service);
-    this.saw('replacement', replaced);
-    this.attach(
-      `deleted ${replaced.deleted.name} (${replaced.deleted.ip}); replaced by ${replaced.replacement.name} (${replaced.replacement.ip}) on ${replaced.replacement.node}`,
-      { mediaType: 'text/plain', fileName: 'replacement.txt' },
-    );
+    keepReplacement(this, await replaceOnePod(this.cluster, workload, service));
   },
 );
 

@@ -10,18 +10,14 @@ import {
   reservationKeptFromAutomaticAssignment,
 } from '../support/claims/fixed-address.ts';
 import { createPodOn } from '../support/claims/lifecycle.ts';
-import { IP_ADDRS_ANNOTATION } from '../support/net/calico.ts';
-import { ipReservationFrom, podRequestFrom } from '../support/manifests.ts';
+import { annotateWithManifestIpAddrs, applyLessonIpReservation, createPodFromManifest } from '../support/claims/static-ip-actions.ts';
+import { ipReservationFrom } from '../support/manifests.ts';
 import type { Placement } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
-Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, async function (this: PodNetWorld, name: string) {
-  const { cluster } = this;
-  const reservation = ipReservationFrom(name);
-  // Applied only when absent, and deleted afterwards only then: a cluster that had it keeps it.
-  if (await cluster.applyIpReservation(reservation))
-    this.changed(`IPReservation ${reservation.name}`, () => cluster.deleteIpReservation(reservation.name));
+Given("the lesson's IPReservation {string} is applied", { timeout: 30_000 }, function (this: PodNetWorld, name: string) {
+  return applyLessonIpReservation(this.cluster, name, this.keepUndo);
 });
 
 Then("the IPReservation {string} reserves exactly what the lesson's manifest says", async function (this: PodNetWorld, name: string) {
@@ -35,8 +31,7 @@ When(
   "a pod is created from the lesson's manifest {string}, called {string}",
   POD_CREATION,
   async function (this: PodNetWorld, manifest: string, alias: string) {
-    const request = { ...podRequestFrom(manifest, this.cluster.workloadNamespace), allowSandboxFailure: true };
-    this.created(alias, await this.cluster.createPod(request));
+    this.created(alias, await createPodFromManifest(this.cluster, manifest));
   },
 );
 
@@ -79,11 +74,8 @@ Then(
 
 When(
   "{pod} is annotated with the ipAddrs request of the lesson's manifest {string}",
-  async function (this: PodNetWorld, subject: PodInfo, manifest: string) {
-    const pod = subject;
-    const wanted = podRequestFrom(manifest, pod.namespace).annotations?.[IP_ADDRS_ANNOTATION];
-    if (!wanted) throw new Error(`the manifest ${manifest} has no ${IP_ADDRS_ANNOTATION} annotation`);
-    await this.cluster.annotatePod(pod.namespace, pod.name, { [IP_ADDRS_ANNOTATION]: wanted });
+  function (this: PodNetWorld, pod: PodInfo, manifest: string) {
+    return annotateWithManifestIpAddrs(this.cluster, pod, manifest);
   },
 );
 

@@ -1,10 +1,16 @@
 import { Then, When } from '@cucumber/cucumber';
 import { everyReplyHasTtl, everyRequestAnswered, repliesToSourceIP, requestsFromSourceIP } from '../support/claims/traffic.ts';
-import { pingPod, pingPodUnderCapture } from '../support/claims/traffic-actions.ts';
+import { pingPod, pingPodUnderCapture, type CaptureSeen } from '../support/claims/traffic-actions.ts';
 import type { PodInfo } from '../support/domain.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 const PINGS = 'a When step that pings';
+
+/** Keeps a ping under capture as two records, the capture and the ping (which the ping's Thens read alone), and attaches its evidence. */
+function keepPingCapture(world: PodNetWorld, capture: CaptureSeen): void {
+  world.saw('ping', world.saw('capture', capture).ping);
+  world.observe(capture.observation);
+}
 const CAPTURES = 'a When step that pings while a pod captures';
 
 When('{pod} pings {pod} {int} times', async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number) {
@@ -14,9 +20,7 @@ When('{pod} pings {pod} {int} times', async function (this: PodNetWorld, from: P
 When(
   '{pod} pings {pod} {int} times while {pod} captures its traffic',
   async function (this: PodNetWorld, from: PodInfo, to: PodInfo, count: number, on: PodInfo) {
-    const capture = this.saw('capture', await pingPodUnderCapture(this.cluster, from, to, count, on));
-    this.saw('ping', capture.ping);
-    this.observe(capture.observation);
+    keepPingCapture(this, await pingPodUnderCapture(this.cluster, from, to, count, on));
   },
 );
 

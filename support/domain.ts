@@ -370,3 +370,9 @@ export interface NamedNode {
   node: string;
   detail: string;
 }
+
+/** A pod a scenario created, with its host-side interface as its node showed it then. */
+export interface CreatedPod {
+  pod: PodInfo;
+  hostInterface: string | undefined;
+}

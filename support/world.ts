@@ -5,7 +5,7 @@
  * What a When saw is one record per kind (`saw`), which the Thens read (`seen`): see seen.ts.
  */
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { ExecResult, KeepUndo, NamedNode, PodInfo } from './domain.ts';
+import type { CreatedPod, ExecResult, KeepUndo, NamedNode, PodInfo } from './domain.ts';
 import type { Cluster } from './cluster/cluster.ts';
 import { ClaimAssertionError, attachmentName, formatExec, formatVerdict, type Verdict } from './evidence.ts';
 import type { EvidenceFile, Observation } from './probes/observation.ts';
@@ -126,6 +126,12 @@ export class PodNetWorld extends World {
     this.name(alias, pod);
   }
 
+  /** `created`, keeping the pod's host interface as seen at its creation, for the Thens that look for it after the pod is gone. */
+  createdWithHostSide(alias: string, { pod, hostInterface }: CreatedPod): void {
+    this.created(alias, pod);
+    this.hostInterfaces.set(pod, hostInterface);
+  }
+
   async deleteCreated(pod: PodInfo): Promise<void> {
     const index = this.createdPods.indexOf(pod);
     if (index < 0) throw new Error(`pod ${pod.name} is not a pod this scenario created; it deletes only its own`);
@@ -135,6 +141,11 @@ export class PodNetWorld extends World {
 
   record(results: ExecResult[]): void {
     for (const result of results) this.attach(formatExec(result), { mediaType: 'text/plain', fileName: attachmentName(result) });
+  }
+
+  /** Attaches a line an action wrote for the report (which pods a change replaced, …) as `fileName`. */
+  note(fileName: string, text: string): void {
+    this.attach(text, { mediaType: 'text/plain', fileName });
   }
 
   /** Attaches files a probe brought back (a capture's .pcap). */

@@ -224,3 +224,37 @@ test('no step and no claim runs a command: probes do, and the actions that chang
   );
   assert.deepEqual(running, []);
 });
+
+/**
+ * The Given and When steps whose body is more than one statement: a step names the action it
+ * runs (support/claims/*-actions.ts) and keeps what it saw in one statement (issue 20).
+ */
+export function longWhens(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ['Given', 'When'].includes(node.expression.text)) {
+      const body = node.arguments.at(-1);
+      if (body && (ts.isFunctionExpression(body) || ts.isArrowFunction(body)) && ts.isBlock(body.body) && body.body.statements.length > 1)
+        found.push(`${node.expression.text}(${node.arguments[0]?.getText(source)}): ${body.body.statements.length} statements`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+test('finds a When of two statements, and not one of one', () => {
+  const text = [
+    "When('a {pod} pings', async function (pod) { const seen = await ping(pod); this.saw('ping', seen); });",
+    "Given('a pool', function () { return turnOff(this.cluster); });",
+  ].join('\n');
+  assert.deepEqual(longWhens('x.ts', text), ["When('a {pod} pings'): 2 statements"]);
+});
+
+test('every Given and When is one statement over an action', () => {
+  const files = sourceFiles(join(ROOT, 'steps'));
+  assert.ok(files.length > 15, `read ${files.length} step files`);
+  const long = files.flatMap((file) => longWhens(file, readFileSync(file, 'utf8')).map((step) => `${relative(ROOT, file)}: ${step}`));
+  assert.deepEqual(long, []);
+});

@@ -3,10 +3,10 @@
  * EndpointSlices of headless Services; and what redis-cli sees of the replication between the
  * StatefulSet's pods (names resolved by the cluster DNS from inside a client pod).
  */
-import { EnvironmentError, type PodInfo } from '../domain.ts';
+import type { PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
 import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
-import { eventually, waitUntil } from '../eventually.ts';
+import { eventually } from '../eventually.ts';
 import { cidrContains, nthAddress, parseCidr } from '../net/cidr.ts';
 import { captureDuring } from '../probes/capture.ts';
 import { lookup } from '../probes/dns.ts';
@@ -20,7 +20,7 @@ import { describePod, podTarget } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { expandName, readyPodsOf, serviceNamed } from './cluster-dns.ts';
 
-const isReady = (pod: PodInfo) => pod.phase === 'Running' && pod.containers.every((container) => container.ready);
+export const isReady = (pod: PodInfo): boolean => pod.phase === 'Running' && pod.containers.every((container) => container.ready);
 
 export async function statefulSetPods(cluster: Cluster, statefulSet: string): Promise<PodInfo[]> {
   return (await cluster.pods({ namespace: cluster.workloadNamespace })).filter(
@@ -264,32 +264,6 @@ export async function noNatRuleMentions(cluster: Cluster, serviceName: string): 
 export async function within(cluster: Cluster, seconds: number, check: () => Promise<Verdict>): Promise<Verdict> {
   const seen = await eventually(check, { withinMs: seconds * 1000, everyMs: 1000, settlesWithinMs: cluster.settlesWithinMs });
   return { ...seen, expected: `within ${seconds} s, ${seen.expected}` };
-}
-
-/** L11-18: deletes a StatefulSet pod and waits (bounded) until the controller has a Ready pod of that name again. */
-export async function deleteAndAwaitRecreation(
-  cluster: Cluster,
-  statefulSet: string,
-  name: string,
-  seconds = 120,
-): Promise<{ before: PodInfo; after: PodInfo }> {
-  const before = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
-  if (!before) throw new EnvironmentError(`StatefulSet ${statefulSet} has no pod ${name}`);
-  await cluster.deletePod(before.namespace, name);
-  const after = await waitUntil(
-    `StatefulSet ${statefulSet} to recreate a Ready ${name}`,
-    async () => {
-      const now = (await statefulSetPods(cluster, statefulSet)).find((pod) => pod.name === name);
-      return now && isReady(now) && now.ip
-        ? { done: true, value: now }
-        : {
-            done: false,
-            seen: now ? `${name} ${now.phase}, ${now.ip ?? 'no IP'}, ${isReady(now) ? 'Ready' : 'not Ready'}` : `no pod ${name}`,
-          };
-    },
-    { withinMs: seconds * 1000, everyMs: 1000 },
-  );
-  return { before, after };
 }
 
 /**

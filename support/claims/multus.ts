@@ -202,6 +202,23 @@ export async function ownMac(cluster: Cluster, pod: PodInfo, ifname: string, par
   );
 }
 
+/** The pods of the suite's namespace attached to any of the NetworkAttachmentDefinitions `nads`. */
+export async function podsAttachedToAny(cluster: Cluster, nads: string[]): Promise<PodInfo[]> {
+  return (await Promise.all(nads.map((nad) => podsAttachedTo(cluster, nad, cluster.workloadNamespace)))).flat();
+}
+
+/** No two of `pods` hold the same address on `ifname`, and each holds one. */
+export async function secondaryAddressesDistinct(cluster: Cluster, pods: PodInfo[], ifname: string): Promise<Verdict> {
+  const addresses = await Promise.all(pods.map((pod) => secondaryAddress(cluster, pod, ifname)));
+  const all = addresses.map((seen) => seen.cidrs.join(' '));
+  return verdict(
+    new Set(all).size === all.length && all.every(Boolean),
+    `the ${ifname} addresses of ${pods.map((pod) => pod.name).join(', ')} all different`,
+    all.join(', '),
+    addresses.flatMap((seen) => seen.evidence),
+  );
+}
+
 /** L22-03/04/05: `ifname` of every given pod carries its node's `parent` MAC. */
 export async function parentMacShared(cluster: Cluster, pods: PodInfo[], ifname: string, parent: string): Promise<Verdict> {
   const rows = await Promise.all(
@@ -240,6 +257,11 @@ function intToDotted(value: number): string {
 }
 
 /** L21-13: every given pod's `ifname` holds one address of the NAD's range, and no two are the same. */
+/** `distinctInRange` for the pods of a workload, in the suite's namespace. */
+export async function workloadDistinctInRange(cluster: Cluster, workload: string, ifname: string, nad: string): Promise<Verdict> {
+  return distinctInRange(cluster, await cluster.pods({ namespace: cluster.workloadNamespace, workload }), ifname, nad);
+}
+
 export async function distinctInRange(cluster: Cluster, pods: PodInfo[], ifname: string, nad: string): Promise<Verdict> {
   const namespace = pods[0]?.namespace ?? cluster.workloadNamespace;
   const ipam = await nadIpam(cluster, nad, namespace);
@@ -270,6 +292,31 @@ export interface SecondaryPingSeen {
   ping: Observation<PingResult>;
   /** Interface name → the packets captured there. */
   captured: Record<string, Packet[]>;
+}
+
+/** Every echo request of the ping over the secondary network answered, each reply with TTL `ttl`. */
+export function secondaryPingAnswered(seen: SecondaryPingSeen, ttl: number): Verdict {
+  const replies = seen.ping.value.replies;
+  const answered = new Set(replies.map((reply) => reply.seq)).size;
+  return verdict(
+    answered === seen.count && replies.every((reply) => reply.ttl === ttl),
+    `each of ${seen.count} echo requests from ${seen.from.name} to ${seen.toWhat} ${seen.to} answered with TTL ${ttl}`,
+    `${answered} answered, TTLs ${[...new Set(replies.map((reply) => reply.ttl))].join(', ') || 'none'}${seen.ping.value.errors.length ? `; ${seen.ping.value.errors.join('; ')}` : ''}`,
+    seen.ping.evidence,
+  );
+}
+
+/** No ICMP to or from the pinged address crossed the node's `interfaces` during the ping. */
+export function noIcmpOn(seen: SecondaryPingSeen, interfaces: string[]): Verdict {
+  const icmp = interfaces.map(
+    (iface) =>
+      `${iface}: ${(seen.captured[iface] ?? []).filter((packet) => packet.proto === 'ICMP' && [packet.src, packet.dst].includes(seen.to)).length}`,
+  );
+  return verdict(
+    icmp.every((row) => row.endsWith(': 0')),
+    `no ICMP to or from ${seen.to} on the node's ${interfaces.join(' or ')}`,
+    icmp.join(', '),
+  );
 }
 
 function echoes(packets: Packet[], from: string, to: string): Packet[] {

@@ -216,6 +216,15 @@ export function plaintextSeen(capture: LinkCapture, port: number): Verdict {
   );
 }
 
+/** `onlyWireguardSeen`, with the captured pods' nodes as the cluster lists them now. */
+export async function onlyWireguardSeenBetweenNodes(cluster: Cluster, capture: LinkCapture): Promise<Verdict> {
+  const nodes = await cluster.nodes();
+  const clientNode = nodes.find((node) => node.name === capture.client.node);
+  const backendNode = nodes.find((node) => node.name === capture.backend.node);
+  if (!clientNode || !backendNode) throw new Error('the captured pods run on nodes the cluster no longer lists');
+  return onlyWireguardSeen(capture, clientNode, backendNode);
+}
+
 /** L13-12: no secret, no TCP between the pods; UDP 51820 both ways between the nodes' InternalIPs. */
 export function onlyWireguardSeen(capture: LinkCapture, clientNode: NodeInfo, backendNode: NodeInfo): Verdict {
   const client = capture.client.ip as string;
