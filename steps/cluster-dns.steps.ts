@@ -17,6 +17,7 @@ import {
 } from '../support/claims/cluster-dns.ts';
 import type { Placement } from '../support/subjects.ts';
 import { choosePod } from '../support/subjects.ts';
+import type { ServiceName } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
@@ -69,17 +70,17 @@ Then('{pod} looking up {string} gets NXDOMAIN', DNS_STEP_TIMEOUT, async function
 });
 
 Then(
-  '{pod} looking up {string} with its search list asks for {string} and gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
+  '{pod} looking up {string} with its search list asks for {string} and gets exactly the ClusterIP of Service {service}, with TTL at most {int}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, pod: PodInfo, name: string, question: string, service: string, ttl: number) {
+  async function (this: PodNetWorld, pod: PodInfo, name: string, question: string, service: ServiceName, ttl: number) {
     await this.verify(lookupGetsClusterIP(this.cluster, pod, name, { search: true }, question, service, ttl));
   },
 );
 
 Then(
-  '{pod} looking up {string} gets exactly the ClusterIP of Service {string}, with TTL at most {int}',
+  '{pod} looking up {string} gets exactly the ClusterIP of Service {service}, with TTL at most {int}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, pod: PodInfo, name: string, service: string, ttl: number) {
+  async function (this: PodNetWorld, pod: PodInfo, name: string, service: ServiceName, ttl: number) {
     await this.verify(lookupGetsClusterIP(this.cluster, pod, name, {}, undefined, service, ttl));
   },
 );
@@ -109,9 +110,9 @@ Then(
 );
 
 Then(
-  '{pod} looking up {string} with its search list gets one A record per ready pod of Service {string}, and no ClusterIP',
+  '{pod} looking up {string} with its search list gets one A record per ready pod of Service {service}, and no ClusterIP',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, pod: PodInfo, name: string, service: string) {
+  async function (this: PodNetWorld, pod: PodInfo, name: string, service: ServiceName) {
     await this.verify(lookupGetsReadyPods(this.cluster, pod, name, service));
   },
 );
@@ -125,17 +126,17 @@ Then(
 );
 
 Then(
-  "{pod} looking up a selected pod's own name under Service {string} gets NXDOMAIN",
+  "{pod} looking up a selected pod's own name under Service {service} gets NXDOMAIN",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, pod: PodInfo, service: string) {
+  async function (this: PodNetWorld, pod: PodInfo, service: ServiceName) {
     await this.verify(deploymentPodNameIsNxdomain(this.cluster, pod, service));
   },
 );
 
 Then(
-  "{pod} asking for the SRV records of {string} gets one per pod of StatefulSet {string}, with port {int} and the pod's name under Service {string} as target",
+  "{pod} asking for the SRV records of {string} gets one per pod of StatefulSet {string}, with port {int} and the pod's name under Service {service} as target",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, pod: PodInfo, name: string, statefulSet: string, port: number, service: string) {
+  async function (this: PodNetWorld, pod: PodInfo, name: string, statefulSet: string, port: number, service: ServiceName) {
     await this.verify(srvPerStatefulSetPod(this.cluster, pod, name, statefulSet, service, port));
   },
 );

@@ -18,6 +18,7 @@ import {
   statefulSetReadyWithOrdinals,
 } from '../support/claims/headless.ts';
 import { recreateStatefulSetPod } from '../support/claims/pod-actions.ts';
+import type { ServiceName } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
@@ -41,17 +42,17 @@ Then(
 );
 
 Then(
-  'Service {string} is of type ClusterIP with a clusterIP in the Service CIDR',
+  'Service {service} is of type ClusterIP with a clusterIP in the Service CIDR',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, service: string) {
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(serviceHasClusterIP(this.cluster, service));
   },
 );
 
 Then(
-  'Service {string} is headless, with port {int}\\/{word}',
+  'Service {service} is headless, with port {int}\\/{word}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, service: string, port: number, protocol: string) {
+  async function (this: PodNetWorld, service: ServiceName, port: number, protocol: string) {
     await this.verify(serviceIsHeadless(this.cluster, service, port, protocol));
   },
 );
@@ -61,17 +62,17 @@ Then('the kubernetes Service holds the first address of the Service CIDR', DNS_S
 });
 
 Then(
-  'the EndpointSlice of Service {string} has one ready endpoint per pod of StatefulSet {string}, with the pod as hostname, its node, and port {word} {int}\\/{word}',
+  'the EndpointSlice of Service {service} has one ready endpoint per pod of StatefulSet {string}, with the pod as hostname, its node, and port {word} {int}\\/{word}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, service: string, statefulSet: string, name: string, port: number, protocol: string) {
+  async function (this: PodNetWorld, service: ServiceName, statefulSet: string, name: string, port: number, protocol: string) {
     await this.verify(sliceHasStatefulSetHostnames(this.cluster, service, statefulSet, { name, port, protocol }));
   },
 );
 
 Then(
-  'the endpoints of Service {string} name their pod and node but have no hostname',
+  'the endpoints of Service {service} name their pod and node but have no hostname',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, service: string) {
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(sliceHasNoHostnames(this.cluster, service));
   },
 );
@@ -113,9 +114,9 @@ Then(
 );
 
 Then(
-  'on every node, no rule of the nat table mentions Service {string}',
+  'on every node, no rule of the nat table mentions Service {service}',
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, service: string) {
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(noNatRuleMentions(this.cluster, service));
   },
 );
@@ -145,9 +146,9 @@ Then(
 );
 
 Then(
-  "during a redis PING from {pod} to {string}, its capture shows the connection addressed to a pod of Service {string} from the DNS answer, and that pod's capture shows it coming from the client's own IP",
+  "during a redis PING from {pod} to {string}, its capture shows the connection addressed to a pod of Service {service} from the DNS answer, and that pod's capture shows it coming from the client's own IP",
   DNS_STEP_TIMEOUT,
-  async function (this: PodNetWorld, pod: PodInfo, host: string, service: string) {
+  async function (this: PodNetWorld, pod: PodInfo, host: string, service: ServiceName) {
     await this.verify(headlessConnectionGoesStraightToPod(this.cluster, pod, host, service, 6379));
   },
 );

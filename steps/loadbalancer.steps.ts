@@ -18,6 +18,7 @@ import {
   takeDownSpeakerSession,
   type DownedSession,
 } from '../support/claims/bgp-actions.ts';
+import type { ServiceName } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
@@ -27,8 +28,8 @@ const BGP_CHANGE = { timeout: 60_000 };
 const router = (world: PodNetWorld): string => world.router().name;
 
 Then(
-  "a TCP connection from the router to Service {string}'s ClusterIP fails, and the router has no route covering the Service CIDR",
-  async function (this: PodNetWorld, service: string) {
+  "a TCP connection from the router to Service {service}'s ClusterIP fails, and the router has no route covering the Service CIDR",
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(clusterIPUnreachableFromRouter(this.cluster, router(this), service));
   },
 );
@@ -41,8 +42,8 @@ Then(
 );
 
 Then(
-  'Service {string} has a LoadBalancer address from the LoadBalancer pool, a ClusterIP in the Service CIDR and a nodePort in 30000-32767',
-  async function (this: PodNetWorld, service: string) {
+  'Service {service} has a LoadBalancer address from the LoadBalancer pool, a ClusterIP in the Service CIDR and a nodePort in 30000-32767',
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(serviceHasLoadBalancerAddress(this.cluster, service));
   },
 );
@@ -87,27 +88,30 @@ Then(
   },
 );
 
-Then("from the router, Service {string}'s LoadBalancer address answers as nginx", async function (this: PodNetWorld, service: string) {
-  await this.verify(routerReachesLoadBalancer(this.cluster, router(this), service));
-});
+Then(
+  "from the router, Service {service}'s LoadBalancer address answers as nginx",
+  async function (this: PodNetWorld, service: ServiceName) {
+    await this.verify(routerReachesLoadBalancer(this.cluster, router(this), service));
+  },
+);
 
 Then(
-  "from the router, Service {string}'s LoadBalancer address answers as nginx, translated by the node the router picked with kube-proxy's loadbalancer IP rule, which every node holds",
-  async function (this: PodNetWorld, service: string) {
+  "from the router, Service {service}'s LoadBalancer address answers as nginx, translated by the node the router picked with kube-proxy's loadbalancer IP rule, which every node holds",
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(loadBalancerTranslatedByNodes(this.cluster, router(this), service));
   },
 );
 
 Then(
-  "a connection from the router to Service {string}'s LoadBalancer address crosses no node's eth1 encapsulated in VXLAN",
-  async function (this: PodNetWorld, service: string) {
+  "a connection from the router to Service {service}'s LoadBalancer address crosses no node's eth1 encapsulated in VXLAN",
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(loadBalancerTrafficUnencapsulated(this.cluster, router(this), service));
   },
 );
 
 Then(
-  "from the router, Service {string}'s LoadBalancer address answers as nginx, and the nginx pod that took the connection saw it from a BGP-speaking node, not from the router",
-  async function (this: PodNetWorld, service: string) {
+  "from the router, Service {service}'s LoadBalancer address answers as nginx, and the nginx pod that took the connection saw it from a BGP-speaking node, not from the router",
+  async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(loadBalancerMasqueradedBySpeaker(this.cluster, router(this), service));
   },
 );

@@ -23,6 +23,7 @@ import {
   type TbfCountersSeen,
 } from '../support/claims/qos-actions.ts';
 import type { Observation } from '../support/probes/observation.ts';
+import type { ServiceName } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 declare module '../support/seen.ts' {
@@ -61,8 +62,8 @@ Then(
 );
 
 Then(
-  'the Service {string} is a ClusterIP Service in the Service CIDR with one port, {int}\\/TCP to {int}, whose ready endpoint is the IP of pod {string}',
-  async function (this: PodNetWorld, service: string, port: number, targetPort: number, pod: string) {
+  'the Service {service} is a ClusterIP Service in the Service CIDR with one port, {int}\\/TCP to {int}, whose ready endpoint is the IP of pod {string}',
+  async function (this: PodNetWorld, service: ServiceName, port: number, targetPort: number, pod: string) {
     await this.verify(serviceOfPod(this.cluster, service, port, targetPort, pod));
   },
 );
@@ -95,8 +96,8 @@ When(
 );
 
 Then(
-  'iperf3 connected to port {int} of the ClusterIP of Service {string}, and the receiver averaged more than {int} Mbit\\/s',
-  async function (this: PodNetWorld, port: number, service: string, mbits: number) {
+  'iperf3 connected to port {int} of the ClusterIP of Service {service}, and the receiver averaged more than {int} Mbit\\/s',
+  async function (this: PodNetWorld, port: number, service: ServiceName, mbits: number) {
     await this.verify(fastThroughService(this.cluster, lastRun(this), service, port, mbits * MBIT));
   },
 );

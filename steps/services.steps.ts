@@ -18,6 +18,7 @@ import {
   translatedOnClientNodeOnly,
 } from '../support/claims/services.ts';
 import { replaceOnePod, talkToService, type Replacement, type ServiceExchange } from '../support/claims/service-actions.ts';
+import type { ServiceName } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 
@@ -57,49 +58,49 @@ Then(
 );
 
 Then(
-  'the Service {string} has type ClusterIP, a ClusterIP inside the Service CIDR, no external IP, and one port: {int}\\/{word} named {string}',
+  'the Service {service} has type ClusterIP, a ClusterIP inside the Service CIDR, no external IP, and one port: {int}\\/{word} named {string}',
   STEP_TIMEOUT,
-  function (this: PodNetWorld, service: string, port: number, protocol: string, name: string) {
+  function (this: PodNetWorld, service: ServiceName, port: number, protocol: string, name: string) {
     return this.verify(serviceIsClusterIP(this.cluster, service, portSpec(port, protocol, name)));
   },
 );
 
 Then(
-  'the EndpointSlice of {string} is IPv4 with port {int}\\/{word} named {string}, its ready endpoints exactly the Ready pods its selector matches',
+  'the EndpointSlice of {service} is IPv4 with port {int}\\/{word} named {string}, its ready endpoints exactly the Ready pods its selector matches',
   STEP_TIMEOUT,
-  function (this: PodNetWorld, service: string, port: number, protocol: string, name: string) {
+  function (this: PodNetWorld, service: ServiceName, port: number, protocol: string, name: string) {
     return this.verify(sliceListsReadyPods(this.cluster, service, portSpec(port, protocol, name)));
   },
 );
 
 When(
-  '{pod} sends the line {string} to port {int} of the Service {string} by its name',
+  '{pod} sends the line {string} to port {int} of the Service {service} by its name',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
+  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: ServiceName) {
     this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, line, { byName: true }));
   },
 );
 
 When(
-  '{pod} sends the line {string} to port {int} of the ClusterIP of {string}',
+  '{pod} sends the line {string} to port {int} of the ClusterIP of {service}',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
+  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: ServiceName) {
     this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, line, { byName: false }));
   },
 );
 
 When(
-  '{pod} sends the line {string} to port {int} of the ClusterIP of {string} while every node is watched',
+  '{pod} sends the line {string} to port {int} of the ClusterIP of {service} while every node is watched',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: string) {
+  async function (this: PodNetWorld, client: PodInfo, line: string, port: number, service: ServiceName) {
     this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, line, { byName: false, watchNodes: true }));
   },
 );
 
 When(
-  '{pod} opens {int} connections to port {int} of the ClusterIP of {string}',
+  '{pod} opens {int} connections to port {int} of the ClusterIP of {service}',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, client: PodInfo, count: number, port: number, service: string) {
+  async function (this: PodNetWorld, client: PodInfo, count: number, port: number, service: ServiceName) {
     this.saw('serviceExchange', await talkToService(this.cluster, client, service, port, 'get', { byName: false, connections: count }));
   },
 );
@@ -157,33 +158,33 @@ Then('every backend of the Service received at least one of the connections', ST
 });
 
 Then(
-  "on every node, the nat table's KUBE-SERVICES sends port {string} of {string} to the chain kube-proxy names for it",
+  "on every node, the nat table's KUBE-SERVICES sends port {string} of {service} to the chain kube-proxy names for it",
   STEP_TIMEOUT,
-  function (this: PodNetWorld, portName: string, service: string) {
+  function (this: PodNetWorld, portName: string, service: ServiceName) {
     return this.verify(servicesChainJumpsOnEveryNode(this.cluster, service, portName));
   },
 );
 
 Then(
-  'on every node, the chain of port {string} of {string} marks clients from outside the cluster CIDR, then jumps to each ready endpoint with probability 1\\/\\(n-i)',
+  'on every node, the chain of port {string} of {service} marks clients from outside the cluster CIDR, then jumps to each ready endpoint with probability 1\\/\\(n-i)',
   STEP_TIMEOUT,
-  function (this: PodNetWorld, portName: string, service: string) {
+  function (this: PodNetWorld, portName: string, service: ServiceName) {
     return this.verify(serviceChainOnEveryNode(this.cluster, service, portName));
   },
 );
 
 Then(
-  'on every node, each endpoint chain of port {string} of {string} holds the hairpin mark and the DNAT to its endpoint, nothing else',
+  'on every node, each endpoint chain of port {string} of {service} holds the hairpin mark and the DNAT to its endpoint, nothing else',
   STEP_TIMEOUT,
-  function (this: PodNetWorld, portName: string, service: string) {
+  function (this: PodNetWorld, portName: string, service: ServiceName) {
     return this.verify(endpointChainsOnEveryNode(this.cluster, service, portName));
   },
 );
 
 When(
-  'a {workload} pod of the Service {string} is deleted and its Deployment replaces it',
+  'a {workload} pod of the Service {service} is deleted and its Deployment replaces it',
   STEP_TIMEOUT,
-  async function (this: PodNetWorld, workload: string, service: string) {
+  async function (this: PodNetWorld, workload: string, service: ServiceName) {
     keepReplacement(this, await replaceOnePod(this.cluster, workload, service));
   },
 );

@@ -1,7 +1,7 @@
 /** Words of the scenarios turned into typed values, so that step bodies stay one expression. */
 import { defineParameterType } from '@cucumber/cucumber';
 import type { PodInfo } from './domain.ts';
-import { PLACEMENT_PATTERN, parsePlacement } from './subjects.ts';
+import { PLACEMENT_PATTERN, parsePlacement, parseServiceName } from './subjects.ts';
 import type { PodNetWorld } from './world.ts';
 
 defineParameterType({
@@ -25,5 +25,13 @@ defineParameterType({
   transformer(this: PodNetWorld, alias: string): PodInfo {
     return this.pod(alias);
   },
+  useForSnippets: false,
+});
+
+/** A Service the scenario names ("nginx-service"), its name checked where the step is matched. */
+defineParameterType({
+  name: 'service',
+  regexp: /"([^"]+)"/,
+  transformer: parseServiceName,
   useForSnippets: false,
 });

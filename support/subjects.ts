@@ -27,6 +27,20 @@ export function parsePlacement(text: string): Placement {
   return { kind: 'role', role: 'worker', other: text.startsWith('another') };
 }
 
+/** A Service's name as a scenario gives it, checked once: the claims read the Service itself when they judge. */
+export type ServiceName = string & { readonly service: unique symbol };
+
+/** A DNS-1035 label, what Kubernetes accepts as a Service's name. */
+const SERVICE_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function parseServiceName(text: string): ServiceName {
+  if (!SERVICE_NAME.test(text))
+    throw new Error(
+      `"${text}" cannot name a Service: Kubernetes names it with at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`,
+    );
+  return text as ServiceName;
+}
+
 export function describePlacement(placement: Placement): string {
   switch (placement.kind) {
     case 'any':
