@@ -135,19 +135,19 @@ When(
   },
 );
 
-When('the label {string} is removed from {string}', BGP_CHANGE, async function (this: PodNetWorld, key: string, alias: string) {
-  await this.cluster.labelNode(this.node(alias), { [key]: null });
+When('the label {string} is removed from {node}', BGP_CHANGE, async function (this: PodNetWorld, key: string, node: string) {
+  await this.cluster.labelNode(node, { [key]: null });
 });
 
 Then(
-  'the router holds an Established session from {string}, which advertises the LoadBalancer range',
-  async function (this: PodNetWorld, alias: string) {
-    await this.verify(routerSessionWith(this.cluster, router(this), this.node(alias), { present: true, prefixes: lbRange }));
+  'the router holds an Established session from {node}, which advertises the LoadBalancer range',
+  async function (this: PodNetWorld, node: string) {
+    await this.verify(routerSessionWith(this.cluster, router(this), node, { present: true, prefixes: lbRange }));
   },
 );
 
-Then('the router holds no session from {string}', async function (this: PodNetWorld, alias: string) {
-  await this.verify(routerSessionWith(this.cluster, router(this), this.node(alias), { present: false, prefixes: () => [] }));
+Then('the router holds no session from {node}', async function (this: PodNetWorld, node: string) {
+  await this.verify(routerSessionWith(this.cluster, router(this), node, { present: false, prefixes: () => [] }));
 });
 
 Then(

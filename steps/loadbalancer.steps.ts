@@ -82,9 +82,9 @@ function nameDownedNode(world: PodNetWorld, alias: string, downed: DownedSession
 }
 
 Then(
-  'the router routes the LoadBalancer range via the other BGP-speaking nodes, not via {string}',
-  async function (this: PodNetWorld, alias: string) {
-    await this.verify(routerRoutesViaOtherSpeakers(this.cluster, router(this), this.node(alias)));
+  'the router routes the LoadBalancer range via the other BGP-speaking nodes, not via {node}',
+  async function (this: PodNetWorld, node: string) {
+    await this.verify(routerRoutesViaOtherSpeakers(this.cluster, router(this), node));
   },
 );
 

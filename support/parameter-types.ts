@@ -35,3 +35,13 @@ defineParameterType({
   transformer: parseServiceName,
   useForSnippets: false,
 });
+
+/** A node the scenario named before ("lost"), resolved once, where the step is matched: its name. */
+defineParameterType({
+  name: 'node',
+  regexp: /"([^"]+)"/,
+  transformer(this: PodNetWorld, alias: string): string {
+    return this.node(alias);
+  },
+  useForSnippets: false,
+});
