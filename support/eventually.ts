@@ -2,7 +2,8 @@
  * Waiting for the network to settle, written once. `eventually` asks a check again until it
  * holds or its window closes and returns the last verdict, evidence and all; `waitUntil` does the
  * same for an action that needs a state before it can go on (a pod Ready again), and throws an
- * EnvironmentError that carries the last thing it saw.
+ * EnvironmentError that carries the last thing it saw. Both ask through `askUntil`, which a
+ * probe that retries (iperf3 while its server is busy) uses too.
  *
  * The window is the claim's: "within 35 s" is the course's bound on a real cluster, where
  * CoreDNS's cache, kube-proxy's sync period and redis's reconnect take their time. A target may
@@ -34,23 +35,37 @@ export function patience(window: Window): { ms: number; cutShort: boolean } {
 }
 
 /**
+ * Asks `look` until what it returns has `settled`, or the window closes; returns the first
+ * settled answer, or the last one seen and whether the wait was cut short at the target's bound.
+ */
+export async function askUntil<T>(
+  look: () => Promise<T>,
+  settled: (answer: T) => boolean,
+  window: Window,
+): Promise<{ answer: T; settled: boolean; cutShortAfterMs?: number }> {
+  const { ms, cutShort } = patience(window);
+  const waits = pauses(window.everyMs, Date.now() + ms);
+  for (;;) {
+    const answer = await look();
+    if (settled(answer)) return { answer, settled: true };
+    const wait = waits.next();
+    if (wait.done) return cutShort ? { answer, settled: false, cutShortAfterMs: ms } : { answer, settled: false };
+    await pause(wait.value);
+  }
+}
+
+/**
  * Asks `check` until it holds or the window closes; returns the first verdict that holds, or the
  * last one seen. A verdict that failed at the lab's settle bound says that it was asked until then.
  */
 export async function eventually(check: () => Promise<Verdict>, window: Window): Promise<Verdict> {
-  const { ms, cutShort } = patience(window);
-  const waits = pauses(window.everyMs, Date.now() + ms);
-  for (;;) {
-    const seen = await check();
-    if (seen.ok) return seen;
-    const wait = waits.next();
-    if (wait.done) {
-      return cutShort
-        ? { ...seen, observed: `${seen.observed} (still so after ${Math.round(ms / 1000)} s, by when this target has settled)` }
-        : seen;
-    }
-    await pause(wait.value);
-  }
+  const { answer, cutShortAfterMs } = await askUntil(check, (verdict) => verdict.ok, window);
+  return cutShortAfterMs === undefined
+    ? answer
+    : {
+        ...answer,
+        observed: `${answer.observed} (still so after ${Math.round(cutShortAfterMs / 1000)} s, by when this target has settled)`,
+      };
 }
 
 /** One look of a `waitUntil`: done with its value, or not yet with a line saying what it saw. */
@@ -61,17 +76,11 @@ export type Look<T> = { done: true; value: T } | { done: false; seen: string; fa
  * when the window closes, or at once when a look reports a state that cannot turn good.
  */
 export async function waitUntil<T>(what: string, look: () => Promise<Look<T>>, window: Window & { remedy?: string }): Promise<T> {
-  const { ms } = patience(window);
-  const waits = pauses(window.everyMs, Date.now() + ms);
-  let last = 'nothing yet';
-  for (;;) {
-    const seen = await look();
-    if (seen.done) return seen.value;
-    last = seen.seen;
-    if (seen.fatal) throw new EnvironmentError(`gave up waiting for ${what}: ${seen.fatal}; last seen: ${last}`, window.remedy);
-    const wait = waits.next();
-    if (wait.done) break;
-    await pause(wait.value);
-  }
-  throw new EnvironmentError(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}; last seen: ${last}`, window.remedy);
+  const { answer } = await askUntil(look, (seen) => seen.done || seen.fatal !== undefined, window);
+  if (answer.done) return answer.value;
+  if (answer.fatal) throw new EnvironmentError(`gave up waiting for ${what}: ${answer.fatal}; last seen: ${answer.seen}`, window.remedy);
+  throw new EnvironmentError(
+    `timed out after ${Math.round(patience(window).ms / 1000)} s waiting for ${what}; last seen: ${answer.seen}`,
+    window.remedy,
+  );
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EnvironmentError } from '../support/domain.ts';
 import type { Verdict } from '../support/evidence.ts';
-import { eventually, patience, pauses, waitUntil } from '../support/eventually.ts';
+import { askUntil, eventually, patience, pauses, waitUntil } from '../support/eventually.ts';
 
 const verdictAfter = (holdsOnLook: number) => {
   let looks = 0;
@@ -92,4 +92,17 @@ test('a wait that never ends well looks a few times a second at most, not at its
   const { check, looks } = verdictAfter(Infinity);
   await eventually(check, { withinMs: 1_500, everyMs: 10 });
   assert.ok(looks() < 20, `${looks()} looks in 1.5 s`);
+});
+
+test('askUntil returns the first settled answer, or the last one when the window closes', async () => {
+  let asked = 0;
+  const counting = async () => ++asked;
+  assert.deepEqual(await askUntil(counting, (n) => n === 3, { withinMs: 5_000, everyMs: 10 }), { answer: 3, settled: true });
+  asked = 0;
+  const never = await askUntil(counting, () => false, { withinMs: 50, everyMs: 10 });
+  assert.equal(never.settled, false);
+  assert.equal(never.answer, asked);
+  assert.ok(asked >= 2, `asked ${asked} times`);
+  const cut = await askUntil(counting, () => false, { withinMs: 60_000, everyMs: 10, settlesWithinMs: 30 });
+  assert.equal(cut.cutShortAfterMs, 30);
 });

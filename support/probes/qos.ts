@@ -8,7 +8,7 @@ import { runProbe } from './commands.ts';
 import type { Observation } from './observation.ts';
 import { parseIperfClientJson, type IperfReport } from '../parse/iperf3.ts';
 import { parseIfbDevices, parseTcFilters, parseTcQdiscs, type Filter, type IfbDevice, type Qdisc } from '../parse/tc.ts';
-import { waitUntil } from '../eventually.ts';
+import { askUntil, waitUntil } from '../eventually.ts';
 import { nodeTarget, podTarget } from '../subjects.ts';
 
 export function qdiscsOf(cluster: Cluster, node: ExecTarget, dev: string, stats = false): Promise<Observation<Qdisc[]>> {
@@ -54,19 +54,22 @@ export async function iperf3(
   retryWindowMs = RETRY_WINDOW_MS,
 ): Promise<Observation<IperfReport>> {
   const evidence: ExecResult[] = [];
-  const deadline = Date.now() + retryWindowMs;
-  for (;;) {
-    const run = await runProbe(
-      cluster,
-      podTarget(client),
-      ['iperf3', '-c', server, '-t', String(seconds), '-w', '64K', '-J', '--get-server-output'],
-      parseIperfClientJson,
-      { timeoutMs: (seconds + 20) * 1000, acceptExitCodes: [0, 1] },
-    );
-    evidence.push(...run.evidence);
-    if (!passing(run.value.error) || Date.now() > deadline) return { value: run.value, evidence };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const { answer } = await askUntil(
+    async () => {
+      const run = await runProbe(
+        cluster,
+        podTarget(client),
+        ['iperf3', '-c', server, '-t', String(seconds), '-w', '64K', '-J', '--get-server-output'],
+        parseIperfClientJson,
+        { timeoutMs: (seconds + 20) * 1000, acceptExitCodes: [0, 1] },
+      );
+      evidence.push(...run.evidence);
+      return run.value;
+    },
+    (report) => !passing(report.error),
+    { withinMs: retryWindowMs, everyMs: 100 },
+  );
+  return { value: answer, evidence };
 }
 
 /**
