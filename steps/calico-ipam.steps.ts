@@ -19,10 +19,9 @@ import {
   natOutgoingRuleOnEveryNode,
   outsideAnswered,
   requestsFromPodItself,
-  pingOutsideUnderCapture,
   requestsFromSendersNode,
 } from '../support/claims/nat-outgoing.ts';
-import { sendDaemonSetToPool, turnOffNatOutgoingOfPoolOf } from '../support/claims/pool-actions.ts';
+import { pingOutsideUnderCapture, sendDaemonSetToPool, turnOffNatOutgoingOfPoolOf } from '../support/claims/pool-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 

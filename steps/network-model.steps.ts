@@ -60,7 +60,9 @@ Then(
 );
 
 When('a new pod is created on {placement}, called {string}', async function (this: PodNetWorld, placement: Placement, alias: string) {
-  this.createdWithHostSide(alias, this.observe(await createPodSeenFromItsNode(this.cluster, placement, this.pods)));
+  this.keepHostInterface(
+    this.observe(await createPodSeenFromItsNode(this.cluster, placement, this.pods, (pod) => this.created(alias, pod))),
+  );
 });
 
 When('{pod} is deleted', async function (this: PodNetWorld, pod: PodInfo) {

@@ -17,7 +17,6 @@ import {
 import {
   noPodAddressOutside,
   onlyVxlanBetweenNodes,
-  pingUnderWireCapture,
   type WireCapture,
   plainIcmpNoVxlan,
   vxlanArrivesFrom,
@@ -26,6 +25,7 @@ import { ceosSwitchState } from '../support/claims/router-api.ts';
 import { ipPoolReads } from '../support/claims/ippool.ts';
 import { cidrContains } from '../support/net/cidr.ts';
 import { nodeTarget } from '../support/subjects.ts';
+import { pingUnderWireCapture } from '../support/claims/overlay-actions.ts';
 import type { PodNetWorld } from '../support/world.ts';
 import type { PodInfo } from '../support/domain.ts';
 

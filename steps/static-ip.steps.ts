@@ -9,7 +9,7 @@ import {
   reservationAsDeclared,
   reservationKeptFromAutomaticAssignment,
 } from '../support/claims/fixed-address.ts';
-import { createPodOn } from '../support/claims/lifecycle.ts';
+import { createPodOn } from '../support/claims/pod-actions.ts';
 import { annotateWithManifestIpAddrs, applyLessonIpReservation, createPodFromManifest } from '../support/claims/static-ip-actions.ts';
 import { ipReservationFrom } from '../support/manifests.ts';
 import type { Placement } from '../support/subjects.ts';

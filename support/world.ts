@@ -126,9 +126,8 @@ export class PodNetWorld extends World {
     this.name(alias, pod);
   }
 
-  /** `created`, keeping the pod's host interface as seen at its creation, for the Thens that look for it after the pod is gone. */
-  createdWithHostSide(alias: string, { pod, hostInterface }: CreatedPod): void {
-    this.created(alias, pod);
+  /** Keeps a created pod's host interface as seen at its creation, for the Thens that look for it after the pod is gone. */
+  keepHostInterface({ pod, hostInterface }: CreatedPod): void {
     this.hostInterfaces.set(pod, hostInterface);
   }
 

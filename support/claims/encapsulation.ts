@@ -4,14 +4,11 @@
  * another shows, between subnets, only VXLAN between the nodes' addresses carrying the pods'
  * ICMP, and within a subnet the pods' ICMP itself.
  */
-import type { ExecResult, ExecTarget, PodInfo } from '../domain.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { ExecResult } from '../domain.ts';
 import type { EvidenceFile } from '../probes/observation.ts';
 import { list, type Verdict, verdict } from '../evidence.ts';
-import { rawCaptureDuring } from '../probes/capture.ts';
-import { layers, parseTcpdumpVerbose, type VerbosePacket } from '../parse/tcpdump-verbose.ts';
-import { ping } from '../probes/ping.ts';
-import { describePod, podTarget } from '../subjects.ts';
+import { layers, type VerbosePacket } from '../parse/tcpdump-verbose.ts';
+import { describePod } from '../subjects.ts';
 import type { PingSeen } from './traffic-actions.ts';
 
 export interface WireCapture {
@@ -22,29 +19,6 @@ export interface WireCapture {
   evidence: ExecResult[];
   /** The captured packets as a .pcap file, for Wireshark or `tcpdump -r`. */
   files: EvidenceFile[];
-}
-
-/** Pings `count` times while tcpdump -vv listens on `iface` of `target` (IPv4 only: the lab's links also carry IPv6 chatter). */
-export async function pingUnderWireCapture(
-  cluster: Cluster,
-  from: PodInfo,
-  to: PodInfo,
-  count: number,
-  target: ExecTarget,
-  iface: string,
-  label: string,
-  filter: string[] = ['ip'],
-): Promise<WireCapture> {
-  const observation = await rawCaptureDuring(cluster, target, iface, filter, ['-vv'], label, () =>
-    ping(cluster, podTarget(from), to.ip as string, count),
-  );
-  return {
-    label,
-    packets: parseTcpdumpVerbose(observation.value.text),
-    ping: { from, to, count, observation: observation.value.during },
-    evidence: observation.evidence,
-    files: observation.files ?? [],
-  };
 }
 
 const echo = (packet: VerbosePacket | undefined, type: 'echo request' | 'echo reply') =>

@@ -7,18 +7,12 @@ import { list, listing, type Verdict, verdict } from '../evidence.ts';
 import { interfaces } from '../probes/interfaces.ts';
 import { formatRoute } from '../parse/ip-route.ts';
 import { routes } from '../probes/routes.ts';
-import { chooseNode, nodeTarget, type Placement } from '../subjects.ts';
+import { nodeTarget } from '../subjects.ts';
 import { hostSideOf } from '../probes/host-side.ts';
 
 /** A fresh name for a pod the suite creates; labelled as the suite's by the target. */
 export function probePodName(): string {
   return `podnet-probe-${randomBytes(3).toString('hex')}`;
-}
-
-/** CNI ADD through the target: a new pod on a node that fits `placement`. */
-export async function createPodOn(cluster: Cluster, placement: Placement, named: Map<string, PodInfo>): Promise<PodInfo> {
-  const node = await chooseNode(cluster, placement, named);
-  return cluster.createPod({ namespace: cluster.workloadNamespace, name: probePodName(), node });
 }
 
 /** The pod's host interface as its node shows it now, to look for it again after the pod is gone. */

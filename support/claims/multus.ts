@@ -256,12 +256,12 @@ function intToDotted(value: number): string {
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
 }
 
-/** L21-13: every given pod's `ifname` holds one address of the NAD's range, and no two are the same. */
 /** `distinctInRange` for the pods of a workload, in the suite's namespace. */
 export async function workloadDistinctInRange(cluster: Cluster, workload: string, ifname: string, nad: string): Promise<Verdict> {
   return distinctInRange(cluster, await cluster.pods({ namespace: cluster.workloadNamespace, workload }), ifname, nad);
 }
 
+/** L21-13: every given pod's `ifname` holds one address of the NAD's range, and no two are the same. */
 export async function distinctInRange(cluster: Cluster, pods: PodInfo[], ifname: string, nad: string): Promise<Verdict> {
   const namespace = pods[0]?.namespace ?? cluster.workloadNamespace;
   const ipam = await nadIpam(cluster, nad, namespace);

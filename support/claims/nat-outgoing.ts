@@ -3,15 +3,14 @@
  * pod's packet that leaves the pools for a host outside the cluster: the node's address as its
  * source, so that the host, which knows no way to the pools, can answer.
  */
-import { describeTarget, type OutsideHost, type PodInfo } from '../domain.ts';
+import { type OutsideHost, type PodInfo } from '../domain.ts';
 import { type Cluster } from '../cluster/cluster.ts';
 import { type Verdict, verdict } from '../evidence.ts';
-import { captureDuring, type Capture } from '../probes/capture.ts';
+import { type Capture } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import type { PingResult } from '../parse/ping.ts';
 import { natOutgoingChain } from '../probes/node-config.ts';
-import { ping } from '../probes/ping.ts';
-import { describePod, nodeTarget, podTarget } from '../subjects.ts';
+import { describePod, nodeTarget } from '../subjects.ts';
 
 const MASQ_SET = 'cali40masq-ipam-pools';
 const ALL_SET = 'cali40all-ipam-pools';
@@ -53,24 +52,6 @@ export interface OutsidePingCapture {
   capturedAt: string;
   count: number;
   observation: Observation<Capture<PingResult>>;
-}
-
-/**
- * A pod pings the outside host while a capture watches what reaches it: on the host itself,
- * or on the sending node's uplink where the target cannot capture at the host.
- */
-export async function pingOutsideUnderCapture(cluster: Cluster, from: PodInfo, count: number): Promise<OutsidePingCapture> {
-  const host = await cluster.outsideHost();
-  const at = host.capture === 'sender-uplink' ? { target: nodeTarget(from.node), iface: 'eth0' } : host.capture;
-  const observation = await captureDuring(
-    cluster,
-    at.target,
-    ['icmp', 'and', 'host', host.address],
-    'nat-outgoing-outside',
-    () => ping(cluster, podTarget(from), host.address, count),
-    at.iface,
-  );
-  return { from, host, capturedAt: `${describeTarget(at.target)} ${at.iface}`, count, observation };
 }
 
 function echoRequests(seen: OutsidePingCapture) {

@@ -3,17 +3,29 @@ import { EnvironmentError, type CreatedPod, type PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { waitUntil } from '../eventually.ts';
 import type { Observation } from '../probes/observation.ts';
-import type { Placement } from '../subjects.ts';
+import { chooseNode, type Placement } from '../subjects.ts';
 import { isReady, statefulSetPods } from './headless.ts';
-import { createPodOn, hostInterfaceOf } from './lifecycle.ts';
+import { hostInterfaceOf, probePodName } from './lifecycle.ts';
 
-/** A new pod on a node that fits `placement`, with its host interface as its node shows it now (to look for it after the pod is gone). */
+/** CNI ADD through the target: a new pod on a node that fits `placement`. */
+export async function createPodOn(cluster: Cluster, placement: Placement, named: Map<string, PodInfo>): Promise<PodInfo> {
+  const node = await chooseNode(cluster, placement, named);
+  return cluster.createPod({ namespace: cluster.workloadNamespace, name: probePodName(), node });
+}
+
+/**
+ * A new pod on a node that fits `placement`, with its host interface as its node shows it now (to
+ * look for it after the pod is gone). `keepCreated` gets the pod as soon as it exists, so that the
+ * scenario deletes it even when the look that follows fails.
+ */
 export async function createPodSeenFromItsNode(
   cluster: Cluster,
   placement: Placement,
   named: Map<string, PodInfo>,
+  keepCreated: (pod: PodInfo) => void,
 ): Promise<Observation<CreatedPod>> {
   const pod = await createPodOn(cluster, placement, named);
+  keepCreated(pod);
   const hostSide = await hostInterfaceOf(cluster, pod);
   return { value: { pod, hostInterface: hostSide.value }, evidence: hostSide.evidence };
 }
