@@ -104,6 +104,7 @@ export async function fetchUnderCapture(cluster: Cluster, from: PodInfo, to: Pod
   return { ...seen, value: { node: to.node, client: from, backend: to, answered: answer !== '', ...seen.value } };
 }
 
+/** Reads the counters of the peer `peerNode` on the client's node before and after one round of the client's requests. */
 export async function transferAroundRound(cluster: Cluster, client: PodInfo, peerNode: string, round: string): Promise<TransferSeen> {
   const before = await transferWith(cluster, client.node, peerNode);
   const sent = await sendClientRound(cluster, client, round);
