@@ -9,6 +9,7 @@ import {
   loadBalancerTranslatedByNodes,
   routerHasNoRouteFor,
   routerReachesLoadBalancer,
+  routerReachesNodePort,
   routerRoutesViaOtherSpeakers,
   serviceHasLoadBalancerAddress,
 } from '../support/claims/loadbalancer.ts';
@@ -18,7 +19,7 @@ import {
   takeDownSpeakerSession,
   type DownedSession,
 } from '../support/claims/bgp-actions.ts';
-import type { ServiceName } from '../support/subjects.ts';
+import type { Placement, ServiceName } from '../support/subjects.ts';
 import type { PodNetWorld } from '../support/world.ts';
 
 /** Long enough for BGP to settle after a change (BIRD waits 2 s before it connects; a loaded machine is slower). */
@@ -92,6 +93,13 @@ Then(
   "from the router, Service {service}'s LoadBalancer address answers as nginx",
   async function (this: PodNetWorld, service: ServiceName) {
     await this.verify(routerReachesLoadBalancer(this.cluster, router(this), service));
+  },
+);
+
+Then(
+  "from the router, Service {service}'s nodePort on {placement} answers as nginx",
+  async function (this: PodNetWorld, service: ServiceName, placement: Placement) {
+    await this.verify(routerReachesNodePort(this.cluster, router(this), service, placement, this.pods));
   },
 );
 

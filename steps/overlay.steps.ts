@@ -2,6 +2,7 @@
 import { Then, When, type DataTable } from '@cucumber/cucumber';
 import {
   blockRoutesBySubnet,
+  tunnelAddressesThroughBlockRoutes,
   calicoAddressOnDevice,
   calicoNodes,
   nodeToNodePaths,
@@ -77,6 +78,13 @@ Then(
   'on every node each remote block is routed natively within a subnet and through vxlan.calico across subnets',
   function (this: PodNetWorld) {
     return this.verify(blockRoutesBySubnet(this.cluster, 'remote'));
+  },
+);
+
+Then(
+  "on every node each other node's tunnel address is reached through the route to that node's block, with no route of its own",
+  function (this: PodNetWorld) {
+    return this.verify(tunnelAddressesThroughBlockRoutes(this.cluster));
   },
 );
 

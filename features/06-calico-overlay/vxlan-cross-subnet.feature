@@ -42,6 +42,7 @@ Feature: VXLAN only between subnets
   Scenario: A remote block is routed natively within a subnet and through vxlan.calico across subnets
     Then on every node each remote block is routed natively within a subnet and through vxlan.calico across subnets
     And on every node its own blocks are blackholes
+    And on every node each other node's tunnel address is reached through the route to that node's block, with no route of its own
 
   @claim:L06-07
   Scenario: Every node has vxlan.calico on eth1, with Felix's VNI and port and the overlay's MTU

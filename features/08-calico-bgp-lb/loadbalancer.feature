@@ -17,6 +17,7 @@ Feature: LoadBalancer Service addresses advertised to the top-of-rack router wit
   @claim:L08-03
   Scenario: Calico's LoadBalancer IPAM gives the Service an address from that pool
     Then Service "lb-nginx-service" has a LoadBalancer address from the LoadBalancer pool, a ClusterIP in the Service CIDR and a nodePort in 30000-32767
+    And from the router, Service "lb-nginx-service"'s nodePort on a worker node answers as nginx
 
   @claim:L08-04
   Scenario: The BGP configuration lists the LoadBalancer range and keeps lesson 07's settings

@@ -3,7 +3,7 @@
  * Service from the API, the router's kernel routes, kube-proxy's rules with iptables, conntrack on
  * the nodes, a real TCP connection from the router, and tcpdump on the nodes' links.
  */
-import type { ExecResult, ExecTarget, ServiceInfo } from '../domain.ts';
+import type { ExecResult, ExecTarget, NodeInfo, PodInfo, ServiceInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { list, sameSet, type Verdict, verdict } from '../evidence.ts';
 import { cidrContains, cidrsOverlap } from '../net/cidr.ts';
@@ -13,7 +13,7 @@ import { captureEachDuring } from '../probes/capture.ts';
 import type { Observation } from '../probes/observation.ts';
 import { interfaces, ipv4Addresses } from '../probes/interfaces.ts';
 import { gatewaysOf, routes } from '../probes/routes.ts';
-import { nodeTarget, routerTarget } from '../subjects.ts';
+import { chooseNode, nodeTarget, routerTarget, type Placement } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
 import { bgpAddressOf, speaks } from './bgp.ts';
@@ -188,6 +188,37 @@ export async function routerReachesLoadBalancer(cluster: Cluster, router: string
     nginxAnswered(exchange.value),
     `a TCP connection from the router to ${ip}:${port} is answered "HTTP/1.1 400 Bad Request" with a "Server: nginx/…" header`,
     exchange.value.exitCode === 0 ? firstLine(exchange.value) : `the connection failed (nc exit ${exchange.value.exitCode})`,
+    exchange.evidence,
+  );
+}
+
+/**
+ * A Service's nodePort on a node, from the router: `get` to the node's Calico address (its eth1,
+ * which the router reaches) at the port's nodePort is answered by nginx. kube-proxy opens a
+ * nodePort on every node, so any node the placement picks must answer.
+ */
+export async function routerReachesNodePort(
+  cluster: Cluster,
+  router: string,
+  serviceName: string,
+  placement: Placement,
+  named: Map<string, PodInfo>,
+): Promise<Verdict> {
+  const [service, nodeName, nodes] = await Promise.all([
+    serviceNamed(cluster, serviceName),
+    chooseNode(cluster, placement, named),
+    cluster.nodes(),
+  ]);
+  const nodePort = service.ports[0]?.nodePort;
+  const node = nodes.find((candidate) => candidate.name === nodeName) as NodeInfo;
+  const address = bgpAddressOf(node);
+  const expected = `a TCP connection from the router to ${serviceName}'s nodePort on ${nodeName} (${address}) is answered "HTTP/1.1 400 Bad Request" with a "Server: nginx/…" header`;
+  if (nodePort === undefined) return verdict(false, expected, `${serviceName} (type ${service.type}) has no nodePort`);
+  const exchange = await sendLine(cluster, routerTarget(router), address, nodePort, 'get');
+  return verdict(
+    nginxAnswered(exchange.value),
+    expected,
+    `${address}:${nodePort}: ${exchange.value.exitCode === 0 ? firstLine(exchange.value) : `the connection failed (nc exit ${exchange.value.exitCode})`}`,
     exchange.evidence,
   );
 }

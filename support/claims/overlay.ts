@@ -11,6 +11,7 @@ import { MTU_IFACE_PATTERN } from '../net/calico.ts';
 import { cidrContains, cidrsOverlap, parseCidr } from '../net/cidr.ts';
 import { interfaces, interfaceNamed, ipv4Addresses } from '../probes/interfaces.ts';
 import { describeRouteAnswer, routeGet, routes } from '../probes/routes.ts';
+import { formatRoute } from '../parse/ip-route.ts';
 import { VXLAN_DEVICE, vxlanDevice, vxlanFdb, vxlanNeighbours } from '../probes/vxlan.ts';
 import { nodeTarget } from '../subjects.ts';
 import { subnetOf } from '../topology/clab.ts';
@@ -230,6 +231,55 @@ export async function blockRoutesBySubnet(cluster: Cluster, part: 'remote' | 'ow
       ? 'every node to hold a blackhole route, proto 80, for each of its own blocks'
       : `every node to route another node's block via that node's address on its own interface, proto 80, onlink, within a subnet, and via that node's tunnel address on ${VXLAN_DEVICE}, onlink, across subnets`;
   return verdict(checked > 0 && wrong.length === 0, expected, wrong.length ? list(wrong) : `${checked} routes as expected`, evidence);
+}
+
+/**
+ * L06-06: a node reaches each other node's tunnel address through the route to that node's block
+ * (the block holds the address): `ip route get <tunnel address>` leaves as the block route does,
+ * and no route of the node's own names the tunnel address alone (Felix programs that /32 only for
+ * a borrowed tunnel address or /32 blocks; the catalogue's "Not claims" of lesson 06).
+ */
+export async function tunnelAddressesThroughBlockRoutes(cluster: Cluster): Promise<Verdict> {
+  const [{ nodes }, blocks] = await Promise.all([calicoNodes(cluster), cluster.ipamBlocks()]);
+  const evidence: ExecResult[] = [];
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const node of nodes) {
+    const table = await routes(cluster, nodeTarget(node.name));
+    evidence.push(...table.evidence);
+    for (const owner of nodes.filter((candidate) => candidate.name !== node.name)) {
+      const tunnelIP = owner.tunnelIP;
+      const block = tunnelIP && blocks.find((candidate) => candidate.node === owner.name && cidrContains(candidate.cidr, tunnelIP));
+      if (!tunnelIP || !block) {
+        wrong.push(
+          `${owner.name}: ${tunnelIP ? `its tunnel address ${tunnelIP} lies in none of its blocks` : 'no tunnel address recorded'}`,
+        );
+        continue;
+      }
+      checked++;
+      const answer = await routeGet(cluster, nodeTarget(node.name), tunnelIP);
+      evidence.push(...answer.evidence);
+      const blockRoute = table.value.find((candidate) => candidate.prefix === block.cidr);
+      const hostRoute = table.value.find((candidate) => candidate.prefix === `${tunnelIP}/32`);
+      const lookup = answer.value.kind === 'route' ? answer.value.lookup : undefined;
+      const ok =
+        blockRoute !== undefined &&
+        hostRoute === undefined &&
+        lookup !== undefined &&
+        lookup.gateway === blockRoute.gateway &&
+        lookup.dev === blockRoute.dev;
+      if (!ok)
+        wrong.push(
+          `${node.name} → ${owner.name}'s tunnel address ${tunnelIP}: ${describeRouteAnswer(answer.value)}; block route ${blockRoute ? formatRoute(blockRoute) : `none for ${block.cidr}`}${hostRoute ? `; host route ${formatRoute(hostRoute)}` : ''}`,
+        );
+    }
+  }
+  return verdict(
+    checked > 0 && wrong.length === 0,
+    "every node to reach each other node's tunnel address (spec.ipv4VXLANTunnelAddr) through the route to that node's block, with no route of its own",
+    wrong.length ? list(wrong) : `${checked} tunnel addresses reached through their blocks' routes`,
+    evidence,
+  );
 }
 
 /** L06-07: vxlan.calico with Felix's VNI and port, no learning, local the node's Calico address on `parent`, up. */

@@ -119,6 +119,19 @@ test("kube-proxy's rules for a LoadBalancer Service: loadbalancer IP and nodePor
   assert.doesNotMatch(bent.restore, /loadbalancer IP/);
 });
 
+test('with --nodeport-addresses, KUBE-SERVICES jumps to KUBE-NODEPORTS once per admitted address instead of for every local one (kube-proxy iptables proxier)', () => {
+  const service = { ...lbService, loadBalancerIP: '172.16.0.240' };
+  const slice = endpointSliceOf(service, [{ namespace: 'default', name: 'n1', ip: '192.168.1.5', node: 'w1', labels: { app: 'nginx' } }])!;
+  const input = { services: [service], slices: [slice], clusterCIDR: '192.168.0.0/16' };
+  const tail = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
+  const open = proxyRules(input).restore;
+  assert.ok(open.includes(`-A KUBE-SERVICES -m comment --comment "${tail}" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n`));
+  const narrowed = proxyRules({ ...input, nodePortAddresses: ['172.18.0.3'] }).restore;
+  assert.ok(narrowed.includes(`-A KUBE-SERVICES -d 172.18.0.3/32 -m comment --comment "${tail}" -j KUBE-NODEPORTS\n`));
+  assert.doesNotMatch(narrowed, /addrtype/);
+  assert.match(narrowed, /-A KUBE-NODEPORTS .*--dport 31234 -j KUBE-EXT-7XCKQ6TNE3TNVSQP/, 'the nodePort rules themselves stay');
+});
+
 const second: LabService = { ...lbService, name: 'lb-second', clusterIP: '10.96.1.3', endpointSliceName: 'lb-second-abcde' };
 
 test("LoadBalancer IPAM hands out a new block's ordinals front first, network address included (Calico v3.30.0 newBlock, assignIP without HostReservedAttr)", () => {

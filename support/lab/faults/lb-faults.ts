@@ -45,6 +45,13 @@ export const LB_FAULTS: Fault[] = [
     apply: async () => {},
   },
   {
+    name: PROXY_FAULTS.nodePortsOnKindNetworkOnly,
+    description:
+      "kube-proxy runs with --nodeport-addresses 172.18.0.0/16, the Kind network: a Service's nodePort answers on each node's eth0 address only, not on the eth1 address the router reaches",
+    topologies: LB_TOPOLOGIES,
+    apply: async () => {},
+  },
+  {
     name: 'lb-block-affine-to-a-node',
     description:
       "the LoadBalancer pool's block is recorded as a host block of the first node, not as kube-controllers' virtual load-balancer block",

@@ -66,6 +66,16 @@ export const ROUTED_FAULTS: Fault[] = [
     },
   },
   {
+    name: 'tunnel-host-route',
+    description:
+      "the first worker holds a host route to the other subnet's worker's tunnel address on vxlan.calico, which Felix programs only for a borrowed tunnel address",
+    topologies: ROUTED_TOPOLOGIES,
+    apply: async (state) => {
+      const [near, far] = crossSubnetPair(state);
+      await runBatch({ netns: near.netns, lines: [`route add ${far.tunnelIP}/32 dev ${VXLAN_DEVICE} scope link`] });
+    },
+  },
+  {
     name: 'cross-subnet-native',
     description:
       "the first worker routes the other subnet's worker's block natively through the router, which has no route for pods and drops it",

@@ -22,6 +22,8 @@ export const PROXY_FAULTS = {
   loadBalancerRuleMissing: 'lb-rule-missing-on-one-node',
   /** kube-proxy writes KUBE-EXT chains without their masquerade rule. */
   externalWithoutMasquerade: 'kube-ext-no-masquerade',
+  /** kube-proxy runs with --nodeport-addresses set to the Kind network: nodePorts answer on eth0's address only. */
+  nodePortsOnKindNetworkOnly: 'nodeport-addresses-kind-network-only',
   /** kube-proxy does not run on the control-plane node. */
   notOnControlPlane: 'kube-proxy-not-on-control-plane',
 } as const;
@@ -50,9 +52,11 @@ export function applyProxyFaults(state: LabState, input: ProxyInput): BentInput 
 
 /** What kube-proxy on one node writes differently (the lab's other nodes get the common rules). */
 export function applyNodeProxyFaults(state: LabState, node: LabNode, input: BentInput): BentInput {
+  let bent = input;
   if (state.faults.includes(PROXY_FAULTS.loadBalancerRuleMissing) && node.name === state.nodes.at(-1)?.name)
-    return { ...input, withoutLoadBalancerRules: true };
-  return input;
+    bent = { ...bent, withoutLoadBalancerRules: true };
+  if (state.faults.includes(PROXY_FAULTS.nodePortsOnKindNetworkOnly)) bent = { ...bent, nodePortAddresses: [node.ip] };
+  return bent;
 }
 
 /** The nodes kube-proxy runs on. */

@@ -42,6 +42,11 @@ export interface ProxyInput {
   externalWithoutMasquerade?: boolean;
   /** No `loadbalancer IP` rules in KUBE-SERVICES (a fault here, on one node). */
   withoutLoadBalancerRules?: boolean;
+  /**
+   * --nodeport-addresses (a fault here): the node's addresses it admits. kube-proxy's proxier then
+   * jumps to KUBE-NODEPORTS once per such address (`-d <ip>`), instead of for every local address.
+   */
+  nodePortAddresses?: string[];
 }
 
 export interface ProxyRules {
@@ -310,22 +315,12 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       );
     }
   }
-  natRules.push(
-    line(
-      '-A',
-      KUBE_SERVICES,
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes service nodeports; NOTE: this must be the last rule in this chain',
-      '-m',
-      'addrtype',
-      '--dst-type',
-      'LOCAL',
-      '-j',
-      KUBE_NODEPORTS,
-    ),
-  );
+  const toNodePorts = ['-m', 'comment', '--comment', 'kubernetes service nodeports; NOTE: this must be the last rule in this chain'];
+  if (input.nodePortAddresses === undefined)
+    natRules.push(line('-A', KUBE_SERVICES, ...toNodePorts, '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', KUBE_NODEPORTS));
+  else
+    for (const address of input.nodePortAddresses)
+      natRules.push(line('-A', KUBE_SERVICES, '-d', `${address}/32`, ...toNodePorts, '-j', KUBE_NODEPORTS));
   natRules.push(
     line('-A', KUBE_POSTROUTING, '-m', 'mark', '!', '--mark', `${MASQUERADE_MARK}/${MASQUERADE_MARK}`, '-j', 'RETURN'),
     line('-A', KUBE_POSTROUTING, '-j', 'MARK', '--xor-mark', MASQUERADE_MARK),
