@@ -19,7 +19,7 @@ import {
   nodesRouteBlocksViaRouter,
   routerPingsPod,
 } from '../support/claims/bgp.ts';
-import { labelQuietNode, setRouterMaximumPaths } from '../support/claims/bgp-actions.ts';
+import { labelQuietNode, removeNodeLabel, setRouterMaximumPaths } from '../support/claims/bgp-actions.ts';
 import type { CalicoBgpObjects } from '../support/net/calico-bgp.ts';
 import { formatBgpPicture, gatherBgp } from '../support/diagnosis/bgp.ts';
 import type { PodNetWorld } from '../support/world.ts';
@@ -136,7 +136,7 @@ When(
 );
 
 When('the label {string} is removed from {node}', BGP_CHANGE, async function (this: PodNetWorld, key: string, node: string) {
-  await this.cluster.labelNode(node, { [key]: null });
+  await removeNodeLabel(this.cluster, node, key, this.keepUndo);
 });
 
 Then(

@@ -9,7 +9,7 @@ import {
   reservationAsDeclared,
   reservationKeptFromAutomaticAssignment,
 } from '../support/claims/fixed-address.ts';
-import { createPodOn } from '../support/claims/pod-actions.ts';
+import { createPodsOn } from '../support/claims/pod-actions.ts';
 import { annotateWithManifestIpAddrs, applyLessonIpReservation, createPodFromManifest } from '../support/claims/static-ip-actions.ts';
 import { ipReservationFrom } from '../support/manifests.ts';
 import type { Placement } from '../support/subjects.ts';
@@ -36,7 +36,7 @@ When(
 );
 
 When('{int} new pods are created on {placement}', POD_CREATION, async function (this: PodNetWorld, count: number, placement: Placement) {
-  for (let index = 1; index <= count; index++) this.created(`new pod ${index}`, await createPodOn(this.cluster, placement, this.pods));
+  return createPodsOn(this.cluster, count, placement, this.pods, (alias, pod) => this.created(alias, pod));
 });
 
 Then(

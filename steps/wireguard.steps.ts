@@ -1,5 +1,5 @@
 /** Lesson 13: WireGuard between the nodes, turned on and off in the FelixConfiguration. */
-import { AfterAll, Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import type { PodInfo } from '../support/domain.ts';
 import { eventually } from '../support/eventually.ts';
 import {
@@ -27,7 +27,6 @@ import {
   fetchUnderCapture,
   keepWireguardEnabled,
   leaveWireguardUnset,
-  putWireguardBack,
   sendClientRound,
   setWireguardEnabled,
   transferAroundRound,
@@ -49,8 +48,6 @@ declare module '../support/seen.ts' {
 
 const lastCapture = (world: PodNetWorld): LinkCapture => world.seen('linkCapture', "a When step that captures a node's link");
 
-AfterAll({ timeout: 120_000 }, putWireguardBack);
-
 /** Keeps a link capture for the Then steps: its commands, its pcap, what it saw. */
 function keepCapture(world: PodNetWorld, seen: LinkCaptureSeen): void {
   world.record(seen.evidence);
@@ -62,15 +59,15 @@ function keepCapture(world: PodNetWorld, seen: LinkCaptureSeen): void {
 const exchange = (world: PodNetWorld, client: PodInfo, backend: PodInfo) => ({ client, backend, round: clientRoundOf(world.topology) });
 
 Given('WireGuard was never enabled in the FelixConfiguration', WIREGUARD_CHANGE, function (this: PodNetWorld) {
-  return leaveWireguardUnset(this.cluster);
+  return leaveWireguardUnset(this.cluster, this.keepUndoForRun);
 });
 
 Given('WireGuard is enabled in the FelixConfiguration', WIREGUARD_CHANGE, function (this: PodNetWorld) {
-  return keepWireguardEnabled(this.cluster);
+  return keepWireguardEnabled(this.cluster, this.keepUndoForRun);
 });
 
 When('the FelixConfiguration is patched with wireguardEnabled {word}', WIREGUARD_CHANGE, function (this: PodNetWorld, value: string) {
-  return setWireguardEnabled(this.cluster, value);
+  return setWireguardEnabled(this.cluster, value, this.keepUndoForRun);
 });
 
 Then('{pod} and {pod} are Running on two different nodes', function (this: PodNetWorld, a: PodInfo, b: PodInfo) {

@@ -14,6 +14,7 @@ import { topologyOfTags } from './topology/catalogue.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
 import { buildPath, pathFacts, renderPathSvg } from './diagnosis/path.ts';
 import { attachmentName, formatExec } from './evidence.ts';
+import { putBack, putBackRunChanges } from './undo.ts';
 import { useCluster, type PodNetWorld } from './world.ts';
 import { factsOf } from './preconditions/facts.ts';
 import { REQUIRES_TAG, skipMessage, unmet } from './preconditions/preconditions.ts';
@@ -97,11 +98,7 @@ After({ name: 'mark a scenario cut short by Ctrl-C as interrupted' }, async func
 // Defined early, so it runs late: a diagnosis still finds what the scenario changed.
 // Long enough for a change that rolls a DaemonSet back out (the Installation's MTU on a live cluster).
 After({ name: 'put back what the scenario changed', timeout: 360_000 }, async function (this: PodNetWorld) {
-  const failures: string[] = [];
-  for (const change of this.restorers.splice(0).reverse()) {
-    await change.undo().catch((error: Error) => failures.push(`${change.what}: ${error.message}`));
-  }
-  if (failures.length) throw new Error(`could not put back what this scenario changed: ${failures.join('; ')}`);
+  await putBack(this.restorers, 'this scenario');
 });
 
 After({ name: 'delete the pods the scenario created' }, async function (this: PodNetWorld) {
@@ -151,6 +148,11 @@ After({ name: 'fail a scenario whose When saw what no Then read' }, function (th
   throw new Error(`a When saw what no Then read: ${steps.join('; ')}. Add the Then that checks it, or drop the When.`);
 });
 
-AfterAll(async function () {
-  await clusters?.close();
+// Long enough to turn WireGuard back off on every node of a live cluster.
+AfterAll({ timeout: 120_000 }, async function () {
+  try {
+    await putBackRunChanges();
+  } finally {
+    await clusters?.close();
+  }
 });

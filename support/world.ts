@@ -15,6 +15,7 @@ import { DEFAULT_TOPOLOGY } from './topology/catalogue.ts';
 import { topologySpec } from './topology-clusters.ts';
 import { routerContainer } from './topology-facts.ts';
 import { SeenRecords, type Seen } from './seen.ts';
+import { keep, keepUndoForRun, type Restorer } from './undo.ts';
 
 let sharedCluster: Cluster | undefined;
 
@@ -36,7 +37,7 @@ export class PodNetWorld extends World {
    * template, the router's MTU, sysctls, the Installation), each with the action that puts it
    * back; an After hook runs them last first, also when the scenario failed.
    */
-  readonly restorers: { what: string; undo: () => Promise<void> }[] = [];
+  readonly restorers: Restorer[] = [];
   /** The scenario's topology (its `@topology:` tag, else the default), set by the first Before hook. */
   topology = DEFAULT_TOPOLOGY;
   private topologyCluster: Cluster | undefined;
@@ -67,11 +68,14 @@ export class PodNetWorld extends World {
 
   /** Keeps how to put back what a step changes, for the After hook. */
   changed(what: string, undo: () => Promise<void>): void {
-    this.restorers.push({ what, undo });
+    keep(this.restorers, { what, undo });
   }
 
   /** `changed`, to hand to an action that changes the cluster: it names its undo before it changes anything. */
   readonly keepUndo: KeepUndo = (what, undo) => this.changed(what, undo);
+
+  /** Like `keepUndo`, for a change that stays for the rest of the run: put back when the run ends (undo.ts). */
+  readonly keepUndoForRun: KeepUndo = keepUndoForRun;
 
   /** Keeps what this When step saw, for the Thens after it; a later When of the same kind replaces it. */
   saw<K extends keyof Seen>(kind: K, record: Seen[K]): Seen[K] {

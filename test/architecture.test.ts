@@ -175,6 +175,9 @@ test('a single arrow up a floor is a knot: found, with the import that makes it'
  * names the action or the claim (issue 20); the When side's actions (`*-actions.ts`) may run
  * what they change.
  */
+/** The modules that run commands: the probes' runners, and the exec layer below the port. */
+const COMMAND_RUNNERS = ['probes/commands.ts', 'exec/run.ts', 'exec/spawner.ts'];
+
 export function commandsRunIn(file: string, text: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
@@ -187,11 +190,15 @@ export function commandsRunIn(file: string, text: string): string[] {
     if (
       ts.isImportDeclaration(node) &&
       ts.isStringLiteral(node.moduleSpecifier) &&
-      node.moduleSpecifier.text.endsWith('probes/commands.ts')
+      COMMAND_RUNNERS.some((runner) => (node.moduleSpecifier as ts.StringLiteral).text.endsWith(runner))
     ) {
       const names = node.importClause?.namedBindings;
+      if (names && ts.isNamespaceImport(names)) found.push(`import * as ${names.name.text} from ${node.moduleSpecifier.text}`);
+      // The imported name, not a local alias (`runProbe as look` still runs a command).
       const runners =
-        names && ts.isNamedImports(names) ? names.elements.map((element) => element.name.text).filter((n) => /^run/.test(n)) : [];
+        names && ts.isNamedImports(names)
+          ? names.elements.map((element) => (element.propertyName ?? element.name).text).filter((n) => /^run/.test(n))
+          : [];
       if (runners.length) found.push(`import { ${runners.join(', ')} } from ${node.moduleSpecifier.text}`);
     }
     ts.forEachChild(node, visit);
@@ -206,11 +213,17 @@ test('finds a command a claim runs, and not a regular expression’s exec', () =
     'const a = /x/.exec(name);',
     "const b = await cluster.exec(nodeTarget(node), ['cat', '/kind/version']);",
     "const c = await this.cluster.startBackground(target, ['tcpdump'], options);",
+    "import { runProbe as look } from '../probes/commands.ts';",
+    "import * as commands from '../probes/commands.ts';",
+    "import { runChecked } from '../exec/run.ts';",
   ].join('\n');
   assert.deepEqual(commandsRunIn('x.ts', text), [
     'import { runProbe } from ../probes/commands.ts',
     "cluster.exec(nodeTarget(node), ['cat', '/kind/version'])",
     "this.cluster.startBackground(target, ['tcpdump'], options)",
+    'import { runProbe } from ../probes/commands.ts',
+    'import * as commands from ../probes/commands.ts',
+    'import { runChecked } from ../exec/run.ts',
   ]);
 });
 
@@ -235,8 +248,14 @@ export function longWhens(file: string, text: string): string[] {
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ['Given', 'When'].includes(node.expression.text)) {
       const body = node.arguments.at(-1);
-      if (body && (ts.isFunctionExpression(body) || ts.isArrowFunction(body)) && ts.isBlock(body.body) && body.body.statements.length > 1)
-        found.push(`${node.expression.text}(${node.arguments[0]?.getText(source)}): ${body.body.statements.length} statements`);
+      const statements =
+        body && (ts.isFunctionExpression(body) || ts.isArrowFunction(body)) && ts.isBlock(body.body) ? body.body.statements : [];
+      const only = statements.length === 1 ? statements[0] : undefined;
+      if (statements.length > 1)
+        found.push(`${node.expression.text}(${node.arguments[0]?.getText(source)}): ${statements.length} statements`);
+      // One statement that holds others (a loop, a branch, a try) is several steps of doing, written as one.
+      else if (only && !ts.isExpressionStatement(only) && !ts.isReturnStatement(only))
+        found.push(`${node.expression.text}(${node.arguments[0]?.getText(source)}): a ${ts.SyntaxKind[only.kind]}`);
     }
     ts.forEachChild(node, visit);
   };
@@ -248,8 +267,9 @@ test('finds a When of two statements, and not one of one', () => {
   const text = [
     "When('a {pod} pings', async function (pod) { const seen = await ping(pod); this.saw('ping', seen); });",
     "Given('a pool', function () { return turnOff(this.cluster); });",
+    "When('pods', async function () { for (const n of [1, 2]) await create(n); });",
   ].join('\n');
-  assert.deepEqual(longWhens('x.ts', text), ["When('a {pod} pings'): 2 statements"]);
+  assert.deepEqual(longWhens('x.ts', text), ["When('a {pod} pings'): 2 statements", "When('pods'): a ForOfStatement"]);
 });
 
 test('every Given and When is one statement over an action', () => {

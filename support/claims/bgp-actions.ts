@@ -41,6 +41,16 @@ export async function labelQuietNode(cluster: Cluster, label: string, keepUndo: 
   return { node: quiet.name, detail: `BGP address ${bgpAddressOf(quiet)}` };
 }
 
+/** Takes the label `key` off `node`; the undo puts back the value it had. */
+export async function removeNodeLabel(cluster: Cluster, node: string, key: string, keepUndo: KeepUndo): Promise<void> {
+  const value = (await cluster.nodes()).find((candidate) => candidate.name === node)?.labels?.[key];
+  if (value === undefined) throw new Error(`node ${node} has no label ${key} to remove`);
+  keepUndo(`node ${node}'s label ${key}`, async () => {
+    await cluster.labelNode(node, { [key]: value });
+  });
+  await cluster.labelNode(node, { [key]: null });
+}
+
 /** Empties the BGPConfiguration's serviceLoadBalancerIPs; the undo puts back what it held. */
 export async function leaveLoadBalancerRangeOut(cluster: Cluster, keepUndo: KeepUndo): Promise<void> {
   const before = (await cluster.bgpObjects()).configuration.serviceLoadBalancerIPs;

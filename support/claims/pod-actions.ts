@@ -14,6 +14,20 @@ export async function createPodOn(cluster: Cluster, placement: Placement, named:
 }
 
 /**
+ * `count` new pods on nodes that fit `placement`, one after the other, each handed to `keepCreated`
+ * with its alias ("new pod 1", …) as soon as it exists.
+ */
+export async function createPodsOn(
+  cluster: Cluster,
+  count: number,
+  placement: Placement,
+  named: Map<string, PodInfo>,
+  keepCreated: (alias: string, pod: PodInfo) => void,
+): Promise<void> {
+  for (let index = 1; index <= count; index++) keepCreated(`new pod ${index}`, await createPodOn(cluster, placement, named));
+}
+
+/**
  * A new pod on a node that fits `placement`, with its host interface as its node shows it now (to
  * look for it after the pod is gone). `keepCreated` gets the pod as soon as it exists, so that the
  * scenario deletes it even when the look that follows fails.

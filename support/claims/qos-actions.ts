@@ -92,12 +92,13 @@ export async function deleteQosPods(cluster: Cluster, names: string[], keepUndo:
   const node = pods[0]?.node as string;
   const devices = pods.flatMap((pod) => [hostInterfaceOf(pod), ifbDeviceName(hostInterfaceOf(pod))]);
   for (const pod of pods) {
-    await cluster.deletePod(pod.namespace, pod.name);
-    // Named once the pod is gone: putting it back creates it, which fails while it is still there.
     const annotations = Object.fromEntries(Object.entries(pod.annotations).filter(([key]) => key.startsWith('qos.projectcalico.org/')));
+    // Named before the deletion; a pod that is still there (its deletion failed) is left as it is.
     keepUndo(`pod ${pod.name}`, async () => {
-      await cluster.createPod({ namespace: pod.namespace, name: pod.name, node: pod.node, labels: pod.labels, annotations });
+      const still = (await cluster.pods({ namespace: pod.namespace })).some((candidate) => candidate.name === pod.name);
+      if (!still) await cluster.createPod({ namespace: pod.namespace, name: pod.name, node: pod.node, labels: pod.labels, annotations });
     });
+    await cluster.deletePod(pod.namespace, pod.name);
   }
   return { node, devices };
 }

@@ -11,8 +11,11 @@ import { IP_ADDRS_ANNOTATION } from '../net/calico.ts';
 export async function applyLessonIpReservation(cluster: Cluster, name: string, keepUndo: KeepUndo): Promise<void> {
   const reservation = ipReservationFrom(name);
   // Whether it was absent is known only once applied: a cluster that had it keeps it.
-  if (await cluster.applyIpReservation(reservation))
-    keepUndo(`IPReservation ${reservation.name}`, () => cluster.deleteIpReservation(reservation.name));
+  let created = false;
+  keepUndo(`IPReservation ${reservation.name}`, async () => {
+    if (created) await cluster.deleteIpReservation(reservation.name);
+  });
+  created = await cluster.applyIpReservation(reservation);
 }
 
 /** Creates the pod of the lesson's manifest `manifest` in the workload namespace, also one whose sandbox the CNI plugin refuses. */

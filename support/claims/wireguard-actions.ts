@@ -4,7 +4,7 @@
  * between two readings of the WireGuard counters.
  */
 import { join } from 'node:path';
-import type { ExecResult, PodInfo } from '../domain.ts';
+import type { ExecResult, KeepUndo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { httpBody } from '../probes/http.ts';
 import type { Observation } from '../probes/observation.ts';
@@ -25,36 +25,37 @@ const CLIENT_MANIFEST = join('workloads', 'frontend-client.yaml');
 
 /**
  * WireGuard stays as the scenarios leave it while the feature runs (turning it on and off is
- * the lesson's dearest step); the FelixConfiguration is put back as the run found it at the
- * end (`putWireguardBack`, from an AfterAll hook).
+ * the lesson's dearest step): the first change on a cluster keeps, until the run ends, the undo
+ * that puts wireguardEnabled back as the run found it (`keepUndoForRun`, undo.ts).
  */
-const foundEnabled = new Map<Cluster, unknown>();
+const foundEnabled = new Set<Cluster>();
 
-async function patchWireguard(cluster: Cluster, value: boolean | null): Promise<void> {
-  if (!foundEnabled.has(cluster)) foundEnabled.set(cluster, (await cluster.felixConfiguration()).wireguardEnabled ?? null);
+async function patchWireguard(cluster: Cluster, value: boolean | null, keepUndoForRun: KeepUndo): Promise<void> {
+  if (!foundEnabled.has(cluster)) {
+    const found = (await cluster.felixConfiguration()).wireguardEnabled ?? null;
+    foundEnabled.add(cluster);
+    keepUndoForRun(`wireguardEnabled as the run found it (${found ?? 'unset'})`, async () => {
+      foundEnabled.delete(cluster);
+      await cluster.patchFelixConfiguration({ wireguardEnabled: found });
+    });
+  }
   await cluster.patchFelixConfiguration({ wireguardEnabled: value });
 }
 
 /** Sets wireguardEnabled, from the scenario's word. */
-export async function setWireguardEnabled(cluster: Cluster, word: string): Promise<void> {
+export async function setWireguardEnabled(cluster: Cluster, word: string, keepUndoForRun: KeepUndo): Promise<void> {
   if (word !== 'true' && word !== 'false') throw new Error(`wireguardEnabled is true or false, not "${word}"`);
-  await patchWireguard(cluster, word === 'true');
+  await patchWireguard(cluster, word === 'true', keepUndoForRun);
 }
 
 /** Takes the field out of the FelixConfiguration if it is there, as on a cluster where WireGuard was never enabled. */
-export async function leaveWireguardUnset(cluster: Cluster): Promise<void> {
-  if ('wireguardEnabled' in (await wireguardFields(cluster)).fields) await patchWireguard(cluster, null);
+export async function leaveWireguardUnset(cluster: Cluster, keepUndoForRun: KeepUndo): Promise<void> {
+  if ('wireguardEnabled' in (await wireguardFields(cluster)).fields) await patchWireguard(cluster, null, keepUndoForRun);
 }
 
 /** Turns WireGuard on unless it is on. */
-export async function keepWireguardEnabled(cluster: Cluster): Promise<void> {
-  if ((await wireguardFields(cluster)).fields.wireguardEnabled !== true) await patchWireguard(cluster, true);
-}
-
-/** Puts wireguardEnabled back as the run found it on every cluster a scenario changed. */
-export async function putWireguardBack(): Promise<void> {
-  for (const [cluster, value] of foundEnabled) await cluster.patchFelixConfiguration({ wireguardEnabled: value });
-  foundEnabled.clear();
+export async function keepWireguardEnabled(cluster: Cluster, keepUndoForRun: KeepUndo): Promise<void> {
+  if ((await wireguardFields(cluster)).fields.wireguardEnabled !== true) await patchWireguard(cluster, true, keepUndoForRun);
 }
 
 /** The requests of one turn of the client's `while true` loop, as its manifest in the topology's folder writes them. */
