@@ -41,6 +41,14 @@ test("a target's settle bound ends the wait sooner, and the verdict says it was 
   assert.match(seen.observed, /^look \d+ \(still so after 0 s, by when this target has settled\)$/);
 });
 
+test('a target settled when its change returned (a bound of 0) is asked once, and its verdict stands as it is', async () => {
+  const { check, looks } = verdictAfter(Infinity);
+  const seen = await eventually(check, { withinMs: 30_000, everyMs: 1_000, settlesWithinMs: 0 });
+  assert.equal(looks(), 1);
+  assert.equal(seen.ok, false);
+  assert.equal(seen.observed, 'look 1');
+});
+
 test('a settle bound longer than the claim window leaves the window as it is', () => {
   assert.deepEqual(patience({ withinMs: 10_000, everyMs: 500, settlesWithinMs: 15_000 }), { ms: 10_000, cutShort: false });
   assert.deepEqual(patience({ withinMs: 60_000, everyMs: 500, settlesWithinMs: 15_000 }), { ms: 15_000, cutShort: true });

@@ -7,6 +7,7 @@
 import type { ExecResult, NodeInfo, PodInfo } from '../domain.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { list, listing, sameSet, type Verdict, verdict } from '../evidence.ts';
+import { eventually } from '../eventually.ts';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.ts';
 import { isMeshProtocol, protocolName, type BgpPeer, type CalicoBgpObjects } from '../net/calico-bgp.ts';
 import { selects } from '../net/calico-selector.ts';
@@ -269,6 +270,22 @@ function aboutWhatRuns<A extends unknown[]>(claim: (...args: A) => Promise<Verdi
   };
 }
 
+/** How long BIRD and FRR may take to show a BGP change on a real cluster: confd renders, BIRD reconfigures, FRR's best path and zebra follow. */
+const BGP_CONVERGENCE_MS = 30_000;
+
+/**
+ * A router claim that may follow a BGP change (a BGPConfiguration, a node's labels, the
+ * router's maximum-paths), asked again until it holds or BGP's window closes, as the learner
+ * looks again a few seconds later. A target that returns from a BGP change only once BGP has
+ * settled (the lab) is asked once.
+ */
+export function afterBgpSettles<A extends [Cluster, ...unknown[]]>(
+  claim: (...args: A) => Promise<Verdict>,
+): (...args: A) => Promise<Verdict> {
+  return (...args) =>
+    eventually(() => claim(...args), { withinMs: BGP_CONVERGENCE_MS, everyMs: 1_000, settlesWithinMs: args[0].bgpSettlesWithinMs });
+}
+
 /**
  * The router holds one Established session per BGP-speaking node (exactly the nodes the
  * BGPPeers select), each a dynamic neighbour (from a listen range), remote AS the cluster's,
@@ -379,7 +396,9 @@ async function routerAdvertisesNodeSubnetSeen(cluster: Cluster, router: string):
 }
 
 /** The router's kernel route to `prefix`: next hops exactly one per node in `count`, all of them speakers. */
-export async function routerRouteVia(
+export const routerRouteVia = afterBgpSettles(routerRouteViaSeen);
+
+async function routerRouteViaSeen(
   cluster: Cluster,
   router: string,
   prefix: (objects: CalicoBgpObjects) => string,
@@ -658,8 +677,8 @@ export async function routerPingsPod(cluster: Cluster, router: string, pod: PodI
 }
 
 export const routerSessionsFromNodes = aboutWhatRuns(routerSessionsFromNodesSeen);
-export const routerReceives = aboutWhatRuns(routerReceivesSeen);
+export const routerReceives = afterBgpSettles(aboutWhatRuns(routerReceivesSeen));
 export const routerAdvertisesNodeSubnet = aboutWhatRuns(routerAdvertisesNodeSubnetSeen);
-export const routerSessionWith = aboutWhatRuns(routerSessionWithSeen);
+export const routerSessionWith = afterBgpSettles(aboutWhatRuns(routerSessionWithSeen));
 export const routerReceivesOwnBlocks = aboutWhatRuns(routerReceivesOwnBlocksSeen);
 export const communitiesOnAdvertisedPrefixes = aboutWhatRuns(communitiesOnAdvertisedPrefixesSeen);

@@ -16,7 +16,7 @@ import { gatewaysOf, routes } from '../probes/routes.ts';
 import { chooseNode, nodeTarget, routerTarget, type Placement } from '../subjects.ts';
 import { hostSideCapturePoint } from '../probes/host-side.ts';
 import { conntrackTo, natRules, sendLine, type LineExchange } from '../probes/services.ts';
-import { bgpAddressOf, speaks } from './bgp.ts';
+import { afterBgpSettles, bgpAddressOf, speaks } from './bgp.ts';
 
 /** The kube-apiserver's default --service-node-port-range. */
 const NODE_PORTS = { first: 30000, last: 32767 };
@@ -119,11 +119,9 @@ export async function bgpConfigurationAdvertisesLoadBalancerRange(cluster: Clust
 }
 
 /** L08-05 (first half): the router's kernel has no route for the LoadBalancer range. */
-export async function routerHasNoRouteFor(
-  cluster: Cluster,
-  router: string,
-  prefix: (objects: CalicoBgpObjects) => string,
-): Promise<Verdict> {
+export const routerHasNoRouteFor = afterBgpSettles(routerHasNoRouteForSeen);
+
+async function routerHasNoRouteForSeen(cluster: Cluster, router: string, prefix: (objects: CalicoBgpObjects) => string): Promise<Verdict> {
   const [objects, table] = await Promise.all([cluster.bgpObjects(), routes(cluster, routerTarget(router))]);
   const target = prefix(objects);
   const covering = table.value.filter((route) => route.prefix !== '0.0.0.0/0' && cidrsOverlap(route.prefix, target));
@@ -136,7 +134,9 @@ export async function routerHasNoRouteFor(
 }
 
 /** L08-08 / L15-08: the router routes the range via every speaker but the one whose session is down. */
-export async function routerRoutesViaOtherSpeakers(
+export const routerRoutesViaOtherSpeakers = afterBgpSettles(routerRoutesViaOtherSpeakersSeen);
+
+async function routerRoutesViaOtherSpeakersSeen(
   cluster: Cluster,
   router: string,
   downNode: string,

@@ -45,6 +45,12 @@ export interface Cluster {
    */
   readonly settlesWithinMs: number | undefined;
   /**
+   * The same for a BGP change (a BGPConfiguration, a node's labels, the router's configuration):
+   * 0 where the change returns only once BGP has settled (the embedded lab's), undefined where
+   * BIRD and FRR converge on their own time after it (a real cluster).
+   */
+  readonly bgpSettlesWithinMs: number | undefined;
+  /**
    * Where a capture's file is written, read back and removed, as a path prefix (a random part
    * and `.pcap` follow). The lab's carries the lab's prefix, so that its teardown removes the file
    * of a run that was killed mid-capture.

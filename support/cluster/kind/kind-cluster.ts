@@ -89,6 +89,7 @@ export class KindCluster implements Cluster {
   readonly target = 'kind' as const;
   /** A real cluster settles in its own time: a wait runs the claim's whole window. */
   readonly settlesWithinMs = undefined;
+  readonly bgpSettlesWithinMs = undefined;
   /** In the node's or pod's own /tmp, which goes with its container. */
   readonly captureFilePrefix = '/tmp/podnet-e2e-capture-';
   readonly workloadNamespace: string;

@@ -71,6 +71,8 @@ export const LAB_SETTLES_WITHIN_MS = 15_000;
 export class NetnsCluster implements Cluster {
   readonly target = 'netns' as const;
   readonly settlesWithinMs = LAB_SETTLES_WITHIN_MS;
+  /** The lab's BGP changes resolve once every session and route has settled (support/lab/bgp/convergence.ts). */
+  readonly bgpSettlesWithinMs = 0;
   readonly captureFilePrefix: string;
   private readonly background = new Set<BackgroundProcess>();
 
