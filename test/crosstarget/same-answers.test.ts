@@ -70,12 +70,12 @@ const LAB = process.env.PODNET_CROSS_LAB || 'pncross';
  * comparing calico-bgp-lb showed L08-07 reading the router once right after `maximum-paths`,
  * which the lab (settled when its change returns) could not show.
  *
- * Not yet compared (an open item of the live target, not a verdict): mtu-lab and calico-qos,
- * whose workloads the kind session applies as DaemonSets while the lab's API server has no
- * DaemonSet controller to run them (calico-qos's kind run times out after 180 s waiting for
- * multitool-1); multi-ippool and static-ip, whose port operations (pool annotations,
- * reservations) the lab's API server does not serve yet; wireguard, macvlan and ipvlan, not tried
- * past that first blocker. PODNET_CROSS_TOPOLOGIES (comma-separated) runs another list, to work on one.
+ * Not yet compared (an open item of the live target, not a verdict): mtu-lab, calico-qos,
+ * wireguard, macvlan and ipvlan, whose labs do not run the suite's multitool DaemonSets that the
+ * kind session applies, while the lab's API server has no DaemonSet controller to start them
+ * (each kind run times out after 180 s waiting for multitool-1, tried on 2026-12-08); multi-ippool
+ * and static-ip, whose port operations (pool annotations, reservations) the lab's API server does
+ * not serve yet. PODNET_CROSS_TOPOLOGIES (comma-separated) runs another list, to work on one.
  */
 const COMPARED_TOPOLOGIES = (
   process.env.PODNET_CROSS_TOPOLOGIES ?? 'calico-overlay,calico-bgp,calico-bgp-ippool,calico-bgp-lb,selective-bgp-peering'
