@@ -34,7 +34,7 @@ async function patchWireguard(cluster: Cluster, value: boolean | null, keepUndoF
   if (!foundEnabled.has(cluster)) {
     const found = (await cluster.felixConfiguration()).wireguardEnabled ?? null;
     foundEnabled.add(cluster);
-    keepUndoForRun(`wireguardEnabled as the run found it (${found ?? 'unset'})`, async () => {
+    keepUndoForRun(`wireguardEnabled on ${cluster.describe()}, as the run found it (${found ?? 'unset'})`, async () => {
       foundEnabled.delete(cluster);
       await cluster.patchFelixConfiguration({ wireguardEnabled: found });
     });
