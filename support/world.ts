@@ -66,13 +66,8 @@ export class PodNetWorld extends World {
     return routerTarget(name);
   }
 
-  /** Keeps how to put back what a step changes, for the After hook. */
-  changed(what: string, undo: () => Promise<void>): void {
-    keep(this.restorers, { what, undo });
-  }
-
-  /** `changed`, to hand to an action that changes the cluster: it names its undo before it changes anything. */
-  readonly keepUndo: KeepUndo = (what, undo) => this.changed(what, undo);
+  /** Keeps how to put back what an action changes, for the After hook; the action names it before it changes anything. */
+  readonly keepUndo: KeepUndo = (what, undo) => keep(this.restorers, { what, undo });
 
   /** Like `keepUndo`, for a change that stays for the rest of the run: put back when the run ends (undo.ts). */
   readonly keepUndoForRun: KeepUndo = keepUndoForRun;

@@ -162,6 +162,11 @@ function firstLine(exchange: LineExchange): string {
   return exchange.reply.split('\n')[0]?.trim() || '(nothing)';
 }
 
+/** The answer's first line, or that the connection failed. */
+function whatCameBack(exchange: LineExchange): string {
+  return exchange.exitCode === 0 ? firstLine(exchange) : `the connection failed (nc exit ${exchange.exitCode})`;
+}
+
 function nginxAnswered(exchange: LineExchange): boolean {
   return exchange.exitCode === 0 && /^HTTP\/1\.1 400 Bad Request\r?$/m.test(exchange.reply) && /^Server: nginx\//m.test(exchange.reply);
 }
@@ -187,7 +192,7 @@ export async function routerReachesLoadBalancer(cluster: Cluster, router: string
   return verdict(
     nginxAnswered(exchange.value),
     `a TCP connection from the router to ${ip}:${port} is answered "HTTP/1.1 400 Bad Request" with a "Server: nginx/…" header`,
-    exchange.value.exitCode === 0 ? firstLine(exchange.value) : `the connection failed (nc exit ${exchange.value.exitCode})`,
+    whatCameBack(exchange.value),
     exchange.evidence,
   );
 }
@@ -215,12 +220,7 @@ export async function routerReachesNodePort(
   const expected = `a TCP connection from the router to ${serviceName}'s nodePort on ${nodeName} (${address}) is answered "HTTP/1.1 400 Bad Request" with a "Server: nginx/…" header`;
   if (nodePort === undefined) return verdict(false, expected, `${serviceName} (type ${service.type}) has no nodePort`);
   const exchange = await sendLine(cluster, routerTarget(router), address, nodePort, 'get');
-  return verdict(
-    nginxAnswered(exchange.value),
-    expected,
-    `${address}:${nodePort}: ${exchange.value.exitCode === 0 ? firstLine(exchange.value) : `the connection failed (nc exit ${exchange.value.exitCode})`}`,
-    exchange.evidence,
-  );
+  return verdict(nginxAnswered(exchange.value), expected, `${address}:${nodePort}: ${whatCameBack(exchange.value)}`, exchange.evidence);
 }
 
 /**

@@ -243,23 +243,24 @@ export async function tunnelAddressesThroughBlockRoutes(cluster: Cluster): Promi
   const [{ nodes }, blocks] = await Promise.all([calicoNodes(cluster), cluster.ipamBlocks()]);
   const evidence: ExecResult[] = [];
   const wrong: string[] = [];
+  // Each node's tunnel address with the block of its own that holds it, found once.
+  const tunnels: { owner: string; tunnelIP: string; block: string }[] = [];
+  for (const owner of nodes) {
+    const tunnelIP = owner.tunnelIP;
+    const block = tunnelIP && blocks.find((candidate) => candidate.node === owner.name && cidrContains(candidate.cidr, tunnelIP));
+    if (tunnelIP && block) tunnels.push({ owner: owner.name, tunnelIP, block: block.cidr });
+    else
+      wrong.push(`${owner.name}: ${tunnelIP ? `its tunnel address ${tunnelIP} lies in none of its blocks` : 'no tunnel address recorded'}`);
+  }
   let checked = 0;
   for (const node of nodes) {
     const table = await routes(cluster, nodeTarget(node.name));
     evidence.push(...table.evidence);
-    for (const owner of nodes.filter((candidate) => candidate.name !== node.name)) {
-      const tunnelIP = owner.tunnelIP;
-      const block = tunnelIP && blocks.find((candidate) => candidate.node === owner.name && cidrContains(candidate.cidr, tunnelIP));
-      if (!tunnelIP || !block) {
-        wrong.push(
-          `${owner.name}: ${tunnelIP ? `its tunnel address ${tunnelIP} lies in none of its blocks` : 'no tunnel address recorded'}`,
-        );
-        continue;
-      }
+    for (const { owner, tunnelIP, block } of tunnels.filter((tunnel) => tunnel.owner !== node.name)) {
       checked++;
       const answer = await routeGet(cluster, nodeTarget(node.name), tunnelIP);
       evidence.push(...answer.evidence);
-      const blockRoute = table.value.find((candidate) => candidate.prefix === block.cidr);
+      const blockRoute = table.value.find((candidate) => candidate.prefix === block);
       const hostRoute = table.value.find((candidate) => candidate.prefix === `${tunnelIP}/32`);
       const lookup = answer.value.kind === 'route' ? answer.value.lookup : undefined;
       const ok =
@@ -270,7 +271,7 @@ export async function tunnelAddressesThroughBlockRoutes(cluster: Cluster): Promi
         lookup.dev === blockRoute.dev;
       if (!ok)
         wrong.push(
-          `${node.name} → ${owner.name}'s tunnel address ${tunnelIP}: ${describeRouteAnswer(answer.value)}; block route ${blockRoute ? formatRoute(blockRoute) : `none for ${block.cidr}`}${hostRoute ? `; host route ${formatRoute(hostRoute)}` : ''}`,
+          `${node.name} → ${owner}'s tunnel address ${tunnelIP}: ${describeRouteAnswer(answer.value)}; block route ${blockRoute ? formatRoute(blockRoute) : `none for ${block}`}${hostRoute ? `; host route ${formatRoute(hostRoute)}` : ''}`,
         );
     }
   }
